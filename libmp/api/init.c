@@ -1,0 +1,143 @@
+/*
+ * Starting and ending MPI: MPI_Init(_thread), MPI_Finalize, their queries, MPI_Abort and the
+ * thread-level calls. libmp provides up to MPI_THREAD_SERIALIZED: any thread may call MPI as
+ * long as the application makes sure only one does at a time.
+ */
+#include <stdio.h>
+
+#include "api/api.h"
+#include "core/log.h"
+#include "core/runtime.h"
+
+#define MP_THREAD_LEVEL_MAX MPI_THREAD_SERIALIZED
+
+static bool is_thread_level(int level)
+{
+    return level == MPI_THREAD_SINGLE || level == MPI_THREAD_FUNNELED ||
+           level == MPI_THREAD_SERIALIZED || level == MPI_THREAD_MULTIPLE;
+}
+
+static int init_common(const char *call, int required, int *provided)
+{
+    if (mp_runtime.state != MP_RUNTIME_NEW) {
+        return mp_api_error(call, MPI_ERR_OTHER,
+                            mp_runtime.state == MP_RUNTIME_READY
+                                ? "MPI is already initialised; call MPI_Init only once"
+                                : "called after MPI_Finalize; MPI cannot be initialised again");
+    }
+    if (!is_thread_level(required)) {
+        return mp_api_error(call, MPI_ERR_ARG,
+                            "required thread level %d is not one of MPI_THREAD_SINGLE, "
+                            "MPI_THREAD_FUNNELED, MPI_THREAD_SERIALIZED, MPI_THREAD_MULTIPLE",
+                            required);
+    }
+    if (provided == NULL) {
+        return mp_api_error(call, MPI_ERR_ARG, "provided is NULL");
+    }
+    /* The thread levels are ordered, so the lower of the two is what we can promise. */
+    int level = required < MP_THREAD_LEVEL_MAX ? required : MP_THREAD_LEVEL_MAX;
+    mp_status_t status = mp_runtime_init(level);
+    if (status != MP_OK) {
+        return mp_api_error(call, mp_api_errclass(status), "cannot join the job: %s",
+                            mp_status_string(status));
+    }
+    *provided = level;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Init = PMPI_Init
+int PMPI_Init(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    int provided;
+    return init_common("MPI_Init", MPI_THREAD_SINGLE, &provided);
+}
+
+#pragma weak MPI_Init_thread = PMPI_Init_thread
+int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided)
+{
+    (void)argc;
+    (void)argv;
+    return init_common("MPI_Init_thread", required, provided);
+}
+
+#pragma weak MPI_Initialized = PMPI_Initialized
+int PMPI_Initialized(int *flag)
+{
+    if (flag == NULL) {
+        return mp_api_error("MPI_Initialized", MPI_ERR_ARG, "flag is NULL");
+    }
+    *flag = mp_runtime.state != MP_RUNTIME_NEW;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Finalized = PMPI_Finalized
+int PMPI_Finalized(int *flag)
+{
+    if (flag == NULL) {
+        return mp_api_error("MPI_Finalized", MPI_ERR_ARG, "flag is NULL");
+    }
+    *flag = mp_runtime.state == MP_RUNTIME_FINALIZED;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Finalize = PMPI_Finalize
+int PMPI_Finalize(void)
+{
+    int rc = mp_api_check_ready("MPI_Finalize");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_status_t status = mp_runtime_fini();
+    if (status != MP_OK) {
+        return mp_api_error("MPI_Finalize", mp_api_errclass(status), "cannot leave the job: %s",
+                            mp_status_string(status));
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Abort = PMPI_Abort
+int PMPI_Abort(MPI_Comm comm, int errorcode)
+{
+    /* Exit statuses are 8 bits: a non-zero code must not turn into success. */
+    int status = errorcode & 0xff;
+    if (errorcode != 0 && status == 0) {
+        status = 1;
+    }
+    const mp_comm_t *c = mp_api_comm_get(comm);
+    char msg[256];
+    snprintf(msg, sizeof(msg), "MPI_Abort(%s, %d) called: ending the job with status %d",
+             c != NULL ? c->name : "invalid communicator", errorcode, status);
+    mp_log_error("%s", msg);
+    /* Every rank of the job ends, not only those of comm, as in the other implementations. */
+    mp_wireup_abort(status, msg);
+}
+
+#pragma weak MPI_Query_thread = PMPI_Query_thread
+int PMPI_Query_thread(int *provided)
+{
+    int rc = mp_api_check_ready("MPI_Query_thread");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (provided == NULL) {
+        return mp_api_error("MPI_Query_thread", MPI_ERR_ARG, "provided is NULL");
+    }
+    *provided = mp_runtime.thread_level;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Is_thread_main = PMPI_Is_thread_main
+int PMPI_Is_thread_main(int *flag)
+{
+    int rc = mp_api_check_ready("MPI_Is_thread_main");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (flag == NULL) {
+        return mp_api_error("MPI_Is_thread_main", MPI_ERR_ARG, "flag is NULL");
+    }
+    *flag = pthread_equal(pthread_self(), mp_runtime.main_thread) != 0;
+    return MPI_SUCCESS;
+}

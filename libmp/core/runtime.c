@@ -1,0 +1,53 @@
+/*
+ * MPI_Init and MPI_Finalize below the API layer: wire-up through PMIx, the predefined
+ * communicators, and the closing fence that keeps a rank's resources alive until every peer
+ * is done with them.
+ */
+#include "core/runtime.h"
+
+#include <stdio.h>
+#include <string.h>
+
+mp_runtime_t mp_runtime = {.state = MP_RUNTIME_NEW, .rank = -1};
+
+static void comm_init(mp_comm_t *comm, int rank, int size, uint32_t context_id, const char *name)
+{
+    comm->rank = rank;
+    comm->size = size;
+    comm->context_id = context_id;
+    snprintf(comm->name, sizeof(comm->name), "%s", name);
+}
+
+mp_status_t mp_runtime_init(int thread_level)
+{
+    mp_runtime.main_thread = pthread_self();
+    mp_runtime.thread_level = thread_level;
+    mp_status_t status = mp_wireup_init(&mp_runtime.wireup);
+    if (status != MP_OK) {
+        return status;
+    }
+    mp_runtime.rank = mp_runtime.wireup.rank;
+    mp_runtime.size = mp_runtime.wireup.size;
+    comm_init(&mp_runtime.world, mp_runtime.rank, mp_runtime.size, 0, "MPI_COMM_WORLD");
+    comm_init(&mp_runtime.self, 0, 1, 1, "MPI_COMM_SELF");
+    /* Transports publish their cards before this fence; it also proves every rank started. */
+    if (mp_runtime.size > 1) {
+        status = mp_wireup_fence(true);
+        if (status != MP_OK) {
+            return status;
+        }
+    }
+    mp_runtime.state = MP_RUNTIME_READY;
+    return MP_OK;
+}
+
+mp_status_t mp_runtime_fini(void)
+{
+    mp_status_t status = MP_OK;
+    if (mp_runtime.size > 1) {
+        status = mp_wireup_fence(false);
+    }
+    mp_status_t fini_status = mp_wireup_fini(&mp_runtime.wireup);
+    mp_runtime.state = MP_RUNTIME_FINALIZED;
+    return status != MP_OK ? status : fini_status;
+}

@@ -1,0 +1,112 @@
+/*
+ * Loading hwloc topologies for mpirun and libmp: this machine without I/O objects, or a synthetic
+ * description for tests, and the count of cores a process may use.
+ */
+#include "hwtopo/hwtopo.h"
+
+#include <errno.h>
+
+/* Flags shared by both loaders: keep disallowed CPUs so the allowed cpuset can be narrowed. */
+static int init_topology(hwloc_topology_t *topo_p)
+{
+    hwloc_topology_t topo;
+    if (hwloc_topology_init(&topo) != 0) {
+        return -1;
+    }
+    if (hwloc_topology_set_flags(topo, HWLOC_TOPOLOGY_FLAG_INCLUDE_DISALLOWED) != 0 ||
+        hwloc_topology_set_io_types_filter(topo, HWLOC_TYPE_FILTER_KEEP_NONE) != 0) {
+        int saved = errno;
+        hwloc_topology_destroy(topo);
+        errno = saved;
+        return -1;
+    }
+    *topo_p = topo;
+    return 0;
+}
+
+static int load_topology(hwloc_topology_t topo, hwloc_topology_t *topo_p)
+{
+    if (hwloc_topology_load(topo) != 0) {
+        int saved = errno;
+        hwloc_topology_destroy(topo);
+        errno = saved;
+        return -1;
+    }
+    *topo_p = topo;
+    return 0;
+}
+
+int mp_hwtopo_load(hwloc_topology_t *topo_p)
+{
+    hwloc_topology_t topo;
+    if (init_topology(&topo) != 0) {
+        return -1;
+    }
+    return load_topology(topo, topo_p);
+}
+
+int mp_hwtopo_load_synthetic(const char *desc, hwloc_topology_t *topo_p)
+{
+    hwloc_topology_t topo;
+    if (desc == NULL) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (init_topology(&topo) != 0) {
+        return -1;
+    }
+    if (hwloc_topology_set_synthetic(topo, desc) != 0) {
+        int saved = errno;
+        hwloc_topology_destroy(topo);
+        errno = saved;
+        return -1;
+    }
+    return load_topology(topo, topo_p);
+}
+
+int mp_hwtopo_restrict_to_binding(hwloc_topology_t topo)
+{
+    hwloc_bitmap_t bound = hwloc_bitmap_alloc();
+    int rc = -1;
+    if (bound == NULL) {
+        return -1;
+    }
+    if (hwloc_get_cpubind(topo, bound, HWLOC_CPUBIND_PROCESS) != 0) {
+        goto free_bound;
+    }
+    hwloc_bitmap_and(bound, bound, hwloc_topology_get_allowed_cpuset(topo));
+    if (hwloc_bitmap_iszero(bound)) {
+        errno = EINVAL;
+        goto free_bound;
+    }
+    rc = hwloc_topology_allow(topo, bound, NULL, HWLOC_ALLOW_FLAG_CUSTOM);
+free_bound:
+    hwloc_bitmap_free(bound);
+    return rc;
+}
+
+int mp_hwtopo_ncores(hwloc_topology_t topo)
+{
+    hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topo);
+    hwloc_obj_type_t type = HWLOC_OBJ_CORE;
+    int n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE);
+    int count = 0;
+    if (n <= 0) {
+        type = HWLOC_OBJ_PU;
+        n = hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_PU);
+    }
+    for (int i = 0; i < n; i++) {
+        hwloc_obj_t obj = hwloc_get_obj_by_type(topo, type, (unsigned)i);
+        if (obj != NULL && obj->cpuset != NULL && hwloc_bitmap_intersects(obj->cpuset, allowed)) {
+            count++;
+        }
+    }
+    return count;
+}
+
+void mp_hwtopo_destroy(hwloc_topology_t topo)
+{
+    if (topo != NULL) {
+        hwloc_topology_destroy(topo);
+    }
+}

@@ -1,0 +1,51 @@
+# libmp: the MPI library the ranks link. Layers (see libmp/README.md): api -> core -> wireup.
+lib_LTLIBRARIES += libmp/libmp.la
+include_HEADERS += include/mpi.h
+
+libmp_libmp_la_SOURCES = \
+	libmp/api/api.h \
+	libmp/api/comm.c \
+	libmp/api/environment.c \
+	libmp/api/errors.c \
+	libmp/api/init.c \
+	libmp/core/comm.h \
+	libmp/core/log.c \
+	libmp/core/log.h \
+	libmp/core/runtime.c \
+	libmp/core/runtime.h \
+	libmp/core/status.c \
+	libmp/core/status.h \
+	libmp/wireup/wireup.c \
+	libmp/wireup/wireup.h
+libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS)
+libmp_libmp_la_LIBADD = $(PMIX_LIBS) -lpthread
+# Binaries built for the standard ABI look for libmpi_abi.so.1: it is a link to this library.
+libmp_libmp_la_LDFLAGS = -version-info 1:0:0 -Wl,--version-script=$(srcdir)/libmp/libmp.map
+EXTRA_DIST += libmp/libmp.map libmp/mpicc.in libmp/README.md
+
+# mpicc comes in two forms: one for the build tree (used by tests), one for the install.
+bin_SCRIPTS += mpicc.install
+CLEANFILES += mpicc mpicc.install
+noinst_SCRIPTS = mpicc
+mpicc_edit = sed -e 's|__CC__|$(CC)|g' -e 's|__EXTRA_LDFLAGS__|$(MP_SAN_FLAGS)|g'
+mpicc: $(srcdir)/libmp/mpicc.in Makefile
+	$(AM_V_GEN)$(mpicc_edit) -e 's|__INCDIR__|$(abs_top_srcdir)/include|g' \
+	    -e 's|__LIBDIR__|$(abs_top_builddir)/libmp/.libs|g' $(srcdir)/libmp/mpicc.in > $@ && chmod +x $@
+mpicc.install: $(srcdir)/libmp/mpicc.in Makefile
+	$(AM_V_GEN)$(mpicc_edit) -e 's|__INCDIR__|$(includedir)|g' \
+	    -e 's|__LIBDIR__|$(libdir)|g' $(srcdir)/libmp/mpicc.in > $@ && chmod +x $@
+
+# The ABI name in the build tree, so that tests can link -lmpi_abi before install.
+all-local: libmp-abi-links
+libmp-abi-links: libmp/libmp.la
+	@cd libmp/.libs && ln -sf libmp.so.1 libmpi_abi.so.1 && ln -sf libmpi_abi.so.1 libmpi_abi.so
+.PHONY: libmp-abi-links
+
+install-exec-hook: libmp-install-links
+libmp-install-links:
+	cd $(DESTDIR)$(bindir) && mv -f mpicc.install mpicc
+	cd $(DESTDIR)$(libdir) && ln -sf libmp.so.1 libmpi_abi.so.1 && ln -sf libmpi_abi.so.1 libmpi_abi.so
+uninstall-hook: libmp-uninstall-links
+libmp-uninstall-links:
+	rm -f $(DESTDIR)$(bindir)/mpicc $(DESTDIR)$(libdir)/libmpi_abi.so.1 $(DESTDIR)$(libdir)/libmpi_abi.so
+.PHONY: libmp-install-links libmp-uninstall-links

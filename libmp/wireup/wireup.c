@@ -1,0 +1,293 @@
+/*
+ * The PMIx client side of wire-up. Job facts come from the job-level data that the launcher
+ * registered (mpirun, Slurm, PRRTE alike); cards travel through PMIx_Put/Commit/Fence/Get.
+ */
+#include "wireup/wireup.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <pmix.h>
+
+#include "core/log.h"
+
+static pmix_proc_t my_proc;
+static bool have_server;
+/* A singleton has no server to keep cards: they stay here (only rank 0's own). */
+static struct {
+    char key[PMIX_MAX_KEYLEN + 1];
+    void *data;
+    size_t len;
+} *self_cards;
+static size_t self_ncards;
+
+static mp_status_t get_value(int rank, const char *key, pmix_value_t **val_p)
+{
+    pmix_proc_t proc;
+    PMIX_LOAD_PROCID(&proc, my_proc.nspace, rank);
+    pmix_status_t rc = PMIx_Get(&proc, key, NULL, 0, val_p);
+    if (rc == PMIX_ERR_NOT_FOUND) {
+        return MP_ERR_NOT_FOUND;
+    }
+    if (rc != PMIX_SUCCESS) {
+        mp_log_error("PMIx_Get(%s) of rank %d failed: %s", key, rank, PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}
+
+/* Reads a job- or rank-level number, whatever integer type the launcher stored it as. */
+static mp_status_t get_number(int rank, const char *key, uint64_t *num_p)
+{
+    pmix_value_t *val;
+    mp_status_t status = get_value(rank, key, &val);
+    if (status != MP_OK) {
+        return status;
+    }
+    switch (val->type) {
+    case PMIX_UINT8: *num_p = val->data.uint8; break;
+    case PMIX_UINT16: *num_p = val->data.uint16; break;
+    case PMIX_UINT32: *num_p = val->data.uint32; break;
+    case PMIX_UINT64: *num_p = val->data.uint64; break;
+    case PMIX_INT: *num_p = (uint64_t)val->data.integer; break;
+    case PMIX_UINT: *num_p = val->data.uint; break;
+    case PMIX_INT32: *num_p = (uint64_t)val->data.int32; break;
+    case PMIX_PROC_RANK: *num_p = val->data.rank; break;
+    default:
+        mp_log_error("PMIx key %s has unexpected type %d", key, (int)val->type);
+        status = MP_ERR_WIREUP;
+    }
+    PMIX_VALUE_RELEASE(val);
+    return status;
+}
+
+static mp_status_t get_string(int rank, const char *key, char *buf, size_t len)
+{
+    pmix_value_t *val;
+    mp_status_t status = get_value(rank, key, &val);
+    if (status != MP_OK) {
+        return status;
+    }
+    if (val->type == PMIX_STRING && val->data.string != NULL) {
+        snprintf(buf, len, "%s", val->data.string);
+    } else {
+        status = MP_ERR_WIREUP;
+    }
+    PMIX_VALUE_RELEASE(val);
+    return status;
+}
+
+/* PMIX_LOCAL_PEERS is "r1,r2,..." in ascending order; it must contain local_size ranks. */
+static mp_status_t parse_local_peers(const char *list, mp_wireup_info_t *info)
+{
+    info->local_ranks = calloc((size_t)info->local_size, sizeof(int));
+    if (info->local_ranks == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    const char *p = list;
+    for (int i = 0; i < info->local_size; i++) {
+        char *end;
+        long r = strtol(p, &end, 10);
+        if (end == p || r < 0 || r >= info->size) {
+            mp_log_error("malformed PMIX_LOCAL_PEERS \"%s\"", list);
+            return MP_ERR_WIREUP;
+        }
+        info->local_ranks[i] = (int)r;
+        p = (*end == ',') ? end + 1 : end;
+    }
+    return MP_OK;
+}
+
+static mp_status_t read_locality(mp_wireup_info_t *info)
+{
+    uint64_t num;
+    char peers[65536];
+    if (get_number(PMIX_RANK_WILDCARD, PMIX_LOCAL_SIZE, &num) != MP_OK ||
+        get_string(PMIX_RANK_WILDCARD, PMIX_LOCAL_PEERS, peers, sizeof(peers)) != MP_OK) {
+        mp_log_error("the launcher gave no locality (PMIX_LOCAL_SIZE, PMIX_LOCAL_PEERS)");
+        return MP_ERR_WIREUP;
+    }
+    info->local_size = (int)num;
+    mp_status_t status = parse_local_peers(peers, info);
+    if (status != MP_OK) {
+        return status;
+    }
+    info->local_rank = -1;
+    for (int i = 0; i < info->local_size; i++) {
+        if (info->local_ranks[i] == info->rank) {
+            info->local_rank = i;
+        }
+    }
+    if (info->local_rank < 0) {
+        mp_log_error("rank %d is not among its node's PMIX_LOCAL_PEERS \"%s\"", info->rank, peers);
+        return MP_ERR_WIREUP;
+    }
+    if (get_number(info->rank, PMIX_NODEID, &num) == MP_OK) {
+        info->node_id = (uint32_t)num;
+    }
+    return MP_OK;
+}
+
+static mp_status_t init_singleton(mp_wireup_info_t *info)
+{
+    info->rank = 0;
+    info->size = 1;
+    info->local_rank = 0;
+    info->local_size = 1;
+    info->local_ranks = calloc(1, sizeof(int));
+    info->singleton = true;
+    return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
+}
+
+mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
+{
+    memset(info_p, 0, sizeof(*info_p));
+    if (gethostname(info_p->hostname, sizeof(info_p->hostname) - 1) != 0) {
+        snprintf(info_p->hostname, sizeof(info_p->hostname), "localhost");
+    }
+    /* Without a server PMIx answers UNREACH but is still initialised as a singleton. */
+    pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
+    if (rc != PMIX_SUCCESS) {
+        have_server = false;
+        return init_singleton(info_p);
+    }
+    have_server = true;
+    info_p->rank = (int)my_proc.rank;
+    uint64_t size;
+    if (get_number(PMIX_RANK_WILDCARD, PMIX_JOB_SIZE, &size) != MP_OK || size == 0 ||
+        my_proc.rank >= size) {
+        mp_log_error("the launcher gave no valid job size (PMIX_JOB_SIZE)");
+        return MP_ERR_WIREUP;
+    }
+    info_p->size = (int)size;
+    get_string(info_p->rank, PMIX_HOSTNAME, info_p->hostname, sizeof(info_p->hostname));
+    return read_locality(info_p);
+}
+
+mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)
+{
+    if (!have_server) {
+        void *copy = malloc(len > 0 ? len : 1);
+        void *grown = realloc(self_cards, (self_ncards + 1) * sizeof(*self_cards));
+        if (copy == NULL || grown == NULL) {
+            free(copy);
+            self_cards = grown != NULL ? grown : self_cards;
+            return MP_ERR_NOMEM;
+        }
+        self_cards = grown;
+        memcpy(copy, data, len);
+        snprintf(self_cards[self_ncards].key, sizeof(self_cards[0].key), "%s", key);
+        self_cards[self_ncards].data = copy;
+        self_cards[self_ncards].len = len;
+        self_ncards++;
+        return MP_OK;
+    }
+    pmix_value_t val;
+    val.type = PMIX_BYTE_OBJECT;
+    val.data.bo.bytes = (char *)data;
+    val.data.bo.size = len;
+    pmix_status_t rc = PMIx_Put(PMIX_GLOBAL, key, &val);
+    if (rc != PMIX_SUCCESS) {
+        mp_log_error("PMIx_Put(%s) failed: %s", key, PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}
+
+mp_status_t mp_wireup_fence(bool collect)
+{
+    if (!have_server) {
+        return MP_OK;
+    }
+    pmix_status_t rc = PMIx_Commit();
+    if (rc != PMIX_SUCCESS) {
+        mp_log_error("PMIx_Commit failed: %s", PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    pmix_info_t info;
+    PMIX_INFO_LOAD(&info, PMIX_COLLECT_DATA, &collect, PMIX_BOOL);
+    rc = PMIx_Fence(NULL, 0, &info, 1);
+    PMIX_INFO_DESTRUCT(&info);
+    if (rc != PMIX_SUCCESS) {
+        mp_log_error("PMIx_Fence failed: %s", PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}
+
+mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t *len_p)
+{
+    if (!have_server) {
+        for (size_t i = 0; rank == 0 && i < self_ncards; i++) {
+            if (strcmp(self_cards[i].key, key) == 0) {
+                *data_p = malloc(self_cards[i].len > 0 ? self_cards[i].len : 1);
+                if (*data_p == NULL) {
+                    return MP_ERR_NOMEM;
+                }
+                memcpy(*data_p, self_cards[i].data, self_cards[i].len);
+                *len_p = self_cards[i].len;
+                return MP_OK;
+            }
+        }
+        return MP_ERR_NOT_FOUND;
+    }
+    pmix_value_t *val;
+    mp_status_t status = get_value(rank, key, &val);
+    if (status != MP_OK) {
+        return status;
+    }
+    if (val->type != PMIX_BYTE_OBJECT) {
+        PMIX_VALUE_RELEASE(val);
+        mp_log_error("card %s of rank %d is not a byte object", key, rank);
+        return MP_ERR_WIREUP;
+    }
+    size_t len = val->data.bo.size;
+    void *data = malloc(len > 0 ? len : 1);
+    if (data == NULL) {
+        PMIX_VALUE_RELEASE(val);
+        return MP_ERR_NOMEM;
+    }
+    memcpy(data, val->data.bo.bytes, len);
+    PMIX_VALUE_RELEASE(val);
+    *data_p = data;
+    *len_p = len;
+    return MP_OK;
+}
+
+const char *mp_wireup_version(void)
+{
+    static char version[64];
+    snprintf(version, sizeof(version), "OpenPMIx %d.%d.%d", (int)PMIX_VERSION_MAJOR, (int)PMIX_VERSION_MINOR,
+             (int)PMIX_VERSION_RELEASE);
+    return version;
+}
+
+void mp_wireup_abort(int code, const char *msg)
+{
+    if (have_server) {
+        /* Returns once the launcher has taken note; it then ends every rank. */
+        PMIx_Abort(code, msg, NULL, 0);
+    }
+    _exit(code);
+}
+
+mp_status_t mp_wireup_fini(mp_wireup_info_t *info)
+{
+    free(info->local_ranks);
+    info->local_ranks = NULL;
+    for (size_t i = 0; i < self_ncards; i++) {
+        free(self_cards[i].data);
+    }
+    free(self_cards);
+    self_cards = NULL;
+    self_ncards = 0;
+    /* A singleton's failed PMIx_Init still initialised the library: finalize it either way. */
+    pmix_status_t rc = PMIx_Finalize(NULL, 0);
+    if (rc != PMIX_SUCCESS && have_server) {
+        mp_log_error("PMIx_Finalize failed: %s", PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}

@@ -1,0 +1,52 @@
+/*
+ * Wire-up: what a rank learns from the PMIx server (rank, size, locality) and the exchange of
+ * business cards between ranks (put, fence, get). This is the only place libmp talks to PMIx.
+ *
+ * Threading: called only from the thread that initialised MPI; PMIx's own progress thread is
+ * internal to this module. Blocking: fence and get may block; the others do not.
+ */
+#ifndef MP_WIREUP_H
+#define MP_WIREUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+
+typedef struct mp_wireup_info {
+    int rank;          /* rank in the job (MPI_COMM_WORLD) */
+    int size;          /* ranks in the job */
+    int local_rank;    /* index among the ranks on this node */
+    int local_size;    /* ranks on this node */
+    int *local_ranks;  /* local_size job ranks on this node, ascending; owned by wireup */
+    uint32_t node_id;  /* which node this is, 0-based */
+    char hostname[256];
+    bool singleton;    /* started without a PMIx server: a 1-rank job */
+} mp_wireup_info_t;
+
+/* Connects to the PMIx server (or starts a singleton) and fills *info_p. */
+mp_status_t mp_wireup_init(mp_wireup_info_t *info_p);
+
+/* Publishes a business card under key for every other rank. Visible after the next fence. */
+mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len);
+
+/* Waits until every rank has reached the fence; with collect, all cards put before it become
+ * readable without further communication. Collective over the job. */
+mp_status_t mp_wireup_fence(bool collect);
+
+/* Reads rank's card under key into a new buffer (*data_p, free() it) of *len_p bytes.
+ * MP_ERR_NOT_FOUND if that rank published no such card. */
+mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t *len_p);
+
+/* Asks the launcher to end the whole job with exit status code; then exits this process with
+ * that code, in case the launcher (or a singleton) does not. Never returns. */
+void mp_wireup_abort(int code, const char *msg) __attribute__((noreturn));
+
+/* The PMIx library in use, e.g. "OpenPMIx 4.2.2", for MPI_Get_library_version. */
+const char *mp_wireup_version(void);
+
+/* Disconnects from the PMIx server and frees info's contents. */
+mp_status_t mp_wireup_fini(mp_wireup_info_t *info);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * Forwarding of the ranks' stdout and stderr, whole lines at a time: a line from one rank is
+ * never cut by another rank's output. Optionally each line is tagged with its rank.
+ */
+#ifndef MPIRUN_IOF_H
+#define MPIRUN_IOF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct mpirun_iof {
+    int fd;       /* the pipe we read, -1 once it reached end of file */
+    int out_fd;   /* where lines go: STDOUT_FILENO or STDERR_FILENO */
+    int rank;
+    bool tag;     /* prefix lines with "[1,rank]<stdout>:" as Open MPI's --tag-output */
+    char *buf;    /* bytes read but not yet forwarded: an incomplete line */
+    size_t len, cap;
+} mpirun_iof_t;
+
+void mpirun_iof_init(mpirun_iof_t *iof, int fd, int out_fd, int rank, bool tag);
+
+/* Reads what the pipe has and forwards every complete line. At end of file it forwards the
+ * incomplete rest and closes the pipe. Returns false once the pipe is closed. */
+bool mpirun_iof_read(mpirun_iof_t *iof);
+
+/* Closes the pipe and forwards what is left (used when giving up on a pipe). */
+void mpirun_iof_fini(mpirun_iof_t *iof);
+
+#endif

@@ -1,0 +1,166 @@
+/*
+ * mpirun's rules for ending a job: the first failure decides the exit status, a rank that
+ * dies or leaves MPI without MPI_Finalize ends the job (others may wait for it forever), and
+ * nothing is reported twice.
+ */
+#define _GNU_SOURCE
+#include "mpirun/job.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts,
+                    char *const *hosts, const int *host_of_rank)
+{
+    memset(job, 0, sizeof(*job));
+    snprintf(job->nspace, sizeof(job->nspace), "%s", nspace);
+    job->np = np;
+    job->nhosts = nhosts;
+    job->exited_before_init = -1;
+    job->ranks = calloc((size_t)np, sizeof(*job->ranks));
+    job->hosts = calloc((size_t)nhosts, sizeof(*job->hosts));
+    job->host_nranks = calloc((size_t)nhosts, sizeof(*job->host_nranks));
+    if (job->ranks == NULL || job->hosts == NULL || job->host_nranks == NULL) {
+        mpirun_job_fini(job);
+        return -1;
+    }
+    for (int h = 0; h < nhosts; h++) {
+        job->hosts[h] = strdup(hosts[h]);
+        if (job->hosts[h] == NULL) {
+            mpirun_job_fini(job);
+            return -1;
+        }
+    }
+    for (int r = 0; r < np; r++) {
+        int h = host_of_rank[r];
+        job->ranks[r].host = h;
+        job->ranks[r].local_rank = job->host_nranks[h]++;
+    }
+    return 0;
+}
+
+void mpirun_job_fini(mpirun_job_t *job)
+{
+    for (int h = 0; job->hosts != NULL && h < job->nhosts; h++) {
+        free(job->hosts[h]);
+    }
+    free(job->hosts);
+    free(job->host_nranks);
+    free(job->ranks);
+    job->hosts = NULL;
+    job->host_nranks = NULL;
+    job->ranks = NULL;
+}
+
+/* Records the first failure's status; later ones do not change it. */
+static void set_status(mpirun_job_t *job, int status)
+{
+    if (!job->status_set) {
+        job->status_set = true;
+        job->exit_status = status;
+    }
+}
+
+static void fail(mpirun_job_t *job, int status)
+{
+    set_status(job, status);
+    job->ending = true;
+}
+
+void mpirun_job_end(mpirun_job_t *job, int status)
+{
+    fail(job, status);
+}
+
+void mpirun_job_rank_connected(mpirun_job_t *job, int rank, char *msg, size_t len)
+{
+    msg[0] = '\0';
+    job->ranks[rank].connected = true;
+    if (job->exited_before_init >= 0 && !job->ending) {
+        snprintf(msg, len,
+                 "rank %d exited without calling MPI_Init while other ranks did; ending the job",
+                 job->exited_before_init);
+        fail(job, 1);
+    }
+}
+
+void mpirun_job_rank_finalized(mpirun_job_t *job, int rank)
+{
+    job->ranks[rank].finalized = true;
+}
+
+void mpirun_job_rank_aborted(mpirun_job_t *job, int rank, int status)
+{
+    (void)rank;
+    fail(job, status);
+}
+
+static bool any_connected(const mpirun_job_t *job)
+{
+    for (int r = 0; r < job->np; r++) {
+        if (job->ranks[r].connected) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg, size_t len)
+{
+    mpirun_rank_t *r = &job->ranks[rank];
+    msg[0] = '\0';
+    r->exited = true;
+    job->nexited++;
+    if (job->ending) {
+        return; /* We are killing the ranks: their ends are not news. */
+    }
+    if (WIFSIGNALED(wstatus)) {
+        int sig = WTERMSIG(wstatus);
+        const char *abbrev = sigabbrev_np(sig);
+        snprintf(msg, len, "rank %d (pid %d) was killed by signal %d (SIG%s: %s); ending the job",
+                 rank, (int)r->pid, sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
+        fail(job, 128 + sig);
+        return;
+    }
+    int code = WEXITSTATUS(wstatus);
+    if (code != 0 && r->finalized) {
+        /* Every rank got past MPI_Finalize's fence: the others can finish on their own. */
+        snprintf(msg, len, "rank %d (pid %d) exited with status %d after MPI_Finalize", rank,
+                 (int)r->pid, code);
+        set_status(job, code);
+    } else if (code != 0) {
+        snprintf(msg, len, "rank %d (pid %d) exited with status %d; ending the job", rank,
+                 (int)r->pid, code);
+        fail(job, code);
+    } else if (r->connected && !r->finalized) {
+        snprintf(msg, len,
+                 "rank %d (pid %d) exited without calling MPI_Finalize; ending the job", rank,
+                 (int)r->pid);
+        fail(job, 1);
+    } else if (!r->connected) {
+        /* A program that never uses MPI is fine, unless its peers wait for it in MPI_Init. */
+        if (job->exited_before_init < 0) {
+            job->exited_before_init = rank;
+        }
+        if (any_connected(job)) {
+            snprintf(msg, len,
+                     "rank %d exited without calling MPI_Init while other ranks did; ending "
+                     "the job",
+                     rank);
+            fail(job, 1);
+        }
+    }
+}
+
+bool mpirun_job_is_done(const mpirun_job_t *job)
+{
+    return job->nexited == job->np;
+}
+
+bool mpirun_job_failed(const mpirun_job_t *job)
+{
+    return job->status_set;
+}

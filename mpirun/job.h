@@ -1,0 +1,58 @@
+/*
+ * The job as mpirun sees it: where each rank runs, what each rank has done so far, and the
+ * policy that decides when the job ends and with which exit status. Pure logic: no system
+ * calls, so every rule is unit-tested.
+ */
+#ifndef MPIRUN_JOB_H
+#define MPIRUN_JOB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+typedef struct mpirun_rank {
+    int host;        /* index into job->hosts: the PMIx node id */
+    int local_rank;  /* index among the ranks on its host, in rank order */
+    pid_t pid;       /* 0 until launched */
+    bool connected;  /* called PMIx_Init (MPI_Init) */
+    bool finalized;  /* called PMIx_Finalize (MPI_Finalize) */
+    bool exited;     /* reaped */
+} mpirun_rank_t;
+
+typedef struct mpirun_job {
+    char nspace[64];
+    int np;
+    mpirun_rank_t *ranks;   /* np entries */
+    int nhosts;
+    char **hosts;           /* nhosts names, in node id order */
+    int *host_nranks;       /* ranks on each host */
+    bool ending;            /* the job must end: kill every rank still running */
+    bool status_set;        /* exit_status holds the first failure */
+    int exit_status;        /* mpirun's exit status */
+    int nexited;            /* ranks reaped so far */
+    int exited_before_init; /* a rank that ended cleanly without MPI_Init, or -1 */
+} mpirun_job_t;
+
+/* Lays out np ranks over nhosts hosts (host_of_rank[r] for each rank). Copies what it needs. */
+int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts,
+                    char *const *hosts, const int *host_of_rank);
+void mpirun_job_fini(mpirun_job_t *job);
+
+/* Each event below updates the job; when it ends the job or is worth telling the user, it
+ * writes one line (without "mpirun: " and newline) into msg, else msg is empty. */
+void mpirun_job_rank_connected(mpirun_job_t *job, int rank, char *msg, size_t len);
+void mpirun_job_rank_finalized(mpirun_job_t *job, int rank);
+/* wstatus as from waitpid. */
+void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg, size_t len);
+/* A rank called MPI_Abort (PMIx_Abort): the rank itself has said why. */
+void mpirun_job_rank_aborted(mpirun_job_t *job, int rank, int status);
+/* Ends the job from outside (timeout, signal to mpirun) with the given exit status. */
+void mpirun_job_end(mpirun_job_t *job, int status);
+
+/* Every rank has been reaped. */
+bool mpirun_job_is_done(const mpirun_job_t *job);
+
+/* The job ended because something went wrong (not a clean finish). */
+bool mpirun_job_failed(const mpirun_job_t *job);
+
+#endif

@@ -1,0 +1,338 @@
+/*
+ * The event loop. Order matters when a rank exits: its PMIx events (finalize, abort) are read
+ * before its exit is judged, and its last output is forwarded before anything is said about
+ * it. Ending the job is gentle first (SIGTERM or the user's signal), then SIGKILL.
+ */
+#define _GNU_SOURCE
+#include "mpirun/loop.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mpirun/server.h"
+
+#define KILL_GRACE_S 1.0  /* between the gentle signal and SIGKILL */
+#define DRAIN_GRACE_S 0.5 /* output still open after every rank exited: grandchildren */
+
+typedef struct loop_state {
+    mpirun_loop_t *loop;
+    bool stdin_open;        /* still reading mpirun's stdin for rank 0 */
+    char inbuf[65536];
+    size_t inlen, inoff;
+    bool signalled;         /* the ranks have been sent the gentle signal */
+    bool killed;            /* the ranks have been sent SIGKILL */
+    int gentle_signal;      /* SIGTERM, or the signal a user sent mpirun */
+    double kill_at;         /* when to send SIGKILL */
+    double done_at;         /* when the last rank was reaped */
+} loop_state_t;
+
+void mpirun_say(const char *fmt, ...)
+{
+    char line[1024];
+    int len = snprintf(line, sizeof(line), "mpirun: ");
+    va_list ap;
+    va_start(ap, fmt);
+    len += vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
+    va_end(ap);
+    if (len > (int)sizeof(line) - 2) {
+        len = (int)sizeof(line) - 2;
+    }
+    line[len++] = '\n';
+    ssize_t ignored = write(STDERR_FILENO, line, (size_t)len);
+    (void)ignored;
+}
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void signal_ranks(const mpirun_job_t *job, int sig)
+{
+    for (int r = 0; r < job->np; r++) {
+        const mpirun_rank_t *rank = &job->ranks[r];
+        if (rank->pid > 0 && !rank->exited) {
+            kill(-rank->pid, sig); /* its process group: whatever it started too */
+            kill(rank->pid, sig);  /* in case it left the group */
+        }
+    }
+}
+
+/* Once the job is ending, every rank still running gets the gentle signal, then SIGKILL. */
+static void enforce_end(loop_state_t *st, double t)
+{
+    mpirun_job_t *job = st->loop->job;
+    if (!job->ending) {
+        return;
+    }
+    if (!st->signalled) {
+        st->signalled = true;
+        st->kill_at = t + KILL_GRACE_S;
+        signal_ranks(job, SIGCONT);
+        signal_ranks(job, st->gentle_signal);
+    } else if (!st->killed && t >= st->kill_at) {
+        st->killed = true;
+        signal_ranks(job, SIGKILL);
+    }
+}
+
+static void handle_server_events(mpirun_job_t *job)
+{
+    mpirun_event_t ev;
+    char msg[512];
+    while (mpirun_server_next_event(&ev)) {
+        switch (ev.kind) {
+        case MPIRUN_EVENT_CONNECTED:
+            mpirun_job_rank_connected(job, ev.rank, msg, sizeof(msg));
+            if (msg[0] != '\0') {
+                mpirun_say("%s", msg);
+            }
+            break;
+        case MPIRUN_EVENT_FINALIZED:
+            mpirun_job_rank_finalized(job, ev.rank);
+            break;
+        case MPIRUN_EVENT_ABORTED:
+            mpirun_job_rank_aborted(job, ev.rank, ev.status);
+            break;
+        }
+    }
+}
+
+static int rank_of_pid(const mpirun_job_t *job, pid_t pid)
+{
+    for (int r = 0; r < job->np; r++) {
+        if (job->ranks[r].pid == pid) {
+            return r;
+        }
+    }
+    return -1;
+}
+
+/* Forwards what a rank still has in its pipes (it has exited: nothing more will come). */
+static void drain_rank(mpirun_loop_t *loop, int rank)
+{
+    mpirun_iof_read(&loop->out[rank]);
+    mpirun_iof_read(&loop->err[rank]);
+}
+
+static void reap_children(mpirun_loop_t *loop)
+{
+    mpirun_job_t *job = loop->job;
+    for (;;) {
+        int wstatus;
+        pid_t pid = waitpid(-1, &wstatus, WNOHANG);
+        if (pid <= 0) {
+            return;
+        }
+        int rank = rank_of_pid(job, pid);
+        if (rank < 0) {
+            continue;
+        }
+        /* Events the rank sent before it exited are queued by now: apply them first. */
+        handle_server_events(job);
+        drain_rank(loop, rank);
+        char msg[512];
+        mpirun_job_rank_exited(job, rank, wstatus, msg, sizeof(msg));
+        if (msg[0] != '\0') {
+            mpirun_say("%s", msg);
+        }
+    }
+}
+
+static void handle_signals(loop_state_t *st)
+{
+    mpirun_loop_t *loop = st->loop;
+    struct signalfd_siginfo si;
+    while (read(loop->signal_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        int sig = (int)si.ssi_signo;
+        if (sig == SIGCHLD) {
+            reap_children(loop);
+        } else if (sig == SIGUSR1 || sig == SIGUSR2) {
+            signal_ranks(loop->job, sig); /* passed on, as Open MPI does */
+        } else if (loop->job->ending && st->signalled) {
+            /* A second interrupt: the user wants it over now. */
+            st->killed = true;
+            signal_ranks(loop->job, SIGKILL);
+        } else {
+            const char *abbrev = sigabbrev_np(sig);
+            mpirun_say("received SIG%s; passing it to every rank and ending the job",
+                       abbrev != NULL ? abbrev : "?");
+            st->gentle_signal = sig;
+            mpirun_job_end(loop->job, 128 + sig);
+        }
+    }
+}
+
+static void close_stdin(loop_state_t *st)
+{
+    st->stdin_open = false;
+    if (st->loop->stdin_fd >= 0) {
+        close(st->loop->stdin_fd);
+        st->loop->stdin_fd = -1;
+    }
+}
+
+static void read_stdin(loop_state_t *st)
+{
+    ssize_t n = read(STDIN_FILENO, st->inbuf, sizeof(st->inbuf));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return;
+    }
+    if (n <= 0) {
+        close_stdin(st); /* end of input: rank 0 sees end of file too */
+        return;
+    }
+    st->inlen = (size_t)n;
+    st->inoff = 0;
+}
+
+static void write_stdin(loop_state_t *st)
+{
+    ssize_t n = write(st->loop->stdin_fd, st->inbuf + st->inoff, st->inlen - st->inoff);
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) {
+        return;
+    }
+    if (n < 0) {
+        close_stdin(st); /* rank 0 closed its stdin or exited */
+        return;
+    }
+    st->inoff += (size_t)n;
+    if (st->inoff == st->inlen) {
+        st->inlen = st->inoff = 0;
+    }
+}
+
+/* Whether to read mpirun's stdin at all: not from a terminal we do not own (background job),
+ * where reading would stop mpirun. */
+static bool stdin_usable(void)
+{
+    if (!isatty(STDIN_FILENO)) {
+        return true;
+    }
+    return tcgetpgrp(STDIN_FILENO) == getpgrp();
+}
+
+enum { FIXED_FDS = 3 }; /* signals, server events, stdin (in or out) */
+
+static int poll_timeout_ms(const loop_state_t *st, double t, double deadline)
+{
+    double wake = -1;
+    if (deadline > 0 && !st->loop->job->ending) {
+        wake = deadline;
+    }
+    if (st->signalled && !st->killed) {
+        wake = (wake < 0 || st->kill_at < wake) ? st->kill_at : wake;
+    }
+    if (st->done_at > 0) {
+        double drain = st->done_at + DRAIN_GRACE_S;
+        wake = (wake < 0 || drain < wake) ? drain : wake;
+    }
+    if (wake < 0) {
+        return -1;
+    }
+    double ms = (wake - t) * 1000.0 + 1.0;
+    return ms < 0 ? 0 : (int)ms;
+}
+
+int mpirun_loop_run(mpirun_loop_t *loop)
+{
+    mpirun_job_t *job = loop->job;
+    loop_state_t st = {.loop = loop, .gentle_signal = SIGTERM};
+    st.stdin_open = loop->stdin_fd >= 0 && stdin_usable();
+    if (loop->stdin_fd >= 0 && !st.stdin_open) {
+        close_stdin(&st);
+    }
+    double start = now();
+    double deadline = loop->timeout > 0 ? start + loop->timeout : 0;
+    struct pollfd *fds = calloc(FIXED_FDS + 2 * (size_t)job->np, sizeof(*fds));
+    mpirun_iof_t **streams = calloc(2 * (size_t)job->np, sizeof(*streams));
+    if (fds == NULL || streams == NULL) {
+        mpirun_say("out of memory");
+        mpirun_job_end(job, 1);
+    }
+    for (;;) {
+        double t = now();
+        if (deadline > 0 && t >= deadline && !job->ending) {
+            mpirun_say("job timed out after %g seconds; ending it", loop->timeout);
+            mpirun_job_end(job, 124);
+        }
+        enforce_end(&st, t);
+        if (mpirun_job_is_done(job) && st.done_at == 0) {
+            st.done_at = t;
+        }
+        size_t nfds = 0, nstreams = 0;
+        for (int r = 0; fds != NULL && r < job->np; r++) {
+            mpirun_iof_t *pair[2] = {&loop->out[r], &loop->err[r]};
+            for (int k = 0; k < 2; k++) {
+                if (pair[k]->fd >= 0) {
+                    streams[nstreams++] = pair[k];
+                }
+            }
+        }
+        bool draining_over = st.done_at > 0 && t >= st.done_at + DRAIN_GRACE_S;
+        if (mpirun_job_is_done(job) && (nstreams == 0 || draining_over || fds == NULL)) {
+            break;
+        }
+        if (fds == NULL) {
+            continue; /* out of memory: only wait for the kill to take effect */
+        }
+        fds[nfds++] = (struct pollfd){.fd = loop->signal_fd, .events = POLLIN};
+        fds[nfds++] = (struct pollfd){.fd = mpirun_server_event_fd(), .events = POLLIN};
+        if (st.stdin_open && st.inlen == 0) {
+            fds[nfds++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+        } else if (st.stdin_open) {
+            fds[nfds++] = (struct pollfd){.fd = loop->stdin_fd, .events = POLLOUT};
+        } else {
+            fds[nfds++] = (struct pollfd){.fd = -1};
+        }
+        for (size_t i = 0; i < nstreams; i++) {
+            fds[nfds++] = (struct pollfd){.fd = streams[i]->fd, .events = POLLIN};
+        }
+        int n = poll(fds, nfds, poll_timeout_ms(&st, t, deadline));
+        if (n < 0 && errno != EINTR) {
+            mpirun_say("poll: %s", strerror(errno));
+            mpirun_job_end(job, 1);
+            continue;
+        }
+        if (n <= 0) {
+            continue;
+        }
+        if (fds[1].revents != 0) {
+            handle_server_events(job);
+        }
+        if (fds[0].revents != 0) {
+            handle_signals(&st);
+        }
+        if (fds[2].revents != 0 && st.stdin_open) {
+            if (st.inlen == 0) {
+                read_stdin(&st);
+            } else {
+                write_stdin(&st);
+            }
+        }
+        for (size_t i = 0; i < nstreams; i++) {
+            if (fds[FIXED_FDS + i].revents != 0) {
+                mpirun_iof_read(streams[i]);
+            }
+        }
+    }
+    close_stdin(&st);
+    for (int r = 0; r < job->np; r++) {
+        mpirun_iof_fini(&loop->out[r]);
+        mpirun_iof_fini(&loop->err[r]);
+    }
+    free(fds);
+    free(streams);
+    return job->status_set ? job->exit_status : 0;
+}

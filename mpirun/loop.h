@@ -1,0 +1,28 @@
+/*
+ * mpirun's main loop: one thread that waits on the ranks' output pipes, stdin, signals, the
+ * PMIx server's events and the clock, and applies the job's rules until every rank is gone.
+ */
+#ifndef MPIRUN_LOOP_H
+#define MPIRUN_LOOP_H
+
+#include <stdbool.h>
+
+#include "mpirun/iof.h"
+#include "mpirun/job.h"
+
+typedef struct mpirun_loop {
+    mpirun_job_t *job;
+    mpirun_iof_t *out;   /* np streams: each rank's stdout (fd -1 when not on this host) */
+    mpirun_iof_t *err;   /* np streams: each rank's stderr */
+    int stdin_fd;        /* rank 0's stdin pipe, or -1 */
+    int signal_fd;       /* signalfd for the signals main() blocked */
+    double timeout;      /* seconds, 0 for none */
+} mpirun_loop_t;
+
+/* Runs the job to its end and returns mpirun's exit status. */
+int mpirun_loop_run(mpirun_loop_t *loop);
+
+/* Prints "mpirun: <msg>" on stderr in one write. */
+void mpirun_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,439 @@
+/*
+ * mpirun: reads the command line, places the ranks on hosts and cores, starts the embedded
+ * PMIx server, launches the ranks bound to their cores, and runs the loop until the job ends.
+ * On a successful run it prints nothing of its own.
+ */
+#define _GNU_SOURCE
+#include <config.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hwloc.h>
+#include <hwloc/glibc-sched.h>
+
+#include "core/settings.h"
+#include "hwtopo/hwtopo.h"
+#include "mpirun/hostfile.h"
+#include "mpirun/launch.h"
+#include "mpirun/loop.h"
+#include "mpirun/mapping.h"
+#include "mpirun/options.h"
+#include "mpirun/server.h"
+
+#define ERRLEN 512
+
+/* Everything one run of mpirun holds, so that every exit path can release it. */
+typedef struct mpirun {
+    mpirun_opts_t opts;
+    hwloc_topology_t topo;
+    mpirun_hostlist_t hosts;
+    char hostname[256];
+    int *host_of_rank;     /* np entries */
+    mpirun_job_t job;
+    bool job_ready;
+    hwloc_bitmap_t *cpusets; /* one per local rank, NULL when unbound */
+    int nlocal;
+    char program[4096];
+    char tmpdir[4096];
+    bool server_started;
+    mpirun_iof_t *out, *err;
+    int stdin_fd;
+    int signal_fd;
+} mpirun_t;
+
+static bool is_local_host(const mpirun_t *m, const char *name)
+{
+    size_t short_len = strcspn(m->hostname, ".");
+    return strcmp(name, "localhost") == 0 || strncmp(name, "127.", 4) == 0 ||
+           strcmp(name, m->hostname) == 0 ||
+           (strlen(name) == short_len && strncmp(name, m->hostname, short_len) == 0);
+}
+
+/* The hosts to run on: the -H list or hostfile, else this machine with a slot per core. Names
+ * of this machine are merged into one entry under its real name. */
+static int setup_hosts(mpirun_t *m, char *err)
+{
+    int ncores = mp_hwtopo_ncores(m->topo);
+    mpirun_hostlist_t parsed = {0};
+    if (m->opts.hostfile != NULL) {
+        if (mpirun_hostlist_parse_file(m->opts.hostfile, &parsed, err, ERRLEN) != 0) {
+            return -1;
+        }
+    } else if (m->opts.hosts != NULL) {
+        if (mpirun_hostlist_parse_hosts(m->opts.hosts, &parsed, err, ERRLEN) != 0) {
+            return -1;
+        }
+    } else if (mpirun_hostlist_parse_hosts("localhost", &parsed, err, ERRLEN) != 0) {
+        return -1;
+    }
+    m->hosts.hosts = calloc((size_t)parsed.nhosts, sizeof(mpirun_host_t));
+    if (m->hosts.hosts == NULL) {
+        mpirun_hostlist_fini(&parsed);
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    int local = -1;
+    for (int i = 0; i < parsed.nhosts; i++) {
+        mpirun_host_t *h = &parsed.hosts[i];
+        bool is_local = is_local_host(m, h->name);
+        if (is_local && !h->slots_given) {
+            h->slots = ncores;
+        }
+        if (is_local && local >= 0) {
+            m->hosts.hosts[local].slots += h->slots;
+            continue;
+        }
+        mpirun_host_t *dst = &m->hosts.hosts[m->hosts.nhosts];
+        *dst = *h;
+        dst->name = strdup(is_local ? m->hostname : h->name);
+        if (is_local) {
+            local = m->hosts.nhosts;
+        }
+        m->hosts.nhosts++;
+    }
+    mpirun_hostlist_fini(&parsed);
+    return 0;
+}
+
+/* Places the ranks on hosts and builds the job; only this machine can run ranks for now. */
+static int setup_job(mpirun_t *m, char *err)
+{
+    int np = m->opts.np;
+    if (np < 0) {
+        long long slots = mpirun_hostlist_total_slots(&m->hosts);
+        np = slots > MPIRUN_NP_MAX ? MPIRUN_NP_MAX : (int)slots;
+    }
+    m->host_of_rank = calloc((size_t)np, sizeof(int));
+    if (m->host_of_rank == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    if (mpirun_map_ranks(&m->hosts, np, m->opts.map_by, m->opts.oversubscribe_forbidden,
+                         m->host_of_rank, err, ERRLEN) != 0) {
+        return -1;
+    }
+    /* Only hosts that got ranks are nodes of the job. */
+    int *node_of_host = calloc((size_t)m->hosts.nhosts, sizeof(int));
+    char **names = calloc((size_t)m->hosts.nhosts, sizeof(char *));
+    if (node_of_host == NULL || names == NULL) {
+        free(node_of_host);
+        free(names);
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    int nnodes = 0;
+    for (int h = 0; h < m->hosts.nhosts; h++) {
+        node_of_host[h] = -1;
+    }
+    for (int r = 0; r < np; r++) {
+        int h = m->host_of_rank[r];
+        if (node_of_host[h] < 0) {
+            node_of_host[h] = nnodes;
+            names[nnodes++] = m->hosts.hosts[h].name;
+        }
+        m->host_of_rank[r] = node_of_host[h];
+    }
+    free(node_of_host);
+    int result = 0;
+    for (int n = 0; n < nnodes; n++) {
+        if (strcmp(names[n], m->hostname) != 0) {
+            snprintf(err, ERRLEN,
+                     "host '%s' is not this machine (%s): launching ranks on other hosts is "
+                     "not supported yet; run all ranks here (-H localhost:N)",
+                     names[n], m->hostname);
+            result = -1;
+            break;
+        }
+    }
+    char nspace[64];
+    snprintf(nspace, sizeof(nspace), "libmp.%.40s.%d", m->hostname, (int)getpid());
+    if (result == 0 && mpirun_job_init(&m->job, nspace, np, nnodes, names, m->host_of_rank) != 0) {
+        snprintf(err, ERRLEN, "out of memory");
+        result = -1;
+    }
+    m->job_ready = result == 0;
+    free(names);
+    return result;
+}
+
+static int setup_bindings(mpirun_t *m, char *err)
+{
+    m->nlocal = m->job.host_nranks[0];
+    m->cpusets = calloc((size_t)m->nlocal, sizeof(hwloc_bitmap_t));
+    if (m->cpusets == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    bool oversubscribed;
+    if (mpirun_bind_compute(m->topo, m->nlocal, m->opts.map_by, m->opts.bind_to, m->cpusets,
+                            &oversubscribed, err, ERRLEN) != 0) {
+        return -1;
+    }
+    if (m->opts.report_bindings) {
+        for (int r = 0; r < m->job.np; r++) {
+            char desc[512];
+            mpirun_bind_describe_rank(m->topo, m->cpusets[m->job.ranks[r].local_rank],
+                                      m->nlocal, m->opts.bind_to, desc, sizeof(desc));
+            mpirun_say("rank %d on %s: %s", r, m->hostname, desc);
+        }
+    }
+    return 0;
+}
+
+/* A private directory for the PMIx server's files, removed on every exit. */
+static int make_tmpdir(mpirun_t *m, char *err)
+{
+    const char *base = getenv("TMPDIR");
+    if (base == NULL || base[0] == '\0') {
+        base = "/tmp";
+    }
+    snprintf(m->tmpdir, sizeof(m->tmpdir), "%s/mpirun.%d.XXXXXX", base, (int)getpid());
+    if (mkdtemp(m->tmpdir) == NULL) {
+        snprintf(err, ERRLEN, "cannot create a directory in %s: %s (set TMPDIR)", base,
+                 strerror(errno));
+        m->tmpdir[0] = '\0';
+        return -1;
+    }
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_tmpdir(mpirun_t *m)
+{
+    if (m->tmpdir[0] != '\0') {
+        nftw(m->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        m->tmpdir[0] = '\0';
+    }
+}
+
+/* Signals mpirun handles in its loop: blocked before any thread starts, so that every thread
+ * inherits the mask and they arrive only through the signalfd. */
+static int block_signals(mpirun_t *m, char *err)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+        sigaddset(&set, sigs[i]);
+    }
+    signal(SIGPIPE, SIG_IGN); /* a reader gone (rank, or our stdout) is an error, not a death */
+    if (sigprocmask(SIG_BLOCK, &set, NULL) != 0 ||
+        (m->signal_fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK)) < 0) {
+        snprintf(err, ERRLEN, "signalfd: %s", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+/* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value.
+ * Returns a list of nexport strings owned by the list: free it with free_exports. */
+static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
+{
+    char **list = calloc((size_t)opts->nenv + 1, sizeof(char *));
+    int n = 0;
+    for (int i = 0; list != NULL && i < opts->nenv; i++) {
+        const char *e = opts->env[i];
+        const char *value = getenv(e);
+        char *pair = NULL;
+        if (strchr(e, '=') != NULL) {
+            pair = strdup(e);
+        } else if (value != NULL && asprintf(&pair, "%s=%s", e, value) < 0) {
+            pair = NULL;
+        }
+        if (pair != NULL) {
+            list[n++] = pair;
+        }
+    }
+    *nexport_p = n;
+    return list;
+}
+
+static void free_exports(char **list, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(list[i]);
+    }
+    free(list);
+}
+
+static int start_ranks(mpirun_t *m, char *err)
+{
+    mpirun_job_t *job = &m->job;
+    m->out = calloc((size_t)job->np, sizeof(mpirun_iof_t));
+    m->err = calloc((size_t)job->np, sizeof(mpirun_iof_t));
+    if (m->out == NULL || m->err == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    for (int r = 0; r < job->np; r++) {
+        mpirun_iof_init(&m->out[r], -1, STDOUT_FILENO, r, m->opts.tag_output);
+        mpirun_iof_init(&m->err[r], -1, STDERR_FILENO, r, m->opts.tag_output);
+    }
+    int nexport;
+    char **exports = export_list(&m->opts, &nexport);
+    if (exports == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    int result = 0;
+    for (int r = 0; r < job->np && result == 0; r++) {
+        char **env;
+        if (mpirun_server_setup_rank(job, r, exports, nexport, &env, err, ERRLEN) != 0) {
+            result = -1;
+            break;
+        }
+        cpu_set_t cpus;
+        hwloc_bitmap_t set = m->cpusets[job->ranks[r].local_rank];
+        if (set != NULL) {
+            hwloc_cpuset_to_glibc_sched_affinity(m->topo, set, &cpus, sizeof(cpus));
+        }
+        mpirun_launch_t spec = {
+            .path = m->program,
+            .argv = m->opts.prog_argv,
+            .envp = env,
+            .cpus = set != NULL ? &cpus : NULL,
+            .wdir = m->opts.wdir,
+            .with_stdin = r == 0,
+        };
+        mpirun_child_t child;
+        result = mpirun_launch(&spec, &child, err, ERRLEN);
+        mpirun_server_env_free(env);
+        if (result == 0) {
+            job->ranks[r].pid = child.pid;
+            mpirun_server_rank_started(r, child.pid);
+            m->out[r].fd = child.out_fd;
+            m->err[r].fd = child.err_fd;
+            if (r == 0) {
+                m->stdin_fd = child.in_fd;
+            }
+        }
+    }
+    free_exports(exports, nexport);
+    return result;
+}
+
+/* Releases what a run holds. After a failure the PMIx server is left alone (PMIx 4.2 can hang
+ * tearing down after a lost client); the process is about to exit anyway. */
+static void cleanup(mpirun_t *m, bool clean_end)
+{
+    if (m->server_started && clean_end) {
+        mpirun_server_fini();
+    }
+    remove_tmpdir(m);
+    if (m->cpusets != NULL) {
+        mpirun_bind_sets_free(m->cpusets, m->nlocal);
+    }
+    if (m->job_ready) {
+        mpirun_job_fini(&m->job);
+    }
+    free(m->out);
+    free(m->err);
+    free(m->host_of_rank);
+    mpirun_hostlist_fini(&m->hosts);
+    if (m->topo != NULL) {
+        mp_hwtopo_destroy(m->topo);
+    }
+    mpirun_opts_fini(&m->opts);
+}
+
+/* Ends a job that failed to start: whatever was launched is killed and reaped. */
+static void abandon_ranks(mpirun_t *m)
+{
+    for (int r = 0; m->job_ready && r < m->job.np; r++) {
+        pid_t pid = m->job.ranks[r].pid;
+        if (pid > 0) {
+            kill(-pid, SIGKILL);
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+        }
+    }
+}
+
+static int setup(mpirun_t *m, int argc, char **argv, char *err)
+{
+    if (mpirun_opts_parse(argc, argv, &m->opts, err, ERRLEN) != 0) {
+        return -1;
+    }
+    if (m->opts.help || m->opts.help_env || m->opts.version) {
+        return 0;
+    }
+    if (gethostname(m->hostname, sizeof(m->hostname) - 1) != 0) {
+        snprintf(m->hostname, sizeof(m->hostname), "localhost");
+    }
+    if (mp_hwtopo_load(&m->topo) != 0) {
+        snprintf(err, ERRLEN, "cannot read this machine's topology with hwloc");
+        return -1;
+    }
+    if (setup_hosts(m, err) != 0 || setup_job(m, err) != 0 || setup_bindings(m, err) != 0 ||
+        mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err,
+                              ERRLEN) != 0 ||
+        block_signals(m, err) != 0 || make_tmpdir(m, err) != 0) {
+        return -1;
+    }
+    /* The hash store keeps PMIx small and lets a Get wait for a peer's commit. */
+    setenv("PMIX_MCA_gds", "hash", 1);
+    if (mpirun_server_init(m->tmpdir, m->topo, err, ERRLEN) != 0) {
+        return -1;
+    }
+    m->server_started = true;
+    if (mpirun_server_register_job(&m->job, 0, err, ERRLEN) != 0) {
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    mpirun_t m = {.stdin_fd = -1, .signal_fd = -1};
+    char err[ERRLEN];
+    if (setup(&m, argc, argv, err) != 0) {
+        mpirun_say("%s", err);
+        cleanup(&m, false);
+        return 1;
+    }
+    if (m.opts.help || m.opts.help_env || m.opts.version) {
+        if (m.opts.help) {
+            mpirun_opts_print_help(stdout);
+        } else if (m.opts.help_env) {
+            mp_settings_print(stdout);
+        } else {
+            printf("mpirun (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+        }
+        cleanup(&m, false);
+        return 0;
+    }
+    if (start_ranks(&m, err) != 0) {
+        mpirun_say("%s", err);
+        abandon_ranks(&m);
+        cleanup(&m, false);
+        return 1;
+    }
+    mpirun_loop_t loop = {
+        .job = &m.job,
+        .out = m.out,
+        .err = m.err,
+        .stdin_fd = m.stdin_fd,
+        .signal_fd = m.signal_fd,
+        .timeout = m.opts.timeout,
+    };
+    int status = mpirun_loop_run(&loop);
+    cleanup(&m, !mpirun_job_failed(&m.job));
+    return status;
+}

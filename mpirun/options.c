@@ -1,0 +1,596 @@
+/*
+ * Parsing of mpirun's command line: a table of the spellings Open MPI and MPICH users type, a
+ * loop that stops at the program, and messages that name the bad value and the fix.
+ */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+enum opt_id {
+    OPT_NP,
+    OPT_HOST,
+    OPT_HOSTFILE,
+    OPT_MAP_BY,
+    OPT_BIND_TO,
+    OPT_REPORT_BINDINGS,
+    OPT_ENV,
+    OPT_TAG_OUTPUT,
+    OPT_TIMEOUT,
+    OPT_OVERSUBSCRIBE,
+    OPT_NOOVERSUBSCRIBE,
+    OPT_ALLOW_ROOT,
+    OPT_WDIR,
+    OPT_HELP,
+    OPT_HELP_ENV,
+    OPT_VERSION
+};
+
+/* One spelling of an option. Every name works with one dash or two ("-np", "--np"). */
+struct opt_spec {
+    const char *name;    /* without dashes */
+    enum opt_id id;
+    const char *example; /* the value in an example, or NULL when the option takes no value */
+};
+
+static const struct opt_spec opt_table[] = {
+    {"n", OPT_NP, "4"},
+    {"np", OPT_NP, "4"},
+    {"H", OPT_HOST, "node1:4,node2:4"},
+    {"host", OPT_HOST, "node1:4,node2:4"},
+    {"hosts", OPT_HOST, "node1:4,node2:4"},
+    {"hostfile", OPT_HOSTFILE, "hosts.txt"},
+    {"machinefile", OPT_HOSTFILE, "hosts.txt"},
+    {"f", OPT_HOSTFILE, "hosts.txt"},
+    {"map-by", OPT_MAP_BY, "core"},
+    {"bind-to", OPT_BIND_TO, "core"},
+    {"report-bindings", OPT_REPORT_BINDINGS, NULL},
+    {"x", OPT_ENV, "OMP_NUM_THREADS=1"},
+    {"tag-output", OPT_TAG_OUTPUT, NULL},
+    {"timeout", OPT_TIMEOUT, "60"},
+    {"oversubscribe", OPT_OVERSUBSCRIBE, NULL},
+    {"nooversubscribe", OPT_NOOVERSUBSCRIBE, NULL},
+    {"no-oversubscribe", OPT_NOOVERSUBSCRIBE, NULL},
+    {"allow-run-as-root", OPT_ALLOW_ROOT, NULL},
+    {"wdir", OPT_WDIR, "/tmp/run"},
+    {"cwd", OPT_WDIR, "/tmp/run"},
+    {"h", OPT_HELP, NULL},
+    {"help", OPT_HELP, NULL},
+    {"help-env", OPT_HELP_ENV, NULL},
+    {"V", OPT_VERSION, NULL},
+    {"version", OPT_VERSION, NULL},
+};
+
+#define OPT_TABLE_LEN (sizeof(opt_table) / sizeof(opt_table[0]))
+
+static const char *const map_names[] = {
+    [MPIRUN_MAP_SLOT] = "slot", [MPIRUN_MAP_CORE] = "core", [MPIRUN_MAP_SOCKET] = "socket",
+    [MPIRUN_MAP_NUMA] = "numa", [MPIRUN_MAP_NODE] = "node",
+};
+
+static const char *const bind_names[] = {
+    [MPIRUN_BIND_DEFAULT] = "default", [MPIRUN_BIND_NONE] = "none", [MPIRUN_BIND_CORE] = "core",
+    [MPIRUN_BIND_SOCKET] = "socket",   [MPIRUN_BIND_NUMA] = "numa",
+};
+
+#define MAP_CHOICES "slot, core, socket (or package), numa or node"
+#define BIND_CHOICES "core, socket (or package), numa or none"
+
+const char *mpirun_map_name(mpirun_map_t map)
+{
+    if ((unsigned)map < sizeof(map_names) / sizeof(map_names[0])) {
+        return map_names[map];
+    }
+    return "unknown";
+}
+
+const char *mpirun_bind_name(mpirun_bind_t bind)
+{
+    if ((unsigned)bind < sizeof(bind_names) / sizeof(bind_names[0])) {
+        return bind_names[bind];
+    }
+    return "unknown";
+}
+
+static void set_error(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_error(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    if (err == NULL || errlen == 0) {
+        return;
+    }
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+}
+
+static const struct opt_spec *find_option(const char *name, size_t len)
+{
+    for (size_t i = 0; i < OPT_TABLE_LEN; i++) {
+        if (strlen(opt_table[i].name) == len && strncmp(opt_table[i].name, name, len) == 0) {
+            return &opt_table[i];
+        }
+    }
+    return NULL;
+}
+
+static bool is_all_digits(const char *s)
+{
+    if (*s == '\0') {
+        return false;
+    }
+    for (; *s != '\0'; s++) {
+        if (!isdigit((unsigned char)*s)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * For an unknown option such as "-np4": the longest option name that starts it and takes a
+ * value, when the rest is a number, so the message can say "did you mean -np 4?".
+ */
+static const struct opt_spec *glued_value_option(const char *name)
+{
+    const struct opt_spec *best = NULL;
+    for (size_t i = 0; i < OPT_TABLE_LEN; i++) {
+        size_t len = strlen(opt_table[i].name);
+        if (opt_table[i].example != NULL && strncmp(name, opt_table[i].name, len) == 0 &&
+            is_all_digits(name + len) && (best == NULL || len > strlen(best->name))) {
+            best = &opt_table[i];
+        }
+    }
+    return best;
+}
+
+static void unknown_option_error(const char *arg, const char *name, size_t dashes, char *err,
+                                 size_t errlen)
+{
+    const struct opt_spec *glued = glued_value_option(name);
+    if (glued != NULL) {
+        set_error(err, errlen,
+                  "unknown option \"%s\": did you mean \"%.*s%s %s\"? (put a space between an "
+                  "option and its value)",
+                  arg, (int)dashes, arg, glued->name, name + strlen(glued->name));
+        return;
+    }
+    set_error(err, errlen,
+              "unknown option \"%s\": run mpirun --help for the list of options (options meant "
+              "for the program go after the program's name)",
+              arg);
+}
+
+/* A whole number in [1, max], digits only: no sign, no spaces. */
+static bool parse_count(const char *s, long max, int *value_p)
+{
+    char *end;
+    long v;
+    if (!is_all_digits(s)) {
+        return false;
+    }
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno != 0 || *end != '\0' || v < 1 || v > max) {
+        return false;
+    }
+    *value_p = (int)v;
+    return true;
+}
+
+/* A positive, finite number of seconds no larger than MPIRUN_TIMEOUT_MAX. */
+static bool parse_seconds(const char *s, double *value_p)
+{
+    char *end;
+    double v;
+    if (*s == '\0' || isspace((unsigned char)*s)) {
+        return false;
+    }
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno != 0 || *end != '\0' || !isfinite(v) || v <= 0 || v > MPIRUN_TIMEOUT_MAX) {
+        return false;
+    }
+    *value_p = v;
+    return true;
+}
+
+/* Letters, digits and '_', not starting with a digit: a name the shell can export. */
+static bool is_env_name(const char *s, size_t len)
+{
+    if (len == 0 || isdigit((unsigned char)s[0])) {
+        return false;
+    }
+    for (size_t i = 0; i < len; i++) {
+        if (!isalnum((unsigned char)s[i]) && s[i] != '_') {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Splits "core:PE=2" into the policy ("core", length returned) and the modifier ("PE=2"). */
+static size_t policy_length(const char *value, const char **modifier_p)
+{
+    const char *colon = strchr(value, ':');
+    if (colon == NULL) {
+        *modifier_p = NULL;
+        return strlen(value);
+    }
+    *modifier_p = colon + 1;
+    return (size_t)(colon - value);
+}
+
+static bool policy_is(const char *value, size_t len, const char *name)
+{
+    return strlen(name) == len && strncasecmp(value, name, len) == 0;
+}
+
+static int parse_map(const char *opt, const char *value, mpirun_map_t *map_p, char *err,
+                     size_t errlen)
+{
+    static const struct {
+        const char *name;
+        mpirun_map_t map;
+    } choices[] = {
+        {"slot", MPIRUN_MAP_SLOT},      {"core", MPIRUN_MAP_CORE}, {"socket", MPIRUN_MAP_SOCKET},
+        {"package", MPIRUN_MAP_SOCKET}, {"numa", MPIRUN_MAP_NUMA}, {"node", MPIRUN_MAP_NODE},
+    };
+    const char *modifier;
+    size_t len = policy_length(value, &modifier);
+    for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+        if (!policy_is(value, len, choices[i].name)) {
+            continue;
+        }
+        if (modifier != NULL) {
+            bool over = strcasecmp(modifier, "OVERSUBSCRIBE") == 0 ||
+                        strcasecmp(modifier, "NOOVERSUBSCRIBE") == 0;
+            set_error(err, errlen,
+                      "%s \"%s\": modifiers after ':' (\"%s\") are not supported: give the policy "
+                      "alone, e.g. %s %.*s%s",
+                      opt, value, modifier, opt, (int)len, value,
+                      over ? " (oversubscription is allowed by default; --nooversubscribe "
+                             "forbids it)"
+                           : "");
+            return -1;
+        }
+        *map_p = choices[i].map;
+        return 0;
+    }
+    if (policy_is(value, len, "hwthread")) {
+        set_error(err, errlen,
+                  "%s \"%s\" is not supported: libmp places ranks on whole cores; use %s core "
+                  "(or one of " MAP_CHOICES ")",
+                  opt, value, opt);
+        return -1;
+    }
+    set_error(err, errlen, "%s \"%s\" is not a mapping policy: use one of " MAP_CHOICES, opt,
+              value);
+    return -1;
+}
+
+static int parse_bind(const char *opt, const char *value, mpirun_bind_t *bind_p, char *err,
+                      size_t errlen)
+{
+    static const struct {
+        const char *name;
+        mpirun_bind_t bind;
+    } choices[] = {
+        {"core", MPIRUN_BIND_CORE},       {"socket", MPIRUN_BIND_SOCKET},
+        {"package", MPIRUN_BIND_SOCKET},  {"numa", MPIRUN_BIND_NUMA},
+        {"none", MPIRUN_BIND_NONE},
+    };
+    const char *modifier;
+    size_t len = policy_length(value, &modifier);
+    for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+        if (!policy_is(value, len, choices[i].name)) {
+            continue;
+        }
+        if (modifier != NULL) {
+            set_error(err, errlen,
+                      "%s \"%s\": modifiers after ':' (\"%s\") are not supported: give the "
+                      "binding alone, e.g. %s %.*s",
+                      opt, value, modifier, opt, (int)len, value);
+            return -1;
+        }
+        *bind_p = choices[i].bind;
+        return 0;
+    }
+    if (policy_is(value, len, "hwthread")) {
+        set_error(err, errlen,
+                  "%s \"%s\" is not supported: libmp binds a rank to a whole core (all its "
+                  "hardware threads); use %s core",
+                  opt, value, opt);
+        return -1;
+    }
+    set_error(err, errlen, "%s \"%s\" is not a binding: use one of " BIND_CHOICES, opt, value);
+    return -1;
+}
+
+static int add_env(mpirun_opts_t *opts, int *cap_p, char *value)
+{
+    if (opts->nenv == *cap_p) {
+        int cap = *cap_p == 0 ? 8 : *cap_p * 2;
+        char **env = realloc(opts->env, (size_t)cap * sizeof(*env));
+        if (env == NULL) {
+            return -1;
+        }
+        opts->env = env;
+        *cap_p = cap;
+    }
+    opts->env[opts->nenv++] = value;
+    return 0;
+}
+
+static void opts_set_defaults(mpirun_opts_t *opts)
+{
+    memset(opts, 0, sizeof(*opts));
+    opts->np = -1;
+    opts->map_by = MPIRUN_MAP_SLOT;
+    opts->bind_to = MPIRUN_BIND_DEFAULT;
+}
+
+/* Applies one option with its value (NULL for flags). opt is the option as typed, for messages. */
+static int apply_option(const struct opt_spec *spec, const char *opt, char *value,
+                        mpirun_opts_t *opts, int *env_cap_p, char *err, size_t errlen)
+{
+    switch (spec->id) {
+    case OPT_NP:
+        if (!parse_count(value, MPIRUN_NP_MAX, &opts->np)) {
+            set_error(err, errlen,
+                      "%s \"%s\" is not a valid number of ranks: give a whole number from 1 to "
+                      "%d, e.g. %s 4",
+                      opt, value, MPIRUN_NP_MAX, opt);
+            return -1;
+        }
+        return 0;
+    case OPT_HOST:
+    case OPT_HOSTFILE: {
+        const char **slot = spec->id == OPT_HOST ? &opts->hosts : &opts->hostfile;
+        if (*slot != NULL) {
+            set_error(err, errlen,
+                      "%s given twice (\"%s\" and \"%s\"): give it once, %s", opt, *slot, value,
+                      spec->id == OPT_HOST ? "with all hosts in one list, e.g. -H node1:4,node2:4"
+                                           : "with all hosts in one file");
+            return -1;
+        }
+        *slot = value;
+        return 0;
+    }
+    case OPT_MAP_BY:
+        return parse_map(opt, value, &opts->map_by, err, errlen);
+    case OPT_BIND_TO:
+        return parse_bind(opt, value, &opts->bind_to, err, errlen);
+    case OPT_REPORT_BINDINGS:
+        opts->report_bindings = true;
+        return 0;
+    case OPT_ENV: {
+        const char *eq = strchr(value, '=');
+        size_t len = eq != NULL ? (size_t)(eq - value) : strlen(value);
+        if (!is_env_name(value, len)) {
+            set_error(err, errlen,
+                      "%s \"%s\": \"%.*s\" is not a valid environment variable name (letters, "
+                      "digits and '_', not starting with a digit): write %s VAR or %s VAR=value",
+                      opt, value, (int)len, value, opt, opt);
+            return -1;
+        }
+        if (add_env(opts, env_cap_p, value) != 0) {
+            set_error(err, errlen, "%s \"%s\": out of memory", opt, value);
+            return -1;
+        }
+        return 0;
+    }
+    case OPT_TAG_OUTPUT:
+        opts->tag_output = true;
+        return 0;
+    case OPT_TIMEOUT:
+        if (!parse_seconds(value, &opts->timeout)) {
+            set_error(err, errlen,
+                      "%s \"%s\" is not a valid number of seconds: give a positive number up to "
+                      "%.0f, e.g. %s 60",
+                      opt, value, MPIRUN_TIMEOUT_MAX, opt);
+            return -1;
+        }
+        return 0;
+    case OPT_OVERSUBSCRIBE:
+        opts->oversubscribe_forbidden = false;
+        return 0;
+    case OPT_NOOVERSUBSCRIBE:
+        opts->oversubscribe_forbidden = true;
+        return 0;
+    case OPT_ALLOW_ROOT:
+        return 0;
+    case OPT_WDIR:
+        opts->wdir = value;
+        return 0;
+    case OPT_HELP:
+        opts->help = true;
+        return 0;
+    case OPT_HELP_ENV:
+        opts->help_env = true;
+        return 0;
+    case OPT_VERSION:
+        opts->version = true;
+        return 0;
+    }
+    set_error(err, errlen, "internal error: option %s has no handler", opt);
+    return -1;
+}
+
+static int timeout_from_environment(mpirun_opts_t *opts, char *err, size_t errlen)
+{
+    const char *env = getenv("MPIEXEC_TIMEOUT");
+    if (env == NULL || *env == '\0') {
+        return 0;
+    }
+    if (!parse_seconds(env, &opts->timeout)) {
+        set_error(err, errlen,
+                  "MPIEXEC_TIMEOUT=\"%s\" (from the environment) is not a valid number of "
+                  "seconds: set it to a positive number up to %.0f, or unset it",
+                  env, MPIRUN_TIMEOUT_MAX);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Handles argv[*i_p], an option: finds its spec and value (after '=' or the next argument),
+ * applies it, and advances *i_p past what it used.
+ */
+static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *env_cap_p,
+                     char *err, size_t errlen)
+{
+    char *arg = argv[*i_p];
+    size_t dashes = arg[1] == '-' ? 2 : 1;
+    const char *name = arg + dashes;
+    char *eq = strchr(name, '=');
+    size_t name_len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+    const struct opt_spec *spec = find_option(name, name_len);
+    char opt[64];
+    char *value = NULL;
+
+    if (spec == NULL) {
+        unknown_option_error(arg, name, dashes, err, errlen);
+        return -1;
+    }
+    snprintf(opt, sizeof(opt), "%.*s%s", (int)dashes, arg, spec->name);
+    if (spec->example == NULL) {
+        if (eq != NULL) {
+            set_error(err, errlen, "option %s takes no value (got \"%s\"): write just %s", opt,
+                      arg, opt);
+            return -1;
+        }
+    } else if (eq != NULL) {
+        value = eq + 1;
+    } else if (*i_p + 1 < argc) {
+        value = argv[++*i_p];
+    } else {
+        set_error(err, errlen, "option %s needs a value, e.g. %s %s", opt, opt, spec->example);
+        return -1;
+    }
+    if (value != NULL && *value == '\0') {
+        set_error(err, errlen, "option %s has an empty value: give one, e.g. %s %s", opt, opt,
+                  spec->example);
+        return -1;
+    }
+    (*i_p)++;
+    return apply_option(spec, opt, value, opts, env_cap_p, err, errlen);
+}
+
+int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen)
+{
+    int env_cap = 0;
+    int i = 1;
+
+    if (err != NULL && errlen > 0) {
+        err[0] = '\0';
+    }
+    opts_set_defaults(opts);
+    while (i < argc) {
+        const char *arg = argv[i];
+        if (strcmp(arg, "--") == 0) {
+            i++;
+            break;
+        }
+        if (arg[0] != '-' || arg[1] == '\0') {
+            break;
+        }
+        if (parse_one(argc, argv, &i, opts, &env_cap, err, errlen) != 0) {
+            goto fail;
+        }
+    }
+    if (i < argc) {
+        opts->prog_argv = &argv[i];
+        opts->prog_argc = argc - i;
+    }
+    if (opts->help || opts->help_env || opts->version) {
+        return 0;
+    }
+    if (opts->timeout == 0 && timeout_from_environment(opts, err, errlen) != 0) {
+        goto fail;
+    }
+    if (opts->prog_argc == 0) {
+        set_error(err, errlen,
+                  "no program to run: give one after the options, e.g. mpirun -n 4 ./a.out "
+                  "(see mpirun --help)");
+        goto fail;
+    }
+    return 0;
+fail:
+    mpirun_opts_fini(opts);
+    return -1;
+}
+
+void mpirun_opts_fini(mpirun_opts_t *opts)
+{
+    if (opts == NULL) {
+        return;
+    }
+    free(opts->env);
+    opts_set_defaults(opts);
+}
+
+void mpirun_opts_print_help(FILE *out)
+{
+    fputs(
+        "Usage: mpirun [options] program [arguments]\n"
+        "\n"
+        "Starts the ranks of an MPI program, binds them to cores, forwards their\n"
+        "output, and ends them all together. An option takes its value as the next\n"
+        "argument or after '=' (-n 4, -n=4) and may be written with one dash or two\n"
+        "(-np, --np). Everything from the program's name on belongs to the program.\n"
+        "\n"
+        "Placing ranks:\n"
+        "  -n, -np N            run N ranks (default: one per slot; without -H or\n"
+        "                       --hostfile, one per core of this machine)\n"
+        "  -H, --host, --hosts LIST\n"
+        "                       hosts and their slots, e.g. -H node1:4,node2:4 (a\n"
+        "                       host without a count has 1 slot; a host named twice\n"
+        "                       counts twice)\n"
+        "  --hostfile, --machinefile, -f FILE\n"
+        "                       read the hosts from FILE, one per line: \"node1\",\n"
+        "                       \"node1 slots=4\" or \"node1:4\"; '#' starts a comment\n"
+        "  --map-by POLICY      slot (the default) fills each host's slots in turn\n"
+        "                       and gives a host's ranks consecutive cores; core is\n"
+        "                       the same; socket (or package) and numa deal a host's\n"
+        "                       ranks round-robin over its packages or NUMA nodes;\n"
+        "                       node deals the ranks out one per host in turn\n"
+        "  --bind-to WHAT       core, socket (or package), numa or none. Default:\n"
+        "                       core when a host's ranks fit its cores, else none\n"
+        "  --report-bindings    print where each rank is bound\n"
+        "  --oversubscribe      allow more ranks than slots and cores. This is the\n"
+        "                       default: extra ranks share the hosts in proportion\n"
+        "                       to their slots, and the ranks of a host with more\n"
+        "                       ranks than cores are not bound\n"
+        "  --nooversubscribe, --no-oversubscribe\n"
+        "                       refuse to start more ranks than there are slots\n"
+        "\n"
+        "Environment and output:\n"
+        "  -x VAR               pass the variable VAR, with its value here, to every\n"
+        "                       rank\n"
+        "  -x VAR=VALUE         set VAR to VALUE in every rank's environment\n"
+        "  --wdir, --cwd DIR    start the ranks in directory DIR (default: the\n"
+        "                       current directory)\n"
+        "  --tag-output         prefix every line of output with the rank that\n"
+        "                       wrote it\n"
+        "  --timeout SECONDS    end the whole job if it runs longer than SECONDS;\n"
+        "                       the environment variable MPIEXEC_TIMEOUT does the\n"
+        "                       same\n"
+        "  --allow-run-as-root  accepted for Open MPI scripts; libmp runs as root\n"
+        "                       without it\n"
+        "\n"
+        "Information:\n"
+        "  -h, --help           print this help\n"
+        "  --help-env           list the MP_* environment variables that tune libmp\n"
+        "  -V, --version        print the version of libmp\n"
+        "  --                   end of mpirun's options: the next argument is the\n"
+        "                       program, even if it starts with '-'\n",
+        out);
+}

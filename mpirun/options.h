@@ -1,0 +1,77 @@
+/*
+ * mpirun's command line: the options Open MPI and MPICH users type, parsed into one structure,
+ * and the --help text. Pure: no printing (except to the FILE given to the help), no exit().
+ */
+#ifndef MPIRUN_OPTIONS_H
+#define MPIRUN_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* The most ranks one job may have; -n beyond it is refused before anything is allocated. */
+#define MPIRUN_NP_MAX (1 << 20)
+
+/* The longest --timeout or MPIEXEC_TIMEOUT accepted, in seconds (about 31 years). */
+#define MPIRUN_TIMEOUT_MAX 1e9
+
+/* How ranks are spread: over hosts (mpirun_map_ranks) and over the cores of a host. */
+typedef enum {
+    MPIRUN_MAP_SLOT,   /* fill each host's slots in turn; consecutive cores (the default) */
+    MPIRUN_MAP_CORE,   /* as slot */
+    MPIRUN_MAP_SOCKET, /* as slot over hosts; round-robin over the packages of a host */
+    MPIRUN_MAP_NUMA,   /* as slot over hosts; round-robin over the NUMA nodes of a host */
+    MPIRUN_MAP_NODE    /* round-robin over hosts, one rank each; consecutive cores */
+} mpirun_map_t;
+
+/* What each rank is bound to. */
+typedef enum {
+    MPIRUN_BIND_DEFAULT, /* core when the host's ranks fit its cores, else not bound */
+    MPIRUN_BIND_NONE,
+    MPIRUN_BIND_CORE,
+    MPIRUN_BIND_SOCKET, /* the package holding the rank's core */
+    MPIRUN_BIND_NUMA    /* the NUMA node holding the rank's core */
+} mpirun_bind_t;
+
+typedef struct mpirun_opts {
+    int np;                        /* -1 when not given: then one rank per slot */
+    const char *hosts;             /* -H/--host value, NULL when not given */
+    const char *hostfile;          /* --hostfile/--machinefile/-f value, NULL when not given */
+    mpirun_map_t map_by;           /* default MPIRUN_MAP_SLOT */
+    mpirun_bind_t bind_to;         /* default MPIRUN_BIND_DEFAULT */
+    bool report_bindings;          /* --report-bindings */
+    bool tag_output;               /* --tag-output: prefix each output line with [jobid,rank] */
+    bool oversubscribe_forbidden;  /* --nooversubscribe; oversubscription is allowed by default */
+    double timeout;                /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
+    const char *wdir;              /* --wdir/-wdir/--cwd DIR, NULL = inherit */
+    char **env;                    /* -x VAR and -x VAR=value, in order (malloc'd array) */
+    int nenv;                      /* number of entries in env */
+    char **prog_argv;              /* the program and its arguments (points into argv) */
+    int prog_argc;                 /* at least 1 unless help, help_env or version is set */
+    bool help, help_env, version;  /* -h/--help, --help-env, -V/--version */
+} mpirun_opts_t;
+
+/*
+ * Parses argv[1..argc-1] into *opts. Every string in opts points into argv (which must outlive
+ * opts); only the env array itself is allocated. Options may be written with one or two dashes
+ * and take their value as the next argument or after '='. The first argument that is not an
+ * option (or the one after "--") is the program: it and everything after it go to the program
+ * untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the environment (an empty
+ * value counts as absent).
+ * Returns 0; or -1 with a message for the user in err (what was wrong, the value, the fix),
+ * and opts left empty. Call mpirun_opts_fini() afterwards in both cases (it is harmless after
+ * an error).
+ */
+int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen);
+
+/* Frees what mpirun_opts_parse() allocated and empties *opts. */
+void mpirun_opts_fini(mpirun_opts_t *opts);
+
+/* Writes the --help text to out. */
+void mpirun_opts_print_help(FILE *out);
+
+/* "slot", "core", ... and "none", "core", ...: the names used on the command line. */
+const char *mpirun_map_name(mpirun_map_t map);
+const char *mpirun_bind_name(mpirun_bind_t bind);
+
+#endif

@@ -1,0 +1,14 @@
+# mpirun's pure modules (command line, host lists, mapping and binding) and the hwloc wrapper:
+# a convenience library that mpirun and the unit tests in tests/unit/mpirun/ both link.
+noinst_LTLIBRARIES += mpirun/libmpirun_pure.la
+mpirun_libmpirun_pure_la_SOURCES = \
+	mpirun/options.c \
+	mpirun/options.h \
+	mpirun/hostfile.c \
+	mpirun/hostfile.h \
+	mpirun/mapping.c \
+	mpirun/mapping.h \
+	libmp/hwtopo/hwtopo.c \
+	libmp/hwtopo/hwtopo.h
+mpirun_libmpirun_pure_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+mpirun_libmpirun_pure_la_LIBADD = $(HWLOC_LIBS)

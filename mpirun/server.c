@@ -1,0 +1,420 @@
+/*
+ * The PMIx server module: job registration (node and process maps from which PMIx derives
+ * every rank's locality), and the upcalls that PMIx makes on its own progress thread. Upcalls
+ * never block: they answer PMIx at once and queue an event for mpirun's main loop.
+ */
+#define _GNU_SOURCE
+#include "mpirun/server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <pmix.h>
+#include <pmix_server.h>
+
+/* State shared with PMIx's thread, all under lock. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static mpirun_event_t *queue;
+static size_t queue_len, queue_cap;
+static pid_t *rank_pids;
+static int nranks;
+static int event_fd = -1;
+static char job_nspace[PMIX_MAX_NSLEN + 1];
+
+static void push_event(mpirun_event_kind_t kind, int rank, int status)
+{
+    pthread_mutex_lock(&lock);
+    if (queue_len == queue_cap) {
+        size_t cap = queue_cap == 0 ? 64 : 2 * queue_cap;
+        mpirun_event_t *grown = realloc(queue, cap * sizeof(*queue));
+        if (grown == NULL) {
+            pthread_mutex_unlock(&lock);
+            return; /* Out of memory: the rank's exit will still end the job. */
+        }
+        queue = grown;
+        queue_cap = cap;
+    }
+    queue[queue_len++] = (mpirun_event_t){.kind = kind, .rank = rank, .status = status};
+    pthread_mutex_unlock(&lock);
+    uint64_t one = 1;
+    ssize_t ignored = write(event_fd, &one, sizeof(one));
+    (void)ignored;
+}
+
+/* Our own job's ranks only: anything else (tools, strangers) is not ours to track. */
+static int our_rank(const pmix_proc_t *proc)
+{
+    if (!PMIX_CHECK_NSPACE(proc->nspace, job_nspace) || proc->rank >= (pmix_rank_t)nranks) {
+        return -1;
+    }
+    return (int)proc->rank;
+}
+
+static pmix_status_t on_client_connected(const pmix_proc_t *proc, void *server_object,
+                                         pmix_op_cbfunc_t cbfunc, void *cbdata)
+{
+    (void)server_object;
+    int rank = our_rank(proc);
+    if (rank >= 0) {
+        push_event(MPIRUN_EVENT_CONNECTED, rank, 0);
+    }
+    /* PMIx 4.2 calls this without cbfunc and reads the answer from the return value. */
+    if (cbfunc != NULL) {
+        cbfunc(PMIX_SUCCESS, cbdata);
+    }
+    return PMIX_SUCCESS;
+}
+
+/* PMIx also calls client_finalized when a client's connection drops without PMIx_Finalize.
+ * A rank that really finalizes is alive, blocked until we answer; a dropped one is exiting. */
+static bool rank_is_alive(int rank)
+{
+    pthread_mutex_lock(&lock);
+    pid_t pid = rank_pids[rank];
+    pthread_mutex_unlock(&lock);
+    if (pid <= 0) {
+        return false;
+    }
+    siginfo_t info;
+    memset(&info, 0, sizeof(info));
+    if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) != 0) {
+        return false; /* Already reaped by the main loop. */
+    }
+    return info.si_pid == 0;
+}
+
+static pmix_status_t on_client_finalized(const pmix_proc_t *proc, void *server_object,
+                                         pmix_op_cbfunc_t cbfunc, void *cbdata)
+{
+    (void)server_object;
+    int rank = our_rank(proc);
+    if (rank >= 0 && rank_is_alive(rank)) {
+        push_event(MPIRUN_EVENT_FINALIZED, rank, 0);
+    }
+    /* Answer at once: the rank is blocked in PMIx_Finalize until we do. */
+    if (cbfunc != NULL) {
+        cbfunc(PMIX_SUCCESS, cbdata);
+    }
+    return PMIX_SUCCESS;
+}
+
+static pmix_status_t on_abort(const pmix_proc_t *proc, void *server_object, int status,
+                              const char msg[], pmix_proc_t procs[], size_t nprocs,
+                              pmix_op_cbfunc_t cbfunc, void *cbdata)
+{
+    (void)server_object;
+    (void)msg; /* The rank printed its own message. */
+    (void)procs;
+    (void)nprocs; /* Like Open MPI and MPICH, an abort ends the whole job. */
+    int rank = our_rank(proc);
+    /* Release the caller first (its PMIx_Abort returns), then the main loop ends the job. */
+    if (cbfunc != NULL) {
+        cbfunc(PMIX_SUCCESS, cbdata);
+    }
+    if (rank >= 0) {
+        push_event(MPIRUN_EVENT_ABORTED, rank, status);
+    }
+    return PMIX_SUCCESS;
+}
+
+/* PMIx keeps using the data we hand back until it calls this. */
+static void release_fence_data(void *cbdata)
+{
+    free(cbdata);
+}
+
+/* One host: the fence is complete once it reaches us (PMIx usually completes it itself). The
+ * multi-host launcher will gather every daemon's data here before answering. */
+static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[],
+                              size_t ninfo, char *data, size_t ndata,
+                              pmix_modex_cbfunc_t cbfunc, void *cbdata)
+{
+    (void)procs;
+    (void)nprocs;
+    (void)info;
+    (void)ninfo;
+    char *copy = malloc(ndata > 0 ? ndata : 1);
+    if (copy == NULL) {
+        return PMIX_ERR_NOMEM;
+    }
+    if (ndata > 0) {
+        memcpy(copy, data, ndata);
+    }
+    cbfunc(PMIX_SUCCESS, copy, ndata, cbdata, release_fence_data, copy);
+    return PMIX_SUCCESS;
+}
+
+static pmix_server_module_t module = {
+    .client_connected = on_client_connected,
+    .client_finalized = on_client_finalized,
+    .abort = on_abort,
+    .fence_nb = on_fence,
+};
+
+/* Waits for a PMIx operation's callback. */
+typedef struct op_wait {
+    pthread_mutex_t mutex;
+    pthread_cond_t cond;
+    bool done;
+    pmix_status_t status;
+} op_wait_t;
+
+static void op_done(pmix_status_t status, void *cbdata)
+{
+    op_wait_t *w = cbdata;
+    pthread_mutex_lock(&w->mutex);
+    w->status = status;
+    w->done = true;
+    pthread_cond_signal(&w->cond);
+    pthread_mutex_unlock(&w->mutex);
+}
+
+static void op_wait_init(op_wait_t *w)
+{
+    pthread_mutex_init(&w->mutex, NULL);
+    pthread_cond_init(&w->cond, NULL);
+    w->done = false;
+    w->status = PMIX_SUCCESS;
+}
+
+static pmix_status_t op_wait(op_wait_t *w, pmix_status_t rc)
+{
+    if (rc == PMIX_SUCCESS) {
+        pthread_mutex_lock(&w->mutex);
+        while (!w->done) {
+            pthread_cond_wait(&w->cond, &w->mutex);
+        }
+        pthread_mutex_unlock(&w->mutex);
+        rc = w->status;
+    } else if (rc == PMIX_OPERATION_SUCCEEDED) {
+        rc = PMIX_SUCCESS;
+    }
+    pthread_mutex_destroy(&w->mutex);
+    pthread_cond_destroy(&w->cond);
+    return rc;
+}
+
+int mpirun_server_init(const char *tmpdir, hwloc_topology_t topo, char *err, size_t errlen)
+{
+    event_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (event_fd < 0) {
+        snprintf(err, errlen, "eventfd: %s", strerror(errno));
+        return -1;
+    }
+    /* Our topology spares the server its own discovery. Set by hand: loading would copy it,
+     * and destructing the info would destroy the topology the server keeps using. */
+    static pmix_topology_t pmix_topo;
+    pmix_topo.source = "hwloc";
+    pmix_topo.topology = topo;
+    pmix_info_t info[4];
+    bool no = false;
+    PMIX_INFO_LOAD(&info[0], PMIX_SERVER_TMPDIR, tmpdir, PMIX_STRING);
+    PMIX_INFO_LOAD(&info[1], PMIX_SYSTEM_TMPDIR, tmpdir, PMIX_STRING);
+    PMIX_INFO_LOAD(&info[2], PMIX_SERVER_TOOL_SUPPORT, &no, PMIX_BOOL);
+    PMIX_INFO_CONSTRUCT(&info[3]);
+    snprintf(info[3].key, sizeof(info[3].key), "%s", PMIX_TOPOLOGY2);
+    info[3].value.type = PMIX_TOPO;
+    info[3].value.data.topo = &pmix_topo;
+    pmix_status_t rc = PMIx_server_init(&module, info, 4);
+    for (int i = 0; i < 3; i++) {
+        PMIX_INFO_DESTRUCT(&info[i]);
+    }
+    if (rc != PMIX_SUCCESS) {
+        snprintf(err, errlen, "cannot start the PMIx server: %s", PMIx_Error_string(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* "a,b,c" of the host names, in node id order, for PMIx_generate_regex. */
+static char *host_list(const mpirun_job_t *job)
+{
+    size_t len = 1;
+    for (int h = 0; h < job->nhosts; h++) {
+        len += strlen(job->hosts[h]) + 1;
+    }
+    char *list = calloc(1, len);
+    for (int h = 0; list != NULL && h < job->nhosts; h++) {
+        if (h > 0) {
+            strcat(list, ",");
+        }
+        strcat(list, job->hosts[h]);
+    }
+    return list;
+}
+
+/* "0,1;2,3" of the ranks on each host, for PMIx_generate_ppn. */
+static char *rank_lists(const mpirun_job_t *job)
+{
+    size_t len = (size_t)job->np * 12 + (size_t)job->nhosts + 1;
+    char *list = calloc(1, len);
+    if (list == NULL) {
+        return NULL;
+    }
+    size_t pos = 0;
+    for (int h = 0; h < job->nhosts; h++) {
+        bool first = true;
+        if (h > 0) {
+            list[pos++] = ';';
+        }
+        for (int r = 0; r < job->np; r++) {
+            if (job->ranks[r].host == h) {
+                pos += (size_t)snprintf(list + pos, len - pos, first ? "%d" : ",%d", r);
+                first = false;
+            }
+        }
+    }
+    return list;
+}
+
+int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *err, size_t errlen)
+{
+    snprintf(job_nspace, sizeof(job_nspace), "%s", job->nspace);
+    nranks = job->np;
+    rank_pids = calloc((size_t)job->np, sizeof(*rank_pids));
+    char *hosts = host_list(job);
+    char *ranks = rank_lists(job);
+    char *node_map = NULL;
+    char *proc_map = NULL;
+    int result = -1;
+    if (rank_pids == NULL || hosts == NULL || ranks == NULL) {
+        snprintf(err, errlen, "out of memory registering the job");
+        goto free_lists;
+    }
+    pmix_status_t rc = PMIx_generate_regex(hosts, &node_map);
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_generate_ppn(ranks, &proc_map);
+    }
+    if (rc != PMIX_SUCCESS) {
+        snprintf(err, errlen, "cannot describe the job to PMIx: %s", PMIx_Error_string(rc));
+        goto free_lists;
+    }
+    uint32_t np = (uint32_t)job->np;
+    uint32_t nnodes = (uint32_t)job->nhosts;
+    uint32_t napps = 1;
+    pmix_info_t info[8];
+    PMIX_INFO_LOAD(&info[0], PMIX_UNIV_SIZE, &np, PMIX_UINT32);
+    PMIX_INFO_LOAD(&info[1], PMIX_JOB_SIZE, &np, PMIX_UINT32);
+    PMIX_INFO_LOAD(&info[2], PMIX_MAX_PROCS, &np, PMIX_UINT32);
+    PMIX_INFO_LOAD(&info[3], PMIX_NUM_NODES, &nnodes, PMIX_UINT32);
+    PMIX_INFO_LOAD(&info[4], PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32);
+    PMIX_INFO_LOAD(&info[5], PMIX_JOBID, job->nspace, PMIX_STRING);
+    /* The maps are already in PMIx's regex form: load them as such, not as plain strings. */
+    PMIX_INFO_LOAD(&info[6], PMIX_NODE_MAP, node_map, PMIX_REGEX);
+    PMIX_INFO_LOAD(&info[7], PMIX_PROC_MAP, proc_map, PMIX_REGEX);
+    op_wait_t w;
+    op_wait_init(&w);
+    rc = op_wait(&w, PMIx_server_register_nspace(job_nspace, job->host_nranks[local_host], info,
+                                                 8, op_done, &w));
+    for (int i = 0; i < 8; i++) {
+        PMIX_INFO_DESTRUCT(&info[i]);
+    }
+    if (rc != PMIX_SUCCESS) {
+        snprintf(err, errlen, "cannot register the job with PMIx: %s", PMIx_Error_string(rc));
+        goto free_lists;
+    }
+    result = 0;
+free_lists:
+    free(node_map);
+    free(proc_map);
+    free(hosts);
+    free(ranks);
+    return result;
+}
+
+int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env,
+                             int nextra, char ***env_p, char *err, size_t errlen)
+{
+    pmix_proc_t proc;
+    PMIX_LOAD_PROCID(&proc, job->nspace, (pmix_rank_t)rank);
+    op_wait_t w;
+    op_wait_init(&w);
+    pmix_status_t rc =
+        op_wait(&w, PMIx_server_register_client(&proc, geteuid(), getegid(), NULL, op_done, &w));
+    if (rc != PMIX_SUCCESS) {
+        snprintf(err, errlen, "cannot register rank %d with PMIx: %s", rank,
+                 PMIx_Error_string(rc));
+        return -1;
+    }
+    /* PMIx appends to a NULL-terminated array it may realloc: start from a malloc'd copy. */
+    size_t n = 0;
+    while (environ[n] != NULL) {
+        n++;
+    }
+    char **env = calloc(n + (size_t)nextra + 1, sizeof(char *));
+    if (env == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        env[k++] = strdup(environ[i]);
+    }
+    for (int i = 0; i < nextra; i++) {
+        env[k++] = strdup(extra_env[i]);
+    }
+    env[k] = NULL;
+    rc = PMIx_server_setup_fork(&proc, &env);
+    if (rc != PMIX_SUCCESS) {
+        mpirun_server_env_free(env);
+        snprintf(err, errlen, "cannot prepare rank %d's environment: %s", rank,
+                 PMIx_Error_string(rc));
+        return -1;
+    }
+    *env_p = env;
+    return 0;
+}
+
+void mpirun_server_env_free(char **env)
+{
+    for (size_t i = 0; env != NULL && env[i] != NULL; i++) {
+        free(env[i]);
+    }
+    free(env);
+}
+
+void mpirun_server_rank_started(int rank, pid_t pid)
+{
+    pthread_mutex_lock(&lock);
+    rank_pids[rank] = pid;
+    pthread_mutex_unlock(&lock);
+}
+
+int mpirun_server_event_fd(void)
+{
+    return event_fd;
+}
+
+bool mpirun_server_next_event(mpirun_event_t *ev)
+{
+    uint64_t count;
+    ssize_t ignored = read(event_fd, &count, sizeof(count));
+    (void)ignored;
+    pthread_mutex_lock(&lock);
+    bool have = queue_len > 0;
+    if (have) {
+        *ev = queue[0];
+        memmove(queue, queue + 1, (queue_len - 1) * sizeof(*queue));
+        queue_len--;
+    }
+    pthread_mutex_unlock(&lock);
+    return have;
+}
+
+void mpirun_server_fini(void)
+{
+    op_wait_t w;
+    op_wait_init(&w);
+    PMIx_server_deregister_nspace(job_nspace, op_done, &w);
+    op_wait(&w, PMIX_SUCCESS);
+    PMIx_server_finalize();
+    free(rank_pids);
+    free(queue);
+    close(event_fd);
+}

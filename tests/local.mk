@@ -1,0 +1,3 @@
+# Tests: each test directory lists its programs and scripts in its own local.mk, included here.
+include tests/unit/header/local.mk
+include tests/unit/mpirun/local.mk

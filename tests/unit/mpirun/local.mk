@@ -1,0 +1,19 @@
+# mpirun's pure modules (cmocka): options, host lists, and mapping on synthetic hwloc topologies.
+mpirun_unit_tests = \
+	tests/unit/mpirun/test_options \
+	tests/unit/mpirun/test_hostfile \
+	tests/unit/mpirun/test_mapping
+check_PROGRAMS += $(mpirun_unit_tests)
+TESTS += $(mpirun_unit_tests)
+
+tests_unit_mpirun_test_options_SOURCES = tests/unit/mpirun/test_options.c
+tests_unit_mpirun_test_options_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(HWLOC_CFLAGS)
+tests_unit_mpirun_test_options_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_hostfile_SOURCES = tests/unit/mpirun/test_hostfile.c
+tests_unit_mpirun_test_hostfile_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(HWLOC_CFLAGS)
+tests_unit_mpirun_test_hostfile_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_mapping_SOURCES = tests/unit/mpirun/test_mapping.c
+tests_unit_mpirun_test_mapping_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(HWLOC_CFLAGS)
+tests_unit_mpirun_test_mapping_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)

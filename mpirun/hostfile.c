@@ -91,8 +91,8 @@ static int check_host_name(const char *name, size_t len, const where_t *where, c
 {
     char q[80];
     if (len == 0) {
-        set_error(err, errlen, "%s: a host name is missing (expected host, host:N or host "
-                  "slots=N)", where->text);
+        set_error(err, errlen, "%s: a host name is missing (expected host, host:N or host slots=N)",
+                  where->text);
         return -1;
     }
     if (len > MPIRUN_HOSTNAME_MAX) {
@@ -178,8 +178,7 @@ static int add_host_colon(builder_t *b, const char *text, size_t len, const char
     return add_host(b, text, (size_t)(colon - text), slots, true, where, err, errlen);
 }
 
-int mpirun_hostlist_parse_hosts(const char *spec, mpirun_hostlist_t *list, char *err,
-                                size_t errlen)
+int mpirun_hostlist_parse_hosts(const char *spec, mpirun_hostlist_t *list, char *err, size_t errlen)
 {
     builder_t b = {list, 0};
     where_t where;
@@ -191,8 +190,7 @@ int mpirun_hostlist_parse_hosts(const char *spec, mpirun_hostlist_t *list, char 
     if (spec == NULL) {
         spec = "";
     }
-    snprintf(where.text, sizeof(where.text), "-H \"%s\"", quote(spec, strlen(spec), q,
-                                                                  sizeof(q)));
+    snprintf(where.text, sizeof(where.text), "-H \"%s\"", quote(spec, strlen(spec), q, sizeof(q)));
     p = spec;
     for (;;) {
         const char *end = strchr(p, ',');
@@ -342,8 +340,7 @@ static int parse_line(builder_t *b, const char *line, const where_t *where, char
     return add_host(b, host, (size_t)(host_end - host), slots, slots_given, where, err, errlen);
 }
 
-int mpirun_hostlist_parse_file(const char *path, mpirun_hostlist_t *list, char *err,
-                               size_t errlen)
+int mpirun_hostlist_parse_file(const char *path, mpirun_hostlist_t *list, char *err, size_t errlen)
 {
     builder_t b = {list, 0};
     where_t where;

@@ -42,8 +42,7 @@ int mpirun_hostlist_parse_hosts(const char *spec, mpirun_hostlist_t *list, char 
  * the file, the line and the text: a file that cannot be read, a malformed line, a bad slot
  * count, an unknown keyword, a file without hosts. Returns 0 or -1 as above.
  */
-int mpirun_hostlist_parse_file(const char *path, mpirun_hostlist_t *list, char *err,
-                               size_t errlen);
+int mpirun_hostlist_parse_file(const char *path, mpirun_hostlist_t *list, char *err, size_t errlen);
 
 /* The sum of the slots of all hosts (as a long long: it cannot overflow). */
 long long mpirun_hostlist_total_slots(const mpirun_hostlist_t *list);

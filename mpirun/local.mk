@@ -4,10 +4,6 @@ include mpirun/pure.mk
 
 bin_PROGRAMS += mpirun/mpirun
 mpirun_mpirun_SOURCES = \
-	mpirun/iof.c \
-	mpirun/iof.h \
-	mpirun/job.c \
-	mpirun/job.h \
 	mpirun/launch.c \
 	mpirun/launch.h \
 	mpirun/loop.c \

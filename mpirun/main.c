@@ -64,6 +64,10 @@ static int setup_hosts(mpirun_t *m, char *err)
 {
     int ncores = mp_hwtopo_ncores(m->topo);
     mpirun_hostlist_t parsed = {0};
+    if (m->opts.hostfile != NULL && m->opts.hosts != NULL) {
+        snprintf(err, ERRLEN, "give the hosts either with -H or with --hostfile, not both");
+        return -1;
+    }
     if (m->opts.hostfile != NULL) {
         if (mpirun_hostlist_parse_file(m->opts.hostfile, &parsed, err, ERRLEN) != 0) {
             return -1;
@@ -339,6 +343,7 @@ static void cleanup(mpirun_t *m, bool clean_end)
     remove_tmpdir(m);
     if (m->cpusets != NULL) {
         mpirun_bind_sets_free(m->cpusets, m->nlocal);
+        free(m->cpusets);
     }
     if (m->job_ready) {
         mpirun_job_fini(&m->job);
@@ -377,7 +382,8 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
     if (gethostname(m->hostname, sizeof(m->hostname) - 1) != 0) {
         snprintf(m->hostname, sizeof(m->hostname), "localhost");
     }
-    if (mp_hwtopo_load(&m->topo) != 0) {
+    /* Only the CPUs mpirun may use (taskset, cgroups) are handed out to ranks. */
+    if (mp_hwtopo_load(&m->topo) != 0 || mp_hwtopo_restrict_to_binding(m->topo) != 0) {
         snprintf(err, ERRLEN, "cannot read this machine's topology with hwloc");
         return -1;
     }
@@ -425,6 +431,9 @@ int main(int argc, char **argv)
         cleanup(&m, false);
         return 1;
     }
+    /* PMIx keeps nothing in its directory once the ranks are started (gds=hash, no tools):
+     * removing it now means even a kill -9 of mpirun leaves nothing behind. */
+    remove_tmpdir(&m);
     mpirun_loop_t loop = {
         .job = &m.job,
         .out = m.out,

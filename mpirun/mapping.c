@@ -286,8 +286,8 @@ static hwloc_bitmap_t bind_set(hwloc_topology_t topo, hwloc_obj_t core, mpirun_b
     hwloc_const_cpuset_t base = core->cpuset;
     hwloc_bitmap_t set;
     if (bind_to == MPIRUN_BIND_SOCKET || bind_to == MPIRUN_BIND_NUMA) {
-        hwloc_obj_type_t type = bind_to == MPIRUN_BIND_SOCKET ? HWLOC_OBJ_PACKAGE
-                                                              : HWLOC_OBJ_NUMANODE;
+        hwloc_obj_type_t type =
+            bind_to == MPIRUN_BIND_SOCKET ? HWLOC_OBJ_PACKAGE : HWLOC_OBJ_NUMANODE;
         hwloc_obj_t obj = containing(topo, type, core, NULL);
         base = obj != NULL ? obj->cpuset : allowed;
     }
@@ -310,7 +310,9 @@ int mpirun_bind_compute(hwloc_topology_t topo, int nlocal, mpirun_map_t policy,
 
     if (topo == NULL || nlocal < 0 || (nlocal > 0 && sets == NULL)) {
         set_error(err, errlen, "internal error: mpirun_bind_compute called with %s",
-                  topo == NULL ? "no topology" : nlocal < 0 ? "a negative rank count" : "no sets");
+                  topo == NULL ? "no topology"
+                  : nlocal < 0 ? "a negative rank count"
+                               : "no sets");
         return -1;
     }
     for (int i = 0; i < nlocal; i++) {
@@ -438,8 +440,8 @@ static void map_core(hwloc_topology_t topo, hwloc_obj_t core, hwloc_const_bitmap
         append(buf, len, pos, "%c", hwloc_bitmap_isset(set, core->os_index) ? 'B' : '.');
         return;
     }
-    while ((pu = hwloc_get_next_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU,
-                                                           pu)) != NULL) {
+    while ((pu = hwloc_get_next_obj_inside_cpuset_by_type(topo, core->cpuset, HWLOC_OBJ_PU, pu)) !=
+           NULL) {
         append(buf, len, pos, "%c", hwloc_bitmap_isset(set, pu->os_index) ? 'B' : '.');
     }
 }
@@ -516,8 +518,8 @@ void mpirun_bind_describe_rank(hwloc_topology_t topo, hwloc_const_bitmap_t set, 
     if (bind_to == MPIRUN_BIND_NONE) {
         append(buf, len, &pos, "not bound (--bind-to none)");
     } else if (nlocal > ncores) {
-        append(buf, len, &pos, "not bound (%d ranks on %d core%s: oversubscribed)", nlocal,
-               ncores, ncores == 1 ? "" : "s");
+        append(buf, len, &pos, "not bound (%d ranks on %d core%s: oversubscribed)", nlocal, ncores,
+               ncores == 1 ? "" : "s");
     } else {
         append(buf, len, &pos, "not bound");
     }

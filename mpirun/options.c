@@ -33,7 +33,7 @@ enum opt_id {
 
 /* One spelling of an option. Every name works with one dash or two ("-np", "--np"). */
 struct opt_spec {
-    const char *name;    /* without dashes */
+    const char *name; /* without dashes */
     enum opt_id id;
     const char *example; /* the value in an example, or NULL when the option takes no value */
 };
@@ -283,9 +283,8 @@ static int parse_bind(const char *opt, const char *value, mpirun_bind_t *bind_p,
         const char *name;
         mpirun_bind_t bind;
     } choices[] = {
-        {"core", MPIRUN_BIND_CORE},       {"socket", MPIRUN_BIND_SOCKET},
-        {"package", MPIRUN_BIND_SOCKET},  {"numa", MPIRUN_BIND_NUMA},
-        {"none", MPIRUN_BIND_NONE},
+        {"core", MPIRUN_BIND_CORE}, {"socket", MPIRUN_BIND_SOCKET}, {"package", MPIRUN_BIND_SOCKET},
+        {"numa", MPIRUN_BIND_NUMA}, {"none", MPIRUN_BIND_NONE},
     };
     const char *modifier;
     size_t len = policy_length(value, &modifier);
@@ -355,8 +354,8 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     case OPT_HOSTFILE: {
         const char **slot = spec->id == OPT_HOST ? &opts->hosts : &opts->hostfile;
         if (*slot != NULL) {
-            set_error(err, errlen,
-                      "%s given twice (\"%s\" and \"%s\"): give it once, %s", opt, *slot, value,
+            set_error(err, errlen, "%s given twice (\"%s\" and \"%s\"): give it once, %s", opt,
+                      *slot, value,
                       spec->id == OPT_HOST ? "with all hosts in one list, e.g. -H node1:4,node2:4"
                                            : "with all hosts in one file");
             return -1;
@@ -463,8 +462,8 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
     snprintf(opt, sizeof(opt), "%.*s%s", (int)dashes, arg, spec->name);
     if (spec->example == NULL) {
         if (eq != NULL) {
-            set_error(err, errlen, "option %s takes no value (got \"%s\"): write just %s", opt,
-                      arg, opt);
+            set_error(err, errlen, "option %s takes no value (got \"%s\"): write just %s", opt, arg,
+                      opt);
             return -1;
         }
     } else if (eq != NULL) {
@@ -539,58 +538,57 @@ void mpirun_opts_fini(mpirun_opts_t *opts)
 
 void mpirun_opts_print_help(FILE *out)
 {
-    fputs(
-        "Usage: mpirun [options] program [arguments]\n"
-        "\n"
-        "Starts the ranks of an MPI program, binds them to cores, forwards their\n"
-        "output, and ends them all together. An option takes its value as the next\n"
-        "argument or after '=' (-n 4, -n=4) and may be written with one dash or two\n"
-        "(-np, --np). Everything from the program's name on belongs to the program.\n"
-        "\n"
-        "Placing ranks:\n"
-        "  -n, -np N            run N ranks (default: one per slot; without -H or\n"
-        "                       --hostfile, one per core of this machine)\n"
-        "  -H, --host, --hosts LIST\n"
-        "                       hosts and their slots, e.g. -H node1:4,node2:4 (a\n"
-        "                       host without a count has 1 slot; a host named twice\n"
-        "                       counts twice)\n"
-        "  --hostfile, --machinefile, -f FILE\n"
-        "                       read the hosts from FILE, one per line: \"node1\",\n"
-        "                       \"node1 slots=4\" or \"node1:4\"; '#' starts a comment\n"
-        "  --map-by POLICY      slot (the default) fills each host's slots in turn\n"
-        "                       and gives a host's ranks consecutive cores; core is\n"
-        "                       the same; socket (or package) and numa deal a host's\n"
-        "                       ranks round-robin over its packages or NUMA nodes;\n"
-        "                       node deals the ranks out one per host in turn\n"
-        "  --bind-to WHAT       core, socket (or package), numa or none. Default:\n"
-        "                       core when a host's ranks fit its cores, else none\n"
-        "  --report-bindings    print where each rank is bound\n"
-        "  --oversubscribe      allow more ranks than slots and cores. This is the\n"
-        "                       default: extra ranks share the hosts in proportion\n"
-        "                       to their slots, and the ranks of a host with more\n"
-        "                       ranks than cores are not bound\n"
-        "  --nooversubscribe, --no-oversubscribe\n"
-        "                       refuse to start more ranks than there are slots\n"
-        "\n"
-        "Environment and output:\n"
-        "  -x VAR               pass the variable VAR, with its value here, to every\n"
-        "                       rank\n"
-        "  -x VAR=VALUE         set VAR to VALUE in every rank's environment\n"
-        "  --wdir, --cwd DIR    start the ranks in directory DIR (default: the\n"
-        "                       current directory)\n"
-        "  --tag-output         prefix every line of output with the rank that\n"
-        "                       wrote it\n"
-        "  --timeout SECONDS    end the whole job if it runs longer than SECONDS;\n"
-        "                       the environment variable MPIEXEC_TIMEOUT does the\n"
-        "                       same\n"
-        "  --allow-run-as-root  accepted for Open MPI scripts; libmp runs as root\n"
-        "                       without it\n"
-        "\n"
-        "Information:\n"
-        "  -h, --help           print this help\n"
-        "  --help-env           list the MP_* environment variables that tune libmp\n"
-        "  -V, --version        print the version of libmp\n"
-        "  --                   end of mpirun's options: the next argument is the\n"
-        "                       program, even if it starts with '-'\n",
-        out);
+    fputs("Usage: mpirun [options] program [arguments]\n"
+          "\n"
+          "Starts the ranks of an MPI program, binds them to cores, forwards their\n"
+          "output, and ends them all together. An option takes its value as the next\n"
+          "argument or after '=' (-n 4, -n=4) and may be written with one dash or two\n"
+          "(-np, --np). Everything from the program's name on belongs to the program.\n"
+          "\n"
+          "Placing ranks:\n"
+          "  -n, -np N            run N ranks (default: one per slot; without -H or\n"
+          "                       --hostfile, one per core of this machine)\n"
+          "  -H, --host, --hosts LIST\n"
+          "                       hosts and their slots, e.g. -H node1:4,node2:4 (a\n"
+          "                       host without a count has 1 slot; a host named twice\n"
+          "                       counts twice)\n"
+          "  --hostfile, --machinefile, -f FILE\n"
+          "                       read the hosts from FILE, one per line: \"node1\",\n"
+          "                       \"node1 slots=4\" or \"node1:4\"; '#' starts a comment\n"
+          "  --map-by POLICY      slot (the default) fills each host's slots in turn\n"
+          "                       and gives a host's ranks consecutive cores; core is\n"
+          "                       the same; socket (or package) and numa deal a host's\n"
+          "                       ranks round-robin over its packages or NUMA nodes;\n"
+          "                       node deals the ranks out one per host in turn\n"
+          "  --bind-to WHAT       core, socket (or package), numa or none. Default:\n"
+          "                       core when a host's ranks fit its cores, else none\n"
+          "  --report-bindings    print where each rank is bound\n"
+          "  --oversubscribe      allow more ranks than slots and cores. This is the\n"
+          "                       default: extra ranks share the hosts in proportion\n"
+          "                       to their slots, and the ranks of a host with more\n"
+          "                       ranks than cores are not bound\n"
+          "  --nooversubscribe, --no-oversubscribe\n"
+          "                       refuse to start more ranks than there are slots\n"
+          "\n"
+          "Environment and output:\n"
+          "  -x VAR               pass the variable VAR, with its value here, to every\n"
+          "                       rank\n"
+          "  -x VAR=VALUE         set VAR to VALUE in every rank's environment\n"
+          "  --wdir, --cwd DIR    start the ranks in directory DIR (default: the\n"
+          "                       current directory)\n"
+          "  --tag-output         prefix every line of output with the rank that\n"
+          "                       wrote it\n"
+          "  --timeout SECONDS    end the whole job if it runs longer than SECONDS;\n"
+          "                       the environment variable MPIEXEC_TIMEOUT does the\n"
+          "                       same\n"
+          "  --allow-run-as-root  accepted for Open MPI scripts; libmp runs as root\n"
+          "                       without it\n"
+          "\n"
+          "Information:\n"
+          "  -h, --help           print this help\n"
+          "  --help-env           list the MP_* environment variables that tune libmp\n"
+          "  -V, --version        print the version of libmp\n"
+          "  --                   end of mpirun's options: the next argument is the\n"
+          "                       program, even if it starts with '-'\n",
+          out);
 }

@@ -34,21 +34,21 @@ typedef enum {
 } mpirun_bind_t;
 
 typedef struct mpirun_opts {
-    int np;                        /* -1 when not given: then one rank per slot */
-    const char *hosts;             /* -H/--host value, NULL when not given */
-    const char *hostfile;          /* --hostfile/--machinefile/-f value, NULL when not given */
-    mpirun_map_t map_by;           /* default MPIRUN_MAP_SLOT */
-    mpirun_bind_t bind_to;         /* default MPIRUN_BIND_DEFAULT */
-    bool report_bindings;          /* --report-bindings */
-    bool tag_output;               /* --tag-output: prefix each output line with [jobid,rank] */
-    bool oversubscribe_forbidden;  /* --nooversubscribe; oversubscription is allowed by default */
-    double timeout;                /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
-    const char *wdir;              /* --wdir/-wdir/--cwd DIR, NULL = inherit */
-    char **env;                    /* -x VAR and -x VAR=value, in order (malloc'd array) */
-    int nenv;                      /* number of entries in env */
-    char **prog_argv;              /* the program and its arguments (points into argv) */
-    int prog_argc;                 /* at least 1 unless help, help_env or version is set */
-    bool help, help_env, version;  /* -h/--help, --help-env, -V/--version */
+    int np;                       /* -1 when not given: then one rank per slot */
+    const char *hosts;            /* -H/--host value, NULL when not given */
+    const char *hostfile;         /* --hostfile/--machinefile/-f value, NULL when not given */
+    mpirun_map_t map_by;          /* default MPIRUN_MAP_SLOT */
+    mpirun_bind_t bind_to;        /* default MPIRUN_BIND_DEFAULT */
+    bool report_bindings;         /* --report-bindings */
+    bool tag_output;              /* --tag-output: prefix each output line with its rank */
+    bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
+    double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
+    const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */
+    char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */
+    int nenv;                     /* number of entries in env */
+    char **prog_argv;             /* the program and its arguments (points into argv) */
+    int prog_argc;                /* at least 1 unless help, help_env or version is set */
+    bool help, help_env, version; /* -h/--help, --help-env, -V/--version */
 } mpirun_opts_t;
 
 /*

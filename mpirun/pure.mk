@@ -1,4 +1,5 @@
-# mpirun's pure modules (command line, host lists, mapping and binding) and the hwloc wrapper:
+# mpirun's pure modules (command line, host lists, mapping and binding, the job-end policy,
+# stdio forwarding) and the hwloc wrapper:
 # a convenience library that mpirun and the unit tests in tests/unit/mpirun/ both link.
 noinst_LTLIBRARIES += mpirun/libmpirun_pure.la
 mpirun_libmpirun_pure_la_SOURCES = \
@@ -8,6 +9,10 @@ mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/hostfile.h \
 	mpirun/mapping.c \
 	mpirun/mapping.h \
+	mpirun/job.c \
+	mpirun/job.h \
+	mpirun/iof.c \
+	mpirun/iof.h \
 	libmp/hwtopo/hwtopo.c \
 	libmp/hwtopo/hwtopo.h
 mpirun_libmpirun_pure_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)

@@ -1,8 +1,11 @@
-# mpirun's pure modules (cmocka): options, host lists, and mapping on synthetic hwloc topologies.
+# mpirun's pure modules (cmocka): options, host lists, mapping on synthetic hwloc topologies,
+# the job-end policy and the stdio forwarding.
 mpirun_unit_tests = \
 	tests/unit/mpirun/test_options \
 	tests/unit/mpirun/test_hostfile \
-	tests/unit/mpirun/test_mapping
+	tests/unit/mpirun/test_mapping \
+	tests/unit/mpirun/test_job \
+	tests/unit/mpirun/test_iof
 check_PROGRAMS += $(mpirun_unit_tests)
 TESTS += $(mpirun_unit_tests)
 
@@ -17,3 +20,12 @@ tests_unit_mpirun_test_hostfile_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
 tests_unit_mpirun_test_mapping_SOURCES = tests/unit/mpirun/test_mapping.c
 tests_unit_mpirun_test_mapping_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(HWLOC_CFLAGS)
 tests_unit_mpirun_test_mapping_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+
+tests_unit_mpirun_test_job_SOURCES = tests/unit/mpirun/test_job.c
+tests_unit_mpirun_test_job_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_job_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_iof_SOURCES = tests/unit/mpirun/test_iof.c
+tests_unit_mpirun_test_iof_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_iof_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)

@@ -53,12 +53,13 @@ static int tmp_teardown(void **state)
 /* Writes content into a new file of the test's directory; returns its path. */
 static const char *write_file(struct tmp *t, const char *content)
 {
-    char *path = t->files[t->nfiles];
+    char name[sizeof(t->files[0])];
     assert_true(t->nfiles < 16);
-    snprintf(path, sizeof(t->files[0]), "%s/hosts-XXXXXX", t->dir);
-    int fd = mkstemp(path);
+    snprintf(name, sizeof(name), "%s/hosts-XXXXXX", t->dir);
+    int fd = mkstemp(name);
     assert_true(fd >= 0);
-    t->nfiles++;
+    char *path = t->files[t->nfiles++];
+    memcpy(path, name, sizeof(name));
     size_t len = strlen(content);
     assert_int_equal(write(fd, content, len), (ssize_t)len);
     assert_int_equal(close(fd), 0);
@@ -120,9 +121,8 @@ static void test_hosts_basic(void **state)
     check_host(&list, 0, "localhost", 1, false);
     mpirun_hostlist_fini(&list);
 
-    assert_int_equal(mpirun_hostlist_parse_hosts(" node-1.example_x:16 , n2 ", &list, err,
-                                                 sizeof(err)),
-                     0);
+    assert_int_equal(
+        mpirun_hostlist_parse_hosts(" node-1.example_x:16 , n2 ", &list, err, sizeof(err)), 0);
     assert_int_equal(list.nhosts, 2);
     check_host(&list, 0, "node-1.example_x", 16, true);
     check_host(&list, 1, "n2", 1, false);
@@ -159,8 +159,7 @@ static void test_hosts_merge(void **state)
     char spec[2048];
     size_t pos = 0;
     for (int i = 0; i < 100; i++) {
-        pos += (size_t)snprintf(spec + pos, sizeof(spec) - pos, "%sh%d:%d", i ? "," : "", i,
-                                i + 1);
+        pos += (size_t)snprintf(spec + pos, sizeof(spec) - pos, "%sh%d:%d", i ? "," : "", i, i + 1);
     }
     assert_int_equal(mpirun_hostlist_parse_hosts(spec, &list, err, sizeof(err)), 0);
     assert_int_equal(list.nhosts, 100);
@@ -218,20 +217,19 @@ static void test_hosts_errors(void **state)
 static void test_file_formats(void **state)
 {
     struct tmp *t = *state;
-    const char *path = write_file(t,
-                                  "# a cluster\n"
-                                  "\n"
-                                  "node1 slots=4\n"
-                                  "   node2   slots=2   max_slots=8   # two more\n"
-                                  "node3\n"
-                                  "node4:3\n"
-                                  "\tnode5 slots = 6\r\n"
-                                  "node6 slots= 2 max-slots =3\n"
-                                  "node7 cpu=5\n"
-                                  "node8 count=7\n"
-                                  "# the end\n"
-                                  "   \n"
-                                  "node9 slots=1"); /* no newline at the end */
+    const char *path = write_file(t, "# a cluster\n"
+                                     "\n"
+                                     "node1 slots=4\n"
+                                     "   node2   slots=2   max_slots=8   # two more\n"
+                                     "node3\n"
+                                     "node4:3\n"
+                                     "\tnode5 slots = 6\r\n"
+                                     "node6 slots= 2 max-slots =3\n"
+                                     "node7 cpu=5\n"
+                                     "node8 count=7\n"
+                                     "# the end\n"
+                                     "   \n"
+                                     "node9 slots=1"); /* no newline at the end */
     mpirun_hostlist_t list;
     char err[512] = "";
     assert_int_equal(mpirun_hostlist_parse_file(path, &list, err, sizeof(err)), 0);
@@ -307,14 +305,17 @@ static void test_file_errors(void **state)
     file_error(t, "node1 slots=2 slots=3\n",
                " line 1: \"slots=3\" gives the slot count a second time (after \"slots=2\"): "
                "give it once");
-    file_error(t, "ok\nn\xc3\xb6" "de slots=1\n",
+    file_error(t,
+               "ok\nn\xc3\xb6"
+               "de slots=1\n",
                " line 2: \"n??de\" is not a valid host name (it contains '?'; a host name has "
                "letters, digits, '-', '.' and '_' only)");
     file_error(t, "slots=4\n",
                " line 1: \"slots=4\" is not a valid host name (it contains '='; a host name has "
                "letters, digits, '-', '.' and '_' only)");
-    file_error(t, "", " lists no hosts (it has only blank lines and comments): write one host "
-                      "per line, e.g. \"node1 slots=4\"");
+    file_error(t, "",
+               " lists no hosts (it has only blank lines and comments): write one host "
+               "per line, e.g. \"node1 slots=4\"");
     file_error(t, "# only\n   \n\t# comments\n",
                " lists no hosts (it has only blank lines and comments): write one host per "
                "line, e.g. \"node1 slots=4\"");

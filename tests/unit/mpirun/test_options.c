@@ -119,9 +119,14 @@ static void test_np_spellings(void **state)
         char **argv;
         int np;
     } cases[] = {
-        {ARGV("-n", "4", "p"), 4},      {ARGV("-np", "5", "p"), 5},   {ARGV("-n=6", "p"), 6},
-        {ARGV("--n", "7", "p"), 7},     {ARGV("--np", "8", "p"), 8},  {ARGV("--np=9", "p"), 9},
-        {ARGV("-np=10", "p"), 10},      {ARGV("--n=11", "p"), 11},
+        {ARGV("-n", "4", "p"), 4},
+        {ARGV("-np", "5", "p"), 5},
+        {ARGV("-n=6", "p"), 6},
+        {ARGV("--n", "7", "p"), 7},
+        {ARGV("--np", "8", "p"), 8},
+        {ARGV("--np=9", "p"), 9},
+        {ARGV("-np=10", "p"), 10},
+        {ARGV("--n=11", "p"), 11},
         {ARGV("-n", "1048576", "p"), 1048576},
         {ARGV("-n", "2", "-n", "3", "p"), 3}, /* the last one wins */
     };
@@ -197,8 +202,7 @@ static void test_host_spellings(void **state)
 static void test_hostfile_spellings(void **state)
 {
     (void)state;
-    const char *opts[] = {"--hostfile",    "-hostfile", "--machinefile",
-                          "-machinefile", "-f",        "--f"};
+    const char *opts[] = {"--hostfile", "-hostfile", "--machinefile", "-machinefile", "-f", "--f"};
     for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
         char *argv[] = {"mpirun", (char *)opts[i], "hosts.txt", "prog", NULL};
         mpirun_opts_t o;
@@ -221,10 +225,10 @@ static void test_map_by_values(void **state)
         const char *value;
         mpirun_map_t map;
     } cases[] = {
-        {"slot", MPIRUN_MAP_SLOT},      {"core", MPIRUN_MAP_CORE},   {"socket", MPIRUN_MAP_SOCKET},
-        {"package", MPIRUN_MAP_SOCKET}, {"numa", MPIRUN_MAP_NUMA},   {"node", MPIRUN_MAP_NODE},
-        {"SLOT", MPIRUN_MAP_SLOT},      {"Core", MPIRUN_MAP_CORE},   {"SoCkEt", MPIRUN_MAP_SOCKET},
-        {"PACKAGE", MPIRUN_MAP_SOCKET}, {"NUMA", MPIRUN_MAP_NUMA},   {"Node", MPIRUN_MAP_NODE},
+        {"slot", MPIRUN_MAP_SLOT},      {"core", MPIRUN_MAP_CORE}, {"socket", MPIRUN_MAP_SOCKET},
+        {"package", MPIRUN_MAP_SOCKET}, {"numa", MPIRUN_MAP_NUMA}, {"node", MPIRUN_MAP_NODE},
+        {"SLOT", MPIRUN_MAP_SLOT},      {"Core", MPIRUN_MAP_CORE}, {"SoCkEt", MPIRUN_MAP_SOCKET},
+        {"PACKAGE", MPIRUN_MAP_SOCKET}, {"NUMA", MPIRUN_MAP_NUMA}, {"Node", MPIRUN_MAP_NODE},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char eq[64];
@@ -250,9 +254,10 @@ static void test_bind_to_values(void **state)
         const char *value;
         mpirun_bind_t bind;
     } cases[] = {
-        {"core", MPIRUN_BIND_CORE}, {"socket", MPIRUN_BIND_SOCKET}, {"package", MPIRUN_BIND_SOCKET},
-        {"numa", MPIRUN_BIND_NUMA}, {"none", MPIRUN_BIND_NONE},     {"CORE", MPIRUN_BIND_CORE},
-        {"None", MPIRUN_BIND_NONE}, {"Package", MPIRUN_BIND_SOCKET},
+        {"core", MPIRUN_BIND_CORE},      {"socket", MPIRUN_BIND_SOCKET},
+        {"package", MPIRUN_BIND_SOCKET}, {"numa", MPIRUN_BIND_NUMA},
+        {"none", MPIRUN_BIND_NONE},      {"CORE", MPIRUN_BIND_CORE},
+        {"None", MPIRUN_BIND_NONE},      {"Package", MPIRUN_BIND_SOCKET},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         mpirun_opts_t o;
@@ -327,7 +332,7 @@ static void test_env_exports(void **state)
 
     /* Many exports grow the array. */
     char *many[2 + 2 * 40 + 1];
-    char names[40][16];
+    char names[40][32];
     int n = 0;
     many[n++] = "mpirun";
     for (int i = 0; i < 40; i++) {
@@ -417,9 +422,12 @@ static void test_help_and_version(void **state)
         char **argv;
         bool help, help_env, version;
     } cases[] = {
-        {ARGV("-h"), true, false, false},        {ARGV("--help"), true, false, false},
-        {ARGV("-help"), true, false, false},     {ARGV("--help-env"), false, true, false},
-        {ARGV("-V"), false, false, true},        {ARGV("--version"), false, false, true},
+        {ARGV("-h"), true, false, false},
+        {ARGV("--help"), true, false, false},
+        {ARGV("-help"), true, false, false},
+        {ARGV("--help-env"), false, true, false},
+        {ARGV("-V"), false, false, true},
+        {ARGV("--version"), false, false, true},
         {ARGV("-n", "2", "--help", "prog"), true, false, false},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -472,8 +480,8 @@ static void test_errors_np(void **state)
     expect_error(ARGV("-n", "0", "prog"),
                  "-n \"0\" is not a valid number of ranks: give a whole number from 1 to "
                  "1048576, e.g. -n 4");
-    const char *bad[] = {"-1", "abc", "4x", "", "1048577", "99999999999999999999", "+3", " 2",
-                         "2.0"};
+    const char *bad[] = {"-1", "abc", "4x", "", "1048577", "99999999999999999999",
+                         "+3", " 2",  "2.0"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         char want[80];
         char *argv[] = {"mpirun", "-np", (char *)bad[i], "prog", NULL};
@@ -486,8 +494,7 @@ static void test_errors_np(void **state)
     }
     expect_error_has(ARGV("--np=-2", "prog"), "--np \"-2\" is not a valid number of ranks", NULL);
     /* The program's name is not a number of ranks. */
-    expect_error_has(ARGV("-n", "./a.out"), "-n \"./a.out\" is not a valid number of ranks",
-                     NULL);
+    expect_error_has(ARGV("-n", "./a.out"), "-n \"./a.out\" is not a valid number of ranks", NULL);
 }
 
 static void test_errors_map_bind(void **state)
@@ -503,8 +510,9 @@ static void test_errors_map_bind(void **state)
                  "--map-by \"slot:oversubscribe\": modifiers after ':' (\"oversubscribe\") are "
                  "not supported: give the policy alone, e.g. --map-by slot (oversubscription is "
                  "allowed by default; --nooversubscribe forbids it)");
-    expect_error_has(ARGV("--map-by", "ppr:2:node", "prog"), "\"ppr:2:node\" is not a mapping "
-                     "policy", "slot, core, socket (or package), numa or node", NULL);
+    expect_error_has(ARGV("--map-by", "ppr:2:node", "prog"),
+                     "\"ppr:2:node\" is not a mapping policy",
+                     "slot, core, socket (or package), numa or node", NULL);
     expect_error_has(ARGV("--map-by", "hwthread", "prog"), "\"hwthread\" is not supported",
                      "--map-by core", NULL);
     expect_error(ARGV("--bind-to", "hwthread", "prog"),
@@ -528,8 +536,7 @@ static void test_errors_env(void **state)
     expect_error_has(ARGV("-x", "A-B=1", "prog"), "\"A-B\" is not a valid environment variable",
                      NULL);
     expect_error_has(ARGV("-x", "=x", "prog"), "-x \"=x\": \"\" is not a valid", NULL);
-    expect_error_has(ARGV("-x", "OK", "-x", "NOT OK", "prog"), "\"NOT OK\" is not a valid",
-                     NULL);
+    expect_error_has(ARGV("-x", "OK", "-x", "NOT OK", "prog"), "\"NOT OK\" is not a valid", NULL);
 }
 
 /* Whether text contains needle as a whole word (not inside a longer option name). */
@@ -556,12 +563,33 @@ static void test_help_text(void **state)
     mpirun_opts_print_help(f);
     fclose(f);
 
-    const char *options[] = {"-n", "-np", "-H", "--host", "--hosts", "--hostfile",
-                             "--machinefile", "-f", "--map-by", "--bind-to", "--report-bindings",
-                             "-x", "--tag-output", "--timeout", "--oversubscribe",
-                             "--nooversubscribe", "--no-oversubscribe", "--allow-run-as-root",
-                             "--wdir", "--cwd", "-h", "--help", "--help-env", "-V", "--version",
-                             "--", "MPIEXEC_TIMEOUT"};
+    const char *options[] = {"-n",
+                             "-np",
+                             "-H",
+                             "--host",
+                             "--hosts",
+                             "--hostfile",
+                             "--machinefile",
+                             "-f",
+                             "--map-by",
+                             "--bind-to",
+                             "--report-bindings",
+                             "-x",
+                             "--tag-output",
+                             "--timeout",
+                             "--oversubscribe",
+                             "--nooversubscribe",
+                             "--no-oversubscribe",
+                             "--allow-run-as-root",
+                             "--wdir",
+                             "--cwd",
+                             "-h",
+                             "--help",
+                             "--help-env",
+                             "-V",
+                             "--version",
+                             "--",
+                             "MPIEXEC_TIMEOUT"};
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         if (!has_word(text, options[i])) {
             fail_msg("the help does not mention %s", options[i]);
@@ -579,7 +607,11 @@ static void test_help_text(void **state)
     }
     flat[k] = '\0';
     const char *phrases[] = {
-        "slot (the default)", "socket (or package)", "numa", "node", "or none",
+        "slot (the default)",
+        "socket (or package)",
+        "numa",
+        "node",
+        "or none",
         "allow more ranks than slots and cores. This is the default",
         "ranks of a host with more ranks than cores are not bound",
         "Default: core when a host's ranks fit its cores, else none",

@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# Launcher test: by default each rank is bound to a core of its own when there are no more
+# ranks than cores, and not bound when oversubscribed; --bind-to none|core and
+# --report-bindings. Compared with the CPUs this script may use, on a 2-core slice of them.
+set -eu
+. "$(dirname "$0")/lib.sh"
+mp_init
+prog=$(mp_prog print_affinity)
+
+# The CPUs of the core of CPU $1 that are in the allowed list $2.
+core_of()
+{
+    local f=/sys/devices/system/cpu/cpu$1/topology/thread_siblings_list sib c out=
+    if [ -r "$f" ]; then
+        sib=$(mp_expand_cpus "$(cat "$f")")
+    else
+        sib=$1
+    fi
+    for c in ${sib//,/ }; do
+        case ",$2," in *",$c,"*) out="$out${out:+,}$c" ;; esac
+    done
+    echo "$out"
+}
+
+allowed=$(mp_expand_cpus "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)")
+cores=()
+for c in ${allowed//,/ }; do
+    core=$(core_of "$c" "$allowed")
+    case " ${cores[*]} " in *" $core "*) ;; *) cores+=("$core") ;; esac
+done
+echo "allowed CPUs: $allowed; cores: ${cores[*]}"
+[ "${#cores[@]}" -ge 2 ] || mp_skip "binding needs 2 cores; this machine gives ${#cores[@]}"
+
+# Test on exactly 2 cores: on a larger machine, mpirun runs in a 2-core slice of it.
+wrap=()
+if [ "${#cores[@]}" -gt 2 ]; then
+    command -v taskset >/dev/null || mp_skip "more than 2 cores and no taskset to make a slice"
+    allowed="${cores[0]},${cores[1]}"
+    cores=("${cores[0]}" "${cores[1]}")
+    wrap=(taskset -c "$allowed")
+    echo "running mpirun on CPUs $allowed"
+fi
+
+# run_affinity NPROCS [mpirun options...]: runs print_affinity; fills cpus_of[R].
+declare -A cpus_of
+run_affinity()
+{
+    local n=$1 r list
+    shift
+    mp_run "${wrap[@]}" "$MPIRUN" "$@" -n "$n" "$prog"
+    mp_expect_status 0
+    cpus_of=()
+    while read -r r list; do
+        cpus_of[$r]=$list
+    done < <(sed -n 's/^rank \([0-9]*\) cpus \([0-9,]*\)$/\1 \2/p' "$MP_OUT")
+    [ "${#cpus_of[@]}" -eq "$n" ] && [ "$(wc -l <"$MP_OUT")" -eq "$n" ] ||
+        mp_fail "expected one 'rank R cpus LIST' line from each of $n ranks"
+}
+
+# expect_bound NPROCS PER_CORE: each rank has exactly one core's CPUs; each core PER_CORE ranks.
+expect_bound()
+{
+    local r core count
+    declare -A per_core=()
+    for ((r = 0; r < $1; r++)); do
+        case " ${cores[*]} " in
+        *" ${cpus_of[$r]:-none} "*) per_core[${cpus_of[$r]}]=$((${per_core[${cpus_of[$r]}]:-0} + 1)) ;;
+        *) mp_fail "rank $r has CPUs '${cpus_of[$r]:-}', expected those of one core (${cores[*]})" ;;
+        esac
+    done
+    for core in "${cores[@]}"; do
+        count=${per_core[$core]:-0}
+        [ "$count" -eq "$2" ] || mp_fail "core $core has $count ranks bound to it, expected $2"
+    done
+}
+
+# expect_unbound NPROCS: every rank may run on every allowed CPU.
+expect_unbound()
+{
+    local r
+    for ((r = 0; r < $1; r++)); do
+        [ "${cpus_of[$r]:-}" = "$allowed" ] ||
+            mp_fail "rank $r has CPUs '${cpus_of[$r]:-}', expected all of $allowed (unbound)"
+    done
+}
+
+echo "== default, 2 ranks on 2 cores: one core each"
+run_affinity 2
+expect_bound 2 1
+
+echo "== default, 4 ranks on 2 cores (oversubscribed): not bound"
+run_affinity 4
+expect_unbound 4
+
+echo "== --bind-to none, 2 ranks: not bound"
+run_affinity 2 --bind-to none
+expect_unbound 2
+
+echo "== --bind-to core, 4 ranks on 2 cores: bound, 2 per core"
+run_affinity 4 --bind-to core
+expect_bound 4 2
+
+echo "== --report-bindings, 2 ranks: one stderr line per rank"
+run_affinity 2 --report-bindings
+expect_bound 2 1
+for r in 0 1; do
+    [ "$(grep -cE "rank $r([^0-9]|\$)" "$MP_ERR")" = 1 ] ||
+        mp_fail "expected one stderr line containing 'rank $r'"
+done
+
+mp_finish

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Launcher test: -x VAR=value and -x VAR (mpirun's own value) put VAR in every rank's
+# environment; -x overrides the value mpirun inherited.
+set -eu
+. "$(dirname "$0")/lib.sh"
+mp_init
+prog=$(mp_prog print_env)
+
+echo "== -x FOO=new -x FROMENV -x 'SPACED=a b=c' to 3 ranks"
+mp_run env FOO=old FROMENV=outer_value "$MPIRUN" -n 3 -x FOO=new -x FROMENV -x 'SPACED=a b=c' \
+    "$prog" FOO FROMENV SPACED
+mp_expect_status 0
+for r in 0 1 2; do
+    for want in "FOO=new" "FROMENV=outer_value" "SPACED=a b=c"; do
+        [ "$(grep -cFx "rank $r $want" "$MP_OUT")" = 1 ] ||
+            mp_fail "rank $r: expected exactly one line 'rank $r $want'"
+    done
+done
+[ "$(wc -l <"$MP_OUT")" -eq 9 ] || mp_fail "stdout has $(wc -l <"$MP_OUT") lines, expected 9"
+mp_expect_empty stderr
+
+echo "== -x FOO=1 -x BAR=2 with 8 ranks"
+mp_mpirun -n 8 -x FOO=1 -x BAR=2 "$prog" FOO BAR
+mp_expect_status 0
+[ "$(grep -cE '^rank [0-7] FOO=1$' "$MP_OUT")" = 8 ] || mp_fail "not every rank has FOO=1"
+[ "$(grep -cE '^rank [0-7] BAR=2$' "$MP_OUT")" = 8 ] || mp_fail "not every rank has BAR=2"
+
+mp_finish

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Launcher test: an MPI program started without mpirun (a singleton) is rank 0 of 1, and every
+# call libmp has works there; it is not bound to a CPU.
+set -eu
+. "$(dirname "$0")/lib.sh"
+mp_init
+
+echo "== init_basic as a singleton"
+mp_run "$(mp_prog init_basic)" 1
+mp_expect_status 0
+mp_expect_line stdout '^No Errors$'
+mp_expect_empty stderr
+
+for level in single funneled serialized multiple; do
+    echo "== init_thread $level as a singleton"
+    mp_run "$(mp_prog init_thread)" "$level"
+    mp_expect_status 0
+    mp_expect_line stdout '^No Errors$'
+done
+
+echo "== sleeper 0 as a singleton: rank 0 of 1"
+mp_run "$(mp_prog sleeper)" 0
+mp_expect_status 0
+mp_expect_ranks 1
+mp_expect_empty stderr
+
+echo "== print_affinity as a singleton: the CPUs it was given"
+mp_run "$(mp_prog print_affinity)"
+mp_expect_status 0
+allowed=$(mp_expand_cpus "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)")
+mp_expect_line stdout "^rank 0 cpus $allowed\$" "a singleton keeps all the CPUs it was given"
+
+mp_finish

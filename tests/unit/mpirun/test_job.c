@@ -1,0 +1,203 @@
+/*
+ * Unit tests of mpirun's job-end policy: which events end the job, with which exit status,
+ * and what mpirun says about them.
+ */
+#define _GNU_SOURCE
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+#include <cmocka.h>
+
+#include <string.h>
+#include <sys/wait.h>
+
+#include "mpirun/job.h"
+
+/* waitpid-style statuses built by hand, as the kernel encodes them. */
+#define EXITED(code) (((code) & 0xff) << 8)
+#define SIGNALED(sig) ((sig) & 0x7f)
+
+static mpirun_job_t job;
+static char msg[512];
+
+static int setup_job(void **state)
+{
+    (void)state;
+    char *hosts[] = {"a", "b"};
+    int host_of_rank[] = {0, 0, 1, 0};
+    assert_int_equal(mpirun_job_init(&job, "ns", 4, 2, hosts, host_of_rank), 0);
+    for (int r = 0; r < 4; r++) {
+        job.ranks[r].pid = 100 + r;
+    }
+    return 0;
+}
+
+static int teardown_job(void **state)
+{
+    (void)state;
+    mpirun_job_fini(&job);
+    return 0;
+}
+
+static void connect_all(void)
+{
+    for (int r = 0; r < job.np; r++) {
+        mpirun_job_rank_connected(&job, r, msg, sizeof(msg));
+        assert_string_equal(msg, "");
+    }
+}
+
+static void test_layout(void **state)
+{
+    (void)state;
+    assert_int_equal(job.host_nranks[0], 3);
+    assert_int_equal(job.host_nranks[1], 1);
+    assert_int_equal(job.ranks[0].local_rank, 0);
+    assert_int_equal(job.ranks[1].local_rank, 1);
+    assert_int_equal(job.ranks[2].local_rank, 0);
+    assert_int_equal(job.ranks[3].local_rank, 2);
+    assert_string_equal(job.hosts[1], "b");
+}
+
+static void test_clean_finish(void **state)
+{
+    (void)state;
+    connect_all();
+    for (int r = 0; r < job.np; r++) {
+        mpirun_job_rank_finalized(&job, r);
+        assert_false(mpirun_job_is_done(&job));
+        mpirun_job_rank_exited(&job, r, EXITED(0), msg, sizeof(msg));
+        assert_string_equal(msg, "");
+        assert_false(job.ending);
+    }
+    assert_true(mpirun_job_is_done(&job));
+    assert_false(mpirun_job_failed(&job));
+}
+
+static void test_first_failure_wins(void **state)
+{
+    (void)state;
+    connect_all();
+    mpirun_job_rank_exited(&job, 2, EXITED(3), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "rank 2 (pid 102) exited with status 3"));
+    assert_true(job.ending);
+    assert_int_equal(job.exit_status, 3);
+    /* The ranks killed afterwards are not news and do not change the status. */
+    mpirun_job_rank_exited(&job, 0, SIGNALED(SIGTERM), msg, sizeof(msg));
+    assert_string_equal(msg, "");
+    mpirun_job_rank_exited(&job, 1, EXITED(9), msg, sizeof(msg));
+    assert_string_equal(msg, "");
+    assert_int_equal(job.exit_status, 3);
+}
+
+static void test_signal_named(void **state)
+{
+    (void)state;
+    connect_all();
+    mpirun_job_rank_exited(&job, 1, SIGNALED(SIGSEGV), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "rank 1"));
+    assert_non_null(strstr(msg, "SIGSEGV"));
+    assert_int_equal(job.exit_status, 128 + SIGSEGV);
+    assert_true(job.ending);
+}
+
+static void test_missing_finalize(void **state)
+{
+    (void)state;
+    connect_all();
+    mpirun_job_rank_exited(&job, 3, EXITED(0), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "MPI_Finalize"));
+    assert_true(job.ending);
+    assert_int_equal(job.exit_status, 1);
+}
+
+static void test_failure_after_finalize_lets_others_finish(void **state)
+{
+    (void)state;
+    connect_all();
+    mpirun_job_rank_finalized(&job, 0);
+    mpirun_job_rank_exited(&job, 0, EXITED(2), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "after MPI_Finalize"));
+    assert_false(job.ending);
+    assert_int_equal(job.exit_status, 2);
+    mpirun_job_rank_finalized(&job, 1);
+    mpirun_job_rank_exited(&job, 1, EXITED(5), msg, sizeof(msg));
+    assert_int_equal(job.exit_status, 2); /* still the first */
+}
+
+static void test_abort(void **state)
+{
+    (void)state;
+    connect_all();
+    mpirun_job_rank_aborted(&job, 2, 42);
+    assert_true(job.ending);
+    assert_int_equal(job.exit_status, 42);
+    mpirun_job_rank_exited(&job, 2, EXITED(42), msg, sizeof(msg));
+    assert_string_equal(msg, "");
+}
+
+static void test_non_mpi_program_is_fine(void **state)
+{
+    (void)state;
+    for (int r = 0; r < job.np; r++) {
+        mpirun_job_rank_exited(&job, r, EXITED(0), msg, sizeof(msg));
+        assert_string_equal(msg, "");
+    }
+    assert_false(mpirun_job_failed(&job));
+}
+
+static void test_exit_before_init_while_others_init(void **state)
+{
+    (void)state;
+    /* Exits first, then a peer connects: the peer would wait for it forever. */
+    mpirun_job_rank_exited(&job, 0, EXITED(0), msg, sizeof(msg));
+    assert_string_equal(msg, "");
+    mpirun_job_rank_connected(&job, 1, msg, sizeof(msg));
+    assert_non_null(strstr(msg, "rank 0 exited without calling MPI_Init"));
+    assert_true(job.ending);
+    assert_int_equal(job.exit_status, 1);
+}
+
+static void test_exit_before_init_after_others_init(void **state)
+{
+    (void)state;
+    mpirun_job_rank_connected(&job, 1, msg, sizeof(msg));
+    mpirun_job_rank_exited(&job, 0, EXITED(0), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "MPI_Init"));
+    assert_true(job.ending);
+}
+
+static void test_external_end(void **state)
+{
+    (void)state;
+    connect_all();
+    mpirun_job_end(&job, 124);
+    assert_true(job.ending);
+    assert_int_equal(job.exit_status, 124);
+    mpirun_job_end(&job, 130);
+    assert_int_equal(job.exit_status, 124);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_layout, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_clean_finish, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_first_failure_wins, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_signal_named, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_missing_finalize, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_failure_after_finalize_lets_others_finish, setup_job,
+                                        teardown_job),
+        cmocka_unit_test_setup_teardown(test_abort, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_non_mpi_program_is_fine, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_exit_before_init_while_others_init, setup_job,
+                                        teardown_job),
+        cmocka_unit_test_setup_teardown(test_exit_before_init_after_others_init, setup_job,
+                                        teardown_job),
+        cmocka_unit_test_setup_teardown(test_external_end, setup_job, teardown_job),
+    };
+    return cmocka_run_group_tests_name("mpirun job policy", tests, NULL, NULL);
+}

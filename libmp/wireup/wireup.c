@@ -147,11 +147,15 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     if (gethostname(info_p->hostname, sizeof(info_p->hostname) - 1) != 0) {
         snprintf(info_p->hostname, sizeof(info_p->hostname), "localhost");
     }
-    /* Without a server PMIx answers UNREACH but is still initialised as a singleton. */
+    /* Every PMIx launcher gives its clients PMIX_NAMESPACE. Without it there is no server to
+     * find, and PMIx_Init would spend ~10 ms looking for one before starting a singleton. */
+    if (getenv("PMIX_NAMESPACE") == NULL) {
+        return init_singleton(info_p);
+    }
     pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
     if (rc != PMIX_SUCCESS) {
-        have_server = false;
-        return init_singleton(info_p);
+        mp_log_error("cannot connect to the launcher's PMIx server: %s", PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
     }
     have_server = true;
     info_p->rank = (int)my_proc.rank;
@@ -283,9 +287,11 @@ mp_status_t mp_wireup_fini(mp_wireup_info_t *info)
     free(self_cards);
     self_cards = NULL;
     self_ncards = 0;
-    /* A singleton's failed PMIx_Init still initialised the library: finalize it either way. */
+    if (!have_server) {
+        return MP_OK;
+    }
     pmix_status_t rc = PMIx_Finalize(NULL, 0);
-    if (rc != PMIX_SUCCESS && have_server) {
+    if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Finalize failed: %s", PMIx_Error_string(rc));
         return MP_ERR_WIREUP;
     }

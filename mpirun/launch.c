@@ -130,18 +130,8 @@ int mpirun_launch(const mpirun_launch_t *spec, mpirun_child_t *child, char *err,
     }
     /* Also set it here, so a kill of the group cannot miss a child not yet scheduled. */
     setpgid(pid, pid);
-    close(status[1]);
-    status[1] = -1;
-    int child_errno = 0;
-    ssize_t n;
-    do {
-        n = read(status[0], &child_errno, sizeof(child_errno));
-    } while (n < 0 && errno == EINTR);
-    if (n == (ssize_t)sizeof(child_errno)) {
-        snprintf(err, errlen, "cannot start '%s': %s", spec->path, strerror(child_errno));
-        goto close_all; /* The child exits at once; the caller reaps it. */
-    }
     child->pid = pid;
+    child->exec_fd = status[0];
     child->out_fd = out[0];
     child->err_fd = errp[0];
     child->in_fd = spec->with_stdin ? in[1] : -1;
@@ -150,7 +140,7 @@ int mpirun_launch(const mpirun_launch_t *spec, mpirun_child_t *child, char *err,
     if (child->in_fd >= 0) {
         fcntl(child->in_fd, F_SETFL, O_NONBLOCK);
     }
-    out[0] = errp[0] = -1;
+    out[0] = errp[0] = status[0] = -1;
     if (spec->with_stdin) {
         in[1] = -1;
     }
@@ -164,4 +154,20 @@ close_all:
     close_pair(errp);
     close_pair(status);
     return result;
+}
+
+int mpirun_launch_confirm(mpirun_child_t *child, const char *path, char *err, size_t errlen)
+{
+    int child_errno = 0;
+    ssize_t n;
+    do {
+        n = read(child->exec_fd, &child_errno, sizeof(child_errno));
+    } while (n < 0 && errno == EINTR);
+    close(child->exec_fd);
+    child->exec_fd = -1;
+    if (n == (ssize_t)sizeof(child_errno)) {
+        snprintf(err, errlen, "cannot start '%s': %s", path, strerror(child_errno));
+        return -1;
+    }
+    return 0;
 }

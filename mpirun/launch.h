@@ -25,13 +25,17 @@ typedef struct mpirun_child {
     int out_fd;  /* read end of its stdout, nonblocking */
     int err_fd;  /* read end of its stderr, nonblocking */
     int in_fd;   /* write end of its stdin, nonblocking, or -1 */
+    int exec_fd; /* reports a failed exec: read by mpirun_launch_confirm */
 } mpirun_child_t;
 
 /* Finds the program as execvp would (PATH when the name has no '/') and checks that it can be
  * run, so that a typo is reported before any rank starts. */
 int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, size_t errlen);
 
-/* Starts the child; returns once it has exec'd (or reports why it could not). */
+/* Starts the child and returns at once, so that several children exec at the same time. */
 int mpirun_launch(const mpirun_launch_t *spec, mpirun_child_t *child, char *err, size_t errlen);
+
+/* Waits until the child has exec'd, or says why it could not (it then exits by itself). */
+int mpirun_launch_confirm(mpirun_child_t *child, const char *path, char *err, size_t errlen);
 
 #endif

@@ -296,6 +296,12 @@ static int start_ranks(mpirun_t *m, char *err)
         snprintf(err, ERRLEN, "out of memory");
         return -1;
     }
+    mpirun_child_t *children = calloc((size_t)job->np, sizeof(*children));
+    if (children == NULL) {
+        free_exports(exports, nexport);
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
     int result = 0;
     for (int r = 0; r < job->np && result == 0; r++) {
         char **env;
@@ -316,19 +322,28 @@ static int start_ranks(mpirun_t *m, char *err)
             .wdir = m->opts.wdir,
             .with_stdin = r == 0,
         };
-        mpirun_child_t child;
-        result = mpirun_launch(&spec, &child, err, ERRLEN);
+        result = mpirun_launch(&spec, &children[r], err, ERRLEN);
         mpirun_server_env_free(env);
         if (result == 0) {
-            job->ranks[r].pid = child.pid;
-            mpirun_server_rank_started(r, child.pid);
-            m->out[r].fd = child.out_fd;
-            m->err[r].fd = child.err_fd;
+            job->ranks[r].pid = children[r].pid;
+            mpirun_server_rank_started(r, children[r].pid);
+            m->out[r].fd = children[r].out_fd;
+            m->err[r].fd = children[r].err_fd;
             if (r == 0) {
-                m->stdin_fd = child.in_fd;
+                m->stdin_fd = children[r].in_fd;
             }
         }
     }
+    /* Only now wait for the execs: the ranks load their libraries in parallel. */
+    for (int r = 0; r < job->np && job->ranks[r].pid > 0; r++) {
+        char exec_err[ERRLEN];
+        if (mpirun_launch_confirm(&children[r], m->program, exec_err, ERRLEN) != 0 &&
+            result == 0) {
+            snprintf(err, ERRLEN, "%s", exec_err);
+            result = -1;
+        }
+    }
+    free(children);
     free_exports(exports, nexport);
     return result;
 }

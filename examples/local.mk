@@ -1,0 +1,5 @@
+# Examples: the first programs a student runs (mpirun/mpirun -n 4 examples/hello).
+noinst_PROGRAMS += examples/hello
+examples_hello_SOURCES = examples/hello.c
+examples_hello_LDADD = libmp/libmp.la
+examples_hello_LDFLAGS = $(AM_LDFLAGS) -no-install

@@ -127,6 +127,14 @@ void mpirun_iof_fini(mpirun_iof_t *iof)
         close(iof->fd);
         iof->fd = -1;
     }
+    /* A last line without its newline gets one, or the next rank's output would join it. */
+    if (iof->len > 0) {
+        char *room = iof->len < iof->cap ? iof->buf : realloc(iof->buf, iof->len + 1);
+        if (room != NULL) {
+            iof->buf = room;
+            iof->buf[iof->len++] = '\n';
+        }
+    }
     emit(iof, iof->buf, iof->len);
     free(iof->buf);
     iof->buf = NULL;

@@ -20,7 +20,7 @@ typedef struct mpirun_iof {
 void mpirun_iof_init(mpirun_iof_t *iof, int fd, int out_fd, int rank, bool tag);
 
 /* Reads what the pipe has and forwards every complete line. At end of file it forwards the
- * incomplete rest and closes the pipe. Returns false once the pipe is closed. */
+ * incomplete rest, ended with a newline, and closes the pipe. Returns false once closed. */
 bool mpirun_iof_read(mpirun_iof_t *iof);
 
 /* Closes the pipe and forwards what is left (used when giving up on a pipe). */

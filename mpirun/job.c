@@ -1,7 +1,7 @@
 /*
- * mpirun's rules for ending a job: the first failure decides the exit status, a rank that
- * dies or leaves MPI without MPI_Finalize ends the job (others may wait for it forever), and
- * nothing is reported twice.
+ * mpirun's rules for ending a job: the first failure decides the exit status; a rank that
+ * fails (non-zero status, signal) or leaves MPI without MPI_Finalize ends the job, as in Open
+ * MPI, since the others may wait for it forever; nothing is reported twice.
  */
 #define _GNU_SOURCE
 #include "mpirun/job.h"
@@ -55,18 +55,13 @@ void mpirun_job_fini(mpirun_job_t *job)
     job->ranks = NULL;
 }
 
-/* Records the first failure's status; later ones do not change it. */
-static void set_status(mpirun_job_t *job, int status)
+/* The first failure decides the exit status; later ones do not change it. */
+static void fail(mpirun_job_t *job, int status)
 {
     if (!job->status_set) {
         job->status_set = true;
         job->exit_status = status;
     }
-}
-
-static void fail(mpirun_job_t *job, int status)
-{
-    set_status(job, status);
     job->ending = true;
 }
 
@@ -126,12 +121,7 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
         return;
     }
     int code = WEXITSTATUS(wstatus);
-    if (code != 0 && r->finalized) {
-        /* Every rank got past MPI_Finalize's fence: the others can finish on their own. */
-        snprintf(msg, len, "rank %d (pid %d) exited with status %d after MPI_Finalize", rank,
-                 (int)r->pid, code);
-        set_status(job, code);
-    } else if (code != 0) {
+    if (code != 0) {
         snprintf(msg, len, "rank %d (pid %d) exited with status %d; ending the job", rank,
                  (int)r->pid, code);
         fail(job, code);

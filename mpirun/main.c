@@ -322,11 +322,15 @@ static int start_ranks(mpirun_t *m, char *err)
             .wdir = m->opts.wdir,
             .with_stdin = r == 0,
         };
+        mpirun_server_lock();
         result = mpirun_launch(&spec, &children[r], err, ERRLEN);
+        if (result == 0) {
+            mpirun_server_rank_started(r, children[r].pid);
+        }
+        mpirun_server_unlock();
         mpirun_server_env_free(env);
         if (result == 0) {
             job->ranks[r].pid = children[r].pid;
-            mpirun_server_rank_started(r, children[r].pid);
             m->out[r].fd = children[r].out_fd;
             m->err[r].fd = children[r].err_fd;
             if (r == 0) {

@@ -328,6 +328,18 @@ free_lists:
     return result;
 }
 
+/* Whether the variable in "NAME=value" is set again by one of the -x settings. */
+static bool is_overridden(const char *var, char *const *extra_env, int nextra)
+{
+    size_t name_len = strcspn(var, "=");
+    for (int i = 0; i < nextra; i++) {
+        if (strncmp(extra_env[i], var, name_len) == 0 && extra_env[i][name_len] == '=') {
+            return true;
+        }
+    }
+    return false;
+}
+
 int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env,
                              int nextra, char ***env_p, char *err, size_t errlen)
 {
@@ -354,7 +366,9 @@ int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *ext
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        env[k++] = strdup(environ[i]);
+        if (!is_overridden(environ[i], extra_env, nextra)) {
+            env[k++] = strdup(environ[i]);
+        }
     }
     for (int i = 0; i < nextra; i++) {
         env[k++] = strdup(extra_env[i]);
@@ -379,11 +393,19 @@ void mpirun_server_env_free(char **env)
     free(env);
 }
 
-void mpirun_server_rank_started(int rank, pid_t pid)
+void mpirun_server_lock(void)
 {
     pthread_mutex_lock(&lock);
-    rank_pids[rank] = pid;
+}
+
+void mpirun_server_unlock(void)
+{
     pthread_mutex_unlock(&lock);
+}
+
+void mpirun_server_rank_started(int rank, pid_t pid)
+{
+    rank_pids[rank] = pid;
 }
 
 int mpirun_server_event_fd(void)

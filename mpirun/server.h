@@ -38,7 +38,12 @@ int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *ext
                              int nextra, char ***env_p, char *err, size_t errlen);
 void mpirun_server_env_free(char **env);
 
-/* Tells the server which process is the rank, once forked. */
+/* Forking a rank and recording its pid happen under this lock, so that PMIx's thread never
+ * hears from a rank whose pid mpirun has not recorded yet. */
+void mpirun_server_lock(void);
+void mpirun_server_unlock(void);
+
+/* Tells the server which process is the rank, once forked. Call with the lock held. */
 void mpirun_server_rank_started(int rank, pid_t pid);
 
 /* Readable when events wait; next_event returns false when none is left. */

@@ -1,3 +1,5 @@
 # Tests: each test directory lists its programs and scripts in its own local.mk, included here.
 include tests/unit/header/local.mk
 include tests/unit/mpirun/local.mk
+include tests/mpi/local.mk
+include tests/bench/local.mk

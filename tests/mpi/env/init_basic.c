@@ -46,8 +46,7 @@ static void check_versions(const char *when)
 #endif
 
     memset(lib, 'x', sizeof(lib));
-    MPT_CHECK(MPI_Get_library_version(lib, &len) == MPI_SUCCESS,
-              "MPI_Get_library_version failed");
+    MPT_CHECK(MPI_Get_library_version(lib, &len) == MPI_SUCCESS, "MPI_Get_library_version failed");
     n = strnlen(lib, sizeof(lib));
     MPT_CHECK(n > 0 && n < sizeof(lib), "library version %s: length %zu, not in [1,%d)", when, n,
               MPI_MAX_LIBRARY_VERSION_STRING);
@@ -105,8 +104,7 @@ static void check_timers(void)
     MPT_CHECK(w1 - w0 >= (m1 - m0) - tick - 1e-6, "MPI_Wtime advanced %g s across %g s", w1 - w0,
               m1 - m0);
     /* A wrong unit (ms, us) is caught; a descheduling of up to 100 ms is tolerated. */
-    MPT_CHECK(w1 - w0 <= (m1 - m0) + 0.1, "MPI_Wtime advanced %g s across %g s", w1 - w0,
-              m1 - m0);
+    MPT_CHECK(w1 - w0 <= (m1 - m0) + 0.1, "MPI_Wtime advanced %g s across %g s", w1 - w0, m1 - m0);
 }
 
 static void check_errors(void)

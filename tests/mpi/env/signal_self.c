@@ -12,8 +12,11 @@ static int signal_from_name(const char *name)
     static const struct {
         const char *name;
         int sig;
-    } sigs[] = {{"SEGV", SIGSEGV}, {"KILL", SIGKILL}, {"ABRT", SIGABRT},
-                {"TERM", SIGTERM}, {"BUS", SIGBUS}};
+    } sigs[] = {{"SEGV", SIGSEGV},
+                {"KILL", SIGKILL},
+                {"ABRT", SIGABRT},
+                {"TERM", SIGTERM},
+                {"BUS", SIGBUS}};
 
     for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
         if (strcmp(sigs[i].name, name) == 0) {

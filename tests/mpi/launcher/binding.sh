@@ -35,7 +35,7 @@ echo "allowed CPUs: $allowed; cores: ${cores[*]}"
 wrap=()
 if [ "${#cores[@]}" -gt 2 ]; then
     command -v taskset >/dev/null || mp_skip "more than 2 cores and no taskset to make a slice"
-    allowed="${cores[0]},${cores[1]}"
+    allowed=$(echo "${cores[0]},${cores[1]}" | tr ',' '\n' | sort -n | paste -sd, -)
     cores=("${cores[0]}" "${cores[1]}")
     wrap=(taskset -c "$allowed")
     echo "running mpirun on CPUs $allowed"
@@ -47,25 +47,27 @@ run_affinity()
 {
     local n=$1 r list
     shift
-    mp_run "${wrap[@]}" "$MPIRUN" "$@" -n "$n" "$prog"
+    mp_run ${wrap[@]+"${wrap[@]}"} "$MPIRUN" "$@" -n "$n" "$prog"
     mp_expect_status 0
     cpus_of=()
     while read -r r list; do
         cpus_of[$r]=$list
     done < <(sed -n 's/^rank \([0-9]*\) cpus \([0-9,]*\)$/\1 \2/p' "$MP_OUT")
-    [ "${#cpus_of[@]}" -eq "$n" ] && [ "$(wc -l <"$MP_OUT")" -eq "$n" ] ||
+    if [ "${#cpus_of[@]}" -ne "$n" ] || [ "$(wc -l <"$MP_OUT")" -ne "$n" ]; then
         mp_fail "expected one 'rank R cpus LIST' line from each of $n ranks"
+    fi
 }
 
 # expect_bound NPROCS PER_CORE: each rank has exactly one core's CPUs; each core PER_CORE ranks.
 expect_bound()
 {
-    local r core count
+    local r set core count
     declare -A per_core=()
     for ((r = 0; r < $1; r++)); do
+        set=${cpus_of[$r]:-none}
         case " ${cores[*]} " in
-        *" ${cpus_of[$r]:-none} "*) per_core[${cpus_of[$r]}]=$((${per_core[${cpus_of[$r]}]:-0} + 1)) ;;
-        *) mp_fail "rank $r has CPUs '${cpus_of[$r]:-}', expected those of one core (${cores[*]})" ;;
+        *" $set "*) per_core[$set]=$((${per_core[$set]:-0} + 1)) ;;
+        *) mp_fail "rank $r has CPUs '$set', expected those of one core (${cores[*]})" ;;
         esac
     done
     for core in "${cores[@]}"; do

@@ -19,7 +19,8 @@ MP_ERR=/dev/null
 # Prints SECONDS (or milliseconds) times MP_TEST_TIMEOUT_MULT, rounded up to an integer.
 mp_scale()
 {
-    awk -v s="$1" -v m="$MP_MULT" 'BEGIN { v = s * m; printf "%d\n", (v == int(v)) ? v : int(v) + 1 }'
+    awk -v s="$1" -v m="$MP_MULT" \
+        'BEGIN { v = s * m; printf "%d\n", (v == int(v)) ? v : int(v) + 1 }'
 }
 
 # Milliseconds since the epoch.
@@ -72,7 +73,7 @@ mp_init()
     command -v timeout >/dev/null || mp_error "timeout(1) is needed"
     # A test job must not see a launcher around the test suite, nor a global job time limit.
     local v
-    for v in $(env | sed -n 's/^\(PMIX_[A-Za-z0-9_]*\|PMI_[A-Za-z0-9_]*\|OMPI_[A-Za-z0-9_]*\)=.*/\1/p'); do
+    for v in $(env | sed -n 's/^\(\(PMIX\|PMI\|OMPI\)_[A-Za-z0-9_]*\)=.*/\1/p'); do
         unset "$v"
     done
     unset MPIEXEC_TIMEOUT
@@ -309,10 +310,12 @@ mp_expect_mpirun_line()
 mp_expect_ranks()
 {
     local n=$1 got
-    got=$(sed -n 's/^rank \([0-9]*\) of \([0-9]*\) pid [0-9]*$/\1 \2/p' "$MP_OUT" | sort -n | tr '\n' ' ')
+    got=$(sed -n 's/^rank \([0-9]*\) of \([0-9]*\) pid [0-9]*$/\1 \2/p' "$MP_OUT" |
+        sort -n | tr '\n' ' ')
     [ "$got" = "$(seq -f "%g $n" 0 $((n - 1)) | tr '\n' ' ')" ] ||
         mp_fail "ranks (rank size) seen: '$got', expected 0..$((n - 1)) of $n, each once"
-    [ "$(wc -l <"$MP_OUT")" -eq "$n" ] || mp_fail "stdout has $(wc -l <"$MP_OUT") lines, expected $n"
+    [ "$(wc -l <"$MP_OUT")" -eq "$n" ] ||
+        mp_fail "stdout has $(wc -l <"$MP_OUT") lines, expected $n"
 }
 
 # Fails unless the run started no rank: nothing on stdout, no process left.
@@ -464,7 +467,8 @@ mp_check_leftovers()
     if [ "$mode" = strict ]; then
         mp_fail "left behind after the jobs ended:$left"
     else
-        echo "WARNING: left behind after the jobs ended:$left (tests/mpi/launcher/cleanup.sh fails on this)"
+        echo "WARNING: left behind after the jobs ended:$left"
+        echo "  (tests/mpi/launcher/cleanup.sh fails on this)"
     fi
 }
 

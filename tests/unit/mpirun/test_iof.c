@@ -1,6 +1,6 @@
 /*
  * Unit tests of mpirun's stdio forwarding: only whole lines go out, tagged when asked, and
- * what is left at end of file is still delivered.
+ * what is left at end of file is still delivered, as a line of its own.
  */
 #define _GNU_SOURCE
 #include <stdarg.h>
@@ -86,7 +86,7 @@ static void test_end_of_file_delivers_the_rest(void **state)
     close(rank_pipe[1]);
     assert_false(mpirun_iof_read(&iof));
     assert_int_equal(iof.fd, -1);
-    assert_string_equal(forwarded(), "line\nno newline at the end");
+    assert_string_equal(forwarded(), "line\nno newline at the end\n");
     rank_pipe[1] = open("/dev/null", O_WRONLY); /* for teardown */
 }
 

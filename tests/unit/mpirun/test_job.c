@@ -114,14 +114,14 @@ static void test_missing_finalize(void **state)
     assert_int_equal(job.exit_status, 1);
 }
 
-static void test_failure_after_finalize_lets_others_finish(void **state)
+static void test_failure_after_finalize_ends_the_job(void **state)
 {
     (void)state;
     connect_all();
     mpirun_job_rank_finalized(&job, 0);
     mpirun_job_rank_exited(&job, 0, EXITED(2), msg, sizeof(msg));
-    assert_non_null(strstr(msg, "after MPI_Finalize"));
-    assert_false(job.ending);
+    assert_non_null(strstr(msg, "rank 0 (pid 100) exited with status 2"));
+    assert_true(job.ending);
     assert_int_equal(job.exit_status, 2);
     mpirun_job_rank_finalized(&job, 1);
     mpirun_job_rank_exited(&job, 1, EXITED(5), msg, sizeof(msg));
@@ -189,7 +189,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_first_failure_wins, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_signal_named, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_missing_finalize, setup_job, teardown_job),
-        cmocka_unit_test_setup_teardown(test_failure_after_finalize_lets_others_finish, setup_job,
+        cmocka_unit_test_setup_teardown(test_failure_after_finalize_ends_the_job, setup_job,
                                         teardown_job),
         cmocka_unit_test_setup_teardown(test_abort, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_non_mpi_program_is_fine, setup_job, teardown_job),

@@ -1,0 +1,82 @@
+# MPI tests: self-checking programs in tests/mpi/env (run by run-testlist.sh from testlist)
+# and launcher tests in tests/mpi/launcher (one script per behaviour of mpirun).
+mpi_test_programs = \
+	tests/mpi/env/init_basic \
+	tests/mpi/env/init_thread \
+	tests/mpi/env/exit_code \
+	tests/mpi/env/signal_self \
+	tests/mpi/env/abort \
+	tests/mpi/env/no_finalize \
+	tests/mpi/env/sleeper \
+	tests/mpi/env/print_lines \
+	tests/mpi/env/read_stdin \
+	tests/mpi/env/print_env \
+	tests/mpi/env/print_affinity
+check_PROGRAMS += $(mpi_test_programs)
+noinst_HEADERS += tests/mpi/env/mptest.h
+
+# The programs link the uninstalled libmp directly (-no-install: no libtool wrapper scripts).
+mpi_test_libs = libmp/libmp.la
+mpi_test_link_flags = $(AM_LDFLAGS) -no-install
+
+tests_mpi_env_init_basic_SOURCES = tests/mpi/env/init_basic.c
+tests_mpi_env_init_basic_LDADD = $(mpi_test_libs)
+tests_mpi_env_init_basic_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_init_thread_SOURCES = tests/mpi/env/init_thread.c
+tests_mpi_env_init_thread_LDADD = $(mpi_test_libs) -lpthread
+tests_mpi_env_init_thread_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_exit_code_SOURCES = tests/mpi/env/exit_code.c
+tests_mpi_env_exit_code_LDADD = $(mpi_test_libs)
+tests_mpi_env_exit_code_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_signal_self_SOURCES = tests/mpi/env/signal_self.c
+tests_mpi_env_signal_self_LDADD = $(mpi_test_libs)
+tests_mpi_env_signal_self_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_abort_SOURCES = tests/mpi/env/abort.c
+tests_mpi_env_abort_LDADD = $(mpi_test_libs)
+tests_mpi_env_abort_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_no_finalize_SOURCES = tests/mpi/env/no_finalize.c
+tests_mpi_env_no_finalize_LDADD = $(mpi_test_libs)
+tests_mpi_env_no_finalize_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_sleeper_SOURCES = tests/mpi/env/sleeper.c
+tests_mpi_env_sleeper_LDADD = $(mpi_test_libs)
+tests_mpi_env_sleeper_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_print_lines_SOURCES = tests/mpi/env/print_lines.c
+tests_mpi_env_print_lines_LDADD = $(mpi_test_libs)
+tests_mpi_env_print_lines_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_read_stdin_SOURCES = tests/mpi/env/read_stdin.c
+tests_mpi_env_read_stdin_LDADD = $(mpi_test_libs)
+tests_mpi_env_read_stdin_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_print_env_SOURCES = tests/mpi/env/print_env.c
+tests_mpi_env_print_env_LDADD = $(mpi_test_libs)
+tests_mpi_env_print_env_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_print_affinity_SOURCES = tests/mpi/env/print_affinity.c
+tests_mpi_env_print_affinity_LDADD = $(mpi_test_libs)
+tests_mpi_env_print_affinity_LDFLAGS = $(mpi_test_link_flags)
+
+mpi_launcher_tests = \
+	tests/mpi/launcher/abi.sh \
+	tests/mpi/launcher/abort.sh \
+	tests/mpi/launcher/binding.sh \
+	tests/mpi/launcher/cleanup.sh \
+	tests/mpi/launcher/env.sh \
+	tests/mpi/launcher/exit_codes.sh \
+	tests/mpi/launcher/interrupt.sh \
+	tests/mpi/launcher/kill9.sh \
+	tests/mpi/launcher/no_finalize.sh \
+	tests/mpi/launcher/signals.sh \
+	tests/mpi/launcher/singleton.sh \
+	tests/mpi/launcher/sizes.sh \
+	tests/mpi/launcher/stdin.sh \
+	tests/mpi/launcher/stdio.sh \
+	tests/mpi/launcher/tag_output.sh \
+	tests/mpi/launcher/timeout.sh \
+	tests/mpi/launcher/usage.sh
+TESTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
+dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
+EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/testlist tests/mpi/README.md
+
+# What the MPI tests read from their environment; the top Makefile.am puts it in
+# AM_TESTS_ENVIRONMENT. mpirun and the MPI programs link libmp from the build tree.
+MPI_TESTS_ENVIRONMENT = MPIRUN=$(abs_top_builddir)/mpirun/mpirun MPICC=$(abs_top_builddir)/mpicc \
+	top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); \
+	export MPIRUN MPICC top_srcdir top_builddir;

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Runs the self-checking MPI programs listed in tests/mpi/testlist under $MPIRUN, each with a
+# time limit (60 s times MP_TEST_TIMEOUT_MULT); a run passes when it exits 0 and prints
+# "No Errors". Usage: run-testlist.sh [TESTLIST]. Prints "N passed, N failed" at the end.
+set -eu
+: "${top_builddir:=.}"
+: "${top_srcdir:=$top_builddir}"
+: "${MPIRUN:=$top_builddir/mpirun/mpirun}"
+list=${1:-$top_srcdir/tests/mpi/testlist}
+mult=${MP_TEST_TIMEOUT_MULT:-1}
+[ -x "$MPIRUN" ] || { echo "ERROR: MPIRUN=$MPIRUN is not an executable"; exit 99; }
+[ -r "$list" ] || { echo "ERROR: cannot read $list"; exit 99; }
+unset MPIEXEC_TIMEOUT
+
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/mptestlist.XXXXXX")
+trap 'rm -rf "$scratch"' EXIT
+# The jobs keep their temporary files out of the shared /tmp.
+mkdir "$scratch/tmp"
+export TMPDIR=$scratch/tmp
+
+passed=0
+failed=0
+while read -r name nprocs rest; do
+    case "$name" in '' | '#'*) continue ;; esac
+    limit=60
+    envs=()
+    args=()
+    for word in $rest; do
+        case "$word" in
+        timeLimit=*) limit=${word#timeLimit=} ;;
+        env=*) envs+=("${word#env=}") ;;
+        *) args+=("$word") ;;
+        esac
+    done
+    limit=$(awk -v s="$limit" -v m="$mult" \
+        'BEGIN { v = s * m; printf "%d\n", (v == int(v)) ? v : int(v) + 1 }')
+    prog=$top_builddir/tests/mpi/$name
+    t0=$(date +%s%N)
+    status=0
+    timeout -k 5 "$limit" env ${envs[@]+"${envs[@]}"} "$MPIRUN" -n "$nprocs" "$prog" \
+        ${args[@]+"${args[@]}"} </dev/null >"$scratch/out" 2>&1 || status=$?
+    ms=$((($(date +%s%N) - t0) / 1000000))
+    what="$name $nprocs${args[*]:+ ${args[*]}}"
+    if [ "$status" = 0 ] && grep -q '^ *No Errors *$' "$scratch/out"; then
+        passed=$((passed + 1))
+        echo "PASS: $what ($ms ms)"
+    else
+        failed=$((failed + 1))
+        if [ "$ms" -ge $((limit * 1000)) ]; then
+            why="timed out after $limit s"
+        elif [ "$status" != 0 ]; then
+            why="exit status $status"
+        else
+            why="no 'No Errors' in the output"
+        fi
+        echo "FAIL: $what: $why"
+        head -n 20 "$scratch/out" | cut -c 1-200 | sed 's/^/  | /'
+    fi
+done <"$list"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]

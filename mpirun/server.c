@@ -273,6 +273,84 @@ static char *rank_lists(const mpirun_job_t *job)
     return list;
 }
 
+/* One rank's data, led by the rank as PMIx requires. Given this, PMIx no longer derives the
+ * rank's locality from the maps: it is all here. */
+static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank)
+{
+    void *rank_list = PMIx_Info_list_start();
+    if (rank_list == NULL) {
+        return PMIX_ERR_NOMEM;
+    }
+    const mpirun_rank_t *rk = &job->ranks[rank];
+    pmix_rank_t r = (pmix_rank_t)rank;
+    uint16_t local_rank = (uint16_t)rk->local_rank; /* one job per node: node rank is the same */
+    uint32_t node_id = (uint32_t)rk->host;
+    uint32_t appnum = 0;
+    struct {
+        const char *key;
+        void *value;
+        pmix_data_type_t type;
+    } items[] = {
+        {PMIX_RANK, &r, PMIX_PROC_RANK},
+        {PMIX_APPNUM, &appnum, PMIX_UINT32},
+        {PMIX_APP_RANK, &r, PMIX_PROC_RANK},
+        {PMIX_GLOBAL_RANK, &r, PMIX_PROC_RANK},
+        {PMIX_LOCAL_RANK, &local_rank, PMIX_UINT16},
+        {PMIX_NODE_RANK, &local_rank, PMIX_UINT16},
+        {PMIX_NODEID, &node_id, PMIX_UINT32},
+        {PMIX_HOSTNAME, job->hosts[rk->host], PMIX_STRING},
+    };
+    pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
+    pmix_status_t rc = PMIX_SUCCESS;
+    for (size_t i = 0; rc == PMIX_SUCCESS && i < sizeof(items) / sizeof(items[0]); i++) {
+        rc = PMIx_Info_list_add(rank_list, items[i].key, items[i].value, items[i].type);
+    }
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_convert(rank_list, &array);
+    }
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_add(list, PMIX_PROC_DATA, &array, PMIX_DATA_ARRAY);
+    }
+    PMIX_DATA_ARRAY_DESTRUCT(&array);
+    PMIx_Info_list_release(rank_list);
+    return rc;
+}
+
+/* What a client expects to read about the job: sizes, the node and process maps (already in
+ * PMIx's regex form), one application, and each rank's own data. */
+static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *node_map,
+                                  char *proc_map)
+{
+    uint32_t np = (uint32_t)job->np;
+    uint32_t nnodes = (uint32_t)job->nhosts;
+    uint32_t napps = 1;
+    uint32_t appnum = 0;
+    struct {
+        const char *key;
+        void *value;
+        pmix_data_type_t type;
+    } items[] = {
+        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},
+        {PMIX_JOB_SIZE, &np, PMIX_UINT32},
+        {PMIX_MAX_PROCS, &np, PMIX_UINT32},
+        {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
+        {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32},
+        {PMIX_APPNUM, &appnum, PMIX_UINT32},
+        {PMIX_APP_SIZE, &np, PMIX_UINT32},
+        {PMIX_JOBID, (void *)job->nspace, PMIX_STRING},
+        {PMIX_NODE_MAP, node_map, PMIX_REGEX},
+        {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
+    };
+    pmix_status_t rc = PMIX_SUCCESS;
+    for (size_t i = 0; rc == PMIX_SUCCESS && i < sizeof(items) / sizeof(items[0]); i++) {
+        rc = PMIx_Info_list_add(list, items[i].key, items[i].value, items[i].type);
+    }
+    for (int r = 0; rc == PMIX_SUCCESS && r < job->np; r++) {
+        rc = add_rank_info(list, job, r);
+    }
+    return rc;
+}
+
 int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *err, size_t errlen)
 {
     snprintf(job_nspace, sizeof(job_nspace), "%s", job->nspace);
@@ -295,26 +373,20 @@ int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *er
         snprintf(err, errlen, "cannot describe the job to PMIx: %s", PMIx_Error_string(rc));
         goto free_lists;
     }
-    uint32_t np = (uint32_t)job->np;
-    uint32_t nnodes = (uint32_t)job->nhosts;
-    uint32_t napps = 1;
-    pmix_info_t info[8];
-    PMIX_INFO_LOAD(&info[0], PMIX_UNIV_SIZE, &np, PMIX_UINT32);
-    PMIX_INFO_LOAD(&info[1], PMIX_JOB_SIZE, &np, PMIX_UINT32);
-    PMIX_INFO_LOAD(&info[2], PMIX_MAX_PROCS, &np, PMIX_UINT32);
-    PMIX_INFO_LOAD(&info[3], PMIX_NUM_NODES, &nnodes, PMIX_UINT32);
-    PMIX_INFO_LOAD(&info[4], PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32);
-    PMIX_INFO_LOAD(&info[5], PMIX_JOBID, job->nspace, PMIX_STRING);
-    /* The maps are already in PMIx's regex form: load them as such, not as plain strings. */
-    PMIX_INFO_LOAD(&info[6], PMIX_NODE_MAP, node_map, PMIX_REGEX);
-    PMIX_INFO_LOAD(&info[7], PMIX_PROC_MAP, proc_map, PMIX_REGEX);
-    op_wait_t w;
-    op_wait_init(&w);
-    rc = op_wait(&w, PMIx_server_register_nspace(job_nspace, job->host_nranks[local_host], info,
-                                                 8, op_done, &w));
-    for (int i = 0; i < 8; i++) {
-        PMIX_INFO_DESTRUCT(&info[i]);
+    void *list = PMIx_Info_list_start();
+    rc = list != NULL ? add_job_info(list, job, node_map, proc_map) : PMIX_ERR_NOMEM;
+    pmix_data_array_t info = PMIX_DATA_ARRAY_STATIC_INIT;
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_convert(list, &info);
     }
+    if (rc == PMIX_SUCCESS) {
+        op_wait_t w;
+        op_wait_init(&w);
+        rc = op_wait(&w, PMIx_server_register_nspace(job_nspace, job->host_nranks[local_host],
+                                                     info.array, info.size, op_done, &w));
+    }
+    PMIX_DATA_ARRAY_DESTRUCT(&info);
+    PMIx_Info_list_release(list);
     if (rc != PMIX_SUCCESS) {
         snprintf(err, errlen, "cannot register the job with PMIx: %s", PMIx_Error_string(rc));
         goto free_lists;

@@ -11,7 +11,8 @@ mpi_test_programs = \
 	tests/mpi/env/print_lines \
 	tests/mpi/env/read_stdin \
 	tests/mpi/env/print_env \
-	tests/mpi/env/print_affinity
+	tests/mpi/env/print_affinity \
+	tests/mpi/env/pmix_job_info
 check_PROGRAMS += $(mpi_test_programs)
 noinst_HEADERS += tests/mpi/env/mptest.h
 
@@ -52,6 +53,10 @@ tests_mpi_env_print_env_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_print_affinity_SOURCES = tests/mpi/env/print_affinity.c
 tests_mpi_env_print_affinity_LDADD = $(mpi_test_libs)
 tests_mpi_env_print_affinity_LDFLAGS = $(mpi_test_link_flags)
+# Not an MPI program: a plain PMIx client checking what mpirun's server registers.
+tests_mpi_env_pmix_job_info_SOURCES = tests/mpi/env/pmix_job_info.c
+tests_mpi_env_pmix_job_info_CFLAGS = $(AM_CFLAGS) $(PMIX_CFLAGS)
+tests_mpi_env_pmix_job_info_LDADD = $(PMIX_LIBS)
 
 mpi_launcher_tests = \
 	tests/mpi/launcher/abi.sh \

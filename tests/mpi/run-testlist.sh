@@ -2,6 +2,8 @@
 # Runs the self-checking MPI programs listed in tests/mpi/testlist under $MPIRUN, each with a
 # time limit (60 s times MP_TEST_TIMEOUT_MULT); a run passes when it exits 0 and prints
 # "No Errors". Usage: run-testlist.sh [TESTLIST]. Prints "N passed, N failed" at the end.
+# MP_TEST_LAUNCHER_WRAPPER and MP_TEST_RANK_WRAPPER (e.g. a valgrind command line) are put in
+# front of mpirun and of each rank's program: make check-valgrind uses them.
 set -eu
 : "${top_builddir:=.}"
 : "${top_srcdir:=$top_builddir}"
@@ -37,8 +39,10 @@ while read -r name nprocs rest; do
     prog=$top_builddir/tests/mpi/$name
     t0=$(date +%s%N)
     status=0
-    timeout -k 5 "$limit" env ${envs[@]+"${envs[@]}"} "$MPIRUN" -n "$nprocs" "$prog" \
-        ${args[@]+"${args[@]}"} </dev/null >"$scratch/out" 2>&1 || status=$?
+    # shellcheck disable=SC2086 # the wrappers are command lines: split them into words
+    timeout -k 5 "$limit" env ${envs[@]+"${envs[@]}"} ${MP_TEST_LAUNCHER_WRAPPER:-} "$MPIRUN" \
+        -n "$nprocs" ${MP_TEST_RANK_WRAPPER:-} "$prog" ${args[@]+"${args[@]}"} </dev/null \
+        >"$scratch/out" 2>&1 || status=$?
     ms=$((($(date +%s%N) - t0) / 1000000))
     what="$name $nprocs${args[*]:+ ${args[*]}}"
     if [ "$status" = 0 ] && grep -q '^ *No Errors *$' "$scratch/out"; then

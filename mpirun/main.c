@@ -412,8 +412,10 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
         block_signals(m, err) != 0 || make_tmpdir(m, err) != 0) {
         return -1;
     }
-    /* The hash store keeps PMIx small and lets a Get wait for a peer's commit. */
+    /* The hash store keeps PMIx small and lets a Get wait for a peer's commit. The topology is
+     * shared as XML only: a shared-memory copy would live in the directory we remove early. */
     setenv("PMIX_MCA_gds", "hash", 1);
+    setenv("PMIX_MCA_pmix_hwloc_hole_kind", "none", 1);
     if (mpirun_server_init(m->tmpdir, m->topo, err, ERRLEN) != 0) {
         return -1;
     }

@@ -9,11 +9,11 @@
 #include <stddef.h>
 
 typedef struct mpirun_iof {
-    int fd;       /* the pipe we read, -1 once it reached end of file */
-    int out_fd;   /* where lines go: STDOUT_FILENO or STDERR_FILENO */
+    int fd;     /* the pipe we read, -1 once it reached end of file */
+    int out_fd; /* where lines go: STDOUT_FILENO or STDERR_FILENO */
     int rank;
-    bool tag;     /* prefix lines with "[1,rank]<stdout>:" as Open MPI's --tag-output */
-    char *buf;    /* bytes read but not yet forwarded: an incomplete line */
+    bool tag;  /* prefix lines with "[1,rank]<stdout>:" as Open MPI's --tag-output */
+    char *buf; /* bytes read but not yet forwarded: an incomplete line */
     size_t len, cap;
 } mpirun_iof_t;
 

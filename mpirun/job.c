@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
-int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts,
-                    char *const *hosts, const int *host_of_rank)
+int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts, char *const *hosts,
+                    const int *host_of_rank)
 {
     memset(job, 0, sizeof(*job));
     snprintf(job->nspace, sizeof(job->nspace), "%s", nspace);
@@ -126,9 +126,8 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
                  (int)r->pid, code);
         fail(job, code);
     } else if (r->connected && !r->finalized) {
-        snprintf(msg, len,
-                 "rank %d (pid %d) exited without calling MPI_Finalize; ending the job", rank,
-                 (int)r->pid);
+        snprintf(msg, len, "rank %d (pid %d) exited without calling MPI_Finalize; ending the job",
+                 rank, (int)r->pid);
         fail(job, 1);
     } else if (!r->connected) {
         /* A program that never uses MPI is fine, unless its peers wait for it in MPI_Init. */

@@ -11,18 +11,18 @@
 #include <sys/types.h>
 
 typedef struct mpirun_rank {
-    int host;        /* index into job->hosts: the PMIx node id */
-    int local_rank;  /* index among the ranks on its host, in rank order */
-    pid_t pid;       /* 0 until launched */
-    bool connected;  /* called PMIx_Init (MPI_Init) */
-    bool finalized;  /* called PMIx_Finalize (MPI_Finalize) */
-    bool exited;     /* reaped */
+    int host;       /* index into job->hosts: the PMIx node id */
+    int local_rank; /* index among the ranks on its host, in rank order */
+    pid_t pid;      /* 0 until launched */
+    bool connected; /* called PMIx_Init (MPI_Init) */
+    bool finalized; /* called PMIx_Finalize (MPI_Finalize) */
+    bool exited;    /* reaped */
 } mpirun_rank_t;
 
 typedef struct mpirun_job {
     char nspace[64];
     int np;
-    mpirun_rank_t *ranks;   /* np entries */
+    mpirun_rank_t *ranks; /* np entries */
     int nhosts;
     char **hosts;           /* nhosts names, in node id order */
     int *host_nranks;       /* ranks on each host */
@@ -34,8 +34,8 @@ typedef struct mpirun_job {
 } mpirun_job_t;
 
 /* Lays out np ranks over nhosts hosts (host_of_rank[r] for each rank). Copies what it needs. */
-int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts,
-                    char *const *hosts, const int *host_of_rank);
+int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts, char *const *hosts,
+                    const int *host_of_rank);
 void mpirun_job_fini(mpirun_job_t *job);
 
 /* Each event below updates the job; when it ends the job or is worth telling the user, it

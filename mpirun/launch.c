@@ -70,8 +70,8 @@ static void close_pair(int fds[2])
 }
 
 /* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void exec_child(const mpirun_launch_t *spec, pid_t parent, int in_fd, int out_fd,
-                       int err_fd, int status_fd)
+static void exec_child(const mpirun_launch_t *spec, pid_t parent, int in_fd, int out_fd, int err_fd,
+                       int status_fd)
 {
     int error;
     setpgid(0, 0);

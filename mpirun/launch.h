@@ -12,12 +12,12 @@
 #include <sys/types.h>
 
 typedef struct mpirun_launch {
-    const char *path;     /* the program, as resolved by mpirun_launch_resolve */
-    char *const *argv;    /* its arguments, argv[0] first */
-    char *const *envp;    /* its whole environment */
-    const cpu_set_t *cpus;/* the CPUs to bind it to, or NULL to leave it unbound */
-    const char *wdir;     /* directory to start in, or NULL for mpirun's */
-    bool with_stdin;      /* give it a pipe for stdin (rank 0), else /dev/null */
+    const char *path;      /* the program, as resolved by mpirun_launch_resolve */
+    char *const *argv;     /* its arguments, argv[0] first */
+    char *const *envp;     /* its whole environment */
+    const cpu_set_t *cpus; /* the CPUs to bind it to, or NULL to leave it unbound */
+    const char *wdir;      /* directory to start in, or NULL for mpirun's */
+    bool with_stdin;       /* give it a pipe for stdin (rank 0), else /dev/null */
 } mpirun_launch_t;
 
 typedef struct mpirun_child {

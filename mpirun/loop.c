@@ -25,14 +25,14 @@
 
 typedef struct loop_state {
     mpirun_loop_t *loop;
-    bool stdin_open;        /* still reading mpirun's stdin for rank 0 */
+    bool stdin_open; /* still reading mpirun's stdin for rank 0 */
     char inbuf[65536];
     size_t inlen, inoff;
-    bool signalled;         /* the ranks have been sent the gentle signal */
-    bool killed;            /* the ranks have been sent SIGKILL */
-    int gentle_signal;      /* SIGTERM, or the signal a user sent mpirun */
-    double kill_at;         /* when to send SIGKILL */
-    double done_at;         /* when the last rank was reaped */
+    bool signalled;    /* the ranks have been sent the gentle signal */
+    bool killed;       /* the ranks have been sent SIGKILL */
+    int gentle_signal; /* SIGTERM, or the signal a user sent mpirun */
+    double kill_at;    /* when to send SIGKILL */
+    double done_at;    /* when the last rank was reaped */
 } loop_state_t;
 
 void mpirun_say(const char *fmt, ...)

@@ -37,7 +37,7 @@ typedef struct mpirun {
     hwloc_topology_t topo;
     mpirun_hostlist_t hosts;
     char hostname[256];
-    int *host_of_rank;     /* np entries */
+    int *host_of_rank; /* np entries */
     mpirun_job_t job;
     bool job_ready;
     hwloc_bitmap_t *cpusets; /* one per local rank, NULL when unbound */
@@ -185,8 +185,8 @@ static int setup_bindings(mpirun_t *m, char *err)
     if (m->opts.report_bindings) {
         for (int r = 0; r < m->job.np; r++) {
             char desc[512];
-            mpirun_bind_describe_rank(m->topo, m->cpusets[m->job.ranks[r].local_rank],
-                                      m->nlocal, m->opts.bind_to, desc, sizeof(desc));
+            mpirun_bind_describe_rank(m->topo, m->cpusets[m->job.ranks[r].local_rank], m->nlocal,
+                                      m->opts.bind_to, desc, sizeof(desc));
             mpirun_say("rank %d on %s: %s", r, m->hostname, desc);
         }
     }
@@ -341,8 +341,7 @@ static int start_ranks(mpirun_t *m, char *err)
     /* Only now wait for the execs: the ranks load their libraries in parallel. */
     for (int r = 0; r < job->np && job->ranks[r].pid > 0; r++) {
         char exec_err[ERRLEN];
-        if (mpirun_launch_confirm(&children[r], m->program, exec_err, ERRLEN) != 0 &&
-            result == 0) {
+        if (mpirun_launch_confirm(&children[r], m->program, exec_err, ERRLEN) != 0 && result == 0) {
             snprintf(err, ERRLEN, "%s", exec_err);
             result = -1;
         }
@@ -407,8 +406,8 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
         return -1;
     }
     if (setup_hosts(m, err) != 0 || setup_job(m, err) != 0 || setup_bindings(m, err) != 0 ||
-        mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err,
-                              ERRLEN) != 0 ||
+        mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err, ERRLEN) !=
+            0 ||
         block_signals(m, err) != 0 || make_tmpdir(m, err) != 0) {
         return -1;
     }

@@ -132,8 +132,8 @@ static void release_fence_data(void *cbdata)
 /* One host: the fence is complete once it reaches us (PMIx usually completes it itself). The
  * multi-host launcher will gather every daemon's data here before answering. */
 static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[],
-                              size_t ninfo, char *data, size_t ndata,
-                              pmix_modex_cbfunc_t cbfunc, void *cbdata)
+                              size_t ninfo, char *data, size_t ndata, pmix_modex_cbfunc_t cbfunc,
+                              void *cbdata)
 {
     (void)procs;
     (void)nprocs;
@@ -276,6 +276,22 @@ static char *rank_lists(const mpirun_job_t *job)
     return list;
 }
 
+/* One value to register: the key, a pointer to the value, and its PMIx type. */
+typedef struct info_item {
+    const char *key;
+    void *value;
+    pmix_data_type_t type;
+} info_item_t;
+
+static pmix_status_t add_items(void *list, const info_item_t *items, size_t n)
+{
+    pmix_status_t rc = PMIX_SUCCESS;
+    for (size_t i = 0; rc == PMIX_SUCCESS && i < n; i++) {
+        rc = PMIx_Info_list_add(list, items[i].key, items[i].value, items[i].type);
+    }
+    return rc;
+}
+
 /* One rank's data, led by the rank as PMIx requires. Given this, PMIx no longer derives the
  * rank's locality from the maps: it is all here. */
 static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank)
@@ -289,11 +305,7 @@ static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank
     uint16_t local_rank = (uint16_t)rk->local_rank; /* one job per node: node rank is the same */
     uint32_t node_id = (uint32_t)rk->host;
     uint32_t appnum = 0;
-    struct {
-        const char *key;
-        void *value;
-        pmix_data_type_t type;
-    } items[] = {
+    info_item_t items[] = {
         {PMIX_RANK, &r, PMIX_PROC_RANK},
         {PMIX_APPNUM, &appnum, PMIX_UINT32},
         {PMIX_APP_RANK, &r, PMIX_PROC_RANK},
@@ -304,10 +316,7 @@ static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank
         {PMIX_HOSTNAME, job->hosts[rk->host], PMIX_STRING},
     };
     pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
-    pmix_status_t rc = PMIX_SUCCESS;
-    for (size_t i = 0; rc == PMIX_SUCCESS && i < sizeof(items) / sizeof(items[0]); i++) {
-        rc = PMIx_Info_list_add(rank_list, items[i].key, items[i].value, items[i].type);
-    }
+    pmix_status_t rc = add_items(rank_list, items, sizeof(items) / sizeof(items[0]));
     if (rc == PMIX_SUCCESS) {
         rc = PMIx_Info_list_convert(rank_list, &array);
     }
@@ -328,26 +337,14 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
     uint32_t nnodes = (uint32_t)job->nhosts;
     uint32_t napps = 1;
     uint32_t appnum = 0;
-    struct {
-        const char *key;
-        void *value;
-        pmix_data_type_t type;
-    } items[] = {
-        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},
-        {PMIX_JOB_SIZE, &np, PMIX_UINT32},
-        {PMIX_MAX_PROCS, &np, PMIX_UINT32},
-        {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
-        {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32},
-        {PMIX_APPNUM, &appnum, PMIX_UINT32},
-        {PMIX_APP_SIZE, &np, PMIX_UINT32},
-        {PMIX_JOBID, (void *)job->nspace, PMIX_STRING},
-        {PMIX_NODE_MAP, node_map, PMIX_REGEX},
-        {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
+    info_item_t items[] = {
+        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},       {PMIX_JOB_SIZE, &np, PMIX_UINT32},
+        {PMIX_MAX_PROCS, &np, PMIX_UINT32},       {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
+        {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32}, {PMIX_APPNUM, &appnum, PMIX_UINT32},
+        {PMIX_APP_SIZE, &np, PMIX_UINT32},        {PMIX_JOBID, (void *)job->nspace, PMIX_STRING},
+        {PMIX_NODE_MAP, node_map, PMIX_REGEX},    {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
     };
-    pmix_status_t rc = PMIX_SUCCESS;
-    for (size_t i = 0; rc == PMIX_SUCCESS && i < sizeof(items) / sizeof(items[0]); i++) {
-        rc = PMIx_Info_list_add(list, items[i].key, items[i].value, items[i].type);
-    }
+    pmix_status_t rc = add_items(list, items, sizeof(items) / sizeof(items[0]));
     for (int r = 0; rc == PMIX_SUCCESS && r < job->np; r++) {
         rc = add_rank_info(list, job, r);
     }
@@ -415,8 +412,8 @@ static bool is_overridden(const char *var, char *const *extra_env, int nextra)
     return false;
 }
 
-int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env,
-                             int nextra, char ***env_p, char *err, size_t errlen)
+int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env, int nextra,
+                             char ***env_p, char *err, size_t errlen)
 {
     pmix_proc_t proc;
     PMIX_LOAD_PROCID(&proc, job->nspace, (pmix_rank_t)rank);
@@ -425,8 +422,7 @@ int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *ext
     pmix_status_t rc =
         op_wait(&w, PMIx_server_register_client(&proc, geteuid(), getegid(), NULL, op_done, &w));
     if (rc != PMIX_SUCCESS) {
-        snprintf(err, errlen, "cannot register rank %d with PMIx: %s", rank,
-                 PMIx_Error_string(rc));
+        snprintf(err, errlen, "cannot register rank %d with PMIx: %s", rank, PMIx_Error_string(rc));
         return -1;
     }
     /* PMIx appends to a NULL-terminated array it may realloc: start from a malloc'd copy. */

@@ -34,8 +34,8 @@ int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *er
 
 /* Prepares one local rank: registers it and returns in *env_p a new environment (a copy of
  * environ plus -x settings in extra_env, plus PMIx's variables) to execve it with. */
-int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env,
-                             int nextra, char ***env_p, char *err, size_t errlen);
+int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env, int nextra,
+                             char ***env_p, char *err, size_t errlen);
 void mpirun_server_env_free(char **env);
 
 /* Forking a rank and recording its pid happen under this lock, so that PMIx's thread never

@@ -29,9 +29,9 @@ int PMPI_Get_library_version(char *version, int *resultlen)
     if (version == NULL || resultlen == NULL) {
         return mp_api_error("MPI_Get_library_version", MPI_ERR_ARG, "version or resultlen is NULL");
     }
-    int len = snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING,
-                       "libmp %s (MPI %d.%d, standard ABI; %s)", PACKAGE_VERSION, MPI_VERSION,
-                       MPI_SUBVERSION, mp_wireup_version());
+    int len =
+        snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING, "libmp %s (MPI %d.%d, standard ABI; %s)",
+                 PACKAGE_VERSION, MPI_VERSION, MPI_SUBVERSION, mp_wireup_version());
     *resultlen = len < MPI_MAX_LIBRARY_VERSION_STRING ? len : MPI_MAX_LIBRARY_VERSION_STRING - 1;
     return MPI_SUCCESS;
 }

@@ -124,7 +124,8 @@ int mp_api_error(const char *call, int errclass, const char *fmt, ...)
     va_end(ap);
     const char *name = mp_api_errclass_name(errclass);
     char line[768];
-    snprintf(line, sizeof(line), "%s: %s (%s)", call, reason, name != NULL ? name : "MPI_ERR_UNKNOWN");
+    snprintf(line, sizeof(line), "%s: %s (%s)", call, reason,
+             name != NULL ? name : "MPI_ERR_UNKNOWN");
     mp_log_error("%s", line);
     /* MPI_ERRORS_ARE_FATAL: the exit status carries the error class. */
     mp_wireup_abort(errclass > 0 && errclass < 256 ? errclass : 1, line);
@@ -168,7 +169,8 @@ int PMPI_Error_string(int errorcode, char *string, int *resultlen)
     if (string == NULL || resultlen == NULL) {
         return mp_api_error("MPI_Error_string", MPI_ERR_ARG, "string or resultlen is NULL");
     }
-    int len = snprintf(string, MPI_MAX_ERROR_STRING, "%s: %s", mp_api_errclass_name(errorcode), text);
+    int len =
+        snprintf(string, MPI_MAX_ERROR_STRING, "%s: %s", mp_api_errclass_name(errorcode), text);
     *resultlen = len < MPI_MAX_ERROR_STRING ? len : MPI_MAX_ERROR_STRING - 1;
     return MPI_SUCCESS;
 }

@@ -20,7 +20,7 @@ static struct {
     char key[PMIX_MAX_KEYLEN + 1];
     void *data;
     size_t len;
-} *self_cards;
+} * self_cards;
 static size_t self_ncards;
 
 static mp_status_t get_value(int rank, const char *key, pmix_value_t **val_p)
@@ -47,14 +47,30 @@ static mp_status_t get_number(int rank, const char *key, uint64_t *num_p)
         return status;
     }
     switch (val->type) {
-    case PMIX_UINT8: *num_p = val->data.uint8; break;
-    case PMIX_UINT16: *num_p = val->data.uint16; break;
-    case PMIX_UINT32: *num_p = val->data.uint32; break;
-    case PMIX_UINT64: *num_p = val->data.uint64; break;
-    case PMIX_INT: *num_p = (uint64_t)val->data.integer; break;
-    case PMIX_UINT: *num_p = val->data.uint; break;
-    case PMIX_INT32: *num_p = (uint64_t)val->data.int32; break;
-    case PMIX_PROC_RANK: *num_p = val->data.rank; break;
+    case PMIX_UINT8:
+        *num_p = val->data.uint8;
+        break;
+    case PMIX_UINT16:
+        *num_p = val->data.uint16;
+        break;
+    case PMIX_UINT32:
+        *num_p = val->data.uint32;
+        break;
+    case PMIX_UINT64:
+        *num_p = val->data.uint64;
+        break;
+    case PMIX_INT:
+        *num_p = (uint64_t)val->data.integer;
+        break;
+    case PMIX_UINT:
+        *num_p = val->data.uint;
+        break;
+    case PMIX_INT32:
+        *num_p = (uint64_t)val->data.int32;
+        break;
+    case PMIX_PROC_RANK:
+        *num_p = val->data.rank;
+        break;
     default:
         mp_log_error("PMIx key %s has unexpected type %d", key, (int)val->type);
         status = MP_ERR_WIREUP;
@@ -263,8 +279,8 @@ mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t 
 const char *mp_wireup_version(void)
 {
     static char version[64];
-    snprintf(version, sizeof(version), "OpenPMIx %d.%d.%d", (int)PMIX_VERSION_MAJOR, (int)PMIX_VERSION_MINOR,
-             (int)PMIX_VERSION_RELEASE);
+    snprintf(version, sizeof(version), "OpenPMIx %d.%d.%d", (int)PMIX_VERSION_MAJOR,
+             (int)PMIX_VERSION_MINOR, (int)PMIX_VERSION_RELEASE);
     return version;
 }
 

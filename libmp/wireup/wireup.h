@@ -15,14 +15,14 @@
 #include "core/status.h"
 
 typedef struct mp_wireup_info {
-    int rank;          /* rank in the job (MPI_COMM_WORLD) */
-    int size;          /* ranks in the job */
-    int local_rank;    /* index among the ranks on this node */
-    int local_size;    /* ranks on this node */
-    int *local_ranks;  /* local_size job ranks on this node, ascending; owned by wireup */
-    uint32_t node_id;  /* which node this is, 0-based */
+    int rank;         /* rank in the job (MPI_COMM_WORLD) */
+    int size;         /* ranks in the job */
+    int local_rank;   /* index among the ranks on this node */
+    int local_size;   /* ranks on this node */
+    int *local_ranks; /* local_size job ranks on this node, ascending; owned by wireup */
+    uint32_t node_id; /* which node this is, 0-based */
     char hostname[256];
-    bool singleton;    /* started without a PMIx server: a 1-rank job */
+    bool singleton; /* started without a PMIx server: a 1-rank job */
 } mp_wireup_info_t;
 
 /* Connects to the PMIx server (or starts a singleton) and fills *info_p. */

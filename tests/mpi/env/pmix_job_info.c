@@ -22,10 +22,17 @@ static long get_number(pmix_rank_t rank, const char *key)
         return -1;
     }
     switch (val->type) {
-    case PMIX_UINT16: num = val->data.uint16; break;
-    case PMIX_UINT32: num = val->data.uint32; break;
-    case PMIX_PROC_RANK: num = val->data.rank; break;
-    default: MPT_CHECK(0, "PMIx_Get(%s): unexpected type %d", key, (int)val->type);
+    case PMIX_UINT16:
+        num = val->data.uint16;
+        break;
+    case PMIX_UINT32:
+        num = val->data.uint32;
+        break;
+    case PMIX_PROC_RANK:
+        num = val->data.rank;
+        break;
+    default:
+        MPT_CHECK(0, "PMIx_Get(%s): unexpected type %d", key, (int)val->type);
     }
     PMIX_VALUE_RELEASE(val);
     return num;
@@ -70,8 +77,7 @@ static void check_job(long size)
     MPT_CHECK(get_number(me.rank, PMIX_APPNUM) == 0, "PMIX_APPNUM wrong");
     get_string(me.rank, PMIX_HOSTNAME, host, sizeof(host));
     gethostname(my_host, sizeof(my_host) - 1);
-    MPT_CHECK(strcmp(host, my_host) == 0, "PMIX_HOSTNAME \"%s\", expected \"%s\"", host,
-              my_host);
+    MPT_CHECK(strcmp(host, my_host) == 0, "PMIX_HOSTNAME \"%s\", expected \"%s\"", host, my_host);
 }
 
 /* Every rank publishes a value; after a collecting fence every rank reads every value. */

@@ -3,11 +3,11 @@
  * and what mpirun says about them.
  */
 #define _GNU_SOURCE
+#include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 
 #include <cmocka.h>
 
@@ -17,8 +17,8 @@
 #include "mpirun/job.h"
 
 /* waitpid-style statuses built by hand, as the kernel encodes them. */
-#define EXITED(code) (((code) & 0xff) << 8)
-#define SIGNALED(sig) ((sig) & 0x7f)
+#define EXITED(code) (((code)&0xff) << 8)
+#define SIGNALED(sig) ((sig)&0x7f)
 
 static mpirun_job_t job;
 static char msg[512];

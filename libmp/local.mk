@@ -4,17 +4,51 @@ include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
+	libmp/api/attr.c \
+	libmp/api/bsend.c \
 	libmp/api/comm.c \
+	libmp/api/datatype.c \
 	libmp/api/environment.c \
+	libmp/api/errhandler.c \
 	libmp/api/errors.c \
 	libmp/api/init.c \
+	libmp/api/probe.c \
+	libmp/api/pt2pt.c \
+	libmp/api/request.c \
+	libmp/api/status.c \
 	libmp/core/comm.h \
+	libmp/core/datatype.c \
+	libmp/core/datatype.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/runtime.c \
 	libmp/core/runtime.h \
 	libmp/core/status.c \
+	libmp/core/settings.c \
+	libmp/core/settings.h \
 	libmp/core/status.h \
+	libmp/pt2pt/match.c \
+	libmp/pt2pt/match.h \
+	libmp/pt2pt/peer.c \
+	libmp/pt2pt/peer.h \
+	libmp/pt2pt/progress.c \
+	libmp/pt2pt/progress.h \
+	libmp/pt2pt/pt2pt.c \
+	libmp/pt2pt/pt2pt.h \
+	libmp/pt2pt/pt2pt_internal.h \
+	libmp/pt2pt/request.c \
+	libmp/pt2pt/request.h \
+	libmp/pt2pt/wire.h \
+	libmp/transport/self/self.c \
+	libmp/transport/shm/cma.c \
+	libmp/transport/shm/cma.h \
+	libmp/transport/shm/ring.c \
+	libmp/transport/shm/ring.h \
+	libmp/transport/shm/segment.c \
+	libmp/transport/shm/segment.h \
+	libmp/transport/shm/shm.c \
+	libmp/transport/shm/shm.h \
+	libmp/transport/transport.h \
 	libmp/wireup/wireup.c \
 	libmp/wireup/wireup.h
 libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS)

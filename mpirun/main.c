@@ -6,12 +6,14 @@
 #define _GNU_SOURCE
 #include <config.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -351,6 +353,27 @@ static int start_ranks(mpirun_t *m, char *err)
     return result;
 }
 
+/* Ranks unlink their shared-memory segments once every peer has mapped them; a rank that dies
+ * during MPI_Init can leave one behind. Its name starts with "libmp.<job>.": remove those. */
+static void remove_shm_leftovers(const mpirun_job_t *job)
+{
+    char prefix[128];
+    int len = snprintf(prefix, sizeof(prefix), "libmp.%s.", job->nspace);
+    DIR *dir = opendir("/dev/shm");
+    if (dir == NULL) {
+        return;
+    }
+    struct dirent *e;
+    while ((e = readdir(dir)) != NULL) {
+        if (strncmp(e->d_name, prefix, (size_t)len) == 0) {
+            char name[512];
+            snprintf(name, sizeof(name), "/%s", e->d_name);
+            shm_unlink(name);
+        }
+    }
+    closedir(dir);
+}
+
 /* Releases what a run holds. After a failure the PMIx server is left alone (PMIx 4.2 can hang
  * tearing down after a lost client); the process is about to exit anyway. */
 static void cleanup(mpirun_t *m, bool clean_end)
@@ -359,6 +382,9 @@ static void cleanup(mpirun_t *m, bool clean_end)
         mpirun_server_fini();
     }
     remove_tmpdir(m);
+    if (m->job_ready) {
+        remove_shm_leftovers(&m->job);
+    }
     if (m->cpusets != NULL) {
         mpirun_bind_sets_free(m->cpusets, m->nlocal);
         free(m->cpusets);

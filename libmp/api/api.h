@@ -6,6 +6,8 @@
 #define MP_API_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 /* The library builds with hidden visibility; the standard's functions alone are exported. */
 #pragma GCC visibility push(default)
@@ -13,13 +15,23 @@
 #pragma GCC visibility pop
 
 #include "core/comm.h"
+#include "core/datatype.h"
 #include "core/status.h"
+#include "pt2pt/request.h"
 
-/* Reports an error of class errclass raised in call (e.g. "MPI_Comm_rank"), with a reason
- * that tells the user what to fix. Under MPI_ERRORS_ARE_FATAL, the only handler so far, it
- * prints one line and ends the job; otherwise it returns errclass for the call to return. */
-int mp_api_error(const char *call, int errclass, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+/* Handle values below this are the standard ABI's predefined handles (or invalid); objects the
+ * library creates live at addresses above it, so a small value is never dereferenced. */
+#define MP_API_HANDLE_RESERVED 4096u
+
+/* ---- Errors (errors.c, errhandler.c) ---- */
+
+/* Reports an error of class errclass raised in call (e.g. "MPI_Send") on communicator comm (NULL
+ * for calls without one, or with an invalid one: the error is then raised on MPI_COMM_SELF, as
+ * MPI 4 says), with a reason that tells the user what to fix. Under MPI_ERRORS_ARE_FATAL and
+ * MPI_ERRORS_ABORT it prints one line and ends the job; under MPI_ERRORS_RETURN it returns
+ * errclass for the call to return. */
+int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* The MPI error class for an internal status. */
 int mp_api_errclass(mp_status_t status);
@@ -27,11 +39,108 @@ int mp_api_errclass(mp_status_t status);
 /* The standard name of an error class ("MPI_ERR_COMM"), or NULL if errclass is not one. */
 const char *mp_api_errclass_name(int errclass);
 
+/* The error handler attached to comm (NULL: MPI_COMM_SELF), as a handle. */
+MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm);
+
 /* Returns MPI_SUCCESS when MPI is initialised and not finalised; otherwise reports the error
  * for call and returns its class. */
 int mp_api_check_ready(const char *call);
 
+/* ---- Handles to objects ---- */
+
 /* The object behind a communicator handle, or NULL if the handle is not a valid one. */
 mp_comm_t *mp_api_comm_get(MPI_Comm comm);
+
+/* Checks that MPI is ready and comm is a valid communicator; sets *comm_p on success.
+ * Otherwise reports the error for call and returns its class. */
+int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
+
+/* The object behind a datatype handle, or NULL if the handle is not a valid datatype. */
+const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype);
+
+/* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
+int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                          const mp_datatype_t **dt_p);
+
+/* ---- Point-to-point arguments (pt2pt.c) ---- */
+
+/* Checks the buffer, count, datatype, peer rank and tag of a send (peer_is_source false) or a
+ * receive (true: MPI_ANY_SOURCE and MPI_ANY_TAG allowed) on comm; sets *dt_p on success. */
+int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, MPI_Count count,
+                     MPI_Datatype datatype, int peer, int tag, bool peer_is_source,
+                     const mp_datatype_t **dt_p);
+
+/* Checks a source rank (with MPI_ANY_SOURCE and MPI_PROC_NULL) and a receive tag (with
+ * MPI_ANY_TAG), as probes take them. */
+int mp_api_check_source_tag(const char *call, const mp_comm_t *comm, int source, int tag);
+
+/* Checks the arguments of a persistent buffered send and creates it (MPI_Bsend_init). */
+int mp_api_bsend_init(const char *call, const void *buf, MPI_Count count, MPI_Datatype datatype,
+                      int dest, int tag, MPI_Comm comm, MPI_Request *request);
+
+/* The largest tag (the MPI_TAG_UB attribute): tags travel as 32-bit integers. */
+#define MP_API_TAG_UB INT32_MAX
+
+/* ---- Statuses (status.c) ---- */
+
+/* Fills *status (unless MPI_STATUS_IGNORE) from a completed operation, with MPI_ERROR set to
+ * errclass. */
+void mp_api_status_fill(MPI_Status *status, const mp_msg_status_t *msg, int errclass);
+
+/* Fills *status (unless MPI_STATUS_IGNORE) as the standard's empty status: MPI_ANY_SOURCE,
+ * MPI_ANY_TAG, MPI_SUCCESS, no bytes, not cancelled. */
+void mp_api_status_empty(MPI_Status *status);
+
+/* Fills *status as a receive from MPI_PROC_NULL completes: MPI_PROC_NULL, MPI_ANY_TAG, no bytes. */
+void mp_api_status_proc_null(MPI_Status *status);
+
+/* A one-line account of why a completed operation failed (truncation: the sizes), for the
+ * error message. */
+void mp_api_describe_failure(const mp_request_t *req, char *buf, size_t len);
+
+/* ---- Requests (request.c) ---- */
+
+#define MP_API_PREQ_MAGIC 0x6d707071u /* "mppq" */
+
+typedef enum mp_api_preq_kind {
+    MP_API_PREQ_SEND,  /* standard, synchronous or ready send (mode) */
+    MP_API_PREQ_BSEND, /* buffered send through the attached buffer */
+    MP_API_PREQ_RECV,
+} mp_api_preq_kind_t;
+
+/* A persistent request (MPI_Send_init and friends): the arguments saved, and the operation that
+ * MPI_Start started. Its MPI_Request handle is its address; its first field tells it from an
+ * mp_request_t, whose first field is also a magic number. */
+typedef struct mp_api_preq {
+    uint32_t magic; /* MP_API_PREQ_MAGIC while valid */
+    mp_api_preq_kind_t kind;
+    mp_send_mode_t mode;
+    void *buf;
+    size_t count;
+    const mp_datatype_t *dt;
+    int peer; /* dest, or source (also MPI_ANY_SOURCE) */
+    int tag;
+    mp_comm_t *comm;
+    mp_request_t *active; /* the started operation; NULL while the request is inactive */
+} mp_api_preq_t;
+
+/* Creates an inactive persistent request with the given arguments and sets *request to its
+ * handle; reports MPI_ERR_NO_MEM for call otherwise. */
+int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request *request);
+
+/* Waits for req (a nonblocking operation started by a blocking call on comm), fills *status,
+ * releases req, and reports a failure for call. Returns the MPI error class. */
+int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_request_t *req,
+                                     MPI_Status *status);
+
+/* ---- Buffered sends (bsend.c) ---- */
+
+/* Copies count elements of dt at buf into the attached buffer and starts sending them from
+ * there. *req_p is a request that is already complete (the data is safe in the buffer). */
+int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp_datatype_t *dt,
+                       int dest, int tag, mp_comm_t *comm, mp_request_t **req_p);
+
+/* Completes every buffered send and forgets the attached buffer: at MPI_Finalize. */
+void mp_api_bsend_fini(void);
 
 #endif

@@ -16,24 +16,34 @@ mp_comm_t *mp_api_comm_get(MPI_Comm comm)
     return NULL;
 }
 
-/* Checks the state and the handle shared by every communicator call. */
-static int comm_lookup(const char *call, MPI_Comm comm, const void *out, mp_comm_t **comm_p)
+int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
 {
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    *comm_p = mp_api_comm_get(comm);
-    if (*comm_p == NULL) {
-        return mp_api_error(call, MPI_ERR_COMM,
+    mp_comm_t *c = mp_api_comm_get(comm);
+    if (c == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_COMM,
                             comm == MPI_COMM_NULL ? "MPI_COMM_NULL is not a communicator to use"
                                                   : "invalid communicator handle %p; use "
                                                     "MPI_COMM_WORLD, MPI_COMM_SELF or one you "
                                                     "created",
                             (void *)comm);
     }
+    *comm_p = c;
+    return MPI_SUCCESS;
+}
+
+/* Checks the state and the handle shared by every communicator query, and its output. */
+static int comm_lookup(const char *call, MPI_Comm comm, const void *out, mp_comm_t **comm_p)
+{
+    int rc = mp_api_comm_check(call, comm, comm_p);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
     if (out == NULL) {
-        return mp_api_error(call, MPI_ERR_ARG, "the output argument is NULL");
+        return mp_api_error(*comm_p, call, MPI_ERR_ARG, "the output argument is NULL");
     }
     return MPI_SUCCESS;
 }
@@ -41,7 +51,7 @@ static int comm_lookup(const char *call, MPI_Comm comm, const void *out, mp_comm
 #pragma weak MPI_Comm_rank = PMPI_Comm_rank
 int PMPI_Comm_rank(MPI_Comm comm, int *rank)
 {
-    mp_comm_t *c;
+    mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_rank", comm, rank, &c);
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -53,7 +63,7 @@ int PMPI_Comm_rank(MPI_Comm comm, int *rank)
 #pragma weak MPI_Comm_size = PMPI_Comm_size
 int PMPI_Comm_size(MPI_Comm comm, int *size)
 {
-    mp_comm_t *c;
+    mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_size", comm, size, &c);
     if (rc != MPI_SUCCESS) {
         return rc;

@@ -16,7 +16,7 @@
 int PMPI_Get_version(int *version, int *subversion)
 {
     if (version == NULL || subversion == NULL) {
-        return mp_api_error("MPI_Get_version", MPI_ERR_ARG, "version or subversion is NULL");
+        return mp_api_error(NULL, "MPI_Get_version", MPI_ERR_ARG, "version or subversion is NULL");
     }
     *version = MPI_VERSION;
     *subversion = MPI_SUBVERSION;
@@ -27,7 +27,8 @@ int PMPI_Get_version(int *version, int *subversion)
 int PMPI_Get_library_version(char *version, int *resultlen)
 {
     if (version == NULL || resultlen == NULL) {
-        return mp_api_error("MPI_Get_library_version", MPI_ERR_ARG, "version or resultlen is NULL");
+        return mp_api_error(NULL, "MPI_Get_library_version", MPI_ERR_ARG,
+                            "version or resultlen is NULL");
     }
     int len =
         snprintf(version, MPI_MAX_LIBRARY_VERSION_STRING, "libmp %s (MPI %d.%d, standard ABI; %s)",
@@ -40,7 +41,8 @@ int PMPI_Get_library_version(char *version, int *resultlen)
 int PMPI_Get_processor_name(char *name, int *resultlen)
 {
     if (name == NULL || resultlen == NULL) {
-        return mp_api_error("MPI_Get_processor_name", MPI_ERR_ARG, "name or resultlen is NULL");
+        return mp_api_error(NULL, "MPI_Get_processor_name", MPI_ERR_ARG,
+                            "name or resultlen is NULL");
     }
     char host[256] = "";
     if (mp_runtime.state == MP_RUNTIME_READY) {

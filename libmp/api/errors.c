@@ -1,6 +1,7 @@
 /*
- * Error classes and their strings (MPI_Error_string, MPI_Error_class), and the fatal error path:
- * one line naming the rank, the call and the reason, then the whole job ends through PMIx.
+ * Error classes and their strings (MPI_Error_string, MPI_Error_class), and the error path: under
+ * MPI_ERRORS_RETURN the class goes back to the caller; under MPI_ERRORS_ARE_FATAL (the default)
+ * and MPI_ERRORS_ABORT one line names the rank, the call and the reason, then the job ends.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -73,7 +74,8 @@
     X(MPI_ERR_UNSUPPORTED_OPERATION, "unsupported operation")                                      \
     X(MPI_ERR_VALUE_TOO_LARGE, "value too large to be stored")                                     \
     X(MPI_ERR_WIN, "invalid window")                                                               \
-    X(MPI_ERR_ERRHANDLER, "invalid error handler")
+    X(MPI_ERR_ERRHANDLER, "invalid error handler")                                                 \
+    X(MPI_ERR_ABI, "ABI mismatch")
 
 static const char *errclass_description(int errclass)
 {
@@ -107,16 +109,24 @@ int mp_api_errclass(mp_status_t status)
         return MPI_ERR_NO_MEM;
     case MP_ERR_INVALID:
         return MPI_ERR_ARG;
+    case MP_ERR_TRUNCATE:
+        return MPI_ERR_TRUNCATE;
     case MP_ERR_WIREUP:
+    case MP_ERR_PEER:
     case MP_ERR_NOT_FOUND:
     case MP_ERR_SYSCALL:
+    case MP_ERR_AGAIN:
         return MPI_ERR_OTHER;
     }
     return MPI_ERR_INTERN;
 }
 
-int mp_api_error(const char *call, int errclass, const char *fmt, ...)
+int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const char *fmt, ...)
 {
+    MPI_Errhandler handler = mp_api_errhandler_of(comm);
+    if (handler == MPI_ERRORS_RETURN) {
+        return errclass;
+    }
     char reason[512];
     va_list ap;
     va_start(ap, fmt);
@@ -127,7 +137,8 @@ int mp_api_error(const char *call, int errclass, const char *fmt, ...)
     snprintf(line, sizeof(line), "%s: %s (%s)", call, reason,
              name != NULL ? name : "MPI_ERR_UNKNOWN");
     mp_log_error("%s", line);
-    /* MPI_ERRORS_ARE_FATAL: the exit status carries the error class. */
+    /* MPI_ERRORS_ARE_FATAL and MPI_ERRORS_ABORT: the exit status carries the error class. Both
+     * end every rank, as a job cannot go on without some of its ranks. */
     mp_wireup_abort(errclass > 0 && errclass < 256 ? errclass : 1, line);
 }
 
@@ -137,22 +148,24 @@ int mp_api_check_ready(const char *call)
     case MP_RUNTIME_READY:
         return MPI_SUCCESS;
     case MP_RUNTIME_NEW:
-        return mp_api_error(call, MPI_ERR_OTHER, "called before MPI_Init; call MPI_Init first");
+        return mp_api_error(NULL, call, MPI_ERR_OTHER,
+                            "called before MPI_Init; call MPI_Init first");
     case MP_RUNTIME_FINALIZED:
         break;
     }
-    return mp_api_error(call, MPI_ERR_OTHER, "called after MPI_Finalize; MPI cannot be used again");
+    return mp_api_error(NULL, call, MPI_ERR_OTHER,
+                        "called after MPI_Finalize; MPI cannot be used again");
 }
 
 #pragma weak MPI_Error_class = PMPI_Error_class
 int PMPI_Error_class(int errorcode, int *errorclass)
 {
     if (errclass_description(errorcode) == NULL) {
-        return mp_api_error("MPI_Error_class", MPI_ERR_ARG, "%d is not a valid error code",
+        return mp_api_error(NULL, "MPI_Error_class", MPI_ERR_ARG, "%d is not a valid error code",
                             errorcode);
     }
     if (errorclass == NULL) {
-        return mp_api_error("MPI_Error_class", MPI_ERR_ARG, "errorclass is NULL");
+        return mp_api_error(NULL, "MPI_Error_class", MPI_ERR_ARG, "errorclass is NULL");
     }
     *errorclass = errorcode;
     return MPI_SUCCESS;
@@ -163,11 +176,11 @@ int PMPI_Error_string(int errorcode, char *string, int *resultlen)
 {
     const char *text = errclass_description(errorcode);
     if (text == NULL) {
-        return mp_api_error("MPI_Error_string", MPI_ERR_ARG, "%d is not a valid error code",
+        return mp_api_error(NULL, "MPI_Error_string", MPI_ERR_ARG, "%d is not a valid error code",
                             errorcode);
     }
     if (string == NULL || resultlen == NULL) {
-        return mp_api_error("MPI_Error_string", MPI_ERR_ARG, "string or resultlen is NULL");
+        return mp_api_error(NULL, "MPI_Error_string", MPI_ERR_ARG, "string or resultlen is NULL");
     }
     int len =
         snprintf(string, MPI_MAX_ERROR_STRING, "%s: %s", mp_api_errclass_name(errorcode), text);

@@ -20,25 +20,25 @@ static bool is_thread_level(int level)
 static int init_common(const char *call, int required, int *provided)
 {
     if (mp_runtime.state != MP_RUNTIME_NEW) {
-        return mp_api_error(call, MPI_ERR_OTHER,
+        return mp_api_error(NULL, call, MPI_ERR_OTHER,
                             mp_runtime.state == MP_RUNTIME_READY
                                 ? "MPI is already initialised; call MPI_Init only once"
                                 : "called after MPI_Finalize; MPI cannot be initialised again");
     }
     if (!is_thread_level(required)) {
-        return mp_api_error(call, MPI_ERR_ARG,
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
                             "required thread level %d is not one of MPI_THREAD_SINGLE, "
                             "MPI_THREAD_FUNNELED, MPI_THREAD_SERIALIZED, MPI_THREAD_MULTIPLE",
                             required);
     }
     if (provided == NULL) {
-        return mp_api_error(call, MPI_ERR_ARG, "provided is NULL");
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "provided is NULL");
     }
     /* The thread levels are ordered, so the lower of the two is what we can promise. */
     int level = required < MP_THREAD_LEVEL_MAX ? required : MP_THREAD_LEVEL_MAX;
     mp_status_t status = mp_runtime_init(level);
     if (status != MP_OK) {
-        return mp_api_error(call, mp_api_errclass(status), "cannot join the job: %s",
+        return mp_api_error(NULL, call, mp_api_errclass(status), "cannot join the job: %s",
                             mp_status_string(status));
     }
     *provided = level;
@@ -66,7 +66,7 @@ int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided)
 int PMPI_Initialized(int *flag)
 {
     if (flag == NULL) {
-        return mp_api_error("MPI_Initialized", MPI_ERR_ARG, "flag is NULL");
+        return mp_api_error(NULL, "MPI_Initialized", MPI_ERR_ARG, "flag is NULL");
     }
     *flag = mp_runtime.state != MP_RUNTIME_NEW;
     return MPI_SUCCESS;
@@ -76,7 +76,7 @@ int PMPI_Initialized(int *flag)
 int PMPI_Finalized(int *flag)
 {
     if (flag == NULL) {
-        return mp_api_error("MPI_Finalized", MPI_ERR_ARG, "flag is NULL");
+        return mp_api_error(NULL, "MPI_Finalized", MPI_ERR_ARG, "flag is NULL");
     }
     *flag = mp_runtime.state == MP_RUNTIME_FINALIZED;
     return MPI_SUCCESS;
@@ -89,10 +89,12 @@ int PMPI_Finalize(void)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    /* Buffered sends still in flight are delivered before this rank leaves. */
+    mp_api_bsend_fini();
     mp_status_t status = mp_runtime_fini();
     if (status != MP_OK) {
-        return mp_api_error("MPI_Finalize", mp_api_errclass(status), "cannot leave the job: %s",
-                            mp_status_string(status));
+        return mp_api_error(NULL, "MPI_Finalize", mp_api_errclass(status),
+                            "cannot leave the job: %s", mp_status_string(status));
     }
     return MPI_SUCCESS;
 }
@@ -122,7 +124,7 @@ int PMPI_Query_thread(int *provided)
         return rc;
     }
     if (provided == NULL) {
-        return mp_api_error("MPI_Query_thread", MPI_ERR_ARG, "provided is NULL");
+        return mp_api_error(NULL, "MPI_Query_thread", MPI_ERR_ARG, "provided is NULL");
     }
     *provided = mp_runtime.thread_level;
     return MPI_SUCCESS;
@@ -136,7 +138,7 @@ int PMPI_Is_thread_main(int *flag)
         return rc;
     }
     if (flag == NULL) {
-        return mp_api_error("MPI_Is_thread_main", MPI_ERR_ARG, "flag is NULL");
+        return mp_api_error(NULL, "MPI_Is_thread_main", MPI_ERR_ARG, "flag is NULL");
     }
     *flag = pthread_equal(pthread_self(), mp_runtime.main_thread) != 0;
     return MPI_SUCCESS;

@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pt2pt/pt2pt.h"
+#include "pt2pt/pt2pt_internal.h"
+
 mp_runtime_t mp_runtime = {.state = MP_RUNTIME_NEW, .rank = -1};
 
 static void comm_init(mp_comm_t *comm, int rank, int size, uint32_t context_id, const char *name)
@@ -28,14 +31,20 @@ mp_status_t mp_runtime_init(int thread_level)
     }
     mp_runtime.rank = mp_runtime.wireup.rank;
     mp_runtime.size = mp_runtime.wireup.size;
+    /* Each communicator owns two contexts: point-to-point, and collectives (id + 1). */
     comm_init(&mp_runtime.world, mp_runtime.rank, mp_runtime.size, 0, "MPI_COMM_WORLD");
-    comm_init(&mp_runtime.self, 0, 1, 1, "MPI_COMM_SELF");
+    comm_init(&mp_runtime.self, 0, 1, 2, "MPI_COMM_SELF");
+    mp_runtime.self.world_ranks = &mp_runtime.rank;
     /* Transports publish their cards before this fence; it also proves every rank started. */
-    if (mp_runtime.size > 1) {
+    status = mp_pt2pt_setup(&mp_runtime.wireup);
+    if (status == MP_OK && mp_runtime.size > 1) {
         status = mp_wireup_fence(true);
-        if (status != MP_OK) {
-            return status;
-        }
+    }
+    if (status == MP_OK) {
+        status = mp_pt2pt_init(&mp_runtime.wireup);
+    }
+    if (status != MP_OK) {
+        return status;
     }
     mp_runtime.state = MP_RUNTIME_READY;
     return MP_OK;
@@ -44,9 +53,13 @@ mp_status_t mp_runtime_init(int thread_level)
 mp_status_t mp_runtime_fini(void)
 {
     mp_status_t status = MP_OK;
+    /* Packets still queued go out first; the fence then keeps every rank's memory (shared
+     * segments, rendezvous buffers) alive until all peers are done with it. */
+    mp_pt2pt_flush();
     if (mp_runtime.size > 1) {
         status = mp_wireup_fence(false);
     }
+    mp_pt2pt_fini();
     mp_status_t fini_status = mp_wireup_fini(&mp_runtime.wireup);
     mp_runtime.state = MP_RUNTIME_FINALIZED;
     return status != MP_OK ? status : fini_status;

@@ -4,11 +4,19 @@
  */
 #include "core/settings.h"
 
+#include <stdlib.h>
+
 const mp_setting_t mp_settings[] = {
     {"MPIEXEC_TIMEOUT", "none",
      "mpirun: end the job after this many seconds (as --timeout; the option wins)"},
     {"MPICC_CC", "the C compiler libmp was built with", "mpicc: the C compiler to run"},
     {"TMPDIR", "/tmp", "mpirun: where its private, self-removing PMIx directory goes"},
+    {"MP_SHM_SINGLE_COPY", "1 (when the kernel permits)",
+     "0 turns off single-copy (process_vm_readv) transfers between the ranks of a node"},
+    {"MP_EAGER_LIMIT", "16K",
+     "largest message sent eagerly (copied through shared buffers); larger ones use rendezvous"},
+    {"MP_UNEXPECTED_MAX", "32M",
+     "bytes of unexpected messages a rank keeps before their senders have to wait"},
 };
 const int mp_nsettings = (int)(sizeof(mp_settings) / sizeof(mp_settings[0]));
 
@@ -19,4 +27,40 @@ void mp_settings_print(FILE *out)
         fprintf(out, "  %-18s default %s\n  %18s %s\n", mp_settings[i].name,
                 mp_settings[i].default_str, "", mp_settings[i].doc);
     }
+}
+
+size_t mp_setting_size(const char *name, size_t dflt)
+{
+    const char *text = getenv(name);
+    if (text == NULL || text[0] == '\0') {
+        return dflt;
+    }
+    char *end;
+    unsigned long long value = strtoull(text, &end, 10);
+    switch (*end) {
+    case 'k':
+    case 'K':
+        value <<= 10;
+        end++;
+        break;
+    case 'm':
+    case 'M':
+        value <<= 20;
+        end++;
+        break;
+    case 'g':
+    case 'G':
+        value <<= 30;
+        end++;
+        break;
+    default:
+        break;
+    }
+    if (end == text || *end != '\0') {
+        fprintf(stderr, "libmp: ignoring %s=\"%s\": not a size (bytes, or a number with K, M "
+                        "or G)\n",
+                name, text);
+        return dflt;
+    }
+    return (size_t)value;
 }

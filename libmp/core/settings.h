@@ -5,6 +5,7 @@
 #ifndef MP_CORE_SETTINGS_H
 #define MP_CORE_SETTINGS_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 typedef struct mp_setting {
@@ -15,6 +16,10 @@ typedef struct mp_setting {
 
 extern const mp_setting_t mp_settings[];
 extern const int mp_nsettings;
+
+/* The value of a size setting (bytes; a K, M or G suffix multiplies), or dflt when the variable
+ * is unset or not a valid size (which is logged). */
+size_t mp_setting_size(const char *name, size_t dflt);
 
 /* Prints the table, one setting per line, for --help-env. */
 void mp_settings_print(FILE *out);

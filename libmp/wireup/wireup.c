@@ -154,6 +154,7 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
     info->local_size = 1;
     info->local_ranks = calloc(1, sizeof(int));
     info->singleton = true;
+    snprintf(info->job_id, sizeof(info->job_id), "singleton.%ld", (long)getpid());
     return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
 }
 
@@ -175,6 +176,7 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     }
     have_server = true;
     info_p->rank = (int)my_proc.rank;
+    snprintf(info_p->job_id, sizeof(info_p->job_id), "%s", my_proc.nspace);
     uint64_t size;
     if (get_number(PMIX_RANK_WILDCARD, PMIX_JOB_SIZE, &size) != MP_OK || size == 0 ||
         my_proc.rank >= size) {

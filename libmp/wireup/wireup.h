@@ -22,7 +22,8 @@ typedef struct mp_wireup_info {
     int *local_ranks; /* local_size job ranks on this node, ascending; owned by wireup */
     uint32_t node_id; /* which node this is, 0-based */
     char hostname[256];
-    bool singleton; /* started without a PMIx server: a 1-rank job */
+    char job_id[256]; /* names this job on this node: the PMIx namespace, "singleton.<pid>" */
+    bool singleton;   /* started without a PMIx server: a 1-rank job */
 } mp_wireup_info_t;
 
 /* Connects to the PMIx server (or starts a singleton) and fills *info_p. */

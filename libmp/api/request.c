@@ -1,0 +1,795 @@
+/*
+ * Completion of requests: the wait and test families, freeing, cancelling, and persistent
+ * requests (MPI_Start). An MPI_Request is the address of either a pt2pt request (a nonblocking
+ * operation) or an mp_api_preq_t (a persistent one, which owns the pt2pt request it started);
+ * both begin with a magic number that tells them apart.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "api/api.h"
+#include "pt2pt/progress.h"
+#include "pt2pt/pt2pt.h"
+
+/* ---- Handles ---- */
+
+static uint32_t handle_magic(MPI_Request handle)
+{
+    return *(const uint32_t *)(const void *)handle;
+}
+
+static bool is_persistent(MPI_Request handle)
+{
+    return handle != MPI_REQUEST_NULL && handle_magic(handle) == MP_API_PREQ_MAGIC;
+}
+
+static mp_api_preq_t *as_preq(MPI_Request handle)
+{
+    return (mp_api_preq_t *)(void *)handle;
+}
+
+/* The operation in progress behind a valid handle: NULL for MPI_REQUEST_NULL and for an inactive
+ * persistent request. */
+static mp_request_t *active_op(MPI_Request handle)
+{
+    if (handle == MPI_REQUEST_NULL) {
+        return NULL;
+    }
+    if (is_persistent(handle)) {
+        return as_preq(handle)->active;
+    }
+    return (mp_request_t *)(void *)handle;
+}
+
+/* Whether handle is MPI_REQUEST_NULL or the handle of a live request. A stale handle (freed
+ * already) has lost its magic; one that never was a request usually has none. */
+static bool handle_is_valid(MPI_Request handle)
+{
+    if (handle == MPI_REQUEST_NULL) {
+        return true;
+    }
+    if ((uintptr_t)handle < MP_API_HANDLE_RESERVED) {
+        return false;
+    }
+    uint32_t magic = handle_magic(handle);
+    return magic == MP_REQUEST_MAGIC || magic == MP_API_PREQ_MAGIC;
+}
+
+static int invalid_handle(const char *call, const char *what, MPI_Request handle)
+{
+    return mp_api_error(NULL, call, MPI_ERR_REQUEST,
+                        "%s (%p) is not a valid request: it was completed and freed already, or "
+                        "never started",
+                        what, (void *)handle);
+}
+
+/* Checks the handle a single-request call was given. */
+static int check_one(const char *call, const MPI_Request *request)
+{
+    if (request == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "request is NULL; pass the address of an MPI_Request");
+    }
+    if (!handle_is_valid(*request)) {
+        return invalid_handle(call, "*request", *request);
+    }
+    return MPI_SUCCESS;
+}
+
+/* Checks a request array and its count. */
+static int check_array(const char *call, int count, const MPI_Request *requests)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count < 0) {
+        return mp_api_error(NULL, call, MPI_ERR_COUNT, "count %d is negative", count);
+    }
+    if (count > 0 && requests == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "array_of_requests is NULL but count is %d",
+                            count);
+    }
+    for (int i = 0; i < count; i++) {
+        if (!handle_is_valid(requests[i])) {
+            char what[64];
+            snprintf(what, sizeof(what), "array_of_requests[%d]", i);
+            return invalid_handle(call, what, requests[i]);
+        }
+    }
+    return MPI_SUCCESS;
+}
+
+/* ---- Completion ---- */
+
+/* The first failure among the operations a call completes, for its error message. */
+typedef struct failure {
+    int errclass; /* MPI_SUCCESS while none failed */
+    int index;    /* where in the array, or -1 */
+    const mp_comm_t *comm;
+    char why[400];
+} failure_t;
+
+/* Reports the status of the completed operation behind *handle into *status, and unless peek,
+ * releases it: a nonblocking request is freed and *handle becomes MPI_REQUEST_NULL; a persistent
+ * one becomes inactive. Returns the operation's error class and records a failure in *f. */
+static int finish(MPI_Request *handle, int index, MPI_Status *status, bool peek, failure_t *f)
+{
+    mp_request_t *req = active_op(*handle);
+    int err = mp_api_errclass(req->status.error);
+    mp_api_status_fill(status, &req->status, err);
+    if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
+        f->errclass = err;
+        f->index = index;
+        f->comm = req->comm;
+        mp_api_describe_failure(req, f->why, sizeof(f->why));
+    }
+    if (peek) {
+        return err;
+    }
+    mp_request_free(req);
+    if (is_persistent(*handle)) {
+        as_preq(*handle)->active = NULL;
+    } else {
+        *handle = MPI_REQUEST_NULL;
+    }
+    return err;
+}
+
+static void failure_init(failure_t *f)
+{
+    f->errclass = MPI_SUCCESS;
+    f->index = -1;
+    f->comm = NULL;
+    f->why[0] = '\0';
+}
+
+/* Reports the failure of a call that completes one operation. */
+static int report_one(const char *call, const failure_t *f)
+{
+    if (f->errclass == MPI_SUCCESS) {
+        return MPI_SUCCESS;
+    }
+    return mp_api_error(f->comm, call, f->errclass, "%s", f->why);
+}
+
+/* Reports the failure of a call that completes several: with statuses, MPI_ERR_IN_STATUS (each
+ * status's MPI_ERROR says which failed); without, the class of the first failure. */
+static int report_many(const char *call, const failure_t *f, const MPI_Status *statuses)
+{
+    if (f->errclass == MPI_SUCCESS) {
+        return MPI_SUCCESS;
+    }
+    if (statuses == MPI_STATUSES_IGNORE) {
+        return mp_api_error(f->comm, call, f->errclass, "request %d: %s", f->index, f->why);
+    }
+    return mp_api_error(f->comm, call, MPI_ERR_IN_STATUS,
+                        "request %d: %s (see the MPI_ERROR field of each status)", f->index,
+                        f->why);
+}
+
+int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_request_t *req,
+                                     MPI_Status *status)
+{
+    mp_request_wait(req);
+    int err = mp_api_errclass(req->status.error);
+    mp_api_status_fill(status, &req->status, err);
+    if (err == MPI_SUCCESS) {
+        mp_request_free(req);
+        return MPI_SUCCESS;
+    }
+    char why[400];
+    mp_api_describe_failure(req, why, sizeof(why));
+    mp_request_free(req);
+    return mp_api_error(comm, call, err, "%s", why);
+}
+
+/* ---- Predicates over request arrays, for mp_progress_wait ---- */
+
+typedef struct req_array {
+    int count;
+    const MPI_Request *requests;
+} req_array_t;
+
+static bool is_done(MPI_Request handle)
+{
+    const mp_request_t *req = active_op(handle);
+    return req != NULL && mp_request_is_complete(req);
+}
+
+static bool all_done(void *arg)
+{
+    const req_array_t *a = arg;
+    for (int i = 0; i < a->count; i++) {
+        const mp_request_t *req = active_op(a->requests[i]);
+        if (req != NULL && !mp_request_is_complete(req)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool any_done(void *arg)
+{
+    const req_array_t *a = arg;
+    for (int i = 0; i < a->count; i++) {
+        if (is_done(a->requests[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int count_active(int count, const MPI_Request *requests)
+{
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+        n += active_op(requests[i]) != NULL;
+    }
+    return n;
+}
+
+/* ---- Single requests ---- */
+
+#pragma weak MPI_Wait = PMPI_Wait
+int PMPI_Wait(MPI_Request *request, MPI_Status *status)
+{
+    int rc = mp_api_check_ready("MPI_Wait");
+    if (rc == MPI_SUCCESS) {
+        rc = check_one("MPI_Wait", request);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_request_t *req = active_op(*request);
+    if (req == NULL) {
+        mp_api_status_empty(status);
+        return MPI_SUCCESS;
+    }
+    mp_request_wait(req);
+    failure_t f;
+    failure_init(&f);
+    finish(request, -1, status, false, &f);
+    return report_one("MPI_Wait", &f);
+}
+
+#pragma weak MPI_Test = PMPI_Test
+int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
+{
+    int rc = mp_api_check_ready("MPI_Test");
+    if (rc == MPI_SUCCESS) {
+        rc = check_one("MPI_Test", request);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (flag == NULL) {
+        return mp_api_error(NULL, "MPI_Test", MPI_ERR_ARG, "flag is NULL");
+    }
+    mp_request_t *req = active_op(*request);
+    if (req == NULL) {
+        *flag = 1;
+        mp_api_status_empty(status);
+        return MPI_SUCCESS;
+    }
+    if (!mp_request_is_complete(req)) {
+        mp_progress_poll();
+    }
+    if (!mp_request_is_complete(req)) {
+        *flag = 0;
+        return MPI_SUCCESS;
+    }
+    *flag = 1;
+    failure_t f;
+    failure_init(&f);
+    finish(request, -1, status, false, &f);
+    return report_one("MPI_Test", &f);
+}
+
+#pragma weak MPI_Request_get_status = PMPI_Request_get_status
+int PMPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
+{
+    int rc = mp_api_check_ready("MPI_Request_get_status");
+    if (rc == MPI_SUCCESS) {
+        rc = check_one("MPI_Request_get_status", &request);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (flag == NULL) {
+        return mp_api_error(NULL, "MPI_Request_get_status", MPI_ERR_ARG, "flag is NULL");
+    }
+    mp_request_t *req = active_op(request);
+    if (req == NULL) {
+        *flag = 1;
+        mp_api_status_empty(status);
+        return MPI_SUCCESS;
+    }
+    if (!mp_request_is_complete(req)) {
+        mp_progress_poll();
+    }
+    *flag = mp_request_is_complete(req);
+    if (!*flag) {
+        return MPI_SUCCESS;
+    }
+    failure_t f;
+    failure_init(&f);
+    finish(&request, -1, status, true, &f);
+    return report_one("MPI_Request_get_status", &f);
+}
+
+#pragma weak MPI_Request_free = PMPI_Request_free
+int PMPI_Request_free(MPI_Request *request)
+{
+    int rc = mp_api_check_ready("MPI_Request_free");
+    if (rc == MPI_SUCCESS) {
+        rc = check_one("MPI_Request_free", request);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (*request == MPI_REQUEST_NULL) {
+        return mp_api_error(NULL, "MPI_Request_free", MPI_ERR_REQUEST,
+                            "*request is MPI_REQUEST_NULL: there is nothing to free");
+    }
+    /* An operation still in progress completes on its own and is freed then. */
+    mp_request_t *req = active_op(*request);
+    if (req != NULL) {
+        mp_request_free(req);
+    }
+    if (is_persistent(*request)) {
+        mp_api_preq_t *preq = as_preq(*request);
+        preq->magic = 0;
+        free(preq);
+    }
+    *request = MPI_REQUEST_NULL;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Cancel = PMPI_Cancel
+int PMPI_Cancel(MPI_Request *request)
+{
+    int rc = mp_api_check_ready("MPI_Cancel");
+    if (rc == MPI_SUCCESS) {
+        rc = check_one("MPI_Cancel", request);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (*request == MPI_REQUEST_NULL) {
+        return mp_api_error(NULL, "MPI_Cancel", MPI_ERR_REQUEST,
+                            "*request is MPI_REQUEST_NULL: there is nothing to cancel");
+    }
+    /* Only a receive that has not matched yet can be cancelled; for anything else the request
+     * completes as usual and MPI_Test_cancelled says false, as the standard allows. */
+    mp_request_t *req = active_op(*request);
+    if (req != NULL && req->kind == MP_REQ_RECV && !mp_request_is_complete(req)) {
+        mp_pt2pt_cancel(req);
+    }
+    return MPI_SUCCESS;
+}
+
+/* ---- Arrays of requests ---- */
+
+/* Completes every active request of the array (all of them are complete). */
+static int finish_all(const char *call, int count, MPI_Request *requests, MPI_Status *statuses,
+                      bool peek)
+{
+    failure_t f;
+    failure_init(&f);
+    for (int i = 0; i < count; i++) {
+        MPI_Status *st = statuses != MPI_STATUSES_IGNORE ? &statuses[i] : MPI_STATUS_IGNORE;
+        if (active_op(requests[i]) == NULL) {
+            mp_api_status_empty(st);
+        } else {
+            finish(&requests[i], i, st, peek, &f);
+        }
+    }
+    return report_many(call, &f, statuses);
+}
+
+#pragma weak MPI_Waitall = PMPI_Waitall
+int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_of_statuses)
+{
+    int rc = check_array("MPI_Waitall", count, array_of_requests);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    req_array_t a = {count, array_of_requests};
+    if (!all_done(&a)) {
+        mp_progress_wait(all_done, &a);
+    }
+    return finish_all("MPI_Waitall", count, array_of_requests, array_of_statuses, false);
+}
+
+#pragma weak MPI_Testall = PMPI_Testall
+int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
+                 MPI_Status *array_of_statuses)
+{
+    int rc = check_array("MPI_Testall", count, array_of_requests);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (flag == NULL) {
+        return mp_api_error(NULL, "MPI_Testall", MPI_ERR_ARG, "flag is NULL");
+    }
+    req_array_t a = {count, array_of_requests};
+    if (!all_done(&a)) {
+        mp_progress_poll();
+    }
+    *flag = all_done(&a);
+    if (!*flag) {
+        return MPI_SUCCESS;
+    }
+    return finish_all("MPI_Testall", count, array_of_requests, array_of_statuses, false);
+}
+
+/* The first completed request of the array, or -1. */
+static int first_done(int count, const MPI_Request *requests)
+{
+    for (int i = 0; i < count; i++) {
+        if (is_done(requests[i])) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static int check_out(const char *call, const void *out, const char *name)
+{
+    if (out == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "%s is NULL", name);
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Waitany = PMPI_Waitany
+int PMPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Status *status)
+{
+    int rc = check_array("MPI_Waitany", count, array_of_requests);
+    if (rc == MPI_SUCCESS) {
+        rc = check_out("MPI_Waitany", indx, "index");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count_active(count, array_of_requests) == 0) {
+        *indx = MPI_UNDEFINED;
+        mp_api_status_empty(status);
+        return MPI_SUCCESS;
+    }
+    req_array_t a = {count, array_of_requests};
+    if (!any_done(&a)) {
+        mp_progress_wait(any_done, &a);
+    }
+    int i = first_done(count, array_of_requests);
+    *indx = i;
+    failure_t f;
+    failure_init(&f);
+    finish(&array_of_requests[i], i, status, false, &f);
+    return report_one("MPI_Waitany", &f);
+}
+
+#pragma weak MPI_Testany = PMPI_Testany
+int PMPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *flag,
+                 MPI_Status *status)
+{
+    int rc = check_array("MPI_Testany", count, array_of_requests);
+    if (rc == MPI_SUCCESS) {
+        rc = check_out("MPI_Testany", indx, "index");
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_out("MPI_Testany", flag, "flag");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *indx = MPI_UNDEFINED;
+    if (count_active(count, array_of_requests) == 0) {
+        *flag = 1;
+        mp_api_status_empty(status);
+        return MPI_SUCCESS;
+    }
+    int i = first_done(count, array_of_requests);
+    if (i < 0) {
+        mp_progress_poll();
+        i = first_done(count, array_of_requests);
+    }
+    if (i < 0) {
+        *flag = 0;
+        return MPI_SUCCESS;
+    }
+    *flag = 1;
+    *indx = i;
+    failure_t f;
+    failure_init(&f);
+    finish(&array_of_requests[i], i, status, false, &f);
+    return report_one("MPI_Testany", &f);
+}
+
+/* Completes every request of the array that is done, listing their indices. */
+static int finish_some(const char *call, int count, MPI_Request *requests, int *outcount,
+                       int *indices, MPI_Status *statuses, bool peek)
+{
+    failure_t f;
+    failure_init(&f);
+    int n = 0;
+    for (int i = 0; i < count; i++) {
+        if (!is_done(requests[i])) {
+            continue;
+        }
+        MPI_Status *st = statuses != MPI_STATUSES_IGNORE ? &statuses[n] : MPI_STATUS_IGNORE;
+        finish(&requests[i], i, st, peek, &f);
+        indices[n++] = i;
+    }
+    *outcount = n;
+    return report_many(call, &f, statuses);
+}
+
+static int check_some(const char *call, int incount, const MPI_Request *requests,
+                      const int *outcount, const int *indices)
+{
+    int rc = check_array(call, incount, requests);
+    if (rc == MPI_SUCCESS) {
+        rc = check_out(call, outcount, "outcount");
+    }
+    if (rc == MPI_SUCCESS && incount > 0) {
+        rc = check_out(call, indices, "array_of_indices");
+    }
+    return rc;
+}
+
+#pragma weak MPI_Waitsome = PMPI_Waitsome
+int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                  int array_of_indices[], MPI_Status *array_of_statuses)
+{
+    int rc = check_some("MPI_Waitsome", incount, array_of_requests, outcount, array_of_indices);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count_active(incount, array_of_requests) == 0) {
+        *outcount = MPI_UNDEFINED;
+        return MPI_SUCCESS;
+    }
+    req_array_t a = {incount, array_of_requests};
+    if (!any_done(&a)) {
+        mp_progress_wait(any_done, &a);
+    }
+    return finish_some("MPI_Waitsome", incount, array_of_requests, outcount, array_of_indices,
+                       array_of_statuses, false);
+}
+
+#pragma weak MPI_Testsome = PMPI_Testsome
+int PMPI_Testsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                  int array_of_indices[], MPI_Status *array_of_statuses)
+{
+    int rc = check_some("MPI_Testsome", incount, array_of_requests, outcount, array_of_indices);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count_active(incount, array_of_requests) == 0) {
+        *outcount = MPI_UNDEFINED;
+        return MPI_SUCCESS;
+    }
+    req_array_t a = {incount, array_of_requests};
+    if (!any_done(&a)) {
+        mp_progress_poll();
+    }
+    return finish_some("MPI_Testsome", incount, array_of_requests, outcount, array_of_indices,
+                       array_of_statuses, false);
+}
+
+/* ---- Status without completion (MPI 4.1) ---- */
+
+#pragma weak MPI_Request_get_status_all = PMPI_Request_get_status_all
+int PMPI_Request_get_status_all(int count, const MPI_Request array_of_requests[], int *flag,
+                                MPI_Status *array_of_statuses)
+{
+    const char *call = "MPI_Request_get_status_all";
+    int rc = check_array(call, count, array_of_requests);
+    if (rc == MPI_SUCCESS) {
+        rc = check_out(call, flag, "flag");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    req_array_t a = {count, array_of_requests};
+    if (!all_done(&a)) {
+        mp_progress_poll();
+    }
+    *flag = all_done(&a);
+    if (!*flag) {
+        return MPI_SUCCESS;
+    }
+    /* With peek, finish never writes to the handles. */
+    return finish_all(call, count, (MPI_Request *)(uintptr_t)array_of_requests, array_of_statuses,
+                      true);
+}
+
+#pragma weak MPI_Request_get_status_any = PMPI_Request_get_status_any
+int PMPI_Request_get_status_any(int count, const MPI_Request array_of_requests[], int *indx,
+                                int *flag, MPI_Status *status)
+{
+    const char *call = "MPI_Request_get_status_any";
+    int rc = check_array(call, count, array_of_requests);
+    if (rc == MPI_SUCCESS) {
+        rc = check_out(call, indx, "index");
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_out(call, flag, "flag");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *indx = MPI_UNDEFINED;
+    if (count_active(count, array_of_requests) == 0) {
+        *flag = 1;
+        mp_api_status_empty(status);
+        return MPI_SUCCESS;
+    }
+    int i = first_done(count, array_of_requests);
+    if (i < 0) {
+        mp_progress_poll();
+        i = first_done(count, array_of_requests);
+    }
+    *flag = i >= 0;
+    if (i < 0) {
+        return MPI_SUCCESS;
+    }
+    *indx = i;
+    failure_t f;
+    failure_init(&f);
+    MPI_Request handle = array_of_requests[i];
+    finish(&handle, i, status, true, &f);
+    return report_one(call, &f);
+}
+
+#pragma weak MPI_Request_get_status_some = PMPI_Request_get_status_some
+int PMPI_Request_get_status_some(int incount, const MPI_Request array_of_requests[], int *outcount,
+                                 int array_of_indices[], MPI_Status *array_of_statuses)
+{
+    const char *call = "MPI_Request_get_status_some";
+    int rc = check_some(call, incount, array_of_requests, outcount, array_of_indices);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count_active(incount, array_of_requests) == 0) {
+        *outcount = MPI_UNDEFINED;
+        return MPI_SUCCESS;
+    }
+    req_array_t a = {incount, array_of_requests};
+    if (!any_done(&a)) {
+        mp_progress_poll();
+    }
+    return finish_some(call, incount, (MPI_Request *)(uintptr_t)array_of_requests, outcount,
+                       array_of_indices, array_of_statuses, true);
+}
+
+/* ---- Persistent requests ---- */
+
+int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request *request)
+{
+    mp_api_preq_t *preq = malloc(sizeof(*preq));
+    if (preq == NULL) {
+        return mp_api_error(args->comm, call, MPI_ERR_NO_MEM,
+                            "cannot allocate a persistent request");
+    }
+    *preq = *args;
+    preq->magic = MP_API_PREQ_MAGIC;
+    preq->active = NULL;
+    *request = (MPI_Request)(void *)preq;
+    return MPI_SUCCESS;
+}
+
+/* Starts the operation of an inactive persistent request. */
+static int preq_start(const char *call, mp_api_preq_t *preq)
+{
+    mp_status_t st;
+    switch (preq->kind) {
+    case MP_API_PREQ_SEND:
+        st = mp_pt2pt_isend(preq->buf, preq->count, preq->dt, preq->peer, preq->tag, preq->comm,
+                            preq->mode, &preq->active);
+        break;
+    case MP_API_PREQ_RECV:
+        st = mp_pt2pt_irecv(preq->buf, preq->count, preq->dt, preq->peer, preq->tag, preq->comm,
+                            &preq->active);
+        break;
+    case MP_API_PREQ_BSEND:
+        return mp_api_bsend_start(call, preq->buf, preq->count, preq->dt, preq->peer, preq->tag,
+                                  preq->comm, &preq->active);
+    default:
+        return mp_api_error(preq->comm, call, MPI_ERR_INTERN, "unknown persistent request kind %d",
+                            (int)preq->kind);
+    }
+    if (st != MP_OK) {
+        preq->active = NULL;
+        return mp_api_error(preq->comm, call, mp_api_errclass(st),
+                            "cannot start the %s rank %d of %s: %s",
+                            preq->kind == MP_API_PREQ_RECV ? "receive from" : "send to", preq->peer,
+                            preq->comm->name, mp_status_string(st));
+    }
+    return MPI_SUCCESS;
+}
+
+/* Checks that handle is an inactive persistent request (what names it in messages). */
+static int check_startable(const char *call, const char *what, MPI_Request handle)
+{
+    if (!handle_is_valid(handle)) {
+        return invalid_handle(call, what, handle);
+    }
+    if (handle == MPI_REQUEST_NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_REQUEST,
+                            "%s is MPI_REQUEST_NULL; only persistent requests (MPI_Send_init, "
+                            "MPI_Recv_init, ...) can be started",
+                            what);
+    }
+    if (!is_persistent(handle)) {
+        return mp_api_error(NULL, call, MPI_ERR_REQUEST,
+                            "%s is not a persistent request; only those made by MPI_Send_init, "
+                            "MPI_Recv_init and the like can be started",
+                            what);
+    }
+    if (as_preq(handle)->active != NULL) {
+        return mp_api_error(as_preq(handle)->comm, call, MPI_ERR_REQUEST,
+                            "%s is already active; complete it (MPI_Wait, MPI_Test) before "
+                            "starting it again",
+                            what);
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Start = PMPI_Start
+int PMPI_Start(MPI_Request *request)
+{
+    int rc = mp_api_check_ready("MPI_Start");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (request == NULL) {
+        return mp_api_error(NULL, "MPI_Start", MPI_ERR_ARG,
+                            "request is NULL; pass the address of an MPI_Request");
+    }
+    rc = check_startable("MPI_Start", "*request", *request);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    return preq_start("MPI_Start", as_preq(*request));
+}
+
+#pragma weak MPI_Startall = PMPI_Startall
+int PMPI_Startall(int count, MPI_Request array_of_requests[])
+{
+    int rc = mp_api_check_ready("MPI_Startall");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count < 0) {
+        return mp_api_error(NULL, "MPI_Startall", MPI_ERR_COUNT, "count %d is negative", count);
+    }
+    if (count > 0 && array_of_requests == NULL) {
+        return mp_api_error(NULL, "MPI_Startall", MPI_ERR_ARG,
+                            "array_of_requests is NULL but count is %d", count);
+    }
+    /* Check them all first, so that a bad one starts none. */
+    char what[64];
+    for (int i = 0; i < count; i++) {
+        snprintf(what, sizeof(what), "array_of_requests[%d]", i);
+        rc = check_startable("MPI_Startall", what, array_of_requests[i]);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+    }
+    for (int i = 0; i < count; i++) {
+        mp_api_preq_t *preq = as_preq(array_of_requests[i]);
+        if (preq->active != NULL) {
+            snprintf(what, sizeof(what), "array_of_requests[%d]", i);
+            return mp_api_error(preq->comm, "MPI_Startall", MPI_ERR_REQUEST,
+                                "%s appears twice in the array", what);
+        }
+        rc = preq_start("MPI_Startall", preq);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+    }
+    return MPI_SUCCESS;
+}

@@ -1,0 +1,344 @@
+/*
+ * MPI_Status: how a completed operation becomes one, and the calls that read or set it (counts,
+ * elements, cancellation, and the MPI 4.1 field accessors). The library's private slots of the
+ * status hold the received byte count (64 bits in two ints) and the cancelled flag.
+ */
+#include <limits.h>
+#include <stdio.h>
+
+#include "api/api.h"
+
+/* The private slots of MPI_Status (MPI_internal[5]) that libmp uses. */
+enum {
+    STATUS_BYTES_LO = 0,  /* received bytes, low 32 bits */
+    STATUS_BYTES_HI = 1,  /* received bytes, high 32 bits */
+    STATUS_CANCELLED = 2, /* 1 if the operation was cancelled */
+};
+
+static void status_set_bytes(MPI_Status *status, uint64_t bytes)
+{
+    status->MPI_internal[STATUS_BYTES_LO] = (int)(uint32_t)(bytes & 0xffffffffu);
+    status->MPI_internal[STATUS_BYTES_HI] = (int)(uint32_t)(bytes >> 32);
+}
+
+static uint64_t status_bytes(const MPI_Status *status)
+{
+    return (uint64_t)(uint32_t)status->MPI_internal[STATUS_BYTES_LO] |
+           (uint64_t)(uint32_t)status->MPI_internal[STATUS_BYTES_HI] << 32;
+}
+
+static void status_set(MPI_Status *status, int source, int tag, int error, uint64_t bytes,
+                       bool cancelled)
+{
+    status->MPI_SOURCE = source;
+    status->MPI_TAG = tag;
+    status->MPI_ERROR = error;
+    status_set_bytes(status, bytes);
+    status->MPI_internal[STATUS_CANCELLED] = cancelled;
+    status->MPI_internal[3] = 0;
+    status->MPI_internal[4] = 0;
+}
+
+void mp_api_status_fill(MPI_Status *status, const mp_msg_status_t *msg, int errclass)
+{
+    if (status == MPI_STATUS_IGNORE) {
+        return;
+    }
+    status_set(status, msg->source, msg->tag, errclass, msg->bytes, msg->cancelled);
+}
+
+void mp_api_status_empty(MPI_Status *status)
+{
+    if (status != MPI_STATUS_IGNORE) {
+        status_set(status, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_SUCCESS, 0, false);
+    }
+}
+
+void mp_api_status_proc_null(MPI_Status *status)
+{
+    if (status != MPI_STATUS_IGNORE) {
+        status_set(status, MPI_PROC_NULL, MPI_ANY_TAG, MPI_SUCCESS, 0, false);
+    }
+}
+
+void mp_api_describe_failure(const mp_request_t *req, char *buf, size_t len)
+{
+    const mp_msg_status_t *st = &req->status;
+    if (st->error == MP_ERR_TRUNCATE) {
+        snprintf(buf, len,
+                 "the message from rank %d with tag %d on %s has %zu bytes, more than the %zu "
+                 "bytes of the receive buffer (count %zu of %s); post a larger receive",
+                 st->source, st->tag, req->comm != NULL ? req->comm->name : "?", req->msg_bytes,
+                 req->capacity, req->count, req->dt != NULL ? req->dt->name : "?");
+        return;
+    }
+    const char *what = req->kind == MP_REQ_SEND ? "send to" : "receive from";
+    snprintf(buf, len, "the %s rank %d (tag %d) on %s failed: %s", what, req->peer, req->tag,
+             req->comm != NULL ? req->comm->name : "?", mp_status_string(st->error));
+}
+
+/* ---- Counts and elements ---- */
+
+/* The checks shared by the calls that read a status with a datatype. */
+static int status_lookup(const char *call, const MPI_Status *status, MPI_Datatype datatype,
+                         const void *out, const mp_datatype_t **dt_p)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (status == MPI_STATUS_IGNORE) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "status is MPI_STATUS_IGNORE (NULL); pass the status that the "
+                            "receive or probe filled in");
+    }
+    rc = mp_api_datatype_check(NULL, call, datatype, dt_p);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (out == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "count is NULL");
+    }
+    return MPI_SUCCESS;
+}
+
+/* Whole elements of dt in the status's bytes, or MPI_UNDEFINED if they are not a whole number. */
+static MPI_Count status_count(const MPI_Status *status, const mp_datatype_t *dt)
+{
+    uint64_t bytes = status_bytes(status);
+    if (dt->size == 0) {
+        return 0;
+    }
+    if (bytes % dt->size != 0) {
+        return MPI_UNDEFINED;
+    }
+    return (MPI_Count)(bytes / dt->size);
+}
+
+static MPI_Count status_elements(const MPI_Status *status, const mp_datatype_t *dt)
+{
+    long long n = mp_datatype_elements(dt, (size_t)status_bytes(status));
+    return n < 0 ? MPI_UNDEFINED : (MPI_Count)n;
+}
+
+/* A count as an int: MPI_UNDEFINED when it does not fit, as the standard says. */
+static int count_to_int(MPI_Count count)
+{
+    return count > INT_MAX ? MPI_UNDEFINED : (int)count;
+}
+
+#pragma weak MPI_Get_count = PMPI_Get_count
+int PMPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count)
+{
+    const mp_datatype_t *dt = NULL;
+    int rc = status_lookup("MPI_Get_count", status, datatype, count, &dt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *count = count_to_int(status_count(status, dt));
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Get_count_c = PMPI_Get_count_c
+int PMPI_Get_count_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
+{
+    const mp_datatype_t *dt = NULL;
+    int rc = status_lookup("MPI_Get_count_c", status, datatype, count, &dt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *count = status_count(status, dt);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Get_elements = PMPI_Get_elements
+int PMPI_Get_elements(const MPI_Status *status, MPI_Datatype datatype, int *count)
+{
+    const mp_datatype_t *dt = NULL;
+    int rc = status_lookup("MPI_Get_elements", status, datatype, count, &dt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *count = count_to_int(status_elements(status, dt));
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Get_elements_c = PMPI_Get_elements_c
+int PMPI_Get_elements_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
+{
+    const mp_datatype_t *dt = NULL;
+    int rc = status_lookup("MPI_Get_elements_c", status, datatype, count, &dt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *count = status_elements(status, dt);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Get_elements_x = PMPI_Get_elements_x
+int PMPI_Get_elements_x(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
+{
+    const mp_datatype_t *dt = NULL;
+    int rc = status_lookup("MPI_Get_elements_x", status, datatype, count, &dt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *count = status_elements(status, dt);
+    return MPI_SUCCESS;
+}
+
+/* Bytes that count basic elements of dt occupy in a packed stream: the inverse of
+ * mp_datatype_elements, walking the type map's blocks for a partial element. */
+static uint64_t elements_to_bytes(const mp_datatype_t *dt, MPI_Count count)
+{
+    uint64_t per_element = 0;
+    for (int i = 0; i < dt->nblocks; i++) {
+        if (dt->blocks[i].basic > 0) {
+            per_element += dt->blocks[i].len / dt->blocks[i].basic;
+        }
+    }
+    if (per_element == 0) {
+        return 0;
+    }
+    uint64_t n = (uint64_t)count;
+    uint64_t bytes = n / per_element * dt->size;
+    uint64_t rest = n % per_element;
+    for (int i = 0; i < dt->nblocks && rest > 0; i++) {
+        const mp_dt_block_t *b = &dt->blocks[i];
+        if (b->basic == 0) {
+            continue;
+        }
+        uint64_t in_block = b->len / b->basic;
+        uint64_t take = rest < in_block ? rest : in_block;
+        bytes += take * b->basic;
+        rest -= take;
+    }
+    return bytes;
+}
+
+static int set_elements(const char *call, MPI_Status *status, MPI_Datatype datatype,
+                        MPI_Count count)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (status == MPI_STATUS_IGNORE) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "status is MPI_STATUS_IGNORE (NULL)");
+    }
+    const mp_datatype_t *dt = NULL;
+    rc = mp_api_datatype_check(NULL, call, datatype, &dt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (count < 0) {
+        return mp_api_error(NULL, call, MPI_ERR_COUNT, "count %lld is negative", (long long)count);
+    }
+    status_set_bytes(status, elements_to_bytes(dt, count));
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Status_set_elements = PMPI_Status_set_elements
+int PMPI_Status_set_elements(MPI_Status *status, MPI_Datatype datatype, int count)
+{
+    return set_elements("MPI_Status_set_elements", status, datatype, count);
+}
+
+#pragma weak MPI_Status_set_elements_c = PMPI_Status_set_elements_c
+int PMPI_Status_set_elements_c(MPI_Status *status, MPI_Datatype datatype, MPI_Count count)
+{
+    return set_elements("MPI_Status_set_elements_c", status, datatype, count);
+}
+
+#pragma weak MPI_Status_set_elements_x = PMPI_Status_set_elements_x
+int PMPI_Status_set_elements_x(MPI_Status *status, MPI_Datatype datatype, MPI_Count count)
+{
+    return set_elements("MPI_Status_set_elements_x", status, datatype, count);
+}
+
+/* ---- Cancellation ---- */
+
+#pragma weak MPI_Test_cancelled = PMPI_Test_cancelled
+int PMPI_Test_cancelled(const MPI_Status *status, int *flag)
+{
+    if (status == MPI_STATUS_IGNORE || flag == NULL) {
+        return mp_api_error(NULL, "MPI_Test_cancelled", MPI_ERR_ARG,
+                            "status (MPI_STATUS_IGNORE?) or flag is NULL");
+    }
+    *flag = status->MPI_internal[STATUS_CANCELLED] != 0;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Status_set_cancelled = PMPI_Status_set_cancelled
+int PMPI_Status_set_cancelled(MPI_Status *status, int flag)
+{
+    if (status == MPI_STATUS_IGNORE) {
+        return mp_api_error(NULL, "MPI_Status_set_cancelled", MPI_ERR_ARG,
+                            "status is MPI_STATUS_IGNORE (NULL)");
+    }
+    status->MPI_internal[STATUS_CANCELLED] = flag != 0;
+    return MPI_SUCCESS;
+}
+
+/* ---- The public fields, through calls (MPI 4.1) ---- */
+
+static int status_field_get(const char *call, const MPI_Status *status, const int *field, int *out)
+{
+    if (status == MPI_STATUS_IGNORE || out == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "status (MPI_STATUS_IGNORE?) or the output argument is NULL");
+    }
+    *out = *field;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Status_get_source = PMPI_Status_get_source
+int PMPI_Status_get_source(const MPI_Status *status, int *source)
+{
+    return status_field_get("MPI_Status_get_source", status,
+                            status != NULL ? &status->MPI_SOURCE : NULL, source);
+}
+
+#pragma weak MPI_Status_get_tag = PMPI_Status_get_tag
+int PMPI_Status_get_tag(const MPI_Status *status, int *tag)
+{
+    return status_field_get("MPI_Status_get_tag", status, status != NULL ? &status->MPI_TAG : NULL,
+                            tag);
+}
+
+#pragma weak MPI_Status_get_error = PMPI_Status_get_error
+int PMPI_Status_get_error(const MPI_Status *status, int *error)
+{
+    return status_field_get("MPI_Status_get_error", status,
+                            status != NULL ? &status->MPI_ERROR : NULL, error);
+}
+
+#pragma weak MPI_Status_set_source = PMPI_Status_set_source
+int PMPI_Status_set_source(MPI_Status *status, int source)
+{
+    if (status == MPI_STATUS_IGNORE) {
+        return mp_api_error(NULL, "MPI_Status_set_source", MPI_ERR_ARG, "status is NULL");
+    }
+    status->MPI_SOURCE = source;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Status_set_tag = PMPI_Status_set_tag
+int PMPI_Status_set_tag(MPI_Status *status, int tag)
+{
+    if (status == MPI_STATUS_IGNORE) {
+        return mp_api_error(NULL, "MPI_Status_set_tag", MPI_ERR_ARG, "status is NULL");
+    }
+    status->MPI_TAG = tag;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Status_set_error = PMPI_Status_set_error
+int PMPI_Status_set_error(MPI_Status *status, int error)
+{
+    if (status == MPI_STATUS_IGNORE) {
+        return mp_api_error(NULL, "MPI_Status_set_error", MPI_ERR_ARG, "status is NULL");
+    }
+    status->MPI_ERROR = error;
+    return MPI_SUCCESS;
+}

@@ -1,0 +1,159 @@
+/*
+ * Outgoing packet queues. A job is pushed packet by packet until the transport reports the
+ * channel full; the rest waits for the next progress pass. Payload of contiguous messages goes
+ * straight from the user's buffer into the transport; other types are packed through a bounce
+ * buffer one fragment at a time.
+ */
+#include "pt2pt/peer.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "pt2pt/wire.h"
+
+mp_peer_t *mp_peers;
+int mp_npeers;
+
+/* Bounce buffer for packing non-contiguous fragments; grows to the largest packet payload. */
+static void *bounce;
+static size_t bounce_len;
+
+static const void *payload_of(mp_send_job_t *job, size_t len)
+{
+    mp_request_t *req = job->req;
+    if (req->dt->contiguous) {
+        return (const char *)req->buf + req->dt->lb + job->offset;
+    }
+    if (bounce_len < len) {
+        void *grown = realloc(bounce, len);
+        if (grown == NULL) {
+            return NULL;
+        }
+        bounce = grown;
+        bounce_len = len;
+    }
+    mp_datatype_pack(req->dt, req->count, req->buf, job->offset, bounce, len);
+    return bounce;
+}
+
+static void job_done(mp_send_job_t *job)
+{
+    mp_request_t *req = job->req;
+    if (req != NULL && job->completes_req) {
+        req->data_done = true;
+        if (!req->waiting_ack) {
+            mp_request_complete(req);
+        }
+    }
+}
+
+/* Pushes one job's packets; true when the whole job went out. */
+static bool push_job(mp_peer_t *peer, mp_send_job_t *job, int *sent)
+{
+    const mp_tl_ops_t *ops = peer->ep->ops;
+    size_t max = peer->ep->max_payload;
+    while (!job->first_sent || job->offset < job->end) {
+        size_t len = job->req != NULL ? job->end - job->offset : 0;
+        if (len > max) {
+            len = max;
+        }
+        const void *payload = len > 0 ? payload_of(job, len) : NULL;
+        if (len > 0 && payload == NULL) {
+            return false; /* out of memory for the bounce buffer: retry later */
+        }
+        mp_pkt_ctl_t frag;
+        const void *hdr = job->hdr;
+        size_t hdr_len = job->hdr_len;
+        if (job->first_sent) {
+            memset(&frag, 0, sizeof(frag));
+            frag.type = job->next_type;
+            frag.req = job->data_req;
+            frag.offset = job->offset;
+            hdr = &frag;
+            hdr_len = job->next_type == MP_PKT_FRAG ? 1 : sizeof(frag);
+        }
+        if (ops->send(peer->ep, hdr, hdr_len, payload, len) != MP_OK) {
+            return false;
+        }
+        (*sent)++;
+        job->first_sent = true;
+        job->offset += len;
+    }
+    return true;
+}
+
+static int push_peer(mp_peer_t *peer)
+{
+    int sent = 0;
+    while (peer->head != NULL) {
+        mp_send_job_t *job = peer->head;
+        if (!push_job(peer, job, &sent)) {
+            break;
+        }
+        peer->head = job->next;
+        if (peer->head == NULL) {
+            peer->tail = NULL;
+        }
+        job_done(job);
+        free(job);
+    }
+    return sent;
+}
+
+mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    mp_send_job_t now = *job;
+    /* The fast path: nothing queued and the transport takes it all, without a heap copy. */
+    if (peer->head == NULL) {
+        int sent = 0;
+        if (push_job(peer, &now, &sent)) {
+            job_done(&now);
+            return MP_OK;
+        }
+    }
+    mp_send_job_t *copy = malloc(sizeof(*copy));
+    if (copy == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    *copy = now;
+    copy->next = NULL;
+    if (peer->tail != NULL) {
+        peer->tail->next = copy;
+    } else {
+        peer->head = copy;
+    }
+    peer->tail = copy;
+    push_peer(peer);
+    return MP_OK;
+}
+
+mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len)
+{
+    mp_send_job_t job;
+    memset(&job, 0, sizeof(job));
+    memcpy(job.hdr, hdr, hdr_len);
+    job.hdr_len = hdr_len;
+    return mp_peer_send_job(world, &job);
+}
+
+int mp_peer_push_all(void)
+{
+    int sent = 0;
+    for (int p = 0; p < mp_npeers; p++) {
+        if (mp_peers[p].head != NULL) {
+            sent += push_peer(&mp_peers[p]);
+        }
+    }
+    return sent;
+}
+
+bool mp_peer_has_queued(void)
+{
+    for (int p = 0; p < mp_npeers; p++) {
+        if (mp_peers[p].head != NULL) {
+            return true;
+        }
+    }
+    return false;
+}

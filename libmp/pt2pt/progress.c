@@ -1,0 +1,74 @@
+/*
+ * The progress engine and its waiting policy. A rank with a core to itself spins (a wake-up
+ * from sleep costs ~30 us here, a cache line ~65 ns); a rank sharing cores spins only briefly,
+ * yields, then sleeps on its transport's doorbell so the rank it waits for gets the CPU.
+ */
+#define _GNU_SOURCE
+#include "pt2pt/progress.h"
+
+#include <sched.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "pt2pt/pt2pt_internal.h"
+
+/* Waiting policy, in polls and nanoseconds; chosen once at init. */
+static unsigned spin_polls;     /* empty polls before yielding */
+static unsigned yield_polls;    /* empty polls (each after a yield) before sleeping */
+static uint64_t sleep_max_ns;   /* longest single sleep: a safety net against lost wake-ups */
+
+void mp_progress_init(int local_size)
+{
+    cpu_set_t cpus;
+    int ncpus = 1;
+    if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
+        ncpus = CPU_COUNT(&cpus);
+    }
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    /* A rank bound to one core has it to itself unless the node has more ranks than CPUs; an
+     * unbound rank shares when there are more ranks than CPUs it may run on. */
+    bool shared = ncpus == 1 ? local_size > online : local_size > ncpus;
+    if (shared) {
+        spin_polls = 50;
+        yield_polls = 20;
+    } else {
+        spin_polls = 200000; /* ~ tens of ms of spinning before giving the core away */
+        yield_polls = 1000;
+    }
+    sleep_max_ns = 10 * 1000 * 1000;
+}
+
+int mp_progress_poll(void)
+{
+    return mp_pt2pt_progress();
+}
+
+void mp_progress_wait(bool (*done)(void *arg), void *arg)
+{
+    unsigned idle = 0;
+    while (!done(arg)) {
+        if (mp_progress_poll() > 0) {
+            idle = 0;
+            continue;
+        }
+        idle++;
+        if (idle <= spin_polls) {
+            continue;
+        }
+        if (idle <= spin_polls + yield_polls) {
+            sched_yield();
+            continue;
+        }
+        /* Announce the sleep, then look once more: a packet that raced the announcement is
+         * either seen here or its sender saw the flag and rings the doorbell. */
+        if (!mp_pt2pt_sleep_prepare()) {
+            idle = 0;
+            continue;
+        }
+        if (mp_progress_poll() == 0 && !done(arg)) {
+            mp_pt2pt_sleep_wait(sleep_max_ns);
+        }
+        mp_pt2pt_sleep_done();
+        idle = spin_polls; /* after a wake-up: yield a little before sleeping again */
+    }
+}

@@ -1,0 +1,542 @@
+/*
+ * Point-to-point protocols. Eager: the envelope and data go at once (in fragments when longer
+ * than one packet); an unmatched eager message waits in the unexpected queue with its data.
+ * Rendezvous, above the eager limit: the envelope goes alone (RTS); once matched, the receiver
+ * reads the data straight from the sender's memory when the transport can (one copy) and says
+ * FIN, or asks for it (CTS) and the sender streams DATA fragments.
+ */
+#include "pt2pt/pt2pt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <mpi.h>
+
+#include "core/log.h"
+#include "core/settings.h"
+#include "pt2pt/match.h"
+#include "pt2pt/peer.h"
+#include "pt2pt/progress.h"
+#include "pt2pt/pt2pt_internal.h"
+#include "pt2pt/wire.h"
+#include "transport/transport.h"
+
+#define MP_PKT_FLAG_CONTIG 0x2 /* RTS: the sender's data is one block at addr */
+
+static int my_rank;
+static bool have_shm;
+static size_t eager_limit;  /* largest message sent eagerly, in bytes */
+static size_t unexp_limit;  /* unexpected bytes above which new eager messages wait */
+
+/* ---- receiving ---- */
+
+/* Copies bytes of the message at stream position offset into req's buffer, dropping what
+ * does not fit (a truncated receive still consumes the whole message). */
+static void deliver(mp_request_t *req, size_t offset, const void *data, size_t len)
+{
+    if (offset < req->capacity) {
+        size_t n = req->capacity - offset < len ? req->capacity - offset : len;
+        mp_datatype_unpack(req->dt, req->count, req->buf, offset, data, n);
+    }
+    req->done_bytes += len;
+}
+
+static void finish_recv(mp_request_t *req)
+{
+    bool truncated = req->msg_bytes > req->capacity;
+    req->status.bytes = truncated ? req->capacity : req->msg_bytes;
+    req->status.error = truncated ? MP_ERR_TRUNCATE : MP_OK;
+    mp_request_complete(req);
+}
+
+static void send_ctl(int world, uint8_t type, uint64_t req, uint64_t req2)
+{
+    mp_pkt_ctl_t c;
+    memset(&c, 0, sizeof(c));
+    c.type = type;
+    c.req = req;
+    c.req2 = req2;
+    if (mp_peer_send_ctl(world, &c, sizeof(c)) != MP_OK) {
+        mp_log_error("out of memory queueing a control packet for rank %d", world);
+    }
+}
+
+/* A matched rendezvous: fetch the data in one copy, or ask the sender to stream it. */
+static void rndv_start(mp_request_t *req, int world, size_t size, uint64_t sreq, uint64_t addr,
+                       bool contig)
+{
+    mp_tl_ep_t *ep = mp_peers[world].ep;
+    req->msg_bytes = size;
+    if (ep->can_get && contig && req->dt->contiguous) {
+        size_t n = size < req->capacity ? size : req->capacity;
+        if (n > 0 && ep->ops->get(ep, (char *)req->buf + req->dt->lb, addr, n) != MP_OK) {
+            req->status.error = MP_ERR_PEER;
+        }
+        send_ctl(world, MP_PKT_FIN, sreq, 0);
+        finish_recv(req);
+        return;
+    }
+    req->done_bytes = 0;
+    send_ctl(world, MP_PKT_CTS, sreq, (uint64_t)(uintptr_t)req);
+}
+
+/* Gives an unexpected message to the receive that matched it, and frees the entry. */
+static void take_unexp(mp_request_t *req, mp_unexp_t *u)
+{
+    req->status.source = u->src;
+    req->status.tag = u->tag;
+    req->world_peer = u->world_src;
+    if (u->rendezvous) {
+        rndv_start(req, u->world_src, u->size, u->sreq, u->addr, u->contig);
+        free(u);
+        return;
+    }
+    req->msg_bytes = u->size;
+    deliver(req, 0, u->data, u->received);
+    if (u->sync) {
+        send_ctl(u->world_src, MP_PKT_ACK, u->sreq, 0);
+    }
+    mp_peer_t *peer = &mp_peers[u->world_src];
+    if (peer->in_unexp == u) {
+        /* Fragments are still coming: they go straight to the receive now. */
+        peer->in_unexp = NULL;
+        peer->in_req = req;
+    } else {
+        finish_recv(req);
+    }
+    free(u->data);
+    free(u);
+}
+
+static void on_eager(int world, const mp_pkt_match_t *m, const void *payload, size_t len)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    bool sync = (m->flags & MP_PKT_FLAG_SYNC) != 0;
+    mp_request_t *req = mp_match_take_posted(m->context_id, m->src, m->tag);
+    if (req != NULL) {
+        req->status.source = m->src;
+        req->status.tag = m->tag;
+        req->world_peer = world;
+        req->msg_bytes = m->size;
+        deliver(req, 0, payload, len);
+        if (sync) {
+            send_ctl(world, MP_PKT_ACK, m->sreq, 0);
+        }
+        if (len < m->size) {
+            peer->in_req = req;
+            peer->in_offset = len;
+            peer->in_left = m->size - len;
+        } else {
+            finish_recv(req);
+        }
+        return;
+    }
+    mp_unexp_t *u = calloc(1, sizeof(*u));
+    char *data = malloc(m->size > 0 ? m->size : 1);
+    if (u == NULL || data == NULL) {
+        mp_log_error("out of memory keeping a %llu-byte message from rank %d",
+                     (unsigned long long)m->size, world);
+        free(u);
+        free(data);
+        return;
+    }
+    *u = (mp_unexp_t){.context_id = m->context_id, .src = m->src, .tag = m->tag,
+                      .world_src = world, .size = m->size, .sync = sync, .sreq = m->sreq, .data = data,
+                      .received = len};
+    memcpy(data, payload, len);
+    mp_match_add_unexp(u);
+    if (len < m->size) {
+        peer->in_unexp = u;
+        peer->in_offset = len;
+        peer->in_left = m->size - len;
+    }
+}
+
+static void on_frag(int world, const void *payload, size_t len)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    if (peer->in_req != NULL) {
+        deliver(peer->in_req, peer->in_offset, payload, len);
+    } else if (peer->in_unexp != NULL) {
+        memcpy(peer->in_unexp->data + peer->in_offset, payload, len);
+        peer->in_unexp->received += len;
+    }
+    peer->in_offset += len;
+    peer->in_left -= len;
+    if (peer->in_left == 0) {
+        if (peer->in_req != NULL) {
+            finish_recv(peer->in_req);
+        }
+        peer->in_req = NULL;
+        peer->in_unexp = NULL;
+    }
+}
+
+static void on_rts(int world, const mp_pkt_match_t *m)
+{
+    bool contig = (m->flags & MP_PKT_FLAG_CONTIG) != 0;
+    mp_request_t *req = mp_match_take_posted(m->context_id, m->src, m->tag);
+    if (req != NULL) {
+        req->status.source = m->src;
+        req->status.tag = m->tag;
+        req->world_peer = world;
+        rndv_start(req, world, m->size, m->sreq, m->addr, contig);
+        return;
+    }
+    mp_unexp_t *u = calloc(1, sizeof(*u));
+    if (u == NULL) {
+        mp_log_error("out of memory keeping a message envelope from rank %d", world);
+        return;
+    }
+    *u = (mp_unexp_t){.context_id = m->context_id, .src = m->src, .tag = m->tag,
+                      .world_src = world, .size = m->size, .rendezvous = true, .contig = contig,
+                      .sreq = m->sreq, .addr = m->addr};
+    mp_match_add_unexp(u);
+}
+
+static void on_cts(int world, const mp_pkt_ctl_t *c)
+{
+    mp_request_t *sreq = (mp_request_t *)(uintptr_t)c->req;
+    mp_pkt_ctl_t first;
+    memset(&first, 0, sizeof(first));
+    first.type = MP_PKT_DATA;
+    first.req = c->req2;
+    mp_send_job_t job;
+    memset(&job, 0, sizeof(job));
+    memcpy(job.hdr, &first, sizeof(first));
+    job.hdr_len = sizeof(first);
+    job.req = sreq;
+    job.end = sreq->msg_bytes;
+    job.next_type = MP_PKT_DATA;
+    job.data_req = c->req2;
+    job.completes_req = true;
+    if (mp_peer_send_job(world, &job) != MP_OK) {
+        mp_log_error("out of memory sending %zu bytes to rank %d", sreq->msg_bytes, world);
+    }
+}
+
+static void on_data(const mp_pkt_ctl_t *c, const void *payload, size_t len)
+{
+    mp_request_t *req = (mp_request_t *)(uintptr_t)c->req;
+    deliver(req, c->offset, payload, len);
+    if (req->done_bytes == req->msg_bytes) {
+        finish_recv(req);
+    }
+}
+
+static void on_send_done(mp_request_t *sreq, bool acked)
+{
+    if (acked) {
+        sreq->waiting_ack = false;
+    } else {
+        sreq->data_done = true;
+    }
+    if (sreq->data_done && !sreq->waiting_ack) {
+        mp_request_complete(sreq);
+    }
+}
+
+static void on_packet(int world, const void *hdr, size_t hdr_len, const void *payload, size_t len)
+{
+    /* Headers may sit unaligned in a transport's buffer: copy them out. */
+    union {
+        mp_pkt_match_t m;
+        mp_pkt_ctl_t c;
+        unsigned char bytes[MP_TL_HDR_MAX];
+    } h;
+    memset(&h, 0, sizeof(h));
+    memcpy(h.bytes, hdr, hdr_len < sizeof(h) ? hdr_len : sizeof(h));
+    switch (h.bytes[0]) {
+    case MP_PKT_EAGER:
+        on_eager(world, &h.m, payload, len);
+        break;
+    case MP_PKT_FRAG:
+        on_frag(world, payload, len);
+        break;
+    case MP_PKT_RTS:
+        on_rts(world, &h.m);
+        break;
+    case MP_PKT_CTS:
+        on_cts(world, &h.c);
+        break;
+    case MP_PKT_DATA:
+        on_data(&h.c, payload, len);
+        break;
+    case MP_PKT_FIN:
+        on_send_done((mp_request_t *)(uintptr_t)h.c.req, false);
+        break;
+    case MP_PKT_ACK:
+        on_send_done((mp_request_t *)(uintptr_t)h.c.req, true);
+        break;
+    default:
+        mp_log_error("unknown packet type %d from rank %d", h.bytes[0], world);
+    }
+}
+
+/* Flow control: past the limit, a new eager message that nobody waits for stays in the
+ * transport (its sender then waits) instead of growing the unexpected queue. */
+static bool may_deliver(int world, const void *hdr, size_t hdr_len)
+{
+    (void)world;
+    if (mp_match_unexp_bytes <= unexp_limit || hdr_len < MP_PKT_EAGER_LEN) {
+        return true;
+    }
+    mp_pkt_match_t m;
+    memcpy(&m, hdr, MP_PKT_EAGER_LEN);
+    if (m.type != MP_PKT_EAGER) {
+        return true;
+    }
+    return mp_match_has_posted(m.context_id, m.src, m.tag);
+}
+
+/* ---- the calls ---- */
+
+static mp_request_t *new_request(mp_request_kind_t kind, void *buf, size_t count,
+                                 const mp_datatype_t *dt, int peer, int tag, mp_comm_t *comm)
+{
+    mp_request_t *req = mp_request_create(kind);
+    if (req != NULL) {
+        req->buf = buf;
+        req->count = count;
+        req->dt = dt;
+        req->capacity = mp_datatype_bytes(dt, count);
+        req->peer = peer;
+        req->tag = tag;
+        req->comm = comm;
+        req->context_id = comm->context_id;
+    }
+    return req;
+}
+
+/* A PROC_NULL operation: complete at once with the standard's empty status. */
+static void complete_proc_null(mp_request_t *req)
+{
+    req->status.source = MPI_PROC_NULL;
+    req->status.tag = MPI_ANY_TAG;
+    req->status.bytes = 0;
+    mp_request_complete(req);
+}
+
+mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
+                           int tag, mp_comm_t *comm, mp_send_mode_t mode, mp_request_t **req_p)
+{
+    mp_request_t *req = new_request(MP_REQ_SEND, (void *)buf, count, dt, dest, tag, comm);
+    if (req == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    *req_p = req;
+    if (dest == MPI_PROC_NULL) {
+        complete_proc_null(req);
+        return MP_OK;
+    }
+    int world = mp_comm_world_rank(comm, dest);
+    size_t size = req->capacity;
+    req->world_peer = world;
+    req->msg_bytes = size;
+    mp_pkt_match_t m = {.context_id = comm->context_id, .src = comm->rank, .tag = tag,
+                        .size = size, .sreq = (uint64_t)(uintptr_t)req};
+    mp_send_job_t job;
+    memset(&job, 0, sizeof(job));
+    if (size <= eager_limit) {
+        m.type = MP_PKT_EAGER;
+        if (mode == MP_SEND_SYNC) {
+            m.flags |= MP_PKT_FLAG_SYNC;
+            req->waiting_ack = true;
+        }
+        memcpy(job.hdr, &m, MP_PKT_EAGER_LEN);
+        job.hdr_len = MP_PKT_EAGER_LEN;
+        job.req = req;
+        job.end = size;
+        job.next_type = MP_PKT_FRAG;
+        job.completes_req = true;
+    } else {
+        /* The data stays here until the receiver takes it (FIN) or asks for it (CTS). */
+        m.type = MP_PKT_RTS;
+        m.flags = dt->contiguous ? MP_PKT_FLAG_CONTIG : 0;
+        m.addr = (uint64_t)(uintptr_t)((const char *)buf + dt->lb);
+        memcpy(job.hdr, &m, sizeof(m));
+        job.hdr_len = sizeof(m);
+    }
+    mp_status_t status = mp_peer_send_job(world, &job);
+    if (status != MP_OK) {
+        *req_p = NULL;
+        mp_request_free(req);
+    }
+    return status;
+}
+
+mp_status_t mp_pt2pt_irecv(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,
+                           mp_comm_t *comm, mp_request_t **req_p)
+{
+    mp_request_t *req = new_request(MP_REQ_RECV, buf, count, dt, src, tag, comm);
+    if (req == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    *req_p = req;
+    if (src == MPI_PROC_NULL) {
+        complete_proc_null(req);
+        return MP_OK;
+    }
+    mp_unexp_t *u = mp_match_find_unexp(comm->context_id, src, tag);
+    if (u != NULL) {
+        mp_match_remove_unexp(u);
+        take_unexp(req, u);
+    } else {
+        mp_match_post(req);
+    }
+    return MP_OK;
+}
+
+static void probe_status(const mp_unexp_t *u, mp_msg_status_t *status)
+{
+    memset(status, 0, sizeof(*status));
+    status->source = u->src;
+    status->tag = u->tag;
+    status->bytes = u->size;
+}
+
+bool mp_pt2pt_iprobe(int src, int tag, mp_comm_t *comm, mp_msg_status_t *status)
+{
+    if (src == MPI_PROC_NULL) {
+        *status = (mp_msg_status_t){.source = MPI_PROC_NULL, .tag = MPI_ANY_TAG};
+        return true;
+    }
+    mp_progress_poll();
+    const mp_unexp_t *u = mp_match_find_unexp(comm->context_id, src, tag);
+    if (u == NULL) {
+        return false;
+    }
+    probe_status(u, status);
+    return true;
+}
+
+mp_status_t mp_pt2pt_improbe(int src, int tag, mp_comm_t *comm, mp_message_t **msg_p,
+                             mp_msg_status_t *status)
+{
+    *msg_p = NULL;
+    mp_progress_poll();
+    mp_unexp_t *u = mp_match_find_unexp(comm->context_id, src, tag);
+    if (u != NULL) {
+        mp_match_remove_unexp(u);
+        probe_status(u, status);
+        *msg_p = (mp_message_t *)u;
+    }
+    return MP_OK;
+}
+
+mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp_message_t *msg,
+                            mp_request_t **req_p)
+{
+    mp_unexp_t *u = (mp_unexp_t *)msg;
+    mp_request_t *req = mp_request_create(MP_REQ_RECV);
+    if (req == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    req->buf = buf;
+    req->count = count;
+    req->dt = dt;
+    req->capacity = mp_datatype_bytes(dt, count);
+    req->peer = u->src;
+    req->tag = u->tag;
+    req->context_id = u->context_id;
+    *req_p = req;
+    take_unexp(req, u);
+    return MP_OK;
+}
+
+bool mp_pt2pt_cancel(mp_request_t *req)
+{
+    if (req->kind != MP_REQ_RECV || req->complete || !mp_match_unpost(req)) {
+        return false;
+    }
+    req->status.cancelled = true;
+    req->status.bytes = 0;
+    mp_request_complete(req);
+    return true;
+}
+
+/* ---- set-up, progress, sleep ---- */
+
+mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
+{
+    my_rank = info->rank;
+    eager_limit = mp_setting_size("MP_EAGER_LIMIT", 16384);
+    unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
+    mp_status_t status = mp_tl_self_ops.init(info, on_packet);
+    if (status == MP_OK && info->local_size > 1) {
+        have_shm = true;
+        status = mp_tl_shm_ops.init(info, on_packet);
+    }
+    return status;
+}
+
+mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
+{
+    mp_peers = calloc((size_t)info->size, sizeof(*mp_peers));
+    if (mp_peers == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    mp_npeers = info->size;
+    for (int r = 0; r < info->size; r++) {
+        mp_tl_ep_t *ep = r == my_rank ? mp_tl_self_ops.connect(r) : NULL;
+        if (ep == NULL && have_shm) {
+            ep = mp_tl_shm_ops.connect(r);
+        }
+        if (ep == NULL) {
+            mp_log_error("rank %d runs on another host: libmp connects ranks of one host only "
+                         "so far (run all ranks on one host)",
+                         r);
+            return MP_ERR_PEER;
+        }
+        mp_peers[r].ep = ep;
+    }
+    mp_progress_init(info->local_size);
+    return MP_OK;
+}
+
+void mp_pt2pt_fini(void)
+{
+    if (have_shm) {
+        mp_tl_shm_ops.fini();
+    }
+    mp_tl_self_ops.fini();
+    free(mp_peers);
+    mp_peers = NULL;
+    mp_npeers = 0;
+    have_shm = false;
+}
+
+int mp_pt2pt_progress(void)
+{
+    int n = mp_tl_self_ops.progress(may_deliver);
+    if (have_shm) {
+        n += mp_tl_shm_ops.progress(may_deliver);
+    }
+    return n + mp_peer_push_all();
+}
+
+bool mp_pt2pt_sleep_prepare(void)
+{
+    return have_shm && mp_tl_shm_ops.sleep_prepare != NULL && mp_tl_shm_ops.sleep_prepare();
+}
+
+void mp_pt2pt_sleep_wait(uint64_t max_ns)
+{
+    mp_tl_shm_ops.sleep_wait(max_ns);
+}
+
+void mp_pt2pt_sleep_done(void)
+{
+    mp_tl_shm_ops.sleep_done();
+}
+
+static bool nothing_queued(void *arg)
+{
+    (void)arg;
+    return !mp_peer_has_queued();
+}
+
+void mp_pt2pt_flush(void)
+{
+    mp_progress_wait(nothing_queued, NULL);
+}

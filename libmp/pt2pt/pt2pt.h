@@ -1,0 +1,55 @@
+/*
+ * Point-to-point messaging below the API: matching (posted and unexpected queues per context),
+ * the eager protocol for small messages and rendezvous for large ones (single copy from the
+ * sender's memory where the transport allows it, pipelined fragments otherwise).
+ *
+ * Arguments are trusted: the API layer has checked them. Ranks are ranks of comm. Nonblocking:
+ * every call returns at once; requests complete from inside progress.
+ */
+#ifndef MP_PT2PT_H
+#define MP_PT2PT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/comm.h"
+#include "core/datatype.h"
+#include "core/status.h"
+#include "pt2pt/request.h"
+#include "wireup/wireup.h"
+
+/* A message taken out of matching by mprobe, to be received by mrecv. */
+typedef struct mp_message mp_message_t;
+
+/* Connects this rank to every peer through the transports (after the wire-up fence). */
+mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info);
+/* Sets transports up and publishes their cards (before the wire-up fence). */
+mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info);
+/* Releases the transports (after the closing fence). */
+void mp_pt2pt_fini(void);
+
+/* Starts a send of count elements of dt at buf to comm rank dest (or MPI_PROC_NULL). */
+mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
+                           int tag, mp_comm_t *comm, mp_send_mode_t mode, mp_request_t **req_p);
+
+/* Starts a receive from comm rank src (or MPI_ANY_SOURCE, MPI_PROC_NULL) with tag (or
+ * MPI_ANY_TAG). */
+mp_status_t mp_pt2pt_irecv(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,
+                           mp_comm_t *comm, mp_request_t **req_p);
+
+/* Whether a matching message has arrived (polls progress once); fills *status if so. */
+bool mp_pt2pt_iprobe(int src, int tag, mp_comm_t *comm, mp_msg_status_t *status);
+
+/* Like iprobe, but removes the message from matching: *msg_p is NULL when none arrived. */
+mp_status_t mp_pt2pt_improbe(int src, int tag, mp_comm_t *comm, mp_message_t **msg_p,
+                             mp_msg_status_t *status);
+
+/* Receives a message taken by improbe. */
+mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp_message_t *msg,
+                            mp_request_t **req_p);
+
+/* Cancels a receive that has not matched yet; returns whether it was cancelled (it is then
+ * complete with status.cancelled). Sends cannot be cancelled. */
+bool mp_pt2pt_cancel(mp_request_t *req);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * What the progress engine needs from pt2pt: one polling pass and the sleep hooks of the
+ * transport that can wake this rank.
+ */
+#ifndef MP_PT2PT_INTERNAL_H
+#define MP_PT2PT_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Delivers arrived packets and pushes queued ones; returns how many packets moved. */
+int mp_pt2pt_progress(void);
+
+bool mp_pt2pt_sleep_prepare(void);
+void mp_pt2pt_sleep_wait(uint64_t max_ns);
+void mp_pt2pt_sleep_done(void);
+
+/* Pushes every queued packet out (before the closing fence). */
+void mp_pt2pt_flush(void);
+
+#endif

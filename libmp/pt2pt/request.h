@@ -1,0 +1,88 @@
+/*
+ * Requests: the handle of every nonblocking operation. Protocols complete them from inside
+ * progress; the API layer tests, waits and frees them. A request is complete exactly once.
+ */
+#ifndef MP_PT2PT_REQUEST_H
+#define MP_PT2PT_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/comm.h"
+#include "core/datatype.h"
+#include "core/status.h"
+
+#define MP_REQUEST_MAGIC 0x6d707271u /* "mprq" */
+
+/* What a completed receive (or probe) reports, before the API turns it into an MPI_Status. */
+typedef struct mp_msg_status {
+    int source;       /* comm rank of the sender, MPI_PROC_NULL, or the caller's value */
+    int tag;
+    mp_status_t error; /* MP_OK, or MP_ERR_TRUNCATE when the message was longer than the buffer */
+    size_t bytes;     /* bytes received (after truncation) */
+    bool cancelled;
+} mp_msg_status_t;
+
+typedef enum mp_request_kind {
+    MP_REQ_SEND,
+    MP_REQ_RECV,
+} mp_request_kind_t;
+
+typedef enum mp_send_mode {
+    MP_SEND_STANDARD,
+    MP_SEND_SYNC,     /* completes once the receiver matched it */
+    MP_SEND_READY,    /* the receive is known to be posted: same path as standard here */
+} mp_send_mode_t;
+
+typedef struct mp_request {
+    uint32_t magic;         /* MP_REQUEST_MAGIC while valid: stale handles are caught */
+    mp_request_kind_t kind;
+    bool complete;          /* the operation has finished; status is final */
+    bool free_on_complete;  /* MPI_Request_free was called before completion */
+    mp_msg_status_t status;
+    /* The operation, as posted. */
+    void *buf;
+    size_t count;
+    const mp_datatype_t *dt;
+    size_t capacity;        /* bytes the buffer holds (receives) or sends (sends) */
+    int peer;               /* comm rank (or MPI_ANY_SOURCE for receives) */
+    int tag;                /* or MPI_ANY_TAG for receives */
+    mp_comm_t *comm;
+    uint32_t context_id;
+    mp_send_mode_t mode;
+    /* Protocol state, owned by pt2pt. */
+    int world_peer;         /* job rank of the peer once known */
+    size_t msg_bytes;       /* size of the matched/sent message */
+    size_t done_bytes;      /* bytes moved so far */
+    bool waiting_ack;       /* sync send: not complete until the receiver matched */
+    bool data_done;         /* all data moved */
+    uint64_t remote_req;    /* the peer's request (rendezvous and acknowledgements) */
+    struct mp_request *next;/* queue links, owned by whichever queue holds the request */
+    struct mp_request *prev;
+} mp_request_t;
+
+/* A new request of the given kind, not complete, with magic set; NULL when out of memory. */
+mp_request_t *mp_request_create(mp_request_kind_t kind);
+
+/* Marks req complete; frees it if the user already released it. */
+void mp_request_complete(mp_request_t *req);
+
+/* Releases a request. If it is not complete yet, it is freed when it completes. */
+void mp_request_free(mp_request_t *req);
+
+static inline bool mp_request_is_complete(const mp_request_t *req)
+{
+    return req->complete;
+}
+
+/* Drives progress until req completes (adaptive spin, yield, sleep). */
+void mp_request_wait(mp_request_t *req);
+
+/* Whether a handle's object looks like a live request. */
+static inline bool mp_request_is_valid(const mp_request_t *req)
+{
+    return req != NULL && req->magic == MP_REQUEST_MAGIC;
+}
+
+#endif

@@ -1,0 +1,99 @@
+/*
+ * The queue of the shm transport: a ring of fixed-size cells in the receiver's segment that one
+ * sender fills and one receiver empties, each cell handed over by its own sequence word. No
+ * shared head or tail counter, no lock, no system call; the numbers that size it are here.
+ */
+#ifndef MP_SHM_RING_H
+#define MP_SHM_RING_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "transport/transport.h"
+
+/* The tunables of the shm transport, all in one place. */
+#define MP_SHM_RING_CELLS 32     /* cells per ring; a power of two */
+#define MP_SHM_CELL_PAYLOAD 8192 /* payload bytes one packet carries: ep->max_payload */
+#define MP_SHM_POLL_BURST 16     /* packets delivered per ring per progress call, for fairness */
+#define MP_SHM_CACHE_LINE 64
+
+/* A cell: 16 bytes of metadata, then the header, then the payload right behind the header, so
+ * a packet of up to 48 bytes of header and payload touches one cache line. */
+typedef struct mp_shm_cell {
+    /* The hand-over word. For the packet at position p of the ring (cell p % CELLS): p means
+     * free for the sender, p + 1 means it holds that packet for the receiver; the receiver
+     * frees it by storing p + CELLS, the position that will use this cell next. */
+    _Atomic uint64_t seq;
+    uint32_t hdr_len;     /* header bytes at data[0], <= MP_TL_HDR_MAX */
+    uint32_t len;         /* payload bytes at data[hdr_len], <= MP_SHM_CELL_PAYLOAD */
+    unsigned char data[]; /* header, then payload */
+} mp_shm_cell_t;
+
+#define MP_SHM_CELL_META offsetof(mp_shm_cell_t, data)
+#define MP_SHM_ROUND_UP(n, to) (((n) + (to)-1) / (to) * (to))
+/* Bytes per cell (8320 with the numbers above) and per ring: cache-line multiples. */
+#define MP_SHM_CELL_SIZE                                                                           \
+    MP_SHM_ROUND_UP(MP_SHM_CELL_META + MP_TL_HDR_MAX + MP_SHM_CELL_PAYLOAD, MP_SHM_CACHE_LINE)
+#define MP_SHM_RING_SIZE ((size_t)MP_SHM_CELL_SIZE * MP_SHM_RING_CELLS)
+
+_Static_assert((MP_SHM_RING_CELLS & (MP_SHM_RING_CELLS - 1)) == 0, "cells: a power of two");
+_Static_assert(MP_SHM_CELL_META == 16, "cell metadata is 16 bytes");
+_Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared rings need lock-free 64-bit atomics");
+
+/* One end of a ring, private to the process that holds it: the sender's or the receiver's. */
+typedef struct mp_shm_ring {
+    unsigned char *cells; /* the first cell, in the receiver's segment */
+    uint64_t pos;         /* this end's next position: only this process changes it */
+} mp_shm_ring_t;
+
+/* Sets every cell of the ring memory at mem free for its first position. Before any peer has
+ * mapped it: the wire-up fence publishes it. */
+void mp_shm_ring_init(void *mem);
+
+static inline mp_shm_cell_t *mp_shm_ring_cell(const mp_shm_ring_t *ring, uint64_t pos)
+{
+    return (mp_shm_cell_t *)(ring->cells + (pos & (MP_SHM_RING_CELLS - 1)) * MP_SHM_CELL_SIZE);
+}
+
+/* Sender: the cell for the next packet, or NULL while the receiver still holds it. */
+static inline mp_shm_cell_t *mp_shm_ring_reserve(const mp_shm_ring_t *ring)
+{
+    mp_shm_cell_t *cell = mp_shm_ring_cell(ring, ring->pos);
+    /* Acquire pairs with the receiver's release in mp_shm_ring_release: its reads of the
+     * packet that used this cell before happen before the writes of the next one. */
+    if (atomic_load_explicit(&cell->seq, memory_order_acquire) != ring->pos) {
+        return NULL;
+    }
+    return cell;
+}
+
+/* Sender: hands the filled cell (from mp_shm_ring_reserve) to the receiver. */
+static inline void mp_shm_ring_publish(mp_shm_ring_t *ring, mp_shm_cell_t *cell)
+{
+    /* Release: the lengths, header and payload written into the cell are visible to the
+     * receiver once it sees this value (its acquire in mp_shm_ring_peek). */
+    atomic_store_explicit(&cell->seq, ring->pos + 1, memory_order_release);
+    ring->pos++;
+}
+
+/* Receiver: the cell holding the next packet, or NULL if none arrived. */
+static inline mp_shm_cell_t *mp_shm_ring_peek(const mp_shm_ring_t *ring)
+{
+    mp_shm_cell_t *cell = mp_shm_ring_cell(ring, ring->pos);
+    /* Acquire pairs with the sender's release in mp_shm_ring_publish. */
+    if (atomic_load_explicit(&cell->seq, memory_order_acquire) != ring->pos + 1) {
+        return NULL;
+    }
+    return cell;
+}
+
+/* Receiver: gives the delivered cell (from mp_shm_ring_peek) back to the sender. */
+static inline void mp_shm_ring_release(mp_shm_ring_t *ring, mp_shm_cell_t *cell)
+{
+    /* Release: every read of the packet is done before the sender may overwrite the cell. */
+    atomic_store_explicit(&cell->seq, ring->pos + MP_SHM_RING_CELLS, memory_order_release);
+    ring->pos++;
+}
+
+#endif

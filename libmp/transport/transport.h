@@ -1,0 +1,80 @@
+/*
+ * The transport interface: how pt2pt moves packets to a peer. A packet is a small protocol
+ * header written by pt2pt plus an optional payload; a transport carries packets to one peer in
+ * order and hands arriving ones up through the callback given at init. Transports know
+ * nothing of matching, tags or requests. Each transport is one ops struct in a static registry.
+ *
+ * Threading: every function is called from the one thread that drives MPI (at most
+ * MPI_THREAD_SERIALIZED), never concurrently.
+ */
+#ifndef MP_TRANSPORT_H
+#define MP_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "wireup/wireup.h"
+
+/* The largest protocol header pt2pt puts in front of a payload. */
+#define MP_TL_HDR_MAX 64
+
+/* A connection to one peer. Transports embed it first in their own endpoint struct. */
+typedef struct mp_tl_ep {
+    const struct mp_tl_ops *ops; /* the transport that owns it */
+    int peer;                    /* the peer's rank in the job */
+    size_t max_payload;          /* the most payload bytes one packet carries (>= 4096) */
+    bool can_get;                /* ops->get works for this peer (single copy from its memory) */
+} mp_tl_ep_t;
+
+/* Called by a transport, from inside its progress, once per arriving packet: src is the
+ * sender's job rank; hdr and payload are valid only during the call. Packets from one peer
+ * arrive in the order they were sent. The callback may call send (to any peer). */
+typedef void (*mp_tl_recv_fn)(int src, const void *hdr, size_t hdr_len, const void *payload,
+                              size_t len);
+
+typedef struct mp_tl_ops {
+    const char *name;
+
+    /* Before the wire-up fence: set up local resources and publish business cards. */
+    mp_status_t (*init)(const mp_wireup_info_t *info, mp_tl_recv_fn recv);
+
+    /* After the fence: the endpoint for job rank peer, or NULL if this transport cannot reach
+     * it (the next transport in the registry is then asked). Owned by the transport. */
+    mp_tl_ep_t *(*connect)(int peer);
+
+    /* Sends one packet. Non-blocking: copies hdr (hdr_len <= MP_TL_HDR_MAX) and payload
+     * (len <= ep->max_payload) before returning, so both may be reused at once. Returns
+     * MP_OK, or MP_ERR_AGAIN when the channel to that peer is full: nothing was sent, try
+     * again after progress. */
+    mp_status_t (*send)(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
+                        size_t len);
+
+    /* Delivers arrived packets through the recv callback and returns how many. Non-blocking.
+     * may_deliver, if not NULL, is asked before each packet from a peer whether it may be
+     * delivered now; when it says false, that peer's packets wait (flow control). */
+    int (*progress)(bool (*may_deliver)(int src, const void *hdr, size_t hdr_len));
+
+    /* Single copy: reads len bytes at address remote of ep's peer into local. Blocking;
+     * only when ep->can_get. NULL when the transport has no such path. */
+    mp_status_t (*get)(mp_tl_ep_t *ep, void *local, uint64_t remote, size_t len);
+
+    /* Sleeping while waiting (NULL if the transport cannot wake a sleeper). sleep_prepare
+     * announces to peers that this rank is about to sleep and returns false if packets
+     * arrived meanwhile (then do not sleep); sleep_wait sleeps until a peer's send wakes it
+     * or max_ns passed; sleep_done withdraws the announcement. A send to a sleeping peer
+     * wakes it; a send to an awake peer makes no system call. */
+    bool (*sleep_prepare)(void);
+    void (*sleep_wait)(uint64_t max_ns);
+    void (*sleep_done)(void);
+
+    /* After the closing fence: release everything. */
+    void (*fini)(void);
+} mp_tl_ops_t;
+
+/* The transports, in the order they are asked to connect a peer. */
+extern const mp_tl_ops_t mp_tl_self_ops;
+extern const mp_tl_ops_t mp_tl_shm_ops;
+
+#endif

@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# Point-to-point benchmarks: builds latency, bw, bibw and msgrate with libmp, Open MPI and MPICH,
+# runs them alternately RUNS times with two ranks bound to two cores, and prints per benchmark
+# and size the median of each and libmp's ratios, then a summary against libmp's goals.
+# Usage: tests/bench/pt2pt.sh [BUILDDIR]   (see tests/bench/README.md)
+set -eu
+
+builddir=${1:-.}
+MPICC=${MPICC:-$builddir/mpicc}
+MPIRUN=${MPIRUN:-$builddir/mpirun/mpirun}
+runs=${RUNS:-5}
+benches=${BENCHES:-"latency bw bibw msgrate"}
+scale=${SCALE:-1}
+srcdir=$(cd "$(dirname "$0")" && pwd)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/pt2pt-bench.XXXXXX")
+if [ -n "${KEEP:-}" ]; then
+    echo "raw outputs kept in $work"
+else
+    trap 'rm -rf "$work"' EXIT
+fi
+
+names=()
+launchers=()
+
+# add NAME COMPILER LAUNCHER...: builds every benchmark with COMPILER; on success, runs them.
+add()
+{
+    local name=$1 cc=$2 bench
+    shift 2
+    if ! command -v "$cc" >/dev/null 2>&1 && [ ! -x "$cc" ]; then
+        echo "skipping $name: no compiler $cc"
+        return 0
+    fi
+    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+        echo "skipping $name: no launcher $1"
+        return 0
+    fi
+    for bench in $benches; do
+        if ! "$cc" -O2 -o "$work/$bench.$name" "$srcdir/$bench.c" >"$work/cc.$name.log" 2>&1; then
+            echo "skipping $name: $cc could not build $bench.c:"
+            head -n 5 "$work/cc.$name.log"
+            return 0
+        fi
+    done
+    names+=("$name")
+    launchers+=("$*")
+}
+
+# libmp's mpirun binds each rank to a core by default.
+add libmp "$MPICC" "$MPIRUN" -n 2
+add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --bind-to core --map-by core -n 2
+add mpich mpicc.mpich mpirun.mpich -bind-to core -n 2
+[ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
+
+# The arguments of each benchmark: sizes and the iteration scale.
+bench_args()
+{
+    case $1 in
+    msgrate) echo "8 8 $scale" ;;
+    *) echo "0 4M $scale" ;;
+    esac
+}
+
+# Runs: the implementations take turns (in a rotating order), so that a disturbance of the
+# machine hits all alike. Each output line is "size value iters"; '#' lines are comments.
+for ((r = 0; r < runs; r++)); do
+    for bench in $benches; do
+        for ((k = 0; k < ${#names[@]}; k++)); do
+            i=$(((k + r) % ${#names[@]}))
+            name=${names[$i]}
+            # shellcheck disable=SC2046 # the arguments are words
+            if ! ${launchers[$i]} "$work/$bench.$name" $(bench_args "$bench") </dev/null \
+                >"$work/$bench.$name.$r" 2>"$work/err"; then
+                echo "$name $bench (run $((r + 1))) failed:" >&2
+                head -n 5 "$work/err" >&2
+                : >"$work/$bench.$name.$r"
+            fi
+        done
+    done
+done
+
+# table BENCH TITLE: the medians of every size for each implementation and libmp's ratios.
+table()
+{
+    local bench=$1 title=$2 files=()
+    for name in "${names[@]}"; do
+        files+=("$work/$bench.$name".*)
+    done
+    awk -v title="$title" -v runs="$runs" -v names="${names[*]}" '
+        FNR == 1 { split(FILENAME, p, "/"); n = p[length(p)]; sub(/^[^.]*\./, "", n); sub(/\.[0-9]+$/, "", n) }
+        /^#/ || NF < 2 { next }
+        { v[n, $1] = v[n, $1] " " $2; if (!($1 in seen)) { seen[$1] = 1; sizes[++ns] = $1 } }
+        function median(s,   a, k, i, j, t) {
+            k = split(s, a, " ")
+            if (k == 0) return "-"
+            for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+            return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+        }
+        function ratio(a, b) { return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+        END {
+            printf "%s, median of %d runs\n", title, runs
+            printf "%10s %12s %12s %12s %14s %12s\n", "size", "libmp", "openmpi", "mpich", "libmp/openmpi", "libmp/mpich"
+            for (s = 1; s <= ns; s++) {
+                z = sizes[s]
+                for (i in m) delete m[i]
+                m["libmp"] = median(v["libmp", z]); m["openmpi"] = median(v["openmpi", z]); m["mpich"] = median(v["mpich", z])
+                printf "%10s %12s %12s %12s %14s %12s\n", z, m["libmp"], m["openmpi"], m["mpich"], ratio(m["libmp"], m["openmpi"]), ratio(m["libmp"], m["mpich"])
+                printf "%s %s %s %s\n", z, m["libmp"], m["openmpi"], m["mpich"] > "/dev/stderr"
+            }
+            print ""
+        }' "${files[@]}" 2>"$work/medians.$bench"
+}
+
+echo "pt2pt benchmarks: 2 ranks bound to 2 cores, $runs runs each, alternating"
+for bench in $benches; do
+    case $bench in
+    latency) table latency "latency: half round trip in us (lower is better)" ;;
+    bw) table bw "bw: unidirectional bandwidth in MB/s (higher is better)" ;;
+    bibw) table bibw "bibw: bidirectional bandwidth in MB/s, both directions (higher is better)" ;;
+    msgrate) table msgrate "msgrate: 8-byte messages per second (higher is better)" ;;
+    esac
+done
+
+# The goals: latency of 0 to 64 bytes at most 0.8 times the better peer's; bandwidth at 256 KiB
+# and more at least 1.1 times the better peer's. Each prints the worst size's ratio.
+goal()
+{
+    local file=$1 what=$2 lo=$3 hi=$4 target=$5 better=$6
+    [ -s "$file" ] || return 0
+    awk -v what="$what" -v lo="$lo" -v hi="$hi" -v target="$target" -v better="$better" '
+        $1 + 0 < lo || $1 + 0 > hi { next }
+        {
+            peer = "-"
+            if ($3 != "-") peer = $3
+            if ($4 != "-" && (peer == "-" || (better == "lower" ? $4 + 0 < peer + 0 : $4 + 0 > peer + 0))) peer = $4
+            if ($2 == "-" || peer == "-" || peer == 0) { missing = 1; next }
+            r = $2 / peer
+            if (worst == "" || (better == "lower" ? r > worst : r < worst)) { worst = r; at = $1 }
+        }
+        END {
+            if (worst == "") { printf "%-44s not judged (no libmp or peer numbers)\n", what; exit }
+            ok = (better == "lower") ? worst <= target : worst >= target
+            printf "%-44s worst %.2fx the better peer (at %s B), goal %s %.1fx: %s\n", what, worst, at,
+                (better == "lower" ? "<=" : ">="), target, ok ? "MET" : "NOT MET"
+        }' "$file"
+}
+
+echo "summary against the goals (libmp / the better of Open MPI and MPICH at each size):"
+goal "$work/medians.latency" "latency, 0 to 64 B (lower is better):" 0 64 0.8 lower
+goal "$work/medians.bw" "bw, 256 KiB and more (higher is better):" 262144 1e18 1.1 higher
+goal "$work/medians.bibw" "bibw, 256 KiB and more (higher is better):" 262144 1e18 1.1 higher

@@ -1,0 +1,51 @@
+# Point-to-point MPI tests (tests/mpi/pt2pt): self-checking programs run by run-testlist.sh from
+# tests/mpi/testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
+mpi_pt2pt_programs = \
+	tests/mpi/pt2pt/bsend \
+	tests/mpi/pt2pt/cancel \
+	tests/mpi/pt2pt/completion \
+	tests/mpi/pt2pt/flood \
+	tests/mpi/pt2pt/order \
+	tests/mpi/pt2pt/persistent \
+	tests/mpi/pt2pt/probe \
+	tests/mpi/pt2pt/procnull \
+	tests/mpi/pt2pt/sizes \
+	tests/mpi/pt2pt/status \
+	tests/mpi/pt2pt/truncate
+check_PROGRAMS += $(mpi_pt2pt_programs)
+noinst_HEADERS += tests/mpi/pt2pt/p2ptest.h
+
+# Like the env programs: the uninstalled libmp, no libtool wrapper scripts.
+tests_mpi_pt2pt_bsend_SOURCES = tests/mpi/pt2pt/bsend.c
+tests_mpi_pt2pt_bsend_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_bsend_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_cancel_SOURCES = tests/mpi/pt2pt/cancel.c
+tests_mpi_pt2pt_cancel_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_cancel_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_completion_SOURCES = tests/mpi/pt2pt/completion.c
+tests_mpi_pt2pt_completion_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_flood_SOURCES = tests/mpi/pt2pt/flood.c
+tests_mpi_pt2pt_flood_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_flood_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_order_SOURCES = tests/mpi/pt2pt/order.c
+tests_mpi_pt2pt_order_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_order_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_persistent_SOURCES = tests/mpi/pt2pt/persistent.c
+tests_mpi_pt2pt_persistent_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_persistent_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_probe_SOURCES = tests/mpi/pt2pt/probe.c
+tests_mpi_pt2pt_probe_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_probe_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_procnull_SOURCES = tests/mpi/pt2pt/procnull.c
+tests_mpi_pt2pt_procnull_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_procnull_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_sizes_SOURCES = tests/mpi/pt2pt/sizes.c
+tests_mpi_pt2pt_sizes_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_sizes_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_status_SOURCES = tests/mpi/pt2pt/status.c
+tests_mpi_pt2pt_status_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_status_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_truncate_SOURCES = tests/mpi/pt2pt/truncate.c
+tests_mpi_pt2pt_truncate_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_truncate_LDFLAGS = $(mpi_test_link_flags)

@@ -121,6 +121,13 @@ static void seg_unlink(bsend_seg_t *victim)
     }
 }
 
+/* Releases a request that was never handed out. */
+static void discard(mp_request_t *req)
+{
+    mp_request_complete(req);
+    mp_request_free(req);
+}
+
 int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp_datatype_t *dt,
                        int dest, int tag, mp_comm_t *comm, mp_request_t **req_p)
 {
@@ -159,7 +166,7 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
         seg = seg_alloc(len);
     }
     if (seg == NULL) {
-        mp_request_free(done);
+        discard(done);
         if (bsend.automatic) {
             return mp_api_error(comm, call, MPI_ERR_NO_MEM,
                                 "cannot allocate %zu bytes to buffer the message", len);
@@ -178,7 +185,7 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
     st = mp_pt2pt_isend(copy, bytes, byte_dt, dest, tag, comm, MP_SEND_STANDARD, &seg->req);
     if (st != MP_OK) {
         seg_unlink(seg);
-        mp_request_free(done);
+        discard(done);
         return mp_api_error(comm, call, mp_api_errclass(st),
                             "cannot start the send to rank %d of %s: %s", dest, comm->name,
                             mp_status_string(st));

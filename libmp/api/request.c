@@ -127,12 +127,13 @@ static int finish(MPI_Request *handle, int index, MPI_Status *status, bool peek,
     if (peek) {
         return err;
     }
-    mp_request_free(req);
+    /* Look at the handle before the free: for a nonblocking request it is req itself. */
     if (is_persistent(*handle)) {
         as_preq(*handle)->active = NULL;
     } else {
         *handle = MPI_REQUEST_NULL;
     }
+    mp_request_free(req);
     return err;
 }
 
@@ -334,13 +335,13 @@ int PMPI_Request_free(MPI_Request *request)
     }
     /* An operation still in progress completes on its own and is freed then. */
     mp_request_t *req = active_op(*request);
-    if (req != NULL) {
-        mp_request_free(req);
-    }
     if (is_persistent(*request)) {
         mp_api_preq_t *preq = as_preq(*request);
         preq->magic = 0;
         free(preq);
+    }
+    if (req != NULL) {
+        mp_request_free(req);
     }
     *request = MPI_REQUEST_NULL;
     return MPI_SUCCESS;

@@ -13,6 +13,8 @@
 
 mp_peer_t *mp_peers;
 int mp_npeers;
+/* Jobs waiting in all queues: polling skips the peers altogether when there are none. */
+static size_t jobs_queued;
 
 /* Bounce buffer for packing non-contiguous fragments; grows to the largest packet payload. */
 static void *bounce;
@@ -94,6 +96,7 @@ static int push_peer(mp_peer_t *peer)
         if (peer->head == NULL) {
             peer->tail = NULL;
         }
+        jobs_queued--;
         job_done(job);
         free(job);
     }
@@ -124,6 +127,7 @@ mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
         peer->head = copy;
     }
     peer->tail = copy;
+    jobs_queued++;
     push_peer(peer);
     return MP_OK;
 }
@@ -140,7 +144,7 @@ mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len)
 int mp_peer_push_all(void)
 {
     int sent = 0;
-    for (int p = 0; p < mp_npeers; p++) {
+    for (int p = 0; jobs_queued > 0 && p < mp_npeers; p++) {
         if (mp_peers[p].head != NULL) {
             sent += push_peer(&mp_peers[p]);
         }
@@ -150,10 +154,5 @@ int mp_peer_push_all(void)
 
 bool mp_peer_has_queued(void)
 {
-    for (int p = 0; p < mp_npeers; p++) {
-        if (mp_peers[p].head != NULL) {
-            return true;
-        }
-    }
-    return false;
+    return jobs_queued > 0;
 }

@@ -244,8 +244,9 @@ static void on_packet(int world, const void *hdr, size_t hdr_len, const void *pa
         mp_pkt_ctl_t c;
         unsigned char bytes[MP_TL_HDR_MAX];
     } h;
-    memset(&h, 0, sizeof(h));
-    memcpy(h.bytes, hdr, hdr_len < sizeof(h) ? hdr_len : sizeof(h));
+    size_t n = hdr_len < sizeof(h) ? hdr_len : sizeof(h);
+    memcpy(h.bytes, hdr, n);
+    memset(h.bytes + n, 0, sizeof(h) - n);
     switch (h.bytes[0]) {
     case MP_PKT_EAGER:
         on_eager(world, &h.m, payload, len);
@@ -335,6 +336,18 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
     req->msg_bytes = size;
     mp_pkt_match_t m = {.context_id = comm->context_id, .src = comm->rank, .tag = tag,
                         .size = size, .sreq = (uint64_t)(uintptr_t)req};
+    mp_peer_t *peer = &mp_peers[world];
+    /* The fast path: one packet, nothing queued before it, contiguous data. */
+    if (size <= eager_limit && mode != MP_SEND_SYNC && size <= peer->ep->max_payload &&
+        peer->head == NULL && dt->contiguous) {
+        m.type = MP_PKT_EAGER;
+        if (peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN,
+                                (const char *)buf + dt->lb, size) == MP_OK) {
+            req->data_done = true;
+            mp_request_complete(req);
+            return MP_OK;
+        }
+    }
     mp_send_job_t job;
     memset(&job, 0, sizeof(job));
     if (size <= eager_limit) {
@@ -500,6 +513,7 @@ void mp_pt2pt_fini(void)
         mp_tl_shm_ops.fini();
     }
     mp_tl_self_ops.fini();
+    mp_request_pool_fini();
     free(mp_peers);
     mp_peers = NULL;
     mp_npeers = 0;

@@ -9,20 +9,50 @@
 
 #include "pt2pt/progress.h"
 
+/* Freed requests are kept for reuse: a message costs no malloc in the steady state. The list
+ * is bounded so that a burst of requests does not pin memory forever. */
+#define POOL_MAX 1024
+static mp_request_t *pool;
+static unsigned pool_len;
+
 mp_request_t *mp_request_create(mp_request_kind_t kind)
 {
-    mp_request_t *req = calloc(1, sizeof(*req));
+    mp_request_t *req = pool;
     if (req != NULL) {
-        req->magic = MP_REQUEST_MAGIC;
-        req->kind = kind;
+        pool = req->next;
+        pool_len--;
+        memset(req, 0, sizeof(*req));
+    } else {
+        req = calloc(1, sizeof(*req));
+        if (req == NULL) {
+            return NULL;
+        }
     }
+    req->magic = MP_REQUEST_MAGIC;
+    req->kind = kind;
     return req;
 }
 
 static void destroy(mp_request_t *req)
 {
     req->magic = 0;
-    free(req);
+    if (pool_len < POOL_MAX) {
+        req->next = pool;
+        pool = req;
+        pool_len++;
+    } else {
+        free(req);
+    }
+}
+
+void mp_request_pool_fini(void)
+{
+    while (pool != NULL) {
+        mp_request_t *req = pool;
+        pool = req->next;
+        free(req);
+    }
+    pool_len = 0;
 }
 
 void mp_request_complete(mp_request_t *req)

@@ -76,6 +76,9 @@ static inline bool mp_request_is_complete(const mp_request_t *req)
     return req->complete;
 }
 
+/* Frees the requests kept for reuse (at MPI_Finalize). */
+void mp_request_pool_fini(void);
+
 /* Drives progress until req completes (adaptive spin, yield, sleep). */
 void mp_request_wait(mp_request_t *req);
 

@@ -15,8 +15,8 @@ int main(int argc, char **argv)
 
     bench_header(rank, "latency: half round trip of MPI_Send/MPI_Recv ping-pong", "usec");
     for (long size = o.min_size; size <= o.max_size; size = bench_next_size(size)) {
-        /* 10000 round trips for small messages, down to 59 at 4 MiB (about 500 MB per size). */
-        int iters = bench_iters(&o, 2 * size, 10000, 50, 5e8);
+        /* 50000 round trips for small messages, down to 59 at 4 MiB (about 500 MB per size). */
+        int iters = bench_iters(&o, 2 * size, 50000, 50, 5e8);
         int warmup = bench_warmup(iters);
         double t0 = 0;
 

@@ -80,36 +80,65 @@ for ((r = 0; r < runs; r++)); do
     done
 done
 
-# table BENCH TITLE: the medians of every size for each implementation and libmp's ratios.
+# table BENCH TITLE: the medians of every size for each implementation and libmp's ratios; the
+# medians also go to $work/medians.BENCH as "size libmp openmpi mpich" ("-" where missing).
 table()
 {
     local bench=$1 title=$2 files=()
     for name in "${names[@]}"; do
         files+=("$work/$bench.$name".*)
     done
-    awk -v title="$title" -v runs="$runs" -v names="${names[*]}" '
-        FNR == 1 { split(FILENAME, p, "/"); n = p[length(p)]; sub(/^[^.]*\./, "", n); sub(/\.[0-9]+$/, "", n) }
+    awk -v title="$title" -v runs="$runs" -v out="$work/medians.$bench" '
+        # The implementation is the middle word of the file name BENCH.NAME.RUN.
+        FNR == 1 {
+            n = FILENAME
+            sub(/.*\//, "", n)
+            sub(/^[^.]*\./, "", n)
+            sub(/\.[0-9]+$/, "", n)
+        }
         /^#/ || NF < 2 { next }
-        { v[n, $1] = v[n, $1] " " $2; if (!($1 in seen)) { seen[$1] = 1; sizes[++ns] = $1 } }
+        {
+            v[n, $1] = v[n, $1] " " $2
+            if (!($1 in seen)) {
+                seen[$1] = 1
+                sizes[++ns] = $1
+            }
+        }
         function median(s,   a, k, i, j, t) {
             k = split(s, a, " ")
-            if (k == 0) return "-"
-            for (i = 2; i <= k; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--) a[j + 1] = a[j]; a[j + 1] = t }
+            if (k == 0)
+                return "-"
+            for (i = 2; i <= k; i++) {
+                t = a[i]
+                for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
+                    a[j + 1] = a[j]
+                a[j + 1] = t
+            }
             return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
         }
-        function ratio(a, b) { return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b) }
+        function fmt(x) {
+            if (x == "-")
+                return x
+            return x + 0 >= 1000 ? sprintf("%.0f", x) : sprintf("%.3f", x)
+        }
+        function ratio(a, b) {
+            return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b)
+        }
         END {
             printf "%s, median of %d runs\n", title, runs
-            printf "%10s %12s %12s %12s %14s %12s\n", "size", "libmp", "openmpi", "mpich", "libmp/openmpi", "libmp/mpich"
+            printf "%10s %12s %12s %12s %14s %12s\n", "size", "libmp", "openmpi", "mpich",
+                "libmp/openmpi", "libmp/mpich"
             for (s = 1; s <= ns; s++) {
                 z = sizes[s]
-                for (i in m) delete m[i]
-                m["libmp"] = median(v["libmp", z]); m["openmpi"] = median(v["openmpi", z]); m["mpich"] = median(v["mpich", z])
-                printf "%10s %12s %12s %12s %14s %12s\n", z, m["libmp"], m["openmpi"], m["mpich"], ratio(m["libmp"], m["openmpi"]), ratio(m["libmp"], m["mpich"])
-                printf "%s %s %s %s\n", z, m["libmp"], m["openmpi"], m["mpich"] > "/dev/stderr"
+                l = median(v["libmp", z])
+                o = median(v["openmpi", z])
+                m = median(v["mpich", z])
+                printf "%10s %12s %12s %12s %14s %12s\n", z, fmt(l), fmt(o), fmt(m),
+                    ratio(l, o), ratio(l, m)
+                print z, l, o, m > out
             }
             print ""
-        }' "${files[@]}" 2>"$work/medians.$bench"
+        }' "${files[@]}"
 }
 
 echo "pt2pt benchmarks: 2 ranks bound to 2 cores, $runs runs each, alternating"
@@ -123,27 +152,35 @@ for bench in $benches; do
 done
 
 # The goals: latency of 0 to 64 bytes at most 0.8 times the better peer's; bandwidth at 256 KiB
-# and more at least 1.1 times the better peer's. Each prints the worst size's ratio.
+# and more at least 1.1 times the better peer's. Prints the ratio at the worst size.
+# goal MEDIANS WHAT MIN_SIZE MAX_SIZE TARGET lower|higher
 goal()
 {
-    local file=$1 what=$2 lo=$3 hi=$4 target=$5 better=$6
-    [ -s "$file" ] || return 0
-    awk -v what="$what" -v lo="$lo" -v hi="$hi" -v target="$target" -v better="$better" '
+    [ -s "$1" ] || return 0
+    awk -v what="$2" -v lo="$3" -v hi="$4" -v target="$5" -v better="$6" '
+        function wins(a, b) { return better == "lower" ? a + 0 < b + 0 : a + 0 > b + 0 }
         $1 + 0 < lo || $1 + 0 > hi { next }
         {
-            peer = "-"
-            if ($3 != "-") peer = $3
-            if ($4 != "-" && (peer == "-" || (better == "lower" ? $4 + 0 < peer + 0 : $4 + 0 > peer + 0))) peer = $4
-            if ($2 == "-" || peer == "-" || peer == 0) { missing = 1; next }
+            peer = $3
+            if ($4 != "-" && (peer == "-" || wins($4, peer)))
+                peer = $4
+            if ($2 == "-" || peer == "-" || peer == 0)
+                next
             r = $2 / peer
-            if (worst == "" || (better == "lower" ? r > worst : r < worst)) { worst = r; at = $1 }
+            if (worst == "" || wins(worst, r)) {
+                worst = r
+                at = $1
+            }
         }
         END {
-            if (worst == "") { printf "%-44s not judged (no libmp or peer numbers)\n", what; exit }
-            ok = (better == "lower") ? worst <= target : worst >= target
-            printf "%-44s worst %.2fx the better peer (at %s B), goal %s %.1fx: %s\n", what, worst, at,
-                (better == "lower" ? "<=" : ">="), target, ok ? "MET" : "NOT MET"
-        }' "$file"
+            if (worst == "") {
+                printf "%-44s not judged (no numbers of libmp or of a peer)\n", what
+                exit
+            }
+            ok = better == "lower" ? worst <= target : worst >= target
+            printf "%-44s worst %.2fx the better peer (at %s B), goal %s %.1fx: %s\n", what,
+                worst, at, better == "lower" ? "<=" : ">=", target, ok ? "MET" : "NOT MET"
+        }' "$1"
 }
 
 echo "summary against the goals (libmp / the better of Open MPI and MPICH at each size):"

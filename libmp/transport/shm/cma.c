@@ -22,7 +22,7 @@ static uint64_t probe_word;
 bool mp_shm_cma_is_enabled(void)
 {
     const char *env = getenv("MP_SHM_SINGLE_COPY");
-    return true;
+    return env == NULL || strcmp(env, "0") != 0;
 }
 
 void mp_shm_cma_probe(uint64_t *addr_p, uint64_t *value_p)

@@ -55,8 +55,7 @@ static void check_all(unsigned char *sbuf, unsigned char *rbuf)
                 while (!flag && p2p_now() - t0 < 30) {
                     P2P_MPI(MPI_Test(&req, &flag, MPI_STATUS_IGNORE));
                 }
-                MPT_CHECK(flag, "Ibsend of %d bytes did not complete before the receive",
-                          sizes[k]);
+                MPT_CHECK(flag, "Ibsend of %d bytes did not complete before the receive", sizes[k]);
                 if (!flag) {
                     MPI_Abort(MPI_COMM_WORLD, 1);
                 }

@@ -16,8 +16,8 @@ static void go(void)
     if (receiver && !sender) {
         P2P_MPI(MPI_Send(NULL, 0, MPI_BYTE, partner, P2P_TAG_SYNC, MPI_COMM_WORLD));
     } else if (sender && !receiver) {
-        P2P_MPI(MPI_Recv(NULL, 0, MPI_BYTE, partner, P2P_TAG_SYNC, MPI_COMM_WORLD,
-                         MPI_STATUS_IGNORE));
+        P2P_MPI(
+            MPI_Recv(NULL, 0, MPI_BYTE, partner, P2P_TAG_SYNC, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
     }
 }
 
@@ -110,8 +110,7 @@ static void check_cancel_middle(unsigned char *sbuf, unsigned char *rbuf)
     if (receiver) {
         for (int i = 0; i < 3; i++) {
             p2p_fill(rbuf + i * 256, 256, 1234);
-            P2P_MPI(MPI_Irecv(rbuf + i * 256, 256, MPI_BYTE, partner, 7, MPI_COMM_WORLD,
-                              &reqs[i]));
+            P2P_MPI(MPI_Irecv(rbuf + i * 256, 256, MPI_BYTE, partner, 7, MPI_COMM_WORLD, &reqs[i]));
         }
         cancel_pending(&reqs[1], rbuf + 256, 256, "the middle of three receives");
     }

@@ -25,8 +25,8 @@ static void go(void)
     if (receiver && !sender) {
         P2P_MPI(MPI_Send(NULL, 0, MPI_BYTE, partner, P2P_TAG_SYNC, MPI_COMM_WORLD));
     } else if (sender && !receiver) {
-        P2P_MPI(MPI_Recv(NULL, 0, MPI_BYTE, partner, P2P_TAG_SYNC, MPI_COMM_WORLD,
-                         MPI_STATUS_IGNORE));
+        P2P_MPI(
+            MPI_Recv(NULL, 0, MPI_BYTE, partner, P2P_TAG_SYNC, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
     }
 }
 
@@ -64,8 +64,7 @@ static void completed(struct round *r, int idx, const MPI_Status *st, bool phase
     if (st != NULL) {
         p2p_status_is(st, partner, tag_of(r->number, idx), sizes[idx], what);
     }
-    p2p_check(r->bufs[idx], (size_t)sizes[idx], p2p_seed(partner, tag_of(r->number, idx), 0),
-              what);
+    p2p_check(r->bufs[idx], (size_t)sizes[idx], p2p_seed(partner, tag_of(r->number, idx), 0), what);
 }
 
 /* Counts the non-null entries that are early (phase 1) or all of them (phase 2). */
@@ -120,7 +119,8 @@ static void run_phase(struct round *r, bool phase1)
             if (r->way == W_WAITANY) {
                 P2P_MPI(MPI_Waitany(NREQ, r->reqs, &idx, r->ignore ? MPI_STATUS_IGNORE : &st));
             } else {
-                P2P_MPI(MPI_Testany(NREQ, r->reqs, &idx, &flag, r->ignore ? MPI_STATUS_IGNORE : &st));
+                P2P_MPI(
+                    MPI_Testany(NREQ, r->reqs, &idx, &flag, r->ignore ? MPI_STATUS_IGNORE : &st));
                 MPT_CHECK(flag || idx == MPI_UNDEFINED, "Testany: flag 0 but index %d", idx);
             }
             if (flag) {

@@ -10,6 +10,34 @@
 /* Tags cycle through 0..TAG_CYCLE-1, so that zero-byte messages carry their order too. */
 #define TAG_CYCLE 32768
 
+/*
+ * Whether the peak RSS says something about the library: not under AddressSanitizer (its shadow
+ * memory and quarantine of freed blocks) nor under valgrind (its own memory counts too).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define P2P_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define P2P_ASAN 1
+#endif
+#endif
+#ifndef P2P_ASAN
+#define P2P_ASAN 0
+#endif
+
+static const char *rss_not_meaningful(void)
+{
+    const char *preload = getenv("LD_PRELOAD");
+
+    if (P2P_ASAN) {
+        return "built with AddressSanitizer";
+    }
+    if (preload != NULL && strstr(preload, "vgpreload") != NULL) {
+        return "running under valgrind";
+    }
+    return NULL;
+}
+
 /* The peak resident set size of this process in MiB. */
 static double peak_rss_mib(void)
 {
@@ -67,8 +95,8 @@ int main(int argc, char **argv)
     while (p2p_now() - t0 < (double)sleep_ms / 1000.0) {
         struct timespec ts = {0, 50000};
         int flag = 1;
-        P2P_MPI(MPI_Iprobe(MPI_ANY_SOURCE, TAG_CYCLE + 1, MPI_COMM_WORLD, &flag,
-                           MPI_STATUS_IGNORE));
+        P2P_MPI(
+            MPI_Iprobe(MPI_ANY_SOURCE, TAG_CYCLE + 1, MPI_COMM_WORLD, &flag, MPI_STATUS_IGNORE));
         MPT_CHECK(!flag, "Iprobe found a message with tag %d, which nobody sends", TAG_CYCLE + 1);
         nanosleep(&ts, NULL);
     }
@@ -83,8 +111,8 @@ int main(int argc, char **argv)
         MPI_Get_count(&st, MPI_BYTE, &got);
         int src = st.MPI_SOURCE;
         if (src < 1 || src >= size || next[src] >= count) {
-            mpt_fail(__FILE__, __LINE__, "message %ld: from rank %d (tag %d), not expected", n,
-                     src, st.MPI_TAG);
+            mpt_fail(__FILE__, __LINE__, "message %ld: from rank %d (tag %d), not expected", n, src,
+                     st.MPI_TAG);
             MPI_Abort(MPI_COMM_WORLD, 1);
         }
         long i = next[src]++;
@@ -107,10 +135,13 @@ int main(int argc, char **argv)
     double rss = peak_rss_mib();
     printf("flood: %ld messages of %d bytes from %d ranks; receive %.2f s (%.0f msg/s); "
            "rank 0 peak RSS %.1f MiB (bound %ld MiB)\n",
-           total, bytes, size - 1, t_recv, t_recv > 0 ? (double)total / t_recv : 0.0, rss,
-           max_rss);
-    MPT_CHECK(rss <= (double)max_rss, "rank 0 peak RSS %.1f MiB exceeds the bound of %ld MiB", rss,
-              max_rss);
+           total, bytes, size - 1, t_recv, t_recv > 0 ? (double)total / t_recv : 0.0, rss, max_rss);
+    if (rss_not_meaningful() != NULL) {
+        printf("flood: the RSS bound is not applied: %s\n", rss_not_meaningful());
+    } else {
+        MPT_CHECK(rss <= (double)max_rss, "rank 0 peak RSS %.1f MiB exceeds the bound of %ld MiB",
+                  rss, max_rss);
+    }
     MPI_Finalize();
     return mpt_finish(rank);
 }

@@ -181,8 +181,8 @@ static void complete(struct slot *s, const MPI_Status *st, struct record *rec)
     rec->tag = st->MPI_TAG;
     rec->count = count;
     rec->hdr_seq = rec->hdr_k = -1;
-    if (st->MPI_SOURCE < 0 || st->MPI_SOURCE >= nprocs || st->MPI_SOURCE == me ||
-        st->MPI_TAG < 0 || st->MPI_TAG >= NTAGS || count < 0 || count > max_size ||
+    if (st->MPI_SOURCE < 0 || st->MPI_SOURCE >= nprocs || st->MPI_SOURCE == me || st->MPI_TAG < 0 ||
+        st->MPI_TAG >= NTAGS || count < 0 || count > max_size ||
         !spec_matches(s->spec_source, s->spec_tag, st->MPI_SOURCE, st->MPI_TAG)) {
         mpt_fail(__FILE__, __LINE__,
                  "receive %ld (source %d, tag %d) got source %d tag %d count %d", s->post,
@@ -258,8 +258,8 @@ static void check_order(const struct record *recs, long nrecs)
             char what[96];
             snprintf(what, sizeof(what), "small message seq %d from rank %d (tag %d)", seq,
                      r->source, r->tag);
-            reported += !p2p_check(r->small, (size_t)r->count, msg_seed(r->source, me, r->tag, seq),
-                                   what);
+            reported +=
+                !p2p_check(r->small, (size_t)r->count, msg_seed(r->source, me, r->tag, seq), what);
         }
         if (r->spec_tag == MPI_ANY_TAG) {
             if (k < last_k[r->source]) {
@@ -366,7 +366,8 @@ int main(int argc, char **argv)
     while (done < total) {
         for (int i = 0; i < window; i++) {
             struct slot cand;
-            if (slots[i].buf != NULL || posted == total || !choose_spec(slots, &cand, &rng, total - done)) {
+            if (slots[i].buf != NULL || posted == total ||
+                !choose_spec(slots, &cand, &rng, total - done)) {
                 continue;
             }
             cand.post = posted++;
@@ -406,7 +407,8 @@ int main(int argc, char **argv)
     if (me == 0) {
         long kinds[4] = {0};
         for (long i = 0; i < total; i++) {
-            kinds[(recs[i].spec_source == MPI_ANY_SOURCE) + 2 * (recs[i].spec_tag == MPI_ANY_TAG)]++;
+            kinds[(recs[i].spec_source == MPI_ANY_SOURCE) +
+                  2 * (recs[i].spec_tag == MPI_ANY_TAG)]++;
         }
         printf("rank 0 receives: %ld specific, %ld any-source, %ld any-tag, %ld both wildcards\n",
                kinds[0], kinds[1], kinds[2], kinds[3]);

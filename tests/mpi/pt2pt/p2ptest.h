@@ -205,8 +205,8 @@ static inline bool p2p_status_is(const MPI_Status *st, int source, int tag, int 
     }
     if (st->MPI_SOURCE != source || st->MPI_TAG != tag || count != bytes) {
         mpt_fail(__FILE__, __LINE__,
-                 "%s: status source %d tag %d count %d, expected source %d tag %d count %d",
-                 what, st->MPI_SOURCE, st->MPI_TAG, count, source, tag, bytes);
+                 "%s: status source %d tag %d count %d, expected source %d tag %d count %d", what,
+                 st->MPI_SOURCE, st->MPI_TAG, count, source, tag, bytes);
         return false;
     }
     return true;

@@ -89,8 +89,8 @@ static void check_mode(enum mode mode, int bytes, int iters, unsigned char *sbuf
             /* The receive is active before the left neighbour learns that it may send. */
             P2P_MPI(MPI_Start(&reqs[0]));
             P2P_MPI(MPI_Isend(NULL, 0, MPI_BYTE, src, P2P_TAG_SYNC, MPI_COMM_WORLD, &sync));
-            P2P_MPI(MPI_Recv(NULL, 0, MPI_BYTE, dest, P2P_TAG_SYNC, MPI_COMM_WORLD,
-                             MPI_STATUS_IGNORE));
+            P2P_MPI(
+                MPI_Recv(NULL, 0, MPI_BYTE, dest, P2P_TAG_SYNC, MPI_COMM_WORLD, MPI_STATUS_IGNORE));
             P2P_MPI(MPI_Wait(&sync, MPI_STATUS_IGNORE));
             P2P_MPI(MPI_Start(&reqs[1]));
         } else if (i % 2 == 0) {

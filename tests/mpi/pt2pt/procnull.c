@@ -72,7 +72,8 @@ static void check_receives(unsigned char *buf)
     P2P_MPI(MPI_Irecv(buf, N, MPI_BYTE, MPI_PROC_NULL, 1, comm, &req));
     p2p_status_poison(&st);
     P2P_MPI(MPI_Test(&req, &flag, &st));
-    MPT_CHECK(flag && req == MPI_REQUEST_NULL, "Test on an Irecv from MPI_PROC_NULL: flag %d", flag);
+    MPT_CHECK(flag && req == MPI_REQUEST_NULL, "Test on an Irecv from MPI_PROC_NULL: flag %d",
+              flag);
     if (flag && !MPICH_PROC_NULL_BUG) {
         p2p_status_is_proc_null(&st, "Test on Irecv from MPI_PROC_NULL");
     }
@@ -175,8 +176,8 @@ static void check_chain(int rank, int size)
     p2p_fill(in, N, 42);
     p2p_guard_set(in, N);
     p2p_status_poison(&st);
-    P2P_MPI(MPI_Sendrecv(out, N, MPI_BYTE, right, 7, in, N, MPI_BYTE, left, 7, MPI_COMM_WORLD,
-                         &st));
+    P2P_MPI(
+        MPI_Sendrecv(out, N, MPI_BYTE, right, 7, in, N, MPI_BYTE, left, 7, MPI_COMM_WORLD, &st));
     if (left == MPI_PROC_NULL) {
         p2p_status_is_proc_null(&st, "Sendrecv from MPI_PROC_NULL in a chain");
         check_untouched(in, "Sendrecv in a chain");

@@ -78,7 +78,11 @@ static void check_zero_bytes(void)
     P2P_MPI(MPI_Waitall(3, reqs, MPI_STATUSES_IGNORE));
 }
 
-/* Six bytes are three shorts but not a whole number of ints or doubles. */
+/*
+ * Six bytes are three shorts but not a whole number of ints or doubles. They are received as
+ * MPI_BYTE and counted in other types: receiving them as MPI_INT breaks the type-matching rules
+ * (MPICH 4.0 asserts on it).
+ */
 static void check_partial_elements(void)
 {
     unsigned char out[6], in[16];
@@ -134,8 +138,8 @@ static void check_typed(void)
         check_count(&st, MPI_DOUBLE, "MPI_DOUBLE", 4, "4 doubles");
         for (int i = 0; i < 4; i++) {
             double want = (partner + 1) * 0.1 + i * 1e300 - 1e-300;
-            MPT_CHECK(memcmp(&din[i], &want, sizeof(want)) == 0, "double %d received %g, not %g",
-                      i, din[i], want);
+            MPT_CHECK(memcmp(&din[i], &want, sizeof(want)) == 0, "double %d received %g, not %g", i,
+                      din[i], want);
         }
     }
     P2P_MPI(MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE));

@@ -18,9 +18,8 @@
 
 enum way { W_RECV, W_WAIT, W_WAITALL, W_WILDCARD, W_MRECV, W_SENDRECV, W_COUNT };
 
-static const char *const way_names[W_COUNT] = {"Recv",          "Irecv+Wait",
-                                               "Irecv+Waitall", "Recv(ANY_SOURCE, ANY_TAG)",
-                                               "Mprobe+Mrecv",  "Sendrecv"};
+static const char *const way_names[W_COUNT] = {
+    "Recv", "Irecv+Wait", "Irecv+Waitall", "Recv(ANY_SOURCE, ANY_TAG)", "Mprobe+Mrecv", "Sendrecv"};
 
 static int rank, partner;
 static bool sender, receiver;
@@ -62,8 +61,8 @@ static void one_case(enum way way, int bytes, int room, int tag, unsigned char *
         p2p_fill(out2, (size_t)bytes, p2p_seed(rank, tag + 1, 0));
         if (way == W_SENDRECV && !receiver) {
             /* The partner's Sendrecv sends 8 bytes back to us. */
-            rc = MPI_Sendrecv(out, bytes, MPI_BYTE, partner, tag, other, 8, MPI_BYTE, partner,
-                              tag, comm, &st);
+            rc = MPI_Sendrecv(out, bytes, MPI_BYTE, partner, tag, other, 8, MPI_BYTE, partner, tag,
+                              comm, &st);
             check_class(rc, MPI_SUCCESS, "Sendrecv on the sending side");
         } else if (way == W_WAIT) {
             P2P_MPI(MPI_Issend(out, bytes, MPI_BYTE, partner, tag, comm, &sreqs[0]));
@@ -164,8 +163,8 @@ static void one_case(enum way way, int bytes, int room, int tag, unsigned char *
 
 int main(int argc, char **argv)
 {
-    static const int cases[][2] = {{100, 50}, {1, 0}, {65537, 65536}, {1 << 20, 1000},
-                                   {4 << 20, (4 << 20) - 1}};
+    static const int cases[][2] = {
+        {100, 50}, {1, 0}, {65537, 65536}, {1 << 20, 1000}, {4 << 20, (4 << 20) - 1}};
     int size, ncases = (int)(sizeof(cases) / sizeof(cases[0]));
     int max = 4 << 20;
 

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -116,8 +117,8 @@ static void capture_end(char *buf, size_t size)
     fclose(captured);
 }
 
-/* /dev/shm entries of the current job's segments. */
-static int count_segments(void)
+/* /dev/shm entries of the current job's segments; with remove, they are removed too. */
+static int find_segments(bool remove)
 {
     char prefix[MP_SHM_NAME_MAX];
     mp_shm_segment_name(prefix, job_id, 0);
@@ -133,10 +134,20 @@ static int count_segments(void)
         if (strncmp(entry->d_name, prefix + 1, prefix_len) == 0 &&
             entry->d_name[prefix_len] == '.') {
             n++;
+            if (remove) {
+                char name[MP_SHM_NAME_MAX + 1];
+                snprintf(name, sizeof(name), "/%s", entry->d_name);
+                shm_unlink(name);
+            }
         }
     }
     closedir(dir);
     return n;
+}
+
+static int count_segments(void)
+{
+    return find_segments(false);
 }
 
 static void segment_path(char *path, size_t size, int rank)
@@ -168,20 +179,37 @@ static void run_ranks(int n, void (*body)(void))
             exit(0);
         }
     }
+    /* When one rank fails, the others would wait for it at the next fence until their alarm:
+     * end them at once. */
     int failed = 0;
-    for (int r = 0; r < n; r++) {
+    for (int left = n; left > 0; left--) {
         int wstatus;
-        assert_int_equal(waitpid(pids[r], &wstatus, 0), pids[r]);
-        if (!WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-            fprintf(stderr, "rank %d ended with %s %d\n", r,
-                    WIFEXITED(wstatus) ? "exit status" : "signal",
-                    WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
-            failed++;
+        pid_t pid = wait(&wstatus);
+        assert_true(pid > 0);
+        int r = 0;
+        while (r < n && pids[r] != pid) {
+            r++;
+        }
+        assert_true(r < n);
+        pids[r] = 0;
+        if (WIFEXITED(wstatus) && WEXITSTATUS(wstatus) == 0) {
+            continue;
+        }
+        fprintf(stderr, "rank %d ended with %s %d\n", r,
+                WIFEXITED(wstatus) ? "exit status" : "signal",
+                WIFEXITED(wstatus) ? WEXITSTATUS(wstatus) : WTERMSIG(wstatus));
+        if (failed++ == 0) {
+            for (int other = 0; other < n; other++) {
+                if (pids[other] > 0) {
+                    kill(pids[other], SIGKILL);
+                }
+            }
         }
     }
     fake_wireup_teardown();
+    int left_behind = find_segments(true);
     assert_int_equal(failed, 0);
-    assert_int_equal(count_segments(), 0);
+    assert_int_equal(left_behind, 0);
 }
 
 static void rank_init(mp_tl_recv_fn recv)

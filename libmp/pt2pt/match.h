@@ -25,6 +25,7 @@ typedef struct mp_unexp {
     bool contig;      /* rendezvous: the sender's data is one block at addr */
     uint64_t sreq;    /* the sender's request */
     uint64_t addr;    /* rendezvous: the sender's data address */
+    mp_comm_t *comm;  /* set by mprobe: the communicator the message was taken on */
     char *data;       /* eager: the bytes received so far */
     size_t received;  /* eager: how many */
 } mp_unexp_t;

@@ -431,6 +431,7 @@ mp_status_t mp_pt2pt_improbe(int src, int tag, mp_comm_t *comm, mp_message_t **m
     mp_unexp_t *u = mp_match_find_unexp(comm->context_id, src, tag);
     if (u != NULL) {
         mp_match_remove_unexp(u);
+        u->comm = comm;
         probe_status(u, status);
         *msg_p = (mp_message_t *)u;
     }
@@ -451,6 +452,7 @@ mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp
     req->capacity = mp_datatype_bytes(dt, count);
     req->peer = u->src;
     req->tag = u->tag;
+    req->comm = u->comm;
     req->context_id = u->context_id;
     *req_p = req;
     take_unexp(req, u);

@@ -485,6 +485,16 @@ mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
     return status;
 }
 
+static bool is_local(const mp_wireup_info_t *info, int rank)
+{
+    for (int i = 0; i < info->local_size; i++) {
+        if (info->local_ranks[i] == rank) {
+            return true;
+        }
+    }
+    return false;
+}
+
 mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
 {
     mp_peers = calloc((size_t)info->size, sizeof(*mp_peers));
@@ -498,9 +508,12 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
             ep = mp_tl_shm_ops.connect(r);
         }
         if (ep == NULL) {
-            mp_log_error("rank %d runs on another host: libmp connects ranks of one host only "
-                         "so far (run all ranks on one host)",
-                         r);
+            /* A local peer whose shared memory was refused has been reported by shm. */
+            if (!is_local(info, r)) {
+                mp_log_error("rank %d runs on another host: libmp connects the ranks of one "
+                             "host only so far (run all ranks on one host)",
+                             r);
+            }
             return MP_ERR_PEER;
         }
         mp_peers[r].ep = ep;

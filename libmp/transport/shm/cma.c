@@ -55,8 +55,7 @@ mp_status_t mp_shm_cma_read(pid_t pid, int peer, void *local, uint64_t remote, s
     size_t done = 0;
     while (done < len) {
         struct iovec liov = {.iov_base = (char *)local + done, .iov_len = len - done};
-        struct iovec riov = {.iov_base = (void *)(uintptr_t)(remote + done),
-                             .iov_len = len - done};
+        struct iovec riov = {.iov_base = (void *)(uintptr_t)(remote + done), .iov_len = len - done};
         ssize_t n = process_vm_readv(pid, &liov, 1, &riov, 1, 0);
         if (n < 0 && errno == EINTR) {
             continue;

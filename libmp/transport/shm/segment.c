@@ -114,8 +114,8 @@ err_unlink:
 }
 
 /* The checks of a peer's segment header: each mismatch names both values. */
-static mp_status_t check_header(const mp_shm_seg_hdr_t *hdr, const char *name, int peer,
-                                int nrings, size_t size, size_t mapped)
+static mp_status_t check_header(const mp_shm_seg_hdr_t *hdr, const char *name, int peer, int nrings,
+                                size_t size, size_t mapped)
 {
     if (hdr->magic != MP_SHM_MAGIC) {
         mp_log_error("shm: the segment /dev/shm%s of rank %d has magic 0x%016" PRIx64

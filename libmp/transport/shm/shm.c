@@ -4,7 +4,6 @@
  * receiver, and process_vm_readv gives single-copy reads where the kernel permits it.
  */
 #define _GNU_SOURCE
-#include <errno.h>
 #include <linux/futex.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +38,8 @@
  *    the receiver's read of t happened before that sender's increment: the doorbell is no
  *    longer t, and FUTEX_WAIT, which compares the word inside the kernel, either returns at
  *    once or is woken by the FUTEX_WAKE that follows the increment.
+ * 3. A sender that finds sleeping == 0 needs nothing more: by 1, the receiver's next
+ *    sleep_prepare (a later sleeping = 1) sees its packet.
  * Only that one sender makes system calls; a send to an awake receiver costs a fence and the
  * load of a cache line that stays shared. FUTEX_WAIT is not the PRIVATE kind: the word is in a
  * mapping shared between processes.
@@ -53,19 +54,19 @@ typedef struct shm_ep {
 } shm_ep_t;
 
 static struct {
-    mp_tl_recv_fn recv;    /* where arriving packets go */
-    int rank;              /* this rank in the job */
-    int local_rank;        /* this rank among the node's ranks */
-    int local_size;        /* ranks on this node */
-    int *local_ranks;      /* the job rank of each local rank */
-    mp_shm_segment_t own;  /* this rank's segment: base NULL without local peers */
-    mp_shm_ring_t *in;     /* receiving ends of the local_size - 1 incoming rings */
-    int *in_src;           /* the job rank that sends on each incoming ring */
-    shm_ep_t **eps;        /* by local rank; NULL until connected */
-    bool single_copy;      /* MP_SHM_SINGLE_COPY allows process_vm_readv */
-    bool delivering;       /* inside progress: a nested call delivers nothing */
-    uint32_t ticket;       /* the doorbell as sleep_prepare read it */
-    uint64_t wakeups;      /* peers woken by this process */
+    mp_tl_recv_fn recv;   /* where arriving packets go */
+    int rank;             /* this rank in the job */
+    int local_rank;       /* this rank among the node's ranks */
+    int local_size;       /* ranks on this node */
+    int *local_ranks;     /* the job rank of each local rank */
+    mp_shm_segment_t own; /* this rank's segment: base NULL without local peers */
+    mp_shm_ring_t *in;    /* receiving ends of the local_size - 1 incoming rings */
+    int *in_src;          /* the job rank that sends on each incoming ring */
+    shm_ep_t **eps;       /* by local rank; NULL until connected */
+    bool single_copy;     /* MP_SHM_SINGLE_COPY allows process_vm_readv */
+    bool delivering;      /* inside progress: a nested call delivers nothing */
+    uint32_t ticket;      /* the doorbell as sleep_prepare read it */
+    uint64_t wakeups;     /* peers woken by this process */
 } shm;
 
 uint64_t mp_shm_wakeups(void)
@@ -163,8 +164,8 @@ static mp_status_t read_card(int peer, int lr, mp_shm_card_t *card_p)
     size_t version_end = offsetof(mp_shm_card_t, version) + sizeof(card.version);
     status = MP_ERR_PEER;
     if (len < version_end) {
-        mp_log_error("shm: the card of rank %d is %zu bytes, too short for a libmp shm card",
-                     peer, len);
+        mp_log_error("shm: the card of rank %d is %zu bytes, too short for a libmp shm card", peer,
+                     len);
     } else if (card.magic != MP_SHM_MAGIC) {
         mp_log_error("shm: the card of rank %d has magic 0x%016llx, expected 0x%016llx: it is "
                      "not a libmp shm card",
@@ -235,6 +236,7 @@ static mp_tl_ep_t *shm_connect(int peer)
     }
     ep->ring.cells = mp_shm_segment_ring(&ep->seg, ring_index(shm.local_rank, lr));
     ep->ring.pos = 0;
+    ep->ring.free_until = 0;
     ep->ctl = mp_shm_segment_ctl(&ep->seg);
     ep->pid = (pid_t)card.pid;
     ep->base.ops = &mp_tl_shm_ops;
@@ -262,8 +264,8 @@ static void wake_if_sleeping(mp_shm_ctl_t *ctl)
     }
 }
 
-static mp_status_t shm_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len,
-                            const void *payload, size_t len)
+static mp_status_t shm_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, const void *payload,
+                            size_t len)
 {
     shm_ep_t *ep = (shm_ep_t *)tl_ep;
     if (hdr_len > MP_TL_HDR_MAX || len > MP_SHM_CELL_PAYLOAD) {

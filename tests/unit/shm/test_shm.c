@@ -65,8 +65,8 @@ static void check_true(bool ok, const char *what, int line)
 static void check_int(long long a, long long b, const char *sa, const char *sb, int line)
 {
     if (a != b) {
-        fprintf(stderr, "test_shm.c:%d: rank %d: %s == %lld, expected %s == %lld\n", line,
-                my_rank, sa, a, sb, b);
+        fprintf(stderr, "test_shm.c:%d: rank %d: %s == %lld, expected %s == %lld\n", line, my_rank,
+                sa, a, sb, b);
         exit(1);
     }
 }
@@ -372,6 +372,11 @@ static mp_status_t send_id(uint32_t id)
     return tl->send(eps[1], &id, sizeof(id), payload, id % 100);
 }
 
+static bool may_deliver(int src, const void *hdr, size_t hdr_len);
+static int64_t refused_id = -1;
+
+/* The ring takes exactly MP_SHM_RING_CELLS packets; then sends fail with MP_ERR_AGAIN until the
+ * receiver frees cells, one cell freed letting exactly one more packet in. */
 static void full_ring_rank(void)
 {
     rank_init(id_recv);
@@ -384,21 +389,30 @@ static void full_ring_rank(void)
         CHECK_INT(send_id(cells), MP_ERR_AGAIN);
         CHECK_INT(send_id(cells), MP_ERR_AGAIN);
         mp_wireup_fence(false); /* A: the ring is full */
-        mp_wireup_fence(false); /* B: rank 1 drained it */
-        for (uint32_t id = cells; id < 2 * cells; id++) {
+        mp_wireup_fence(false); /* B: rank 1 took one packet */
+        CHECK_INT(send_id(cells), MP_OK);
+        CHECK_INT(send_id(cells + 1), MP_ERR_AGAIN);
+        mp_wireup_fence(false); /* C */
+        mp_wireup_fence(false); /* D: rank 1 drained the ring */
+        for (uint32_t id = cells + 1; id < 2 * cells + 1; id++) {
             CHECK_INT(send_id(id), MP_OK);
         }
-        CHECK_INT(send_id(2 * cells), MP_ERR_AGAIN);
-        mp_wireup_fence(false); /* C */
+        CHECK_INT(send_id(2 * cells + 1), MP_ERR_AGAIN);
+        mp_wireup_fence(false); /* E */
     } else {
         mp_wireup_fence(false); /* A */
-        /* A progress call takes at most a burst from one ring. */
-        CHECK_INT(tl->progress(NULL), MP_SHM_POLL_BURST < cells ? MP_SHM_POLL_BURST : cells);
-        progress_until(&nids, (int)cells);
-        CHECK_INT(tl->progress(NULL), 0);
+        refused_id = 1;
+        CHECK_INT(tl->progress(may_deliver), 1);
+        refused_id = -1;
         mp_wireup_fence(false); /* B */
         mp_wireup_fence(false); /* C */
-        progress_until(&nids, 2 * (int)cells);
+        /* A progress call takes at most a burst from one ring. */
+        CHECK_INT(tl->progress(NULL), MP_SHM_POLL_BURST < cells ? MP_SHM_POLL_BURST : cells);
+        progress_until(&nids, (int)cells + 1);
+        CHECK_INT(tl->progress(NULL), 0);
+        mp_wireup_fence(false); /* D */
+        mp_wireup_fence(false); /* E */
+        progress_until(&nids, 2 * (int)cells + 1);
         CHECK_INT(tl->progress(NULL), 0);
         for (int i = 0; i < nids; i++) {
             CHECK_INT(ids[i], i);
@@ -415,7 +429,6 @@ static void test_full_ring_again(void **state)
 
 /* ---- flow control ---------------------------------------------------------------------- */
 
-static int64_t refused_id = -1;
 static int asked;
 
 static bool may_deliver(int src, const void *hdr, size_t hdr_len)
@@ -600,41 +613,58 @@ static void sleep_wake_rank(void)
         for (int i = 0; i < 100; i++) {
             send_all(eps[1], &word, 8, NULL, 0);
         }
-        mp_wireup_fence(false); /* A */
+        /* Fence A. */
+        mp_wireup_fence(false);
         CHECK_INT(mp_shm_wakeups(), 0);
         send_all(eps[1], &word, 8, NULL, 0);
-        mp_wireup_fence(false); /* B: rank 1 saw it in sleep_prepare */
-        mp_wireup_fence(false); /* C */
+        /* Fence B: rank 1 saw it in sleep_prepare. */
+        mp_wireup_fence(false);
+        /* Fence C. */
+        mp_wireup_fence(false);
         send_all(eps[1], &word, 8, NULL, 0);
-        CHECK_INT(mp_shm_wakeups(), 0); /* the failed sleep_prepare took its announcement back */
-        mp_wireup_fence(false); /* D: rank 1 is about to sleep */
+        /* The failed sleep_prepare took its announcement back. */
+        CHECK_INT(mp_shm_wakeups(), 0);
+        /* Fence D: rank 1 is about to sleep. */
+        mp_wireup_fence(false);
         usleep(100000);
         send_all(eps[1], &word, 8, NULL, 0);
-        CHECK_INT(mp_shm_wakeups(), 1);
-        mp_wireup_fence(false); /* E: rank 1 woke */
-        mp_wireup_fence(false); /* F: rank 1 slept until its time-out */
         send_all(eps[1], &word, 8, NULL, 0);
-        CHECK_INT(mp_shm_wakeups(), 1); /* sleep_done took the announcement back */
+        /* Only the first send rings. */
+        CHECK_INT(mp_shm_wakeups(), 1);
+        /* Fence E: rank 1 woke. */
+        mp_wireup_fence(false);
+        /* Fence F: rank 1 slept until its time-out. */
+        mp_wireup_fence(false);
+        send_all(eps[1], &word, 8, NULL, 0);
+        /* sleep_done took the announcement back. */
+        CHECK_INT(mp_shm_wakeups(), 1);
     } else {
         progress_until(&count_received, 100);
-        mp_wireup_fence(false); /* A */
-        mp_wireup_fence(false); /* B */
-        CHECK(!tl->sleep_prepare()); /* a packet is waiting */
+        /* Fence A. */
+        mp_wireup_fence(false);
+        /* Fence B. */
+        mp_wireup_fence(false);
+        /* A packet is waiting. */
+        CHECK(!tl->sleep_prepare());
         CHECK_INT(tl->progress(NULL), 1);
-        mp_wireup_fence(false); /* C */
+        /* Fence C. */
+        mp_wireup_fence(false);
         progress_until(&count_received, 102);
         CHECK(tl->sleep_prepare());
-        mp_wireup_fence(false); /* D */
+        /* Fence D. */
+        mp_wireup_fence(false);
         double t0 = now_s();
         tl->sleep_wait(10 * 1000000000ull);
         double woken = now_s() - t0;
         tl->sleep_done();
-        CHECK_INT(tl->progress(NULL), 1); /* already there when the sleep ended */
+        CHECK(tl->progress(NULL) >= 1); /* already there when the sleep ended */
         if (woken >= 0.5) {
             fprintf(stderr, "woken after %.3f s\n", woken);
         }
         CHECK(woken < 0.5);
-        mp_wireup_fence(false); /* E */
+        progress_until(&count_received, 104);
+        /* Fence E. */
+        mp_wireup_fence(false);
         CHECK(tl->sleep_prepare());
         t0 = now_s();
         tl->sleep_wait(200 * 1000000ull);
@@ -642,8 +672,9 @@ static void sleep_wake_rank(void)
         tl->sleep_done();
         CHECK(slept >= 0.2 && slept < 2.0);
         CHECK_INT(tl->progress(NULL), 0);
-        mp_wireup_fence(false); /* F */
-        progress_until(&count_received, 104);
+        /* Fence F. */
+        mp_wireup_fence(false);
+        progress_until(&count_received, 105);
     }
     rank_fini();
 }
@@ -657,7 +688,7 @@ static void test_sleep_wake(void **state)
 /* ---- single copy ----------------------------------------------------------------------- */
 
 #define CMA_LEN ((1u << 20) + 3)
-static uint64_t cma_msg[2]; /* rank 1's buffer address and pid */
+static uint64_t cma_msg[3]; /* rank 1's buffer address, pid, and a half-mapped buffer */
 static int cma_announced;
 
 static void cma_recv(int src, const void *hdr, size_t hdr_len, const void *payload, size_t len)
@@ -695,10 +726,18 @@ static void single_copy_rank(void)
         for (size_t i = 0; i < CMA_LEN; i++) {
             buf[i] = cma_byte(i);
         }
-        uint64_t msg[2] = {(uint64_t)(uintptr_t)buf, (uint64_t)getpid()};
+        /* Two pages of which only the first is mapped: a read across both stops short. */
+        long page = sysconf(_SC_PAGESIZE);
+        unsigned char *half = mmap(NULL, 2 * (size_t)page, PROT_READ | PROT_WRITE,
+                                   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        CHECK(half != MAP_FAILED);
+        CHECK_INT(munmap(half + page, (size_t)page), 0);
+        memset(half, 0xab, (size_t)page);
+        uint64_t msg[3] = {(uint64_t)(uintptr_t)buf, (uint64_t)getpid(), (uint64_t)(uintptr_t)half};
         CHECK_INT(tl->send(eps[0], msg, sizeof(msg), NULL, 0), MP_OK);
         mp_wireup_fence(false); /* A: rank 0 read it */
         free(buf);
+        munmap(half, (size_t)page);
         rank_fini();
         return;
     }
@@ -733,6 +772,17 @@ static void single_copy_rank(void)
     capture_end(log, sizeof(log));
     CHECK_INT(unmapped, MP_ERR_SYSCALL);
     CHECK_HAS(log, "process_vm_readv of 16 bytes at 0x1000 of rank 1");
+    long page = sysconf(_SC_PAGESIZE);
+    memset(copy, 0, CMA_LEN);
+    capture_begin();
+    mp_status_t partial = tl->get(eps[1], copy, cma_msg[2], 2 * (size_t)page);
+    capture_end(log, sizeof(log));
+    CHECK_INT(partial, MP_ERR_SYSCALL);
+    CHECK_INT(copy[0], 0xab);
+    CHECK_INT(copy[page - 1], 0xab);
+    char expected[64];
+    snprintf(expected, sizeof(expected), "failed after %ld bytes", page);
+    CHECK_HAS(log, expected);
     free(copy);
     mp_wireup_fence(false); /* A */
     rank_fini();

@@ -471,16 +471,17 @@ int PMPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Stat
     return report_one("MPI_Waitany", &f);
 }
 
-#pragma weak MPI_Testany = PMPI_Testany
-int PMPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *flag,
-                 MPI_Status *status)
+/* MPI_Testany and MPI_Request_get_status_any: the same test, except that the latter (peek)
+ * leaves the completed request alive. */
+static int test_any(const char *call, int count, MPI_Request array_of_requests[], int *indx,
+                    int *flag, MPI_Status *status, bool peek)
 {
-    int rc = check_array("MPI_Testany", count, array_of_requests);
+    int rc = check_array(call, count, array_of_requests);
     if (rc == MPI_SUCCESS) {
-        rc = check_out("MPI_Testany", indx, "index");
+        rc = check_out(call, indx, "index");
     }
     if (rc == MPI_SUCCESS) {
-        rc = check_out("MPI_Testany", flag, "flag");
+        rc = check_out(call, flag, "flag");
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -496,16 +497,24 @@ int PMPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *fla
         mp_progress_poll();
         i = first_done(count, array_of_requests);
     }
+    *flag = i >= 0;
     if (i < 0) {
-        *flag = 0;
         return MPI_SUCCESS;
     }
-    *flag = 1;
     *indx = i;
     failure_t f;
     failure_init(&f);
-    finish(&array_of_requests[i], i, status, false, &f);
-    return report_one("MPI_Testany", &f);
+    /* With peek, finish leaves the handle as it is: work on a copy of it. */
+    MPI_Request handle = array_of_requests[i];
+    finish(peek ? &handle : &array_of_requests[i], i, status, peek, &f);
+    return report_one(call, &f);
+}
+
+#pragma weak MPI_Testany = PMPI_Testany
+int PMPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *flag,
+                 MPI_Status *status)
+{
+    return test_any("MPI_Testany", count, array_of_requests, indx, flag, status, false);
 }
 
 /* Completes every request of the array that is done, listing their indices. */
@@ -611,38 +620,9 @@ int PMPI_Request_get_status_all(int count, const MPI_Request array_of_requests[]
 int PMPI_Request_get_status_any(int count, const MPI_Request array_of_requests[], int *indx,
                                 int *flag, MPI_Status *status)
 {
-    const char *call = "MPI_Request_get_status_any";
-    int rc = check_array(call, count, array_of_requests);
-    if (rc == MPI_SUCCESS) {
-        rc = check_out(call, indx, "index");
-    }
-    if (rc == MPI_SUCCESS) {
-        rc = check_out(call, flag, "flag");
-    }
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    *indx = MPI_UNDEFINED;
-    if (count_active(count, array_of_requests) == 0) {
-        *flag = 1;
-        mp_api_status_empty(status);
-        return MPI_SUCCESS;
-    }
-    int i = first_done(count, array_of_requests);
-    if (i < 0) {
-        mp_progress_poll();
-        i = first_done(count, array_of_requests);
-    }
-    *flag = i >= 0;
-    if (i < 0) {
-        return MPI_SUCCESS;
-    }
-    *indx = i;
-    failure_t f;
-    failure_init(&f);
-    MPI_Request handle = array_of_requests[i];
-    finish(&handle, i, status, true, &f);
-    return report_one(call, &f);
+    /* With peek, the handles are never written. */
+    return test_any("MPI_Request_get_status_any", count, (MPI_Request *)(uintptr_t)array_of_requests,
+                    indx, flag, status, true);
 }
 
 #pragma weak MPI_Request_get_status_some = PMPI_Request_get_status_some

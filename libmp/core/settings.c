@@ -13,7 +13,7 @@ const mp_setting_t mp_settings[] = {
     {"TMPDIR", "/tmp", "mpirun: where its private, self-removing PMIx directory goes"},
     {"MP_SHM_SINGLE_COPY", "1 (when the kernel permits)",
      "0 turns off single-copy (process_vm_readv) transfers between the ranks of a node"},
-    {"MP_EAGER_LIMIT", "16K",
+    {"MP_EAGER_LIMIT", "32K",
      "largest message sent eagerly (copied through shared buffers); larger ones use rendezvous"},
     {"MP_UNEXPECTED_MAX", "32M",
      "bytes of unexpected messages a rank keeps before their senders have to wait"},

@@ -25,7 +25,10 @@
 
 static int my_rank;
 static bool have_shm;
-static size_t eager_limit;  /* largest message sent eagerly, in bytes */
+/* Largest message sent eagerly, in bytes. Measured on 2 cores: eager halves the latency up to
+ * 128 KiB (64 KiB: 5.3 vs 12.7 us), but from 32 KiB up a window of messages moves faster by
+ * single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best. */
+static size_t eager_limit;
 static size_t unexp_limit;  /* unexpected bytes above which new eager messages wait */
 
 /* ---- receiving ---- */
@@ -475,7 +478,7 @@ bool mp_pt2pt_cancel(mp_request_t *req)
 mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
 {
     my_rank = info->rank;
-    eager_limit = mp_setting_size("MP_EAGER_LIMIT", 16384);
+    eager_limit = mp_setting_size("MP_EAGER_LIMIT", 32768);
     unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
     mp_status_t status = mp_tl_self_ops.init(info, on_packet);
     if (status == MP_OK && info->local_size > 1) {

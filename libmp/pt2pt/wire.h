@@ -16,6 +16,8 @@ enum mp_pkt_type {
     MP_PKT_DATA,      /* rendezvous data, at an offset, for the receiver's request */
     MP_PKT_FIN,       /* rendezvous: the receiver has the data; the send is complete */
     MP_PKT_ACK,       /* a synchronous eager send was matched */
+    MP_PKT_PUT,       /* rendezvous: the receiver asks the sender to write a part itself */
+    MP_PKT_PUT_DONE,  /* that part is in place (req2 = 1 if it failed) */
 };
 
 #define MP_PKT_FLAG_SYNC 0x1 /* the sender waits for MP_PKT_ACK */
@@ -44,5 +46,17 @@ typedef struct mp_pkt_ctl {
     uint64_t req2;   /* CTS: the receiver's request, for the DATA packets */
     uint64_t offset; /* DATA: where the payload goes in the message */
 } mp_pkt_ctl_t;
+
+/* PUT: a large single-copy message is moved by both ranks at once, the receiver reading the
+ * first part while the sender writes the rest. */
+typedef struct mp_pkt_put {
+    uint8_t type;
+    uint8_t reserved[7];
+    uint64_t sreq;   /* the sender's request */
+    uint64_t rreq;   /* the receiver's request, echoed in PUT_DONE */
+    uint64_t offset; /* where the part starts in the message */
+    uint64_t len;    /* bytes of the part */
+    uint64_t addr;   /* where the part goes in the receiver */
+} mp_pkt_put_t;
 
 #endif

@@ -60,6 +60,10 @@ typedef struct mp_tl_ops {
      * only when ep->can_get. NULL when the transport has no such path. */
     mp_status_t (*get)(mp_tl_ep_t *ep, void *local, uint64_t remote, size_t len);
 
+    /* The other direction: writes len bytes of local at address remote of ep's peer. Same
+     * conditions as get (ep->can_get). */
+    mp_status_t (*put)(mp_tl_ep_t *ep, const void *local, uint64_t remote, size_t len);
+
     /* Sleeping while waiting (NULL if the transport cannot wake a sleeper). sleep_prepare
      * announces to peers that this rank is about to sleep and returns false if packets
      * arrived meanwhile (then do not sleep); sleep_wait sleeps until a peer's send wakes it

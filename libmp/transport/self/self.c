@@ -96,6 +96,13 @@ static mp_status_t self_get(mp_tl_ep_t *ep, void *local, uint64_t remote, size_t
     return MP_OK;
 }
 
+static mp_status_t self_put(mp_tl_ep_t *ep, const void *local, uint64_t remote, size_t len)
+{
+    (void)ep;
+    memcpy((void *)(uintptr_t)remote, local, len);
+    return MP_OK;
+}
+
 static void self_fini(void)
 {
     while (head != NULL) {
@@ -114,5 +121,6 @@ const mp_tl_ops_t mp_tl_self_ops = {
     .send = self_send,
     .progress = self_progress,
     .get = self_get,
+    .put = self_put,
     .fini = self_fini,
 };

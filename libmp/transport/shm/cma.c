@@ -50,26 +50,40 @@ bool mp_shm_cma_can_read(pid_t pid, uint64_t addr, uint64_t value)
     return n == (ssize_t)sizeof(seen) && seen == value;
 }
 
-mp_status_t mp_shm_cma_read(pid_t pid, int peer, void *local, uint64_t remote, size_t len)
+/* Copies len bytes between local and address remote of process pid: from the peer when
+ * write is false, into it when true. */
+static mp_status_t cma_copy(pid_t pid, int peer, void *local, uint64_t remote, size_t len,
+                            bool write)
 {
     size_t done = 0;
     while (done < len) {
         struct iovec liov = {.iov_base = (char *)local + done, .iov_len = len - done};
         struct iovec riov = {.iov_base = (void *)(uintptr_t)(remote + done), .iov_len = len - done};
-        ssize_t n = process_vm_readv(pid, &liov, 1, &riov, 1, 0);
+        ssize_t n = write ? process_vm_writev(pid, &liov, 1, &riov, 1, 0)
+                          : process_vm_readv(pid, &liov, 1, &riov, 1, 0);
         if (n < 0 && errno == EINTR) {
             continue;
         }
         if (n <= 0) {
-            /* n == 0: the first byte left is not mapped in the peer (a partial read stops
-             * there and the next call reads nothing). */
-            mp_log_error("shm: process_vm_readv of %zu bytes at 0x%" PRIx64 " of rank %d "
+            /* n == 0: the first byte left is not mapped in the peer (a partial copy stops
+             * there and the next call moves nothing). */
+            mp_log_error("shm: %s of %zu bytes at 0x%" PRIx64 " of rank %d "
                          "(pid %ld) failed after %zu bytes: %s",
-                         len, remote, peer, (long)pid, done,
-                         n < 0 ? strerror(errno) : "address not mapped");
+                         write ? "process_vm_writev" : "process_vm_readv", len, remote, peer,
+                         (long)pid, done, n < 0 ? strerror(errno) : "address not mapped");
             return MP_ERR_SYSCALL;
         }
         done += (size_t)n;
     }
     return MP_OK;
+}
+
+mp_status_t mp_shm_cma_read(pid_t pid, int peer, void *local, uint64_t remote, size_t len)
+{
+    return cma_copy(pid, peer, local, remote, len, false);
+}
+
+mp_status_t mp_shm_cma_write(pid_t pid, int peer, const void *local, uint64_t remote, size_t len)
+{
+    return cma_copy(pid, peer, (void *)local, remote, len, true);
 }

@@ -27,4 +27,8 @@ bool mp_shm_cma_can_read(pid_t pid, uint64_t addr, uint64_t value);
  * all mapped in the peer. */
 mp_status_t mp_shm_cma_read(pid_t pid, int peer, void *local, uint64_t remote, size_t len);
 
+/* Writes len bytes of local at address remote of process pid, likewise. The same permission as
+ * reading (the kernel checks both alike), so detection by a read covers it. */
+mp_status_t mp_shm_cma_write(pid_t pid, int peer, const void *local, uint64_t remote, size_t len);
+
 #endif

@@ -349,6 +349,16 @@ static mp_status_t shm_get(mp_tl_ep_t *tl_ep, void *local, uint64_t remote, size
     return mp_shm_cma_read(ep->pid, tl_ep->peer, local, remote, len);
 }
 
+static mp_status_t shm_put(mp_tl_ep_t *tl_ep, const void *local, uint64_t remote, size_t len)
+{
+    shm_ep_t *ep = (shm_ep_t *)tl_ep;
+    if (!tl_ep->can_get) {
+        mp_log_error("shm: put to rank %d, which has no single-copy path", tl_ep->peer);
+        return MP_ERR_INVALID;
+    }
+    return mp_shm_cma_write(ep->pid, tl_ep->peer, local, remote, len);
+}
+
 static bool shm_sleep_prepare(void)
 {
     if (shm.own.base == NULL) {
@@ -420,6 +430,7 @@ const mp_tl_ops_t mp_tl_shm_ops = {
     .send = shm_send,
     .progress = shm_progress,
     .get = shm_get,
+    .put = shm_put,
     .sleep_prepare = shm_sleep_prepare,
     .sleep_wait = shm_sleep_wait,
     .sleep_done = shm_sleep_done,

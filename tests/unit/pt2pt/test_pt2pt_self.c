@@ -188,6 +188,32 @@ static void test_truncation(void **state)
     roundtrip(64, 5, MP_SEND_STANDARD); /* the next message is intact */
 }
 
+/* Large enough to be copied by both sides at once, and truncated: both parts stay inside the
+ * receive buffer and the bytes past it are untouched. */
+static void test_split_copy_truncated(void **state)
+{
+    (void)state;
+    size_t n = 1u << 20, cap = 600000;
+    unsigned char *out = malloc(n), *in = malloc(cap + 4096);
+    fill(out, n, 3);
+    memset(in, 0xee, cap + 4096);
+    mp_request_t *s, *r;
+    assert_int_equal(mp_pt2pt_isend(out, n, byte_t, 0, 2, &comm, MP_SEND_STANDARD, &s), MP_OK);
+    assert_int_equal(mp_pt2pt_irecv(in, cap, byte_t, 0, 2, &comm, &r), MP_OK);
+    mp_request_wait(r);
+    mp_request_wait(s);
+    assert_int_equal(r->status.error, MP_ERR_TRUNCATE);
+    assert_int_equal(r->status.bytes, cap);
+    assert_memory_equal(in, out, cap);
+    for (size_t i = cap; i < cap + 4096; i++) {
+        assert_int_equal(in[i], 0xee);
+    }
+    mp_request_free(s);
+    mp_request_free(r);
+    free(out);
+    free(in);
+}
+
 static void test_probe_and_mprobe(void **state)
 {
     (void)state;
@@ -254,6 +280,7 @@ int main(void)
         cmocka_unit_test(test_noncontiguous_rendezvous),
         cmocka_unit_test(test_order_with_wildcards),
         cmocka_unit_test(test_truncation),
+        cmocka_unit_test(test_split_copy_truncated),
         cmocka_unit_test(test_probe_and_mprobe),
         cmocka_unit_test(test_cancel_receive),
         cmocka_unit_test(test_proc_null),

@@ -621,8 +621,8 @@ int PMPI_Request_get_status_any(int count, const MPI_Request array_of_requests[]
                                 int *flag, MPI_Status *status)
 {
     /* With peek, the handles are never written. */
-    return test_any("MPI_Request_get_status_any", count, (MPI_Request *)(uintptr_t)array_of_requests,
-                    indx, flag, status, true);
+    return test_any("MPI_Request_get_status_any", count,
+                    (MPI_Request *)(uintptr_t)array_of_requests, indx, flag, status, true);
 }
 
 #pragma weak MPI_Request_get_status_some = PMPI_Request_get_status_some

@@ -28,8 +28,18 @@
 /* A pair type for MINLOC/MAXLOC: a value then an index, laid out as the C struct would be. */
 #define PAIR(handle, vtype, itype)                                                                 \
     {                                                                                              \
-        (uintptr_t)(handle), #handle, sizeof(struct { vtype v; itype i; }), sizeof(vtype),         \
-            offsetof(struct { vtype v; itype i; }, i), sizeof(itype), 0                            \
+        (uintptr_t)(handle), #handle, sizeof(struct {                                              \
+            vtype v;                                                                               \
+            itype i;                                                                               \
+        }),                                                                                        \
+            sizeof(vtype),                                                                         \
+            offsetof(                                                                              \
+                struct {                                                                           \
+                    vtype v;                                                                       \
+                    itype i;                                                                       \
+                },                                                                                 \
+                i),                                                                                \
+            sizeof(itype), 0                                                                       \
     }
 
 typedef struct dt_spec {
@@ -129,12 +139,12 @@ static void build_table(void)
         dt->name = s->name;
         dt->lb = 0;
         dt->extent = (ptrdiff_t)s->extent;
-        dt->blocks[0] = (mp_dt_block_t){.disp = 0, .len = s->first_len,
-                                        .basic = s->second_len != 0 ? s->first_len : s->basic};
+        dt->blocks[0] = (mp_dt_block_t){
+            .disp = 0, .len = s->first_len, .basic = s->second_len != 0 ? s->first_len : s->basic};
         dt->nblocks = 1;
         if (s->second_len != 0) {
-            dt->blocks[1] = (mp_dt_block_t){.disp = (ptrdiff_t)s->second_disp,
-                                            .len = s->second_len, .basic = s->second_len};
+            dt->blocks[1] = (mp_dt_block_t){
+                .disp = (ptrdiff_t)s->second_disp, .len = s->second_len, .basic = s->second_len};
             dt->nblocks = 2;
         }
         dt->size = s->first_len + s->second_len;

@@ -21,16 +21,16 @@ typedef struct mp_dt_block {
 } mp_dt_block_t;
 
 typedef struct mp_datatype {
-    uint32_t magic;         /* MP_DATATYPE_MAGIC while the object is valid */
-    size_t size;            /* bytes of data in one element */
-    ptrdiff_t lb;           /* lower bound */
-    ptrdiff_t extent;       /* distance between consecutive elements */
-    bool contiguous;        /* count elements are count * size bytes at buf + lb, no gaps */
-    bool predefined;        /* a named type of the standard: never freed */
-    bool committed;         /* usable in communication */
-    int nblocks;            /* the element's type map, as runs of bytes */
+    uint32_t magic;   /* MP_DATATYPE_MAGIC while the object is valid */
+    size_t size;      /* bytes of data in one element */
+    ptrdiff_t lb;     /* lower bound */
+    ptrdiff_t extent; /* distance between consecutive elements */
+    bool contiguous;  /* count elements are count * size bytes at buf + lb, no gaps */
+    bool predefined;  /* a named type of the standard: never freed */
+    bool committed;   /* usable in communication */
+    int nblocks;      /* the element's type map, as runs of bytes */
     mp_dt_block_t blocks[MP_DATATYPE_MAX_BLOCKS];
-    const char *name;       /* the standard's name, e.g. "MPI_INT" */
+    const char *name; /* the standard's name, e.g. "MPI_INT" */
 } mp_datatype_t;
 
 /* The predefined type behind a handle value of the standard ABI, or NULL. */

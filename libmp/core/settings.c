@@ -57,8 +57,9 @@ size_t mp_setting_size(const char *name, size_t dflt)
         break;
     }
     if (end == text || *end != '\0') {
-        fprintf(stderr, "libmp: ignoring %s=\"%s\": not a size (bytes, or a number with K, M "
-                        "or G)\n",
+        fprintf(stderr,
+                "libmp: ignoring %s=\"%s\": not a size (bytes, or a number with K, M "
+                "or G)\n",
                 name, text);
         return dflt;
     }

@@ -13,9 +13,9 @@
     X(MP_ERR_WIREUP, -2, "wire-up through PMIx failed")                                            \
     X(MP_ERR_NOT_FOUND, -3, "not found")                                                           \
     X(MP_ERR_INVALID, -4, "invalid argument")                                                      \
-    X(MP_ERR_SYSCALL, -5, "system call failed")                                                  \
-    X(MP_ERR_AGAIN, -6, "resource temporarily full, try again")                                   \
-    X(MP_ERR_TRUNCATE, -7, "message truncated")                                                   \
+    X(MP_ERR_SYSCALL, -5, "system call failed")                                                    \
+    X(MP_ERR_AGAIN, -6, "resource temporarily full, try again")                                    \
+    X(MP_ERR_TRUNCATE, -7, "message truncated")                                                    \
     X(MP_ERR_PEER, -8, "peer unreachable")
 
 typedef enum mp_status {

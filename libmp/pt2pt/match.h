@@ -16,20 +16,19 @@
 typedef struct mp_unexp {
     struct mp_unexp *next, *prev;
     uint32_t context_id;
-    int src;          /* comm rank of the sender */
+    int src; /* comm rank of the sender */
     int tag;
-    int world_src;    /* job rank of the sender */
-    size_t size;      /* bytes of the message */
-    bool rendezvous;  /* data still at the sender (RTS) */
-    bool sync;        /* eager, synchronous: acknowledge when matched */
-    bool contig;      /* rendezvous: the sender's data is one block at addr */
-    uint64_t sreq;    /* the sender's request */
-    uint64_t addr;    /* rendezvous: the sender's data address */
-    mp_comm_t *comm;  /* set by mprobe: the communicator the message was taken on */
-    char *data;       /* eager: the bytes received so far */
-    size_t received;  /* eager: how many */
+    int world_src;   /* job rank of the sender */
+    size_t size;     /* bytes of the message */
+    bool rendezvous; /* data still at the sender (RTS) */
+    bool sync;       /* eager, synchronous: acknowledge when matched */
+    bool contig;     /* rendezvous: the sender's data is one block at addr */
+    uint64_t sreq;   /* the sender's request */
+    uint64_t addr;   /* rendezvous: the sender's data address */
+    mp_comm_t *comm; /* set by mprobe: the communicator the message was taken on */
+    char *data;      /* eager: the bytes received so far */
+    size_t received; /* eager: how many */
 } mp_unexp_t;
-
 
 /* Whether a receive for (src, tag) in context ctx takes a message (msg_src, msg_tag). */
 static inline bool mp_match_fits(int src, int tag, int msg_src, int msg_tag)

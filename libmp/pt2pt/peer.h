@@ -31,13 +31,13 @@ typedef struct mp_send_job {
 
 typedef struct mp_peer {
     mp_tl_ep_t *ep;
-    mp_send_job_t *head, *tail;  /* outgoing, in order */
+    mp_send_job_t *head, *tail; /* outgoing, in order */
     /* The eager message from this peer that still has fragments to come: exactly one of
      * in_req (matched) and in_unexp (not matched yet) is set while in_left > 0. */
     mp_request_t *in_req;
     struct mp_unexp *in_unexp;
-    size_t in_offset;            /* where the next fragment goes */
-    size_t in_left;              /* bytes still to come */
+    size_t in_offset; /* where the next fragment goes */
+    size_t in_left;   /* bytes still to come */
 } mp_peer_t;
 
 /* One per job rank. */

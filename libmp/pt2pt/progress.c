@@ -13,9 +13,9 @@
 #include "pt2pt/pt2pt_internal.h"
 
 /* Waiting policy, in polls and nanoseconds; chosen once at init. */
-static unsigned spin_polls;     /* empty polls before yielding */
-static unsigned yield_polls;    /* empty polls (each after a yield) before sleeping */
-static uint64_t sleep_max_ns;   /* longest single sleep: a safety net against lost wake-ups */
+static unsigned spin_polls;   /* empty polls before yielding */
+static unsigned yield_polls;  /* empty polls (each after a yield) before sleeping */
+static uint64_t sleep_max_ns; /* longest single sleep: a safety net against lost wake-ups */
 
 void mp_progress_init(int local_size)
 {

@@ -29,7 +29,7 @@ static bool have_shm;
  * 128 KiB (64 KiB: 5.3 vs 12.7 us), but from 32 KiB up a window of messages moves faster by
  * single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best. */
 static size_t eager_limit;
-static size_t unexp_limit;  /* unexpected bytes above which new eager messages wait */
+static size_t unexp_limit; /* unexpected bytes above which new eager messages wait */
 
 /* ---- receiving ---- */
 
@@ -83,8 +83,11 @@ static void rndv_start(mp_request_t *req, int world, size_t size, uint64_t sreq,
         size_t split = n;
         if (n >= SPLIT_MIN && ep->ops->put != NULL) {
             split = (n / 2) & ~(size_t)4095;
-            mp_pkt_put_t put = {.type = MP_PKT_PUT, .sreq = sreq, .rreq = (uint64_t)(uintptr_t)req,
-                                .offset = split, .len = n - split,
+            mp_pkt_put_t put = {.type = MP_PKT_PUT,
+                                .sreq = sreq,
+                                .rreq = (uint64_t)(uintptr_t)req,
+                                .offset = split,
+                                .len = n - split,
                                 .addr = (uint64_t)(uintptr_t)(base + split)};
             if (mp_peer_send_ctl(world, &put, sizeof(put)) != MP_OK) {
                 split = n;
@@ -163,8 +166,14 @@ static void on_eager(int world, const mp_pkt_match_t *m, const void *payload, si
         free(data);
         return;
     }
-    *u = (mp_unexp_t){.context_id = m->context_id, .src = m->src, .tag = m->tag,
-                      .world_src = world, .size = m->size, .sync = sync, .sreq = m->sreq, .data = data,
+    *u = (mp_unexp_t){.context_id = m->context_id,
+                      .src = m->src,
+                      .tag = m->tag,
+                      .world_src = world,
+                      .size = m->size,
+                      .sync = sync,
+                      .sreq = m->sreq,
+                      .data = data,
                       .received = len};
     memcpy(data, payload, len);
     mp_match_add_unexp(u);
@@ -211,9 +220,15 @@ static void on_rts(int world, const mp_pkt_match_t *m)
         mp_log_error("out of memory keeping a message envelope from rank %d", world);
         return;
     }
-    *u = (mp_unexp_t){.context_id = m->context_id, .src = m->src, .tag = m->tag,
-                      .world_src = world, .size = m->size, .rendezvous = true, .contig = contig,
-                      .sreq = m->sreq, .addr = m->addr};
+    *u = (mp_unexp_t){.context_id = m->context_id,
+                      .src = m->src,
+                      .tag = m->tag,
+                      .world_src = world,
+                      .size = m->size,
+                      .rendezvous = true,
+                      .contig = contig,
+                      .sreq = m->sreq,
+                      .addr = m->addr};
     mp_match_add_unexp(u);
 }
 
@@ -384,15 +399,18 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
     size_t size = req->capacity;
     req->world_peer = world;
     req->msg_bytes = size;
-    mp_pkt_match_t m = {.context_id = comm->context_id, .src = comm->rank, .tag = tag,
-                        .size = size, .sreq = (uint64_t)(uintptr_t)req};
+    mp_pkt_match_t m = {.context_id = comm->context_id,
+                        .src = comm->rank,
+                        .tag = tag,
+                        .size = size,
+                        .sreq = (uint64_t)(uintptr_t)req};
     mp_peer_t *peer = &mp_peers[world];
     /* The fast path: one packet, nothing queued before it, contiguous data. */
     if (size <= eager_limit && mode != MP_SEND_SYNC && size <= peer->ep->max_payload &&
         peer->head == NULL && dt->contiguous) {
         m.type = MP_PKT_EAGER;
-        if (peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN,
-                                (const char *)buf + dt->lb, size) == MP_OK) {
+        if (peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN, (const char *)buf + dt->lb, size) ==
+            MP_OK) {
             req->data_done = true;
             mp_request_complete(req);
             return MP_OK;

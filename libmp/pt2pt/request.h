@@ -17,10 +17,10 @@
 
 /* What a completed receive (or probe) reports, before the API turns it into an MPI_Status. */
 typedef struct mp_msg_status {
-    int source;       /* comm rank of the sender, MPI_PROC_NULL, or the caller's value */
+    int source; /* comm rank of the sender, MPI_PROC_NULL, or the caller's value */
     int tag;
     mp_status_t error; /* MP_OK, or MP_ERR_TRUNCATE when the message was longer than the buffer */
-    size_t bytes;     /* bytes received (after truncation) */
+    size_t bytes;      /* bytes received (after truncation) */
     bool cancelled;
 } mp_msg_status_t;
 
@@ -31,34 +31,34 @@ typedef enum mp_request_kind {
 
 typedef enum mp_send_mode {
     MP_SEND_STANDARD,
-    MP_SEND_SYNC,     /* completes once the receiver matched it */
-    MP_SEND_READY,    /* the receive is known to be posted: same path as standard here */
+    MP_SEND_SYNC,  /* completes once the receiver matched it */
+    MP_SEND_READY, /* the receive is known to be posted: same path as standard here */
 } mp_send_mode_t;
 
 typedef struct mp_request {
-    uint32_t magic;         /* MP_REQUEST_MAGIC while valid: stale handles are caught */
+    uint32_t magic; /* MP_REQUEST_MAGIC while valid: stale handles are caught */
     mp_request_kind_t kind;
-    bool complete;          /* the operation has finished; status is final */
-    bool free_on_complete;  /* MPI_Request_free was called before completion */
+    bool complete;         /* the operation has finished; status is final */
+    bool free_on_complete; /* MPI_Request_free was called before completion */
     mp_msg_status_t status;
     /* The operation, as posted. */
     void *buf;
     size_t count;
     const mp_datatype_t *dt;
-    size_t capacity;        /* bytes the buffer holds (receives) or sends (sends) */
-    int peer;               /* comm rank (or MPI_ANY_SOURCE for receives) */
-    int tag;                /* or MPI_ANY_TAG for receives */
+    size_t capacity; /* bytes the buffer holds (receives) or sends (sends) */
+    int peer;        /* comm rank (or MPI_ANY_SOURCE for receives) */
+    int tag;         /* or MPI_ANY_TAG for receives */
     mp_comm_t *comm;
     uint32_t context_id;
     mp_send_mode_t mode;
     /* Protocol state, owned by pt2pt. */
-    int world_peer;         /* job rank of the peer once known */
-    size_t msg_bytes;       /* size of the matched/sent message */
-    size_t done_bytes;      /* bytes moved so far */
-    bool waiting_ack;       /* sync send: not complete until the receiver matched */
-    bool data_done;         /* all data moved */
-    uint64_t remote_req;    /* the peer's request (rendezvous and acknowledgements) */
-    struct mp_request *next;/* queue links, owned by whichever queue holds the request */
+    int world_peer;          /* job rank of the peer once known */
+    size_t msg_bytes;        /* size of the matched/sent message */
+    size_t done_bytes;       /* bytes moved so far */
+    bool waiting_ack;        /* sync send: not complete until the receiver matched */
+    bool data_done;          /* all data moved */
+    uint64_t remote_req;     /* the peer's request (rendezvous and acknowledgements) */
+    struct mp_request *next; /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
 } mp_request_t;
 

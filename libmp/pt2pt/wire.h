@@ -30,9 +30,9 @@ typedef struct mp_pkt_match {
     uint32_t context_id; /* the communicator's point-to-point context */
     int32_t src;         /* the sender's rank in that communicator */
     int32_t tag;
-    uint64_t size;       /* bytes of the whole message */
-    uint64_t sreq;       /* the sender's request, echoed in CTS, FIN and ACK */
-    uint64_t addr;       /* RTS only: where the data lies in the sender, for a get */
+    uint64_t size; /* bytes of the whole message */
+    uint64_t sreq; /* the sender's request, echoed in CTS, FIN and ACK */
+    uint64_t addr; /* RTS only: where the data lies in the sender, for a get */
 } mp_pkt_match_t;
 
 /* EAGER packets stop before addr. */

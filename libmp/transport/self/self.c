@@ -29,8 +29,10 @@ static size_t queued;
 static mp_status_t self_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
 {
     recv_cb = recv;
-    self_ep = (mp_tl_ep_t){.ops = &mp_tl_self_ops, .peer = info->rank,
-                           .max_payload = SELF_MAX_PAYLOAD, .can_get = true};
+    self_ep = (mp_tl_ep_t){.ops = &mp_tl_self_ops,
+                           .peer = info->rank,
+                           .max_payload = SELF_MAX_PAYLOAD,
+                           .can_get = true};
     return MP_OK;
 }
 

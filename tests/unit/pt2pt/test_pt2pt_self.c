@@ -3,10 +3,10 @@
  * (single copy, and CTS/DATA for non-contiguous data), matching order with wildcards,
  * truncation, probe, mprobe and cancel.
  */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
 
 #include <cmocka.h>
 
@@ -32,8 +32,8 @@ static int setup(void **state)
 {
     (void)state;
     static int local_ranks[1] = {0};
-    mp_wireup_info_t info = {.rank = 0, .size = 1, .local_rank = 0, .local_size = 1,
-                             .local_ranks = local_ranks};
+    mp_wireup_info_t info = {
+        .rank = 0, .size = 1, .local_rank = 0, .local_size = 1, .local_ranks = local_ranks};
     setenv("MP_EAGER_LIMIT", "1024", 1);
     assert_int_equal(mp_pt2pt_setup(&info), MP_OK);
     assert_int_equal(mp_pt2pt_init(&info), MP_OK);
@@ -99,7 +99,8 @@ static void test_receive_posted_first(void **state)
         out[i] = i * 7;
     }
     mp_request_t *s, *r;
-    assert_int_equal(mp_pt2pt_irecv(in, 2000, int_t, MPI_ANY_SOURCE, MPI_ANY_TAG, &comm, &r), MP_OK);
+    assert_int_equal(mp_pt2pt_irecv(in, 2000, int_t, MPI_ANY_SOURCE, MPI_ANY_TAG, &comm, &r),
+                     MP_OK);
     assert_false(r->complete);
     assert_int_equal(mp_pt2pt_isend(out, 2000, int_t, 0, 42, &comm, MP_SEND_STANDARD, &s), MP_OK);
     mp_request_wait(r);
@@ -115,14 +116,18 @@ static void test_noncontiguous_rendezvous(void **state)
 {
     (void)state;
     enum { N = 5000 };
-    struct { double v; int i; } out[N], in[N];
+    struct {
+        double v;
+        int i;
+    } out[N], in[N];
     memset(in, 0, sizeof(in));
     for (int k = 0; k < N; k++) {
         out[k].v = k * 0.5;
         out[k].i = -k;
     }
     mp_request_t *s, *r;
-    assert_int_equal(mp_pt2pt_isend(out, N, double_int_t, 0, 3, &comm, MP_SEND_STANDARD, &s), MP_OK);
+    assert_int_equal(mp_pt2pt_isend(out, N, double_int_t, 0, 3, &comm, MP_SEND_STANDARD, &s),
+                     MP_OK);
     assert_int_equal(mp_pt2pt_irecv(in, N, double_int_t, 0, 3, &comm, &r), MP_OK);
     mp_request_wait(r);
     mp_request_wait(s);

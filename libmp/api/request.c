@@ -319,19 +319,27 @@ int PMPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
     return report_one("MPI_Request_get_status", &f);
 }
 
+/* What MPI_Request_free and MPI_Cancel check first: MPI is up and *request is a real request
+ * (what is the verb, for the message about MPI_REQUEST_NULL). */
+static int check_live(const char *call, MPI_Request *request, const char *what)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc == MPI_SUCCESS) {
+        rc = check_one(call, request);
+    }
+    if (rc == MPI_SUCCESS && *request == MPI_REQUEST_NULL) {
+        rc = mp_api_error(NULL, call, MPI_ERR_REQUEST,
+                          "*request is MPI_REQUEST_NULL: there is nothing to %s", what);
+    }
+    return rc;
+}
+
 #pragma weak MPI_Request_free = PMPI_Request_free
 int PMPI_Request_free(MPI_Request *request)
 {
-    int rc = mp_api_check_ready("MPI_Request_free");
-    if (rc == MPI_SUCCESS) {
-        rc = check_one("MPI_Request_free", request);
-    }
+    int rc = check_live("MPI_Request_free", request, "free");
     if (rc != MPI_SUCCESS) {
         return rc;
-    }
-    if (*request == MPI_REQUEST_NULL) {
-        return mp_api_error(NULL, "MPI_Request_free", MPI_ERR_REQUEST,
-                            "*request is MPI_REQUEST_NULL: there is nothing to free");
     }
     /* An operation still in progress completes on its own and is freed then. */
     mp_request_t *req = active_op(*request);
@@ -350,16 +358,9 @@ int PMPI_Request_free(MPI_Request *request)
 #pragma weak MPI_Cancel = PMPI_Cancel
 int PMPI_Cancel(MPI_Request *request)
 {
-    int rc = mp_api_check_ready("MPI_Cancel");
-    if (rc == MPI_SUCCESS) {
-        rc = check_one("MPI_Cancel", request);
-    }
+    int rc = check_live("MPI_Cancel", request, "cancel");
     if (rc != MPI_SUCCESS) {
         return rc;
-    }
-    if (*request == MPI_REQUEST_NULL) {
-        return mp_api_error(NULL, "MPI_Cancel", MPI_ERR_REQUEST,
-                            "*request is MPI_REQUEST_NULL: there is nothing to cancel");
     }
     /* Only a receive that has not matched yet can be cancelled; for anything else the request
      * completes as usual and MPI_Test_cancelled says false, as the standard allows. */

@@ -550,11 +550,11 @@ static int check_some(const char *call, int incount, const MPI_Request *requests
     return rc;
 }
 
-#pragma weak MPI_Waitsome = PMPI_Waitsome
-int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
-                  int array_of_indices[], MPI_Status *array_of_statuses)
+/* MPI_Waitsome and MPI_Testsome: the same, but for waiting or polling once. */
+static int some(const char *call, int incount, MPI_Request array_of_requests[], int *outcount,
+                int array_of_indices[], MPI_Status *array_of_statuses, bool wait)
 {
-    int rc = check_some("MPI_Waitsome", incount, array_of_requests, outcount, array_of_indices);
+    int rc = check_some(call, incount, array_of_requests, outcount, array_of_indices);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -564,30 +564,30 @@ int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
     }
     req_array_t a = {incount, array_of_requests};
     if (!any_done(&a)) {
-        mp_progress_wait(any_done, &a);
+        if (wait) {
+            mp_progress_wait(any_done, &a);
+        } else {
+            mp_progress_poll();
+        }
     }
-    return finish_some("MPI_Waitsome", incount, array_of_requests, outcount, array_of_indices,
+    return finish_some(call, incount, array_of_requests, outcount, array_of_indices,
                        array_of_statuses, false);
+}
+
+#pragma weak MPI_Waitsome = PMPI_Waitsome
+int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
+                  int array_of_indices[], MPI_Status *array_of_statuses)
+{
+    return some("MPI_Waitsome", incount, array_of_requests, outcount, array_of_indices,
+                array_of_statuses, true);
 }
 
 #pragma weak MPI_Testsome = PMPI_Testsome
 int PMPI_Testsome(int incount, MPI_Request array_of_requests[], int *outcount,
                   int array_of_indices[], MPI_Status *array_of_statuses)
 {
-    int rc = check_some("MPI_Testsome", incount, array_of_requests, outcount, array_of_indices);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    if (count_active(incount, array_of_requests) == 0) {
-        *outcount = MPI_UNDEFINED;
-        return MPI_SUCCESS;
-    }
-    req_array_t a = {incount, array_of_requests};
-    if (!any_done(&a)) {
-        mp_progress_poll();
-    }
-    return finish_some("MPI_Testsome", incount, array_of_requests, outcount, array_of_indices,
-                       array_of_statuses, false);
+    return some("MPI_Testsome", incount, array_of_requests, outcount, array_of_indices,
+                array_of_statuses, false);
 }
 
 /* ---- Status without completion (MPI 4.1) ---- */

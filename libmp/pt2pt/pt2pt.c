@@ -111,7 +111,6 @@ static void take_unexp(mp_request_t *req, mp_unexp_t *u)
 {
     req->status.source = u->src;
     req->status.tag = u->tag;
-    req->world_peer = u->world_src;
     if (u->rendezvous) {
         rndv_start(req, u->world_src, u->size, u->sreq, u->addr, u->contig);
         free(u);
@@ -142,7 +141,6 @@ static void on_eager(int world, const mp_pkt_match_t *m, const void *payload, si
     if (req != NULL) {
         req->status.source = m->src;
         req->status.tag = m->tag;
-        req->world_peer = world;
         req->msg_bytes = m->size;
         deliver(req, 0, payload, len);
         if (sync) {
@@ -211,7 +209,6 @@ static void on_rts(int world, const mp_pkt_match_t *m)
     if (req != NULL) {
         req->status.source = m->src;
         req->status.tag = m->tag;
-        req->world_peer = world;
         rndv_start(req, world, m->size, m->sreq, m->addr, contig);
         return;
     }
@@ -397,7 +394,6 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
     }
     int world = mp_comm_world_rank(comm, dest);
     size_t size = req->capacity;
-    req->world_peer = world;
     req->msg_bytes = size;
     mp_pkt_match_t m = {.context_id = comm->context_id,
                         .src = comm->rank,

@@ -50,14 +50,11 @@ typedef struct mp_request {
     int tag;         /* or MPI_ANY_TAG for receives */
     mp_comm_t *comm;
     uint32_t context_id;
-    mp_send_mode_t mode;
     /* Protocol state, owned by pt2pt. */
-    int world_peer;          /* job rank of the peer once known */
     size_t msg_bytes;        /* size of the matched/sent message */
     size_t done_bytes;       /* bytes moved so far */
     bool waiting_ack;        /* sync send: not complete until the receiver matched */
     bool data_done;          /* all data moved */
-    uint64_t remote_req;     /* the peer's request (rendezvous and acknowledgements) */
     struct mp_request *next; /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
 } mp_request_t;

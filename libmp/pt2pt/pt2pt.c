@@ -478,7 +478,6 @@ bool mp_pt2pt_iprobe(int src, int tag, mp_comm_t *comm, mp_msg_status_t *status)
         *status = (mp_msg_status_t){.source = MPI_PROC_NULL, .tag = MPI_ANY_TAG};
         return true;
     }
-    mp_progress_poll();
     const mp_unexp_t *u = mp_match_find_unexp(comm->context_id, src, tag);
     if (u == NULL) {
         return false;
@@ -491,7 +490,6 @@ mp_status_t mp_pt2pt_improbe(int src, int tag, mp_comm_t *comm, mp_message_t **m
                              mp_msg_status_t *status)
 {
     *msg_p = NULL;
-    mp_progress_poll();
     mp_unexp_t *u = mp_match_find_unexp(comm->context_id, src, tag);
     if (u != NULL) {
         mp_match_remove_unexp(u);

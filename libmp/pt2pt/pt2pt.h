@@ -37,7 +37,8 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
 mp_status_t mp_pt2pt_irecv(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,
                            mp_comm_t *comm, mp_request_t **req_p);
 
-/* Whether a matching message has arrived (polls progress once); fills *status if so. */
+/* Whether a matching message has arrived; fills *status if so. Looks at matching only: the
+ * caller drives progress (one poll for MPI_Iprobe, mp_progress_wait for MPI_Probe). */
 bool mp_pt2pt_iprobe(int src, int tag, mp_comm_t *comm, mp_msg_status_t *status);
 
 /* Like iprobe, but removes the message from matching: *msg_p is NULL when none arrived. */

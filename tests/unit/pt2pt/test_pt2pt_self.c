@@ -228,6 +228,7 @@ static void test_probe_and_mprobe(void **state)
     mp_request_t *s, *r;
     assert_int_equal(mp_pt2pt_isend(&v, 1, int_t, 0, 8, &comm, MP_SEND_STANDARD, &s), MP_OK);
     while (!mp_pt2pt_iprobe(0, 8, &comm, &st)) {
+        mp_progress_poll();
     }
     assert_int_equal(st.bytes, sizeof(int));
     assert_int_equal(st.tag, 8);

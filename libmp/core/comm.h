@@ -18,6 +18,9 @@ typedef struct mp_comm {
     /* The MPI_Errhandler handle attached by MPI_Comm_set_errhandler, as an integer so that core
      * need not see <mpi.h>; 0 (never set) means MPI_ERRORS_ARE_FATAL. Only api/ reads it. */
     uintptr_t errhandler;
+    void *attrs;       /* attributes cached on the communicator; owned by api/ */
+    void *topo;        /* the virtual topology (Cart, graph, dist graph), or NULL */
+    uint32_t coll_seq; /* collectives started on this communicator: tells their messages apart */
 } mp_comm_t;
 
 /* The job rank of comm's rank r. */

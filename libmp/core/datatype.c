@@ -137,6 +137,8 @@ static void build_table(void)
         dt->predefined = true;
         dt->committed = true;
         dt->name = s->name;
+        dt->handle = s->handle;
+        dt->elem_type = dt;
         dt->lb = 0;
         dt->extent = (ptrdiff_t)s->extent;
         dt->blocks[0] = (mp_dt_block_t){

@@ -31,6 +31,13 @@ typedef struct mp_datatype {
     int nblocks;      /* the element's type map, as runs of bytes */
     mp_dt_block_t blocks[MP_DATATYPE_MAX_BLOCKS];
     const char *name; /* the standard's name, e.g. "MPI_INT" */
+    /* The MPI_Datatype handle value: the ABI constant for a predefined type, the object's
+     * address for a derived one (what user reduction functions are given). */
+    uintptr_t handle;
+    /* The predefined type that every basic element of this type is (the type itself when
+     * predefined), or NULL when the type mixes basic types: what reductions dispatch on. */
+    const struct mp_datatype *elem_type;
+    void *attrs; /* attributes cached on the type (MPI_Type_set_attr); owned by api/ */
 } mp_datatype_t;
 
 /* The predefined type behind a handle value of the standard ABI, or NULL. */

@@ -38,9 +38,28 @@ void mp_progress_init(int local_size)
     sleep_max_ns = 10 * 1000 * 1000;
 }
 
+static int (*hooks[MP_PROGRESS_HOOKS_MAX])(void);
+static int nhooks;
+
+void mp_progress_hook_add(int (*hook)(void))
+{
+    for (int i = 0; i < nhooks; i++) {
+        if (hooks[i] == hook) {
+            return;
+        }
+    }
+    if (nhooks < MP_PROGRESS_HOOKS_MAX) {
+        hooks[nhooks++] = hook;
+    }
+}
+
 int mp_progress_poll(void)
 {
-    return mp_pt2pt_progress();
+    int events = mp_pt2pt_progress();
+    for (int i = 0; i < nhooks; i++) {
+        events += hooks[i]();
+    }
+    return events;
 }
 
 void mp_progress_wait(bool (*done)(void *arg), void *arg)

@@ -11,6 +11,11 @@
 /* One pass: delivers arrived packets and retries queued sends. Returns events handled. */
 int mp_progress_poll(void);
 
+/* Adds a function that every poll calls after the transports (e.g. to advance the schedules of
+ * nonblocking collectives); it returns events handled. At most MP_PROGRESS_HOOKS_MAX hooks. */
+#define MP_PROGRESS_HOOKS_MAX 4
+void mp_progress_hook_add(int (*hook)(void));
+
 /* Drives progress until done(arg) is true. */
 void mp_progress_wait(bool (*done)(void *arg), void *arg);
 

@@ -27,6 +27,7 @@ typedef struct mp_msg_status {
 typedef enum mp_request_kind {
     MP_REQ_SEND,
     MP_REQ_RECV,
+    MP_REQ_COLL, /* a nonblocking collective: completed by its schedule (owner) */
 } mp_request_kind_t;
 
 typedef enum mp_send_mode {
@@ -55,6 +56,7 @@ typedef struct mp_request {
     size_t done_bytes;       /* bytes moved so far */
     bool waiting_ack;        /* sync send: not complete until the receiver matched */
     bool data_done;          /* all data moved */
+    void *owner;             /* MP_REQ_COLL: the schedule that completes this request */
     struct mp_request *next; /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
 } mp_request_t;

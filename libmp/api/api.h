@@ -46,6 +46,21 @@ MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm);
  * for call and returns its class. */
 int mp_api_check_ready(const char *call);
 
+/* Error handler objects are reference counted: a communicator holds one reference to its
+ * handler (errhandler.c). Predefined handlers are never freed. */
+void mp_api_errhandler_retain(uintptr_t errhandler);
+void mp_api_errhandler_release(uintptr_t errhandler);
+
+/* ---- Attributes (attr.c) ---- */
+
+/* MPI_Comm_dup and friends: runs the copy callbacks of old's attributes in the standard's
+ * order, attaching the copies to new_comm. Returns an MPI error class (reported for call). */
+int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_comm);
+
+/* MPI_Comm_free (and MPI_Finalize, for MPI_COMM_SELF then MPI_COMM_WORLD): runs the delete
+ * callbacks of every attribute on comm and removes them. Returns an MPI error class. */
+int mp_api_attr_comm_delete_all(const char *call, mp_comm_t *comm);
+
 /* ---- Handles to objects ---- */
 
 /* The object behind a communicator handle, or NULL if the handle is not a valid one. */

@@ -20,6 +20,7 @@ typedef struct mp_comm {
     uintptr_t errhandler;
     void *attrs;       /* attributes cached on the communicator; owned by api/ */
     void *topo;        /* the virtual topology (Cart, graph, dist graph), or NULL */
+    void *info;        /* the hints set by MPI_Comm_set_info (an info object), or NULL */
     uint32_t coll_seq; /* collectives started on this communicator: tells their messages apart */
 } mp_comm_t;
 

@@ -36,6 +36,11 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
 static void destroy(mp_request_t *req)
 {
     req->magic = 0;
+    /* Send and receive requests hold a reference to their datatype (taken where dt is set). */
+    if (req->kind != MP_REQ_COLL && req->dt != NULL) {
+        mp_datatype_release(req->dt);
+        req->dt = NULL;
+    }
     if (pool_len < POOL_MAX) {
         req->next = pool;
         pool = req;

@@ -170,8 +170,8 @@ int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype
 int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint *true_extent)
 {
     const mp_datatype_t *dt = NULL;
-    int rc = type_lookup("MPI_Type_get_true_extent", datatype,
-                         true_lb != NULL ? true_extent : NULL, &dt);
+    int rc = type_lookup("MPI_Type_get_true_extent", datatype, true_lb != NULL ? true_extent : NULL,
+                         &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -211,7 +211,8 @@ int PMPI_Type_get_true_extent_c(MPI_Datatype datatype, MPI_Count *true_lb, MPI_C
 /* ---- Commit, free, dup ---- */
 
 /* The checks of calls that take a datatype by address (commit, free). */
-static int type_ptr_lookup(const char *call, const MPI_Datatype *datatype, const mp_datatype_t **dt_p)
+static int type_ptr_lookup(const char *call, const MPI_Datatype *datatype,
+                           const mp_datatype_t **dt_p)
 {
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -375,7 +376,8 @@ int PMPI_Type_get_envelope_c(MPI_Datatype datatype, MPI_Count *num_integers,
     const mp_datatype_t *dt = NULL;
     bool all = num_integers != NULL && num_addresses != NULL && num_datatypes != NULL &&
                num_large_counts != NULL;
-    int rc = envelope("MPI_Type_get_envelope_c", datatype, &dt, all ? (const void *)combiner : NULL);
+    int rc =
+        envelope("MPI_Type_get_envelope_c", datatype, &dt, all ? (const void *)combiner : NULL);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -454,16 +456,14 @@ int PMPI_Type_get_contents(MPI_Datatype datatype, int max_integers, int max_addr
                             "MPI_Type_get_contents_c");
     }
     return contents("MPI_Type_get_contents", datatype, max_integers, max_addresses, 0,
-                    max_datatypes, array_of_integers, array_of_addresses, NULL,
-                    array_of_datatypes);
+                    max_datatypes, array_of_integers, array_of_addresses, NULL, array_of_datatypes);
 }
 
 #pragma weak MPI_Type_get_contents_c = PMPI_Type_get_contents_c
-int PMPI_Type_get_contents_c(MPI_Datatype datatype, MPI_Count max_integers,
-                             MPI_Count max_addresses, MPI_Count max_large_counts,
-                             MPI_Count max_datatypes, int array_of_integers[],
-                             MPI_Aint array_of_addresses[], MPI_Count array_of_large_counts[],
-                             MPI_Datatype array_of_datatypes[])
+int PMPI_Type_get_contents_c(MPI_Datatype datatype, MPI_Count max_integers, MPI_Count max_addresses,
+                             MPI_Count max_large_counts, MPI_Count max_datatypes,
+                             int array_of_integers[], MPI_Aint array_of_addresses[],
+                             MPI_Count array_of_large_counts[], MPI_Datatype array_of_datatypes[])
 {
     return contents("MPI_Type_get_contents_c", datatype, max_integers, max_addresses,
                     max_large_counts, max_datatypes, array_of_integers, array_of_addresses,

@@ -34,8 +34,8 @@ static int check_pack(const char *call, MPI_Comm comm, MPI_Count count, MPI_Data
     }
     if (size < 0 || *position < 0 || *position > size) {
         return mp_api_error(c, call, MPI_ERR_ARG,
-                            "position %lld is outside the %lld-byte packed buffer", (long long)*position,
-                            (long long)size);
+                            "position %lld is outside the %lld-byte packed buffer",
+                            (long long)*position, (long long)size);
     }
     const mp_datatype_t *dt = *dt_p;
     if (dt->size > 0 && (uint64_t)count > SIZE_MAX / dt->size) {
@@ -48,8 +48,7 @@ static int check_pack(const char *call, MPI_Comm comm, MPI_Count count, MPI_Data
                             "%lld elements of %s take %zu bytes packed, but only %lld bytes are "
                             "left in the packed buffer (size %lld, position %lld)",
                             (long long)count, mp_api_datatype_name(dt), bytes,
-                            (long long)(size - *position), (long long)size,
-                            (long long)*position);
+                            (long long)(size - *position), (long long)size, (long long)*position);
     }
     if (bytes > 0 && packbuf == NULL) {
         return mp_api_error(c, call, MPI_ERR_BUFFER, "the packed buffer is NULL");
@@ -84,8 +83,7 @@ static int unpack(const char *call, const void *inbuf, MPI_Count insize, MPI_Cou
         return rc;
     }
     if (bytes > 0) {
-        mp_datatype_unpack(dt, (size_t)outcount, outbuf, 0, (const char *)inbuf + *position,
-                           bytes);
+        mp_datatype_unpack(dt, (size_t)outcount, outbuf, 0, (const char *)inbuf + *position, bytes);
     }
     *position += (MPI_Count)bytes;
     return MPI_SUCCESS;
@@ -140,8 +138,7 @@ static int pack_size(const char *call, MPI_Count incount, MPI_Datatype datatype,
         return rc;
     }
     if (incount < 0) {
-        return mp_api_error(c, call, MPI_ERR_COUNT, "incount %lld is negative",
-                            (long long)incount);
+        return mp_api_error(c, call, MPI_ERR_COUNT, "incount %lld is negative", (long long)incount);
     }
     const mp_datatype_t *dt = NULL;
     rc = mp_api_datatype_check(c, call, datatype, &dt);

@@ -161,8 +161,9 @@ static int vector(const char *call, int combiner, bool large, MPI_Count count, M
         rc = check_count(call, count, "count");
     }
     if (rc == MPI_SUCCESS && blocklen < 0) {
-        rc = mp_api_error(NULL, call, MPI_ERR_ARG,
-                          "blocklength %lld is negative; it must be 0 or more", (long long)blocklen);
+        rc =
+            mp_api_error(NULL, call, MPI_ERR_ARG,
+                         "blocklength %lld is negative; it must be 0 or more", (long long)blocklen);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -185,7 +186,8 @@ static int vector(const char *call, int combiner, bool large, MPI_Count count, M
         gather_arr(&g, ARR_INT, args, ARR_COUNT, nargs);
     }
     mp_datatype_t *dt = NULL;
-    mp_status_t st = mp_datatype_create_hvector((size_t)count, (size_t)blocklen, stride_b, old, &dt);
+    mp_status_t st =
+        mp_datatype_create_hvector((size_t)count, (size_t)blocklen, stride_b, old, &dt);
     return finish(call, st, dt, combiner, large, &g, &oldtype, 1, newtype);
 }
 
@@ -340,12 +342,13 @@ static int blocks(const blocks_args_t *a, MPI_Datatype *newtype)
     ptrdiff_t *disps = malloc((n + 1) * sizeof(*disps));
     const mp_datatype_t **types = malloc((n + 1) * sizeof(*types));
     gather_t g;
-    bool ok = gather_init(&g, 2 * n + 2, n, 2 * n + 2) && lens != NULL && disps != NULL &&
-              types != NULL;
+    bool ok =
+        gather_init(&g, 2 * n + 2, n, 2 * n + 2) && lens != NULL && disps != NULL && types != NULL;
     rc = ok ? check_blocks(a, types) : mp_api_error(NULL, a->call, MPI_ERR_NO_MEM, "out of memory");
     for (size_t i = 0; rc == MPI_SUCCESS && i < n; i++) {
         const mp_datatype_t *t = a->one_type ? old : types[i];
-        lens[i] = (size_t)(a->bl_kind == ARR_NONE ? a->blocklen : arr_get(a->bl, a->bl_kind, (MPI_Count)i));
+        lens[i] = (size_t)(a->bl_kind == ARR_NONE ? a->blocklen
+                                                  : arr_get(a->bl, a->bl_kind, (MPI_Count)i));
         MPI_Count d = arr_get(a->disps, a->disp_kind, (MPI_Count)i);
         disps[i] = (ptrdiff_t)d;
         if (!a->disp_bytes && !scale(d, t, &disps[i])) {
@@ -380,9 +383,18 @@ int PMPI_Type_indexed(int count, const int array_of_blocklengths[],
                       const int array_of_displacements[], MPI_Datatype oldtype,
                       MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_indexed", MPI_COMBINER_INDEXED, false, count,
-                       array_of_blocklengths, ARR_INT, 0, array_of_displacements, ARR_INT, false,
-                       &oldtype, true};
+    blocks_args_t a = {"MPI_Type_indexed",
+                       MPI_COMBINER_INDEXED,
+                       false,
+                       count,
+                       array_of_blocklengths,
+                       ARR_INT,
+                       0,
+                       array_of_displacements,
+                       ARR_INT,
+                       false,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -391,9 +403,18 @@ int PMPI_Type_indexed_c(MPI_Count count, const MPI_Count array_of_blocklengths[]
                         const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
                         MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_indexed_c", MPI_COMBINER_INDEXED, true, count,
-                       array_of_blocklengths, ARR_COUNT, 0, array_of_displacements, ARR_COUNT,
-                       false, &oldtype, true};
+    blocks_args_t a = {"MPI_Type_indexed_c",
+                       MPI_COMBINER_INDEXED,
+                       true,
+                       count,
+                       array_of_blocklengths,
+                       ARR_COUNT,
+                       0,
+                       array_of_displacements,
+                       ARR_COUNT,
+                       false,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -402,9 +423,18 @@ int PMPI_Type_create_hindexed(int count, const int array_of_blocklengths[],
                               const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
                               MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_hindexed", MPI_COMBINER_HINDEXED, false, count,
-                       array_of_blocklengths, ARR_INT, 0, array_of_displacements, ARR_AINT, true,
-                       &oldtype, true};
+    blocks_args_t a = {"MPI_Type_create_hindexed",
+                       MPI_COMBINER_HINDEXED,
+                       false,
+                       count,
+                       array_of_blocklengths,
+                       ARR_INT,
+                       0,
+                       array_of_displacements,
+                       ARR_AINT,
+                       true,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -413,9 +443,18 @@ int PMPI_Type_create_hindexed_c(MPI_Count count, const MPI_Count array_of_blockl
                                 const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
                                 MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_hindexed_c", MPI_COMBINER_HINDEXED, true, count,
-                       array_of_blocklengths, ARR_COUNT, 0, array_of_displacements, ARR_COUNT,
-                       true, &oldtype, true};
+    blocks_args_t a = {"MPI_Type_create_hindexed_c",
+                       MPI_COMBINER_HINDEXED,
+                       true,
+                       count,
+                       array_of_blocklengths,
+                       ARR_COUNT,
+                       0,
+                       array_of_displacements,
+                       ARR_COUNT,
+                       true,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -423,20 +462,38 @@ int PMPI_Type_create_hindexed_c(MPI_Count count, const MPI_Count array_of_blockl
 int PMPI_Type_create_indexed_block(int count, int blocklength, const int array_of_displacements[],
                                    MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_indexed_block", MPI_COMBINER_INDEXED_BLOCK, false, count,
-                       NULL, ARR_NONE, blocklength, array_of_displacements, ARR_INT, false,
-                       &oldtype, true};
+    blocks_args_t a = {"MPI_Type_create_indexed_block",
+                       MPI_COMBINER_INDEXED_BLOCK,
+                       false,
+                       count,
+                       NULL,
+                       ARR_NONE,
+                       blocklength,
+                       array_of_displacements,
+                       ARR_INT,
+                       false,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
 #pragma weak MPI_Type_create_indexed_block_c = PMPI_Type_create_indexed_block_c
 int PMPI_Type_create_indexed_block_c(MPI_Count count, MPI_Count blocklength,
-                                     const MPI_Count array_of_displacements[],
-                                     MPI_Datatype oldtype, MPI_Datatype *newtype)
+                                     const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
+                                     MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_indexed_block_c", MPI_COMBINER_INDEXED_BLOCK, true, count,
-                       NULL, ARR_NONE, blocklength, array_of_displacements, ARR_COUNT, false,
-                       &oldtype, true};
+    blocks_args_t a = {"MPI_Type_create_indexed_block_c",
+                       MPI_COMBINER_INDEXED_BLOCK,
+                       true,
+                       count,
+                       NULL,
+                       ARR_NONE,
+                       blocklength,
+                       array_of_displacements,
+                       ARR_COUNT,
+                       false,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -445,9 +502,18 @@ int PMPI_Type_create_hindexed_block(int count, int blocklength,
                                     const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
                                     MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_hindexed_block", MPI_COMBINER_HINDEXED_BLOCK, false,
-                       count, NULL, ARR_NONE, blocklength, array_of_displacements, ARR_AINT, true,
-                       &oldtype, true};
+    blocks_args_t a = {"MPI_Type_create_hindexed_block",
+                       MPI_COMBINER_HINDEXED_BLOCK,
+                       false,
+                       count,
+                       NULL,
+                       ARR_NONE,
+                       blocklength,
+                       array_of_displacements,
+                       ARR_AINT,
+                       true,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -456,9 +522,18 @@ int PMPI_Type_create_hindexed_block_c(MPI_Count count, MPI_Count blocklength,
                                       const MPI_Count array_of_displacements[],
                                       MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_hindexed_block_c", MPI_COMBINER_HINDEXED_BLOCK, true,
-                       count, NULL, ARR_NONE, blocklength, array_of_displacements, ARR_COUNT, true,
-                       &oldtype, true};
+    blocks_args_t a = {"MPI_Type_create_hindexed_block_c",
+                       MPI_COMBINER_HINDEXED_BLOCK,
+                       true,
+                       count,
+                       NULL,
+                       ARR_NONE,
+                       blocklength,
+                       array_of_displacements,
+                       ARR_COUNT,
+                       true,
+                       &oldtype,
+                       true};
     return blocks(&a, newtype);
 }
 
@@ -467,9 +542,18 @@ int PMPI_Type_create_struct(int count, const int array_of_blocklengths[],
                             const MPI_Aint array_of_displacements[],
                             const MPI_Datatype array_of_types[], MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_struct", MPI_COMBINER_STRUCT, false, count,
-                       array_of_blocklengths, ARR_INT, 0, array_of_displacements, ARR_AINT, true,
-                       array_of_types, false};
+    blocks_args_t a = {"MPI_Type_create_struct",
+                       MPI_COMBINER_STRUCT,
+                       false,
+                       count,
+                       array_of_blocklengths,
+                       ARR_INT,
+                       0,
+                       array_of_displacements,
+                       ARR_AINT,
+                       true,
+                       array_of_types,
+                       false};
     return blocks(&a, newtype);
 }
 
@@ -478,9 +562,18 @@ int PMPI_Type_create_struct_c(MPI_Count count, const MPI_Count array_of_blocklen
                               const MPI_Count array_of_displacements[],
                               const MPI_Datatype array_of_types[], MPI_Datatype *newtype)
 {
-    blocks_args_t a = {"MPI_Type_create_struct_c", MPI_COMBINER_STRUCT, true, count,
-                       array_of_blocklengths, ARR_COUNT, 0, array_of_displacements, ARR_COUNT,
-                       true, array_of_types, false};
+    blocks_args_t a = {"MPI_Type_create_struct_c",
+                       MPI_COMBINER_STRUCT,
+                       true,
+                       count,
+                       array_of_blocklengths,
+                       ARR_COUNT,
+                       0,
+                       array_of_displacements,
+                       ARR_COUNT,
+                       true,
+                       array_of_types,
+                       false};
     return blocks(&a, newtype);
 }
 
@@ -623,9 +716,9 @@ static int subarray(const char *call, bool large, int ndims, const void *sizes,
 }
 
 #pragma weak MPI_Type_create_subarray = PMPI_Type_create_subarray
-int PMPI_Type_create_subarray(int ndims, const int array_of_sizes[],
-                              const int array_of_subsizes[], const int array_of_starts[],
-                              int order, MPI_Datatype oldtype, MPI_Datatype *newtype)
+int PMPI_Type_create_subarray(int ndims, const int array_of_sizes[], const int array_of_subsizes[],
+                              const int array_of_starts[], int order, MPI_Datatype oldtype,
+                              MPI_Datatype *newtype)
 {
     return subarray("MPI_Type_create_subarray", false, ndims, array_of_sizes, array_of_subsizes,
                     array_of_starts, ARR_INT, order, oldtype, newtype);
@@ -634,8 +727,8 @@ int PMPI_Type_create_subarray(int ndims, const int array_of_sizes[],
 #pragma weak MPI_Type_create_subarray_c = PMPI_Type_create_subarray_c
 int PMPI_Type_create_subarray_c(int ndims, const MPI_Count array_of_sizes[],
                                 const MPI_Count array_of_subsizes[],
-                                const MPI_Count array_of_starts[], int order,
-                                MPI_Datatype oldtype, MPI_Datatype *newtype)
+                                const MPI_Count array_of_starts[], int order, MPI_Datatype oldtype,
+                                MPI_Datatype *newtype)
 {
     return subarray("MPI_Type_create_subarray_c", true, ndims, array_of_sizes, array_of_subsizes,
                     array_of_starts, ARR_COUNT, order, oldtype, newtype);

@@ -146,8 +146,8 @@ static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
     dt->run_reps = 1;
     dt->segs[0] = (mp_dt_seg_t){.len = s->first_len, .count = 1};
     dt->nsegs = 1;
-    dt->runs[0] = (mp_dt_run_t){.bytes = s->first_len,
-                                .basic = s->second_len != 0 ? s->first_len : s->basic};
+    dt->runs[0] =
+        (mp_dt_run_t){.bytes = s->first_len, .basic = s->second_len != 0 ? s->first_len : s->basic};
     dt->nruns = 1;
     if (s->second_len != 0) {
         if (s->second_disp == s->first_len) {
@@ -166,7 +166,8 @@ static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
             dt->nruns = 2;
         }
     }
-    dt->true_extent = (ptrdiff_t)(s->second_len != 0 ? s->second_disp + s->second_len : s->first_len);
+    dt->true_extent =
+        (ptrdiff_t)(s->second_len != 0 ? s->second_disp + s->second_len : s->first_len);
     dt->contiguous = dt->size == s->extent;
 }
 

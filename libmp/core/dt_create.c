@@ -403,7 +403,8 @@ static mp_status_t grid_place(seg_list_t *l, size_t d, size_t ndims, const size_
     for (size_t r = 0; r < nruns[d]; r++) {
         const mp_dt_index_run_t *run = &runs[d][r];
         if (d == ndims - 1) {
-            mp_status_t st = place_block(l, old, base + (ptrdiff_t)run->first * strides[d], run->len);
+            mp_status_t st =
+                place_block(l, old, base + (ptrdiff_t)run->first * strides[d], run->len);
             if (st != MP_OK) {
                 return st;
             }

@@ -158,8 +158,8 @@ static void partial(void)
     int count = 0, elems = 0;
     MPI_Get_count(&st, t, &count);
     MPI_Get_elements(&st, t, &elems);
-    MPT_CHECK(count == MPI_UNDEFINED && elems == 3, "16 bytes of {int,double}: count %d elements %d",
-              count, elems);
+    MPT_CHECK(count == MPI_UNDEFINED && elems == 3,
+              "16 bytes of {int,double}: count %d elements %d", count, elems);
     /* 4 + 4 bytes: an int and half a double. */
     MPI_Sendrecv(bytes, 8, MPI_BYTE, next, 6, pair, 2, t, prev, 6, MPI_COMM_WORLD, &st);
     MPI_Get_elements(&st, t, &elems);

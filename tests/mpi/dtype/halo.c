@@ -77,8 +77,8 @@ int main(int argc, char **argv)
                g[ROWS * COLS - 1] != -1.0;
         MPT_CHECK(bad == 0, "step %d: %d wrong ghost cells", step, bad);
     }
-    MPI_Datatype all[8] = {send_left, send_right, ghost_left, ghost_right,
-                           send_top,  send_bottom, ghost_top, ghost_bottom};
+    MPI_Datatype all[8] = {send_left, send_right,  ghost_left, ghost_right,
+                           send_top,  send_bottom, ghost_top,  ghost_bottom};
     for (int i = 0; i < 8; i++) {
         MPI_Type_free(&all[i]);
     }

@@ -168,8 +168,8 @@ static void test_indexed_family(void)
     int comb;
     CHECK_RC(MPI_Type_get_envelope_c(t, &ni, &na, &nc, &nd, &comb));
     MPT_CHECK(ni == 0 && na == 0 && nc == 5 && nd == 1 && comb == MPI_COMBINER_INDEXED,
-              "indexed_c envelope %lld %lld %lld %lld", (long long)ni, (long long)na,
-              (long long)nc, (long long)nd);
+              "indexed_c envelope %lld %lld %lld %lld", (long long)ni, (long long)na, (long long)nc,
+              (long long)nd);
     MPI_Count counts[5];
     MPI_Datatype ty;
     CHECK_RC(MPI_Type_get_contents_c(t, 0, 0, 5, 1, NULL, NULL, counts, &ty));

@@ -22,6 +22,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
 	libmp/core/dt_create.c \
+	libmp/core/dt_external.c \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/runtime.c \

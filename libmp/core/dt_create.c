@@ -118,19 +118,21 @@ static mp_status_t place_block(seg_list_t *l, const mp_datatype_t *old, ptrdiff_
     return MP_OK;
 }
 
-static mp_status_t run_push(run_list_t *l, size_t bytes, size_t basic)
+/* Appends reps copies of run, merged with the run before when it is of the same type. */
+static mp_status_t run_push(run_list_t *l, const mp_dt_run_t *run, size_t reps)
 {
-    if (bytes == 0) {
+    if (run->bytes == 0 || reps == 0) {
         return MP_OK;
     }
-    if (l->n > 0 && l->v[l->n - 1].basic == basic) {
-        l->v[l->n - 1].bytes += bytes;
+    if (l->n > 0 && l->v[l->n - 1].type == run->type) {
+        l->v[l->n - 1].bytes += run->bytes * reps;
         return MP_OK;
     }
     if (!grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
         return MP_ERR_NOMEM;
     }
-    l->v[l->n++] = (mp_dt_run_t){.bytes = bytes, .basic = basic};
+    l->v[l->n] = *run;
+    l->v[l->n++].bytes *= reps;
     return MP_OK;
 }
 
@@ -139,11 +141,11 @@ static mp_status_t runs_append(run_list_t *l, const mp_datatype_t *old, size_t r
 {
     reps *= old->run_reps;
     if (old->nruns == 1) {
-        return run_push(l, old->runs[0].bytes * reps, old->runs[0].basic);
+        return run_push(l, &old->runs[0], reps);
     }
     for (size_t k = 0; k < reps; k++) {
         for (size_t i = 0; i < old->nruns; i++) {
-            mp_status_t st = run_push(l, old->runs[i].bytes, old->runs[i].basic);
+            mp_status_t st = run_push(l, &old->runs[i], 1);
             if (st != MP_OK) {
                 return st;
             }
@@ -313,7 +315,7 @@ mp_status_t mp_datatype_create_blocks(size_t count, const size_t *blocklens, con
         /* One old type: its runs, repeated once per copy; no list to expand. */
         const mp_datatype_t *old = types[0];
         for (size_t i = 0; i < old->nruns && st == MP_OK; i++) {
-            st = run_push(&runs, old->runs[i].bytes, old->runs[i].basic);
+            st = run_push(&runs, &old->runs[i], 1);
         }
         dt->run_reps = total_blocks * old->run_reps;
     }

@@ -2,6 +2,11 @@
  * Datatype objects and the pack/unpack step every message goes through. A type is flattened,
  * once, when it is built: one element is a list of merged byte blocks (segments, each possibly
  * repeated at a stride), so packing never walks a tree. Contiguous types skip packing.
+ *
+ * Where the standard leaves a choice, libmp does as MPICH does: a struct's extent is padded to
+ * the strictest alignment of its basic types unless a bound was set explicitly (resized,
+ * subarray, darray) inside it; blocks of length 0 do not count for bounds; MPI_Type_get_contents
+ * returns derived types as new references to the same objects; packed data has no header.
  */
 #ifndef MP_CORE_DATATYPE_H
 #define MP_CORE_DATATYPE_H

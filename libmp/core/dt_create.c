@@ -341,9 +341,67 @@ mp_status_t mp_datatype_create_blocks(size_t count, const size_t *blocklens, con
     return MP_OK;
 }
 
+/* Whether a vector of old is one strided segment: each block is a single run of bytes. */
+static bool vector_is_one_seg(size_t count, size_t blocklen, const mp_datatype_t *old)
+{
+    return count > 0 && blocklen > 0 && old->size > 0 && old->nsegs == 1 &&
+           old->segs[0].count == 1 && (blocklen == 1 || old->extent == (ptrdiff_t)old->segs[0].len);
+}
+
+/* The vector as one segment, built in constant time whatever count is (large-count types). */
+static mp_status_t hvector_one_seg(size_t count, size_t blocklen, ptrdiff_t stride,
+                                   const mp_datatype_t *old, mp_datatype_t **new_p)
+{
+    size_t blocks;
+    size_t size;
+    ptrdiff_t last;
+    if (__builtin_mul_overflow(count, blocklen, &blocks) ||
+        __builtin_mul_overflow(blocks, old->size, &size) ||
+        __builtin_mul_overflow((ptrdiff_t)(count - 1), stride, &last)) {
+        return MP_ERR_INVALID;
+    }
+    mp_datatype_t *dt = dt_alloc();
+    seg_list_t segs = {0};
+    run_list_t runs = {0};
+    if (dt == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    const mp_dt_seg_t *s = &old->segs[0];
+    mp_status_t st = seg_push(&segs, s->disp, s->len * blocklen, count, stride);
+    for (size_t i = 0; i < old->nruns && st == MP_OK; i++) {
+        st = run_push(&runs, &old->runs[i], 1);
+    }
+    if (st != MP_OK) {
+        dt_discard(dt, &segs, &runs);
+        return st;
+    }
+    bounds_t b = {0};
+    bounds_add(&b, old, 0, blocklen);
+    bounds_add(&b, old, last, blocklen);
+    dt->size = size;
+    dt->lb = b.lb;
+    dt->extent = b.ub - b.lb;
+    dt->true_lb = b.true_lb;
+    dt->true_extent = b.true_ub - b.true_lb;
+    dt->align = old->align;
+    dt->explicit_bounds = old->explicit_bounds;
+    dt->elem_type = old->elem_type;
+    dt->segs = segs.v;
+    dt->nsegs = segs.n;
+    dt->runs = runs.v;
+    dt->nruns = runs.n;
+    dt->run_reps = blocks * old->run_reps;
+    finish_layout(dt);
+    *new_p = dt;
+    return MP_OK;
+}
+
 mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t stride,
                                        const mp_datatype_t *old, mp_datatype_t **new_p)
 {
+    if (vector_is_one_seg(count, blocklen, old)) {
+        return hvector_one_seg(count, blocklen, stride, old, new_p);
+    }
     size_t *lens = malloc((count > 0 ? count : 1) * sizeof(*lens));
     ptrdiff_t *disps = malloc((count > 0 ? count : 1) * sizeof(*disps));
     mp_status_t st = MP_ERR_NOMEM;

@@ -311,6 +311,50 @@ static void test_errors(void)
                  "contents of a predefined type");
 }
 
+/* Large counts: built in constant time, sizes beyond an int; element counts of a status. */
+static void test_large_and_status(void)
+{
+    MPI_Datatype big, vec;
+    MPI_Count n = (MPI_Count)3 << 30;
+    CHECK_RC(MPI_Type_contiguous_c(n, MPI_BYTE, &big));
+    MPI_Count size_c = 0, lb_c = -1, ext_c = 0;
+    int size = 0;
+    CHECK_RC(MPI_Type_size_c(big, &size_c));
+    CHECK_RC(MPI_Type_size(big, &size));
+    CHECK_RC(MPI_Type_get_extent_c(big, &lb_c, &ext_c));
+    MPT_CHECK(size_c == n && size == MPI_UNDEFINED && lb_c == 0 && ext_c == n,
+              "contiguous_c(3 GiB): size %lld (int %d) extent %lld", (long long)size_c, size,
+              (long long)ext_c);
+    CHECK_RC(MPI_Type_vector_c(n, 1, 2, MPI_DOUBLE, &vec));
+    CHECK_RC(MPI_Type_size_c(vec, &size_c));
+    CHECK_RC(MPI_Type_get_true_extent_c(vec, &lb_c, &ext_c));
+    MPT_CHECK(size_c == n * 8 && ext_c == (n - 1) * 16 + 8, "vector_c: size %lld true extent %lld",
+              (long long)size_c, (long long)ext_c);
+    CHECK_RC(MPI_Type_free(&big));
+    CHECK_RC(MPI_Type_free(&vec));
+
+    /* A struct {int, double}: 3 basic elements are 16 bytes, not a whole number of elements. */
+    struct ipair {
+        int i;
+        double d;
+    };
+    int bl[2] = {1, 1};
+    MPI_Aint disp[2] = {offsetof(struct ipair, i), offsetof(struct ipair, d)};
+    MPI_Datatype types[2] = {MPI_INT, MPI_DOUBLE}, t;
+    CHECK_RC(MPI_Type_create_struct(2, bl, disp, types, &t));
+    CHECK_RC(MPI_Type_commit(&t));
+    MPI_Status st;
+    int count = 0, elems = 0;
+    CHECK_RC(MPI_Status_set_elements(&st, t, 3));
+    CHECK_RC(MPI_Get_elements(&st, t, &elems));
+    CHECK_RC(MPI_Get_count(&st, t, &count));
+    MPT_CHECK(elems == 3 && count == MPI_UNDEFINED, "set_elements 3: elements %d count %d", elems,
+              count);
+    CHECK_RC(MPI_Get_count(&st, MPI_BYTE, &count));
+    MPT_CHECK(count == 16, "set_elements 3 of {int,double}: %d bytes, expected 16", count);
+    CHECK_RC(MPI_Type_free(&t));
+}
+
 int main(int argc, char **argv)
 {
     int rank;
@@ -322,6 +366,7 @@ int main(int argc, char **argv)
     test_indexed_family();
     test_resized_subarray_darray();
     test_names_addresses_match();
+    test_large_and_status();
     test_errors();
     MPI_Finalize();
     return mpt_finish(rank);

@@ -162,7 +162,7 @@ static int vector(const char *call, int combiner, bool large, MPI_Count count, M
     }
     if (rc == MPI_SUCCESS && blocklen < 0) {
         rc =
-            mp_api_error(NULL, call, MPI_ERR_ARG,
+            mp_api_error(NULL, call, MPI_ERR_COUNT,
                          "blocklength %lld is negative; it must be 0 or more", (long long)blocklen);
     }
     if (rc != MPI_SUCCESS) {
@@ -295,7 +295,7 @@ static int check_blocks(const blocks_args_t *a, const mp_datatype_t **types)
 {
     int rc = check_count(a->call, a->count, "count");
     if (rc == MPI_SUCCESS && a->bl_kind == ARR_NONE && a->blocklen < 0) {
-        rc = mp_api_error(NULL, a->call, MPI_ERR_ARG,
+        rc = mp_api_error(NULL, a->call, MPI_ERR_COUNT,
                           "blocklength %lld is negative; it must be 0 or more",
                           (long long)a->blocklen);
     }
@@ -311,7 +311,7 @@ static int check_blocks(const blocks_args_t *a, const mp_datatype_t **types)
     for (MPI_Count i = 0; rc == MPI_SUCCESS && a->bl_kind != ARR_NONE && i < a->count; i++) {
         MPI_Count b = arr_get(a->bl, a->bl_kind, i);
         if (b < 0) {
-            rc = mp_api_error(NULL, a->call, MPI_ERR_ARG,
+            rc = mp_api_error(NULL, a->call, MPI_ERR_COUNT,
                               "array_of_blocklengths[%lld] is %lld; blocklengths must be 0 or "
                               "more",
                               (long long)i, (long long)b);

@@ -32,6 +32,9 @@ typedef void (*mp_op_user_fn_t)(void);
 mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t count,
                          const mp_datatype_t *dt);
 
+/* Whether op points at a live op object (its magic number is intact). */
+bool mp_op_is_valid(const mp_op_t *op);
+
 /* Whether op is commutative (every predefined op is; a user op as created). */
 bool mp_op_is_commutative(const mp_op_t *op);
 
@@ -61,8 +64,7 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type);
 
 /* Creates a user op around fn (an MPI_User_function, or an MPI_User_function_c when
  * large_count); it starts with one reference, the user's handle. Its handle is its address. */
-mp_status_t mp_op_create(mp_op_user_fn_t fn, bool large_count, bool commutative,
-                         mp_op_t **op_p);
+mp_status_t mp_op_create(mp_op_user_fn_t fn, bool large_count, bool commutative, mp_op_t **op_p);
 
 /* References: a pending nonblocking collective retains its op and releases it when done, so
  * MPI_Op_free may come first. The last release of a user op destroys it. Predefined ops

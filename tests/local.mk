@@ -1,6 +1,7 @@
 # Tests: each test directory lists its programs and scripts in its own local.mk, included here.
 include tests/unit/header/local.mk
 include tests/unit/mpirun/local.mk
+include tests/unit/op/local.mk
 include tests/mpi/local.mk
 include tests/mpi/pt2pt/local.mk
 include tests/bench/local.mk

@@ -12,6 +12,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
 	libmp/api/init.c \
+	libmp/api/op.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
@@ -21,6 +22,10 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/datatype.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
+	libmp/core/op.c \
+	libmp/core/op.h \
+	libmp/core/op_kernels.c \
+	libmp/core/op_kernels.h \
 	libmp/core/runtime.c \
 	libmp/core/runtime.h \
 	libmp/core/status.c \

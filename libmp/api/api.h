@@ -16,6 +16,7 @@
 
 #include "core/comm.h"
 #include "core/datatype.h"
+#include "core/op.h"
 #include "core/status.h"
 #include "pt2pt/request.h"
 
@@ -157,5 +158,18 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
 
 /* Completes every buffered send and forgets the attached buffer: at MPI_Finalize. */
 void mp_api_bsend_fini(void);
+
+/* ---- Reduction operations (op.c) ---- */
+
+/* The op behind an MPI_Op handle (predefined or created by MPI_Op_create), or NULL if the handle
+ * is not a valid op (MPI_OP_NULL, garbage, or an op the user freed). */
+const mp_op_t *mp_api_op_get(MPI_Op op);
+
+/* Checks that op is a valid op (MPI_OP_NULL or garbage: MPI_ERR_OP) and is defined on dt (a
+ * predefined op on a type it does not apply to: MPI_ERR_OP naming both, e.g. "MPI_SUM is not
+ * defined on MPI_2INT; MPI_MINLOC and MPI_MAXLOC are"), reporting for call on comm (NULL:
+ * none); sets *op_p on success. */
+int mp_api_op_check(const mp_comm_t *comm, const char *call, MPI_Op op, const mp_datatype_t *dt,
+                    const mp_op_t **op_p);
 
 #endif

@@ -13,13 +13,16 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/errors.c \
 	libmp/api/init.c \
 	libmp/api/op.c \
+	libmp/api/pack.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/type_create.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
+	libmp/core/dt_create.c \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/op.c \

@@ -11,14 +11,21 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/group.c \
 	libmp/api/init.c \
+	libmp/api/intercomm.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/comm/comm_create.c \
+	libmp/comm/comm_create.h \
+	libmp/core/comm.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
+	libmp/core/group.c \
+	libmp/core/group.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/runtime.c \

@@ -36,6 +36,9 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
 static void destroy(mp_request_t *req)
 {
     req->magic = 0;
+    if (req->holds_comm) {
+        mp_comm_unref(req->comm);
+    }
     if (pool_len < POOL_MAX) {
         req->next = pool;
         pool = req;

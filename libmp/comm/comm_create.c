@@ -450,7 +450,10 @@ mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm
     team_t lt, link;
     team_init(&lt, local, true, next_tag(local));
     lt.root = local_leader;
-    team_init(&link, peer, false, tag);
+    memset(&link, 0, sizeof(link));
+    if (peer != NULL) { /* the local leader only */
+        team_init(&link, peer, false, tag);
+    }
     inter_hello_t mine = {.size = local->size}, theirs;
     memset(&theirs, 0, sizeof(theirs));
     mp_status_t st = agree_inter(&lt, &link, remote_leader, &mine, &theirs);

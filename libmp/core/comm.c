@@ -105,6 +105,7 @@ mp_status_t mp_comm_world_init(mp_comm_t *world, mp_comm_t *self, int rank, int 
         mp_group_release(wg);
         return MP_ERR_NOMEM;
     }
+    mp_group_self = rank;
     for (int r = 0; r < size; r++) {
         wg->world_ranks[r] = r;
     }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/runtime.h"
+int mp_group_self = -1;
 
 mp_group_t mp_group_empty = {
     .magic = MP_GROUP_MAGIC, .refcount = 1, .predefined = true, .size = 0, .rank = -1};
@@ -32,7 +32,7 @@ mp_status_t mp_group_create(int size, mp_group_t **group_p)
 
 void mp_group_seal(mp_group_t *group)
 {
-    group->rank = mp_group_rank_of(group, mp_runtime.rank);
+    group->rank = mp_group_rank_of(group, mp_group_self);
 }
 
 mp_status_t mp_group_incl(const mp_group_t *group, int n, const int *ranks, mp_group_t **group_p)

@@ -21,6 +21,9 @@ typedef struct mp_group {
     int *world_ranks; /* job rank of each group rank */
 } mp_group_t;
 
+/* This process's job rank, which mp_group_seal looks for (set at MPI_Init). */
+extern int mp_group_self;
+
 /* The empty group (MPI_GROUP_EMPTY). */
 extern mp_group_t mp_group_empty;
 

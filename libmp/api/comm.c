@@ -4,6 +4,7 @@
  * comparison, and the constructors (dup, split, create) and MPI_Comm_free.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -153,8 +154,10 @@ int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
     if (resultlen == NULL) {
         return mp_api_error(c, "MPI_Comm_get_name", MPI_ERR_ARG, "resultlen is NULL");
     }
-    snprintf(comm_name, MPI_MAX_OBJECT_NAME, "%s", c->name);
-    *resultlen = (int)strlen(comm_name);
+    size_t len = strnlen(c->name, MPI_MAX_OBJECT_NAME - 1);
+    memcpy(comm_name, c->name, len);
+    comm_name[len] = '\0';
+    *resultlen = (int)len;
     return MPI_SUCCESS;
 }
 
@@ -257,6 +260,77 @@ int PMPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm)
     /* The hints libmp knows change nothing in a communicator, so none are kept. */
     (void)info;
     return dup_common("MPI_Comm_dup_with_info", comm, newcomm);
+}
+
+/* Where a nonblocking duplication delivers its communicator. */
+typedef struct idup_target {
+    const char *call;
+    mp_comm_t *parent;
+    MPI_Comm *newcomm;
+} idup_target_t;
+
+static void idup_done(void *arg, mp_comm_t *newcomm, mp_status_t st)
+{
+    idup_target_t *t = arg;
+    if (st == MP_OK && mp_api_attr_comm_copy_all(t->call, t->parent, newcomm) != MPI_SUCCESS) {
+        mp_comm_release(newcomm);
+        newcomm = NULL;
+    }
+    mp_api_comm_publish(newcomm, t->newcomm);
+    free(t);
+}
+
+static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
+{
+    mp_comm_t *c = NULL;
+    int rc = ctor_check(call, comm, newcomm, &c);
+    if (rc == MPI_SUCCESS && request == NULL) {
+        rc = mp_api_error(c, call, MPI_ERR_ARG,
+                          "request is NULL; pass the address of an "
+                          "MPI_Request");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_request_t *req = NULL;
+    if (c->is_inter) {
+        /* Intercommunicators are duplicated at once; the request is complete already. */
+        rc = dup_common(call, comm, newcomm);
+        req = rc == MPI_SUCCESS ? mp_request_create(MP_REQ_COLL) : NULL;
+        if (req == NULL) {
+            return rc != MPI_SUCCESS ? rc : mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
+        }
+        req->status.source = MPI_ANY_SOURCE;
+        req->status.tag = MPI_ANY_TAG;
+        mp_request_complete(req);
+        *request = (MPI_Request)req;
+        return MPI_SUCCESS;
+    }
+    idup_target_t *t = malloc(sizeof(*t));
+    if (t == NULL) {
+        return mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    *t = (idup_target_t){call, c, newcomm};
+    mp_status_t st = mp_comm_idup(c, idup_done, t, &req);
+    if (st != MP_OK) {
+        free(t);
+        return mp_api_comm_failed(call, c, st);
+    }
+    *request = (MPI_Request)req;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_idup = PMPI_Comm_idup
+int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
+{
+    return idup_common("MPI_Comm_idup", comm, newcomm, request);
+}
+
+#pragma weak MPI_Comm_idup_with_info = PMPI_Comm_idup_with_info
+int PMPI_Comm_idup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm, MPI_Request *request)
+{
+    (void)info; /* as in MPI_Comm_dup_with_info */
+    return idup_common("MPI_Comm_idup_with_info", comm, newcomm, request);
 }
 
 #pragma weak MPI_Comm_split = PMPI_Comm_split

@@ -12,6 +12,7 @@
 
 #include "core/log.h"
 #include "core/runtime.h"
+#include "pt2pt/progress.h"
 #include "pt2pt/pt2pt.h"
 
 /* The processes of one internal exchange: members of a communicator (all, or a list of its
@@ -173,8 +174,50 @@ static mp_status_t team_allgather(team_t *t, const void *mine, size_t each, void
 
 /* ---- context ids ---- */
 
-/* Takes the lowest count free pairs of an agreed mask into ids (as context ids). */
-static mp_status_t pick_ids(const uint64_t *mask, int count, uint32_t *ids)
+/* An offered mask: a bit per context-id pair, then a word that is 1 when the process offered
+ * every id it has free (so an empty AND then means that ids ran out, not that some were held
+ * back by agreements in flight). */
+#define MASK_WORDS (MP_COMM_CTX_WORDS + 1)
+
+/* Ids offered by nonblocking agreements whose round is in flight: nobody else offers them. */
+static uint64_t reserved[MP_COMM_CTX_WORDS];
+/* Blocking agreements under way on this process (nonblocking rounds offer nothing then). */
+static int blocking_active;
+
+/* What a blocking agreement offers: every free id no nonblocking round holds. */
+static void offer_blocking(uint64_t mask[MASK_WORDS])
+{
+    uint64_t withheld = 0;
+    mp_comm_ctx_free_mask(mask);
+    for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
+        withheld |= mask[i] & reserved[i];
+        mask[i] &= ~reserved[i];
+    }
+    mask[MP_COMM_CTX_WORDS] = withheld == 0;
+}
+
+/* Whether an agreed mask holds count ids (MP_OK), none can come (MP_ERR_AGAIN: every process
+ * offered all it had), or another round may find them (MP_INPROGRESS). */
+static mp_status_t judge(const uint64_t mask[MASK_WORDS], int count)
+{
+    int found = 0;
+    for (int w = 0; w < MP_COMM_CTX_WORDS; w++) {
+        found += __builtin_popcountll(mask[w]);
+    }
+    if (found >= count) {
+        return MP_OK;
+    }
+    if (mask[MP_COMM_CTX_WORDS] == 0) {
+        return MP_INPROGRESS;
+    }
+    mp_log_error("no free context id left: %d communicators exist at once at most; free "
+                 "communicators you no longer use",
+                 MP_COMM_CTX_PAIRS - 2);
+    return MP_ERR_AGAIN;
+}
+
+/* Takes the lowest count pairs of an agreed mask (judged MP_OK) into ids (as context ids). */
+static void pick_ids(const uint64_t *mask, int count, uint32_t *ids)
 {
     int found = 0;
     for (int w = 0; w < MP_COMM_CTX_WORDS && found < count; w++) {
@@ -185,30 +228,34 @@ static mp_status_t pick_ids(const uint64_t *mask, int count, uint32_t *ids)
             ids[found++] = (uint32_t)(2 * (64 * w + b));
         }
     }
-    if (found < count) {
-        mp_log_error("no free context id left: %d communicators exist at once at most; free "
-                     "communicators you no longer use",
-                     MP_COMM_CTX_PAIRS);
-        return MP_ERR_AGAIN;
-    }
-    return MP_OK;
 }
 
-/* The AND of the free masks of every member of t, on every member. */
-static mp_status_t agree_mask(team_t *t, uint64_t mask[MP_COMM_CTX_WORDS])
+/* The AND of the offers of every member of t, on every member, until it holds count ids. */
+static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
 {
-    mp_comm_ctx_free_mask(mask);
-    mp_status_t st = team_reduce_and(t, mask, MP_COMM_CTX_WORDS);
-    return st != MP_OK ? st : team_bcast(t, mask, sizeof(uint64_t) * MP_COMM_CTX_WORDS);
+    mp_status_t st = MP_INPROGRESS;
+    blocking_active++;
+    while (st == MP_INPROGRESS) {
+        offer_blocking(mask);
+        st = team_reduce_and(t, mask, MASK_WORDS);
+        if (st == MP_OK) {
+            st = team_bcast(t, mask, sizeof(uint64_t) * MASK_WORDS);
+        }
+        if (st == MP_OK) {
+            st = judge(mask, count);
+        }
+    }
+    blocking_active--;
+    return st;
 }
 
 /* One context id free at every member of t (which all take it when take is true). */
 static mp_status_t agree_id(team_t *t, bool take, uint32_t *id_p)
 {
-    uint64_t mask[MP_COMM_CTX_WORDS];
-    mp_status_t st = agree_mask(t, mask);
+    uint64_t mask[MASK_WORDS];
+    mp_status_t st = agree_mask(t, mask, 1);
     if (st == MP_OK) {
-        st = pick_ids(mask, 1, id_p);
+        pick_ids(mask, 1, id_p);
     }
     if (st == MP_OK && take) {
         mp_comm_ctx_take(*id_p);
@@ -352,26 +399,43 @@ mp_status_t mp_comm_create_group(mp_comm_t *parent, mp_group_t *group, int tag,
 
 /* What a leader tells the other leader, then its own group. */
 typedef struct inter_hello {
-    uint64_t mask[MP_COMM_CTX_WORDS]; /* the AND of the group's free masks */
-    int32_t size;                     /* processes in the group */
-    int32_t high;                     /* Intercomm_merge: the group's high flag */
-    int32_t leader;                   /* the job rank of the group's leader */
+    uint64_t mask[MASK_WORDS]; /* the AND of the group's offers */
+    int32_t size;              /* processes in the group */
+    int32_t high;              /* Intercomm_merge: the group's high flag */
+    int32_t leader;            /* the job rank of the group's leader */
 } inter_hello_t;
 
-/* The AND over both groups of the free masks, and the other group's hello, on every member of
- * local; link is how the local leader reaches the remote leader (member remote of link). */
-static mp_status_t agree_inter(team_t *local, team_t *link, int remote, inter_hello_t *mine,
+/* One round of agree_inter. */
+static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_hello_t *mine,
                                inter_hello_t *theirs)
 {
-    mp_comm_ctx_free_mask(mine->mask);
-    mp_status_t st = team_reduce_and(local, mine->mask, MP_COMM_CTX_WORDS);
+    offer_blocking(mine->mask);
+    mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
     if (st == MP_OK && local->me == local->root) {
         st = sendrecv(link, remote, mine, theirs, sizeof(*mine));
-        for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
+        for (int i = 0; i < MASK_WORDS; i++) {
             theirs->mask[i] &= mine->mask[i];
         }
     }
     return st != MP_OK ? st : team_bcast(local, theirs, sizeof(*theirs));
+}
+
+/* The AND over both groups of their offers, with count ids in it, and the other group's hello,
+ * on every member of local; link is how the local leader reaches the remote leader (member
+ * remote of link). */
+static mp_status_t agree_inter(team_t *local, team_t *link, int remote, int count,
+                               inter_hello_t *mine, inter_hello_t *theirs)
+{
+    mp_status_t st = MP_INPROGRESS;
+    blocking_active++;
+    while (st == MP_INPROGRESS) {
+        st = inter_round(local, link, remote, mine, theirs);
+        if (st == MP_OK) {
+            st = judge(theirs->mask, count);
+        }
+    }
+    blocking_active--;
+    return st;
 }
 
 /* The remote group's job ranks: the leaders swap their groups, then tell their members. */
@@ -435,12 +499,10 @@ static mp_status_t new_inter(mp_comm_t *parent, mp_group_t *group, mp_group_t *r
 
 static mp_status_t take_two(const uint64_t *mask, uint32_t ids[2])
 {
-    mp_status_t st = pick_ids(mask, 2, ids);
-    if (st == MP_OK) {
-        mp_comm_ctx_take(ids[0]);
-        mp_comm_ctx_take(ids[1]);
-    }
-    return st;
+    pick_ids(mask, 2, ids);
+    mp_comm_ctx_take(ids[0]);
+    mp_comm_ctx_take(ids[1]);
+    return MP_OK;
 }
 
 mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm_t *peer,
@@ -456,7 +518,7 @@ mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm
     }
     inter_hello_t mine = {.size = local->size}, theirs;
     memset(&theirs, 0, sizeof(theirs));
-    mp_status_t st = agree_inter(&lt, &link, remote_leader, &mine, &theirs);
+    mp_status_t st = agree_inter(&lt, &link, remote_leader, 2, &mine, &theirs);
     mp_group_t *remote = NULL;
     if (st == MP_OK) {
         st = swap_groups(&lt, &link, remote_leader, local->group, theirs.size, &remote);
@@ -485,7 +547,7 @@ static mp_status_t dup_inter(mp_comm_t *parent, mp_comm_t **newcomm_p)
     team_t lt, link;
     inter_teams(parent, &lt, &link);
     inter_hello_t mine = {.size = parent->size}, theirs;
-    mp_status_t st = agree_inter(&lt, &link, 0, &mine, &theirs);
+    mp_status_t st = agree_inter(&lt, &link, 0, 2, &mine, &theirs);
     uint32_t ids[2];
     if (st == MP_OK) {
         st = take_two(theirs.mask, ids);
@@ -531,14 +593,12 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
                           .high = high,
                           .leader = inter->group->world_ranks[0]},
                   theirs;
-    mp_status_t st = agree_inter(&lt, &link, 0, &mine, &theirs);
-    uint32_t id = 0;
-    if (st == MP_OK) {
-        st = pick_ids(theirs.mask, 1, &id);
-    }
+    mp_status_t st = agree_inter(&lt, &link, 0, 1, &mine, &theirs);
     if (st != MP_OK) {
         return st;
     }
+    uint32_t id = 0;
+    pick_ids(theirs.mask, 1, &id);
     mp_comm_ctx_take(id);
     /* The bcast overwrote nothing of mine: my group's flag is high, theirs theirs.high. */
     bool me_first = high != (theirs.high != 0) ? !high : mine.leader < theirs.leader;
@@ -552,4 +612,242 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
     st = new_intra(inter, g, id, newcomm_p);
     mp_group_release(g);
     return st;
+}
+
+/* ---- nonblocking duplication (MPI_Comm_idup) ----
+ *
+ * The same agreement as a state machine that a progress hook advances. Two agreements in
+ * flight on one process must never pick the same id, and must not starve each other: a round
+ * reserves what it offers until it ends, and only the agreement with the lowest (parent
+ * context id, tag) on a process offers anything (none while a blocking one runs). That key is
+ * the same on every process, so the lowest one in the whole job gets full offers within a few
+ * rounds, finishes, and lets the next one through. */
+
+typedef enum nb_phase {
+    NB_OFFER,  /* a new round: offer, post the receives from the children */
+    NB_REDUCE, /* waiting for the children's masks */
+    NB_UP,     /* sent ours up, waiting for the result from the parent */
+    NB_DOWN,   /* sending the result down */
+} nb_phase_t;
+
+#define NB_MAX_CHILDREN 32
+
+typedef struct nb_agree {
+    struct nb_agree *next;
+    team_t t;
+    mp_comm_t *parent;
+    nb_phase_t phase;
+    uint64_t offer[MASK_WORDS];   /* what this round offered (and reserved) */
+    uint64_t acc[MASK_WORDS];     /* the AND so far, then the result */
+    uint64_t result[MASK_WORDS];  /* the result, as received from the parent */
+    uint64_t (*kids)[MASK_WORDS]; /* the children's masks */
+    int children[NB_MAX_CHILDREN];
+    int nchildren;
+    int up; /* the parent member, or -1 at the root */
+    mp_request_t *reqs[NB_MAX_CHILDREN + 2];
+    int nreqs;
+    mp_status_t error;
+    mp_request_t *user_req;
+    mp_comm_done_fn *done;
+    void *arg;
+} nb_agree_t;
+
+static nb_agree_t *nb_list;
+static bool nb_in_hook; /* done callbacks may call MPI: never re-enter the hook */
+
+static bool nb_is_first(const nb_agree_t *a)
+{
+    for (const nb_agree_t *b = nb_list; b != NULL; b = b->next) {
+        if (b->t.wire.context_id < a->t.wire.context_id ||
+            (b->t.wire.context_id == a->t.wire.context_id && b->t.tag < a->t.tag)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void nb_post(nb_agree_t *a, bool send, int member, void *buf)
+{
+    mp_request_t *req = NULL;
+    int peer = member_rank(&a->t, member);
+    size_t bytes = sizeof(uint64_t) * MASK_WORDS;
+    mp_status_t st =
+        send ? mp_pt2pt_isend(buf, bytes, byte_type(), peer, a->t.tag, &a->t.wire, MP_SEND_STANDARD,
+                              &req)
+             : mp_pt2pt_irecv(buf, bytes, byte_type(), peer, a->t.tag, &a->t.wire, &req);
+    if (st != MP_OK) {
+        a->error = st;
+        return;
+    }
+    a->reqs[a->nreqs++] = req;
+}
+
+/* Whether every posted request completed; then they are freed. */
+static bool nb_reqs_done(nb_agree_t *a)
+{
+    for (int i = 0; i < a->nreqs; i++) {
+        if (!mp_request_is_complete(a->reqs[i])) {
+            return false;
+        }
+    }
+    for (int i = 0; i < a->nreqs; i++) {
+        if (a->reqs[i]->status.error != MP_OK) {
+            a->error = a->reqs[i]->status.error;
+        }
+        mp_request_free(a->reqs[i]);
+    }
+    a->nreqs = 0;
+    return true;
+}
+
+static void nb_offer(nb_agree_t *a)
+{
+    memset(a->offer, 0, sizeof(a->offer));
+    if (blocking_active == 0 && nb_is_first(a)) {
+        offer_blocking(a->offer);
+        for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
+            reserved[i] |= a->offer[i];
+        }
+    }
+    memcpy(a->acc, a->offer, sizeof(a->acc));
+    for (int i = 0; i < a->nchildren; i++) {
+        nb_post(a, false, abs_member(&a->t, a->children[i]), a->kids[i]);
+    }
+    a->phase = NB_REDUCE;
+}
+
+/* The round ended: free the reservation, then finish, or start another round. Returns whether
+ * the agreement is over. */
+static bool nb_round_end(nb_agree_t *a)
+{
+    for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
+        reserved[i] &= ~a->offer[i];
+    }
+    mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, 1);
+    if (st == MP_INPROGRESS) {
+        a->phase = NB_OFFER;
+        return false;
+    }
+    mp_comm_t *newcomm = NULL;
+    if (st == MP_OK) {
+        uint32_t id = 0;
+        pick_ids(a->acc, 1, &id);
+        mp_comm_ctx_take(id);
+        st = new_intra(a->parent, a->parent->group, id, &newcomm);
+    }
+    a->done(a->arg, newcomm, st);
+    a->user_req->status.error = st;
+    mp_request_complete(a->user_req);
+    return true;
+}
+
+/* Advances a; returns whether it is over. */
+static bool nb_step(nb_agree_t *a)
+{
+    if (a->phase == NB_OFFER) {
+        nb_offer(a);
+    }
+    if (a->phase == NB_REDUCE && nb_reqs_done(a)) {
+        for (int i = 0; i < a->nchildren; i++) {
+            for (int w = 0; w < MASK_WORDS; w++) {
+                a->acc[w] &= a->kids[i][w];
+            }
+        }
+        if (a->up >= 0) {
+            nb_post(a, true, abs_member(&a->t, a->up), a->acc);
+            nb_post(a, false, abs_member(&a->t, a->up), a->result);
+            a->phase = NB_UP;
+        } else {
+            a->phase = NB_DOWN;
+        }
+        if (a->phase == NB_DOWN) {
+            for (int i = a->nchildren - 1; i >= 0; i--) {
+                nb_post(a, true, abs_member(&a->t, a->children[i]), a->acc);
+            }
+        }
+    }
+    if (a->phase == NB_UP && nb_reqs_done(a)) {
+        memcpy(a->acc, a->result, sizeof(a->acc));
+        for (int i = a->nchildren - 1; i >= 0; i--) {
+            nb_post(a, true, abs_member(&a->t, a->children[i]), a->acc);
+        }
+        a->phase = NB_DOWN;
+    }
+    return a->phase == NB_DOWN && nb_reqs_done(a) && nb_round_end(a);
+}
+
+static int nb_progress(void)
+{
+    if (nb_in_hook || nb_list == NULL) {
+        return 0;
+    }
+    nb_in_hook = true;
+    int events = 0;
+    nb_agree_t **pp = &nb_list;
+    while (*pp != NULL) {
+        nb_agree_t *a = *pp;
+        if (nb_step(a)) {
+            *pp = a->next;
+            mp_comm_unref(a->parent);
+            free(a->kids);
+            free(a);
+            events++;
+        } else {
+            pp = &a->next;
+        }
+    }
+    nb_in_hook = false;
+    return events;
+}
+
+/* The binomial tree around the root (member 0), in members relative to it. */
+static void nb_tree(nb_agree_t *a)
+{
+    int r = rel_me(&a->t);
+    a->up = -1;
+    for (int mask = 1; mask < a->t.n; mask <<= 1) {
+        if (r & mask) {
+            a->up = r - mask;
+            break;
+        }
+        if (r + mask < a->t.n && a->nchildren < NB_MAX_CHILDREN) {
+            a->children[a->nchildren++] = r + mask;
+        }
+    }
+}
+
+mp_status_t mp_comm_idup(mp_comm_t *parent, mp_comm_done_fn *done, void *arg, mp_request_t **req_p)
+{
+    nb_agree_t *a = calloc(1, sizeof(*a));
+    mp_request_t *req = mp_request_create(MP_REQ_COLL);
+    if (a != NULL) {
+        team_init(&a->t, parent, true, next_tag(parent));
+        nb_tree(a);
+        a->kids = calloc((size_t)a->nchildren + 1, sizeof(*a->kids));
+    }
+    if (a == NULL || req == NULL || a->kids == NULL) {
+        if (a != NULL) {
+            free(a->kids);
+        }
+        free(a);
+        if (req != NULL) {
+            mp_request_free(req);
+        }
+        return MP_ERR_NOMEM;
+    }
+    a->parent = parent;
+    mp_comm_retain(parent); /* a free of the parent waits for this to end */
+    a->done = done;
+    a->arg = arg;
+    a->user_req = req;
+    req->comm = parent;
+    req->owner = a;
+    req->status.source = -1; /* MPI_ANY_SOURCE, MPI_ANY_TAG: the empty status */
+    req->status.tag = -2;
+    a->phase = NB_OFFER;
+    a->next = nb_list;
+    nb_list = a;
+    mp_progress_hook_add(nb_progress);
+    *req_p = req;
+    return MP_OK;
 }

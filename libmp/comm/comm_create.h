@@ -14,6 +14,7 @@
 #include "core/comm.h"
 #include "core/group.h"
 #include "core/status.h"
+#include "pt2pt/request.h"
 
 /* MPI_Comm_split: collective over parent. Ranks passing the same color form one new
  * communicator, ordered by key then by parent rank. A rank passing color < 0 (MPI_UNDEFINED)
@@ -47,5 +48,14 @@ mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm
 /* MPI_Intercomm_merge: collective over both groups of inter. The group passing high = false
  * comes first; when both pass the same value, the group of the lower job rank of a leader. */
 mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **newcomm_p);
+
+/* What a nonblocking constructor calls when it ends, from inside progress: newcomm is the new
+ * communicator (NULL on failure or for a process outside it), st the outcome. */
+typedef void mp_comm_done_fn(void *arg, mp_comm_t *newcomm, mp_status_t st);
+
+/* MPI_Comm_idup: starts duplicating the intracommunicator parent. Nonblocking: *req_p (kind
+ * MP_REQ_COLL, the standard's empty status, the failure in status.error) completes from
+ * progress once done(arg, ...) has run. Duplications of different parents may overlap. */
+mp_status_t mp_comm_idup(mp_comm_t *parent, mp_comm_done_fn *done, void *arg, mp_request_t **req_p);
 
 #endif

@@ -5,6 +5,7 @@ mpi_comm_programs = \
 	tests/mpi/comm/dupfree \
 	tests/mpi/comm/errors \
 	tests/mpi/comm/groups \
+	tests/mpi/comm/idup \
 	tests/mpi/comm/intercomm \
 	tests/mpi/comm/split
 check_PROGRAMS += $(mpi_comm_programs)
@@ -22,6 +23,9 @@ tests_mpi_comm_errors_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_groups_SOURCES = tests/mpi/comm/groups.c
 tests_mpi_comm_groups_LDADD = $(mpi_test_libs)
 tests_mpi_comm_groups_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_comm_idup_SOURCES = tests/mpi/comm/idup.c
+tests_mpi_comm_idup_LDADD = $(mpi_test_libs)
+tests_mpi_comm_idup_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_intercomm_SOURCES = tests/mpi/comm/intercomm.c
 tests_mpi_comm_intercomm_LDADD = $(mpi_test_libs)
 tests_mpi_comm_intercomm_LDFLAGS = $(mpi_test_link_flags)

@@ -11,6 +11,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
@@ -19,6 +20,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
+	libmp/core/info.c \
+	libmp/core/info.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/runtime.c \

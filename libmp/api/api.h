@@ -58,9 +58,6 @@ void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *com
 /* Whether errhandler is a handle made by one of the MPI_*_create_errhandler calls. */
 bool mp_api_errhandler_is_user(MPI_Errhandler errhandler);
 
-/* The handle of a communicator object (the ABI constant for MPI_COMM_WORLD and MPI_COMM_SELF). */
-MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);
-
 /* MPI_Finalize: every communicator is done; world and self drop their handlers. */
 void mp_api_errhandler_fini(void);
 

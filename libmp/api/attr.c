@@ -65,13 +65,20 @@ static const char *const kind_names[] = {"communicators", "datatypes", "windows"
 typedef struct keyval {
     int id;
     attr_kind_t kind;
-    /* The callbacks, with the object handle passed as an opaque pointer: the three kinds'
-     * signatures differ only in the handle type, and every handle is a pointer. */
-    int (*copy_fn)(void *obj, int keyval, void *extra_state, void *in, void *out, int *flag);
-    int (*delete_fn)(void *obj, int keyval, void *value, void *extra_state);
+    union { /* the member of kind; also COPY_NULL or COPY_DUP */
+        MPI_Comm_copy_attr_function *comm;
+        MPI_Type_copy_attr_function *type;
+        MPI_Win_copy_attr_function *win;
+    } copy_fn;
+    union { /* the member of kind; NULL: nothing to do */
+        MPI_Comm_delete_attr_function *comm;
+        MPI_Type_delete_attr_function *type;
+        MPI_Win_delete_attr_function *win;
+    } delete_fn;
     void *extra_state;
     int refs;   /* one for the program's handle until MPI_*_free_keyval, one per attribute */
-    bool freed; /* the program freed it: it lives on only for its attributes */
+    bool freed; /* the program freed it: it lives on for its attributes (and, as in MPICH, can
+                 * still be used through its id until the last one goes) */
 } keyval_t;
 
 /* Keyvals live in a table; a keyval's id is its slot plus KEYVAL_BASE, well away from the
@@ -129,8 +136,16 @@ static int keyval_create(const char *call, attr_kind_t kind, void (*copy_fn)(voi
     }
     kv->id = KEYVAL_BASE + slot;
     kv->kind = kind;
-    kv->copy_fn = (int (*)(void *, int, void *, void *, void *, int *))copy_fn;
-    kv->delete_fn = (int (*)(void *, int, void *, void *))delete_fn;
+    /* Stored back in the type they came in; the members share one representation. */
+    kv->copy_fn.comm = (MPI_Comm_copy_attr_function *)copy_fn;
+    kv->delete_fn.comm = (MPI_Comm_delete_attr_function *)delete_fn;
+    if (kind == KIND_TYPE) {
+        kv->copy_fn.type = (MPI_Type_copy_attr_function *)copy_fn;
+        kv->delete_fn.type = (MPI_Type_delete_attr_function *)delete_fn;
+    } else if (kind == KIND_WIN) {
+        kv->copy_fn.win = (MPI_Win_copy_attr_function *)copy_fn;
+        kv->delete_fn.win = (MPI_Win_delete_attr_function *)delete_fn;
+    }
     kv->extra_state = extra_state;
     kv->refs = 1;
     kv->freed = false;
@@ -144,7 +159,7 @@ static int keyval_check(const mp_comm_t *comm, const char *call, int id, attr_ki
                         keyval_t **kv_p)
 {
     keyval_t *kv = keyval_get(id);
-    if (kv == NULL || kv->freed) {
+    if (kv == NULL) {
         const char *kind_fn = kind == KIND_COMM ? "Comm" : kind == KIND_TYPE ? "Type" : "Win";
         if (id == MPI_KEYVAL_INVALID) {
             return mp_api_error(comm, call, MPI_ERR_KEYVAL,
@@ -153,8 +168,8 @@ static int keyval_check(const mp_comm_t *comm, const char *call, int id, attr_ki
                                 kind_fn);
         }
         return mp_api_error(comm, call, MPI_ERR_KEYVAL,
-                            "%d is not a live attribute key (never created, or freed); create "
-                            "one with MPI_%s_create_keyval",
+                            "%d is not an attribute key (never created, or freed and no longer "
+                            "used); create one with MPI_%s_create_keyval",
                             id, kind_fn);
     }
     if (kv->kind != kind) {
@@ -179,7 +194,10 @@ typedef struct attr {
 /* The object an attribute list hangs on, as its callbacks see it. */
 typedef struct attr_obj {
     attr_kind_t kind;
-    void *handle;          /* passed to the callbacks */
+    union { /* the handle passed to the callbacks: the member of kind */
+        MPI_Comm comm;
+        MPI_Datatype type;
+    } handle;
     attr_t **list;         /* where the object keeps its attributes */
     const mp_comm_t *comm; /* where errors are raised (NULL: MPI_COMM_SELF) */
 } attr_obj_t;
@@ -194,13 +212,39 @@ static attr_t *attr_find(attr_t *list, const keyval_t *kv)
     return NULL;
 }
 
-/* Runs kv's delete callback on value; returns the callback's code. */
+/* Runs the delete callback of a's key on its value; returns the callback's code. */
 static int run_delete(const attr_obj_t *obj, const attr_t *a)
 {
-    if (a->kv->delete_fn == NULL) {
-        return MPI_SUCCESS;
+    const keyval_t *kv = a->kv;
+    switch (obj->kind) {
+    case KIND_COMM:
+        return kv->delete_fn.comm == NULL
+                   ? MPI_SUCCESS
+                   : kv->delete_fn.comm(obj->handle.comm, kv->id, a->value, kv->extra_state);
+    case KIND_TYPE:
+        return kv->delete_fn.type == NULL
+                   ? MPI_SUCCESS
+                   : kv->delete_fn.type(obj->handle.type, kv->id, a->value, kv->extra_state);
+    case KIND_WIN:
+        break; /* no window exists */
     }
-    return a->kv->delete_fn(obj->handle, a->kv->id, a->value, a->kv->extra_state);
+    return MPI_SUCCESS;
+}
+
+/* Runs the copy callback of a's key (a user function, not COPY_NULL or COPY_DUP). */
+static int run_copy(const attr_obj_t *obj, const attr_t *a, void *out, int *flag)
+{
+    const keyval_t *kv = a->kv;
+    switch (obj->kind) {
+    case KIND_COMM:
+        return kv->copy_fn.comm(obj->handle.comm, kv->id, kv->extra_state, a->value, out, flag);
+    case KIND_TYPE:
+        return kv->copy_fn.type(obj->handle.type, kv->id, kv->extra_state, a->value, out, flag);
+    case KIND_WIN:
+        break;
+    }
+    *flag = 0;
+    return MPI_SUCCESS;
 }
 
 static void attr_unlink(attr_t **list, attr_t *a)
@@ -304,12 +348,12 @@ static int attr_copy_all(const char *call, const attr_obj_t *from, const attr_ob
         keyval_t *kv = order[i]->kv;
         void *out = NULL;
         int flag = 0;
-        if ((uintptr_t)kv->copy_fn == COPY_DUP) {
+        uintptr_t copy_fn = (uintptr_t)kv->copy_fn.comm;
+        if (copy_fn == COPY_DUP) {
             out = order[i]->value;
             flag = 1;
-        } else if ((uintptr_t)kv->copy_fn != COPY_NULL) {
-            int cb =
-                kv->copy_fn(from->handle, kv->id, kv->extra_state, order[i]->value, &out, &flag);
+        } else if (copy_fn != COPY_NULL) {
+            int cb = run_copy(from, order[i], &out, &flag);
             if (cb != MPI_SUCCESS) {
                 attr_delete_all(call, to);
                 rc = mp_api_error(from->comm, call, cb,
@@ -327,12 +371,23 @@ static int attr_copy_all(const char *call, const attr_obj_t *from, const attr_ob
 
 /* ---- Communicators ---- */
 
+/* The handle of a communicator object: the ABI constant for the predefined ones, the object's
+ * address for created ones. */
+static MPI_Comm comm_handle(const mp_comm_t *c)
+{
+    if (c == &mp_runtime.world) {
+        return MPI_COMM_WORLD;
+    }
+    if (c == &mp_runtime.self) {
+        return MPI_COMM_SELF;
+    }
+    return (MPI_Comm)(uintptr_t)c;
+}
+
 static attr_obj_t comm_obj(mp_comm_t *c)
 {
-    return (attr_obj_t){.kind = KIND_COMM,
-                        .handle = mp_api_comm_handle(c),
-                        .list = (attr_t **)&c->attrs,
-                        .comm = c};
+    return (attr_obj_t){
+        .kind = KIND_COMM, .handle.comm = comm_handle(c), .list = (attr_t **)&c->attrs, .comm = c};
 }
 
 int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_comm)
@@ -516,7 +571,7 @@ static attr_obj_t type_obj(const mp_datatype_t *dt)
 {
     attr_t **list = dt->predefined ? &predefined_type_attrs[dt->handle]
                                    : (attr_t **)&((mp_datatype_t *)dt)->attrs;
-    return (attr_obj_t){.kind = KIND_TYPE, .handle = (void *)dt->handle, .list = list};
+    return (attr_obj_t){.kind = KIND_TYPE, .handle.type = (MPI_Datatype)dt->handle, .list = list};
 }
 
 int mp_api_attr_type_copy_all(const char *call, const mp_datatype_t *old, mp_datatype_t *new_type)

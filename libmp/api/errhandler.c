@@ -74,7 +74,9 @@ void mp_api_errhandler_release(uintptr_t errhandler)
     }
 }
 
-MPI_Comm mp_api_comm_handle(const mp_comm_t *comm)
+/* The handle a handler is given for comm (NULL: MPI_COMM_SELF, where errors without a
+ * communicator are raised). Created communicators' handles are their objects' addresses. */
+static MPI_Comm comm_handle(const mp_comm_t *comm)
 {
     if (comm == NULL || comm == &mp_runtime.self) {
         return MPI_COMM_SELF;
@@ -103,7 +105,7 @@ void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *com
         return;
     }
     /* The handler gets its own copies: what it does to them does not reach the caller. */
-    MPI_Comm handle = mp_api_comm_handle(comm);
+    MPI_Comm handle = comm_handle(comm);
     int code = errcode;
     /* The handler may free its handle; the reference of comm keeps it alive during the call. */
     eh->fn.comm(&handle, &code);

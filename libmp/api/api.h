@@ -83,7 +83,7 @@ int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_c
 int mp_api_attr_comm_delete_all(const char *call, mp_comm_t *comm);
 
 /* MPI_Type_dup: as mp_api_attr_comm_copy_all, for the attributes of datatype old. */
-int mp_api_attr_type_copy_all(const char *call, const mp_datatype_t *old, mp_datatype_t *new_type);
+int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
 
 /* MPI_Type_free: as mp_api_attr_comm_delete_all, for a datatype (call it before the type goes). */
 int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *datatype);

@@ -574,7 +574,7 @@ static attr_obj_t type_obj(const mp_datatype_t *dt)
     return (attr_obj_t){.kind = KIND_TYPE, .handle.type = (MPI_Datatype)dt->handle, .list = list};
 }
 
-int mp_api_attr_type_copy_all(const char *call, const mp_datatype_t *old, mp_datatype_t *new_type)
+int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type)
 {
     attr_obj_t from = type_obj(old);
     attr_obj_t to = type_obj(new_type);

@@ -29,16 +29,16 @@ void mp_api_info_env_args(int *argc, char ***argv)
     }
 }
 
-/* The command line, from MPI_Init's arguments or, without them, from the kernel's copy. */
-static void env_set_command(mp_info_t *env)
+/* The command line: argc and argv when given (argc >= 1), else the kernel's copy. */
+static void env_set_command(mp_info_t *env, int argc, char **argv)
 {
     char args[MPI_MAX_INFO_VAL] = "";
     size_t used = 0;
-    if (env_argc >= 1) {
-        mp_info_set(env, "command", env_argv[0]);
-        for (int i = 1; i < env_argc && used < sizeof(args); i++) {
+    if (argc >= 1) {
+        mp_info_set(env, "command", argv[0]);
+        for (int i = 1; i < argc && used < sizeof(args); i++) {
             used += (size_t)snprintf(args + used, sizeof(args) - used, "%s%s", i > 1 ? " " : "",
-                                     env_argv[i]);
+                                     argv[i]);
         }
     } else {
         mp_info_set(env, "command", program_invocation_name);
@@ -79,13 +79,13 @@ static const char *thread_level_name(int level)
 /* MPI_INFO_ENV, filled afresh at each use: what is known changes at MPI_Init. The keys are the
  * standard's (command, argv, maxprocs, soft, host, arch, wdir, file, thread_level); soft and file
  * are left out, as no launcher argument gives them. */
-static mp_info_t *env_info(void)
+static mp_info_t *env_info_from(int argc, char **argv)
 {
     mp_info_t *env = &info_env;
     char buf[MPI_MAX_INFO_VAL];
     mp_info_clear(env);
     env->magic = MP_INFO_MAGIC;
-    env_set_command(env);
+    env_set_command(env, argc, argv);
     if (mp_runtime.state == MP_RUNTIME_READY) {
         snprintf(buf, sizeof(buf), "%d", mp_runtime.size);
         mp_info_set(env, "maxprocs", buf);
@@ -103,6 +103,12 @@ static mp_info_t *env_info(void)
         mp_info_set(env, "wdir", buf);
     }
     return env;
+}
+
+/* MPI_INFO_ENV: the command line from MPI_Init's arguments. */
+static mp_info_t *env_info(void)
+{
+    return env_info_from(env_argc, env_argv);
 }
 
 /* Frees MPI_INFO_ENV's strings at MPI_Finalize (it is rebuilt if used afterwards). */
@@ -201,13 +207,10 @@ int PMPI_Info_create_env(int argc, char *argv[], MPI_Info *info)
                             "argc %d with argv %p: pass main's argc and argv, or 0 and NULL", argc,
                             (void *)argv);
     }
-    /* The arguments given here stand for the command line only when MPI_Init had none. */
-    if (argc > 0 && env_argc < 0) {
-        env_argc = argc;
-        env_argv = argv;
-    }
+    /* The arguments given here describe the command line, else MPI_Init's do. */
+    mp_info_t *env = argc > 0 ? env_info_from(argc, argv) : env_info();
     mp_info_t *obj = NULL;
-    mp_status_t status = mp_info_dup(env_info(), &obj);
+    mp_status_t status = mp_info_dup(env, &obj);
     if (status != MP_OK) {
         return status_error("MPI_Info_create_env", status);
     }

@@ -154,6 +154,19 @@ static void check_env(const char *argv0, int size)
     MPT_CHECK(flag && strcmp(value, argv0) == 0, "create_env command: \"%s\"", flag ? value : "");
     AT_MPI(MPI_Info_set(info, "command", "changed"));
     AT_MPI(MPI_Info_free(&info));
+    /* With arguments, they describe the command line. */
+    char prog[] = "prog", arg[] = "x";
+    char *args[] = {prog, arg, NULL};
+    AT_MPI(MPI_Info_create_env(2, args, &info));
+    buflen = sizeof(value);
+    AT_MPI(MPI_Info_get_string(info, "command", &buflen, value, &flag));
+    MPT_CHECK(flag && strcmp(value, "prog") == 0, "create_env(2) command: \"%s\"",
+              flag ? value : "");
+    buflen = sizeof(value);
+    AT_MPI(MPI_Info_get_string(info, "argv", &buflen, value, &flag));
+    MPT_CHECK(flag && strcmp(value, "x") == 0, "create_env(2) argv: \"%s\"", flag ? value : "");
+    AT_MPI(MPI_Info_free(&info));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Info_create_env(-1, NULL, &info));
 }
 
 static void check_comm_hints(void)

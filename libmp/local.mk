@@ -12,6 +12,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
 	libmp/api/group.c \
+	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
 	libmp/api/op.c \
@@ -30,6 +31,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/dt_create.c \
 	libmp/core/group.c \
 	libmp/core/group.h \
+	libmp/core/info.c \
+	libmp/core/info.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/op.c \

@@ -152,6 +152,9 @@ static int send_blocking(const char *call, const void *buf, MPI_Count count, MPI
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    if (mode != MP_SEND_SYNC && mp_pt2pt_send_now(buf, (size_t)count, dt, dest, tag, c)) {
+        return MPI_SUCCESS;
+    }
     mp_request_t *req = NULL;
     rc = isend_checked(call, buf, count, dt, dest, tag, c, mode, &req);
     if (rc != MPI_SUCCESS) {

@@ -157,12 +157,6 @@ const char *mp_api_datatype_name(const mp_datatype_t *dt);
 int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
                            const mp_datatype_t **dt_p);
 
-/* Attribute hooks for datatypes (attr.c may define them; the defaults in datatype.c, weak, do
- * nothing): MPI_Type_dup copies old's attributes to new_type, MPI_Type_free deletes dt's.
- * Each returns an MPI error class, reported for call. */
-int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
-int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *dt);
-
 /* Records the constructor's arguments on the new type dt, gives the user its handle in
  * *newtype; on failure releases dt and reports for call. Returns an MPI error class. */
 int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_contents_t *contents,

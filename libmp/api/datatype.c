@@ -310,23 +310,6 @@ int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
     return MPI_SUCCESS;
 }
 
-/* Defaults until attributes on datatypes exist (attr.c overrides them with strong symbols). */
-__attribute__((weak)) int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old,
-                                                    mp_datatype_t *new_type)
-{
-    (void)call;
-    (void)old;
-    (void)new_type;
-    return MPI_SUCCESS;
-}
-
-__attribute__((weak)) int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *dt)
-{
-    (void)call;
-    (void)dt;
-    return MPI_SUCCESS;
-}
-
 /* ---- Envelope and contents ---- */
 
 static int envelope(const char *call, MPI_Datatype datatype, const mp_datatype_t **dt_p,

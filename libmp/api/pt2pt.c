@@ -74,7 +74,7 @@ int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, M
     }
     if (dt->size > 0 && (uint64_t)count > SIZE_MAX / dt->size) {
         return mp_api_error(comm, call, MPI_ERR_COUNT, "count %lld of %s is too large to address",
-                            (long long)count, dt->name != NULL ? dt->name : "this type");
+                            (long long)count, mp_api_datatype_name(dt));
     }
     rc = check_tag(call, comm, tag, peer_is_source);
     if (rc != MPI_SUCCESS) {

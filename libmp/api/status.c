@@ -69,7 +69,7 @@ void mp_api_describe_failure(const mp_request_t *req, char *buf, size_t len)
                  "the message from rank %d with tag %d on %s has %zu bytes, more than the %zu "
                  "bytes of the receive buffer (count %zu of %s); post a larger receive",
                  st->source, st->tag, req->comm != NULL ? req->comm->name : "?", req->msg_bytes,
-                 req->capacity, req->count, req->dt != NULL ? req->dt->name : "?");
+                 req->capacity, req->count, req->dt != NULL ? mp_api_datatype_name(req->dt) : "?");
         return;
     }
     const char *what = req->kind == MP_REQ_SEND ? "send to" : "receive from";

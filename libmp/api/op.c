@@ -53,7 +53,7 @@ static int op_handle_check(const mp_comm_t *comm, const char *call, MPI_Op op, c
 /* The name of a datatype for messages; derived types are named by their basic type. */
 static const char *type_name(const mp_datatype_t *dt)
 {
-    return mp_api_datatype_name(dt);
+    return dt->name != NULL ? dt->name : "this derived datatype";
 }
 
 int mp_api_op_check(const mp_comm_t *comm, const char *call, MPI_Op op, const mp_datatype_t *dt,

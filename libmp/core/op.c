@@ -222,6 +222,9 @@ static mp_status_t reduce_predefined(const mp_op_t *op, const void *in, void *in
     if (mp_op_applies(op, dt) != MP_OP_APPLIES) {
         return MP_ERR_INVALID;
     }
+    if (count == 0 || dt->size == 0) {
+        return MP_OK;
+    }
     const mp_datatype_t *et = dt->elem_type;
     mp_op_type_info_t info = mp_op_type_info(et->handle);
     kernel_call_t k = {.fn = mp_op_kernel(op->index, info.kind),
@@ -245,6 +248,9 @@ static mp_status_t reduce_predefined(const mp_op_t *op, const void *in, void *in
 static void replace(const void *in, void *inout, size_t count, const mp_datatype_t *dt)
 {
     size_t total = mp_datatype_bytes(dt, count);
+    if (total == 0) {
+        return;
+    }
     if (dt->contiguous) {
         memcpy((char *)inout + dt->lb, (const char *)in + dt->lb, total);
         return;
@@ -263,6 +269,9 @@ static void reduce_user(const mp_op_t *op, const void *in, void *inout, size_t c
                         const mp_datatype_t *dt)
 {
     MPI_Datatype handle = (MPI_Datatype)dt->handle;
+    if (count == 0) {
+        return;
+    }
     if (op->large_count) {
         MPI_Count len = (MPI_Count)count;
         ((MPI_User_function_c *)op->fn)((void *)in, inout, &len, &handle);
@@ -279,9 +288,6 @@ static void reduce_user(const mp_op_t *op, const void *in, void *inout, size_t c
 mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t count,
                          const mp_datatype_t *dt)
 {
-    if (count == 0) {
-        return MP_OK;
-    }
     switch (op->index) {
     case MP_OPI_NO_OP:
         return MP_OK;
@@ -292,6 +298,6 @@ mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t 
         reduce_user(op, in, inout, count, dt);
         return MP_OK;
     default:
-        return dt->size == 0 ? MP_OK : reduce_predefined(op, in, inout, count, dt);
+        return reduce_predefined(op, in, inout, count, dt);
     }
 }

@@ -700,6 +700,9 @@ static void test_mixed(void **state)
     const mp_op_t *sum = mp_op_predefined((uintptr_t)MPI_SUM);
     assert_int_equal(mp_op_applies(sum, &dt), MP_OP_MIXED);
     assert_int_equal(mp_op_reduce(sum, a, b, 3, &dt), MP_ERR_INVALID);
+    assert_int_equal(mp_op_reduce(sum, NULL, NULL, 0, &dt), MP_ERR_INVALID);
+    assert_int_equal(mp_op_reduce(mp_op_predefined((uintptr_t)MPI_REPLACE), NULL, NULL, 0, &dt),
+                     MP_OK);
     const mp_op_t *got = NULL;
     assert_int_equal(mp_api_op_check(NULL, "t", MPI_SUM, &dt, &got), MPI_ERR_OP);
     assert_non_null(strstr(last_msg, "mixes basic types"));

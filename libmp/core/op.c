@@ -155,10 +155,10 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
     }
     switch (mp_op_type_info(elem_type->handle).group) {
     case MP_OPG_C_INT:
+    case MP_OPG_MULTI:
         return "MPI_MAX, MPI_MIN, MPI_SUM, MPI_PROD, the logical (MPI_LAND, MPI_LOR, MPI_LXOR) "
                "and the bitwise ops (MPI_BAND, MPI_BOR, MPI_BXOR) are";
     case MP_OPG_F_INT:
-    case MP_OPG_MULTI:
         return "MPI_MAX, MPI_MIN, MPI_SUM, MPI_PROD and the bitwise ops (MPI_BAND, MPI_BOR, "
                "MPI_BXOR) are";
     case MP_OPG_FLOAT:
@@ -172,8 +172,8 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
     case MP_OPG_PAIR:
         return "MPI_MINLOC and MPI_MAXLOC are";
     default:
-        return "no predefined op but MPI_REPLACE and MPI_NO_OP is (for small integers use "
-               "MPI_SIGNED_CHAR or MPI_UNSIGNED_CHAR)";
+        return "only MPI_REPLACE and MPI_NO_OP are (reduce integers with an integer type such "
+               "as MPI_INT32_T)";
     }
 }
 

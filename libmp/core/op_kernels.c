@@ -212,9 +212,9 @@ static const unsigned op_groups[MP_OPI_COUNT] = {
     [MP_OPI_BAND] = MP_OPG_C_INT | MP_OPG_F_INT | MP_OPG_BYTE | MP_OPG_MULTI,
     [MP_OPI_BOR] = MP_OPG_C_INT | MP_OPG_F_INT | MP_OPG_BYTE | MP_OPG_MULTI,
     [MP_OPI_BXOR] = MP_OPG_C_INT | MP_OPG_F_INT | MP_OPG_BYTE | MP_OPG_MULTI,
-    [MP_OPI_LAND] = MP_OPG_C_INT | MP_OPG_LOGICAL,
-    [MP_OPI_LOR] = MP_OPG_C_INT | MP_OPG_LOGICAL,
-    [MP_OPI_LXOR] = MP_OPG_C_INT | MP_OPG_LOGICAL,
+    [MP_OPI_LAND] = MP_OPG_C_INT | MP_OPG_LOGICAL | MP_OPG_MULTI,
+    [MP_OPI_LOR] = MP_OPG_C_INT | MP_OPG_LOGICAL | MP_OPG_MULTI,
+    [MP_OPI_LXOR] = MP_OPG_C_INT | MP_OPG_LOGICAL | MP_OPG_MULTI,
     [MP_OPI_MINLOC] = MP_OPG_PAIR,
     [MP_OPI_MAXLOC] = MP_OPG_PAIR,
     [MP_OPI_REPLACE] = ~0u,
@@ -246,9 +246,13 @@ typedef struct type_entry {
         (uintptr_t)(handle), (kind), (group)                                                       \
     }
 
-/* Every predefined type that some predefined op applies to (MPI 4.1 section 6.9.2). The
- * character types (MPI_CHAR, MPI_WCHAR, MPI_CHARACTER) and MPI_PACKED are in no group. */
+/* Every predefined type that some predefined op applies to (MPI 4.1 section 6.9.2). Beyond
+ * the standard, as both MPICH and Open MPI do (so that codes written for either run here):
+ * MPI_CHAR and MPI_CHARACTER are C integers, and the logical ops also apply to MPI_AINT,
+ * MPI_OFFSET and MPI_COUNT. MPI_WCHAR and MPI_PACKED are in no group (both refuse them). */
 static const type_entry_t type_entries[] = {
+    ENTRY(MPI_CHAR, (char)-1 < 0 ? SKIND(char) : UKIND(char), MP_OPG_C_INT),
+    ENTRY(MPI_CHARACTER, MP_OPK_U8, MP_OPG_C_INT),
     ENTRY(MPI_SIGNED_CHAR, SKIND(signed char), MP_OPG_C_INT),
     ENTRY(MPI_UNSIGNED_CHAR, UKIND(unsigned char), MP_OPG_C_INT),
     ENTRY(MPI_SHORT, SKIND(short), MP_OPG_C_INT),

@@ -130,7 +130,9 @@ bool mp_op_is_freed(const mp_op_t *op)
 
 /* ---- Which ops apply to which types ---- */
 
-mp_op_applicability_t mp_op_applies(const mp_op_t *op, const mp_datatype_t *dt)
+/* Whether op applies to dt; for a predefined op with a kernel, sets *impl_p. */
+static mp_op_applicability_t resolve(const mp_op_t *op, const mp_datatype_t *dt,
+                                     mp_op_impl_t *impl_p)
 {
     if (op->index == MP_OPI_USER || op->index == MP_OPI_REPLACE || op->index == MP_OPI_NO_OP) {
         return MP_OP_APPLIES;
@@ -138,13 +140,13 @@ mp_op_applicability_t mp_op_applies(const mp_op_t *op, const mp_datatype_t *dt)
     if (dt->elem_type == NULL) {
         return MP_OP_MIXED;
     }
-    mp_op_type_info_t info = mp_op_type_info(dt->elem_type->handle);
-    if ((info.group & mp_op_groups(op->index)) == 0) {
-        return MP_OP_UNDEFINED;
-    }
-    bool has_kernel = info.group == MP_OPG_PAIR ? mp_op_pair_kernel(op->index, info.kind) != NULL
-                                                : mp_op_kernel(op->index, info.kind) != NULL;
-    return has_kernel ? MP_OP_APPLIES : MP_OP_UNSUPPORTED;
+    return mp_op_resolve(op->index, dt->elem_type->handle, impl_p);
+}
+
+mp_op_applicability_t mp_op_applies(const mp_op_t *op, const mp_datatype_t *dt)
+{
+    mp_op_impl_t impl;
+    return resolve(op, dt, &impl);
 }
 
 const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
@@ -179,14 +181,8 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
 
 /* ---- Reducing ---- */
 
-/* A predefined op's kernel for one basic type, with where a pair's index lies. */
-typedef struct kernel_call {
-    mp_op_kernel_t fn;
-    mp_op_pair_kernel_t pair_fn;
-} kernel_call_t;
-
 /* Runs the kernel on n basic elements (pairs: stride bytes apart, index at ioff). */
-static void run_kernel(const kernel_call_t *k, const void *in, void *inout, size_t n, size_t stride,
+static void run_kernel(const mp_op_impl_t *k, const void *in, void *inout, size_t n, size_t stride,
                        size_t ioff)
 {
     if (k->pair_fn != NULL) {
@@ -198,7 +194,7 @@ static void run_kernel(const kernel_call_t *k, const void *in, void *inout, size
 
 /* Reduces a non-contiguous dt chunk by chunk: both operands packed (basic elements dense,
  * pairs without padding), reduced, and the result unpacked into inout. */
-static void reduce_packed(const kernel_call_t *k, const void *in, void *inout, size_t count,
+static void reduce_packed(const mp_op_impl_t *k, const void *in, void *inout, size_t count,
                           const mp_datatype_t *dt)
 {
     _Alignas(16) char a[SCRATCH_BYTES];
@@ -219,16 +215,14 @@ static void reduce_packed(const kernel_call_t *k, const void *in, void *inout, s
 static mp_status_t reduce_predefined(const mp_op_t *op, const void *in, void *inout, size_t count,
                                      const mp_datatype_t *dt)
 {
-    if (mp_op_applies(op, dt) != MP_OP_APPLIES) {
+    mp_op_impl_t k;
+    if (resolve(op, dt, &k) != MP_OP_APPLIES) {
         return MP_ERR_INVALID;
     }
     if (count == 0 || dt->size == 0) {
         return MP_OK;
     }
     const mp_datatype_t *et = dt->elem_type;
-    mp_op_type_info_t info = mp_op_type_info(et->handle);
-    kernel_call_t k = {.fn = mp_op_kernel(op->index, info.kind),
-                       .pair_fn = mp_op_pair_kernel(op->index, info.kind)};
     if (dt == et) {
         /* A predefined type: elements (pairs with the C struct's padding) extent apart. */
         size_t ioff = dt->nblocks > 1 ? (size_t)dt->blocks[1].disp : 0;

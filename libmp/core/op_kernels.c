@@ -345,17 +345,16 @@ mp_op_type_info_t mp_op_type_info(uintptr_t dt_handle)
     return type_table[dt_handle - DT_BASE];
 }
 
-unsigned mp_op_groups(mp_op_index_t index)
+mp_op_applicability_t mp_op_resolve(mp_op_index_t index, uintptr_t dt_handle, mp_op_impl_t *impl_p)
 {
-    return index < MP_OPI_COUNT ? op_groups[index] : ~0u;
-}
-
-mp_op_kernel_t mp_op_kernel(mp_op_index_t index, mp_op_kind_t kind)
-{
-    return index < MP_OPI_COUNT && kind < MP_OPK_COUNT ? kernels[index][kind] : NULL;
-}
-
-mp_op_pair_kernel_t mp_op_pair_kernel(mp_op_index_t index, mp_op_kind_t kind)
-{
-    return index < MP_OPI_COUNT && kind < MP_OPK_COUNT ? pair_kernels[index][kind] : NULL;
+    mp_op_type_info_t info = mp_op_type_info(dt_handle);
+    if (index >= MP_OPI_COUNT || (info.group & op_groups[index]) == 0) {
+        return MP_OP_UNDEFINED;
+    }
+    mp_op_impl_t impl = {kernels[index][info.kind], pair_kernels[index][info.kind]};
+    if (impl.fn == NULL && impl.pair_fn == NULL) {
+        return MP_OP_UNSUPPORTED;
+    }
+    *impl_p = impl;
+    return MP_OP_APPLIES;
 }

@@ -30,6 +30,12 @@ void mp_comm_release(mp_comm_t *comm);
  * the same group(s) and new context ids. */
 mp_status_t mp_comm_dup(mp_comm_t *parent, mp_comm_t **newcomm_p);
 
+/* MPI_Comm_split (and MPI_Comm_create) on an intercommunicator: collective over both groups.
+ * Each group splits by color; my new intercommunicator joins my color's part of my group (by
+ * key) with the same color's part of the remote group. *newcomm_p is NULL for color < 0 and
+ * when the remote group has no process of my color. */
+mp_status_t mp_comm_inter_split(mp_comm_t *inter, int color, int key, mp_comm_t **newcomm_p);
+
 /* MPI_Comm_create: collective over the intracommunicator parent; group is a subset of its
  * group, the same on every rank. Members get the new communicator, others NULL. */
 mp_status_t mp_comm_create_from(mp_comm_t *parent, mp_group_t *group, mp_comm_t **newcomm_p);

@@ -368,11 +368,23 @@ mp_status_t mp_comm_create_from(mp_comm_t *parent, mp_group_t *group, mp_comm_t 
     return new_intra(parent, group, id, newcomm_p);
 }
 
-/* A tag for create_group's exchanges: negative, so never one of the collectives' tags (which
- * are 0..INT32_MAX) nor MPI_ANY_TAG. */
+/* Tags for the exchanges of constructors that only a group calls: negative, so never one of
+ * the collectives' tags (0..INT32_MAX) nor MPI_ANY_TAG; create_group's below -2^30, those
+ * named by a string tag (the *_from_group calls) from -2^30 to -8. */
+#define GROUP_TAG_SPAN (1 << 30)
+
 static int group_tag(int tag)
 {
-    return INT32_MIN + tag % (INT32_MAX - 4);
+    return INT32_MIN + (tag & (GROUP_TAG_SPAN - 1));
+}
+
+static int string_tag(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    }
+    return -GROUP_TAG_SPAN + (int)(h % (GROUP_TAG_SPAN - 8));
 }
 
 mp_status_t mp_comm_create_group(mp_comm_t *parent, mp_group_t *group, int tag,
@@ -917,4 +929,50 @@ mp_status_t mp_comm_idup(mp_comm_t *parent, mp_comm_done_fn *done, void *arg, mp
     mp_progress_hook_add(nb_progress);
     *req_p = req;
     return MP_OK;
+}
+
+/* ---- from groups (MPI 4) ---- */
+
+/* A team of the members of group, talking on MPI_COMM_WORLD's collective context. */
+static void world_team(team_t *t, mp_group_t *group, int root, const char *stringtag)
+{
+    team_init(t, &mp_runtime.world, true, string_tag(stringtag));
+    t->n = group->size;
+    t->ranks = group->world_ranks;
+    t->me = group->rank;
+    t->root = root;
+}
+
+mp_status_t mp_comm_create_from_group(mp_group_t *group, const char *stringtag,
+                                      mp_comm_t **newcomm_p)
+{
+    *newcomm_p = NULL;
+    team_t t;
+    world_team(&t, group, 0, stringtag);
+    uint32_t id = 0;
+    mp_status_t st = agree_id(&t, true, &id);
+    return st != MP_OK ? st : new_intra(&mp_runtime.world, group, id, newcomm_p);
+}
+
+mp_status_t mp_comm_intercomm_from_groups(mp_group_t *local, int local_leader, mp_group_t *remote,
+                                          int remote_leader, const char *stringtag,
+                                          mp_comm_t **newcomm_p)
+{
+    *newcomm_p = NULL;
+    team_t lt, link;
+    world_team(&lt, local, local_leader, stringtag);
+    team_init(&link, &mp_runtime.world, true, lt.tag);
+    inter_hello_t mine = {.size = local->size}, theirs;
+    mp_status_t st = agree_inter(&lt, &link, remote->world_ranks[remote_leader], 2, &mine, &theirs);
+    if (st == MP_OK && theirs.size != remote->size) {
+        mp_log_error("the remote group has %d processes here but %d at its leader: both sides "
+                     "must pass the same two groups",
+                     remote->size, theirs.size);
+        st = MP_ERR_INVALID;
+    }
+    uint32_t ids[2];
+    if (st == MP_OK) {
+        st = take_two(theirs.mask, ids);
+    }
+    return st != MP_OK ? st : new_inter(&mp_runtime.world, local, remote, ids, newcomm_p);
 }

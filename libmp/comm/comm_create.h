@@ -55,6 +55,18 @@ mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm
  * comes first; when both pass the same value, the group of the lower job rank of a leader. */
 mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **newcomm_p);
 
+/* MPI_Comm_create_from_group: collective over the members of group (the caller is one);
+ * stringtag tells apart concurrent calls. Messages go over MPI_COMM_WORLD's collective
+ * context (the world model; sessions are not supported). */
+mp_status_t mp_comm_create_from_group(mp_group_t *group, const char *stringtag,
+                                      mp_comm_t **newcomm_p);
+
+/* MPI_Intercomm_create_from_groups: collective over both (disjoint) groups; the leaders are
+ * ranks of their groups. */
+mp_status_t mp_comm_intercomm_from_groups(mp_group_t *local, int local_leader, mp_group_t *remote,
+                                          int remote_leader, const char *stringtag,
+                                          mp_comm_t **newcomm_p);
+
 /* What a nonblocking constructor calls when it ends, from inside progress: newcomm is the new
  * communicator (NULL on failure or for a process outside it), st the outcome. */
 typedef void mp_comm_done_fn(void *arg, mp_comm_t *newcomm, mp_status_t st);

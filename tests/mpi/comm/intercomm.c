@@ -192,6 +192,27 @@ int main(int argc, char **argv)
     check_merge(dup, color, 1 - color, 1);
     check_merge(inter, color, 0, 0);
     check_merge(dup, color, 1, 0);
+    /* The same two groups through MPI_Intercomm_create_from_groups, leaders 0 and last. */
+    MPI_Group wg, eg, og, mg;
+    MPI_Comm fg;
+    int range_e[1][3] = {{0, wsize - 1, 2}}, range_o[1][3] = {{1, wsize - 1, 2}};
+    P2P_MPI(MPI_Comm_group(MPI_COMM_WORLD, &wg));
+    P2P_MPI(MPI_Group_range_incl(wg, 1, range_e, &eg));
+    P2P_MPI(MPI_Group_range_incl(wg, 1, range_o, &og));
+    P2P_MPI(MPI_Group_size(color == 0 ? og : eg, &rsize));
+    P2P_MPI(MPI_Intercomm_create_from_groups(
+        color == 0 ? eg : og, color == 0 ? 0 : no - 1, color == 0 ? og : eg,
+        color == 0 ? no - 1 : 0, "intercomm test", MPI_INFO_NULL, MPI_ERRORS_RETURN, &fg));
+    P2P_MPI(MPI_Comm_remote_group(fg, &mg));
+    int cmpg = -1;
+    P2P_MPI(MPI_Group_compare(mg, color == 0 ? og : eg, &cmpg));
+    MPT_CHECK(cmpg == MPI_IDENT, "from_groups: the remote group differs (%d)", cmpg);
+    all_to_all(fg, "from groups");
+    P2P_MPI(MPI_Comm_free(&fg));
+    MPI_Group *gs[] = {&wg, &eg, &og, &mg};
+    for (int i = 0; i < 4; i++) {
+        P2P_MPI(MPI_Group_free(gs[i]));
+    }
     P2P_MPI(MPI_Comm_free(&dup));
     P2P_MPI(MPI_Comm_free(&inter));
     P2P_MPI(MPI_Comm_free(&local));

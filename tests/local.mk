@@ -3,6 +3,7 @@ include tests/unit/header/local.mk
 include tests/unit/mpirun/local.mk
 include tests/mpi/local.mk
 include tests/mpi/pt2pt/local.mk
+include tests/mpi/coll/local.mk
 include tests/bench/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk

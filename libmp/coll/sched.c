@@ -51,6 +51,7 @@ struct mp_coll_sched {
     size_t scratch_used;
     mp_status_t error; /* the first failure, of building or of a step */
     mp_request_t *req; /* MP_REQ_COLL of a started schedule */
+    const mp_op_t *op; /* the op its reductions use, retained while the schedule lives */
     bool done;         /* every step ran */
     struct mp_coll_sched *next_active, *prev_active;
     _Alignas(16) char scratch[SCRATCH_BYTES];
@@ -81,6 +82,7 @@ mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p)
     s->nsteps = s->next = s->nreqs = s->round_reqs = s->ntmps = s->scratch_used = 0;
     s->error = MP_OK;
     s->req = NULL;
+    s->op = NULL;
     s->done = false;
     s->next_active = s->prev_active = NULL;
     *s_p = s;
@@ -94,6 +96,12 @@ const mp_comm_t *mp_coll_sched_comm(const mp_coll_sched_t *s)
 
 void mp_coll_sched_destroy(mp_coll_sched_t *s)
 {
+#if MP_COLL_HAVE_OP
+    if (s->op != NULL) {
+        mp_op_release(s->op);
+        s->op = NULL;
+    }
+#endif
     for (size_t i = 0; i < s->ntmps; i++) {
         free(s->tmps[i]);
     }
@@ -208,6 +216,13 @@ void mp_coll_sched_reduce(mp_coll_sched_t *s, const void *in, void *inout, size_
                           const mp_datatype_t *dt, const mp_op_t *op)
 {
     step_t *st = add(s, STEP_REDUCE);
+#if MP_COLL_HAVE_OP
+    /* The user may free the op before a nonblocking collective completes. */
+    if (st != NULL && s->op == NULL) {
+        mp_op_retain(op);
+        s->op = op;
+    }
+#endif
     if (st != NULL) {
         *st = (step_t){
             .kind = STEP_REDUCE, .src = in, .scount = count, .sdt = dt, .dst = inout, .op = op};

@@ -65,8 +65,8 @@ static void test_allgatherv(ct_type_t t, size_t n, int nb, int in_place)
         s = MPI_IN_PLACE;
     }
     if (nb) {
-        CT_MPI(MPI_Iallgatherv(s, mine, t.type, rbuf, counts, displs, t.type, MPI_COMM_WORLD,
-                               &req));
+        CT_MPI(
+            MPI_Iallgatherv(s, mine, t.type, rbuf, counts, displs, t.type, MPI_COMM_WORLD, &req));
     } else {
         CT_MPI(MPI_Allgatherv(s, mine, t.type, rbuf, counts, displs, t.type, MPI_COMM_WORLD));
     }
@@ -148,8 +148,8 @@ static void test_alltoallv(ct_type_t t, size_t n, int nb, int in_place, int w)
     }
     void *sbuf = ct_alloc(t.type, (size_t)sat), *rbuf = ct_alloc(t.type, (size_t)rat);
     char what[128];
-    snprintf(what, sizeof(what), "%salltoall%s %s n=%zu%s", nb ? "I" : "", w ? "w" : "v", t.name,
-             n, in_place ? " in place" : "");
+    snprintf(what, sizeof(what), "%salltoall%s %s n=%zu%s", nb ? "I" : "", w ? "w" : "v", t.name, n,
+             in_place ? " in place" : "");
     seq++;
     for (int i = 0; i < size; i++) {
         if (in_place) {

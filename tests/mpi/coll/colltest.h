@@ -97,8 +97,8 @@ static inline void ct_fill(void *buf, MPI_Datatype t, size_t first, size_t n, in
 
 /* Checks n elements from element first against rank r's values; reports the first mismatch.
  * Returns whether all matched. */
-static inline bool ct_check(const void *buf, MPI_Datatype t, size_t first, size_t n, int r,
-                            int seq, const char *what)
+static inline bool ct_check(const void *buf, MPI_Datatype t, size_t first, size_t n, int r, int seq,
+                            const char *what)
 {
     for (size_t i = 0; i < n; i++) {
         if (!ct_is(buf, t, first + i, ct_value(r, i, seq))) {

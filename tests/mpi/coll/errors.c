@@ -57,8 +57,8 @@ int main(int argc, char **argv)
     expect(MPI_Alltoall(b, 1, MPI_INT, b, 1, MPI_INT, MPI_COMM_WORLD), MPI_ERR_BUFFER,
            "Alltoall sendbuf == recvbuf");
     counts[size - 1] = -1;
-    expect(MPI_Allgatherv(a, 1, MPI_INT, b, counts, displs, MPI_INT, MPI_COMM_WORLD),
-           MPI_ERR_COUNT, "Allgatherv negative recvcounts");
+    expect(MPI_Allgatherv(a, 1, MPI_INT, b, counts, displs, MPI_INT, MPI_COMM_WORLD), MPI_ERR_COUNT,
+           "Allgatherv negative recvcounts");
     expect(MPI_Alltoallv(a, counts, displs, MPI_INT, b, counts, displs, MPI_INT, MPI_COMM_WORLD),
            MPI_ERR_COUNT, "Alltoallv negative counts");
     counts[size - 1] = 1;

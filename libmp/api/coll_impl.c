@@ -610,7 +610,7 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
         mp_coll_reduce(s, sendbuf, recvbuf, (size_t)count, dt, o, commutative, root);
         break;
     case MP_API_RED_ALLREDUCE:
-        mp_coll_allreduce(s, sendbuf, recvbuf, (size_t)count, dt, o);
+        mp_coll_allreduce(s, sendbuf, recvbuf, (size_t)count, dt, o, commutative);
         break;
     case MP_API_RED_SCAN:
     case MP_API_RED_EXSCAN:

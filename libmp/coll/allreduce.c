@@ -3,14 +3,58 @@
  * in pairs first (the odd one keeps even op odd) and get the result back at the end. In every
  * exchange the lower group's value is the left operand, so every rank combines the same
  * operands in the same order: results are bitwise identical everywhere and rank order holds
- * for non-commutative ops too.
+ * for non-commutative ops too. Long vectors with a commutative op go around a ring instead
+ * (reduce-scatter then allgather): each rank sends about 2 (p - 1) / p of the data rather than
+ * log2 p times all of it, and each segment is reduced once, then copied, so the results are
+ * still the same bits everywhere.
  */
 #include <mpi.h>
 
 #include "coll/coll.h"
 
+/* From this many bytes on, a commutative allreduce goes around the ring. */
+#define ALLREDUCE_RING_BYTES (64 * 1024)
+
+/* Elements [first, first + n) of segment i of p over count. */
+static void segment(size_t count, int p, int i, size_t *first_p, size_t *n_p)
+{
+    size_t base = count / (size_t)p, extra = count % (size_t)p, ui = (size_t)i;
+    *first_p = ui * base + (ui < extra ? ui : extra);
+    *n_p = base + (ui < extra ? 1 : 0);
+}
+
+static void ring(mp_coll_sched_t *s, void *rbuf, size_t count, const mp_datatype_t *dt,
+                 const mp_op_t *op)
+{
+    const mp_comm_t *comm = mp_coll_sched_comm(s);
+    int p = comm->size, r = comm->rank, left = (r - 1 + p) % p, right = (r + 1) % p;
+    void *tmp = mp_coll_sched_tmp(s, count / (size_t)p + 1, dt);
+    if (tmp == NULL) {
+        return;
+    }
+    /* Reduce-scatter: after step k, segment r - k - 1 holds k + 2 ranks' data. */
+    for (int k = 0; k < p - 1; k++) {
+        size_t sf, sn, rf, rn;
+        segment(count, p, (r - k + p) % p, &sf, &sn);
+        segment(count, p, (r - k - 1 + p) % p, &rf, &rn);
+        mp_coll_sched_recv(s, tmp, rn, dt, left);
+        mp_coll_sched_send(s, (char *)rbuf + (ptrdiff_t)sf * dt->extent, sn, dt, right);
+        mp_coll_sched_fence(s);
+        mp_coll_sched_reduce(s, tmp, (char *)rbuf + (ptrdiff_t)rf * dt->extent, rn, dt, op);
+    }
+    /* Allgather: rank r holds the whole of segment r + 1; pass the finished segments on. */
+    for (int k = 0; k < p - 1; k++) {
+        size_t sf, sn, rf, rn;
+        segment(count, p, (r + 1 - k + p) % p, &sf, &sn);
+        segment(count, p, (r - k + p) % p, &rf, &rn);
+        mp_coll_sched_recv(s, (char *)rbuf + (ptrdiff_t)rf * dt->extent, rn, dt, left);
+        mp_coll_sched_send(s, (char *)rbuf + (ptrdiff_t)sf * dt->extent, sn, dt, right);
+        mp_coll_sched_fence(s);
+    }
+}
+
 void mp_coll_allreduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
-                       const mp_datatype_t *dt, const mp_op_t *op)
+                       const mp_datatype_t *dt, const mp_op_t *op, bool commutative)
 {
     const mp_comm_t *comm = mp_coll_sched_comm(s);
     int p = comm->size, r = comm->rank;
@@ -18,6 +62,11 @@ void mp_coll_allreduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t 
         mp_coll_sched_copy(s, sbuf, count, dt, rbuf, count, dt);
     }
     if (p == 1 || count == 0) {
+        return;
+    }
+    if (commutative && p > 2 && count >= (size_t)p &&
+        mp_datatype_bytes(dt, count) >= ALLREDUCE_RING_BYTES) {
+        ring(s, rbuf, count, dt, op);
         return;
     }
     void *acc = rbuf;

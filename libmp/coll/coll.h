@@ -110,7 +110,7 @@ void mp_coll_alltoallw(mp_coll_sched_t *s, const void *sbuf, const size_t *scoun
 void mp_coll_reduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
                     const mp_datatype_t *dt, const mp_op_t *op, bool commutative, int root);
 void mp_coll_allreduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
-                       const mp_datatype_t *dt, const mp_op_t *op);
+                       const mp_datatype_t *dt, const mp_op_t *op, bool commutative);
 /* Reduce_scatter (rcounts per rank) and reduce_scatter_block (every rcounts[i] the same). */
 void mp_coll_reduce_scatter(mp_coll_sched_t *s, const void *sbuf, void *rbuf, const size_t *rcounts,
                             const mp_datatype_t *dt, const mp_op_t *op, bool commutative);

@@ -9,6 +9,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/coll.c \
 	libmp/api/coll.h \
 	libmp/api/coll_impl.c \
+	libmp/api/coll_init.c \
+	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
 	libmp/api/environment.c \

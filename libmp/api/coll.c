@@ -7,19 +7,21 @@
 #pragma weak MPI_Barrier = PMPI_Barrier
 int PMPI_Barrier(MPI_Comm comm)
 {
-    return mp_api_coll_barrier("MPI_Barrier", comm, false, NULL);
+    return mp_api_coll_barrier("MPI_Barrier", comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Bcast = PMPI_Bcast
 int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
 {
-    return mp_api_coll_bcast("MPI_Bcast", buffer, count, datatype, root, comm, false, NULL);
+    return mp_api_coll_bcast("MPI_Bcast", buffer, count, datatype, root, comm, MP_API_COLL_BLOCKING,
+                             NULL);
 }
 
 #pragma weak MPI_Bcast_c = PMPI_Bcast_c
 int PMPI_Bcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm)
 {
-    return mp_api_coll_bcast("MPI_Bcast_c", buffer, count, datatype, root, comm, false, NULL);
+    return mp_api_coll_bcast("MPI_Bcast_c", buffer, count, datatype, root, comm,
+                             MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Gather = PMPI_Gather
@@ -27,7 +29,8 @@ int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
                 int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Gather", false, sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                              recvtype, NULL, NULL, false, MP_API_INT, root, comm, false, NULL);
+                              recvtype, NULL, NULL, false, MP_API_INT, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Gather_c = PMPI_Gather_c
@@ -35,8 +38,8 @@ int PMPI_Gather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtyp
                   MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Gather_c", false, sendbuf, sendcount, sendtype, recvbuf,
-                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm, false,
-                              NULL);
+                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Gatherv = PMPI_Gatherv
@@ -45,8 +48,8 @@ int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
                  MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Gatherv", false, sendbuf, sendcount, sendtype, recvbuf, 0,
-                              recvtype, recvcounts, displs, true, MP_API_INT, root, comm, false,
-                              NULL);
+                              recvtype, recvcounts, displs, true, MP_API_INT, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Gatherv_c = PMPI_Gatherv_c
@@ -55,8 +58,8 @@ int PMPI_Gatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendty
                    int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Gatherv_c", false, sendbuf, sendcount, sendtype, recvbuf, 0,
-                              recvtype, recvcounts, displs, true, MP_API_BIG, root, comm, false,
-                              NULL);
+                              recvtype, recvcounts, displs, true, MP_API_BIG, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Scatter = PMPI_Scatter
@@ -64,7 +67,8 @@ int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
                  int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Scatter", true, sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                              recvtype, NULL, NULL, false, MP_API_INT, root, comm, false, NULL);
+                              recvtype, NULL, NULL, false, MP_API_INT, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Scatter_c = PMPI_Scatter_c
@@ -72,8 +76,8 @@ int PMPI_Scatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendty
                    MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Scatter_c", true, sendbuf, sendcount, sendtype, recvbuf,
-                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm, false,
-                              NULL);
+                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Scatterv = PMPI_Scatterv
@@ -82,8 +86,8 @@ int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[
                   int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Scatterv", true, sendbuf, 0, sendtype, recvbuf, recvcount,
-                              recvtype, sendcounts, displs, true, MP_API_INT, root, comm, false,
-                              NULL);
+                              recvtype, sendcounts, displs, true, MP_API_INT, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Scatterv_c = PMPI_Scatterv_c
@@ -92,8 +96,8 @@ int PMPI_Scatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI
                     MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
     return mp_api_coll_gather("MPI_Scatterv_c", true, sendbuf, 0, sendtype, recvbuf, recvcount,
-                              recvtype, sendcounts, displs, true, MP_API_BIG, root, comm, false,
-                              NULL);
+                              recvtype, sendcounts, displs, true, MP_API_BIG, root, comm,
+                              MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Allgather = PMPI_Allgather
@@ -101,7 +105,8 @@ int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
                    int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
     return mp_api_coll_allgather("MPI_Allgather", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                                 NULL, NULL, false, MP_API_INT, recvtype, comm, false, NULL);
+                                 NULL, NULL, false, MP_API_INT, recvtype, comm,
+                                 MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Allgather_c = PMPI_Allgather_c
@@ -109,8 +114,8 @@ int PMPI_Allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
                      MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
     return mp_api_coll_allgather("MPI_Allgather_c", sendbuf, sendcount, sendtype, recvbuf,
-                                 recvcount, NULL, NULL, false, MP_API_BIG, recvtype, comm, false,
-                                 NULL);
+                                 recvcount, NULL, NULL, false, MP_API_BIG, recvtype, comm,
+                                 MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Allgatherv = PMPI_Allgatherv
@@ -119,7 +124,8 @@ int PMPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, v
                     MPI_Comm comm)
 {
     return mp_api_coll_allgather("MPI_Allgatherv", sendbuf, sendcount, sendtype, recvbuf, 0,
-                                 recvcounts, displs, true, MP_API_INT, recvtype, comm, false, NULL);
+                                 recvcounts, displs, true, MP_API_INT, recvtype, comm,
+                                 MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Allgatherv_c = PMPI_Allgatherv_c
@@ -128,7 +134,8 @@ int PMPI_Allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sen
                       MPI_Datatype recvtype, MPI_Comm comm)
 {
     return mp_api_coll_allgather("MPI_Allgatherv_c", sendbuf, sendcount, sendtype, recvbuf, 0,
-                                 recvcounts, displs, true, MP_API_BIG, recvtype, comm, false, NULL);
+                                 recvcounts, displs, true, MP_API_BIG, recvtype, comm,
+                                 MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Alltoall = PMPI_Alltoall
@@ -136,7 +143,7 @@ int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
                   int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
     return mp_api_coll_alltoall("MPI_Alltoall", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                                recvtype, comm, false, NULL);
+                                recvtype, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Alltoall_c = PMPI_Alltoall_c
@@ -144,7 +151,7 @@ int PMPI_Alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
     return mp_api_coll_alltoall("MPI_Alltoall_c", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                                recvtype, comm, false, NULL);
+                                recvtype, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Alltoallv = PMPI_Alltoallv
@@ -154,7 +161,7 @@ int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispl
 {
     return mp_api_coll_alltoallw("MPI_Alltoallv", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_INT,
-                                 comm, false, NULL);
+                                 comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Alltoallv_c = PMPI_Alltoallv_c
@@ -164,7 +171,7 @@ int PMPI_Alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
 {
     return mp_api_coll_alltoallw("MPI_Alltoallv_c", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_BIG,
-                                 comm, false, NULL);
+                                 comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Alltoallw = PMPI_Alltoallw
@@ -174,7 +181,7 @@ int PMPI_Alltoallw(const void *sendbuf, const int sendcounts[], const int sdispl
 {
     return mp_api_coll_alltoallw("MPI_Alltoallw", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL,
                                  sendtypes, recvbuf, recvcounts, rdispls, MPI_DATATYPE_NULL,
-                                 recvtypes, true, MP_API_INT, comm, false, NULL);
+                                 recvtypes, true, MP_API_INT, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Alltoallw_c = PMPI_Alltoallw_c
@@ -184,7 +191,7 @@ int PMPI_Alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
 {
     return mp_api_coll_alltoallw("MPI_Alltoallw_c", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL,
                                  sendtypes, recvbuf, recvcounts, rdispls, MPI_DATATYPE_NULL,
-                                 recvtypes, true, MP_API_BIG, comm, false, NULL);
+                                 recvtypes, true, MP_API_BIG, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Reduce = PMPI_Reduce
@@ -192,7 +199,7 @@ int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype data
                 int root, MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Reduce", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
-                              op, root, comm, false, NULL);
+                              op, root, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Reduce_c = PMPI_Reduce_c
@@ -200,7 +207,7 @@ int PMPI_Reduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datat
                   MPI_Op op, int root, MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Reduce_c", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
-                              op, root, comm, false, NULL);
+                              op, root, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Allreduce = PMPI_Allreduce
@@ -208,7 +215,7 @@ int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype d
                    MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Allreduce", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
-                              datatype, op, 0, comm, false, NULL);
+                              datatype, op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Allreduce_c = PMPI_Allreduce_c
@@ -216,7 +223,7 @@ int PMPI_Allreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Da
                      MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Allreduce_c", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
-                              datatype, op, 0, comm, false, NULL);
+                              datatype, op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Reduce_scatter_block = PMPI_Reduce_scatter_block
@@ -224,7 +231,8 @@ int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
                               MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter_block", sendbuf, recvbuf, NULL, recvcount,
-                                      false, MP_API_INT, datatype, op, comm, false, NULL);
+                                      false, MP_API_INT, datatype, op, comm, MP_API_COLL_BLOCKING,
+                                      NULL);
 }
 
 #pragma weak MPI_Reduce_scatter_block_c = PMPI_Reduce_scatter_block_c
@@ -232,8 +240,8 @@ int PMPI_Reduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count re
                                 MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter_block_c", sendbuf, recvbuf, NULL,
-                                      recvcount, false, MP_API_BIG, datatype, op, comm, false,
-                                      NULL);
+                                      recvcount, false, MP_API_BIG, datatype, op, comm,
+                                      MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Reduce_scatter = PMPI_Reduce_scatter
@@ -241,7 +249,7 @@ int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts
                         MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter", sendbuf, recvbuf, recvcounts, 0, true,
-                                      MP_API_INT, datatype, op, comm, false, NULL);
+                                      MP_API_INT, datatype, op, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Reduce_scatter_c = PMPI_Reduce_scatter_c
@@ -249,7 +257,7 @@ int PMPI_Reduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count re
                           MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter_c", sendbuf, recvbuf, recvcounts, 0, true,
-                                      MP_API_BIG, datatype, op, comm, false, NULL);
+                                      MP_API_BIG, datatype, op, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Scan = PMPI_Scan
@@ -257,7 +265,7 @@ int PMPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dataty
               MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Scan", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op, 0,
-                              comm, false, NULL);
+                              comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Scan_c = PMPI_Scan_c
@@ -265,7 +273,7 @@ int PMPI_Scan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatyp
                 MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Scan_c", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op,
-                              0, comm, false, NULL);
+                              0, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Exscan = PMPI_Exscan
@@ -273,7 +281,7 @@ int PMPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype data
                 MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Exscan", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
-                              op, 0, comm, false, NULL);
+                              op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Exscan_c = PMPI_Exscan_c
@@ -281,5 +289,5 @@ int PMPI_Exscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datat
                   MPI_Op op, MPI_Comm comm)
 {
     return mp_api_coll_reduce("MPI_Exscan_c", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
-                              op, 0, comm, false, NULL);
+                              op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }

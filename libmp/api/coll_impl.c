@@ -15,20 +15,21 @@
 typedef struct call {
     const char *name;
     mp_comm_t *comm;
-    bool nb;
+    mp_api_coll_mode_t mode;
     MPI_Request *request;
 } call_t;
 
-static int begin(call_t *cc, const char *name, MPI_Comm comm, bool nb, MPI_Request *request)
+static int begin(call_t *cc, const char *name, MPI_Comm comm, mp_api_coll_mode_t mode,
+                 MPI_Request *request)
 {
     cc->name = name;
-    cc->nb = nb;
+    cc->mode = mode;
     cc->request = request;
     int rc = mp_api_comm_check(name, comm, &cc->comm);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (nb && request == NULL) {
+    if (mode == MP_API_COLL_NONBLOCKING && request == NULL) {
         return mp_api_error(cc->comm, name, MPI_ERR_ARG,
                             "request is NULL; pass the address of an MPI_Request");
     }
@@ -53,10 +54,14 @@ static int create(const call_t *cc, mp_coll_sched_t **s_p)
     return st == MP_OK ? MPI_SUCCESS : fail(cc, st);
 }
 
-/* Runs (blocking) or starts (nonblocking) a built schedule. */
+/* Runs (blocking) or starts (nonblocking) a built schedule, or drops it (only checking). */
 static int launch(const call_t *cc, mp_coll_sched_t *s)
 {
-    if (!cc->nb) {
+    if (cc->mode == MP_API_COLL_CHECK) {
+        mp_coll_sched_destroy(s);
+        return MPI_SUCCESS;
+    }
+    if (cc->mode == MP_API_COLL_BLOCKING) {
         mp_status_t st = mp_coll_sched_run(s);
         return st == MP_OK ? MPI_SUCCESS : fail(cc, st);
     }
@@ -203,11 +208,12 @@ static int alloc_arrays(const call_t *cc, int n, size_t **arrays_p)
 
 /* ---- Collectives without data ---- */
 
-int mp_api_coll_barrier(const char *call, MPI_Comm comm, bool nb, MPI_Request *request)
+int mp_api_coll_barrier(const char *call, MPI_Comm comm, mp_api_coll_mode_t mode,
+                        MPI_Request *request)
 {
     call_t cc;
     mp_coll_sched_t *s = NULL;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
     }
@@ -219,12 +225,12 @@ int mp_api_coll_barrier(const char *call, MPI_Comm comm, bool nb, MPI_Request *r
 }
 
 int mp_api_coll_bcast(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype, int root,
-                      MPI_Comm comm, bool nb, MPI_Request *request)
+                      MPI_Comm comm, mp_api_coll_mode_t mode, MPI_Request *request)
 {
     call_t cc;
     const mp_datatype_t *dt = NULL;
     mp_coll_sched_t *s = NULL;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc == MPI_SUCCESS) {
         rc = check_root(&cc, root);
     }
@@ -350,10 +356,11 @@ static int gather_build(const call_t *cc, bool is_scatter, const rooted_t *a, bo
 int mp_api_coll_gather(const char *call, bool is_scatter, const void *sendbuf, MPI_Count sendcount,
                        MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                        MPI_Datatype recvtype, const void *vcounts, const void *vdispls, bool v,
-                       mp_api_width_t width, int root, MPI_Comm comm, bool nb, MPI_Request *request)
+                       mp_api_width_t width, int root, MPI_Comm comm, mp_api_coll_mode_t mode,
+                       MPI_Request *request)
 {
     call_t cc;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc == MPI_SUCCESS) {
         rc = check_root(&cc, root);
     }
@@ -379,11 +386,12 @@ int mp_api_coll_gather(const char *call, bool is_scatter, const void *sendbuf, M
 int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendcount,
                           MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                           const void *rcounts, const void *displs, bool v, mp_api_width_t width,
-                          MPI_Datatype recvtype, MPI_Comm comm, bool nb, MPI_Request *request)
+                          MPI_Datatype recvtype, MPI_Comm comm, mp_api_coll_mode_t mode,
+                          MPI_Request *request)
 {
     call_t cc;
     const mp_datatype_t *sdt = NULL, *rdt = NULL;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc == MPI_SUCCESS) {
         rc = check_data(&cc, sendbuf, sendcount, sendtype, "sendbuf", true, &sdt);
     }
@@ -426,11 +434,12 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
 
 int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendcount,
                          MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
-                         MPI_Datatype recvtype, MPI_Comm comm, bool nb, MPI_Request *request)
+                         MPI_Datatype recvtype, MPI_Comm comm, mp_api_coll_mode_t mode,
+                         MPI_Request *request)
 {
     call_t cc;
     const mp_datatype_t *sdt = NULL, *rdt = NULL;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc == MPI_SUCCESS) {
         rc = check_data(&cc, sendbuf, sendcount, sendtype, "sendbuf", true, &sdt);
     }
@@ -483,10 +492,11 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
                           const void *sdispls, MPI_Datatype sendtype, const MPI_Datatype *sendtypes,
                           void *recvbuf, const void *recvcounts, const void *rdispls,
                           MPI_Datatype recvtype, const MPI_Datatype *recvtypes, bool w,
-                          mp_api_width_t width, MPI_Comm comm, bool nb, MPI_Request *request)
+                          mp_api_width_t width, MPI_Comm comm, mp_api_coll_mode_t mode,
+                          MPI_Request *request)
 {
     call_t cc;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -567,13 +577,13 @@ static int check_op(const call_t *cc, MPI_Op op, const mp_datatype_t *dt, const 
 
 int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sendbuf, void *recvbuf,
                        MPI_Count count, MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm,
-                       bool nb, MPI_Request *request)
+                       mp_api_coll_mode_t mode, MPI_Request *request)
 {
     call_t cc;
     const mp_datatype_t *dt = NULL;
     const mp_op_t *o = NULL;
     bool commutative = true;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     bool is_reduce = kind == MP_API_RED_REDUCE;
     if (rc == MPI_SUCCESS && is_reduce) {
         rc = check_root(&cc, root);
@@ -623,13 +633,13 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
 int mp_api_coll_reduce_scatter(const char *call, const void *sendbuf, void *recvbuf,
                                const void *recvcounts, MPI_Count block, bool v,
                                mp_api_width_t width, MPI_Datatype datatype, MPI_Op op,
-                               MPI_Comm comm, bool nb, MPI_Request *request)
+                               MPI_Comm comm, mp_api_coll_mode_t mode, MPI_Request *request)
 {
     call_t cc;
     const mp_datatype_t *dt = NULL;
     const mp_op_t *o = NULL;
     bool commutative = true;
-    int rc = begin(&cc, call, comm, nb, request);
+    int rc = begin(&cc, call, comm, mode, request);
     if (rc != MPI_SUCCESS) {
         return rc;
     }

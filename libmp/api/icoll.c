@@ -8,21 +8,23 @@
 #pragma weak MPI_Ibarrier = PMPI_Ibarrier
 int PMPI_Ibarrier(MPI_Comm comm, MPI_Request *request)
 {
-    return mp_api_coll_barrier("MPI_Ibarrier", comm, true, request);
+    return mp_api_coll_barrier("MPI_Ibarrier", comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ibcast = PMPI_Ibcast
 int PMPI_Ibcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm,
                 MPI_Request *request)
 {
-    return mp_api_coll_bcast("MPI_Ibcast", buffer, count, datatype, root, comm, true, request);
+    return mp_api_coll_bcast("MPI_Ibcast", buffer, count, datatype, root, comm,
+                             MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ibcast_c = PMPI_Ibcast_c
 int PMPI_Ibcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm,
                   MPI_Request *request)
 {
-    return mp_api_coll_bcast("MPI_Ibcast_c", buffer, count, datatype, root, comm, true, request);
+    return mp_api_coll_bcast("MPI_Ibcast_c", buffer, count, datatype, root, comm,
+                             MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Igather = PMPI_Igather
@@ -31,8 +33,8 @@ int PMPI_Igather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
                  MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Igather", false, sendbuf, sendcount, sendtype, recvbuf,
-                              recvcount, recvtype, NULL, NULL, false, MP_API_INT, root, comm, true,
-                              request);
+                              recvcount, recvtype, NULL, NULL, false, MP_API_INT, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Igather_c = PMPI_Igather_c
@@ -41,8 +43,8 @@ int PMPI_Igather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendty
                    MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Igather_c", false, sendbuf, sendcount, sendtype, recvbuf,
-                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm, true,
-                              request);
+                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Igatherv = PMPI_Igatherv
@@ -51,8 +53,8 @@ int PMPI_Igatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
                   MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Igatherv", false, sendbuf, sendcount, sendtype, recvbuf, 0,
-                              recvtype, recvcounts, displs, true, MP_API_INT, root, comm, true,
-                              request);
+                              recvtype, recvcounts, displs, true, MP_API_INT, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Igatherv_c = PMPI_Igatherv_c
@@ -61,8 +63,8 @@ int PMPI_Igatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     int root, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Igatherv_c", false, sendbuf, sendcount, sendtype, recvbuf, 0,
-                              recvtype, recvcounts, displs, true, MP_API_BIG, root, comm, true,
-                              request);
+                              recvtype, recvcounts, displs, true, MP_API_BIG, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iscatter = PMPI_Iscatter
@@ -71,8 +73,8 @@ int PMPI_Iscatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
                   MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Iscatter", true, sendbuf, sendcount, sendtype, recvbuf,
-                              recvcount, recvtype, NULL, NULL, false, MP_API_INT, root, comm, true,
-                              request);
+                              recvcount, recvtype, NULL, NULL, false, MP_API_INT, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iscatter_c = PMPI_Iscatter_c
@@ -81,8 +83,8 @@ int PMPI_Iscatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Iscatter_c", true, sendbuf, sendcount, sendtype, recvbuf,
-                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm, true,
-                              request);
+                              recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iscatterv = PMPI_Iscatterv
@@ -91,8 +93,8 @@ int PMPI_Iscatterv(const void *sendbuf, const int sendcounts[], const int displs
                    int root, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Iscatterv", true, sendbuf, 0, sendtype, recvbuf, recvcount,
-                              recvtype, sendcounts, displs, true, MP_API_INT, root, comm, true,
-                              request);
+                              recvtype, sendcounts, displs, true, MP_API_INT, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iscatterv_c = PMPI_Iscatterv_c
@@ -101,8 +103,8 @@ int PMPI_Iscatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
                      MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_gather("MPI_Iscatterv_c", true, sendbuf, 0, sendtype, recvbuf, recvcount,
-                              recvtype, sendcounts, displs, true, MP_API_BIG, root, comm, true,
-                              request);
+                              recvtype, sendcounts, displs, true, MP_API_BIG, root, comm,
+                              MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iallgather = PMPI_Iallgather
@@ -110,7 +112,8 @@ int PMPI_Iallgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, v
                     int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_allgather("MPI_Iallgather", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                                 NULL, NULL, false, MP_API_INT, recvtype, comm, true, request);
+                                 NULL, NULL, false, MP_API_INT, recvtype, comm,
+                                 MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iallgather_c = PMPI_Iallgather_c
@@ -119,8 +122,8 @@ int PMPI_Iallgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sen
                       MPI_Request *request)
 {
     return mp_api_coll_allgather("MPI_Iallgather_c", sendbuf, sendcount, sendtype, recvbuf,
-                                 recvcount, NULL, NULL, false, MP_API_BIG, recvtype, comm, true,
-                                 request);
+                                 recvcount, NULL, NULL, false, MP_API_BIG, recvtype, comm,
+                                 MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iallgatherv = PMPI_Iallgatherv
@@ -129,8 +132,8 @@ int PMPI_Iallgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, 
                      MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_allgather("MPI_Iallgatherv", sendbuf, sendcount, sendtype, recvbuf, 0,
-                                 recvcounts, displs, true, MP_API_INT, recvtype, comm, true,
-                                 request);
+                                 recvcounts, displs, true, MP_API_INT, recvtype, comm,
+                                 MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iallgatherv_c = PMPI_Iallgatherv_c
@@ -139,8 +142,8 @@ int PMPI_Iallgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype se
                        MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_allgather("MPI_Iallgatherv_c", sendbuf, sendcount, sendtype, recvbuf, 0,
-                                 recvcounts, displs, true, MP_API_BIG, recvtype, comm, true,
-                                 request);
+                                 recvcounts, displs, true, MP_API_BIG, recvtype, comm,
+                                 MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ialltoall = PMPI_Ialltoall
@@ -148,7 +151,7 @@ int PMPI_Ialltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
                    int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_alltoall("MPI_Ialltoall", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                                recvtype, comm, true, request);
+                                recvtype, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ialltoall_c = PMPI_Ialltoall_c
@@ -157,7 +160,7 @@ int PMPI_Ialltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
                      MPI_Request *request)
 {
     return mp_api_coll_alltoall("MPI_Ialltoall_c", sendbuf, sendcount, sendtype, recvbuf, recvcount,
-                                recvtype, comm, true, request);
+                                recvtype, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ialltoallv = PMPI_Ialltoallv
@@ -167,7 +170,7 @@ int PMPI_Ialltoallv(const void *sendbuf, const int sendcounts[], const int sdisp
 {
     return mp_api_coll_alltoallw("MPI_Ialltoallv", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_INT,
-                                 comm, true, request);
+                                 comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ialltoallv_c = PMPI_Ialltoallv_c
@@ -178,7 +181,7 @@ int PMPI_Ialltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const M
 {
     return mp_api_coll_alltoallw("MPI_Ialltoallv_c", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_BIG,
-                                 comm, true, request);
+                                 comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ialltoallw = PMPI_Ialltoallw
@@ -189,7 +192,8 @@ int PMPI_Ialltoallw(const void *sendbuf, const int sendcounts[], const int sdisp
 {
     return mp_api_coll_alltoallw("MPI_Ialltoallw", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL,
                                  sendtypes, recvbuf, recvcounts, rdispls, MPI_DATATYPE_NULL,
-                                 recvtypes, true, MP_API_INT, comm, true, request);
+                                 recvtypes, true, MP_API_INT, comm, MP_API_COLL_NONBLOCKING,
+                                 request);
 }
 
 #pragma weak MPI_Ialltoallw_c = PMPI_Ialltoallw_c
@@ -198,9 +202,10 @@ int PMPI_Ialltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const M
                       const MPI_Aint rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm,
                       MPI_Request *request)
 {
-    return mp_api_coll_alltoallw(
-        "MPI_Ialltoallw_c", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL, sendtypes, recvbuf,
-        recvcounts, rdispls, MPI_DATATYPE_NULL, recvtypes, true, MP_API_BIG, comm, true, request);
+    return mp_api_coll_alltoallw("MPI_Ialltoallw_c", sendbuf, sendcounts, sdispls,
+                                 MPI_DATATYPE_NULL, sendtypes, recvbuf, recvcounts, rdispls,
+                                 MPI_DATATYPE_NULL, recvtypes, true, MP_API_BIG, comm,
+                                 MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ireduce = PMPI_Ireduce
@@ -208,7 +213,7 @@ int PMPI_Ireduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dat
                  int root, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Ireduce", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
-                              op, root, comm, true, request);
+                              op, root, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ireduce_c = PMPI_Ireduce_c
@@ -216,7 +221,7 @@ int PMPI_Ireduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Data
                    MPI_Op op, int root, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Ireduce_c", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
-                              op, root, comm, true, request);
+                              op, root, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iallreduce = PMPI_Iallreduce
@@ -224,7 +229,7 @@ int PMPI_Iallreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype 
                     MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Iallreduce", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
-                              datatype, op, 0, comm, true, request);
+                              datatype, op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iallreduce_c = PMPI_Iallreduce_c
@@ -232,7 +237,7 @@ int PMPI_Iallreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_D
                       MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Iallreduce_c", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
-                              datatype, op, 0, comm, true, request);
+                              datatype, op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ireduce_scatter_block = PMPI_Ireduce_scatter_block
@@ -241,8 +246,8 @@ int PMPI_Ireduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount
                                MPI_Request *request)
 {
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter_block", sendbuf, recvbuf, NULL,
-                                      recvcount, false, MP_API_INT, datatype, op, comm, true,
-                                      request);
+                                      recvcount, false, MP_API_INT, datatype, op, comm,
+                                      MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ireduce_scatter_block_c = PMPI_Ireduce_scatter_block_c
@@ -251,8 +256,8 @@ int PMPI_Ireduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count r
                                  MPI_Request *request)
 {
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter_block_c", sendbuf, recvbuf, NULL,
-                                      recvcount, false, MP_API_BIG, datatype, op, comm, true,
-                                      request);
+                                      recvcount, false, MP_API_BIG, datatype, op, comm,
+                                      MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Ireduce_scatter = PMPI_Ireduce_scatter
@@ -260,7 +265,8 @@ int PMPI_Ireduce_scatter(const void *sendbuf, void *recvbuf, const int recvcount
                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter", sendbuf, recvbuf, recvcounts, 0, true,
-                                      MP_API_INT, datatype, op, comm, true, request);
+                                      MP_API_INT, datatype, op, comm, MP_API_COLL_NONBLOCKING,
+                                      request);
 }
 
 #pragma weak MPI_Ireduce_scatter_c = PMPI_Ireduce_scatter_c
@@ -268,7 +274,8 @@ int PMPI_Ireduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count r
                            MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter_c", sendbuf, recvbuf, recvcounts, 0,
-                                      true, MP_API_BIG, datatype, op, comm, true, request);
+                                      true, MP_API_BIG, datatype, op, comm, MP_API_COLL_NONBLOCKING,
+                                      request);
 }
 
 #pragma weak MPI_Iscan = PMPI_Iscan
@@ -276,7 +283,7 @@ int PMPI_Iscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datat
                MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Iscan", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op,
-                              0, comm, true, request);
+                              0, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iscan_c = PMPI_Iscan_c
@@ -284,7 +291,7 @@ int PMPI_Iscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Dataty
                  MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Iscan_c", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op,
-                              0, comm, true, request);
+                              0, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iexscan = PMPI_Iexscan
@@ -292,7 +299,7 @@ int PMPI_Iexscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dat
                  MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Iexscan", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
-                              op, 0, comm, true, request);
+                              op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }
 
 #pragma weak MPI_Iexscan_c = PMPI_Iexscan_c
@@ -300,5 +307,5 @@ int PMPI_Iexscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Data
                    MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
     return mp_api_coll_reduce("MPI_Iexscan_c", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
-                              op, 0, comm, true, request);
+                              op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }

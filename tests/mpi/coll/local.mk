@@ -5,7 +5,8 @@ mpi_coll_programs = \
 	tests/mpi/coll/bcast \
 	tests/mpi/coll/errors \
 	tests/mpi/coll/gather \
-	tests/mpi/coll/nonblocking
+	tests/mpi/coll/nonblocking \
+	tests/mpi/coll/persistent
 check_PROGRAMS += $(mpi_coll_programs)
 noinst_HEADERS += tests/mpi/coll/colltest.h
 
@@ -24,3 +25,6 @@ tests_mpi_coll_gather_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_nonblocking_SOURCES = tests/mpi/coll/nonblocking.c
 tests_mpi_coll_nonblocking_LDADD = $(mpi_test_libs)
 tests_mpi_coll_nonblocking_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_coll_persistent_SOURCES = tests/mpi/coll/persistent.c
+tests_mpi_coll_persistent_LDADD = $(mpi_test_libs)
+tests_mpi_coll_persistent_LDFLAGS = $(mpi_test_link_flags)

@@ -319,6 +319,35 @@ static void test_scan(int k, size_t n, int nb, int in_place, int exclusive)
     free(r);
 }
 
+/* Persistent reductions, started several times with new data. */
+static void test_persistent(void)
+{
+    const size_t n = 100;
+    int k = K_USER_AFFINE;
+    unsigned *s = ct_alloc(MPI_UNSIGNED, n), *r = ct_alloc(MPI_UNSIGNED, n);
+    unsigned *r0 = ct_alloc(MPI_UNSIGNED, n);
+    MPI_Request reqs[2];
+    CT_MPI(MPI_Allreduce_init(s, r, (int)n, MPI_UNSIGNED, affine_op, MPI_COMM_WORLD, MPI_INFO_NULL,
+                              &reqs[0]));
+    CT_MPI(MPI_Reduce_init(s, r0, (int)n, MPI_UNSIGNED, affine_op, size - 1, MPI_COMM_WORLD,
+                           MPI_INFO_NULL, &reqs[1]));
+    for (int round = 0; round < 3; round++) {
+        seq++;
+        fill(k, s, n);
+        CT_MPI(MPI_Startall(2, reqs));
+        CT_MPI(MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE));
+        check_range(k, r, 0, n, 0, 0, size - 1, "persistent allreduce");
+        if (rank == size - 1) {
+            check_range(k, r0, 0, n, 0, 0, size - 1, "persistent reduce");
+        }
+    }
+    CT_MPI(MPI_Request_free(&reqs[0]));
+    CT_MPI(MPI_Request_free(&reqs[1]));
+    free(s);
+    free(r);
+    free(r0);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -350,6 +379,7 @@ int main(int argc, char **argv)
             }
         }
     }
+    test_persistent();
     test_allreduce_bitwise(1);
     test_allreduce_bitwise(1000);
     test_allreduce_bitwise(100000);

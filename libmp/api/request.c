@@ -349,6 +349,7 @@ int PMPI_Request_free(MPI_Request *request)
             mp_api_coll_persistent_free(preq);
         }
         preq->magic = 0;
+        mp_datatype_release(preq->dt);
         free(preq);
     }
     if (req != NULL) {
@@ -660,6 +661,7 @@ int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request 
                             "cannot allocate a persistent request");
     }
     *preq = *args;
+    mp_datatype_retain(preq->dt); /* the type may be freed before the request */
     preq->magic = MP_API_PREQ_MAGIC;
     preq->active = NULL;
     *request = (MPI_Request)(void *)preq;

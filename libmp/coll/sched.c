@@ -89,6 +89,30 @@ mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p)
     return MP_OK;
 }
 
+/* A pending collective keeps the datatypes of its steps alive: the user may free them. */
+static void types_retain(const step_t *st)
+{
+    if (st->sdt != NULL) {
+        mp_datatype_retain(st->sdt);
+    }
+    if (st->rdt != NULL) {
+        mp_datatype_retain(st->rdt);
+    }
+}
+
+static void types_release(const mp_coll_sched_t *s)
+{
+    for (size_t i = 0; i < s->nsteps; i++) {
+        const step_t *st = &s->steps[i];
+        if (st->sdt != NULL) {
+            mp_datatype_release(st->sdt);
+        }
+        if (st->rdt != NULL) {
+            mp_datatype_release(st->rdt);
+        }
+    }
+}
+
 const mp_comm_t *mp_coll_sched_comm(const mp_coll_sched_t *s)
 {
     return s->user_comm;
@@ -96,6 +120,8 @@ const mp_comm_t *mp_coll_sched_comm(const mp_coll_sched_t *s)
 
 void mp_coll_sched_destroy(mp_coll_sched_t *s)
 {
+    types_release(s);
+    s->nsteps = 0;
 #if MP_COLL_HAVE_OP
     if (s->op != NULL) {
         mp_op_release(s->op);
@@ -179,6 +205,7 @@ void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const
     step_t *st = add(s, STEP_SEND);
     if (st != NULL) {
         *st = (step_t){.kind = STEP_SEND, .peer = peer, .src = buf, .scount = count, .sdt = dt};
+        types_retain(st);
         add_comm(s, st);
     }
 }
@@ -189,6 +216,7 @@ void mp_coll_sched_recv(mp_coll_sched_t *s, void *buf, size_t count, const mp_da
     step_t *st = add(s, STEP_RECV);
     if (st != NULL) {
         *st = (step_t){.kind = STEP_RECV, .peer = peer, .dst = buf, .rcount = count, .rdt = dt};
+        types_retain(st);
         add_comm(s, st);
     }
 }
@@ -209,6 +237,7 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
                        .dst = dst,
                        .rcount = rcount,
                        .rdt = rdt};
+        types_retain(st);
     }
 }
 
@@ -226,6 +255,7 @@ void mp_coll_sched_reduce(mp_coll_sched_t *s, const void *in, void *inout, size_
     if (st != NULL) {
         *st = (step_t){
             .kind = STEP_REDUCE, .src = in, .scount = count, .sdt = dt, .dst = inout, .op = op};
+        types_retain(st);
     }
 }
 
@@ -244,21 +274,7 @@ void mp_coll_sched_fence(mp_coll_sched_t *s)
  * lowest lies relative to the buffer address. */
 static void data_span(const mp_datatype_t *dt, size_t count, size_t *bytes_p, ptrdiff_t *lo_p)
 {
-    ptrdiff_t lo = 0, hi = 0;
-    for (int b = 0; b < dt->nblocks; b++) {
-        ptrdiff_t s = dt->blocks[b].disp, e = s + (ptrdiff_t)dt->blocks[b].len;
-        if (b == 0 || s < lo) {
-            lo = s;
-        }
-        if (b == 0 || e > hi) {
-            hi = e;
-        }
-    }
-    if (dt->nblocks == 0) {
-        hi = lo + (ptrdiff_t)dt->size;
-    }
-    lo += dt->lb;
-    hi += dt->lb;
+    ptrdiff_t lo = dt->true_lb, hi = dt->true_lb + dt->true_extent;
     ptrdiff_t step = (ptrdiff_t)(count > 0 ? count - 1 : 0) * dt->extent;
     if (step < 0) {
         lo += step;

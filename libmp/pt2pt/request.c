@@ -37,6 +37,11 @@ static void destroy(mp_request_t *req)
 {
     req->magic = 0;
     free(req->owned_buf);
+    /* Send and receive requests hold a reference to their datatype (taken where dt is set). */
+    if (req->kind != MP_REQ_COLL && req->dt != NULL) {
+        mp_datatype_release(req->dt);
+        req->dt = NULL;
+    }
     if (pool_len < POOL_MAX) {
         req->next = pool;
         pool = req;

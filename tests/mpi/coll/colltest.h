@@ -22,17 +22,38 @@
     } while (0)
 
 /* The types the data tests run over. MPI_SHORT_INT has a gap between its short and its int,
- * so it goes through packing; MPI_CHAR has odd sizes. */
+ * so it goes through packing; MPI_CHAR has odd sizes; the derived "vec" type holds two ints
+ * with gaps after each (a vector resized to 16 bytes), the layout of ct_vec_t. */
 typedef struct ct_type {
     MPI_Datatype type;
     const char *name;
 } ct_type_t;
 
-#define CT_NTYPES 4
+typedef struct {
+    int a, gap1, b, gap2;
+} ct_vec_t;
+
+/* The derived type, built and committed on first use (MPI must be initialised). */
+static inline MPI_Datatype ct_vec_type(void)
+{
+    static MPI_Datatype vec = MPI_DATATYPE_NULL;
+    if (vec == MPI_DATATYPE_NULL) {
+        MPI_Datatype v;
+        MPI_Type_vector(2, 1, 2, MPI_INT, &v);
+        MPI_Type_create_resized(v, 0, (MPI_Aint)sizeof(ct_vec_t), &vec);
+        MPI_Type_commit(&vec);
+        MPI_Type_free(&v);
+    }
+    return vec;
+}
+
+#define CT_NTYPES 5
 static inline ct_type_t ct_type(int i)
 {
-    static const char *names[CT_NTYPES] = {"MPI_INT", "MPI_DOUBLE", "MPI_CHAR", "MPI_SHORT_INT"};
-    MPI_Datatype types[CT_NTYPES] = {MPI_INT, MPI_DOUBLE, MPI_CHAR, MPI_SHORT_INT};
+    static const char *names[CT_NTYPES] = {"MPI_INT", "MPI_DOUBLE", "MPI_CHAR", "MPI_SHORT_INT",
+                                           "vector of 2 ints resized to 16 bytes"};
+    MPI_Datatype types[CT_NTYPES] = {MPI_INT, MPI_DOUBLE, MPI_CHAR, MPI_SHORT_INT,
+                                     i == 4 ? ct_vec_type() : MPI_DATATYPE_NULL};
     ct_type_t t = {types[i], names[i]};
     return t;
 }
@@ -66,6 +87,9 @@ static inline void ct_set(void *buf, MPI_Datatype t, size_t i, long long v)
         ((double *)buf)[i] = (double)v + 0.25;
     } else if (t == MPI_CHAR) {
         ((char *)buf)[i] = (char)(v % 127);
+    } else if (t != MPI_SHORT_INT) {
+        ((ct_vec_t *)buf)[i].a = (int)v;
+        ((ct_vec_t *)buf)[i].b = (int)v + 1;
     } else {
         ((ct_short_int_t *)buf)[i].s = (short)(v % 30000);
         ((ct_short_int_t *)buf)[i].i = (int)v;
@@ -81,6 +105,8 @@ static inline bool ct_is(const void *buf, MPI_Datatype t, size_t i, long long v)
         return ((const double *)buf)[i] == (double)v + 0.25;
     } else if (t == MPI_CHAR) {
         return ((const char *)buf)[i] == (char)(v % 127);
+    } else if (t != MPI_SHORT_INT) {
+        return ((const ct_vec_t *)buf)[i].a == (int)v && ((const ct_vec_t *)buf)[i].b == (int)v + 1;
     }
     return ((const ct_short_int_t *)buf)[i].s == (short)(v % 30000) &&
            ((const ct_short_int_t *)buf)[i].i == (int)v;

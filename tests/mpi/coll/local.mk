@@ -6,7 +6,8 @@ mpi_coll_programs = \
 	tests/mpi/coll/errors \
 	tests/mpi/coll/gather \
 	tests/mpi/coll/nonblocking \
-	tests/mpi/coll/persistent
+	tests/mpi/coll/persistent \
+	tests/mpi/coll/reduce
 check_PROGRAMS += $(mpi_coll_programs)
 noinst_HEADERS += tests/mpi/coll/colltest.h
 
@@ -28,3 +29,6 @@ tests_mpi_coll_nonblocking_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_persistent_SOURCES = tests/mpi/coll/persistent.c
 tests_mpi_coll_persistent_LDADD = $(mpi_test_libs)
 tests_mpi_coll_persistent_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_coll_reduce_SOURCES = tests/mpi/coll/reduce.c
+tests_mpi_coll_reduce_LDADD = $(mpi_test_libs)
+tests_mpi_coll_reduce_LDFLAGS = $(mpi_test_link_flags)

@@ -2,15 +2,15 @@
  * The reductions: MPI_Reduce (every root, in place and not), MPI_Allreduce, MPI_Reduce_scatter,
  * MPI_Reduce_scatter_block, MPI_Scan, MPI_Exscan and their nonblocking forms, with predefined
  * ops (MPI_SUM on int and double, MPI_MAX, MPI_MAXLOC on the non-contiguous MPI_SHORT_INT) and
- * user ops, commutative and not: the non-commutative one composes affine maps, so any change
- * of the rank order shows. Every element of every result is checked; allreduce results of
- * doubles are compared bit for bit across ranks.
+ * user ops, commutative and not, and MPI_SUM on a derived (non-contiguous) type: the
+ * non-commutative one composes affine maps, so any change of the rank order shows. Every element of
+ * every result is checked; allreduce results of doubles are compared bit for bit across ranks.
  */
 #include "colltest.h"
 
 static int rank, size, seq;
 
-enum { K_SUM_INT, K_SUM_DOUBLE, K_MAX_INT, K_MAXLOC, K_USER_AFFINE, K_USER_SUM, NKINDS };
+enum { K_SUM_INT, K_SUM_DOUBLE, K_MAX_INT, K_MAXLOC, K_USER_AFFINE, K_USER_SUM, K_SUM_VEC, NKINDS };
 static const char *kind_names[NKINDS] = {"MPI_SUM int", "MPI_SUM double",
                                          "MPI_MAX int", "MPI_MAXLOC short_int",
                                          "user affine", "user commutative sum"};
@@ -50,6 +50,8 @@ static MPI_Datatype kind_type(int k)
         return MPI_SHORT_INT;
     case K_USER_AFFINE:
         return MPI_UNSIGNED;
+    case K_SUM_VEC:
+        return ct_vec_type();
     default:
         return MPI_INT;
     }
@@ -57,7 +59,7 @@ static MPI_Datatype kind_type(int k)
 
 static MPI_Op kind_op(int k)
 {
-    MPI_Op ops[NKINDS] = {MPI_SUM, MPI_SUM, MPI_MAX, MPI_MAXLOC, affine_op, usum_op};
+    MPI_Op ops[NKINDS] = {MPI_SUM, MPI_SUM, MPI_MAX, MPI_MAXLOC, affine_op, usum_op, MPI_SUM};
     return ops[k];
 }
 
@@ -67,6 +69,7 @@ typedef union elem {
     double d;
     unsigned u;
     ct_short_int_t si;
+    ct_vec_t vec;
 } elem_t;
 
 /* Rank r's element i. */
@@ -86,6 +89,10 @@ static elem_t value(int k, int r, size_t i)
         /* b unrelated to a: maps with b = c (a - 1) for one c would all commute. */
         e.u = (unsigned)((2 * v + 1) & 0xffff) << 16 | (unsigned)((v * v + 13) & 0xffff);
         break;
+    case K_SUM_VEC:
+        e.vec.a = (int)v - 50000;
+        e.vec.b = (int)v;
+        break;
     default:
         e.i = (int)v - 50000;
         break;
@@ -102,6 +109,10 @@ static void set_elem(int k, void *buf, size_t i, int r)
         break;
     case K_MAXLOC:
         ((ct_short_int_t *)buf)[i] = e.si;
+        break;
+    case K_SUM_VEC:
+        ((ct_vec_t *)buf)[i].a = e.vec.a;
+        ((ct_vec_t *)buf)[i].b = e.vec.b;
         break;
     default:
         ((int *)buf)[i] = e.i;
@@ -129,6 +140,10 @@ static elem_t combine(int k, elem_t acc, elem_t v)
     case K_USER_AFFINE:
         acc.u = compose(acc.u, v.u);
         break;
+    case K_SUM_VEC:
+        acc.vec.a += v.vec.a;
+        acc.vec.b += v.vec.b;
+        break;
     }
     return acc;
 }
@@ -151,6 +166,9 @@ static bool same_elem(int k, const void *buf, size_t i, elem_t want)
     case K_MAXLOC:
         return ((const ct_short_int_t *)buf)[i].s == want.si.s &&
                ((const ct_short_int_t *)buf)[i].i == want.si.i;
+    case K_SUM_VEC:
+        return ((const ct_vec_t *)buf)[i].a == want.vec.a &&
+               ((const ct_vec_t *)buf)[i].b == want.vec.b;
     default:
         return ((const int *)buf)[i] == want.i;
     }

@@ -78,6 +78,27 @@ int main(int argc, char **argv)
     expect(MPI_Reduce_scatter_block(a, b, -1, MPI_INT, MPI_SUM, MPI_COMM_WORLD), MPI_ERR_COUNT,
            "Reduce_scatter_block recvcount -1");
 
+    /* Counts that do not match: a rank that receives more than its buffer holds gets
+     * MPI_ERR_TRUNCATE, from the blocking call or from the wait of the nonblocking one. */
+    for (int nb = 0; nb < 2 && size > 1; nb++) {
+        int n = rank == 0 ? 10 : 5, rc;
+        if (nb) {
+            rc = MPI_Ibcast(b, n, MPI_INT, 0, MPI_COMM_WORLD, &req);
+            if (rc == MPI_SUCCESS) {
+                rc = MPI_Wait(&req, MPI_STATUS_IGNORE);
+            }
+        } else {
+            rc = MPI_Bcast(b, n, MPI_INT, 0, MPI_COMM_WORLD);
+        }
+        if (rank == 0) {
+            MPT_CHECK(rc == MPI_SUCCESS, "%sbcast root with too long a message: rc %d",
+                      nb ? "I" : "", rc);
+        } else {
+            expect(rc, MPI_ERR_TRUNCATE,
+                   nb ? "Ibcast into too short a buffer" : "Bcast into too short a buffer");
+        }
+    }
+
     /* Every rank still agrees on which collective comes next. */
     int v = rank == 0 ? 4242 : 0;
     CT_MPI(MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD));

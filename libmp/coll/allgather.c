@@ -1,7 +1,9 @@
 /*
  * Allgather: recursive doubling when the size is a power of two (log2 p rounds, each doubling
- * the blocks every rank holds), a ring otherwise (p - 1 rounds of one block to each neighbour).
- * Blocks move in place in the receive buffer, so any datatype works. Allgatherv uses the ring.
+ * the blocks every rank holds); otherwise Bruck's algorithm for short blocks (ceil(log2 p)
+ * rounds through a packed temporary buffer) and a ring for long ones (p - 1 rounds of one block
+ * to each neighbour, each byte sent once). Recursive doubling and the ring move blocks in place
+ * in the receive buffer, so any datatype works. Allgatherv uses the ring.
  */
 #include <mpi.h>
 
@@ -46,12 +48,54 @@ static void ring(mp_coll_sched_t *s, void *rbuf, const size_t *rcounts, const pt
     }
 }
 
+/* Up to this many bytes in all, a non-power-of-two allgather uses Bruck's algorithm. */
+#define ALLGATHER_BRUCK_BYTES (32 * 1024)
+
+/* Bruck: tmp holds, packed, the blocks of ranks r, r + 1, ...; round k doubles them by taking
+ * the k blocks that rank r + k holds. At the end they are unpacked, rotated, into rbuf. */
+static void bruck(mp_coll_sched_t *s, const void *sbuf, size_t scount, const mp_datatype_t *sdt,
+                  void *rbuf, size_t rcount, const mp_datatype_t *rdt)
+{
+    const mp_comm_t *comm = mp_coll_sched_comm(s);
+    int p = comm->size, r = comm->rank;
+    const mp_datatype_t *byte = mp_coll_byte();
+    size_t blk = mp_datatype_bytes(rdt, rcount);
+    char *tmp = mp_coll_sched_tmp(s, blk * (size_t)p, byte);
+    if (tmp == NULL) {
+        return;
+    }
+    if (sbuf == MPI_IN_PLACE) {
+        mp_coll_sched_copy(s, block(rbuf, rdt, (ptrdiff_t)(rcount * (size_t)r)), rcount, rdt, tmp,
+                           blk, byte);
+    } else {
+        mp_coll_sched_copy(s, sbuf, scount, sdt, tmp, blk, byte);
+    }
+    for (int k = 1; k < p; k <<= 1) {
+        size_t n = (size_t)(k < p - k ? k : p - k);
+        mp_coll_sched_recv(s, tmp + (size_t)k * blk, n * blk, byte, (r + k) % p);
+        mp_coll_sched_send(s, tmp, n * blk, byte, (r - k + p) % p);
+        mp_coll_sched_fence(s);
+    }
+    for (int i = 0; i < p; i++) {
+        int owner = (r + i) % p;
+        if (owner != r || sbuf != MPI_IN_PLACE) {
+            mp_coll_sched_copy(s, tmp + (size_t)i * blk, blk, byte,
+                               block(rbuf, rdt, (ptrdiff_t)(rcount * (size_t)owner)), rcount, rdt);
+        }
+    }
+}
+
 void mp_coll_allgather(mp_coll_sched_t *s, const void *sbuf, size_t scount,
                        const mp_datatype_t *sdt, void *rbuf, size_t rcount,
                        const mp_datatype_t *rdt)
 {
     const mp_comm_t *comm = mp_coll_sched_comm(s);
     int p = comm->size;
+    size_t total = mp_datatype_bytes(rdt, rcount) * (size_t)p;
+    if (p > 1 && (p & (p - 1)) != 0 && total > 0 && total <= ALLGATHER_BRUCK_BYTES) {
+        bruck(s, sbuf, scount, sdt, rbuf, rcount, rdt);
+        return;
+    }
     if (sbuf != MPI_IN_PLACE) {
         mp_coll_sched_copy(s, sbuf, scount, sdt,
                            block(rbuf, rdt, (ptrdiff_t)(rcount * (size_t)comm->rank)), rcount, rdt);

@@ -6,12 +6,18 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
+	libmp/api/coll.c \
+	libmp/api/coll.h \
+	libmp/api/coll_impl.c \
+	libmp/api/coll_init.c \
+	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
 	libmp/api/group.c \
+	libmp/api/icoll.c \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
@@ -22,6 +28,17 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/request.c \
 	libmp/api/status.c \
 	libmp/api/type_create.c \
+	libmp/coll/allgather.c \
+	libmp/coll/allreduce.c \
+	libmp/coll/alltoall.c \
+	libmp/coll/barrier.c \
+	libmp/coll/bcast.c \
+	libmp/coll/coll.h \
+	libmp/coll/gather.c \
+	libmp/coll/reduce.c \
+	libmp/coll/reduce_scatter.c \
+	libmp/coll/scan.c \
+	libmp/coll/sched.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
 	libmp/core/comm.c \

@@ -210,6 +210,7 @@ typedef enum mp_api_preq_kind {
     MP_API_PREQ_SEND,  /* standard, synchronous or ready send (mode) */
     MP_API_PREQ_BSEND, /* buffered send through the attached buffer */
     MP_API_PREQ_RECV,
+    MP_API_PREQ_COLL, /* a persistent collective (api/coll_persist.c) */
 } mp_api_preq_kind_t;
 
 /* A persistent request (MPI_Send_init and friends): the arguments saved, and the operation that
@@ -226,11 +227,19 @@ typedef struct mp_api_preq {
     int tag;
     mp_comm_t *comm;
     mp_request_t *active; /* the started operation; NULL while the request is inactive */
+    void *coll;           /* MP_API_PREQ_COLL: the saved arguments, owned by the request */
 } mp_api_preq_t;
 
 /* Creates an inactive persistent request with the given arguments and sets *request to its
  * handle; reports MPI_ERR_NO_MEM for call otherwise. */
 int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request *request);
+
+/* MPI_Start of a persistent collective: starts it with the saved arguments, sets preq->active.
+ * Returns an MPI error class. */
+int mp_api_coll_persistent_start(mp_api_preq_t *preq);
+
+/* Frees the saved arguments of a persistent collective (MPI_Request_free). */
+void mp_api_coll_persistent_free(mp_api_preq_t *preq);
 
 /* Waits for req (a nonblocking operation started by a blocking call on comm), fills *status,
  * releases req, and reports a failure for call. Returns the MPI error class. */

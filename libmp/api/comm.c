@@ -338,9 +338,6 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 {
     mp_comm_t *c = NULL, *n = NULL;
     int rc = ctor_check("MPI_Comm_split", comm, newcomm, &c);
-    if (rc == MPI_SUCCESS) {
-        rc = check_intra("MPI_Comm_split", c);
-    }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -348,7 +345,9 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
         return mp_api_error(c, "MPI_Comm_split", MPI_ERR_ARG,
                             "color %d is negative; pass a color >= 0 or MPI_UNDEFINED", color);
     }
-    mp_status_t st = mp_comm_split(c, color == MPI_UNDEFINED ? -1 : color, key, &n);
+    color = color == MPI_UNDEFINED ? -1 : color;
+    mp_status_t st =
+        c->is_inter ? mp_comm_inter_split(c, color, key, &n) : mp_comm_split(c, color, key, &n);
     if (st != MP_OK) {
         return mp_api_comm_failed("MPI_Comm_split", c, st);
     }
@@ -420,9 +419,6 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     mp_group_t *g = NULL;
     int rc = ctor_check(call, comm, newcomm, &c);
     if (rc == MPI_SUCCESS) {
-        rc = check_intra(call, c);
-    }
-    if (rc == MPI_SUCCESS) {
         rc = mp_api_group_check(c, call, group, &g);
     }
     if (rc == MPI_SUCCESS) {
@@ -431,7 +427,9 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    mp_status_t st = mp_comm_create_from(c, g, &n);
+    /* On an intercommunicator, each group names its part; the two parts are joined. */
+    mp_status_t st = c->is_inter ? mp_comm_inter_split(c, g->rank >= 0 ? 0 : -1, g->rank, &n)
+                                 : mp_comm_create_from(c, g, &n);
     if (st != MP_OK) {
         return mp_api_comm_failed(call, c, st);
     }

@@ -181,6 +181,18 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
 
 /* ---- Reducing ---- */
 
+/* Where a pair type's index starts: in its packed form (right after the value), and in the C
+ * struct (after the value's padding: the second segment, unless none separates them). */
+static size_t pair_packed_ioff(const mp_datatype_t *et)
+{
+    return et->runs[0].basic;
+}
+
+static size_t pair_struct_ioff(const mp_datatype_t *et)
+{
+    return et->nsegs > 1 ? (size_t)et->segs[1].disp : pair_packed_ioff(et);
+}
+
 /* Runs the kernel on n basic elements (pairs: stride bytes apart, index at ioff). */
 static void run_kernel(const mp_op_impl_t *k, const void *in, void *inout, size_t n, size_t stride,
                        size_t ioff)
@@ -207,7 +219,7 @@ static void reduce_packed(const mp_op_impl_t *k, const void *in, void *inout, si
         size_t len = total - off < chunk ? total - off : chunk;
         mp_datatype_pack(dt, count, in, off, a, len);
         mp_datatype_pack(dt, count, inout, off, b, len);
-        run_kernel(k, a, b, len / esize, esize, et->blocks[0].len);
+        run_kernel(k, a, b, len / esize, esize, pair_packed_ioff(et));
         mp_datatype_unpack(dt, count, inout, off, b, len);
     }
 }
@@ -225,13 +237,12 @@ static mp_status_t reduce_predefined(const mp_op_t *op, const void *in, void *in
     const mp_datatype_t *et = dt->elem_type;
     if (dt == et) {
         /* A predefined type: elements (pairs with the C struct's padding) extent apart. */
-        size_t ioff = dt->nblocks > 1 ? (size_t)dt->blocks[1].disp : 0;
-        run_kernel(&k, in, inout, count, (size_t)dt->extent, ioff);
+        run_kernel(&k, in, inout, count, (size_t)dt->extent, pair_struct_ioff(dt));
     } else if (dt->contiguous) {
         /* Dense basic elements from lb on, laid out as packed. */
         size_t n = mp_datatype_bytes(dt, count) / et->size;
         run_kernel(&k, (const char *)in + dt->lb, (char *)inout + dt->lb, n, et->size,
-                   et->blocks[0].len);
+                   pair_packed_ioff(et));
     } else {
         reduce_packed(&k, in, inout, count, dt);
     }

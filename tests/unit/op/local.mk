@@ -7,6 +7,7 @@ tests_unit_op_test_op_SOURCES = \
 	libmp/api/datatype.c \
 	libmp/api/op.c \
 	libmp/core/datatype.c \
+	libmp/core/dt_create.c \
 	libmp/core/op.c \
 	libmp/core/op_kernels.c \
 	libmp/core/status.c

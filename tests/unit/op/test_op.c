@@ -643,7 +643,10 @@ static void test_contiguous_lb(void **state)
     dt.size = 24;
     dt.extent = 24;
     dt.lb = 8;
-    dt.blocks[0] = (mp_dt_block_t){.disp = 0, .len = 24, .basic = 8};
+    dt.segs = dt.inline_segs; /* the copy must not share the predefined type's storage */
+    dt.runs = dt.inline_runs;
+    dt.segs[0] = (mp_dt_seg_t){.len = 24, .count = 1};
+    dt.runs[0] = (mp_dt_run_t){.bytes = 24, .basic = 8};
     dt.elem_type = base;
     dt.handle = (uintptr_t)&dt;
     double a[1 + 3 * 5], b[1 + 3 * 5];
@@ -768,7 +771,10 @@ static void test_user_op(void **state)
     mp_datatype_t mat = *dt_of(MPI_INT);
     mat.predefined = false;
     mat.size = mat.extent = 16;
-    mat.blocks[0].len = 16;
+    mat.segs = mat.inline_segs;
+    mat.runs = mat.inline_runs;
+    mat.segs[0].len = 16;
+    mat.runs[0].bytes = 16;
     mat.handle = (uintptr_t)&mat;
     int a[8] = {1, 2, 3, 4, 0, 1, 1, 0}, b[8] = {5, 6, 7, 8, 1, 2, 3, 4};
     calls = 0;
@@ -805,7 +811,8 @@ static void test_user_op_chunks(void **state)
     empty.predefined = false;
     empty.size = 0;
     empty.extent = 0;
-    empty.nblocks = 0;
+    empty.nsegs = 0;
+    empty.nruns = 0;
     empty.handle = (uintptr_t)&empty;
     size_t count = (size_t)INT_MAX * 2 + 5;
     int x = 0, y = 0;

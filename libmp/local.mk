@@ -29,6 +29,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
 	libmp/core/dt_create.c \
+	libmp/core/dt_external.c \
 	libmp/core/group.c \
 	libmp/core/group.h \
 	libmp/core/info.c \

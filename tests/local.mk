@@ -13,5 +13,6 @@ include tests/unit/datatype/local.mk
 include tests/mpi/attr/local.mk
 include tests/mpi/errors/local.mk
 include tests/unit/info/local.mk
+include tests/unit/comm/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk

@@ -44,6 +44,12 @@ void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle)
 {
     if (newcomm != NULL) {
         mp_api_errhandler_retain(newcomm->errhandler);
+        if (!newcomm->named) {
+            /* What error messages call it ("rank 5 is out of range 0..3 of ..."). */
+            snprintf(newcomm->name, sizeof(newcomm->name), "%s",
+                     newcomm->is_inter ? "an unnamed intercommunicator"
+                                       : "an unnamed communicator");
+        }
     }
     *handle = mp_api_comm_handle(newcomm);
 }
@@ -99,7 +105,7 @@ static int check_intra(const char *call, mp_comm_t *comm)
     if (comm->is_inter) {
         return mp_api_error(comm, call, MPI_ERR_COMM,
                             "%s is an intercommunicator; this call takes an intracommunicator",
-                            comm->name[0] != '\0' ? comm->name : "the communicator");
+                            comm->name);
     }
     return MPI_SUCCESS;
 }
@@ -140,6 +146,7 @@ int PMPI_Comm_set_name(MPI_Comm comm, const char *comm_name)
     }
     /* Longer names are cut to MPI_MAX_OBJECT_NAME - 1 characters, as MPICH does. */
     snprintf(c->name, sizeof(c->name), "%s", comm_name);
+    c->named = true;
     return MPI_SUCCESS;
 }
 
@@ -154,7 +161,7 @@ int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
     if (resultlen == NULL) {
         return mp_api_error(c, "MPI_Comm_get_name", MPI_ERR_ARG, "resultlen is NULL");
     }
-    size_t len = strnlen(c->name, MPI_MAX_OBJECT_NAME - 1);
+    size_t len = c->named ? strnlen(c->name, MPI_MAX_OBJECT_NAME - 1) : 0;
     memcpy(comm_name, c->name, len);
     comm_name[len] = '\0';
     *resultlen = (int)len;

@@ -13,7 +13,7 @@ static int inter_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
     if (rc == MPI_SUCCESS && !(*comm_p)->is_inter) {
         rc = mp_api_error(*comm_p, call, MPI_ERR_COMM,
                           "%s is an intracommunicator; this call takes an intercommunicator",
-                          (*comm_p)->name[0] != '\0' ? (*comm_p)->name : "the communicator");
+                          (*comm_p)->name);
     }
     return rc;
 }

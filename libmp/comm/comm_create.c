@@ -181,19 +181,42 @@ static mp_status_t team_allgather(team_t *t, const void *mine, size_t each, void
 
 /* Ids offered by nonblocking agreements whose round is in flight: nobody else offers them. */
 static uint64_t reserved[MP_COMM_CTX_WORDS];
-/* Blocking agreements under way on this process (nonblocking rounds offer nothing then). */
-static int blocking_active;
 
-/* What a blocking agreement offers: every free id no nonblocking round holds. */
-static void offer_blocking(uint64_t mask[MASK_WORDS])
+/* The first words of the table are never offered by nonblocking agreements, and they are all
+ * a blocking one offers while a nonblocking one is in flight here: the two kinds never pick the
+ * same id, and a blocking call never waits for a nonblocking round that waits for the blocked
+ * process (MPICH's eager ids). Agreements take them last, so they stay free for that case. */
+#define EAGER_WORDS 1
+
+/* Nonblocking agreements in flight on this process (the list is further down). */
+static bool nb_any(void);
+
+/* What an agreement offers now; the last word says whether nothing free was held back. */
+static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
 {
     uint64_t withheld = 0;
+    bool rest = nonblocking || !nb_any();
     mp_comm_ctx_free_mask(mask);
     for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
-        withheld |= mask[i] & reserved[i];
-        mask[i] &= ~reserved[i];
+        uint64_t ok =
+            i < EAGER_WORDS ? (nonblocking ? 0 : ~UINT64_C(0)) : (rest ? ~reserved[i] : 0);
+        withheld |= mask[i] & ~ok;
+        mask[i] &= ok;
     }
     mask[MP_COMM_CTX_WORDS] = withheld == 0;
+}
+
+/* A round holds the ids it offered (outside the eager ones) until it ends. */
+static void reserve(const uint64_t mask[MASK_WORDS], bool hold)
+{
+    for (int i = EAGER_WORDS; i < MP_COMM_CTX_WORDS; i++) {
+        reserved[i] = hold ? reserved[i] | mask[i] : reserved[i] & ~mask[i];
+    }
+}
+
+static void offer_blocking(uint64_t mask[MASK_WORDS])
+{
+    offer(mask, false);
 }
 
 /* Whether an agreed mask holds count ids (MP_OK), none can come (MP_ERR_AGAIN: every process
@@ -220,7 +243,9 @@ static mp_status_t judge(const uint64_t mask[MASK_WORDS], int count)
 static void pick_ids(const uint64_t *mask, int count, uint32_t *ids)
 {
     int found = 0;
-    for (int w = 0; w < MP_COMM_CTX_WORDS && found < count; w++) {
+    /* The eager ids last (see EAGER_WORDS). */
+    for (int k = 0; k < MP_COMM_CTX_WORDS && found < count; k++) {
+        int w = (k + EAGER_WORDS) % MP_COMM_CTX_WORDS;
         uint64_t bits = mask[w];
         while (bits != 0 && found < count) {
             int b = __builtin_ctzll(bits);
@@ -234,18 +259,20 @@ static void pick_ids(const uint64_t *mask, int count, uint32_t *ids)
 static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
 {
     mp_status_t st = MP_INPROGRESS;
-    blocking_active++;
     while (st == MP_INPROGRESS) {
+        uint64_t mine[MASK_WORDS];
         offer_blocking(mask);
+        memcpy(mine, mask, sizeof(mine));
+        reserve(mine, true);
         st = team_reduce_and(t, mask, MASK_WORDS);
         if (st == MP_OK) {
             st = team_bcast(t, mask, sizeof(uint64_t) * MASK_WORDS);
         }
+        reserve(mine, false);
         if (st == MP_OK) {
             st = judge(mask, count);
         }
     }
-    blocking_active--;
     return st;
 }
 
@@ -423,7 +450,10 @@ typedef struct inter_hello {
 static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_hello_t *mine,
                                inter_hello_t *theirs)
 {
+    uint64_t offered[MASK_WORDS];
     offer_blocking(mine->mask);
+    memcpy(offered, mine->mask, sizeof(offered));
+    reserve(offered, true);
     mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
     if (st == MP_OK && local->me == local->root) {
         st = sendrecv(link, remote, mine, theirs, sizeof(*mine));
@@ -431,7 +461,11 @@ static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_he
             theirs->mask[i] &= mine->mask[i];
         }
     }
-    return st != MP_OK ? st : team_bcast(local, theirs, sizeof(*theirs));
+    if (st == MP_OK) {
+        st = team_bcast(local, theirs, sizeof(*theirs));
+    }
+    reserve(offered, false);
+    return st;
 }
 
 /* The AND over both groups of their offers, with count ids in it, and the other group's hello,
@@ -441,14 +475,12 @@ static mp_status_t agree_inter(team_t *local, team_t *link, int remote, int coun
                                inter_hello_t *mine, inter_hello_t *theirs)
 {
     mp_status_t st = MP_INPROGRESS;
-    blocking_active++;
     while (st == MP_INPROGRESS) {
         st = inter_round(local, link, remote, mine, theirs);
         if (st == MP_OK) {
             st = judge(theirs->mask, count);
         }
     }
-    blocking_active--;
     return st;
 }
 
@@ -698,9 +730,9 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
  * The same agreement as a state machine that a progress hook advances. Two agreements in
  * flight on one process must never pick the same id, and must not starve each other: a round
  * reserves what it offers until it ends, and only the agreement with the lowest (parent
- * context id, tag) on a process offers anything (none while a blocking one runs). That key is
- * the same on every process, so the lowest one in the whole job gets full offers within a few
- * rounds, finishes, and lets the next one through. */
+ * context id, tag) on a process offers anything. That key is the same on every process, so the
+ * lowest one in the whole job gets full offers within a few rounds, finishes, and lets the next
+ * one through. Meanwhile blocking agreements here offer the eager ids only (EAGER_WORDS). */
 
 typedef enum nb_phase {
     NB_OFFER,  /* a new round: offer, post the receives from the children */
@@ -733,6 +765,11 @@ typedef struct nb_agree {
 
 static nb_agree_t *nb_list;
 static bool nb_in_hook; /* done callbacks may call MPI: never re-enter the hook */
+
+static bool nb_any(void)
+{
+    return nb_list != NULL;
+}
 
 static bool nb_is_first(const nb_agree_t *a)
 {
@@ -782,11 +819,9 @@ static bool nb_reqs_done(nb_agree_t *a)
 static void nb_offer(nb_agree_t *a)
 {
     memset(a->offer, 0, sizeof(a->offer));
-    if (blocking_active == 0 && nb_is_first(a)) {
-        offer_blocking(a->offer);
-        for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
-            reserved[i] |= a->offer[i];
-        }
+    if (nb_is_first(a)) {
+        offer(a->offer, true);
+        reserve(a->offer, true);
     }
     memcpy(a->acc, a->offer, sizeof(a->acc));
     for (int i = 0; i < a->nchildren; i++) {
@@ -799,9 +834,7 @@ static void nb_offer(nb_agree_t *a)
  * the agreement is over. */
 static bool nb_round_end(nb_agree_t *a)
 {
-    for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
-        reserved[i] &= ~a->offer[i];
-    }
+    reserve(a->offer, false);
     mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, 1);
     if (st == MP_INPROGRESS) {
         a->phase = NB_OFFER;

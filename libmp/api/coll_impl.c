@@ -29,6 +29,12 @@ static int begin(call_t *cc, const char *name, MPI_Comm comm, mp_api_coll_mode_t
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    if (cc->comm->is_inter) {
+        return mp_api_error(cc->comm, name, MPI_ERR_COMM,
+                            "%s is an intercommunicator; libmp runs collectives on "
+                            "intracommunicators only for now (use MPI_Intercomm_merge first)",
+                            cc->comm->name);
+    }
     if (mode == MP_API_COLL_NONBLOCKING && request == NULL) {
         return mp_api_error(cc->comm, name, MPI_ERR_ARG,
                             "request is NULL; pass the address of an MPI_Request");

@@ -78,6 +78,12 @@ mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p)
     s->comm = *comm;
     s->user_comm = comm;
     s->comm.context_id = comm->context_id + 1;
+    /* The copy only carries the collective context: the references that pt2pt requests take
+     * on it must never destroy it. The user's communicator is held instead, so that
+     * MPI_Comm_free may come before a nonblocking collective completes. */
+    s->comm.predefined = true;
+    s->comm.freed = false;
+    mp_comm_retain(comm);
     s->tag = (int)(comm->coll_seq++ & INT32_MAX);
     s->nsteps = s->next = s->nreqs = s->round_reqs = s->ntmps = s->scratch_used = 0;
     s->error = MP_OK;
@@ -122,6 +128,8 @@ void mp_coll_sched_destroy(mp_coll_sched_t *s)
 {
     types_release(s);
     s->nsteps = 0;
+    mp_comm_unref(s->user_comm);
+    s->user_comm = NULL;
 #if MP_COLL_HAVE_OP
     if (s->op != NULL) {
         mp_op_release(s->op);

@@ -103,6 +103,20 @@ int main(int argc, char **argv)
                   nb ? "I" : "");
     }
 
+    /* Collectives on intercommunicators are refused (for now) with MPI_ERR_COMM. */
+    if (size >= 2) {
+        MPI_Comm half, inter;
+        int color = rank < size / 2;
+        CT_MPI(MPI_Comm_split(MPI_COMM_WORLD, color, rank, &half));
+        CT_MPI(MPI_Intercomm_create(half, 0, MPI_COMM_WORLD, color ? size / 2 : 0, 77, &inter));
+        MPI_Comm_set_errhandler(inter, MPI_ERRORS_RETURN);
+        expect(MPI_Barrier(inter), MPI_ERR_COMM, "Barrier on an intercommunicator");
+        expect(MPI_Ibcast(a, 1, MPI_INT, MPI_ROOT, inter, &req), MPI_ERR_COMM,
+               "Ibcast on an intercommunicator");
+        CT_MPI(MPI_Comm_free(&inter));
+        CT_MPI(MPI_Comm_free(&half));
+    }
+
     /* Every rank still agrees on which collective comes next. */
     int v = rank == 0 ? 4242 : 0;
     CT_MPI(MPI_Bcast(&v, 1, MPI_INT, 0, MPI_COMM_WORLD));

@@ -96,6 +96,40 @@ static void test_overlap(int seq0, size_t n)
     free(ring_out);
 }
 
+/* Collectives on communicators other than MPI_COMM_WORLD: the halves of a split (ranks renamed
+ * and reordered) run theirs at the same time; a duplicate is freed while its nonblocking
+ * broadcast is still pending, which must still complete. */
+static void test_other_comms(void)
+{
+    MPI_Comm half, dup;
+    int color = rank % 2, hrank, hsize;
+    CT_MPI(MPI_Comm_split(MPI_COMM_WORLD, color, size - rank, &half));
+    MPI_Comm_rank(half, &hrank);
+    MPI_Comm_size(half, &hsize);
+    int v = rank, got[64], root_world = -1;
+    CT_MPI(MPI_Allgather(&v, 1, MPI_INT, got, 1, MPI_INT, half));
+    for (int i = 0; i < hsize; i++) {
+        /* Keys size - rank reverse the order: half rank i is the (hsize - 1 - i)-th of color. */
+        int want = color + 2 * (hsize - 1 - i);
+        MPT_CHECK(got[i] == want, "allgather on a split half: got[%d] = %d, want %d", i, got[i],
+                  want);
+    }
+    if (hrank == 0) {
+        root_world = rank;
+    }
+    CT_MPI(MPI_Bcast(&root_world, 1, MPI_INT, 0, half));
+    MPT_CHECK(root_world == color + 2 * (hsize - 1), "bcast on a split half gave %d", root_world);
+    CT_MPI(MPI_Comm_free(&half));
+
+    CT_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &dup));
+    int x = rank == 0 ? 99 : -1;
+    MPI_Request req;
+    CT_MPI(MPI_Ibcast(&x, 1, MPI_INT, 0, dup, &req));
+    CT_MPI(MPI_Comm_free(&dup));
+    CT_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+    MPT_CHECK(x == 99, "Ibcast on a communicator freed before completion gave %d", x);
+}
+
 /* What MPI_Wait reports for a collective: the empty status. */
 static void test_status(void)
 {
@@ -125,6 +159,9 @@ int main(int argc, char **argv)
         test_overlap(1000 * it, it % 2 == 0 ? 5 : 20000);
     }
     test_status();
+    if (size <= 64) {
+        test_other_comms();
+    }
     CT_MPI(MPI_Barrier(MPI_COMM_WORLD));
     MPI_Finalize();
     return mpt_finish(rank);

@@ -27,6 +27,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/settings.c \
 	libmp/core/settings.h \
 	libmp/core/status.h \
+	libmp/core/topo.c \
+	libmp/core/topo.h \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \
 	libmp/pt2pt/peer.c \

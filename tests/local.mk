@@ -6,3 +6,4 @@ include tests/mpi/pt2pt/local.mk
 include tests/bench/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk
+include tests/unit/topo/local.mk

@@ -12,15 +12,23 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
 	libmp/api/init.c \
+	libmp/api/op.c \
+	libmp/api/pack.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/type_create.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
+	libmp/core/dt_create.c \
 	libmp/core/log.c \
 	libmp/core/log.h \
+	libmp/core/op.c \
+	libmp/core/op.h \
+	libmp/core/op_kernels.c \
+	libmp/core/op_kernels.h \
 	libmp/core/runtime.c \
 	libmp/core/runtime.h \
 	libmp/core/status.c \

@@ -16,6 +16,7 @@
 
 #include "core/comm.h"
 #include "core/datatype.h"
+#include "core/op.h"
 #include "core/status.h"
 #include "pt2pt/request.h"
 
@@ -72,6 +73,25 @@ int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
 
 /* The object behind a datatype handle, or NULL if the handle is not a valid datatype. */
 const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype);
+
+/* A datatype's name for messages: its name, or a phrase for an unnamed derived type. */
+const char *mp_api_datatype_name(const mp_datatype_t *dt);
+
+/* Looks a datatype handle up for call (committed or not; MPI_DATATYPE_NULL and invalid handles
+ * are reported as MPI_ERR_TYPE); sets *dt_p on success. */
+int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                           const mp_datatype_t **dt_p);
+
+/* Attribute hooks for datatypes (attr.c may define them; the defaults in datatype.c, weak, do
+ * nothing): MPI_Type_dup copies old's attributes to new_type, MPI_Type_free deletes dt's.
+ * Each returns an MPI error class, reported for call. */
+int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
+int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *dt);
+
+/* Records the constructor's arguments on the new type dt, gives the user its handle in
+ * *newtype; on failure releases dt and reports for call. Returns an MPI error class. */
+int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_contents_t *contents,
+                           MPI_Datatype *newtype);
 
 /* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
@@ -157,5 +177,18 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
 
 /* Completes every buffered send and forgets the attached buffer: at MPI_Finalize. */
 void mp_api_bsend_fini(void);
+
+/* ---- Reduction operations (op.c) ---- */
+
+/* The op behind an MPI_Op handle (predefined or created by MPI_Op_create), or NULL if the handle
+ * is not a valid op (MPI_OP_NULL, garbage, or an op the user freed). */
+const mp_op_t *mp_api_op_get(MPI_Op op);
+
+/* Checks that op is a valid op (MPI_OP_NULL or garbage: MPI_ERR_OP) and is defined on dt (a
+ * predefined op on a type it does not apply to: MPI_ERR_OP naming both, e.g. "MPI_SUM is not
+ * defined on MPI_2INT; MPI_MINLOC and MPI_MAXLOC are"), reporting for call on comm (NULL:
+ * none); sets *op_p on success. */
+int mp_api_op_check(const mp_comm_t *comm, const char *call, MPI_Op op, const mp_datatype_t *dt,
+                    const mp_op_t **op_p);
 
 #endif

@@ -6,23 +6,36 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
+	libmp/api/cart.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
+	libmp/api/dist_graph.c \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/graph.c \
+	libmp/api/group.c \
 	libmp/api/init.c \
+	libmp/api/intercomm.c \
+	libmp/api/neighbor.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/topo.c \
+	libmp/api/topo.h \
 	libmp/api/type_create.c \
+	libmp/comm/comm_create.c \
+	libmp/comm/comm_create.h \
+	libmp/core/comm.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
 	libmp/core/dt_create.c \
+	libmp/core/group.c \
+	libmp/core/group.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/op.c \
@@ -31,9 +44,9 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/op_kernels.h \
 	libmp/core/runtime.c \
 	libmp/core/runtime.h \
-	libmp/core/status.c \
 	libmp/core/settings.c \
 	libmp/core/settings.h \
+	libmp/core/status.c \
 	libmp/core/status.h \
 	libmp/core/topo.c \
 	libmp/core/topo.h \

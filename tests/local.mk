@@ -6,8 +6,10 @@ include tests/mpi/local.mk
 include tests/mpi/op/local.mk
 include tests/mpi/pt2pt/local.mk
 include tests/mpi/dtype/local.mk
+include tests/mpi/comm/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk
 include tests/unit/topo/local.mk
+include tests/mpi/topo/local.mk

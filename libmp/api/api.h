@@ -71,6 +71,26 @@ mp_comm_t *mp_api_comm_get(MPI_Comm comm);
  * Otherwise reports the error for call and returns its class. */
 int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
 
+/* The handle of a communicator object (MPI_COMM_NULL for NULL). */
+MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);
+
+/* Hands a communicator built by libmp/comm (comm_create.h) to the user: takes the reference to
+ * its error handler that MPI_Comm_free drops, and sets *handle (MPI_COMM_NULL for NULL). */
+void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle);
+
+/* Reports for call on comm that building a communicator failed with st; returns the class. */
+int mp_api_comm_failed(const char *call, mp_comm_t *comm, mp_status_t st);
+
+/* The object behind a group handle (MPI_GROUP_EMPTY included), or NULL if it is not valid. */
+struct mp_group *mp_api_group_get(MPI_Group group);
+
+/* Checks a group handle for call on comm (NULL: none); sets *group_p on success. */
+int mp_api_group_check(const mp_comm_t *comm, const char *call, MPI_Group group,
+                       struct mp_group **group_p);
+
+/* The handle of a group object (MPI_GROUP_EMPTY for the empty group). */
+MPI_Group mp_api_group_handle(const struct mp_group *group);
+
 /* The object behind a datatype handle, or NULL if the handle is not a valid datatype. */
 const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype);
 

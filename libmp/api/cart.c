@@ -63,7 +63,7 @@ int PMPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int p
     (void)reorder; /* ranks keep their order: a valid choice, the one MPICH makes by default */
     mp_comm_t *c = NULL;
     int nnodes = 0;
-    int rc = mp_api_comm_check(call, comm_old, &c);
+    int rc = mp_api_topo_intra_check(call, comm_old, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_grid(call, c, ndims, dims, periods, &nnodes);
     }
@@ -84,7 +84,7 @@ int PMPI_Cart_map(MPI_Comm comm, int ndims, const int dims[], const int periods[
     const char *call = "MPI_Cart_map";
     mp_comm_t *c = NULL;
     int nnodes = 0;
-    int rc = mp_api_comm_check(call, comm, &c);
+    int rc = mp_api_topo_intra_check(call, comm, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_grid(call, c, ndims, dims, periods, &nnodes);
     }

@@ -111,14 +111,14 @@ static const int *weights_of(const int *w, int n, bool weighted)
 
 #pragma weak MPI_Dist_graph_create_adjacent = PMPI_Dist_graph_create_adjacent
 int PMPI_Dist_graph_create_adjacent(MPI_Comm comm_old, int indegree, const int sources[],
-                                    const int sourceweights[], int outdegree,
-                                    const int destinations[], const int destweights[],
-                                    MPI_Info info, int reorder, MPI_Comm *comm_dist_graph)
+                                    const int *sourceweights, int outdegree,
+                                    const int destinations[], const int *destweights, MPI_Info info,
+                                    int reorder, MPI_Comm *comm_dist_graph)
 {
     const char *call = "MPI_Dist_graph_create_adjacent";
     (void)reorder; /* ranks keep their order */
     mp_comm_t *c = NULL;
-    int rc = mp_api_comm_check(call, comm_old, &c);
+    int rc = mp_api_topo_intra_check(call, comm_old, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_degree(call, c, indegree, "indegree");
     }
@@ -385,14 +385,14 @@ static int check_edges(const char *call, const mp_comm_t *c, int n, const int *s
 
 #pragma weak MPI_Dist_graph_create = PMPI_Dist_graph_create
 int PMPI_Dist_graph_create(MPI_Comm comm_old, int n, const int sources[], const int degrees[],
-                           const int destinations[], const int weights[], MPI_Info info,
-                           int reorder, MPI_Comm *comm_dist_graph)
+                           const int destinations[], const int *weights, MPI_Info info, int reorder,
+                           MPI_Comm *comm_dist_graph)
 {
     const char *call = "MPI_Dist_graph_create";
     (void)reorder; /* ranks keep their order */
     mp_comm_t *c = NULL;
     int nedges = 0;
-    int rc = mp_api_comm_check(call, comm_old, &c);
+    int rc = mp_api_topo_intra_check(call, comm_old, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_edges(call, c, n, sources, degrees, destinations, weights, &nedges);
     }
@@ -458,8 +458,8 @@ static void copy_neighbors(const int *nbrs, const int *nw, int n, int max, int *
 }
 
 #pragma weak MPI_Dist_graph_neighbors = PMPI_Dist_graph_neighbors
-int PMPI_Dist_graph_neighbors(MPI_Comm comm, int maxindegree, int sources[], int sourceweights[],
-                              int maxoutdegree, int destinations[], int destweights[])
+int PMPI_Dist_graph_neighbors(MPI_Comm comm, int maxindegree, int sources[], int *sourceweights,
+                              int maxoutdegree, int destinations[], int *destweights)
 {
     const char *call = "MPI_Dist_graph_neighbors";
     mp_comm_t *c = NULL;

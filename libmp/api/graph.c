@@ -61,7 +61,7 @@ int PMPI_Graph_create(MPI_Comm comm_old, int nnodes, const int index[], const in
     const char *call = "MPI_Graph_create";
     (void)reorder; /* ranks keep their order */
     mp_comm_t *c = NULL;
-    int rc = mp_api_comm_check(call, comm_old, &c);
+    int rc = mp_api_topo_intra_check(call, comm_old, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_graph(call, c, nnodes, index, edges);
     }
@@ -82,7 +82,7 @@ int PMPI_Graph_map(MPI_Comm comm, int nnodes, const int index[], const int edges
 {
     const char *call = "MPI_Graph_map";
     mp_comm_t *c = NULL;
-    int rc = mp_api_comm_check(call, comm, &c);
+    int rc = mp_api_topo_intra_check(call, comm, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_graph(call, c, nnodes, index, edges);
     }

@@ -15,6 +15,7 @@
 /* One neighbourhood collective in flight. */
 typedef struct nbr_op {
     mp_request_t *req; /* the MP_REQ_COLL request the user holds */
+    mp_comm_t *user;   /* the user's communicator: referenced until the parts complete */
     mp_comm_t coll;    /* the communicator on its collective context: the parts' comm */
     int nparts;
     int ndone;             /* parts[0 .. ndone) are known complete */
@@ -43,6 +44,7 @@ static void op_finish(nbr_op_t *op)
         }
         mp_request_free(op->parts[i]);
     }
+    mp_comm_unref(op->user);
     free(op);
     mp_request_complete(req);
 }
@@ -243,6 +245,8 @@ static mp_status_t op_start(mp_comm_t *c, const mp_topo_t *t, const nbr_block_t 
     req->comm = c;
     req->owner = op;
     op->req = req;
+    op->user = c;
+    mp_comm_retain(c);
     op->coll = mp_api_topo_coll_comm(c);
     op->nparts = op->ndone = 0;
     int tag = (int)(c->coll_seq++ & INT32_MAX);

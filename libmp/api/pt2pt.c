@@ -31,7 +31,9 @@ static int check_tag(const char *call, const mp_comm_t *comm, int tag, bool is_r
 
 static int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is_source)
 {
-    if ((rank >= 0 && rank < comm->size) || rank == MPI_PROC_NULL) {
+    /* An intercommunicator's point-to-point names ranks of its remote group. */
+    int size = mp_comm_peer_size(comm);
+    if ((rank >= 0 && rank < size) || rank == MPI_PROC_NULL) {
         return MPI_SUCCESS;
     }
     if (is_source && rank == MPI_ANY_SOURCE) {
@@ -41,10 +43,10 @@ static int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is
         return mp_api_error(comm, call, MPI_ERR_RANK,
                             "MPI_ANY_SOURCE is for receives only; a send needs a rank in 0..%d of "
                             "%s or MPI_PROC_NULL",
-                            comm->size - 1, comm->name);
+                            size - 1, comm->name);
     }
     return mp_api_error(comm, call, MPI_ERR_RANK, "rank %d is out of range 0..%d of %s", rank,
-                        comm->size - 1, comm->name);
+                        size - 1, comm->name);
 }
 
 int mp_api_check_source_tag(const char *call, const mp_comm_t *comm, int source, int tag)

@@ -66,24 +66,47 @@ int mp_api_topo_comm_create(const char *call, mp_comm_t *parent, int color, int 
     mp_comm_t *nc = NULL;
     mp_status_t st = mp_comm_split(parent, color, key, &nc);
     if (st != MP_OK) {
-        return mp_api_error(parent, call, mp_api_errclass(st),
-                            "cannot create the new communicator from %s: %s", parent->name,
-                            mp_status_string(st));
+        return mp_api_comm_failed(call, parent, st);
     }
-    if (nc == NULL) {
-        *newcomm = MPI_COMM_NULL;
+    if (nc != NULL) {
+        mp_topo_t *topo = NULL;
+        st = build(arg, nc->rank, &topo);
+        if (st != MP_OK) {
+            mp_comm_release(nc);
+            return mp_api_error(parent, call, mp_api_errclass(st),
+                                "cannot build the topology of the new communicator: %s",
+                                mp_status_string(st));
+        }
+        nc->topo = topo;
+    }
+    mp_api_comm_publish(nc, newcomm);
+    return MPI_SUCCESS;
+}
+
+int mp_api_topo_intra_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
+{
+    int rc = mp_api_comm_check(call, comm, comm_p);
+    if (rc == MPI_SUCCESS && (*comm_p)->is_inter) {
+        rc = mp_api_error(*comm_p, call, MPI_ERR_COMM,
+                          "%s is an intercommunicator; topologies are built on "
+                          "intracommunicators",
+                          (*comm_p)->name);
+    }
+    return rc;
+}
+
+int mp_api_topo_copy(const char *call, const mp_comm_t *old, mp_comm_t *new_comm)
+{
+    if (old->topo == NULL) {
         return MPI_SUCCESS;
     }
-    mp_topo_t *topo = NULL;
-    st = build(arg, nc->rank, &topo);
+    mp_topo_t *copy = NULL;
+    mp_status_t st = mp_topo_dup(old->topo, &copy);
     if (st != MP_OK) {
-        mp_comm_release(nc);
-        return mp_api_error(parent, call, mp_api_errclass(st),
-                            "cannot build the topology of the new communicator: %s",
-                            mp_status_string(st));
+        return mp_api_error(old, call, mp_api_errclass(st), "cannot copy the topology of %s: %s",
+                            old->name, mp_status_string(st));
     }
-    nc->topo = topo;
-    *newcomm = (MPI_Comm)(void *)nc;
+    new_comm->topo = copy;
     return MPI_SUCCESS;
 }
 

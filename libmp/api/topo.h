@@ -26,6 +26,13 @@ typedef mp_status_t (*mp_api_topo_build_fn)(void *arg, int newrank, mp_topo_t **
 int mp_api_topo_comm_create(const char *call, mp_comm_t *parent, int color, int key,
                             mp_api_topo_build_fn build, void *arg, MPI_Comm *newcomm);
 
+/* Like mp_api_comm_check, and refuses an intercommunicator: the constructors need an intra. */
+int mp_api_topo_intra_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
+
+/* MPI_Comm_dup and MPI_Comm_idup keep the topology: copies old's (if any) onto new_comm.
+ * Returns an MPI error class, reported for call. */
+int mp_api_topo_copy(const char *call, const mp_comm_t *old, mp_comm_t *new_comm);
+
 /* A communicator of parent's size whose messages use parent's collective context (context id
  * + 1), so that the exchanges of topology calls never meet the user's messages. */
 mp_comm_t mp_api_topo_coll_comm(const mp_comm_t *parent);

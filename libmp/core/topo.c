@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* MPI_PROC_NULL of the standard ABI; core does not see <mpi.h>. */
-#define TOPO_PROC_NULL (-1)
+#include <mpi.h> /* MPI_PROC_NULL: the constant only, as pt2pt uses it */
 
 /* ---- Allocation ---- */
 
@@ -274,7 +273,7 @@ void mp_topo_cart_coords(const mp_topo_t *topo, int rank, int *coords)
     }
 }
 
-/* The rank displaced by disp from rank along dim, or TOPO_PROC_NULL past a non-periodic edge. */
+/* The rank displaced by disp from rank along dim, or MPI_PROC_NULL past a non-periodic edge. */
 static int cart_displaced(const mp_topo_t *topo, int rank, int dim, int disp)
 {
     int n = topo->dims[dim];
@@ -286,7 +285,7 @@ static int cart_displaced(const mp_topo_t *topo, int rank, int dim, int disp)
     long long moved = (long long)c + disp;
     if (moved < 0 || moved >= n) {
         if (!topo->period[dim]) {
-            return TOPO_PROC_NULL;
+            return MPI_PROC_NULL;
         }
         moved %= n;
         if (moved < 0) {

@@ -367,6 +367,8 @@ static mp_request_t *new_request(mp_request_kind_t kind, void *buf, size_t count
         req->peer = peer;
         req->tag = tag;
         req->comm = comm;
+        req->holds_comm = true;
+        mp_comm_retain(comm);
         req->context_id = comm->context_id;
     }
     return req;
@@ -517,6 +519,10 @@ mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp
     req->peer = u->src;
     req->tag = u->tag;
     req->comm = u->comm;
+    if (req->comm != NULL) {
+        req->holds_comm = true;
+        mp_comm_retain(req->comm);
+    }
     req->context_id = u->context_id;
     *req_p = req;
     take_unexp(req, u);

@@ -42,6 +42,9 @@ static void destroy(mp_request_t *req)
         mp_datatype_release(req->dt);
         req->dt = NULL;
     }
+    if (req->holds_comm) {
+        mp_comm_unref(req->comm);
+    }
     if (pool_len < POOL_MAX) {
         req->next = pool;
         pool = req;

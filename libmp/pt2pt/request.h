@@ -50,6 +50,7 @@ typedef struct mp_request {
     int peer;        /* comm rank (or MPI_ANY_SOURCE for receives) */
     int tag;         /* or MPI_ANY_TAG for receives */
     mp_comm_t *comm;
+    bool holds_comm; /* the request holds a reference to comm (dropped when it is freed) */
     uint32_t context_id;
     /* Protocol state, owned by pt2pt. */
     size_t msg_bytes;        /* size of the matched/sent message */

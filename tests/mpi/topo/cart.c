@@ -211,6 +211,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     mpt_set_rank(rank);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN); /* errors without a communicator */
 
     /* A ring, both ways; 2-D and 3-D grids from Dims_create with every kind of edge. */
     check_grid(1, (int[]){size}, (int[]){1});

@@ -108,6 +108,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     mpt_set_rank(rank);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN); /* errors without a communicator */
 
     /* MPI 4.1, 8.5.3: node 0 - 1, 3; node 1 - 0; node 2 - 3; node 3 - 0, 2. */
     if (size >= 4) {

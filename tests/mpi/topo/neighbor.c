@@ -450,6 +450,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     mpt_set_rank(rank);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
+    MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN); /* errors without a communicator */
     if (size > 16) {
         fprintf(stderr, "run with at most 16 processes\n");
         MPI_Abort(MPI_COMM_WORLD, 2);

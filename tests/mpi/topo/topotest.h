@@ -58,7 +58,7 @@ static inline void topo_ref_coords(int ndims, const int *dims, int rank, int *co
 static inline int topo_ref_shift(int ndims, const int *dims, const int *periods, int rank, int dim,
                                  int disp)
 {
-    int c[16];
+    int c[16] = {0};
 
     topo_ref_coords(ndims, dims, rank, c);
     c[dim] += disp;

@@ -13,9 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mpi.h>
+
 #include "core/topo.h"
 
-#define PROC_NULL (-1)
+#define PROC_NULL MPI_PROC_NULL
 
 /* Fills dims (zeros, or the fixed entries of init) for nnodes and compares with want. */
 static void dims_is(int nnodes, int ndims, const int *init, const int *want)

@@ -228,6 +228,9 @@ static void check_errors(int size)
                     MPI_Dist_graph_create(w, -1, one, one, one, wt, MPI_INFO_NULL, 0, &g));
     TOPO_EXPECT_ERR(MPI_ERR_ARG,
                     MPI_Dist_graph_create(w, 1, one, (int[]){1}, one, neg, MPI_INFO_NULL, 0, &g));
+    TOPO_EXPECT_ERR(MPI_ERR_INFO,
+                    MPI_Dist_graph_create_adjacent(w, 0, NULL, MPI_UNWEIGHTED, 0, NULL,
+                                                   MPI_UNWEIGHTED, (MPI_Info)(intptr_t)3, 0, &g));
     MPT_CHECK(g == MPI_COMM_NULL, "a failed Dist_graph_create set the new communicator");
 }
 

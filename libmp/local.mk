@@ -6,6 +6,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
+	libmp/api/cart.c \
 	libmp/api/coll.c \
 	libmp/api/coll.h \
 	libmp/api/coll_impl.c \
@@ -13,20 +14,25 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
+	libmp/api/dist_graph.c \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/graph.c \
 	libmp/api/group.c \
 	libmp/api/icoll.c \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
+	libmp/api/neighbor.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/topo.c \
+	libmp/api/topo.h \
 	libmp/api/type_create.c \
 	libmp/coll/allgather.c \
 	libmp/coll/allreduce.c \
@@ -63,6 +69,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/settings.h \
 	libmp/core/status.c \
 	libmp/core/status.h \
+	libmp/core/topo.c \
+	libmp/core/topo.h \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \
 	libmp/pt2pt/peer.c \

@@ -16,3 +16,5 @@ include tests/unit/info/local.mk
 include tests/unit/comm/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk
+include tests/unit/topo/local.mk
+include tests/mpi/topo/local.mk

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/topo.h"
 #include "comm/comm_create.h"
 #include "core/group.h"
 #include "core/runtime.h"
@@ -247,6 +248,9 @@ static int dup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm)
         return mp_api_comm_failed(call, c, st);
     }
     rc = mp_api_attr_comm_copy_all(call, c, n);
+    if (rc == MPI_SUCCESS) {
+        rc = mp_api_topo_copy(call, c, n);
+    }
     if (rc != MPI_SUCCESS) {
         mp_comm_release(n);
         return rc;
@@ -279,7 +283,8 @@ typedef struct idup_target {
 static void idup_done(void *arg, mp_comm_t *newcomm, mp_status_t st)
 {
     idup_target_t *t = arg;
-    if (st == MP_OK && mp_api_attr_comm_copy_all(t->call, t->parent, newcomm) != MPI_SUCCESS) {
+    if (st == MP_OK && (mp_api_attr_comm_copy_all(t->call, t->parent, newcomm) != MPI_SUCCESS ||
+                        mp_api_topo_copy(t->call, t->parent, newcomm) != MPI_SUCCESS)) {
         mp_comm_release(newcomm);
         newcomm = NULL;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/group.h"
+#include "core/topo.h"
 
 static uint64_t ctx_free[MP_COMM_CTX_WORDS];
 
@@ -74,6 +75,7 @@ static void destroy(mp_comm_t *comm)
     }
     mp_group_release(comm->group);
     mp_group_release(comm->remote_group);
+    mp_topo_release(comm->topo);
     free(comm);
 }
 

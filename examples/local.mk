@@ -3,3 +3,7 @@ noinst_PROGRAMS += examples/hello
 examples_hello_SOURCES = examples/hello.c
 examples_hello_LDADD = libmp/libmp.la
 examples_hello_LDFLAGS = $(AM_LDFLAGS) -no-install
+noinst_PROGRAMS += examples/ring
+examples_ring_SOURCES = examples/ring.c
+examples_ring_LDADD = libmp/libmp.la
+examples_ring_LDFLAGS = $(AM_LDFLAGS) -no-install

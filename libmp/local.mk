@@ -11,24 +11,39 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/group.c \
 	libmp/api/info.c \
 	libmp/api/init.c \
+	libmp/api/intercomm.c \
+	libmp/api/op.c \
+	libmp/api/pack.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/type_create.c \
+	libmp/comm/comm_create.c \
+	libmp/comm/comm_create.h \
+	libmp/core/comm.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
+	libmp/core/dt_create.c \
+	libmp/core/group.c \
+	libmp/core/group.h \
 	libmp/core/info.c \
 	libmp/core/info.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
+	libmp/core/op.c \
+	libmp/core/op.h \
+	libmp/core/op_kernels.c \
+	libmp/core/op_kernels.h \
 	libmp/core/runtime.c \
 	libmp/core/runtime.h \
-	libmp/core/status.c \
 	libmp/core/settings.c \
 	libmp/core/settings.h \
+	libmp/core/status.c \
 	libmp/core/status.h \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \

@@ -16,6 +16,7 @@
 
 #include "core/comm.h"
 #include "core/datatype.h"
+#include "core/op.h"
 #include "core/status.h"
 #include "pt2pt/request.h"
 
@@ -82,7 +83,8 @@ int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_c
  * then frees comm's info hints. Returns an MPI error class. */
 int mp_api_attr_comm_delete_all(const char *call, mp_comm_t *comm);
 
-/* MPI_Type_dup: as mp_api_attr_comm_copy_all, for the attributes of datatype old. */
+/* MPI_Type_dup: as mp_api_attr_comm_copy_all, for the attributes of datatype old. (datatype.c
+ * has weak versions that do nothing, for unit tests built without attr.c.) */
 int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
 
 /* MPI_Type_free: as mp_api_attr_comm_delete_all, for a datatype (call it before the type goes). */
@@ -125,8 +127,41 @@ mp_comm_t *mp_api_comm_get(MPI_Comm comm);
  * Otherwise reports the error for call and returns its class. */
 int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
 
+/* The handle of a communicator object (MPI_COMM_NULL for NULL). */
+MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);
+
+/* Hands a communicator built by libmp/comm (comm_create.h) to the user: takes the reference to
+ * its error handler that MPI_Comm_free drops, and sets *handle (MPI_COMM_NULL for NULL). */
+void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle);
+
+/* Reports for call on comm that building a communicator failed with st; returns the class. */
+int mp_api_comm_failed(const char *call, mp_comm_t *comm, mp_status_t st);
+
+/* The object behind a group handle (MPI_GROUP_EMPTY included), or NULL if it is not valid. */
+struct mp_group *mp_api_group_get(MPI_Group group);
+
+/* Checks a group handle for call on comm (NULL: none); sets *group_p on success. */
+int mp_api_group_check(const mp_comm_t *comm, const char *call, MPI_Group group,
+                       struct mp_group **group_p);
+
+/* The handle of a group object (MPI_GROUP_EMPTY for the empty group). */
+MPI_Group mp_api_group_handle(const struct mp_group *group);
+
 /* The object behind a datatype handle, or NULL if the handle is not a valid datatype. */
 const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype);
+
+/* A datatype's name for messages: its name, or a phrase for an unnamed derived type. */
+const char *mp_api_datatype_name(const mp_datatype_t *dt);
+
+/* Looks a datatype handle up for call (committed or not; MPI_DATATYPE_NULL and invalid handles
+ * are reported as MPI_ERR_TYPE); sets *dt_p on success. */
+int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                           const mp_datatype_t **dt_p);
+
+/* Records the constructor's arguments on the new type dt, gives the user its handle in
+ * *newtype; on failure releases dt and reports for call. Returns an MPI error class. */
+int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_contents_t *contents,
+                           MPI_Datatype *newtype);
 
 /* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
@@ -212,5 +247,18 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
 
 /* Completes every buffered send and forgets the attached buffer: at MPI_Finalize. */
 void mp_api_bsend_fini(void);
+
+/* ---- Reduction operations (op.c) ---- */
+
+/* The op behind an MPI_Op handle (predefined or created by MPI_Op_create), or NULL if the handle
+ * is not a valid op (MPI_OP_NULL, garbage, or an op the user freed). */
+const mp_op_t *mp_api_op_get(MPI_Op op);
+
+/* Checks that op is a valid op (MPI_OP_NULL or garbage: MPI_ERR_OP) and is defined on dt (a
+ * predefined op on a type it does not apply to: MPI_ERR_OP naming both, e.g. "MPI_SUM is not
+ * defined on MPI_2INT; MPI_MINLOC and MPI_MAXLOC are"), reporting for call on comm (NULL:
+ * none); sets *op_p on success. */
+int mp_api_op_check(const mp_comm_t *comm, const char *call, MPI_Op op, const mp_datatype_t *dt,
+                    const mp_op_t **op_p);
 
 #endif

@@ -371,23 +371,12 @@ static int attr_copy_all(const char *call, const attr_obj_t *from, const attr_ob
 
 /* ---- Communicators ---- */
 
-/* The handle of a communicator object: the ABI constant for the predefined ones, the object's
- * address for created ones. */
-static MPI_Comm comm_handle(const mp_comm_t *c)
-{
-    if (c == &mp_runtime.world) {
-        return MPI_COMM_WORLD;
-    }
-    if (c == &mp_runtime.self) {
-        return MPI_COMM_SELF;
-    }
-    return (MPI_Comm)(uintptr_t)c;
-}
-
 static attr_obj_t comm_obj(mp_comm_t *c)
 {
-    return (attr_obj_t){
-        .kind = KIND_COMM, .handle.comm = comm_handle(c), .list = (attr_t **)&c->attrs, .comm = c};
+    return (attr_obj_t){.kind = KIND_COMM,
+                        .handle.comm = mp_api_comm_handle(c),
+                        .list = (attr_t **)&c->attrs,
+                        .comm = c};
 }
 
 int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_comm)

@@ -346,6 +346,7 @@ int PMPI_Request_free(MPI_Request *request)
     if (is_persistent(*request)) {
         mp_api_preq_t *preq = as_preq(*request);
         preq->magic = 0;
+        mp_datatype_release(preq->dt);
         free(preq);
     }
     if (req != NULL) {
@@ -657,6 +658,7 @@ int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request 
                             "cannot allocate a persistent request");
     }
     *preq = *args;
+    mp_datatype_retain(preq->dt); /* the type may be freed before the request */
     preq->magic = MP_API_PREQ_MAGIC;
     preq->active = NULL;
     *request = (MPI_Request)(void *)preq;

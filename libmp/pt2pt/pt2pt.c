@@ -362,10 +362,13 @@ static mp_request_t *new_request(mp_request_kind_t kind, void *buf, size_t count
         req->buf = buf;
         req->count = count;
         req->dt = dt;
+        mp_datatype_retain(dt); /* MPI_Type_free may come before completion */
         req->capacity = mp_datatype_bytes(dt, count);
         req->peer = peer;
         req->tag = tag;
         req->comm = comm;
+        req->holds_comm = true;
+        mp_comm_retain(comm);
         req->context_id = comm->context_id;
     }
     return req;
@@ -511,10 +514,15 @@ mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp
     req->buf = buf;
     req->count = count;
     req->dt = dt;
+    mp_datatype_retain(dt);
     req->capacity = mp_datatype_bytes(dt, count);
     req->peer = u->src;
     req->tag = u->tag;
     req->comm = u->comm;
+    if (req->comm != NULL) {
+        req->holds_comm = true;
+        mp_comm_retain(req->comm);
+    }
     req->context_id = u->context_id;
     *req_p = req;
     take_unexp(req, u);

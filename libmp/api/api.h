@@ -83,7 +83,8 @@ int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_c
  * then frees comm's info hints. Returns an MPI error class. */
 int mp_api_attr_comm_delete_all(const char *call, mp_comm_t *comm);
 
-/* MPI_Type_dup: as mp_api_attr_comm_copy_all, for the attributes of datatype old. */
+/* MPI_Type_dup: as mp_api_attr_comm_copy_all, for the attributes of datatype old. (datatype.c
+ * has weak versions that do nothing, for unit tests built without attr.c.) */
 int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
 
 /* MPI_Type_free: as mp_api_attr_comm_delete_all, for a datatype (call it before the type goes). */

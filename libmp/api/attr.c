@@ -327,6 +327,15 @@ static int attr_delete_all(const char *call, const attr_obj_t *obj)
     return MPI_SUCCESS;
 }
 
+/* Removes every attribute without calling anything: what is left after a failing callback on
+ * an object that goes anyway. */
+static void attr_drop_all(attr_t **list)
+{
+    while (*list != NULL) {
+        attr_unlink(list, *list);
+    }
+}
+
 /* Copies the attributes of from onto to (whose list is empty), oldest first, so that to keeps
  * the same order. On a failing copy callback, the copies made so far are deleted again. */
 static int attr_copy_all(const char *call, const attr_obj_t *from, const attr_obj_t *to)
@@ -355,7 +364,9 @@ static int attr_copy_all(const char *call, const attr_obj_t *from, const attr_ob
         } else if (copy_fn != COPY_NULL) {
             int cb = run_copy(from, order[i], &out, &flag);
             if (cb != MPI_SUCCESS) {
+                /* to is not handed out: its copies are deleted, and dropped if that fails. */
                 attr_delete_all(call, to);
+                attr_drop_all(to->list);
                 rc = mp_api_error(from->comm, call, cb,
                                   "the copy callback of key %d returned error %d", kv->id, cb);
                 break;
@@ -371,23 +382,12 @@ static int attr_copy_all(const char *call, const attr_obj_t *from, const attr_ob
 
 /* ---- Communicators ---- */
 
-/* The handle of a communicator object: the ABI constant for the predefined ones, the object's
- * address for created ones. */
-static MPI_Comm comm_handle(const mp_comm_t *c)
-{
-    if (c == &mp_runtime.world) {
-        return MPI_COMM_WORLD;
-    }
-    if (c == &mp_runtime.self) {
-        return MPI_COMM_SELF;
-    }
-    return (MPI_Comm)(uintptr_t)c;
-}
-
 static attr_obj_t comm_obj(mp_comm_t *c)
 {
-    return (attr_obj_t){
-        .kind = KIND_COMM, .handle.comm = comm_handle(c), .list = (attr_t **)&c->attrs, .comm = c};
+    return (attr_obj_t){.kind = KIND_COMM,
+                        .handle.comm = mp_api_comm_handle(c),
+                        .list = (attr_t **)&c->attrs,
+                        .comm = c};
 }
 
 int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_comm)
@@ -728,17 +728,13 @@ void mp_api_attr_fini(void)
      * MPI_COMM_WORLD's. A failing callback is reported, and the rest are dropped silently. */
     mp_api_attr_comm_delete_all("MPI_Finalize", &mp_runtime.self);
     mp_api_attr_comm_delete_all("MPI_Finalize", &mp_runtime.world);
-    attr_obj_t objs[] = {comm_obj(&mp_runtime.self), comm_obj(&mp_runtime.world)};
-    for (size_t i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
-        while (*objs[i].list != NULL) {
-            attr_unlink(objs[i].list, *objs[i].list);
-        }
-    }
+    attr_drop_all((attr_t **)&mp_runtime.self.attrs);
+    attr_drop_all((attr_t **)&mp_runtime.world.attrs);
+    mp_api_info_comm_free(&mp_runtime.self);
+    mp_api_info_comm_free(&mp_runtime.world);
     /* Attributes on predefined datatypes are freed without callbacks, as MPICH does. */
     for (size_t h = 0; h < MP_API_HANDLE_RESERVED; h++) {
-        while (predefined_type_attrs[h] != NULL) {
-            attr_unlink(&predefined_type_attrs[h], predefined_type_attrs[h]);
-        }
+        attr_drop_all(&predefined_type_attrs[h]);
     }
     /* Keys the program never freed go now; a key still used by a live derived type or
      * communicator stays with it. */

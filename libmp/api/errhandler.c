@@ -74,19 +74,6 @@ void mp_api_errhandler_release(uintptr_t errhandler)
     }
 }
 
-/* The handle a handler is given for comm (NULL: MPI_COMM_SELF, where errors without a
- * communicator are raised). Created communicators' handles are their objects' addresses. */
-static MPI_Comm comm_handle(const mp_comm_t *comm)
-{
-    if (comm == NULL || comm == &mp_runtime.self) {
-        return MPI_COMM_SELF;
-    }
-    if (comm == &mp_runtime.world) {
-        return MPI_COMM_WORLD;
-    }
-    return (MPI_Comm)comm; /* created communicators: the handle is the object's address */
-}
-
 MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm)
 {
     if (comm == NULL) {
@@ -105,7 +92,8 @@ void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *com
         return;
     }
     /* The handler gets its own copies: what it does to them does not reach the caller. */
-    MPI_Comm handle = comm_handle(comm);
+    /* Errors without a communicator are raised on MPI_COMM_SELF. */
+    MPI_Comm handle = comm != NULL ? mp_api_comm_handle(comm) : MPI_COMM_SELF;
     int code = errcode;
     /* The handler may free its handle; the reference of comm keeps it alive during the call. */
     eh->fn.comm(&handle, &code);

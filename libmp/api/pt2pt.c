@@ -383,7 +383,8 @@ static int sendrecv_checked_start(const char *call, const void *sendbuf, MPI_Cou
                                   mp_request_t **req_p)
 {
     const mp_datatype_t *sdt = NULL;
-    int rc = msg_check(call, sendbuf, sendcount, sendtype, dest, sendtag, comm, false, comm_p, &sdt);
+    int rc =
+        msg_check(call, sendbuf, sendcount, sendtype, dest, sendtag, comm, false, comm_p, &sdt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -625,9 +626,9 @@ int PMPI_Recv_init_c(void *buf, MPI_Count count, MPI_Datatype datatype, int sour
 }
 
 #pragma weak MPI_Isendrecv = PMPI_Isendrecv
-int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest,
-                   int sendtag, void *recvbuf, int recvcount, MPI_Datatype recvtype, int source,
-                   int recvtag, MPI_Comm comm, MPI_Request *request)
+int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                   void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                   MPI_Comm comm, MPI_Request *request)
 {
     return isendrecv("MPI_Isendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
                      recvcount, recvtype, source, recvtag, comm, request);
@@ -655,6 +656,6 @@ int PMPI_Isendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, 
                              int sendtag, int source, int recvtag, MPI_Comm comm,
                              MPI_Request *request)
 {
-    return isendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag,
-                             source, recvtag, comm, request);
+    return isendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
+                             recvtag, comm, request);
 }

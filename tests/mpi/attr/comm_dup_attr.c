@@ -118,6 +118,44 @@ int main(int argc, char **argv)
     MPT_CHECK(flag && strcmp(value, "yes") == 0, "the copy lost the hint");
     AT_MPI(MPI_Info_free(&hints));
 
+    /* MPI_Comm_dup_with_info: the hints are those given, not the original's. */
+    MPI_Comm with_info;
+    MPI_Info given;
+    AT_MPI(MPI_Info_create(&given));
+    AT_MPI(MPI_Info_set(given, "other_hint", "no"));
+    AT_MPI(MPI_Comm_dup_with_info(base, given, &with_info));
+    AT_MPI(MPI_Info_free(&given));
+    AT_MPI(MPI_Comm_get_info(with_info, &hints));
+    buflen = sizeof(value);
+    AT_MPI(MPI_Info_get_string(hints, "my_hint", &buflen, value, &flag));
+    MPT_CHECK(!flag, "MPI_Comm_dup_with_info kept the original's hint");
+    buflen = sizeof(value);
+    AT_MPI(MPI_Info_get_string(hints, "other_hint", &buflen, value, &flag));
+    MPT_CHECK(flag && strcmp(value, "no") == 0, "MPI_Comm_dup_with_info lost the given hint");
+    AT_MPI(MPI_Info_free(&hints));
+    expect_attr(with_info, kdup, 1, 2); /* attributes are copied as by MPI_Comm_dup */
+    nevents = 0;
+    AT_MPI(MPI_Comm_free(&with_info));
+    MPT_CHECK(nevents == 2, "free of the dup with info: %d deletes, expected 2", nevents);
+
+    /* MPI_Comm_idup_with_info: the same, with the info freed before the dup completes. */
+    MPI_Request req;
+    AT_MPI(MPI_Info_create(&given));
+    AT_MPI(MPI_Info_set(given, "other_hint", "later"));
+    AT_MPI(MPI_Comm_idup_with_info(base, given, &with_info, &req));
+    AT_MPI(MPI_Info_free(&given));
+    AT_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+    AT_MPI(MPI_Comm_get_info(with_info, &hints));
+    buflen = sizeof(value);
+    AT_MPI(MPI_Info_get_string(hints, "other_hint", &buflen, value, &flag));
+    MPT_CHECK(flag && strcmp(value, "later") == 0, "MPI_Comm_idup_with_info lost the given hint");
+    buflen = sizeof(value);
+    AT_MPI(MPI_Info_get_string(hints, "my_hint", &buflen, value, &flag));
+    MPT_CHECK(!flag, "MPI_Comm_idup_with_info kept the original's hint");
+    AT_MPI(MPI_Info_free(&hints));
+    expect_attr(with_info, kuser1, 1, 1004);
+    AT_MPI(MPI_Comm_free(&with_info));
+
     /* Freeing the copy deletes its attributes, newest first: user1 (1004), then dup (2). */
     nevents = 0;
     MPI_Comm freed = copy;

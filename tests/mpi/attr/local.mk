@@ -2,8 +2,10 @@
 # from tests/mpi/testlist.
 mpi_attr_programs = \
 	tests/mpi/attr/comm_attr \
+	tests/mpi/attr/comm_dup_attr \
 	tests/mpi/attr/info \
-	tests/mpi/attr/type_attr
+	tests/mpi/attr/type_attr \
+	tests/mpi/attr/type_dup_attr
 check_PROGRAMS += $(mpi_attr_programs)
 noinst_HEADERS += tests/mpi/attr/attrtest.h
 
@@ -16,3 +18,9 @@ tests_mpi_attr_info_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_attr_type_attr_SOURCES = tests/mpi/attr/type_attr.c
 tests_mpi_attr_type_attr_LDADD = $(mpi_test_libs)
 tests_mpi_attr_type_attr_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_attr_comm_dup_attr_SOURCES = tests/mpi/attr/comm_dup_attr.c
+tests_mpi_attr_comm_dup_attr_LDADD = $(mpi_test_libs)
+tests_mpi_attr_comm_dup_attr_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_attr_type_dup_attr_SOURCES = tests/mpi/attr/type_dup_attr.c
+tests_mpi_attr_type_dup_attr_LDADD = $(mpi_test_libs)
+tests_mpi_attr_type_dup_attr_LDFLAGS = $(mpi_test_link_flags)

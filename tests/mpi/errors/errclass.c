@@ -1,7 +1,8 @@
 /*
  * Error classes: MPI_Error_string and MPI_Error_class for every class, and every class that the
  * library raises today provoked under MPI_ERRORS_RETURN (rank, tag, count, datatype, comm,
- * buffer, request, truncate, keyval, info, errhandler, window, argument).
+ * buffer, request, truncate, op, group, keyval, info, errhandler, window, session, file,
+ * argument).
  */
 #include "../attr/attrtest.h"
 
@@ -154,6 +155,13 @@ static void check_raised(int rank, int size)
     MPI_Status status;
     AT_MPI_FAILS(MPI_ERR_TRUNCATE, MPI_Recv(buf, 1, MPI_INT, rank, 7, MPI_COMM_WORLD, &status));
     AT_MPI(MPI_Wait(&sreq, MPI_STATUS_IGNORE));
+
+    /* Operations and groups. */
+    int in = 1, inout = 2;
+    AT_MPI_FAILS(MPI_ERR_OP, MPI_Reduce_local(&in, &inout, 1, MPI_INT, MPI_OP_NULL));
+    AT_MPI_FAILS(MPI_ERR_GROUP, MPI_Group_size(MPI_GROUP_NULL, &n));
+    MPI_Comm newcomm;
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_split(MPI_COMM_WORLD, -5, 0, &newcomm));
 
     int flag;
     void *v;

@@ -23,6 +23,16 @@ enum coll_kind {
 static const char *const coll_names[] = {"allreduce", "bcast",     "reduce",
                                          "barrier",   "allgather", "alltoall"};
 
+/* The header line of each: what one call does. */
+static const char *const coll_what[] = {
+    "allreduce: MPI_Allreduce of doubles with MPI_SUM",
+    "bcast: MPI_Bcast of bytes from rank 0",
+    "reduce: MPI_Reduce of doubles with MPI_SUM to rank 0",
+    "barrier: MPI_Barrier",
+    "allgather: MPI_Allgather of bytes, size per rank",
+    "alltoall: MPI_Alltoall of bytes, size per pair of ranks",
+};
+
 /*
  * One collective at one size. size is in bytes: the whole message for allreduce, reduce and
  * bcast (reductions sum doubles, so it is a multiple of 8), each rank's block for allgather and
@@ -44,8 +54,16 @@ struct coll_opts {
     double seconds; /* at most about this long in the timed loop of each size */
 };
 
+/* Reports bad arguments (once, from rank 0) and ends every rank alike. */
 static void usage(const char *prog)
 {
+    int rank;
+
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    if (rank != 0) {
+        MPI_Finalize();
+        exit(2);
+    }
     fprintf(stderr,
             "usage: %s NAME [sizes [scale [seconds]]]\n"
             "  NAME: allreduce bcast reduce barrier allgather alltoall\n"
@@ -53,6 +71,7 @@ static void usage(const char *prog)
             "  scale: multiplies the iteration counts (default 1; BENCH_SCALE multiplies too)\n"
             "  seconds: cap on the timed loop of each size (default 0.2)\n",
             prog);
+    MPI_Finalize();
     exit(2);
 }
 
@@ -89,7 +108,7 @@ static struct coll_opts coll_options(int argc, char **argv)
              (o.sizes[o.nsizes] < 8 || o.sizes[o.nsizes] % 8 != 0))) {
             fprintf(stderr, "%s: size %s: at most 64M, and a multiple of 8 for reductions\n",
                     argv[0], s);
-            exit(2);
+            usage(argv[0]);
         }
         o.nsizes++;
     }
@@ -360,11 +379,9 @@ int main(int argc, char **argv)
     c.rbuf = bench_buffer((size_t)max * (size_t)c.nprocs);
 
     if (c.rank == 0) {
-        printf("# ranks: %d; size: bytes of the message, or of each rank's block for allgather "
-               "and alltoall\n",
-               c.nprocs);
+        printf("# %d ranks; usec: time per call, the average over the ranks\n", c.nprocs);
     }
-    bench_header(c.rank, coll_names[c.kind], "usec");
+    bench_header(c.rank, coll_what[c.kind], "usec");
     for (int s = 0; s < o.nsizes; s++) {
         c.size = o.sizes[s];
         coll_fill(&c);

@@ -50,11 +50,6 @@ add()
     names+=("$name")
 }
 
-add libmp "$MPICC" "$MPIRUN"
-add openmpi mpicc.openmpi mpirun.openmpi
-add mpich mpicc.mpich mpirun.mpich
-[ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
-
 # launcher NAME N: the command line that starts N ranks. Up to one rank per core, each is bound
 # to its own core; beyond, libmp runs with no flag (it stops binding by itself), Open MPI with
 # --oversubscribe (which also makes its idle ranks yield) and MPICH plain.
@@ -93,15 +88,6 @@ bytes()
 # The sizes that each collective/count/implementation still runs: all of them, until a run
 # times out; from then on only those that finished in that run (the others count as timeouts).
 declare -A todo
-for coll in $colls; do
-    list=$sizes
-    [ "$coll" = barrier ] && list=0
-    for n in $nprocs; do
-        for name in "${names[@]}"; do
-            todo[$coll.$n.$name]=$list
-        done
-    done
-done
 
 # record COLL N NAME RUN OUTPUT STATUS RAN: appends "coll n name run size value" to the results
 # for every size: the time per call in microseconds where the output has it, else "timeout" for
@@ -155,26 +141,53 @@ run_one()
     record "$coll" "$n" "$name" "$r" "$out" "$status" "$ran"
 }
 
-echo "collective benchmarks: $runs runs each, the implementations in turn; $cores cores;" \
-    "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-: >"$work/results"
-# The implementations take turns (in a rotating order), so that a disturbance of the machine
-# hits all alike.
-for ((r = 0; r < runs; r++)); do
-    for n in $nprocs; do
-        for coll in $colls; do
-            for ((k = 0; k < ${#names[@]}; k++)); do
-                run_one "$coll" "$n" "${names[$(((k + r) % ${#names[@]}))]}" "$r"
+# measure: builds coll.c, runs everything and writes the results: "# cores N", then a line
+# "coll n name run size value" per run and size.
+measure()
+{
+    local coll n name list r k
+    add libmp "$MPICC" "$MPIRUN"
+    add openmpi mpicc.openmpi mpirun.openmpi
+    add mpich mpicc.mpich mpirun.mpich
+    [ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
+    for coll in $colls; do
+        list=$sizes
+        [ "$coll" = barrier ] && list=0
+        for n in $nprocs; do
+            for name in "${names[@]}"; do
+                todo[$coll.$n.$name]=$list
             done
         done
     done
-done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo
+
+    echo "collective benchmarks: $runs runs each, the implementations in turn; $cores cores;" \
+        "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "# cores $cores" >"$work/results"
+    # The implementations take turns (in a rotating order), so that a disturbance of the
+    # machine hits all alike.
+    for ((r = 0; r < runs; r++)); do
+        for n in $nprocs; do
+            for coll in $colls; do
+                for ((k = 0; k < ${#names[@]}; k++)); do
+                    run_one "$coll" "$n" "${names[$(((k + r) % ${#names[@]}))]}" "$r"
+                done
+            done
+        done
+    done
+    echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo
+}
+
+if [ -n "${RESULTS:-}" ]; then
+    cp "$RESULTS" "$work/results" # only the report, from the results of an earlier (KEPT) run
+else
+    measure
+    [ -z "${KEEP:-}" ] || echo "results in $work/results (RESULTS=that file: the report again)"
+fi
 
 # The tables and the summary. The median of each collective/count/implementation/size over
 # the runs, a timeout counting as slower than any time and any error making it "error".
-awk -v runs="$runs" -v cores="$cores" -v colls="$colls" -v nprocs="$nprocs" '
+awk '
     function num(x) { return x ~ /^[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?$/ }
     function median(s,   a, k, i, j, t, m1, m2) {
         k = split(s, a, " ")
@@ -201,8 +214,29 @@ awk -v runs="$runs" -v cores="$cores" -v colls="$colls" -v nprocs="$nprocs" '
             return x
         return x + 0 >= 1000 ? sprintf("%.0f", x) : sprintf("%.3f", x)
     }
+    function hsize(z) {
+        if (z >= 1048576 && z % 1048576 == 0)
+            return z / 1048576 " MiB"
+        if (z >= 1024 && z % 1024 == 0)
+            return z / 1024 " KiB"
+        return z " B"
+    }
     function ratio(a, b) { return num(a) && num(b) && b > 0 ? sprintf("%.2f", a / b) : "-" }
+    $1 == "#" && $2 == "cores" {
+        cores = $3
+        next
+    }
     {
+        # The collectives, the counts and the runs in the order of the first run.
+        if (!($1 in cseen)) {
+            cseen[$1] = 1
+            colls = colls " " $1
+        }
+        if (!($2 in nseen)) {
+            nseen[$2] = 1
+            nprocs = nprocs " " $2
+        }
+        runs = $4 + 1 > runs ? $4 + 1 : runs
         key = $1 SUBSEP $2 SUBSEP $3 SUBSEP $5
         v[key] = v[key] " " $6
         if (!(($1, $5) in seen)) {
@@ -253,7 +287,7 @@ awk -v runs="$runs" -v cores="$cores" -v colls="$colls" -v nprocs="$nprocs" '
             return
         if (!num(l)) {
             if (!(k in bad))
-                bad[k] = l " (" z " B)"
+                bad[k] = l " (" hsize(z) ")"
             return
         }
         peer = "-"
@@ -274,9 +308,9 @@ awk -v runs="$runs" -v cores="$cores" -v colls="$colls" -v nprocs="$nprocs" '
     # summary: a row per collective, a column per count: the worst ratio and whether it meets
     # the goal; then how many met.
     function summary(   ci, ni, c, n, k, goal, cell, met, all, failed, unjudged) {
-        print "summary against the goals: libmp / the better of Open MPI and MPICH <= 0.8 with a"
-        print "core per rank (n <= " cores "), libmp / Open MPI <= 0.7 oversubscribed (n > " cores \
-            "); the worst size of each collective"
+        print "summary against the goals, each collective at its worst size:"
+        print "  n <= " cores " (a core per rank): libmp / the better of Open MPI and MPICH <= 0.8"
+        print "  n > " cores " (oversubscribed): libmp / Open MPI <= 0.7"
         printf "%-10s", "collective"
         for (ni = 1; ni <= nn; ni++)
             printf " %22s", "n = " nl[ni]
@@ -296,7 +330,7 @@ awk -v runs="$runs" -v cores="$cores" -v colls="$colls" -v nprocs="$nprocs" '
                     unjudged++
                     all--
                 } else {
-                    cell = sprintf("%.2f (%s B) %s", worst[k], at[k],
+                    cell = sprintf("%.2f (%s) %s", worst[k], hsize(at[k]),
                         worst[k] <= goal ? "met" : "NOT MET")
                     met += worst[k] <= goal
                 }

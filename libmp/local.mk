@@ -6,26 +6,62 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
+	libmp/api/coll.c \
+	libmp/api/coll.h \
+	libmp/api/coll_impl.c \
+	libmp/api/coll_init.c \
+	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/group.c \
+	libmp/api/icoll.c \
+	libmp/api/info.c \
 	libmp/api/init.c \
+	libmp/api/intercomm.c \
+	libmp/api/op.c \
+	libmp/api/pack.c \
 	libmp/api/probe.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/type_create.c \
+	libmp/coll/allgather.c \
+	libmp/coll/allreduce.c \
+	libmp/coll/alltoall.c \
+	libmp/coll/barrier.c \
+	libmp/coll/bcast.c \
+	libmp/coll/coll.h \
+	libmp/coll/gather.c \
+	libmp/coll/reduce.c \
+	libmp/coll/reduce_scatter.c \
+	libmp/coll/scan.c \
+	libmp/coll/sched.c \
+	libmp/comm/comm_create.c \
+	libmp/comm/comm_create.h \
+	libmp/core/comm.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
+	libmp/core/dt_create.c \
+	libmp/core/dt_external.c \
+	libmp/core/group.c \
+	libmp/core/group.h \
+	libmp/core/info.c \
+	libmp/core/info.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
+	libmp/core/op.c \
+	libmp/core/op.h \
+	libmp/core/op_kernels.c \
+	libmp/core/op_kernels.h \
 	libmp/core/runtime.c \
 	libmp/core/runtime.h \
-	libmp/core/status.c \
 	libmp/core/settings.c \
 	libmp/core/settings.h \
+	libmp/core/status.c \
 	libmp/core/status.h \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \

@@ -195,6 +195,7 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
     done->buf = (void *)(uintptr_t)buf;
     done->count = count;
     done->dt = dt;
+    mp_datatype_retain(dt); /* released with the request */
     done->peer = dest;
     done->tag = tag;
     done->comm = comm;

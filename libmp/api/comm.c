@@ -1,19 +1,51 @@
 /*
- * Communicator queries and the translation of communicator handles to objects. The predefined
- * handles are the standard ABI's fixed values; others will point at objects created later.
+ * Communicators: handle translation (predefined handles are the standard ABI's values, created
+ * communicators are their objects' addresses, checked by magic number), queries, names,
+ * comparison, and the constructors (dup, split, create) and MPI_Comm_free.
  */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "api/api.h"
+#include "comm/comm_create.h"
+#include "core/group.h"
 #include "core/runtime.h"
 
 mp_comm_t *mp_api_comm_get(MPI_Comm comm)
 {
+    mp_comm_t *c = NULL;
     if (comm == MPI_COMM_WORLD) {
-        return &mp_runtime.world;
+        c = &mp_runtime.world;
+    } else if (comm == MPI_COMM_SELF) {
+        c = &mp_runtime.self;
+    } else if ((uintptr_t)comm >= MP_API_HANDLE_RESERVED &&
+               (uintptr_t)comm % _Alignof(mp_comm_t) == 0) {
+        c = (mp_comm_t *)comm;
     }
-    if (comm == MPI_COMM_SELF) {
-        return &mp_runtime.self;
+    return c != NULL && c->magic == MP_COMM_MAGIC ? c : NULL;
+}
+
+MPI_Comm mp_api_comm_handle(const mp_comm_t *comm)
+{
+    if (comm == NULL) {
+        return MPI_COMM_NULL;
     }
-    return NULL;
+    if (comm == &mp_runtime.world) {
+        return MPI_COMM_WORLD;
+    }
+    if (comm == &mp_runtime.self) {
+        return MPI_COMM_SELF;
+    }
+    return (MPI_Comm)(uintptr_t)comm;
+}
+
+void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle)
+{
+    if (newcomm != NULL) {
+        mp_api_errhandler_retain(newcomm->errhandler);
+    }
+    *handle = mp_api_comm_handle(newcomm);
 }
 
 int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
@@ -26,13 +58,26 @@ int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
     if (c == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_COMM,
                             comm == MPI_COMM_NULL ? "MPI_COMM_NULL is not a communicator to use"
-                                                  : "invalid communicator handle %p; use "
-                                                    "MPI_COMM_WORLD, MPI_COMM_SELF or one you "
-                                                    "created",
+                                                  : "invalid communicator handle %p (freed, or "
+                                                    "never created); use MPI_COMM_WORLD, "
+                                                    "MPI_COMM_SELF or one you created",
                             (void *)comm);
     }
     *comm_p = c;
     return MPI_SUCCESS;
+}
+
+int mp_api_comm_failed(const char *call, mp_comm_t *comm, mp_status_t st)
+{
+    if (st == MP_ERR_AGAIN) {
+        return mp_api_error(comm, call, MPI_ERR_OTHER,
+                            "no free context id: at most %d communicators may exist at once; "
+                            "free the ones you no longer use with MPI_Comm_free",
+                            MP_COMM_CTX_PAIRS - 2);
+    }
+    return mp_api_error(comm, call, mp_api_errclass(st),
+                        "cannot build the communicator from %s: %s", comm->name,
+                        mp_status_string(st));
 }
 
 /* Checks the state and the handle shared by every communicator query, and its output. */
@@ -44,6 +89,17 @@ static int comm_lookup(const char *call, MPI_Comm comm, const void *out, mp_comm
     }
     if (out == NULL) {
         return mp_api_error(*comm_p, call, MPI_ERR_ARG, "the output argument is NULL");
+    }
+    return MPI_SUCCESS;
+}
+
+/* Refuses an intercommunicator where only intracommunicators are allowed. */
+static int check_intra(const char *call, mp_comm_t *comm)
+{
+    if (comm->is_inter) {
+        return mp_api_error(comm, call, MPI_ERR_COMM,
+                            "%s is an intercommunicator; this call takes an intracommunicator",
+                            comm->name[0] != '\0' ? comm->name : "the communicator");
     }
     return MPI_SUCCESS;
 }
@@ -69,5 +125,382 @@ int PMPI_Comm_size(MPI_Comm comm, int *size)
         return rc;
     }
     *size = c->size;
+    return MPI_SUCCESS;
+}
+
+/* ---- names ---- */
+
+#pragma weak MPI_Comm_set_name = PMPI_Comm_set_name
+int PMPI_Comm_set_name(MPI_Comm comm, const char *comm_name)
+{
+    mp_comm_t *c = NULL;
+    int rc = comm_lookup("MPI_Comm_set_name", comm, comm_name, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    /* Longer names are cut to MPI_MAX_OBJECT_NAME - 1 characters, as MPICH does. */
+    snprintf(c->name, sizeof(c->name), "%s", comm_name);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_get_name = PMPI_Comm_get_name
+int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
+{
+    mp_comm_t *c = NULL;
+    int rc = comm_lookup("MPI_Comm_get_name", comm, comm_name, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (resultlen == NULL) {
+        return mp_api_error(c, "MPI_Comm_get_name", MPI_ERR_ARG, "resultlen is NULL");
+    }
+    size_t len = strnlen(c->name, MPI_MAX_OBJECT_NAME - 1);
+    memcpy(comm_name, c->name, len);
+    comm_name[len] = '\0';
+    *resultlen = (int)len;
+    return MPI_SUCCESS;
+}
+
+/* ---- comparison and groups ---- */
+
+#pragma weak MPI_Comm_compare = PMPI_Comm_compare
+int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
+{
+    mp_comm_t *a = NULL, *b = NULL;
+    int rc = comm_lookup("MPI_Comm_compare", comm1, result, &a);
+    if (rc == MPI_SUCCESS) {
+        rc = mp_api_comm_check("MPI_Comm_compare", comm2, &b);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (a == b) {
+        *result = MPI_IDENT;
+    } else if (a->is_inter != b->is_inter) {
+        *result = MPI_UNEQUAL;
+    } else if (mp_group_is_ident(a->group, b->group) &&
+               (!a->is_inter || mp_group_is_ident(a->remote_group, b->remote_group))) {
+        *result = MPI_CONGRUENT;
+    } else if (mp_group_is_similar(a->group, b->group) &&
+               (!a->is_inter || mp_group_is_similar(a->remote_group, b->remote_group))) {
+        *result = MPI_SIMILAR;
+    } else {
+        *result = MPI_UNEQUAL;
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_group = PMPI_Comm_group
+int PMPI_Comm_group(MPI_Comm comm, MPI_Group *group)
+{
+    mp_comm_t *c = NULL;
+    int rc = comm_lookup("MPI_Comm_group", comm, group, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_group_retain(c->group);
+    *group = mp_api_group_handle(c->group);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_test_inter = PMPI_Comm_test_inter
+int PMPI_Comm_test_inter(MPI_Comm comm, int *flag)
+{
+    mp_comm_t *c = NULL;
+    int rc = comm_lookup("MPI_Comm_test_inter", comm, flag, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *flag = c->is_inter;
+    return MPI_SUCCESS;
+}
+
+/* ---- constructors ---- */
+
+/* Checks comm and the newcomm pointer of a constructor. */
+static int ctor_check(const char *call, MPI_Comm comm, const MPI_Comm *newcomm, mp_comm_t **comm_p)
+{
+    int rc = mp_api_comm_check(call, comm, comm_p);
+    if (rc == MPI_SUCCESS && newcomm == NULL) {
+        rc = mp_api_error(*comm_p, call, MPI_ERR_ARG,
+                          "newcomm is NULL; pass the address of an MPI_Comm");
+    }
+    return rc;
+}
+
+static int dup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm)
+{
+    mp_comm_t *c = NULL, *n = NULL;
+    int rc = ctor_check(call, comm, newcomm, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_status_t st = mp_comm_dup(c, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed(call, c, st);
+    }
+    rc = mp_api_attr_comm_copy_all(call, c, n);
+    if (rc != MPI_SUCCESS) {
+        mp_comm_release(n);
+        return rc;
+    }
+    mp_api_comm_publish(n, newcomm);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_dup = PMPI_Comm_dup
+int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm)
+{
+    return dup_common("MPI_Comm_dup", comm, newcomm);
+}
+
+#pragma weak MPI_Comm_dup_with_info = PMPI_Comm_dup_with_info
+int PMPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm)
+{
+    /* The hints libmp knows change nothing in a communicator, so none are kept. */
+    (void)info;
+    return dup_common("MPI_Comm_dup_with_info", comm, newcomm);
+}
+
+/* Where a nonblocking duplication delivers its communicator. */
+typedef struct idup_target {
+    const char *call;
+    mp_comm_t *parent;
+    MPI_Comm *newcomm;
+} idup_target_t;
+
+static void idup_done(void *arg, mp_comm_t *newcomm, mp_status_t st)
+{
+    idup_target_t *t = arg;
+    if (st == MP_OK && mp_api_attr_comm_copy_all(t->call, t->parent, newcomm) != MPI_SUCCESS) {
+        mp_comm_release(newcomm);
+        newcomm = NULL;
+    }
+    mp_api_comm_publish(newcomm, t->newcomm);
+    free(t);
+}
+
+static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
+{
+    mp_comm_t *c = NULL;
+    int rc = ctor_check(call, comm, newcomm, &c);
+    if (rc == MPI_SUCCESS && request == NULL) {
+        rc = mp_api_error(c, call, MPI_ERR_ARG,
+                          "request is NULL; pass the address of an "
+                          "MPI_Request");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_request_t *req = NULL;
+    if (c->is_inter) {
+        /* Intercommunicators are duplicated at once; the request is complete already. */
+        rc = dup_common(call, comm, newcomm);
+        req = rc == MPI_SUCCESS ? mp_request_create(MP_REQ_COLL) : NULL;
+        if (req == NULL) {
+            return rc != MPI_SUCCESS ? rc : mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
+        }
+        req->status.source = MPI_ANY_SOURCE;
+        req->status.tag = MPI_ANY_TAG;
+        mp_request_complete(req);
+        *request = (MPI_Request)req;
+        return MPI_SUCCESS;
+    }
+    idup_target_t *t = malloc(sizeof(*t));
+    if (t == NULL) {
+        return mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    *t = (idup_target_t){call, c, newcomm};
+    mp_status_t st = mp_comm_idup(c, idup_done, t, &req);
+    if (st != MP_OK) {
+        free(t);
+        return mp_api_comm_failed(call, c, st);
+    }
+    *request = (MPI_Request)req;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_idup = PMPI_Comm_idup
+int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
+{
+    return idup_common("MPI_Comm_idup", comm, newcomm, request);
+}
+
+#pragma weak MPI_Comm_idup_with_info = PMPI_Comm_idup_with_info
+int PMPI_Comm_idup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm, MPI_Request *request)
+{
+    (void)info; /* as in MPI_Comm_dup_with_info */
+    return idup_common("MPI_Comm_idup_with_info", comm, newcomm, request);
+}
+
+#pragma weak MPI_Comm_split = PMPI_Comm_split
+int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
+{
+    mp_comm_t *c = NULL, *n = NULL;
+    int rc = ctor_check("MPI_Comm_split", comm, newcomm, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (color < 0 && color != MPI_UNDEFINED) {
+        return mp_api_error(c, "MPI_Comm_split", MPI_ERR_ARG,
+                            "color %d is negative; pass a color >= 0 or MPI_UNDEFINED", color);
+    }
+    color = color == MPI_UNDEFINED ? -1 : color;
+    mp_status_t st =
+        c->is_inter ? mp_comm_inter_split(c, color, key, &n) : mp_comm_split(c, color, key, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed("MPI_Comm_split", c, st);
+    }
+    mp_api_comm_publish(n, newcomm);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_split_type = PMPI_Comm_split_type
+int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm *newcomm)
+{
+    (void)info;
+    const char *call = "MPI_Comm_split_type";
+    mp_comm_t *c = NULL, *n = NULL;
+    int rc = ctor_check(call, comm, newcomm, &c);
+    if (rc == MPI_SUCCESS) {
+        rc = check_intra(call, c);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    int color;
+    switch (split_type) {
+    case MPI_COMM_TYPE_SHARED:
+        /* Every rank of a node can share memory with the others. */
+        color = (int)mp_runtime.wireup.node_id;
+        break;
+    case MPI_UNDEFINED:
+    case MPI_COMM_TYPE_HW_GUIDED:
+    case MPI_COMM_TYPE_HW_UNGUIDED:
+    case MPI_COMM_TYPE_RESOURCE_GUIDED:
+        /* No hardware level below the node is offered: the standard's answer is then
+         * MPI_COMM_NULL (the unguided split has no strict subset to give either). */
+        color = -1;
+        break;
+    default:
+        return mp_api_error(c, call, MPI_ERR_ARG,
+                            "split_type %d is not MPI_COMM_TYPE_SHARED, MPI_COMM_TYPE_HW_GUIDED, "
+                            "MPI_COMM_TYPE_HW_UNGUIDED, MPI_COMM_TYPE_RESOURCE_GUIDED or "
+                            "MPI_UNDEFINED",
+                            split_type);
+    }
+    mp_status_t st = mp_comm_split(c, color, key, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed(call, c, st);
+    }
+    mp_api_comm_publish(n, newcomm);
+    return MPI_SUCCESS;
+}
+
+/* Checks that group is a subset of comm's group. */
+static int check_subgroup(const char *call, mp_comm_t *comm, const mp_group_t *group)
+{
+    for (int i = 0; i < group->size; i++) {
+        if (mp_group_rank_of(comm->group, group->world_ranks[i]) < 0) {
+            return mp_api_error(comm, call, MPI_ERR_GROUP,
+                                "rank %d of the group (process %d of MPI_COMM_WORLD) is not in "
+                                "the communicator; the group must be a subset of its group",
+                                i, group->world_ranks[i]);
+        }
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_create = PMPI_Comm_create
+int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
+{
+    const char *call = "MPI_Comm_create";
+    mp_comm_t *c = NULL, *n = NULL;
+    mp_group_t *g = NULL;
+    int rc = ctor_check(call, comm, newcomm, &c);
+    if (rc == MPI_SUCCESS) {
+        rc = mp_api_group_check(c, call, group, &g);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_subgroup(call, c, g);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    /* On an intercommunicator, each group names its part; the two parts are joined. */
+    mp_status_t st = c->is_inter ? mp_comm_inter_split(c, g->rank >= 0 ? 0 : -1, g->rank, &n)
+                                 : mp_comm_create_from(c, g, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed(call, c, st);
+    }
+    mp_api_comm_publish(n, newcomm);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_create_group = PMPI_Comm_create_group
+int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *newcomm)
+{
+    const char *call = "MPI_Comm_create_group";
+    mp_comm_t *c = NULL, *n = NULL;
+    mp_group_t *g = NULL;
+    int rc = ctor_check(call, comm, newcomm, &c);
+    if (rc == MPI_SUCCESS) {
+        rc = check_intra(call, c);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = mp_api_group_check(c, call, group, &g);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_subgroup(call, c, g);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (tag < 0 || tag > MP_API_TAG_UB) {
+        return mp_api_error(c, call, MPI_ERR_TAG, "tag %d is invalid: tags are 0..%d (MPI_TAG_UB)",
+                            tag, MP_API_TAG_UB);
+    }
+    if (g->rank < 0) {
+        return mp_api_error(c, call, MPI_ERR_GROUP,
+                            "the calling process is not in the group; only the group's members "
+                            "call MPI_Comm_create_group");
+    }
+    mp_status_t st = mp_comm_create_group(c, g, tag, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed(call, c, st);
+    }
+    mp_api_comm_publish(n, newcomm);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_free = PMPI_Comm_free
+int PMPI_Comm_free(MPI_Comm *comm)
+{
+    const char *call = "MPI_Comm_free";
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (comm == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "comm is NULL; pass the address of a handle");
+    }
+    if (*comm == MPI_COMM_WORLD || *comm == MPI_COMM_SELF) {
+        return mp_api_error(NULL, call, MPI_ERR_COMM,
+                            "%s cannot be freed; free only communicators you created",
+                            *comm == MPI_COMM_WORLD ? "MPI_COMM_WORLD" : "MPI_COMM_SELF");
+    }
+    mp_comm_t *c = NULL;
+    rc = mp_api_comm_check(call, *comm, &c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    /* Delete callbacks see the communicator still whole, and may fail the free. */
+    rc = mp_api_attr_comm_delete_all(call, c);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_api_errhandler_release(c->errhandler);
+    mp_comm_release(c);
+    *comm = MPI_COMM_NULL;
     return MPI_SUCCESS;
 }

@@ -31,7 +31,9 @@ static int check_tag(const char *call, const mp_comm_t *comm, int tag, bool is_r
 
 static int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is_source)
 {
-    if ((rank >= 0 && rank < comm->size) || rank == MPI_PROC_NULL) {
+    /* An intercommunicator's point-to-point names ranks of its remote group. */
+    int size = mp_comm_peer_size(comm);
+    if ((rank >= 0 && rank < size) || rank == MPI_PROC_NULL) {
         return MPI_SUCCESS;
     }
     if (is_source && rank == MPI_ANY_SOURCE) {
@@ -41,10 +43,10 @@ static int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is
         return mp_api_error(comm, call, MPI_ERR_RANK,
                             "MPI_ANY_SOURCE is for receives only; a send needs a rank in 0..%d of "
                             "%s or MPI_PROC_NULL",
-                            comm->size - 1, comm->name);
+                            size - 1, comm->name);
     }
     return mp_api_error(comm, call, MPI_ERR_RANK, "rank %d is out of range 0..%d of %s", rank,
-                        comm->size - 1, comm->name);
+                        size - 1, comm->name);
 }
 
 int mp_api_check_source_tag(const char *call, const mp_comm_t *comm, int source, int tag)
@@ -149,6 +151,9 @@ static int send_blocking(const char *call, const void *buf, MPI_Count count, MPI
     int rc = msg_check(call, buf, count, datatype, dest, tag, comm, false, &c, &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
+    }
+    if (mode != MP_SEND_SYNC && mp_pt2pt_send_now(buf, (size_t)count, dt, dest, tag, c)) {
+        return MPI_SUCCESS;
     }
     mp_request_t *req = NULL;
     rc = isend_checked(call, buf, count, dt, dest, tag, c, mode, &req);
@@ -341,23 +346,18 @@ int PMPI_Irecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, int source, 
 
 /* ---- Send-receive ---- */
 
-/* Waits for a send started together with a receive, and releases it; returns its error class
- * (reported for call) or MPI_SUCCESS. */
-static int finish_send(const char *call, mp_comm_t *comm, mp_request_t *sreq)
-{
-    return mp_api_request_complete_blocking(call, comm, sreq, MPI_STATUS_IGNORE);
-}
-
-/* Posts the receive, then the send, then waits for both. The receive goes first so that a
- * message to oneself finds it posted. */
-static int sendrecv_start_wait(const char *call, const void *sendbuf, MPI_Count sendcount,
-                               const mp_datatype_t *sdt, int dest, int sendtag, void *recvbuf,
-                               MPI_Count recvcount, const mp_datatype_t *rdt, int source,
-                               int recvtag, mp_comm_t *c, MPI_Status *status)
+/* Posts the receive, then the send, and joins them into one request (the receive's) that
+ * completes when both have. The receive goes first so that a message to oneself finds it
+ * posted. owned (may be NULL) is the send buffer to free once the send is done. */
+static int sendrecv_start(const char *call, const void *sendbuf, MPI_Count sendcount,
+                          const mp_datatype_t *sdt, int dest, int sendtag, void *recvbuf,
+                          MPI_Count recvcount, const mp_datatype_t *rdt, int source, int recvtag,
+                          mp_comm_t *c, void *owned, mp_request_t **req_p)
 {
     mp_request_t *rreq = NULL;
     int rc = irecv_checked(call, recvbuf, recvcount, rdt, source, recvtag, c, &rreq);
     if (rc != MPI_SUCCESS) {
+        free(owned);
         return rc;
     }
     mp_request_t *sreq = NULL;
@@ -366,11 +366,34 @@ static int sendrecv_start_wait(const char *call, const void *sendbuf, MPI_Count 
         /* No send will come of this call: take the receive back (or let it complete unseen). */
         mp_pt2pt_cancel(rreq);
         mp_request_free(rreq);
+        free(owned);
         return rc;
     }
-    int src = finish_send(call, c, sreq);
-    int rrc = mp_api_request_complete_blocking(call, c, rreq, status);
-    return src != MPI_SUCCESS ? src : rrc;
+    sreq->owned_buf = owned;
+    mp_request_join(rreq, sreq);
+    *req_p = rreq;
+    return MPI_SUCCESS;
+}
+
+/* Checks the arguments of a send-receive and starts it. */
+static int sendrecv_checked_start(const char *call, const void *sendbuf, MPI_Count sendcount,
+                                  MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
+                                  MPI_Count recvcount, MPI_Datatype recvtype, int source,
+                                  int recvtag, MPI_Comm comm, mp_comm_t **comm_p,
+                                  mp_request_t **req_p)
+{
+    const mp_datatype_t *sdt = NULL;
+    int rc = msg_check(call, sendbuf, sendcount, sendtype, dest, sendtag, comm, false, comm_p, &sdt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    const mp_datatype_t *rdt = NULL;
+    rc = mp_api_check_msg(call, *comm_p, recvbuf, recvcount, recvtype, source, recvtag, true, &rdt);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    return sendrecv_start(call, sendbuf, sendcount, sdt, dest, sendtag, recvbuf, recvcount, rdt,
+                          source, recvtag, *comm_p, NULL, req_p);
 }
 
 static int sendrecv(const char *call, const void *sendbuf, MPI_Count sendcount,
@@ -379,32 +402,46 @@ static int sendrecv(const char *call, const void *sendbuf, MPI_Count sendcount,
                     MPI_Comm comm, MPI_Status *status)
 {
     mp_comm_t *c = NULL;
-    const mp_datatype_t *sdt = NULL;
-    int rc = msg_check(call, sendbuf, sendcount, sendtype, dest, sendtag, comm, false, &c, &sdt);
+    mp_request_t *req = NULL;
+    int rc = sendrecv_checked_start(call, sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
+                                    recvcount, recvtype, source, recvtag, comm, &c, &req);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    const mp_datatype_t *rdt = NULL;
-    rc = mp_api_check_msg(call, c, recvbuf, recvcount, recvtype, source, recvtag, true, &rdt);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    return mp_api_request_complete_blocking(call, c, req, status);
+}
+
+static int isendrecv(const char *call, const void *sendbuf, MPI_Count sendcount,
+                     MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
+                     MPI_Count recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                     MPI_Comm comm, MPI_Request *request)
+{
+    if (request == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_REQUEST, "the request argument is NULL");
     }
-    return sendrecv_start_wait(call, sendbuf, sendcount, sdt, dest, sendtag, recvbuf, recvcount,
-                               rdt, source, recvtag, c, status);
+    mp_comm_t *c = NULL;
+    mp_request_t *req = NULL;
+    int rc = sendrecv_checked_start(call, sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
+                                    recvcount, recvtype, source, recvtag, comm, &c, &req);
+    if (rc == MPI_SUCCESS) {
+        *request = (MPI_Request)req;
+    }
+    return rc;
 }
 
 /* The outgoing data is packed into a temporary buffer first, so that the receive can land in
- * buf while the send is still going; it travels as bytes. */
-static int sendrecv_replace(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype,
-                            int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
-                            MPI_Status *status)
+ * buf while the send is still going; it travels as bytes, and the buffer goes with the send. */
+static int sendrecv_replace_start(const char *call, void *buf, MPI_Count count,
+                                  MPI_Datatype datatype, int dest, int sendtag, int source,
+                                  int recvtag, MPI_Comm comm, mp_comm_t **comm_p,
+                                  mp_request_t **req_p)
 {
-    mp_comm_t *c = NULL;
     const mp_datatype_t *dt = NULL;
-    int rc = msg_check(call, buf, count, datatype, dest, sendtag, comm, false, &c, &dt);
+    int rc = msg_check(call, buf, count, datatype, dest, sendtag, comm, false, comm_p, &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    mp_comm_t *c = *comm_p;
     rc = mp_api_check_source_tag(call, c, source, recvtag);
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -417,9 +454,38 @@ static int sendrecv_replace(const char *call, void *buf, MPI_Count count, MPI_Da
     }
     mp_datatype_pack(dt, (size_t)count, buf, 0, tmp, bytes);
     const mp_datatype_t *byte_dt = mp_datatype_predefined((uintptr_t)MPI_BYTE);
-    rc = sendrecv_start_wait(call, tmp, (MPI_Count)bytes, byte_dt, dest, sendtag, buf, count, dt,
-                             source, recvtag, c, status);
-    free(tmp);
+    return sendrecv_start(call, tmp, (MPI_Count)bytes, byte_dt, dest, sendtag, buf, count, dt,
+                          source, recvtag, c, tmp, req_p);
+}
+
+static int sendrecv_replace(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype,
+                            int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
+                            MPI_Status *status)
+{
+    mp_comm_t *c = NULL;
+    mp_request_t *req = NULL;
+    int rc = sendrecv_replace_start(call, buf, count, datatype, dest, sendtag, source, recvtag,
+                                    comm, &c, &req);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    return mp_api_request_complete_blocking(call, c, req, status);
+}
+
+static int isendrecv_replace(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype,
+                             int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
+                             MPI_Request *request)
+{
+    if (request == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_REQUEST, "the request argument is NULL");
+    }
+    mp_comm_t *c = NULL;
+    mp_request_t *req = NULL;
+    int rc = sendrecv_replace_start(call, buf, count, datatype, dest, sendtag, source, recvtag,
+                                    comm, &c, &req);
+    if (rc == MPI_SUCCESS) {
+        *request = (MPI_Request)req;
+    }
     return rc;
 }
 
@@ -556,4 +622,39 @@ int PMPI_Recv_init_c(void *buf, MPI_Count count, MPI_Datatype datatype, int sour
 {
     return persistent_init("MPI_Recv_init_c", MP_API_PREQ_RECV, MP_SEND_STANDARD, buf, count,
                            datatype, source, tag, comm, request);
+}
+
+#pragma weak MPI_Isendrecv = PMPI_Isendrecv
+int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest,
+                   int sendtag, void *recvbuf, int recvcount, MPI_Datatype recvtype, int source,
+                   int recvtag, MPI_Comm comm, MPI_Request *request)
+{
+    return isendrecv("MPI_Isendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
+                     recvcount, recvtype, source, recvtag, comm, request);
+}
+
+#pragma weak MPI_Isendrecv_c = PMPI_Isendrecv_c
+int PMPI_Isendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, int dest,
+                     int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
+                     int source, int recvtag, MPI_Comm comm, MPI_Request *request)
+{
+    return isendrecv("MPI_Isendrecv_c", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
+                     recvcount, recvtype, source, recvtag, comm, request);
+}
+
+#pragma weak MPI_Isendrecv_replace = PMPI_Isendrecv_replace
+int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
+                           int source, int recvtag, MPI_Comm comm, MPI_Request *request)
+{
+    return isendrecv_replace("MPI_Isendrecv_replace", buf, count, datatype, dest, sendtag, source,
+                             recvtag, comm, request);
+}
+
+#pragma weak MPI_Isendrecv_replace_c = PMPI_Isendrecv_replace_c
+int PMPI_Isendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
+                             int sendtag, int source, int recvtag, MPI_Comm comm,
+                             MPI_Request *request)
+{
+    return isendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag,
+                             source, recvtag, comm, request);
 }

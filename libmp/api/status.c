@@ -64,12 +64,21 @@ void mp_api_status_proc_null(MPI_Status *status)
 void mp_api_describe_failure(const mp_request_t *req, char *buf, size_t len)
 {
     const mp_msg_status_t *st = &req->status;
-    if (st->error == MP_ERR_TRUNCATE) {
+    if (st->error == MP_ERR_TRUNCATE && req->kind != MP_REQ_COLL) {
         snprintf(buf, len,
                  "the message from rank %d with tag %d on %s has %zu bytes, more than the %zu "
                  "bytes of the receive buffer (count %zu of %s); post a larger receive",
                  st->source, st->tag, req->comm != NULL ? req->comm->name : "?", req->msg_bytes,
                  req->capacity, req->count, req->dt != NULL ? req->dt->name : "?");
+        return;
+    }
+    if (req->kind == MP_REQ_COLL) {
+        snprintf(buf, len, "the collective on %s failed: %s%s",
+                 req->comm != NULL ? req->comm->name : "?", mp_status_string(st->error),
+                 st->error == MP_ERR_TRUNCATE
+                     ? " (a rank sent more than another's buffer holds: the counts and datatypes "
+                       "given on the ranks do not match)"
+                     : "");
         return;
     }
     const char *what = req->kind == MP_REQ_SEND ? "send to" : "receive from";
@@ -187,35 +196,6 @@ int PMPI_Get_elements_x(const MPI_Status *status, MPI_Datatype datatype, MPI_Cou
     return MPI_SUCCESS;
 }
 
-/* Bytes that count basic elements of dt occupy in a packed stream: the inverse of
- * mp_datatype_elements, walking the type map's blocks for a partial element. */
-static uint64_t elements_to_bytes(const mp_datatype_t *dt, MPI_Count count)
-{
-    uint64_t per_element = 0;
-    for (int i = 0; i < dt->nblocks; i++) {
-        if (dt->blocks[i].basic > 0) {
-            per_element += dt->blocks[i].len / dt->blocks[i].basic;
-        }
-    }
-    if (per_element == 0) {
-        return 0;
-    }
-    uint64_t n = (uint64_t)count;
-    uint64_t bytes = n / per_element * dt->size;
-    uint64_t rest = n % per_element;
-    for (int i = 0; i < dt->nblocks && rest > 0; i++) {
-        const mp_dt_block_t *b = &dt->blocks[i];
-        if (b->basic == 0) {
-            continue;
-        }
-        uint64_t in_block = b->len / b->basic;
-        uint64_t take = rest < in_block ? rest : in_block;
-        bytes += take * b->basic;
-        rest -= take;
-    }
-    return bytes;
-}
-
 static int set_elements(const char *call, MPI_Status *status, MPI_Datatype datatype,
                         MPI_Count count)
 {
@@ -234,7 +214,7 @@ static int set_elements(const char *call, MPI_Status *status, MPI_Datatype datat
     if (count < 0) {
         return mp_api_error(NULL, call, MPI_ERR_COUNT, "count %lld is negative", (long long)count);
     }
-    status_set_bytes(status, elements_to_bytes(dt, count));
+    status_set_bytes(status, mp_datatype_elements_bytes(dt, (size_t)count));
     return MPI_SUCCESS;
 }
 

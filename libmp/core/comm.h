@@ -1,19 +1,35 @@
 /*
- * Communicator objects. For now the two predefined ones exist; creation, groups and context-id
- * agreement come with the communicators work.
+ * Communicator objects: the group of processes, this process's rank, and the context ids that
+ * keep their messages apart. Created ones are reference counted: the user's handle and every
+ * request started on them hold a reference, so pending operations outlive MPI_Comm_free.
  */
 #ifndef MP_CORE_COMM_H
 #define MP_CORE_COMM_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+#include "core/status.h"
+
 #define MP_COMM_NAME_MAX 128
+#define MP_COMM_MAGIC 0x6d70636du /* "mpcm" */
+
+/* Context ids come in pairs: id (point-to-point) and id + 1 (collectives). Pair p is id 2p;
+ * MPI_COMM_WORLD is pair 0 and MPI_COMM_SELF pair 1. */
+#define MP_COMM_CTX_PAIRS 4096
+#define MP_COMM_CTX_WORDS (MP_COMM_CTX_PAIRS / 64)
+
+struct mp_group;
 
 typedef struct mp_comm {
-    int rank;               /* my rank in this communicator */
-    int size;               /* ranks in this communicator */
-    uint32_t context_id;    /* distinguishes this communicator's messages on the wire */
-    const int *world_ranks; /* job rank of each rank of this communicator; NULL: the same */
+    uint32_t magic;      /* MP_COMM_MAGIC while the handle is valid */
+    int rank;            /* my rank in this communicator (in the local group if inter) */
+    int size;            /* ranks in this communicator (in the local group if inter) */
+    uint32_t context_id; /* distinguishes this communicator's messages on the wire */
+    /* Job rank of each rank that point-to-point names: the ranks of this communicator, or of the
+     * remote group in an intercommunicator. NULL: the same as the job's ranks. */
+    const int *world_ranks;
     char name[MP_COMM_NAME_MAX];
     /* The MPI_Errhandler handle attached by MPI_Comm_set_errhandler, as an integer so that core
      * need not see <mpi.h>; 0 (never set) means MPI_ERRORS_ARE_FATAL. Only api/ reads it. */
@@ -22,12 +38,49 @@ typedef struct mp_comm {
     void *topo;        /* the virtual topology (Cart, graph, dist graph), or NULL */
     void *info;        /* the hints set by MPI_Comm_set_info (an info object), or NULL */
     uint32_t coll_seq; /* collectives started on this communicator: tells their messages apart */
+    /* Lifetime and structure, owned by core/comm.c and libmp/comm/. */
+    bool predefined;               /* MPI_COMM_WORLD, MPI_COMM_SELF: never destroyed */
+    bool freed;                    /* MPI_Comm_free was called: destroyed at the last reference */
+    int refcount;                  /* the handle, plus requests started on the communicator */
+    bool is_inter;                 /* an intercommunicator */
+    struct mp_group *group;        /* the (local) group */
+    struct mp_group *remote_group; /* intercommunicators: the remote group; else NULL */
+    /* Intercommunicators: an intracommunicator over the local group, with its own contexts, for
+     * the agreements that building new communicators from this one needs. */
+    struct mp_comm *local_comm;
 } mp_comm_t;
 
-/* The job rank of comm's rank r. */
+/* The job rank of comm's rank r (of the remote group's rank r in an intercommunicator). */
 static inline int mp_comm_world_rank(const mp_comm_t *comm, int r)
 {
     return comm->world_ranks != NULL ? comm->world_ranks[r] : r;
 }
+
+/* The ranks a send's destination or a receive's source may name: comm's size, or the remote
+ * group's size in an intercommunicator. */
+int mp_comm_peer_size(const mp_comm_t *comm);
+
+/* A new communicator over group (retained), with my rank in it, context id context_id (taken
+ * from the free ids by the caller), reference count 1, no name. remote is the remote group of
+ * an intercommunicator (retained) or NULL. */
+mp_status_t mp_comm_create(struct mp_group *group, struct mp_group *remote, uint32_t context_id,
+                           mp_comm_t **comm_p);
+
+/* Requests hold a reference to their communicator. */
+void mp_comm_retain(mp_comm_t *comm);
+
+/* Drops a reference; the last one destroys a freed communicator and frees its context ids. */
+void mp_comm_unref(mp_comm_t *comm);
+
+/* Sets up world and self (with their groups) and the context-id table at MPI_Init; frees
+ * them at MPI_Finalize. */
+mp_status_t mp_comm_world_init(mp_comm_t *world, mp_comm_t *self, int rank, int size);
+void mp_comm_world_fini(mp_comm_t *world, mp_comm_t *self);
+
+/* The context-id table: a bit per pair, set while the pair is free on this process. */
+void mp_comm_ctx_free_mask(uint64_t mask[MP_COMM_CTX_WORDS]);
+/* Marks a pair (by its context id) in use, or free again. */
+void mp_comm_ctx_take(uint32_t context_id);
+void mp_comm_ctx_give(uint32_t context_id);
 
 #endif

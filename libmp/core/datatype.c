@@ -1,11 +1,13 @@
 /*
- * The standard's predefined datatypes and the pack/unpack step. A type is a list of byte runs
- * (blocks) per element; contiguous types are copied with one memcpy.
+ * The standard's predefined datatypes, the pack/unpack step over flattened type maps, basic
+ * element counts, and the lifetime of derived types. Contiguous types are copied with one memcpy.
  */
 #include "core/datatype.h"
 
 #include <complex.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
@@ -18,46 +20,46 @@
 /* A basic type: one block of its own size. */
 #define BASIC(handle, ctype)                                                                       \
     {                                                                                              \
-        (uintptr_t)(handle), #handle, sizeof(ctype), sizeof(ctype), 0, 0, sizeof(ctype)            \
+        (uintptr_t)(handle), #handle, sizeof(ctype), sizeof(ctype), 0, 0, sizeof(ctype),           \
+            _Alignof(ctype), 0, 0                                                                  \
     }
 /* A basic type given by byte size (Fortran types, whose C equivalents vary). */
-#define SIZED(handle, bytes, basic)                                                                \
+#define SIZED(handle, bytes, basic, align)                                                         \
     {                                                                                              \
-        (uintptr_t)(handle), #handle, (bytes), (bytes), 0, 0, (basic)                              \
+        (uintptr_t)(handle), #handle, (bytes), (bytes), 0, 0, (basic), (align), 0, 0               \
     }
 /* A pair type for MINLOC/MAXLOC: a value then an index, laid out as the C struct would be. */
-#define PAIR(handle, vtype, itype)                                                                 \
+#define PAIR_STRUCT(vtype, itype)                                                                  \
+    struct {                                                                                       \
+        vtype v;                                                                                   \
+        itype i;                                                                                   \
+    }
+#define PAIR(handle, vtype, itype, vhandle, ihandle)                                               \
     {                                                                                              \
-        (uintptr_t)(handle), #handle, sizeof(struct {                                              \
-            vtype v;                                                                               \
-            itype i;                                                                               \
-        }),                                                                                        \
-            sizeof(vtype),                                                                         \
-            offsetof(                                                                              \
-                struct {                                                                           \
-                    vtype v;                                                                       \
-                    itype i;                                                                       \
-                },                                                                                 \
-                i),                                                                                \
-            sizeof(itype), 0                                                                       \
+        (uintptr_t)(handle), #handle, sizeof(PAIR_STRUCT(vtype, itype)), sizeof(vtype),            \
+            offsetof(PAIR_STRUCT(vtype, itype), i), sizeof(itype), 0,                              \
+            _Alignof(PAIR_STRUCT(vtype, itype)), (uintptr_t)(vhandle), (uintptr_t)(ihandle)        \
     }
 
 typedef struct dt_spec {
     uintptr_t handle;
     const char *name;
     size_t extent;
-    size_t first_len;   /* bytes of the first block (the whole element for basic types) */
-    size_t second_disp; /* pair types: where the second block starts */
-    size_t second_len;  /* pair types: its bytes; 0 for basic types */
-    size_t basic;       /* basic types: the size of one basic element (complex: the whole) */
+    size_t first_len;     /* bytes of the first block (the whole element for basic types) */
+    size_t second_disp;   /* pair types: where the second block starts */
+    size_t second_len;    /* pair types: its bytes; 0 for basic types */
+    size_t basic;         /* basic types: the size of one basic element (complex: the whole) */
+    size_t align;         /* alignment the C compiler gives it */
+    uintptr_t first_type; /* pair types: the types of the value and the index (0: none) */
+    uintptr_t second_type;
 } dt_spec_t;
 
 static const dt_spec_t specs[] = {
     BASIC(MPI_AINT, MPI_Aint),
     BASIC(MPI_COUNT, MPI_Count),
     BASIC(MPI_OFFSET, MPI_Offset),
-    SIZED(MPI_PACKED, 1, 1),
-    SIZED(MPI_BYTE, 1, 1),
+    SIZED(MPI_PACKED, 1, 1, 1),
+    SIZED(MPI_BYTE, 1, 1, 1),
     BASIC(MPI_CHAR, char),
     BASIC(MPI_SIGNED_CHAR, signed char),
     BASIC(MPI_UNSIGNED_CHAR, unsigned char),
@@ -88,69 +90,102 @@ static const dt_spec_t specs[] = {
     BASIC(MPI_CXX_FLOAT_COMPLEX, float _Complex),
     BASIC(MPI_CXX_DOUBLE_COMPLEX, double _Complex),
     BASIC(MPI_CXX_LONG_DOUBLE_COMPLEX, long double _Complex),
-    SIZED(MPI_CXX_BOOL, 1, 1),
-    PAIR(MPI_FLOAT_INT, float, int),
-    PAIR(MPI_DOUBLE_INT, double, int),
-    PAIR(MPI_LONG_INT, long, int),
-    PAIR(MPI_2INT, int, int),
-    PAIR(MPI_SHORT_INT, short, int),
-    PAIR(MPI_LONG_DOUBLE_INT, long double, int),
-    PAIR(MPI_2REAL, float, float),
-    PAIR(MPI_2DOUBLE_PRECISION, double, double),
-    PAIR(MPI_2INTEGER, int, int),
-    SIZED(MPI_LOGICAL, 4, 4),
-    SIZED(MPI_INTEGER, 4, 4),
-    SIZED(MPI_REAL, 4, 4),
-    SIZED(MPI_COMPLEX, 8, 8),
-    SIZED(MPI_DOUBLE_PRECISION, 8, 8),
-    SIZED(MPI_DOUBLE_COMPLEX, 16, 16),
-    SIZED(MPI_CHARACTER, 1, 1),
-    SIZED(MPI_LOGICAL1, 1, 1),
-    SIZED(MPI_INTEGER1, 1, 1),
-    SIZED(MPI_LOGICAL2, 2, 2),
-    SIZED(MPI_INTEGER2, 2, 2),
-    SIZED(MPI_REAL2, 2, 2),
-    SIZED(MPI_LOGICAL4, 4, 4),
-    SIZED(MPI_INTEGER4, 4, 4),
-    SIZED(MPI_REAL4, 4, 4),
-    SIZED(MPI_COMPLEX4, 4, 4),
-    SIZED(MPI_LOGICAL8, 8, 8),
-    SIZED(MPI_INTEGER8, 8, 8),
-    SIZED(MPI_REAL8, 8, 8),
-    SIZED(MPI_COMPLEX8, 8, 8),
-    SIZED(MPI_LOGICAL16, 16, 16),
-    SIZED(MPI_INTEGER16, 16, 16),
-    SIZED(MPI_REAL16, 16, 16),
-    SIZED(MPI_COMPLEX16, 16, 16),
-    SIZED(MPI_COMPLEX32, 32, 32),
+    SIZED(MPI_CXX_BOOL, 1, 1, 1),
+    PAIR(MPI_FLOAT_INT, float, int, MPI_FLOAT, MPI_INT),
+    PAIR(MPI_DOUBLE_INT, double, int, MPI_DOUBLE, MPI_INT),
+    PAIR(MPI_LONG_INT, long, int, MPI_LONG, MPI_INT),
+    PAIR(MPI_2INT, int, int, MPI_INT, MPI_INT),
+    PAIR(MPI_SHORT_INT, short, int, MPI_SHORT, MPI_INT),
+    PAIR(MPI_LONG_DOUBLE_INT, long double, int, MPI_LONG_DOUBLE, MPI_INT),
+    PAIR(MPI_2REAL, float, float, MPI_REAL, MPI_REAL),
+    PAIR(MPI_2DOUBLE_PRECISION, double, double, MPI_DOUBLE_PRECISION, MPI_DOUBLE_PRECISION),
+    PAIR(MPI_2INTEGER, int, int, MPI_INTEGER, MPI_INTEGER),
+    SIZED(MPI_LOGICAL, 4, 4, 4),
+    SIZED(MPI_INTEGER, 4, 4, 4),
+    SIZED(MPI_REAL, 4, 4, 4),
+    SIZED(MPI_COMPLEX, 8, 8, 4),
+    SIZED(MPI_DOUBLE_PRECISION, 8, 8, 8),
+    SIZED(MPI_DOUBLE_COMPLEX, 16, 16, 8),
+    SIZED(MPI_CHARACTER, 1, 1, 1),
+    SIZED(MPI_LOGICAL1, 1, 1, 1),
+    SIZED(MPI_INTEGER1, 1, 1, 1),
+    SIZED(MPI_LOGICAL2, 2, 2, 2),
+    SIZED(MPI_INTEGER2, 2, 2, 2),
+    SIZED(MPI_REAL2, 2, 2, 2),
+    SIZED(MPI_LOGICAL4, 4, 4, 4),
+    SIZED(MPI_INTEGER4, 4, 4, 4),
+    SIZED(MPI_REAL4, 4, 4, 4),
+    SIZED(MPI_COMPLEX4, 4, 4, 2),
+    SIZED(MPI_LOGICAL8, 8, 8, 8),
+    SIZED(MPI_INTEGER8, 8, 8, 8),
+    SIZED(MPI_REAL8, 8, 8, 8),
+    SIZED(MPI_COMPLEX8, 8, 8, 4),
+    SIZED(MPI_LOGICAL16, 16, 16, 16),
+    SIZED(MPI_INTEGER16, 16, 16, 16),
+    SIZED(MPI_REAL16, 16, 16, 16),
+    SIZED(MPI_COMPLEX16, 16, 16, 8),
+    SIZED(MPI_COMPLEX32, 32, 32, 16),
 };
 
 static mp_datatype_t table[DT_SLOTS];
 static bool table_ready;
 
+/* A predefined type's layout: its one or two blocks, merged when the second follows the first. */
+static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
+{
+    dt->magic = MP_DATATYPE_MAGIC;
+    dt->predefined = true;
+    dt->committed = true;
+    snprintf(dt->name_buf, sizeof(dt->name_buf), "%s", s->name);
+    dt->name = dt->name_buf;
+    dt->handle = s->handle;
+    dt->elem_type = dt;
+    dt->extent = (ptrdiff_t)s->extent;
+    dt->size = s->first_len + s->second_len;
+    dt->align = s->align;
+    dt->segs = dt->inline_segs;
+    dt->runs = dt->inline_runs;
+    dt->run_reps = 1;
+    dt->segs[0] = (mp_dt_seg_t){.len = s->first_len, .count = 1};
+    dt->nsegs = 1;
+    dt->runs[0] = (mp_dt_run_t){
+        .bytes = s->first_len, .basic = s->second_len != 0 ? s->first_len : s->basic, .type = dt};
+    dt->nruns = 1;
+    if (s->second_len != 0) {
+        if (s->second_disp == s->first_len) {
+            dt->segs[0].len += s->second_len;
+        } else {
+            dt->segs[1] = (mp_dt_seg_t){.disp = (ptrdiff_t)s->second_disp,
+                                        .len = s->second_len,
+                                        .count = 1,
+                                        .pstart = s->first_len};
+            dt->nsegs = 2;
+        }
+        if (s->first_type == s->second_type) {
+            dt->runs[0].bytes += s->second_len;
+        } else {
+            dt->runs[1] = (mp_dt_run_t){.bytes = s->second_len, .basic = s->second_len};
+            dt->nruns = 2;
+        }
+    }
+    dt->true_extent =
+        (ptrdiff_t)(s->second_len != 0 ? s->second_disp + s->second_len : s->first_len);
+    dt->contiguous = dt->size == s->extent;
+}
+
 static void build_table(void)
 {
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        build_predefined(&table[specs[i].handle - DT_BASE], &specs[i]);
+    }
+    /* The runs of a pair type name the types of its value and index (for external32). */
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         const dt_spec_t *s = &specs[i];
         mp_datatype_t *dt = &table[s->handle - DT_BASE];
-        dt->magic = MP_DATATYPE_MAGIC;
-        dt->predefined = true;
-        dt->committed = true;
-        dt->name = s->name;
-        dt->handle = s->handle;
-        dt->elem_type = dt;
-        dt->lb = 0;
-        dt->extent = (ptrdiff_t)s->extent;
-        dt->blocks[0] = (mp_dt_block_t){
-            .disp = 0, .len = s->first_len, .basic = s->second_len != 0 ? s->first_len : s->basic};
-        dt->nblocks = 1;
-        if (s->second_len != 0) {
-            dt->blocks[1] = (mp_dt_block_t){
-                .disp = (ptrdiff_t)s->second_disp, .len = s->second_len, .basic = s->second_len};
-            dt->nblocks = 2;
+        if (s->first_type != 0) {
+            dt->runs[0].type = &table[s->first_type - DT_BASE];
+            dt->runs[dt->nruns - 1].type = &table[s->second_type - DT_BASE];
         }
-        dt->size = s->first_len + s->second_len;
-        dt->contiguous = dt->size == s->extent;
     }
     table_ready = true;
 }
@@ -167,25 +202,71 @@ const mp_datatype_t *mp_datatype_predefined(uintptr_t handle)
     return dt->magic == MP_DATATYPE_MAGIC ? dt : NULL;
 }
 
-/* Walks the packed positions [offset, offset + len) of count elements, calling copy for each
- * piece with the element memory address and the packed position. */
+/* ---- pack / unpack ---- */
+
+/* The segment of one element that holds packed position pos (< dt->size). */
+static size_t find_seg(const mp_datatype_t *dt, size_t pos)
+{
+    size_t lo = 0;
+    size_t hi = dt->nsegs - 1;
+    while (lo < hi) {
+        size_t mid = (lo + hi + 1) / 2;
+        if (dt->segs[mid].pstart <= pos) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    return lo;
+}
+
+/* Copies n whole blocks of len bytes, stride apart in memory, to or from packed bytes. The
+ * common small lengths get fixed-size copies the compiler turns into single moves. */
+static void copy_blocks(char *mem, ptrdiff_t stride, size_t len, size_t n, char *packed,
+                        bool to_packed)
+{
+#define COPY_LOOP(LEN)                                                                             \
+    for (size_t i = 0; i < n; i++, mem += stride, packed += (LEN)) {                               \
+        if (to_packed) {                                                                           \
+            memcpy(packed, mem, (LEN));                                                            \
+        } else {                                                                                   \
+            memcpy(mem, packed, (LEN));                                                            \
+        }                                                                                          \
+    }
+    switch (len) {
+    case 4:
+        COPY_LOOP(4);
+        break;
+    case 8:
+        COPY_LOOP(8);
+        break;
+    case 16:
+        COPY_LOOP(16);
+        break;
+    default:
+        COPY_LOOP(len);
+    }
+#undef COPY_LOOP
+}
+
+/* Walks the packed positions [offset, offset + len) of the elements at base, copying each
+ * piece between its place in memory and the packed buffer. */
 static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packed, size_t len,
                  bool to_packed)
 {
     size_t elem = offset / dt->size;
     size_t in_elem = offset % dt->size;
+    size_t s = find_seg(dt, in_elem);
+    size_t rel = in_elem - dt->segs[s].pstart;
+    size_t block = rel / dt->segs[s].len;
+    size_t skip = rel % dt->segs[s].len;
     while (len > 0) {
-        char *elem_base = base + dt->lb + (ptrdiff_t)elem * dt->extent;
-        size_t block_start = 0;
-        for (int b = 0; b < dt->nblocks && len > 0; b++) {
-            const mp_dt_block_t *blk = &dt->blocks[b];
-            if (in_elem >= block_start + blk->len) {
-                block_start += blk->len;
-                continue;
-            }
-            size_t skip = in_elem - block_start;
-            size_t n = blk->len - skip < len ? blk->len - skip : len;
-            char *mem = elem_base + blk->disp + (ptrdiff_t)skip;
+        const mp_dt_seg_t *seg = &dt->segs[s];
+        char *origin = base + (ptrdiff_t)elem * dt->extent + seg->disp;
+        if (skip != 0 || len < seg->len) {
+            /* A partial block: the start or the end of a fragment. */
+            size_t n = seg->len - skip < len ? seg->len - skip : len;
+            char *mem = origin + (ptrdiff_t)block * seg->stride + (ptrdiff_t)skip;
             if (to_packed) {
                 memcpy(packed, mem, n);
             } else {
@@ -193,11 +274,30 @@ static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packe
             }
             packed += n;
             len -= n;
-            in_elem += n;
-            block_start += blk->len;
+            skip += n;
+            if (skip < seg->len) {
+                break; /* len is 0 */
+            }
+            skip = 0;
+            block++;
+        } else {
+            size_t n = seg->count - block;
+            if (n > len / seg->len) {
+                n = len / seg->len;
+            }
+            copy_blocks(origin + (ptrdiff_t)block * seg->stride, seg->stride, seg->len, n, packed,
+                        to_packed);
+            packed += n * seg->len;
+            len -= n * seg->len;
+            block += n;
         }
-        elem++;
-        in_elem = 0;
+        if (block == seg->count) {
+            block = 0;
+            if (++s == dt->nsegs) {
+                s = 0;
+                elem++;
+            }
+        }
     }
 }
 
@@ -223,25 +323,131 @@ void mp_datatype_unpack(const mp_datatype_t *dt, size_t count, void *buf, size_t
     }
 }
 
+/* ---- basic elements ---- */
+
+/* Bytes and basic elements of one pass over the runs (an element is run_reps passes). */
+static void run_totals(const mp_datatype_t *dt, size_t *bytes_p, size_t *elems_p)
+{
+    size_t bytes = 0;
+    size_t elems = 0;
+    for (size_t i = 0; i < dt->nruns; i++) {
+        bytes += dt->runs[i].bytes;
+        elems += dt->runs[i].bytes / dt->runs[i].basic;
+    }
+    *bytes_p = bytes;
+    *elems_p = elems;
+}
+
 long long mp_datatype_elements(const mp_datatype_t *dt, size_t bytes)
 {
-    if (dt->size == 0) {
+    size_t pass_bytes;
+    size_t pass_elems;
+    run_totals(dt, &pass_bytes, &pass_elems);
+    if (pass_bytes == 0) {
         return 0;
     }
-    long long elements = 0;
-    for (int b = 0; b < dt->nblocks; b++) {
-        elements += (long long)(dt->blocks[b].len / dt->blocks[b].basic);
-    }
-    elements *= (long long)(bytes / dt->size);
-    size_t rest = bytes % dt->size;
-    for (int b = 0; b < dt->nblocks && rest > 0; b++) {
-        const mp_dt_block_t *blk = &dt->blocks[b];
-        size_t n = rest < blk->len ? rest : blk->len;
-        if (n % blk->basic != 0) {
+    long long elements = (long long)(bytes / pass_bytes * pass_elems);
+    size_t rest = bytes % pass_bytes;
+    for (size_t i = 0; i < dt->nruns && rest > 0; i++) {
+        const mp_dt_run_t *run = &dt->runs[i];
+        size_t n = rest < run->bytes ? rest : run->bytes;
+        if (n % run->basic != 0) {
             return -1;
         }
-        elements += (long long)(n / blk->basic);
+        elements += (long long)(n / run->basic);
         rest -= n;
     }
     return elements;
+}
+
+size_t mp_datatype_elements_bytes(const mp_datatype_t *dt, size_t elements)
+{
+    size_t pass_bytes;
+    size_t pass_elems;
+    run_totals(dt, &pass_bytes, &pass_elems);
+    if (pass_elems == 0) {
+        return 0;
+    }
+    size_t bytes = elements / pass_elems * pass_bytes;
+    size_t rest = elements % pass_elems;
+    for (size_t i = 0; i < dt->nruns && rest > 0; i++) {
+        const mp_dt_run_t *run = &dt->runs[i];
+        size_t in_run = run->bytes / run->basic;
+        size_t take = rest < in_run ? rest : in_run;
+        bytes += take * run->basic;
+        rest -= take;
+    }
+    return bytes;
+}
+
+/* ---- references ---- */
+
+void mp_datatype_retain(const mp_datatype_t *dt)
+{
+    if (dt != NULL && !dt->predefined) {
+        __atomic_fetch_add(&((mp_datatype_t *)dt)->refs, 1, __ATOMIC_RELAXED);
+    }
+}
+
+static void contents_fini(mp_dt_contents_t *c)
+{
+    for (size_t i = 0; i < c->ntypes; i++) {
+        mp_datatype_release(c->types[i]);
+    }
+    free(c->ints);
+    free(c->addrs);
+    free(c->counts);
+    free(c->types);
+    memset(c, 0, sizeof(*c));
+}
+
+void mp_datatype_release(const mp_datatype_t *dt)
+{
+    if (dt == NULL || dt->predefined) {
+        return;
+    }
+    mp_datatype_t *d = (mp_datatype_t *)dt;
+    if (__atomic_sub_fetch(&d->refs, 1, __ATOMIC_ACQ_REL) != 0) {
+        return;
+    }
+    contents_fini(&d->contents);
+    if (d->segs != d->inline_segs) {
+        free(d->segs);
+    }
+    if (d->runs != d->inline_runs) {
+        free(d->runs);
+    }
+    d->magic = 0;
+    free(d);
+}
+
+mp_status_t mp_datatype_set_contents(mp_datatype_t *dt, const mp_dt_contents_t *contents)
+{
+    mp_dt_contents_t c = *contents;
+    c.ints = c.nints > 0 ? malloc(c.nints * sizeof(*c.ints)) : NULL;
+    c.addrs = c.naddrs > 0 ? malloc(c.naddrs * sizeof(*c.addrs)) : NULL;
+    c.counts = c.ncounts > 0 ? malloc(c.ncounts * sizeof(*c.counts)) : NULL;
+    c.types = c.ntypes > 0 ? malloc(c.ntypes * sizeof(*c.types)) : NULL;
+    if ((c.nints > 0 && c.ints == NULL) || (c.naddrs > 0 && c.addrs == NULL) ||
+        (c.ncounts > 0 && c.counts == NULL) || (c.ntypes > 0 && c.types == NULL)) {
+        c.ntypes = 0;
+        contents_fini(&c);
+        return MP_ERR_NOMEM;
+    }
+    if (c.nints > 0) {
+        memcpy(c.ints, contents->ints, c.nints * sizeof(*c.ints));
+    }
+    if (c.naddrs > 0) {
+        memcpy(c.addrs, contents->addrs, c.naddrs * sizeof(*c.addrs));
+    }
+    if (c.ncounts > 0) {
+        memcpy(c.counts, contents->counts, c.ncounts * sizeof(*c.counts));
+    }
+    for (size_t i = 0; i < c.ntypes; i++) {
+        c.types[i] = contents->types[i];
+        mp_datatype_retain(c.types[i]);
+    }
+    contents_fini(&dt->contents);
+    dt->contents = c;
+    return MP_OK;
 }

@@ -1,7 +1,12 @@
 /*
- * Datatype objects and the pack/unpack step every message goes through. For now the
- * standard's predefined types exist; derived types (a later issue) plug into the same
- * structure through more blocks. Contiguous types skip packing altogether.
+ * Datatype objects and the pack/unpack step every message goes through. A type is flattened,
+ * once, when it is built: one element is a list of merged byte blocks (segments, each possibly
+ * repeated at a stride), so packing never walks a tree. Contiguous types skip packing.
+ *
+ * Where the standard leaves a choice, libmp does as MPICH does: a struct's extent is padded to
+ * the strictest alignment of its basic types unless a bound was set explicitly (resized,
+ * subarray, darray) inside it; blocks of length 0 do not count for bounds; MPI_Type_get_contents
+ * returns derived types as new references to the same objects; packed data has no header.
  */
 #ifndef MP_CORE_DATATYPE_H
 #define MP_CORE_DATATYPE_H
@@ -10,34 +15,71 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MP_DATATYPE_MAGIC 0x6d706474u /* "mpdt" */
-#define MP_DATATYPE_MAX_BLOCKS 2
+#include "core/status.h"
 
-/* One contiguous run of bytes inside an element. */
-typedef struct mp_dt_block {
-    ptrdiff_t disp; /* offset from the element's start */
-    size_t len;     /* bytes */
-    size_t basic;   /* size of the basic type it holds, for MPI_Get_elements */
-} mp_dt_block_t;
+#define MP_DATATYPE_MAGIC 0x6d706474u /* "mpdt" */
+#define MP_DATATYPE_NAME_MAX 128      /* MPI_MAX_OBJECT_NAME */
+
+/* count blocks of len bytes, the first at disp from the element's origin, each stride bytes
+ * after the one before: a vector needs one segment, however long. */
+typedef struct mp_dt_seg {
+    ptrdiff_t disp;   /* offset of the first block from the element's origin (the buffer) */
+    size_t len;       /* bytes per block, > 0 */
+    size_t count;     /* blocks, > 0 */
+    ptrdiff_t stride; /* between block starts; 0 when count is 1 */
+    size_t pstart;    /* packed position of the segment's first byte within one element */
+} mp_dt_seg_t;
+
+/* bytes of packed data made of basic elements of basic bytes each (complex: the whole value),
+ * all of the predefined type type: for MPI_Get_elements and external32. */
+typedef struct mp_dt_run {
+    size_t bytes;
+    size_t basic;
+    const struct mp_datatype *type;
+} mp_dt_run_t;
+
+/* The arguments a derived type was built with, for MPI_Type_get_envelope/get_contents. */
+typedef struct mp_dt_contents {
+    int combiner; /* MPI_COMBINER_* */
+    bool large;   /* built by a _c constructor: counts hold what ints would */
+    size_t nints, naddrs, ncounts, ntypes;
+    int *ints;
+    intptr_t *addrs;
+    int64_t *counts;
+    struct mp_datatype **types; /* each holds a reference */
+} mp_dt_contents_t;
 
 typedef struct mp_datatype {
-    uint32_t magic;   /* MP_DATATYPE_MAGIC while the object is valid */
-    size_t size;      /* bytes of data in one element */
-    ptrdiff_t lb;     /* lower bound */
-    ptrdiff_t extent; /* distance between consecutive elements */
-    bool contiguous;  /* count elements are count * size bytes at buf + lb, no gaps */
-    bool predefined;  /* a named type of the standard: never freed */
-    bool committed;   /* usable in communication */
-    int nblocks;      /* the element's type map, as runs of bytes */
-    mp_dt_block_t blocks[MP_DATATYPE_MAX_BLOCKS];
-    const char *name; /* the standard's name, e.g. "MPI_INT" */
+    uint32_t magic;        /* MP_DATATYPE_MAGIC while the object is valid */
+    size_t size;           /* bytes of data in one element */
+    ptrdiff_t lb;          /* lower bound */
+    ptrdiff_t extent;      /* distance between consecutive elements */
+    ptrdiff_t true_lb;     /* first byte the data touches */
+    ptrdiff_t true_extent; /* bytes from the first to the last byte the data touches */
+    bool contiguous;       /* count elements are count * size bytes at buf + lb, no gaps */
+    bool predefined;       /* a named type of the standard: never freed */
+    bool committed;        /* usable in communication */
+    bool explicit_bounds;  /* bounds set by resized (or subarray/darray) somewhere inside */
+    size_t align;          /* strictest alignment of its basic types: struct padding */
+    size_t nsegs;          /* one element's type map, in type map order */
+    mp_dt_seg_t *segs;
+    size_t nruns; /* basic elements of one element: runs repeated run_reps times */
+    mp_dt_run_t *runs;
+    size_t run_reps;
+    const char *name; /* name_buf; the standard's name for predefined types */
+    char name_buf[MP_DATATYPE_NAME_MAX];
     /* The MPI_Datatype handle value: the ABI constant for a predefined type, the object's
      * address for a derived one (what user reduction functions are given). */
     uintptr_t handle;
     /* The predefined type that every basic element of this type is (the type itself when
      * predefined), or NULL when the type mixes basic types: what reductions dispatch on. */
     const struct mp_datatype *elem_type;
-    void *attrs; /* attributes cached on the type (MPI_Type_set_attr); owned by api/ */
+    void *attrs;        /* attributes cached on the type (MPI_Type_set_attr); owned by api/ */
+    unsigned refs;      /* derived: user handles + operations + types built on it */
+    unsigned user_refs; /* derived: handles the user holds (MPI_Type_free drops one) */
+    mp_dt_contents_t contents;
+    mp_dt_seg_t inline_segs[2]; /* storage of predefined types: no allocation */
+    mp_dt_run_t inline_runs[2];
 } mp_datatype_t;
 
 /* The predefined type behind a handle value of the standard ABI, or NULL. */
@@ -49,8 +91,9 @@ static inline size_t mp_datatype_bytes(const mp_datatype_t *dt, size_t count)
     return dt->size * count;
 }
 
-/* Copies the packed bytes [offset, offset + len) of count elements at buf into out.
- * The caller keeps offset + len <= mp_datatype_bytes(dt, count). */
+/* Copies the packed bytes [offset, offset + len) of count elements at buf into out. The caller
+ * keeps offset + len <= mp_datatype_bytes(dt, count). Any offset is found without walking from
+ * the start (a binary search in the element's segments), so fragments cost their length. */
 void mp_datatype_pack(const mp_datatype_t *dt, size_t count, const void *buf, size_t offset,
                       void *out, size_t len);
 
@@ -62,5 +105,66 @@ void mp_datatype_unpack(const mp_datatype_t *dt, size_t count, void *buf, size_t
 /* MPI_Get_elements: basic elements in the first bytes of a stream of this type, or -1 when
  * bytes ends inside a basic element (MPI_UNDEFINED). */
 long long mp_datatype_elements(const mp_datatype_t *dt, size_t bytes);
+
+/* MPI_Status_set_elements: the bytes that the first elements basic elements of a stream of
+ * this type occupy. */
+size_t mp_datatype_elements_bytes(const mp_datatype_t *dt, size_t elements);
+
+/* References. A derived type lives while the user holds a handle to it, an operation uses it,
+ * or a type built from it keeps it (for MPI_Type_get_contents). No-ops on predefined types. */
+void mp_datatype_retain(const mp_datatype_t *dt);
+void mp_datatype_release(const mp_datatype_t *dt);
+
+/* ---- external32 (dt_external.c): the portable representation, big-endian ---- */
+
+/* Bytes that one element of dt takes in external32. */
+size_t mp_datatype_external32_size(const mp_datatype_t *dt);
+
+/* Converts count elements, packed in the native representation, to external32 (out holds
+ * count * mp_datatype_external32_size(dt) bytes). MP_ERR_INVALID when a value does not fit in
+ * its external32 size (a long beyond 32 bits). */
+mp_status_t mp_datatype_to_external32(const mp_datatype_t *dt, size_t count, const void *native,
+                                      void *out);
+
+/* The reverse: count elements of external32 data in, to the native packed form. */
+void mp_datatype_from_external32(const mp_datatype_t *dt, size_t count, const void *in,
+                                 void *native);
+
+/* ---- Constructors (dt_create.c) ----
+ * Each returns a new, uncommitted derived type with one reference (refs 1, user_refs 0: the
+ * api layer counts the handle it gives out) and no contents; MP_ERR_NOMEM, or MP_ERR_INVALID
+ * when the type's size or bounds overflow. The old types are not retained: contents do that. */
+
+/* count blocks: blocklens[i] copies of types[i] (or of types[0] when one_type) at byte
+ * displacement disps[i]. struct_rules adds the alignment padding of MPI_Type_create_struct. */
+mp_status_t mp_datatype_create_blocks(size_t count, const size_t *blocklens, const ptrdiff_t *disps,
+                                      const mp_datatype_t *const *types, bool one_type,
+                                      bool struct_rules, mp_datatype_t **new_p);
+
+/* count blocks of blocklen copies of old, stride bytes apart (vector, hvector, contiguous). */
+mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t stride,
+                                       const mp_datatype_t *old, mp_datatype_t **new_p);
+
+/* old with its bounds set to lb and lb + extent. */
+mp_status_t mp_datatype_create_resized(const mp_datatype_t *old, ptrdiff_t lb, ptrdiff_t extent,
+                                       mp_datatype_t **new_p);
+
+/* A copy of old's type map; committed when old is. */
+mp_status_t mp_datatype_create_dup(const mp_datatype_t *old, mp_datatype_t **new_p);
+
+/* The elements of an ndims-dimensional array of old (sizes[], C order: the last dimension
+ * varies fastest) whose index in dimension d is in one of nruns[d] runs runs[d][r] =
+ * {first index, length}, in increasing order; bounds 0 and the whole array. Subarray and
+ * darray (both orders, after the caller put the dimensions in C order) reduce to this. */
+typedef struct mp_dt_index_run {
+    size_t first;
+    size_t len;
+} mp_dt_index_run_t;
+mp_status_t mp_datatype_create_grid(size_t ndims, const size_t *sizes, const size_t *nruns,
+                                    const mp_dt_index_run_t *const *runs, const mp_datatype_t *old,
+                                    mp_datatype_t **new_p);
+
+/* Records the constructor's arguments on dt (copied; types retained). */
+mp_status_t mp_datatype_set_contents(mp_datatype_t *dt, const mp_dt_contents_t *contents);
 
 #endif

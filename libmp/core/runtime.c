@@ -5,21 +5,10 @@
  */
 #include "core/runtime.h"
 
-#include <stdio.h>
-#include <string.h>
-
 #include "pt2pt/pt2pt.h"
 #include "pt2pt/pt2pt_internal.h"
 
 mp_runtime_t mp_runtime = {.state = MP_RUNTIME_NEW, .rank = -1};
-
-static void comm_init(mp_comm_t *comm, int rank, int size, uint32_t context_id, const char *name)
-{
-    comm->rank = rank;
-    comm->size = size;
-    comm->context_id = context_id;
-    snprintf(comm->name, sizeof(comm->name), "%s", name);
-}
 
 mp_status_t mp_runtime_init(int thread_level)
 {
@@ -31,10 +20,11 @@ mp_status_t mp_runtime_init(int thread_level)
     }
     mp_runtime.rank = mp_runtime.wireup.rank;
     mp_runtime.size = mp_runtime.wireup.size;
-    /* Each communicator owns two contexts: point-to-point, and collectives (id + 1). */
-    comm_init(&mp_runtime.world, mp_runtime.rank, mp_runtime.size, 0, "MPI_COMM_WORLD");
-    comm_init(&mp_runtime.self, 0, 1, 2, "MPI_COMM_SELF");
-    mp_runtime.self.world_ranks = &mp_runtime.rank;
+    status =
+        mp_comm_world_init(&mp_runtime.world, &mp_runtime.self, mp_runtime.rank, mp_runtime.size);
+    if (status != MP_OK) {
+        return status;
+    }
     /* Transports publish their cards before this fence; it also proves every rank started. */
     status = mp_pt2pt_setup(&mp_runtime.wireup);
     if (status == MP_OK && mp_runtime.size > 1) {
@@ -60,6 +50,7 @@ mp_status_t mp_runtime_fini(void)
         status = mp_wireup_fence(false);
     }
     mp_pt2pt_fini();
+    mp_comm_world_fini(&mp_runtime.world, &mp_runtime.self);
     mp_status_t fini_status = mp_wireup_fini(&mp_runtime.wireup);
     mp_runtime.state = MP_RUNTIME_FINALIZED;
     return status != MP_OK ? status : fini_status;

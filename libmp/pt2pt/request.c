@@ -36,6 +36,15 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
 static void destroy(mp_request_t *req)
 {
     req->magic = 0;
+    free(req->owned_buf);
+    /* Send and receive requests hold a reference to their datatype (taken where dt is set). */
+    if (req->kind != MP_REQ_COLL && req->dt != NULL) {
+        mp_datatype_release(req->dt);
+        req->dt = NULL;
+    }
+    if (req->holds_comm) {
+        mp_comm_unref(req->comm);
+    }
     if (pool_len < POOL_MAX) {
         req->next = pool;
         pool = req;
@@ -55,11 +64,38 @@ void mp_request_pool_fini(void)
     pool_len = 0;
 }
 
+void mp_request_join(mp_request_t *recv, mp_request_t *send)
+{
+    if (send->complete) {
+        mp_request_free(send);
+        return;
+    }
+    if (recv->complete) {
+        /* It matched at once; the user has not seen it yet: it now waits for the send too. */
+        recv->complete = false;
+        recv->join_deferred = true;
+    }
+    recv->join_send = send;
+    send->join_recv = recv;
+    send->free_on_complete = true;
+}
+
 void mp_request_complete(mp_request_t *req)
 {
+    if (req->join_send != NULL) {
+        req->join_deferred = true; /* completed by the send, below */
+        return;
+    }
+    mp_request_t *recv = req->join_recv;
     req->complete = true;
     if (req->free_on_complete) {
         destroy(req);
+    }
+    if (recv != NULL) {
+        recv->join_send = NULL;
+        if (recv->join_deferred) {
+            mp_request_complete(recv);
+        }
     }
 }
 

@@ -50,6 +50,7 @@ typedef struct mp_request {
     int peer;        /* comm rank (or MPI_ANY_SOURCE for receives) */
     int tag;         /* or MPI_ANY_TAG for receives */
     mp_comm_t *comm;
+    bool holds_comm; /* the request holds a reference to comm (dropped when it is freed) */
     uint32_t context_id;
     /* Protocol state, owned by pt2pt. */
     size_t msg_bytes;        /* size of the matched/sent message */
@@ -57,12 +58,21 @@ typedef struct mp_request {
     bool waiting_ack;        /* sync send: not complete until the receiver matched */
     bool data_done;          /* all data moved */
     void *owner;             /* MP_REQ_COLL: the schedule that completes this request */
+    /* MPI_Isendrecv: one request (the receive) that completes once its send has too. */
+    struct mp_request *join_send; /* on the receive: its send, until that completes */
+    struct mp_request *join_recv; /* on the send: the receive that waits for it */
+    bool join_deferred;           /* the receive finished first and waits for the send */
+    void *owned_buf;              /* freed with the request (Isendrecv_replace's packed copy) */
     struct mp_request *next; /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
 } mp_request_t;
 
 /* A new request of the given kind, not complete, with magic set; NULL when out of memory. */
 mp_request_t *mp_request_create(mp_request_kind_t kind);
+
+/* Joins send to recv (both just started): recv completes only once send has, and send is
+ * released on its own completion. */
+void mp_request_join(mp_request_t *recv, mp_request_t *send);
 
 /* Marks req complete; frees it if the user already released it. */
 void mp_request_complete(mp_request_t *req);

@@ -3,7 +3,9 @@ check_PROGRAMS += tests/unit/pt2pt/test_pt2pt_self
 TESTS += tests/unit/pt2pt/test_pt2pt_self
 tests_unit_pt2pt_test_pt2pt_self_SOURCES = \
 	tests/unit/pt2pt/test_pt2pt_self.c \
+	libmp/core/comm.c \
 	libmp/core/datatype.c \
+	libmp/core/group.c \
 	libmp/core/log.c \
 	libmp/core/settings.c \
 	libmp/core/status.c \

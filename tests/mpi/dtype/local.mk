@@ -1,0 +1,21 @@
+# Derived datatype MPI tests (tests/mpi/dtype): self-checking programs run by run-testlist.sh
+# from tests/mpi/testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
+mpi_dtype_programs = \
+	tests/mpi/dtype/dtsend \
+	tests/mpi/dtype/halo \
+	tests/mpi/dtype/pack \
+	tests/mpi/dtype/typeinfo
+check_PROGRAMS += $(mpi_dtype_programs)
+
+tests_mpi_dtype_typeinfo_SOURCES = tests/mpi/dtype/typeinfo.c
+tests_mpi_dtype_typeinfo_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_typeinfo_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_dtsend_SOURCES = tests/mpi/dtype/dtsend.c
+tests_mpi_dtype_dtsend_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_dtsend_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_halo_SOURCES = tests/mpi/dtype/halo.c
+tests_mpi_dtype_halo_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_halo_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_pack_SOURCES = tests/mpi/dtype/pack.c
+tests_mpi_dtype_pack_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_pack_LDFLAGS = $(mpi_test_link_flags)

@@ -7,3 +7,7 @@ noinst_PROGRAMS += examples/ring
 examples_ring_SOURCES = examples/ring.c
 examples_ring_LDADD = libmp/libmp.la
 examples_ring_LDFLAGS = $(AM_LDFLAGS) -no-install
+noinst_PROGRAMS += examples/pi
+examples_pi_SOURCES = examples/pi.c
+examples_pi_LDADD = libmp/libmp.la -lm
+examples_pi_LDFLAGS = $(AM_LDFLAGS) -no-install

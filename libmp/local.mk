@@ -7,6 +7,11 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
 	libmp/api/cart.c \
+	libmp/api/coll.c \
+	libmp/api/coll.h \
+	libmp/api/coll_impl.c \
+	libmp/api/coll_init.c \
+	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
 	libmp/api/dist_graph.c \
@@ -15,6 +20,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/errors.c \
 	libmp/api/graph.c \
 	libmp/api/group.c \
+	libmp/api/icoll.c \
+	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
 	libmp/api/neighbor.c \
@@ -27,6 +34,17 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/topo.c \
 	libmp/api/topo.h \
 	libmp/api/type_create.c \
+	libmp/coll/allgather.c \
+	libmp/coll/allreduce.c \
+	libmp/coll/alltoall.c \
+	libmp/coll/barrier.c \
+	libmp/coll/bcast.c \
+	libmp/coll/coll.h \
+	libmp/coll/gather.c \
+	libmp/coll/reduce.c \
+	libmp/coll/reduce_scatter.c \
+	libmp/coll/scan.c \
+	libmp/coll/sched.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
 	libmp/core/comm.c \
@@ -34,8 +52,11 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/datatype.c \
 	libmp/core/datatype.h \
 	libmp/core/dt_create.c \
+	libmp/core/dt_external.c \
 	libmp/core/group.c \
 	libmp/core/group.h \
+	libmp/core/info.c \
+	libmp/core/info.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/op.c \

@@ -7,8 +7,13 @@ include tests/mpi/op/local.mk
 include tests/mpi/pt2pt/local.mk
 include tests/mpi/dtype/local.mk
 include tests/mpi/comm/local.mk
+include tests/mpi/coll/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
+include tests/mpi/attr/local.mk
+include tests/mpi/errors/local.mk
+include tests/unit/info/local.mk
+include tests/unit/comm/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk
 include tests/unit/topo/local.mk

@@ -52,6 +52,26 @@ int mp_api_check_ready(const char *call);
 void mp_api_errhandler_retain(uintptr_t errhandler);
 void mp_api_errhandler_release(uintptr_t errhandler);
 
+/* Calls the user-defined error handler errhandler (a communicator one) for an error of code
+ * errcode raised on comm (NULL: MPI_COMM_SELF). */
+void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode);
+
+/* Whether errhandler is a handle made by one of the MPI_*_create_errhandler calls. */
+bool mp_api_errhandler_is_user(MPI_Errhandler errhandler);
+
+/* MPI_Finalize: every communicator is done; world and self drop their handlers. */
+void mp_api_errhandler_fini(void);
+
+/* The largest error code in use (the MPI_LASTUSEDCODE attribute): MPI_ERR_LASTCODE until the
+ * program adds classes or codes. */
+int mp_api_error_lastused(void);
+
+/* Whether errorcode is a predefined error class or a class or code the program added. */
+bool mp_api_error_is_valid(int errorcode);
+
+/* MPI_Finalize: forgets the added error classes, codes and strings. */
+void mp_api_error_fini(void);
+
 /* ---- Attributes (attr.c) ---- */
 
 /* MPI_Comm_dup and friends: runs the copy callbacks of old's attributes in the standard's
@@ -59,8 +79,44 @@ void mp_api_errhandler_release(uintptr_t errhandler);
 int mp_api_attr_comm_copy_all(const char *call, mp_comm_t *old, mp_comm_t *new_comm);
 
 /* MPI_Comm_free (and MPI_Finalize, for MPI_COMM_SELF then MPI_COMM_WORLD): runs the delete
- * callbacks of every attribute on comm and removes them. Returns an MPI error class. */
+ * callbacks of every attribute on comm and removes them, in the reverse order of their setting,
+ * then frees comm's info hints. Returns an MPI error class. */
 int mp_api_attr_comm_delete_all(const char *call, mp_comm_t *comm);
+
+/* MPI_Type_dup: as mp_api_attr_comm_copy_all, for the attributes of datatype old. (datatype.c
+ * has weak versions that do nothing, for unit tests built without attr.c.) */
+int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
+
+/* MPI_Type_free: as mp_api_attr_comm_delete_all, for a datatype (call it before the type goes). */
+int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *datatype);
+
+/* MPI_Finalize: runs the delete callbacks of MPI_COMM_SELF's attributes, then MPI_COMM_WORLD's,
+ * as MPI asks, and frees the keyvals and the attributes on predefined datatypes. */
+void mp_api_attr_fini(void);
+
+/* ---- Info (info.c) ---- */
+
+struct mp_info;
+
+/* The info object behind a handle (MPI_INFO_ENV included), or NULL if the handle is not one. */
+struct mp_info *mp_api_info_get(MPI_Info info);
+
+/* Checks an info handle for call on comm (NULL: none); sets *info_p on success. */
+int mp_api_info_check(const mp_comm_t *comm, const char *call, MPI_Info info,
+                      struct mp_info **info_p);
+
+/* Sets the hints of hints on comm (MPI_Comm_set_info, MPI_Comm_dup_with_info); keys that hints
+ * lacks keep their value. Returns an MPI error class (reported for call). */
+int mp_api_info_comm_merge(const char *call, mp_comm_t *comm, const struct mp_info *hints);
+
+/* Frees comm's hints (mp_api_attr_comm_delete_all does it on MPI_Comm_free). */
+void mp_api_info_comm_free(mp_comm_t *comm);
+
+/* MPI_Init's argc and argv (either may be NULL), for MPI_INFO_ENV. */
+void mp_api_info_env_args(int *argc, char ***argv);
+
+/* MPI_Finalize: frees the strings of MPI_INFO_ENV. */
+void mp_api_info_fini(void);
 
 /* ---- Handles to objects ---- */
 
@@ -101,12 +157,6 @@ const char *mp_api_datatype_name(const mp_datatype_t *dt);
  * are reported as MPI_ERR_TYPE); sets *dt_p on success. */
 int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
                            const mp_datatype_t **dt_p);
-
-/* Attribute hooks for datatypes (attr.c may define them; the defaults in datatype.c, weak, do
- * nothing): MPI_Type_dup copies old's attributes to new_type, MPI_Type_free deletes dt's.
- * Each returns an MPI error class, reported for call. */
-int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old, mp_datatype_t *new_type);
-int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *dt);
 
 /* Records the constructor's arguments on the new type dt, gives the user its handle in
  * *newtype; on failure releases dt and reports for call. Returns an MPI error class. */
@@ -161,6 +211,7 @@ typedef enum mp_api_preq_kind {
     MP_API_PREQ_SEND,  /* standard, synchronous or ready send (mode) */
     MP_API_PREQ_BSEND, /* buffered send through the attached buffer */
     MP_API_PREQ_RECV,
+    MP_API_PREQ_COLL, /* a persistent collective (api/coll_persist.c) */
 } mp_api_preq_kind_t;
 
 /* A persistent request (MPI_Send_init and friends): the arguments saved, and the operation that
@@ -177,11 +228,19 @@ typedef struct mp_api_preq {
     int tag;
     mp_comm_t *comm;
     mp_request_t *active; /* the started operation; NULL while the request is inactive */
+    void *coll;           /* MP_API_PREQ_COLL: the saved arguments, owned by the request */
 } mp_api_preq_t;
 
 /* Creates an inactive persistent request with the given arguments and sets *request to its
  * handle; reports MPI_ERR_NO_MEM for call otherwise. */
 int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request *request);
+
+/* MPI_Start of a persistent collective: starts it with the saved arguments, sets preq->active.
+ * Returns an MPI error class. */
+int mp_api_coll_persistent_start(mp_api_preq_t *preq);
+
+/* Frees the saved arguments of a persistent collective (MPI_Request_free). */
+void mp_api_coll_persistent_free(mp_api_preq_t *preq);
 
 /* Waits for req (a nonblocking operation started by a blocking call on comm), fills *status,
  * releases req, and reports a failure for call. Returns the MPI error class. */

@@ -11,6 +11,7 @@
 #include "api/topo.h"
 #include "comm/comm_create.h"
 #include "core/group.h"
+#include "core/info.h"
 #include "core/runtime.h"
 
 mp_comm_t *mp_api_comm_get(MPI_Comm comm)
@@ -45,6 +46,12 @@ void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle)
 {
     if (newcomm != NULL) {
         mp_api_errhandler_retain(newcomm->errhandler);
+        if (!newcomm->named) {
+            /* What error messages call it ("rank 5 is out of range 0..3 of ..."). */
+            snprintf(newcomm->name, sizeof(newcomm->name), "%s",
+                     newcomm->is_inter ? "an unnamed intercommunicator"
+                                       : "an unnamed communicator");
+        }
     }
     *handle = mp_api_comm_handle(newcomm);
 }
@@ -100,7 +107,7 @@ static int check_intra(const char *call, mp_comm_t *comm)
     if (comm->is_inter) {
         return mp_api_error(comm, call, MPI_ERR_COMM,
                             "%s is an intercommunicator; this call takes an intracommunicator",
-                            comm->name[0] != '\0' ? comm->name : "the communicator");
+                            comm->name);
     }
     return MPI_SUCCESS;
 }
@@ -141,6 +148,7 @@ int PMPI_Comm_set_name(MPI_Comm comm, const char *comm_name)
     }
     /* Longer names are cut to MPI_MAX_OBJECT_NAME - 1 characters, as MPICH does. */
     snprintf(c->name, sizeof(c->name), "%s", comm_name);
+    c->named = true;
     return MPI_SUCCESS;
 }
 
@@ -155,7 +163,7 @@ int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
     if (resultlen == NULL) {
         return mp_api_error(c, "MPI_Comm_get_name", MPI_ERR_ARG, "resultlen is NULL");
     }
-    size_t len = strnlen(c->name, MPI_MAX_OBJECT_NAME - 1);
+    size_t len = c->named ? strnlen(c->name, MPI_MAX_OBJECT_NAME - 1) : 0;
     memcpy(comm_name, c->name, len);
     comm_name[len] = '\0';
     *resultlen = (int)len;
@@ -261,9 +269,23 @@ int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm)
 #pragma weak MPI_Comm_dup_with_info = PMPI_Comm_dup_with_info
 int PMPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm)
 {
-    /* The hints libmp knows change nothing in a communicator, so none are kept. */
-    (void)info;
-    return dup_common("MPI_Comm_dup_with_info", comm, newcomm);
+    const char *call = "MPI_Comm_dup_with_info";
+    /* The new communicator's hints are those of info, not comm's (MPI_INFO_NULL: none, as in
+     * MPICH); libmp acts on none but keeps them for MPI_Comm_get_info. */
+    struct mp_info *hints = NULL;
+    int rc = mp_api_check_ready(call);
+    if (rc == MPI_SUCCESS && info != MPI_INFO_NULL) {
+        rc = mp_api_info_check(mp_api_comm_get(comm), call, info, &hints);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = dup_common(call, comm, newcomm);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_comm_t *n = mp_api_comm_get(*newcomm);
+    mp_api_info_comm_free(n);
+    return hints != NULL ? mp_api_info_comm_merge(call, n, hints) : MPI_SUCCESS;
 }
 
 /* Where a nonblocking duplication delivers its communicator. */
@@ -271,7 +293,18 @@ typedef struct idup_target {
     const char *call;
     mp_comm_t *parent;
     MPI_Comm *newcomm;
+    struct mp_info *hints; /* MPI_Comm_idup_with_info: a copy of its info, or NULL */
+    bool with_info;        /* the hints replace the parent's */
 } idup_target_t;
+
+/* Sets the hints of MPI_Comm_idup_with_info on newcomm, replacing the parent's. */
+static void idup_set_hints(const char *call, mp_comm_t *newcomm, const struct mp_info *hints)
+{
+    mp_api_info_comm_free(newcomm);
+    if (hints != NULL) {
+        mp_api_info_comm_merge(call, newcomm, hints);
+    }
+}
 
 static void idup_done(void *arg, mp_comm_t *newcomm, mp_status_t st)
 {
@@ -281,11 +314,20 @@ static void idup_done(void *arg, mp_comm_t *newcomm, mp_status_t st)
         mp_comm_release(newcomm);
         newcomm = NULL;
     }
+    if (newcomm != NULL && t->with_info) {
+        idup_set_hints(t->call, newcomm, t->hints);
+    }
+    if (t->hints != NULL) {
+        mp_info_destroy(t->hints);
+    }
     mp_api_comm_publish(newcomm, t->newcomm);
     free(t);
 }
 
-static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
+/* Starts a duplication; with_info: hints (which it frees, whatever the outcome) replace the
+ * parent's. */
+static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request,
+                       bool with_info, struct mp_info *hints)
 {
     mp_comm_t *c = NULL;
     int rc = ctor_check(call, comm, newcomm, &c);
@@ -294,48 +336,70 @@ static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_R
                           "request is NULL; pass the address of an "
                           "MPI_Request");
     }
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    mp_request_t *req = NULL;
-    if (c->is_inter) {
+    idup_target_t *t = NULL;
+    if (rc == MPI_SUCCESS && c->is_inter) {
         /* Intercommunicators are duplicated at once; the request is complete already. */
         rc = dup_common(call, comm, newcomm);
-        req = rc == MPI_SUCCESS ? mp_request_create(MP_REQ_COLL) : NULL;
-        if (req == NULL) {
-            return rc != MPI_SUCCESS ? rc : mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
+        mp_request_t *req = rc == MPI_SUCCESS ? mp_request_create(MP_REQ_COLL) : NULL;
+        if (rc == MPI_SUCCESS && req == NULL) {
+            rc = mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
         }
-        req->status.source = MPI_ANY_SOURCE;
-        req->status.tag = MPI_ANY_TAG;
-        mp_request_complete(req);
-        *request = (MPI_Request)req;
-        return MPI_SUCCESS;
+        if (rc == MPI_SUCCESS) {
+            if (with_info) {
+                idup_set_hints(call, mp_api_comm_get(*newcomm), hints);
+            }
+            req->status.source = MPI_ANY_SOURCE;
+            req->status.tag = MPI_ANY_TAG;
+            mp_request_complete(req);
+            *request = (MPI_Request)req;
+        }
+    } else if (rc == MPI_SUCCESS) {
+        t = malloc(sizeof(*t));
+        if (t == NULL) {
+            rc = mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
+        }
     }
-    idup_target_t *t = malloc(sizeof(*t));
-    if (t == NULL) {
-        return mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
-    }
-    *t = (idup_target_t){call, c, newcomm};
-    mp_status_t st = mp_comm_idup(c, idup_done, t, &req);
-    if (st != MP_OK) {
+    if (t != NULL) {
+        *t = (idup_target_t){call, c, newcomm, hints, with_info};
+        mp_request_t *req = NULL;
+        mp_status_t st = mp_comm_idup(c, idup_done, t, &req);
+        if (st == MP_OK) {
+            *request = (MPI_Request)req;
+            return MPI_SUCCESS; /* idup_done frees the hints */
+        }
         free(t);
-        return mp_api_comm_failed(call, c, st);
+        rc = mp_api_comm_failed(call, c, st);
     }
-    *request = (MPI_Request)req;
-    return MPI_SUCCESS;
+    if (hints != NULL) {
+        mp_info_destroy(hints);
+    }
+    return rc;
 }
 
 #pragma weak MPI_Comm_idup = PMPI_Comm_idup
 int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
 {
-    return idup_common("MPI_Comm_idup", comm, newcomm, request);
+    return idup_common("MPI_Comm_idup", comm, newcomm, request, false, NULL);
 }
 
 #pragma weak MPI_Comm_idup_with_info = PMPI_Comm_idup_with_info
 int PMPI_Comm_idup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm, MPI_Request *request)
 {
-    (void)info; /* as in MPI_Comm_dup_with_info */
-    return idup_common("MPI_Comm_idup_with_info", comm, newcomm, request);
+    const char *call = "MPI_Comm_idup_with_info";
+    /* As in MPI_Comm_dup_with_info; the hints are copied now, as info may be freed before the
+     * duplication completes. */
+    struct mp_info *given = NULL, *hints = NULL;
+    int rc = mp_api_check_ready(call);
+    if (rc == MPI_SUCCESS && info != MPI_INFO_NULL) {
+        rc = mp_api_info_check(mp_api_comm_get(comm), call, info, &given);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (given != NULL && mp_info_dup(given, &hints) != MP_OK) {
+        return mp_api_error(mp_api_comm_get(comm), call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    return idup_common(call, comm, newcomm, request, true, hints);
 }
 
 #pragma weak MPI_Comm_split = PMPI_Comm_split
@@ -343,9 +407,6 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 {
     mp_comm_t *c = NULL, *n = NULL;
     int rc = ctor_check("MPI_Comm_split", comm, newcomm, &c);
-    if (rc == MPI_SUCCESS) {
-        rc = check_intra("MPI_Comm_split", c);
-    }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -353,7 +414,9 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
         return mp_api_error(c, "MPI_Comm_split", MPI_ERR_ARG,
                             "color %d is negative; pass a color >= 0 or MPI_UNDEFINED", color);
     }
-    mp_status_t st = mp_comm_split(c, color == MPI_UNDEFINED ? -1 : color, key, &n);
+    color = color == MPI_UNDEFINED ? -1 : color;
+    mp_status_t st =
+        c->is_inter ? mp_comm_inter_split(c, color, key, &n) : mp_comm_split(c, color, key, &n);
     if (st != MP_OK) {
         return mp_api_comm_failed("MPI_Comm_split", c, st);
     }
@@ -425,9 +488,6 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     mp_group_t *g = NULL;
     int rc = ctor_check(call, comm, newcomm, &c);
     if (rc == MPI_SUCCESS) {
-        rc = check_intra(call, c);
-    }
-    if (rc == MPI_SUCCESS) {
         rc = mp_api_group_check(c, call, group, &g);
     }
     if (rc == MPI_SUCCESS) {
@@ -436,7 +496,9 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    mp_status_t st = mp_comm_create_from(c, g, &n);
+    /* On an intercommunicator, each group names its part; the two parts are joined. */
+    mp_status_t st = c->is_inter ? mp_comm_inter_split(c, g->rank >= 0 ? 0 : -1, g->rank, &n)
+                                 : mp_comm_create_from(c, g, &n);
     if (st != MP_OK) {
         return mp_api_comm_failed(call, c, st);
     }

@@ -22,7 +22,7 @@ const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype)
 
 const char *mp_api_datatype_name(const mp_datatype_t *dt)
 {
-    return dt->name[0] != '\0' ? dt->name : "(unnamed derived datatype)";
+    return dt->name != NULL && dt->name[0] != '\0' ? dt->name : "(unnamed derived datatype)";
 }
 
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
@@ -310,7 +310,8 @@ int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
     return MPI_SUCCESS;
 }
 
-/* Defaults until attributes on datatypes exist (attr.c overrides them with strong symbols). */
+/* Defaults for builds without attr.c (unit tests that link api/datatype.c alone); attr.c
+ * overrides them with its strong definitions in the library. */
 __attribute__((weak)) int mp_api_attr_type_copy_all(const char *call, mp_datatype_t *old,
                                                     mp_datatype_t *new_type)
 {
@@ -320,10 +321,10 @@ __attribute__((weak)) int mp_api_attr_type_copy_all(const char *call, mp_datatyp
     return MPI_SUCCESS;
 }
 
-__attribute__((weak)) int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *dt)
+__attribute__((weak)) int mp_api_attr_type_delete_all(const char *call, mp_datatype_t *datatype)
 {
     (void)call;
-    (void)dt;
+    (void)datatype;
     return MPI_SUCCESS;
 }
 

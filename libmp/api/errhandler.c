@@ -1,15 +1,77 @@
 /*
- * Error handlers on communicators: the three predefined ones (MPI_ERRORS_ARE_FATAL, the default,
- * MPI_ERRORS_ABORT and MPI_ERRORS_RETURN). mp_api_error (errors.c) asks here which one applies.
- * User-defined handlers come later.
+ * Error handlers: the predefined ones (MPI_ERRORS_ARE_FATAL, the default, MPI_ERRORS_ABORT and
+ * MPI_ERRORS_RETURN) and those a program creates for communicators, windows, files and sessions.
+ * A created handler is reference counted: its handle holds one reference, and so does each
+ * object it is attached to. mp_api_error (errors.c) asks here which one applies.
  */
+#include <stdlib.h>
+
 #include "api/api.h"
 #include "core/runtime.h"
+
+#define MP_ERRHANDLER_MAGIC 0x6d706568u /* "mpeh" */
+
+/* The kind of object a handler is for; the predefined handlers suit every kind. */
+typedef enum eh_kind {
+    EH_COMM,
+    EH_WIN,
+    EH_FILE,
+    EH_SESSION,
+} eh_kind_t;
+
+static const char *const kind_names[] = {"communicator", "window", "file", "session"};
+
+typedef struct errhandler {
+    uint32_t magic; /* MP_ERRHANDLER_MAGIC while the object is valid */
+    eh_kind_t kind;
+    int refs; /* the handle's reference, if not freed, and one per object using it */
+    union {
+        MPI_Comm_errhandler_function *comm;
+        MPI_Win_errhandler_function *win;
+        MPI_File_errhandler_function *file;
+        MPI_Session_errhandler_function *session;
+    } fn;
+} errhandler_t;
+
+/* The handler of files opened from now on (set on MPI_FILE_NULL): MPI_ERRORS_RETURN at first, as
+ * the standard says. */
+static uintptr_t file_default;
 
 static bool is_predefined_errhandler(MPI_Errhandler errhandler)
 {
     return errhandler == MPI_ERRORS_ARE_FATAL || errhandler == MPI_ERRORS_RETURN ||
            errhandler == MPI_ERRORS_ABORT;
+}
+
+static errhandler_t *user_errhandler(MPI_Errhandler errhandler)
+{
+    if ((uintptr_t)errhandler < MP_API_HANDLE_RESERVED) {
+        return NULL;
+    }
+    errhandler_t *eh = (errhandler_t *)errhandler;
+    return eh->magic == MP_ERRHANDLER_MAGIC ? eh : NULL;
+}
+
+bool mp_api_errhandler_is_user(MPI_Errhandler errhandler)
+{
+    return user_errhandler(errhandler) != NULL;
+}
+
+void mp_api_errhandler_retain(uintptr_t errhandler)
+{
+    errhandler_t *eh = user_errhandler((MPI_Errhandler)errhandler);
+    if (eh != NULL) {
+        eh->refs++;
+    }
+}
+
+void mp_api_errhandler_release(uintptr_t errhandler)
+{
+    errhandler_t *eh = user_errhandler((MPI_Errhandler)errhandler);
+    if (eh != NULL && --eh->refs == 0) {
+        eh->magic = 0;
+        free(eh);
+    }
 }
 
 MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm)
@@ -23,17 +85,110 @@ MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm)
     return (MPI_Errhandler)comm->errhandler;
 }
 
-static int check_errhandler(const mp_comm_t *comm, const char *call, MPI_Errhandler errhandler)
+void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode)
+{
+    errhandler_t *eh = user_errhandler(errhandler);
+    if (eh == NULL) {
+        return;
+    }
+    /* The handler gets its own copies: what it does to them does not reach the caller. */
+    /* Errors without a communicator are raised on MPI_COMM_SELF. */
+    MPI_Comm handle = comm != NULL ? mp_api_comm_handle(comm) : MPI_COMM_SELF;
+    int code = errcode;
+    /* The handler may free its handle; the reference of comm keeps it alive during the call. */
+    eh->fn.comm(&handle, &code);
+}
+
+void mp_api_errhandler_fini(void)
+{
+    mp_api_errhandler_release(mp_runtime.world.errhandler);
+    mp_api_errhandler_release(mp_runtime.self.errhandler);
+    mp_api_errhandler_release(file_default);
+    mp_runtime.world.errhandler = 0;
+    mp_runtime.self.errhandler = 0;
+    file_default = 0;
+}
+
+/* Checks that errhandler can be attached to an object of kind: a predefined handler or one
+ * created for that kind. */
+static int check_errhandler(const mp_comm_t *comm, const char *call, MPI_Errhandler errhandler,
+                            eh_kind_t kind)
 {
     if (is_predefined_errhandler(errhandler)) {
         return MPI_SUCCESS;
     }
-    return mp_api_error(comm, call, MPI_ERR_ERRHANDLER,
-                        errhandler == MPI_ERRHANDLER_NULL
-                            ? "MPI_ERRHANDLER_NULL is not an error handler to use"
-                            : "invalid error handler %p; use MPI_ERRORS_ARE_FATAL, "
-                              "MPI_ERRORS_RETURN or MPI_ERRORS_ABORT",
-                        (void *)errhandler);
+    const errhandler_t *eh = user_errhandler(errhandler);
+    if (eh == NULL) {
+        return mp_api_error(comm, call, MPI_ERR_ERRHANDLER,
+                            errhandler == MPI_ERRHANDLER_NULL
+                                ? "MPI_ERRHANDLER_NULL is not an error handler to use"
+                                : "invalid error handler %p; use MPI_ERRORS_ARE_FATAL, "
+                                  "MPI_ERRORS_RETURN, MPI_ERRORS_ABORT or one you created",
+                            (void *)errhandler);
+    }
+    if (eh->kind != kind) {
+        return mp_api_error(comm, call, MPI_ERR_ARG,
+                            "error handler %p was created for a %s, not a %s; create one with "
+                            "MPI_%s_create_errhandler",
+                            (void *)errhandler, kind_names[eh->kind], kind_names[kind],
+                            kind == EH_COMM   ? "Comm"
+                            : kind == EH_WIN  ? "Win"
+                            : kind == EH_FILE ? "File"
+                                              : "Session");
+    }
+    return MPI_SUCCESS;
+}
+
+/* Replaces the handler held in *slot by errhandler, moving the reference. */
+static void attach(uintptr_t *slot, MPI_Errhandler errhandler)
+{
+    mp_api_errhandler_retain((uintptr_t)errhandler);
+    mp_api_errhandler_release(*slot);
+    *slot = (uintptr_t)errhandler;
+}
+
+/* Gives a new reference to the handler in slot (0 stands for dflt), as MPI_*_get_errhandler
+ * returns a handle the program frees. */
+static MPI_Errhandler get_ref(uintptr_t slot, MPI_Errhandler dflt)
+{
+    if (slot == 0) {
+        return dflt;
+    }
+    mp_api_errhandler_retain(slot);
+    return (MPI_Errhandler)slot;
+}
+
+static int create(const char *call, eh_kind_t kind, void (*fn)(void), MPI_Errhandler *errhandler)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (fn == NULL || errhandler == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            fn == NULL ? "the error handler function is NULL"
+                                       : "errhandler is NULL");
+    }
+    errhandler_t *eh = malloc(sizeof(*eh));
+    if (eh == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "no memory for an error handler");
+    }
+    eh->magic = MP_ERRHANDLER_MAGIC;
+    eh->kind = kind;
+    eh->refs = 1;
+    eh->fn.comm = (MPI_Comm_errhandler_function *)fn; /* all members are function pointers */
+    *errhandler = (MPI_Errhandler)eh;
+    return MPI_SUCCESS;
+}
+
+/* ---- Communicators ---- */
+
+#pragma weak MPI_Comm_create_errhandler = PMPI_Comm_create_errhandler
+int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn,
+                                MPI_Errhandler *errhandler)
+{
+    return create("MPI_Comm_create_errhandler", EH_COMM, (void (*)(void))comm_errhandler_fn,
+                  errhandler);
 }
 
 #pragma weak MPI_Comm_set_errhandler = PMPI_Comm_set_errhandler
@@ -44,11 +199,11 @@ int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    rc = check_errhandler(c, "MPI_Comm_set_errhandler", errhandler);
+    rc = check_errhandler(c, "MPI_Comm_set_errhandler", errhandler, EH_COMM);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    c->errhandler = (uintptr_t)errhandler;
+    attach(&c->errhandler, errhandler);
     return MPI_SUCCESS;
 }
 
@@ -63,8 +218,43 @@ int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler)
     if (errhandler == NULL) {
         return mp_api_error(c, "MPI_Comm_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
     }
-    *errhandler = mp_api_errhandler_of(c);
+    *errhandler = get_ref(c->errhandler, MPI_ERRORS_ARE_FATAL);
     return MPI_SUCCESS;
+}
+
+/* Checks the error code given to an MPI_*_call_errhandler. */
+static int check_code(const char *call, int errorcode)
+{
+    if (mp_api_error_is_valid(errorcode)) {
+        return MPI_SUCCESS;
+    }
+    return mp_api_error(NULL, call, MPI_ERR_ARG,
+                        "%d is not an error code: pass an MPI_ERR_* class or a class or code "
+                        "added by MPI_Add_error_class or MPI_Add_error_code",
+                        errorcode);
+}
+
+#pragma weak MPI_Comm_call_errhandler = PMPI_Comm_call_errhandler
+int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
+{
+    mp_comm_t *c = NULL;
+    int rc = mp_api_comm_check("MPI_Comm_call_errhandler", comm, &c);
+    if (rc == MPI_SUCCESS) {
+        rc = check_code("MPI_Comm_call_errhandler", errorcode);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    MPI_Errhandler handler = mp_api_errhandler_of(c);
+    if (mp_api_errhandler_is_user(handler)) {
+        /* The standard: MPI_SUCCESS once a handler that returns was called. */
+        mp_api_errhandler_call_comm(handler, c, errorcode);
+        return MPI_SUCCESS;
+    }
+    /* The predefined handlers: MPI_ERRORS_RETURN gives the code back, as MPICH does; the fatal
+     * ones end the job with one line. */
+    return mp_api_error(c, "MPI_Comm_call_errhandler", errorcode,
+                        "the program raised error code %d on this communicator", errorcode);
 }
 
 /* Freeing a predefined handler is allowed since MPI 4 and does nothing but reset the handle. */
@@ -78,21 +268,179 @@ int PMPI_Errhandler_free(MPI_Errhandler *errhandler)
     if (errhandler == NULL) {
         return mp_api_error(NULL, "MPI_Errhandler_free", MPI_ERR_ARG, "errhandler is NULL");
     }
-    rc = check_errhandler(NULL, "MPI_Errhandler_free", *errhandler);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    if (!is_predefined_errhandler(*errhandler) && !mp_api_errhandler_is_user(*errhandler)) {
+        return mp_api_error(NULL, "MPI_Errhandler_free", MPI_ERR_ERRHANDLER,
+                            *errhandler == MPI_ERRHANDLER_NULL
+                                ? "MPI_ERRHANDLER_NULL is not an error handler to free"
+                                : "invalid error handler %p; it may have been freed already",
+                            (void *)*errhandler);
     }
+    /* Objects still using the handler keep it alive: MPI frees it when the last one goes. */
+    mp_api_errhandler_release((uintptr_t)*errhandler);
     *errhandler = MPI_ERRHANDLER_NULL;
     return MPI_SUCCESS;
 }
 
-/* Placeholders until user error handlers exist: the predefined ones need no counting. */
-void mp_api_errhandler_retain(uintptr_t errhandler)
+/* ---- Windows and sessions: handlers can be created; the objects do not exist yet ---- */
+
+#pragma weak MPI_Win_create_errhandler = PMPI_Win_create_errhandler
+int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
+                               MPI_Errhandler *errhandler)
 {
-    (void)errhandler;
+    return create("MPI_Win_create_errhandler", EH_WIN, (void (*)(void))win_errhandler_fn,
+                  errhandler);
 }
 
-void mp_api_errhandler_release(uintptr_t errhandler)
+static int no_window(const char *call, MPI_Win win)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    return mp_api_error(NULL, call, MPI_ERR_WIN,
+                        win == MPI_WIN_NULL ? "MPI_WIN_NULL is not a window to use"
+                                            : "invalid window %p: libmp has no one-sided "
+                                              "windows yet, so no window handle is valid",
+                        (void *)win);
+}
+
+#pragma weak MPI_Win_set_errhandler = PMPI_Win_set_errhandler
+int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
 {
     (void)errhandler;
+    return no_window("MPI_Win_set_errhandler", win);
+}
+
+#pragma weak MPI_Win_get_errhandler = PMPI_Win_get_errhandler
+int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
+{
+    (void)errhandler;
+    return no_window("MPI_Win_get_errhandler", win);
+}
+
+#pragma weak MPI_Win_call_errhandler = PMPI_Win_call_errhandler
+int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
+{
+    (void)errorcode;
+    return no_window("MPI_Win_call_errhandler", win);
+}
+
+#pragma weak MPI_Session_create_errhandler = PMPI_Session_create_errhandler
+int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errhandler_fn,
+                                   MPI_Errhandler *errhandler)
+{
+    return create("MPI_Session_create_errhandler", EH_SESSION,
+                  (void (*)(void))session_errhandler_fn, errhandler);
+}
+
+static int no_session(const char *call, MPI_Session session)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    return mp_api_error(NULL, call, MPI_ERR_SESSION,
+                        session == MPI_SESSION_NULL
+                            ? "MPI_SESSION_NULL is not a session to use"
+                            : "invalid session %p: libmp has no sessions yet (use MPI_Init), so "
+                              "no session handle is valid",
+                        (void *)session);
+}
+
+#pragma weak MPI_Session_set_errhandler = PMPI_Session_set_errhandler
+int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler)
+{
+    (void)errhandler;
+    return no_session("MPI_Session_set_errhandler", session);
+}
+
+#pragma weak MPI_Session_get_errhandler = PMPI_Session_get_errhandler
+int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler *errhandler)
+{
+    (void)errhandler;
+    return no_session("MPI_Session_get_errhandler", session);
+}
+
+#pragma weak MPI_Session_call_errhandler = PMPI_Session_call_errhandler
+int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
+{
+    (void)errorcode;
+    return no_session("MPI_Session_call_errhandler", session);
+}
+
+/* ---- Files: no file exists yet, but MPI_FILE_NULL holds the default handler of new files ---- */
+
+#pragma weak MPI_File_create_errhandler = PMPI_File_create_errhandler
+int PMPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn,
+                                MPI_Errhandler *errhandler)
+{
+    return create("MPI_File_create_errhandler", EH_FILE, (void (*)(void))file_errhandler_fn,
+                  errhandler);
+}
+
+static int check_file(const char *call, MPI_File file)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS || file == MPI_FILE_NULL) {
+        return rc;
+    }
+    return mp_api_error(NULL, call, MPI_ERR_FILE,
+                        "invalid file %p: libmp has no MPI-IO yet, so the only file handle to "
+                        "use here is MPI_FILE_NULL (the default handler of new files)",
+                        (void *)file);
+}
+
+#pragma weak MPI_File_set_errhandler = PMPI_File_set_errhandler
+int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler)
+{
+    int rc = check_file("MPI_File_set_errhandler", file);
+    if (rc == MPI_SUCCESS) {
+        rc = check_errhandler(NULL, "MPI_File_set_errhandler", errhandler, EH_FILE);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    attach(&file_default, errhandler);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_File_get_errhandler = PMPI_File_get_errhandler
+int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler)
+{
+    int rc = check_file("MPI_File_get_errhandler", file);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (errhandler == NULL) {
+        return mp_api_error(NULL, "MPI_File_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+    }
+    *errhandler = get_ref(file_default, MPI_ERRORS_RETURN);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_File_call_errhandler = PMPI_File_call_errhandler
+int PMPI_File_call_errhandler(MPI_File fh, int errorcode)
+{
+    int rc = check_file("MPI_File_call_errhandler", fh);
+    if (rc == MPI_SUCCESS) {
+        rc = check_code("MPI_File_call_errhandler", errorcode);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    MPI_Errhandler handler = file_default != 0 ? (MPI_Errhandler)file_default : MPI_ERRORS_RETURN;
+    errhandler_t *eh = user_errhandler(handler);
+    if (eh != NULL) {
+        MPI_File handle = fh;
+        int code = errorcode;
+        eh->fn.file(&handle, &code);
+        return MPI_SUCCESS;
+    }
+    if (handler == MPI_ERRORS_RETURN) {
+        return errorcode;
+    }
+    /* MPI_ERRORS_ARE_FATAL or MPI_ERRORS_ABORT: the fatal path, whatever MPI_COMM_SELF has. */
+    mp_comm_t fatal = {.errhandler = (uintptr_t)MPI_ERRORS_ARE_FATAL};
+    return mp_api_error(&fatal, "MPI_File_call_errhandler", errorcode,
+                        "the program raised error code %d on MPI_FILE_NULL", errorcode);
 }

@@ -1,10 +1,13 @@
 /*
- * Error classes and their strings (MPI_Error_string, MPI_Error_class), and the error path: under
- * MPI_ERRORS_RETURN the class goes back to the caller; under MPI_ERRORS_ARE_FATAL (the default)
- * and MPI_ERRORS_ABORT one line names the rank, the call and the reason, then the job ends.
+ * Error classes and their strings (MPI_Error_string, MPI_Error_class), the classes, codes and
+ * strings a program adds (MPI_Add_error_*, MPI_Remove_error_*), and the error path: under
+ * MPI_ERRORS_RETURN the class goes back to the caller; a user handler is called, then the class
+ * goes back; under MPI_ERRORS_ARE_FATAL (the default) and MPI_ERRORS_ABORT one line names the
+ * rank, the call and the reason, then the job ends.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -75,7 +78,25 @@
     X(MPI_ERR_VALUE_TOO_LARGE, "value too large to be stored")                                     \
     X(MPI_ERR_WIN, "invalid window")                                                               \
     X(MPI_ERR_ERRHANDLER, "invalid error handler")                                                 \
-    X(MPI_ERR_ABI, "ABI mismatch")
+    X(MPI_ERR_ABI, "ABI mismatch")                                                                 \
+    X(MPI_T_ERR_CANNOT_INIT, "the tool interface cannot be initialised")                           \
+    X(MPI_T_ERR_NOT_ACCESSIBLE, "not accessible now")                                              \
+    X(MPI_T_ERR_NOT_INITIALIZED, "the tool interface is not initialised")                          \
+    X(MPI_T_ERR_NOT_SUPPORTED, "not supported")                                                    \
+    X(MPI_T_ERR_MEMORY, "out of memory in the tool interface")                                     \
+    X(MPI_T_ERR_INVALID, "invalid use of the tool interface")                                      \
+    X(MPI_T_ERR_INVALID_INDEX, "invalid index")                                                    \
+    X(MPI_T_ERR_INVALID_ITEM, "invalid item index")                                                \
+    X(MPI_T_ERR_INVALID_SESSION, "invalid tool session")                                           \
+    X(MPI_T_ERR_INVALID_HANDLE, "invalid tool handle")                                             \
+    X(MPI_T_ERR_INVALID_NAME, "invalid variable or category name")                                 \
+    X(MPI_T_ERR_OUT_OF_HANDLES, "no more tool handles")                                            \
+    X(MPI_T_ERR_OUT_OF_SESSIONS, "no more tool sessions")                                          \
+    X(MPI_T_ERR_CVAR_SET_NOT_NOW, "the control variable cannot be set now")                        \
+    X(MPI_T_ERR_CVAR_SET_NEVER, "the control variable can never be set")                           \
+    X(MPI_T_ERR_PVAR_NO_WRITE, "the performance variable cannot be written")                       \
+    X(MPI_T_ERR_PVAR_NO_STARTSTOP, "the performance variable cannot be started or stopped")        \
+    X(MPI_T_ERR_PVAR_NO_ATOMIC, "the performance variable cannot be read and reset atomically")
 
 static const char *errclass_description(int errclass)
 {
@@ -121,10 +142,67 @@ int mp_api_errclass(mp_status_t status)
     return MPI_ERR_INTERN;
 }
 
+/* ---- Added classes and codes ---- */
+
+/* A class or code the program added: code (MPI_ERR_LASTCODE + 1 + its index) is a class when
+ * errclass == code. Codes are never reused after removal, so a stale code never names another. */
+typedef struct added_code {
+    bool in_use;
+    int errclass;
+    char *string; /* from MPI_Add_error_string, or NULL */
+} added_code_t;
+
+static added_code_t *added;
+static int nadded; /* codes handed out so far */
+static int added_cap;
+
+static added_code_t *added_get(int code)
+{
+    if (code <= MPI_ERR_LASTCODE || code > MPI_ERR_LASTCODE + nadded) {
+        return NULL;
+    }
+    added_code_t *a = &added[code - MPI_ERR_LASTCODE - 1];
+    return a->in_use ? a : NULL;
+}
+
+int mp_api_error_lastused(void)
+{
+    return MPI_ERR_LASTCODE + nadded;
+}
+
+bool mp_api_error_is_valid(int errorcode)
+{
+    return errclass_description(errorcode) != NULL || added_get(errorcode) != NULL;
+}
+
+void mp_api_error_fini(void)
+{
+    for (int i = 0; i < nadded; i++) {
+        free(added[i].string);
+    }
+    free(added);
+    added = NULL;
+    nadded = 0;
+    added_cap = 0;
+}
+
+/* The class of a valid error code. */
+static int class_of(int errorcode)
+{
+    const added_code_t *a = added_get(errorcode);
+    return a != NULL ? a->errclass : errorcode;
+}
+
+/* ---- The error path ---- */
+
 int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const char *fmt, ...)
 {
     MPI_Errhandler handler = mp_api_errhandler_of(comm);
     if (handler == MPI_ERRORS_RETURN) {
+        return errclass;
+    }
+    if (mp_api_errhandler_is_user(handler)) {
+        mp_api_errhandler_call_comm(handler, comm, errclass);
         return errclass;
     }
     char reason[512];
@@ -132,14 +210,15 @@ int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const ch
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
-    const char *name = mp_api_errclass_name(errclass);
+    const char *name = mp_api_errclass_name(class_of(errclass));
     char line[768];
     snprintf(line, sizeof(line), "%s: %s (%s)", call, reason,
              name != NULL ? name : "MPI_ERR_UNKNOWN");
     mp_log_error("%s", line);
     /* MPI_ERRORS_ARE_FATAL and MPI_ERRORS_ABORT: the exit status carries the error class. Both
      * end every rank, as a job cannot go on without some of its ranks. */
-    mp_wireup_abort(errclass > 0 && errclass < 256 ? errclass : 1, line);
+    int exit_status = class_of(errclass);
+    mp_wireup_abort(exit_status > 0 && exit_status < 256 ? exit_status : 1, line);
 }
 
 int mp_api_check_ready(const char *call)
@@ -160,30 +239,212 @@ int mp_api_check_ready(const char *call)
 #pragma weak MPI_Error_class = PMPI_Error_class
 int PMPI_Error_class(int errorcode, int *errorclass)
 {
-    if (errclass_description(errorcode) == NULL) {
-        return mp_api_error(NULL, "MPI_Error_class", MPI_ERR_ARG, "%d is not a valid error code",
+    if (!mp_api_error_is_valid(errorcode)) {
+        return mp_api_error(NULL, "MPI_Error_class", MPI_ERR_ARG,
+                            "%d is not an error code: codes are the MPI_ERR_* classes and those "
+                            "added by MPI_Add_error_class and MPI_Add_error_code",
                             errorcode);
     }
     if (errorclass == NULL) {
         return mp_api_error(NULL, "MPI_Error_class", MPI_ERR_ARG, "errorclass is NULL");
     }
-    *errorclass = errorcode;
+    *errorclass = class_of(errorcode);
     return MPI_SUCCESS;
 }
 
 #pragma weak MPI_Error_string = PMPI_Error_string
 int PMPI_Error_string(int errorcode, char *string, int *resultlen)
 {
-    const char *text = errclass_description(errorcode);
-    if (text == NULL) {
-        return mp_api_error(NULL, "MPI_Error_string", MPI_ERR_ARG, "%d is not a valid error code",
+    if (!mp_api_error_is_valid(errorcode)) {
+        return mp_api_error(NULL, "MPI_Error_string", MPI_ERR_ARG,
+                            "%d is not an error code: codes are the MPI_ERR_* classes and those "
+                            "added by MPI_Add_error_class and MPI_Add_error_code",
                             errorcode);
     }
     if (string == NULL || resultlen == NULL) {
         return mp_api_error(NULL, "MPI_Error_string", MPI_ERR_ARG, "string or resultlen is NULL");
     }
-    int len =
-        snprintf(string, MPI_MAX_ERROR_STRING, "%s: %s", mp_api_errclass_name(errorcode), text);
+    int len;
+    const added_code_t *a = added_get(errorcode);
+    if (a != NULL) {
+        /* The standard: a code without an added string has the empty string. */
+        len = snprintf(string, MPI_MAX_ERROR_STRING, "%s", a->string != NULL ? a->string : "");
+    } else {
+        len = snprintf(string, MPI_MAX_ERROR_STRING, "%s: %s", mp_api_errclass_name(errorcode),
+                       errclass_description(errorcode));
+    }
     *resultlen = len < MPI_MAX_ERROR_STRING ? len : MPI_MAX_ERROR_STRING - 1;
+    return MPI_SUCCESS;
+}
+
+/* Hands out the next code, of class errclass (-1: the code is a class of its own). */
+static int add_code(const char *call, int errclass, int *code_p)
+{
+    if (nadded == MPI_ERR_LASTCODE) { /* codes stay below 2 * MPI_ERR_LASTCODE: a sane bound */
+        return mp_api_error(NULL, call, MPI_ERR_NO_SPACE,
+                            "%d classes and codes were added already; no more can be", nadded);
+    }
+    if (nadded == added_cap) {
+        int cap = added_cap > 0 ? 2 * added_cap : 16;
+        added_code_t *grown = realloc(added, (size_t)cap * sizeof(*grown));
+        if (grown == NULL) {
+            return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "no memory for a new error code");
+        }
+        added = grown;
+        added_cap = cap;
+    }
+    int code = MPI_ERR_LASTCODE + 1 + nadded;
+    added[nadded++] = (added_code_t){.in_use = true, .errclass = errclass < 0 ? code : errclass};
+    *code_p = code;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Add_error_class = PMPI_Add_error_class
+int PMPI_Add_error_class(int *errorclass)
+{
+    int rc = mp_api_check_ready("MPI_Add_error_class");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (errorclass == NULL) {
+        return mp_api_error(NULL, "MPI_Add_error_class", MPI_ERR_ARG, "errorclass is NULL");
+    }
+    return add_code("MPI_Add_error_class", -1, errorclass);
+}
+
+#pragma weak MPI_Add_error_code = PMPI_Add_error_code
+int PMPI_Add_error_code(int errorclass, int *errorcode)
+{
+    int rc = mp_api_check_ready("MPI_Add_error_code");
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (!mp_api_error_is_valid(errorclass) || class_of(errorclass) != errorclass) {
+        return mp_api_error(NULL, "MPI_Add_error_code", MPI_ERR_ARG,
+                            "%d is not an error class; pass an MPI_ERR_* class or one made by "
+                            "MPI_Add_error_class",
+                            errorclass);
+    }
+    if (errorcode == NULL) {
+        return mp_api_error(NULL, "MPI_Add_error_code", MPI_ERR_ARG, "errorcode is NULL");
+    }
+    return add_code("MPI_Add_error_code", errorclass, errorcode);
+}
+
+/* Checks that errorcode was added by the program (strings can only be attached to those). */
+static int check_added(const char *call, int errorcode, added_code_t **a_p)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    added_code_t *a = added_get(errorcode);
+    if (a == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            errorcode >= 0 && errorcode <= MPI_ERR_LASTCODE
+                                ? "%d is a predefined error code; only classes and codes added "
+                                  "by MPI_Add_error_class or MPI_Add_error_code can be changed"
+                                : "%d is not an error class or code added by "
+                                  "MPI_Add_error_class or MPI_Add_error_code (or it was removed)",
+                            errorcode);
+    }
+    *a_p = a;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Add_error_string = PMPI_Add_error_string
+int PMPI_Add_error_string(int errorcode, const char *string)
+{
+    added_code_t *a = NULL;
+    int rc = check_added("MPI_Add_error_string", errorcode, &a);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (string == NULL) {
+        return mp_api_error(NULL, "MPI_Add_error_string", MPI_ERR_ARG, "string is NULL");
+    }
+    if (strnlen(string, MPI_MAX_ERROR_STRING) >= MPI_MAX_ERROR_STRING) {
+        return mp_api_error(NULL, "MPI_Add_error_string", MPI_ERR_ARG,
+                            "the string is longer than %d characters (MPI_MAX_ERROR_STRING - 1)",
+                            MPI_MAX_ERROR_STRING - 1);
+    }
+    char *copy = strdup(string);
+    if (copy == NULL) {
+        return mp_api_error(NULL, "MPI_Add_error_string", MPI_ERR_NO_MEM, "no memory for string");
+    }
+    free(a->string); /* a later string replaces the earlier one */
+    a->string = copy;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Remove_error_string = PMPI_Remove_error_string
+int PMPI_Remove_error_string(int errorcode)
+{
+    added_code_t *a = NULL;
+    int rc = check_added("MPI_Remove_error_string", errorcode, &a);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (a->string == NULL) {
+        return mp_api_error(NULL, "MPI_Remove_error_string", MPI_ERR_ARG,
+                            "error code %d has no string; MPI_Add_error_string adds one",
+                            errorcode);
+    }
+    free(a->string);
+    a->string = NULL;
+    return MPI_SUCCESS;
+}
+
+/* The checks MPI 4.1 puts on removing a class or a code: the right kind, its string gone. */
+static int check_removable(const char *call, int errorcode, bool is_class, added_code_t **a_p)
+{
+    int rc = check_added(call, errorcode, a_p);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (((*a_p)->errclass == errorcode) != is_class) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            is_class ? "%d is an error code, not a class; use MPI_Remove_error_code"
+                                     : "%d is an error class, not a code; use "
+                                       "MPI_Remove_error_class",
+                            errorcode);
+    }
+    if ((*a_p)->string != NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "%d still has a string; call MPI_Remove_error_string first", errorcode);
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Remove_error_code = PMPI_Remove_error_code
+int PMPI_Remove_error_code(int errorcode)
+{
+    added_code_t *a = NULL;
+    int rc = check_removable("MPI_Remove_error_code", errorcode, false, &a);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    a->in_use = false;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Remove_error_class = PMPI_Remove_error_class
+int PMPI_Remove_error_class(int errorclass)
+{
+    added_code_t *a = NULL;
+    int rc = check_removable("MPI_Remove_error_class", errorclass, true, &a);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    for (int i = 0; i < nadded; i++) {
+        int code = MPI_ERR_LASTCODE + 1 + i;
+        if (added[i].in_use && added[i].errclass == errorclass && code != errorclass) {
+            return mp_api_error(NULL, "MPI_Remove_error_class", MPI_ERR_ARG,
+                                "class %d still has error code %d; remove its codes first with "
+                                "MPI_Remove_error_code",
+                                errorclass, code);
+        }
+    }
+    a->in_use = false;
     return MPI_SUCCESS;
 }

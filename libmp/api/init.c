@@ -48,8 +48,7 @@ static int init_common(const char *call, int required, int *provided)
 #pragma weak MPI_Init = PMPI_Init
 int PMPI_Init(int *argc, char ***argv)
 {
-    (void)argc;
-    (void)argv;
+    mp_api_info_env_args(argc, argv);
     int provided;
     return init_common("MPI_Init", MPI_THREAD_SINGLE, &provided);
 }
@@ -57,8 +56,7 @@ int PMPI_Init(int *argc, char ***argv)
 #pragma weak MPI_Init_thread = PMPI_Init_thread
 int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided)
 {
-    (void)argc;
-    (void)argv;
+    mp_api_info_env_args(argc, argv);
     return init_common("MPI_Init_thread", required, provided);
 }
 
@@ -89,6 +87,9 @@ int PMPI_Finalize(void)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    /* First, as MPI asks, the delete callbacks of MPI_COMM_SELF's attributes, then those of
+     * MPI_COMM_WORLD's, while every MPI call still works. */
+    mp_api_attr_fini();
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
     mp_status_t status = mp_runtime_fini();
@@ -96,6 +97,9 @@ int PMPI_Finalize(void)
         return mp_api_error(NULL, "MPI_Finalize", mp_api_errclass(status),
                             "cannot leave the job: %s", mp_status_string(status));
     }
+    mp_api_errhandler_fini();
+    mp_api_info_fini();
+    mp_api_error_fini();
     return MPI_SUCCESS;
 }
 

@@ -13,7 +13,7 @@ static int inter_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
     if (rc == MPI_SUCCESS && !(*comm_p)->is_inter) {
         rc = mp_api_error(*comm_p, call, MPI_ERR_COMM,
                           "%s is an intracommunicator; this call takes an intercommunicator",
-                          (*comm_p)->name[0] != '\0' ? (*comm_p)->name : "the communicator");
+                          (*comm_p)->name);
     }
     return rc;
 }
@@ -127,5 +127,111 @@ int PMPI_Intercomm_merge(MPI_Comm intercomm, int high, MPI_Comm *newintracomm)
         return mp_api_comm_failed(call, c, st);
     }
     mp_api_comm_publish(n, newintracomm);
+    return MPI_SUCCESS;
+}
+
+/* ---- from groups (MPI 4; groups from MPI_Comm_group of the world model) ---- */
+
+/* Checks what both *_from_group calls take besides groups. */
+static int from_group_common(const char *call, const char *stringtag, MPI_Errhandler errhandler,
+                             const MPI_Comm *newcomm)
+{
+    if (stringtag == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "stringtag is NULL; pass a string naming this creation");
+    }
+    if (errhandler == MPI_ERRHANDLER_NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ERRHANDLER,
+                            "errhandler is MPI_ERRHANDLER_NULL; pass the new communicator's "
+                            "handler, e.g. MPI_ERRORS_RETURN");
+    }
+    if (newcomm == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "the output communicator pointer is NULL");
+    }
+    return MPI_SUCCESS;
+}
+
+/* Checks a group that the caller must or must not belong to. */
+static int check_group_arg(const char *call, MPI_Group group, bool member, const char *what,
+                           mp_group_t **g_p)
+{
+    int rc = mp_api_group_check(NULL, call, group, g_p);
+    if (rc == MPI_SUCCESS && ((*g_p)->rank >= 0) != member) {
+        rc = mp_api_error(NULL, call, MPI_ERR_GROUP,
+                          member ? "the calling process is not in %s; only its members call"
+                                 : "the calling process is in %s; the groups must be disjoint",
+                          what);
+    }
+    return rc;
+}
+
+static void publish_with(mp_comm_t *n, MPI_Errhandler errhandler, MPI_Comm *newcomm)
+{
+    n->errhandler = (uintptr_t)errhandler;
+    mp_api_comm_publish(n, newcomm);
+}
+
+#pragma weak MPI_Comm_create_from_group = PMPI_Comm_create_from_group
+int PMPI_Comm_create_from_group(MPI_Group group, const char *stringtag, MPI_Info info,
+                                MPI_Errhandler errhandler, MPI_Comm *newcomm)
+{
+    (void)info;
+    const char *call = "MPI_Comm_create_from_group";
+    mp_group_t *g = NULL;
+    mp_comm_t *n = NULL;
+    int rc = mp_api_check_ready(call);
+    if (rc == MPI_SUCCESS) {
+        rc = from_group_common(call, stringtag, errhandler, newcomm);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_group_arg(call, group, true, "group", &g);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    mp_status_t st = mp_comm_create_from_group(g, stringtag, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed(call, mp_api_comm_get(MPI_COMM_SELF), st);
+    }
+    publish_with(n, errhandler, newcomm);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Intercomm_create_from_groups = PMPI_Intercomm_create_from_groups
+int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
+                                      MPI_Group remote_group, int remote_leader,
+                                      const char *stringtag, MPI_Info info,
+                                      MPI_Errhandler errhandler, MPI_Comm *newintercomm)
+{
+    (void)info;
+    const char *call = "MPI_Intercomm_create_from_groups";
+    mp_group_t *lg = NULL, *rg = NULL;
+    mp_comm_t *n = NULL;
+    int rc = mp_api_check_ready(call);
+    if (rc == MPI_SUCCESS) {
+        rc = from_group_common(call, stringtag, errhandler, newintercomm);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_group_arg(call, local_group, true, "local_group", &lg);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = check_group_arg(call, remote_group, false, "remote_group", &rg);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (local_leader < 0 || local_leader >= lg->size || remote_leader < 0 ||
+        remote_leader >= rg->size) {
+        return mp_api_error(NULL, call, MPI_ERR_RANK,
+                            "local_leader %d or remote_leader %d is out of range 0..%d or 0..%d "
+                            "of its group",
+                            local_leader, remote_leader, lg->size - 1, rg->size - 1);
+    }
+    mp_status_t st =
+        mp_comm_intercomm_from_groups(lg, local_leader, rg, remote_leader, stringtag, &n);
+    if (st != MP_OK) {
+        return mp_api_comm_failed(call, mp_api_comm_get(MPI_COMM_SELF), st);
+    }
+    publish_with(n, errhandler, newintercomm);
     return MPI_SUCCESS;
 }

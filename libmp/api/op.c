@@ -2,6 +2,9 @@
  * Reduction operations: op handles (the standard ABI's values for the predefined ops, object
  * addresses for user ops), MPI_Op_create/_free/_commutative, and MPI_Reduce_local. The checks
  * that an op applies to a datatype live here too, for the collectives to share.
+ * Beyond the standard's table, as MPICH and Open MPI both allow: MPI_CHAR and MPI_CHARACTER
+ * reduce as C integers, and the logical ops apply to MPI_AINT, MPI_OFFSET and MPI_COUNT
+ * (core/op_kernels.c). Overlapping buffers in MPI_Reduce_local are refused (MPI_ERR_BUFFER).
  */
 #include <stdint.h>
 

@@ -1,10 +1,13 @@
 /*
  * MPI_Pack, MPI_Unpack and MPI_Pack_size (and _c): the user-visible form of the packing that
- * every message goes through. The packed form is the type map's bytes in order, no header, so
- * packed data sent as MPI_PACKED matches a receive of the original type and the other way round.
+ * every message goes through; their "external32" forms (MPI_Pack_external...). The packed form is
+ * the type map's bytes in order, no header, so packed data sent as MPI_PACKED matches a receive of
+ * the original type and the other way round.
  */
 #include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "api/api.h"
 
@@ -179,6 +182,200 @@ int PMPI_Pack_size_c(MPI_Count incount, MPI_Datatype datatype, MPI_Comm comm, MP
 {
     MPI_Count bytes = 0;
     int rc = pack_size("MPI_Pack_size_c", incount, datatype, comm, size, &bytes);
+    if (rc == MPI_SUCCESS) {
+        *size = bytes;
+    }
+    return rc;
+}
+
+/* ---- external32 ---- */
+
+/* The checks of the external calls: MPI ready, the representation, count and type. Sets
+ * *ext_p to the external32 bytes of count elements. */
+static int check_external(const char *call, const char *datarep, MPI_Count count,
+                          MPI_Datatype datatype, const mp_datatype_t **dt_p, size_t *ext_p)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (datarep == NULL || strcmp(datarep, "external32") != 0) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "data representation \"%s\" is not supported; use \"external32\"",
+                            datarep != NULL ? datarep : "(NULL)");
+    }
+    if (count < 0) {
+        return mp_api_error(NULL, call, MPI_ERR_COUNT, "count %lld is negative", (long long)count);
+    }
+    rc = mp_api_datatype_check(NULL, call, datatype, dt_p);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    size_t per = mp_datatype_external32_size(*dt_p);
+    if (per > 0 && (uint64_t)count > (uint64_t)INT64_MAX / per) {
+        return mp_api_error(NULL, call, MPI_ERR_COUNT, "count %lld is too large", (long long)count);
+    }
+    *ext_p = per * (size_t)count;
+    return MPI_SUCCESS;
+}
+
+/* Position and room in a buffer of size bytes for bytes more. */
+static int check_room(const char *call, MPI_Count size, const MPI_Count *position, size_t bytes,
+                      const void *buf)
+{
+    if (position == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "position is NULL");
+    }
+    if (size < 0 || *position < 0 || *position > size) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG,
+                            "position %lld is outside the %lld-byte buffer", (long long)*position,
+                            (long long)size);
+    }
+    if (bytes > (uint64_t)(size - *position)) {
+        return mp_api_error(NULL, call, MPI_ERR_TRUNCATE,
+                            "the data takes %zu bytes in external32 but only %lld are left (size "
+                            "%lld, position %lld)",
+                            bytes, (long long)(size - *position), (long long)size,
+                            (long long)*position);
+    }
+    if (bytes > 0 && buf == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_BUFFER, "the packed buffer is NULL");
+    }
+    return MPI_SUCCESS;
+}
+
+static int pack_external(const char *call, const char *datarep, const void *inbuf,
+                         MPI_Count incount, MPI_Datatype datatype, void *outbuf, MPI_Count outsize,
+                         MPI_Count *position)
+{
+    const mp_datatype_t *dt = NULL;
+    size_t ext = 0;
+    int rc = check_external(call, datarep, incount, datatype, &dt, &ext);
+    if (rc == MPI_SUCCESS) {
+        rc = check_room(call, outsize, position, ext, outbuf);
+    }
+    if (rc != MPI_SUCCESS || ext == 0) {
+        return rc;
+    }
+    size_t bytes = mp_datatype_bytes(dt, (size_t)incount);
+    char *native = malloc(bytes > 0 ? bytes : 1);
+    if (native == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "cannot allocate %zu bytes", bytes);
+    }
+    mp_datatype_pack(dt, (size_t)incount, inbuf, 0, native, bytes);
+    mp_status_t st =
+        mp_datatype_to_external32(dt, (size_t)incount, native, (char *)outbuf + *position);
+    free(native);
+    if (st != MP_OK) {
+        return mp_api_error(NULL, call, MPI_ERR_CONVERSION,
+                            "a long value does not fit in the 4 bytes external32 gives it");
+    }
+    *position += (MPI_Count)ext;
+    return MPI_SUCCESS;
+}
+
+static int unpack_external(const char *call, const char *datarep, const void *inbuf,
+                           MPI_Count insize, MPI_Count *position, void *outbuf, MPI_Count outcount,
+                           MPI_Datatype datatype)
+{
+    const mp_datatype_t *dt = NULL;
+    size_t ext = 0;
+    int rc = check_external(call, datarep, outcount, datatype, &dt, &ext);
+    if (rc == MPI_SUCCESS) {
+        rc = check_room(call, insize, position, ext, inbuf);
+    }
+    if (rc != MPI_SUCCESS || ext == 0) {
+        return rc;
+    }
+    size_t bytes = mp_datatype_bytes(dt, (size_t)outcount);
+    char *native = malloc(bytes > 0 ? bytes : 1);
+    if (native == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "cannot allocate %zu bytes", bytes);
+    }
+    mp_datatype_from_external32(dt, (size_t)outcount, (const char *)inbuf + *position, native);
+    mp_datatype_unpack(dt, (size_t)outcount, outbuf, 0, native, bytes);
+    free(native);
+    *position += (MPI_Count)ext;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Pack_external = PMPI_Pack_external
+int PMPI_Pack_external(const char datarep[], const void *inbuf, int incount, MPI_Datatype datatype,
+                       void *outbuf, MPI_Aint outsize, MPI_Aint *position)
+{
+    MPI_Count pos = position != NULL ? *position : 0;
+    int rc = pack_external("MPI_Pack_external", datarep, inbuf, incount, datatype, outbuf, outsize,
+                           position != NULL ? &pos : NULL);
+    if (rc == MPI_SUCCESS) {
+        *position = (MPI_Aint)pos;
+    }
+    return rc;
+}
+
+#pragma weak MPI_Pack_external_c = PMPI_Pack_external_c
+int PMPI_Pack_external_c(const char datarep[], const void *inbuf, MPI_Count incount,
+                         MPI_Datatype datatype, void *outbuf, MPI_Count outsize,
+                         MPI_Count *position)
+{
+    return pack_external("MPI_Pack_external_c", datarep, inbuf, incount, datatype, outbuf, outsize,
+                         position);
+}
+
+#pragma weak MPI_Unpack_external = PMPI_Unpack_external
+int PMPI_Unpack_external(const char datarep[], const void *inbuf, MPI_Aint insize,
+                         MPI_Aint *position, void *outbuf, int outcount, MPI_Datatype datatype)
+{
+    MPI_Count pos = position != NULL ? *position : 0;
+    int rc = unpack_external("MPI_Unpack_external", datarep, inbuf, insize,
+                             position != NULL ? &pos : NULL, outbuf, outcount, datatype);
+    if (rc == MPI_SUCCESS) {
+        *position = (MPI_Aint)pos;
+    }
+    return rc;
+}
+
+#pragma weak MPI_Unpack_external_c = PMPI_Unpack_external_c
+int PMPI_Unpack_external_c(const char datarep[], const void *inbuf, MPI_Count insize,
+                           MPI_Count *position, void *outbuf, MPI_Count outcount,
+                           MPI_Datatype datatype)
+{
+    return unpack_external("MPI_Unpack_external_c", datarep, inbuf, insize, position, outbuf,
+                           outcount, datatype);
+}
+
+static int external_size(const char *call, const char *datarep, MPI_Count incount,
+                         MPI_Datatype datatype, const void *size, MPI_Count *bytes_p)
+{
+    const mp_datatype_t *dt = NULL;
+    size_t ext = 0;
+    int rc = check_external(call, datarep, incount, datatype, &dt, &ext);
+    if (rc == MPI_SUCCESS && size == NULL) {
+        rc = mp_api_error(NULL, call, MPI_ERR_ARG, "size is NULL");
+    }
+    if (rc == MPI_SUCCESS) {
+        *bytes_p = (MPI_Count)ext;
+    }
+    return rc;
+}
+
+#pragma weak MPI_Pack_external_size = PMPI_Pack_external_size
+int PMPI_Pack_external_size(const char datarep[], int incount, MPI_Datatype datatype,
+                            MPI_Aint *size)
+{
+    MPI_Count bytes = 0;
+    int rc = external_size("MPI_Pack_external_size", datarep, incount, datatype, size, &bytes);
+    if (rc == MPI_SUCCESS) {
+        *size = (MPI_Aint)bytes;
+    }
+    return rc;
+}
+
+#pragma weak MPI_Pack_external_size_c = PMPI_Pack_external_size_c
+int PMPI_Pack_external_size_c(const char datarep[], MPI_Count incount, MPI_Datatype datatype,
+                              MPI_Count *size)
+{
+    MPI_Count bytes = 0;
+    int rc = external_size("MPI_Pack_external_size_c", datarep, incount, datatype, size, &bytes);
     if (rc == MPI_SUCCESS) {
         *size = bytes;
     }

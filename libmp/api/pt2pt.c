@@ -74,7 +74,7 @@ int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, M
     }
     if (dt->size > 0 && (uint64_t)count > SIZE_MAX / dt->size) {
         return mp_api_error(comm, call, MPI_ERR_COUNT, "count %lld of %s is too large to address",
-                            (long long)count, dt->name != NULL ? dt->name : "this type");
+                            (long long)count, mp_api_datatype_name(dt));
     }
     rc = check_tag(call, comm, tag, peer_is_source);
     if (rc != MPI_SUCCESS) {
@@ -151,6 +151,9 @@ static int send_blocking(const char *call, const void *buf, MPI_Count count, MPI
     int rc = msg_check(call, buf, count, datatype, dest, tag, comm, false, &c, &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
+    }
+    if (mode != MP_SEND_SYNC && mp_pt2pt_send_now(buf, (size_t)count, dt, dest, tag, c)) {
+        return MPI_SUCCESS;
     }
     mp_request_t *req = NULL;
     rc = isend_checked(call, buf, count, dt, dest, tag, c, mode, &req);
@@ -380,7 +383,8 @@ static int sendrecv_checked_start(const char *call, const void *sendbuf, MPI_Cou
                                   mp_request_t **req_p)
 {
     const mp_datatype_t *sdt = NULL;
-    int rc = msg_check(call, sendbuf, sendcount, sendtype, dest, sendtag, comm, false, comm_p, &sdt);
+    int rc =
+        msg_check(call, sendbuf, sendcount, sendtype, dest, sendtag, comm, false, comm_p, &sdt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -622,9 +626,9 @@ int PMPI_Recv_init_c(void *buf, MPI_Count count, MPI_Datatype datatype, int sour
 }
 
 #pragma weak MPI_Isendrecv = PMPI_Isendrecv
-int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest,
-                   int sendtag, void *recvbuf, int recvcount, MPI_Datatype recvtype, int source,
-                   int recvtag, MPI_Comm comm, MPI_Request *request)
+int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int dest, int sendtag,
+                   void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                   MPI_Comm comm, MPI_Request *request)
 {
     return isendrecv("MPI_Isendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
                      recvcount, recvtype, source, recvtag, comm, request);
@@ -652,6 +656,6 @@ int PMPI_Isendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, 
                              int sendtag, int source, int recvtag, MPI_Comm comm,
                              MPI_Request *request)
 {
-    return isendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag,
-                             source, recvtag, comm, request);
+    return isendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
+                             recvtag, comm, request);
 }

@@ -345,6 +345,9 @@ int PMPI_Request_free(MPI_Request *request)
     mp_request_t *req = active_op(*request);
     if (is_persistent(*request)) {
         mp_api_preq_t *preq = as_preq(*request);
+        if (preq->kind == MP_API_PREQ_COLL) {
+            mp_api_coll_persistent_free(preq);
+        }
         preq->magic = 0;
         mp_datatype_release(preq->dt);
         free(preq);
@@ -681,6 +684,8 @@ static int preq_start(const char *call, mp_api_preq_t *preq)
     case MP_API_PREQ_BSEND:
         return mp_api_bsend_start(call, preq->buf, preq->count, preq->dt, preq->peer, preq->tag,
                                   preq->comm, &preq->active);
+    case MP_API_PREQ_COLL:
+        return mp_api_coll_persistent_start(preq);
     default:
         return mp_api_error(preq->comm, call, MPI_ERR_INTERN, "unknown persistent request kind %d",
                             (int)preq->kind);

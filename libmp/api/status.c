@@ -64,12 +64,21 @@ void mp_api_status_proc_null(MPI_Status *status)
 void mp_api_describe_failure(const mp_request_t *req, char *buf, size_t len)
 {
     const mp_msg_status_t *st = &req->status;
-    if (st->error == MP_ERR_TRUNCATE) {
+    if (st->error == MP_ERR_TRUNCATE && req->kind != MP_REQ_COLL) {
         snprintf(buf, len,
                  "the message from rank %d with tag %d on %s has %zu bytes, more than the %zu "
                  "bytes of the receive buffer (count %zu of %s); post a larger receive",
                  st->source, st->tag, req->comm != NULL ? req->comm->name : "?", req->msg_bytes,
-                 req->capacity, req->count, req->dt != NULL ? req->dt->name : "?");
+                 req->capacity, req->count, req->dt != NULL ? mp_api_datatype_name(req->dt) : "?");
+        return;
+    }
+    if (req->kind == MP_REQ_COLL) {
+        snprintf(buf, len, "the collective on %s failed: %s%s",
+                 req->comm != NULL ? req->comm->name : "?", mp_status_string(st->error),
+                 st->error == MP_ERR_TRUNCATE
+                     ? " (a rank sent more than another's buffer holds: the counts and datatypes "
+                       "given on the ranks do not match)"
+                     : "");
         return;
     }
     const char *what = req->kind == MP_REQ_SEND ? "send to" : "receive from";

@@ -162,7 +162,7 @@ static int vector(const char *call, int combiner, bool large, MPI_Count count, M
     }
     if (rc == MPI_SUCCESS && blocklen < 0) {
         rc =
-            mp_api_error(NULL, call, MPI_ERR_ARG,
+            mp_api_error(NULL, call, MPI_ERR_COUNT,
                          "blocklength %lld is negative; it must be 0 or more", (long long)blocklen);
     }
     if (rc != MPI_SUCCESS) {
@@ -295,7 +295,7 @@ static int check_blocks(const blocks_args_t *a, const mp_datatype_t **types)
 {
     int rc = check_count(a->call, a->count, "count");
     if (rc == MPI_SUCCESS && a->bl_kind == ARR_NONE && a->blocklen < 0) {
-        rc = mp_api_error(NULL, a->call, MPI_ERR_ARG,
+        rc = mp_api_error(NULL, a->call, MPI_ERR_COUNT,
                           "blocklength %lld is negative; it must be 0 or more",
                           (long long)a->blocklen);
     }
@@ -311,7 +311,7 @@ static int check_blocks(const blocks_args_t *a, const mp_datatype_t **types)
     for (MPI_Count i = 0; rc == MPI_SUCCESS && a->bl_kind != ARR_NONE && i < a->count; i++) {
         MPI_Count b = arr_get(a->bl, a->bl_kind, i);
         if (b < 0) {
-            rc = mp_api_error(NULL, a->call, MPI_ERR_ARG,
+            rc = mp_api_error(NULL, a->call, MPI_ERR_COUNT,
                               "array_of_blocklengths[%lld] is %lld; blocklengths must be 0 or "
                               "more",
                               (long long)i, (long long)b);
@@ -623,23 +623,60 @@ static int check_order(const char *call, int order)
     return MPI_SUCCESS;
 }
 
-/* Builds the grid type: dimension d of the caller is dimension d (C order) or ndims - 1 - d
- * (Fortran order: the first dimension varies fastest) of the grid. */
-static mp_status_t grid(int ndims, int order, const size_t *sizes, const size_t *nruns,
-                        mp_dt_index_run_t *const *runs, const mp_datatype_t *old,
+/* Per-dimension arrays of a subarray or darray, on the heap: ndims has no bound. */
+typedef struct dims {
+    size_t *sizes;
+    size_t *nruns;
+    mp_dt_index_run_t **runs;
+    mp_dt_index_run_t *one; /* subarray: the one run of each dimension */
+} dims_t;
+
+static bool dims_alloc(dims_t *d, size_t n)
+{
+    d->sizes = calloc(n, sizeof(*d->sizes));
+    d->nruns = calloc(n, sizeof(*d->nruns));
+    d->runs = calloc(n, sizeof(*d->runs));
+    d->one = calloc(n, sizeof(*d->one));
+    return d->sizes != NULL && d->nruns != NULL && d->runs != NULL && d->one != NULL;
+}
+
+/* Frees the arrays, and the runs of each dimension that are not in d->one (grid may have
+ * reversed the order of the dimensions). */
+static void dims_free(dims_t *d, size_t n)
+{
+    for (size_t i = 0; d->runs != NULL && i < n; i++) {
+        uintptr_t r = (uintptr_t)d->runs[i];
+        bool in_one = r >= (uintptr_t)d->one && r < (uintptr_t)(d->one + n);
+        if (!in_one) {
+            free(d->runs[i]);
+        }
+    }
+    free(d->sizes);
+    free(d->nruns);
+    free(d->runs);
+    free(d->one);
+}
+
+/* Builds the grid type, the dimensions put in C order first: in Fortran order the first
+ * dimension varies fastest, so the order of the dimensions is reversed. */
+static mp_status_t grid(int ndims, int order, dims_t *d, const mp_datatype_t *old,
                         mp_datatype_t **new_p)
 {
     size_t n = (size_t)ndims;
-    size_t csizes[n];
-    size_t cnruns[n];
-    const mp_dt_index_run_t *cruns[n];
-    for (size_t d = 0; d < n; d++) {
-        size_t from = order == MPI_ORDER_C ? d : n - 1 - d;
-        csizes[d] = sizes[from];
-        cnruns[d] = nruns[from];
-        cruns[d] = runs[from];
+    for (size_t i = 0; order == MPI_ORDER_FORTRAN && i < n / 2; i++) {
+        size_t j = n - 1 - i;
+        size_t t = d->sizes[i];
+        d->sizes[i] = d->sizes[j];
+        d->sizes[j] = t;
+        t = d->nruns[i];
+        d->nruns[i] = d->nruns[j];
+        d->nruns[j] = t;
+        mp_dt_index_run_t *r = d->runs[i];
+        d->runs[i] = d->runs[j];
+        d->runs[j] = r;
     }
-    return mp_datatype_create_grid(n, csizes, cnruns, cruns, old, new_p);
+    return mp_datatype_create_grid(n, d->sizes, d->nruns, (const mp_dt_index_run_t *const *)d->runs,
+                                   old, new_p);
 }
 
 static int check_ndims(const char *call, int ndims, const void *a, const void *b, const void *c)
@@ -669,40 +706,44 @@ static int subarray(const char *call, bool large, int ndims, const void *sizes,
         return rc;
     }
     size_t n = (size_t)ndims;
-    size_t sz[n];
-    size_t nruns[n];
-    mp_dt_index_run_t run[n];
-    mp_dt_index_run_t *runs[n];
-    for (int d = 0; d < ndims; d++) {
+    dims_t dims;
+    if (!dims_alloc(&dims, n)) {
+        dims_free(&dims, 0);
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    for (int d = 0; d < ndims && rc == MPI_SUCCESS; d++) {
         MPI_Count size = arr_get(sizes, kind, d);
         MPI_Count sub = arr_get(subsizes, kind, d);
         MPI_Count start = arr_get(starts, kind, d);
         if (size < 1) {
-            return mp_api_error(NULL, call, MPI_ERR_ARG,
-                                "array_of_sizes[%d] is %lld; sizes must be 1 or more", d,
-                                (long long)size);
+            rc = mp_api_error(NULL, call, MPI_ERR_ARG,
+                              "array_of_sizes[%d] is %lld; sizes must be 1 or more", d,
+                              (long long)size);
+        } else if (sub < 0 || sub > size) {
+            rc = mp_api_error(NULL, call, MPI_ERR_ARG,
+                              "array_of_subsizes[%d] is %lld; it must be in 0..%lld (the "
+                              "size of that dimension)",
+                              d, (long long)sub, (long long)size);
+        } else if (start < 0 || start > size - sub) {
+            rc = mp_api_error(NULL, call, MPI_ERR_ARG,
+                              "array_of_starts[%d] is %lld; with subsize %lld and size %lld it "
+                              "must be in 0..%lld",
+                              d, (long long)start, (long long)sub, (long long)size,
+                              (long long)(size - sub));
         }
-        if (sub < 0 || sub > size) {
-            return mp_api_error(NULL, call, MPI_ERR_ARG,
-                                "array_of_subsizes[%d] is %lld; it must be in 0..%lld (the "
-                                "size of that dimension)",
-                                d, (long long)sub, (long long)size);
-        }
-        if (start < 0 || start > size - sub) {
-            return mp_api_error(NULL, call, MPI_ERR_ARG,
-                                "array_of_starts[%d] is %lld; with subsize %lld and size %lld it "
-                                "must be in 0..%lld",
-                                d, (long long)start, (long long)sub, (long long)size,
-                                (long long)(size - sub));
-        }
-        sz[d] = (size_t)size;
-        run[d] = (mp_dt_index_run_t){.first = (size_t)start, .len = (size_t)sub};
-        runs[d] = &run[d];
-        nruns[d] = 1;
+        dims.sizes[d] = (size_t)size;
+        dims.one[d] = (mp_dt_index_run_t){.first = (size_t)start, .len = (size_t)sub};
+        dims.runs[d] = &dims.one[d];
+        dims.nruns[d] = 1;
     }
     gather_t g;
-    if (!gather_init(&g, 3 * n + 2, 0, 3 * n)) {
-        return finish(call, MP_ERR_NOMEM, NULL, 0, false, &g, NULL, 0, newtype);
+    if (rc == MPI_SUCCESS && !gather_init(&g, 3 * n + 2, 0, 3 * n)) {
+        gather_fini(&g);
+        rc = mp_api_error(NULL, call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    if (rc != MPI_SUCCESS) {
+        dims_free(&dims, n);
+        return rc;
     }
     gather_int(&g, ndims);
     arr_kind_t dest = large ? ARR_COUNT : ARR_INT;
@@ -711,7 +752,8 @@ static int subarray(const char *call, bool large, int ndims, const void *sizes,
     gather_arr(&g, dest, starts, kind, ndims);
     gather_int(&g, order);
     mp_datatype_t *dt = NULL;
-    mp_status_t st = grid(ndims, order, sz, nruns, runs, old, &dt);
+    mp_status_t st = grid(ndims, order, &dims, old, &dt);
+    dims_free(&dims, n);
     return finish(call, st, dt, MPI_COMBINER_SUBARRAY, large, &g, &oldtype, 1, newtype);
 }
 
@@ -846,10 +888,14 @@ static int darray(const char *call, bool large, int size, int rank, int ndims, c
         return rc;
     }
     size_t n = (size_t)ndims;
-    size_t sz[n];
-    size_t nruns[n];
-    mp_dt_index_run_t *runs[n];
-    memset(runs, 0, sizeof(runs));
+    dims_t dims;
+    if (!dims_alloc(&dims, n)) {
+        dims_free(&dims, 0);
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    for (size_t d = 0; d < n; d++) {
+        dims.runs[d] = &dims.one[d]; /* until darray_dim allocates the dimension's runs */
+    }
     /* The process grid is numbered in row-major order, whatever the array order. */
     int rest = rank;
     int procs = size;
@@ -857,18 +903,17 @@ static int darray(const char *call, bool large, int size, int rank, int ndims, c
         procs /= psizes[d];
         int coord = rest / procs;
         rest %= procs;
-        sz[d] = (size_t)arr_get(gsizes, kind, d);
+        dims.sizes[d] = (size_t)arr_get(gsizes, kind, d);
         rc = darray_dim(call, d, arr_get(gsizes, kind, d), distribs[d], dargs[d], psizes[d], coord,
-                        &runs[d], &nruns[d]);
+                        &dims.runs[d], &dims.nruns[d]);
     }
     gather_t g;
     if (rc == MPI_SUCCESS && !gather_init(&g, 4 * n + 4, 0, n)) {
+        gather_fini(&g);
         rc = mp_api_error(NULL, call, MPI_ERR_NO_MEM, "out of memory");
     }
     if (rc != MPI_SUCCESS) {
-        for (size_t d = 0; d < n; d++) {
-            free(runs[d]);
-        }
+        dims_free(&dims, n);
         return rc;
     }
     gather_int(&g, size);
@@ -880,10 +925,8 @@ static int darray(const char *call, bool large, int size, int rank, int ndims, c
     gather_arr(&g, ARR_INT, psizes, ARR_INT, ndims);
     gather_int(&g, order);
     mp_datatype_t *dt = NULL;
-    mp_status_t st = grid(ndims, order, sz, nruns, runs, old, &dt);
-    for (size_t d = 0; d < n; d++) {
-        free(runs[d]);
-    }
+    mp_status_t st = grid(ndims, order, &dims, old, &dt);
+    dims_free(&dims, n);
     return finish(call, st, dt, MPI_COMBINER_DARRAY, large, &g, &oldtype, 1, newtype);
 }
 

@@ -181,19 +181,42 @@ static mp_status_t team_allgather(team_t *t, const void *mine, size_t each, void
 
 /* Ids offered by nonblocking agreements whose round is in flight: nobody else offers them. */
 static uint64_t reserved[MP_COMM_CTX_WORDS];
-/* Blocking agreements under way on this process (nonblocking rounds offer nothing then). */
-static int blocking_active;
 
-/* What a blocking agreement offers: every free id no nonblocking round holds. */
-static void offer_blocking(uint64_t mask[MASK_WORDS])
+/* The first words of the table are never offered by nonblocking agreements, and they are all
+ * a blocking one offers while a nonblocking one is in flight here: the two kinds never pick the
+ * same id, and a blocking call never waits for a nonblocking round that waits for the blocked
+ * process (MPICH's eager ids). Agreements take them last, so they stay free for that case. */
+#define EAGER_WORDS 1
+
+/* Nonblocking agreements in flight on this process (the list is further down). */
+static bool nb_any(void);
+
+/* What an agreement offers now; the last word says whether nothing free was held back. */
+static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
 {
     uint64_t withheld = 0;
+    bool rest = nonblocking || !nb_any();
     mp_comm_ctx_free_mask(mask);
     for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
-        withheld |= mask[i] & reserved[i];
-        mask[i] &= ~reserved[i];
+        uint64_t ok =
+            i < EAGER_WORDS ? (nonblocking ? 0 : ~UINT64_C(0)) : (rest ? ~reserved[i] : 0);
+        withheld |= mask[i] & ~ok;
+        mask[i] &= ok;
     }
     mask[MP_COMM_CTX_WORDS] = withheld == 0;
+}
+
+/* A round holds the ids it offered (outside the eager ones) until it ends. */
+static void reserve(const uint64_t mask[MASK_WORDS], bool hold)
+{
+    for (int i = EAGER_WORDS; i < MP_COMM_CTX_WORDS; i++) {
+        reserved[i] = hold ? reserved[i] | mask[i] : reserved[i] & ~mask[i];
+    }
+}
+
+static void offer_blocking(uint64_t mask[MASK_WORDS])
+{
+    offer(mask, false);
 }
 
 /* Whether an agreed mask holds count ids (MP_OK), none can come (MP_ERR_AGAIN: every process
@@ -220,7 +243,9 @@ static mp_status_t judge(const uint64_t mask[MASK_WORDS], int count)
 static void pick_ids(const uint64_t *mask, int count, uint32_t *ids)
 {
     int found = 0;
-    for (int w = 0; w < MP_COMM_CTX_WORDS && found < count; w++) {
+    /* The eager ids last (see EAGER_WORDS). */
+    for (int k = 0; k < MP_COMM_CTX_WORDS && found < count; k++) {
+        int w = (k + EAGER_WORDS) % MP_COMM_CTX_WORDS;
         uint64_t bits = mask[w];
         while (bits != 0 && found < count) {
             int b = __builtin_ctzll(bits);
@@ -234,18 +259,20 @@ static void pick_ids(const uint64_t *mask, int count, uint32_t *ids)
 static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
 {
     mp_status_t st = MP_INPROGRESS;
-    blocking_active++;
     while (st == MP_INPROGRESS) {
+        uint64_t mine[MASK_WORDS];
         offer_blocking(mask);
+        memcpy(mine, mask, sizeof(mine));
+        reserve(mine, true);
         st = team_reduce_and(t, mask, MASK_WORDS);
         if (st == MP_OK) {
             st = team_bcast(t, mask, sizeof(uint64_t) * MASK_WORDS);
         }
+        reserve(mine, false);
         if (st == MP_OK) {
             st = judge(mask, count);
         }
     }
-    blocking_active--;
     return st;
 }
 
@@ -292,23 +319,25 @@ static int by_key(const void *a, const void *b)
     return x->rank < y->rank ? -1 : x->rank > y->rank;
 }
 
-/* The group of my color, ordered by key then parent rank. */
-static mp_status_t split_group(mp_comm_t *parent, color_key_t *all, int color, mp_group_t **g_p)
+/* The group of my color among the n members of base (all: their colors and keys, reordered
+ * here), ordered by key then rank in base. */
+static mp_status_t split_group(const mp_group_t *base, int n, color_key_t *all, int color,
+                               mp_group_t **g_p)
 {
-    int n = 0;
-    for (int i = 0; i < parent->size; i++) {
+    int k = 0;
+    for (int i = 0; i < n; i++) {
         if (all[i].color == color) {
-            all[n++] = (color_key_t){color, all[i].key, i};
+            all[k++] = (color_key_t){color, all[i].key, i};
         }
     }
-    qsort(all, (size_t)n, sizeof(*all), by_key);
+    qsort(all, (size_t)k, sizeof(*all), by_key);
     mp_group_t *g = NULL;
-    mp_status_t st = mp_group_create(n, &g);
+    mp_status_t st = mp_group_create(k, &g);
     if (st != MP_OK) {
         return st;
     }
-    for (int i = 0; i < n; i++) {
-        g->world_ranks[i] = parent->group->world_ranks[all[i].rank];
+    for (int i = 0; i < k; i++) {
+        g->world_ranks[i] = base->world_ranks[all[i].rank];
     }
     mp_group_seal(g);
     *g_p = g;
@@ -334,7 +363,7 @@ mp_status_t mp_comm_split(mp_comm_t *parent, int color, int key, mp_comm_t **new
     }
     mp_group_t *g = NULL;
     if (st == MP_OK && color >= 0) {
-        st = split_group(parent, all, mine.color, &g);
+        st = split_group(parent->group, parent->size, all, mine.color, &g);
         if (st != MP_OK) {
             mp_comm_ctx_give(id);
         } else {
@@ -366,11 +395,23 @@ mp_status_t mp_comm_create_from(mp_comm_t *parent, mp_group_t *group, mp_comm_t 
     return new_intra(parent, group, id, newcomm_p);
 }
 
-/* A tag for create_group's exchanges: negative, so never one of the collectives' tags (which
- * are 0..INT32_MAX) nor MPI_ANY_TAG. */
+/* Tags for the exchanges of constructors that only a group calls: negative, so never one of
+ * the collectives' tags (0..INT32_MAX) nor MPI_ANY_TAG; create_group's below -2^30, those
+ * named by a string tag (the *_from_group calls) from -2^30 to -8. */
+#define GROUP_TAG_SPAN (1 << 30)
+
 static int group_tag(int tag)
 {
-    return INT32_MIN + tag % (INT32_MAX - 4);
+    return INT32_MIN + (tag & (GROUP_TAG_SPAN - 1));
+}
+
+static int string_tag(const char *s)
+{
+    uint32_t h = 2166136261u; /* FNV-1a */
+    for (; *s != '\0'; s++) {
+        h = (h ^ (unsigned char)*s) * 16777619u;
+    }
+    return -GROUP_TAG_SPAN + (int)(h % (GROUP_TAG_SPAN - 8));
 }
 
 mp_status_t mp_comm_create_group(mp_comm_t *parent, mp_group_t *group, int tag,
@@ -409,7 +450,10 @@ typedef struct inter_hello {
 static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_hello_t *mine,
                                inter_hello_t *theirs)
 {
+    uint64_t offered[MASK_WORDS];
     offer_blocking(mine->mask);
+    memcpy(offered, mine->mask, sizeof(offered));
+    reserve(offered, true);
     mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
     if (st == MP_OK && local->me == local->root) {
         st = sendrecv(link, remote, mine, theirs, sizeof(*mine));
@@ -417,7 +461,11 @@ static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_he
             theirs->mask[i] &= mine->mask[i];
         }
     }
-    return st != MP_OK ? st : team_bcast(local, theirs, sizeof(*theirs));
+    if (st == MP_OK) {
+        st = team_bcast(local, theirs, sizeof(*theirs));
+    }
+    reserve(offered, false);
+    return st;
 }
 
 /* The AND over both groups of their offers, with count ids in it, and the other group's hello,
@@ -427,15 +475,30 @@ static mp_status_t agree_inter(team_t *local, team_t *link, int remote, int coun
                                inter_hello_t *mine, inter_hello_t *theirs)
 {
     mp_status_t st = MP_INPROGRESS;
-    blocking_active++;
     while (st == MP_INPROGRESS) {
         st = inter_round(local, link, remote, mine, theirs);
         if (st == MP_OK) {
             st = judge(theirs->mask, count);
         }
     }
-    blocking_active--;
     return st;
+}
+
+/* The local leader swaps out (out_bytes) for in (in_bytes) with the remote leader. */
+static mp_status_t leader_swap(team_t *link, int remote, const void *out, size_t out_bytes,
+                               void *in, size_t in_bytes)
+{
+    mp_request_t *rreq = NULL, *sreq = NULL;
+    int peer = member_rank(link, remote);
+    mp_status_t st = mp_pt2pt_irecv(in, in_bytes, byte_type(), peer, link->tag, &link->wire, &rreq);
+    if (st != MP_OK) {
+        return st;
+    }
+    st = mp_pt2pt_isend(out, out_bytes, byte_type(), peer, link->tag, &link->wire, MP_SEND_STANDARD,
+                        &sreq);
+    mp_status_t rst = finish(rreq);
+    st = st != MP_OK ? st : finish(sreq);
+    return st != MP_OK ? st : rst;
 }
 
 /* The remote group's job ranks: the leaders swap their groups, then tell their members. */
@@ -448,17 +511,8 @@ static mp_status_t swap_groups(team_t *local, team_t *link, int remote, const mp
         return st;
     }
     if (local->me == local->root) {
-        mp_request_t *rreq = NULL, *sreq = NULL;
-        int peer = member_rank(link, remote);
-        st = mp_pt2pt_irecv(g->world_ranks, sizeof(int) * (size_t)remote_size, byte_type(), peer,
-                            link->tag, &link->wire, &rreq);
-        if (st == MP_OK) {
-            st = mp_pt2pt_isend(mine->world_ranks, sizeof(int) * (size_t)mine->size, byte_type(),
-                                peer, link->tag, &link->wire, MP_SEND_STANDARD, &sreq);
-            mp_status_t rst = finish(rreq);
-            st = st != MP_OK ? st : finish(sreq);
-            st = st != MP_OK ? st : rst;
-        }
+        st = leader_swap(link, remote, mine->world_ranks, sizeof(int) * (size_t)mine->size,
+                         g->world_ranks, sizeof(int) * (size_t)remote_size);
     }
     if (st == MP_OK) {
         st = team_bcast(local, g->world_ranks, sizeof(int) * (size_t)remote_size);
@@ -569,6 +623,63 @@ mp_status_t mp_comm_dup(mp_comm_t *parent, mp_comm_t **newcomm_p)
     return st != MP_OK ? st : new_intra(parent, parent->group, id, newcomm_p);
 }
 
+/* Colors and keys of both groups of inter, on every member: mine in all, the remote group's
+ * in rall. */
+static mp_status_t inter_colors(mp_comm_t *inter, team_t *lt, team_t *link, color_key_t *mine,
+                                color_key_t *all, color_key_t *rall)
+{
+    int m = inter->remote_group->size;
+    mp_status_t st = team_allgather(lt, mine, sizeof(*mine), all);
+    if (st == MP_OK && lt->me == lt->root) {
+        st = leader_swap(link, 0, all, sizeof(*all) * (size_t)inter->size, rall,
+                         sizeof(*rall) * (size_t)m);
+    }
+    return st != MP_OK ? st : team_bcast(lt, rall, sizeof(*rall) * (size_t)m);
+}
+
+/* My color's groups on both sides; *newcomm_p stays NULL when either is empty. */
+static mp_status_t inter_split_build(mp_comm_t *inter, color_key_t *all, color_key_t *rall,
+                                     int color, const uint64_t *mask, mp_comm_t **newcomm_p)
+{
+    mp_group_t *g = NULL, *rg = NULL;
+    mp_status_t st = split_group(inter->group, inter->size, all, color, &g);
+    if (st == MP_OK) {
+        st = split_group(inter->remote_group, inter->remote_group->size, rall, color, &rg);
+    }
+    if (st == MP_OK && rg->size > 0) {
+        uint32_t ids[2];
+        take_two(mask, ids);
+        st = new_inter(inter, g, rg, ids, newcomm_p);
+    }
+    mp_group_release(g);
+    mp_group_release(rg);
+    return st;
+}
+
+mp_status_t mp_comm_inter_split(mp_comm_t *inter, int color, int key, mp_comm_t **newcomm_p)
+{
+    *newcomm_p = NULL;
+    color_key_t mine = {color < 0 ? -1 : color, key, inter->rank};
+    color_key_t *all = malloc(sizeof(*all) * (size_t)inter->size);
+    color_key_t *rall = malloc(sizeof(*rall) * (size_t)inter->remote_group->size);
+    mp_status_t st = all != NULL && rall != NULL ? MP_OK : MP_ERR_NOMEM;
+    team_t lt, link;
+    inter_teams(inter, &lt, &link);
+    if (st == MP_OK) {
+        st = inter_colors(inter, &lt, &link, &mine, all, rall);
+    }
+    inter_hello_t hello = {.size = inter->size}, theirs;
+    if (st == MP_OK) {
+        st = agree_inter(&lt, &link, 0, 2, &hello, &theirs);
+    }
+    if (st == MP_OK && color >= 0) {
+        st = inter_split_build(inter, all, rall, color, theirs.mask, newcomm_p);
+    }
+    free(all);
+    free(rall);
+    return st;
+}
+
 /* The merged group: first's members, then second's. */
 static mp_status_t concat(const mp_group_t *first, const mp_group_t *second, mp_group_t **g_p)
 {
@@ -619,9 +730,9 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
  * The same agreement as a state machine that a progress hook advances. Two agreements in
  * flight on one process must never pick the same id, and must not starve each other: a round
  * reserves what it offers until it ends, and only the agreement with the lowest (parent
- * context id, tag) on a process offers anything (none while a blocking one runs). That key is
- * the same on every process, so the lowest one in the whole job gets full offers within a few
- * rounds, finishes, and lets the next one through. */
+ * context id, tag) on a process offers anything. That key is the same on every process, so the
+ * lowest one in the whole job gets full offers within a few rounds, finishes, and lets the next
+ * one through. Meanwhile blocking agreements here offer the eager ids only (EAGER_WORDS). */
 
 typedef enum nb_phase {
     NB_OFFER,  /* a new round: offer, post the receives from the children */
@@ -654,6 +765,11 @@ typedef struct nb_agree {
 
 static nb_agree_t *nb_list;
 static bool nb_in_hook; /* done callbacks may call MPI: never re-enter the hook */
+
+static bool nb_any(void)
+{
+    return nb_list != NULL;
+}
 
 static bool nb_is_first(const nb_agree_t *a)
 {
@@ -703,11 +819,9 @@ static bool nb_reqs_done(nb_agree_t *a)
 static void nb_offer(nb_agree_t *a)
 {
     memset(a->offer, 0, sizeof(a->offer));
-    if (blocking_active == 0 && nb_is_first(a)) {
-        offer_blocking(a->offer);
-        for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
-            reserved[i] |= a->offer[i];
-        }
+    if (nb_is_first(a)) {
+        offer(a->offer, true);
+        reserve(a->offer, true);
     }
     memcpy(a->acc, a->offer, sizeof(a->acc));
     for (int i = 0; i < a->nchildren; i++) {
@@ -720,9 +834,7 @@ static void nb_offer(nb_agree_t *a)
  * the agreement is over. */
 static bool nb_round_end(nb_agree_t *a)
 {
-    for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
-        reserved[i] &= ~a->offer[i];
-    }
+    reserve(a->offer, false);
     mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, 1);
     if (st == MP_INPROGRESS) {
         a->phase = NB_OFFER;
@@ -850,4 +962,50 @@ mp_status_t mp_comm_idup(mp_comm_t *parent, mp_comm_done_fn *done, void *arg, mp
     mp_progress_hook_add(nb_progress);
     *req_p = req;
     return MP_OK;
+}
+
+/* ---- from groups (MPI 4) ---- */
+
+/* A team of the members of group, talking on MPI_COMM_WORLD's collective context. */
+static void world_team(team_t *t, mp_group_t *group, int root, const char *stringtag)
+{
+    team_init(t, &mp_runtime.world, true, string_tag(stringtag));
+    t->n = group->size;
+    t->ranks = group->world_ranks;
+    t->me = group->rank;
+    t->root = root;
+}
+
+mp_status_t mp_comm_create_from_group(mp_group_t *group, const char *stringtag,
+                                      mp_comm_t **newcomm_p)
+{
+    *newcomm_p = NULL;
+    team_t t;
+    world_team(&t, group, 0, stringtag);
+    uint32_t id = 0;
+    mp_status_t st = agree_id(&t, true, &id);
+    return st != MP_OK ? st : new_intra(&mp_runtime.world, group, id, newcomm_p);
+}
+
+mp_status_t mp_comm_intercomm_from_groups(mp_group_t *local, int local_leader, mp_group_t *remote,
+                                          int remote_leader, const char *stringtag,
+                                          mp_comm_t **newcomm_p)
+{
+    *newcomm_p = NULL;
+    team_t lt, link;
+    world_team(&lt, local, local_leader, stringtag);
+    team_init(&link, &mp_runtime.world, true, lt.tag);
+    inter_hello_t mine = {.size = local->size}, theirs;
+    mp_status_t st = agree_inter(&lt, &link, remote->world_ranks[remote_leader], 2, &mine, &theirs);
+    if (st == MP_OK && theirs.size != remote->size) {
+        mp_log_error("the remote group has %d processes here but %d at its leader: both sides "
+                     "must pass the same two groups",
+                     remote->size, theirs.size);
+        st = MP_ERR_INVALID;
+    }
+    uint32_t ids[2];
+    if (st == MP_OK) {
+        st = take_two(theirs.mask, ids);
+    }
+    return st != MP_OK ? st : new_inter(&mp_runtime.world, local, remote, ids, newcomm_p);
 }

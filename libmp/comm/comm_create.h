@@ -30,6 +30,12 @@ void mp_comm_release(mp_comm_t *comm);
  * the same group(s) and new context ids. */
 mp_status_t mp_comm_dup(mp_comm_t *parent, mp_comm_t **newcomm_p);
 
+/* MPI_Comm_split (and MPI_Comm_create) on an intercommunicator: collective over both groups.
+ * Each group splits by color; my new intercommunicator joins my color's part of my group (by
+ * key) with the same color's part of the remote group. *newcomm_p is NULL for color < 0 and
+ * when the remote group has no process of my color. */
+mp_status_t mp_comm_inter_split(mp_comm_t *inter, int color, int key, mp_comm_t **newcomm_p);
+
 /* MPI_Comm_create: collective over the intracommunicator parent; group is a subset of its
  * group, the same on every rank. Members get the new communicator, others NULL. */
 mp_status_t mp_comm_create_from(mp_comm_t *parent, mp_group_t *group, mp_comm_t **newcomm_p);
@@ -48,6 +54,18 @@ mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm
 /* MPI_Intercomm_merge: collective over both groups of inter. The group passing high = false
  * comes first; when both pass the same value, the group of the lower job rank of a leader. */
 mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **newcomm_p);
+
+/* MPI_Comm_create_from_group: collective over the members of group (the caller is one);
+ * stringtag tells apart concurrent calls. Messages go over MPI_COMM_WORLD's collective
+ * context (the world model; sessions are not supported). */
+mp_status_t mp_comm_create_from_group(mp_group_t *group, const char *stringtag,
+                                      mp_comm_t **newcomm_p);
+
+/* MPI_Intercomm_create_from_groups: collective over both (disjoint) groups; the leaders are
+ * ranks of their groups. */
+mp_status_t mp_comm_intercomm_from_groups(mp_group_t *local, int local_leader, mp_group_t *remote,
+                                          int remote_leader, const char *stringtag,
+                                          mp_comm_t **newcomm_p);
 
 /* What a nonblocking constructor calls when it ends, from inside progress: newcomm is the new
  * communicator (NULL on failure or for a process outside it), st the outcome. */

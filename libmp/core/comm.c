@@ -91,6 +91,7 @@ static void predefined_init(mp_comm_t *comm, mp_group_t *group, uint32_t context
 {
     comm->magic = MP_COMM_MAGIC;
     comm->predefined = true;
+    comm->named = true;
     comm->refcount = 1;
     comm->rank = group->rank;
     comm->size = group->size;

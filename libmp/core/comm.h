@@ -30,6 +30,8 @@ typedef struct mp_comm {
     /* Job rank of each rank that point-to-point names: the ranks of this communicator, or of the
      * remote group in an intercommunicator. NULL: the same as the job's ranks. */
     const int *world_ranks;
+    /* The name MPI_Comm_set_name gave (when named) or, for messages only, a label such as "an
+     * unnamed communicator" (MPI_Comm_get_name then returns ""). */
     char name[MP_COMM_NAME_MAX];
     /* The MPI_Errhandler handle attached by MPI_Comm_set_errhandler, as an integer so that core
      * need not see <mpi.h>; 0 (never set) means MPI_ERRORS_ARE_FATAL. Only api/ reads it. */
@@ -40,6 +42,7 @@ typedef struct mp_comm {
     uint32_t coll_seq; /* collectives started on this communicator: tells their messages apart */
     /* Lifetime and structure, owned by core/comm.c and libmp/comm/. */
     bool predefined;               /* MPI_COMM_WORLD, MPI_COMM_SELF: never destroyed */
+    bool named;                    /* name was set by the user (or is predefined) */
     bool freed;                    /* MPI_Comm_free was called: destroyed at the last reference */
     int refcount;                  /* the handle, plus requests started on the communicator */
     bool is_inter;                 /* an intercommunicator */

@@ -21,12 +21,12 @@
 #define BASIC(handle, ctype)                                                                       \
     {                                                                                              \
         (uintptr_t)(handle), #handle, sizeof(ctype), sizeof(ctype), 0, 0, sizeof(ctype),           \
-            _Alignof(ctype)                                                                        \
+            _Alignof(ctype), 0, 0                                                                  \
     }
 /* A basic type given by byte size (Fortran types, whose C equivalents vary). */
 #define SIZED(handle, bytes, basic, align)                                                         \
     {                                                                                              \
-        (uintptr_t)(handle), #handle, (bytes), (bytes), 0, 0, (basic), (align)                     \
+        (uintptr_t)(handle), #handle, (bytes), (bytes), 0, 0, (basic), (align), 0, 0               \
     }
 /* A pair type for MINLOC/MAXLOC: a value then an index, laid out as the C struct would be. */
 #define PAIR_STRUCT(vtype, itype)                                                                  \
@@ -34,22 +34,24 @@
         vtype v;                                                                                   \
         itype i;                                                                                   \
     }
-#define PAIR(handle, vtype, itype)                                                                 \
+#define PAIR(handle, vtype, itype, vhandle, ihandle)                                               \
     {                                                                                              \
         (uintptr_t)(handle), #handle, sizeof(PAIR_STRUCT(vtype, itype)), sizeof(vtype),            \
             offsetof(PAIR_STRUCT(vtype, itype), i), sizeof(itype), 0,                              \
-            _Alignof(PAIR_STRUCT(vtype, itype))                                                    \
+            _Alignof(PAIR_STRUCT(vtype, itype)), (uintptr_t)(vhandle), (uintptr_t)(ihandle)        \
     }
 
 typedef struct dt_spec {
     uintptr_t handle;
     const char *name;
     size_t extent;
-    size_t first_len;   /* bytes of the first block (the whole element for basic types) */
-    size_t second_disp; /* pair types: where the second block starts */
-    size_t second_len;  /* pair types: its bytes; 0 for basic types */
-    size_t basic;       /* basic types: the size of one basic element (complex: the whole) */
-    size_t align;       /* alignment the C compiler gives it */
+    size_t first_len;     /* bytes of the first block (the whole element for basic types) */
+    size_t second_disp;   /* pair types: where the second block starts */
+    size_t second_len;    /* pair types: its bytes; 0 for basic types */
+    size_t basic;         /* basic types: the size of one basic element (complex: the whole) */
+    size_t align;         /* alignment the C compiler gives it */
+    uintptr_t first_type; /* pair types: the types of the value and the index (0: none) */
+    uintptr_t second_type;
 } dt_spec_t;
 
 static const dt_spec_t specs[] = {
@@ -89,15 +91,15 @@ static const dt_spec_t specs[] = {
     BASIC(MPI_CXX_DOUBLE_COMPLEX, double _Complex),
     BASIC(MPI_CXX_LONG_DOUBLE_COMPLEX, long double _Complex),
     SIZED(MPI_CXX_BOOL, 1, 1, 1),
-    PAIR(MPI_FLOAT_INT, float, int),
-    PAIR(MPI_DOUBLE_INT, double, int),
-    PAIR(MPI_LONG_INT, long, int),
-    PAIR(MPI_2INT, int, int),
-    PAIR(MPI_SHORT_INT, short, int),
-    PAIR(MPI_LONG_DOUBLE_INT, long double, int),
-    PAIR(MPI_2REAL, float, float),
-    PAIR(MPI_2DOUBLE_PRECISION, double, double),
-    PAIR(MPI_2INTEGER, int, int),
+    PAIR(MPI_FLOAT_INT, float, int, MPI_FLOAT, MPI_INT),
+    PAIR(MPI_DOUBLE_INT, double, int, MPI_DOUBLE, MPI_INT),
+    PAIR(MPI_LONG_INT, long, int, MPI_LONG, MPI_INT),
+    PAIR(MPI_2INT, int, int, MPI_INT, MPI_INT),
+    PAIR(MPI_SHORT_INT, short, int, MPI_SHORT, MPI_INT),
+    PAIR(MPI_LONG_DOUBLE_INT, long double, int, MPI_LONG_DOUBLE, MPI_INT),
+    PAIR(MPI_2REAL, float, float, MPI_REAL, MPI_REAL),
+    PAIR(MPI_2DOUBLE_PRECISION, double, double, MPI_DOUBLE_PRECISION, MPI_DOUBLE_PRECISION),
+    PAIR(MPI_2INTEGER, int, int, MPI_INTEGER, MPI_INTEGER),
     SIZED(MPI_LOGICAL, 4, 4, 4),
     SIZED(MPI_INTEGER, 4, 4, 4),
     SIZED(MPI_REAL, 4, 4, 4),
@@ -146,8 +148,8 @@ static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
     dt->run_reps = 1;
     dt->segs[0] = (mp_dt_seg_t){.len = s->first_len, .count = 1};
     dt->nsegs = 1;
-    dt->runs[0] =
-        (mp_dt_run_t){.bytes = s->first_len, .basic = s->second_len != 0 ? s->first_len : s->basic};
+    dt->runs[0] = (mp_dt_run_t){
+        .bytes = s->first_len, .basic = s->second_len != 0 ? s->first_len : s->basic, .type = dt};
     dt->nruns = 1;
     if (s->second_len != 0) {
         if (s->second_disp == s->first_len) {
@@ -159,7 +161,7 @@ static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
                                         .pstart = s->first_len};
             dt->nsegs = 2;
         }
-        if (s->second_len == s->first_len) {
+        if (s->first_type == s->second_type) {
             dt->runs[0].bytes += s->second_len;
         } else {
             dt->runs[1] = (mp_dt_run_t){.bytes = s->second_len, .basic = s->second_len};
@@ -175,6 +177,15 @@ static void build_table(void)
 {
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         build_predefined(&table[specs[i].handle - DT_BASE], &specs[i]);
+    }
+    /* The runs of a pair type name the types of its value and index (for external32). */
+    for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+        const dt_spec_t *s = &specs[i];
+        mp_datatype_t *dt = &table[s->handle - DT_BASE];
+        if (s->first_type != 0) {
+            dt->runs[0].type = &table[s->first_type - DT_BASE];
+            dt->runs[dt->nruns - 1].type = &table[s->second_type - DT_BASE];
+        }
     }
     table_ready = true;
 }

@@ -2,6 +2,11 @@
  * Datatype objects and the pack/unpack step every message goes through. A type is flattened,
  * once, when it is built: one element is a list of merged byte blocks (segments, each possibly
  * repeated at a stride), so packing never walks a tree. Contiguous types skip packing.
+ *
+ * Where the standard leaves a choice, libmp does as MPICH does: a struct's extent is padded to
+ * the strictest alignment of its basic types unless a bound was set explicitly (resized,
+ * subarray, darray) inside it; blocks of length 0 do not count for bounds; MPI_Type_get_contents
+ * returns derived types as new references to the same objects; packed data has no header.
  */
 #ifndef MP_CORE_DATATYPE_H
 #define MP_CORE_DATATYPE_H
@@ -26,10 +31,11 @@ typedef struct mp_dt_seg {
 } mp_dt_seg_t;
 
 /* bytes of packed data made of basic elements of basic bytes each (complex: the whole value),
- * for MPI_Get_elements. */
+ * all of the predefined type type: for MPI_Get_elements and external32. */
 typedef struct mp_dt_run {
     size_t bytes;
     size_t basic;
+    const struct mp_datatype *type;
 } mp_dt_run_t;
 
 /* The arguments a derived type was built with, for MPI_Type_get_envelope/get_contents. */
@@ -108,6 +114,21 @@ size_t mp_datatype_elements_bytes(const mp_datatype_t *dt, size_t elements);
  * or a type built from it keeps it (for MPI_Type_get_contents). No-ops on predefined types. */
 void mp_datatype_retain(const mp_datatype_t *dt);
 void mp_datatype_release(const mp_datatype_t *dt);
+
+/* ---- external32 (dt_external.c): the portable representation, big-endian ---- */
+
+/* Bytes that one element of dt takes in external32. */
+size_t mp_datatype_external32_size(const mp_datatype_t *dt);
+
+/* Converts count elements, packed in the native representation, to external32 (out holds
+ * count * mp_datatype_external32_size(dt) bytes). MP_ERR_INVALID when a value does not fit in
+ * its external32 size (a long beyond 32 bits). */
+mp_status_t mp_datatype_to_external32(const mp_datatype_t *dt, size_t count, const void *native,
+                                      void *out);
+
+/* The reverse: count elements of external32 data in, to the native packed form. */
+void mp_datatype_from_external32(const mp_datatype_t *dt, size_t count, const void *in,
+                                 void *native);
 
 /* ---- Constructors (dt_create.c) ----
  * Each returns a new, uncommitted derived type with one reference (refs 1, user_refs 0: the

@@ -118,19 +118,21 @@ static mp_status_t place_block(seg_list_t *l, const mp_datatype_t *old, ptrdiff_
     return MP_OK;
 }
 
-static mp_status_t run_push(run_list_t *l, size_t bytes, size_t basic)
+/* Appends reps copies of run, merged with the run before when it is of the same type. */
+static mp_status_t run_push(run_list_t *l, const mp_dt_run_t *run, size_t reps)
 {
-    if (bytes == 0) {
+    if (run->bytes == 0 || reps == 0) {
         return MP_OK;
     }
-    if (l->n > 0 && l->v[l->n - 1].basic == basic) {
-        l->v[l->n - 1].bytes += bytes;
+    if (l->n > 0 && l->v[l->n - 1].type == run->type) {
+        l->v[l->n - 1].bytes += run->bytes * reps;
         return MP_OK;
     }
     if (!grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
         return MP_ERR_NOMEM;
     }
-    l->v[l->n++] = (mp_dt_run_t){.bytes = bytes, .basic = basic};
+    l->v[l->n] = *run;
+    l->v[l->n++].bytes *= reps;
     return MP_OK;
 }
 
@@ -139,11 +141,11 @@ static mp_status_t runs_append(run_list_t *l, const mp_datatype_t *old, size_t r
 {
     reps *= old->run_reps;
     if (old->nruns == 1) {
-        return run_push(l, old->runs[0].bytes * reps, old->runs[0].basic);
+        return run_push(l, &old->runs[0], reps);
     }
     for (size_t k = 0; k < reps; k++) {
         for (size_t i = 0; i < old->nruns; i++) {
-            mp_status_t st = run_push(l, old->runs[i].bytes, old->runs[i].basic);
+            mp_status_t st = run_push(l, &old->runs[i], 1);
             if (st != MP_OK) {
                 return st;
             }
@@ -313,7 +315,7 @@ mp_status_t mp_datatype_create_blocks(size_t count, const size_t *blocklens, con
         /* One old type: its runs, repeated once per copy; no list to expand. */
         const mp_datatype_t *old = types[0];
         for (size_t i = 0; i < old->nruns && st == MP_OK; i++) {
-            st = run_push(&runs, old->runs[i].bytes, old->runs[i].basic);
+            st = run_push(&runs, &old->runs[i], 1);
         }
         dt->run_reps = total_blocks * old->run_reps;
     }
@@ -339,9 +341,67 @@ mp_status_t mp_datatype_create_blocks(size_t count, const size_t *blocklens, con
     return MP_OK;
 }
 
+/* Whether a vector of old is one strided segment: each block is a single run of bytes. */
+static bool vector_is_one_seg(size_t count, size_t blocklen, const mp_datatype_t *old)
+{
+    return count > 0 && blocklen > 0 && old->size > 0 && old->nsegs == 1 &&
+           old->segs[0].count == 1 && (blocklen == 1 || old->extent == (ptrdiff_t)old->segs[0].len);
+}
+
+/* The vector as one segment, built in constant time whatever count is (large-count types). */
+static mp_status_t hvector_one_seg(size_t count, size_t blocklen, ptrdiff_t stride,
+                                   const mp_datatype_t *old, mp_datatype_t **new_p)
+{
+    size_t blocks;
+    size_t size;
+    ptrdiff_t last;
+    if (__builtin_mul_overflow(count, blocklen, &blocks) ||
+        __builtin_mul_overflow(blocks, old->size, &size) ||
+        __builtin_mul_overflow((ptrdiff_t)(count - 1), stride, &last)) {
+        return MP_ERR_INVALID;
+    }
+    mp_datatype_t *dt = dt_alloc();
+    seg_list_t segs = {0};
+    run_list_t runs = {0};
+    if (dt == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    const mp_dt_seg_t *s = &old->segs[0];
+    mp_status_t st = seg_push(&segs, s->disp, s->len * blocklen, count, stride);
+    for (size_t i = 0; i < old->nruns && st == MP_OK; i++) {
+        st = run_push(&runs, &old->runs[i], 1);
+    }
+    if (st != MP_OK) {
+        dt_discard(dt, &segs, &runs);
+        return st;
+    }
+    bounds_t b = {0};
+    bounds_add(&b, old, 0, blocklen);
+    bounds_add(&b, old, last, blocklen);
+    dt->size = size;
+    dt->lb = b.lb;
+    dt->extent = b.ub - b.lb;
+    dt->true_lb = b.true_lb;
+    dt->true_extent = b.true_ub - b.true_lb;
+    dt->align = old->align;
+    dt->explicit_bounds = old->explicit_bounds;
+    dt->elem_type = old->elem_type;
+    dt->segs = segs.v;
+    dt->nsegs = segs.n;
+    dt->runs = runs.v;
+    dt->nruns = runs.n;
+    dt->run_reps = blocks * old->run_reps;
+    finish_layout(dt);
+    *new_p = dt;
+    return MP_OK;
+}
+
 mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t stride,
                                        const mp_datatype_t *old, mp_datatype_t **new_p)
 {
+    if (vector_is_one_seg(count, blocklen, old)) {
+        return hvector_one_seg(count, blocklen, stride, old, new_p);
+    }
     size_t *lens = malloc((count > 0 ? count : 1) * sizeof(*lens));
     ptrdiff_t *disps = malloc((count > 0 ? count : 1) * sizeof(*disps));
     mp_status_t st = MP_ERR_NOMEM;

@@ -130,7 +130,9 @@ bool mp_op_is_freed(const mp_op_t *op)
 
 /* ---- Which ops apply to which types ---- */
 
-mp_op_applicability_t mp_op_applies(const mp_op_t *op, const mp_datatype_t *dt)
+/* Whether op applies to dt; for a predefined op with a kernel, sets *impl_p. */
+static mp_op_applicability_t resolve(const mp_op_t *op, const mp_datatype_t *dt,
+                                     mp_op_impl_t *impl_p)
 {
     if (op->index == MP_OPI_USER || op->index == MP_OPI_REPLACE || op->index == MP_OPI_NO_OP) {
         return MP_OP_APPLIES;
@@ -138,13 +140,13 @@ mp_op_applicability_t mp_op_applies(const mp_op_t *op, const mp_datatype_t *dt)
     if (dt->elem_type == NULL) {
         return MP_OP_MIXED;
     }
-    mp_op_type_info_t info = mp_op_type_info(dt->elem_type->handle);
-    if ((info.group & mp_op_groups(op->index)) == 0) {
-        return MP_OP_UNDEFINED;
-    }
-    bool has_kernel = info.group == MP_OPG_PAIR ? mp_op_pair_kernel(op->index, info.kind) != NULL
-                                                : mp_op_kernel(op->index, info.kind) != NULL;
-    return has_kernel ? MP_OP_APPLIES : MP_OP_UNSUPPORTED;
+    return mp_op_resolve(op->index, dt->elem_type->handle, impl_p);
+}
+
+mp_op_applicability_t mp_op_applies(const mp_op_t *op, const mp_datatype_t *dt)
+{
+    mp_op_impl_t impl;
+    return resolve(op, dt, &impl);
 }
 
 const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
@@ -155,10 +157,10 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
     }
     switch (mp_op_type_info(elem_type->handle).group) {
     case MP_OPG_C_INT:
+    case MP_OPG_MULTI:
         return "MPI_MAX, MPI_MIN, MPI_SUM, MPI_PROD, the logical (MPI_LAND, MPI_LOR, MPI_LXOR) "
                "and the bitwise ops (MPI_BAND, MPI_BOR, MPI_BXOR) are";
     case MP_OPG_F_INT:
-    case MP_OPG_MULTI:
         return "MPI_MAX, MPI_MIN, MPI_SUM, MPI_PROD and the bitwise ops (MPI_BAND, MPI_BOR, "
                "MPI_BXOR) are";
     case MP_OPG_FLOAT:
@@ -172,20 +174,13 @@ const char *mp_op_ops_for_type(const mp_datatype_t *elem_type)
     case MP_OPG_PAIR:
         return "MPI_MINLOC and MPI_MAXLOC are";
     default:
-        return "no predefined op but MPI_REPLACE and MPI_NO_OP is (for small integers use "
-               "MPI_SIGNED_CHAR or MPI_UNSIGNED_CHAR)";
+        return "only MPI_REPLACE and MPI_NO_OP are (reduce integers with an integer type such "
+               "as MPI_INT32_T)";
     }
 }
 
 /* ---- Reducing ---- */
 
-/* A predefined op's kernel for one basic type, with where a pair's index lies. */
-typedef struct kernel_call {
-    mp_op_kernel_t fn;
-    mp_op_pair_kernel_t pair_fn;
-} kernel_call_t;
-
-/* Runs the kernel on n basic elements (pairs: stride bytes apart, index at ioff). */
 /* Where a pair type's index starts: in its packed form (right after the value), and in the C
  * struct (after the value's padding: the second segment, unless none separates them). */
 static size_t pair_packed_ioff(const mp_datatype_t *et)
@@ -198,7 +193,8 @@ static size_t pair_struct_ioff(const mp_datatype_t *et)
     return et->nsegs > 1 ? (size_t)et->segs[1].disp : pair_packed_ioff(et);
 }
 
-static void run_kernel(const kernel_call_t *k, const void *in, void *inout, size_t n, size_t stride,
+/* Runs the kernel on n basic elements (pairs: stride bytes apart, index at ioff). */
+static void run_kernel(const mp_op_impl_t *k, const void *in, void *inout, size_t n, size_t stride,
                        size_t ioff)
 {
     if (k->pair_fn != NULL) {
@@ -210,7 +206,7 @@ static void run_kernel(const kernel_call_t *k, const void *in, void *inout, size
 
 /* Reduces a non-contiguous dt chunk by chunk: both operands packed (basic elements dense,
  * pairs without padding), reduced, and the result unpacked into inout. */
-static void reduce_packed(const kernel_call_t *k, const void *in, void *inout, size_t count,
+static void reduce_packed(const mp_op_impl_t *k, const void *in, void *inout, size_t count,
                           const mp_datatype_t *dt)
 {
     _Alignas(16) char a[SCRATCH_BYTES];
@@ -231,13 +227,14 @@ static void reduce_packed(const kernel_call_t *k, const void *in, void *inout, s
 static mp_status_t reduce_predefined(const mp_op_t *op, const void *in, void *inout, size_t count,
                                      const mp_datatype_t *dt)
 {
-    if (mp_op_applies(op, dt) != MP_OP_APPLIES) {
+    mp_op_impl_t k;
+    if (resolve(op, dt, &k) != MP_OP_APPLIES) {
         return MP_ERR_INVALID;
     }
+    if (count == 0 || dt->size == 0) {
+        return MP_OK;
+    }
     const mp_datatype_t *et = dt->elem_type;
-    mp_op_type_info_t info = mp_op_type_info(et->handle);
-    kernel_call_t k = {.fn = mp_op_kernel(op->index, info.kind),
-                       .pair_fn = mp_op_pair_kernel(op->index, info.kind)};
     if (dt == et) {
         /* A predefined type: elements (pairs with the C struct's padding) extent apart. */
         run_kernel(&k, in, inout, count, (size_t)dt->extent, pair_struct_ioff(dt));
@@ -256,6 +253,9 @@ static mp_status_t reduce_predefined(const mp_op_t *op, const void *in, void *in
 static void replace(const void *in, void *inout, size_t count, const mp_datatype_t *dt)
 {
     size_t total = mp_datatype_bytes(dt, count);
+    if (total == 0) {
+        return;
+    }
     if (dt->contiguous) {
         memcpy((char *)inout + dt->lb, (const char *)in + dt->lb, total);
         return;
@@ -274,6 +274,9 @@ static void reduce_user(const mp_op_t *op, const void *in, void *inout, size_t c
                         const mp_datatype_t *dt)
 {
     MPI_Datatype handle = (MPI_Datatype)dt->handle;
+    if (count == 0) {
+        return;
+    }
     if (op->large_count) {
         MPI_Count len = (MPI_Count)count;
         ((MPI_User_function_c *)op->fn)((void *)in, inout, &len, &handle);
@@ -290,9 +293,6 @@ static void reduce_user(const mp_op_t *op, const void *in, void *inout, size_t c
 mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t count,
                          const mp_datatype_t *dt)
 {
-    if (count == 0) {
-        return MP_OK;
-    }
     switch (op->index) {
     case MP_OPI_NO_OP:
         return MP_OK;
@@ -303,6 +303,6 @@ mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t 
         reduce_user(op, in, inout, count, dt);
         return MP_OK;
     default:
-        return dt->size == 0 ? MP_OK : reduce_predefined(op, in, inout, count, dt);
+        return reduce_predefined(op, in, inout, count, dt);
     }
 }

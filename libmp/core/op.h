@@ -26,9 +26,9 @@ typedef void (*mp_op_user_fn_t)(void);
  * describes (user layout: element i at buf + i * extent, data at the type's displacements).
  * in is the left operand (it holds lower ranks' data for non-commutative ops). in and inout
  * must not overlap. Blocking, no communication; safe to call from several threads at once.
- * Fails with MP_ERR_INVALID when op is not defined on dt (see mp_op_applies) and with
- * MP_ERR_NOMEM when a non-contiguous dt needs scratch space that cannot be had; inout is
- * then unchanged. */
+ * Fails only with MP_ERR_INVALID, when op is not defined on dt (see mp_op_applies; also for
+ * count 0), leaving inout unchanged. Never allocates: non-contiguous types are packed through
+ * a few KiB of stack. */
 mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t count,
                          const mp_datatype_t *dt);
 

@@ -10,6 +10,24 @@
 
 #include <mpi.h>
 
+/* GCC vectorizes at -O2 only loops whose trip count needs no scalar tail (its "very cheap" cost
+ * model); these loops have tails, so this file asks for the full vectorizer. Clang vectorizes
+ * them at -O2 as they are. */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("tree-vectorize", "vect-cost-model=dynamic")
+#endif
+
+/* On x86-64 each plain kernel is also built for AVX2 and picked at load time where the CPU has
+ * it: measured 1.6-1.9x faster on cache-resident data than the SSE2 baseline. */
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define KERNEL_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef KERNEL_CLONES
+#define KERNEL_CLONES
+#endif
+
 /* ---- Element operations: OP(T, W, x, y) is x op y as a T; W is the unsigned type integer
  * arithmetic is done in (at least unsigned int, so that small types do not promote to int). */
 
@@ -28,7 +46,7 @@
 
 /* One kernel: b[i] = a[i] op b[i]. restrict lets the loop vectorize. */
 #define KERNEL(name, T, W, OP)                                                                     \
-    static void name(const void *in, void *inout, size_t n)                                        \
+    KERNEL_CLONES static void name(const void *in, void *inout, size_t n)                          \
     {                                                                                              \
         const T *restrict a = in;                                                                  \
         T *restrict b = inout;                                                                     \
@@ -57,7 +75,7 @@
  * the textbook formula (as MPICH and Open MPI compute it, without C99 Annex G's inf/nan
  * recovery, which would keep the loop from vectorizing). */
 #define CPROD_KERNEL(name, R)                                                                      \
-    static void name(const void *in, void *inout, size_t n)                                        \
+    KERNEL_CLONES static void name(const void *in, void *inout, size_t n)                          \
     {                                                                                              \
         const R *restrict a = in;                                                                  \
         R *restrict b = inout;                                                                     \
@@ -205,9 +223,9 @@ static const unsigned op_groups[MP_OPI_COUNT] = {
     [MP_OPI_BAND] = MP_OPG_C_INT | MP_OPG_F_INT | MP_OPG_BYTE | MP_OPG_MULTI,
     [MP_OPI_BOR] = MP_OPG_C_INT | MP_OPG_F_INT | MP_OPG_BYTE | MP_OPG_MULTI,
     [MP_OPI_BXOR] = MP_OPG_C_INT | MP_OPG_F_INT | MP_OPG_BYTE | MP_OPG_MULTI,
-    [MP_OPI_LAND] = MP_OPG_C_INT | MP_OPG_LOGICAL,
-    [MP_OPI_LOR] = MP_OPG_C_INT | MP_OPG_LOGICAL,
-    [MP_OPI_LXOR] = MP_OPG_C_INT | MP_OPG_LOGICAL,
+    [MP_OPI_LAND] = MP_OPG_C_INT | MP_OPG_LOGICAL | MP_OPG_MULTI,
+    [MP_OPI_LOR] = MP_OPG_C_INT | MP_OPG_LOGICAL | MP_OPG_MULTI,
+    [MP_OPI_LXOR] = MP_OPG_C_INT | MP_OPG_LOGICAL | MP_OPG_MULTI,
     [MP_OPI_MINLOC] = MP_OPG_PAIR,
     [MP_OPI_MAXLOC] = MP_OPG_PAIR,
     [MP_OPI_REPLACE] = ~0u,
@@ -239,9 +257,13 @@ typedef struct type_entry {
         (uintptr_t)(handle), (kind), (group)                                                       \
     }
 
-/* Every predefined type that some predefined op applies to (MPI 4.1 section 6.9.2). The
- * character types (MPI_CHAR, MPI_WCHAR, MPI_CHARACTER) and MPI_PACKED are in no group. */
+/* Every predefined type that some predefined op applies to (MPI 4.1 section 6.9.2). Beyond
+ * the standard, as both MPICH and Open MPI do (so that codes written for either run here):
+ * MPI_CHAR and MPI_CHARACTER are C integers, and the logical ops also apply to MPI_AINT,
+ * MPI_OFFSET and MPI_COUNT. MPI_WCHAR and MPI_PACKED are in no group (both refuse them). */
 static const type_entry_t type_entries[] = {
+    ENTRY(MPI_CHAR, (char)-1 < 0 ? SKIND(char) : UKIND(char), MP_OPG_C_INT),
+    ENTRY(MPI_CHARACTER, MP_OPK_U8, MP_OPG_C_INT),
     ENTRY(MPI_SIGNED_CHAR, SKIND(signed char), MP_OPG_C_INT),
     ENTRY(MPI_UNSIGNED_CHAR, UKIND(unsigned char), MP_OPG_C_INT),
     ENTRY(MPI_SHORT, SKIND(short), MP_OPG_C_INT),
@@ -334,17 +356,16 @@ mp_op_type_info_t mp_op_type_info(uintptr_t dt_handle)
     return type_table[dt_handle - DT_BASE];
 }
 
-unsigned mp_op_groups(mp_op_index_t index)
+mp_op_applicability_t mp_op_resolve(mp_op_index_t index, uintptr_t dt_handle, mp_op_impl_t *impl_p)
 {
-    return index < MP_OPI_COUNT ? op_groups[index] : ~0u;
-}
-
-mp_op_kernel_t mp_op_kernel(mp_op_index_t index, mp_op_kind_t kind)
-{
-    return index < MP_OPI_COUNT && kind < MP_OPK_COUNT ? kernels[index][kind] : NULL;
-}
-
-mp_op_pair_kernel_t mp_op_pair_kernel(mp_op_index_t index, mp_op_kind_t kind)
-{
-    return index < MP_OPI_COUNT && kind < MP_OPK_COUNT ? pair_kernels[index][kind] : NULL;
+    mp_op_type_info_t info = mp_op_type_info(dt_handle);
+    if (index >= MP_OPI_COUNT || (info.group & op_groups[index]) == 0) {
+        return MP_OP_UNDEFINED;
+    }
+    mp_op_impl_t impl = {kernels[index][info.kind], pair_kernels[index][info.kind]};
+    if (impl.fn == NULL && impl.pair_fn == NULL) {
+        return MP_OP_UNSUPPORTED;
+    }
+    *impl_p = impl;
+    return MP_OP_APPLIES;
 }

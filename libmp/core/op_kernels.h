@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/op.h"
+
 /* The predefined ops, in the order of their tables. */
 typedef enum mp_op_index {
     MP_OPI_SUM,
@@ -90,12 +92,16 @@ typedef struct mp_op_type_info {
  * that is not one. */
 mp_op_type_info_t mp_op_type_info(uintptr_t dt_handle);
 
-/* The groups on which a predefined op is defined (all for MPI_REPLACE and MPI_NO_OP). */
-unsigned mp_op_groups(mp_op_index_t index);
+/* A predefined op's kernel for one basic type: fn for plain kinds, pair_fn for pairs. */
+typedef struct mp_op_impl {
+    mp_op_kernel_t fn;
+    mp_op_pair_kernel_t pair_fn;
+} mp_op_impl_t;
 
-/* The kernel of op on kind: NULL when there is none (this build lacks the C type). Pair kinds
- * have pair kernels only, the others plain kernels only. */
-mp_op_kernel_t mp_op_kernel(mp_op_index_t index, mp_op_kind_t kind);
-mp_op_pair_kernel_t mp_op_pair_kernel(mp_op_index_t index, mp_op_kind_t kind);
+/* Finds the kernel of predefined op index (not MPI_REPLACE or MPI_NO_OP) on the predefined
+ * basic type dt_handle: MP_OP_APPLIES and *impl_p set; MP_OP_UNDEFINED when the standard does
+ * not define the pair; MP_OP_UNSUPPORTED when this build lacks the C type. One table look-up
+ * each: this runs on every reduction. */
+mp_op_applicability_t mp_op_resolve(mp_op_index_t index, uintptr_t dt_handle, mp_op_impl_t *impl_p);
 
 #endif

@@ -383,6 +383,26 @@ static void complete_proc_null(mp_request_t *req)
     mp_request_complete(req);
 }
 
+bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
+                       mp_comm_t *comm)
+{
+    size_t size = mp_datatype_bytes(dt, count);
+    if (size > eager_limit || !dt->contiguous || dest == MPI_PROC_NULL) {
+        return false;
+    }
+    mp_peer_t *peer = &mp_peers[mp_comm_world_rank(comm, dest)];
+    if (size > peer->ep->max_payload || peer->head != NULL) {
+        return false;
+    }
+    mp_pkt_match_t m = {.type = MP_PKT_EAGER,
+                        .context_id = comm->context_id,
+                        .src = comm->rank,
+                        .tag = tag,
+                        .size = size};
+    return peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN, (const char *)buf + dt->lb, size) ==
+           MP_OK;
+}
+
 mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
                            int tag, mp_comm_t *comm, mp_send_mode_t mode, mp_request_t **req_p)
 {
@@ -395,6 +415,11 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
         complete_proc_null(req);
         return MP_OK;
     }
+    if (mode != MP_SEND_SYNC && mp_pt2pt_send_now(buf, count, dt, dest, tag, comm)) {
+        req->data_done = true;
+        mp_request_complete(req);
+        return MP_OK;
+    }
     int world = mp_comm_world_rank(comm, dest);
     size_t size = req->capacity;
     req->msg_bytes = size;
@@ -403,18 +428,6 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
                         .tag = tag,
                         .size = size,
                         .sreq = (uint64_t)(uintptr_t)req};
-    mp_peer_t *peer = &mp_peers[world];
-    /* The fast path: one packet, nothing queued before it, contiguous data. */
-    if (size <= eager_limit && mode != MP_SEND_SYNC && size <= peer->ep->max_payload &&
-        peer->head == NULL && dt->contiguous) {
-        m.type = MP_PKT_EAGER;
-        if (peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN, (const char *)buf + dt->lb, size) ==
-            MP_OK) {
-            req->data_done = true;
-            mp_request_complete(req);
-            return MP_OK;
-        }
-    }
     mp_send_job_t job;
     memset(&job, 0, sizeof(job));
     if (size <= eager_limit) {

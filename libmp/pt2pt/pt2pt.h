@@ -32,6 +32,12 @@ void mp_pt2pt_fini(void);
 mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
                            int tag, mp_comm_t *comm, mp_send_mode_t mode, mp_request_t **req_p);
 
+/* The blocking send's shortcut: sends a standard-mode message at once, with no request, when it
+ * is one eager packet of contiguous data and nothing is queued to dest before it. Returns
+ * whether it did; if not, nothing happened and the caller takes the general path. */
+bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
+                       mp_comm_t *comm);
+
 /* Starts a receive from comm rank src (or MPI_ANY_SOURCE, MPI_PROC_NULL) with tag (or
  * MPI_ANY_TAG). */
 mp_status_t mp_pt2pt_irecv(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,

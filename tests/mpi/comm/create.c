@@ -2,7 +2,8 @@
  * MPI_Comm_create (all ranks call; non-members get MPI_COMM_NULL), MPI_Comm_create_group
  * (only the members call, two groups at once with different tags), MPI_Comm_split_type
  * (MPI_COMM_TYPE_SHARED: one node here; the hardware-guided types give MPI_COMM_NULL), each
- * new communicator checked for size, order and point-to-point traffic.
+ * new communicator checked for size, order and point-to-point traffic; and
+ * MPI_Comm_create_from_group.
  */
 #include "commtest.h"
 
@@ -73,6 +74,36 @@ static void test_create_group(MPI_Group world)
     free(ranks);
 }
 
+/* MPI_Comm_create_from_group: evens and odds at once (different string tags), with the error
+ * handler given; then both together with one tag. */
+static void test_from_group(MPI_Group world)
+{
+    int color = wrank % 2, n = 0;
+    int *ranks = malloc(sizeof(int) * (size_t)wsize);
+    for (int r = color; r < wsize; r += 2) {
+        ranks[n++] = r;
+    }
+    MPI_Group g;
+    MPI_Comm c, w;
+    MPI_Errhandler eh;
+    P2P_MPI(MPI_Group_incl(world, n, ranks, &g));
+    P2P_MPI(MPI_Comm_create_from_group(g, color ? "test.odds" : "test.evens", MPI_INFO_NULL,
+                                       MPI_ERRORS_RETURN, &c));
+    check_shape(c, n, ranks, "MPI_Comm_create_from_group");
+    P2P_MPI(MPI_Comm_get_errhandler(c, &eh));
+    MPT_CHECK(eh == MPI_ERRORS_RETURN, "create_from_group: the error handler was not set");
+    ct_ring(c, 4, 8, "MPI_Comm_create_from_group");
+    P2P_MPI(MPI_Comm_create_from_group(world, "test.all", MPI_INFO_NULL, MPI_ERRORS_ARE_FATAL, &w));
+    int cmp = -1;
+    P2P_MPI(MPI_Comm_compare(w, MPI_COMM_WORLD, &cmp));
+    MPT_CHECK(cmp == MPI_CONGRUENT, "create_from_group of the world group: compare gives %d", cmp);
+    ct_ring(w, 4, 9, "MPI_Comm_create_from_group (all)");
+    P2P_MPI(MPI_Comm_free(&w));
+    P2P_MPI(MPI_Comm_free(&c));
+    P2P_MPI(MPI_Group_free(&g));
+    free(ranks);
+}
+
 static void test_split_type(void)
 {
     MPI_Comm node, hw;
@@ -101,6 +132,7 @@ int main(int argc, char **argv)
     P2P_MPI(MPI_Comm_group(MPI_COMM_WORLD, &world));
     test_create(world);
     test_create_group(world);
+    test_from_group(world);
     test_split_type();
     P2P_MPI(MPI_Group_free(&world));
     p2p_barrier(MPI_COMM_WORLD);

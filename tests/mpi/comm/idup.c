@@ -1,8 +1,8 @@
 /*
  * MPI_Comm_idup: traffic on the parent while the duplication is pending, several in flight at
  * once (started in different orders on different ranks, which the agreement must survive), a
- * blocking MPI_Comm_dup while one is in flight, every result isolated from the others, and
- * many idup + free cycles.
+ * blocking MPI_Comm_dup while one is in flight (also on ranks whose peers wait for the idup
+ * first), every result isolated from the others, and many idup + free cycles.
  */
 #include "commtest.h"
 
@@ -81,6 +81,22 @@ int main(int argc, char **argv)
     }
     P2P_MPI(MPI_Comm_free(&a));
     P2P_MPI(MPI_Comm_free(&b));
+
+    /* A blocking dup on one rank while its peers wait for an idup it started first: the
+     * blocking agreement must not wait for the idup's round, which waits for the others. */
+    MPI_Comm x, y;
+    P2P_MPI(MPI_Comm_idup(MPI_COMM_WORLD, &x, &req));
+    if (wrank % 2 == 0) {
+        P2P_MPI(MPI_Comm_dup(d, &y));
+        P2P_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+    } else {
+        P2P_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+        P2P_MPI(MPI_Comm_dup(d, &y));
+    }
+    MPI_Comm xy[3] = {x, y, d};
+    check_distinct(xy, 3);
+    P2P_MPI(MPI_Comm_free(&x));
+    P2P_MPI(MPI_Comm_free(&y));
 
     /* Cycles of idup and free. */
     for (long i = 0; i < cycles; i++) {

@@ -132,6 +132,40 @@ static void test_split(void)
     P2P_MPI(MPI_Comm_free(&half));
 }
 
+/* Operations pending on a communicator complete normally after MPI_Comm_free: a receive
+ * posted before the free, a large (rendezvous) send, and a message sent after the peer freed
+ * its handle. */
+static void test_free_pending(void)
+{
+    MPI_Comm d;
+    int next = (wrank + 1) % wsize, prev = (wrank + wsize - 1) % wsize;
+    enum { N = 100000 }; /* 400 KB: above the eager limit */
+    int *out = malloc(sizeof(int) * N), *in = malloc(sizeof(int) * N);
+    for (int i = 0; i < N; i++) {
+        out[i] = wrank * N + i;
+        in[i] = -1;
+    }
+    MPI_Request reqs[2];
+    P2P_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &d));
+    P2P_MPI(MPI_Irecv(in, N, MPI_INT, prev, 1, d, &reqs[0]));
+    P2P_MPI(MPI_Isend(out, N, MPI_INT, next, 1, d, &reqs[1]));
+    P2P_MPI(MPI_Comm_free(&d));
+    MPT_CHECK(d == MPI_COMM_NULL, "free with pending operations left the handle set");
+    P2P_MPI(MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE));
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        bad += in[i] != prev * N + i;
+    }
+    MPT_CHECK(bad == 0, "free with pending operations: %d of %d values wrong", bad, N);
+    /* New communicators may reuse the id now; their messages must not meet old ones. */
+    MPI_Comm e;
+    P2P_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &e));
+    ct_ring(e, 1, 77, "dup after a free with pending operations");
+    P2P_MPI(MPI_Comm_free(&e));
+    free(out);
+    free(in);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -140,6 +174,7 @@ int main(int argc, char **argv)
     mpt_set_rank(wrank);
     test_dup();
     test_split();
+    test_free_pending();
     p2p_barrier(MPI_COMM_WORLD);
     MPI_Finalize();
     return mpt_finish(wrank);

@@ -150,26 +150,38 @@ static void partial(void)
     MPI_Datatype types[2] = {MPI_INT, MPI_DOUBLE}, t;
     MPI_Type_create_struct(2, bl, disp, types, &t);
     MPI_Type_commit(&t);
-    unsigned char bytes[40];
-    memset(bytes, 0, sizeof(bytes));
-    /* 12 + 4 bytes: one whole element and one more int. */
+    /* The sender's type map is a prefix of the receive's (int, double, int, double): an int, a
+     * double and an int are one whole element and one more basic element. */
+    struct {
+        int i;
+        double d;
+        int j;
+    } three = {7, 8.5, 9};
+    int bl3[3] = {1, 1, 1};
+    MPI_Aint disp3[3] = {0, 8, 16};
+    MPI_Datatype types3[3] = {MPI_INT, MPI_DOUBLE, MPI_INT}, t3;
+    MPI_Type_create_struct(3, bl3, disp3, types3, &t3);
+    MPI_Type_commit(&t3);
     MPI_Status st;
-    MPI_Sendrecv(bytes, 16, MPI_BYTE, next, 5, pair, 2, t, prev, 5, MPI_COMM_WORLD, &st);
+    MPI_Sendrecv(&three, 1, t3, next, 5, pair, 2, t, prev, 5, MPI_COMM_WORLD, &st);
     int count = 0, elems = 0;
     MPI_Get_count(&st, t, &count);
     MPI_Get_elements(&st, t, &elems);
     MPT_CHECK(count == MPI_UNDEFINED && elems == 3,
-              "16 bytes of {int,double}: count %d elements %d", count, elems);
-    /* 4 + 4 bytes: an int and half a double. */
-    MPI_Sendrecv(bytes, 8, MPI_BYTE, next, 6, pair, 2, t, prev, 6, MPI_COMM_WORLD, &st);
-    MPI_Get_elements(&st, t, &elems);
-    MPT_CHECK(elems == MPI_UNDEFINED, "8 bytes of {int,double}: elements %d", elems);
+              "int,double,int as {int,double}: count %d "
+              "elements %d",
+              count, elems);
+    MPT_CHECK(pair[0].i == 7 && pair[0].d == 8.5 && pair[1].i == 9, "int,double,int: values");
+    MPI_Type_free(&t3);
+    /* Two whole elements. */
+    struct ipair two_pairs[2] = {{1, 2.0}, {3, 4.0}};
     MPI_Count elems_c = 0;
-    MPI_Sendrecv(bytes, 24, MPI_BYTE, next, 7, pair, 2, t, prev, 7, MPI_COMM_WORLD, &st);
+    MPI_Sendrecv(two_pairs, 2, t, next, 7, pair, 2, t, prev, 7, MPI_COMM_WORLD, &st);
     MPI_Get_elements_c(&st, t, &elems_c);
     MPI_Get_count(&st, t, &count);
-    MPT_CHECK(elems_c == 4 && count == 2, "24 bytes: elements %lld count %d", (long long)elems_c,
+    MPT_CHECK(elems_c == 4 && count == 2, "2 pairs: elements %lld count %d", (long long)elems_c,
               count);
+    MPT_CHECK(pair[1].i == 3 && pair[1].d == 4.0, "2 pairs: values");
     MPI_Type_free(&t);
 
     /* 7 doubles into pairs of doubles. */

@@ -4,6 +4,7 @@ TESTS += tests/unit/datatype/test_datatype
 tests_unit_datatype_test_datatype_SOURCES = \
 	tests/unit/datatype/test_datatype.c \
 	libmp/core/datatype.c \
-	libmp/core/dt_create.c
+	libmp/core/dt_create.c \
+	libmp/core/dt_external.c
 tests_unit_datatype_test_datatype_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_datatype_test_datatype_LDADD = $(CMOCKA_LIBS)

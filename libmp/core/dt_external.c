@@ -1,0 +1,135 @@
+/*
+ * The "external32" data representation (MPI_Pack_external): basic elements big-endian, with the
+ * standard's fixed sizes. Natively packed data is converted element by element, following the
+ * type's runs of basic elements. Here only long and unsigned long change size (8 to 4 bytes).
+ */
+#include <limits.h>
+#include <string.h>
+
+#include <mpi.h>
+
+#include "core/datatype.h"
+
+/* How one basic element converts: its external32 size, and the byte-swapped unit (a complex
+ * number swaps its two halves separately). */
+typedef struct conv {
+    size_t ext_size;
+    size_t unit;
+    bool is_long;     /* native long, narrowed to 4 bytes */
+    bool is_unsigned; /* unsigned long */
+} conv_t;
+
+static conv_t conv_of(const mp_dt_run_t *run)
+{
+    conv_t c = {.ext_size = run->basic, .unit = run->basic};
+    uintptr_t h = run->type != NULL ? run->type->handle : 0;
+    if (h == (uintptr_t)MPI_C_FLOAT_COMPLEX || h == (uintptr_t)MPI_C_DOUBLE_COMPLEX ||
+        h == (uintptr_t)MPI_C_LONG_DOUBLE_COMPLEX || h == (uintptr_t)MPI_CXX_FLOAT_COMPLEX ||
+        h == (uintptr_t)MPI_CXX_DOUBLE_COMPLEX || h == (uintptr_t)MPI_CXX_LONG_DOUBLE_COMPLEX ||
+        h == (uintptr_t)MPI_COMPLEX || h == (uintptr_t)MPI_DOUBLE_COMPLEX ||
+        h == (uintptr_t)MPI_COMPLEX4 || h == (uintptr_t)MPI_COMPLEX8 ||
+        h == (uintptr_t)MPI_COMPLEX16 || h == (uintptr_t)MPI_COMPLEX32) {
+        c.unit = run->basic / 2;
+    }
+    if (sizeof(long) == 8 && (h == (uintptr_t)MPI_LONG || h == (uintptr_t)MPI_UNSIGNED_LONG)) {
+        c.ext_size = 4;
+        c.is_long = true;
+        c.is_unsigned = h == (uintptr_t)MPI_UNSIGNED_LONG;
+    }
+    return c;
+}
+
+static void swap_copy(unsigned char *dst, const unsigned char *src, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        dst[i] = src[n - 1 - i];
+    }
+}
+
+size_t mp_datatype_external32_size(const mp_datatype_t *dt)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < dt->nruns; i++) {
+        conv_t c = conv_of(&dt->runs[i]);
+        bytes += dt->runs[i].bytes / dt->runs[i].basic * c.ext_size;
+    }
+    return bytes * dt->run_reps;
+}
+
+/* Converts n elements of one run; false when a long does not fit in 32 bits. */
+static bool run_to_ext(const conv_t *c, size_t basic, size_t n, const unsigned char *in,
+                       unsigned char *out)
+{
+    for (size_t k = 0; k < n; k++, in += basic, out += c->ext_size) {
+        if (c->is_long) {
+            long v;
+            memcpy(&v, in, sizeof(v));
+            if (c->is_unsigned ? (unsigned long)v > UINT32_MAX : v < INT32_MIN || v > INT32_MAX) {
+                return false;
+            }
+            uint32_t w = (uint32_t)v;
+            unsigned char b[4] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16),
+                                  (unsigned char)(w >> 8), (unsigned char)w};
+            memcpy(out, b, 4);
+            continue;
+        }
+        for (size_t u = 0; u < basic; u += c->unit) {
+            swap_copy(out + u, in + u, c->unit);
+        }
+    }
+    return true;
+}
+
+static void run_from_ext(const conv_t *c, size_t basic, size_t n, const unsigned char *in,
+                         unsigned char *out)
+{
+    for (size_t k = 0; k < n; k++, in += c->ext_size, out += basic) {
+        if (c->is_long) {
+            uint32_t w = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 |
+                         (uint32_t)in[3];
+            long v = c->is_unsigned ? (long)(unsigned long)w : (long)(int32_t)w;
+            memcpy(out, &v, sizeof(v));
+            continue;
+        }
+        for (size_t u = 0; u < basic; u += c->unit) {
+            swap_copy(out + u, in + u, c->unit);
+        }
+    }
+}
+
+mp_status_t mp_datatype_to_external32(const mp_datatype_t *dt, size_t count, const void *native,
+                                      void *out)
+{
+    const unsigned char *in = native;
+    unsigned char *o = out;
+    for (size_t pass = 0; pass < count * dt->run_reps; pass++) {
+        for (size_t i = 0; i < dt->nruns; i++) {
+            const mp_dt_run_t *run = &dt->runs[i];
+            conv_t c = conv_of(run);
+            size_t n = run->bytes / run->basic;
+            if (!run_to_ext(&c, run->basic, n, in, o)) {
+                return MP_ERR_INVALID;
+            }
+            in += run->bytes;
+            o += n * c.ext_size;
+        }
+    }
+    return MP_OK;
+}
+
+void mp_datatype_from_external32(const mp_datatype_t *dt, size_t count, const void *in,
+                                 void *native)
+{
+    const unsigned char *i8 = in;
+    unsigned char *out = native;
+    for (size_t pass = 0; pass < count * dt->run_reps; pass++) {
+        for (size_t i = 0; i < dt->nruns; i++) {
+            const mp_dt_run_t *run = &dt->runs[i];
+            conv_t c = conv_of(run);
+            size_t n = run->bytes / run->basic;
+            run_from_ext(&c, run->basic, n, i8, out);
+            i8 += n * c.ext_size;
+            out += run->bytes;
+        }
+    }
+}

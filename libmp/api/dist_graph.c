@@ -63,14 +63,12 @@ static int check_degree(const char *call, const mp_comm_t *c, int degree, const 
 
 static int check_info(const char *call, const mp_comm_t *c, MPI_Info info)
 {
-    /* The hints (reordering) are not used. Until info objects exist, only the handles that can
-     * never be one are refused: the small values the ABI keeps, other than the predefined. */
-    if (info != MPI_INFO_NULL && info != MPI_INFO_ENV && (uintptr_t)info < MP_API_HANDLE_RESERVED) {
-        return mp_api_error(c, call, MPI_ERR_INFO,
-                            "invalid info handle %p; pass MPI_INFO_NULL or an info object",
-                            (void *)info);
+    /* MPI_INFO_NULL or a valid info object; its hints (reordering) are not used. */
+    if (info == MPI_INFO_NULL) {
+        return MPI_SUCCESS;
     }
-    return MPI_SUCCESS;
+    struct mp_info *obj = NULL;
+    return mp_api_info_check(c, call, info, &obj);
 }
 
 /* ---- MPI_Dist_graph_create_adjacent ---- */

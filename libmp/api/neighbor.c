@@ -129,8 +129,8 @@ static int side_block(const char *call, const mp_comm_t *c, const nbr_side_t *s,
                                             : s->count;
     if (count < 0) {
         return mp_api_error(c, call, MPI_ERR_COUNT,
-                            "%scount%s of neighbour %d is %lld; counts are 0 or more", s->dir,
-                            s->vector ? "s" : "", i, (long long)count);
+                            "%scounts[%d] = %lld is negative; counts are 0 or more", s->dir, i,
+                            (long long)count);
     }
     const mp_datatype_t *dt = NULL;
     int rc = mp_api_datatype_check(c, call, s->types != NULL ? s->types[i] : s->type, &dt);

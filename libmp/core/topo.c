@@ -323,8 +323,12 @@ void mp_topo_cart_sub_split(const mp_topo_t *topo, int rank, const int *remain_d
 mp_status_t mp_topo_cart_sub_create(const mp_topo_t *topo, const int *remain_dims, int newrank,
                                     mp_topo_t **topo_p)
 {
-    int dims[topo->ndims > 0 ? topo->ndims : 1];
-    int periods[topo->ndims > 0 ? topo->ndims : 1];
+    /* Heap, not stack: ndims is the user's, and dimensions of extent 1 cost no processes. */
+    int *dims = malloc(sizeof(int) * 2 * (size_t)(topo->ndims + 1));
+    if (dims == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    int *periods = dims + topo->ndims + 1;
     int n = 0;
     for (int d = 0; d < topo->ndims; d++) {
         if (remain_dims[d]) {
@@ -333,7 +337,9 @@ mp_status_t mp_topo_cart_sub_create(const mp_topo_t *topo, const int *remain_dim
             n++;
         }
     }
-    return mp_topo_cart_create(n, dims, periods, newrank, topo_p);
+    mp_status_t st = mp_topo_cart_create(n, dims, periods, newrank, topo_p);
+    free(dims);
+    return st;
 }
 
 /* ---- Graphs ---- */

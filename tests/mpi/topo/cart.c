@@ -2,7 +2,8 @@
  * Cartesian topologies on 1..8 processes: MPI_Cart_create with several shapes (periodic, not,
  * mixed; grids smaller than the communicator), every query (Cart_get, Cartdim_get, Cart_rank,
  * Cart_coords, Cart_shift at and past the edges) against row-major answers worked out here,
- * MPI_Cart_sub of 3-D grids, topologies kept by MPI_Comm_dup, and the errors of each call.
+ * MPI_Cart_sub of 3-D grids, topologies kept by MPI_Comm_dup and MPI_Comm_idup, and the errors
+ * of each call.
  */
 #include "topotest.h"
 
@@ -112,6 +113,12 @@ static void check_grid(int ndims, const int *dims, const int *periods)
     check_queries(cart, ndims, dims, periods);
     MPI_Comm dup = MPI_COMM_NULL;
     P2P_MPI(MPI_Comm_dup(cart, &dup));
+    MPI_Comm_set_errhandler(dup, MPI_ERRORS_RETURN);
+    check_queries(dup, ndims, dims, periods);
+    P2P_MPI(MPI_Comm_free(&dup));
+    MPI_Request req;
+    P2P_MPI(MPI_Comm_idup(cart, &dup, &req));
+    P2P_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
     MPI_Comm_set_errhandler(dup, MPI_ERRORS_RETURN);
     check_queries(dup, ndims, dims, periods);
     P2P_MPI(MPI_Comm_free(&dup));

@@ -232,6 +232,14 @@ static void check_errors(int size)
                     MPI_Dist_graph_create_adjacent(w, 0, NULL, MPI_UNWEIGHTED, 0, NULL,
                                                    MPI_UNWEIGHTED, (MPI_Info)(intptr_t)3, 0, &g));
     MPT_CHECK(g == MPI_COMM_NULL, "a failed Dist_graph_create set the new communicator");
+    /* A real info object is accepted (its hints are not used). */
+    MPI_Info info;
+    P2P_MPI(MPI_Info_create(&info));
+    P2P_MPI(MPI_Info_set(info, "reorder", "false"));
+    P2P_MPI(MPI_Dist_graph_create_adjacent(w, 0, NULL, MPI_UNWEIGHTED, 0, NULL, MPI_UNWEIGHTED,
+                                           info, 0, &g));
+    P2P_MPI(MPI_Info_free(&info));
+    P2P_MPI(MPI_Comm_free(&g));
 }
 
 int main(int argc, char **argv)

@@ -11,3 +11,7 @@ noinst_PROGRAMS += examples/pi
 examples_pi_SOURCES = examples/pi.c
 examples_pi_LDADD = libmp/libmp.la -lm
 examples_pi_LDFLAGS = $(AM_LDFLAGS) -no-install
+noinst_PROGRAMS += examples/heat
+examples_heat_SOURCES = examples/heat.c
+examples_heat_LDADD = libmp/libmp.la -lm
+examples_heat_LDFLAGS = $(AM_LDFLAGS) -no-install

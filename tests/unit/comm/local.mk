@@ -5,7 +5,7 @@ tests_unit_comm_test_comm_core_SOURCES = \
 	tests/unit/comm/test_comm_core.c \
 	libmp/core/comm.c \
 	libmp/core/group.c \
-	libmp/core/status.c \
-	libmp/core/topo.c
+	libmp/core/topo.c \
+	libmp/core/status.c
 tests_unit_comm_test_comm_core_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_comm_test_comm_core_LDADD = $(CMOCKA_LIBS)

@@ -1,7 +1,7 @@
 /*
  * Error classes: MPI_Error_string and MPI_Error_class for every class, and every class that the
  * library raises today provoked under MPI_ERRORS_RETURN (rank, tag, count, datatype, comm,
- * buffer, request, truncate, op, group, keyval, info, errhandler, window, session, file,
+ * buffer, request, truncate, root, op, group, keyval, info, errhandler, window, session, file,
  * argument).
  */
 #include "../attr/attrtest.h"
@@ -160,6 +160,8 @@ static void check_raised(int rank, int size)
     int in = 1, inout = 2;
     AT_MPI_FAILS(MPI_ERR_OP, MPI_Reduce_local(&in, &inout, 1, MPI_INT, MPI_OP_NULL));
     AT_MPI_FAILS(MPI_ERR_GROUP, MPI_Group_size(MPI_GROUP_NULL, &n));
+    AT_MPI_FAILS(MPI_ERR_ROOT, MPI_Bcast(buf, 1, MPI_INT, size, MPI_COMM_WORLD));
+    AT_MPI_FAILS(MPI_ERR_ROOT, MPI_Bcast(buf, 1, MPI_INT, -1, MPI_COMM_WORLD));
     MPI_Comm newcomm;
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_split(MPI_COMM_WORLD, -5, 0, &newcomm));
 

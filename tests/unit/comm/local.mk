@@ -5,8 +5,6 @@ tests_unit_comm_test_comm_core_SOURCES = \
 	tests/unit/comm/test_comm_core.c \
 	libmp/core/comm.c \
 	libmp/core/group.c \
-	libmp/core/topo.c \
-	libmp/core/status.c
 	libmp/core/status.c \
 	libmp/core/topo.c
 tests_unit_comm_test_comm_core_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)

@@ -362,6 +362,25 @@ static int coll_iters(const struct coll *c, const struct coll_opts *o)
     return iters;
 }
 
+/*
+ * Calls the collective, untimed, for about 'seconds' on the slowest rank (batches of 1, 2, 4,
+ * ... calls): once per run, so that start-up work of the launcher and the library (connections,
+ * helper threads settling) lands in no measurement. The first size of a run was often several
+ * times slower than the same size measured again later without it.
+ */
+static void coll_warm(const struct coll *c, double seconds)
+{
+    double total = 0;
+
+    for (int batch = 1; total < seconds; batch *= 2) {
+        double t0 = MPI_Wtime();
+        for (int i = 0; i < batch; i++) {
+            coll_call(c);
+        }
+        total += world_combine(c, MPI_Wtime() - t0, 1);
+    }
+}
+
 int main(int argc, char **argv)
 {
     struct coll c = {0};
@@ -387,6 +406,9 @@ int main(int argc, char **argv)
         coll_fill(&c);
         coll_call(&c);
         coll_check(&c);
+        if (s == 0) {
+            coll_warm(&c, o.seconds / 2);
+        }
 
         int iters = coll_iters(&c, &o);
         int warmup = bench_warmup(iters);

@@ -57,7 +57,13 @@ static int fail(const call_t *cc, mp_status_t st)
 static int create(const call_t *cc, mp_coll_sched_t **s_p)
 {
     mp_status_t st = mp_coll_sched_create(cc->comm, s_p);
-    return st == MP_OK ? MPI_SUCCESS : fail(cc, st);
+    if (st != MP_OK) {
+        return fail(cc, st);
+    }
+    if (cc->mode == MP_API_COLL_BLOCKING) {
+        mp_coll_sched_set_immediate(*s_p);
+    }
+    return MPI_SUCCESS;
 }
 
 /* Runs (blocking) or starts (nonblocking) a built schedule, or drops it (only checking). */
@@ -117,12 +123,13 @@ static int check_data(const call_t *cc, const void *buf, MPI_Count count, MPI_Da
                             "%s is MPI_IN_PLACE, which %s does not allow here; pass a buffer", what,
                             cc->name);
     }
-    char cwhat[64];
-    snprintf(cwhat, sizeof(cwhat), "the count of %s", what);
-    int rc = check_count(cc, count, cwhat);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    if (count < 0) {
+        return mp_api_error(cc->comm, cc->name, MPI_ERR_COUNT,
+                            "the count of %s %lld is negative; pass the number of elements (0 or "
+                            "more)",
+                            what, (long long)count);
     }
+    int rc;
     const mp_datatype_t *dt = NULL;
     rc = mp_api_datatype_check(cc->comm, cc->name, datatype, &dt);
     if (rc != MPI_SUCCESS) {

@@ -40,6 +40,12 @@ typedef struct mp_coll_sched mp_coll_sched_t;
  * comm->coll_seq. Every rank of comm must create its schedules in the same order. */
 mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p);
 
+/* Makes s run each step as it is added instead of recording it (a fence waits for the round
+ * before it): what a blocking collective wants, with none of the recording's cost. The same
+ * builders then serve both; mp_coll_sched_run finishes the last round. Call it right after
+ * create. */
+void mp_coll_sched_set_immediate(mp_coll_sched_t *s);
+
 /* The communicator the schedule was created on. */
 const mp_comm_t *mp_coll_sched_comm(const mp_coll_sched_t *s);
 

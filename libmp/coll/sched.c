@@ -53,6 +53,7 @@ struct mp_coll_sched {
     mp_request_t *req; /* MP_REQ_COLL of a started schedule */
     const mp_op_t *op; /* the op its reductions use, retained while the schedule lives */
     bool done;         /* every step ran */
+    bool immediate;    /* steps run as they are added (blocking collectives) */
     struct mp_coll_sched *next_active, *prev_active;
     _Alignas(16) char scratch[SCRATCH_BYTES];
 };
@@ -90,6 +91,7 @@ mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p)
     s->req = NULL;
     s->op = NULL;
     s->done = false;
+    s->immediate = false;
     s->next_active = s->prev_active = NULL;
     *s_p = s;
     return MP_OK;
@@ -182,6 +184,35 @@ static bool grow(void **arr, size_t *cap, size_t need, size_t elem)
     return true;
 }
 
+static void start_comm(mp_coll_sched_t *s, const step_t *st);
+static void run_local(mp_coll_sched_t *s, const step_t *st);
+static void wait_round(mp_coll_sched_t *s);
+
+void mp_coll_sched_set_immediate(mp_coll_sched_t *s)
+{
+    s->immediate = true;
+}
+
+/* Immediate mode: runs a step now rather than recording it. Returns whether it did. */
+static bool run_now(mp_coll_sched_t *s, const step_t *st)
+{
+    if (!s->immediate) {
+        return false;
+    }
+    /* After a failure (a truncated receive) the steps still run, as recorded ones do: the
+     * peers wait for this rank's part. */
+    if (st->kind == STEP_SEND || st->kind == STEP_RECV) {
+        if (!grow((void **)&s->reqs, &s->reqs_cap, s->nreqs + 1, sizeof(mp_request_t *))) {
+            s->error = MP_ERR_NOMEM;
+            return true;
+        }
+        start_comm(s, st);
+    } else {
+        run_local(s, st);
+    }
+    return true;
+}
+
 static step_t *add(mp_coll_sched_t *s, step_kind_t kind)
 {
     if (s->error != MP_OK) {
@@ -210,6 +241,10 @@ static void add_comm(mp_coll_sched_t *s, step_t *st)
 void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const mp_datatype_t *dt,
                         int peer)
 {
+    if (run_now(s, &(step_t){.kind = STEP_SEND, .peer = peer, .src = buf, .scount = count,
+                             .sdt = dt})) {
+        return;
+    }
     step_t *st = add(s, STEP_SEND);
     if (st != NULL) {
         *st = (step_t){.kind = STEP_SEND, .peer = peer, .src = buf, .scount = count, .sdt = dt};
@@ -221,6 +256,10 @@ void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const
 void mp_coll_sched_recv(mp_coll_sched_t *s, void *buf, size_t count, const mp_datatype_t *dt,
                         int peer)
 {
+    if (run_now(s, &(step_t){.kind = STEP_RECV, .peer = peer, .dst = buf, .rcount = count,
+                             .rdt = dt})) {
+        return;
+    }
     step_t *st = add(s, STEP_RECV);
     if (st != NULL) {
         *st = (step_t){.kind = STEP_RECV, .peer = peer, .dst = buf, .rcount = count, .rdt = dt};
@@ -234,6 +273,10 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
                         const mp_datatype_t *rdt)
 {
     if (mp_datatype_bytes(sdt, scount) == 0 || src == dst) {
+        return;
+    }
+    if (run_now(s, &(step_t){.kind = STEP_COPY, .src = src, .scount = scount, .sdt = sdt,
+                             .dst = dst, .rcount = rcount, .rdt = rdt})) {
         return;
     }
     step_t *st = add(s, STEP_COPY);
@@ -252,6 +295,10 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
 void mp_coll_sched_reduce(mp_coll_sched_t *s, const void *in, void *inout, size_t count,
                           const mp_datatype_t *dt, const mp_op_t *op)
 {
+    if (run_now(s, &(step_t){.kind = STEP_REDUCE, .src = in, .scount = count, .sdt = dt,
+                             .dst = inout, .op = op})) {
+        return;
+    }
     step_t *st = add(s, STEP_REDUCE);
 #if MP_COLL_HAVE_OP
     /* The user may free the op before a nonblocking collective completes. */
@@ -269,6 +316,10 @@ void mp_coll_sched_reduce(mp_coll_sched_t *s, const void *in, void *inout, size_
 
 void mp_coll_sched_fence(mp_coll_sched_t *s)
 {
+    if (s->immediate) {
+        wait_round(s);
+        return;
+    }
     /* A fence right after another (or at the start) is an empty round: drop it. */
     if (s->nsteps == 0 || s->steps[s->nsteps - 1].kind == STEP_FENCE) {
         return;
@@ -499,6 +550,26 @@ mp_status_t mp_coll_sched_start(mp_coll_sched_t *s, mp_request_t **req_p)
     return MP_OK;
 }
 
+static bool round_done(void *arg)
+{
+    mp_coll_sched_t *s = arg;
+    for (size_t i = 0; i < s->nreqs; i++) {
+        if (!mp_request_is_complete(s->reqs[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Immediate mode: waits for the sends and receives started since the last fence. */
+static void wait_round(mp_coll_sched_t *s)
+{
+    if (s->nreqs > 0) {
+        mp_progress_wait(round_done, s);
+        round_complete(s);
+    }
+}
+
 static bool sched_done(void *arg)
 {
     mp_coll_sched_t *s = arg;
@@ -508,7 +579,9 @@ static bool sched_done(void *arg)
 
 mp_status_t mp_coll_sched_run(mp_coll_sched_t *s)
 {
-    if (s->error == MP_OK) {
+    if (s->immediate) {
+        wait_round(s); /* after a failure too: no request may outlive the call */
+    } else if (s->error == MP_OK) {
         mp_progress_wait(sched_done, s);
     }
     mp_status_t rc = s->error;

@@ -58,6 +58,50 @@ struct mp_coll_sched {
     _Alignas(16) char scratch[SCRATCH_BYTES];
 };
 
+/* Large temporary buffers are kept for the next collective: a fresh one would be mapped and
+ * page-faulted by the kernel on every call (glibc maps blocks of 128 KiB and more). */
+#define TMP_CACHE_SLOTS 4
+#define TMP_CACHE_MIN (64u << 10)
+#define TMP_CACHE_MAX_BYTES (64u << 20)
+static struct {
+    void *buf;
+    size_t bytes;
+} tmp_cache[TMP_CACHE_SLOTS];
+
+static void *tmp_alloc(size_t bytes)
+{
+    for (int i = 0; i < TMP_CACHE_SLOTS; i++) {
+        if (tmp_cache[i].buf != NULL && tmp_cache[i].bytes >= bytes &&
+            tmp_cache[i].bytes / 2 <= bytes) {
+            void *p = tmp_cache[i].buf;
+            tmp_cache[i].buf = NULL;
+            return p;
+        }
+    }
+    /* Room for the size header below the buffer. */
+    char *p = malloc(bytes + 16);
+    if (p == NULL) {
+        return NULL;
+    }
+    *(size_t *)p = bytes;
+    return p + 16;
+}
+
+static void tmp_free(void *buf)
+{
+    size_t bytes = *(size_t *)((char *)buf - 16);
+    if (bytes >= TMP_CACHE_MIN && bytes <= TMP_CACHE_MAX_BYTES) {
+        for (int i = 0; i < TMP_CACHE_SLOTS; i++) {
+            if (tmp_cache[i].buf == NULL) {
+                tmp_cache[i].buf = buf;
+                tmp_cache[i].bytes = bytes;
+                return;
+            }
+        }
+    }
+    free((char *)buf - 16);
+}
+
 /* Finished schedules are kept for reuse with their arrays: no malloc in the steady state. */
 #define POOL_MAX 8
 static mp_coll_sched_t *pool[POOL_MAX];
@@ -139,7 +183,7 @@ void mp_coll_sched_destroy(mp_coll_sched_t *s)
     }
 #endif
     for (size_t i = 0; i < s->ntmps; i++) {
-        free(s->tmps[i]);
+        tmp_free(s->tmps[i]);
     }
     s->ntmps = 0;
     if (pool_len < POOL_MAX) {
@@ -155,6 +199,12 @@ void mp_coll_sched_destroy(mp_coll_sched_t *s)
 /* Frees the arrays of pooled schedules at exit of the process: LeakSanitizer stays quiet. */
 __attribute__((destructor)) static void pool_fini(void)
 {
+    for (int i = 0; i < TMP_CACHE_SLOTS; i++) {
+        if (tmp_cache[i].buf != NULL) {
+            free((char *)tmp_cache[i].buf - 16);
+            tmp_cache[i].buf = NULL;
+        }
+    }
     while (pool_len > 0) {
         mp_coll_sched_t *s = pool[--pool_len];
         free(s->steps);
@@ -359,7 +409,7 @@ void *mp_coll_sched_tmp(mp_coll_sched_t *s, size_t count, const mp_datatype_t *d
         s->scratch_used += bytes;
     } else {
         if (!grow((void **)&s->tmps, &s->tmps_cap, s->ntmps + 1, sizeof(void *)) ||
-            (base = malloc(bytes > 0 ? bytes : 1)) == NULL) {
+            (base = tmp_alloc(bytes > 0 ? bytes : 1)) == NULL) {
             s->error = MP_ERR_NOMEM;
             return NULL;
         }

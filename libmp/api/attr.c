@@ -446,9 +446,19 @@ static int keyval_free(const char *call, int *keyval, attr_kind_t kind)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    /* Attributes still using the key keep it alive until they are deleted. */
-    kv->freed = true;
-    keyval_release(kv);
+    /* Attributes still using the key keep it alive until they are deleted. Freeing it again
+     * while it lives (through a copy of the int, or from its own delete callback, as MPICH's
+     * attr/keyval_double_free and ROMIO do) changes nothing and succeeds: the program's
+     * reference is dropped once only. This is MPICH's choice (MPIR_free_keyval checks
+     * was_freed); Open MPI drops a reference on every call, which frees the key under the
+     * attributes still using it. Reporting MPI_ERR_KEYVAL instead would abort such programs
+     * under the default MPI_ERRORS_ARE_FATAL, though the standard says freeing a key in use
+     * is not erroneous. Once the last attribute goes, the key is gone and a free reports
+     * MPI_ERR_KEYVAL (keyval_check above). */
+    if (!kv->freed) {
+        kv->freed = true;
+        keyval_release(kv);
+    }
     *keyval = MPI_KEYVAL_INVALID;
     return MPI_SUCCESS;
 }

@@ -88,6 +88,7 @@ typedef struct keyval {
 
 static keyval_t **keyvals;
 static int nkeyvals;
+static int keyvals_used; /* slots below this one held a keyval once: an empty one was freed */
 
 static keyval_t *keyval_get(int id)
 {
@@ -150,6 +151,9 @@ static int keyval_create(const char *call, attr_kind_t kind, void (*copy_fn)(voi
     kv->refs = 1;
     kv->freed = false;
     keyvals[slot] = kv;
+    if (slot >= keyvals_used) {
+        keyvals_used = slot + 1;
+    }
     *keyval = kv->id;
     return MPI_SUCCESS;
 }
@@ -167,10 +171,15 @@ static int keyval_check(const mp_comm_t *comm, const char *call, int id, attr_ki
                                 "MPI_%s_create_keyval",
                                 kind_fn);
         }
+        if (id >= KEYVAL_BASE && id < KEYVAL_BASE + keyvals_used) {
+            return mp_api_error(comm, call, MPI_ERR_KEYVAL,
+                                "key %d was already freed with MPI_%s_free_keyval and no "
+                                "attribute uses it any more, so it no longer exists",
+                                id, kind_fn);
+        }
         return mp_api_error(comm, call, MPI_ERR_KEYVAL,
-                            "%d is not an attribute key (never created, or freed and no longer "
-                            "used); create one with MPI_%s_create_keyval",
-                            id, kind_fn);
+                            "%d is not an attribute key; create one with MPI_%s_create_keyval", id,
+                            kind_fn);
     }
     if (kv->kind != kind) {
         return mp_api_error(comm, call, MPI_ERR_KEYVAL, "key %d was created for %s, not for %s", id,
@@ -760,5 +769,6 @@ void mp_api_attr_fini(void)
         free(keyvals);
         keyvals = NULL;
         nkeyvals = 0;
+        keyvals_used = 0;
     }
 }

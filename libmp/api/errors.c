@@ -276,8 +276,8 @@ int PMPI_Error_string(int errorcode, char *string, int *resultlen)
     int len;
     const added_code_t *a = added_get(errorcode);
     if (a != NULL) {
-        /* The standard: a code without an added string has the empty string. */
-        /* Added strings are shorter than MPI_MAX_ERROR_STRING (MPI_Add_error_string checks). */
+        /* The standard: a code without an added string has the empty string. Added strings
+         * fit in MPI_MAX_ERROR_STRING (MPI_Add_error_string checks). */
         const char *text = a->string != NULL ? a->string : "";
         len = (int)strlen(text);
         memcpy(string, text, (size_t)len + 1);

@@ -88,6 +88,7 @@ typedef struct keyval {
 
 static keyval_t **keyvals;
 static int nkeyvals;
+static int keyvals_used; /* slots below this one held a keyval once: an empty one was freed */
 
 static keyval_t *keyval_get(int id)
 {
@@ -150,6 +151,9 @@ static int keyval_create(const char *call, attr_kind_t kind, void (*copy_fn)(voi
     kv->refs = 1;
     kv->freed = false;
     keyvals[slot] = kv;
+    if (slot >= keyvals_used) {
+        keyvals_used = slot + 1;
+    }
     *keyval = kv->id;
     return MPI_SUCCESS;
 }
@@ -167,10 +171,15 @@ static int keyval_check(const mp_comm_t *comm, const char *call, int id, attr_ki
                                 "MPI_%s_create_keyval",
                                 kind_fn);
         }
+        if (id >= KEYVAL_BASE && id < KEYVAL_BASE + keyvals_used) {
+            return mp_api_error(comm, call, MPI_ERR_KEYVAL,
+                                "key %d was already freed with MPI_%s_free_keyval and no "
+                                "attribute uses it any more, so it no longer exists",
+                                id, kind_fn);
+        }
         return mp_api_error(comm, call, MPI_ERR_KEYVAL,
-                            "%d is not an attribute key (never created, or freed and no longer "
-                            "used); create one with MPI_%s_create_keyval",
-                            id, kind_fn);
+                            "%d is not an attribute key; create one with MPI_%s_create_keyval", id,
+                            kind_fn);
     }
     if (kv->kind != kind) {
         return mp_api_error(comm, call, MPI_ERR_KEYVAL, "key %d was created for %s, not for %s", id,
@@ -446,9 +455,19 @@ static int keyval_free(const char *call, int *keyval, attr_kind_t kind)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    /* Attributes still using the key keep it alive until they are deleted. */
-    kv->freed = true;
-    keyval_release(kv);
+    /* Attributes still using the key keep it alive until they are deleted. Freeing it again
+     * while it lives (through a copy of the int, or from its own delete callback, as MPICH's
+     * attr/keyval_double_free and ROMIO do) changes nothing and succeeds: the program's
+     * reference is dropped once only. This is MPICH's choice (MPIR_free_keyval checks
+     * was_freed); Open MPI drops a reference on every call, which frees the key under the
+     * attributes still using it. Reporting MPI_ERR_KEYVAL instead would abort such programs
+     * under the default MPI_ERRORS_ARE_FATAL, though the standard says freeing a key in use
+     * is not erroneous. Once the last attribute goes, the key is gone and a free reports
+     * MPI_ERR_KEYVAL (keyval_check above). */
+    if (!kv->freed) {
+        kv->freed = true;
+        keyval_release(kv);
+    }
     *keyval = MPI_KEYVAL_INVALID;
     return MPI_SUCCESS;
 }
@@ -750,5 +769,6 @@ void mp_api_attr_fini(void)
         free(keyvals);
         keyvals = NULL;
         nkeyvals = 0;
+        keyvals_used = 0;
     }
 }

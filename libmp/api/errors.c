@@ -144,30 +144,37 @@ int mp_api_errclass(mp_status_t status)
 
 /* ---- Added classes and codes ---- */
 
-/* A class or code the program added: code (MPI_ERR_LASTCODE + 1 + its index) is a class when
- * errclass == code. Codes are never reused after removal, so a stale code never names another. */
+/* A class or code the program added: code (MPI_ERR_LASTCODE + 1 + its slot) is a class when
+ * errclass == code. Removal frees the slot and a later addition takes the lowest free one, as
+ * MPI 4.1 lets removed values be reused: programs that add and remove classes in a loop (MPICH's
+ * errhan/adderr) then use a bounded range of codes however long they run. */
 typedef struct added_code {
     bool in_use;
     int errclass;
     char *string; /* from MPI_Add_error_string, or NULL */
+    int ncodes;   /* of an added class: its codes in use, which keep it from being removed */
 } added_code_t;
 
 static added_code_t *added;
-static int nadded; /* codes handed out so far */
+static int nslots;   /* slots ever used: codes stay at or below MPI_ERR_LASTCODE + nslots */
+static int nfree;    /* slots below nslots that were removed and can be reused */
+static int low_free; /* no slot below this one is free: where the search for one starts */
 static int added_cap;
 
 static added_code_t *added_get(int code)
 {
-    if (code <= MPI_ERR_LASTCODE || code > MPI_ERR_LASTCODE + nadded) {
+    if (code <= MPI_ERR_LASTCODE || code > MPI_ERR_LASTCODE + nslots) {
         return NULL;
     }
     added_code_t *a = &added[code - MPI_ERR_LASTCODE - 1];
     return a->in_use ? a : NULL;
 }
 
+/* MPI_LASTUSEDCODE: the high-water mark, so it is never below a code in use and never goes
+ * down (a program may have sized a table by it). */
 int mp_api_error_lastused(void)
 {
-    return MPI_ERR_LASTCODE + nadded;
+    return MPI_ERR_LASTCODE + nslots;
 }
 
 bool mp_api_error_is_valid(int errorcode)
@@ -177,12 +184,14 @@ bool mp_api_error_is_valid(int errorcode)
 
 void mp_api_error_fini(void)
 {
-    for (int i = 0; i < nadded; i++) {
+    for (int i = 0; i < nslots; i++) {
         free(added[i].string);
     }
     free(added);
     added = NULL;
-    nadded = 0;
+    nslots = 0;
+    nfree = 0;
+    low_free = 0;
     added_cap = 0;
 }
 
@@ -267,8 +276,11 @@ int PMPI_Error_string(int errorcode, char *string, int *resultlen)
     int len;
     const added_code_t *a = added_get(errorcode);
     if (a != NULL) {
-        /* The standard: a code without an added string has the empty string. */
-        len = snprintf(string, MPI_MAX_ERROR_STRING, "%s", a->string != NULL ? a->string : "");
+        /* The standard: a code without an added string has the empty string. Added strings
+         * fit in MPI_MAX_ERROR_STRING (MPI_Add_error_string checks). */
+        const char *text = a->string != NULL ? a->string : "";
+        len = (int)strlen(text);
+        memcpy(string, text, (size_t)len + 1);
     } else {
         len = snprintf(string, MPI_MAX_ERROR_STRING, "%s: %s", mp_api_errclass_name(errorcode),
                        errclass_description(errorcode));
@@ -277,14 +289,26 @@ int PMPI_Error_string(int errorcode, char *string, int *resultlen)
     return MPI_SUCCESS;
 }
 
-/* Hands out the next code, of class errclass (-1: the code is a class of its own). */
-static int add_code(const char *call, int errclass, int *code_p)
+/* The slot for a new code: the lowest removed one, else a new one at the end. */
+static int slot_take(const char *call, int *slot_p)
 {
-    if (nadded == MPI_ERR_LASTCODE) { /* codes stay below 2 * MPI_ERR_LASTCODE: a sane bound */
-        return mp_api_error(NULL, call, MPI_ERR_NO_SPACE,
-                            "%d classes and codes were added already; no more can be", nadded);
+    if (nfree > 0) {
+        for (int i = low_free; i < nslots; i++) {
+            if (!added[i].in_use) {
+                nfree--;
+                low_free = i + 1;
+                *slot_p = i;
+                return MPI_SUCCESS;
+            }
+        }
     }
-    if (nadded == added_cap) {
+    if (nslots == MPI_ERR_LASTCODE) { /* codes stay below 2 * MPI_ERR_LASTCODE: a sane bound */
+        return mp_api_error(NULL, call, MPI_ERR_NO_SPACE,
+                            "%d classes and codes are in use; remove some with "
+                            "MPI_Remove_error_code or MPI_Remove_error_class to add more",
+                            nslots);
+    }
+    if (nslots == added_cap) {
         int cap = added_cap > 0 ? 2 * added_cap : 16;
         added_code_t *grown = realloc(added, (size_t)cap * sizeof(*grown));
         if (grown == NULL) {
@@ -293,10 +317,36 @@ static int add_code(const char *call, int errclass, int *code_p)
         added = grown;
         added_cap = cap;
     }
-    int code = MPI_ERR_LASTCODE + 1 + nadded;
-    added[nadded++] = (added_code_t){.in_use = true, .errclass = errclass < 0 ? code : errclass};
+    *slot_p = nslots++;
+    return MPI_SUCCESS;
+}
+
+/* Hands out a code, of class errclass (-1: the code is a class of its own). */
+static int add_code(const char *call, int errclass, int *code_p)
+{
+    int slot = 0;
+    int rc = slot_take(call, &slot);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    int code = MPI_ERR_LASTCODE + 1 + slot;
+    added[slot] = (added_code_t){.in_use = true, .errclass = errclass < 0 ? code : errclass};
+    if (errclass > MPI_ERR_LASTCODE) {
+        added_get(errclass)->ncodes++;
+    }
     *code_p = code;
     return MPI_SUCCESS;
+}
+
+/* Frees the slot of a removed class or code (its string is gone already). */
+static void slot_release(added_code_t *a)
+{
+    a->in_use = false;
+    nfree++;
+    int slot = (int)(a - added);
+    if (slot < low_free) {
+        low_free = slot;
+    }
 }
 
 #pragma weak MPI_Add_error_class = PMPI_Add_error_class
@@ -424,7 +474,10 @@ int PMPI_Remove_error_code(int errorcode)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    a->in_use = false;
+    if (a->errclass > MPI_ERR_LASTCODE) {
+        added_get(a->errclass)->ncodes--;
+    }
+    slot_release(a);
     return MPI_SUCCESS;
 }
 
@@ -436,7 +489,8 @@ int PMPI_Remove_error_class(int errorclass)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    for (int i = 0; i < nadded; i++) {
+    /* The count says whether a code is left; the search, only to name one. */
+    for (int i = 0; a->ncodes > 0 && i < nslots; i++) {
         int code = MPI_ERR_LASTCODE + 1 + i;
         if (added[i].in_use && added[i].errclass == errorclass && code != errorclass) {
             return mp_api_error(NULL, "MPI_Remove_error_class", MPI_ERR_ARG,
@@ -445,6 +499,6 @@ int PMPI_Remove_error_class(int errorclass)
                                 errorclass, code);
         }
     }
-    a->in_use = false;
+    slot_release(a);
     return MPI_SUCCESS;
 }

@@ -4,6 +4,7 @@ mpi_attr_programs = \
 	tests/mpi/attr/comm_attr \
 	tests/mpi/attr/comm_dup_attr \
 	tests/mpi/attr/info \
+	tests/mpi/attr/keyval_free \
 	tests/mpi/attr/type_attr \
 	tests/mpi/attr/type_dup_attr
 check_PROGRAMS += $(mpi_attr_programs)
@@ -15,6 +16,9 @@ tests_mpi_attr_comm_attr_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_attr_info_SOURCES = tests/mpi/attr/info.c
 tests_mpi_attr_info_LDADD = $(mpi_test_libs)
 tests_mpi_attr_info_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_attr_keyval_free_SOURCES = tests/mpi/attr/keyval_free.c
+tests_mpi_attr_keyval_free_LDADD = $(mpi_test_libs)
+tests_mpi_attr_keyval_free_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_attr_type_attr_SOURCES = tests/mpi/attr/type_attr.c
 tests_mpi_attr_type_attr_LDADD = $(mpi_test_libs)
 tests_mpi_attr_type_attr_LDFLAGS = $(mpi_test_link_flags)

@@ -184,10 +184,20 @@ static void check_added(void)
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Error_class(code1, &got));
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Remove_error_class(cls));
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Remove_error_class(MPI_ERR_RANK));
-    /* A removed code is never handed out again. */
+    /* Removed values are reused (MPI 4.1 allows it), MPI_LASTUSEDCODE does not go down, and
+     * a reused value has the new class and no string. */
+    int last = lastused();
     int code3;
     AT_MPI(MPI_Add_error_class(&code3));
-    MPT_CHECK(code3 != cls && code3 != code1 && code3 != code2, "code %d was reused", code3);
+    MPT_CHECK(code3 == cls || code3 == code1 || code3 == code2,
+              "code %d, not a removed one, was "
+              "handed out",
+              code3);
+    MPT_CHECK(lastused() == last, "MPI_LASTUSEDCODE went from %d to %d", last, lastused());
+    AT_MPI(MPI_Error_class(code3, &got));
+    MPT_CHECK(got == code3, "reused code %d has class %d", code3, got);
+    AT_MPI(MPI_Error_string(code3, s, &len));
+    MPT_CHECK(len == 0, "reused code %d has string \"%s\"", code3, s);
     AT_MPI(MPI_Remove_error_class(code3));
 }
 

@@ -1,11 +1,15 @@
 # Error handling MPI tests (tests/mpi/errors): self-checking programs run by run-testlist.sh
 # from tests/mpi/testlist, and a launcher test of the fatal path.
 mpi_errors_programs = \
+	tests/mpi/errors/adderr \
 	tests/mpi/errors/errclass \
 	tests/mpi/errors/errhandler \
 	tests/mpi/errors/fatal
 check_PROGRAMS += $(mpi_errors_programs)
 
+tests_mpi_errors_adderr_SOURCES = tests/mpi/errors/adderr.c
+tests_mpi_errors_adderr_LDADD = $(mpi_test_libs)
+tests_mpi_errors_adderr_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_errors_errclass_SOURCES = tests/mpi/errors/errclass.c
 tests_mpi_errors_errclass_LDADD = $(mpi_test_libs)
 tests_mpi_errors_errclass_LDFLAGS = $(mpi_test_link_flags)

@@ -5,6 +5,8 @@
  * first), every result isolated from the others, and many idup + free cycles. Then the same on
  * an intercommunicator, with MPICH's comm/comm_idup scenario: the idup must return at once.
  */
+#include <string.h>
+
 #include "commtest.h"
 
 #define NCOMMS 4
@@ -153,10 +155,44 @@ static void inter_overlap(MPI_Comm inter, MPI_Comm local, int color, long cycles
         P2P_MPI(MPI_Comm_idup(inter, &di, &req));
         P2P_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
         if (i % 10 == 0) {
-            inter_traffic(inter, di, 4 + (int)i);
+            inter_traffic(inter, di, 6 + (int)i);
         }
         P2P_MPI(MPI_Comm_free(&di));
     }
+}
+
+/* MPI_Comm_idup_with_info on the intercommunicator: the given hints (freed before the idup
+ * completes) replace the parent's, and attributes are copied as by MPI_Comm_dup. */
+static void inter_info_attr(MPI_Comm inter)
+{
+    int key = MPI_KEYVAL_INVALID, flag = 0, buflen;
+    static int value = 42;
+    P2P_MPI(MPI_Comm_create_keyval(MPI_COMM_DUP_FN, MPI_COMM_NULL_DELETE_FN, &key, NULL));
+    P2P_MPI(MPI_Comm_set_attr(inter, key, &value));
+    MPI_Info given, hints;
+    P2P_MPI(MPI_Info_create(&given));
+    P2P_MPI(MPI_Info_set(given, "idup_hint", "inter"));
+    MPI_Comm dup;
+    MPI_Request req;
+    P2P_MPI(MPI_Comm_idup_with_info(inter, given, &dup, &req));
+    P2P_MPI(MPI_Info_free(&given));
+    P2P_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+    check_inter_dup(inter, dup, "idup_with_info");
+    char got[32] = "";
+    buflen = sizeof(got);
+    P2P_MPI(MPI_Comm_get_info(dup, &hints));
+    P2P_MPI(MPI_Info_get_string(hints, "idup_hint", &buflen, got, &flag));
+    MPT_CHECK(flag && strcmp(got, "inter") == 0, "idup_with_info on an intercomm: hint %s (%d)",
+              got, flag);
+    P2P_MPI(MPI_Info_free(&hints));
+    int *attr = NULL;
+    flag = 0;
+    P2P_MPI(MPI_Comm_get_attr(dup, key, &attr, &flag));
+    MPT_CHECK(flag && attr == &value, "idup on an intercomm did not copy the attribute");
+    inter_traffic(inter, dup, 5);
+    P2P_MPI(MPI_Comm_free(&dup));
+    P2P_MPI(MPI_Comm_delete_attr(inter, key));
+    P2P_MPI(MPI_Comm_free_keyval(&key));
 }
 
 /* Two groups (even and odd world ranks) joined by an intercommunicator. */
@@ -170,6 +206,7 @@ static void inter_tests(long cycles)
     P2P_MPI(MPI_Comm_split(MPI_COMM_WORLD, color, wrank, &local));
     P2P_MPI(MPI_Intercomm_create(local, 0, MPI_COMM_WORLD, 1 - color, 11, &inter));
     inter_blocked_leaders(inter);
+    inter_info_attr(inter);
     inter_overlap(inter, local, color, cycles);
     P2P_MPI(MPI_Comm_free(&inter));
     P2P_MPI(MPI_Comm_free(&local));

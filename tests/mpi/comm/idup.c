@@ -150,6 +150,22 @@ static void inter_overlap(MPI_Comm inter, MPI_Comm local, int color, long cycles
     P2P_MPI(MPI_Comm_free(&di));
     P2P_MPI(MPI_Comm_free(&dl));
     P2P_MPI(MPI_Comm_free(&bd));
+
+    /* One group dups its local communicator (blocking) while the other waits for the
+     * intercommunicator's idup, which needs the first group too. */
+    P2P_MPI(MPI_Comm_idup(inter, &di, &reqs[0]));
+    if (color == 0) {
+        P2P_MPI(MPI_Comm_dup(local, &dl));
+    }
+    P2P_MPI(MPI_Wait(&reqs[0], MPI_STATUS_IGNORE));
+    if (color == 1) {
+        P2P_MPI(MPI_Comm_dup(local, &dl));
+    }
+    check_inter_dup(inter, di, "idup while a group dups its local communicator");
+    inter_traffic(inter, di, 4);
+    ct_ring(dl, 4, color, "dup of the local communicator");
+    P2P_MPI(MPI_Comm_free(&di));
+    P2P_MPI(MPI_Comm_free(&dl));
     for (long i = 0; i < cycles; i++) {
         MPI_Request req;
         P2P_MPI(MPI_Comm_idup(inter, &di, &req));

@@ -732,7 +732,10 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
  * reserves what it offers until it ends, and only the agreement with the lowest (parent
  * context id, tag) on a process offers anything. That key is the same on every process, so the
  * lowest one in the whole job gets full offers within a few rounds, finishes, and lets the next
- * one through. Meanwhile blocking agreements here offer the eager ids only (EAGER_WORDS). */
+ * one through. Meanwhile blocking agreements here offer the eager ids only (EAGER_WORDS).
+ * An intercommunicator's agreement reduces within each group (on its local communicator), the
+ * leaders swap their groups' ANDs on the intercommunicator, and each sends the AND of both
+ * down; its key is the intercommunicator's, which both groups share. */
 
 typedef enum nb_phase {
     NB_OFFER,  /* a new round: offer, post the receives from the children */

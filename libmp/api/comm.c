@@ -337,23 +337,7 @@ static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_R
                           "MPI_Request");
     }
     idup_target_t *t = NULL;
-    if (rc == MPI_SUCCESS && c->is_inter) {
-        /* Intercommunicators are duplicated at once; the request is complete already. */
-        rc = dup_common(call, comm, newcomm);
-        mp_request_t *req = rc == MPI_SUCCESS ? mp_request_create(MP_REQ_COLL) : NULL;
-        if (rc == MPI_SUCCESS && req == NULL) {
-            rc = mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");
-        }
-        if (rc == MPI_SUCCESS) {
-            if (with_info) {
-                idup_set_hints(call, mp_api_comm_get(*newcomm), hints);
-            }
-            req->status.source = MPI_ANY_SOURCE;
-            req->status.tag = MPI_ANY_TAG;
-            mp_request_complete(req);
-            *request = (MPI_Request)req;
-        }
-    } else if (rc == MPI_SUCCESS) {
+    if (rc == MPI_SUCCESS) {
         t = malloc(sizeof(*t));
         if (t == NULL) {
             rc = mp_api_error(c, call, MPI_ERR_NO_MEM, "out of memory");

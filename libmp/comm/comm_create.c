@@ -732,12 +732,16 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
  * reserves what it offers until it ends, and only the agreement with the lowest (parent
  * context id, tag) on a process offers anything. That key is the same on every process, so the
  * lowest one in the whole job gets full offers within a few rounds, finishes, and lets the next
- * one through. Meanwhile blocking agreements here offer the eager ids only (EAGER_WORDS). */
+ * one through. Meanwhile blocking agreements here offer the eager ids only (EAGER_WORDS).
+ * An intercommunicator's agreement reduces within each group (on its local communicator), the
+ * leaders swap their groups' ANDs on the intercommunicator, and each sends the AND of both
+ * down; its key is the intercommunicator's, which both groups share. */
 
 typedef enum nb_phase {
     NB_OFFER,  /* a new round: offer, post the receives from the children */
     NB_REDUCE, /* waiting for the children's masks */
     NB_UP,     /* sent ours up, waiting for the result from the parent */
+    NB_LINK,   /* intercommunicator leader: swapping the group's AND with the remote leader */
     NB_DOWN,   /* sending the result down */
 } nb_phase_t;
 
@@ -745,12 +749,19 @@ typedef enum nb_phase {
 
 typedef struct nb_agree {
     struct nb_agree *next;
-    team_t t;
+    team_t t;    /* the tree: the parent's group (the local group of an intercommunicator) */
+    team_t link; /* intercommunicator: the leaders' exchange, member 0 the remote leader */
+    bool inter;
+    int count; /* ids to agree on: the new communicator's, and its local one's if inter */
+    /* The order of agreements in flight (see nb_is_first): the same on every process of the
+     * parent, both groups of an intercommunicator included. */
+    uint32_t key_ctx;
+    int key_tag;
     mp_comm_t *parent;
     nb_phase_t phase;
     uint64_t offer[MASK_WORDS];   /* what this round offered (and reserved) */
     uint64_t acc[MASK_WORDS];     /* the AND so far, then the result */
-    uint64_t result[MASK_WORDS];  /* the result, as received from the parent */
+    uint64_t result[MASK_WORDS];  /* the result, from the parent (or the remote leader) */
     uint64_t (*kids)[MASK_WORDS]; /* the children's masks */
     int children[NB_MAX_CHILDREN];
     int nchildren;
@@ -774,28 +785,32 @@ static bool nb_any(void)
 static bool nb_is_first(const nb_agree_t *a)
 {
     for (const nb_agree_t *b = nb_list; b != NULL; b = b->next) {
-        if (b->t.wire.context_id < a->t.wire.context_id ||
-            (b->t.wire.context_id == a->t.wire.context_id && b->t.tag < a->t.tag)) {
+        if (b->key_ctx < a->key_ctx || (b->key_ctx == a->key_ctx && b->key_tag < a->key_tag)) {
             return false;
         }
     }
     return true;
 }
 
-static void nb_post(nb_agree_t *a, bool send, int member, void *buf)
+/* Posts a mask's send or receive to member of team t (a->t or a->link). */
+static void nb_post_on(nb_agree_t *a, team_t *t, bool send, int member, void *buf)
 {
     mp_request_t *req = NULL;
-    int peer = member_rank(&a->t, member);
+    int peer = member_rank(t, member);
     size_t bytes = sizeof(uint64_t) * MASK_WORDS;
-    mp_status_t st =
-        send ? mp_pt2pt_isend(buf, bytes, byte_type(), peer, a->t.tag, &a->t.wire, MP_SEND_STANDARD,
-                              &req)
-             : mp_pt2pt_irecv(buf, bytes, byte_type(), peer, a->t.tag, &a->t.wire, &req);
+    mp_status_t st = send ? mp_pt2pt_isend(buf, bytes, byte_type(), peer, t->tag, &t->wire,
+                                           MP_SEND_STANDARD, &req)
+                          : mp_pt2pt_irecv(buf, bytes, byte_type(), peer, t->tag, &t->wire, &req);
     if (st != MP_OK) {
         a->error = st;
         return;
     }
     a->reqs[a->nreqs++] = req;
+}
+
+static void nb_post(nb_agree_t *a, bool send, int member, void *buf)
+{
+    nb_post_on(a, &a->t, send, member, buf);
 }
 
 /* Whether every posted request completed; then they are freed. */
@@ -835,13 +850,17 @@ static void nb_offer(nb_agree_t *a)
 static bool nb_round_end(nb_agree_t *a)
 {
     reserve(a->offer, false);
-    mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, 1);
+    mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, a->count);
     if (st == MP_INPROGRESS) {
         a->phase = NB_OFFER;
         return false;
     }
     mp_comm_t *newcomm = NULL;
-    if (st == MP_OK) {
+    if (st == MP_OK && a->inter) {
+        uint32_t ids[2];
+        take_two(a->acc, ids);
+        st = new_inter(a->parent, a->parent->group, a->parent->remote_group, ids, &newcomm);
+    } else if (st == MP_OK) {
         uint32_t id = 0;
         pick_ids(a->acc, 1, &id);
         mp_comm_ctx_take(id);
@@ -853,6 +872,22 @@ static bool nb_round_end(nb_agree_t *a)
     return true;
 }
 
+/* Sends the result (acc) down the tree. */
+static void nb_down(nb_agree_t *a)
+{
+    for (int i = a->nchildren - 1; i >= 0; i--) {
+        nb_post(a, true, abs_member(&a->t, a->children[i]), a->acc);
+    }
+    a->phase = NB_DOWN;
+}
+
+static void nb_and(uint64_t *acc, const uint64_t *mask)
+{
+    for (int w = 0; w < MASK_WORDS; w++) {
+        acc[w] &= mask[w];
+    }
+}
+
 /* Advances a; returns whether it is over. */
 static bool nb_step(nb_agree_t *a)
 {
@@ -861,29 +896,29 @@ static bool nb_step(nb_agree_t *a)
     }
     if (a->phase == NB_REDUCE && nb_reqs_done(a)) {
         for (int i = 0; i < a->nchildren; i++) {
-            for (int w = 0; w < MASK_WORDS; w++) {
-                a->acc[w] &= a->kids[i][w];
-            }
+            nb_and(a->acc, a->kids[i]);
         }
         if (a->up >= 0) {
             nb_post(a, true, abs_member(&a->t, a->up), a->acc);
             nb_post(a, false, abs_member(&a->t, a->up), a->result);
             a->phase = NB_UP;
+        } else if (a->inter) {
+            /* Both leaders send their group's AND and take the other's: both groups end
+             * with the same mask, so they judge alike and pick the same ids. */
+            nb_post_on(a, &a->link, false, 0, a->result);
+            nb_post_on(a, &a->link, true, 0, a->acc);
+            a->phase = NB_LINK;
         } else {
-            a->phase = NB_DOWN;
+            nb_down(a);
         }
-        if (a->phase == NB_DOWN) {
-            for (int i = a->nchildren - 1; i >= 0; i--) {
-                nb_post(a, true, abs_member(&a->t, a->children[i]), a->acc);
-            }
-        }
+    }
+    if (a->phase == NB_LINK && nb_reqs_done(a)) {
+        nb_and(a->acc, a->result);
+        nb_down(a);
     }
     if (a->phase == NB_UP && nb_reqs_done(a)) {
         memcpy(a->acc, a->result, sizeof(a->acc));
-        for (int i = a->nchildren - 1; i >= 0; i--) {
-            nb_post(a, true, abs_member(&a->t, a->children[i]), a->acc);
-        }
-        a->phase = NB_DOWN;
+        nb_down(a);
     }
     return a->phase == NB_DOWN && nb_reqs_done(a) && nb_round_end(a);
 }
@@ -928,12 +963,29 @@ static void nb_tree(nb_agree_t *a)
     }
 }
 
+/* The tree over the parent's (local) group; for an intercommunicator also the leaders' link,
+ * on the parent's collective context, as in dup_inter. */
+static void nb_teams(nb_agree_t *a, mp_comm_t *parent)
+{
+    a->inter = parent->is_inter;
+    a->count = a->inter ? 2 : 1;
+    if (a->inter) {
+        inter_teams(parent, &a->t, &a->link);
+        a->key_ctx = a->link.wire.context_id;
+        a->key_tag = a->link.tag;
+    } else {
+        team_init(&a->t, parent, true, next_tag(parent));
+        a->key_ctx = a->t.wire.context_id;
+        a->key_tag = a->t.tag;
+    }
+}
+
 mp_status_t mp_comm_idup(mp_comm_t *parent, mp_comm_done_fn *done, void *arg, mp_request_t **req_p)
 {
     nb_agree_t *a = calloc(1, sizeof(*a));
     mp_request_t *req = mp_request_create(MP_REQ_COLL);
     if (a != NULL) {
-        team_init(&a->t, parent, true, next_tag(parent));
+        nb_teams(a, parent);
         nb_tree(a);
         a->kids = calloc((size_t)a->nchildren + 1, sizeof(*a->kids));
     }

@@ -71,9 +71,10 @@ mp_status_t mp_comm_intercomm_from_groups(mp_group_t *local, int local_leader, m
  * communicator (NULL on failure or for a process outside it), st the outcome. */
 typedef void mp_comm_done_fn(void *arg, mp_comm_t *newcomm, mp_status_t st);
 
-/* MPI_Comm_idup: starts duplicating the intracommunicator parent. Nonblocking: *req_p (kind
- * MP_REQ_COLL, the standard's empty status, the failure in status.error) completes from
- * progress once done(arg, ...) has run. Duplications of different parents may overlap. */
+/* MPI_Comm_idup: starts duplicating parent, an intra- or an intercommunicator (collective
+ * over both its groups then). Nonblocking: *req_p (kind MP_REQ_COLL, the standard's empty
+ * status, the failure in status.error) completes from progress once done(arg, ...) has run.
+ * Duplications of different parents may overlap, and may overlap blocking constructors. */
 mp_status_t mp_comm_idup(mp_comm_t *parent, mp_comm_done_fn *done, void *arg, mp_request_t **req_p);
 
 #endif

@@ -104,11 +104,12 @@ static int check_inter_root(const call_t *cc, int root, mp_coll_root_t *root_p)
     if (root_p->in_root_group || (root >= 0 && root < cc->npeers)) {
         return MPI_SUCCESS;
     }
-    return mp_api_error(cc->comm, cc->name, MPI_ERR_ROOT,
-                        "root %d is not valid on the intercommunicator %s: the root itself passes "
-                        "MPI_ROOT, the other ranks of its group MPI_PROC_NULL, and the ranks of the "
-                        "other group the root's rank in that group (0..%d here)",
-                        root, cc->comm->name, cc->npeers - 1);
+    return mp_api_error(
+        cc->comm, cc->name, MPI_ERR_ROOT,
+        "root %d is not valid on the intercommunicator %s: the root itself passes "
+        "MPI_ROOT, the other ranks of its group MPI_PROC_NULL, and the ranks of the "
+        "other group the root's rank in that group (0..%d here)",
+        root, cc->comm->name, cc->npeers - 1);
 }
 
 static int check_count(const call_t *cc, MPI_Count count, const char *what)
@@ -216,8 +217,8 @@ static int get_displs(const call_t *cc, const void *arr, mp_api_width_t width, c
 {
     if (arr == NULL) {
         return mp_api_error(cc->comm, cc->name, MPI_ERR_ARG,
-                            "%s is NULL; pass an array of %d displacements, one per rank%s",
-                            what, cc->npeers, cc->comm->is_inter ? " of the remote group" : "");
+                            "%s is NULL; pass an array of %d displacements, one per rank%s", what,
+                            cc->npeers, cc->comm->is_inter ? " of the remote group" : "");
     }
     for (int i = 0; i < cc->npeers; i++) {
         out[i] = displ_at(arr, width, i);
@@ -531,7 +532,8 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
     return rc;
 }
 
-/* Intercommunicators: block i of sendbuf goes to remote rank i, block i of recvbuf comes from it. */
+/* Intercommunicators: block i of sendbuf goes to remote rank i, block i of recvbuf comes from it.
+ */
 static int alltoall_inter(const call_t *cc, const void *sendbuf, size_t scount,
                           const mp_datatype_t *sdt, void *recvbuf, size_t rcount,
                           const mp_datatype_t *rdt, mp_coll_sched_t *s)
@@ -693,8 +695,8 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
             mp_coll_inter_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)sdts,
                                     recvbuf, rcounts, rd, (const mp_datatype_t *const *)rdts, w);
         } else {
-            mp_coll_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)sdts,
-                              recvbuf, rcounts, rd, (const mp_datatype_t *const *)rdts, w);
+            mp_coll_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)sdts, recvbuf,
+                              rcounts, rd, (const mp_datatype_t *const *)rdts, w);
         }
         rc = launch(&cc, s);
     }

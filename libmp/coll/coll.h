@@ -161,11 +161,11 @@ void mp_coll_inter_allgatherv(mp_coll_sched_t *s, const void *sbuf, size_t scoun
                               const ptrdiff_t *displs, const mp_datatype_t *rdt);
 /* Displacements in bytes when bytes_displs (alltoallw), in elements otherwise. */
 void mp_coll_inter_alltoallw(mp_coll_sched_t *s, const void *sbuf, const size_t *scounts,
-                             const ptrdiff_t *sdispls, const mp_datatype_t *const *sdts,
-                             void *rbuf, const size_t *rcounts, const ptrdiff_t *rdispls,
+                             const ptrdiff_t *sdispls, const mp_datatype_t *const *sdts, void *rbuf,
+                             const size_t *rcounts, const ptrdiff_t *rdispls,
                              const mp_datatype_t *const *rdts, bool bytes_displs);
 void mp_coll_inter_reduce_scatter(mp_coll_sched_t *s, const void *sbuf, void *rbuf,
-                                  const size_t *rcounts, const mp_datatype_t *dt,
-                                  const mp_op_t *op, bool commutative);
+                                  const size_t *rcounts, const mp_datatype_t *dt, const mp_op_t *op,
+                                  bool commutative);
 
 #endif

@@ -170,8 +170,8 @@ void mp_coll_inter_allgatherv(mp_coll_sched_t *s, const void *sbuf, size_t scoun
 
 /* Block i goes to remote rank i and block i comes from it. */
 void mp_coll_inter_alltoallw(mp_coll_sched_t *s, const void *sbuf, const size_t *scounts,
-                             const ptrdiff_t *sdispls, const mp_datatype_t *const *sdts,
-                             void *rbuf, const size_t *rcounts, const ptrdiff_t *rdispls,
+                             const ptrdiff_t *sdispls, const mp_datatype_t *const *sdts, void *rbuf,
+                             const size_t *rcounts, const ptrdiff_t *rdispls,
                              const mp_datatype_t *const *rdts, bool bytes_displs)
 {
     int m = mp_comm_peer_size(mp_coll_sched_comm(s));
@@ -189,8 +189,8 @@ void mp_coll_inter_alltoallw(mp_coll_sched_t *s, const void *sbuf, const size_t 
 /* Each group reduces its whole vector to its leader; the leaders swap them; each leader
  * scatters the other group's result over its group by rcounts. */
 void mp_coll_inter_reduce_scatter(mp_coll_sched_t *s, const void *sbuf, void *rbuf,
-                                  const size_t *rcounts, const mp_datatype_t *dt,
-                                  const mp_op_t *op, bool commutative)
+                                  const size_t *rcounts, const mp_datatype_t *dt, const mp_op_t *op,
+                                  bool commutative)
 {
     const mp_comm_t *comm = mp_coll_sched_comm(s);
     size_t total = 0;

@@ -263,8 +263,12 @@ static void add_comm(mp_coll_sched_t *s, step_t *st)
 void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const mp_datatype_t *dt,
                         int peer)
 {
-    step_t step = {
-        .kind = STEP_SEND, .peer = peer, .src = buf, .scount = count, .sdt = dt, .local = s->on_local};
+    step_t step = {.kind = STEP_SEND,
+                   .peer = peer,
+                   .src = buf,
+                   .scount = count,
+                   .sdt = dt,
+                   .local = s->on_local};
     if (run_now(s, &step)) {
         return;
     }
@@ -279,8 +283,12 @@ void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const
 void mp_coll_sched_recv(mp_coll_sched_t *s, void *buf, size_t count, const mp_datatype_t *dt,
                         int peer)
 {
-    step_t step = {
-        .kind = STEP_RECV, .peer = peer, .dst = buf, .rcount = count, .rdt = dt, .local = s->on_local};
+    step_t step = {.kind = STEP_RECV,
+                   .peer = peer,
+                   .dst = buf,
+                   .rcount = count,
+                   .rdt = dt,
+                   .local = s->on_local};
     if (run_now(s, &step)) {
         return;
     }
@@ -299,8 +307,13 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
     if (mp_datatype_bytes(sdt, scount) == 0 || src == dst) {
         return;
     }
-    if (run_now(s, &(step_t){.kind = STEP_COPY, .src = src, .scount = scount, .sdt = sdt,
-                             .dst = dst, .rcount = rcount, .rdt = rdt})) {
+    if (run_now(s, &(step_t){.kind = STEP_COPY,
+                             .src = src,
+                             .scount = scount,
+                             .sdt = sdt,
+                             .dst = dst,
+                             .rcount = rcount,
+                             .rdt = rdt})) {
         return;
     }
     step_t *st = add(s, STEP_COPY);
@@ -319,8 +332,12 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
 void mp_coll_sched_reduce(mp_coll_sched_t *s, const void *in, void *inout, size_t count,
                           const mp_datatype_t *dt, const mp_op_t *op)
 {
-    if (run_now(s, &(step_t){.kind = STEP_REDUCE, .src = in, .scount = count, .sdt = dt,
-                             .dst = inout, .op = op})) {
+    if (run_now(s, &(step_t){.kind = STEP_REDUCE,
+                             .src = in,
+                             .scount = count,
+                             .sdt = dt,
+                             .dst = inout,
+                             .op = op})) {
         return;
     }
     step_t *st = add(s, STEP_REDUCE);

@@ -268,8 +268,9 @@ static void test_gather(bool nb, bool scatter, bool v)
                         }
                     }
                     if (many[k] != want) {
-                        MPT_CHECK(0, "%s%s at the root %d of group %d: recvbuf[%d] = %d, "
-                                     "expected %d",
+                        MPT_CHECK(0,
+                                  "%s%s at the root %d of group %d: recvbuf[%d] = %d, "
+                                  "expected %d",
                                   name, nb ? " (nb)" : "", r, g, k, many[k], want);
                         break;
                     }
@@ -459,8 +460,7 @@ static void test_in_flight(MPI_Comm local)
     }
     MPT_CHECK(b1 == (grp == 0 && lr != 0 ? -1 : 4711), "in flight: Ibcast from group 0 gave %d",
               b1);
-    MPT_CHECK(b2 == (grp == 1 && lr != 0 ? -1 : 815), "in flight: Ibcast from group 1 gave %d",
-              b2);
+    MPT_CHECK(b2 == (grp == 1 && lr != 0 ? -1 : 815), "in flight: Ibcast from group 1 gave %d", b2);
     MPT_CHECK(r1 == want, "in flight: Iallreduce gave %d, expected %d", r1, want);
     MPT_CHECK(lsum == ls, "in flight: Iallreduce on the local communicator gave %d, expected %d",
               lsum, ls);

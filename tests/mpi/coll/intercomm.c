@@ -466,6 +466,33 @@ static void test_in_flight(MPI_Comm local)
               lsum, ls);
 }
 
+/* Persistent forms: an allreduce and a bcast from group 0's rank 0, each started twice. */
+static void test_persistent(void)
+{
+    MPI_Request reqs[2];
+    int sval = 0, rval = -1, b = -1;
+    int root = grp == 0 ? (lr == 0 ? MPI_ROOT : MPI_PROC_NULL) : 0;
+    CT_MPI(MPI_Allreduce_init(&sval, &rval, 1, MPI_INT, MPI_SUM, inter, MPI_INFO_NULL, &reqs[0]));
+    CT_MPI(MPI_Bcast_init(&b, 1, MPI_INT, root, inter, MPI_INFO_NULL, &reqs[1]));
+    for (int round = 0; round < 2; round++) {
+        sval = val(grp, lr, round);
+        rval = -1;
+        b = root == MPI_ROOT ? 77 + round : -1;
+        CT_MPI(MPI_Startall(2, reqs));
+        CT_MPI(MPI_Waitall(2, reqs, MPI_STATUSES_IGNORE));
+        int want = 0;
+        for (int j = 0; j < rs; j++) {
+            want += val(1 - grp, j, round);
+        }
+        MPT_CHECK(rval == want, "persistent Allreduce round %d gave %d, expected %d", round, rval,
+                  want);
+        int bwant = root == MPI_PROC_NULL ? -1 : 77 + round;
+        MPT_CHECK(b == bwant, "persistent Bcast round %d gave %d, expected %d", round, b, bwant);
+    }
+    CT_MPI(MPI_Request_free(&reqs[0]));
+    CT_MPI(MPI_Request_free(&reqs[1]));
+}
+
 int main(int argc, char **argv)
 {
     int rank, size;
@@ -517,6 +544,7 @@ int main(int argc, char **argv)
     test_bcast(false, 300000 / (int)sizeof(int));
     test_reduce(true, true, 70000);
     test_in_flight(local);
+    test_persistent();
 
     /* A duplicate runs collectives too, and freeing it with one pending is allowed. */
     MPI_Comm dup;

@@ -453,6 +453,10 @@ static void test_in_flight(MPI_Comm local)
     } else {
         CT_MPI(MPI_Ibcast(&b2, 1, MPI_INT, 0, inter, &reqs[4]));
     }
+    /* Building a communicator from the intercommunicator meanwhile uses the same contexts. */
+    MPI_Comm dup;
+    CT_MPI(MPI_Comm_dup(inter, &dup));
+    CT_MPI(MPI_Comm_free(&dup));
     CT_MPI(MPI_Waitall(5, reqs, MPI_STATUSES_IGNORE));
     int want = 0;
     for (int j = 0; j < rs; j++) {

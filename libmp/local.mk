@@ -41,6 +41,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/bcast.c \
 	libmp/coll/coll.h \
 	libmp/coll/gather.c \
+	libmp/coll/inter.c \
 	libmp/coll/reduce.c \
 	libmp/coll/reduce_scatter.c \
 	libmp/coll/scan.c \

@@ -17,6 +17,7 @@ typedef struct call {
     mp_comm_t *comm;
     mp_api_coll_mode_t mode;
     MPI_Request *request;
+    int npeers; /* entries of per-rank arrays: the ranks of comm, or of its remote group */
 } call_t;
 
 static int begin(call_t *cc, const char *name, MPI_Comm comm, mp_api_coll_mode_t mode,
@@ -29,12 +30,7 @@ static int begin(call_t *cc, const char *name, MPI_Comm comm, mp_api_coll_mode_t
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (cc->comm->is_inter) {
-        return mp_api_error(cc->comm, name, MPI_ERR_COMM,
-                            "%s is an intercommunicator; libmp runs collectives on "
-                            "intracommunicators only for now (use MPI_Intercomm_merge first)",
-                            cc->comm->name);
-    }
+    cc->npeers = mp_comm_peer_size(cc->comm);
     if (mode == MP_API_COLL_NONBLOCKING && request == NULL) {
         return mp_api_error(cc->comm, name, MPI_ERR_ARG,
                             "request is NULL; pass the address of an MPI_Request");
@@ -99,6 +95,23 @@ static int check_root(const call_t *cc, int root)
                         root, cc->comm->name, cc->comm->size - 1);
 }
 
+/* The root argument of a rooted collective on an intercommunicator (MPI 4.1 section 6.2.2). */
+static int check_inter_root(const call_t *cc, int root, mp_coll_root_t *root_p)
+{
+    *root_p = (mp_coll_root_t){.root = root,
+                               .is_root = root == MPI_ROOT,
+                               .in_root_group = root == MPI_ROOT || root == MPI_PROC_NULL};
+    if (root_p->in_root_group || (root >= 0 && root < cc->npeers)) {
+        return MPI_SUCCESS;
+    }
+    return mp_api_error(
+        cc->comm, cc->name, MPI_ERR_ROOT,
+        "root %d is not valid on the intercommunicator %s: the root itself passes "
+        "MPI_ROOT, the other ranks of its group MPI_PROC_NULL, and the ranks of the "
+        "other group the root's rank in that group (0..%d here)",
+        root, cc->comm->name, cc->npeers - 1);
+}
+
 static int check_count(const call_t *cc, MPI_Count count, const char *what)
 {
     if (count >= 0) {
@@ -118,6 +131,12 @@ static int check_data(const call_t *cc, const void *buf, MPI_Count count, MPI_Da
         if (in_place_ok) {
             *dt_p = NULL;
             return MPI_SUCCESS;
+        }
+        if (cc->comm->is_inter) {
+            return mp_api_error(cc->comm, cc->name, MPI_ERR_BUFFER,
+                                "%s is MPI_IN_PLACE, which intercommunicators such as %s do not "
+                                "allow (the data goes to the other group); pass a buffer",
+                                what, cc->comm->name);
         }
         return mp_api_error(cc->comm, cc->name, MPI_ERR_BUFFER,
                             "%s is MPI_IN_PLACE, which %s does not allow here; pass a buffer", what,
@@ -179,10 +198,10 @@ static int get_counts(const call_t *cc, const void *arr, mp_api_width_t width, c
 {
     if (arr == NULL) {
         return mp_api_error(cc->comm, cc->name, MPI_ERR_ARG,
-                            "%s is NULL; pass an array of %d counts, one per rank", what,
-                            cc->comm->size);
+                            "%s is NULL; pass an array of %d counts, one per rank%s", what,
+                            cc->npeers, cc->comm->is_inter ? " of the remote group" : "");
     }
-    for (int i = 0; i < cc->comm->size; i++) {
+    for (int i = 0; i < cc->npeers; i++) {
         long long n = count_at(arr, width, i);
         if (n < 0) {
             return mp_api_error(cc->comm, cc->name, MPI_ERR_COUNT,
@@ -198,10 +217,10 @@ static int get_displs(const call_t *cc, const void *arr, mp_api_width_t width, c
 {
     if (arr == NULL) {
         return mp_api_error(cc->comm, cc->name, MPI_ERR_ARG,
-                            "%s is NULL; pass an array of %d displacements, one per rank", what,
-                            cc->comm->size);
+                            "%s is NULL; pass an array of %d displacements, one per rank%s", what,
+                            cc->npeers, cc->comm->is_inter ? " of the remote group" : "");
     }
-    for (int i = 0; i < cc->comm->size; i++) {
+    for (int i = 0; i < cc->npeers; i++) {
         out[i] = displ_at(arr, width, i);
     }
     return MPI_SUCCESS;
@@ -211,10 +230,10 @@ static int get_displs(const call_t *cc, const void *arr, mp_api_width_t width, c
 static int alloc_arrays(const call_t *cc, int n, size_t **arrays_p)
 {
     _Static_assert(sizeof(size_t) == sizeof(ptrdiff_t), "counts and displacements share memory");
-    *arrays_p = malloc((size_t)n * (size_t)cc->comm->size * sizeof(size_t));
+    *arrays_p = malloc((size_t)n * (size_t)cc->npeers * sizeof(size_t));
     if (*arrays_p == NULL) {
         return mp_api_error(cc->comm, cc->name, MPI_ERR_NO_MEM,
-                            "out of memory for the count arrays of %d ranks", cc->comm->size);
+                            "out of memory for the count arrays of %d ranks", cc->npeers);
     }
     return MPI_SUCCESS;
 }
@@ -233,7 +252,11 @@ int mp_api_coll_barrier(const char *call, MPI_Comm comm, mp_api_coll_mode_t mode
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    mp_coll_barrier(s);
+    if (cc.comm->is_inter) {
+        mp_coll_inter_barrier(s);
+    } else {
+        mp_coll_barrier(s);
+    }
     return launch(&cc, s);
 }
 
@@ -243,11 +266,13 @@ int mp_api_coll_bcast(const char *call, void *buf, MPI_Count count, MPI_Datatype
     call_t cc;
     const mp_datatype_t *dt = NULL;
     mp_coll_sched_t *s = NULL;
+    mp_coll_root_t ir = {.root = root};
     int rc = begin(&cc, call, comm, mode, request);
     if (rc == MPI_SUCCESS) {
-        rc = check_root(&cc, root);
+        rc = cc.comm->is_inter ? check_inter_root(&cc, root, &ir) : check_root(&cc, root);
     }
-    if (rc == MPI_SUCCESS) {
+    /* On an intercommunicator the buffer means nothing on the root's group but the root. */
+    if (rc == MPI_SUCCESS && (ir.is_root || !ir.in_root_group)) {
         rc = check_data(&cc, buf, count, datatype, "buffer", false, &dt);
     }
     if (rc == MPI_SUCCESS) {
@@ -256,7 +281,11 @@ int mp_api_coll_bcast(const char *call, void *buf, MPI_Count count, MPI_Datatype
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    mp_coll_bcast(s, buf, (size_t)count, dt, root);
+    if (cc.comm->is_inter) {
+        mp_coll_inter_bcast(s, buf, (size_t)count, dt, ir);
+    } else {
+        mp_coll_bcast(s, buf, (size_t)count, dt, root);
+    }
     return launch(&cc, s);
 }
 
@@ -303,7 +332,7 @@ static int gather_vectors(const call_t *cc, bool is_scatter, const rooted_t *a,
     if (rc == MPI_SUCCESS) {
         rc = get_displs(cc, vdispls, width, "displs", displs);
     }
-    for (int i = 0; rc == MPI_SUCCESS && i < cc->comm->size; i++) {
+    for (int i = 0; rc == MPI_SUCCESS && i < cc->npeers; i++) {
         if (a->many == NULL && many_dt->predefined && counts[i] > 0) {
             rc = mp_api_error(cc->comm, cc->name, MPI_ERR_BUFFER,
                               "%s is NULL but %s[%d] is %zu; pass the address of the data",
@@ -333,7 +362,7 @@ static int gather_build(const call_t *cc, bool is_scatter, const rooted_t *a, bo
     if (rc == MPI_SUCCESS && v) {
         rc = alloc_arrays(cc, 2, &counts);
         if (rc == MPI_SUCCESS) {
-            displs = (ptrdiff_t *)(counts + cc->comm->size);
+            displs = (ptrdiff_t *)(counts + cc->npeers);
             rc =
                 gather_vectors(cc, is_scatter, a, many_dt, vcounts, vdispls, width, counts, displs);
         }
@@ -366,6 +395,50 @@ static int gather_build(const call_t *cc, bool is_scatter, const rooted_t *a, bo
     return rc;
 }
 
+/* Intercommunicators: the root moves one block per rank of the other group; the other ranks of
+ * its group take no part. */
+static int gather_build_inter(const call_t *cc, bool is_scatter, const rooted_t *a, bool v,
+                              const void *vcounts, const void *vdispls, mp_api_width_t width,
+                              int root, mp_coll_sched_t **s_p)
+{
+    mp_coll_root_t ir;
+    const mp_datatype_t *one_dt = NULL, *many_dt = NULL;
+    size_t *counts = NULL;
+    ptrdiff_t *displs = NULL;
+    int rc = check_inter_root(cc, root, &ir);
+    if (rc == MPI_SUCCESS && !ir.in_root_group) {
+        rc = check_data(cc, a->one, a->one_count, a->one_type, is_scatter ? "recvbuf" : "sendbuf",
+                        false, &one_dt);
+    }
+    if (rc == MPI_SUCCESS && ir.is_root) {
+        rc = check_data(cc, a->many, v ? 0 : a->many_count, a->many_type,
+                        is_scatter ? "sendbuf" : "recvbuf", false, &many_dt);
+        if (rc == MPI_SUCCESS) {
+            rc = alloc_arrays(cc, 2, &counts);
+        }
+        if (rc == MPI_SUCCESS) {
+            displs = (ptrdiff_t *)(counts + cc->npeers);
+            if (v) {
+                rc = gather_vectors(cc, is_scatter, a, many_dt, vcounts, vdispls, width, counts,
+                                    displs);
+            }
+            for (int i = 0; !v && i < cc->npeers; i++) {
+                counts[i] = (size_t)a->many_count;
+                displs[i] = (ptrdiff_t)a->many_count * i;
+            }
+        }
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = create(cc, s_p);
+    }
+    if (rc == MPI_SUCCESS) {
+        mp_coll_inter_gatherv(*s_p, is_scatter, (void *)a->many, counts, displs, many_dt, a->one,
+                              (size_t)a->one_count, one_dt, ir);
+    }
+    free(counts);
+    return rc;
+}
+
 int mp_api_coll_gather(const char *call, bool is_scatter, const void *sendbuf, MPI_Count sendcount,
                        MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                        MPI_Datatype recvtype, const void *vcounts, const void *vdispls, bool v,
@@ -374,7 +447,7 @@ int mp_api_coll_gather(const char *call, bool is_scatter, const void *sendbuf, M
 {
     call_t cc;
     int rc = begin(&cc, call, comm, mode, request);
-    if (rc == MPI_SUCCESS) {
+    if (rc == MPI_SUCCESS && !cc.comm->is_inter) {
         rc = check_root(&cc, root);
     }
     if (rc != MPI_SUCCESS) {
@@ -387,7 +460,11 @@ int mp_api_coll_gather(const char *call, bool is_scatter, const void *sendbuf, M
         a = (rooted_t){recvbuf, recvcount, recvtype, (void *)sendbuf, sendcount, sendtype};
     }
     mp_coll_sched_t *s = NULL;
-    rc = gather_build(&cc, is_scatter, &a, v, vcounts, vdispls, width, root, &s);
+    if (cc.comm->is_inter) {
+        rc = gather_build_inter(&cc, is_scatter, &a, v, vcounts, vdispls, width, root, &s);
+    } else {
+        rc = gather_build(&cc, is_scatter, &a, v, vcounts, vdispls, width, root, &s);
+    }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -405,8 +482,9 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
     call_t cc;
     const mp_datatype_t *sdt = NULL, *rdt = NULL;
     int rc = begin(&cc, call, comm, mode, request);
+    bool inter = rc == MPI_SUCCESS && cc.comm->is_inter;
     if (rc == MPI_SUCCESS) {
-        rc = check_data(&cc, sendbuf, sendcount, sendtype, "sendbuf", true, &sdt);
+        rc = check_data(&cc, sendbuf, sendcount, sendtype, "sendbuf", !inter, &sdt);
     }
     if (rc == MPI_SUCCESS) {
         rc = check_data(&cc, recvbuf, v ? 0 : recvcount, recvtype, "recvbuf", false, &rdt);
@@ -415,16 +493,22 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
         return rc;
     }
     size_t *arrays = NULL;
-    if (v) {
+    if (v || inter) {
         rc = alloc_arrays(&cc, 2, &arrays);
         if (rc != MPI_SUCCESS) {
             return rc;
         }
+    }
+    if (v) {
         rc = get_counts(&cc, rcounts, width, "recvcounts", arrays);
         if (rc == MPI_SUCCESS) {
-            rc = get_displs(&cc, displs, width, "displs", (ptrdiff_t *)(arrays + cc.comm->size));
+            rc = get_displs(&cc, displs, width, "displs", (ptrdiff_t *)(arrays + cc.npeers));
         }
     } else if (sdt != NULL) {
+        for (int i = 0; inter && i < cc.npeers; i++) {
+            arrays[i] = (size_t)recvcount;
+            ((ptrdiff_t *)(arrays + cc.npeers))[i] = (ptrdiff_t)recvcount * i;
+        }
         rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
@@ -433,9 +517,12 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
         rc = create(&cc, &s);
     }
     if (rc == MPI_SUCCESS) {
-        if (v) {
+        if (inter) {
+            mp_coll_inter_allgatherv(s, sendbuf, (size_t)sendcount, sdt, recvbuf, arrays,
+                                     (ptrdiff_t *)(arrays + cc.npeers), rdt);
+        } else if (v) {
             mp_coll_allgatherv(s, sendbuf, (size_t)sendcount, sdt, recvbuf, arrays,
-                               (ptrdiff_t *)(arrays + cc.comm->size), rdt);
+                               (ptrdiff_t *)(arrays + cc.npeers), rdt);
         } else {
             mp_coll_allgather(s, sendbuf, (size_t)sendcount, sdt, recvbuf, (size_t)recvcount, rdt);
         }
@@ -443,6 +530,42 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
     }
     free(arrays);
     return rc;
+}
+
+/* Intercommunicators: block i of sendbuf goes to remote rank i, block i of recvbuf comes from it.
+ */
+static int alltoall_inter(const call_t *cc, const void *sendbuf, size_t scount,
+                          const mp_datatype_t *sdt, void *recvbuf, size_t rcount,
+                          const mp_datatype_t *rdt, mp_coll_sched_t *s)
+{
+    int m = cc->npeers;
+    size_t *arrays = NULL;
+    const mp_datatype_t **types = malloc(2 * (size_t)m * sizeof(*types));
+    int rc = alloc_arrays(cc, 4, &arrays);
+    if (rc == MPI_SUCCESS && types == NULL) {
+        rc = mp_api_error(cc->comm, cc->name, MPI_ERR_NO_MEM, "out of memory");
+    }
+    if (rc != MPI_SUCCESS) {
+        mp_coll_sched_destroy(s);
+        free(types);
+        free(arrays);
+        return rc;
+    }
+    size_t *scounts = arrays, *rcounts = arrays + m;
+    ptrdiff_t *sd = (ptrdiff_t *)(arrays + 2 * m), *rd = (ptrdiff_t *)(arrays + 3 * m);
+    for (int i = 0; i < m; i++) {
+        scounts[i] = scount;
+        rcounts[i] = rcount;
+        sd[i] = (ptrdiff_t)scount * i;
+        rd[i] = (ptrdiff_t)rcount * i;
+        types[i] = sdt;
+        types[m + i] = rdt;
+    }
+    mp_coll_inter_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)types, recvbuf,
+                            rcounts, rd, (const mp_datatype_t *const *)(types + m), false);
+    free(types);
+    free(arrays);
+    return launch(cc, s);
 }
 
 int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendcount,
@@ -453,8 +576,9 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
     call_t cc;
     const mp_datatype_t *sdt = NULL, *rdt = NULL;
     int rc = begin(&cc, call, comm, mode, request);
+    bool inter = rc == MPI_SUCCESS && cc.comm->is_inter;
     if (rc == MPI_SUCCESS) {
-        rc = check_data(&cc, sendbuf, sendcount, sendtype, "sendbuf", true, &sdt);
+        rc = check_data(&cc, sendbuf, sendcount, sendtype, "sendbuf", !inter, &sdt);
     }
     if (rc == MPI_SUCCESS) {
         rc = check_data(&cc, recvbuf, recvcount, recvtype, "recvbuf", false, &rdt);
@@ -470,6 +594,10 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    if (inter) {
+        return alltoall_inter(&cc, sendbuf, (size_t)sendcount, sdt, recvbuf, (size_t)recvcount, rdt,
+                              s);
+    }
     mp_coll_alltoall(s, sendbuf, (size_t)sendcount, sdt, recvbuf, (size_t)recvcount, rdt);
     return launch(&cc, s);
 }
@@ -481,17 +609,17 @@ static int get_types(const call_t *cc, bool w, MPI_Datatype one, const MPI_Datat
     if (w && many == NULL) {
         return mp_api_error(cc->comm, cc->name, MPI_ERR_ARG,
                             "%s is NULL; pass an array of %d datatypes, one per rank", what,
-                            cc->comm->size);
+                            cc->npeers);
     }
     if (!w) {
         const mp_datatype_t *dt = NULL;
         int rc = mp_api_datatype_check(cc->comm, cc->name, one, &dt);
-        for (int i = 0; rc == MPI_SUCCESS && i < cc->comm->size; i++) {
+        for (int i = 0; rc == MPI_SUCCESS && i < cc->npeers; i++) {
             out[i] = dt;
         }
         return rc;
     }
-    for (int i = 0; i < cc->comm->size; i++) {
+    for (int i = 0; i < cc->npeers; i++) {
         int rc = mp_api_datatype_check(cc->comm, cc->name, many[i], &out[i]);
         if (rc != MPI_SUCCESS) {
             return mp_api_error(cc->comm, cc->name, MPI_ERR_TYPE, "%s[%d] is not a usable type",
@@ -518,7 +646,13 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
                             "recvbuf is MPI_IN_PLACE; only sendbuf may be, to work in place");
     }
     bool in_place = sendbuf == MPI_IN_PLACE;
-    int p = cc.comm->size;
+    if (in_place && cc.comm->is_inter) {
+        return mp_api_error(cc.comm, call, MPI_ERR_BUFFER,
+                            "sendbuf is MPI_IN_PLACE, which intercommunicators such as %s do not "
+                            "allow (the data goes to the other group); pass a buffer",
+                            cc.comm->name);
+    }
+    int p = cc.npeers;
     size_t *arrays = NULL;
     const mp_datatype_t **types = malloc(2 * (size_t)p * sizeof(*types));
     rc = alloc_arrays(&cc, 4, &arrays);
@@ -557,8 +691,13 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
         rc = create(&cc, &s);
     }
     if (rc == MPI_SUCCESS) {
-        mp_coll_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)sdts, recvbuf,
-                          rcounts, rd, (const mp_datatype_t *const *)rdts, w);
+        if (cc.comm->is_inter) {
+            mp_coll_inter_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)sdts,
+                                    recvbuf, rcounts, rd, (const mp_datatype_t *const *)rdts, w);
+        } else {
+            mp_coll_alltoallw(s, sendbuf, scounts, sd, (const mp_datatype_t *const *)sdts, recvbuf,
+                              rcounts, rd, (const mp_datatype_t *const *)rdts, w);
+        }
         rc = launch(&cc, s);
     }
     free(types);
@@ -588,6 +727,45 @@ static int check_op(const call_t *cc, MPI_Op op, const mp_datatype_t *dt, const 
 #endif
 }
 
+/* Reduce and allreduce on an intercommunicator: a rank sends data unless it is in the root's
+ * group, and gets a result at the root (reduce) or everywhere (allreduce). */
+static int reduce_inter(call_t *cc, bool is_reduce, const void *sendbuf, void *recvbuf,
+                        MPI_Count count, MPI_Datatype datatype, MPI_Op op, int root)
+{
+    mp_coll_root_t ir = {.root = root};
+    const mp_datatype_t *dt = NULL;
+    const mp_op_t *o = NULL;
+    bool commutative = true;
+    int rc = is_reduce ? check_inter_root(cc, root, &ir) : MPI_SUCCESS;
+    bool sends = !ir.in_root_group, gets = !is_reduce || ir.is_root;
+    if (rc == MPI_SUCCESS && sends) {
+        rc = check_data(cc, sendbuf, count, datatype, "sendbuf", false, &dt);
+    }
+    if (rc == MPI_SUCCESS && gets) {
+        rc = check_data(cc, recvbuf, count, datatype, "recvbuf", false, &dt);
+    }
+    if (rc == MPI_SUCCESS && sends && gets) {
+        size_t bytes = mp_datatype_bytes(dt, (size_t)count);
+        rc = check_alias(cc, sendbuf, recvbuf, bytes, bytes);
+    }
+    if (rc == MPI_SUCCESS && dt != NULL) {
+        rc = check_op(cc, op, dt, &o, &commutative);
+    }
+    mp_coll_sched_t *s = NULL;
+    if (rc == MPI_SUCCESS) {
+        rc = create(cc, &s);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (is_reduce) {
+        mp_coll_inter_reduce(s, sendbuf, recvbuf, (size_t)count, dt, o, commutative, ir);
+    } else {
+        mp_coll_inter_allreduce(s, sendbuf, recvbuf, (size_t)count, dt, o, commutative);
+    }
+    return launch(cc, s);
+}
+
 int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sendbuf, void *recvbuf,
                        MPI_Count count, MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm,
                        mp_api_coll_mode_t mode, MPI_Request *request)
@@ -598,6 +776,15 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
     bool commutative = true;
     int rc = begin(&cc, call, comm, mode, request);
     bool is_reduce = kind == MP_API_RED_REDUCE;
+    if (rc == MPI_SUCCESS && cc.comm->is_inter) {
+        if (kind == MP_API_RED_SCAN || kind == MP_API_RED_EXSCAN) {
+            return mp_api_error(cc.comm, call, MPI_ERR_COMM,
+                                "%s is an intercommunicator, on which the standard does not define "
+                                "%s; use an intracommunicator (MPI_Intercomm_merge makes one)",
+                                cc.comm->name, call);
+        }
+        return reduce_inter(&cc, is_reduce, sendbuf, recvbuf, count, datatype, op, root);
+    }
     if (rc == MPI_SUCCESS && is_reduce) {
         rc = check_root(&cc, root);
     }
@@ -656,6 +843,8 @@ int mp_api_coll_reduce_scatter(const char *call, const void *sendbuf, void *recv
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    bool inter = cc.comm->is_inter;
+    cc.npeers = cc.comm->size; /* recvcounts: one per rank of the local group, even if inter */
     size_t *counts = NULL;
     rc = alloc_arrays(&cc, 1, &counts);
     if (rc != MPI_SUCCESS) {
@@ -674,7 +863,7 @@ int mp_api_coll_reduce_scatter(const char *call, const void *sendbuf, void *recv
         total += counts[i];
     }
     if (rc == MPI_SUCCESS) {
-        rc = check_data(&cc, sendbuf, (MPI_Count)total, datatype, "sendbuf", true, &dt);
+        rc = check_data(&cc, sendbuf, (MPI_Count)total, datatype, "sendbuf", !inter, &dt);
     }
     if (rc == MPI_SUCCESS) {
         size_t mine = counts[cc.comm->rank];
@@ -694,7 +883,11 @@ int mp_api_coll_reduce_scatter(const char *call, const void *sendbuf, void *recv
         rc = create(&cc, &s);
     }
     if (rc == MPI_SUCCESS) {
-        mp_coll_reduce_scatter(s, sendbuf, recvbuf, counts, dt, o, commutative);
+        if (inter) {
+            mp_coll_inter_reduce_scatter(s, sendbuf, recvbuf, counts, dt, o, commutative);
+        } else {
+            mp_coll_reduce_scatter(s, sendbuf, recvbuf, counts, dt, o, commutative);
+        }
         rc = launch(&cc, s);
     }
     free(counts);

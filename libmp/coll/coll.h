@@ -46,6 +46,12 @@ mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p);
  * create. */
 void mp_coll_sched_set_immediate(mp_coll_sched_t *s);
 
+/* Intercommunicators: the sends and receives added from now on address ranks of the local group
+ * (local true: on the local communicator's collective context) or of the remote group (false,
+ * the default). The intracommunicator builders below then serve as the steps inside a group:
+ * mp_coll_sched_comm's rank and size are those of the local group. */
+void mp_coll_sched_set_local(mp_coll_sched_t *s, bool local);
+
 /* The communicator the schedule was created on. */
 const mp_comm_t *mp_coll_sched_comm(const mp_coll_sched_t *s);
 
@@ -122,5 +128,44 @@ void mp_coll_reduce_scatter(mp_coll_sched_t *s, const void *sbuf, void *rbuf, co
                             const mp_datatype_t *dt, const mp_op_t *op, bool commutative);
 void mp_coll_scan(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
                   const mp_datatype_t *dt, const mp_op_t *op, bool exclusive);
+
+/* ---- Intercommunicators (inter.c) ----
+ * Ranks named root are ranks of the remote group; rooted calls take is_root (this rank is the
+ * root: MPI_ROOT) and in_root_group (the root is in my group: MPI_ROOT or MPI_PROC_NULL). Per-peer
+ * arrays (counts, displacements, types) have one entry per rank of the remote group, except
+ * rcounts of reduce_scatter, which has one per rank of the local group. Reductions deliver to
+ * each group the reduction of the other group's data, in the other group's rank order. */
+
+typedef struct mp_coll_root {
+    int root;           /* the root's rank in the remote group, when it is there */
+    bool is_root;       /* this rank passed MPI_ROOT */
+    bool in_root_group; /* this rank passed MPI_ROOT or MPI_PROC_NULL */
+} mp_coll_root_t;
+
+void mp_coll_inter_barrier(mp_coll_sched_t *s);
+void mp_coll_inter_bcast(mp_coll_sched_t *s, void *buf, size_t count, const mp_datatype_t *dt,
+                         mp_coll_root_t root);
+/* Gather and scatter in one: at the root, many (counts[i] elements at displs[i] for remote rank
+ * i) is received into (gather) or sent from (scatter); elsewhere one block moves. */
+void mp_coll_inter_gatherv(mp_coll_sched_t *s, bool is_scatter, void *many, const size_t *counts,
+                           const ptrdiff_t *displs, const mp_datatype_t *many_dt, void *one,
+                           size_t one_count, const mp_datatype_t *one_dt, mp_coll_root_t root);
+void mp_coll_inter_reduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
+                          const mp_datatype_t *dt, const mp_op_t *op, bool commutative,
+                          mp_coll_root_t root);
+void mp_coll_inter_allreduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
+                             const mp_datatype_t *dt, const mp_op_t *op, bool commutative);
+/* Allgather(v): my scount elements go to every remote rank; remote rank i's land at displs[i]. */
+void mp_coll_inter_allgatherv(mp_coll_sched_t *s, const void *sbuf, size_t scount,
+                              const mp_datatype_t *sdt, void *rbuf, const size_t *rcounts,
+                              const ptrdiff_t *displs, const mp_datatype_t *rdt);
+/* Displacements in bytes when bytes_displs (alltoallw), in elements otherwise. */
+void mp_coll_inter_alltoallw(mp_coll_sched_t *s, const void *sbuf, const size_t *scounts,
+                             const ptrdiff_t *sdispls, const mp_datatype_t *const *sdts, void *rbuf,
+                             const size_t *rcounts, const ptrdiff_t *rdispls,
+                             const mp_datatype_t *const *rdts, bool bytes_displs);
+void mp_coll_inter_reduce_scatter(mp_coll_sched_t *s, const void *sbuf, void *rbuf,
+                                  const size_t *rcounts, const mp_datatype_t *dt, const mp_op_t *op,
+                                  bool commutative);
 
 #endif

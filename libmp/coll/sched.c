@@ -31,6 +31,7 @@ typedef struct step {
     size_t rcount;
     const mp_datatype_t *rdt;
     const mp_op_t *op;
+    bool local; /* intercommunicators: peer is a rank of the local group */
 } step_t;
 
 /* Small temporary buffers come from here, so that short collectives do not call malloc. */
@@ -40,6 +41,11 @@ struct mp_coll_sched {
     mp_comm_t comm; /* a copy of the communicator on the collective context */
     mp_comm_t *user_comm;
     int tag;
+    /* Intercommunicators: a copy of the local intracommunicator on its collective context, the
+     * tag taken from its sequence, and whether the steps being added address the local group. */
+    mp_comm_t local;
+    int local_tag;
+    bool on_local;
     step_t *steps;
     size_t nsteps, steps_cap;
     size_t next;            /* the first step not started yet */
@@ -130,6 +136,17 @@ mp_status_t mp_coll_sched_create(mp_comm_t *comm, mp_coll_sched_t **s_p)
     s->comm.freed = false;
     mp_comm_retain(comm);
     s->tag = (int)(comm->coll_seq++ & INT32_MAX);
+    s->on_local = false;
+    if (comm->is_inter) {
+        /* Steps inside one group travel on the local communicator's collective context with a
+         * tag of its sequence, as the exchanges that build communicators do: every member of
+         * the group takes it in the same order, and it never meets the remote group's ranks. */
+        s->local = *comm->local_comm;
+        s->local.context_id = comm->local_comm->context_id + 1;
+        s->local.predefined = true;
+        s->local.freed = false;
+        s->local_tag = (int)(comm->local_comm->coll_seq++ & INT32_MAX);
+    }
     s->nsteps = s->next = s->nreqs = s->round_reqs = s->ntmps = s->scratch_used = 0;
     s->error = MP_OK;
     s->req = NULL;
@@ -243,6 +260,11 @@ void mp_coll_sched_set_immediate(mp_coll_sched_t *s)
     s->immediate = true;
 }
 
+void mp_coll_sched_set_local(mp_coll_sched_t *s, bool local)
+{
+    s->on_local = local && s->user_comm->is_inter;
+}
+
 /* Immediate mode: runs a step now rather than recording it. Returns whether it did. */
 static bool run_now(mp_coll_sched_t *s, const step_t *st)
 {
@@ -291,13 +313,18 @@ static void add_comm(mp_coll_sched_t *s, step_t *st)
 void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const mp_datatype_t *dt,
                         int peer)
 {
-    if (run_now(s, &(step_t){.kind = STEP_SEND, .peer = peer, .src = buf, .scount = count,
-                             .sdt = dt})) {
+    step_t step = {.kind = STEP_SEND,
+                   .peer = peer,
+                   .src = buf,
+                   .scount = count,
+                   .sdt = dt,
+                   .local = s->on_local};
+    if (run_now(s, &step)) {
         return;
     }
     step_t *st = add(s, STEP_SEND);
     if (st != NULL) {
-        *st = (step_t){.kind = STEP_SEND, .peer = peer, .src = buf, .scount = count, .sdt = dt};
+        *st = step;
         types_retain(st);
         add_comm(s, st);
     }
@@ -306,13 +333,18 @@ void mp_coll_sched_send(mp_coll_sched_t *s, const void *buf, size_t count, const
 void mp_coll_sched_recv(mp_coll_sched_t *s, void *buf, size_t count, const mp_datatype_t *dt,
                         int peer)
 {
-    if (run_now(s, &(step_t){.kind = STEP_RECV, .peer = peer, .dst = buf, .rcount = count,
-                             .rdt = dt})) {
+    step_t step = {.kind = STEP_RECV,
+                   .peer = peer,
+                   .dst = buf,
+                   .rcount = count,
+                   .rdt = dt,
+                   .local = s->on_local};
+    if (run_now(s, &step)) {
         return;
     }
     step_t *st = add(s, STEP_RECV);
     if (st != NULL) {
-        *st = (step_t){.kind = STEP_RECV, .peer = peer, .dst = buf, .rcount = count, .rdt = dt};
+        *st = step;
         types_retain(st);
         add_comm(s, st);
     }
@@ -325,8 +357,13 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
     if (mp_datatype_bytes(sdt, scount) == 0 || src == dst) {
         return;
     }
-    if (run_now(s, &(step_t){.kind = STEP_COPY, .src = src, .scount = scount, .sdt = sdt,
-                             .dst = dst, .rcount = rcount, .rdt = rdt})) {
+    if (run_now(s, &(step_t){.kind = STEP_COPY,
+                             .src = src,
+                             .scount = scount,
+                             .sdt = sdt,
+                             .dst = dst,
+                             .rcount = rcount,
+                             .rdt = rdt})) {
         return;
     }
     step_t *st = add(s, STEP_COPY);
@@ -345,8 +382,12 @@ void mp_coll_sched_copy(mp_coll_sched_t *s, const void *src, size_t scount,
 void mp_coll_sched_reduce(mp_coll_sched_t *s, const void *in, void *inout, size_t count,
                           const mp_datatype_t *dt, const mp_op_t *op)
 {
-    if (run_now(s, &(step_t){.kind = STEP_REDUCE, .src = in, .scount = count, .sdt = dt,
-                             .dst = inout, .op = op})) {
+    if (run_now(s, &(step_t){.kind = STEP_REDUCE,
+                             .src = in,
+                             .scount = count,
+                             .sdt = dt,
+                             .dst = inout,
+                             .op = op})) {
         return;
     }
     step_t *st = add(s, STEP_REDUCE);
@@ -459,11 +500,13 @@ static void start_comm(mp_coll_sched_t *s, const step_t *st)
 {
     mp_request_t *req = NULL;
     mp_status_t rc;
+    mp_comm_t *wire = st->local ? &s->local : &s->comm;
+    int tag = st->local ? s->local_tag : s->tag;
     if (st->kind == STEP_SEND) {
-        rc = mp_pt2pt_isend(st->src, st->scount, st->sdt, st->peer, s->tag, &s->comm,
-                            MP_SEND_STANDARD, &req);
+        rc = mp_pt2pt_isend(st->src, st->scount, st->sdt, st->peer, tag, wire, MP_SEND_STANDARD,
+                            &req);
     } else {
-        rc = mp_pt2pt_irecv(st->dst, st->rcount, st->rdt, st->peer, s->tag, &s->comm, &req);
+        rc = mp_pt2pt_irecv(st->dst, st->rcount, st->rdt, st->peer, tag, wire, &req);
     }
     if (rc != MP_OK) {
         if (s->error == MP_OK) {

@@ -103,16 +103,27 @@ int main(int argc, char **argv)
                   nb ? "I" : "");
     }
 
-    /* Collectives on intercommunicators are refused (for now) with MPI_ERR_COMM. */
+    /* Intercommunicators: Scan and Exscan are not defined (MPI_ERR_COMM), a root must be
+     * MPI_ROOT, MPI_PROC_NULL or a rank of the remote group, and MPI_IN_PLACE is refused. */
     if (size >= 2) {
         MPI_Comm half, inter;
         int color = rank < size / 2;
         CT_MPI(MPI_Comm_split(MPI_COMM_WORLD, color, rank, &half));
         CT_MPI(MPI_Intercomm_create(half, 0, MPI_COMM_WORLD, color ? size / 2 : 0, 77, &inter));
         MPI_Comm_set_errhandler(inter, MPI_ERRORS_RETURN);
-        expect(MPI_Barrier(inter), MPI_ERR_COMM, "Barrier on an intercommunicator");
-        expect(MPI_Ibcast(a, 1, MPI_INT, MPI_ROOT, inter, &req), MPI_ERR_COMM,
-               "Ibcast on an intercommunicator");
+        expect(MPI_Scan(a, b, 1, MPI_INT, MPI_SUM, inter), MPI_ERR_COMM,
+               "Scan on an intercommunicator");
+        expect(MPI_Iexscan(a, b, 1, MPI_INT, MPI_SUM, inter, &req), MPI_ERR_COMM,
+               "Iexscan on an intercommunicator");
+        expect(MPI_Ibcast(a, 1, MPI_INT, size, inter, &req), MPI_ERR_ROOT,
+               "Ibcast on an intercommunicator with root = size");
+        expect(MPI_Reduce(a, b, 1, MPI_INT, MPI_SUM, -7, inter), MPI_ERR_ROOT,
+               "Reduce on an intercommunicator with root = -7");
+        expect(MPI_Allreduce(MPI_IN_PLACE, b, 1, MPI_INT, MPI_SUM, inter), MPI_ERR_BUFFER,
+               "Allreduce in place on an intercommunicator");
+        expect(MPI_Alltoall(MPI_IN_PLACE, 1, MPI_INT, b, 1, MPI_INT, inter), MPI_ERR_BUFFER,
+               "Alltoall in place on an intercommunicator");
+        CT_MPI(MPI_Barrier(inter)); /* the failed calls left the collectives in step */
         CT_MPI(MPI_Comm_free(&inter));
         CT_MPI(MPI_Comm_free(&half));
     }

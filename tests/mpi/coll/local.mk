@@ -5,6 +5,7 @@ mpi_coll_programs = \
 	tests/mpi/coll/bcast \
 	tests/mpi/coll/errors \
 	tests/mpi/coll/gather \
+	tests/mpi/coll/intercomm \
 	tests/mpi/coll/nonblocking \
 	tests/mpi/coll/persistent \
 	tests/mpi/coll/reduce
@@ -23,6 +24,9 @@ tests_mpi_coll_errors_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_gather_SOURCES = tests/mpi/coll/gather.c
 tests_mpi_coll_gather_LDADD = $(mpi_test_libs)
 tests_mpi_coll_gather_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_coll_intercomm_SOURCES = tests/mpi/coll/intercomm.c
+tests_mpi_coll_intercomm_LDADD = $(mpi_test_libs)
+tests_mpi_coll_intercomm_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_nonblocking_SOURCES = tests/mpi/coll/nonblocking.c
 tests_mpi_coll_nonblocking_LDADD = $(mpi_test_libs)
 tests_mpi_coll_nonblocking_LDFLAGS = $(mpi_test_link_flags)

@@ -1,4 +1,4 @@
-# MPI tests: self-checking programs in tests/mpi/env (run by run-testlist.sh from testlist)
+# MPI tests: self-checking programs in tests/mpi/env (run by run-testlist.sh from env.testlist)
 # and launcher tests in tests/mpi/launcher (one script per behaviour of mpirun).
 mpi_test_programs = \
 	tests/mpi/env/init_basic \
@@ -76,9 +76,20 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/tag_output.sh \
 	tests/mpi/launcher/timeout.sh \
 	tests/mpi/launcher/usage.sh
-TESTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
+# The MPI programs, one list per directory (run by run-testlist.sh, see there).
+mpi_testlists = \
+	tests/mpi/env.testlist \
+	tests/mpi/pt2pt.testlist \
+	tests/mpi/op.testlist \
+	tests/mpi/dtype.testlist \
+	tests/mpi/coll.testlist \
+	tests/mpi/comm.testlist \
+	tests/mpi/topo.testlist \
+	tests/mpi/attr.testlist \
+	tests/mpi/errors.testlist
+TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
-EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/testlist tests/mpi/README.md
+EXTRA_DIST += tests/mpi/launcher/lib.sh $(mpi_testlists) tests/mpi/README.md
 
 # What the MPI tests read from their environment; the top Makefile.am puts it in
 # AM_TESTS_ENVIRONMENT. mpirun and the MPI programs link libmp from the build tree.

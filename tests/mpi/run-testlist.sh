@@ -1,17 +1,25 @@
 #!/usr/bin/env bash
-# Runs the self-checking MPI programs listed in tests/mpi/testlist under $MPIRUN, each with a
-# time limit (60 s times MP_TEST_TIMEOUT_MULT); a run passes when it exits 0 and prints
-# "No Errors". Usage: run-testlist.sh [TESTLIST]. Prints "N passed, N failed" at the end.
+# Runs the self-checking MPI programs listed in test lists (tests/mpi/<area>.testlist, one per
+# directory; make check runs each as a test of its own) under $MPIRUN, each with a time limit
+# (60 s times MP_TEST_TIMEOUT_MULT); a run passes when it exits 0 and prints "No Errors".
+# Usage: run-testlist.sh [TESTLIST...] (default: all of them). Prints "N passed, N failed".
+# A list has one run per line, MPICH style; '#' starts a comment:
+#   name nprocs [timeLimit=SECONDS] [env=VAR=value]... [program arguments...]
+# name is the program's path under tests/mpi/ in the build tree.
 # MP_TEST_LAUNCHER_WRAPPER and MP_TEST_RANK_WRAPPER (e.g. a valgrind command line) are put in
 # front of mpirun and of each rank's program: make check-valgrind uses them.
 set -eu
 : "${top_builddir:=.}"
 : "${top_srcdir:=$top_builddir}"
 : "${MPIRUN:=$top_builddir/mpirun/mpirun}"
-list=${1:-$top_srcdir/tests/mpi/testlist}
+if [ $# = 0 ]; then
+    set -- "$top_srcdir"/tests/mpi/*.testlist
+fi
 mult=${MP_TEST_TIMEOUT_MULT:-1}
 [ -x "$MPIRUN" ] || { echo "ERROR: MPIRUN=$MPIRUN is not an executable"; exit 99; }
-[ -r "$list" ] || { echo "ERROR: cannot read $list"; exit 99; }
+for list in "$@"; do
+    [ -r "$list" ] || { echo "ERROR: cannot read $list"; exit 99; }
+done
 unset MPIEXEC_TIMEOUT
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/mptestlist.XXXXXX")
@@ -60,7 +68,7 @@ while read -r name nprocs rest; do
         echo "FAIL: $what: $why"
         head -n 20 "$scratch/out" | cut -c 1-200 | sed 's/^/  | /'
     fi
-done <"$list"
+done < <(cat "$@")
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ] && [ "$passed" -gt 0 ]

@@ -1,5 +1,5 @@
 # Caching and info MPI tests (tests/mpi/attr): self-checking programs run by run-testlist.sh
-# from tests/mpi/testlist.
+# from tests/mpi/attr.testlist.
 mpi_attr_programs = \
 	tests/mpi/attr/comm_attr \
 	tests/mpi/attr/comm_dup_attr \

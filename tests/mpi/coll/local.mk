@@ -1,5 +1,5 @@
 # Collective MPI tests (tests/mpi/coll): self-checking programs run by run-testlist.sh from
-# tests/mpi/testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
+# tests/mpi/coll.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_coll_programs = \
 	tests/mpi/coll/allgather \
 	tests/mpi/coll/bcast \

@@ -1,5 +1,5 @@
 # Communicator and group tests (tests/mpi/comm): self-checking programs run by run-testlist.sh
-# from tests/mpi/testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
+# from tests/mpi/comm.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_comm_programs = \
 	tests/mpi/comm/create \
 	tests/mpi/comm/dupfree \

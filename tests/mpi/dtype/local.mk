@@ -1,5 +1,5 @@
 # Derived datatype MPI tests (tests/mpi/dtype): self-checking programs run by run-testlist.sh
-# from tests/mpi/testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
+# from tests/mpi/dtype.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_dtype_programs = \
 	tests/mpi/dtype/dtsend \
 	tests/mpi/dtype/halo \

@@ -1,5 +1,5 @@
 # Error handling MPI tests (tests/mpi/errors): self-checking programs run by run-testlist.sh
-# from tests/mpi/testlist, and a launcher test of the fatal path.
+# from tests/mpi/errors.testlist, and a launcher test of the fatal path.
 mpi_errors_programs = \
 	tests/mpi/errors/adderr \
 	tests/mpi/errors/errclass \

@@ -1,5 +1,5 @@
 # Reduction-op MPI tests (tests/mpi/op): self-checking programs run by run-testlist.sh from
-# tests/mpi/testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
+# tests/mpi/op.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_op_programs = \
 	tests/mpi/op/reduce_local
 check_PROGRAMS += $(mpi_op_programs)

@@ -1,5 +1,5 @@
 # Point-to-point MPI tests (tests/mpi/pt2pt): self-checking programs run by run-testlist.sh from
-# tests/mpi/testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
+# tests/mpi/pt2pt.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/bsend \
 	tests/mpi/pt2pt/cancel \

@@ -1,5 +1,5 @@
 # Process topology and neighbourhood collective tests (tests/mpi/topo): self-checking programs
-# run by run-testlist.sh from tests/mpi/testlist. Plain MPI: they also build with other MPIs.
+# run by run-testlist.sh from tests/mpi/topo.testlist. Plain MPI: they also build with other MPIs.
 mpi_topo_programs = \
 	tests/mpi/topo/cart \
 	tests/mpi/topo/dims \

@@ -15,6 +15,7 @@ struct greq_state {
     /* set by the test */
     int source, tag, nints; /* the status query_fn reports (count in MPI_INT elements) */
     int cancelled;
+    int setter; /* which call query_fn sets the count with: 0 _elements, 1 _elements_x, 2 _c */
     int query_ret, free_ret, cancel_ret;
     /* counted by the callbacks */
     int query_calls, free_calls, cancel_calls;
@@ -34,7 +35,19 @@ static int query_fn(void *extra, MPI_Status *status)
     /* The public fields directly (MPI_Status_set_source is MPI 4.1 only). */
     status->MPI_SOURCE = s->source;
     status->MPI_TAG = s->tag;
-    MPI_Status_set_elements(status, MPI_INT, s->nints);
+    switch (s->setter) {
+    case 1:
+        MPI_Status_set_elements_x(status, MPI_INT, s->nints);
+        break;
+#if MPI_VERSION >= 4 /* the large-count form */
+    case 2:
+        MPI_Status_set_elements_c(status, MPI_INT, s->nints);
+        break;
+#endif
+    default:
+        MPI_Status_set_elements(status, MPI_INT, s->nints);
+        break;
+    }
     MPI_Status_set_cancelled(status, s->cancelled);
     return s->query_ret;
 }
@@ -445,6 +458,7 @@ static void check_waitall_mixed(void)
 
     for (int i = 0; i < NG; i++) {
         state_init(&s[i], 100 + i, 200 + i, i + 1);
+        s[i].setter = i;
         reqs[2 + i] = start(&s[i]);
     }
     P2P_MPI(MPI_Grequest_complete(reqs[2]));

@@ -19,6 +19,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
 	libmp/api/graph.c \
+	libmp/api/greq.c \
 	libmp/api/group.c \
 	libmp/api/icoll.c \
 	libmp/api/info.c \

@@ -247,6 +247,28 @@ void mp_api_coll_persistent_free(mp_api_preq_t *preq);
 int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_request_t *req,
                                      MPI_Status *status);
 
+/* ---- Generalized requests (greq.c) ---- */
+
+/* A generalized request (kind MP_REQ_GREQ) is an MPI_Request like any other: the wait and test
+ * calls see it complete once MPI_Grequest_complete was called and a progress poll ran. These are
+ * for those calls, on the thread that is inside them. */
+
+/* Fills *status (a scratch status for MPI_STATUS_IGNORE) from the complete request req: an empty
+ * status that query_fn then sets; MPI_ERROR is set to query_fn's result. Returns that result (an
+ * MPI error code of the program's choosing). */
+int mp_api_greq_query(mp_request_t *req, MPI_Status *status);
+
+/* Releases req (MPI_Request_free, or a wait or test that completed it): calls free_fn now if req
+ * is complete, else at MPI_Grequest_complete. Returns free_fn's result, or MPI_SUCCESS. */
+int mp_api_greq_free(mp_request_t *req);
+
+/* MPI_Cancel: calls cancel_fn, telling it whether MPI_Grequest_complete was called. Returns
+ * cancel_fn's result. */
+int mp_api_greq_cancel(mp_request_t *req);
+
+/* MPI_Finalize: returns to the pool the requests released by MPI_Grequest_complete. */
+void mp_api_greq_fini(void);
+
 /* ---- Buffered sends (bsend.c) ---- */
 
 /* Copies count elements of dt at buf into the attached buffer and starts sending them from

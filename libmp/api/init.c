@@ -92,6 +92,7 @@ int PMPI_Finalize(void)
     mp_api_attr_fini();
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
+    mp_api_greq_fini();
     mp_status_t status = mp_runtime_fini();
     if (status != MP_OK) {
         return mp_api_error(NULL, "MPI_Finalize", mp_api_errclass(status),

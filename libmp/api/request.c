@@ -113,9 +113,40 @@ typedef struct failure {
 /* Reports the status of the completed operation behind *handle into *status, and unless peek,
  * releases it: a nonblocking request is freed and *handle becomes MPI_REQUEST_NULL; a persistent
  * one becomes inactive. Returns the operation's error class and records a failure in *f. */
+/* finish() for a generalized request: its query_fn gives the status, its free_fn runs at the
+ * release; the first error code either returns is the operation's. */
+static int finish_greq(MPI_Request *handle, int index, MPI_Status *status, bool peek, failure_t *f)
+{
+    mp_request_t *req = active_op(*handle);
+    const char *which = "query_fn";
+    int err = mp_api_greq_query(req, status);
+    if (!peek) {
+        *handle = MPI_REQUEST_NULL;
+        int free_err = mp_api_greq_free(req);
+        if (err == MPI_SUCCESS && free_err != MPI_SUCCESS) {
+            err = free_err;
+            which = "free_fn";
+            if (status != MPI_STATUS_IGNORE) {
+                status->MPI_ERROR = err;
+            }
+        }
+    }
+    if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
+        f->errclass = err;
+        f->index = index;
+        f->comm = NULL;
+        snprintf(f->why, sizeof(f->why), "the %s of the generalized request returned error code %d",
+                 which, err);
+    }
+    return err;
+}
+
 static int finish(MPI_Request *handle, int index, MPI_Status *status, bool peek, failure_t *f)
 {
     mp_request_t *req = active_op(*handle);
+    if (req->kind == MP_REQ_GREQ) {
+        return finish_greq(handle, index, status, peek, f);
+    }
     int err = mp_api_errclass(req->status.error);
     mp_api_status_fill(status, &req->status, err);
     if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
@@ -343,6 +374,16 @@ int PMPI_Request_free(MPI_Request *request)
     }
     /* An operation still in progress completes on its own and is freed then. */
     mp_request_t *req = active_op(*request);
+    if (req != NULL && req->kind == MP_REQ_GREQ) {
+        *request = MPI_REQUEST_NULL;
+        rc = mp_api_greq_free(req);
+        if (rc != MPI_SUCCESS) {
+            return mp_api_error(NULL, "MPI_Request_free", rc,
+                                "the free_fn of the generalized request returned error code %d",
+                                rc);
+        }
+        return MPI_SUCCESS;
+    }
     if (is_persistent(*request)) {
         mp_api_preq_t *preq = as_preq(*request);
         if (preq->kind == MP_API_PREQ_COLL) {
@@ -369,6 +410,15 @@ int PMPI_Cancel(MPI_Request *request)
     /* Only a receive that has not matched yet can be cancelled; for anything else the request
      * completes as usual and MPI_Test_cancelled says false, as the standard allows. */
     mp_request_t *req = active_op(*request);
+    if (req != NULL && req->kind == MP_REQ_GREQ) {
+        rc = mp_api_greq_cancel(req);
+        if (rc != MPI_SUCCESS) {
+            return mp_api_error(NULL, "MPI_Cancel", rc,
+                                "the cancel_fn of the generalized request returned error code %d",
+                                rc);
+        }
+        return MPI_SUCCESS;
+    }
     if (req != NULL && req->kind == MP_REQ_RECV && !mp_request_is_complete(req)) {
         mp_pt2pt_cancel(req);
     }

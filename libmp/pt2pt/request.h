@@ -28,6 +28,7 @@ typedef enum mp_request_kind {
     MP_REQ_SEND,
     MP_REQ_RECV,
     MP_REQ_COLL, /* a nonblocking collective: completed by its schedule (owner) */
+    MP_REQ_GREQ, /* a generalized request: the program completes it (owner: api/greq.c's record) */
 } mp_request_kind_t;
 
 typedef enum mp_send_mode {
@@ -57,7 +58,8 @@ typedef struct mp_request {
     size_t done_bytes;       /* bytes moved so far */
     bool waiting_ack;        /* sync send: not complete until the receiver matched */
     bool data_done;          /* all data moved */
-    void *owner;             /* MP_REQ_COLL: the schedule that completes this request */
+    void *owner;             /* MP_REQ_COLL: the schedule that completes this request;
+                              * MP_REQ_GREQ: the program's callbacks */
     /* MPI_Isendrecv: one request (the receive) that completes once its send has too. */
     struct mp_request *join_send; /* on the receive: its send, until that completes */
     struct mp_request *join_recv; /* on the send: the receive that waits for it */

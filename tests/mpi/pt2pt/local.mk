@@ -5,6 +5,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/cancel \
 	tests/mpi/pt2pt/completion \
 	tests/mpi/pt2pt/flood \
+	tests/mpi/pt2pt/greq \
 	tests/mpi/pt2pt/isendrecv \
 	tests/mpi/pt2pt/order \
 	tests/mpi/pt2pt/persistent \
@@ -29,6 +30,9 @@ tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_flood_SOURCES = tests/mpi/pt2pt/flood.c
 tests_mpi_pt2pt_flood_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_flood_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_greq_SOURCES = tests/mpi/pt2pt/greq.c
+tests_mpi_pt2pt_greq_LDADD = $(mpi_test_libs) -lpthread
+tests_mpi_pt2pt_greq_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_isendrecv_SOURCES = tests/mpi/pt2pt/isendrecv.c
 tests_mpi_pt2pt_isendrecv_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_isendrecv_LDFLAGS = $(mpi_test_link_flags)

@@ -5,6 +5,25 @@
  */
 #include "api/coll.h"
 
+/* The reduction family (reduce, allreduce, scan, exscan): the same saved arguments. */
+static int reduce_init(const char *call, mp_api_red_kind_t red, const void *sendbuf, void *recvbuf,
+                       MPI_Count count, MPI_Datatype datatype, MPI_Op op, int root, MPI_Comm comm,
+                       mp_api_width_t width, MPI_Request *request)
+{
+    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
+                                 .red = red,
+                                 .sbuf = sendbuf,
+                                 .rbuf = recvbuf,
+                                 .scount = count,
+                                 .stype = datatype,
+                                 .op = op,
+                                 .root = root,
+                                 .comm = comm,
+                                 .width = width,
+                                 .call = call};
+    return mp_api_coll_persistent_init(&saved, request);
+}
+
 #pragma weak MPI_Barrier_init = PMPI_Barrier_init
 int PMPI_Barrier_init(MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
@@ -436,56 +455,27 @@ int PMPI_Alltoallw_init_c(const void *sendbuf, const MPI_Count sendcounts[],
 int PMPI_Reduce_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
                      MPI_Op op, int root, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_REDUCE,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .root = root,
-                                 .comm = comm,
-                                 .width = MP_API_INT,
-                                 .call = "MPI_Reduce_init"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Reduce_init", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype, op,
+                       root, comm, MP_API_INT, request);
 }
 
 #pragma weak MPI_Reduce_init_c = PMPI_Reduce_init_c
 int PMPI_Reduce_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                        MPI_Op op, int root, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_REDUCE,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .root = root,
-                                 .comm = comm,
-                                 .width = MP_API_BIG,
-                                 .call = "MPI_Reduce_init_c"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Reduce_init_c", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
+                       op, root, comm, MP_API_BIG, request);
 }
 
 #pragma weak MPI_Allreduce_init = PMPI_Allreduce_init
 int PMPI_Allreduce_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
                         MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_ALLREDUCE,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .comm = comm,
-                                 .width = MP_API_INT,
-                                 .call = "MPI_Allreduce_init"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Allreduce_init", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
+                       datatype, op, 0, comm, MP_API_INT, request);
 }
 
 #pragma weak MPI_Allreduce_init_c = PMPI_Allreduce_init_c
@@ -493,18 +483,9 @@ int PMPI_Allreduce_init_c(const void *sendbuf, void *recvbuf, MPI_Count count,
                           MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
                           MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_ALLREDUCE,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .comm = comm,
-                                 .width = MP_API_BIG,
-                                 .call = "MPI_Allreduce_init_c"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Allreduce_init_c", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
+                       datatype, op, 0, comm, MP_API_BIG, request);
 }
 
 #pragma weak MPI_Reduce_scatter_block_init = PMPI_Reduce_scatter_block_init
@@ -585,70 +566,34 @@ int PMPI_Reduce_scatter_init_c(const void *sendbuf, void *recvbuf, const MPI_Cou
 int PMPI_Scan_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                    MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_SCAN,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .comm = comm,
-                                 .width = MP_API_INT,
-                                 .call = "MPI_Scan_init"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Scan_init", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op, 0,
+                       comm, MP_API_INT, request);
 }
 
 #pragma weak MPI_Scan_init_c = PMPI_Scan_init_c
 int PMPI_Scan_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                      MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_SCAN,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .comm = comm,
-                                 .width = MP_API_BIG,
-                                 .call = "MPI_Scan_init_c"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Scan_init_c", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op, 0,
+                       comm, MP_API_BIG, request);
 }
 
 #pragma weak MPI_Exscan_init = PMPI_Exscan_init
 int PMPI_Exscan_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
                      MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_EXSCAN,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .comm = comm,
-                                 .width = MP_API_INT,
-                                 .call = "MPI_Exscan_init"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Exscan_init", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype, op,
+                       0, comm, MP_API_INT, request);
 }
 
 #pragma weak MPI_Exscan_init_c = PMPI_Exscan_init_c
 int PMPI_Exscan_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                        MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
-    mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDUCE,
-                                 .red = MP_API_RED_EXSCAN,
-                                 .sbuf = sendbuf,
-                                 .rbuf = recvbuf,
-                                 .scount = count,
-                                 .stype = datatype,
-                                 .op = op,
-                                 .comm = comm,
-                                 .width = MP_API_BIG,
-                                 .call = "MPI_Exscan_init_c"};
     (void)info;
-    return mp_api_coll_persistent_init(&saved, request);
+    return reduce_init("MPI_Exscan_init_c", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
+                       op, 0, comm, MP_API_BIG, request);
 }

@@ -397,37 +397,35 @@ static int sendrecv_checked_start(const char *call, const void *sendbuf, MPI_Cou
                           source, recvtag, *comm_p, NULL, req_p);
 }
 
-static int sendrecv(const char *call, const void *sendbuf, MPI_Count sendcount,
-                    MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
-                    MPI_Count recvcount, MPI_Datatype recvtype, int source, int recvtag,
-                    MPI_Comm comm, MPI_Status *status)
+/* Hands a started send-receive over: the nonblocking calls (request not NULL) return its
+ * request; the blocking ones wait for it and fill status. */
+static int sendrecv_finish(const char *call, int rc, mp_comm_t *c, mp_request_t *req,
+                           MPI_Status *status, MPI_Request *request)
 {
-    mp_comm_t *c = NULL;
-    mp_request_t *req = NULL;
-    int rc = sendrecv_checked_start(call, sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
-                                    recvcount, recvtype, source, recvtag, comm, &c, &req);
     if (rc != MPI_SUCCESS) {
         return rc;
+    }
+    if (request != NULL) {
+        *request = (MPI_Request)req;
+        return MPI_SUCCESS;
     }
     return mp_api_request_complete_blocking(call, c, req, status);
 }
 
-static int isendrecv(const char *call, const void *sendbuf, MPI_Count sendcount,
-                     MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
-                     MPI_Count recvcount, MPI_Datatype recvtype, int source, int recvtag,
-                     MPI_Comm comm, MPI_Request *request)
+/* MPI_Sendrecv (request NULL) and MPI_Isendrecv (nonblocking: request is the output). */
+static int sendrecv(const char *call, const void *sendbuf, MPI_Count sendcount,
+                    MPI_Datatype sendtype, int dest, int sendtag, void *recvbuf,
+                    MPI_Count recvcount, MPI_Datatype recvtype, int source, int recvtag,
+                    MPI_Comm comm, MPI_Status *status, bool nonblocking, MPI_Request *request)
 {
-    if (request == NULL) {
+    if (nonblocking && request == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_REQUEST, "the request argument is NULL");
     }
     mp_comm_t *c = NULL;
     mp_request_t *req = NULL;
     int rc = sendrecv_checked_start(call, sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
                                     recvcount, recvtype, source, recvtag, comm, &c, &req);
-    if (rc == MPI_SUCCESS) {
-        *request = (MPI_Request)req;
-    }
-    return rc;
+    return sendrecv_finish(call, rc, c, req, status, nonblocking ? request : NULL);
 }
 
 /* The outgoing data is packed into a temporary buffer first, so that the receive can land in
@@ -459,35 +457,19 @@ static int sendrecv_replace_start(const char *call, void *buf, MPI_Count count,
                           source, recvtag, c, tmp, req_p);
 }
 
+/* MPI_Sendrecv_replace (request NULL) and MPI_Isendrecv_replace (nonblocking). */
 static int sendrecv_replace(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype,
                             int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
-                            MPI_Status *status)
+                            MPI_Status *status, bool nonblocking, MPI_Request *request)
 {
-    mp_comm_t *c = NULL;
-    mp_request_t *req = NULL;
-    int rc = sendrecv_replace_start(call, buf, count, datatype, dest, sendtag, source, recvtag,
-                                    comm, &c, &req);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    return mp_api_request_complete_blocking(call, c, req, status);
-}
-
-static int isendrecv_replace(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype,
-                             int dest, int sendtag, int source, int recvtag, MPI_Comm comm,
-                             MPI_Request *request)
-{
-    if (request == NULL) {
+    if (nonblocking && request == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_REQUEST, "the request argument is NULL");
     }
     mp_comm_t *c = NULL;
     mp_request_t *req = NULL;
     int rc = sendrecv_replace_start(call, buf, count, datatype, dest, sendtag, source, recvtag,
                                     comm, &c, &req);
-    if (rc == MPI_SUCCESS) {
-        *request = (MPI_Request)req;
-    }
-    return rc;
+    return sendrecv_finish(call, rc, c, req, status, nonblocking ? request : NULL);
 }
 
 #pragma weak MPI_Sendrecv = PMPI_Sendrecv
@@ -496,7 +478,7 @@ int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int
                   MPI_Comm comm, MPI_Status *status)
 {
     return sendrecv("MPI_Sendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount,
-                    recvtype, source, recvtag, comm, status);
+                    recvtype, source, recvtag, comm, status, false, NULL);
 }
 
 #pragma weak MPI_Sendrecv_c = PMPI_Sendrecv_c
@@ -505,7 +487,7 @@ int PMPI_Sendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
     return sendrecv("MPI_Sendrecv_c", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
-                    recvcount, recvtype, source, recvtag, comm, status);
+                    recvcount, recvtype, source, recvtag, comm, status, false, NULL);
 }
 
 #pragma weak MPI_Sendrecv_replace = PMPI_Sendrecv_replace
@@ -513,7 +495,7 @@ int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest,
                           int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
     return sendrecv_replace("MPI_Sendrecv_replace", buf, count, datatype, dest, sendtag, source,
-                            recvtag, comm, status);
+                            recvtag, comm, status, false, NULL);
 }
 
 #pragma weak MPI_Sendrecv_replace_c = PMPI_Sendrecv_replace_c
@@ -521,7 +503,7 @@ int PMPI_Sendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, i
                             int sendtag, int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
     return sendrecv_replace("MPI_Sendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
-                            recvtag, comm, status);
+                            recvtag, comm, status, false, NULL);
 }
 
 /* ---- Persistent requests ---- */
@@ -630,8 +612,8 @@ int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, in
                    void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
                    MPI_Comm comm, MPI_Request *request)
 {
-    return isendrecv("MPI_Isendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
-                     recvcount, recvtype, source, recvtag, comm, request);
+    return sendrecv("MPI_Isendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
+                    recvcount, recvtype, source, recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }
 
 #pragma weak MPI_Isendrecv_c = PMPI_Isendrecv_c
@@ -639,16 +621,16 @@ int PMPI_Isendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
                      int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                      int source, int recvtag, MPI_Comm comm, MPI_Request *request)
 {
-    return isendrecv("MPI_Isendrecv_c", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
-                     recvcount, recvtype, source, recvtag, comm, request);
+    return sendrecv("MPI_Isendrecv_c", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
+                    recvcount, recvtype, source, recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }
 
 #pragma weak MPI_Isendrecv_replace = PMPI_Isendrecv_replace
 int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
                            int source, int recvtag, MPI_Comm comm, MPI_Request *request)
 {
-    return isendrecv_replace("MPI_Isendrecv_replace", buf, count, datatype, dest, sendtag, source,
-                             recvtag, comm, request);
+    return sendrecv_replace("MPI_Isendrecv_replace", buf, count, datatype, dest, sendtag, source,
+                            recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }
 
 #pragma weak MPI_Isendrecv_replace_c = PMPI_Isendrecv_replace_c
@@ -656,6 +638,6 @@ int PMPI_Isendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, 
                              int sendtag, int source, int recvtag, MPI_Comm comm,
                              MPI_Request *request)
 {
-    return isendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
-                             recvtag, comm, request);
+    return sendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
+                            recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }

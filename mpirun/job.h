@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 typedef struct mpirun_rank {
@@ -21,6 +22,7 @@ typedef struct mpirun_rank {
 
 typedef struct mpirun_job {
     char nspace[64];
+    uint8_t secret[32]; /* random per job: TCP peers and daemons prove they know it */
     int np;
     mpirun_rank_t *ranks; /* np entries */
     int nhosts;

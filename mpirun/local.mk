@@ -12,7 +12,9 @@ mpirun_mpirun_SOURCES = \
 	mpirun/server.c \
 	mpirun/server.h \
 	libmp/core/settings.c \
-	libmp/core/settings.h
+	libmp/core/settings.h \
+	libmp/util/sha256.c \
+	libmp/util/sha256.h
 mpirun_mpirun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS)
 mpirun_mpirun_LDADD = mpirun/libmpirun_pure.la $(PMIX_LIBS) $(HWLOC_LIBS) -lpthread
 

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/random.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -164,6 +165,12 @@ static int setup_job(mpirun_t *m, char *err)
     snprintf(nspace, sizeof(nspace), "libmp.%.40s.%d", m->hostname, (int)getpid());
     if (result == 0 && mpirun_job_init(&m->job, nspace, np, nnodes, names, m->host_of_rank) != 0) {
         snprintf(err, ERRLEN, "out of memory");
+        result = -1;
+    }
+    if (result == 0 && getrandom(m->job.secret, sizeof(m->job.secret), 0) !=
+                           (ssize_t)sizeof(m->job.secret)) {
+        snprintf(err, ERRLEN, "cannot make the job's secret: getrandom: %s", strerror(errno));
+        mpirun_job_fini(&m->job);
         result = -1;
     }
     m->job_ready = result == 0;

@@ -18,6 +18,8 @@
 #include <pmix.h>
 #include <pmix_server.h>
 
+#include "wireup/wireup.h"
+
 /* State shared with PMIx's thread, all under lock. */
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static mpirun_event_t *queue;
@@ -337,7 +339,9 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
     uint32_t nnodes = (uint32_t)job->nhosts;
     uint32_t napps = 1;
     uint32_t appnum = 0;
+    pmix_byte_object_t secret = {(char *)job->secret, sizeof(job->secret)};
     info_item_t items[] = {
+        {MP_WIREUP_SECRET_KEY, &secret, PMIX_BYTE_OBJECT},
         {PMIX_UNIV_SIZE, &np, PMIX_UINT32},       {PMIX_JOB_SIZE, &np, PMIX_UINT32},
         {PMIX_MAX_PROCS, &np, PMIX_UINT32},       {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
         {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32}, {PMIX_APPNUM, &appnum, PMIX_UINT32},

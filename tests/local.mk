@@ -18,3 +18,4 @@ include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk
 include tests/unit/topo/local.mk
 include tests/mpi/topo/local.mk
+include tests/unit/util/local.mk

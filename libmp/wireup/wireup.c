@@ -95,6 +95,20 @@ static mp_status_t get_string(int rank, const char *key, char *buf, size_t len)
     return status;
 }
 
+/* The job's secret, if the launcher gave one (see MP_WIREUP_SECRET_KEY). */
+static void read_secret(mp_wireup_info_t *info)
+{
+    pmix_value_t *val;
+    if (get_value(PMIX_RANK_WILDCARD, MP_WIREUP_SECRET_KEY, &val) != MP_OK) {
+        return;
+    }
+    if (val->type == PMIX_BYTE_OBJECT && val->data.bo.size == MP_WIREUP_SECRET_LEN) {
+        memcpy(info->job_secret, val->data.bo.bytes, MP_WIREUP_SECRET_LEN);
+        info->has_secret = true;
+    }
+    PMIX_VALUE_RELEASE(val);
+}
+
 /* PMIX_LOCAL_PEERS is "r1,r2,..." in ascending order; it must contain local_size ranks. */
 static mp_status_t parse_local_peers(const char *list, mp_wireup_info_t *info)
 {
@@ -185,6 +199,7 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     }
     info_p->size = (int)size;
     get_string(info_p->rank, PMIX_HOSTNAME, info_p->hostname, sizeof(info_p->hostname));
+    read_secret(info_p);
     return read_locality(info_p);
 }
 

@@ -14,6 +14,11 @@
 
 #include "core/status.h"
 
+/* The job-level key under which libmp's mpirun hands every rank the job's secret (32 random
+ * bytes, a PMIx byte object). Other launchers do not set it. */
+#define MP_WIREUP_SECRET_KEY "libmp.job_secret"
+#define MP_WIREUP_SECRET_LEN 32
+
 typedef struct mp_wireup_info {
     int rank;         /* rank in the job (MPI_COMM_WORLD) */
     int size;         /* ranks in the job */
@@ -24,6 +29,8 @@ typedef struct mp_wireup_info {
     char hostname[256];
     char job_id[256]; /* names this job on this node: the PMIx namespace, "singleton.<pid>" */
     bool singleton;   /* started without a PMIx server: a 1-rank job */
+    bool has_secret;  /* the launcher gave job_secret (libmp's mpirun does) */
+    uint8_t job_secret[MP_WIREUP_SECRET_LEN];
 } mp_wireup_info_t;
 
 /* Connects to the PMIx server (or starts a singleton) and fills *info_p. */

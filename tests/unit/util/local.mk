@@ -1,0 +1,6 @@
+# SHA-256 and HMAC-SHA-256 (cmocka) against the published test vectors: util/sha256.c alone.
+check_PROGRAMS += tests/unit/util/test_sha256
+TESTS += tests/unit/util/test_sha256
+tests_unit_util_test_sha256_SOURCES = tests/unit/util/test_sha256.c libmp/util/sha256.c
+tests_unit_util_test_sha256_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_util_test_sha256_LDADD = $(CMOCKA_LIBS)

@@ -59,6 +59,11 @@ bool mp_match_has_posted(uint32_t ctx, int src, int tag)
     return find_posted(ctx, src, tag) != NULL;
 }
 
+bool mp_match_posted_is_empty(void)
+{
+    return posted_head == NULL;
+}
+
 bool mp_match_unpost(mp_request_t *req)
 {
     for (mp_request_t *r = posted_head; r != NULL; r = r->next) {

@@ -44,6 +44,8 @@ mp_request_t *mp_match_take_posted(uint32_t ctx, int src, int tag);
 bool mp_match_unpost(mp_request_t *req);
 /* Whether some posted receive would take (ctx, src, tag). */
 bool mp_match_has_posted(uint32_t ctx, int src, int tag);
+/* Whether no receive is posted at all. */
+bool mp_match_posted_is_empty(void);
 
 /* Unexpected messages. */
 void mp_match_add_unexp(mp_unexp_t *msg);

@@ -4,6 +4,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/bsend \
 	tests/mpi/pt2pt/cancel \
 	tests/mpi/pt2pt/completion \
+	tests/mpi/pt2pt/fastrecv \
 	tests/mpi/pt2pt/flood \
 	tests/mpi/pt2pt/greq \
 	tests/mpi/pt2pt/isendrecv \
@@ -27,6 +28,9 @@ tests_mpi_pt2pt_cancel_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_completion_SOURCES = tests/mpi/pt2pt/completion.c
 tests_mpi_pt2pt_completion_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_fastrecv_SOURCES = tests/mpi/pt2pt/fastrecv.c
+tests_mpi_pt2pt_fastrecv_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_fastrecv_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_flood_SOURCES = tests/mpi/pt2pt/flood.c
 tests_mpi_pt2pt_flood_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_flood_LDFLAGS = $(mpi_test_link_flags)

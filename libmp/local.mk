@@ -6,6 +6,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
+	libmp/api/buffer.c \
 	libmp/api/cart.c \
 	libmp/api/coll.c \
 	libmp/api/coll.h \

@@ -2,6 +2,7 @@
 # tests/mpi/pt2pt.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/bsend \
+	tests/mpi/pt2pt/bufcomm \
 	tests/mpi/pt2pt/cancel \
 	tests/mpi/pt2pt/completion \
 	tests/mpi/pt2pt/fastrecv \
@@ -22,6 +23,9 @@ noinst_HEADERS += tests/mpi/pt2pt/p2ptest.h
 tests_mpi_pt2pt_bsend_SOURCES = tests/mpi/pt2pt/bsend.c
 tests_mpi_pt2pt_bsend_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_bsend_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_bufcomm_SOURCES = tests/mpi/pt2pt/bufcomm.c
+tests_mpi_pt2pt_bufcomm_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_bufcomm_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_cancel_SOURCES = tests/mpi/pt2pt/cancel.c
 tests_mpi_pt2pt_cancel_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_cancel_LDFLAGS = $(mpi_test_link_flags)

@@ -74,6 +74,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/status.h \
 	libmp/core/topo.c \
 	libmp/core/topo.h \
+	libmp/pt2pt/cancel.c \
+	libmp/pt2pt/cancel.h \
 	libmp/pt2pt/fastpath.c \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \

@@ -98,6 +98,16 @@ mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag)
     return NULL;
 }
 
+mp_unexp_t *mp_match_find_sent(int world_src, uint64_t sreq, uint16_t gen)
+{
+    for (mp_unexp_t *msg = unexp_head; msg != NULL; msg = msg->next) {
+        if (msg->world_src == world_src && msg->sreq == sreq && msg->gen == gen) {
+            return msg;
+        }
+    }
+    return NULL;
+}
+
 void mp_match_remove_unexp(mp_unexp_t *msg)
 {
     if (msg->prev != NULL) {

@@ -62,8 +62,10 @@ mp_status_t mp_pt2pt_improbe(int src, int tag, mp_comm_t *comm, mp_message_t **m
 mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp_message_t *msg,
                             mp_request_t **req_p);
 
-/* Cancels a receive that has not matched yet; returns whether it was cancelled (it is then
- * complete with status.cancelled). Sends cannot be cancelled. */
+/* Cancels a receive that has not matched yet, or a send (also a completed one) whose message the
+ * receiver has not matched (cancel.c). Returns whether it is cancelled at once (it is then
+ * complete with status.cancelled). A send whose cancel needs the receiver's answer is not
+ * complete until that comes; then it is complete, cancelled or not (MPI_Test_cancelled). */
 bool mp_pt2pt_cancel(mp_request_t *req);
 
 #endif

@@ -13,6 +13,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/persistent \
 	tests/mpi/pt2pt/probe \
 	tests/mpi/pt2pt/procnull \
+	tests/mpi/pt2pt/scancel \
 	tests/mpi/pt2pt/sizes \
 	tests/mpi/pt2pt/status \
 	tests/mpi/pt2pt/truncate
@@ -56,6 +57,9 @@ tests_mpi_pt2pt_probe_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_procnull_SOURCES = tests/mpi/pt2pt/procnull.c
 tests_mpi_pt2pt_procnull_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_procnull_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_scancel_SOURCES = tests/mpi/pt2pt/scancel.c
+tests_mpi_pt2pt_scancel_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_scancel_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_sizes_SOURCES = tests/mpi/pt2pt/sizes.c
 tests_mpi_pt2pt_sizes_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_sizes_LDFLAGS = $(mpi_test_link_flags)

@@ -3,8 +3,6 @@
  * per communicator (MPI_Comm_*_buffer), each attached, detached, flushed or flushed without
  * blocking. Checks the arguments here; bsend.c keeps the buffers.
  */
-#include <limits.h>
-
 #include "api/api.h"
 
 /* ---- The process's buffer ---- */

@@ -52,7 +52,7 @@ bool mp_match_posted_is_empty(void);
 void mp_match_add_unexp(mp_unexp_t *msg);
 mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag);
 void mp_match_remove_unexp(mp_unexp_t *msg);
-/* The unexpected message that job rank world_src sent with request sreq in its use gen. */
+/* The newest unexpected message that job rank world_src sent with request sreq in its use gen. */
 mp_unexp_t *mp_match_find_sent(int world_src, uint64_t sreq, uint16_t gen);
 
 /* Bytes held by unexpected messages (data and bookkeeping), for flow control. */

@@ -6,6 +6,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
+	libmp/api/buffer.c \
 	libmp/api/cart.c \
 	libmp/api/coll.c \
 	libmp/api/coll.h \
@@ -73,6 +74,9 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/status.h \
 	libmp/core/topo.c \
 	libmp/core/topo.h \
+	libmp/pt2pt/cancel.c \
+	libmp/pt2pt/cancel.h \
+	libmp/pt2pt/fastpath.c \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \
 	libmp/pt2pt/peer.c \

@@ -276,7 +276,26 @@ void mp_api_greq_fini(void);
 int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp_datatype_t *dt,
                        int dest, int tag, mp_comm_t *comm, mp_request_t **req_p);
 
-/* Completes every buffered send and forgets the attached buffer: at MPI_Finalize. */
+/* Attaches buffer (size bytes, or MPI_BUFFER_AUTOMATIC) to comm, or to the process when comm is
+ * NULL. Fails when one is attached there already. */
+int mp_api_bsend_attach(const char *call, mp_comm_t *comm, void *buffer, MPI_Count size);
+
+/* Waits until the messages in comm's buffer (the process's when comm is NULL) have been sent,
+ * then detaches it: *(void **)buffer_addr and *size_p give what was attached (NULL and 0 when
+ * nothing was). int_size: the caller's size is an int, so a larger buffer is an error. */
+int mp_api_bsend_detach(const char *call, mp_comm_t *comm, void *buffer_addr, MPI_Count *size_p,
+                        bool int_size);
+
+/* Waits until the messages in comm's buffer (the process's when NULL) have been sent. */
+void mp_api_bsend_flush(mp_comm_t *comm);
+
+/* The nonblocking flush: *req_p completes once the messages now in the buffer have been sent. */
+int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p);
+
+/* MPI_Comm_free: sends what comm's buffer holds, then detaches it. */
+void mp_api_bsend_comm_free(mp_comm_t *comm);
+
+/* Completes every buffered send and forgets every attached buffer: at MPI_Finalize. */
 void mp_api_bsend_fini(void);
 
 /* ---- Reduction operations (op.c) ---- */

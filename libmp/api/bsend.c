@@ -1,8 +1,9 @@
 /*
- * Buffered sends: the attached buffer (MPI_Buffer_attach/detach/flush) and MPI_Bsend, Ibsend and
- * Bsend_init. A buffered send copies its data into the attached buffer and sends from the copy,
- * so it completes at once; the space comes back when the send from the copy has completed,
- * which is checked on each buffered send and at detach.
+ * Buffered sends: the buffers they copy into (one for the process, MPI_Buffer_attach, and one per
+ * communicator, MPI_Comm_attach_buffer) and MPI_Bsend, Ibsend and Bsend_init. A buffered send
+ * copies its data into a buffer and sends from the copy, so it completes at once; the space comes
+ * back when the send from the copy has completed, which is checked on each buffered send, by
+ * flushes (also nonblocking ones, from a progress hook) and at detach.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -14,10 +15,11 @@
 
 #define SEG_ALIGN 16u
 
-/* A buffered message inside the attached buffer: this header, then the packed data. */
+/* A buffered message inside a buffer: this header, then the packed data. */
 typedef struct bsend_seg {
-    struct bsend_seg *next; /* the next segment, in address order */
+    struct bsend_seg *next; /* the next segment, in address order (automatic: newest first) */
     size_t len;             /* bytes this segment occupies, header included */
+    uint64_t seq;           /* the pool's count of segments before this one: flushes wait by it */
     mp_request_t *req;      /* the send from the copy; the segment is free once it completes */
 } bsend_seg_t;
 
@@ -26,14 +28,29 @@ typedef struct bsend_seg {
 _Static_assert(SEG_HEADER + SEG_ALIGN * 2 <= MPI_BSEND_OVERHEAD,
                "a segment's header and alignment fit in MPI_BSEND_OVERHEAD");
 
-static struct {
-    bool attached;
-    bool automatic; /* MPI_BUFFER_AUTOMATIC: each message gets its own allocation */
-    void *buf;      /* as attached, for detach */
-    size_t size;    /* as attached */
+/* An attached buffer. */
+typedef struct bsend_pool {
+    struct bsend_pool *next; /* every attached buffer, for MPI_Finalize and the flush hook */
+    mp_comm_t *comm;         /* the communicator it is attached to; NULL: the process's */
+    bool automatic;          /* MPI_BUFFER_AUTOMATIC: each message gets its own allocation */
+    void *buf;               /* as attached, for detach */
+    size_t size;             /* as attached */
     bsend_seg_t *segs;
-    size_t used; /* bytes of the buffer that segments occupy */
-} bsend;
+    size_t used;    /* bytes of the buffer that segments occupy */
+    uint64_t nsegs; /* segments ever placed: the next one's seq */
+} bsend_pool_t;
+
+/* A nonblocking flush: its request completes once every segment placed before it was sent. */
+typedef struct bsend_flush {
+    struct bsend_flush *next;
+    bsend_pool_t *pool;
+    uint64_t until; /* segments with seq below this one */
+    mp_request_t *req;
+} bsend_flush_t;
+
+static bsend_pool_t *pools;    /* attached buffers, the process's included */
+static bsend_pool_t *process;  /* the one MPI_Buffer_attach attached, or NULL */
+static bsend_flush_t *flushes; /* nonblocking flushes not complete yet */
 
 static size_t align_up(size_t n)
 {
@@ -41,9 +58,9 @@ static size_t align_up(size_t n)
 }
 
 /* Releases the segments whose sends have completed. */
-static void reclaim(void)
+static void reclaim(bsend_pool_t *pool)
 {
-    bsend_seg_t **link = &bsend.segs;
+    bsend_seg_t **link = &pool->segs;
     while (*link != NULL) {
         bsend_seg_t *seg = *link;
         if (!mp_request_is_complete(seg->req)) {
@@ -52,71 +69,112 @@ static void reclaim(void)
         }
         *link = seg->next;
         mp_request_free(seg->req);
-        bsend.used -= seg->len;
-        if (bsend.automatic) {
+        pool->used -= seg->len;
+        if (pool->automatic) {
             free(seg);
         }
     }
 }
 
-static bool all_sent(void *arg)
+/* Whether every segment of pool placed before the until-th has been sent. */
+static bool sent_until(const bsend_pool_t *pool, uint64_t until)
 {
-    (void)arg;
-    for (const bsend_seg_t *seg = bsend.segs; seg != NULL; seg = seg->next) {
-        if (!mp_request_is_complete(seg->req)) {
+    for (const bsend_seg_t *seg = pool->segs; seg != NULL; seg = seg->next) {
+        if (seg->seq < until && !mp_request_is_complete(seg->req)) {
             return false;
         }
     }
     return true;
 }
 
-/* Waits until every buffered send has completed, and releases their space. */
-static void drain(void)
+static bool all_sent(void *arg)
 {
-    if (!all_sent(NULL)) {
-        mp_progress_wait(all_sent, NULL);
+    const bsend_pool_t *pool = arg;
+    return sent_until(pool, UINT64_MAX);
+}
+
+/* Waits until every buffered send of pool has completed, and releases their space. */
+static void drain(bsend_pool_t *pool)
+{
+    if (!all_sent(pool)) {
+        mp_progress_wait(all_sent, pool);
     }
-    reclaim();
+    reclaim(pool);
+}
+
+/* Completes the nonblocking flushes whose segments have gone (of pool only, if not NULL). */
+static int complete_flushes(const bsend_pool_t *only)
+{
+    int done = 0;
+    bsend_flush_t **link = &flushes;
+    while (*link != NULL) {
+        bsend_flush_t *f = *link;
+        if ((only != NULL && f->pool != only) || !sent_until(f->pool, f->until)) {
+            link = &f->next;
+            continue;
+        }
+        *link = f->next;
+        mp_request_complete(f->req);
+        free(f);
+        done++;
+    }
+    return done;
+}
+
+/* The progress hook: nonblocking flushes complete as their sends do. */
+static int flush_progress(void)
+{
+    return flushes != NULL ? complete_flushes(NULL) : 0;
+}
+
+/* The buffer a buffered send on comm copies into: the communicator's, else the process's. */
+static bsend_pool_t *pool_of(const mp_comm_t *comm)
+{
+    return comm->bsend != NULL ? comm->bsend : process;
 }
 
 /* Finds room for a segment of len bytes (first fit, in address order) and links it in; NULL if
  * there is none. */
-static bsend_seg_t *seg_alloc(size_t len)
+static bsend_seg_t *seg_alloc(bsend_pool_t *pool, size_t len)
 {
-    if (bsend.automatic) {
-        bsend_seg_t *seg = malloc(len);
+    bsend_seg_t *seg;
+    if (pool->automatic) {
+        seg = malloc(len);
         if (seg != NULL) {
-            seg->next = bsend.segs;
-            bsend.segs = seg;
+            seg->next = pool->segs;
+            pool->segs = seg;
         }
-        return seg;
+    } else {
+        uintptr_t start = (uintptr_t)pool->buf;
+        uintptr_t end = start + pool->size;
+        uintptr_t pos = align_up(start);
+        bsend_seg_t **link = &pool->segs;
+        while (*link != NULL && (uintptr_t)*link - pos < len) {
+            pos = (uintptr_t)*link + (*link)->len;
+            link = &(*link)->next;
+        }
+        if (*link == NULL && (pos > end || end - pos < len)) {
+            return NULL;
+        }
+        seg = (bsend_seg_t *)pos;
+        seg->next = *link;
+        *link = seg;
     }
-    uintptr_t start = (uintptr_t)bsend.buf;
-    uintptr_t end = start + bsend.size;
-    uintptr_t pos = align_up(start);
-    bsend_seg_t **link = &bsend.segs;
-    while (*link != NULL && (uintptr_t)*link - pos < len) {
-        pos = (uintptr_t)*link + (*link)->len;
-        link = &(*link)->next;
+    if (seg != NULL) {
+        seg->seq = pool->nsegs++;
     }
-    if (*link == NULL && (pos > end || end - pos < len)) {
-        return NULL;
-    }
-    bsend_seg_t *seg = (bsend_seg_t *)pos;
-    seg->next = *link;
-    *link = seg;
     return seg;
 }
 
-static void seg_unlink(bsend_seg_t *victim)
+static void seg_unlink(bsend_pool_t *pool, bsend_seg_t *victim)
 {
-    for (bsend_seg_t **link = &bsend.segs; *link != NULL; link = &(*link)->next) {
+    for (bsend_seg_t **link = &pool->segs; *link != NULL; link = &(*link)->next) {
         if (*link == victim) {
             *link = victim->next;
             break;
         }
     }
-    if (bsend.automatic) {
+    if (pool->automatic) {
         free(victim);
     }
 }
@@ -142,11 +200,13 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
         return MPI_SUCCESS;
     }
     size_t bytes = mp_datatype_bytes(dt, count);
-    if (!bsend.attached) {
+    bsend_pool_t *pool = pool_of(comm);
+    if (pool == NULL) {
         return mp_api_error(comm, call, MPI_ERR_BUFFER,
-                            "no buffer is attached; call MPI_Buffer_attach first with at least "
-                            "%zu bytes (%zu of data + MPI_BSEND_OVERHEAD)",
-                            bytes + MPI_BSEND_OVERHEAD, bytes);
+                            "no buffer is attached to %s or to the process; call "
+                            "MPI_Comm_attach_buffer or MPI_Buffer_attach first with at least %zu "
+                            "bytes (%zu of data + MPI_BSEND_OVERHEAD)",
+                            comm->name, bytes + MPI_BSEND_OVERHEAD, bytes);
     }
     if (bytes > SIZE_MAX - SEG_HEADER - SEG_ALIGN) {
         return mp_api_error(comm, call, MPI_ERR_BUFFER, "the message (%zu bytes) is too large",
@@ -157,17 +217,17 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
         return mp_api_error(comm, call, MPI_ERR_NO_MEM, "cannot allocate a request");
     }
     size_t len = SEG_HEADER + align_up(bytes);
-    reclaim();
-    bsend_seg_t *seg = seg_alloc(len);
-    if (seg == NULL && !bsend.automatic) {
+    reclaim(pool);
+    bsend_seg_t *seg = seg_alloc(pool, len);
+    if (seg == NULL && !pool->automatic) {
         /* Sends may have finished since the last look. */
         mp_progress_poll();
-        reclaim();
-        seg = seg_alloc(len);
+        reclaim(pool);
+        seg = seg_alloc(pool, len);
     }
     if (seg == NULL) {
         discard(done);
-        if (bsend.automatic) {
+        if (pool->automatic) {
             return mp_api_error(comm, call, MPI_ERR_NO_MEM,
                                 "cannot allocate %zu bytes to buffer the message", len);
         }
@@ -175,7 +235,7 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
                             "the message needs %zu bytes of the attached buffer (%zu of data + "
                             "MPI_BSEND_OVERHEAD) but only %zu of its %zu bytes are free; attach a "
                             "larger buffer or complete earlier buffered sends first",
-                            bytes + MPI_BSEND_OVERHEAD, bytes, bsend.size - bsend.used, bsend.size);
+                            bytes + MPI_BSEND_OVERHEAD, bytes, pool->size - pool->used, pool->size);
     }
     seg->len = len;
     seg->req = NULL;
@@ -184,13 +244,13 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
     const mp_datatype_t *byte_dt = mp_datatype_predefined((uintptr_t)MPI_BYTE);
     st = mp_pt2pt_isend(copy, bytes, byte_dt, dest, tag, comm, MP_SEND_STANDARD, &seg->req);
     if (st != MP_OK) {
-        seg_unlink(seg);
+        seg_unlink(pool, seg);
         discard(done);
         return mp_api_error(comm, call, mp_api_errclass(st),
                             "cannot start the send to rank %d of %s: %s", dest, comm->name,
                             mp_status_string(st));
     }
-    bsend.used += len;
+    pool->used += len;
     /* The data is safe in the buffer: for the caller, the send is complete. */
     done->buf = (void *)(uintptr_t)buf;
     done->count = count;
@@ -204,14 +264,6 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
     mp_request_complete(done);
     *req_p = done;
     return MPI_SUCCESS;
-}
-
-void mp_api_bsend_fini(void)
-{
-    if (bsend.attached) {
-        drain();
-        bsend.attached = false;
-    }
 }
 
 /* ---- Sends ---- */
@@ -295,111 +347,144 @@ int PMPI_Bsend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, i
     return mp_api_bsend_init("MPI_Bsend_init_c", buf, count, datatype, dest, tag, comm, request);
 }
 
-/* ---- The attached buffer ---- */
+/* ---- The buffers ---- */
 
-static int buffer_attach(const char *call, void *buffer, MPI_Count size)
+/* The name of the buffer's owner in messages. */
+static const char *owner_name(const mp_comm_t *comm)
 {
-    int rc = mp_api_check_ready(call);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    if (bsend.attached) {
-        return mp_api_error(NULL, call, MPI_ERR_BUFFER,
-                            "a buffer is attached already (%zu bytes at %p); detach it first with "
-                            "MPI_Buffer_detach",
-                            bsend.size, bsend.buf);
+    return comm != NULL ? comm->name : "the process";
+}
+
+int mp_api_bsend_attach(const char *call, mp_comm_t *comm, void *buffer, MPI_Count size)
+{
+    bsend_pool_t *old = comm != NULL ? comm->bsend : process;
+    if (old != NULL) {
+        return mp_api_error(comm, call, MPI_ERR_BUFFER,
+                            "a buffer is attached to %s already (%zu bytes at %p); detach it "
+                            "first",
+                            owner_name(comm), old->size, old->buf);
     }
     bool automatic = buffer == MPI_BUFFER_AUTOMATIC;
     if (!automatic) {
         if (size < 0) {
-            return mp_api_error(NULL, call, MPI_ERR_ARG, "size %lld is negative", (long long)size);
+            return mp_api_error(comm, call, MPI_ERR_ARG, "size %lld is negative", (long long)size);
         }
         if (buffer == NULL && size > 0) {
-            return mp_api_error(NULL, call, MPI_ERR_BUFFER,
+            return mp_api_error(comm, call, MPI_ERR_BUFFER,
                                 "the buffer is NULL but size is %lld; pass the address of a "
                                 "buffer of size bytes, or MPI_BUFFER_AUTOMATIC",
                                 (long long)size);
         }
     }
-    bsend.attached = true;
-    bsend.automatic = automatic;
-    bsend.buf = buffer;
-    bsend.size = automatic ? 0 : (size_t)size;
-    bsend.segs = NULL;
-    bsend.used = 0;
+    bsend_pool_t *pool = calloc(1, sizeof(*pool));
+    if (pool == NULL) {
+        return mp_api_error(comm, call, MPI_ERR_NO_MEM, "out of memory attaching a buffer");
+    }
+    pool->comm = comm;
+    pool->automatic = automatic;
+    pool->buf = buffer;
+    pool->size = automatic ? 0 : (size_t)size;
+    pool->next = pools;
+    pools = pool;
+    if (comm != NULL) {
+        comm->bsend = pool;
+    } else {
+        process = pool;
+    }
+    mp_progress_hook_add(flush_progress);
     return MPI_SUCCESS;
 }
 
-/* Waits for every buffered send, then hands the buffer back. */
-static int buffer_detach(const char *call, void *buffer_addr, MPI_Count *size_p, bool int_size)
+/* Sends what pool holds, completes its flushes, and forgets it. */
+static void pool_destroy(bsend_pool_t *pool)
 {
-    int rc = mp_api_check_ready(call);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    drain(pool);
+    complete_flushes(pool);
+    for (bsend_pool_t **link = &pools; *link != NULL; link = &(*link)->next) {
+        if (*link == pool) {
+            *link = pool->next;
+            break;
+        }
     }
+    if (pool->comm != NULL) {
+        pool->comm->bsend = NULL;
+    } else {
+        process = NULL;
+    }
+    free(pool);
+}
+
+int mp_api_bsend_detach(const char *call, mp_comm_t *comm, void *buffer_addr, MPI_Count *size_p,
+                        bool int_size)
+{
     if (buffer_addr == NULL || size_p == NULL) {
-        return mp_api_error(NULL, call, MPI_ERR_ARG, "buffer_addr or size is NULL");
+        return mp_api_error(comm, call, MPI_ERR_ARG, "buffer_addr or size is NULL");
     }
-    if (!bsend.attached) {
+    bsend_pool_t *pool = comm != NULL ? comm->bsend : process;
+    if (pool == NULL) {
         /* As in MPICH: detaching nothing gives nothing. */
         *(void **)buffer_addr = NULL;
         *size_p = 0;
         return MPI_SUCCESS;
     }
-    if (int_size && bsend.size > INT_MAX) {
-        return mp_api_error(NULL, call, MPI_ERR_VALUE_TOO_LARGE,
-                            "the attached buffer has %zu bytes, more than an int holds; use "
-                            "MPI_Buffer_detach_c",
-                            bsend.size);
+    if (int_size && pool->size > INT_MAX) {
+        return mp_api_error(comm, call, MPI_ERR_VALUE_TOO_LARGE,
+                            "the attached buffer has %zu bytes, more than an int holds; use the "
+                            "_c form of this call",
+                            pool->size);
     }
-    drain();
-    *(void **)buffer_addr = bsend.buf;
-    *size_p = (MPI_Count)bsend.size;
-    bsend.attached = false;
-    bsend.automatic = false;
-    bsend.buf = NULL;
-    bsend.size = 0;
+    *(void **)buffer_addr = pool->buf;
+    *size_p = (MPI_Count)pool->size;
+    pool_destroy(pool);
     return MPI_SUCCESS;
 }
 
-#pragma weak MPI_Buffer_attach = PMPI_Buffer_attach
-int PMPI_Buffer_attach(void *buffer, int size)
+void mp_api_bsend_flush(mp_comm_t *comm)
 {
-    return buffer_attach("MPI_Buffer_attach", buffer, size);
-}
-
-#pragma weak MPI_Buffer_attach_c = PMPI_Buffer_attach_c
-int PMPI_Buffer_attach_c(void *buffer, MPI_Count size)
-{
-    return buffer_attach("MPI_Buffer_attach_c", buffer, size);
-}
-
-#pragma weak MPI_Buffer_detach = PMPI_Buffer_detach
-int PMPI_Buffer_detach(void *buffer_addr, int *size)
-{
-    MPI_Count n = 0;
-    int rc = buffer_detach("MPI_Buffer_detach", buffer_addr, size != NULL ? &n : NULL, true);
-    if (rc == MPI_SUCCESS) {
-        *size = (int)n;
+    bsend_pool_t *pool = comm != NULL ? comm->bsend : process;
+    if (pool != NULL) {
+        drain(pool);
+        complete_flushes(pool);
     }
-    return rc;
 }
 
-#pragma weak MPI_Buffer_detach_c = PMPI_Buffer_detach_c
-int PMPI_Buffer_detach_c(void *buffer_addr, MPI_Count *size)
+int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p)
 {
-    return buffer_detach("MPI_Buffer_detach_c", buffer_addr, size, false);
-}
-
-#pragma weak MPI_Buffer_flush = PMPI_Buffer_flush
-int PMPI_Buffer_flush(void)
-{
-    int rc = mp_api_check_ready("MPI_Buffer_flush");
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    mp_request_t *req = mp_request_create(MP_REQ_SEND);
+    if (req == NULL) {
+        return mp_api_error(comm, call, MPI_ERR_NO_MEM, "cannot allocate a request");
     }
-    if (bsend.attached) {
-        drain();
+    /* It sends nothing of its own: its status is the empty one. */
+    req->status.source = MPI_ANY_SOURCE;
+    req->status.tag = MPI_ANY_TAG;
+    req->peer = MPI_PROC_NULL;
+    bsend_pool_t *pool = comm != NULL ? comm->bsend : process;
+    if (pool == NULL || all_sent(pool)) {
+        mp_request_complete(req);
+        *req_p = req;
+        return MPI_SUCCESS;
     }
+    bsend_flush_t *f = malloc(sizeof(*f));
+    if (f == NULL) {
+        discard(req);
+        return mp_api_error(comm, call, MPI_ERR_NO_MEM, "cannot allocate a flush");
+    }
+    *f = (bsend_flush_t){.next = flushes, .pool = pool, .until = pool->nsegs, .req = req};
+    flushes = f;
+    *req_p = req;
     return MPI_SUCCESS;
+}
+
+void mp_api_bsend_comm_free(mp_comm_t *comm)
+{
+    if (comm->bsend != NULL) {
+        pool_destroy(comm->bsend);
+    }
+}
+
+void mp_api_bsend_fini(void)
+{
+    while (pools != NULL) {
+        pool_destroy(pools);
+    }
 }

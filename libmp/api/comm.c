@@ -552,6 +552,8 @@ int PMPI_Comm_free(MPI_Comm *comm)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    /* Messages in the communicator's own buffer go out before the user may reuse it. */
+    mp_api_bsend_comm_free(c);
     mp_api_errhandler_release(c->errhandler);
     mp_comm_release(c);
     *comm = MPI_COMM_NULL;

@@ -407,8 +407,8 @@ int PMPI_Cancel(MPI_Request *request)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    /* Only a receive that has not matched yet can be cancelled; for anything else the request
-     * completes as usual and MPI_Test_cancelled says false, as the standard allows. */
+    /* A receive that has not matched yet, or a send the receiver has not matched, is cancelled;
+     * anything else completes as usual and MPI_Test_cancelled says false. */
     mp_request_t *req = active_op(*request);
     if (req != NULL && req->kind == MP_REQ_GREQ) {
         rc = mp_api_greq_cancel(req);
@@ -419,7 +419,8 @@ int PMPI_Cancel(MPI_Request *request)
         }
         return MPI_SUCCESS;
     }
-    if (req != NULL && req->kind == MP_REQ_RECV && !mp_request_is_complete(req)) {
+    if (req != NULL &&
+        (req->kind == MP_REQ_SEND || (req->kind == MP_REQ_RECV && !mp_request_is_complete(req)))) {
         mp_pt2pt_cancel(req);
     }
     return MPI_SUCCESS;

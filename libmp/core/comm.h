@@ -39,6 +39,7 @@ typedef struct mp_comm {
     void *attrs;       /* attributes cached on the communicator; owned by api/ */
     void *topo;        /* the virtual topology (Cart, graph, dist graph), or NULL */
     void *info;        /* the hints set by MPI_Comm_set_info (an info object), or NULL */
+    void *bsend;       /* the buffer MPI_Comm_attach_buffer attached, or NULL; owned by api/ */
     uint32_t coll_seq; /* collectives started on this communicator: tells their messages apart */
     /* Lifetime and structure, owned by core/comm.c and libmp/comm/. */
     bool predefined;               /* MPI_COMM_WORLD, MPI_COMM_SELF: never destroyed */

@@ -59,6 +59,11 @@ bool mp_match_has_posted(uint32_t ctx, int src, int tag)
     return find_posted(ctx, src, tag) != NULL;
 }
 
+bool mp_match_posted_is_empty(void)
+{
+    return posted_head == NULL;
+}
+
 bool mp_match_unpost(mp_request_t *req)
 {
     for (mp_request_t *r = posted_head; r != NULL; r = r->next) {
@@ -87,6 +92,18 @@ mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag)
 {
     for (mp_unexp_t *msg = unexp_head; msg != NULL; msg = msg->next) {
         if (msg->context_id == ctx && mp_match_fits(src, tag, msg->src, msg->tag)) {
+            return msg;
+        }
+    }
+    return NULL;
+}
+
+mp_unexp_t *mp_match_find_sent(int world_src, uint64_t sreq, uint16_t gen)
+{
+    /* Newest first: the live send's message is newer than any left by an earlier use of the
+     * same request whose 16-bit gen happens to repeat. */
+    for (mp_unexp_t *msg = unexp_tail; msg != NULL; msg = msg->prev) {
+        if (msg->world_src == world_src && msg->sreq == sreq && msg->gen == gen) {
             return msg;
         }
     }

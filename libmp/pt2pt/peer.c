@@ -43,7 +43,7 @@ static void job_done(mp_send_job_t *job)
     mp_request_t *req = job->req;
     if (req != NULL && job->completes_req) {
         req->data_done = true;
-        if (!req->waiting_ack) {
+        if (mp_request_send_is_done(req)) {
             mp_request_complete(req);
         }
     }
@@ -139,6 +139,34 @@ mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len)
     memcpy(job.hdr, hdr, hdr_len);
     job.hdr_len = hdr_len;
     return mp_peer_send_job(world, &job);
+}
+
+bool mp_peer_unqueue(int world, uint64_t sreq)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    mp_send_job_t *prev = NULL;
+    for (mp_send_job_t *job = peer->head; job != NULL; prev = job, job = job->next) {
+        mp_pkt_match_t m;
+        if (job->first_sent || job->hdr_len < MP_PKT_EAGER_LEN) {
+            continue;
+        }
+        memcpy(&m, job->hdr, MP_PKT_EAGER_LEN);
+        if ((m.type != MP_PKT_EAGER && m.type != MP_PKT_RTS) || m.sreq != sreq) {
+            continue;
+        }
+        if (prev != NULL) {
+            prev->next = job->next;
+        } else {
+            peer->head = job->next;
+        }
+        if (peer->tail == job) {
+            peer->tail = prev;
+        }
+        jobs_queued--;
+        free(job);
+        return true;
+    }
+    return false;
 }
 
 int mp_peer_push_all(void)

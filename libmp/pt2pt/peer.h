@@ -51,6 +51,10 @@ mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job);
 /* Queues a lone control packet (no payload). */
 mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len);
 
+/* Takes back the message of send request sreq (its EAGER or RTS packet) from the queue to job rank
+ * world, if none of its packets has gone yet. Returns whether it did. */
+bool mp_peer_unqueue(int world, uint64_t sreq);
+
 /* Pushes queued packets of every peer as far as the transports take them. Returns the number
  * of packets sent. */
 int mp_peer_push_all(void);

@@ -38,6 +38,11 @@ void mp_progress_init(int local_size)
     sleep_max_ns = 10 * 1000 * 1000;
 }
 
+unsigned mp_progress_spin_polls(void)
+{
+    return spin_polls;
+}
+
 static int (*hooks[MP_PROGRESS_HOOKS_MAX])(void);
 static int nhooks;
 

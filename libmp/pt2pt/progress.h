@@ -19,6 +19,10 @@ void mp_progress_hook_add(int (*hook)(void));
 /* Drives progress until done(arg) is true. */
 void mp_progress_wait(bool (*done)(void *arg), void *arg);
 
+/* Empty polls that a waiting call may spin before it yields: small when this rank shares its
+ * cores, so that a peer that needs the core gets it soon. */
+unsigned mp_progress_spin_polls(void);
+
 /* Chooses the waiting policy: whether this rank shares its cores with other ranks. */
 void mp_progress_init(int local_size);
 

@@ -24,6 +24,7 @@
 
 #include "core/log.h"
 #include "core/settings.h"
+#include "pt2pt/cancel.h"
 #include "pt2pt/match.h"
 #include "pt2pt/peer.h"
 #include "pt2pt/progress.h"
@@ -181,6 +182,7 @@ static void on_eager(int world, const mp_pkt_match_t *m, const void *payload, si
                       .size = m->size,
                       .sync = sync,
                       .sreq = m->sreq,
+                      .gen = m->gen,
                       .data = data,
                       .received = len};
     memcpy(data, payload, len);
@@ -235,6 +237,7 @@ static void on_rts(int world, const mp_pkt_match_t *m)
                       .rendezvous = true,
                       .contig = contig,
                       .sreq = m->sreq,
+                      .gen = m->gen,
                       .addr = m->addr};
     mp_match_add_unexp(u);
 }
@@ -295,12 +298,13 @@ static void on_put_done(const mp_pkt_ctl_t *c)
 
 static void on_send_done(mp_request_t *sreq, bool acked)
 {
+    sreq->peer_matched = true;
     if (acked) {
         sreq->waiting_ack = false;
     } else {
         sreq->data_done = true;
     }
-    if (sreq->data_done && !sreq->waiting_ack) {
+    if (mp_request_send_is_done(sreq)) {
         mp_request_complete(sreq);
     }
 }
@@ -344,6 +348,12 @@ static void on_packet(int world, const void *hdr, size_t hdr_len, const void *pa
         break;
     case MP_PKT_PUT_DONE:
         on_put_done(&h.c);
+        break;
+    case MP_PKT_CANCEL:
+        mp_cancel_on_request(world, &h.c);
+        break;
+    case MP_PKT_CANCEL_DONE:
+        mp_cancel_on_answer(&h.c);
         break;
     default:
         mp_log_error("unknown packet type %d from rank %d", h.bytes[0], world);
@@ -397,8 +407,19 @@ static void complete_proc_null(mp_request_t *req)
     mp_request_complete(req);
 }
 
-bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
-                       mp_comm_t *comm)
+/* Tells the uses of one request apart: 16 bits, never 0 (which means "cannot be cancelled"). */
+static uint16_t next_gen(void)
+{
+    static uint16_t gen;
+    if (++gen == 0) {
+        gen = 1;
+    }
+    return gen;
+}
+
+/* mp_pt2pt_send_now, for request sreq (0: none) in its use gen. */
+static bool eager_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
+                      mp_comm_t *comm, uint64_t sreq, uint16_t gen)
 {
     size_t size = mp_datatype_bytes(dt, count);
     if (size > eager_limit || !dt->contiguous || dest == MPI_PROC_NULL) {
@@ -409,12 +430,20 @@ bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, i
         return false;
     }
     mp_pkt_match_t m = {.type = MP_PKT_EAGER,
+                        .gen = gen,
                         .context_id = comm->context_id,
                         .src = comm->rank,
                         .tag = tag,
-                        .size = size};
+                        .size = size,
+                        .sreq = sreq};
     return peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN, (const char *)buf + dt->lb, size) ==
            MP_OK;
+}
+
+bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
+                       mp_comm_t *comm)
+{
+    return eager_now(buf, count, dt, dest, tag, comm, 0, 0);
 }
 
 mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
@@ -429,15 +458,19 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
         complete_proc_null(req);
         return MP_OK;
     }
-    if (mode != MP_SEND_SYNC && mp_pt2pt_send_now(buf, count, dt, dest, tag, comm)) {
+    req->send_gen = next_gen();
+    if (mode != MP_SEND_SYNC &&
+        eager_now(buf, count, dt, dest, tag, comm, (uint64_t)(uintptr_t)req, req->send_gen)) {
         req->data_done = true;
+        req->msg_bytes = req->capacity;
         mp_request_complete(req);
         return MP_OK;
     }
     int world = mp_comm_world_rank(comm, dest);
     size_t size = req->capacity;
     req->msg_bytes = size;
-    mp_pkt_match_t m = {.context_id = comm->context_id,
+    mp_pkt_match_t m = {.gen = req->send_gen,
+                        .context_id = comm->context_id,
                         .src = comm->rank,
                         .tag = tag,
                         .size = size,
@@ -558,6 +591,9 @@ mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp
 
 bool mp_pt2pt_cancel(mp_request_t *req)
 {
+    if (req->kind == MP_REQ_SEND) {
+        return mp_cancel_send(req);
+    }
     if (req->kind != MP_REQ_RECV || req->complete || !mp_match_unpost(req)) {
         return false;
     }

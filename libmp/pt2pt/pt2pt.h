@@ -38,6 +38,13 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
 bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
                        mp_comm_t *comm);
 
+/* The blocking receive's shortcut (fastpath.c): receives a whole eager message from comm rank
+ * src (not MPI_ANY_SOURCE) into contiguous memory at once, with no request, when nothing posted
+ * or arrived before could match first; it waits for it only briefly. Returns whether it did,
+ * with *status filled; if not, nothing happened and the caller takes the general path. */
+bool mp_pt2pt_recv_now(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,
+                       mp_comm_t *comm, mp_msg_status_t *status);
+
 /* Starts a receive from comm rank src (or MPI_ANY_SOURCE, MPI_PROC_NULL) with tag (or
  * MPI_ANY_TAG). */
 mp_status_t mp_pt2pt_irecv(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,
@@ -55,8 +62,10 @@ mp_status_t mp_pt2pt_improbe(int src, int tag, mp_comm_t *comm, mp_message_t **m
 mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp_message_t *msg,
                             mp_request_t **req_p);
 
-/* Cancels a receive that has not matched yet; returns whether it was cancelled (it is then
- * complete with status.cancelled). Sends cannot be cancelled. */
+/* Cancels a receive that has not matched yet, or a send (also a completed one) whose message the
+ * receiver has not matched (cancel.c). Returns whether it is cancelled at once (it is then
+ * complete with status.cancelled). A send whose cancel needs the receiver's answer is not
+ * complete until that comes; then it is complete, cancelled or not (MPI_Test_cancelled). */
 bool mp_pt2pt_cancel(mp_request_t *req);
 
 #endif

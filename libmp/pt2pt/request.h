@@ -54,20 +54,31 @@ typedef struct mp_request {
     bool holds_comm; /* the request holds a reference to comm (dropped when it is freed) */
     uint32_t context_id;
     /* Protocol state, owned by pt2pt. */
-    size_t msg_bytes;        /* size of the matched/sent message */
-    size_t done_bytes;       /* bytes moved so far */
-    bool waiting_ack;        /* sync send: not complete until the receiver matched */
-    bool data_done;          /* all data moved */
-    void *owner;             /* MP_REQ_COLL: the schedule that completes this request;
-                              * MP_REQ_GREQ: the program's callbacks */
+    size_t msg_bytes;    /* size of the matched/sent message */
+    size_t done_bytes;   /* bytes moved so far */
+    bool waiting_ack;    /* sync send: not complete until the receiver matched */
+    bool data_done;      /* all data moved */
+    uint16_t send_gen;   /* sends: tells this use's message apart from those of the request's
+                          * earlier uses (nonzero: it may be cancelled) */
+    bool cancel_pending; /* sends: MPI_Cancel asked the receiver; complete on its answer */
+    bool peer_matched;   /* sends: FIN or ACK came, so the receiver has matched it */
+    void *owner;         /* MP_REQ_COLL: the schedule that completes this request;
+                          * MP_REQ_GREQ: the program's callbacks */
     /* MPI_Isendrecv: one request (the receive) that completes once its send has too. */
     struct mp_request *join_send; /* on the receive: its send, until that completes */
     struct mp_request *join_recv; /* on the send: the receive that waits for it */
     bool join_deferred;           /* the receive finished first and waits for the send */
     void *owned_buf;              /* freed with the request (Isendrecv_replace's packed copy) */
-    struct mp_request *next; /* queue links, owned by whichever queue holds the request */
+    struct mp_request *next;      /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
 } mp_request_t;
+
+/* Whether a send may complete: its data went, the receiver matched it if it is synchronous,
+ * and no cancel waits for its answer. */
+static inline bool mp_request_send_is_done(const mp_request_t *req)
+{
+    return req->data_done && !req->waiting_ack && !req->cancel_pending;
+}
 
 /* A new request of the given kind, not complete, with magic set; NULL when out of memory. */
 mp_request_t *mp_request_create(mp_request_kind_t kind);

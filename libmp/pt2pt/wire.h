@@ -18,6 +18,8 @@ enum mp_pkt_type {
     MP_PKT_ACK,       /* a synchronous eager send was matched */
     MP_PKT_PUT,       /* rendezvous: the receiver asks the sender to write a part itself */
     MP_PKT_PUT_DONE,  /* that part is in place (req2 = 1 if it failed) */
+    MP_PKT_CANCEL,    /* the sender cancels its message req (req2: its gen), if not matched */
+    MP_PKT_CANCEL_DONE, /* the receiver's answer for send req: req2 = 1 if the message is gone */
 };
 
 #define MP_PKT_FLAG_SYNC 0x1 /* the sender waits for MP_PKT_ACK */
@@ -26,7 +28,7 @@ enum mp_pkt_type {
 typedef struct mp_pkt_match {
     uint8_t type;
     uint8_t flags;
-    uint16_t reserved;
+    uint16_t gen;        /* which use of the request sreq sent it, for MP_PKT_CANCEL (0: none) */
     uint32_t context_id; /* the communicator's point-to-point context */
     int32_t src;         /* the sender's rank in that communicator */
     int32_t tag;

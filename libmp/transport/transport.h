@@ -34,6 +34,18 @@ typedef struct mp_tl_ep {
 typedef void (*mp_tl_recv_fn)(int src, const void *hdr, size_t hdr_len, const void *payload,
                               size_t len);
 
+/* What a transport's poll_ep did with the next packet from one peer. */
+typedef enum mp_tl_offer {
+    MP_TL_OFFER_NONE,     /* no packet from that peer has arrived */
+    MP_TL_OFFER_DECLINED, /* one has (or the transport is busy): it stays first in line */
+    MP_TL_OFFER_TAKEN,    /* take consumed it; it is gone from the transport */
+} mp_tl_offer_t;
+
+/* The consumer of an offered packet: returns whether it took it. hdr and payload are valid only
+ * during the call; take must not call back into the transport. */
+typedef bool (*mp_tl_take_fn)(void *arg, const void *hdr, size_t hdr_len, const void *payload,
+                              size_t len);
+
 typedef struct mp_tl_ops {
     const char *name;
 
@@ -55,6 +67,12 @@ typedef struct mp_tl_ops {
      * may_deliver, if not NULL, is asked before each packet from a peer whether it may be
      * delivered now; when it says false, that peer's packets wait (flow control). */
     int (*progress)(bool (*may_deliver)(int src, const void *hdr, size_t hdr_len));
+
+    /* The fast path of a blocking receive: offers the next arrived packet from ep's peer, and
+     * only that one, to take(arg, ...) without going through the recv callback or looking at
+     * other peers. Non-blocking. Packets keep their order: one not taken is the next that
+     * progress delivers. NULL when the transport has no such path. */
+    mp_tl_offer_t (*poll_ep)(mp_tl_ep_t *ep, mp_tl_take_fn take, void *arg);
 
     /* Single copy: reads len bytes at address remote of ep's peer into local. Blocking;
      * only when ep->can_get. NULL when the transport has no such path. */

@@ -51,6 +51,7 @@ typedef struct shm_ep {
     mp_shm_ctl_t *ctl;    /* the peer's control block, to wake it */
     mp_shm_segment_t seg; /* the peer's segment, mapped here */
     pid_t pid;            /* the peer's process, for single copy */
+    mp_shm_ring_t *in;    /* the receiving end of the peer's ring in this rank's segment */
 } shm_ep_t;
 
 static struct {
@@ -238,6 +239,7 @@ static mp_tl_ep_t *shm_connect(int peer)
     ep->ring.pos = 0;
     ep->ring.free_until = 0;
     ep->ctl = mp_shm_segment_ctl(&ep->seg);
+    ep->in = &shm.in[ring_index(lr, shm.local_rank)];
     ep->pid = (pid_t)card.pid;
     ep->base.ops = &mp_tl_shm_ops;
     ep->base.peer = peer;
@@ -291,6 +293,16 @@ static mp_status_t shm_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, 
     return MP_OK;
 }
 
+/* The packet's other cache lines are in the sender's cache: ask for them all now, so that
+ * their transfers overlap instead of following one another during the copy. */
+static inline void prefetch_packet(const mp_shm_cell_t *cell, size_t hdr_len, size_t len)
+{
+    for (size_t off = MP_SHM_CACHE_LINE; off < MP_SHM_CELL_META + hdr_len + len;
+         off += MP_SHM_CACHE_LINE) {
+        __builtin_prefetch((const char *)cell + off);
+    }
+}
+
 /* Delivers up to MP_SHM_POLL_BURST packets of incoming ring i, in order. */
 static int deliver(int i, bool (*may_deliver)(int src, const void *hdr, size_t hdr_len))
 {
@@ -309,12 +321,7 @@ static int deliver(int i, bool (*may_deliver)(int src, const void *hdr, size_t h
             mp_shm_ring_release(ring, cell);
             continue;
         }
-        /* The packet's other cache lines are in the sender's cache: ask for them all now, so
-         * that their transfers overlap instead of following one another during the copy. */
-        for (size_t off = MP_SHM_CACHE_LINE; off < MP_SHM_CELL_META + hdr_len + len;
-             off += MP_SHM_CACHE_LINE) {
-            __builtin_prefetch((const char *)cell + off);
-        }
+        prefetch_packet(cell, hdr_len, len);
         if (may_deliver != NULL && !may_deliver(src, cell->data, hdr_len)) {
             break;
         }
@@ -337,6 +344,31 @@ static int shm_progress(bool (*may_deliver)(int src, const void *hdr, size_t hdr
     }
     shm.delivering = false;
     return n;
+}
+
+static mp_tl_offer_t shm_poll_ep(mp_tl_ep_t *tl_ep, mp_tl_take_fn take, void *arg)
+{
+    shm_ep_t *ep = (shm_ep_t *)tl_ep;
+    if (shm.delivering) {
+        return MP_TL_OFFER_DECLINED; /* called from inside progress: not now */
+    }
+    mp_shm_ring_t *ring = ep->in;
+    mp_shm_cell_t *cell = mp_shm_ring_peek(ring);
+    if (cell == NULL) {
+        return MP_TL_OFFER_NONE;
+    }
+    size_t hdr_len = cell->hdr_len;
+    size_t len = cell->len;
+    /* A corrupt packet is progress's to report and drop. */
+    if (hdr_len > MP_TL_HDR_MAX || len > MP_SHM_CELL_PAYLOAD) {
+        return MP_TL_OFFER_DECLINED;
+    }
+    prefetch_packet(cell, hdr_len, len);
+    if (!take(arg, cell->data, hdr_len, cell->data + hdr_len, len)) {
+        return MP_TL_OFFER_DECLINED;
+    }
+    mp_shm_ring_release(ring, cell);
+    return MP_TL_OFFER_TAKEN;
 }
 
 static mp_status_t shm_get(mp_tl_ep_t *tl_ep, void *local, uint64_t remote, size_t len)
@@ -429,6 +461,7 @@ const mp_tl_ops_t mp_tl_shm_ops = {
     .connect = shm_connect,
     .send = shm_send,
     .progress = shm_progress,
+    .poll_ep = shm_poll_ep,
     .get = shm_get,
     .put = shm_put,
     .sleep_prepare = shm_sleep_prepare,

@@ -2,8 +2,10 @@
 # tests/mpi/pt2pt.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/bsend \
+	tests/mpi/pt2pt/bufcomm \
 	tests/mpi/pt2pt/cancel \
 	tests/mpi/pt2pt/completion \
+	tests/mpi/pt2pt/fastrecv \
 	tests/mpi/pt2pt/flood \
 	tests/mpi/pt2pt/greq \
 	tests/mpi/pt2pt/isendrecv \
@@ -11,6 +13,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/persistent \
 	tests/mpi/pt2pt/probe \
 	tests/mpi/pt2pt/procnull \
+	tests/mpi/pt2pt/scancel \
 	tests/mpi/pt2pt/sizes \
 	tests/mpi/pt2pt/status \
 	tests/mpi/pt2pt/truncate
@@ -21,12 +24,18 @@ noinst_HEADERS += tests/mpi/pt2pt/p2ptest.h
 tests_mpi_pt2pt_bsend_SOURCES = tests/mpi/pt2pt/bsend.c
 tests_mpi_pt2pt_bsend_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_bsend_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_bufcomm_SOURCES = tests/mpi/pt2pt/bufcomm.c
+tests_mpi_pt2pt_bufcomm_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_bufcomm_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_cancel_SOURCES = tests/mpi/pt2pt/cancel.c
 tests_mpi_pt2pt_cancel_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_cancel_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_completion_SOURCES = tests/mpi/pt2pt/completion.c
 tests_mpi_pt2pt_completion_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_fastrecv_SOURCES = tests/mpi/pt2pt/fastrecv.c
+tests_mpi_pt2pt_fastrecv_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_fastrecv_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_flood_SOURCES = tests/mpi/pt2pt/flood.c
 tests_mpi_pt2pt_flood_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_flood_LDFLAGS = $(mpi_test_link_flags)
@@ -48,6 +57,9 @@ tests_mpi_pt2pt_probe_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_procnull_SOURCES = tests/mpi/pt2pt/procnull.c
 tests_mpi_pt2pt_procnull_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_procnull_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_scancel_SOURCES = tests/mpi/pt2pt/scancel.c
+tests_mpi_pt2pt_scancel_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_scancel_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_sizes_SOURCES = tests/mpi/pt2pt/sizes.c
 tests_mpi_pt2pt_sizes_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_sizes_LDFLAGS = $(mpi_test_link_flags)

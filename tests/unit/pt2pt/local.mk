@@ -10,6 +10,7 @@ tests_unit_pt2pt_test_pt2pt_self_SOURCES = \
 	libmp/core/settings.c \
 	libmp/core/status.c \
 	libmp/core/topo.c \
+	libmp/pt2pt/cancel.c \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/peer.c \
 	libmp/pt2pt/progress.c \

@@ -476,6 +476,61 @@ static void test_may_deliver(void **state)
     run_ranks(2, may_deliver_rank);
 }
 
+/* ---- one peer's next packet (poll_ep) -------------------------------------------------- */
+
+static bool take_refused;
+
+/* poll_ep's consumer: records the packet like id_recv, unless told to refuse it. */
+static bool take_id(void *arg, const void *hdr, size_t hdr_len, const void *payload, size_t len)
+{
+    CHECK(arg == &take_refused);
+    if (take_refused) {
+        return false;
+    }
+    id_recv(0, hdr, hdr_len, payload, len);
+    return true;
+}
+
+/* The packets of one peer, offered one at a time in order: one refused stays first in line,
+ * one taken is gone, and progress delivers the rest in order. */
+static void poll_ep_rank(void)
+{
+    rank_init(id_recv);
+    rank_connect();
+    if (my_rank == 0) {
+        mp_wireup_fence(false); /* A: nothing sent yet */
+        for (uint32_t id = 0; id < 5; id++) {
+            CHECK_INT(send_id(id), MP_OK);
+        }
+        mp_wireup_fence(false); /* B: five packets wait */
+    } else {
+        CHECK(tl->poll_ep != NULL);
+        CHECK_INT(tl->poll_ep(eps[0], take_id, &take_refused), MP_TL_OFFER_NONE);
+        mp_wireup_fence(false); /* A */
+        mp_wireup_fence(false); /* B */
+        take_refused = true;
+        CHECK_INT(tl->poll_ep(eps[0], take_id, &take_refused), MP_TL_OFFER_DECLINED);
+        CHECK_INT(nids, 0);
+        take_refused = false;
+        CHECK_INT(tl->poll_ep(eps[0], take_id, &take_refused), MP_TL_OFFER_TAKEN);
+        CHECK_INT(tl->poll_ep(eps[0], take_id, &take_refused), MP_TL_OFFER_TAKEN);
+        CHECK_INT(nids, 2);
+        CHECK_INT(tl->progress(NULL), 3);
+        CHECK_INT(tl->poll_ep(eps[0], take_id, &take_refused), MP_TL_OFFER_NONE);
+        CHECK_INT(nids, 5);
+        for (int i = 0; i < nids; i++) {
+            CHECK_INT(ids[i], i);
+        }
+    }
+    rank_fini();
+}
+
+static void test_poll_ep(void **state)
+{
+    (void)state;
+    run_ranks(2, poll_ep_rank);
+}
+
 /* ---- the callback sends ---------------------------------------------------------------- */
 
 static int pongs;
@@ -1009,6 +1064,7 @@ int main(void)
         cmocka_unit_test(test_sizes_and_order),
         cmocka_unit_test(test_full_ring_again),
         cmocka_unit_test(test_may_deliver),
+        cmocka_unit_test(test_poll_ep),
         cmocka_unit_test(test_callback_sends),
         cmocka_unit_test(test_all_to_all),
         cmocka_unit_test(test_sleep_wake),

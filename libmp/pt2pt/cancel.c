@@ -1,0 +1,83 @@
+/*
+ * Cancelling sends. A message that has not left is taken out of its queue. One that has left is
+ * cancelled only while it waits unmatched in the receiver's unexpected queue, which only the
+ * receiver knows: it is asked (MP_PKT_CANCEL), removes the message if it can, and answers
+ * (MP_PKT_CANCEL_DONE); the send completes with the answer, cancelled or as sent.
+ */
+#include "pt2pt/cancel.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/log.h"
+#include "pt2pt/match.h"
+#include "pt2pt/peer.h"
+
+/* The send is over: cancelled, or as it was sent once nothing else is awaited. */
+static void finish(mp_request_t *req, bool cancelled)
+{
+    req->cancel_pending = false;
+    if (cancelled) {
+        /* Nothing more comes for it: no FIN, ACK or CTS of a message the receiver dropped. */
+        req->data_done = true;
+        req->waiting_ack = false;
+        req->status.cancelled = true;
+        req->status.bytes = 0;
+        mp_request_complete(req);
+    } else if (mp_request_send_is_done(req)) {
+        mp_request_complete(req);
+    }
+}
+
+bool mp_cancel_send(mp_request_t *req)
+{
+    if (req->send_gen == 0 || req->cancel_pending || req->peer_matched) {
+        return false;
+    }
+    int world = mp_comm_world_rank(req->comm, req->peer);
+    uint64_t sreq = (uint64_t)(uintptr_t)req;
+    if (!req->complete && mp_peer_unqueue(world, sreq)) {
+        finish(req, true);
+        return true;
+    }
+    mp_pkt_ctl_t c;
+    memset(&c, 0, sizeof(c));
+    c.type = MP_PKT_CANCEL;
+    c.req = sreq;
+    c.req2 = req->send_gen;
+    if (mp_peer_send_ctl(world, &c, sizeof(c)) != MP_OK) {
+        mp_log_error("out of memory asking rank %d to cancel a message; it stays sent", world);
+        return false;
+    }
+    /* A sent eager message may have completed the send already: it completes again, once, with
+     * the answer. */
+    req->cancel_pending = true;
+    req->complete = false;
+    return false;
+}
+
+void mp_cancel_on_request(int world, const mp_pkt_ctl_t *c)
+{
+    mp_unexp_t *u = mp_match_find_sent(world, c->req, (uint16_t)c->req2);
+    /* Packets arrive in order, so an eager message's fragments, sent before this packet, are all
+     * here: only a message still arriving from another path would be partial. */
+    bool gone = u != NULL && (u->rendezvous || mp_peers[world].in_unexp != u);
+    if (gone) {
+        mp_match_remove_unexp(u);
+        free(u->data);
+        free(u);
+    }
+    mp_pkt_ctl_t a;
+    memset(&a, 0, sizeof(a));
+    a.type = MP_PKT_CANCEL_DONE;
+    a.req = c->req;
+    a.req2 = gone ? 1 : 0;
+    if (mp_peer_send_ctl(world, &a, sizeof(a)) != MP_OK) {
+        mp_log_error("out of memory answering a cancel from rank %d", world);
+    }
+}
+
+void mp_cancel_on_answer(const mp_pkt_ctl_t *c)
+{
+    finish((mp_request_t *)(uintptr_t)c->req, c->req2 == 1);
+}

@@ -2,6 +2,7 @@
  * The PMIx client side of wire-up. Job facts come from the job-level data that the launcher
  * registered (mpirun, Slurm, PRRTE alike); cards travel through PMIx_Put/Commit/Fence/Get.
  */
+#define _GNU_SOURCE
 #include "wireup/wireup.h"
 
 #include <stdio.h>
@@ -12,6 +13,11 @@
 #include <pmix.h>
 
 #include "core/log.h"
+#include "wireup/cpus.h"
+
+/* The card under which each rank publishes its CPU affinity (a cpu_set_t; all zeros when it
+ * could not be read). */
+#define CPUS_CARD_KEY "cpus"
 
 static pmix_proc_t my_proc;
 static bool have_server;
@@ -22,6 +28,9 @@ static struct {
     size_t len;
 } * self_cards;
 static size_t self_ncards;
+/* This rank's CPU affinity, read at init; my_ncpus is 0 when it could not be read. */
+static cpu_set_t my_cpus;
+static int my_ncpus;
 
 static mp_status_t get_value(int rank, const char *key, pmix_value_t **val_p)
 {
@@ -160,6 +169,72 @@ static mp_status_t read_locality(mp_wireup_info_t *info)
     return MP_OK;
 }
 
+/* Reads this rank's CPU affinity and, when it has local peers, publishes it for them (see
+ * mp_wireup_cpus_read). */
+static mp_status_t publish_cpus(const mp_wireup_info_t *info)
+{
+    CPU_ZERO(&my_cpus);
+    my_ncpus = 0;
+    if (sched_getaffinity(0, sizeof(my_cpus), &my_cpus) == 0) {
+        my_ncpus = CPU_COUNT(&my_cpus);
+    } else {
+        CPU_ZERO(&my_cpus); /* more CPUs than a cpu_set_t holds: peers learn "unknown" */
+    }
+    if (info->local_size < 2) {
+        return MP_OK;
+    }
+    return mp_wireup_card_put(CPUS_CARD_KEY, &my_cpus, sizeof(my_cpus));
+}
+
+/* The estimate when the masks are unknown: a rank bound to one CPU has it to itself unless the
+ * node has more ranks than CPUs; an unbound rank shares when there are more ranks than CPUs it
+ * may run on. */
+static bool cpus_shared_estimate(const mp_wireup_info_t *info)
+{
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (my_ncpus == 0 || my_ncpus == 1) {
+        return info->local_size > online;
+    }
+    return info->local_size > my_ncpus;
+}
+
+void mp_wireup_cpus_read(mp_wireup_info_t *info)
+{
+    info->cpus_shared = false;
+    if (info->local_size < 2) {
+        return;
+    }
+    int npeers = info->local_size - 1;
+    cpu_set_t *peers = calloc((size_t)npeers, sizeof(cpu_set_t));
+    bool known = peers != NULL && my_ncpus > 0;
+    for (int i = 0, n = 0; known && i < info->local_size; i++) {
+        if (info->local_ranks[i] == info->rank) {
+            continue;
+        }
+        void *data;
+        size_t len;
+        if (mp_wireup_card_get(info->local_ranks[i], CPUS_CARD_KEY, &data, &len) != MP_OK) {
+            known = false;
+            break;
+        }
+        known = len == sizeof(cpu_set_t);
+        if (known) {
+            memcpy(&peers[n], data, len);
+            known = CPU_COUNT(&peers[n]) > 0;
+            n++;
+        }
+        free(data);
+    }
+    if (known) {
+        int nranks, ncpus;
+        mp_wireup_cpus_overlap(&my_cpus, peers, npeers, &nranks, &ncpus);
+        info->cpus_shared = nranks > ncpus;
+    } else {
+        info->cpus_shared = cpus_shared_estimate(info);
+    }
+    free(peers);
+}
+
 static mp_status_t init_singleton(mp_wireup_info_t *info)
 {
     info->rank = 0;
@@ -200,7 +275,11 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     info_p->size = (int)size;
     get_string(info_p->rank, PMIX_HOSTNAME, info_p->hostname, sizeof(info_p->hostname));
     read_secret(info_p);
-    return read_locality(info_p);
+    mp_status_t status = read_locality(info_p);
+    if (status != MP_OK) {
+        return status;
+    }
+    return publish_cpus(info_p);
 }
 
 mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)

@@ -20,3 +20,4 @@ include tests/unit/topo/local.mk
 include tests/mpi/topo/local.mk
 include tests/unit/util/local.mk
 include tests/unit/wireup/local.mk
+include tests/slurm/local.mk

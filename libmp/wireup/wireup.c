@@ -104,11 +104,20 @@ static mp_status_t get_string(int rank, const char *key, char *buf, size_t len)
     return status;
 }
 
-/* The job's secret, if the launcher gave one (see MP_WIREUP_SECRET_KEY). */
+/* The job's secret, if the launcher gave one (see MP_WIREUP_SECRET_KEY). Its absence (Slurm,
+ * PRRTE) is normal and silent. PMIX_OPTIONAL: job data arrives whole at PMIx_Init, so a key not
+ * there is not anywhere; without it PMIx asks the server, which costs 0.1-10 ms under Slurm. */
 static void read_secret(mp_wireup_info_t *info)
 {
-    pmix_value_t *val;
-    if (get_value(PMIX_RANK_WILDCARD, MP_WIREUP_SECRET_KEY, &val) != MP_OK) {
+    pmix_proc_t job;
+    pmix_info_t optional;
+    pmix_value_t *val = NULL;
+    bool yes = true;
+    PMIX_LOAD_PROCID(&job, my_proc.nspace, PMIX_RANK_WILDCARD);
+    PMIX_INFO_LOAD(&optional, PMIX_OPTIONAL, &yes, PMIX_BOOL);
+    pmix_status_t rc = PMIx_Get(&job, MP_WIREUP_SECRET_KEY, &optional, 1, &val);
+    PMIX_INFO_DESTRUCT(&optional);
+    if (rc != PMIX_SUCCESS || val == NULL) {
         return;
     }
     if (val->type == PMIX_BYTE_OBJECT && val->data.bo.size == MP_WIREUP_SECRET_LEN) {

@@ -256,6 +256,22 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
     return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
 }
 
+/* A step of Slurm's srun with several tasks but no PMIx server (srun without --mpi=pmix, or with
+ * --mpi=pmi2) would start every task as a 1-rank job of its own: refuse, saying what to change.
+ * Slurm's variable only recognises that mistake; wire-up never reads it. */
+static mp_status_t refuse_srun_without_pmix(void)
+{
+    const char *ntasks = getenv("SLURM_STEP_NUM_TASKS");
+    if (ntasks == NULL || strtol(ntasks, NULL, 10) <= 1) {
+        return MP_OK;
+    }
+    mp_log_error("started by Slurm's srun as one of %s tasks, but without PMIx: each task would "
+                 "run alone as a 1-rank job; use srun --mpi=pmix (srun --mpi=list shows whether "
+                 "this Slurm has it; MpiDefault=pmix in slurm.conf makes it the default)",
+                 ntasks);
+    return MP_ERR_WIREUP;
+}
+
 mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
 {
     memset(info_p, 0, sizeof(*info_p));
@@ -265,7 +281,8 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     /* Every PMIx launcher gives its clients PMIX_NAMESPACE. Without it there is no server to
      * find, and PMIx_Init would spend ~10 ms looking for one before starting a singleton. */
     if (getenv("PMIX_NAMESPACE") == NULL) {
-        return init_singleton(info_p);
+        mp_status_t status = refuse_srun_without_pmix();
+        return status == MP_OK ? init_singleton(info_p) : status;
     }
     pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
     if (rc != PMIX_SUCCESS) {

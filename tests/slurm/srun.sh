@@ -196,6 +196,12 @@ done
 both=$(comm -12 "$MP_WORK/cpus0" "$MP_WORK/cpus1" | tr '\n' ' ')
 [ -z "$both" ] || mp_fail "ranks 0 and 1 may both run on CPUs $both: not bound apart"
 
+echo "== srun without --mpi=pmix: refused with a hint, not 2 separate 1-rank jobs"
+mp_run srun --mpi=none --quiet -n 2 "$(mp_prog init_basic)" 2
+mp_expect_nonzero "no PMIx server"
+mp_expect_no_line stdout 'No Errors'
+mp_expect_line stderr 'srun --mpi=pmix' "the message says what to change"
+
 echo "== MPI_Abort by rank 1 of 4 ends the job with its code"
 mp_run "${srun[@]}" -n 4 "$(mp_prog abort)" 1 7 30
 mp_expect_status 7

@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "wireup/wireup.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -272,6 +273,27 @@ static mp_status_t refuse_srun_without_pmix(void)
     return MP_ERR_WIREUP;
 }
 
+/* A namespace is unique only within its launcher: two Slurm clusters on one host (test clusters,
+ * say) both run a "slurm.pmix.1.0". The URI of this rank's PMIx server (pid and port) is the same
+ * for the job's ranks on this node and differs between live servers: a fingerprint of it makes
+ * job_id, and the shared-memory names made from it, unique on the node. */
+static void append_server_id(mp_wireup_info_t *info)
+{
+    pmix_value_t *val = NULL;
+    if (PMIx_Get(&my_proc, PMIX_SERVER_URI, NULL, 0, &val) != PMIX_SUCCESS || val == NULL) {
+        return;
+    }
+    if (val->type == PMIX_STRING && val->data.string != NULL) {
+        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+        for (const char *c = val->data.string; *c != '\0'; c++) {
+            h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+        }
+        size_t n = strlen(info->job_id);
+        snprintf(info->job_id + n, sizeof(info->job_id) - n, ".%016" PRIx64, h);
+    }
+    PMIX_VALUE_RELEASE(val);
+}
+
 mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
 {
     memset(info_p, 0, sizeof(*info_p));
@@ -292,6 +314,7 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     have_server = true;
     info_p->rank = (int)my_proc.rank;
     snprintf(info_p->job_id, sizeof(info_p->job_id), "%s", my_proc.nspace);
+    append_server_id(info_p);
     uint64_t size;
     if (get_number(PMIX_RANK_WILDCARD, PMIX_JOB_SIZE, &size) != MP_OK || size == 0 ||
         my_proc.rank >= size) {

@@ -27,7 +27,8 @@ typedef struct mp_wireup_info {
     int *local_ranks; /* local_size job ranks on this node, ascending; owned by wireup */
     uint32_t node_id; /* which node this is, 0-based */
     char hostname[256];
-    char job_id[256]; /* names this job on this node: the PMIx namespace, "singleton.<pid>" */
+    char job_id[256]; /* names this job on this node: "<PMIx namespace>.<server fingerprint>"
+                         (a namespace alone may repeat across launchers), "singleton.<pid>" */
     bool singleton;   /* started without a PMIx server: a 1-rank job */
     bool has_secret;  /* the launcher gave job_secret (libmp's mpirun does) */
     bool cpus_shared; /* this rank competes with other ranks for its CPUs (more ranks than CPUs

@@ -26,6 +26,7 @@ mkdir -m 0755 "$slurm" "$slurm/munge" "$slurm/state" "$slurm/spool"
 export SLURM_CONF=$slurm/slurm.conf
 daemons=()
 munged=
+fakes=
 
 # Exit trap: stops the Slurm daemons started here and the job steps slurmd started (found by
 # the files they hold in our directory), then munged, which they need to the end; lib.sh's
@@ -36,6 +37,7 @@ slurm_cleanup()
     trap - EXIT
     stop_pids ${daemons[@]+"${daemons[@]}"} $(slurm_pids)
     stop_pids $munged
+    rm -f $fakes
     if [ "$status" != 0 ] && [ "$status" != 77 ] && [ -d "$slurm" ]; then
         echo "--- last lines of the Slurm logs ---"
         tail -n 15 "$slurm"/*.log "$slurm"/*.out 2>/dev/null | cut -c 1-200 | sed 's/^/  | /'
@@ -195,6 +197,22 @@ for r in 0 1; do
 done
 both=$(comm -12 "$MP_WORK/cpus0" "$MP_WORK/cpus1" | tr '\n' ' ')
 [ -z "$both" ] || mp_fail "ranks 0 and 1 may both run on CPUs $both: not bound apart"
+
+echo "== another Slurm's job of the same id and step on this host: shared memory does not collide"
+# Job ids restart at 1 in every Slurm cluster; the next one here is the last plus one. Segments
+# named as that job's would be, "held" by a job of another cluster, must not bother ours.
+mp_run srun --quiet -n 1 printenv SLURM_JOB_ID
+next=$(($(cat "$MP_OUT") + 1))
+fakes="/dev/shm/libmp.slurm.pmix.$next.0.0 /dev/shm/libmp.slurm.pmix.$next.0.1"
+touch $fakes
+mp_run "${srun[@]}" -n 2 "$(mp_prog init_basic)" 2
+mp_expect_status 0
+mp_expect_line stdout '^No Errors$'
+for f in $fakes; do
+    [ -e "$f" ] || mp_fail "the other job's $f is gone"
+done
+rm -f $fakes
+fakes=
 
 echo "== srun without --mpi=pmix: refused with a hint, not 2 separate 1-rank jobs"
 mp_run srun --mpi=none --quiet -n 2 "$(mp_prog init_basic)" 2

@@ -33,10 +33,13 @@ fakes=
 # clean-up then removes the directory.
 slurm_cleanup()
 {
-    local status=$?
+    local status=$? pid
     trap - EXIT
-    stop_pids ${daemons[@]+"${daemons[@]}"} $(slurm_pids)
-    stop_pids $munged
+    for pid in $(mp_tagged_pids); do
+        kill -KILL "$pid" 2>/dev/null || true # srun and the test runs first: they need no clean-up
+    done
+    stop_pids ${daemons[@]+"${daemons[@]}"} $(slurm_pids | grep -vx "${munged:-none}")
+    stop_pids $munged $(slurm_pids)
     rm -f $fakes
     if [ "$status" != 0 ] && [ "$status" != 77 ] && [ -d "$slurm" ]; then
         echo "--- last lines of the Slurm logs ---"
@@ -70,6 +73,8 @@ stop_pids()
     done
 }
 trap slurm_cleanup EXIT
+# make check's time limit sends SIGTERM: end through the clean-up too.
+trap 'exit 143' TERM INT HUP
 
 # The live processes that hold a file in our Slurm directory open (daemons, slurmstepd).
 slurm_pids()
@@ -178,8 +183,10 @@ srun --mpi=list 2>&1 | grep -q pmix ||
 srun=(srun --mpi=pmix --overcommit --quiet)
 
 echo "== the MPI test programs under ${srun[*]}"
-MPIRUN="${srun[*]}" "$top_srcdir/tests/mpi/run-testlist.sh" "$here/srun.testlist" ||
-    mp_fail "some MPI test programs failed under srun"
+# In the background, tagged, so that a signal to this script ends it at once (see the traps).
+MP_TEST_TAG=$MP_TAG MPIRUN="${srun[*]}" "$top_srcdir/tests/mpi/run-testlist.sh" \
+    "$here/srun.testlist" &
+wait $! || mp_fail "some MPI test programs failed under srun"
 
 echo "== nothing unexpected on stdout or stderr"
 mp_run "${srun[@]}" -n 4 "$(mp_prog init_basic)" 4

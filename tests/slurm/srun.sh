@@ -165,6 +165,11 @@ ReturnToService=2
 $node State=UNKNOWN
 PartitionName=libmptest Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 EOF
+# Slurm's PMIx plugin makes a directory per step, by default /tmp/spmix_appdir_<uid>_<job>.<step>:
+# job ids restart at 1 in every cluster, so one left by a killed run would fail a later run's
+# steps. Ours go into our directory.
+mkdir "$slurm/pmix"
+echo "PMIxCliTmpDirBase=$slurm/pmix" >"$slurm/mpi.conf"
 # The daemons keep their temporary files in our directory, away from the jobs' TMPDIR.
 mkdir "$slurm/tmp"
 TMPDIR=$slurm/tmp slurmctld -D -i -f "$SLURM_CONF" >"$slurm/slurmctld.out" 2>&1 &

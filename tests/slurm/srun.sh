@@ -129,7 +129,8 @@ wait_for "munged answering" 10 munge -n -S "$slurm/munge/socket"
 
 echo "== slurmctld and slurmd"
 # The node line as slurmd finds the machine, without RealMemory: memory may shrink while the
-# test runs (hot-plug), and a node with less than configured would be drained.
+# test runs (hot-plug), and a node with less than configured would be drained. The daemons talk
+# over 127.0.0.1: a container's hostname need not resolve.
 node=$(slurmd -C | sed -n 's/^\(NodeName=.*\)$/\1/p' | sed 's/ RealMemory=[0-9]*//')
 host=$(echo "$node" | sed -n 's/^NodeName=\([^ ]*\) .*/\1/p')
 [ -n "$host" ] || mp_error "slurmd -C printed no NodeName line"
@@ -138,7 +139,7 @@ slurmd_port=$(free_port)
 [ "$slurmd_port" != "$ctld_port" ] || slurmd_port=$((ctld_port + 1))
 cat >"$SLURM_CONF" <<EOF
 ClusterName=libmptest
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 SlurmctldPort=$ctld_port
 SlurmdPort=$slurmd_port
 SlurmUser=root
@@ -162,7 +163,7 @@ JobCompType=jobcomp/none
 MailProg=/bin/true
 MpiDefault=none
 ReturnToService=2
-$node State=UNKNOWN
+$node NodeAddr=127.0.0.1 State=UNKNOWN
 PartitionName=libmptest Nodes=$host Default=YES MaxTime=INFINITE State=UP OverSubscribe=YES
 EOF
 # Slurm's PMIx plugin makes a directory per step, by default /tmp/spmix_appdir_<uid>_<job>.<step>:

@@ -27,6 +27,7 @@ export SLURM_CONF=$slurm/slurm.conf
 daemons=()
 munged=
 fakes=
+testlist=
 
 # Exit trap: stops the Slurm daemons started here and the job steps slurmd started (found by
 # the files they hold in our directory), then munged, which they need to the end; lib.sh's
@@ -35,9 +36,13 @@ slurm_cleanup()
 {
     local status=$? pid
     trap - EXIT
+    # The jobs first: the test list runner gets SIGTERM (its trap removes its scratch directory
+    # once its srun is gone), srun and the ranks SIGKILL (they need no clean-up).
+    [ -z "$testlist" ] || kill -TERM "$testlist" 2>/dev/null || true
     for pid in $(mp_tagged_pids); do
-        kill -KILL "$pid" 2>/dev/null || true # srun and the test runs first: they need no clean-up
+        [ "$pid" = "$testlist" ] || kill -KILL "$pid" 2>/dev/null || true
     done
+    [ -z "$testlist" ] || stop_pids "$testlist"
     stop_pids ${daemons[@]+"${daemons[@]}"} $(slurm_pids | grep -vx "${munged:-none}")
     stop_pids $munged $(slurm_pids)
     rm -f $fakes
@@ -192,7 +197,9 @@ echo "== the MPI test programs under ${srun[*]}"
 # In the background, tagged, so that a signal to this script ends it at once (see the traps).
 MP_TEST_TAG=$MP_TAG MPIRUN="${srun[*]}" "$top_srcdir/tests/mpi/run-testlist.sh" \
     "$here/srun.testlist" &
-wait $! || mp_fail "some MPI test programs failed under srun"
+testlist=$!
+wait "$testlist" || mp_fail "some MPI test programs failed under srun"
+testlist=
 
 echo "== nothing unexpected on stdout or stderr"
 mp_run "${srun[@]}" -n 4 "$(mp_prog init_basic)" 4

@@ -101,6 +101,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/transport.h \
 	libmp/util/sha256.c \
 	libmp/util/sha256.h \
+	libmp/wireup/cpus.c \
+	libmp/wireup/cpus.h \
 	libmp/wireup/wireup.c \
 	libmp/wireup/wireup.h
 libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS)

@@ -31,6 +31,7 @@ mp_status_t mp_runtime_init(int thread_level)
         status = mp_wireup_fence(true);
     }
     if (status == MP_OK) {
+        mp_wireup_cpus_read(&mp_runtime.wireup);
         status = mp_pt2pt_init(&mp_runtime.wireup);
     }
     if (status != MP_OK) {

@@ -17,18 +17,9 @@ static unsigned spin_polls;   /* empty polls before yielding */
 static unsigned yield_polls;  /* empty polls (each after a yield) before sleeping */
 static uint64_t sleep_max_ns; /* longest single sleep: a safety net against lost wake-ups */
 
-void mp_progress_init(int local_size)
+void mp_progress_init(bool cpus_shared)
 {
-    cpu_set_t cpus;
-    int ncpus = 1;
-    if (sched_getaffinity(0, sizeof(cpus), &cpus) == 0) {
-        ncpus = CPU_COUNT(&cpus);
-    }
-    long online = sysconf(_SC_NPROCESSORS_ONLN);
-    /* A rank bound to one core has it to itself unless the node has more ranks than CPUs; an
-     * unbound rank shares when there are more ranks than CPUs it may run on. */
-    bool shared = ncpus == 1 ? local_size > online : local_size > ncpus;
-    if (shared) {
+    if (cpus_shared) {
         spin_polls = 50;
         yield_polls = 20;
     } else {

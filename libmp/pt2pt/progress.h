@@ -23,7 +23,8 @@ void mp_progress_wait(bool (*done)(void *arg), void *arg);
  * cores, so that a peer that needs the core gets it soon. */
 unsigned mp_progress_spin_polls(void);
 
-/* Chooses the waiting policy: whether this rank shares its cores with other ranks. */
-void mp_progress_init(int local_size);
+/* Chooses the waiting policy: cpus_shared says that other ranks compete for this rank's CPUs
+ * (see mp_wireup_cpus_read), so it spins only briefly before it yields and sleeps. */
+void mp_progress_init(bool cpus_shared);
 
 #endif

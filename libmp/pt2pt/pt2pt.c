@@ -651,7 +651,7 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
         }
         mp_peers[r].ep = ep;
     }
-    mp_progress_init(info->local_size);
+    mp_progress_init(info->cpus_shared);
     return MP_OK;
 }
 

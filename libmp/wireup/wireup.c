@@ -2,8 +2,10 @@
  * The PMIx client side of wire-up. Job facts come from the job-level data that the launcher
  * registered (mpirun, Slurm, PRRTE alike); cards travel through PMIx_Put/Commit/Fence/Get.
  */
+#define _GNU_SOURCE
 #include "wireup/wireup.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +14,11 @@
 #include <pmix.h>
 
 #include "core/log.h"
+#include "wireup/cpus.h"
+
+/* The card under which each rank publishes its CPU affinity (a cpu_set_t; all zeros when it
+ * could not be read). */
+#define CPUS_CARD_KEY "cpus"
 
 static pmix_proc_t my_proc;
 static bool have_server;
@@ -22,6 +29,9 @@ static struct {
     size_t len;
 } * self_cards;
 static size_t self_ncards;
+/* This rank's CPU affinity, read at init; my_ncpus is 0 when it could not be read. */
+static cpu_set_t my_cpus;
+static int my_ncpus;
 
 static mp_status_t get_value(int rank, const char *key, pmix_value_t **val_p)
 {
@@ -95,11 +105,20 @@ static mp_status_t get_string(int rank, const char *key, char *buf, size_t len)
     return status;
 }
 
-/* The job's secret, if the launcher gave one (see MP_WIREUP_SECRET_KEY). */
+/* The job's secret, if the launcher gave one (see MP_WIREUP_SECRET_KEY). Its absence (Slurm,
+ * PRRTE) is normal and silent. PMIX_OPTIONAL: job data arrives whole at PMIx_Init, so a key not
+ * there is not anywhere; without it PMIx asks the server, which costs 0.1-10 ms under Slurm. */
 static void read_secret(mp_wireup_info_t *info)
 {
-    pmix_value_t *val;
-    if (get_value(PMIX_RANK_WILDCARD, MP_WIREUP_SECRET_KEY, &val) != MP_OK) {
+    pmix_proc_t job;
+    pmix_info_t optional;
+    pmix_value_t *val = NULL;
+    bool yes = true;
+    PMIX_LOAD_PROCID(&job, my_proc.nspace, PMIX_RANK_WILDCARD);
+    PMIX_INFO_LOAD(&optional, PMIX_OPTIONAL, &yes, PMIX_BOOL);
+    pmix_status_t rc = PMIx_Get(&job, MP_WIREUP_SECRET_KEY, &optional, 1, &val);
+    PMIX_INFO_DESTRUCT(&optional);
+    if (rc != PMIX_SUCCESS || val == NULL) {
         return;
     }
     if (val->type == PMIX_BYTE_OBJECT && val->data.bo.size == MP_WIREUP_SECRET_LEN) {
@@ -160,6 +179,72 @@ static mp_status_t read_locality(mp_wireup_info_t *info)
     return MP_OK;
 }
 
+/* Reads this rank's CPU affinity and, when it has local peers, publishes it for them (see
+ * mp_wireup_cpus_read). */
+static mp_status_t publish_cpus(const mp_wireup_info_t *info)
+{
+    CPU_ZERO(&my_cpus);
+    my_ncpus = 0;
+    if (sched_getaffinity(0, sizeof(my_cpus), &my_cpus) == 0) {
+        my_ncpus = CPU_COUNT(&my_cpus);
+    } else {
+        CPU_ZERO(&my_cpus); /* more CPUs than a cpu_set_t holds: peers learn "unknown" */
+    }
+    if (info->local_size < 2) {
+        return MP_OK;
+    }
+    return mp_wireup_card_put(CPUS_CARD_KEY, &my_cpus, sizeof(my_cpus));
+}
+
+/* The estimate when the masks are unknown: a rank bound to one CPU has it to itself unless the
+ * node has more ranks than CPUs; an unbound rank shares when there are more ranks than CPUs it
+ * may run on. */
+static bool cpus_shared_estimate(const mp_wireup_info_t *info)
+{
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (my_ncpus == 0 || my_ncpus == 1) {
+        return info->local_size > online;
+    }
+    return info->local_size > my_ncpus;
+}
+
+void mp_wireup_cpus_read(mp_wireup_info_t *info)
+{
+    info->cpus_shared = false;
+    if (info->local_size < 2) {
+        return;
+    }
+    int npeers = info->local_size - 1;
+    cpu_set_t *peers = calloc((size_t)npeers, sizeof(cpu_set_t));
+    bool known = peers != NULL && my_ncpus > 0;
+    for (int i = 0, n = 0; known && i < info->local_size; i++) {
+        if (info->local_ranks[i] == info->rank) {
+            continue;
+        }
+        void *data;
+        size_t len;
+        if (mp_wireup_card_get(info->local_ranks[i], CPUS_CARD_KEY, &data, &len) != MP_OK) {
+            known = false;
+            break;
+        }
+        known = len == sizeof(cpu_set_t);
+        if (known) {
+            memcpy(&peers[n], data, len);
+            known = CPU_COUNT(&peers[n]) > 0;
+            n++;
+        }
+        free(data);
+    }
+    if (known) {
+        int nranks, ncpus;
+        mp_wireup_cpus_overlap(&my_cpus, peers, npeers, &nranks, &ncpus);
+        info->cpus_shared = nranks > ncpus;
+    } else {
+        info->cpus_shared = cpus_shared_estimate(info);
+    }
+    free(peers);
+}
+
 static mp_status_t init_singleton(mp_wireup_info_t *info)
 {
     info->rank = 0;
@@ -172,6 +257,43 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
     return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
 }
 
+/* A step of Slurm's srun with several tasks but no PMIx server (srun without --mpi=pmix, or with
+ * --mpi=pmi2) would start every task as a 1-rank job of its own: refuse, saying what to change.
+ * Slurm's variable only recognises that mistake; wire-up never reads it. */
+static mp_status_t refuse_srun_without_pmix(void)
+{
+    const char *ntasks = getenv("SLURM_STEP_NUM_TASKS");
+    if (ntasks == NULL || strtol(ntasks, NULL, 10) <= 1) {
+        return MP_OK;
+    }
+    mp_log_error("started by Slurm's srun as one of %s tasks, but without PMIx: each task would "
+                 "run alone as a 1-rank job; use srun --mpi=pmix (srun --mpi=list shows whether "
+                 "this Slurm has it; MpiDefault=pmix in slurm.conf makes it the default)",
+                 ntasks);
+    return MP_ERR_WIREUP;
+}
+
+/* A namespace is unique only within its launcher: two Slurm clusters on one host (test clusters,
+ * say) both run a "slurm.pmix.1.0". The URI of this rank's PMIx server (pid and port) is the same
+ * for the job's ranks on this node and differs between live servers: a fingerprint of it makes
+ * job_id, and the shared-memory names made from it, unique on the node. */
+static void append_server_id(mp_wireup_info_t *info)
+{
+    pmix_value_t *val = NULL;
+    if (PMIx_Get(&my_proc, PMIX_SERVER_URI, NULL, 0, &val) != PMIX_SUCCESS || val == NULL) {
+        return;
+    }
+    if (val->type == PMIX_STRING && val->data.string != NULL) {
+        uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+        for (const char *c = val->data.string; *c != '\0'; c++) {
+            h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
+        }
+        size_t n = strlen(info->job_id);
+        snprintf(info->job_id + n, sizeof(info->job_id) - n, ".%016" PRIx64, h);
+    }
+    PMIX_VALUE_RELEASE(val);
+}
+
 mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
 {
     memset(info_p, 0, sizeof(*info_p));
@@ -181,7 +303,8 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     /* Every PMIx launcher gives its clients PMIX_NAMESPACE. Without it there is no server to
      * find, and PMIx_Init would spend ~10 ms looking for one before starting a singleton. */
     if (getenv("PMIX_NAMESPACE") == NULL) {
-        return init_singleton(info_p);
+        mp_status_t status = refuse_srun_without_pmix();
+        return status == MP_OK ? init_singleton(info_p) : status;
     }
     pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
     if (rc != PMIX_SUCCESS) {
@@ -191,6 +314,7 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     have_server = true;
     info_p->rank = (int)my_proc.rank;
     snprintf(info_p->job_id, sizeof(info_p->job_id), "%s", my_proc.nspace);
+    append_server_id(info_p);
     uint64_t size;
     if (get_number(PMIX_RANK_WILDCARD, PMIX_JOB_SIZE, &size) != MP_OK || size == 0 ||
         my_proc.rank >= size) {
@@ -200,7 +324,11 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     info_p->size = (int)size;
     get_string(info_p->rank, PMIX_HOSTNAME, info_p->hostname, sizeof(info_p->hostname));
     read_secret(info_p);
-    return read_locality(info_p);
+    mp_status_t status = read_locality(info_p);
+    if (status != MP_OK) {
+        return status;
+    }
+    return publish_cpus(info_p);
 }
 
 mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)

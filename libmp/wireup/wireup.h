@@ -27,9 +27,12 @@ typedef struct mp_wireup_info {
     int *local_ranks; /* local_size job ranks on this node, ascending; owned by wireup */
     uint32_t node_id; /* which node this is, 0-based */
     char hostname[256];
-    char job_id[256]; /* names this job on this node: the PMIx namespace, "singleton.<pid>" */
+    char job_id[256]; /* names this job on this node: "<PMIx namespace>.<server fingerprint>"
+                         (a namespace alone may repeat across launchers), "singleton.<pid>" */
     bool singleton;   /* started without a PMIx server: a 1-rank job */
     bool has_secret;  /* the launcher gave job_secret (libmp's mpirun does) */
+    bool cpus_shared; /* this rank competes with other ranks for its CPUs (more ranks than CPUs
+                         among those that may run on its CPUs); set by mp_wireup_cpus_read */
     uint8_t job_secret[MP_WIREUP_SECRET_LEN];
 } mp_wireup_info_t;
 
@@ -42,6 +45,13 @@ mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len);
 /* Waits until every rank has reached the fence; with collect, all cards put before it become
  * readable without further communication. Collective over the job. */
 mp_status_t mp_wireup_fence(bool collect);
+
+/* After the first collecting fence: sets info->cpus_shared from the CPU affinity that every
+ * rank of this node published at init. Launchers bind differently (mpirun one rank per core or
+ * none when oversubscribed; Slurm may bind several ranks to one core), so the masks, not the
+ * number of ranks, tell whether a rank has its CPUs to itself. Without the masks it estimates
+ * from the number of ranks on the node. Cannot fail. */
+void mp_wireup_cpus_read(mp_wireup_info_t *info);
 
 /* Reads rank's card under key into a new buffer (*data_p, free() it) of *len_p bytes.
  * MP_ERR_NOT_FOUND if that rank published no such card. */

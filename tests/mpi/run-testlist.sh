@@ -8,6 +8,8 @@
 # name is the program's path under tests/mpi/ in the build tree.
 # MP_TEST_LAUNCHER_WRAPPER and MP_TEST_RANK_WRAPPER (e.g. a valgrind command line) are put in
 # front of mpirun and of each rank's program: make check-valgrind uses them.
+# MPIRUN may be a command line, its words split at blanks, e.g. MPIRUN="srun --mpi=pmix -O" runs
+# the lists under Slurm (tests/slurm/srun.sh); its first word must be an executable.
 set -eu
 : "${top_builddir:=.}"
 : "${top_srcdir:=$top_builddir}"
@@ -16,7 +18,11 @@ if [ $# = 0 ]; then
     set -- "$top_srcdir"/tests/mpi/*.testlist
 fi
 mult=${MP_TEST_TIMEOUT_MULT:-1}
-[ -x "$MPIRUN" ] || { echo "ERROR: MPIRUN=$MPIRUN is not an executable"; exit 99; }
+read -r -a launcher <<<"$MPIRUN"
+if [ "${#launcher[@]}" = 0 ] || ! command -v "${launcher[0]}" >/dev/null; then
+    echo "ERROR: MPIRUN=$MPIRUN does not start with an executable"
+    exit 99
+fi
 for list in "$@"; do
     [ -r "$list" ] || { echo "ERROR: cannot read $list"; exit 99; }
 done
@@ -48,9 +54,9 @@ while read -r name nprocs rest; do
     t0=$(date +%s%N)
     status=0
     # shellcheck disable=SC2086 # the wrappers are command lines: split them into words
-    timeout -k 5 "$limit" env ${envs[@]+"${envs[@]}"} ${MP_TEST_LAUNCHER_WRAPPER:-} "$MPIRUN" \
-        -n "$nprocs" ${MP_TEST_RANK_WRAPPER:-} "$prog" ${args[@]+"${args[@]}"} </dev/null \
-        >"$scratch/out" 2>&1 || status=$?
+    timeout -k 5 "$limit" env ${envs[@]+"${envs[@]}"} ${MP_TEST_LAUNCHER_WRAPPER:-} \
+        "${launcher[@]}" -n "$nprocs" ${MP_TEST_RANK_WRAPPER:-} "$prog" ${args[@]+"${args[@]}"} \
+        </dev/null >"$scratch/out" 2>&1 || status=$?
     ms=$((($(date +%s%N) - t0) / 1000000))
     what="$name $nprocs${args[*]:+ ${args[*]}}"
     if [ "$status" = 0 ] && grep -q '^ *No Errors *$' "$scratch/out"; then

@@ -1,7 +1,10 @@
 /*
  * Checks what mpirun's PMIx server tells a PMIx client (any launcher's client, not only libmp):
- * job, node and rank facts, and a fence that collects every rank's data.
- * Usage: pmix_job_info expected_size.
+ * job, node and rank facts, and a fence that collects every rank's data. Also run under Slurm's
+ * srun --mpi=pmix (tests/slurm), whose facts libmp relies on alike. With "secret", the job's
+ * secret (libmp.job_secret, 32 bytes) must be found the way libmp reads it (PMIX_OPTIONAL: from
+ * the job data, not asking the server); with "nosecret" (other launchers) it must be absent.
+ * Usage: pmix_job_info expected_size [secret|nosecret].
  */
 #include "mptest.h"
 
@@ -30,6 +33,9 @@ static long get_number(pmix_rank_t rank, const char *key)
         break;
     case PMIX_PROC_RANK:
         num = val->data.rank;
+        break;
+    case PMIX_INT: /* Slurm 22.05 stores PMIX_APPNUM as an int, not the standard's uint32 */
+        num = val->data.integer;
         break;
     default:
         MPT_CHECK(0, "PMIx_Get(%s): unexpected type %d", key, (int)val->type);
@@ -80,6 +86,32 @@ static void check_job(long size)
     MPT_CHECK(strcmp(host, my_host) == 0, "PMIX_HOSTNAME \"%s\", expected \"%s\"", host, my_host);
 }
 
+static void check_secret(bool expected)
+{
+    pmix_proc_t job;
+    pmix_info_t info;
+    pmix_value_t *val = NULL;
+    bool yes = true;
+
+    PMIX_LOAD_PROCID(&job, me.nspace, PMIX_RANK_WILDCARD);
+    PMIX_INFO_LOAD(&info, PMIX_OPTIONAL, &yes, PMIX_BOOL);
+    pmix_status_t rc = PMIx_Get(&job, "libmp.job_secret", &info, 1, &val);
+    PMIX_INFO_DESTRUCT(&info);
+    if (!expected) {
+        MPT_CHECK(rc == PMIX_ERR_NOT_FOUND, "libmp.job_secret: %s, expected NOT-FOUND",
+                  PMIx_Error_string(rc));
+    } else if (rc != PMIX_SUCCESS) {
+        MPT_CHECK(0, "libmp.job_secret not found: %s", PMIx_Error_string(rc));
+    } else {
+        MPT_CHECK(val->type == PMIX_BYTE_OBJECT && val->data.bo.size == 32,
+                  "libmp.job_secret: type %d, %zu bytes; expected a 32-byte byte object",
+                  (int)val->type, val->type == PMIX_BYTE_OBJECT ? val->data.bo.size : 0);
+    }
+    if (val != NULL) {
+        PMIX_VALUE_RELEASE(val);
+    }
+}
+
 /* Every rank publishes a value; after a collecting fence every rank reads every value. */
 static void check_fence(long size)
 {
@@ -111,8 +143,9 @@ static void check_fence(long size)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: pmix_job_info expected_size\n");
+    if (argc < 2 || argc > 3 ||
+        (argc == 3 && strcmp(argv[2], "secret") != 0 && strcmp(argv[2], "nosecret") != 0)) {
+        fprintf(stderr, "usage: pmix_job_info expected_size [secret|nosecret]\n");
         return 2;
     }
     long size = mpt_parse_long(argv[1], "expected size");
@@ -122,6 +155,9 @@ int main(int argc, char **argv)
     }
     mpt_set_rank((int)me.rank);
     check_job(size);
+    if (argc == 3) {
+        check_secret(strcmp(argv[2], "secret") == 0);
+    }
     check_fence(size);
     PMIx_Finalize(NULL, 0);
     return mpt_finish((int)me.rank);

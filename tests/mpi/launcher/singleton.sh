@@ -30,4 +30,16 @@ mp_expect_status 0
 allowed=$(mp_expand_cpus "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)")
 mp_expect_line stdout "^rank 0 cpus $allowed\$" "a singleton keeps all the CPUs it was given"
 
+echo "== a task of a multi-task srun step without PMIx is refused, not a 1-rank job"
+mp_run env SLURM_STEP_NUM_TASKS=4 "$(mp_prog init_basic)" 1
+mp_expect_nonzero "each of 4 tasks would think it is alone"
+mp_expect_no_line stdout 'No Errors'
+mp_expect_line stderr 'srun --mpi=pmix' "the message says what to change"
+
+echo "== a 1-task srun step without PMIx is a singleton"
+mp_run env SLURM_STEP_NUM_TASKS=1 "$(mp_prog init_basic)" 1
+mp_expect_status 0
+mp_expect_line stdout '^No Errors$'
+mp_expect_empty stderr
+
 mp_finish

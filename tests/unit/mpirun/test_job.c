@@ -82,7 +82,7 @@ static void test_first_failure_wins(void **state)
     (void)state;
     connect_all();
     mpirun_job_rank_exited(&job, 2, EXITED(3), msg, sizeof(msg));
-    assert_non_null(strstr(msg, "rank 2 (pid 102) exited with status 3"));
+    assert_non_null(strstr(msg, "rank 2 (pid 102 on b) exited with status 3"));
     assert_true(job.ending);
     assert_int_equal(job.exit_status, 3);
     /* The ranks killed afterwards are not news and do not change the status. */
@@ -120,7 +120,7 @@ static void test_failure_after_finalize_ends_the_job(void **state)
     connect_all();
     mpirun_job_rank_finalized(&job, 0);
     mpirun_job_rank_exited(&job, 0, EXITED(2), msg, sizeof(msg));
-    assert_non_null(strstr(msg, "rank 0 (pid 100) exited with status 2"));
+    assert_non_null(strstr(msg, "rank 0 (pid 100 on a) exited with status 2"));
     assert_true(job.ending);
     assert_int_equal(job.exit_status, 2);
     mpirun_job_rank_finalized(&job, 1);

@@ -326,6 +326,12 @@ static mpirun_daemon_t *check_hello(mpirun_remote_t *rm, mpirun_stranger_t *s, c
     mpirun_wire_put_raw(&d->conn.out, mine, sizeof(mine));
     mpirun_wire_end(&d->conn.out);
     mpirun_wire_put_raw(&d->conn.out, rm->job_frame.data, rm->job_frame.len);
+    if (rm->job->ending) {
+        /* The signals to end the job went out before it connected: its ranks go at once. */
+        mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_SIGNAL);
+        mpirun_wire_put_u32(&d->conn.out, SIGKILL);
+        mpirun_wire_end(&d->conn.out);
+    }
     return d;
 }
 

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Launcher test across hosts (network namespaces, see netns.sh): every rank of a job on 2 and
+# 3 hosts starts on its host, sees the whole job through its daemon's PMIx server, exchanges
+# data with every rank through a fence, and its output arrives whole; exit codes, a remote
+# rank killed by a signal, an abort and a timeout end the job as on one host, leaving nothing.
+set -eu
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/netns.sh"
+mp_init
+prog=$(mp_prog pmix_hosts)
+mp_netns_setup 3
+
+for hosts in "$NS1:2,$NS2:2" "$NS1:1,$NS2:3,$NS3:2" "$NS1:3,$NS2:3,$NS3:2"; do
+    n=$(mp_rank_hosts "$hosts" | tr ',' '\n' | wc -l)
+    echo "== hello on $hosts ($n ranks)"
+    run_across "$hosts" "$prog" "$(mp_rank_hosts "$hosts")" hello
+    mp_expect_status 0
+    mp_expect_empty stderr
+    i=0
+    for h in $(mp_rank_hosts "$hosts" | tr ',' ' '); do
+        mp_expect_line stdout "^hello from rank $i of $n on $h\$" "rank $i's line, whole"
+        mp_expect_line stdout "^rank $i of $n pid [0-9]+\$"
+        i=$((i + 1))
+    done
+    mp_expect_line stdout '^No Errors$'
+    [ "$(wc -l <"$MP_OUT")" -eq $((2 * n + 1)) ] || mp_fail "stdout: $(wc -l <"$MP_OUT") lines"
+    mp_expect_no_survivors
+done
+
+hosts="$NS1:2,$NS2:2"
+where=$(mp_rank_hosts "$hosts")
+
+echo "== rank 2 (on the second host) exits with status 7"
+run_across "$hosts" "$prog" "$where" exit 2 7
+mp_expect_status 7
+mp_expect_mpirun_line "rank 2 \\(pid [0-9]+ on $NS2\\) exited with status 7"
+mp_expect_quick 10
+mp_expect_no_survivors
+
+echo "== rank 3 (remote) is killed by SIGSEGV"
+run_across "$hosts" "$prog" "$where" signal 3 11
+mp_expect_status 139
+mp_expect_mpirun_line "rank 3 \\(pid [0-9]+ on $NS2\\) was killed by signal 11 \\(SIGSEGV"
+mp_expect_quick 10
+mp_expect_no_survivors
+
+echo "== rank 1 calls PMIx_Abort with status 5"
+run_across "$hosts" "$prog" "$where" abort 1 5
+mp_expect_status 5
+mp_expect_quick 10
+mp_expect_no_survivors
+
+echo "== --timeout 2 with every rank sleeping 30 s"
+run_across "$hosts" --timeout 2 "$prog" "$where" sleep 30
+mp_expect_status 124
+mp_expect_line stderr 'timed out'
+[ "$MP_MS" -ge 1900 ] || mp_fail "ended after $MP_MS ms, before the 2 s timeout"
+mp_expect_quick 10
+mp_expect_pids_dead $(mp_rank_pids)
+mp_expect_no_survivors
+
+mp_finish

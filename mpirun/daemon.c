@@ -530,10 +530,11 @@ static void handle_conn(daemon_t *d, short revents)
         lose_mpirun(d, "lost the connection to mpirun");
         return;
     }
-    if (!(revents & (POLLIN | POLLHUP | POLLERR))) {
-        return;
+    /* Frames may wait in the buffer without the socket being readable (read with the job). */
+    int rc = 1;
+    if (revents & (POLLIN | POLLHUP | POLLERR)) {
+        rc = mpirun_conn_read(&d->conn);
     }
-    int rc = mpirun_conn_read(&d->conn);
     uint16_t type;
     const uint8_t *payload;
     size_t len;
@@ -562,6 +563,7 @@ static void run(daemon_t *d)
     if (fds == NULL || owner == NULL || which == NULL) {
         lose_mpirun(d, "out of memory");
     }
+    handle_conn(d, 0);
     while (fds != NULL && owner != NULL && which != NULL) {
         if (d->bye && d->nexited < d->nlocal) {
             signal_ranks(d, SIGKILL); /* mpirun counts them gone: make it so */

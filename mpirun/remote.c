@@ -452,11 +452,6 @@ void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence)
     collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->data, fence->ndata);
 }
 
-static void say_line(const char *who, const uint8_t *text, size_t len)
-{
-    mpirun_say("%s: %.*s", who, (int)len, (const char *)text);
-}
-
 /* One message from a daemon; false when it was invalid (why says how). */
 static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t type,
                            const uint8_t *payload, size_t plen, char *why, size_t len)
@@ -484,10 +479,10 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
     case MPIRUN_WIRE_SAY: {
         size_t tlen;
         const uint8_t *text = mpirun_wire_get_bytes(&rd, &tlen);
-        if (mpirun_wire_reader_done(&rd)) {
-            char who[300];
-            snprintf(who, sizeof(who), "daemon on %s", job->hosts[d->node]);
-            say_line(who, text, tlen);
+        if (mpirun_wire_reader_done(&rd) && type == MPIRUN_WIRE_SAY) {
+            mpirun_say("%.*s", (int)tlen, (const char *)text);
+        } else if (mpirun_wire_reader_done(&rd)) {
+            mpirun_say("daemon on %s: %.*s", job->hosts[d->node], (int)tlen, (const char *)text);
         }
         if (type == MPIRUN_WIRE_FAILED) {
             snprintf(why, len, "its ranks could not start");

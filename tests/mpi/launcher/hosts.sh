@@ -30,6 +30,30 @@ done
 hosts="$NS1:2,$NS2:2"
 where=$(mp_rank_hosts "$hosts")
 
+echo "== --hostfile, --tag-output and --report-bindings across hosts"
+printf '%s slots=1\n# a comment\n%s:2\n' "$NS1" "$NS2" >"$MP_WORK/hosts.txt"
+mp_mpirun --hostfile "$MP_WORK/hosts.txt" --launch-agent "ip netns exec" --tag-output \
+    --report-bindings "$prog" "$NS1,$NS2,$NS2" hello
+mp_expect_status 0
+for i in 0 1 2; do
+    h=$NS2
+    [ "$i" != 0 ] || h=$NS1
+    mp_expect_line stdout "^\[1,$i\]<stdout>:hello from rank $i of 3 on $h\$"
+    mp_expect_line stderr "^mpirun: rank $i on $h: (bound|not bound)"
+done
+
+echo "== -x and --wdir reach the ranks of every host (programs without MPI)"
+run_across "$NS1:1,$NS2:1" -x MPTEST_X=across printenv MPTEST_X
+mp_expect_status 0
+[ "$(grep -c '^across$' "$MP_OUT")" = 2 ] || mp_fail "-x MPTEST_X=across not seen by both ranks"
+run_across "$NS1:1,$NS2:1" --wdir "$MP_WORK" pwd
+mp_expect_status 0
+[ "$(grep -cFx "$MP_WORK" "$MP_OUT")" = 2 ] || mp_fail "--wdir $MP_WORK not used by both ranks"
+run_across "$NS1:1,$NS2:1" --wdir "$MP_WORK/no-such-dir" pwd
+mp_expect_status 1
+mp_expect_line stderr "cannot enter --wdir $MP_WORK/no-such-dir"
+mp_expect_no_survivors
+
 echo "== rank 2 (on the second host) exits with status 7"
 run_across "$hosts" "$prog" "$where" exit 2 7
 mp_expect_status 7

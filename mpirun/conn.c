@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,16 @@ void mpirun_conn_close(mpirun_conn_t *conn)
     free(conn->in);
     conn->in = NULL;
     conn->in_len = conn->in_cap = conn->in_off = 0;
+}
+
+void mpirun_conn_tune(mpirun_conn_t *conn)
+{
+    int one = 1, idle = 10, intvl = 5, cnt = 4;
+    setsockopt(conn->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    setsockopt(conn->fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+    setsockopt(conn->fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
+    setsockopt(conn->fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
+    setsockopt(conn->fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
 }
 
 bool mpirun_conn_wants_write(const mpirun_conn_t *conn)

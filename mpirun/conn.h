@@ -25,6 +25,10 @@ typedef struct mpirun_conn {
 void mpirun_conn_init(mpirun_conn_t *conn, int fd, size_t max_payload);
 void mpirun_conn_close(mpirun_conn_t *conn);
 
+/* For a connection that proved itself: small messages go out at once (no Nagle delay), and
+ * TCP keepalive notices a peer host that died within about 30 s. */
+void mpirun_conn_tune(mpirun_conn_t *conn);
+
 bool mpirun_conn_wants_write(const mpirun_conn_t *conn);
 
 /* Sends what the socket takes now. Returns -1 (errno set) when the peer is gone. */

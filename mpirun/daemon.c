@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -147,13 +146,6 @@ static int connect_addr(const char *addr, int port)
         close(fd);
         return -1;
     }
-    /* Small messages (events, fences) go out at once; a dead host is noticed in ~30 s. */
-    int one = 1, idle = 10, intvl = 5, cnt = 4;
-    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle));
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl));
-    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt));
     return fd;
 }
 
@@ -172,6 +164,7 @@ static int connect_back(daemon_t *d, int port, const char *addrs)
         return -1;
     }
     mpirun_conn_init(&d->conn, fd, MPIRUN_WIRE_MAX_PAYLOAD);
+    mpirun_conn_tune(&d->conn);
     return 0;
 }
 

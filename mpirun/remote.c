@@ -12,7 +12,6 @@
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pmix_common.h>
 #include <signal.h>
 #include <stdio.h>
@@ -321,6 +320,7 @@ static mpirun_daemon_t *check_hello(mpirun_remote_t *rm, mpirun_stranger_t *s, c
     mpirun_wire_proof(rm->job->secret, MPIRUN_WIRE_ROLE_MPIRUN, node, nonce, mine);
     d->conn = s->conn;
     d->conn.max_payload = MPIRUN_WIRE_MAX_PAYLOAD;
+    mpirun_conn_tune(&d->conn);
     d->connected = true;
     mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_WELCOME);
     mpirun_wire_put_raw(&d->conn.out, mine, sizeof(mine));

@@ -2,12 +2,13 @@
  * Launcher test helper for jobs across hosts, a plain PMIx client (no cross-host MPI traffic
  * needed): each rank checks the job's size, hosts and locality as its daemon registered them,
  * exchanges a value with every rank through a collecting fence, announces itself, then acts.
- * Usage: pmix_hosts HOSTS hello | sleep SECONDS | exit|signal|abort RANK VALUE
+ * Usage: pmix_hosts HOSTS hello | sleep SECONDS | lines COUNT | exit|signal|abort RANK VALUE
  *   HOSTS: the host of each rank, comma-separated ("a,a,b,b"); ACTION: hello (every rank
- *   prints "hello from rank R of N on HOST" and finalizes), sleep (every rank sleeps SECONDS), exit
- * (rank RANK finalizes and exits with status VALUE), signal (rank RANK raises signal VALUE), abort
- *   (rank RANK calls PMIx_Abort with status VALUE). With exit, signal and abort the other ranks
- *   sleep 30 s, so that mpirun must end them.
+ *   prints "hello from rank R of N on HOST" and finalizes), sleep (every rank sleeps SECONDS),
+ * lines (every rank prints COUNT lines "R K L xxx..." with L letters, each written in pieces, for
+ * checks that lines arrive whole), exit (rank RANK finalizes and exits with status VALUE), signal
+ * (rank RANK raises signal VALUE), abort (rank RANK calls PMIx_Abort with status VALUE). With exit,
+ * signal and abort the other ranks sleep 30 s, so that mpirun must end them.
  */
 #include "mptest.h"
 
@@ -109,6 +110,25 @@ static void check_fence(char **hosts, int n)
     }
 }
 
+/* COUNT lines of varied length, each written in three pieces straight to the pipe, so that
+ * only line-whole forwarding keeps them apart from the other ranks' lines. */
+static void print_lines(int rank, long count)
+{
+    static char letters[4096];
+    memset(letters, 'a' + rank % 26, sizeof(letters));
+    for (long k = 0; k < count; k++) {
+        int len = (int)((rank * 131 + k * 17) % 3000) + 1;
+        char head[64];
+        int hlen = snprintf(head, sizeof(head), "%d %ld %d ", rank, k, len);
+        if (write(STDOUT_FILENO, head, (size_t)hlen) != hlen ||
+            write(STDOUT_FILENO, letters, (size_t)len) != len ||
+            write(STDOUT_FILENO, "\n", 1) != 1) {
+            MPT_CHECK(0, "write to stdout failed");
+            return;
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     char *hosts[4096];
@@ -135,6 +155,8 @@ int main(int argc, char **argv)
         fflush(stdout);
     } else if (strcmp(action, "sleep") == 0) {
         mpt_sleep_ms(value * 1000);
+    } else if (strcmp(action, "lines") == 0) {
+        print_lines((int)me.rank, value);
     } else if (strcmp(action, "signal") == 0 && me_acts) {
         mpt_sleep_ms(200);
         raise((int)value);

@@ -30,6 +30,18 @@ done
 hosts="$NS1:2,$NS2:2"
 where=$(mp_rank_hosts "$hosts")
 
+echo "== 4 ranks on 2 hosts print 2000 lines each, written in pieces: every line arrives whole"
+run_across "$hosts" "$prog" "$where" lines 2000
+mp_expect_status 0
+report=$(awk '/^rank [0-9]+ of 4 pid [0-9]+$/ || /^No Errors$/ { next }
+    { r = $1; k = $2; len = $3; want = sprintf("%c", 97 + r)
+      if (NF != 4 || length($4) != len || $4 !~ "^" want "+$" || k != next_k[r] + 0) {
+          bad++; if (bad < 4) print "bad line " NR ": " substr($0, 1, 80) }
+      next_k[r] = k + 1 }
+    END { for (r = 0; r < 4; r++) if (next_k[r] != 2000) print "rank " r ": " next_k[r] " lines"
+          exit bad > 0 }' "$MP_OUT") || mp_fail "lines damaged, mixed or lost: $report"
+[ -z "$report" ] || mp_fail "lines lost: $report"
+
 echo "== --hostfile, --tag-output and --report-bindings across hosts"
 printf '%s slots=1\n# a comment\n%s:2\n' "$NS1" "$NS2" >"$MP_WORK/hosts.txt"
 mp_mpirun --hostfile "$MP_WORK/hosts.txt" --launch-agent "ip netns exec" --tag-output \

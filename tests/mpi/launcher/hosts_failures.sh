@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Launcher test across hosts (network namespaces, see netns.sh), the failure paths: SIGTERM to
-# mpirun, mpirun killed with SIGKILL (its daemons kill their ranks, also when the daemon is
-# not the agent's own process, as with ssh), strangers on the daemons' port (turned away, the
-# job goes on), a bad --launch-agent and an unreachable host (a clear error, no hang).
+# Launcher test across hosts (network namespaces, see netns.sh), the failure paths: SIGTERM
+# and SIGINT to mpirun, mpirun killed with SIGKILL (its daemons kill their ranks, also when the
+# daemon is not the agent's own process, as with ssh), strangers on the daemons' port (turned
+# away, the job goes on), a bad --launch-agent and an unreachable host (a clear error, no hang).
 set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -18,18 +18,22 @@ daemon_port()
     ss -ltnpH 2>/dev/null | grep "pid=$1," | sed -n 's/.*:\([0-9][0-9]*\) .*/\1/p' | head -n 1
 }
 
-echo "== SIGTERM to mpirun while 4 ranks on 2 hosts sleep"
-start_across "$hosts" "$prog" "$where" sleep 30
-if mp_wait_ranks 4 20; then
-    kill -TERM "$MP_BGPID"
-    mp_wait_bg 10
-    mp_expect_status 143
-    mp_expect_line stderr 'received SIGTERM'
-    mp_expect_pids_dead $(mp_rank_pids)
-else
-    mp_wait_bg 1
-fi
-mp_expect_no_survivors
+for spec in "TERM 15" "INT 2"; do
+    set -- $spec
+    echo "== SIG$1 to mpirun while 4 ranks on 2 hosts sleep"
+    start_across "$hosts" "$prog" "$where" sleep 30
+    if mp_wait_ranks 4 20; then
+        kill -"$1" "$MP_BGPID"
+        mp_wait_bg 10
+        mp_expect_status $((128 + $2))
+        mp_expect_line stderr "received SIG$1"
+        mp_expect_quick 5
+        mp_expect_pids_dead $(mp_rank_pids)
+    else
+        mp_wait_bg 1
+    fi
+    mp_expect_no_survivors
+done
 
 # An agent that keeps the daemon apart from itself (as ssh does): when mpirun dies, only the
 # lost connection tells the daemon.

@@ -100,7 +100,8 @@ mp_expect_no_rank_started
 echo "== a launch agent that fails (false)"
 mp_mpirun -H "$hosts" --launch-agent false "$prog" "$where" hello
 mp_expect_status 1
-mp_expect_line stderr "^mpirun: lost the daemon on host ($NS1|$NS2): its launch agent exited with status 1"
+mp_expect_line stderr \
+    "^mpirun: lost the daemon on host ($NS1|$NS2): its launch agent exited with status 1"
 mp_expect_quick 10
 mp_expect_no_rank_started
 

@@ -2,13 +2,16 @@
  * Launcher test helper for jobs across hosts, a plain PMIx client (no cross-host MPI traffic
  * needed): each rank checks the job's size, hosts and locality as its daemon registered them,
  * exchanges a value with every rank through a collecting fence, announces itself, then acts.
- * Usage: pmix_hosts HOSTS hello | sleep SECONDS | lines COUNT | exit|signal|abort RANK VALUE
- *   HOSTS: the host of each rank, comma-separated ("a,a,b,b"); ACTION: hello (every rank
- *   prints "hello from rank R of N on HOST" and finalizes), sleep (every rank sleeps SECONDS),
- * lines (every rank prints COUNT lines "R K L xxx..." with L letters, each written in pieces, for
- * checks that lines arrive whole), exit (rank RANK finalizes and exits with status VALUE), signal
- * (rank RANK raises signal VALUE), abort (rank RANK calls PMIx_Abort with status VALUE). With exit,
- * signal and abort the other ranks sleep 30 s, so that mpirun must end them.
+ * Usage: pmix_hosts HOSTS ACTION [ARGS], HOSTS the host of each rank ("a,a,b,b"), ACTION one of
+ *   hello                   every rank prints "hello from rank R of N on HOST" and finalizes
+ *   missing                 a Get of a key nobody put, of the next rank, must fail (not hang)
+ *   sleep SECONDS           every rank sleeps
+ *   lines COUNT             every rank prints COUNT lines "R K L xxx..." (L letters), each
+ *                           written in pieces, for checks that lines arrive whole
+ *   exit RANK STATUS        RANK finalizes and exits with STATUS
+ *   signal RANK SIGNAL      RANK raises SIGNAL
+ *   abort RANK STATUS       RANK calls PMIx_Abort with STATUS
+ * With exit, signal and abort the other ranks sleep 30 s, so that mpirun must end them.
  */
 #include "mptest.h"
 
@@ -110,6 +113,17 @@ static void check_fence(char **hosts, int n)
     }
 }
 
+/* A key nobody put, of the next rank (on another host when this is its host's last rank): an
+ * error within seconds (PMIx waits up to 2 s for a late commit), never a hang. */
+static void check_missing(int n)
+{
+    pmix_proc_t peer;
+    pmix_value_t *none = NULL;
+    PMIX_LOAD_PROCID(&peer, me.nspace, (me.rank + 1) % (pmix_rank_t)n);
+    pmix_status_t rc = PMIx_Get(&peer, "test.nobody-put-this", NULL, 0, &none);
+    MPT_CHECK(rc != PMIX_SUCCESS, "PMIx_Get of a key nobody put succeeded");
+}
+
 /* COUNT lines of varied length, each written in three pieces straight to the pipe, so that
  * only line-whole forwarding keeps them apart from the other ranks' lines. */
 static void print_lines(int rank, long count)
@@ -153,6 +167,8 @@ int main(int argc, char **argv)
     if (strcmp(action, "hello") == 0) {
         printf("hello from rank %u of %d on %s\n", me.rank, n, hosts[me.rank]);
         fflush(stdout);
+    } else if (strcmp(action, "missing") == 0) {
+        check_missing(n);
     } else if (strcmp(action, "sleep") == 0) {
         mpt_sleep_ms(value * 1000);
     } else if (strcmp(action, "lines") == 0) {

@@ -42,6 +42,12 @@ report=$(awk '/^rank [0-9]+ of 4 pid [0-9]+$/ || /^No Errors$/ { next }
           exit bad > 0 }' "$MP_OUT") || mp_fail "lines damaged, mixed or lost: $report"
 [ -z "$report" ] || mp_fail "lines lost: $report"
 
+echo "== a rank asks for a key another host's rank never put: an error, not a hang"
+run_across "$hosts" "$prog" "$where" missing
+mp_expect_status 0
+mp_expect_line stdout '^No Errors$'
+mp_expect_quick 15
+
 echo "== --hostfile, --tag-output and --report-bindings across hosts"
 printf '%s slots=1\n# a comment\n%s:2\n' "$NS1" "$NS2" >"$MP_WORK/hosts.txt"
 mp_mpirun --hostfile "$MP_WORK/hosts.txt" --launch-agent "ip netns exec" --tag-output \

@@ -111,6 +111,11 @@ static void check_fence(char **hosts, int n)
                   got->type == PMIX_STRING ? got->data.string : "?", want);
         PMIX_VALUE_RELEASE(got);
     }
+    /* Two more fences without data over the same ranks: told apart by their sequence. */
+    for (int i = 0; i < 2; i++) {
+        rc = PMIx_Fence(NULL, 0, NULL, 0);
+        MPT_CHECK(rc == PMIX_SUCCESS, "plain PMIx_Fence %d: %s", i, PMIx_Error_string(rc));
+    }
 }
 
 /* A key nobody put, of the next rank (on another host when this is its host's last rank): an

@@ -27,6 +27,15 @@ for hosts in "$NS1:2,$NS2:2" "$NS1:1,$NS2:3,$NS3:2" "$NS1:3,$NS2:3,$NS3:2"; do
     mp_expect_no_survivors
 done
 
+echo "== this host (ranks under mpirun itself) and a namespace together"
+here=$(hostname)
+run_across "$here:2,$NS1:2" "$prog" "$here,$here,$NS1,$NS1" hello
+mp_expect_status 0
+mp_expect_empty stderr
+mp_expect_line stdout "^hello from rank 1 of 4 on $here\$"
+mp_expect_line stdout "^hello from rank 3 of 4 on $NS1\$"
+mp_expect_line stdout '^No Errors$'
+
 hosts="$NS1:2,$NS2:2"
 where=$(mp_rank_hosts "$hosts")
 

@@ -248,6 +248,12 @@ static void flush_daemon(mpirun_remote_t *rm, mpirun_daemon_t *d)
     }
 }
 
+/* Room for every daemon connecting at once, and some strangers besides. */
+static size_t max_strangers(const mpirun_remote_t *rm)
+{
+    return (size_t)rm->ndaemons + 64;
+}
+
 static void accept_strangers(mpirun_remote_t *rm)
 {
     for (;;) {
@@ -257,18 +263,24 @@ static void accept_strangers(mpirun_remote_t *rm)
         if (fd < 0) {
             return;
         }
-        mpirun_stranger_t *grown =
-            realloc(rm->strangers, (rm->nstrangers + 1) * sizeof(*rm->strangers));
+        char addr[INET_ADDRSTRLEN] = "?";
+        inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
+        mpirun_stranger_t *grown = NULL;
+        if (rm->nstrangers < max_strangers(rm)) {
+            grown = realloc(rm->strangers, (rm->nstrangers + 1) * sizeof(*rm->strangers));
+        }
         if (grown == NULL) {
+            /* A flood of connections must not crowd out the daemons: the table is bounded. */
+            mpirun_say("rejected a connection from %s:%d: too many connections wait to prove "
+                       "themselves",
+                       addr, ntohs(sa.sin_port));
             close(fd);
-            return;
+            continue;
         }
         rm->strangers = grown;
         mpirun_stranger_t *s = &rm->strangers[rm->nstrangers++];
         memset(s, 0, sizeof(*s));
         mpirun_conn_init(&s->conn, fd, STRANGER_MAX_PAYLOAD);
-        char addr[INET_ADDRSTRLEN] = "?";
-        inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
         snprintf(s->peer, sizeof(s->peer), "%s:%d", addr, ntohs(sa.sin_port));
         s->deadline = now() + STRANGER_TIMEOUT_S;
         if (getrandom(s->nonce, sizeof(s->nonce), 0) != (ssize_t)sizeof(s->nonce)) {
@@ -340,15 +352,14 @@ static void drop_stranger(mpirun_remote_t *rm, size_t i)
     rm->strangers[i] = rm->strangers[--rm->nstrangers];
 }
 
-static void handle_stranger(mpirun_remote_t *rm, size_t i, bool readable)
+/* Reads what the stranger sent (nonblocking: at its deadline its greeting may be there), and
+ * lets it in as its daemon or turns it away. */
+static void handle_stranger(mpirun_remote_t *rm, size_t i)
 {
     mpirun_stranger_t *s = &rm->strangers[i];
     char why[MSGLEN] = "";
-    if (readable) {
-        int rc = mpirun_conn_read(&s->conn);
-        if (rc <= 0) {
-            snprintf(why, sizeof(why), "it closed the connection before proving itself");
-        }
+    if (mpirun_conn_read(&s->conn) <= 0) {
+        snprintf(why, sizeof(why), "it closed the connection before proving itself");
     }
     if (why[0] == '\0') {
         mpirun_daemon_t *d = check_hello(rm, s, why, sizeof(why));
@@ -594,7 +605,7 @@ static void handle_daemon(mpirun_remote_t *rm, mpirun_daemon_t *d, short revents
 
 size_t mpirun_remote_nfds_max(const mpirun_remote_t *rm)
 {
-    return 1 + (size_t)rm->ndaemons + rm->nstrangers + 16;
+    return 1 + (size_t)rm->ndaemons + max_strangers(rm);
 }
 
 size_t mpirun_remote_pollfds(mpirun_remote_t *rm, struct pollfd *fds)
@@ -606,8 +617,7 @@ size_t mpirun_remote_pollfds(mpirun_remote_t *rm, struct pollfd *fds)
         short ev = (short)(POLLIN | (mpirun_conn_wants_write(c) ? POLLOUT : 0));
         fds[n++] = (struct pollfd){.fd = c->fd, .events = ev};
     }
-    /* Strangers beyond the room are polled next time round; their deadline still holds. */
-    for (size_t i = 0; i < rm->nstrangers && i < 16; i++) {
+    for (size_t i = 0; i < rm->nstrangers; i++) {
         fds[n++] = (struct pollfd){.fd = rm->strangers[i].conn.fd, .events = POLLIN};
     }
     return n;
@@ -622,12 +632,12 @@ void mpirun_remote_handle(mpirun_remote_t *rm, const struct pollfd *fds, size_t 
         }
     }
     /* Strangers: from the last, since handling one may drop it (the last moves in its place).
-     * Every stranger is checked for its deadline, polled or not. */
+     * Every stranger is checked for its deadline too. */
     size_t polled = nfds > n ? nfds - n : 0;
     for (size_t i = rm->nstrangers; i-- > 0;) {
         bool readable = i < polled && fds[n + i].revents != 0;
         if (readable || now() >= rm->strangers[i].deadline) {
-            handle_stranger(rm, i, readable);
+            handle_stranger(rm, i);
         }
     }
     if (nfds > 0 && fds[0].revents != 0) {

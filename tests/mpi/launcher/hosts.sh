@@ -27,6 +27,17 @@ for hosts in "$NS1:2,$NS2:2" "$NS1:1,$NS2:3,$NS3:2" "$NS1:3,$NS2:3,$NS3:2"; do
     mp_expect_no_survivors
 done
 
+echo "== --map-by node deals the ranks out over the hosts; -n 3 leaves the third host out"
+run_across "$NS1:2,$NS2:2" --map-by node "$prog" "$NS1,$NS2,$NS1,$NS2" hello
+mp_expect_status 0
+mp_expect_line stdout "^hello from rank 2 of 4 on $NS1\$"
+mp_expect_line stdout '^No Errors$'
+run_across "$NS1:2,$NS2:2,$NS3:2" -n 3 "$prog" "$NS1,$NS1,$NS2" hello
+mp_expect_status 0
+mp_expect_empty stderr
+mp_expect_line stdout "^hello from rank 2 of 3 on $NS2\$"
+mp_expect_line stdout '^No Errors$'
+
 echo "== this host (ranks under mpirun itself) and a namespace together"
 here=$(hostname)
 run_across "$here:2,$NS1:2" "$prog" "$here,$here,$NS1,$NS1" hello

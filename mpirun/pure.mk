@@ -1,5 +1,6 @@
 # mpirun's pure modules (command line, host lists, mapping and binding, the job-end policy,
-# stdio forwarding, the daemon protocol and launch-agent command line) and the hwloc wrapper:
+# stdio forwarding, the daemon protocol, fence gathering, the launch agent's command line) and
+# the hwloc wrapper:
 # a convenience library that mpirun and the unit tests in tests/unit/mpirun/ both link.
 noinst_LTLIBRARIES += mpirun/libmpirun_pure.la
 mpirun_libmpirun_pure_la_SOURCES = \
@@ -17,6 +18,8 @@ mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/wire.h \
 	mpirun/agent.c \
 	mpirun/agent.h \
+	mpirun/collect.c \
+	mpirun/collect.h \
 	libmp/util/sha256.c \
 	libmp/util/sha256.h \
 	libmp/hwtopo/hwtopo.c \

@@ -50,16 +50,6 @@ struct mpirun_stranger {
     char peer[64];
 };
 
-/* A fence some hosts have sent their part of. contributors: daemon indices, -1 for mpirun's
- * own server. */
-struct mpirun_collect {
-    uint64_t sig;
-    uint32_t seq;
-    int expected, got;
-    mpirun_wire_buf_t data;
-    int *contributors;
-};
-
 static double now(void)
 {
     struct timespec ts;
@@ -416,51 +406,35 @@ static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpiru
 }
 
 /* Adds one host's part (who: daemon index, -1 for this host's server); completes the fence
- * on every contributing host once all parts are in. */
-static void collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, int expected,
-                    const void *data, size_t ndata)
+ * on every contributing host once all parts are in. False with why when the part is invalid. */
+static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, int expected,
+                    const void *data, size_t ndata, char *why, size_t len)
 {
-    size_t i = 0;
-    while (i < rm->ncollects && (rm->collects[i].sig != sig || rm->collects[i].seq != seq)) {
-        i++;
+    mpirun_collect_t *done;
+    int rc =
+        mpirun_collector_add(&rm->collector, sig, seq, expected, who, data, ndata, &done, why, len);
+    if (rc <= 0) {
+        return rc == 0;
     }
-    if (i == rm->ncollects) {
-        mpirun_collect_t *grown = realloc(rm->collects, (i + 1) * sizeof(*grown));
-        int *contributors = calloc((size_t)rm->job->nhosts, sizeof(int));
-        if (grown == NULL || contributors == NULL) {
-            free(contributors);
-            mpirun_say("out of memory relaying a fence; ending the job");
-            mpirun_job_end(rm->job, 1);
-            return;
-        }
-        rm->collects = grown;
-        rm->collects[i] = (mpirun_collect_t){
-            .sig = sig, .seq = seq, .expected = expected, .contributors = contributors};
-        rm->ncollects++;
-    }
-    mpirun_collect_t *c = &rm->collects[i];
-    if (c->got < rm->job->nhosts) {
-        c->contributors[c->got++] = who;
-        mpirun_wire_put_raw(&c->data, data, ndata);
-    }
-    if (c->got < c->expected) {
-        return;
-    }
-    for (int k = 0; k < c->got; k++) {
-        if (c->contributors[k] < 0) {
-            mpirun_server_fence_complete(sig, seq, PMIX_SUCCESS, c->data.data, c->data.len);
+    for (int k = 0; k < done->got; k++) {
+        if (done->contributors[k] < 0) {
+            mpirun_server_fence_complete(sig, seq, PMIX_SUCCESS, done->data.data, done->data.len);
         } else {
-            send_fence_done(rm, &rm->daemons[c->contributors[k]], c);
+            send_fence_done(rm, &rm->daemons[done->contributors[k]], done);
         }
     }
-    mpirun_wire_buf_fini(&c->data);
-    free(c->contributors);
-    rm->collects[i] = rm->collects[--rm->ncollects];
+    mpirun_collector_release(&rm->collector, done);
+    return true;
 }
 
 void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence)
 {
-    collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->data, fence->ndata);
+    char why[MSGLEN];
+    if (!collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->data, fence->ndata, why,
+                 sizeof(why))) {
+        mpirun_say("cannot relay a fence of this host's ranks: %s; ending the job", why);
+        mpirun_job_end(rm->job, 1);
+    }
 }
 
 /* One message from a daemon; false when it was invalid (why says how). */
@@ -557,8 +531,7 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
             rd.bad = true;
             break;
         }
-        collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, bytes, n);
-        return true;
+        return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, bytes, n, why, len);
     }
     default:
         snprintf(why, len, "it sent a message of unknown type %u", type);
@@ -759,17 +732,13 @@ void mpirun_remote_fini(mpirun_remote_t *rm)
     for (size_t i = 0; i < rm->nstrangers; i++) {
         mpirun_conn_close(&rm->strangers[i].conn);
     }
-    for (size_t i = 0; i < rm->ncollects; i++) {
-        mpirun_wire_buf_fini(&rm->collects[i].data);
-        free(rm->collects[i].contributors);
-    }
+    mpirun_collector_fini(&rm->collector);
     if (rm->listen_fd >= 0) {
         close(rm->listen_fd);
     }
     mpirun_wire_buf_fini(&rm->job_frame);
     free(rm->daemons);
     free(rm->strangers);
-    free(rm->collects);
     memset(rm, 0, sizeof(*rm));
     rm->listen_fd = -1;
 }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "mpirun/collect.h"
 #include "mpirun/conn.h"
 #include "mpirun/iof.h"
 #include "mpirun/job.h"
@@ -20,7 +21,6 @@
 
 typedef struct mpirun_daemon mpirun_daemon_t;
 typedef struct mpirun_stranger mpirun_stranger_t;
-typedef struct mpirun_collect mpirun_collect_t;
 
 typedef struct mpirun_remote {
     mpirun_job_t *job;
@@ -30,10 +30,9 @@ typedef struct mpirun_remote {
     int ndaemons;
     mpirun_stranger_t *strangers; /* connections that have not proved themselves yet */
     size_t nstrangers;
-    mpirun_collect_t *collects; /* fences waiting for some hosts' data */
-    size_t ncollects;
-    mpirun_wire_buf_t job_frame; /* the JOB message every daemon gets */
-    double start_deadline;       /* see MPIRUN_DAEMON_START_S */
+    mpirun_collector_t collector; /* fences waiting for some hosts' parts */
+    mpirun_wire_buf_t job_frame;  /* the JOB message every daemon gets */
+    double start_deadline;        /* see MPIRUN_DAEMON_START_S */
     bool bye_sent;
 } mpirun_remote_t;
 

@@ -30,7 +30,12 @@ mp_netns_setup()
     command -v ip >/dev/null || mp_skip "no ip(8) (iproute2) to make network namespaces"
     [ "$(id -u)" = 0 ] || mp_skip "making network namespaces needs root (CAP_NET_ADMIN)"
     trap 'mp_netns_cleanup; mp_cleanup' EXIT
-    # A second octet no address of this machine uses yet, so parallel tests do not collide.
+    # A second octet no address of this machine uses yet, so parallel tests do not collide:
+    # chosen and taken under a lock (on this directory) that the other tests take too.
+    if command -v flock >/dev/null; then
+        exec 8<"$(dirname "${BASH_SOURCE[0]}")"
+        flock 8
+    fi
     for i in 1 2 3 4 5 6 7 8; do
         x=$((100 + RANDOM % 150))
         ip -4 -o addr show | grep -q " 10\.$x\." || break
@@ -55,6 +60,7 @@ mp_netns_setup()
             mp_error "cannot set up the network of namespace $ns"
         eval "NS$i=$ns"
     done
+    exec 8<&-
     echo "hosts (network namespaces):$MP_NS_LIST"
 }
 

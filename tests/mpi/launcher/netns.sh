@@ -1,10 +1,10 @@
 # Helpers of the multi-host launcher tests (tests/mpi/launcher/hosts*.sh): "hosts" made of
-# network namespaces on this machine, each joined to the root namespace by a veth pair with
-# private addresses (10.X.N.0/24, only inside these namespaces), and mpirun starting its
-# daemons in them with --launch-agent "ip netns exec". Sourced after lib.sh and mp_init.
+# network namespaces on this machine, joined by veth pairs to one bridge in the root namespace,
+# with private addresses (10.X.0.0/24, X chosen unused), and mpirun starting its daemons in
+# them with --launch-agent "ip netns exec". Sourced after lib.sh and mp_init.
 
 MP_NS_LIST=
-MP_NS_VETHS=
+MP_NS_LINKS= # in the root namespace: the bridge and the veth ends
 
 # Removes the namespaces (and so their veth pairs), killing what still runs in them.
 mp_netns_cleanup()
@@ -16,7 +16,7 @@ mp_netns_cleanup()
         done
         ip netns del "$ns" 2>/dev/null || true
     done
-    for p in $MP_NS_VETHS; do
+    for p in $MP_NS_LINKS; do
         ip link del "$p" 2>/dev/null || true
     done
     MP_NS_LIST=
@@ -26,7 +26,7 @@ mp_netns_cleanup()
 # test (exit 77) with the reason when this machine cannot.
 mp_netns_setup()
 {
-    local n=$1 i x ns vr vn
+    local n=$1 i x ns vr vn br="mpb$$"
     command -v ip >/dev/null || mp_skip "no ip(8) (iproute2) to make network namespaces"
     [ "$(id -u)" = 0 ] || mp_skip "making network namespaces needs root (CAP_NET_ADMIN)"
     trap 'mp_netns_cleanup; mp_cleanup' EXIT
@@ -40,6 +40,14 @@ mp_netns_setup()
         x=$((100 + RANDOM % 150))
         ip -4 -o addr show | grep -q " 10\.$x\." || break
     done
+    # One bridge joins every host and this machine (10.X.0.254): hosts reach mpirun and each
+    # other, as on a cluster's network, and nothing is routed anywhere else.
+    if ! ip link add "$br" type bridge 2>"$MP_WORK/netns.err"; then
+        mp_skip "cannot make a network bridge: $(cat "$MP_WORK/netns.err")"
+    fi
+    MP_NS_LINKS="$br"
+    ip addr add "10.$x.0.254/24" dev "$br" && ip link set "$br" up ||
+        mp_error "cannot set up bridge $br"
     for i in $(seq 1 "$n"); do
         ns="mp$$x${RANDOM}h$i"
         vr="mpv$$${i}r"
@@ -48,20 +56,20 @@ mp_netns_setup()
             mp_skip "cannot make a network namespace: $(cat "$MP_WORK/netns.err")"
         fi
         MP_NS_LIST="$MP_NS_LIST $ns"
-        MP_NS_VETHS="$MP_NS_VETHS $vr"
+        MP_NS_LINKS="$MP_NS_LINKS $vr"
         # PMIx talks TCP over loopback: lo must be up in each host.
         ip -n "$ns" link set lo up &&
             ip link add "$vr" type veth peer name "$vn" &&
             ip link set "$vn" netns "$ns" &&
-            ip addr add "10.$x.$i.1/24" dev "$vr" &&
+            ip link set "$vr" master "$br" &&
             ip link set "$vr" up &&
-            ip -n "$ns" addr add "10.$x.$i.2/24" dev "$vn" &&
+            ip -n "$ns" addr add "10.$x.0.$i/24" dev "$vn" &&
             ip -n "$ns" link set "$vn" up ||
             mp_error "cannot set up the network of namespace $ns"
         eval "NS$i=$ns"
     done
     exec 8<&-
-    echo "hosts (network namespaces):$MP_NS_LIST"
+    echo "hosts (network namespaces, on bridge $br, 10.$x.0.0/24):$MP_NS_LIST"
 }
 
 # mp_rank_hosts "A:2,B:1": the host of each rank when slots fill in order: "A,A,B".

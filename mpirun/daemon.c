@@ -100,7 +100,7 @@ static int read_secret(daemon_t *d)
 {
     char line[80];
     size_t n = 0;
-    while (n < sizeof(line) - 1) {
+    while (n < sizeof(line) - 1 && !isatty(STDIN_FILENO)) { /* a person typing: not mpirun */
         struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
         if (poll(&p, 1, SETUP_TIMEOUT_MS) <= 0) {
             break;

@@ -412,17 +412,21 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
         return -1;
     }
     if (setup_hosts(m, err) != 0 || setup_job(m, err) != 0 || setup_bindings(m, err) != 0 ||
-        mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err, ERRLEN) !=
+        block_signals(m, err) != 0) {
+        return -1;
+    }
+    if (m->local_node < 0) {
+        /* Every rank runs elsewhere: the program need not exist here, and this host needs no
+         * PMIx server. The daemons check the program on their hosts. */
+        return 0;
+    }
+    if (mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err, ERRLEN) !=
             0 ||
-        block_signals(m, err) != 0 ||
         mpirun_tmpdir_make(m->tmpdir, sizeof(m->tmpdir), err, ERRLEN) != 0) {
         return -1;
     }
     /* The hash store keeps PMIx small and lets a Get wait for a peer's commit. The topology is
      * shared as XML only: a shared-memory copy would live in the directory we remove early. */
-    if (m->local_node < 0) {
-        return 0; /* every rank runs elsewhere: this host needs no PMIx server */
-    }
     setenv("PMIX_MCA_gds", "hash", 1);
     setenv("PMIX_MCA_pmix_hwloc_hole_kind", "none", 1);
     if (mpirun_server_init(m->tmpdir, m->topo, err, ERRLEN) != 0) {

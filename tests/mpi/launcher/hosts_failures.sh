@@ -105,6 +105,13 @@ mp_expect_line stderr \
 mp_expect_quick 10
 mp_expect_no_rank_started
 
+echo "== a program the hosts do not have: each daemon says so, no hang"
+run_across "$hosts" "no-such-program-$$"
+mp_expect_status 1
+mp_expect_line stderr "^mpirun: daemon on ($NS1|$NS2): cannot run 'no-such-program-$$'"
+mp_expect_quick 10
+mp_expect_no_rank_started
+
 echo "== an unreachable host (no such namespace)"
 run_across "$NS1:2,no-such-host-$$:2" "$prog" "$NS1,$NS1,no-such-host-$$,no-such-host-$$" hello
 mp_expect_status 1

@@ -121,6 +121,26 @@ bool mpirun_iof_read(mpirun_iof_t *iof)
     return false;
 }
 
+void mpirun_iof_push(mpirun_iof_t *iof, const char *data, size_t len)
+{
+    if (len == 0) {
+        return;
+    }
+    if (iof->cap - iof->len < len) {
+        char *grown = realloc(iof->buf, iof->len + len);
+        if (grown == NULL) {
+            forward_lines(iof);
+            emit(iof, data, len); /* out of memory: forward unbuffered rather than lose it */
+            return;
+        }
+        iof->buf = grown;
+        iof->cap = iof->len + len;
+    }
+    memcpy(iof->buf + iof->len, data, len);
+    iof->len += len;
+    forward_lines(iof);
+}
+
 void mpirun_iof_fini(mpirun_iof_t *iof)
 {
     if (iof->fd >= 0) {

@@ -23,6 +23,10 @@ void mpirun_iof_init(mpirun_iof_t *iof, int fd, int out_fd, int rank, bool tag);
  * incomplete rest, ended with a newline, and closes the pipe. Returns false once closed. */
 bool mpirun_iof_read(mpirun_iof_t *iof);
 
+/* For a rank on another host (fd -1): bytes its daemon read from the rank's pipe. Complete
+ * lines are forwarded at once; an incomplete rest waits for more or for fini. */
+void mpirun_iof_push(mpirun_iof_t *iof, const char *data, size_t len);
+
 /* Closes the pipe and forwards what is left (used when giving up on a pipe). */
 void mpirun_iof_fini(mpirun_iof_t *iof);
 

@@ -70,6 +70,32 @@ void mpirun_job_end(mpirun_job_t *job, int status)
     fail(job, status);
 }
 
+void mpirun_job_host_lost(mpirun_job_t *job, int host, const char *why, char *msg, size_t len)
+{
+    msg[0] = '\0';
+    for (int r = 0; r < job->np; r++) {
+        if (job->ranks[r].host == host && !job->ranks[r].exited) {
+            job->ranks[r].exited = true;
+            job->nexited++;
+        }
+    }
+    if (!job->ending) {
+        snprintf(msg, len, "lost the daemon on host %s: %s; ending the job", job->hosts[host], why);
+        fail(job, 1);
+    }
+}
+
+/* "pid P" of a rank, with its host when the job spans several: where to look for it. */
+static void where(const mpirun_job_t *job, int rank, char *buf, size_t len)
+{
+    const mpirun_rank_t *r = &job->ranks[rank];
+    if (job->nhosts > 1) {
+        snprintf(buf, len, "pid %d on %s", (int)r->pid, job->hosts[r->host]);
+    } else {
+        snprintf(buf, len, "pid %d", (int)r->pid);
+    }
+}
+
 void mpirun_job_rank_connected(mpirun_job_t *job, int rank, char *msg, size_t len)
 {
     msg[0] = '\0';
@@ -112,22 +138,23 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
     if (job->ending) {
         return; /* We are killing the ranks: their ends are not news. */
     }
+    char pid[300];
+    where(job, rank, pid, sizeof(pid));
     if (WIFSIGNALED(wstatus)) {
         int sig = WTERMSIG(wstatus);
         const char *abbrev = sigabbrev_np(sig);
-        snprintf(msg, len, "rank %d (pid %d) was killed by signal %d (SIG%s: %s); ending the job",
-                 rank, (int)r->pid, sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
+        snprintf(msg, len, "rank %d (%s) was killed by signal %d (SIG%s: %s); ending the job", rank,
+                 pid, sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
         fail(job, 128 + sig);
         return;
     }
     int code = WEXITSTATUS(wstatus);
     if (code != 0) {
-        snprintf(msg, len, "rank %d (pid %d) exited with status %d; ending the job", rank,
-                 (int)r->pid, code);
+        snprintf(msg, len, "rank %d (%s) exited with status %d; ending the job", rank, pid, code);
         fail(job, code);
     } else if (r->connected && !r->finalized) {
-        snprintf(msg, len, "rank %d (pid %d) exited without calling MPI_Finalize; ending the job",
-                 rank, (int)r->pid);
+        snprintf(msg, len, "rank %d (%s) exited without calling MPI_Finalize; ending the job", rank,
+                 pid);
         fail(job, 1);
     } else if (!r->connected) {
         /* A program that never uses MPI is fine, unless its peers wait for it in MPI_Init. */

@@ -18,6 +18,8 @@ typedef struct mpirun_rank {
     bool connected; /* called PMIx_Init (MPI_Init) */
     bool finalized; /* called PMIx_Finalize (MPI_Finalize) */
     bool exited;    /* reaped */
+    bool remote;    /* runs on another host: pid is a process there, never signalled or
+                       reaped here (its daemon does that) */
 } mpirun_rank_t;
 
 typedef struct mpirun_job {
@@ -48,6 +50,9 @@ void mpirun_job_rank_finalized(mpirun_job_t *job, int rank);
 void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg, size_t len);
 /* A rank called MPI_Abort (PMIx_Abort): the rank itself has said why. */
 void mpirun_job_rank_aborted(mpirun_job_t *job, int rank, int status);
+/* The daemon of host is lost (why: what happened): its ranks still running count as gone,
+ * and the job ends unless it is ending already. */
+void mpirun_job_host_lost(mpirun_job_t *job, int host, const char *why, char *msg, size_t len);
 /* Ends the job from outside (timeout, signal to mpirun) with the given exit status. */
 void mpirun_job_end(mpirun_job_t *job, int status);
 

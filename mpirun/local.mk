@@ -4,17 +4,23 @@ include mpirun/pure.mk
 
 bin_PROGRAMS += mpirun/mpirun
 mpirun_mpirun_SOURCES = \
+	mpirun/conn.c \
+	mpirun/conn.h \
+	mpirun/daemon.c \
+	mpirun/daemon.h \
 	mpirun/launch.c \
 	mpirun/launch.h \
 	mpirun/loop.c \
 	mpirun/loop.h \
 	mpirun/main.c \
+	mpirun/remote.c \
+	mpirun/remote.h \
 	mpirun/server.c \
 	mpirun/server.h \
+	mpirun/tmpdir.c \
+	mpirun/tmpdir.h \
 	libmp/core/settings.c \
-	libmp/core/settings.h \
-	libmp/util/sha256.c \
-	libmp/util/sha256.h
+	libmp/core/settings.h
 mpirun_mpirun_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS) $(PMIX_CFLAGS)
 mpirun_mpirun_LDADD = mpirun/libmpirun_pure.la $(PMIX_LIBS) $(HWLOC_LIBS) -lpthread
 

@@ -20,8 +20,9 @@
 
 #include "mpirun/server.h"
 
-#define KILL_GRACE_S 1.0  /* between the gentle signal and SIGKILL */
-#define DRAIN_GRACE_S 0.5 /* output still open after every rank exited: grandchildren */
+#define KILL_GRACE_S 1.0   /* between the gentle signal and SIGKILL */
+#define DRAIN_GRACE_S 0.5  /* output still open after every rank exited: grandchildren */
+#define REMOTE_GRACE_S 5.0 /* for the daemons to finish after the job ended */
 
 typedef struct loop_state {
     mpirun_loop_t *loop;
@@ -33,6 +34,7 @@ typedef struct loop_state {
     int gentle_signal; /* SIGTERM, or the signal a user sent mpirun */
     double kill_at;    /* when to send SIGKILL */
     double done_at;    /* when the last rank was reaped */
+    double bye_at;     /* when the daemons were told the job is over */
 } loop_state_t;
 
 void mpirun_say(const char *fmt, ...)
@@ -58,14 +60,18 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void signal_ranks(const mpirun_job_t *job, int sig)
+static void signal_ranks(const mpirun_loop_t *loop, int sig)
 {
+    const mpirun_job_t *job = loop->job;
     for (int r = 0; r < job->np; r++) {
         const mpirun_rank_t *rank = &job->ranks[r];
-        if (rank->pid > 0 && !rank->exited) {
+        if (rank->pid > 0 && !rank->exited && !rank->remote) {
             kill(-rank->pid, sig); /* its process group: whatever it started too */
             kill(rank->pid, sig);  /* in case it left the group */
         }
+    }
+    if (loop->remote != NULL) {
+        mpirun_remote_signal(loop->remote, sig); /* their daemons send it on */
     }
 }
 
@@ -79,17 +85,19 @@ static void enforce_end(loop_state_t *st, double t)
     if (!st->signalled) {
         st->signalled = true;
         st->kill_at = t + KILL_GRACE_S;
-        signal_ranks(job, SIGCONT);
-        signal_ranks(job, st->gentle_signal);
+        signal_ranks(st->loop, SIGCONT);
+        signal_ranks(st->loop, st->gentle_signal);
     } else if (!st->killed && t >= st->kill_at) {
         st->killed = true;
-        signal_ranks(job, SIGKILL);
+        signal_ranks(st->loop, SIGKILL);
     }
 }
 
-static void handle_server_events(mpirun_job_t *job)
+static void handle_server_events(mpirun_loop_t *loop)
 {
+    mpirun_job_t *job = loop->job;
     mpirun_event_t ev;
+    mpirun_fence_t fence;
     char msg[512];
     while (mpirun_server_next_event(&ev)) {
         switch (ev.kind) {
@@ -105,6 +113,11 @@ static void handle_server_events(mpirun_job_t *job)
         case MPIRUN_EVENT_ABORTED:
             mpirun_job_rank_aborted(job, ev.rank, ev.status);
             break;
+        case MPIRUN_EVENT_FENCE:
+            if (loop->remote != NULL && mpirun_server_fence_get(ev.rank, &fence)) {
+                mpirun_remote_fence(loop->remote, &fence);
+            }
+            break;
         }
     }
 }
@@ -112,7 +125,7 @@ static void handle_server_events(mpirun_job_t *job)
 static int rank_of_pid(const mpirun_job_t *job, pid_t pid)
 {
     for (int r = 0; r < job->np; r++) {
-        if (job->ranks[r].pid == pid) {
+        if (job->ranks[r].pid == pid && !job->ranks[r].remote) {
             return r;
         }
     }
@@ -137,10 +150,13 @@ static void reap_children(mpirun_loop_t *loop)
         }
         int rank = rank_of_pid(job, pid);
         if (rank < 0) {
+            if (loop->remote != NULL) {
+                mpirun_remote_reaped(loop->remote, pid, wstatus);
+            }
             continue;
         }
         /* Events the rank sent before it exited are queued by now: apply them first. */
-        handle_server_events(job);
+        handle_server_events(loop);
         drain_rank(loop, rank);
         char msg[512];
         mpirun_job_rank_exited(job, rank, wstatus, msg, sizeof(msg));
@@ -159,11 +175,11 @@ static void handle_signals(loop_state_t *st)
         if (sig == SIGCHLD) {
             reap_children(loop);
         } else if (sig == SIGUSR1 || sig == SIGUSR2) {
-            signal_ranks(loop->job, sig); /* passed on, as Open MPI does */
+            signal_ranks(loop, sig); /* passed on, as Open MPI does */
         } else if (loop->job->ending && st->signalled) {
             /* A second interrupt: the user wants it over now. */
             st->killed = true;
-            signal_ranks(loop->job, SIGKILL);
+            signal_ranks(loop, SIGKILL);
         } else {
             const char *abbrev = sigabbrev_np(sig);
             mpirun_say("received SIG%s; passing it to every rank and ending the job",
@@ -225,11 +241,22 @@ static bool stdin_usable(void)
 
 enum { FIXED_FDS = 3 }; /* signals, server events, stdin (in or out) */
 
+static double earliest(double a, double b)
+{
+    return (a < 0 || (b >= 0 && b < a)) ? b : a;
+}
+
 static int poll_timeout_ms(const loop_state_t *st, double t, double deadline)
 {
     double wake = -1;
+    if (st->loop->remote != NULL) {
+        wake = mpirun_remote_next_deadline(st->loop->remote);
+        if (st->bye_at > 0) {
+            wake = earliest(wake, st->bye_at + REMOTE_GRACE_S);
+        }
+    }
     if (deadline > 0 && !st->loop->job->ending) {
-        wake = deadline;
+        wake = earliest(wake, deadline);
     }
     if (st->signalled && !st->killed) {
         wake = (wake < 0 || st->kill_at < wake) ? st->kill_at : wake;
@@ -255,7 +282,8 @@ int mpirun_loop_run(mpirun_loop_t *loop)
     }
     double start = now();
     double deadline = loop->timeout > 0 ? start + loop->timeout : 0;
-    struct pollfd *fds = calloc(FIXED_FDS + 2 * (size_t)job->np, sizeof(*fds));
+    size_t remote_max = loop->remote != NULL ? mpirun_remote_nfds_max(loop->remote) : 0;
+    struct pollfd *fds = calloc(FIXED_FDS + 2 * (size_t)job->np + remote_max, sizeof(*fds));
     mpirun_iof_t **streams = calloc(2 * (size_t)job->np, sizeof(*streams));
     if (fds == NULL || streams == NULL) {
         mpirun_say("out of memory");
@@ -281,7 +309,17 @@ int mpirun_loop_run(mpirun_loop_t *loop)
             }
         }
         bool draining_over = st.done_at > 0 && t >= st.done_at + DRAIN_GRACE_S;
-        if (mpirun_job_is_done(job) && (nstreams == 0 || draining_over || fds == NULL)) {
+        bool remote_over = true;
+        if (loop->remote != NULL && mpirun_job_is_done(job)) {
+            /* Every rank is gone: the daemons may clean up and go. */
+            if (st.bye_at == 0) {
+                st.bye_at = t;
+                mpirun_remote_end(loop->remote, !job->status_set);
+            }
+            remote_over = mpirun_remote_is_done(loop->remote) || t >= st.bye_at + REMOTE_GRACE_S;
+        }
+        if (mpirun_job_is_done(job) && (nstreams == 0 || draining_over || fds == NULL) &&
+            remote_over) {
             break;
         }
         if (fds == NULL) {
@@ -299,17 +337,26 @@ int mpirun_loop_run(mpirun_loop_t *loop)
         for (size_t i = 0; i < nstreams; i++) {
             fds[nfds++] = (struct pollfd){.fd = streams[i]->fd, .events = POLLIN};
         }
+        size_t remote_at = nfds;
+        if (loop->remote != NULL) {
+            nfds += mpirun_remote_pollfds(loop->remote, fds + nfds);
+        }
         int n = poll(fds, nfds, poll_timeout_ms(&st, t, deadline));
         if (n < 0 && errno != EINTR) {
             mpirun_say("poll: %s", strerror(errno));
             mpirun_job_end(job, 1);
             continue;
         }
+        if (loop->remote != NULL) {
+            /* Deadlines too, so also after a poll that timed out. */
+            mpirun_remote_handle(loop->remote, fds + remote_at, n > 0 ? nfds - remote_at : 0);
+            mpirun_remote_check_deadline(loop->remote);
+        }
         if (n <= 0) {
             continue;
         }
         if (fds[1].revents != 0) {
-            handle_server_events(job);
+            handle_server_events(loop);
         }
         if (fds[0].revents != 0) {
             handle_signals(&st);

@@ -9,14 +9,16 @@
 
 #include "mpirun/iof.h"
 #include "mpirun/job.h"
+#include "mpirun/remote.h"
 
 typedef struct mpirun_loop {
     mpirun_job_t *job;
-    mpirun_iof_t *out; /* np streams: each rank's stdout (fd -1 when not on this host) */
-    mpirun_iof_t *err; /* np streams: each rank's stderr */
-    int stdin_fd;      /* rank 0's stdin pipe, or -1 */
-    int signal_fd;     /* signalfd for the signals main() blocked */
-    double timeout;    /* seconds, 0 for none */
+    mpirun_iof_t *out;       /* np streams: each rank's stdout (fd -1 when not on this host) */
+    mpirun_iof_t *err;       /* np streams: each rank's stderr */
+    int stdin_fd;            /* rank 0's stdin pipe, or -1 */
+    int signal_fd;           /* signalfd for the signals main() blocked */
+    double timeout;          /* seconds, 0 for none */
+    mpirun_remote_t *remote; /* the daemons on other hosts, NULL when all ranks run here */
 } mpirun_loop_t;
 
 /* Runs the job to its end and returns mpirun's exit status. */

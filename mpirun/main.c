@@ -8,7 +8,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +24,15 @@
 
 #include "core/settings.h"
 #include "hwtopo/hwtopo.h"
+#include "mpirun/daemon.h"
 #include "mpirun/hostfile.h"
 #include "mpirun/launch.h"
 #include "mpirun/loop.h"
 #include "mpirun/mapping.h"
 #include "mpirun/options.h"
+#include "mpirun/remote.h"
 #include "mpirun/server.h"
+#include "mpirun/tmpdir.h"
 
 #define ERRLEN 512
 
@@ -41,6 +43,7 @@ typedef struct mpirun {
     mpirun_hostlist_t hosts;
     char hostname[256];
     int *host_of_rank; /* np entries */
+    int local_node;    /* the node id of this host, -1 when it runs no rank */
     mpirun_job_t job;
     bool job_ready;
     hwloc_bitmap_t *cpusets; /* one per local rank, NULL when unbound */
@@ -51,6 +54,8 @@ typedef struct mpirun {
     mpirun_iof_t *out, *err;
     int stdin_fd;
     int signal_fd;
+    mpirun_remote_t remote; /* the daemons of the other hosts */
+    bool remote_launched;
 } mpirun_t;
 
 static bool is_local_host(const mpirun_t *m, const char *name)
@@ -111,7 +116,8 @@ static int setup_hosts(mpirun_t *m, char *err)
     return 0;
 }
 
-/* Places the ranks on hosts and builds the job; only this machine can run ranks for now. */
+/* Places the ranks on hosts and builds the job; the first host named like this machine is
+ * the one mpirun runs ranks on itself, the others get a daemon. */
 static int setup_job(mpirun_t *m, char *err)
 {
     int np = m->opts.np;
@@ -151,14 +157,10 @@ static int setup_job(mpirun_t *m, char *err)
     }
     free(node_of_host);
     int result = 0;
+    m->local_node = -1;
     for (int n = 0; n < nnodes; n++) {
-        if (strcmp(names[n], m->hostname) != 0) {
-            snprintf(err, ERRLEN,
-                     "host '%s' is not this machine (%s): launching ranks on other hosts is "
-                     "not supported yet; run all ranks here (-H localhost:N)",
-                     names[n], m->hostname);
-            result = -1;
-            break;
+        if (strcmp(names[n], m->hostname) == 0) {
+            m->local_node = n;
         }
     }
     char nspace[64];
@@ -167,21 +169,24 @@ static int setup_job(mpirun_t *m, char *err)
         snprintf(err, ERRLEN, "out of memory");
         result = -1;
     }
-    if (result == 0 && getrandom(m->job.secret, sizeof(m->job.secret), 0) !=
-                           (ssize_t)sizeof(m->job.secret)) {
+    if (result == 0 &&
+        getrandom(m->job.secret, sizeof(m->job.secret), 0) != (ssize_t)sizeof(m->job.secret)) {
         snprintf(err, ERRLEN, "cannot make the job's secret: getrandom: %s", strerror(errno));
         mpirun_job_fini(&m->job);
         result = -1;
     }
     m->job_ready = result == 0;
+    for (int r = 0; m->job_ready && r < np; r++) {
+        m->job.ranks[r].remote = m->job.ranks[r].host != m->local_node;
+    }
     free(names);
     return result;
 }
 
 static int setup_bindings(mpirun_t *m, char *err)
 {
-    m->nlocal = m->job.host_nranks[0];
-    m->cpusets = calloc((size_t)m->nlocal, sizeof(hwloc_bitmap_t));
+    m->nlocal = m->local_node >= 0 ? m->job.host_nranks[m->local_node] : 0;
+    m->cpusets = calloc((size_t)m->nlocal + 1, sizeof(hwloc_bitmap_t));
     if (m->cpusets == NULL) {
         snprintf(err, ERRLEN, "out of memory");
         return -1;
@@ -193,6 +198,9 @@ static int setup_bindings(mpirun_t *m, char *err)
     }
     if (m->opts.report_bindings) {
         for (int r = 0; r < m->job.np; r++) {
+            if (m->job.ranks[r].remote) {
+                continue; /* its daemon reports it */
+            }
             char desc[512];
             mpirun_bind_describe_rank(m->topo, m->cpusets[m->job.ranks[r].local_rank], m->nlocal,
                                       m->opts.bind_to, desc, sizeof(desc));
@@ -200,40 +208,6 @@ static int setup_bindings(mpirun_t *m, char *err)
         }
     }
     return 0;
-}
-
-/* A private directory for the PMIx server's files, removed on every exit. */
-static int make_tmpdir(mpirun_t *m, char *err)
-{
-    const char *base = getenv("TMPDIR");
-    if (base == NULL || base[0] == '\0') {
-        base = "/tmp";
-    }
-    snprintf(m->tmpdir, sizeof(m->tmpdir), "%s/mpirun.%d.XXXXXX", base, (int)getpid());
-    if (mkdtemp(m->tmpdir) == NULL) {
-        snprintf(err, ERRLEN, "cannot create a directory in %s: %s (set TMPDIR)", base,
-                 strerror(errno));
-        m->tmpdir[0] = '\0';
-        return -1;
-    }
-    return 0;
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st;
-    (void)flag;
-    (void)ftw;
-    remove(path);
-    return 0;
-}
-
-static void remove_tmpdir(mpirun_t *m)
-{
-    if (m->tmpdir[0] != '\0') {
-        nftw(m->tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-        m->tmpdir[0] = '\0';
-    }
 }
 
 /* Signals mpirun handles in its loop: blocked before any thread starts, so that every thread
@@ -289,16 +263,6 @@ static void free_exports(char **list, int n)
 static int start_ranks(mpirun_t *m, char *err)
 {
     mpirun_job_t *job = &m->job;
-    m->out = calloc((size_t)job->np, sizeof(mpirun_iof_t));
-    m->err = calloc((size_t)job->np, sizeof(mpirun_iof_t));
-    if (m->out == NULL || m->err == NULL) {
-        snprintf(err, ERRLEN, "out of memory");
-        return -1;
-    }
-    for (int r = 0; r < job->np; r++) {
-        mpirun_iof_init(&m->out[r], -1, STDOUT_FILENO, r, m->opts.tag_output);
-        mpirun_iof_init(&m->err[r], -1, STDERR_FILENO, r, m->opts.tag_output);
-    }
     int nexport;
     char **exports = export_list(&m->opts, &nexport);
     if (exports == NULL) {
@@ -313,6 +277,9 @@ static int start_ranks(mpirun_t *m, char *err)
     }
     int result = 0;
     for (int r = 0; r < job->np && result == 0; r++) {
+        if (job->ranks[r].remote) {
+            continue;
+        }
         char **env;
         if (mpirun_server_setup_rank(job, r, exports, nexport, &env, err, ERRLEN) != 0) {
             result = -1;
@@ -348,7 +315,10 @@ static int start_ranks(mpirun_t *m, char *err)
         }
     }
     /* Only now wait for the execs: the ranks load their libraries in parallel. */
-    for (int r = 0; r < job->np && job->ranks[r].pid > 0; r++) {
+    for (int r = 0; r < job->np; r++) {
+        if (job->ranks[r].remote || job->ranks[r].pid <= 0) {
+            continue;
+        }
         char exec_err[ERRLEN];
         if (mpirun_launch_confirm(&children[r], m->program, exec_err, ERRLEN) != 0 && result == 0) {
             snprintf(err, ERRLEN, "%s", exec_err);
@@ -385,10 +355,13 @@ static void remove_shm_leftovers(const mpirun_job_t *job)
  * tearing down after a lost client); the process is about to exit anyway. */
 static void cleanup(mpirun_t *m, bool clean_end)
 {
+    if (m->remote_launched) {
+        mpirun_remote_fini(&m->remote);
+    }
     if (m->server_started && clean_end) {
         mpirun_server_fini();
     }
-    remove_tmpdir(m);
+    mpirun_tmpdir_remove(m->tmpdir);
     if (m->job_ready) {
         remove_shm_leftovers(&m->job);
     }
@@ -414,7 +387,7 @@ static void abandon_ranks(mpirun_t *m)
 {
     for (int r = 0; m->job_ready && r < m->job.np; r++) {
         pid_t pid = m->job.ranks[r].pid;
-        if (pid > 0) {
+        if (pid > 0 && !m->job.ranks[r].remote) {
             kill(-pid, SIGKILL);
             kill(pid, SIGKILL);
             waitpid(pid, NULL, 0);
@@ -439,9 +412,17 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
         return -1;
     }
     if (setup_hosts(m, err) != 0 || setup_job(m, err) != 0 || setup_bindings(m, err) != 0 ||
-        mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err, ERRLEN) !=
+        block_signals(m, err) != 0) {
+        return -1;
+    }
+    if (m->local_node < 0) {
+        /* Every rank runs elsewhere: the program need not exist here, and this host needs no
+         * PMIx server. The daemons check the program on their hosts. */
+        return 0;
+    }
+    if (mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err, ERRLEN) !=
             0 ||
-        block_signals(m, err) != 0 || make_tmpdir(m, err) != 0) {
+        mpirun_tmpdir_make(m->tmpdir, sizeof(m->tmpdir), err, ERRLEN) != 0) {
         return -1;
     }
     /* The hash store keeps PMIx small and lets a Get wait for a peer's commit. The topology is
@@ -452,15 +433,75 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
         return -1;
     }
     m->server_started = true;
-    if (mpirun_server_register_job(&m->job, 0, err, ERRLEN) != 0) {
+    if (m->job.nhosts > 1) {
+        mpirun_server_relay_fences();
+    }
+    if (mpirun_server_register_job(&m->job, m->local_node, err, ERRLEN) != 0) {
         return -1;
+    }
+    return 0;
+}
+
+/* Starts the daemons of the other hosts (they start their ranks in parallel with ours). */
+static int start_remote(mpirun_t *m, char *err)
+{
+    if (m->job.nhosts == 1 && m->local_node == 0) {
+        return 0;
+    }
+    int nexport;
+    char **exports = export_list(&m->opts, &nexport);
+    char cwd[4096];
+    if (exports == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    mpirun_wire_job_t desc = {
+        .nspace = m->job.nspace,
+        .np = m->job.np,
+        .nhosts = m->job.nhosts,
+        .hosts = m->job.hosts,
+        .host_of_rank = m->host_of_rank,
+        .map_by = (int)m->opts.map_by,
+        .bind_to = (int)m->opts.bind_to,
+        .report_bindings = m->opts.report_bindings,
+        .argc = m->opts.prog_argc,
+        .argv = m->opts.prog_argv,
+        .nenv = nexport,
+        .env = exports,
+        /* As Open MPI: the ranks start in mpirun's directory where the host has it. */
+        .wdir = m->opts.wdir != NULL ? (char *)m->opts.wdir : getcwd(cwd, sizeof(cwd)),
+        .wdir_given = m->opts.wdir != NULL,
+    };
+    m->remote_launched = true;
+    int rc = mpirun_remote_launch(&m->remote, &m->job, m->local_node, m->opts.launch_agent, &desc,
+                                  m->out, m->err, err, ERRLEN);
+    free_exports(exports, nexport);
+    return rc;
+}
+
+/* The output streams of every rank; local ones get their pipes at launch. */
+static int setup_streams(mpirun_t *m, char *err)
+{
+    mpirun_job_t *job = &m->job;
+    m->out = calloc((size_t)job->np, sizeof(mpirun_iof_t));
+    m->err = calloc((size_t)job->np, sizeof(mpirun_iof_t));
+    if (m->out == NULL || m->err == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    for (int r = 0; r < job->np; r++) {
+        mpirun_iof_init(&m->out[r], -1, STDOUT_FILENO, r, m->opts.tag_output);
+        mpirun_iof_init(&m->err[r], -1, STDERR_FILENO, r, m->opts.tag_output);
     }
     return 0;
 }
 
 int main(int argc, char **argv)
 {
-    mpirun_t m = {.stdin_fd = -1, .signal_fd = -1};
+    if (argc > 1 && strcmp(argv[1], MPIRUN_DAEMON_FLAG) == 0) {
+        return mpirun_daemon_main(argc, argv);
+    }
+    mpirun_t m = {.stdin_fd = -1, .signal_fd = -1, .local_node = -1};
     char err[ERRLEN];
     if (setup(&m, argc, argv, err) != 0) {
         mpirun_say("%s", err);
@@ -478,7 +519,7 @@ int main(int argc, char **argv)
         cleanup(&m, false);
         return 0;
     }
-    if (start_ranks(&m, err) != 0) {
+    if (setup_streams(&m, err) != 0 || start_remote(&m, err) != 0 || start_ranks(&m, err) != 0) {
         mpirun_say("%s", err);
         abandon_ranks(&m);
         cleanup(&m, false);
@@ -486,7 +527,7 @@ int main(int argc, char **argv)
     }
     /* PMIx keeps nothing in its directory once the ranks are started (gds=hash, no tools):
      * removing it now means even a kill -9 of mpirun leaves nothing behind. */
-    remove_tmpdir(&m);
+    mpirun_tmpdir_remove(m.tmpdir);
     mpirun_loop_t loop = {
         .job = &m.job,
         .out = m.out,
@@ -494,6 +535,7 @@ int main(int argc, char **argv)
         .stdin_fd = m.stdin_fd,
         .signal_fd = m.signal_fd,
         .timeout = m.opts.timeout,
+        .remote = m.remote_launched ? &m.remote : NULL,
     };
     int status = mpirun_loop_run(&loop);
     cleanup(&m, !mpirun_job_failed(&m.job));

@@ -26,6 +26,7 @@ enum opt_id {
     OPT_NOOVERSUBSCRIBE,
     OPT_ALLOW_ROOT,
     OPT_WDIR,
+    OPT_LAUNCH_AGENT,
     OPT_HELP,
     OPT_HELP_ENV,
     OPT_VERSION
@@ -59,6 +60,8 @@ static const struct opt_spec opt_table[] = {
     {"allow-run-as-root", OPT_ALLOW_ROOT, NULL},
     {"wdir", OPT_WDIR, "/tmp/run"},
     {"cwd", OPT_WDIR, "/tmp/run"},
+    {"launch-agent", OPT_LAUNCH_AGENT, "ssh"},
+    {"bootstrap-exec", OPT_LAUNCH_AGENT, "ssh"},
     {"h", OPT_HELP, NULL},
     {"help", OPT_HELP, NULL},
     {"help-env", OPT_HELP_ENV, NULL},
@@ -409,6 +412,9 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     case OPT_WDIR:
         opts->wdir = value;
         return 0;
+    case OPT_LAUNCH_AGENT:
+        opts->launch_agent = value;
+        return 0;
     case OPT_HELP:
         opts->help = true;
         return 0;
@@ -569,6 +575,9 @@ void mpirun_opts_print_help(FILE *out)
           "                       ranks than cores are not bound\n"
           "  --nooversubscribe, --no-oversubscribe\n"
           "                       refuse to start more ranks than there are slots\n"
+          "  --launch-agent, --bootstrap-exec CMD\n"
+          "                       start mpirun's daemon on another host with CMD HOST\n"
+          "                       COMMAND... (default: ssh -o BatchMode=yes)\n"
           "\n"
           "Environment and output:\n"
           "  -x VAR               pass the variable VAR, with its value here, to every\n"

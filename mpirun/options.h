@@ -44,6 +44,7 @@ typedef struct mpirun_opts {
     bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
     const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */
+    const char *launch_agent;     /* --launch-agent CMD, NULL = MPIRUN_AGENT_DEFAULT */
     char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */
     int nenv;                     /* number of entries in env */
     char **prog_argv;             /* the program and its arguments (points into argv) */

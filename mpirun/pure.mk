@@ -1,5 +1,6 @@
 # mpirun's pure modules (command line, host lists, mapping and binding, the job-end policy,
-# stdio forwarding) and the hwloc wrapper:
+# stdio forwarding, the daemon protocol, fence gathering, the launch agent's command line) and
+# the hwloc wrapper:
 # a convenience library that mpirun and the unit tests in tests/unit/mpirun/ both link.
 noinst_LTLIBRARIES += mpirun/libmpirun_pure.la
 mpirun_libmpirun_pure_la_SOURCES = \
@@ -13,6 +14,14 @@ mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/job.h \
 	mpirun/iof.c \
 	mpirun/iof.h \
+	mpirun/wire.c \
+	mpirun/wire.h \
+	mpirun/agent.c \
+	mpirun/agent.h \
+	mpirun/collect.c \
+	mpirun/collect.h \
+	libmp/util/sha256.c \
+	libmp/util/sha256.h \
 	libmp/hwtopo/hwtopo.c \
 	libmp/hwtopo/hwtopo.h
 mpirun_libmpirun_pure_la_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)

@@ -28,6 +28,27 @@ static pid_t *rank_pids;
 static int nranks;
 static int event_fd = -1;
 static char job_nspace[PMIX_MAX_NSLEN + 1];
+static int *rank_host; /* each rank's node id */
+static int job_nhosts;
+static bool relay;
+
+/* Fences waiting for the other hosts (relay mode), and the count of fences seen per
+ * participant signature, which gives the next fence with that signature its sequence number. */
+typedef struct pending_fence {
+    mpirun_fence_t fence;
+    int id;
+    pmix_modex_cbfunc_t cbfunc;
+    void *cbdata;
+} pending_fence_t;
+static pending_fence_t *fences;
+static size_t nfences, fences_cap;
+static int next_fence_id;
+typedef struct sig_count {
+    uint64_t sig;
+    uint32_t count;
+} sig_count_t;
+static sig_count_t *sig_counts;
+static size_t nsig_counts;
 
 static void push_event(mpirun_event_kind_t kind, int rank, int status)
 {
@@ -131,16 +152,112 @@ static void release_fence_data(void *cbdata)
     free(cbdata);
 }
 
-/* One host: the fence is complete once it reaches us (PMIx usually completes it itself). The
- * multi-host launcher will gather every daemon's data here before answering. */
+/* FNV-1a of the participants, in the order PMIx lists them (the same on every host). */
+static uint64_t fence_signature(const pmix_proc_t procs[], size_t nprocs)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < nprocs; i++) {
+        const unsigned char *ns = (const unsigned char *)procs[i].nspace;
+        for (size_t k = 0; k < PMIX_MAX_NSLEN && ns[k] != '\0'; k++) {
+            h = (h ^ ns[k]) * 1099511628211ull;
+        }
+        uint32_t r = procs[i].rank;
+        for (int k = 0; k < 4; k++) {
+            h = (h ^ ((r >> (8 * k)) & 0xff)) * 1099511628211ull;
+        }
+    }
+    return h;
+}
+
+/* How many hosts have ranks among the participants. */
+static int fence_hosts(const pmix_proc_t procs[], size_t nprocs)
+{
+    bool *has = calloc((size_t)job_nhosts, sizeof(bool));
+    if (has == NULL) {
+        return job_nhosts;
+    }
+    for (size_t i = 0; i < nprocs; i++) {
+        if (!PMIX_CHECK_NSPACE(procs[i].nspace, job_nspace)) {
+            continue;
+        }
+        if (procs[i].rank == PMIX_RANK_WILDCARD) {
+            for (int r = 0; r < nranks; r++) {
+                has[rank_host[r]] = true;
+            }
+        } else if (procs[i].rank < (pmix_rank_t)nranks) {
+            has[rank_host[procs[i].rank]] = true;
+        }
+    }
+    int n = 0;
+    for (int h = 0; h < job_nhosts; h++) {
+        n += has[h];
+    }
+    free(has);
+    return n;
+}
+
+/* Queues this host's part of a fence for the main loop, which relays it to the other hosts. */
+static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, char *data, size_t ndata,
+                                 pmix_modex_cbfunc_t cbfunc, void *cbdata)
+{
+    uint64_t sig = fence_signature(procs, nprocs);
+    int nhosts = fence_hosts(procs, nprocs);
+    char *copy = malloc(ndata > 0 ? ndata : 1);
+    pthread_mutex_lock(&lock);
+    size_t s = 0;
+    while (s < nsig_counts && sig_counts[s].sig != sig) {
+        s++;
+    }
+    if (s == nsig_counts) {
+        sig_count_t *grown = realloc(sig_counts, (nsig_counts + 1) * sizeof(*sig_counts));
+        if (grown != NULL) {
+            sig_counts = grown;
+            sig_counts[nsig_counts++] = (sig_count_t){.sig = sig, .count = 0};
+        }
+    }
+    if (nfences == fences_cap) {
+        size_t cap = fences_cap == 0 ? 8 : 2 * fences_cap;
+        pending_fence_t *grown = realloc(fences, cap * sizeof(*fences));
+        if (grown != NULL) {
+            fences = grown;
+            fences_cap = cap;
+        }
+    }
+    if (copy == NULL || s == nsig_counts || nfences == fences_cap) {
+        pthread_mutex_unlock(&lock);
+        free(copy);
+        return PMIX_ERR_NOMEM;
+    }
+    if (ndata > 0) {
+        memcpy(copy, data, ndata);
+    }
+    int id = next_fence_id++;
+    fences[nfences++] = (pending_fence_t){
+        .fence = {.sig = sig,
+                  .seq = sig_counts[s].count++,
+                  .nhosts = nhosts,
+                  .data = copy,
+                  .ndata = ndata},
+        .id = id,
+        .cbfunc = cbfunc,
+        .cbdata = cbdata,
+    };
+    pthread_mutex_unlock(&lock);
+    push_event(MPIRUN_EVENT_FENCE, id, 0);
+    return PMIX_SUCCESS;
+}
+
+/* On one host the fence is complete once it reaches us (PMIx usually completes it itself);
+ * across hosts it waits for the other hosts' data (relay mode). */
 static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pmix_info_t info[],
                               size_t ninfo, char *data, size_t ndata, pmix_modex_cbfunc_t cbfunc,
                               void *cbdata)
 {
-    (void)procs;
-    (void)nprocs;
     (void)info;
     (void)ninfo;
+    if (relay) {
+        return relay_fence(procs, nprocs, data, ndata, cbfunc, cbdata);
+    }
     char *copy = malloc(ndata > 0 ? ndata : 1);
     if (copy == NULL) {
         return PMIX_ERR_NOMEM;
@@ -342,11 +459,16 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
     pmix_byte_object_t secret = {(char *)job->secret, sizeof(job->secret)};
     info_item_t items[] = {
         {MP_WIREUP_SECRET_KEY, &secret, PMIX_BYTE_OBJECT},
-        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},       {PMIX_JOB_SIZE, &np, PMIX_UINT32},
-        {PMIX_MAX_PROCS, &np, PMIX_UINT32},       {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
-        {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32}, {PMIX_APPNUM, &appnum, PMIX_UINT32},
-        {PMIX_APP_SIZE, &np, PMIX_UINT32},        {PMIX_JOBID, (void *)job->nspace, PMIX_STRING},
-        {PMIX_NODE_MAP, node_map, PMIX_REGEX},    {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
+        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},
+        {PMIX_JOB_SIZE, &np, PMIX_UINT32},
+        {PMIX_MAX_PROCS, &np, PMIX_UINT32},
+        {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
+        {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32},
+        {PMIX_APPNUM, &appnum, PMIX_UINT32},
+        {PMIX_APP_SIZE, &np, PMIX_UINT32},
+        {PMIX_JOBID, (void *)job->nspace, PMIX_STRING},
+        {PMIX_NODE_MAP, node_map, PMIX_REGEX},
+        {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
     };
     pmix_status_t rc = add_items(list, items, sizeof(items) / sizeof(items[0]));
     for (int r = 0; rc == PMIX_SUCCESS && r < job->np; r++) {
@@ -359,13 +481,18 @@ int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *er
 {
     snprintf(job_nspace, sizeof(job_nspace), "%s", job->nspace);
     nranks = job->np;
+    job_nhosts = job->nhosts;
     rank_pids = calloc((size_t)job->np, sizeof(*rank_pids));
+    rank_host = calloc((size_t)job->np, sizeof(*rank_host));
+    for (int r = 0; rank_host != NULL && r < job->np; r++) {
+        rank_host[r] = job->ranks[r].host;
+    }
     char *hosts = host_list(job);
     char *ranks = rank_lists(job);
     char *node_map = NULL;
     char *proc_map = NULL;
     int result = -1;
-    if (rank_pids == NULL || hosts == NULL || ranks == NULL) {
+    if (rank_pids == NULL || rank_host == NULL || hosts == NULL || ranks == NULL) {
         snprintf(err, errlen, "out of memory registering the job");
         goto free_lists;
     }
@@ -504,6 +631,54 @@ bool mpirun_server_next_event(mpirun_event_t *ev)
     return have;
 }
 
+void mpirun_server_relay_fences(void)
+{
+    relay = true;
+}
+
+bool mpirun_server_fence_get(int id, mpirun_fence_t *fence)
+{
+    bool found = false;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < nfences; i++) {
+        if (fences[i].id == id) {
+            *fence = fences[i].fence;
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
+bool mpirun_server_fence_complete(uint64_t sig, uint32_t seq, int status, const void *data,
+                                  size_t ndata)
+{
+    pthread_mutex_lock(&lock);
+    size_t i = 0;
+    while (i < nfences && (fences[i].fence.sig != sig || fences[i].fence.seq != seq)) {
+        i++;
+    }
+    if (i == nfences) {
+        pthread_mutex_unlock(&lock);
+        return false;
+    }
+    pending_fence_t f = fences[i];
+    memmove(fences + i, fences + i + 1, (nfences - i - 1) * sizeof(*fences));
+    nfences--;
+    pthread_mutex_unlock(&lock);
+    free(f.fence.data);
+    char *copy = malloc(ndata > 0 ? ndata : 1);
+    if (copy == NULL) {
+        f.cbfunc(PMIX_ERR_NOMEM, NULL, 0, f.cbdata, NULL, NULL);
+        return true;
+    }
+    if (ndata > 0) {
+        memcpy(copy, data, ndata);
+    }
+    f.cbfunc(status, copy, ndata, f.cbdata, release_fence_data, copy);
+    return true;
+}
+
 void mpirun_server_fini(void)
 {
     op_wait_t w;
@@ -512,6 +687,12 @@ void mpirun_server_fini(void)
     op_wait(&w, PMIX_SUCCESS);
     PMIx_server_finalize();
     free(rank_pids);
+    free(rank_host);
     free(queue);
+    for (size_t i = 0; i < nfences; i++) {
+        free(fences[i].fence.data);
+    }
+    free(fences);
+    free(sig_counts);
     close(event_fd);
 }

@@ -12,7 +12,8 @@ mpi_test_programs = \
 	tests/mpi/env/read_stdin \
 	tests/mpi/env/print_env \
 	tests/mpi/env/print_affinity \
-	tests/mpi/env/pmix_job_info
+	tests/mpi/env/pmix_job_info \
+	tests/mpi/env/pmix_hosts
 check_PROGRAMS += $(mpi_test_programs)
 noinst_HEADERS += tests/mpi/env/mptest.h
 
@@ -57,6 +58,10 @@ tests_mpi_env_print_affinity_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_pmix_job_info_SOURCES = tests/mpi/env/pmix_job_info.c
 tests_mpi_env_pmix_job_info_CFLAGS = $(AM_CFLAGS) $(PMIX_CFLAGS)
 tests_mpi_env_pmix_job_info_LDADD = $(PMIX_LIBS)
+# Not an MPI program either: jobs across hosts need no MPI traffic between hosts with it.
+tests_mpi_env_pmix_hosts_SOURCES = tests/mpi/env/pmix_hosts.c
+tests_mpi_env_pmix_hosts_CFLAGS = $(AM_CFLAGS) $(PMIX_CFLAGS)
+tests_mpi_env_pmix_hosts_LDADD = $(PMIX_LIBS)
 
 mpi_launcher_tests = \
 	tests/mpi/launcher/abi.sh \
@@ -65,6 +70,8 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/cleanup.sh \
 	tests/mpi/launcher/env.sh \
 	tests/mpi/launcher/exit_codes.sh \
+	tests/mpi/launcher/hosts.sh \
+	tests/mpi/launcher/hosts_failures.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \
@@ -89,7 +96,7 @@ mpi_testlists = \
 	tests/mpi/errors.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
-EXTRA_DIST += tests/mpi/launcher/lib.sh $(mpi_testlists) tests/mpi/README.md
+EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) tests/mpi/README.md
 
 # What the MPI tests read from their environment; the top Makefile.am puts it in
 # AM_TESTS_ENVIRONMENT. mpirun and the MPI programs link libmp from the build tree.

@@ -1,11 +1,15 @@
 # mpirun's pure modules (cmocka): options, host lists, mapping on synthetic hwloc topologies,
-# the job-end policy and the stdio forwarding.
+# the job-end policy, the stdio forwarding, the daemon protocol, fence gathering and the launch
+# agent's command line.
 mpirun_unit_tests = \
 	tests/unit/mpirun/test_options \
 	tests/unit/mpirun/test_hostfile \
 	tests/unit/mpirun/test_mapping \
 	tests/unit/mpirun/test_job \
-	tests/unit/mpirun/test_iof
+	tests/unit/mpirun/test_iof \
+	tests/unit/mpirun/test_wire \
+	tests/unit/mpirun/test_agent \
+	tests/unit/mpirun/test_collect
 check_PROGRAMS += $(mpirun_unit_tests)
 TESTS += $(mpirun_unit_tests)
 
@@ -29,3 +33,15 @@ tests_unit_mpirun_test_job_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
 tests_unit_mpirun_test_iof_SOURCES = tests/unit/mpirun/test_iof.c
 tests_unit_mpirun_test_iof_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_mpirun_test_iof_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_wire_SOURCES = tests/unit/mpirun/test_wire.c
+tests_unit_mpirun_test_wire_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_wire_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_agent_SOURCES = tests/unit/mpirun/test_agent.c
+tests_unit_mpirun_test_agent_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_agent_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_collect_SOURCES = tests/unit/mpirun/test_collect.c
+tests_unit_mpirun_test_collect_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_collect_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)

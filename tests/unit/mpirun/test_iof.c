@@ -69,6 +69,21 @@ static void test_holds_partial_lines(void **state)
     assert_string_equal(forwarded(), "third part\n");
 }
 
+/* A remote rank's output comes in pieces from its daemon: the same line-whole rules apply. */
+static void test_pushed_pieces(void **state)
+{
+    (void)state;
+    mpirun_iof_init(&iof, -1, out_pipe[1], 2, true);
+    mpirun_iof_push(&iof, "from afar, ", 11);
+    assert_string_equal(forwarded(), "");
+    mpirun_iof_push(&iof, "whole\nand a rest", 16);
+    assert_string_equal(forwarded(), "[1,2]<stdout>:from afar, whole\n");
+    mpirun_iof_push(&iof, "", 0);
+    assert_string_equal(forwarded(), "");
+    mpirun_iof_fini(&iof); /* the end: the rest gets its newline */
+    assert_string_equal(forwarded(), "[1,2]<stdout>:and a rest\n");
+}
+
 static void test_tags_each_line(void **state)
 {
     (void)state;
@@ -95,6 +110,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_holds_partial_lines, setup, teardown),
         cmocka_unit_test_setup_teardown(test_tags_each_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pushed_pieces, setup, teardown),
         cmocka_unit_test_setup_teardown(test_end_of_file_delivers_the_rest, setup, teardown),
     };
     return cmocka_run_group_tests_name("mpirun stdio forwarding", tests, NULL, NULL);

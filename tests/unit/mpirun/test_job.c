@@ -82,7 +82,7 @@ static void test_first_failure_wins(void **state)
     (void)state;
     connect_all();
     mpirun_job_rank_exited(&job, 2, EXITED(3), msg, sizeof(msg));
-    assert_non_null(strstr(msg, "rank 2 (pid 102) exited with status 3"));
+    assert_non_null(strstr(msg, "rank 2 (pid 102 on b) exited with status 3"));
     assert_true(job.ending);
     assert_int_equal(job.exit_status, 3);
     /* The ranks killed afterwards are not news and do not change the status. */
@@ -120,7 +120,7 @@ static void test_failure_after_finalize_ends_the_job(void **state)
     connect_all();
     mpirun_job_rank_finalized(&job, 0);
     mpirun_job_rank_exited(&job, 0, EXITED(2), msg, sizeof(msg));
-    assert_non_null(strstr(msg, "rank 0 (pid 100) exited with status 2"));
+    assert_non_null(strstr(msg, "rank 0 (pid 100 on a) exited with status 2"));
     assert_true(job.ending);
     assert_int_equal(job.exit_status, 2);
     mpirun_job_rank_finalized(&job, 1);
@@ -181,6 +181,42 @@ static void test_external_end(void **state)
     assert_int_equal(job.exit_status, 124);
 }
 
+/* A lost daemon: its ranks count as gone, the job ends once, with status 1. */
+static void test_host_lost(void **state)
+{
+    (void)state;
+    mpirun_job_host_lost(&job, 1, "the connection closed", msg, sizeof(msg));
+    assert_non_null(strstr(msg, "lost the daemon on host b: the connection closed"));
+    assert_true(job.ending);
+    assert_int_equal(job.exit_status, 1);
+    assert_true(job.ranks[2].exited);
+    assert_false(job.ranks[0].exited);
+    assert_int_equal(job.nexited, 1);
+    /* Losing it again (or the other host while ending) says nothing and counts nothing twice. */
+    mpirun_job_host_lost(&job, 1, "again", msg, sizeof(msg));
+    assert_string_equal(msg, "");
+    assert_int_equal(job.nexited, 1);
+    mpirun_job_rank_exited(&job, 0, EXITED(0), msg, sizeof(msg));
+    mpirun_job_host_lost(&job, 0, "gone", msg, sizeof(msg));
+    assert_string_equal(msg, "");
+    assert_true(mpirun_job_is_done(&job));
+    assert_int_equal(job.exit_status, 1);
+}
+
+/* On one host the message names no host. */
+static void test_one_host_names_no_host(void **state)
+{
+    (void)state;
+    mpirun_job_t one;
+    char *hosts[] = {"a"};
+    int host_of_rank[] = {0, 0};
+    assert_int_equal(mpirun_job_init(&one, "ns", 2, 1, hosts, host_of_rank), 0);
+    one.ranks[1].pid = 77;
+    mpirun_job_rank_exited(&one, 1, EXITED(4), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "rank 1 (pid 77) exited with status 4"));
+    mpirun_job_fini(&one);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +234,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_exit_before_init_after_others_init, setup_job,
                                         teardown_job),
         cmocka_unit_test_setup_teardown(test_external_end, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_host_lost, setup_job, teardown_job),
+        cmocka_unit_test(test_one_host_names_no_host),
     };
     return cmocka_run_group_tests_name("mpirun job policy", tests, NULL, NULL);
 }

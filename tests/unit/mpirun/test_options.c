@@ -100,6 +100,7 @@ static void test_defaults(void **state)
     assert_false(o.oversubscribe_forbidden);
     assert_true(o.timeout == 0.0);
     assert_null(o.wdir);
+    assert_null(o.launch_agent);
     assert_null(o.env);
     assert_int_equal(o.nenv, 0);
     assert_int_equal(o.prog_argc, 1);
@@ -415,6 +416,20 @@ static void test_wdir(void **state)
     }
 }
 
+static void test_launch_agent(void **state)
+{
+    (void)state;
+    const char *opts[] = {"--launch-agent", "-launch-agent", "--bootstrap-exec"};
+    for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+        char *argv[] = {"mpirun", (char *)opts[i], "ip netns exec", "prog", NULL};
+        mpirun_opts_t o;
+        parse_ok(argv, &o);
+        assert_string_equal(o.launch_agent, "ip netns exec");
+        assert_string_equal(o.prog_argv[0], "prog");
+        mpirun_opts_fini(&o);
+    }
+}
+
 static void test_help_and_version(void **state)
 {
     (void)state;
@@ -583,6 +598,7 @@ static void test_help_text(void **state)
                              "--allow-run-as-root",
                              "--wdir",
                              "--cwd",
+                             "--launch-agent",
                              "-h",
                              "--help",
                              "--help-env",
@@ -648,6 +664,7 @@ int main(void)
         cmocka_unit_test_setup(test_env_exports, clear_env),
         cmocka_unit_test_setup(test_timeout, clear_env),
         cmocka_unit_test_setup(test_wdir, clear_env),
+        cmocka_unit_test_setup(test_launch_agent, clear_env),
         cmocka_unit_test_setup(test_help_and_version, clear_env),
         cmocka_unit_test_setup(test_errors_options, clear_env),
         cmocka_unit_test_setup(test_errors_np, clear_env),

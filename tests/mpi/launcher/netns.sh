@@ -1,0 +1,97 @@
+# Helpers of the multi-host launcher tests (tests/mpi/launcher/hosts*.sh): "hosts" made of
+# network namespaces on this machine, joined by veth pairs to one bridge in the root namespace,
+# with private addresses (10.X.0.0/24, X chosen unused), and mpirun starting its daemons in
+# them with --launch-agent "ip netns exec". Sourced after lib.sh and mp_init.
+
+MP_NS_LIST=
+MP_NS_LINKS= # in the root namespace: the bridge and the veth ends
+
+# Removes the namespaces (and so their veth pairs), killing what still runs in them.
+mp_netns_cleanup()
+{
+    local ns p
+    for ns in $MP_NS_LIST; do
+        for p in $(ip netns pids "$ns" 2>/dev/null); do
+            kill -9 "$p" 2>/dev/null || true
+        done
+        ip netns del "$ns" 2>/dev/null || true
+    done
+    for p in $MP_NS_LINKS; do
+        ip link del "$p" 2>/dev/null || true
+    done
+    MP_NS_LIST=
+}
+
+# mp_netns_setup N: makes N namespaces, named in NS1..NSN (unique per test run), or skips the
+# test (exit 77) with the reason when this machine cannot.
+mp_netns_setup()
+{
+    local n=$1 i x ns vr vn br="mpb$$"
+    command -v ip >/dev/null || mp_skip "no ip(8) (iproute2) to make network namespaces"
+    [ "$(id -u)" = 0 ] || mp_skip "making network namespaces needs root (CAP_NET_ADMIN)"
+    trap 'mp_netns_cleanup; mp_cleanup' EXIT
+    # A second octet no address of this machine uses yet, so parallel tests do not collide:
+    # chosen and taken under a lock (on this directory) that the other tests take too.
+    if command -v flock >/dev/null; then
+        exec 8<"$(dirname "${BASH_SOURCE[0]}")"
+        flock 8
+    fi
+    for i in 1 2 3 4 5 6 7 8; do
+        x=$((100 + RANDOM % 150))
+        ip -4 -o addr show | grep -q " 10\.$x\." || break
+    done
+    # One bridge joins every host and this machine (10.X.0.254): hosts reach mpirun and each
+    # other, as on a cluster's network, and nothing is routed anywhere else.
+    if ! ip link add "$br" type bridge 2>"$MP_WORK/netns.err"; then
+        mp_skip "cannot make a network bridge: $(cat "$MP_WORK/netns.err")"
+    fi
+    MP_NS_LINKS="$br"
+    ip addr add "10.$x.0.254/24" dev "$br" && ip link set "$br" up ||
+        mp_error "cannot set up bridge $br"
+    for i in $(seq 1 "$n"); do
+        ns="mp$$x${RANDOM}h$i"
+        vr="mpv$$${i}r"
+        vn="mpv$$${i}n"
+        if ! ip netns add "$ns" 2>"$MP_WORK/netns.err"; then
+            mp_skip "cannot make a network namespace: $(cat "$MP_WORK/netns.err")"
+        fi
+        MP_NS_LIST="$MP_NS_LIST $ns"
+        MP_NS_LINKS="$MP_NS_LINKS $vr"
+        # PMIx talks TCP over loopback: lo must be up in each host.
+        ip -n "$ns" link set lo up &&
+            ip link add "$vr" type veth peer name "$vn" &&
+            ip link set "$vn" netns "$ns" &&
+            ip link set "$vr" master "$br" &&
+            ip link set "$vr" up &&
+            ip -n "$ns" addr add "10.$x.0.$i/24" dev "$vn" &&
+            ip -n "$ns" link set "$vn" up ||
+            mp_error "cannot set up the network of namespace $ns"
+        eval "NS$i=$ns"
+    done
+    exec 8<&-
+    echo "hosts (network namespaces, on bridge $br, 10.$x.0.0/24):$MP_NS_LIST"
+}
+
+# mp_rank_hosts "A:2,B:1": the host of each rank when slots fill in order: "A,A,B".
+mp_rank_hosts()
+{
+    echo "$1" | tr ',' '\n' | awk -F: '{ n = (NF > 1) ? $2 : 1; for (i = 0; i < n; i++)
+        printf "%s%s", (out++ ? "," : ""), $1 } END { print "" }'
+}
+
+# run_across HOSTS PROGRAM ARGS...: runs PROGRAM on the namespaces of HOSTS ("$NS1:2,$NS2:2",
+# one rank per slot) through mp_run, with the daemons started by "ip netns exec".
+run_across()
+{
+    local hosts=$1
+    shift
+    mp_mpirun -H "$hosts" --launch-agent "ip netns exec" "$@"
+}
+
+# As run_across, in the background (mp_start).
+start_across()
+{
+    local hosts=$1
+    shift
+    mp_start "$MPIRUN" -H "$hosts" --launch-agent "ip netns exec" "$@"
+}

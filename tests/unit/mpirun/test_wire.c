@@ -1,0 +1,249 @@
+/*
+ * Unit tests of the mpirun <-> daemon protocol: framing (whole, split, foreign, oversized),
+ * field decoding past the end, the job description round trip and its checks, the proofs of
+ * the secret and the secret's text form.
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mpirun/wire.h"
+
+static char err[256];
+
+static void test_frame_round_trip(void **state)
+{
+    (void)state;
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_begin(&buf, MPIRUN_WIRE_OUTPUT);
+    mpirun_wire_put_u32(&buf, 7);
+    mpirun_wire_put_u32(&buf, 2);
+    mpirun_wire_put_bytes(&buf, "line\n", 5);
+    mpirun_wire_end(&buf);
+    mpirun_wire_begin(&buf, MPIRUN_WIRE_SIGNAL);
+    mpirun_wire_put_u32(&buf, 15);
+    mpirun_wire_end(&buf);
+    assert_false(buf.oom);
+
+    uint16_t type;
+    const uint8_t *payload;
+    size_t plen, flen;
+    /* Every prefix shorter than the first frame asks for more bytes. */
+    size_t first = MPIRUN_WIRE_HEADER_LEN + 4 + 4 + 4 + 5;
+    for (size_t n = 0; n < first; n++) {
+        assert_int_equal(
+            mpirun_wire_frame(buf.data, n, 1024, &type, &payload, &plen, &flen, err, sizeof(err)),
+            0);
+    }
+    assert_int_equal(
+        mpirun_wire_frame(buf.data, buf.len, 1024, &type, &payload, &plen, &flen, err, sizeof(err)),
+        1);
+    assert_int_equal(type, MPIRUN_WIRE_OUTPUT);
+    assert_int_equal(flen, first);
+    mpirun_wire_reader_t rd;
+    mpirun_wire_reader_init(&rd, payload, plen);
+    assert_int_equal(mpirun_wire_get_u32(&rd), 7);
+    assert_int_equal(mpirun_wire_get_u32(&rd), 2);
+    size_t n;
+    const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
+    assert_int_equal(n, 5);
+    assert_memory_equal(bytes, "line\n", 5);
+    assert_true(mpirun_wire_reader_done(&rd));
+
+    assert_int_equal(mpirun_wire_frame(buf.data + flen, buf.len - flen, 1024, &type, &payload,
+                                       &plen, &flen, err, sizeof(err)),
+                     1);
+    assert_int_equal(type, MPIRUN_WIRE_SIGNAL);
+    assert_int_equal(plen, 4);
+    mpirun_wire_buf_fini(&buf);
+}
+
+static void test_frame_rejects_strangers(void **state)
+{
+    (void)state;
+    uint16_t type;
+    const uint8_t *payload;
+    size_t plen, flen;
+    const uint8_t http[] = "GET / HTTP/1.0\r\n";
+    assert_int_equal(
+        mpirun_wire_frame(http, 4, 1024, &type, &payload, &plen, &flen, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "not an mpirun daemon message"));
+
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_begin(&buf, MPIRUN_WIRE_HELLO);
+    mpirun_wire_put_raw(&buf, http, 16);
+    mpirun_wire_end(&buf);
+    /* Too long for what this end accepts. */
+    assert_int_equal(
+        mpirun_wire_frame(buf.data, buf.len, 8, &type, &payload, &plen, &flen, err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "16 bytes"));
+    /* Another protocol version. */
+    buf.data[5] = 99;
+    assert_int_equal(
+        mpirun_wire_frame(buf.data, buf.len, 1024, &type, &payload, &plen, &flen, err, sizeof(err)),
+        -1);
+    assert_non_null(strstr(err, "version 99"));
+    mpirun_wire_buf_fini(&buf);
+}
+
+static void test_reader_past_end(void **state)
+{
+    (void)state;
+    const uint8_t data[] = {0, 0, 0, 9, 'a', 'b'}; /* a string claiming 9 bytes, with 2 */
+    mpirun_wire_reader_t rd;
+    mpirun_wire_reader_init(&rd, data, sizeof(data));
+    assert_null(mpirun_wire_get_str(&rd));
+    assert_true(rd.bad);
+    assert_int_equal(mpirun_wire_get_u32(&rd), 0);
+    assert_false(mpirun_wire_reader_done(&rd));
+
+    const uint8_t nul[] = {0, 0, 0, 3, 'a', 0, 'b'};
+    mpirun_wire_reader_init(&rd, nul, sizeof(nul));
+    assert_null(mpirun_wire_get_str(&rd)); /* a NUL inside a string is refused */
+    assert_true(rd.bad);
+}
+
+static mpirun_wire_job_t sample_job(void)
+{
+    static char *hosts[] = {"nodeA", "nodeB"};
+    static int host_of_rank[] = {0, 0, 1};
+    static char *argv[] = {"./prog", "--flag", "", NULL};
+    static char *env[] = {"OMP_NUM_THREADS=2", NULL};
+    return (mpirun_wire_job_t){
+        .nspace = "libmp.x.1",
+        .np = 3,
+        .nhosts = 2,
+        .hosts = hosts,
+        .host_of_rank = host_of_rank,
+        .map_by = 4,
+        .bind_to = 2,
+        .report_bindings = true,
+        .argc = 3,
+        .argv = argv,
+        .nenv = 1,
+        .env = env,
+        .wdir = "/tmp/run",
+        .wdir_given = true,
+    };
+}
+
+static void test_job_round_trip(void **state)
+{
+    (void)state;
+    mpirun_wire_job_t in = sample_job(), out;
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_job(&buf, &in);
+    uint16_t type;
+    const uint8_t *payload;
+    size_t plen, flen;
+    assert_int_equal(mpirun_wire_frame(buf.data, buf.len, MPIRUN_WIRE_MAX_PAYLOAD, &type, &payload,
+                                       &plen, &flen, err, sizeof(err)),
+                     1);
+    assert_int_equal(type, MPIRUN_WIRE_JOB);
+    assert_int_equal(mpirun_wire_get_job(payload, plen, &out, err, sizeof(err)), 0);
+    assert_string_equal(out.nspace, "libmp.x.1");
+    assert_int_equal(out.np, 3);
+    assert_int_equal(out.nhosts, 2);
+    assert_string_equal(out.hosts[1], "nodeB");
+    assert_int_equal(out.host_of_rank[2], 1);
+    assert_int_equal(out.map_by, 4);
+    assert_int_equal(out.bind_to, 2);
+    assert_true(out.report_bindings);
+    assert_int_equal(out.argc, 3);
+    assert_string_equal(out.argv[1], "--flag");
+    assert_string_equal(out.argv[2], "");
+    assert_null(out.argv[3]); /* ready for execve */
+    assert_string_equal(out.env[0], "OMP_NUM_THREADS=2");
+    assert_string_equal(out.wdir, "/tmp/run");
+    assert_true(out.wdir_given);
+    mpirun_wire_job_fini(&out);
+
+    /* Every truncation is refused cleanly (run under ASan, nothing is read past the end). */
+    for (size_t n = 0; n < plen; n++) {
+        uint8_t *copy = malloc(n + 1);
+        memcpy(copy, payload, n);
+        assert_int_equal(mpirun_wire_get_job(copy, n, &out, err, sizeof(err)), -1);
+        free(copy);
+    }
+    mpirun_wire_buf_fini(&buf);
+}
+
+/* A rank placed on a node the job does not have is refused. */
+static void test_job_bad_rank_map(void **state)
+{
+    (void)state;
+    mpirun_wire_job_t in = sample_job(), out;
+    int bad_map[] = {0, 2, 1};
+    in.host_of_rank = bad_map;
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_job(&buf, &in);
+    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
+                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "rank 1 on node 2"));
+    mpirun_wire_buf_fini(&buf);
+}
+
+static void test_proofs(void **state)
+{
+    (void)state;
+    uint8_t secret[32], other[32], nonce[MPIRUN_WIRE_NONCE_LEN];
+    uint8_t a[32], b[32];
+    for (int i = 0; i < 32; i++) {
+        secret[i] = (uint8_t)i;
+        other[i] = (uint8_t)i;
+        nonce[i] = (uint8_t)(255 - i);
+    }
+    other[31] ^= 1;
+    mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_DAEMON, 3, nonce, a);
+    mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_DAEMON, 3, nonce, b);
+    assert_memory_equal(a, b, 32);
+    /* The role, the node, the nonce and the secret all change the proof. */
+    mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_MPIRUN, 3, nonce, b);
+    assert_memory_not_equal(a, b, 32);
+    mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_DAEMON, 4, nonce, b);
+    assert_memory_not_equal(a, b, 32);
+    nonce[0] ^= 1;
+    mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_DAEMON, 3, nonce, b);
+    assert_memory_not_equal(a, b, 32);
+    nonce[0] ^= 1;
+    mpirun_wire_proof(other, MPIRUN_WIRE_ROLE_DAEMON, 3, nonce, b);
+    assert_memory_not_equal(a, b, 32);
+}
+
+static void test_secret_text(void **state)
+{
+    (void)state;
+    uint8_t secret[32], back[32];
+    char text[65];
+    for (int i = 0; i < 32; i++) {
+        secret[i] = (uint8_t)(i * 37 + 5);
+    }
+    mpirun_wire_secret_format(secret, text);
+    assert_int_equal(strlen(text), 64);
+    assert_int_equal(mpirun_wire_secret_parse(text, back), 0);
+    assert_memory_equal(secret, back, 32);
+    text[10] = 'g';
+    assert_int_equal(mpirun_wire_secret_parse(text, back), -1);
+    assert_int_equal(mpirun_wire_secret_parse("abcd", back), -1);
+    assert_int_equal(mpirun_wire_secret_parse("", back), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_frame_round_trip), cmocka_unit_test(test_frame_rejects_strangers),
+        cmocka_unit_test(test_reader_past_end),  cmocka_unit_test(test_job_round_trip),
+        cmocka_unit_test(test_job_bad_rank_map), cmocka_unit_test(test_proofs),
+        cmocka_unit_test(test_secret_text),
+    };
+    return cmocka_run_group_tests_name("mpirun daemon protocol", tests, NULL, NULL);
+}

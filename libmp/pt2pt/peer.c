@@ -106,6 +106,9 @@ static int push_peer(mp_peer_t *peer)
 mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
 {
     mp_peer_t *peer = &mp_peers[world];
+    if (peer->lost) {
+        return MP_ERR_PEER;
+    }
     mp_send_job_t now = *job;
     /* The fast path: nothing queued and the transport takes it all, without a heap copy. */
     if (peer->head == NULL) {
@@ -130,6 +133,18 @@ mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
     jobs_queued++;
     push_peer(peer);
     return MP_OK;
+}
+
+void mp_peer_drop_queue(int world)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    while (peer->head != NULL) {
+        mp_send_job_t *job = peer->head;
+        peer->head = job->next;
+        jobs_queued--;
+        free(job);
+    }
+    peer->tail = NULL;
 }
 
 mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len)

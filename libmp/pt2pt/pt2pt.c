@@ -35,6 +35,7 @@
 
 static int my_rank;
 static bool have_shm;
+static bool have_tcp;
 /* Largest message sent eagerly, in bytes. Measured on 2 cores: eager halves the latency up to
  * 128 KiB (64 KiB: 5.3 vs 12.7 us), but from 32 KiB up a window of messages moves faster by
  * single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best. */
@@ -569,15 +570,66 @@ bool mp_pt2pt_cancel(mp_request_t *req)
 
 /* ---- set-up, progress, sleep ---- */
 
+/* A peer's transport lost it: every operation waiting on it fails with MP_ERR_PEER, so that
+ * waits return to the API layer (whose error handler ends the job by default). */
+static bool waits_on(const mp_request_t *req, void *arg)
+{
+    int world = *(const int *)arg;
+    if (req->status.error == MP_ERR_PEER || req->comm == NULL || req->join_send != NULL) {
+        return false;
+    }
+    int src = req->peer;
+    if (req->kind == MP_REQ_RECV && src == -1 /* MPI_ANY_SOURCE */) {
+        /* Posted (unmatched) wildcard receives could wait for the lost peer: they fail too. */
+        return true;
+    }
+    if (src < 0) {
+        return false;
+    }
+    return mp_comm_world_rank(req->comm, src) == world;
+}
+
+static void on_lost(int world)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    if (peer->lost) {
+        return;
+    }
+    peer->lost = true;
+    mp_peer_drop_queue(world);
+    peer->in_req = NULL;
+    peer->in_unexp = NULL;
+    peer->in_left = 0;
+    mp_request_t *req;
+    while ((req = mp_request_find_active(waits_on, &world)) != NULL) {
+        if (req->kind == MP_REQ_RECV) {
+            mp_match_unpost(req);
+        }
+        req->status.error = MP_ERR_PEER;
+        req->waiting_ack = false;
+        mp_request_complete(req);
+    }
+}
+
+/* Which transports carry packets between different ranks: shm inside a node and tcp between
+ * nodes, or tcp for everything with MP_TCP_ONLY=1. */
 mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
 {
     my_rank = info->rank;
     eager_limit = mp_setting_size("MP_EAGER_LIMIT", 32768);
     unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
+    bool tcp_only = mp_setting_size("MP_TCP_ONLY", 0) != 0;
     mp_status_t status = mp_tl_self_ops.init(info, on_packet);
-    if (status == MP_OK && info->local_size > 1) {
+    if (status == MP_OK && info->local_size > 1 && !tcp_only) {
         have_shm = true;
         status = mp_tl_shm_ops.init(info, on_packet);
+    }
+    if (status == MP_OK && info->size > 1 && (tcp_only || info->local_size < info->size)) {
+        status = mp_tl_tcp_ops.init(info, on_packet);
+        if (status == MP_OK) {
+            have_tcp = true;
+            mp_tl_tcp_ops.set_lost(on_lost);
+        }
     }
     return status;
 }
@@ -604,11 +656,14 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
         if (ep == NULL && have_shm) {
             ep = mp_tl_shm_ops.connect(r);
         }
+        if (ep == NULL && have_tcp && (r != my_rank)) {
+            ep = mp_tl_tcp_ops.connect(r);
+        }
         if (ep == NULL) {
-            /* A local peer whose shared memory was refused has been reported by shm. */
-            if (!is_local(info, r)) {
-                mp_log_error("rank %d runs on another host: libmp connects the ranks of one "
-                             "host only so far (run all ranks on one host)",
+            /* The transport that refused the peer has said why. */
+            if (!have_tcp && !is_local(info, r)) {
+                mp_log_error("rank %d runs on another host, and libmp has no tcp transport "
+                             "set up to reach it",
                              r);
             }
             return MP_ERR_PEER;
@@ -621,6 +676,10 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
 
 void mp_pt2pt_fini(void)
 {
+    if (have_tcp) {
+        mp_tl_tcp_ops.fini();
+        have_tcp = false;
+    }
     if (have_shm) {
         mp_tl_shm_ops.fini();
     }
@@ -638,28 +697,51 @@ int mp_pt2pt_progress(void)
     if (have_shm) {
         n += mp_tl_shm_ops.progress(may_deliver);
     }
+    if (have_tcp) {
+        n += mp_tl_tcp_ops.progress(may_deliver);
+    }
     return n + mp_peer_push_all();
 }
 
+/* Sleeping: on the shm doorbell (a futex) when only local peers exist, on the tcp epoll set
+ * when only remote ones do. With both, the rank waits on epoll in short slices, so that a shm
+ * packet waits at most one slice: a futex cannot be polled together with sockets. */
+#define MIXED_SLICE_NS (1000 * 1000)
+
 bool mp_pt2pt_sleep_prepare(void)
 {
-    return have_shm && mp_tl_shm_ops.sleep_prepare != NULL && mp_tl_shm_ops.sleep_prepare();
+    if (have_tcp && !mp_tl_tcp_ops.sleep_prepare()) {
+        return false;
+    }
+    if (have_shm) {
+        return mp_tl_shm_ops.sleep_prepare();
+    }
+    return have_tcp;
 }
 
 void mp_pt2pt_sleep_wait(uint64_t max_ns)
 {
-    mp_tl_shm_ops.sleep_wait(max_ns);
+    if (!have_tcp) {
+        mp_tl_shm_ops.sleep_wait(max_ns);
+    } else {
+        mp_tl_tcp_ops.sleep_wait(have_shm && max_ns > MIXED_SLICE_NS ? MIXED_SLICE_NS : max_ns);
+    }
 }
 
 void mp_pt2pt_sleep_done(void)
 {
-    mp_tl_shm_ops.sleep_done();
+    if (have_shm) {
+        mp_tl_shm_ops.sleep_done();
+    }
+    if (have_tcp) {
+        mp_tl_tcp_ops.sleep_done();
+    }
 }
 
 static bool nothing_queued(void *arg)
 {
     (void)arg;
-    return !mp_peer_has_queued();
+    return !mp_peer_has_queued() && (!have_tcp || mp_tl_tcp_ops.is_flushed());
 }
 
 void mp_pt2pt_flush(void)

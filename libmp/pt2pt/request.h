@@ -54,19 +54,22 @@ typedef struct mp_request {
     bool holds_comm; /* the request holds a reference to comm (dropped when it is freed) */
     uint32_t context_id;
     /* Protocol state, owned by pt2pt. */
-    size_t msg_bytes;        /* size of the matched/sent message */
-    size_t done_bytes;       /* bytes moved so far */
-    bool waiting_ack;        /* sync send: not complete until the receiver matched */
-    bool data_done;          /* all data moved */
-    void *owner;             /* MP_REQ_COLL: the schedule that completes this request;
-                              * MP_REQ_GREQ: the program's callbacks */
+    size_t msg_bytes;  /* size of the matched/sent message */
+    size_t done_bytes; /* bytes moved so far */
+    bool waiting_ack;  /* sync send: not complete until the receiver matched */
+    bool data_done;    /* all data moved */
+    void *owner;       /* MP_REQ_COLL: the schedule that completes this request;
+                        * MP_REQ_GREQ: the program's callbacks */
     /* MPI_Isendrecv: one request (the receive) that completes once its send has too. */
     struct mp_request *join_send; /* on the receive: its send, until that completes */
     struct mp_request *join_recv; /* on the send: the receive that waits for it */
     bool join_deferred;           /* the receive finished first and waits for the send */
     void *owned_buf;              /* freed with the request (Isendrecv_replace's packed copy) */
-    struct mp_request *next; /* queue links, owned by whichever queue holds the request */
+    struct mp_request *next;      /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
+    /* Every incomplete request, so that a lost peer can fail the ones that wait for it. */
+    struct mp_request *active_next;
+    struct mp_request *active_prev;
 } mp_request_t;
 
 /* A new request of the given kind, not complete, with magic set; NULL when out of memory. */
@@ -86,6 +89,9 @@ static inline bool mp_request_is_complete(const mp_request_t *req)
 {
     return req->complete;
 }
+
+/* The first incomplete send or receive for which pred says true, or NULL. */
+mp_request_t *mp_request_find_active(bool (*pred)(const mp_request_t *req, void *arg), void *arg);
 
 /* Frees the requests kept for reuse (at MPI_Finalize). */
 void mp_request_pool_fini(void);

@@ -34,6 +34,11 @@ typedef struct mp_tl_ep {
 typedef void (*mp_tl_recv_fn)(int src, const void *hdr, size_t hdr_len, const void *payload,
                               size_t len);
 
+/* Called by a transport, from inside its progress (never from send), when the peer of job rank
+ * peer is lost: its connection broke or it cannot be reached. The transport has logged why;
+ * from then on its send to that peer returns MP_ERR_PEER. */
+typedef void (*mp_tl_lost_fn)(int peer);
+
 typedef struct mp_tl_ops {
     const char *name;
 
@@ -46,8 +51,8 @@ typedef struct mp_tl_ops {
 
     /* Sends one packet. Non-blocking: copies hdr (hdr_len <= MP_TL_HDR_MAX) and payload
      * (len <= ep->max_payload) before returning, so both may be reused at once. Returns
-     * MP_OK, or MP_ERR_AGAIN when the channel to that peer is full: nothing was sent, try
-     * again after progress. */
+     * MP_OK, or MP_ERR_AGAIN when the channel to that peer is full (or, for tcp, still being
+     * opened): nothing was sent, try again after progress; MP_ERR_PEER when the peer is lost. */
     mp_status_t (*send)(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
                         size_t len);
 
@@ -73,6 +78,13 @@ typedef struct mp_tl_ops {
     void (*sleep_wait)(uint64_t max_ns);
     void (*sleep_done)(void);
 
+    /* Whether every packet send accepted has left this process (NULL: always, as send copies
+     * into memory the peer reads). The closing fence waits for it. */
+    bool (*is_flushed)(void);
+
+    /* Registers the handler of lost peers (NULL when the transport cannot lose one). */
+    void (*set_lost)(mp_tl_lost_fn lost);
+
     /* After the closing fence: release everything. */
     void (*fini)(void);
 } mp_tl_ops_t;
@@ -80,5 +92,6 @@ typedef struct mp_tl_ops {
 /* The transports, in the order they are asked to connect a peer. */
 extern const mp_tl_ops_t mp_tl_self_ops;
 extern const mp_tl_ops_t mp_tl_shm_ops;
+extern const mp_tl_ops_t mp_tl_tcp_ops;
 
 #endif

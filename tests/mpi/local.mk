@@ -86,7 +86,8 @@ mpi_testlists = \
 	tests/mpi/comm.testlist \
 	tests/mpi/topo.testlist \
 	tests/mpi/attr.testlist \
-	tests/mpi/errors.testlist
+	tests/mpi/errors.testlist \
+	tests/mpi/tcp.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
 EXTRA_DIST += tests/mpi/launcher/lib.sh $(mpi_testlists) tests/mpi/README.md

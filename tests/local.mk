@@ -19,3 +19,5 @@ include tests/unit/shm/local.mk
 include tests/unit/topo/local.mk
 include tests/mpi/topo/local.mk
 include tests/unit/util/local.mk
+include tests/unit/tcp/local.mk
+include tests/fuzz/local.mk

@@ -167,8 +167,8 @@ static int setup_job(mpirun_t *m, char *err)
         snprintf(err, ERRLEN, "out of memory");
         result = -1;
     }
-    if (result == 0 && getrandom(m->job.secret, sizeof(m->job.secret), 0) !=
-                           (ssize_t)sizeof(m->job.secret)) {
+    if (result == 0 &&
+        getrandom(m->job.secret, sizeof(m->job.secret), 0) != (ssize_t)sizeof(m->job.secret)) {
         snprintf(err, ERRLEN, "cannot make the job's secret: getrandom: %s", strerror(errno));
         mpirun_job_fini(&m->job);
         result = -1;
@@ -255,11 +255,12 @@ static int block_signals(mpirun_t *m, char *err)
     return 0;
 }
 
-/* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value.
+/* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value;
+ * --net-if LIST comes last as MP_NET_IF=LIST, so that it wins over a -x of the same variable.
  * Returns a list of nexport strings owned by the list: free it with free_exports. */
 static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
 {
-    char **list = calloc((size_t)opts->nenv + 1, sizeof(char *));
+    char **list = calloc((size_t)opts->nenv + 2, sizeof(char *));
     int n = 0;
     for (int i = 0; list != NULL && i < opts->nenv; i++) {
         const char *e = opts->env[i];
@@ -273,6 +274,11 @@ static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
         if (pair != NULL) {
             list[n++] = pair;
         }
+    }
+    char *net_if = NULL;
+    if (list != NULL && opts->net_if != NULL &&
+        asprintf(&net_if, "MP_NET_IF=%s", opts->net_if) > 0) {
+        list[n++] = net_if;
     }
     *nexport_p = n;
     return list;

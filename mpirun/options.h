@@ -44,6 +44,7 @@ typedef struct mpirun_opts {
     bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
     const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */
+    const char *net_if;           /* --net-if LIST: the ranks' MP_NET_IF, NULL = theirs */
     char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */
     int nenv;                     /* number of entries in env */
     char **prog_argv;             /* the program and its arguments (points into argv) */

@@ -79,6 +79,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/stdio.sh \
 	tests/mpi/launcher/tag_output.sh \
 	tests/mpi/launcher/tcp_lost_peer.sh \
+	tests/mpi/launcher/tcp_netif.sh \
 	tests/mpi/launcher/tcp_stranger.sh \
 	tests/mpi/launcher/timeout.sh \
 	tests/mpi/launcher/usage.sh

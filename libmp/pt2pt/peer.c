@@ -16,6 +16,9 @@ int mp_npeers;
 /* Jobs waiting in all queues: polling skips the peers altogether when there are none. */
 static size_t jobs_queued;
 
+/* Payloads from this size up go to transports by reference (send_ref) where they can. */
+#define REF_MIN (16 * 1024)
+
 /* Bounce buffer for packing non-contiguous fragments; grows to the largest packet payload. */
 static void *bounce;
 static size_t bounce_len;
@@ -74,14 +77,21 @@ static bool push_job(mp_peer_t *peer, mp_send_job_t *job, int *sent)
             hdr = &frag;
             hdr_len = job->next_type == MP_PKT_FRAG ? 1 : sizeof(frag);
         }
-        if (ops->send(peer->ep, hdr, hdr_len, payload, len) != MP_OK) {
+        /* Large payloads from the user's own contiguous buffer, which stays put until the
+         * request completes, may be referenced rather than copied by the transport. */
+        bool by_ref = len >= REF_MIN && ops->send_ref != NULL && job->req->dt->contiguous;
+        mp_status_t status = by_ref ? ops->send_ref(peer->ep, hdr, hdr_len, payload, len)
+                                    : ops->send(peer->ep, hdr, hdr_len, payload, len);
+        if (status != MP_OK) {
             return false;
         }
         (*sent)++;
         job->first_sent = true;
         job->offset += len;
+        job->by_ref = job->by_ref || by_ref;
     }
-    return true;
+    /* The request may complete only once the transport no longer reads its buffer. */
+    return !job->by_ref || ops->sent_all(peer->ep);
 }
 
 static int push_peer(mp_peer_t *peer)

@@ -27,6 +27,7 @@ typedef struct mp_send_job {
     uint8_t next_type;  /* MP_PKT_FRAG (eager) or MP_PKT_DATA (rendezvous) */
     uint64_t data_req;  /* MP_PKT_DATA: the receiver's request */
     bool completes_req; /* once all is sent, req's data part is done */
+    bool by_ref;        /* some payload went by reference (send_ref): done once sent_all */
 } mp_send_job_t;
 
 typedef struct mp_peer {

@@ -264,10 +264,31 @@ static void on_cts(int world, const mp_pkt_ctl_t *c)
 static void on_data(const mp_pkt_ctl_t *c, const void *payload, size_t len)
 {
     mp_request_t *req = (mp_request_t *)(uintptr_t)c->req;
-    deliver(req, c->offset, payload, len);
+    if (req->dt->contiguous && payload == (const char *)req->buf + req->dt->lb + c->offset) {
+        req->done_bytes += len; /* the transport put it in place already (place_payload) */
+    } else {
+        deliver(req, c->offset, payload, len);
+    }
     if (req->done_bytes == req->msg_bytes) {
         finish_recv(req);
     }
+}
+
+/* A transport asks where a payload goes before it arrives: rendezvous data for a contiguous
+ * receive goes straight into the user's buffer (truncated ones take the usual path). */
+static void *place_payload(int world, const void *hdr, size_t hdr_len, size_t len)
+{
+    (void)world;
+    mp_pkt_ctl_t c;
+    if (hdr_len != sizeof(c) || ((const uint8_t *)hdr)[0] != MP_PKT_DATA) {
+        return NULL;
+    }
+    memcpy(&c, hdr, sizeof(c));
+    mp_request_t *req = (mp_request_t *)(uintptr_t)c.req;
+    if (!req->dt->contiguous || c.offset > req->capacity || len > req->capacity - c.offset) {
+        return NULL;
+    }
+    return (char *)req->buf + req->dt->lb + c.offset;
 }
 
 /* The receiver asked us to write a part of a rendezvous message: the FIN that follows (packets
@@ -629,6 +650,7 @@ mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
         if (status == MP_OK) {
             have_tcp = true;
             mp_tl_tcp_ops.set_lost(on_lost);
+            mp_tl_tcp_ops.set_place(place_payload);
         }
     }
     return status;

@@ -39,6 +39,12 @@ typedef void (*mp_tl_recv_fn)(int src, const void *hdr, size_t hdr_len, const vo
  * from then on its send to that peer returns MP_ERR_PEER. */
 typedef void (*mp_tl_lost_fn)(int peer);
 
+/* Asked by a transport that can receive a payload straight into its final place, once a
+ * packet's header has arrived and before its len payload bytes have: returns where they go
+ * (len contiguous writable bytes), or NULL to have them delivered through recv as usual. A
+ * placed packet still comes through recv, with payload pointing at that place. */
+typedef void *(*mp_tl_place_fn)(int src, const void *hdr, size_t hdr_len, size_t len);
+
 typedef struct mp_tl_ops {
     const char *name;
 
@@ -55,6 +61,14 @@ typedef struct mp_tl_ops {
      * opened): nothing was sent, try again after progress; MP_ERR_PEER when the peer is lost. */
     mp_status_t (*send)(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
                         size_t len);
+
+    /* Like send, but instead of copying the payload that the channel does not take at once,
+     * the transport may keep a reference to it: payload must stay valid and unchanged until
+     * sent_all(ep) says true. NULL when the transport has no such path. */
+    mp_status_t (*send_ref)(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
+                            size_t len);
+    /* Whether every payload given to send_ref for ep has left this process. */
+    bool (*sent_all)(mp_tl_ep_t *ep);
 
     /* Delivers arrived packets through the recv callback and returns how many. Non-blocking.
      * may_deliver, if not NULL, is asked before each packet from a peer whether it may be
@@ -84,6 +98,10 @@ typedef struct mp_tl_ops {
 
     /* Registers the handler of lost peers (NULL when the transport cannot lose one). */
     void (*set_lost)(mp_tl_lost_fn lost);
+
+    /* Registers the placement hook (NULL when the transport always delivers from its own
+     * buffers). */
+    void (*set_place)(mp_tl_place_fn place);
 
     /* After the closing fence: release everything. */
     void (*fini)(void);

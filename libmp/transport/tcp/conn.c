@@ -135,10 +135,12 @@ void mp_tcp_ep_fail(tcp_ep_t *ep, const char *fmt, ...)
         mp_tcp_conn_close(ep->in);
         ep->in = NULL;
     }
-    if (ep->tx_len > ep->tx_off) {
+    if (mp_tcp_tx_pending(ep)) {
         mp_tcp.ntx--;
     }
     ep->tx_off = ep->tx_len = 0;
+    ep->ref = NULL;
+    ep->ref_len = 0;
 }
 
 static void note_tried(tcp_ep_t *ep, const char *where, const char *why)

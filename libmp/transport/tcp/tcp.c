@@ -201,8 +201,8 @@ static mp_tl_ep_t *tcp_connect(int peer)
     return &ep->base;
 }
 
-static mp_status_t tcp_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, const void *payload,
-                            size_t len)
+static mp_status_t send_packet(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len,
+                               const void *payload, size_t len, bool by_ref)
 {
     tcp_ep_t *ep = (tcp_ep_t *)tl_ep;
     if (ep->failed) {
@@ -221,7 +221,25 @@ static mp_status_t tcp_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, 
     if (ep->out->state != MP_TCP_CONN_READY) {
         return MP_ERR_AGAIN;
     }
-    return mp_tcp_tx_send(ep, hdr, hdr_len, payload, len);
+    return mp_tcp_tx_send(ep, hdr, hdr_len, payload, len, by_ref);
+}
+
+static mp_status_t tcp_send(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
+                            size_t len)
+{
+    return send_packet(ep, hdr, hdr_len, payload, len, false);
+}
+
+static mp_status_t tcp_send_ref(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len,
+                                const void *payload, size_t len)
+{
+    return send_packet(ep, hdr, hdr_len, payload, len, true);
+}
+
+static bool tcp_sent_all(mp_tl_ep_t *tl_ep)
+{
+    const tcp_ep_t *ep = (const tcp_ep_t *)tl_ep;
+    return ep->ref_len == 0;
 }
 
 /* Tells pt2pt about peers lost since the last pass, outside of any send it is making. */
@@ -302,6 +320,11 @@ static void tcp_set_lost(mp_tl_lost_fn lost)
     mp_tcp.lost = lost;
 }
 
+static void tcp_set_place(mp_tl_place_fn place)
+{
+    mp_tcp.place = place;
+}
+
 /* Hands the last partial packets to the kernel, for a bounded time (peers are past the closing
  * fence, so nothing they still need can be stuck here in a correct program). */
 static void drain_tx(void)
@@ -310,7 +333,7 @@ static void drain_tx(void)
     while (mp_tcp.ntx > 0 && mp_tcp_now_ns() < until) {
         for (int p = 0; p < mp_tcp.size; p++) {
             tcp_ep_t *ep = mp_tcp.eps[p];
-            if (ep != NULL && ep->out != NULL && ep->tx_len > ep->tx_off) {
+            if (ep != NULL && ep->out != NULL && mp_tcp_tx_pending(ep)) {
                 mp_tcp_tx_flush(ep);
             }
         }
@@ -352,6 +375,8 @@ const mp_tl_ops_t mp_tl_tcp_ops = {
     .init = tcp_init,
     .connect = tcp_connect,
     .send = tcp_send,
+    .send_ref = tcp_send_ref,
+    .sent_all = tcp_sent_all,
     .progress = tcp_progress,
     .get = NULL,
     .put = NULL,
@@ -360,5 +385,6 @@ const mp_tl_ops_t mp_tl_tcp_ops = {
     .sleep_done = tcp_sleep_done,
     .is_flushed = tcp_is_flushed,
     .set_lost = tcp_set_lost,
+    .set_place = tcp_set_place,
     .fini = tcp_fini,
 };

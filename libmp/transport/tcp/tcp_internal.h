@@ -44,6 +44,13 @@ typedef struct tcp_conn {
     size_t rx_start; /* first byte not delivered */
     size_t rx_end;   /* one past the last byte received */
     bool backlog;    /* holds a whole frame that may_deliver held back (counted in nbacklog) */
+    /* A payload read straight into the place pt2pt gave (mp_tl_place_fn). */
+    bool placing;
+    uint8_t place_hdr[MP_TL_HDR_MAX]; /* the packet's header, kept until delivery */
+    size_t place_hdr_len;
+    uint8_t *place_dst;
+    size_t place_len, place_got;
+    bool streaming;        /* the last frame was placed: read the next headers alone, not ahead */
     struct tcp_conn *next; /* every connection, in tcp.conns */
 } tcp_conn_t;
 
@@ -58,6 +65,8 @@ typedef struct tcp_ep {
     tcp_conn_t *in;  /* the connection packets from the peer come on */
     uint8_t *tx;     /* bytes accepted by send but not yet taken by the kernel */
     size_t tx_off, tx_len, tx_cap;
+    const uint8_t *ref; /* then these, still in the sender's memory (send_ref) */
+    size_t ref_len;
     bool failed;        /* the peer is lost: sends fail */
     bool lost_reported; /* pt2pt was told */
 } tcp_ep_t;
@@ -65,6 +74,7 @@ typedef struct tcp_ep {
 typedef struct tcp_state {
     mp_tl_recv_fn recv;
     mp_tl_lost_fn lost;
+    mp_tl_place_fn place;
     int rank, size;
     uint32_t node_id;
     int listen_fd;
@@ -104,8 +114,13 @@ void mp_tcp_ep_fail(tcp_ep_t *ep, const char *fmt, ...) __attribute__((format(pr
 
 /* rxtx.c: frames on READY connections. */
 mp_status_t mp_tcp_tx_flush(tcp_ep_t *ep);
+/* by_ref: the payload may stay referenced (send_ref) rather than copied. */
 mp_status_t mp_tcp_tx_send(tcp_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
-                           size_t len);
+                           size_t len, bool by_ref);
+static inline bool mp_tcp_tx_pending(const tcp_ep_t *ep)
+{
+    return ep->tx_len > ep->tx_off || ep->ref_len > 0;
+}
 void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *hdr, size_t hdr_len),
                     int *n);
 int mp_tcp_rx_deliver(tcp_conn_t *conn,

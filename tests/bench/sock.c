@@ -154,6 +154,8 @@ int main(int argc, char **argv)
         int iters = lat ? iters_for(2.0 * size, 50000, 50, 5e8, scale)
                         : iters_for((double)WINDOW * size, 2000, 10, 1e9, scale);
         int warmup = iters / 10 < 2 ? 2 : iters / 10;
+        /* A message of 0 bytes still has to travel: as one byte, the least a stream carries. */
+        size_t bytes = size > 0 ? (size_t)size : 1;
         double t0 = 0;
         for (int i = 0; i < warmup + iters; i++) {
             if (i == warmup) {
@@ -161,20 +163,20 @@ int main(int argc, char **argv)
             }
             if (lat) {
                 if (first) {
-                    send_all(fd, buf, (size_t)size);
-                    recv_all(fd, buf, (size_t)size);
+                    send_all(fd, buf, bytes);
+                    recv_all(fd, buf, bytes);
                 } else {
-                    recv_all(fd, buf, (size_t)size);
-                    send_all(fd, buf, (size_t)size);
+                    recv_all(fd, buf, bytes);
+                    send_all(fd, buf, bytes);
                 }
             } else if (first) {
                 for (int w = 0; w < WINDOW; w++) {
-                    send_all(fd, buf, (size_t)size);
+                    send_all(fd, buf, bytes);
                 }
                 recv_all(fd, buf, 1);
             } else {
                 for (int w = 0; w < WINDOW; w++) {
-                    recv_all(fd, buf, (size_t)size);
+                    recv_all(fd, buf, bytes);
                 }
                 send_all(fd, buf, 1);
             }

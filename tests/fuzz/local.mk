@@ -16,4 +16,4 @@ tests/fuzz/fuzz_tcp_proto: $(fuzz_tcp_proto_sources)
 fuzz: tests/fuzz/fuzz_tcp_proto
 .PHONY: fuzz
 CLEANFILES += tests/fuzz/fuzz_tcp_proto
-EXTRA_DIST += tests/fuzz/fuzz_tcp_proto.c
+EXTRA_DIST += tests/fuzz/fuzz_tcp_proto.c tests/fuzz/README.md

@@ -23,6 +23,9 @@ static mp_status_t send_failed(tcp_ep_t *ep, int err)
 
 mp_status_t mp_tcp_tx_flush(tcp_ep_t *ep)
 {
+    if (!mp_tcp_tx_pending(ep)) {
+        return MP_OK; /* a late EPOLLOUT: nothing to do, and nothing to count */
+    }
     while (mp_tcp_tx_pending(ep)) {
         struct iovec iov[2];
         int niov = 0;

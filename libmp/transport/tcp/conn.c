@@ -97,10 +97,15 @@ void mp_tcp_conn_close(tcp_conn_t *conn)
     close(conn->fd);
     conn->fd = -1;
     conn->dead = true;
+    mp_tcp.ndead++;
 }
 
 void mp_tcp_conn_reap(void)
 {
+    if (mp_tcp.ndead == 0) {
+        return;
+    }
+    mp_tcp.ndead = 0;
     tcp_conn_t **link = &mp_tcp.conns;
     while (*link != NULL) {
         tcp_conn_t *conn = *link;

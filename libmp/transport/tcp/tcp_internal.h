@@ -88,6 +88,7 @@ typedef struct tcp_state {
     int nwaiting; /* connections with a deadline (CONNECTING or AUTH) */
     int nbacklog; /* incoming connections holding whole frames not yet delivered */
     int ntx;      /* endpoints with bytes in tx */
+    int ndead;    /* connections closed but not yet freed */
     int nlost;    /* endpoints failed but not yet reported to pt2pt */
     uint64_t connect_timeout_ns;
     uint64_t auth_timeout_ns;

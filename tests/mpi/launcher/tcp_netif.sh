@@ -22,6 +22,16 @@ for list in lo 127.0.0.0/8 '^nosuchif*'; do
     mp_expect_line stdout '^No Errors$'
 done
 
+# Without loopback the ranks publish and use the host's other addresses, as between hosts.
+if ip -4 -o addr show up 2>/dev/null | awk '$2 != "lo"' | grep -q inet; then
+    echo "== a tcp job of 3 ranks with --net-if ^lo (non-loopback addresses only)"
+    mp_run env MP_TCP_ONLY=1 "$MPIRUN" -n 3 --net-if '^lo' "$ring" 1
+    mp_expect_status 0
+    mp_expect_line stdout '^No Errors$'
+else
+    echo "== (no up IPv4 interface besides lo: the ^lo case is skipped)"
+fi
+
 echo "== --net-if nosuchif0: no usable interface"
 MP_LIMIT=30 mp_run env MP_TCP_ONLY=1 "$MPIRUN" -n 2 --net-if nosuchif0 "$ring" 1
 mp_expect_nonzero

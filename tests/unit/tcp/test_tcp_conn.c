@@ -2,7 +2,8 @@
  * Unit tests of the tcp transport between two forked processes, wired up through the fake,
  * file-based wire-up of the shm test: packets of every size arrive whole and in order, the
  * connector falls back past an address that does not answer (within MP_TCP_CONNECT_TIMEOUT),
- * and a peer that vanishes is reported lost instead of being waited for.
+ * a peer that vanishes is reported lost instead of being waited for; with the launcher's
+ * secret and with one that rank 0 makes and publishes.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -12,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,7 @@ static const uint8_t secret[MP_SHA256_LEN] = "unit-test-secret-unit-test-secr";
 static int my_rank;
 static int received; /* packets from the peer, checked in order */
 static int lost_peer = -1;
+static bool launcher_secret; /* the "launcher" hands out the secret; else rank 0 makes one */
 static unsigned char *big;
 
 #define CHECK(cond)                                                                                \
@@ -87,8 +90,10 @@ static void start(int rank)
                              .local_size = 1,
                              .local_ranks = local_ranks,
                              .node_id = 0,
-                             .has_secret = true};
-    memcpy(info.job_secret, secret, sizeof(secret));
+                             .has_secret = launcher_secret};
+    if (launcher_secret) {
+        memcpy(info.job_secret, secret, sizeof(secret));
+    }
     CHECK(tl->init(&info, on_packet) == MP_OK);
     tl->set_lost(on_lost);
 }
@@ -190,9 +195,8 @@ static void rank1(void)
     _exit(0);
 }
 
-static void test_two_ranks(void **state)
+static void run_two_ranks(void)
 {
-    (void)state;
     setenv("MP_TCP_CONNECT_TIMEOUT", "1", 1);
     setenv("MP_NET_IF", "lo", 1);
     big = malloc(BIG);
@@ -221,10 +225,26 @@ static void test_two_ranks(void **state)
     free(big);
 }
 
+static void test_two_ranks(void **state)
+{
+    (void)state;
+    launcher_secret = true;
+    run_two_ranks();
+}
+
+/* As under a launcher without libmp's secret (srun --mpi=pmix): rank 0 publishes one. */
+static void test_two_ranks_own_secret(void **state)
+{
+    (void)state;
+    launcher_secret = false;
+    run_two_ranks();
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_ranks),
+        cmocka_unit_test(test_two_ranks_own_secret),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

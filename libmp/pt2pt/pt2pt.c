@@ -128,6 +128,10 @@ static void take_unexp(mp_request_t *req, mp_unexp_t *u)
         return;
     }
     req->msg_bytes = u->size;
+    if (u->lost) {
+        req->status.error = MP_ERR_PEER;
+        req->msg_bytes = u->received;
+    }
     deliver(req, 0, u->data, u->received);
     if (u->sync) {
         send_ctl(u->world_src, MP_PKT_ACK, u->sreq, 0);
@@ -618,6 +622,14 @@ static void on_lost(int world)
     }
     peer->lost = true;
     mp_peer_drop_queue(world);
+    if (peer->in_unexp != NULL) {
+        /* Its fragments will never come: the receive that takes it fails. */
+        peer->in_unexp->lost = true;
+    }
+    if (peer->in_req != NULL && !peer->in_req->complete) {
+        peer->in_req->status.error = MP_ERR_PEER;
+        finish_recv(peer->in_req);
+    }
     peer->in_req = NULL;
     peer->in_unexp = NULL;
     peer->in_left = 0;

@@ -98,6 +98,14 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/shm/segment.h \
 	libmp/transport/shm/shm.c \
 	libmp/transport/shm/shm.h \
+	libmp/transport/tcp/conn.c \
+	libmp/transport/tcp/netif.c \
+	libmp/transport/tcp/netif.h \
+	libmp/transport/tcp/proto.c \
+	libmp/transport/tcp/proto.h \
+	libmp/transport/tcp/rxtx.c \
+	libmp/transport/tcp/tcp.c \
+	libmp/transport/tcp/tcp_internal.h \
 	libmp/transport/transport.h \
 	libmp/util/sha256.c \
 	libmp/util/sha256.h \

@@ -229,11 +229,12 @@ static int block_signals(mpirun_t *m, char *err)
     return 0;
 }
 
-/* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value.
+/* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value;
+ * --net-if LIST comes last as MP_NET_IF=LIST, so that it wins over a -x of the same variable.
  * Returns a list of nexport strings owned by the list: free it with free_exports. */
 static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
 {
-    char **list = calloc((size_t)opts->nenv + 1, sizeof(char *));
+    char **list = calloc((size_t)opts->nenv + 2, sizeof(char *));
     int n = 0;
     for (int i = 0; list != NULL && i < opts->nenv; i++) {
         const char *e = opts->env[i];
@@ -247,6 +248,11 @@ static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
         if (pair != NULL) {
             list[n++] = pair;
         }
+    }
+    char *net_if = NULL;
+    if (list != NULL && opts->net_if != NULL &&
+        asprintf(&net_if, "MP_NET_IF=%s", opts->net_if) > 0) {
+        list[n++] = net_if;
     }
     *nexport_p = n;
     return list;

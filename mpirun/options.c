@@ -27,6 +27,7 @@ enum opt_id {
     OPT_ALLOW_ROOT,
     OPT_WDIR,
     OPT_LAUNCH_AGENT,
+    OPT_NET_IF,
     OPT_HELP,
     OPT_HELP_ENV,
     OPT_VERSION
@@ -62,6 +63,7 @@ static const struct opt_spec opt_table[] = {
     {"cwd", OPT_WDIR, "/tmp/run"},
     {"launch-agent", OPT_LAUNCH_AGENT, "ssh"},
     {"bootstrap-exec", OPT_LAUNCH_AGENT, "ssh"},
+    {"net-if", OPT_NET_IF, "eth0,10.1.0.0/16"},
     {"h", OPT_HELP, NULL},
     {"help", OPT_HELP, NULL},
     {"help-env", OPT_HELP_ENV, NULL},
@@ -409,6 +411,16 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
         return 0;
     case OPT_ALLOW_ROOT:
         return 0;
+    case OPT_NET_IF:
+        if (value[0] == '\0') {
+            set_error(err, errlen,
+                      "%s needs a list of interfaces or subnets, e.g. %s eth0,10.1.0.0/16 or "
+                      "%s ^docker0,virbr0",
+                      opt, opt, opt);
+            return -1;
+        }
+        opts->net_if = value;
+        return 0;
     case OPT_WDIR:
         opts->wdir = value;
         return 0;
@@ -583,6 +595,9 @@ void mpirun_opts_print_help(FILE *out)
           "  -x VAR               pass the variable VAR, with its value here, to every\n"
           "                       rank\n"
           "  -x VAR=VALUE         set VAR to VALUE in every rank's environment\n"
+          "  --net-if LIST        the network interfaces and IPv4 subnets the ranks\n"
+          "                       use between hosts (eth0,10.1.0.0/16), or skip\n"
+          "                       (^docker0,virbr0); sets MP_NET_IF for every rank\n"
           "  --wdir, --cwd DIR    start the ranks in directory DIR (default: the\n"
           "                       current directory)\n"
           "  --tag-output         prefix every line of output with the rank that\n"

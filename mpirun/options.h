@@ -45,6 +45,7 @@ typedef struct mpirun_opts {
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
     const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */
     const char *launch_agent;     /* --launch-agent CMD, NULL = MPIRUN_AGENT_DEFAULT */
+    const char *net_if;           /* --net-if LIST: the ranks' MP_NET_IF, NULL = theirs */
     char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */
     int nenv;                     /* number of entries in env */
     char **prog_argv;             /* the program and its arguments (points into argv) */

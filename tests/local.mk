@@ -21,3 +21,5 @@ include tests/mpi/topo/local.mk
 include tests/unit/util/local.mk
 include tests/unit/wireup/local.mk
 include tests/slurm/local.mk
+include tests/unit/tcp/local.mk
+include tests/fuzz/local.mk

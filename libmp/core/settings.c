@@ -17,6 +17,14 @@ const mp_setting_t mp_settings[] = {
      "largest message sent eagerly (copied through shared buffers); larger ones use rendezvous"},
     {"MP_UNEXPECTED_MAX", "32M",
      "bytes of unexpected messages a rank keeps before their senders have to wait"},
+    {"MP_TCP_ONLY", "0",
+     "1 sends between all ranks over tcp (loopback on one node) instead of shared memory"},
+    {"MP_NET_IF", "^docker*,virbr*",
+     "tcp: interfaces and IPv4 subnets to use (eth0,10.1.0.0/16) or, after ^, to skip"},
+    {"MP_TCP_CONNECT_TIMEOUT", "2",
+     "tcp: seconds to wait for a connection to one address before trying the next"},
+    {"MP_TCP_AUTH_TIMEOUT", "5",
+     "tcp: seconds an accepted connection may take to prove it belongs to the job"},
 };
 const int mp_nsettings = (int)(sizeof(mp_settings) / sizeof(mp_settings[0]));
 

@@ -29,6 +29,7 @@ typedef struct mp_unexp {
     mp_comm_t *comm; /* set by mprobe: the communicator the message was taken on */
     char *data;      /* eager: the bytes received so far */
     size_t received; /* eager: how many */
+    bool lost;       /* its sender was lost before the rest came: its receive fails */
 } mp_unexp_t;
 
 /* Whether a receive for (src, tag) in context ctx takes a message (msg_src, msg_tag). */

@@ -16,6 +16,9 @@ int mp_npeers;
 /* Jobs waiting in all queues: polling skips the peers altogether when there are none. */
 static size_t jobs_queued;
 
+/* Payloads from this size up go to transports by reference (send_ref) where they can. */
+#define REF_MIN (16 * 1024)
+
 /* Bounce buffer for packing non-contiguous fragments; grows to the largest packet payload. */
 static void *bounce;
 static size_t bounce_len;
@@ -74,14 +77,21 @@ static bool push_job(mp_peer_t *peer, mp_send_job_t *job, int *sent)
             hdr = &frag;
             hdr_len = job->next_type == MP_PKT_FRAG ? 1 : sizeof(frag);
         }
-        if (ops->send(peer->ep, hdr, hdr_len, payload, len) != MP_OK) {
+        /* Large payloads from the user's own contiguous buffer, which stays put until the
+         * request completes, may be referenced rather than copied by the transport. */
+        bool by_ref = len >= REF_MIN && ops->send_ref != NULL && job->req->dt->contiguous;
+        mp_status_t status = by_ref ? ops->send_ref(peer->ep, hdr, hdr_len, payload, len)
+                                    : ops->send(peer->ep, hdr, hdr_len, payload, len);
+        if (status != MP_OK) {
             return false;
         }
         (*sent)++;
         job->first_sent = true;
         job->offset += len;
+        job->by_ref = job->by_ref || by_ref;
     }
-    return true;
+    /* The request may complete only once the transport no longer reads its buffer. */
+    return !job->by_ref || ops->sent_all(peer->ep);
 }
 
 static int push_peer(mp_peer_t *peer)
@@ -106,6 +116,9 @@ static int push_peer(mp_peer_t *peer)
 mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
 {
     mp_peer_t *peer = &mp_peers[world];
+    if (peer->lost) {
+        return MP_ERR_PEER;
+    }
     mp_send_job_t now = *job;
     /* The fast path: nothing queued and the transport takes it all, without a heap copy. */
     if (peer->head == NULL) {
@@ -130,6 +143,18 @@ mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
     jobs_queued++;
     push_peer(peer);
     return MP_OK;
+}
+
+void mp_peer_drop_queue(int world)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    while (peer->head != NULL) {
+        mp_send_job_t *job = peer->head;
+        peer->head = job->next;
+        jobs_queued--;
+        free(job);
+    }
+    peer->tail = NULL;
 }
 
 mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len)

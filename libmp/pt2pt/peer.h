@@ -27,6 +27,7 @@ typedef struct mp_send_job {
     uint8_t next_type;  /* MP_PKT_FRAG (eager) or MP_PKT_DATA (rendezvous) */
     uint64_t data_req;  /* MP_PKT_DATA: the receiver's request */
     bool completes_req; /* once all is sent, req's data part is done */
+    bool by_ref;        /* some payload went by reference (send_ref): done once sent_all */
 } mp_send_job_t;
 
 typedef struct mp_peer {
@@ -38,6 +39,7 @@ typedef struct mp_peer {
     struct mp_unexp *in_unexp;
     size_t in_offset; /* where the next fragment goes */
     size_t in_left;   /* bytes still to come */
+    bool lost;        /* its transport lost it: nothing more goes to or comes from it */
 } mp_peer_t;
 
 /* One per job rank. */
@@ -45,8 +47,11 @@ extern mp_peer_t *mp_peers;
 extern int mp_npeers;
 
 /* Queues job behind what the peer already has queued and pushes what the transport takes.
- * Returns MP_OK or MP_ERR_NOMEM (job is then not queued). */
+ * Returns MP_OK, MP_ERR_NOMEM or MP_ERR_PEER (the peer is lost; job is then not queued). */
 mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job);
+
+/* The peer is lost: drops its queued packets (their requests are failed by the caller). */
+void mp_peer_drop_queue(int world);
 
 /* Queues a lone control packet (no payload). */
 mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len);

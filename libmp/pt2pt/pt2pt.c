@@ -36,6 +36,7 @@
 
 static int my_rank;
 static bool have_shm;
+static bool have_tcp;
 /* Largest message sent eagerly, in bytes. Measured on 2 cores: eager halves the latency up to
  * 128 KiB (64 KiB: 5.3 vs 12.7 us), but from 32 KiB up a window of messages moves faster by
  * single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best. */
@@ -128,6 +129,10 @@ static void take_unexp(mp_request_t *req, mp_unexp_t *u)
         return;
     }
     req->msg_bytes = u->size;
+    if (u->lost) {
+        req->status.error = MP_ERR_PEER;
+        req->msg_bytes = u->received;
+    }
     deliver(req, 0, u->data, u->received);
     if (u->sync) {
         send_ctl(u->world_src, MP_PKT_ACK, u->sreq, 0);
@@ -266,10 +271,31 @@ static void on_cts(int world, const mp_pkt_ctl_t *c)
 static void on_data(const mp_pkt_ctl_t *c, const void *payload, size_t len)
 {
     mp_request_t *req = (mp_request_t *)(uintptr_t)c->req;
-    deliver(req, c->offset, payload, len);
+    if (req->dt->contiguous && payload == (const char *)req->buf + req->dt->lb + c->offset) {
+        req->done_bytes += len; /* the transport put it in place already (place_payload) */
+    } else {
+        deliver(req, c->offset, payload, len);
+    }
     if (req->done_bytes == req->msg_bytes) {
         finish_recv(req);
     }
+}
+
+/* A transport asks where a payload goes before it arrives: rendezvous data for a contiguous
+ * receive goes straight into the user's buffer (truncated ones take the usual path). */
+static void *place_payload(int world, const void *hdr, size_t hdr_len, size_t len)
+{
+    (void)world;
+    mp_pkt_ctl_t c;
+    if (hdr_len != sizeof(c) || ((const uint8_t *)hdr)[0] != MP_PKT_DATA) {
+        return NULL;
+    }
+    memcpy(&c, hdr, sizeof(c));
+    mp_request_t *req = (mp_request_t *)(uintptr_t)c.req;
+    if (!req->dt->contiguous || c.offset > req->capacity || len > req->capacity - c.offset) {
+        return NULL;
+    }
+    return (char *)req->buf + req->dt->lb + c.offset;
 }
 
 /* The receiver asked us to write a part of a rendezvous message: the FIN that follows (packets
@@ -605,15 +631,75 @@ bool mp_pt2pt_cancel(mp_request_t *req)
 
 /* ---- set-up, progress, sleep ---- */
 
+/* A peer's transport lost it: every operation waiting on it fails with MP_ERR_PEER, so that
+ * waits return to the API layer (whose error handler ends the job by default). */
+static bool waits_on(const mp_request_t *req, void *arg)
+{
+    int world = *(const int *)arg;
+    if (req->status.error == MP_ERR_PEER || req->comm == NULL || req->join_send != NULL) {
+        return false;
+    }
+    int src = req->peer;
+    if (req->kind == MP_REQ_RECV && src == -1 /* MPI_ANY_SOURCE */) {
+        /* Posted (unmatched) wildcard receives could wait for the lost peer: they fail too. */
+        return true;
+    }
+    if (src < 0) {
+        return false;
+    }
+    return mp_comm_world_rank(req->comm, src) == world;
+}
+
+static void on_lost(int world)
+{
+    mp_peer_t *peer = &mp_peers[world];
+    if (peer->lost) {
+        return;
+    }
+    peer->lost = true;
+    mp_peer_drop_queue(world);
+    if (peer->in_unexp != NULL) {
+        /* Its fragments will never come: the receive that takes it fails. */
+        peer->in_unexp->lost = true;
+    }
+    if (peer->in_req != NULL && !peer->in_req->complete) {
+        peer->in_req->status.error = MP_ERR_PEER;
+        finish_recv(peer->in_req);
+    }
+    peer->in_req = NULL;
+    peer->in_unexp = NULL;
+    peer->in_left = 0;
+    mp_request_t *req;
+    while ((req = mp_request_find_active(waits_on, &world)) != NULL) {
+        if (req->kind == MP_REQ_RECV) {
+            mp_match_unpost(req);
+        }
+        req->status.error = MP_ERR_PEER;
+        req->waiting_ack = false;
+        mp_request_complete(req);
+    }
+}
+
+/* Which transports carry packets between different ranks: shm inside a node and tcp between
+ * nodes, or tcp for everything with MP_TCP_ONLY=1. */
 mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
 {
     my_rank = info->rank;
     eager_limit = mp_setting_size("MP_EAGER_LIMIT", 32768);
     unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
+    bool tcp_only = mp_setting_size("MP_TCP_ONLY", 0) != 0;
     mp_status_t status = mp_tl_self_ops.init(info, on_packet);
-    if (status == MP_OK && info->local_size > 1) {
+    if (status == MP_OK && info->local_size > 1 && !tcp_only) {
         have_shm = true;
         status = mp_tl_shm_ops.init(info, on_packet);
+    }
+    if (status == MP_OK && info->size > 1 && (tcp_only || info->local_size < info->size)) {
+        status = mp_tl_tcp_ops.init(info, on_packet);
+        if (status == MP_OK) {
+            have_tcp = true;
+            mp_tl_tcp_ops.set_lost(on_lost);
+            mp_tl_tcp_ops.set_place(place_payload);
+        }
     }
     return status;
 }
@@ -640,11 +726,14 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
         if (ep == NULL && have_shm) {
             ep = mp_tl_shm_ops.connect(r);
         }
+        if (ep == NULL && have_tcp && (r != my_rank)) {
+            ep = mp_tl_tcp_ops.connect(r);
+        }
         if (ep == NULL) {
-            /* A local peer whose shared memory was refused has been reported by shm. */
-            if (!is_local(info, r)) {
-                mp_log_error("rank %d runs on another host: libmp connects the ranks of one "
-                             "host only so far (run all ranks on one host)",
+            /* The transport that refused the peer has said why. */
+            if (!have_tcp && !is_local(info, r)) {
+                mp_log_error("rank %d runs on another host, and libmp has no tcp transport "
+                             "set up to reach it",
                              r);
             }
             return MP_ERR_PEER;
@@ -657,6 +746,10 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
 
 void mp_pt2pt_fini(void)
 {
+    if (have_tcp) {
+        mp_tl_tcp_ops.fini();
+        have_tcp = false;
+    }
     if (have_shm) {
         mp_tl_shm_ops.fini();
     }
@@ -674,28 +767,51 @@ int mp_pt2pt_progress(void)
     if (have_shm) {
         n += mp_tl_shm_ops.progress(may_deliver);
     }
+    if (have_tcp) {
+        n += mp_tl_tcp_ops.progress(may_deliver);
+    }
     return n + mp_peer_push_all();
 }
 
+/* Sleeping: on the shm doorbell (a futex) when only local peers exist, on the tcp epoll set
+ * when only remote ones do. With both, the rank waits on epoll in short slices, so that a shm
+ * packet waits at most one slice: a futex cannot be polled together with sockets. */
+#define MIXED_SLICE_NS (1000 * 1000)
+
 bool mp_pt2pt_sleep_prepare(void)
 {
-    return have_shm && mp_tl_shm_ops.sleep_prepare != NULL && mp_tl_shm_ops.sleep_prepare();
+    if (have_tcp && !mp_tl_tcp_ops.sleep_prepare()) {
+        return false;
+    }
+    if (have_shm) {
+        return mp_tl_shm_ops.sleep_prepare();
+    }
+    return have_tcp;
 }
 
 void mp_pt2pt_sleep_wait(uint64_t max_ns)
 {
-    mp_tl_shm_ops.sleep_wait(max_ns);
+    if (!have_tcp) {
+        mp_tl_shm_ops.sleep_wait(max_ns);
+    } else {
+        mp_tl_tcp_ops.sleep_wait(have_shm && max_ns > MIXED_SLICE_NS ? MIXED_SLICE_NS : max_ns);
+    }
 }
 
 void mp_pt2pt_sleep_done(void)
 {
-    mp_tl_shm_ops.sleep_done();
+    if (have_shm) {
+        mp_tl_shm_ops.sleep_done();
+    }
+    if (have_tcp) {
+        mp_tl_tcp_ops.sleep_done();
+    }
 }
 
 static bool nothing_queued(void *arg)
 {
     (void)arg;
-    return !mp_peer_has_queued();
+    return !mp_peer_has_queued() && (!have_tcp || mp_tl_tcp_ops.is_flushed());
 }
 
 void mp_pt2pt_flush(void)

@@ -14,6 +14,45 @@
 #define POOL_MAX 1024
 static mp_request_t *pool;
 static unsigned pool_len;
+/* Incomplete requests, newest first. */
+static mp_request_t *active;
+
+static void active_add(mp_request_t *req)
+{
+    req->active_prev = NULL;
+    req->active_next = active;
+    if (active != NULL) {
+        active->active_prev = req;
+    }
+    active = req;
+}
+
+static void active_remove(mp_request_t *req)
+{
+    if (req->active_prev == NULL && active != req) {
+        return; /* not in the list */
+    }
+    if (req->active_prev != NULL) {
+        req->active_prev->active_next = req->active_next;
+    } else if (active == req) {
+        active = req->active_next;
+    }
+    if (req->active_next != NULL) {
+        req->active_next->active_prev = req->active_prev;
+    }
+    req->active_next = req->active_prev = NULL;
+}
+
+mp_request_t *mp_request_find_active(bool (*pred)(const mp_request_t *req, void *arg), void *arg)
+{
+    for (mp_request_t *req = active; req != NULL; req = req->active_next) {
+        if ((req->kind == MP_REQ_SEND || req->kind == MP_REQ_RECV) && !req->complete &&
+            pred(req, arg)) {
+            return req;
+        }
+    }
+    return NULL;
+}
 
 mp_request_t *mp_request_create(mp_request_kind_t kind)
 {
@@ -30,11 +69,13 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
     }
     req->magic = MP_REQUEST_MAGIC;
     req->kind = kind;
+    active_add(req);
     return req;
 }
 
 static void destroy(mp_request_t *req)
 {
+    active_remove(req);
     req->magic = 0;
     free(req->owned_buf);
     /* Send and receive requests hold a reference to their datatype (taken where dt is set). */
@@ -73,6 +114,7 @@ void mp_request_join(mp_request_t *recv, mp_request_t *send)
     if (recv->complete) {
         /* It matched at once; the user has not seen it yet: it now waits for the send too. */
         recv->complete = false;
+        active_add(recv);
         recv->join_deferred = true;
     }
     recv->join_send = send;
@@ -87,6 +129,7 @@ void mp_request_complete(mp_request_t *req)
         return;
     }
     mp_request_t *recv = req->join_recv;
+    active_remove(req);
     req->complete = true;
     if (req->free_on_complete) {
         destroy(req);

@@ -71,6 +71,9 @@ typedef struct mp_request {
     void *owned_buf;              /* freed with the request (Isendrecv_replace's packed copy) */
     struct mp_request *next;      /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
+    /* Every incomplete request, so that a lost peer can fail the ones that wait for it. */
+    struct mp_request *active_next;
+    struct mp_request *active_prev;
 } mp_request_t;
 
 /* Whether a send may complete: its data went, the receiver matched it if it is synchronous,
@@ -97,6 +100,9 @@ static inline bool mp_request_is_complete(const mp_request_t *req)
 {
     return req->complete;
 }
+
+/* The first incomplete send or receive for which pred says true, or NULL. */
+mp_request_t *mp_request_find_active(bool (*pred)(const mp_request_t *req, void *arg), void *arg);
 
 /* Frees the requests kept for reuse (at MPI_Finalize). */
 void mp_request_pool_fini(void);

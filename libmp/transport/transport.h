@@ -45,6 +45,16 @@ typedef enum mp_tl_offer {
  * during the call; take must not call back into the transport. */
 typedef bool (*mp_tl_take_fn)(void *arg, const void *hdr, size_t hdr_len, const void *payload,
                               size_t len);
+/* Called by a transport, from inside its progress (never from send), when the peer of job rank
+ * peer is lost: its connection broke or it cannot be reached. The transport has logged why;
+ * from then on its send to that peer returns MP_ERR_PEER. */
+typedef void (*mp_tl_lost_fn)(int peer);
+
+/* Asked by a transport that can receive a payload straight into its final place, once a
+ * packet's header has arrived and before its len payload bytes have: returns where they go
+ * (len contiguous writable bytes), or NULL to have them delivered through recv as usual. A
+ * placed packet still comes through recv, with payload pointing at that place. */
+typedef void *(*mp_tl_place_fn)(int src, const void *hdr, size_t hdr_len, size_t len);
 
 typedef struct mp_tl_ops {
     const char *name;
@@ -58,10 +68,18 @@ typedef struct mp_tl_ops {
 
     /* Sends one packet. Non-blocking: copies hdr (hdr_len <= MP_TL_HDR_MAX) and payload
      * (len <= ep->max_payload) before returning, so both may be reused at once. Returns
-     * MP_OK, or MP_ERR_AGAIN when the channel to that peer is full: nothing was sent, try
-     * again after progress. */
+     * MP_OK, or MP_ERR_AGAIN when the channel to that peer is full (or, for tcp, still being
+     * opened): nothing was sent, try again after progress; MP_ERR_PEER when the peer is lost. */
     mp_status_t (*send)(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
                         size_t len);
+
+    /* Like send, but instead of copying the payload that the channel does not take at once,
+     * the transport may keep a reference to it: payload must stay valid and unchanged until
+     * sent_all(ep) says true. NULL when the transport has no such path. */
+    mp_status_t (*send_ref)(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
+                            size_t len);
+    /* Whether every payload given to send_ref for ep has left this process. */
+    bool (*sent_all)(mp_tl_ep_t *ep);
 
     /* Delivers arrived packets through the recv callback and returns how many. Non-blocking.
      * may_deliver, if not NULL, is asked before each packet from a peer whether it may be
@@ -91,6 +109,17 @@ typedef struct mp_tl_ops {
     void (*sleep_wait)(uint64_t max_ns);
     void (*sleep_done)(void);
 
+    /* Whether every packet send accepted has left this process (NULL: always, as send copies
+     * into memory the peer reads). The closing fence waits for it. */
+    bool (*is_flushed)(void);
+
+    /* Registers the handler of lost peers (NULL when the transport cannot lose one). */
+    void (*set_lost)(mp_tl_lost_fn lost);
+
+    /* Registers the placement hook (NULL when the transport always delivers from its own
+     * buffers). */
+    void (*set_place)(mp_tl_place_fn place);
+
     /* After the closing fence: release everything. */
     void (*fini)(void);
 } mp_tl_ops_t;
@@ -98,5 +127,6 @@ typedef struct mp_tl_ops {
 /* The transports, in the order they are asked to connect a peer. */
 extern const mp_tl_ops_t mp_tl_self_ops;
 extern const mp_tl_ops_t mp_tl_shm_ops;
+extern const mp_tl_ops_t mp_tl_tcp_ops;
 
 #endif

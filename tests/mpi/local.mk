@@ -12,6 +12,7 @@ mpi_test_programs = \
 	tests/mpi/env/read_stdin \
 	tests/mpi/env/print_env \
 	tests/mpi/env/print_affinity \
+	tests/mpi/env/ring_for \
 	tests/mpi/env/pmix_job_info \
 	tests/mpi/env/pmix_hosts
 check_PROGRAMS += $(mpi_test_programs)
@@ -54,6 +55,9 @@ tests_mpi_env_print_env_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_print_affinity_SOURCES = tests/mpi/env/print_affinity.c
 tests_mpi_env_print_affinity_LDADD = $(mpi_test_libs)
 tests_mpi_env_print_affinity_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_ring_for_SOURCES = tests/mpi/env/ring_for.c
+tests_mpi_env_ring_for_LDADD = $(mpi_test_libs)
+tests_mpi_env_ring_for_LDFLAGS = $(mpi_test_link_flags)
 # Not an MPI program: a plain PMIx client checking what mpirun's server registers.
 tests_mpi_env_pmix_job_info_SOURCES = tests/mpi/env/pmix_job_info.c
 tests_mpi_env_pmix_job_info_CFLAGS = $(AM_CFLAGS) $(PMIX_CFLAGS)
@@ -81,6 +85,9 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/stdin.sh \
 	tests/mpi/launcher/stdio.sh \
 	tests/mpi/launcher/tag_output.sh \
+	tests/mpi/launcher/tcp_lost_peer.sh \
+	tests/mpi/launcher/tcp_netif.sh \
+	tests/mpi/launcher/tcp_stranger.sh \
 	tests/mpi/launcher/timeout.sh \
 	tests/mpi/launcher/usage.sh
 # The MPI programs, one list per directory (run by run-testlist.sh, see there).
@@ -93,7 +100,8 @@ mpi_testlists = \
 	tests/mpi/comm.testlist \
 	tests/mpi/topo.testlist \
 	tests/mpi/attr.testlist \
-	tests/mpi/errors.testlist
+	tests/mpi/errors.testlist \
+	tests/mpi/tcp.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
 EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) tests/mpi/README.md

@@ -430,6 +430,21 @@ static void test_launch_agent(void **state)
     }
 }
 
+static void test_net_if(void **state)
+{
+    (void)state;
+    char *argv[] = {"mpirun", "--net-if", "^docker0,10.1.0.0/16", "prog", NULL};
+    mpirun_opts_t o;
+    parse_ok(argv, &o);
+    assert_ptr_equal(o.net_if, argv[2]);
+    mpirun_opts_fini(&o);
+    char *none[] = {"mpirun", "prog", NULL};
+    parse_ok(none, &o);
+    assert_null(o.net_if);
+    mpirun_opts_fini(&o);
+    expect_error_has(ARGV("--net-if", "", "prog"), "--net-if", "eth0,10.1.0.0/16", NULL);
+}
+
 static void test_help_and_version(void **state)
 {
     (void)state;
@@ -665,6 +680,7 @@ int main(void)
         cmocka_unit_test_setup(test_timeout, clear_env),
         cmocka_unit_test_setup(test_wdir, clear_env),
         cmocka_unit_test_setup(test_launch_agent, clear_env),
+        cmocka_unit_test_setup(test_net_if, clear_env),
         cmocka_unit_test_setup(test_help_and_version, clear_env),
         cmocka_unit_test_setup(test_errors_options, clear_env),
         cmocka_unit_test_setup(test_errors_np, clear_env),

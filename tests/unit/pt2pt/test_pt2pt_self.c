@@ -21,9 +21,10 @@
 #include "pt2pt/pt2pt_internal.h"
 #include "transport/transport.h"
 
-/* The runtime and the shm transport are not part of this test: one rank, self only. */
+/* The runtime and the shm and tcp transports are not part of this test: one rank, self only. */
 mp_runtime_t mp_runtime = {.rank = 0};
 const mp_tl_ops_t mp_tl_shm_ops = {.name = "unused"};
+const mp_tl_ops_t mp_tl_tcp_ops = {.name = "unused"};
 
 static mp_comm_t comm;
 static const mp_datatype_t *byte_t, *int_t, *double_int_t;

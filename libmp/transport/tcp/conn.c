@@ -1,0 +1,450 @@
+/*
+ * Connections of the tcp transport: opening one to a peer's next address (with a bounded time
+ * per address), accepting, running the handshake on both sides, and closing. A connection that
+ * fails to prove it belongs to the job is dropped with one line on stderr.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "transport/tcp/tcp_internal.h"
+
+uint64_t mp_tcp_now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void nonce_fill(uint8_t nonce[MP_TCP_NONCE_LEN])
+{
+    size_t got = 0;
+    while (got < MP_TCP_NONCE_LEN) {
+        ssize_t n = getrandom(nonce + got, MP_TCP_NONCE_LEN - got, 0);
+        if (n > 0) {
+            got += (size_t)n;
+        } else if (errno != EINTR) {
+            /* getrandom cannot fail on Linux >= 3.17 once the pool is up; keep it unique. */
+            uint64_t t = mp_tcp_now_ns() ^ (uint64_t)getpid() << 32;
+            memcpy(nonce, &t, sizeof(t));
+            break;
+        }
+    }
+}
+
+void mp_tcp_conn_watch(tcp_conn_t *conn, uint32_t events)
+{
+    struct epoll_event ev = {.events = events, .data.ptr = conn};
+    epoll_ctl(mp_tcp.epfd, EPOLL_CTL_MOD, conn->fd, &ev);
+}
+
+static tcp_conn_t *conn_new(int fd, bool outgoing, int peer, const struct sockaddr_in *sa,
+                            uint32_t events)
+{
+    tcp_conn_t *conn = calloc(1, sizeof(*conn));
+    if (conn == NULL) {
+        mp_log_error("tcp: out of memory for a connection");
+        close(fd);
+        return NULL;
+    }
+    conn->fd = fd;
+    conn->outgoing = outgoing;
+    conn->peer = peer;
+    char ip[INET_ADDRSTRLEN] = "?";
+    inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof(ip));
+    snprintf(conn->where, sizeof(conn->where), "%s:%u", ip, (unsigned)ntohs(sa->sin_port));
+    struct epoll_event ev = {.events = events, .data.ptr = conn};
+    if (epoll_ctl(mp_tcp.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
+        mp_log_error("tcp: epoll_ctl for a connection with %s failed: %s", conn->where,
+                     strerror(errno));
+        close(fd);
+        free(conn);
+        return NULL;
+    }
+    conn->next = mp_tcp.conns;
+    mp_tcp.conns = conn;
+    return conn;
+}
+
+void mp_tcp_conn_close(tcp_conn_t *conn)
+{
+    if (conn->dead) {
+        return;
+    }
+    if (conn->state != MP_TCP_CONN_READY) {
+        mp_tcp.nwaiting--;
+        if (!conn->outgoing) {
+            mp_tcp.nunauth--;
+        }
+    }
+    if (conn->rx != NULL && conn->rx_end > conn->rx_start) {
+        /* Its backlog, if counted, is dropped with it. */
+        conn->rx_start = conn->rx_end;
+    }
+    epoll_ctl(mp_tcp.epfd, EPOLL_CTL_DEL, conn->fd, NULL);
+    close(conn->fd);
+    conn->fd = -1;
+    conn->dead = true;
+    mp_tcp.ndead++;
+}
+
+void mp_tcp_conn_reap(void)
+{
+    if (mp_tcp.ndead == 0) {
+        return;
+    }
+    mp_tcp.ndead = 0;
+    tcp_conn_t **link = &mp_tcp.conns;
+    while (*link != NULL) {
+        tcp_conn_t *conn = *link;
+        if (conn->dead) {
+            *link = conn->next;
+            free(conn->rx);
+            free(conn);
+        } else {
+            link = &conn->next;
+        }
+    }
+}
+
+void mp_tcp_ep_fail(tcp_ep_t *ep, const char *fmt, ...)
+{
+    if (ep->failed) {
+        return;
+    }
+    char why[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    mp_log_error("tcp: lost rank %d: %s", ep->base.peer, why);
+    ep->failed = true;
+    mp_tcp.nlost++;
+    if (ep->out != NULL) {
+        mp_tcp_conn_close(ep->out);
+        ep->out = NULL;
+    }
+    if (ep->in != NULL) {
+        mp_tcp_conn_close(ep->in);
+        ep->in = NULL;
+    }
+    if (mp_tcp_tx_pending(ep)) {
+        mp_tcp.ntx--;
+    }
+    ep->tx_off = ep->tx_len = 0;
+    ep->ref = NULL;
+    ep->ref_len = 0;
+}
+
+static void note_tried(tcp_ep_t *ep, const char *where, const char *why)
+{
+    size_t used = strlen(ep->tried);
+    snprintf(ep->tried + used, sizeof(ep->tried) - used, "%s%s (%s)", used > 0 ? ", " : "", where,
+             why);
+}
+
+/* Tries the peer's addresses from ep->next_addr on until a connect() is under way. */
+void mp_tcp_conn_start(tcp_ep_t *ep)
+{
+    while (ep->next_addr < ep->norder) {
+        const mp_tcp_card_addr_t *a = &ep->card.addrs[ep->order[ep->next_addr++]];
+        struct sockaddr_in sa;
+        memset(&sa, 0, sizeof(sa));
+        sa.sin_family = AF_INET;
+        sa.sin_port = ep->card.port;
+        memcpy(&sa.sin_addr, a->ip, 4);
+        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            mp_tcp_ep_fail(ep, "socket() failed: %s", strerror(errno));
+            return;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
+            char where[32];
+            char ip[INET_ADDRSTRLEN] = "?";
+            inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+            snprintf(where, sizeof(where), "%s:%u", ip, (unsigned)ntohs(sa.sin_port));
+            note_tried(ep, where, strerror(errno));
+            close(fd);
+            continue;
+        }
+        tcp_conn_t *conn = conn_new(fd, true, ep->base.peer, &sa, EPOLLOUT);
+        if (conn == NULL) {
+            continue;
+        }
+        conn->state = MP_TCP_CONN_CONNECTING;
+        conn->deadline_ns = mp_tcp_now_ns() + mp_tcp.connect_timeout_ns;
+        mp_tcp.nwaiting++;
+        ep->out = conn;
+        return;
+    }
+    mp_tcp_ep_fail(ep, "cannot connect to any of its %d addresses: %s", ep->norder,
+                   ep->norder > 0 ? ep->tried : "none usable from this host (see MP_NET_IF)");
+}
+
+/* An outgoing attempt failed: the next address, if any. */
+static void retry(tcp_conn_t *conn, const char *why)
+{
+    tcp_ep_t *ep = mp_tcp.eps[conn->peer];
+    note_tried(ep, conn->where, why);
+    mp_tcp_conn_close(conn);
+    ep->out = NULL;
+    mp_tcp_conn_start(ep);
+}
+
+/* Writes a whole handshake message; the socket is fresh, so it fits in its buffer. */
+static bool write_all(int fd, const uint8_t *buf, size_t len)
+{
+    while (len > 0) {
+        ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            return false;
+        }
+        buf += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+static void connected(tcp_conn_t *conn)
+{
+    int err = 0;
+    socklen_t len = sizeof(err);
+    getsockopt(conn->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+    if (err != 0) {
+        retry(conn, strerror(err));
+        return;
+    }
+    uint8_t nonce[MP_TCP_NONCE_LEN];
+    uint8_t out[MP_TCP_MSG_MAX];
+    size_t out_len;
+    nonce_fill(nonce);
+    mp_tcp_auth_start(&conn->auth, MP_TCP_CONNECTOR, mp_tcp.rank, conn->peer, mp_tcp.size,
+                      mp_tcp.secret, nonce, out, &out_len);
+    if (!write_all(conn->fd, out, out_len)) {
+        retry(conn, "the connection broke at once");
+        return;
+    }
+    conn->state = MP_TCP_CONN_AUTH;
+    mp_tcp_conn_watch(conn, EPOLLIN);
+}
+
+void mp_tcp_conn_accept_all(void)
+{
+    for (;;) {
+        struct sockaddr_in sa;
+        socklen_t len = sizeof(sa);
+        int fd =
+            accept4(mp_tcp.listen_fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR &&
+                errno != ECONNABORTED) {
+                mp_log_error("tcp: accept failed: %s", strerror(errno));
+            }
+            if (errno == EINTR || errno == ECONNABORTED) {
+                continue;
+            }
+            return;
+        }
+        if (mp_tcp.nunauth >= MP_TCP_MAX_UNAUTH) {
+            char ip[INET_ADDRSTRLEN] = "?";
+            inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
+            mp_log_error("tcp: refused a connection from %s:%u: %d others are still in their "
+                         "handshake",
+                         ip, (unsigned)ntohs(sa.sin_port), MP_TCP_MAX_UNAUTH);
+            close(fd);
+            continue;
+        }
+        int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        tcp_conn_t *conn = conn_new(fd, false, -1, &sa, EPOLLIN);
+        if (conn == NULL) {
+            continue;
+        }
+        uint8_t nonce[MP_TCP_NONCE_LEN];
+        uint8_t out[MP_TCP_MSG_MAX];
+        size_t out_len;
+        nonce_fill(nonce);
+        mp_tcp_auth_start(&conn->auth, MP_TCP_ACCEPTOR, mp_tcp.rank, -1, mp_tcp.size, mp_tcp.secret,
+                          nonce, out, &out_len);
+        conn->state = MP_TCP_CONN_AUTH;
+        conn->deadline_ns = mp_tcp_now_ns() + mp_tcp.auth_timeout_ns;
+        mp_tcp.nwaiting++;
+        mp_tcp.nunauth++;
+    }
+}
+
+/* A stranger (or a broken peer) on an accepted connection: one line, then it is gone. */
+static void refuse(tcp_conn_t *conn, const char *why)
+{
+    mp_log_error("tcp: refused a connection from %s: %s", conn->where, why);
+    mp_tcp_conn_close(conn);
+}
+
+/* The accepted connection proved itself: it becomes the peer's incoming stream. */
+static void accepted(tcp_conn_t *conn)
+{
+    int peer = conn->auth.peer_rank;
+    tcp_ep_t *ep = mp_tcp.eps[peer];
+    if (ep == NULL || ep->failed || ep->in != NULL) {
+        refuse(conn, ep != NULL && ep->in != NULL
+                         ? "the rank it names is connected already"
+                         : "the rank it names is not reachable over tcp from here");
+        return;
+    }
+    conn->rx = malloc(MP_TCP_RX_CAP);
+    if (conn->rx == NULL) {
+        mp_tcp_ep_fail(ep, "out of memory for its receive buffer");
+        mp_tcp_conn_close(conn);
+        return;
+    }
+    conn->peer = peer;
+    conn->state = MP_TCP_CONN_READY;
+    mp_tcp.nwaiting--;
+    mp_tcp.nunauth--;
+    ep->in = conn;
+}
+
+/* Handshake bytes arrived. Reads no further than the handshake, so frames that follow stay in
+ * the socket for the receive path. */
+static void auth_read(tcp_conn_t *conn, bool (*may_deliver)(int, const void *, size_t), int *n)
+{
+    for (;;) {
+        uint8_t buf[MP_TCP_MSG_MAX];
+        size_t want = mp_tcp_auth_want(&conn->auth);
+        ssize_t got = recv(conn->fd, buf, want, 0);
+        if (got < 0 && errno == EINTR) {
+            continue;
+        }
+        if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            return;
+        }
+        if (got <= 0) {
+            const char *why = got == 0 ? "closed during the handshake" : strerror(errno);
+            if (conn->outgoing) {
+                retry(conn, why);
+            } else {
+                refuse(conn, why);
+            }
+            return;
+        }
+        size_t used;
+        uint8_t out[MP_TCP_MSG_MAX];
+        size_t out_len;
+        const char *why = NULL;
+        int r = mp_tcp_auth_feed(&conn->auth, buf, (size_t)got, &used, out, &out_len, &why);
+        if (r == MP_TCP_AUTH_FAIL) {
+            if (conn->outgoing) {
+                retry(conn, why);
+            } else {
+                refuse(conn, why);
+            }
+            return;
+        }
+        if (out_len > 0 && !write_all(conn->fd, out, out_len)) {
+            if (conn->outgoing) {
+                retry(conn, "the connection broke during the handshake");
+            } else {
+                refuse(conn, "the connection broke during the handshake");
+            }
+            return;
+        }
+        if (r == MP_TCP_AUTH_DONE) {
+            if (conn->outgoing) {
+                conn->state = MP_TCP_CONN_READY;
+                mp_tcp.nwaiting--;
+                /* Only to notice the peer going away; it never sends on this one. */
+                mp_tcp_conn_watch(conn, EPOLLIN);
+            } else {
+                accepted(conn);
+                if (!conn->dead) {
+                    mp_tcp_rx_read(conn, may_deliver, n);
+                }
+            }
+            return;
+        }
+    }
+}
+
+/* Readable outgoing READY connection: the peer never sends on it, so it closed or broke. */
+static void out_event(tcp_conn_t *conn, uint32_t events)
+{
+    tcp_ep_t *ep = mp_tcp.eps[conn->peer];
+    if (events & EPOLLOUT) {
+        if (mp_tcp_tx_flush(ep) != MP_OK || conn->dead) {
+            return;
+        }
+    }
+    if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) == 0) {
+        return;
+    }
+    char byte;
+    ssize_t got = recv(conn->fd, &byte, 1, MSG_PEEK);
+    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+        return;
+    }
+    if (mp_tcp.closing) {
+        mp_tcp_conn_close(conn);
+        ep->out = NULL;
+        return;
+    }
+    mp_tcp_ep_fail(ep, "%s",
+                   got == 0  ? "it closed the connection (did the process end?)"
+                   : got > 0 ? "it sent bytes on a send-only connection"
+                             : strerror(errno));
+}
+
+void mp_tcp_conn_event(tcp_conn_t *conn, uint32_t events,
+                       bool (*may_deliver)(int src, const void *hdr, size_t hdr_len), int *n)
+{
+    switch (conn->state) {
+    case MP_TCP_CONN_CONNECTING:
+        connected(conn);
+        break;
+    case MP_TCP_CONN_AUTH:
+        auth_read(conn, may_deliver, n);
+        break;
+    default:
+        if (conn->outgoing) {
+            out_event(conn, events);
+        } else {
+            mp_tcp_rx_read(conn, may_deliver, n);
+        }
+        break;
+    }
+}
+
+void mp_tcp_conn_check_deadlines(void)
+{
+    uint64_t now = mp_tcp_now_ns();
+    for (tcp_conn_t *conn = mp_tcp.conns; conn != NULL; conn = conn->next) {
+        if (conn->dead || conn->state == MP_TCP_CONN_READY || now < conn->deadline_ns) {
+            continue;
+        }
+        if (conn->outgoing) {
+            retry(conn, conn->state == MP_TCP_CONN_CONNECTING ? "connect timed out"
+                                                              : "handshake timed out");
+        } else {
+            char why[96];
+            snprintf(why, sizeof(why), "no valid handshake within %llu s",
+                     (unsigned long long)(mp_tcp.auth_timeout_ns / 1000000000u));
+            refuse(conn, why);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/*
+ * Which network addresses the tcp transport publishes and tries: the MP_NET_IF filter
+ * (interface names with shell wildcards and IPv4 subnets, "^" to exclude), the host's
+ * addresses through getifaddrs, and the order in which a peer's addresses are tried.
+ */
+#ifndef MP_TCP_NETIF_H
+#define MP_TCP_NETIF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "core/status.h"
+#include "transport/tcp/proto.h"
+
+#define MP_TCP_NETIF_MAX_ITEMS 16
+
+/* Interfaces skipped when MP_NET_IF is not set: host-only bridges of containers and virtual
+ * machines carry the same subnet on every host and lead to the wrong machine. */
+#define MP_TCP_NETIF_DEFAULT "^docker*,virbr*"
+
+typedef struct mp_tcp_netif_item {
+    bool is_subnet;
+    char name[32]; /* interface name pattern (fnmatch), when !is_subnet */
+    uint32_t net;  /* host order, when is_subnet */
+    uint32_t mask; /* host order */
+} mp_tcp_netif_item_t;
+
+typedef struct mp_tcp_netif_filter {
+    bool exclude; /* "^...": the items say what to skip; else what to use */
+    int n;
+    mp_tcp_netif_item_t items[MP_TCP_NETIF_MAX_ITEMS];
+} mp_tcp_netif_filter_t;
+
+/* Parses a list such as "eth0,10.1.0.0/16" or "^docker0,virbr*". On error *why_p names the
+ * problem and *bad_p points at the offending item inside spec. */
+mp_status_t mp_tcp_netif_parse(const char *spec, mp_tcp_netif_filter_t *filter_p,
+                               const char **why_p, const char **bad_p);
+
+/* Whether the filter lets through address ip (host order) of interface ifname. */
+bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname, uint32_t ip);
+
+/* The host's IPv4 addresses of interfaces that are up and pass the filter, at most max. */
+mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, mp_tcp_card_addr_t *addrs,
+                              int max, int *n_p);
+
+/* Orders peer's addresses for connecting, into order[] (indexes into peer->addrs), and returns
+ * how many to try. Loopback only when same_node; first those on a subnet of one of own[];
+ * never an address that is one of own[] when the peer is on another node. */
+int mp_tcp_netif_order(const mp_tcp_card_t *peer, bool same_node, const mp_tcp_card_addr_t *own,
+                       int nown, int *order);
+
+#endif

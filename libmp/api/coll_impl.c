@@ -9,6 +9,7 @@
 
 #include "api/coll.h"
 #include "coll/coll.h"
+#include "coll/shm.h"
 
 /* ---- The call's context ---- */
 
@@ -60,6 +61,12 @@ static int create(const call_t *cc, mp_coll_sched_t **s_p)
         mp_coll_sched_set_immediate(*s_p);
     }
     return MPI_SUCCESS;
+}
+
+/* The end of a collective that took a fast path (coll/shm.h) rather than a schedule. */
+static int done(const call_t *cc, mp_status_t st)
+{
+    return st == MP_OK ? MPI_SUCCESS : fail(cc, st);
 }
 
 /* Runs (blocking) or starts (nonblocking) a built schedule, or drops it (only checking). */
@@ -245,7 +252,11 @@ int mp_api_coll_barrier(const char *call, MPI_Comm comm, mp_api_coll_mode_t mode
 {
     call_t cc;
     mp_coll_sched_t *s = NULL;
+    mp_coll_shm_t v;
     int rc = begin(&cc, call, comm, mode, request);
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_barrier(&v));
+    }
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
     }
@@ -274,6 +285,10 @@ int mp_api_coll_bcast(const char *call, void *buf, MPI_Count count, MPI_Datatype
     /* On an intercommunicator the buffer means nothing on the root's group but the root. */
     if (rc == MPI_SUCCESS && (ir.is_root || !ir.in_root_group)) {
         rc = check_data(&cc, buf, count, datatype, "buffer", false, &dt);
+    }
+    mp_coll_shm_t v;
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_bcast(&v, buf, (size_t)count, dt, root));
     }
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
@@ -807,6 +822,13 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
     }
     if (rc == MPI_SUCCESS) {
         rc = check_op(&cc, op, dt, &o, &commutative);
+    }
+    mp_coll_shm_t v;
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
+        (kind == MP_API_RED_REDUCE || kind == MP_API_RED_ALLREDUCE) &&
+        mp_coll_shm_reduce_fits((size_t)count, dt) && mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_reduce(&v, sendbuf, recvbuf, (size_t)count, dt, o, root,
+                                            kind == MP_API_RED_ALLREDUCE));
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {

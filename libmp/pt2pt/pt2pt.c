@@ -25,6 +25,7 @@
 #include "core/log.h"
 #include "core/settings.h"
 #include "pt2pt/match.h"
+#include "pt2pt/node.h"
 #include "pt2pt/peer.h"
 #include "pt2pt/progress.h"
 #include "pt2pt/pt2pt_internal.h"
@@ -616,11 +617,12 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
         mp_peers[r].ep = ep;
     }
     mp_progress_init(info->local_size);
-    return MP_OK;
+    return mp_pt2pt_node_init(info);
 }
 
 void mp_pt2pt_fini(void)
 {
+    mp_pt2pt_node_fini();
     if (have_shm) {
         mp_tl_shm_ops.fini();
     }

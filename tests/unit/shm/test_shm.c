@@ -953,9 +953,15 @@ static void mismatch_rank(void)
         CHECK_HAS(log, "libmp: rank 0: shm: the segment /dev/shm");
         CHECK_HAS(log, "of rank 1 has magic 0x0000000000001234, expected 0x314d48535f504d4c");
     } else if (tamper == SEG_VERSION) {
-        CHECK_HAS(log, "of rank 1 has version 7, this libmp has version 1");
+        char want[128];
+        snprintf(want, sizeof(want), "of rank 1 has version 7, this libmp has version %u",
+                 MP_SHM_VERSION);
+        CHECK_HAS(log, want);
     } else {
-        CHECK_HAS(log, "the card of rank 1 has version 99, this libmp has version 1");
+        char want[128];
+        snprintf(want, sizeof(want), "the card of rank 1 has version 99, this libmp has version %u",
+                 MP_SHM_VERSION);
+        CHECK_HAS(log, want);
     }
     rank_fini();
 }

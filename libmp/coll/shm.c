@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "core/settings.h"
 #include "pt2pt/node.h"
@@ -13,28 +14,36 @@
 
 #define LINE 64
 #define NSLOTS 2
+/* Posts in flight from one rank to another: how far a root may run ahead of a slow rank (with
+ * more ranks than cores, a rank runs a while, then waits for a core). */
+#define DEPTH 16
+#define NOT_WAITING (-1)
+
+_Static_assert(sizeof(mp_coll_shm_post_t) == LINE, "a post is one cache line");
+_Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word is 8 bytes");
 
 /*
- * The layout of one local rank's node memory (all of it written by its owner only, read by the
- * others), with N local ranks:
+ * The layout of one local rank's node memory, with N local ranks; all of it is written by its
+ * owner only and read by the others:
  *
- *   post[N]   _Atomic uint64_t, from offset 0: post[d] = (posts to d so far) << 2 | (slot + 1)
- *             of the latest, slot + 1 being 0 for a bare flag. Polled by d.
+ *   waiting   _Atomic int, a line of its own: the local rank whose post or acknowledgement the
+ *             owner waits for in mp_progress_wait (and may sleep for), or NOT_WAITING. A rank
+ *             that posts or acknowledges wakes the owner only when it is the one waited for.
  *   seen[N]   _Atomic uint64_t, on lines of their own: seen[w] = posts of w consumed so far.
- *             Read by w before it posts to me again or rewrites a slot it named to me.
- *   slot[2]   a line whose first word travels with the data (slot_set_word), then
- *             MP_COLL_SHM_SLOT_BYTES of data.
+ *             Read by w before it reuses a queue entry or a slot.
+ *   queue     N * DEPTH posts: the queue to local rank d is DEPTH lines from d * DEPTH; its
+ *             k-th post (from 1) is entry (k - 1) % DEPTH.
+ *   slot[2]   MP_COLL_SHM_SLOT_BYTES of data each.
  *
- * The segment that holds it has its magic and version (transport/shm/segment.h); a change of
+ * The segment that holds it has a magic and a version (transport/shm/segment.h); a change of
  * this layout changes that version.
  */
-#define SLOT_STRIDE (LINE + MP_COLL_SHM_SLOT_BYTES)
 
 static struct {
     int state;                                  /* 0: not looked at yet, 1: usable, -1: not */
     int n;                                      /* local ranks */
     int me;                                     /* my local index */
-    size_t words_bytes;                         /* bytes of post[] (and of seen[]), whole lines */
+    size_t seen_off, queue_off, slot_off;       /* offsets in node memory */
     unsigned char *area[MP_COLL_SHM_MAX_RANKS]; /* each local rank's node memory */
     uint64_t posted[MP_COLL_SHM_MAX_RANKS];     /* my posts to each local rank */
     uint64_t consumed[MP_COLL_SHM_MAX_RANKS];   /* each local rank's posts I consumed */
@@ -44,22 +53,24 @@ static struct {
     int next_slot;
 } node;
 
-static _Atomic uint64_t *post_word(int owner, int d)
+static _Atomic int *waiting_word(int owner)
 {
-    return (_Atomic uint64_t *)node.area[owner] + d;
+    return (_Atomic int *)node.area[owner];
 }
 
 static _Atomic uint64_t *seen_word(int owner, int w)
 {
-    return (_Atomic uint64_t *)(node.area[owner] + node.words_bytes) + w;
+    return (_Atomic uint64_t *)(node.area[owner] + node.seen_off) + w;
 }
 
-static unsigned char *slot_base(int owner, int s)
+/* The entry of post number k (from 1) from owner to d. */
+static mp_coll_shm_post_t *entry(int owner, int d, uint64_t k)
 {
-    return node.area[owner] + 2 * node.words_bytes + (size_t)s * SLOT_STRIDE;
+    return (mp_coll_shm_post_t *)(node.area[owner] + node.queue_off) + (size_t)d * DEPTH +
+           (size_t)((k - 1) % DEPTH);
 }
 
-static void node_open(void)
+static void node_open(const mp_comm_t *comm)
 {
     node.state = -1;
     if (mp_setting_size("MP_COLL_SHM", 1) == 0) {
@@ -69,8 +80,10 @@ static void node_open(void)
     if (n < 2 || n > MP_COLL_SHM_MAX_RANKS) {
         return;
     }
-    size_t words = ((size_t)n * sizeof(uint64_t) + LINE - 1) / LINE * LINE;
-    if (2 * words + NSLOTS * (size_t)SLOT_STRIDE > mp_pt2pt_node_area_size()) {
+    node.seen_off = LINE;
+    node.queue_off = node.seen_off + ((size_t)n * sizeof(uint64_t) + LINE - 1) / LINE * LINE;
+    node.slot_off = node.queue_off + (size_t)n * DEPTH * LINE;
+    if (node.slot_off + NSLOTS * (size_t)MP_COLL_SHM_SLOT_BYTES > mp_pt2pt_node_area_size()) {
         return;
     }
     for (int i = 0; i < n; i++) {
@@ -80,17 +93,20 @@ static void node_open(void)
         }
     }
     node.n = n;
-    node.words_bytes = words;
-    node.me = -1;
+    node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
+    atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
     node.state = 1;
 }
 
 bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v)
 {
-    if (node.state == 0) {
-        node_open();
+    if (comm->is_inter) {
+        return false;
     }
-    if (node.state < 0 || comm->is_inter || comm->size < 2 || comm->size > node.n) {
+    if (node.state == 0) {
+        node_open(comm); /* an intracommunicator: it tells my job rank */
+    }
+    if (node.state < 0 || comm->size < 2 || comm->size > node.n) {
         return false;
     }
     for (int i = 0; i < comm->size; i++) {
@@ -101,7 +117,6 @@ bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v)
     }
     v->size = comm->size;
     v->rank = comm->rank;
-    node.me = v->lr[comm->rank];
     return true;
 }
 
@@ -110,7 +125,27 @@ bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt)
     return dt->contiguous && mp_datatype_bytes(dt, count) <= MP_COLL_SHM_SLOT_BYTES;
 }
 
-/* ---- Waiting: conditions for mp_progress_wait, which sleeps when the rank shares a core ---- */
+/* ---- Waiting and waking ---- */
+
+/* Waits in the progress engine (which sleeps when the rank shares its core) until done(arg),
+ * having said whom it waits for. The announcement is stored before the engine announces a
+ * sleep (a seq_cst fence follows that), so a rank that completes the wait afterwards either is
+ * seen by the last look before sleeping, or sees whom we wait for (see wake). */
+static void wait_for(int lr, bool (*done)(void *arg), void *arg)
+{
+    atomic_store_explicit(waiting_word(node.me), lr, memory_order_relaxed);
+    mp_progress_wait(done, arg);
+    atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
+}
+
+/* After a release store that lr may wait for: wakes lr only if it waits for me. */
+static void wake(int lr)
+{
+    atomic_thread_fence(memory_order_seq_cst);
+    if (atomic_load_explicit(waiting_word(lr), memory_order_relaxed) == node.me) {
+        mp_pt2pt_node_wake(lr);
+    }
+}
 
 typedef struct seen_cond {
     int lr;         /* the rank that consumes my posts */
@@ -120,7 +155,7 @@ typedef struct seen_cond {
 static bool seen_reached(void *arg)
 {
     const seen_cond_t *c = arg;
-    /* Acquire: its reads of my slot happen before my next writes to it. */
+    /* Acquire: its reads of the entry or slot happen before my next writes to them. */
     return atomic_load_explicit(seen_word(c->lr, node.me), memory_order_acquire) >= c->count;
 }
 
@@ -128,16 +163,16 @@ static void wait_seen(int lr, uint64_t count)
 {
     seen_cond_t c = {.lr = lr, .count = count};
     if (!seen_reached(&c)) {
-        mp_progress_wait(seen_reached, &c);
+        wait_for(lr, seen_reached, &c);
     }
 }
 
 static bool post_arrived(void *arg)
 {
     int lr = *(const int *)arg;
-    /* Acquire: pairs with the release of the post, so the slot's data is visible. */
-    uint64_t v = atomic_load_explicit(post_word(lr, node.me), memory_order_acquire);
-    return (v >> 2) > node.consumed[lr];
+    uint64_t k = node.consumed[lr] + 1;
+    /* Acquire: pairs with the release of the post, so its data and slot are visible. */
+    return atomic_load_explicit(&entry(lr, node.me, k)->seq, memory_order_acquire) == k;
 }
 
 /* ---- The steps ---- */
@@ -156,46 +191,42 @@ int mp_coll_shm_slot_take(void)
 
 unsigned char *mp_coll_shm_slot(int lr, int s)
 {
-    return slot_base(lr, s) + LINE;
+    return node.area[lr] + node.slot_off + (size_t)s * MP_COLL_SHM_SLOT_BYTES;
 }
 
-void mp_coll_shm_slot_set_word(int s, size_t word)
+void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
 {
-    *(uint64_t *)slot_base(node.me, s) = word;
-}
-
-size_t mp_coll_shm_slot_word(int lr, int s)
-{
-    return (size_t) * (const uint64_t *)slot_base(lr, s);
-}
-
-void mp_coll_shm_post(int lr, int s)
-{
-    /* One post at a time per pair: the post word then always describes the one lr reads. */
-    wait_seen(lr, node.posted[lr]);
-    uint64_t count = ++node.posted[lr];
+    uint64_t k = node.posted[lr] + 1;
+    if (k > DEPTH) {
+        wait_seen(lr, k - DEPTH); /* the entry's previous post was consumed */
+    }
+    node.posted[lr] = k;
     if (s >= 0) {
         node.need[s] |= 1ull << lr;
-        node.need_count[s][lr] = count;
+        node.need_count[s][lr] = k;
     }
-    /* Release: the slot's data and word are visible to lr once it sees the count. */
-    atomic_store_explicit(post_word(node.me, lr), count << 2 | (uint64_t)(s + 1),
-                          memory_order_release);
-    mp_pt2pt_node_wake(lr);
+    mp_coll_shm_post_t *e = entry(node.me, lr, k);
+    e->slot = s;
+    e->len = (unsigned)len;
+    if (len > 0) {
+        memcpy(e->data, data, len);
+    }
+    /* Release: the entry and the slot it names are visible to lr once it sees k. */
+    atomic_store_explicit(&e->seq, k, memory_order_release);
+    wake(lr);
 }
 
-int mp_coll_shm_wait(int lr)
+const mp_coll_shm_post_t *mp_coll_shm_wait(int lr)
 {
     if (!post_arrived(&lr)) {
-        mp_progress_wait(post_arrived, &lr);
+        wait_for(lr, post_arrived, &lr);
     }
-    uint64_t v = atomic_load_explicit(post_word(lr, node.me), memory_order_relaxed);
-    return (int)(v & 3) - 1;
+    return entry(lr, node.me, node.consumed[lr] + 1);
 }
 
 void mp_coll_shm_ack(int lr)
 {
-    /* Release: my reads of its slot are done before it may rewrite the slot. */
+    /* Release: my reads of the post and its slot are done before lr may reuse them. */
     atomic_store_explicit(seen_word(node.me, lr), ++node.consumed[lr], memory_order_release);
-    mp_pt2pt_node_wake(lr);
+    wake(lr);
 }

@@ -1,17 +1,17 @@
 /*
  * Shared-memory fast paths of the blocking barrier, bcast, reduce and allreduce on
- * communicators whose ranks all share this node: flags and data slots in node memory
+ * communicators whose ranks all share this node: posts and data slots in node memory
  * (pt2pt/node.h) instead of trees of point-to-point messages. Nonblocking and persistent
  * collectives keep the schedules (sched.c); the two mix on one communicator because every rank
  * of it takes the same path for the same call.
  *
- * Each local rank owns, in its node memory, a post word per local rank (what it handed to
- * that rank: a count and the slot used), a seen word per local rank (how many of that rank's
- * posts it has consumed) and two data slots. Between two ranks posts are consumed in the order
- * they were made; a rank posts to a peer again only once the peer consumed its previous post,
- * and rewrites a slot only once every post that named it was consumed. That is what keeps
- * collectives on different communicators apart: the standard has every pair of ranks call the
- * collectives they share in one order.
+ * Between each ordered pair of local ranks runs a queue of posts (a cache line each: a slot
+ * number, a length and up to MP_COLL_SHM_INLINE bytes of data), consumed in the order they
+ * were made; the consumer counts what it consumed in a word the poster reads. A rank rewrites
+ * one of its two data slots only once every post naming it was consumed. Collectives on
+ * different communicators therefore never mix their data: the standard has every pair of ranks
+ * call the collectives they share in one order, so both ends of a queue agree on what each post
+ * belongs to.
  */
 #ifndef MP_COLL_SHM_H
 #define MP_COLL_SHM_H
@@ -26,6 +26,8 @@
 /* Data bytes one slot holds: larger broadcasts go through the slots in pieces, larger
  * reductions take the point-to-point algorithms. */
 #define MP_COLL_SHM_SLOT_BYTES (32 * 1024)
+/* Data bytes a post carries itself (16-byte aligned), without a slot. */
+#define MP_COLL_SHM_INLINE 48
 
 /* A call's view of its communicator: its ranks' local indices. */
 typedef struct mp_coll_shm {
@@ -39,8 +41,8 @@ typedef struct mp_coll_shm {
  * answer is the same on every rank of comm. */
 bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v);
 
-/* Whether a reduction of count elements of dt goes through the slots (the same on every rank,
- * whose counts and types the standard makes equal): contiguous data that fits in one slot. */
+/* Whether a reduction of count elements of dt goes through node memory (the same on every
+ * rank, whose counts and types the standard makes equal): contiguous data up to a slot. */
 bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt);
 
 /* The collectives, blocking; arguments as in coll.h (checked by the API layer). */
@@ -56,6 +58,14 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
 
 /* ---- The steps the algorithms are made of (shm.c); lr is a local index ---- */
 
+/* A post as its consumer sees it, in the poster's node memory. */
+typedef struct mp_coll_shm_post {
+    _Atomic unsigned long long seq; /* the post's number on its queue, from 1 */
+    int slot;                       /* the poster's slot it names, or -1 */
+    unsigned len;                   /* bytes of data */
+    _Alignas(16) unsigned char data[MP_COLL_SHM_INLINE];
+} mp_coll_shm_post_t;
+
 /* Takes one of my slots for writing: waits until every post naming it was consumed. Returns
  * the slot's number (0 or 1). */
 int mp_coll_shm_slot_take(void);
@@ -63,20 +73,15 @@ int mp_coll_shm_slot_take(void);
 /* The data of slot s of local rank lr (mine included): MP_COLL_SHM_SLOT_BYTES bytes. */
 unsigned char *mp_coll_shm_slot(int lr, int s);
 
-/* The word that travels with a slot's data (e.g. the message's total bytes): written by the
- * slot's owner before posting, read by the consumers of the post. */
-void mp_coll_shm_slot_set_word(int s, size_t word);
-size_t mp_coll_shm_slot_word(int lr, int s);
+/* Posts to lr: slot s (or -1) and len <= MP_COLL_SHM_INLINE bytes of data (copied). Waits first
+ * while lr's queue is full; wakes lr if it sleeps waiting for this. */
+void mp_coll_shm_post(int lr, int s, const void *data, size_t len);
 
-/* Hands a post to lr (waiting first until lr consumed my previous one) and wakes it if it
- * sleeps. s: the slot it names, or -1 for a bare flag. */
-void mp_coll_shm_post(int lr, int s);
+/* Waits for lr's next post to me. It stays valid (and names its slot's data) until
+ * mp_coll_shm_ack. */
+const mp_coll_shm_post_t *mp_coll_shm_wait(int lr);
 
-/* Waits for lr's next post to me and returns the slot it names (-1: a flag). The post stays
- * mine to read until mp_coll_shm_ack. */
-int mp_coll_shm_wait(int lr);
-
-/* Done with lr's post (its slot may be rewritten): tells lr and wakes it if it sleeps. */
+/* Done with lr's oldest post: tells lr and wakes it if it sleeps waiting for this. */
 void mp_coll_shm_ack(int lr);
 
 #endif

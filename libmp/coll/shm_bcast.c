@@ -1,49 +1,73 @@
 /*
- * Broadcast through node memory: the root packs the data into its slots, a slot's worth at a
- * time, and posts each piece to every other rank, which unpacks it straight from the root's
- * slot. Two slots take turns, so the root fills the next piece while the last is being read.
- * The pieces follow the root's byte count: a rank with a smaller buffer keeps what fits.
+ * Broadcast through node memory. Up to MP_COLL_SHM_INLINE bytes travel inside the root's posts,
+ * so the root may run ahead of slow ranks; more is packed into the root's slots, a slot's worth
+ * at a time, and every other rank unpacks it straight from there (two slots take turns, so the
+ * root fills the next piece while the last is read). Each post carries the root's byte count: a
+ * rank with a smaller buffer keeps what fits.
  */
+#include <stdint.h>
+#include <string.h>
+
 #include "coll/shm.h"
 
-static mp_status_t bcast_root(const mp_coll_shm_t *v, const void *buf, size_t count,
-                              const mp_datatype_t *dt, int root)
+static void bcast_root(const mp_coll_shm_t *v, const void *buf, size_t count,
+                       const mp_datatype_t *dt, int root)
 {
     size_t bytes = mp_datatype_bytes(dt, count);
-    size_t off = 0;
-    do {
+    if (bytes <= MP_COLL_SHM_INLINE) {
+        _Alignas(16) unsigned char data[MP_COLL_SHM_INLINE];
+        mp_datatype_pack(dt, count, buf, 0, data, bytes);
+        for (int i = 0; i < v->size; i++) {
+            if (i != root) {
+                mp_coll_shm_post(v->lr[i], -1, data, bytes);
+            }
+        }
+        return;
+    }
+    uint64_t total = bytes;
+    for (size_t off = 0; off < bytes; off += MP_COLL_SHM_SLOT_BYTES) {
         size_t n = bytes - off < MP_COLL_SHM_SLOT_BYTES ? bytes - off : MP_COLL_SHM_SLOT_BYTES;
         int s = mp_coll_shm_slot_take();
         mp_datatype_pack(dt, count, buf, off, mp_coll_shm_slot(v->lr[root], s), n);
-        mp_coll_shm_slot_set_word(s, bytes);
         for (int i = 0; i < v->size; i++) {
             if (i != root) {
-                mp_coll_shm_post(v->lr[i], s);
+                mp_coll_shm_post(v->lr[i], s, &total, sizeof(total));
             }
         }
-        off += n;
-    } while (off < bytes);
-    return MP_OK;
+    }
+}
+
+/* Unpacks n bytes of the stream at offset off into my buffer, as far as it holds them. */
+static void take(void *buf, size_t count, const mp_datatype_t *dt, size_t off, const void *data,
+                 size_t n)
+{
+    size_t capacity = mp_datatype_bytes(dt, count);
+    if (off < capacity) {
+        mp_datatype_unpack(dt, count, buf, off, data, capacity - off < n ? capacity - off : n);
+    }
 }
 
 static mp_status_t bcast_leaf(const mp_coll_shm_t *v, void *buf, size_t count,
                               const mp_datatype_t *dt, int root)
 {
     int from = v->lr[root];
-    size_t capacity = mp_datatype_bytes(dt, count);
-    size_t off = 0, bytes;
-    do {
-        int s = mp_coll_shm_wait(from);
-        bytes = mp_coll_shm_slot_word(from, s);
-        size_t n = bytes - off < MP_COLL_SHM_SLOT_BYTES ? bytes - off : MP_COLL_SHM_SLOT_BYTES;
-        if (off < capacity) {
-            size_t fit = capacity - off < n ? capacity - off : n;
-            mp_datatype_unpack(dt, count, buf, off, mp_coll_shm_slot(from, s), fit);
+    size_t bytes = 0;
+    for (size_t off = 0; off == 0 || off < bytes; off += MP_COLL_SHM_SLOT_BYTES) {
+        const mp_coll_shm_post_t *p = mp_coll_shm_wait(from);
+        if (p->slot < 0) {
+            bytes = p->len;
+            take(buf, count, dt, 0, p->data, bytes);
+            mp_coll_shm_ack(from);
+            break;
         }
+        uint64_t total;
+        memcpy(&total, p->data, sizeof(total));
+        bytes = (size_t)total;
+        size_t n = bytes - off < MP_COLL_SHM_SLOT_BYTES ? bytes - off : MP_COLL_SHM_SLOT_BYTES;
+        take(buf, count, dt, off, mp_coll_shm_slot(from, p->slot), n);
         mp_coll_shm_ack(from);
-        off += n;
-    } while (off < bytes);
-    return bytes > capacity ? MP_ERR_TRUNCATE : MP_OK;
+    }
+    return bytes > mp_datatype_bytes(dt, count) ? MP_ERR_TRUNCATE : MP_OK;
 }
 
 mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
@@ -53,7 +77,8 @@ mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
         return MP_OK; /* as the point-to-point path: nothing moves */
     }
     if (v->rank == root) {
-        return bcast_root(v, buf, count, dt, root);
+        bcast_root(v, buf, count, dt, root);
+        return MP_OK;
     }
     return bcast_leaf(v, buf, count, dt, root);
 }

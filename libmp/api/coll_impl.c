@@ -288,7 +288,11 @@ int mp_api_coll_bcast(const char *call, void *buf, MPI_Count count, MPI_Datatype
     }
     mp_coll_shm_t v;
     if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
-        return done(&cc, mp_coll_shm_bcast(&v, buf, (size_t)count, dt, root));
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_bcast(&v, buf, (size_t)count, dt, root, &pt2pt);
+        if (!pt2pt) {
+            return done(&cc, st);
+        }
     }
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);

@@ -51,6 +51,7 @@ static struct {
     uint64_t need[NSLOTS];
     uint64_t need_count[NSLOTS][MP_COLL_SHM_MAX_RANKS];
     int next_slot;
+    size_t bcast_max; /* MP_COLL_SHM_BCAST_MAX */
 } node;
 
 static _Atomic int *waiting_word(int owner)
@@ -93,6 +94,7 @@ static void node_open(const mp_comm_t *comm)
         }
     }
     node.n = n;
+    node.bcast_max = mp_setting_size("MP_COLL_SHM_BCAST_MAX", 64 * 1024);
     node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
     atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
     node.state = 1;
@@ -123,6 +125,11 @@ bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v)
 bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt)
 {
     return dt->contiguous && mp_datatype_bytes(dt, count) <= MP_COLL_SHM_SLOT_BYTES;
+}
+
+size_t mp_coll_shm_bcast_max(void)
+{
+    return node.bcast_max;
 }
 
 /* ---- Waiting and waking ---- */
@@ -201,7 +208,7 @@ void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
         wait_seen(lr, k - DEPTH); /* the entry's previous post was consumed */
     }
     node.posted[lr] = k;
-    if (s >= 0) {
+    if (s >= 0) { /* a slot, not a mark */
         node.need[s] |= 1ull << lr;
         node.need_count[s][lr] = k;
     }

@@ -48,9 +48,12 @@ bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt);
 /* The collectives, blocking; arguments as in coll.h (checked by the API layer). */
 mp_status_t mp_coll_shm_barrier(const mp_coll_shm_t *v);
 /* MP_ERR_TRUNCATE at a rank whose buffer is smaller than the root's data (the data that fits is
- * delivered; the collective still completes everywhere). */
+ * delivered; the collective still completes everywhere). From MP_COLL_SHM_BCAST_MAX bytes on
+ * (the root's count decides, and tells the others), single-copy point-to-point transfers beat
+ * two copies through the slots: then nothing moves and *pt2pt_p is set on every rank, which
+ * runs the point-to-point broadcast (coll.h) instead. */
 mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
-                              const mp_datatype_t *dt, int root);
+                              const mp_datatype_t *dt, int root, bool *pt2pt_p);
 /* Reduce to root, or with all, allreduce (root unused): the result is a0 op a1 op ... op a(p-1)
  * in rank order, computed once and copied, so it is the same bits on every rank. */
 mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
@@ -61,10 +64,13 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
 /* A post as its consumer sees it, in the poster's node memory. */
 typedef struct mp_coll_shm_post {
     _Atomic unsigned long long seq; /* the post's number on its queue, from 1 */
-    int slot;                       /* the poster's slot it names, or -1 */
+    int slot;                       /* the poster's slot it names, or -1, or a mark < -1 */
     unsigned len;                   /* bytes of data */
     _Alignas(16) unsigned char data[MP_COLL_SHM_INLINE];
 } mp_coll_shm_post_t;
+
+/* Bytes from which a broadcast takes the point-to-point path (MP_COLL_SHM_BCAST_MAX). */
+size_t mp_coll_shm_bcast_max(void);
 
 /* Takes one of my slots for writing: waits until every post naming it was consumed. Returns
  * the slot's number (0 or 1). */
@@ -73,8 +79,9 @@ int mp_coll_shm_slot_take(void);
 /* The data of slot s of local rank lr (mine included): MP_COLL_SHM_SLOT_BYTES bytes. */
 unsigned char *mp_coll_shm_slot(int lr, int s);
 
-/* Posts to lr: slot s (or -1) and len <= MP_COLL_SHM_INLINE bytes of data (copied). Waits first
- * while lr's queue is full; wakes lr if it sleeps waiting for this. */
+/* Posts to lr: slot s (or -1, or a mark below -1 that the algorithm gives a meaning) and len <=
+ * MP_COLL_SHM_INLINE bytes of data (copied). Waits first while lr's queue is full; wakes lr if it
+ * sleeps waiting for this. */
 void mp_coll_shm_post(int lr, int s, const void *data, size_t len);
 
 /* Waits for lr's next post to me. It stays valid (and names its slot's data) until

@@ -3,12 +3,16 @@
  * so the root may run ahead of slow ranks; more is packed into the root's slots, a slot's worth
  * at a time, and every other rank unpacks it straight from there (two slots take turns, so the
  * root fills the next piece while the last is read). Each post carries the root's byte count: a
- * rank with a smaller buffer keeps what fits.
+ * rank with a smaller buffer keeps what fits. Large messages are left to the point-to-point
+ * algorithms, whose single copies beat two; the root's post tells the others so.
  */
 #include <stdint.h>
 #include <string.h>
 
 #include "coll/shm.h"
+
+/* The mark a root posts when the point-to-point algorithm moves the data. */
+#define TAKE_PT2PT (-2)
 
 static void bcast_root(const mp_coll_shm_t *v, const void *buf, size_t count,
                        const mp_datatype_t *dt, int root)
@@ -48,12 +52,17 @@ static void take(void *buf, size_t count, const mp_datatype_t *dt, size_t off, c
 }
 
 static mp_status_t bcast_leaf(const mp_coll_shm_t *v, void *buf, size_t count,
-                              const mp_datatype_t *dt, int root)
+                              const mp_datatype_t *dt, int root, bool *pt2pt_p)
 {
     int from = v->lr[root];
     size_t bytes = 0;
     for (size_t off = 0; off == 0 || off < bytes; off += MP_COLL_SHM_SLOT_BYTES) {
         const mp_coll_shm_post_t *p = mp_coll_shm_wait(from);
+        if (p->slot == TAKE_PT2PT) {
+            mp_coll_shm_ack(from);
+            *pt2pt_p = true;
+            return MP_OK;
+        }
         if (p->slot < 0) {
             bytes = p->len;
             take(buf, count, dt, 0, p->data, bytes);
@@ -71,14 +80,25 @@ static mp_status_t bcast_leaf(const mp_coll_shm_t *v, void *buf, size_t count,
 }
 
 mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
-                              const mp_datatype_t *dt, int root)
+                              const mp_datatype_t *dt, int root, bool *pt2pt_p)
 {
-    if (mp_datatype_bytes(dt, count) == 0) {
+    size_t bytes = mp_datatype_bytes(dt, count);
+    *pt2pt_p = false;
+    if (bytes == 0) {
         return MP_OK; /* as the point-to-point path: nothing moves */
     }
-    if (v->rank == root) {
-        bcast_root(v, buf, count, dt, root);
+    if (v->rank != root) {
+        return bcast_leaf(v, buf, count, dt, root, pt2pt_p);
+    }
+    if (bytes >= mp_coll_shm_bcast_max()) {
+        for (int i = 0; i < v->size; i++) {
+            if (i != root) {
+                mp_coll_shm_post(v->lr[i], TAKE_PT2PT, NULL, 0);
+            }
+        }
+        *pt2pt_p = true;
         return MP_OK;
     }
-    return bcast_leaf(v, buf, count, dt, root);
+    bcast_root(v, buf, count, dt, root);
+    return MP_OK;
 }

@@ -16,6 +16,7 @@
 static unsigned spin_polls;   /* empty polls before yielding */
 static unsigned yield_polls;  /* empty polls (each after a yield) before sleeping */
 static uint64_t sleep_max_ns; /* longest single sleep: a safety net against lost wake-ups */
+static bool cores_shared;     /* this rank shares its cores with other ranks of the node */
 
 void mp_progress_init(int local_size)
 {
@@ -28,6 +29,7 @@ void mp_progress_init(int local_size)
     /* A rank bound to one core has it to itself unless the node has more ranks than CPUs; an
      * unbound rank shares when there are more ranks than CPUs it may run on. */
     bool shared = ncpus == 1 ? local_size > online : local_size > ncpus;
+    cores_shared = shared;
     if (shared) {
         spin_polls = 50;
         yield_polls = 20;
@@ -36,6 +38,11 @@ void mp_progress_init(int local_size)
         yield_polls = 1000;
     }
     sleep_max_ns = 10 * 1000 * 1000;
+}
+
+bool mp_progress_cores_shared(void)
+{
+    return cores_shared;
 }
 
 static int (*hooks[MP_PROGRESS_HOOKS_MAX])(void);

@@ -22,4 +22,7 @@ void mp_progress_wait(bool (*done)(void *arg), void *arg);
 /* Chooses the waiting policy: whether this rank shares its cores with other ranks. */
 void mp_progress_init(int local_size);
 
+/* Whether it does (more ranks on the node than cores to run them): waiting ranks then sleep. */
+bool mp_progress_cores_shared(void);
+
 #endif

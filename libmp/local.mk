@@ -49,6 +49,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/sched.c \
 	libmp/coll/shm.c \
 	libmp/coll/shm.h \
+	libmp/coll/shm_allgather.c \
+	libmp/coll/shm_alltoall.c \
 	libmp/coll/shm_barrier.c \
 	libmp/coll/shm_bcast.c \
 	libmp/coll/shm_reduce.c \

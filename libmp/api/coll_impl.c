@@ -531,6 +531,14 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
         rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
+    mp_coll_shm_t sv;
+    if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING &&
+        mp_coll_shm_allgather_fits(mp_datatype_bytes(rdt, (size_t)recvcount)) &&
+        mp_coll_shm_open(cc.comm, &sv)) {
+        free(arrays);
+        return done(&cc, mp_coll_shm_allgather(&sv, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                               (size_t)recvcount, rdt));
+    }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
@@ -605,6 +613,13 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
     if (rc == MPI_SUCCESS && sdt != NULL) {
         rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
                          mp_datatype_bytes(rdt, (size_t)recvcount));
+    }
+    mp_coll_shm_t v;
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
+        mp_coll_shm_alltoall_fits(mp_datatype_bytes(rdt, (size_t)recvcount), cc.comm->size) &&
+        mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_alltoall(&v, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                              (size_t)recvcount, rdt));
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {

@@ -1,5 +1,6 @@
 /*
- * Shared-memory fast paths of the blocking barrier, bcast, reduce and allreduce on
+ * Shared-memory fast paths of the blocking barrier, bcast, reduce, allreduce, allgather and
+ * alltoall on
  * communicators whose ranks all share this node: posts and data slots in node memory
  * (pt2pt/node.h) instead of trees of point-to-point messages. Nonblocking and persistent
  * collectives keep the schedules (sched.c); the two mix on one communicator because every rank
@@ -58,6 +59,18 @@ mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
  * in rank order, computed once and copied, so it is the same bits on every rank. */
 mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
                                const mp_datatype_t *dt, const mp_op_t *op, int root, bool all);
+
+/* Allgather of blocks of rcount elements of rdt, up to a slot each (mp_coll_shm_allgather_fits:
+ * the block's bytes, the same on every rank). */
+bool mp_coll_shm_allgather_fits(size_t block);
+mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                  const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                  const mp_datatype_t *rdt);
+/* Alltoall of blocks of rcount elements of rdt: small ones, or all of a rank's in one slot. */
+bool mp_coll_shm_alltoall_fits(size_t block, int size);
+mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                 const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                 const mp_datatype_t *rdt);
 
 /* ---- The steps the algorithms are made of (shm.c); lr is a local index ---- */
 

@@ -16,8 +16,8 @@ const mp_setting_t mp_settings[] = {
     {"MP_EAGER_LIMIT", "32K",
      "largest message sent eagerly (copied through shared buffers); larger ones use rendezvous"},
     {"MP_COLL_SHM", "1",
-     "0 turns off the shared-memory paths of blocking barrier, bcast, reduce and allreduce "
-     "inside a node (they then use point-to-point messages)"},
+     "0 turns off the shared-memory paths of blocking barrier, bcast, reduce, allreduce, "
+     "allgather and alltoall inside a node (they then use point-to-point messages)"},
     {"MP_COLL_SHM_BCAST_MAX", "64K (no limit when ranks share cores)",
      "broadcasts of this many bytes and more use point-to-point messages (single copy) rather "
      "than the shared-memory slots (the root's value decides)"},

@@ -2,7 +2,8 @@
  * Blocking collectives interleaved on overlapping communicators: MPI_COMM_WORLD, a dup of it,
  * its two halves (even and odd ranks), the whole in reversed rank order and halves in reversed
  * order. Every rank draws the same random sequence of (communicator, collective, root, size,
- * type): barrier, bcast (contiguous and a derived type), reduce and allreduce (MPI_SUM on ints,
+ * type): barrier, bcast (contiguous and a derived type), allgather and alltoall (in place and
+ * not), reduce and allreduce (MPI_SUM on ints,
  * and a non-commutative user op that composes affine maps, so any change of rank order shows),
  * a nonblocking allreduce left in flight across a blocking bcast on the same communicator, and
  * bursts of small broadcasts in which the root runs far ahead.
@@ -199,6 +200,47 @@ static void do_mixed(MPI_Comm comm, int step, int root)
               (int)want);
 }
 
+/* Allgather (alltoall: false) or alltoall of n ints per block; in place or not. */
+static void do_exchange(MPI_Comm comm, int step, int n, bool alltoall)
+{
+    int r, p;
+    MPI_Comm_rank(comm, &r);
+    MPI_Comm_size(comm, &p);
+    size_t total = (size_t)n * (size_t)p;
+    int *in = malloc((total + 1) * sizeof(int));
+    int *out = malloc((total + 1) * sizeof(int));
+    for (size_t k = 0; k < total; k++) {
+        /* Alltoall: block j of mine goes to j; allgather: block 0 is mine. */
+        in[k] = alltoall ? value(step, r * 64 + (int)(k / (size_t)n), (int)(k % (size_t)n))
+                         : value(step, r, (int)k);
+        out[k] = -1;
+    }
+    out[total] = GUARD;
+    bool in_place = draw(2) == 0;
+    if (in_place) {
+        if (alltoall) {
+            memcpy(out, in, total * sizeof(int));
+        } else {
+            memcpy(out + (size_t)r * (size_t)n, in, (size_t)n * sizeof(int));
+        }
+    }
+    const void *sbuf = in_place ? MPI_IN_PLACE : in;
+    if (alltoall) {
+        CT_MPI(MPI_Alltoall(sbuf, n, MPI_INT, out, n, MPI_INT, comm));
+    } else {
+        CT_MPI(MPI_Allgather(sbuf, n, MPI_INT, out, n, MPI_INT, comm));
+    }
+    for (size_t k = 0; k < total; k++) {
+        int from = (int)(k / (size_t)n), i = (int)(k % (size_t)n);
+        int want = alltoall ? value(step, from * 64 + r, i) : value(step, from, i);
+        MPT_CHECK(out[k] == want, "step %d: %s of %d ints: block %d element %d is %d, want %d",
+                  step, alltoall ? "alltoall" : "allgather", n, from, i, out[k], want);
+    }
+    MPT_CHECK(out[total] == GUARD, "step %d: exchange wrote past the buffer", step);
+    free(in);
+    free(out);
+}
+
 /* Many small rooted collectives in a row: the root runs ahead of the others, farther than any
  * queue between two ranks is deep. */
 static void do_burst(MPI_Comm comm, int step, int root)
@@ -237,7 +279,7 @@ int main(int argc, char **argv)
         MPI_Comm comm = comms[draw(NCOMMS)];
         int p;
         MPI_Comm_size(comm, &p);
-        int kind = (int)draw(7);
+        int kind = (int)draw(9);
         int root = (int)draw(64) % p;
         int n = counts[draw((unsigned)ncounts)];
         bool flavour = draw(2) == 0;
@@ -257,6 +299,10 @@ int main(int argc, char **argv)
             break;
         case 5:
             do_mixed(comm, step, root);
+            break;
+        case 6:
+        case 7:
+            do_exchange(comm, step, n > 1000 ? n / 16 : n, kind == 7);
             break;
         default:
             do_burst(comm, step, root);

@@ -17,7 +17,7 @@
 /* Posts in flight from one rank to another: how far a root may run ahead of a slow rank (with
  * more ranks than cores, a rank runs a while, then waits for a core). */
 #define DEPTH 16
-#define NOT_WAITING (-1)
+#define NOT_WAITING 0
 
 _Static_assert(sizeof(mp_coll_shm_post_t) == LINE, "a post is one cache line");
 _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word is 8 bytes");
@@ -26,9 +26,11 @@ _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word 
  * The layout of one local rank's node memory, with N local ranks; all of it is written by its
  * owner only and read by the others:
  *
- *   waiting   _Atomic int, a line of its own: the local rank whose post or acknowledgement the
- *             owner waits for in mp_progress_wait (and may sleep for), or NOT_WAITING. A rank
- *             that posts or acknowledges wakes the owner only when it is the one waited for.
+ *   waiting   _Atomic uint64_t, a line of its own: what the owner waits for in
+ *             mp_progress_wait (and may sleep for): count << 8 | (w + 1), local rank w's post
+ *             number count to it or w's count of its posts consumed; NOT_WAITING (0) when it
+ *             waits for nothing of node memory. A rank whose post or acknowledgement brings its
+ *             count there wakes the owner; no other does.
  *   seen[N]   _Atomic uint64_t, on lines of their own: seen[w] = posts of w consumed so far.
  *             Read by w before it reuses a queue entry or a slot.
  *   queue     N * DEPTH posts: the queue to local rank d is DEPTH lines from d * DEPTH; its
@@ -54,9 +56,9 @@ static struct {
     size_t bcast_max; /* MP_COLL_SHM_BCAST_MAX */
 } node;
 
-static _Atomic int *waiting_word(int owner)
+static _Atomic uint64_t *waiting_word(int owner)
 {
-    return (_Atomic int *)node.area[owner];
+    return (_Atomic uint64_t *)node.area[owner];
 }
 
 static _Atomic uint64_t *seen_word(int owner, int w)
@@ -140,21 +142,25 @@ size_t mp_coll_shm_bcast_max(void)
 /* ---- Waiting and waking ---- */
 
 /* Waits in the progress engine (which sleeps when the rank shares its core) until done(arg),
- * having said whom it waits for. The announcement is stored before the engine announces a
- * sleep (a seq_cst fence follows that), so a rank that completes the wait afterwards either is
- * seen by the last look before sleeping, or sees whom we wait for (see wake). */
-static void wait_for(int lr, bool (*done)(void *arg), void *arg)
+ * having said that it waits for lr's count to reach count. The announcement is stored before
+ * the engine announces a sleep (a seq_cst fence follows that), so a rank that completes the
+ * wait afterwards either is seen by the last look before sleeping, or sees what we wait for
+ * (see wake). */
+static void wait_for(int lr, uint64_t count, bool (*done)(void *arg), void *arg)
 {
-    atomic_store_explicit(waiting_word(node.me), lr, memory_order_relaxed);
+    atomic_store_explicit(waiting_word(node.me), count << 8 | (uint64_t)(lr + 1),
+                          memory_order_relaxed);
     mp_progress_wait(done, arg);
     atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
 }
 
-/* After a release store that lr may wait for: wakes lr only if it waits for me. */
-static void wake(int lr)
+/* After a release store that brought my count towards lr to count (posts to it, or its posts
+ * consumed): wakes lr only if that is what it waits for. */
+static void wake(int lr, uint64_t count)
 {
     atomic_thread_fence(memory_order_seq_cst);
-    if (atomic_load_explicit(waiting_word(lr), memory_order_relaxed) == node.me) {
+    uint64_t w = atomic_load_explicit(waiting_word(lr), memory_order_relaxed);
+    if ((w & 0xff) == (uint64_t)(node.me + 1) && w >> 8 <= count) {
         mp_pt2pt_node_wake(lr);
     }
 }
@@ -175,7 +181,7 @@ static void wait_seen(int lr, uint64_t count)
 {
     seen_cond_t c = {.lr = lr, .count = count};
     if (!seen_reached(&c)) {
-        wait_for(lr, seen_reached, &c);
+        wait_for(lr, count, seen_reached, &c);
     }
 }
 
@@ -209,8 +215,12 @@ unsigned char *mp_coll_shm_slot(int lr, int s)
 void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
 {
     uint64_t k = node.posted[lr] + 1;
-    if (k > DEPTH) {
-        wait_seen(lr, k - DEPTH); /* the entry's previous post was consumed */
+    seen_cond_t c = {.lr = lr, .count = k > DEPTH ? k - DEPTH : 0};
+    if (!seen_reached(&c)) {
+        /* The queue is full: wait until it is half empty, not for one entry, so that a rank
+         * sharing its core is not woken for every post (a futex wake-up costs ~30 us). */
+        c.count = k - DEPTH / 2;
+        wait_for(lr, c.count, seen_reached, &c);
     }
     node.posted[lr] = k;
     if (s >= 0) { /* a slot, not a mark */
@@ -225,13 +235,13 @@ void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
     }
     /* Release: the entry and the slot it names are visible to lr once it sees k. */
     atomic_store_explicit(&e->seq, k, memory_order_release);
-    wake(lr);
+    wake(lr, k);
 }
 
 const mp_coll_shm_post_t *mp_coll_shm_wait(int lr)
 {
     if (!post_arrived(&lr)) {
-        wait_for(lr, post_arrived, &lr);
+        wait_for(lr, node.consumed[lr] + 1, post_arrived, &lr);
     }
     return entry(lr, node.me, node.consumed[lr] + 1);
 }
@@ -240,5 +250,5 @@ void mp_coll_shm_ack(int lr)
 {
     /* Release: my reads of the post and its slot are done before lr may reuse them. */
     atomic_store_explicit(seen_word(node.me, lr), ++node.consumed[lr], memory_order_release);
-    wake(lr);
+    wake(lr, node.consumed[lr]);
 }

@@ -16,7 +16,7 @@
 #define NSLOTS 2
 /* Posts in flight from one rank to another: how far a root may run ahead of a slow rank (with
  * more ranks than cores, a rank runs a while, then waits for a core). */
-#define DEPTH 16
+#define DEPTH 64
 #define NOT_WAITING 0
 
 _Static_assert(sizeof(mp_coll_shm_post_t) == LINE, "a post is one cache line");

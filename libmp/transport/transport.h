@@ -26,7 +26,7 @@
  * flags and data slots out in it (coll/shm.c): a fixed part plus a little per local rank, so
  * that memory per rank stays linear in the local ranks. */
 #define MP_TL_NODE_FIXED_BYTES ((size_t)72 * 1024)
-#define MP_TL_NODE_RANK_BYTES ((size_t)1088)
+#define MP_TL_NODE_RANK_BYTES ((size_t)4160)
 
 static inline size_t mp_tl_node_area_size(int local_size)
 {

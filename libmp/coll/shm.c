@@ -31,8 +31,8 @@ _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word 
  *             number count to it or w's count of its posts consumed; NOT_WAITING (0) when it
  *             waits for nothing of node memory. A rank whose post or acknowledgement brings its
  *             count there wakes the owner; no other does.
- *   seen[N]   _Atomic uint64_t, on lines of their own: seen[w] = posts of w consumed so far.
- *             Read by w before it reuses a queue entry or a slot.
+ *   seen[N]   _Atomic uint64_t, from the second line on: seen[w] = posts of w consumed so
+ *             far. Read by w before it reuses a queue entry or a slot.
  *   queue     N * DEPTH posts: the queue to local rank d is DEPTH lines from d * DEPTH; its
  *             k-th post (from 1) is entry (k - 1) % DEPTH.
  *   slot[2]   MP_COLL_SHM_SLOT_BYTES of data each.

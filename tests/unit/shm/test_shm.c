@@ -719,15 +719,19 @@ static void node_memory_rank(void)
         /* A peer awake: no system call. */
         tl->node_wake(1);
         CHECK_INT(mp_shm_wakeups(), 0);
-        /* Fence A: rank 1 is about to sleep. */
+        /* Fence A. */
+        mp_wireup_fence(false);
+        /* Fence B: rank 1 is about to sleep. */
         mp_wireup_fence(false);
         usleep(100000);
         atomic_store(mine, 7);
         tl->node_wake(1);
         CHECK_INT(mp_shm_wakeups(), 1);
     } else if (my_rank == 1) {
-        CHECK(tl->sleep_prepare());
         /* Fence A. */
+        mp_wireup_fence(false);
+        CHECK(tl->sleep_prepare());
+        /* Fence B. */
         mp_wireup_fence(false);
         double t0 = now_s();
         tl->sleep_wait(10 * 1000000000ull);
@@ -737,6 +741,7 @@ static void node_memory_rank(void)
         _Atomic uint64_t *w0 = (_Atomic uint64_t *)(tl->node_area(0) + size - 8);
         CHECK_INT(atomic_load(w0), 7);
     } else {
+        mp_wireup_fence(false);
         mp_wireup_fence(false);
     }
     rank_fini();

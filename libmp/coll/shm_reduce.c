@@ -5,7 +5,8 @@
  * first, each rank's data the left operand of the ranks above it: a0 op (a1 op (... op
  * a(p-1))), rank order for non-commutative ops, the same bits whatever the timing. Allreduce
  * then posts the result to every rank, which copies it: one computation, so every rank holds
- * the same bits.
+ * the same bits. A small allreduce skips the round trip: every rank folds every rank's data,
+ * in that same order.
  */
 #include <mpi.h>
 #include <string.h>
@@ -65,6 +66,23 @@ static void contribute(const mp_coll_shm_t *v, const unsigned char *mine, unsign
     }
 }
 
+/* A small allreduce: every rank posts its data to every other, and each folds them all in the
+ * same order as the root would: the same operations on the same operands, so the same bits
+ * everywhere, after one hop rather than a round trip through the root. */
+static mp_status_t allreduce_small(const mp_coll_shm_t *v, const unsigned char *mine,
+                                   unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                   const mp_op_t *op)
+{
+    size_t bytes = mp_datatype_bytes(dt, count);
+    for (int k = 1; k < v->size; k++) {
+        mp_coll_shm_post(v->lr[(v->rank + k) % v->size], -1, mine, bytes);
+    }
+    _Alignas(64) unsigned char acc[MP_COLL_SHM_INLINE];
+    mp_status_t st = fold(v, mine, acc, count, dt, op);
+    memcpy(out, acc, bytes);
+    return st;
+}
+
 mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
                                const mp_datatype_t *dt, const mp_op_t *op, int root, bool all)
 {
@@ -77,6 +95,9 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
     }
     if (bytes == 0) {
         return MP_OK;
+    }
+    if (all && bytes <= MP_COLL_SHM_INLINE) {
+        return allreduce_small(v, mine, out, count, dt, op);
     }
     if (v->rank != root) {
         contribute(v, mine, out, bytes, root, all);

@@ -20,7 +20,9 @@ static void bcast_root(const mp_coll_shm_t *v, const void *buf, size_t count,
     size_t bytes = mp_datatype_bytes(dt, count);
     if (bytes <= MP_COLL_SHM_INLINE) {
         _Alignas(16) unsigned char data[MP_COLL_SHM_INLINE];
-        mp_datatype_pack(dt, count, buf, 0, data, bytes);
+        if (bytes > 0) {
+            mp_datatype_pack(dt, count, buf, 0, data, bytes);
+        }
         for (int i = 0; i < v->size; i++) {
             if (i != root) {
                 mp_coll_shm_post(v->lr[i], -1, data, bytes);
@@ -84,9 +86,8 @@ mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
 {
     size_t bytes = mp_datatype_bytes(dt, count);
     *pt2pt_p = false;
-    if (bytes == 0) {
-        return MP_OK; /* as the point-to-point path: nothing moves */
-    }
+    /* Every rank takes part even without data (an empty post): ranks whose counts disagree
+     * then still consume the same posts, and the error shows as a truncation. */
     if (v->rank != root) {
         return bcast_leaf(v, buf, count, dt, root, pt2pt_p);
     }

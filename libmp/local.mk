@@ -48,6 +48,13 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/reduce_scatter.c \
 	libmp/coll/scan.c \
 	libmp/coll/sched.c \
+	libmp/coll/shm.c \
+	libmp/coll/shm.h \
+	libmp/coll/shm_allgather.c \
+	libmp/coll/shm_alltoall.c \
+	libmp/coll/shm_barrier.c \
+	libmp/coll/shm_bcast.c \
+	libmp/coll/shm_reduce.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
 	libmp/core/comm.c \
@@ -79,6 +86,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/pt2pt/fastpath.c \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \
+	libmp/pt2pt/node.c \
+	libmp/pt2pt/node.h \
 	libmp/pt2pt/peer.c \
 	libmp/pt2pt/peer.h \
 	libmp/pt2pt/progress.c \

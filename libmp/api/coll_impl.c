@@ -9,6 +9,7 @@
 
 #include "api/coll.h"
 #include "coll/coll.h"
+#include "coll/shm.h"
 
 /* ---- The call's context ---- */
 
@@ -60,6 +61,12 @@ static int create(const call_t *cc, mp_coll_sched_t **s_p)
         mp_coll_sched_set_immediate(*s_p);
     }
     return MPI_SUCCESS;
+}
+
+/* The end of a collective that took a fast path (coll/shm.h) rather than a schedule. */
+static int done(const call_t *cc, mp_status_t st)
+{
+    return st == MP_OK ? MPI_SUCCESS : fail(cc, st);
 }
 
 /* Runs (blocking) or starts (nonblocking) a built schedule, or drops it (only checking). */
@@ -245,7 +252,11 @@ int mp_api_coll_barrier(const char *call, MPI_Comm comm, mp_api_coll_mode_t mode
 {
     call_t cc;
     mp_coll_sched_t *s = NULL;
+    mp_coll_shm_t v;
     int rc = begin(&cc, call, comm, mode, request);
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_barrier(&v));
+    }
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
     }
@@ -274,6 +285,14 @@ int mp_api_coll_bcast(const char *call, void *buf, MPI_Count count, MPI_Datatype
     /* On an intercommunicator the buffer means nothing on the root's group but the root. */
     if (rc == MPI_SUCCESS && (ir.is_root || !ir.in_root_group)) {
         rc = check_data(&cc, buf, count, datatype, "buffer", false, &dt);
+    }
+    mp_coll_shm_t v;
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_bcast(&v, buf, (size_t)count, dt, root, &pt2pt);
+        if (!pt2pt) {
+            return done(&cc, st);
+        }
     }
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
@@ -512,6 +531,14 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
         rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
+    mp_coll_shm_t sv;
+    if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING &&
+        mp_coll_shm_allgather_fits(mp_datatype_bytes(rdt, (size_t)recvcount)) &&
+        mp_coll_shm_open(cc.comm, &sv)) {
+        free(arrays);
+        return done(&cc, mp_coll_shm_allgather(&sv, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                               (size_t)recvcount, rdt));
+    }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
         rc = create(&cc, &s);
@@ -586,6 +613,13 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
     if (rc == MPI_SUCCESS && sdt != NULL) {
         rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
                          mp_datatype_bytes(rdt, (size_t)recvcount));
+    }
+    mp_coll_shm_t v;
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
+        mp_coll_shm_alltoall_fits(mp_datatype_bytes(rdt, (size_t)recvcount), cc.comm->size) &&
+        mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_alltoall(&v, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                              (size_t)recvcount, rdt));
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
@@ -807,6 +841,13 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
     }
     if (rc == MPI_SUCCESS) {
         rc = check_op(&cc, op, dt, &o, &commutative);
+    }
+    mp_coll_shm_t v;
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
+        (kind == MP_API_RED_REDUCE || kind == MP_API_RED_ALLREDUCE) &&
+        mp_coll_shm_reduce_fits((size_t)count, dt) && mp_coll_shm_open(cc.comm, &v)) {
+        return done(&cc, mp_coll_shm_reduce(&v, sendbuf, recvbuf, (size_t)count, dt, o, root,
+                                            kind == MP_API_RED_ALLREDUCE));
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {

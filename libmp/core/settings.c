@@ -15,6 +15,12 @@ const mp_setting_t mp_settings[] = {
      "0 turns off single-copy (process_vm_readv) transfers between the ranks of a node"},
     {"MP_EAGER_LIMIT", "32K",
      "largest message sent eagerly (copied through shared buffers); larger ones use rendezvous"},
+    {"MP_COLL_SHM", "1",
+     "0 turns off the shared-memory paths of blocking barrier, bcast, reduce, allreduce, "
+     "allgather and alltoall inside a node (they then use point-to-point messages)"},
+    {"MP_COLL_SHM_BCAST_MAX", "64K (no limit when ranks share cores)",
+     "broadcasts of this many bytes and more use point-to-point messages (single copy) rather "
+     "than the shared-memory slots (the root's value decides)"},
     {"MP_UNEXPECTED_MAX", "32M",
      "bytes of unexpected messages a rank keeps before their senders have to wait"},
     {"MP_TCP_ONLY", "0",

@@ -16,9 +16,11 @@
 static unsigned spin_polls;   /* empty polls before yielding */
 static unsigned yield_polls;  /* empty polls (each after a yield) before sleeping */
 static uint64_t sleep_max_ns; /* longest single sleep: a safety net against lost wake-ups */
+static bool cores_shared;     /* this rank shares its cores with other ranks of the node */
 
 void mp_progress_init(bool cpus_shared)
 {
+    cores_shared = cpus_shared;
     if (cpus_shared) {
         spin_polls = 50;
         yield_polls = 20;
@@ -32,6 +34,11 @@ void mp_progress_init(bool cpus_shared)
 unsigned mp_progress_spin_polls(void)
 {
     return spin_polls;
+}
+
+bool mp_progress_cores_shared(void)
+{
+    return cores_shared;
 }
 
 static int (*hooks[MP_PROGRESS_HOOKS_MAX])(void);

@@ -27,4 +27,8 @@ unsigned mp_progress_spin_polls(void);
  * (see mp_wireup_cpus_read), so it spins only briefly before it yields and sleeps. */
 void mp_progress_init(bool cpus_shared);
 
+/* Whether other ranks compete for this rank's CPUs (as given to mp_progress_init): waiting
+ * ranks then sleep. */
+bool mp_progress_cores_shared(void);
+
 #endif

@@ -26,6 +26,7 @@
 #include "core/settings.h"
 #include "pt2pt/cancel.h"
 #include "pt2pt/match.h"
+#include "pt2pt/node.h"
 #include "pt2pt/peer.h"
 #include "pt2pt/progress.h"
 #include "pt2pt/pt2pt_internal.h"
@@ -741,11 +742,12 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
         mp_peers[r].ep = ep;
     }
     mp_progress_init(info->cpus_shared);
-    return MP_OK;
+    return mp_pt2pt_node_init(info);
 }
 
 void mp_pt2pt_fini(void)
 {
+    mp_pt2pt_node_fini();
     if (have_tcp) {
         mp_tl_tcp_ops.fini();
         have_tcp = false;

@@ -20,6 +20,20 @@
 /* The largest protocol header pt2pt puts in front of a payload. */
 #define MP_TL_HDR_MAX 64
 
+/* Node memory: a transport that shares memory between the ranks of a node gives every local
+ * rank a region of mp_tl_node_area_size(local_size) bytes, zeroed at start, that every local
+ * rank maps and that the transport itself never touches. The collectives' fast paths lay their
+ * flags and data slots out in it (coll/shm.c): a fixed part plus a little per local rank, so
+ * that memory per rank stays linear in the local ranks. */
+#define MP_TL_NODE_FIXED_BYTES ((size_t)72 * 1024)
+#define MP_TL_NODE_RANK_BYTES ((size_t)4160)
+
+static inline size_t mp_tl_node_area_size(int local_size)
+{
+    size_t n = MP_TL_NODE_FIXED_BYTES + MP_TL_NODE_RANK_BYTES * (size_t)local_size;
+    return (n + 63) / 64 * 64;
+}
+
 /* A connection to one peer. Transports embed it first in their own endpoint struct. */
 typedef struct mp_tl_ep {
     const struct mp_tl_ops *ops; /* the transport that owns it */
@@ -119,6 +133,16 @@ typedef struct mp_tl_ops {
     /* Registers the placement hook (NULL when the transport always delivers from its own
      * buffers). */
     void (*set_place)(mp_tl_place_fn place);
+    /* Node memory (NULL where the transport has none): the region of local rank lr (an index
+     * into the wire-up info's local_ranks; this rank's own included), mapped here, or NULL when
+     * lr is not connected. Valid from connect until fini. */
+    void *(*node_area)(int lr);
+
+    /* Wakes local rank lr if it announced a sleep (sleep_prepare), after this rank stored into
+     * node memory something lr may be waiting for: the same protocol as a send's wake-up, so a
+     * store followed by node_wake is never missed by a rank about to sleep. No system call when
+     * lr is awake. */
+    void (*node_wake)(int lr);
 
     /* After the closing fence: release everything. */
     void (*fini)(void);

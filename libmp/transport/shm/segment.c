@@ -22,7 +22,7 @@
 
 size_t mp_shm_segment_size(int nrings)
 {
-    return MP_SHM_SEG_RINGS_OFFSET + (size_t)nrings * MP_SHM_RING_SIZE;
+    return mp_shm_segment_rings_offset(nrings) + (size_t)nrings * MP_SHM_RING_SIZE;
 }
 
 /* FNV-1a: a short, stable fingerprint of a long job id. */
@@ -66,8 +66,10 @@ static void layout(unsigned char *base, size_t size, int nrings)
     mp_shm_ctl_t *ctl = (mp_shm_ctl_t *)(base + MP_SHM_SEG_CTL_OFFSET);
     atomic_store_explicit(&ctl->sleeping, 0, memory_order_relaxed);
     atomic_store_explicit(&ctl->doorbell, 0, memory_order_relaxed);
+    /* The pages are new and zero already; the node memory's contract says so explicitly. */
+    memset(base + MP_SHM_SEG_NODE_OFFSET, 0, mp_tl_node_area_size(nrings + 1));
     for (int i = 0; i < nrings; i++) {
-        mp_shm_ring_init(base + MP_SHM_SEG_RINGS_OFFSET + (size_t)i * MP_SHM_RING_SIZE);
+        mp_shm_ring_init(base + mp_shm_segment_rings_offset(nrings) + (size_t)i * MP_SHM_RING_SIZE);
     }
 }
 

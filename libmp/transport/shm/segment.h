@@ -1,7 +1,7 @@
 /*
  * The segment each rank owns in /dev/shm when it has local peers: a header, a control block
- * for sleeping, and one incoming ring per local sender. Creating, opening (with the checks that
- * make a mismatch fail loudly), unmapping and unlinking it.
+ * for sleeping, the node memory of the collectives, and one incoming ring per local sender.
+ * Creating, opening (with the checks that make a mismatch fail loudly), unmapping and unlinking it.
  */
 #ifndef MP_SHM_SEGMENT_H
 #define MP_SHM_SEGMENT_H
@@ -14,7 +14,7 @@
 #include "transport/shm/ring.h"
 
 #define MP_SHM_MAGIC 0x314d48535f504d4cULL /* "LMP_SHM1" read as little-endian bytes */
-#define MP_SHM_VERSION 1u                  /* of the segment layout and of the card */
+#define MP_SHM_VERSION 2u                  /* of the segment layout and of the card */
 #define MP_SHM_NAME_MAX 256                /* a segment name, with its '\0' (NAME_MAX + 1) */
 
 /* The first cache line of a segment: what it is and how it is laid out. Written by the owner
@@ -40,9 +40,15 @@ typedef struct mp_shm_ctl {
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "shared words need lock-free 32-bit atomics");
 _Static_assert(sizeof(_Atomic uint32_t) == sizeof(uint32_t), "a futex word is 32 bits");
 
-/* Offsets in a segment: the header, the control block, then the rings. */
+/* Offsets in a segment: the header, the control block, the node memory (transport.h) of a
+ * node of nrings + 1 ranks, then the rings. */
 #define MP_SHM_SEG_CTL_OFFSET ((size_t)MP_SHM_CACHE_LINE)
-#define MP_SHM_SEG_RINGS_OFFSET ((size_t)2 * MP_SHM_CACHE_LINE)
+#define MP_SHM_SEG_NODE_OFFSET ((size_t)2 * MP_SHM_CACHE_LINE)
+
+static inline size_t mp_shm_segment_rings_offset(int nrings)
+{
+    return MP_SHM_SEG_NODE_OFFSET + mp_tl_node_area_size(nrings + 1);
+}
 
 /* A mapped segment, private to the process that mapped it. */
 typedef struct mp_shm_segment {
@@ -82,10 +88,16 @@ static inline mp_shm_ctl_t *mp_shm_segment_ctl(const mp_shm_segment_t *seg)
     return (mp_shm_ctl_t *)(seg->base + MP_SHM_SEG_CTL_OFFSET);
 }
 
-/* The memory of ring i (0 <= i < nrings). */
-static inline unsigned char *mp_shm_segment_ring(const mp_shm_segment_t *seg, int i)
+/* The node memory of the segment's owner. */
+static inline unsigned char *mp_shm_segment_node(const mp_shm_segment_t *seg)
 {
-    return seg->base + MP_SHM_SEG_RINGS_OFFSET + (size_t)i * MP_SHM_RING_SIZE;
+    return seg->base + MP_SHM_SEG_NODE_OFFSET;
+}
+
+/* The memory of ring i (0 <= i < nrings) of a segment with nrings rings. */
+static inline unsigned char *mp_shm_segment_ring(const mp_shm_segment_t *seg, int nrings, int i)
+{
+    return seg->base + mp_shm_segment_rings_offset(nrings) + (size_t)i * MP_SHM_RING_SIZE;
 }
 
 #endif

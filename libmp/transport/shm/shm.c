@@ -124,7 +124,7 @@ static mp_status_t shm_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
         return status;
     }
     for (int i = 0; i < nrings; i++) {
-        shm.in[i].cells = mp_shm_segment_ring(&shm.own, i);
+        shm.in[i].cells = mp_shm_segment_ring(&shm.own, nrings, i);
         shm.in[i].pos = 0;
         int sender = i < info->local_rank ? i : i + 1;
         shm.in_src[i] = info->local_ranks[sender];
@@ -235,7 +235,8 @@ static mp_tl_ep_t *shm_connect(int peer)
         free(ep);
         return NULL;
     }
-    ep->ring.cells = mp_shm_segment_ring(&ep->seg, ring_index(shm.local_rank, lr));
+    ep->ring.cells =
+        mp_shm_segment_ring(&ep->seg, shm.local_size - 1, ring_index(shm.local_rank, lr));
     ep->ring.pos = 0;
     ep->ring.free_until = 0;
     ep->ctl = mp_shm_segment_ctl(&ep->seg);
@@ -433,6 +434,24 @@ static void shm_sleep_done(void)
     }
 }
 
+static void *shm_node_area(int lr)
+{
+    if (lr < 0 || lr >= shm.local_size || shm.own.base == NULL) {
+        return NULL;
+    }
+    if (lr == shm.local_rank) {
+        return mp_shm_segment_node(&shm.own);
+    }
+    return shm.eps[lr] != NULL ? mp_shm_segment_node(&shm.eps[lr]->seg) : NULL;
+}
+
+static void shm_node_wake(int lr)
+{
+    if (lr >= 0 && lr < shm.local_size && lr != shm.local_rank && shm.eps[lr] != NULL) {
+        wake_if_sleeping(shm.eps[lr]->ctl);
+    }
+}
+
 static void shm_fini(void)
 {
     for (int lr = 0; lr < shm.local_size && shm.eps != NULL; lr++) {
@@ -467,5 +486,7 @@ const mp_tl_ops_t mp_tl_shm_ops = {
     .sleep_prepare = shm_sleep_prepare,
     .sleep_wait = shm_sleep_wait,
     .sleep_done = shm_sleep_done,
+    .node_area = shm_node_area,
+    .node_wake = shm_node_wake,
     .fini = shm_fini,
 };

@@ -6,6 +6,7 @@ mpi_coll_programs = \
 	tests/mpi/coll/errors \
 	tests/mpi/coll/gather \
 	tests/mpi/coll/intercomm \
+	tests/mpi/coll/interleave \
 	tests/mpi/coll/nonblocking \
 	tests/mpi/coll/persistent \
 	tests/mpi/coll/reduce
@@ -27,6 +28,9 @@ tests_mpi_coll_gather_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_intercomm_SOURCES = tests/mpi/coll/intercomm.c
 tests_mpi_coll_intercomm_LDADD = $(mpi_test_libs)
 tests_mpi_coll_intercomm_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_coll_interleave_SOURCES = tests/mpi/coll/interleave.c
+tests_mpi_coll_interleave_LDADD = $(mpi_test_libs)
+tests_mpi_coll_interleave_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_nonblocking_SOURCES = tests/mpi/coll/nonblocking.c
 tests_mpi_coll_nonblocking_LDADD = $(mpi_test_libs)
 tests_mpi_coll_nonblocking_LDFLAGS = $(mpi_test_link_flags)

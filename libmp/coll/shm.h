@@ -1,0 +1,107 @@
+/*
+ * Shared-memory fast paths of the blocking barrier, bcast, reduce, allreduce, allgather and
+ * alltoall on
+ * communicators whose ranks all share this node: posts and data slots in node memory
+ * (pt2pt/node.h) instead of trees of point-to-point messages. Nonblocking and persistent
+ * collectives keep the schedules (sched.c); the two mix on one communicator because every rank
+ * of it takes the same path for the same call.
+ *
+ * Between each ordered pair of local ranks runs a queue of posts (a cache line each: a slot
+ * number, a length and up to MP_COLL_SHM_INLINE bytes of data), consumed in the order they
+ * were made; the consumer counts what it consumed in a word the poster reads. A rank rewrites
+ * one of its two data slots only once every post naming it was consumed. Collectives on
+ * different communicators therefore never mix their data: the standard has every pair of ranks
+ * call the collectives they share in one order, so both ends of a queue agree on what each post
+ * belongs to.
+ */
+#ifndef MP_COLL_SHM_H
+#define MP_COLL_SHM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "coll/coll.h"
+
+/* The most ranks a node may have for the fast paths (the flat algorithms' fan-in). */
+#define MP_COLL_SHM_MAX_RANKS 64
+/* Data bytes one slot holds: larger broadcasts go through the slots in pieces, larger
+ * reductions take the point-to-point algorithms. */
+#define MP_COLL_SHM_SLOT_BYTES (32 * 1024)
+/* Data bytes a post carries itself (16-byte aligned), without a slot. */
+#define MP_COLL_SHM_INLINE 48
+
+/* A call's view of its communicator: its ranks' local indices. */
+typedef struct mp_coll_shm {
+    int size;                      /* ranks of the communicator */
+    int rank;                      /* mine */
+    int lr[MP_COLL_SHM_MAX_RANKS]; /* local index of each rank */
+} mp_coll_shm_t;
+
+/* Whether the blocking collectives of comm take the fast paths: an intracommunicator of 2 or
+ * more ranks, all on this node, with node memory and MP_COLL_SHM not 0. Fills *v if so. The
+ * answer is the same on every rank of comm. */
+bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v);
+
+/* Whether a reduction of count elements of dt goes through node memory (the same on every
+ * rank, whose counts and types the standard makes equal): contiguous data up to a slot. */
+bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt);
+
+/* The collectives, blocking; arguments as in coll.h (checked by the API layer). */
+mp_status_t mp_coll_shm_barrier(const mp_coll_shm_t *v);
+/* MP_ERR_TRUNCATE at a rank whose buffer is smaller than the root's data (the data that fits is
+ * delivered; the collective still completes everywhere). From MP_COLL_SHM_BCAST_MAX bytes on
+ * (the root's count decides, and tells the others), single-copy point-to-point transfers beat
+ * two copies through the slots: then nothing moves and *pt2pt_p is set on every rank, which
+ * runs the point-to-point broadcast (coll.h) instead. */
+mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
+                              const mp_datatype_t *dt, int root, bool *pt2pt_p);
+/* Reduce to root, or with all, allreduce (root unused): the result is a0 op a1 op ... op a(p-1)
+ * in rank order, computed once and copied, so it is the same bits on every rank. */
+mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
+                               const mp_datatype_t *dt, const mp_op_t *op, int root, bool all);
+
+/* Allgather of blocks of rcount elements of rdt, up to a slot each (mp_coll_shm_allgather_fits:
+ * the block's bytes, the same on every rank). */
+bool mp_coll_shm_allgather_fits(size_t block);
+mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                  const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                  const mp_datatype_t *rdt);
+/* Alltoall of blocks of rcount elements of rdt: small ones, or all of a rank's in one slot. */
+bool mp_coll_shm_alltoall_fits(size_t block, int size);
+mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                 const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                 const mp_datatype_t *rdt);
+
+/* ---- The steps the algorithms are made of (shm.c); lr is a local index ---- */
+
+/* A post as its consumer sees it, in the poster's node memory. */
+typedef struct mp_coll_shm_post {
+    _Atomic unsigned long long seq; /* the post's number on its queue, from 1 */
+    int slot;                       /* the poster's slot it names, or -1, or a mark < -1 */
+    unsigned len;                   /* bytes of data */
+    _Alignas(16) unsigned char data[MP_COLL_SHM_INLINE];
+} mp_coll_shm_post_t;
+
+/* Bytes from which a broadcast takes the point-to-point path (MP_COLL_SHM_BCAST_MAX). */
+size_t mp_coll_shm_bcast_max(void);
+
+/* Takes one of my slots for writing: waits until every post naming it was consumed. Returns
+ * the slot's number (0 or 1). */
+int mp_coll_shm_slot_take(void);
+
+/* The data of slot s of local rank lr (mine included): MP_COLL_SHM_SLOT_BYTES bytes. */
+unsigned char *mp_coll_shm_slot(int lr, int s);
+
+/* Posts to lr: slot s (or -1, or a mark below -1 that the algorithm gives a meaning) and len <=
+ * MP_COLL_SHM_INLINE bytes of data (copied). Waits first while lr's queue is full; wakes lr if it
+ * sleeps waiting for this. */
+void mp_coll_shm_post(int lr, int s, const void *data, size_t len);
+
+/* Waits for lr's next post to me. It stays valid (and names its slot's data) until
+ * mp_coll_shm_ack. */
+const mp_coll_shm_post_t *mp_coll_shm_wait(int lr);
+
+/* Done with lr's oldest post: tells lr and wakes it if it sleeps waiting for this. */
+void mp_coll_shm_ack(int lr);
+
+#endif

@@ -1,0 +1,123 @@
+/*
+ * Reduce and allreduce through node memory, for contiguous data up to a slot. Every rank but
+ * the root posts its data (inside the post when it is small, else in one of its slots) to the
+ * root (rank 0 for allreduce), which folds them in a fixed order, from the last rank to the
+ * first, each rank's data the left operand of the ranks above it: a0 op (a1 op (... op
+ * a(p-1))), rank order for non-commutative ops, the same bits whatever the timing. Allreduce
+ * then posts the result to every rank, which copies it: one computation, so every rank holds
+ * the same bits. A small allreduce skips the round trip: every rank folds every rank's data,
+ * in that same order.
+ */
+#include <mpi.h>
+#include <string.h>
+
+#include "coll/shm.h"
+
+/* Where rank i's data is: mine, or in its post. */
+static const unsigned char *data_of(const mp_coll_shm_t *v, int i, const unsigned char *mine)
+{
+    if (i == v->rank) {
+        return mine;
+    }
+    const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
+    return p->slot < 0 ? p->data : mp_coll_shm_slot(v->lr[i], p->slot);
+}
+
+/* Folds every rank's data into acc; returns the first failure of the op. */
+static mp_status_t fold(const mp_coll_shm_t *v, const unsigned char *mine, unsigned char *acc,
+                        size_t count, const mp_datatype_t *dt, const mp_op_t *op)
+{
+    mp_status_t st = MP_OK;
+    int last = v->size - 1;
+    memcpy(acc, data_of(v, last, mine), mp_datatype_bytes(dt, count));
+    if (last != v->rank) {
+        mp_coll_shm_ack(v->lr[last]);
+    }
+    for (int i = last - 1; i >= 0; i--) {
+        const unsigned char *in = data_of(v, i, mine);
+        /* The op sees buffers as the user's: the data starts lb past the address. */
+        mp_status_t rc = mp_op_reduce(op, in - dt->lb, acc - dt->lb, count, dt);
+        if (st == MP_OK) {
+            st = rc;
+        }
+        if (i != v->rank) {
+            mp_coll_shm_ack(v->lr[i]);
+        }
+    }
+    return st;
+}
+
+/* A rank other than the root: posts its data, and with all, copies the result. */
+static void contribute(const mp_coll_shm_t *v, const unsigned char *mine, unsigned char *out,
+                       size_t bytes, int root, bool all)
+{
+    int to = v->lr[root];
+    if (bytes <= MP_COLL_SHM_INLINE) {
+        mp_coll_shm_post(to, -1, mine, bytes);
+    } else {
+        int s = mp_coll_shm_slot_take();
+        memcpy(mp_coll_shm_slot(v->lr[v->rank], s), mine, bytes);
+        mp_coll_shm_post(to, s, NULL, 0);
+    }
+    if (all) {
+        const mp_coll_shm_post_t *p = mp_coll_shm_wait(to);
+        memcpy(out, p->slot < 0 ? p->data : mp_coll_shm_slot(to, p->slot), bytes);
+        mp_coll_shm_ack(to);
+    }
+}
+
+/* A small allreduce: every rank posts its data to every other, and each folds them all in the
+ * same order as the root would: the same operations on the same operands, so the same bits
+ * everywhere, after one hop rather than a round trip through the root. */
+static mp_status_t allreduce_small(const mp_coll_shm_t *v, const unsigned char *mine,
+                                   unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                   const mp_op_t *op)
+{
+    size_t bytes = mp_datatype_bytes(dt, count);
+    for (int k = 1; k < v->size; k++) {
+        mp_coll_shm_post(v->lr[(v->rank + k) % v->size], -1, mine, bytes);
+    }
+    _Alignas(64) unsigned char acc[MP_COLL_SHM_INLINE];
+    mp_status_t st = fold(v, mine, acc, count, dt, op);
+    memcpy(out, acc, bytes);
+    return st;
+}
+
+mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
+                               const mp_datatype_t *dt, const mp_op_t *op, int root, bool all)
+{
+    size_t bytes = mp_datatype_bytes(dt, count);
+    const void *src = sbuf == MPI_IN_PLACE ? rbuf : sbuf;
+    const unsigned char *mine = (const unsigned char *)src + dt->lb;
+    unsigned char *out = (unsigned char *)rbuf + dt->lb;
+    if (all) {
+        root = 0;
+    }
+    if (bytes == 0) {
+        return MP_OK;
+    }
+    if (all && bytes <= MP_COLL_SHM_INLINE) {
+        return allreduce_small(v, mine, out, count, dt, op);
+    }
+    if (v->rank != root) {
+        contribute(v, mine, out, bytes, root, all);
+        return MP_OK;
+    }
+    _Alignas(64) unsigned char small[MP_COLL_SHM_INLINE];
+    int s = -1;
+    unsigned char *acc = small;
+    if (bytes > MP_COLL_SHM_INLINE) {
+        s = mp_coll_shm_slot_take();
+        acc = mp_coll_shm_slot(v->lr[v->rank], s);
+    }
+    mp_status_t st = fold(v, mine, acc, count, dt, op);
+    if (all) {
+        for (int i = 0; i < v->size; i++) {
+            if (i != root) {
+                mp_coll_shm_post(v->lr[i], s, acc, s < 0 ? bytes : 0);
+            }
+        }
+    }
+    memcpy(out, acc, bytes);
+    return st;
+}

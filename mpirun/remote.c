@@ -437,6 +437,81 @@ void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence)
     }
 }
 
+/* Sends a direct modex answer to whoever asked: origin -1 is this host's server, else the
+ * daemon with that index. */
+static void dmodex_reply(mpirun_remote_t *rm, int origin, uint32_t id, int status, const void *data,
+                         size_t ndata)
+{
+    if (origin < 0) {
+        mpirun_server_dmodex_answer((int)id, status, data, ndata);
+        return;
+    }
+    mpirun_daemon_t *d = &rm->daemons[origin];
+    if (d->conn.fd < 0) {
+        return;
+    }
+    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_DMODEX_DONE);
+    mpirun_wire_put_u32(&d->conn.out, id);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)status);
+    mpirun_wire_put_bytes(&d->conn.out, data, ndata);
+    mpirun_wire_end(&d->conn.out);
+    flush_daemon(rm, d);
+}
+
+/* Routes a direct modex request of origin (see dmodex_reply) for rank to the host running
+ * it. A rank that is gone, or whose daemon is, has nothing more to give: NOT_FOUND at once. */
+static void dmodex_route(mpirun_remote_t *rm, int origin, uint32_t id, uint32_t rank)
+{
+    const mpirun_job_t *job = rm->job;
+    if (rank >= (uint32_t)job->np || job->ranks[rank].exited) {
+        dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+        return;
+    }
+    if (!job->ranks[rank].remote) {
+        if (mpirun_server_dmodex_serve((int)rank, (uint32_t)origin, id) != PMIX_SUCCESS) {
+            dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+        }
+        return;
+    }
+    mpirun_daemon_t *owner = NULL;
+    for (int i = 0; i < rm->ndaemons; i++) {
+        if (rm->daemons[i].node == job->ranks[rank].host) {
+            owner = &rm->daemons[i];
+        }
+    }
+    if (owner == NULL || owner->conn.fd < 0) {
+        dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+        return;
+    }
+    mpirun_wire_begin(&owner->conn.out, MPIRUN_WIRE_DMODEX_ASK);
+    mpirun_wire_put_u32(&owner->conn.out, (uint32_t)origin);
+    mpirun_wire_put_u32(&owner->conn.out, id);
+    mpirun_wire_put_u32(&owner->conn.out, rank);
+    mpirun_wire_end(&owner->conn.out);
+    flush_daemon(rm, owner);
+}
+
+void mpirun_remote_dmodex(mpirun_remote_t *rm, int id)
+{
+    int rank;
+    if (mpirun_server_dmodex_get(id, &rank)) {
+        dmodex_route(rm, -1, (uint32_t)id, (uint32_t)rank);
+    }
+}
+
+void mpirun_remote_dmodex_served(mpirun_remote_t *rm, int serial)
+{
+    mpirun_dmodex_data_t a;
+    if (!mpirun_server_dmodex_served(serial, &a)) {
+        return;
+    }
+    int origin = (int)a.origin;
+    if (origin < rm->ndaemons) {
+        dmodex_reply(rm, origin, a.id, a.status, a.data, a.ndata);
+    }
+    free(a.data);
+}
+
 /* One message from a daemon; false when it was invalid (why says how). */
 static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t type,
                            const uint8_t *payload, size_t plen, char *why, size_t len)
@@ -532,6 +607,29 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
             break;
         }
         return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, bytes, n, why, len);
+    }
+    case MPIRUN_WIRE_DMODEX_REQ: {
+        uint32_t id = mpirun_wire_get_u32(&rd);
+        uint32_t rank = mpirun_wire_get_u32(&rd);
+        if (mpirun_wire_reader_done(&rd)) {
+            dmodex_route(rm, (int)(d - rm->daemons), id, rank);
+        }
+        break;
+    }
+    case MPIRUN_WIRE_DMODEX_DATA: {
+        uint32_t origin = mpirun_wire_get_u32(&rd);
+        uint32_t id = mpirun_wire_get_u32(&rd);
+        int status = (int)mpirun_wire_get_u32(&rd);
+        size_t n;
+        const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
+        /* origin is what we sent: this host's server (-1) or a daemon's index. */
+        if (!mpirun_wire_reader_done(&rd) ||
+            ((int)origin >= rm->ndaemons && origin != UINT32_MAX)) {
+            rd.bad = true;
+            break;
+        }
+        dmodex_reply(rm, origin == UINT32_MAX ? -1 : (int)origin, id, status, bytes, n);
+        break;
     }
     default:
         snprintf(why, len, "it sent a message of unknown type %u", type);

@@ -26,15 +26,19 @@ typedef enum mpirun_wire_type {
     MPIRUN_WIRE_SIGNAL,        /* u32 signal: send it to every local rank */
     MPIRUN_WIRE_FENCE_DONE,    /* fence key, i32 status, bytes: every host's data */
     MPIRUN_WIRE_BYE,           /* u32 clean: the job is over, exit */
+    MPIRUN_WIRE_DMODEX_ASK,    /* u32 origin, u32 id, u32 rank: fetch a local rank's data */
+    MPIRUN_WIRE_DMODEX_DONE,   /* u32 id, i32 status, bytes: the answer to a DMODEX_REQ */
     /* daemon -> mpirun */
-    MPIRUN_WIRE_HELLO = 16, /* u32 node, nonce, proof over mpirun's nonce */
-    MPIRUN_WIRE_STARTED,    /* u32 n, then n times (u32 rank, u32 pid) */
-    MPIRUN_WIRE_FAILED,     /* string: why the ranks could not start */
-    MPIRUN_WIRE_SAY,        /* string: a line for the user */
-    MPIRUN_WIRE_OUTPUT,     /* u32 rank, u32 stream (1 stdout, 2 stderr), bytes */
-    MPIRUN_WIRE_EVENT,      /* u32 kind (mpirun_event_kind_t), u32 rank, i32 status */
-    MPIRUN_WIRE_EXITED,     /* u32 rank, i32 wait status */
-    MPIRUN_WIRE_FENCE,      /* fence key, u32 number of hosts taking part, bytes: this host's */
+    MPIRUN_WIRE_HELLO = 16,  /* u32 node, nonce, proof over mpirun's nonce */
+    MPIRUN_WIRE_STARTED,     /* u32 n, then n times (u32 rank, u32 pid) */
+    MPIRUN_WIRE_FAILED,      /* string: why the ranks could not start */
+    MPIRUN_WIRE_SAY,         /* string: a line for the user */
+    MPIRUN_WIRE_OUTPUT,      /* u32 rank, u32 stream (1 stdout, 2 stderr), bytes */
+    MPIRUN_WIRE_EVENT,       /* u32 kind (mpirun_event_kind_t), u32 rank, i32 status */
+    MPIRUN_WIRE_EXITED,      /* u32 rank, i32 wait status */
+    MPIRUN_WIRE_FENCE,       /* fence key, u32 number of hosts taking part, bytes: this host's */
+    MPIRUN_WIRE_DMODEX_REQ,  /* u32 id, u32 rank: a local rank wants that rank's data */
+    MPIRUN_WIRE_DMODEX_DATA, /* u32 origin, u32 id, i32 status, bytes: a DMODEX_ASK answered */
 } mpirun_wire_type_t;
 
 /* A growing buffer of frames to send. On allocation failure it sets oom and ignores writes. */

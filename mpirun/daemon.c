@@ -502,6 +502,7 @@ static void handle_server_events(daemon_t *d)
             mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.sig);
             mpirun_wire_put_u32(&d->conn.out, f.seq);
             mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.nhosts);
+            mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.status);
             mpirun_wire_put_bytes(&d->conn.out, f.data, f.ndata);
             mpirun_wire_end(&d->conn.out);
         }

@@ -399,7 +399,7 @@ static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpiru
     mpirun_wire_put_u32(&d->conn.out, (uint32_t)(c->sig >> 32));
     mpirun_wire_put_u32(&d->conn.out, (uint32_t)c->sig);
     mpirun_wire_put_u32(&d->conn.out, c->seq);
-    mpirun_wire_put_u32(&d->conn.out, (uint32_t)PMIX_SUCCESS);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)c->status);
     mpirun_wire_put_bytes(&d->conn.out, c->data.data, c->data.len);
     mpirun_wire_end(&d->conn.out);
     flush_daemon(rm, d);
@@ -408,17 +408,17 @@ static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpiru
 /* Adds one host's part (who: daemon index, -1 for this host's server); completes the fence
  * on every contributing host once all parts are in. False with why when the part is invalid. */
 static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, int expected,
-                    const void *data, size_t ndata, char *why, size_t len)
+                    int status, const void *data, size_t ndata, char *why, size_t len)
 {
     mpirun_collect_t *done;
-    int rc =
-        mpirun_collector_add(&rm->collector, sig, seq, expected, who, data, ndata, &done, why, len);
+    int rc = mpirun_collector_add(&rm->collector, sig, seq, expected, who, status, data, ndata,
+                                  &done, why, len);
     if (rc <= 0) {
         return rc == 0;
     }
     for (int k = 0; k < done->got; k++) {
         if (done->contributors[k] < 0) {
-            mpirun_server_fence_complete(sig, seq, PMIX_SUCCESS, done->data.data, done->data.len);
+            mpirun_server_fence_complete(sig, seq, done->status, done->data.data, done->data.len);
         } else {
             send_fence_done(rm, &rm->daemons[done->contributors[k]], done);
         }
@@ -430,8 +430,8 @@ static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, in
 void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence)
 {
     char why[MSGLEN];
-    if (!collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->data, fence->ndata, why,
-                 sizeof(why))) {
+    if (!collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->status, fence->data,
+                 fence->ndata, why, sizeof(why))) {
         mpirun_say("cannot relay a fence of this host's ranks: %s; ending the job", why);
         mpirun_job_end(rm->job, 1);
     }
@@ -600,13 +600,15 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
         sig |= mpirun_wire_get_u32(&rd);
         uint32_t seq = mpirun_wire_get_u32(&rd);
         uint32_t expected = mpirun_wire_get_u32(&rd);
+        int status = (int)mpirun_wire_get_u32(&rd);
         size_t n;
         const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
         if (!mpirun_wire_reader_done(&rd) || expected < 1 || expected > (uint32_t)job->nhosts) {
             rd.bad = true;
             break;
         }
-        return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, bytes, n, why, len);
+        return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, status, bytes, n, why,
+                       len);
     }
     case MPIRUN_WIRE_DMODEX_REQ: {
         uint32_t id = mpirun_wire_get_u32(&rd);

@@ -218,8 +218,8 @@ static int fence_hosts(const pmix_proc_t procs[], size_t nprocs)
 }
 
 /* Queues this host's part of a fence for the main loop, which relays it to the other hosts. */
-static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, char *data, size_t ndata,
-                                 pmix_modex_cbfunc_t cbfunc, void *cbdata)
+static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, int status, char *data,
+                                 size_t ndata, pmix_modex_cbfunc_t cbfunc, void *cbdata)
 {
     uint64_t sig = fence_signature(procs, nprocs);
     int nhosts = fence_hosts(procs, nprocs);
@@ -257,6 +257,7 @@ static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, char 
         .fence = {.sig = sig,
                   .seq = sig_counts[s].count++,
                   .nhosts = nhosts,
+                  .status = status,
                   .data = copy,
                   .ndata = ndata},
         .id = id,
@@ -274,10 +275,17 @@ static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pm
                               size_t ninfo, char *data, size_t ndata, pmix_modex_cbfunc_t cbfunc,
                               void *cbdata)
 {
-    (void)info;
-    (void)ninfo;
+    /* PMIx 4.2 calls us even when a local rank died in the fence, with what the others gave
+     * and this status: the fence must fail everywhere, not complete with a hole. */
+    pmix_status_t status = PMIX_SUCCESS;
+    for (size_t i = 0; i < ninfo; i++) {
+        if (PMIX_CHECK_KEY(&info[i], PMIX_LOCAL_COLLECTIVE_STATUS) &&
+            info[i].value.type == PMIX_STATUS) {
+            status = info[i].value.data.status;
+        }
+    }
     if (relay) {
-        return relay_fence(procs, nprocs, data, ndata, cbfunc, cbdata);
+        return relay_fence(procs, nprocs, status, data, ndata, cbfunc, cbdata);
     }
     char *copy = malloc(ndata > 0 ? ndata : 1);
     if (copy == NULL) {
@@ -286,7 +294,7 @@ static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pm
     if (ndata > 0) {
         memcpy(copy, data, ndata);
     }
-    cbfunc(PMIX_SUCCESS, copy, ndata, cbdata, release_fence_data, copy);
+    cbfunc(status, copy, ndata, cbdata, release_fence_data, copy);
     return PMIX_SUCCESS;
 }
 

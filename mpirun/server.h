@@ -39,6 +39,7 @@ typedef struct mpirun_fence {
     uint64_t sig;
     uint32_t seq;
     int nhosts; /* how many hosts take part (each sends its part once) */
+    int status; /* PMIX_LOCAL_COLLECTIVE_STATUS: not 0 when a local rank died in the fence */
     char *data; /* this host's data, owned by the server */
     size_t ndata;
 } mpirun_fence_t;

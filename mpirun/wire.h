@@ -36,7 +36,8 @@ typedef enum mpirun_wire_type {
     MPIRUN_WIRE_OUTPUT,      /* u32 rank, u32 stream (1 stdout, 2 stderr), bytes */
     MPIRUN_WIRE_EVENT,       /* u32 kind (mpirun_event_kind_t), u32 rank, i32 status */
     MPIRUN_WIRE_EXITED,      /* u32 rank, i32 wait status */
-    MPIRUN_WIRE_FENCE,       /* fence key, u32 number of hosts taking part, bytes: this host's */
+    MPIRUN_WIRE_FENCE,       /* fence key, u32 number of hosts taking part, i32 status of the
+                                local collective (PMIx's), bytes: this host's data */
     MPIRUN_WIRE_DMODEX_REQ,  /* u32 id, u32 rank: a local rank wants that rank's data */
     MPIRUN_WIRE_DMODEX_DATA, /* u32 origin, u32 id, i32 status, bytes: a DMODEX_ASK answered */
 } mpirun_wire_type_t;

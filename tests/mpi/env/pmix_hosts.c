@@ -7,6 +7,8 @@
  *   missing                 a Get of a key nobody put, of the next rank, must fail (not hang)
  *   direct                  before any fence, every rank Puts and Commits a value and Gets
  *                           every other rank's: PMIx asks the owner's host (direct modex)
+ *   fencedie RANK STATUS    RANK exits with STATUS (no finalize) while the others wait in the
+ *                           collecting fence: mpirun must end them, none may hang there
  *   gone RANK               RANK finalizes and exits 0 at once; every other rank then Gets a
  *                           key of it: an error within seconds, not a hang
  *   sleep SECONDS           every rank sleeps
@@ -199,7 +201,7 @@ int main(int argc, char **argv)
     long value = argc > 3 ? mpt_parse_long(argv[argc - 1], "value") : 0;
     long who = argc == 5 ? mpt_parse_long(argv[3], "rank") : -1;
     if (strcmp(argv[2], "gone") == 0) {
-        who = value;
+        who = value; /* the only argument */
     }
     if (PMIx_Init(&me, NULL, 0) != PMIX_SUCCESS) {
         fprintf(stderr, "PMIx_Init failed: is this run under mpirun?\n");
@@ -210,7 +212,11 @@ int main(int argc, char **argv)
     bool me_acts = (long)me.rank == who;
     if (strcmp(action, "direct") == 0) {
         check_direct(hosts, n);
-    } else if (strcmp(action, "gone") == 0 && me_acts) {
+    } else if (strcmp(action, "fencedie") == 0 && me_acts) {
+        mpt_sleep_ms(300); /* the others are in the fence by then */
+        _exit((int)value);
+    }
+    if (strcmp(action, "gone") == 0 && me_acts) {
         PMIx_Finalize(NULL, 0);
         return 0;
     } else if (strcmp(action, "gone") == 0) {
@@ -241,7 +247,7 @@ int main(int argc, char **argv)
         PMIx_Abort((int)value, "test abort", NULL, 0);
         return (int)value;
     } else if (strcmp(action, "exit") != 0 && strcmp(action, "signal") != 0 &&
-               strcmp(action, "abort") != 0) {
+               strcmp(action, "abort") != 0 && strcmp(action, "fencedie") != 0) {
         fprintf(stderr, "unknown action '%s'\n", action);
         return 2;
     } else if (!me_acts) {

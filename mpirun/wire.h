@@ -13,8 +13,8 @@
 /* Every frame starts with this header, all fields in network byte order. A peer that sends
  * another magic or version is not one of ours (or another release): the connection closes. */
 #define MPIRUN_WIRE_MAGIC 0x4d504431u /* "MPD1" */
-#define MPIRUN_WIRE_VERSION 1u
-#define MPIRUN_WIRE_HEADER_LEN 12 /* magic u32, version u16, type u16, payload length u32 */
+#define MPIRUN_WIRE_VERSION 2u        /* 2: fence status, direct modex */
+#define MPIRUN_WIRE_HEADER_LEN 12     /* magic u32, version u16, type u16, payload length u32 */
 #define MPIRUN_WIRE_MAX_PAYLOAD (64u << 20) /* fence data of a large job fits */
 #define MPIRUN_WIRE_NONCE_LEN 32
 

@@ -9,6 +9,9 @@
  *                           every other rank's: PMIx asks the owner's host (direct modex)
  *   fencedie RANK STATUS    RANK exits with STATUS (no finalize) while the others wait in the
  *                           collecting fence: mpirun must end them, none may hang there
+ *   late                    before anything is committed, every rank Gets a key of the next
+ *                           rank with a 2 s PMIX_TIMEOUT: it fails in time (the owner's host
+ *                           answers only once the rank commits, later, in the fence)
  *   gone RANK               RANK finalizes and exits 0 at once; every other rank then Gets a
  *                           key of it: an error within seconds, not a hang
  *   sleep SECONDS           every rank sleeps
@@ -158,6 +161,21 @@ static void check_direct(char **hosts, int n)
     }
 }
 
+/* Nobody committed yet: the Get of another host's rank waits on that host until the Get's
+ * timeout ends it, then the late answer (after the commit in check_fence) is dropped. */
+static void check_late(int n)
+{
+    pmix_proc_t peer;
+    pmix_value_t *none = NULL;
+    pmix_info_t info;
+    int timeout = 2;
+    PMIX_INFO_LOAD(&info, PMIX_TIMEOUT, &timeout, PMIX_INT);
+    PMIX_LOAD_PROCID(&peer, me.nspace, (me.rank + 1) % (pmix_rank_t)n);
+    pmix_status_t rc = PMIx_Get(&peer, "test.direct", &info, 1, &none);
+    MPT_CHECK(rc != PMIX_SUCCESS, "PMIx_Get of a key not committed yet succeeded");
+    PMIX_INFO_DESTRUCT(&info);
+}
+
 /* Rank who is gone (finalized, exited 0) without putting anything: its key is not found. */
 static void check_gone(long who)
 {
@@ -212,6 +230,8 @@ int main(int argc, char **argv)
     bool me_acts = (long)me.rank == who;
     if (strcmp(action, "direct") == 0) {
         check_direct(hosts, n);
+    } else if (strcmp(action, "late") == 0) {
+        check_late(n);
     } else if (strcmp(action, "fencedie") == 0 && me_acts) {
         mpt_sleep_ms(300); /* the others are in the fence by then */
         _exit((int)value);
@@ -228,7 +248,7 @@ int main(int argc, char **argv)
     }
     check_fence(hosts, n);
     mpt_announce((int)me.rank, n);
-    if (strcmp(action, "direct") == 0) {
+    if (strcmp(action, "direct") == 0 || strcmp(action, "late") == 0) {
         /* done before the fences */
     } else if (strcmp(action, "hello") == 0) {
         printf("hello from rank %u of %d on %s\n", me.rank, n, hosts[me.rank]);

@@ -23,6 +23,14 @@ for hosts in "$NS1:2,$NS2:2" "$here:1,$NS1:1,$NS2:2" "$NS1:1,$NS2:3,$NS3:2"; do
     mp_expect_no_survivors
 done
 
+hosts="$NS1:2,$NS2:1,$NS3:1"
+echo "== Gets with a 2 s timeout of keys not committed yet end in time on $hosts"
+run_across "$hosts" "$prog" "$(mp_rank_hosts "$hosts")" late
+mp_expect_status 0
+mp_expect_line stdout '^No Errors$'
+mp_expect_quick 10
+mp_expect_no_survivors
+
 echo "== rank 3 (second host) finalizes and exits: a Get of its key fails at once"
 hosts="$NS1:2,$NS2:2"
 run_across "$hosts" "$prog" "$(mp_rank_hosts "$hosts")" gone 3

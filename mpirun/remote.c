@@ -35,12 +35,13 @@
 #define MSGLEN 512
 
 struct mpirun_daemon {
-    int node;           /* the node id it serves */
-    pid_t agent_pid;    /* the launch agent, 0 once reaped */
-    mpirun_conn_t conn; /* fd -1 until it proved itself, and again once closed */
-    bool connected;     /* proved itself (conn may have closed since) */
-    bool started;       /* its ranks run */
-    bool closed;        /* its connection ended */
+    int node;               /* the node id it serves */
+    pid_t agent_pid;        /* the launch agent, 0 once reaped */
+    mpirun_conn_t conn;     /* fd -1 until it proved itself, and again once closed */
+    bool connected;         /* proved itself (conn may have closed since) */
+    bool started;           /* its ranks run */
+    bool closed;            /* its connection ended */
+    mpirun_wire_buf_t held; /* direct modex requests for its ranks before it connected */
 };
 
 struct mpirun_stranger {
@@ -328,6 +329,8 @@ static mpirun_daemon_t *check_hello(mpirun_remote_t *rm, mpirun_stranger_t *s, c
     mpirun_wire_put_raw(&d->conn.out, mine, sizeof(mine));
     mpirun_wire_end(&d->conn.out);
     mpirun_wire_put_raw(&d->conn.out, rm->job_frame.data, rm->job_frame.len);
+    mpirun_wire_put_raw(&d->conn.out, d->held.data, d->held.len);
+    mpirun_wire_buf_fini(&d->held);
     if (rm->job->ending) {
         /* The signals to end the job went out before it connected: its ranks go at once. */
         mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_SIGNAL);
@@ -479,15 +482,17 @@ static void dmodex_route(mpirun_remote_t *rm, int origin, uint32_t id, uint32_t 
             owner = &rm->daemons[i];
         }
     }
-    if (owner == NULL || owner->conn.fd < 0) {
+    if (owner == NULL || owner->closed) {
         dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
         return;
     }
-    mpirun_wire_begin(&owner->conn.out, MPIRUN_WIRE_DMODEX_ASK);
-    mpirun_wire_put_u32(&owner->conn.out, (uint32_t)origin);
-    mpirun_wire_put_u32(&owner->conn.out, id);
-    mpirun_wire_put_u32(&owner->conn.out, rank);
-    mpirun_wire_end(&owner->conn.out);
+    /* Ranks here may ask before that daemon connected: the request waits for it. */
+    mpirun_wire_buf_t *out = owner->connected ? &owner->conn.out : &owner->held;
+    mpirun_wire_begin(out, MPIRUN_WIRE_DMODEX_ASK);
+    mpirun_wire_put_u32(out, (uint32_t)origin);
+    mpirun_wire_put_u32(out, id);
+    mpirun_wire_put_u32(out, rank);
+    mpirun_wire_end(out);
     flush_daemon(rm, owner);
 }
 
@@ -831,6 +836,9 @@ void mpirun_remote_fini(mpirun_remote_t *rm)
     }
     for (size_t i = 0; i < rm->nstrangers; i++) {
         mpirun_conn_close(&rm->strangers[i].conn);
+    }
+    for (int i = 0; rm->daemons != NULL && i < rm->ndaemons; i++) {
+        mpirun_wire_buf_fini(&rm->daemons[i].held);
     }
     mpirun_collector_fini(&rm->collector);
     if (rm->listen_fd >= 0) {

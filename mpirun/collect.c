@@ -15,8 +15,8 @@ static void free_fence(mpirun_collect_t *f)
 }
 
 int mpirun_collector_add(mpirun_collector_t *c, uint64_t sig, uint32_t seq, int expected, int who,
-                         const void *data, size_t len, mpirun_collect_t **done_p, char *err,
-                         size_t errlen)
+                         int status, const void *data, size_t len, mpirun_collect_t **done_p,
+                         char *err, size_t errlen)
 {
     size_t i = 0;
     while (i < c->nfences && (c->fences[i].sig != sig || c->fences[i].seq != seq)) {
@@ -59,6 +59,9 @@ int mpirun_collector_add(mpirun_collector_t *c, uint64_t sig, uint32_t seq, int 
         return -1;
     }
     f->contributors[f->got++] = who;
+    if (f->status == 0) {
+        f->status = status; /* one host short of ranks fails the fence for all */
+    }
     if (f->got < f->expected) {
         return 0;
     }

@@ -18,6 +18,7 @@ typedef struct mpirun_collect {
     uint32_t seq;
     int expected;           /* parts that make it complete */
     int got;                /* parts so far */
+    int status;             /* the first failing status of a part (PMIx's), else 0 */
     int *contributors;      /* got ids, in arrival order */
     mpirun_wire_buf_t data; /* the parts, concatenated */
 } mpirun_collect_t;
@@ -29,13 +30,14 @@ typedef struct mpirun_collector {
 
 /*
  * Adds contributor who's part of fence (sig, seq), which needs expected parts in all (1 or
- * more). Returns 1 when the fence is now complete: *done_p is it (its data and contributors),
- * to be released with mpirun_collector_release; 0 while parts are missing; -1 with a message
- * in err when who already sent its part, the expected counts disagree, or memory ran out.
+ * more), with the PMIx status of that host's local collective (0: all its ranks took part). Returns
+ * 1 when the fence is now complete: *done_p is it (its data and contributors), to be released with
+ * mpirun_collector_release; 0 while parts are missing; -1 with a message in err when who already
+ * sent its part, the expected counts disagree, or memory ran out.
  */
 int mpirun_collector_add(mpirun_collector_t *c, uint64_t sig, uint32_t seq, int expected, int who,
-                         const void *data, size_t len, mpirun_collect_t **done_p, char *err,
-                         size_t errlen);
+                         int status, const void *data, size_t len, mpirun_collect_t **done_p,
+                         char *err, size_t errlen);
 
 /* Forgets a complete fence returned by add. */
 void mpirun_collector_release(mpirun_collector_t *c, mpirun_collect_t *done);

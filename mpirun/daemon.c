@@ -428,12 +428,73 @@ static void send_event(daemon_t *d, mpirun_event_kind_t kind, int rank, int stat
     mpirun_wire_end(&d->conn.out);
 }
 
+static double monotonic_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Direct modex: a local rank's request goes to mpirun, which routes it to the target's host. */
+static void send_dmodex_request(daemon_t *d, int id)
+{
+    int rank;
+    if (!mpirun_server_dmodex_get(id, &rank)) {
+        return;
+    }
+    if (d->conn.fd < 0) {
+        mpirun_server_dmodex_answer(id, PMIX_ERR_UNREACH, NULL, 0);
+        return;
+    }
+    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_DMODEX_REQ);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)id);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)rank);
+    mpirun_wire_end(&d->conn.out);
+}
+
+static void send_dmodex_data(daemon_t *d, uint32_t origin, uint32_t id, int status,
+                             const void *data, size_t ndata)
+{
+    if (d->conn.fd < 0) {
+        return;
+    }
+    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_DMODEX_DATA);
+    mpirun_wire_put_u32(&d->conn.out, origin);
+    mpirun_wire_put_u32(&d->conn.out, id);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)status);
+    mpirun_wire_put_bytes(&d->conn.out, data, ndata);
+    mpirun_wire_end(&d->conn.out);
+}
+
+/* mpirun asks for a local rank's data for another host: a rank already reaped has nothing
+ * more to give (and PMIx 4.2 would never answer for it). */
+static void serve_dmodex(daemon_t *d, uint32_t origin, uint32_t id, uint32_t rank)
+{
+    int status = PMIX_ERR_NOT_FOUND;
+    for (int i = 0; i < d->nlocal; i++) {
+        if (d->ranks[i].rank == (int)rank && !d->ranks[i].exited) {
+            status = mpirun_server_dmodex_serve((int)rank, origin, id);
+        }
+    }
+    if (status != PMIX_SUCCESS) {
+        send_dmodex_data(d, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+    }
+}
+
 static void handle_server_events(daemon_t *d)
 {
     mpirun_event_t ev;
     mpirun_fence_t f;
+    mpirun_dmodex_data_t a;
     while (mpirun_server_next_event(&ev)) {
-        if (ev.kind != MPIRUN_EVENT_FENCE) {
+        if (ev.kind == MPIRUN_EVENT_DMODEX) {
+            send_dmodex_request(d, ev.rank);
+        } else if (ev.kind == MPIRUN_EVENT_DMODEX_DATA) {
+            if (mpirun_server_dmodex_served(ev.rank, &a)) {
+                send_dmodex_data(d, a.origin, a.id, a.status, a.data, a.ndata);
+                free(a.data);
+            }
+        } else if (ev.kind != MPIRUN_EVENT_FENCE) {
             send_event(d, ev.kind, ev.rank, ev.status);
         } else if (mpirun_server_fence_get(ev.rank, &f) && d->conn.fd >= 0) {
             mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_FENCE);
@@ -441,6 +502,7 @@ static void handle_server_events(daemon_t *d)
             mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.sig);
             mpirun_wire_put_u32(&d->conn.out, f.seq);
             mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.nhosts);
+            mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.status);
             mpirun_wire_put_bytes(&d->conn.out, f.data, f.ndata);
             mpirun_wire_end(&d->conn.out);
         }
@@ -507,6 +569,23 @@ static bool handle_message(daemon_t *d, uint16_t type, const uint8_t *payload, s
         const uint8_t *data = mpirun_wire_get_bytes(&rd, &n);
         if (mpirun_wire_reader_done(&rd)) {
             mpirun_server_fence_complete(sig, seq, status, data, n);
+            return true;
+        }
+    } else if (type == MPIRUN_WIRE_DMODEX_ASK) {
+        uint32_t origin = mpirun_wire_get_u32(&rd);
+        uint32_t id = mpirun_wire_get_u32(&rd);
+        uint32_t rank = mpirun_wire_get_u32(&rd);
+        if (mpirun_wire_reader_done(&rd)) {
+            serve_dmodex(d, origin, id, rank);
+            return true;
+        }
+    } else if (type == MPIRUN_WIRE_DMODEX_DONE) {
+        uint32_t id = mpirun_wire_get_u32(&rd);
+        int status = (int)mpirun_wire_get_u32(&rd);
+        size_t n;
+        const uint8_t *data = mpirun_wire_get_bytes(&rd, &n);
+        if (mpirun_wire_reader_done(&rd)) {
+            mpirun_server_dmodex_answer((int)id, status, data, n);
             return true;
         }
     } else if (type == MPIRUN_WIRE_BYE) {
@@ -580,6 +659,8 @@ static void run(daemon_t *d)
                 }
             }
         }
+        /* Direct modex requests time out here (polled at least once a second). */
+        mpirun_server_dmodex_expire(monotonic_now());
         if (poll(fds, n, 1000) < 0 && errno != EINTR) {
             lose_mpirun(d, "poll failed");
             continue;

@@ -7,6 +7,7 @@
 #include "mpirun/loop.h"
 
 #include <errno.h>
+#include <pmix_common.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -35,6 +36,7 @@ typedef struct loop_state {
     double kill_at;    /* when to send SIGKILL */
     double done_at;    /* when the last rank was reaped */
     double bye_at;     /* when the daemons were told the job is over */
+    double dmodex_at;  /* when the next direct modex request times out, or -1 */
 } loop_state_t;
 
 void mpirun_say(const char *fmt, ...)
@@ -116,6 +118,19 @@ static void handle_server_events(mpirun_loop_t *loop)
         case MPIRUN_EVENT_FENCE:
             if (loop->remote != NULL && mpirun_server_fence_get(ev.rank, &fence)) {
                 mpirun_remote_fence(loop->remote, &fence);
+            }
+            break;
+        case MPIRUN_EVENT_DMODEX:
+            /* Only ranks of other hosts are asked for; on one host nobody has more. */
+            if (loop->remote != NULL) {
+                mpirun_remote_dmodex(loop->remote, ev.rank);
+            } else {
+                mpirun_server_dmodex_answer(ev.rank, PMIX_ERR_NOT_FOUND, NULL, 0);
+            }
+            break;
+        case MPIRUN_EVENT_DMODEX_DATA:
+            if (loop->remote != NULL) {
+                mpirun_remote_dmodex_served(loop->remote, ev.rank);
             }
             break;
         }
@@ -258,6 +273,7 @@ static int poll_timeout_ms(const loop_state_t *st, double t, double deadline)
     if (deadline > 0 && !st->loop->job->ending) {
         wake = earliest(wake, deadline);
     }
+    wake = earliest(wake, st->dmodex_at);
     if (st->signalled && !st->killed) {
         wake = (wake < 0 || st->kill_at < wake) ? st->kill_at : wake;
     }
@@ -296,6 +312,7 @@ int mpirun_loop_run(mpirun_loop_t *loop)
             mpirun_job_end(job, 124);
         }
         enforce_end(&st, t);
+        st.dmodex_at = mpirun_server_dmodex_expire(t);
         if (mpirun_job_is_done(job) && st.done_at == 0) {
             st.done_at = t;
         }

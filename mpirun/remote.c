@@ -35,12 +35,13 @@
 #define MSGLEN 512
 
 struct mpirun_daemon {
-    int node;           /* the node id it serves */
-    pid_t agent_pid;    /* the launch agent, 0 once reaped */
-    mpirun_conn_t conn; /* fd -1 until it proved itself, and again once closed */
-    bool connected;     /* proved itself (conn may have closed since) */
-    bool started;       /* its ranks run */
-    bool closed;        /* its connection ended */
+    int node;               /* the node id it serves */
+    pid_t agent_pid;        /* the launch agent, 0 once reaped */
+    mpirun_conn_t conn;     /* fd -1 until it proved itself, and again once closed */
+    bool connected;         /* proved itself (conn may have closed since) */
+    bool started;           /* its ranks run */
+    bool closed;            /* its connection ended */
+    mpirun_wire_buf_t held; /* direct modex requests for its ranks before it connected */
 };
 
 struct mpirun_stranger {
@@ -328,6 +329,8 @@ static mpirun_daemon_t *check_hello(mpirun_remote_t *rm, mpirun_stranger_t *s, c
     mpirun_wire_put_raw(&d->conn.out, mine, sizeof(mine));
     mpirun_wire_end(&d->conn.out);
     mpirun_wire_put_raw(&d->conn.out, rm->job_frame.data, rm->job_frame.len);
+    mpirun_wire_put_raw(&d->conn.out, d->held.data, d->held.len);
+    mpirun_wire_buf_fini(&d->held);
     if (rm->job->ending) {
         /* The signals to end the job went out before it connected: its ranks go at once. */
         mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_SIGNAL);
@@ -399,7 +402,7 @@ static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpiru
     mpirun_wire_put_u32(&d->conn.out, (uint32_t)(c->sig >> 32));
     mpirun_wire_put_u32(&d->conn.out, (uint32_t)c->sig);
     mpirun_wire_put_u32(&d->conn.out, c->seq);
-    mpirun_wire_put_u32(&d->conn.out, (uint32_t)PMIX_SUCCESS);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)c->status);
     mpirun_wire_put_bytes(&d->conn.out, c->data.data, c->data.len);
     mpirun_wire_end(&d->conn.out);
     flush_daemon(rm, d);
@@ -408,17 +411,17 @@ static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpiru
 /* Adds one host's part (who: daemon index, -1 for this host's server); completes the fence
  * on every contributing host once all parts are in. False with why when the part is invalid. */
 static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, int expected,
-                    const void *data, size_t ndata, char *why, size_t len)
+                    int status, const void *data, size_t ndata, char *why, size_t len)
 {
     mpirun_collect_t *done;
-    int rc =
-        mpirun_collector_add(&rm->collector, sig, seq, expected, who, data, ndata, &done, why, len);
+    int rc = mpirun_collector_add(&rm->collector, sig, seq, expected, who, status, data, ndata,
+                                  &done, why, len);
     if (rc <= 0) {
         return rc == 0;
     }
     for (int k = 0; k < done->got; k++) {
         if (done->contributors[k] < 0) {
-            mpirun_server_fence_complete(sig, seq, PMIX_SUCCESS, done->data.data, done->data.len);
+            mpirun_server_fence_complete(sig, seq, done->status, done->data.data, done->data.len);
         } else {
             send_fence_done(rm, &rm->daemons[done->contributors[k]], done);
         }
@@ -430,11 +433,88 @@ static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, in
 void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence)
 {
     char why[MSGLEN];
-    if (!collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->data, fence->ndata, why,
-                 sizeof(why))) {
+    if (!collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->status, fence->data,
+                 fence->ndata, why, sizeof(why))) {
         mpirun_say("cannot relay a fence of this host's ranks: %s; ending the job", why);
         mpirun_job_end(rm->job, 1);
     }
+}
+
+/* Sends a direct modex answer to whoever asked: origin -1 is this host's server, else the
+ * daemon with that index. */
+static void dmodex_reply(mpirun_remote_t *rm, int origin, uint32_t id, int status, const void *data,
+                         size_t ndata)
+{
+    if (origin < 0) {
+        mpirun_server_dmodex_answer((int)id, status, data, ndata);
+        return;
+    }
+    mpirun_daemon_t *d = &rm->daemons[origin];
+    if (d->conn.fd < 0) {
+        return;
+    }
+    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_DMODEX_DONE);
+    mpirun_wire_put_u32(&d->conn.out, id);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)status);
+    mpirun_wire_put_bytes(&d->conn.out, data, ndata);
+    mpirun_wire_end(&d->conn.out);
+    flush_daemon(rm, d);
+}
+
+/* Routes a direct modex request of origin (see dmodex_reply) for rank to the host running
+ * it. A rank that is gone, or whose daemon is, has nothing more to give: NOT_FOUND at once. */
+static void dmodex_route(mpirun_remote_t *rm, int origin, uint32_t id, uint32_t rank)
+{
+    const mpirun_job_t *job = rm->job;
+    if (rank >= (uint32_t)job->np || job->ranks[rank].exited) {
+        dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+        return;
+    }
+    if (!job->ranks[rank].remote) {
+        if (mpirun_server_dmodex_serve((int)rank, (uint32_t)origin, id) != PMIX_SUCCESS) {
+            dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+        }
+        return;
+    }
+    mpirun_daemon_t *owner = NULL;
+    for (int i = 0; i < rm->ndaemons; i++) {
+        if (rm->daemons[i].node == job->ranks[rank].host) {
+            owner = &rm->daemons[i];
+        }
+    }
+    if (owner == NULL || owner->closed) {
+        dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
+        return;
+    }
+    /* Ranks here may ask before that daemon connected: the request waits for it. */
+    mpirun_wire_buf_t *out = owner->connected ? &owner->conn.out : &owner->held;
+    mpirun_wire_begin(out, MPIRUN_WIRE_DMODEX_ASK);
+    mpirun_wire_put_u32(out, (uint32_t)origin);
+    mpirun_wire_put_u32(out, id);
+    mpirun_wire_put_u32(out, rank);
+    mpirun_wire_end(out);
+    flush_daemon(rm, owner);
+}
+
+void mpirun_remote_dmodex(mpirun_remote_t *rm, int id)
+{
+    int rank;
+    if (mpirun_server_dmodex_get(id, &rank)) {
+        dmodex_route(rm, -1, (uint32_t)id, (uint32_t)rank);
+    }
+}
+
+void mpirun_remote_dmodex_served(mpirun_remote_t *rm, int serial)
+{
+    mpirun_dmodex_data_t a;
+    if (!mpirun_server_dmodex_served(serial, &a)) {
+        return;
+    }
+    int origin = (int)a.origin;
+    if (origin < rm->ndaemons) {
+        dmodex_reply(rm, origin, a.id, a.status, a.data, a.ndata);
+    }
+    free(a.data);
 }
 
 /* One message from a daemon; false when it was invalid (why says how). */
@@ -525,13 +605,38 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
         sig |= mpirun_wire_get_u32(&rd);
         uint32_t seq = mpirun_wire_get_u32(&rd);
         uint32_t expected = mpirun_wire_get_u32(&rd);
+        int status = (int)mpirun_wire_get_u32(&rd);
         size_t n;
         const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
         if (!mpirun_wire_reader_done(&rd) || expected < 1 || expected > (uint32_t)job->nhosts) {
             rd.bad = true;
             break;
         }
-        return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, bytes, n, why, len);
+        return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, status, bytes, n, why,
+                       len);
+    }
+    case MPIRUN_WIRE_DMODEX_REQ: {
+        uint32_t id = mpirun_wire_get_u32(&rd);
+        uint32_t rank = mpirun_wire_get_u32(&rd);
+        if (mpirun_wire_reader_done(&rd)) {
+            dmodex_route(rm, (int)(d - rm->daemons), id, rank);
+        }
+        break;
+    }
+    case MPIRUN_WIRE_DMODEX_DATA: {
+        uint32_t origin = mpirun_wire_get_u32(&rd);
+        uint32_t id = mpirun_wire_get_u32(&rd);
+        int status = (int)mpirun_wire_get_u32(&rd);
+        size_t n;
+        const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
+        /* origin is what we sent: this host's server (-1) or a daemon's index. */
+        if (!mpirun_wire_reader_done(&rd) ||
+            ((int)origin >= rm->ndaemons && origin != UINT32_MAX)) {
+            rd.bad = true;
+            break;
+        }
+        dmodex_reply(rm, origin == UINT32_MAX ? -1 : (int)origin, id, status, bytes, n);
+        break;
     }
     default:
         snprintf(why, len, "it sent a message of unknown type %u", type);
@@ -731,6 +836,9 @@ void mpirun_remote_fini(mpirun_remote_t *rm)
     }
     for (size_t i = 0; i < rm->nstrangers; i++) {
         mpirun_conn_close(&rm->strangers[i].conn);
+    }
+    for (int i = 0; rm->daemons != NULL && i < rm->ndaemons; i++) {
+        mpirun_wire_buf_fini(&rm->daemons[i].held);
     }
     mpirun_collector_fini(&rm->collector);
     if (rm->listen_fd >= 0) {

@@ -72,6 +72,12 @@ void mpirun_remote_signal(mpirun_remote_t *rm, int sig);
 /* This host's part of a fence (from its own PMIx server). */
 void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence);
 
+/* Direct modex: routes this host's request with this id (a MPIRUN_EVENT_DMODEX) to the host
+ * of its target rank; hands the answer of a request served here (a MPIRUN_EVENT_DMODEX_DATA
+ * with this serial) back to the host that asked. */
+void mpirun_remote_dmodex(mpirun_remote_t *rm, int id);
+void mpirun_remote_dmodex_served(mpirun_remote_t *rm, int serial);
+
 /* The job is over: tells every daemon to clean up and exit. */
 void mpirun_remote_end(mpirun_remote_t *rm, bool clean);
 

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <pmix.h>
@@ -49,6 +50,26 @@ typedef struct sig_count {
 } sig_count_t;
 static sig_count_t *sig_counts;
 static size_t nsig_counts;
+
+/* Direct modex requests of local ranks waiting for another host, and answers of local ranks
+ * to other hosts' requests waiting for the main loop. */
+typedef struct dmodex_req {
+    int id;
+    int rank;
+    double deadline;
+    pmix_modex_cbfunc_t cbfunc;
+    void *cbdata;
+} dmodex_req_t;
+static dmodex_req_t *dreqs;
+static size_t ndreqs, dreqs_cap;
+static int next_dreq_id;
+typedef struct dmodex_served {
+    int serial;
+    mpirun_dmodex_data_t data;
+} dmodex_served_t;
+static dmodex_served_t *served;
+static size_t nserved, served_cap;
+static int next_served;
 
 static void push_event(mpirun_event_kind_t kind, int rank, int status)
 {
@@ -197,8 +218,8 @@ static int fence_hosts(const pmix_proc_t procs[], size_t nprocs)
 }
 
 /* Queues this host's part of a fence for the main loop, which relays it to the other hosts. */
-static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, char *data, size_t ndata,
-                                 pmix_modex_cbfunc_t cbfunc, void *cbdata)
+static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, int status, char *data,
+                                 size_t ndata, pmix_modex_cbfunc_t cbfunc, void *cbdata)
 {
     uint64_t sig = fence_signature(procs, nprocs);
     int nhosts = fence_hosts(procs, nprocs);
@@ -236,6 +257,7 @@ static pmix_status_t relay_fence(const pmix_proc_t procs[], size_t nprocs, char 
         .fence = {.sig = sig,
                   .seq = sig_counts[s].count++,
                   .nhosts = nhosts,
+                  .status = status,
                   .data = copy,
                   .ndata = ndata},
         .id = id,
@@ -253,10 +275,17 @@ static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pm
                               size_t ninfo, char *data, size_t ndata, pmix_modex_cbfunc_t cbfunc,
                               void *cbdata)
 {
-    (void)info;
-    (void)ninfo;
+    /* PMIx 4.2 calls us even when a local rank died in the fence, with what the others gave
+     * and this status: the fence must fail everywhere, not complete with a hole. */
+    pmix_status_t status = PMIX_SUCCESS;
+    for (size_t i = 0; i < ninfo; i++) {
+        if (PMIX_CHECK_KEY(&info[i], PMIX_LOCAL_COLLECTIVE_STATUS) &&
+            info[i].value.type == PMIX_STATUS) {
+            status = info[i].value.data.status;
+        }
+    }
     if (relay) {
-        return relay_fence(procs, nprocs, data, ndata, cbfunc, cbdata);
+        return relay_fence(procs, nprocs, status, data, ndata, cbfunc, cbdata);
     }
     char *copy = malloc(ndata > 0 ? ndata : 1);
     if (copy == NULL) {
@@ -265,7 +294,61 @@ static pmix_status_t on_fence(const pmix_proc_t procs[], size_t nprocs, const pm
     if (ndata > 0) {
         memcpy(copy, data, ndata);
     }
-    cbfunc(PMIX_SUCCESS, copy, ndata, cbdata, release_fence_data, copy);
+    cbfunc(status, copy, ndata, cbdata, release_fence_data, copy);
+    return PMIX_SUCCESS;
+}
+
+static double monotonic_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* Grows an array of n elements of size sz to hold one more; false when out of memory. */
+static bool grow(void **array, size_t n, size_t *cap, size_t sz)
+{
+    if (n < *cap) {
+        return true;
+    }
+    size_t bigger = *cap == 0 ? 8 : 2 * *cap;
+    void *grown = realloc(*array, bigger * sz);
+    if (grown == NULL) {
+        return false;
+    }
+    *array = grown;
+    *cap = bigger;
+    return true;
+}
+
+/* PMIx asks for a rank's data that it does not hold (no collecting fence brought it here). */
+static pmix_status_t on_direct_modex(const pmix_proc_t *proc, const pmix_info_t info[],
+                                     size_t ninfo, pmix_modex_cbfunc_t cbfunc, void *cbdata)
+{
+    int rank = our_rank(proc);
+    if (rank < 0) {
+        return PMIX_ERR_NOT_FOUND; /* not our job, or a wildcard: nobody else has more */
+    }
+    double timeout = MPIRUN_DMODEX_TIMEOUT_S;
+    for (size_t i = 0; i < ninfo; i++) {
+        if (PMIX_CHECK_KEY(&info[i], PMIX_TIMEOUT) && info[i].value.type == PMIX_INT &&
+            info[i].value.data.integer > 0) {
+            timeout = info[i].value.data.integer;
+        }
+    }
+    pthread_mutex_lock(&lock);
+    if (!grow((void **)&dreqs, ndreqs, &dreqs_cap, sizeof(*dreqs))) {
+        pthread_mutex_unlock(&lock);
+        return PMIX_ERR_NOMEM;
+    }
+    int id = next_dreq_id++;
+    dreqs[ndreqs++] = (dmodex_req_t){.id = id,
+                                     .rank = rank,
+                                     .deadline = monotonic_now() + timeout,
+                                     .cbfunc = cbfunc,
+                                     .cbdata = cbdata};
+    pthread_mutex_unlock(&lock);
+    push_event(MPIRUN_EVENT_DMODEX, id, 0);
     return PMIX_SUCCESS;
 }
 
@@ -274,6 +357,7 @@ static pmix_server_module_t module = {
     .client_finalized = on_client_finalized,
     .abort = on_abort,
     .fence_nb = on_fence,
+    .direct_modex = on_direct_modex,
 };
 
 /* Waits for a PMIx operation's callback. */
@@ -679,6 +763,135 @@ bool mpirun_server_fence_complete(uint64_t sig, uint32_t seq, int status, const 
     return true;
 }
 
+bool mpirun_server_dmodex_get(int id, int *rank_p)
+{
+    bool found = false;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < ndreqs; i++) {
+        if (dreqs[i].id == id) {
+            *rank_p = dreqs[i].rank;
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
+/* Takes request i out of the table (lock held). */
+static dmodex_req_t take_dreq(size_t i)
+{
+    dmodex_req_t r = dreqs[i];
+    dreqs[i] = dreqs[--ndreqs];
+    return r;
+}
+
+void mpirun_server_dmodex_answer(int id, int status, const void *data, size_t ndata)
+{
+    pthread_mutex_lock(&lock);
+    size_t i = 0;
+    while (i < ndreqs && dreqs[i].id != id) {
+        i++;
+    }
+    if (i == ndreqs) {
+        pthread_mutex_unlock(&lock);
+        return;
+    }
+    dmodex_req_t r = take_dreq(i);
+    pthread_mutex_unlock(&lock);
+    char *copy = status == PMIX_SUCCESS ? malloc(ndata > 0 ? ndata : 1) : NULL;
+    if (copy == NULL) {
+        r.cbfunc(status == PMIX_SUCCESS ? PMIX_ERR_NOMEM : status, NULL, 0, r.cbdata, NULL, NULL);
+        return;
+    }
+    if (ndata > 0) {
+        memcpy(copy, data, ndata);
+    }
+    r.cbfunc(status, copy, ndata, r.cbdata, release_fence_data, copy);
+}
+
+double mpirun_server_dmodex_expire(double now)
+{
+    double next = -1;
+    for (;;) {
+        pthread_mutex_lock(&lock);
+        size_t i = 0;
+        while (i < ndreqs && dreqs[i].deadline > now) {
+            i++;
+        }
+        if (i == ndreqs) {
+            for (size_t k = 0; k < ndreqs; k++) {
+                next = (next < 0 || dreqs[k].deadline < next) ? dreqs[k].deadline : next;
+            }
+            pthread_mutex_unlock(&lock);
+            return next;
+        }
+        dmodex_req_t r = take_dreq(i);
+        pthread_mutex_unlock(&lock);
+        r.cbfunc(PMIX_ERR_TIMEOUT, NULL, 0, r.cbdata, NULL, NULL);
+    }
+}
+
+/* Who asked, carried through PMIx_server_dmodex_request. */
+typedef struct serve_tag {
+    uint32_t origin, id;
+} serve_tag_t;
+
+/* PMIx's answer for a rank here (on its thread; data valid only during the call). */
+static void on_served(pmix_status_t status, char *data, size_t sz, void *cbdata)
+{
+    serve_tag_t *tag = cbdata;
+    char *copy = malloc(sz > 0 ? sz : 1);
+    if (copy != NULL && sz > 0) {
+        memcpy(copy, data, sz);
+    }
+    pthread_mutex_lock(&lock);
+    if (copy == NULL || !grow((void **)&served, nserved, &served_cap, sizeof(*served))) {
+        pthread_mutex_unlock(&lock);
+        free(copy);
+        free(tag);
+        return; /* out of memory: the requester times out */
+    }
+    int serial = next_served++;
+    served[nserved++] = (dmodex_served_t){
+        .serial = serial,
+        .data = {.origin = tag->origin, .id = tag->id, .status = status, .data = copy, .ndata = sz},
+    };
+    pthread_mutex_unlock(&lock);
+    free(tag);
+    push_event(MPIRUN_EVENT_DMODEX_DATA, serial, 0);
+}
+
+int mpirun_server_dmodex_serve(int rank, uint32_t origin, uint32_t id)
+{
+    serve_tag_t *tag = malloc(sizeof(*tag));
+    if (tag == NULL) {
+        return PMIX_ERR_NOMEM;
+    }
+    *tag = (serve_tag_t){.origin = origin, .id = id};
+    pmix_proc_t proc;
+    PMIX_LOAD_PROCID(&proc, job_nspace, (pmix_rank_t)rank);
+    pmix_status_t rc = PMIx_server_dmodex_request(&proc, on_served, tag);
+    if (rc != PMIX_SUCCESS) {
+        free(tag);
+    }
+    return rc;
+}
+
+bool mpirun_server_dmodex_served(int serial, mpirun_dmodex_data_t *out)
+{
+    bool found = false;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < nserved && !found; i++) {
+        if (served[i].serial == serial) {
+            *out = served[i].data;
+            served[i] = served[--nserved];
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return found;
+}
+
 void mpirun_server_fini(void)
 {
     op_wait_t w;
@@ -694,5 +907,10 @@ void mpirun_server_fini(void)
     }
     free(fences);
     free(sig_counts);
+    free(dreqs);
+    for (size_t i = 0; i < nserved; i++) {
+        free(served[i].data.data);
+    }
+    free(served);
     close(event_fd);
 }

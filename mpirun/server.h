@@ -16,11 +16,15 @@
 #include "mpirun/job.h"
 
 typedef enum mpirun_event_kind {
-    MPIRUN_EVENT_CONNECTED, /* the rank called PMIx_Init */
-    MPIRUN_EVENT_FINALIZED, /* the rank called PMIx_Finalize */
-    MPIRUN_EVENT_ABORTED,   /* the rank called PMIx_Abort with status */
-    MPIRUN_EVENT_FENCE,     /* this host's part of a fence is ready (relay mode): rank holds
-                               its id for mpirun_server_fence_get */
+    MPIRUN_EVENT_CONNECTED,   /* the rank called PMIx_Init */
+    MPIRUN_EVENT_FINALIZED,   /* the rank called PMIx_Finalize */
+    MPIRUN_EVENT_ABORTED,     /* the rank called PMIx_Abort with status */
+    MPIRUN_EVENT_FENCE,       /* this host's part of a fence is ready (relay mode): rank holds
+                                 its id for mpirun_server_fence_get */
+    MPIRUN_EVENT_DMODEX,      /* a local rank wants another host's rank's data: rank holds the
+                                 request's id for mpirun_server_dmodex_get */
+    MPIRUN_EVENT_DMODEX_DATA, /* a rank here answered a direct modex served for another host:
+                                 rank holds its id for mpirun_server_dmodex_served */
 } mpirun_event_kind_t;
 
 typedef struct mpirun_event {
@@ -35,6 +39,7 @@ typedef struct mpirun_fence {
     uint64_t sig;
     uint32_t seq;
     int nhosts; /* how many hosts take part (each sends its part once) */
+    int status; /* PMIX_LOCAL_COLLECTIVE_STATUS: not 0 when a local rank died in the fence */
     char *data; /* this host's data, owned by the server */
     size_t ndata;
 } mpirun_fence_t;
@@ -75,6 +80,42 @@ bool mpirun_server_fence_get(int id, mpirun_fence_t *fence);
  * with this key, with PMIx status status; copies data. False when no such fence waits. */
 bool mpirun_server_fence_complete(uint64_t sig, uint32_t seq, int status, const void *data,
                                   size_t ndata);
+
+/* Direct modex: a rank asks for data of a rank on another host that no collecting fence
+ * brought here. PMIx's upcall queues MPIRUN_EVENT_DMODEX; the main loop routes the request to
+ * the host owning the target rank, whose server fetches the data once that rank committed
+ * (mpirun_server_dmodex_serve, answered by MPIRUN_EVENT_DMODEX_DATA); the answer comes back
+ * through mpirun_server_dmodex_answer. Requests not answered by their deadline (PMIX_TIMEOUT
+ * of the Get, else MPIRUN_DMODEX_TIMEOUT_S) end with PMIX_ERR_TIMEOUT: PMIx 4.2 never answers
+ * for a rank that died. */
+#define MPIRUN_DMODEX_TIMEOUT_S 30.0
+
+/* The target rank of the request with this id; false when it is no longer waiting. */
+bool mpirun_server_dmodex_get(int id, int *rank_p);
+
+/* Completes the request with this id with PMIx status status and data (copied); does
+ * nothing when it already ended (timed out). */
+void mpirun_server_dmodex_answer(int id, int status, const void *data, size_t ndata);
+
+/* Ends the requests past their deadline with PMIX_ERR_TIMEOUT; returns the next deadline
+ * (CLOCK_MONOTONIC seconds), or -1 when none waits. */
+double mpirun_server_dmodex_expire(double now);
+
+/* What a local rank's server answered for a request of another host. */
+typedef struct mpirun_dmodex_data {
+    uint32_t origin, id; /* the requester, as given to serve: opaque here */
+    int status;
+    char *data; /* owned by the caller after mpirun_server_dmodex_served: free it */
+    size_t ndata;
+} mpirun_dmodex_data_t;
+
+/* Asks PMIx for local rank's data on behalf of (origin, id); the answer comes as a
+ * MPIRUN_EVENT_DMODEX_DATA event. Returns a PMIx status: anything but PMIX_SUCCESS means no
+ * event will come. */
+int mpirun_server_dmodex_serve(int rank, uint32_t origin, uint32_t id);
+
+/* Takes out the answer of a DMODEX_DATA event; false when it is gone. */
+bool mpirun_server_dmodex_served(int serial, mpirun_dmodex_data_t *out);
 
 /* Clean teardown, only after every rank finished normally: after a failure PMIx 4.2 may hang
  * here, so the caller just exits instead. */

@@ -13,8 +13,8 @@
 /* Every frame starts with this header, all fields in network byte order. A peer that sends
  * another magic or version is not one of ours (or another release): the connection closes. */
 #define MPIRUN_WIRE_MAGIC 0x4d504431u /* "MPD1" */
-#define MPIRUN_WIRE_VERSION 1u
-#define MPIRUN_WIRE_HEADER_LEN 12 /* magic u32, version u16, type u16, payload length u32 */
+#define MPIRUN_WIRE_VERSION 2u        /* 2: fence status, direct modex */
+#define MPIRUN_WIRE_HEADER_LEN 12     /* magic u32, version u16, type u16, payload length u32 */
 #define MPIRUN_WIRE_MAX_PAYLOAD (64u << 20) /* fence data of a large job fits */
 #define MPIRUN_WIRE_NONCE_LEN 32
 
@@ -26,15 +26,20 @@ typedef enum mpirun_wire_type {
     MPIRUN_WIRE_SIGNAL,        /* u32 signal: send it to every local rank */
     MPIRUN_WIRE_FENCE_DONE,    /* fence key, i32 status, bytes: every host's data */
     MPIRUN_WIRE_BYE,           /* u32 clean: the job is over, exit */
+    MPIRUN_WIRE_DMODEX_ASK,    /* u32 origin, u32 id, u32 rank: fetch a local rank's data */
+    MPIRUN_WIRE_DMODEX_DONE,   /* u32 id, i32 status, bytes: the answer to a DMODEX_REQ */
     /* daemon -> mpirun */
-    MPIRUN_WIRE_HELLO = 16, /* u32 node, nonce, proof over mpirun's nonce */
-    MPIRUN_WIRE_STARTED,    /* u32 n, then n times (u32 rank, u32 pid) */
-    MPIRUN_WIRE_FAILED,     /* string: why the ranks could not start */
-    MPIRUN_WIRE_SAY,        /* string: a line for the user */
-    MPIRUN_WIRE_OUTPUT,     /* u32 rank, u32 stream (1 stdout, 2 stderr), bytes */
-    MPIRUN_WIRE_EVENT,      /* u32 kind (mpirun_event_kind_t), u32 rank, i32 status */
-    MPIRUN_WIRE_EXITED,     /* u32 rank, i32 wait status */
-    MPIRUN_WIRE_FENCE,      /* fence key, u32 number of hosts taking part, bytes: this host's */
+    MPIRUN_WIRE_HELLO = 16,  /* u32 node, nonce, proof over mpirun's nonce */
+    MPIRUN_WIRE_STARTED,     /* u32 n, then n times (u32 rank, u32 pid) */
+    MPIRUN_WIRE_FAILED,      /* string: why the ranks could not start */
+    MPIRUN_WIRE_SAY,         /* string: a line for the user */
+    MPIRUN_WIRE_OUTPUT,      /* u32 rank, u32 stream (1 stdout, 2 stderr), bytes */
+    MPIRUN_WIRE_EVENT,       /* u32 kind (mpirun_event_kind_t), u32 rank, i32 status */
+    MPIRUN_WIRE_EXITED,      /* u32 rank, i32 wait status */
+    MPIRUN_WIRE_FENCE,       /* fence key, u32 number of hosts taking part, i32 status of the
+                                local collective (PMIx's), bytes: this host's data */
+    MPIRUN_WIRE_DMODEX_REQ,  /* u32 id, u32 rank: a local rank wants that rank's data */
+    MPIRUN_WIRE_DMODEX_DATA, /* u32 origin, u32 id, i32 status, bytes: a DMODEX_ASK answered */
 } mpirun_wire_type_t;
 
 /* A growing buffer of frames to send. On allocation failure it sets oom and ignores writes. */

@@ -75,6 +75,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/env.sh \
 	tests/mpi/launcher/exit_codes.sh \
 	tests/mpi/launcher/hosts.sh \
+	tests/mpi/launcher/hosts_pmix.sh \
 	tests/mpi/launcher/hosts_failures.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/kill9.sh \

@@ -5,6 +5,15 @@
  * Usage: pmix_hosts HOSTS ACTION [ARGS], HOSTS the host of each rank ("a,a,b,b"), ACTION one of
  *   hello                   every rank prints "hello from rank R of N on HOST" and finalizes
  *   missing                 a Get of a key nobody put, of the next rank, must fail (not hang)
+ *   direct                  before any fence, every rank Puts and Commits a value and Gets
+ *                           every other rank's: PMIx asks the owner's host (direct modex)
+ *   fencedie RANK STATUS    RANK exits with STATUS (no finalize) while the others wait in the
+ *                           collecting fence: mpirun must end them, none may hang there
+ *   late                    before anything is committed, every rank Gets a key of the next
+ *                           rank with a 2 s PMIX_TIMEOUT: it fails in time (the owner's host
+ *                           answers only once the rank commits, later, in the fence)
+ *   gone RANK               RANK finalizes and exits 0 at once; every other rank then Gets a
+ *                           key of it: an error within seconds, not a hang
  *   sleep SECONDS           every rank sleeps
  *   lines COUNT             every rank prints COUNT lines "R K L xxx..." (L letters), each
  *                           written in pieces, for checks that lines arrive whole
@@ -129,6 +138,55 @@ static void check_missing(int n)
     MPT_CHECK(rc != PMIX_SUCCESS, "PMIx_Get of a key nobody put succeeded");
 }
 
+/* No fence brings the values here: each Get of another host's rank goes to that host (direct
+ * modex), and waits there until the rank has committed. */
+static void check_direct(char **hosts, int n)
+{
+    char mine[300], want[300];
+    pmix_value_t val = {.type = PMIX_STRING, .data.string = mine};
+    snprintf(mine, sizeof(mine), "direct/%s/%u", hosts[me.rank], me.rank);
+    MPT_CHECK(PMIx_Put(PMIX_GLOBAL, "test.direct", &val) == PMIX_SUCCESS, "PMIx_Put failed");
+    MPT_CHECK(PMIx_Commit() == PMIX_SUCCESS, "PMIx_Commit failed");
+    for (int k = 1; k <= n; k++) {
+        int r = ((int)me.rank + k) % n; /* every rank starts with a different peer */
+        pmix_value_t *got = NULL;
+        if (!get_value((pmix_rank_t)r, "test.direct", &got)) {
+            continue;
+        }
+        snprintf(want, sizeof(want), "direct/%s/%d", hosts[r], r);
+        MPT_CHECK(got->type == PMIX_STRING && strcmp(got->data.string, want) == 0,
+                  "rank %d's direct value \"%s\", expected \"%s\"", r,
+                  got->type == PMIX_STRING ? got->data.string : "?", want);
+        PMIX_VALUE_RELEASE(got);
+    }
+}
+
+/* Nobody committed yet: the Get of another host's rank waits on that host until the Get's
+ * timeout ends it, then the late answer (after the commit in check_fence) is dropped. */
+static void check_late(int n)
+{
+    pmix_proc_t peer;
+    pmix_value_t *none = NULL;
+    pmix_info_t info;
+    int timeout = 2;
+    PMIX_INFO_LOAD(&info, PMIX_TIMEOUT, &timeout, PMIX_INT);
+    PMIX_LOAD_PROCID(&peer, me.nspace, (me.rank + 1) % (pmix_rank_t)n);
+    pmix_status_t rc = PMIx_Get(&peer, "test.direct", &info, 1, &none);
+    MPT_CHECK(rc != PMIX_SUCCESS, "PMIx_Get of a key not committed yet succeeded");
+    PMIX_INFO_DESTRUCT(&info);
+}
+
+/* Rank who is gone (finalized, exited 0) without putting anything: its key is not found. */
+static void check_gone(long who)
+{
+    pmix_proc_t peer;
+    pmix_value_t *none = NULL;
+    mpt_sleep_ms(1000); /* until it has surely been reaped */
+    PMIX_LOAD_PROCID(&peer, me.nspace, (pmix_rank_t)who);
+    pmix_status_t rc = PMIx_Get(&peer, "test.never-put", NULL, 0, &none);
+    MPT_CHECK(rc != PMIX_SUCCESS, "PMIx_Get of a key of a rank that is gone succeeded");
+}
+
 /* COUNT lines of varied length, each written in three pieces straight to the pipe, so that
  * only line-whole forwarding keeps them apart from the other ranks' lines. */
 static void print_lines(int rank, long count)
@@ -158,18 +216,41 @@ int main(int argc, char **argv)
     }
     int n = split_hosts(argv[1], hosts, 4096);
     const char *action = argv[2];
-    long who = argc == 5 ? mpt_parse_long(argv[3], "rank") : -1;
     long value = argc > 3 ? mpt_parse_long(argv[argc - 1], "value") : 0;
+    long who = argc == 5 ? mpt_parse_long(argv[3], "rank") : -1;
+    if (strcmp(argv[2], "gone") == 0) {
+        who = value; /* the only argument */
+    }
     if (PMIx_Init(&me, NULL, 0) != PMIX_SUCCESS) {
         fprintf(stderr, "PMIx_Init failed: is this run under mpirun?\n");
         return 1;
     }
     mpt_set_rank((int)me.rank);
     check_job(hosts, n);
+    bool me_acts = (long)me.rank == who;
+    if (strcmp(action, "direct") == 0) {
+        check_direct(hosts, n);
+    } else if (strcmp(action, "late") == 0) {
+        check_late(n);
+    } else if (strcmp(action, "fencedie") == 0 && me_acts) {
+        mpt_sleep_ms(300); /* the others are in the fence by then */
+        _exit((int)value);
+    }
+    if (strcmp(action, "gone") == 0 && me_acts) {
+        PMIx_Finalize(NULL, 0);
+        return 0;
+    } else if (strcmp(action, "gone") == 0) {
+        /* No fence after this: the gone rank would never arrive. */
+        check_gone(who);
+        mpt_announce((int)me.rank, n);
+        PMIx_Finalize(NULL, 0);
+        return mpt_finish((int)me.rank);
+    }
     check_fence(hosts, n);
     mpt_announce((int)me.rank, n);
-    bool me_acts = (long)me.rank == who;
-    if (strcmp(action, "hello") == 0) {
+    if (strcmp(action, "direct") == 0 || strcmp(action, "late") == 0) {
+        /* done before the fences */
+    } else if (strcmp(action, "hello") == 0) {
         printf("hello from rank %u of %d on %s\n", me.rank, n, hosts[me.rank]);
         fflush(stdout);
     } else if (strcmp(action, "missing") == 0) {
@@ -186,7 +267,7 @@ int main(int argc, char **argv)
         PMIx_Abort((int)value, "test abort", NULL, 0);
         return (int)value;
     } else if (strcmp(action, "exit") != 0 && strcmp(action, "signal") != 0 &&
-               strcmp(action, "abort") != 0) {
+               strcmp(action, "abort") != 0 && strcmp(action, "fencedie") != 0) {
         fprintf(stderr, "unknown action '%s'\n", action);
         return 2;
     } else if (!me_acts) {

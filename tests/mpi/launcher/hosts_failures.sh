@@ -67,7 +67,8 @@ if mp_wait_ranks 4 20; then
         printf 'GET / HTTP/1.0\r\n\r\n' >&5 || true
         exec 5>&-
         exec 5<>"/dev/tcp/127.0.0.1/$port"
-        { printf '\x4d\x50\x44\x31\x00\x01\x00\x10\x00\x00\x00\x44'; head -c 68 /dev/zero; } >&5 ||
+        # A HELLO of the current protocol (MPIRUN_WIRE_VERSION in mpirun/wire.h) with a zero proof.
+        { printf '\x4d\x50\x44\x31\x00\x02\x00\x10\x00\x00\x00\x44'; head -c 68 /dev/zero; } >&5 ||
             true
         sleep 0.2
         exec 5>&-

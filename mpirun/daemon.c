@@ -31,6 +31,7 @@
 #include "hwtopo/hwtopo.h"
 #include "mpirun/conn.h"
 #include "mpirun/launch.h"
+#include "mpirun/loop.h"
 #include "mpirun/mapping.h"
 #include "mpirun/server.h"
 #include "mpirun/tmpdir.h"
@@ -73,18 +74,12 @@ static void say_stderr(const daemon_t *d, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 static void say_stderr(const daemon_t *d, const char *fmt, ...)
 {
-    char line[1024];
-    int len = snprintf(line, sizeof(line), "mpirun (daemon for node %d): ", d->node);
+    char prefix[64];
+    snprintf(prefix, sizeof(prefix), "mpirun (daemon for node %d): ", d->node);
     va_list ap;
     va_start(ap, fmt);
-    len += vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
+    mpirun_vsay(prefix, fmt, ap);
     va_end(ap);
-    if (len > (int)sizeof(line) - 2) {
-        len = (int)sizeof(line) - 2;
-    }
-    line[len++] = '\n';
-    ssize_t ignored = write(STDERR_FILENO, line, (size_t)len);
-    (void)ignored;
 }
 
 static void send_text(daemon_t *d, mpirun_wire_type_t type, const char *text)

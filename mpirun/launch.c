@@ -69,13 +69,10 @@ static void close_pair(int fds[2])
     }
 }
 
-/* Runs in the child between fork and exec: async-signal-safe calls only. */
-static void exec_child(const mpirun_launch_t *spec, pid_t parent, int in_fd, int out_fd, int err_fd,
-                       int status_fd)
+void mpirun_launch_child_setup(pid_t parent)
 {
-    int error;
     setpgid(0, 0);
-    /* No rank outlives mpirun, even when mpirun is killed with SIGKILL. */
+    /* Nothing mpirun starts outlives it, even when mpirun is killed with SIGKILL. */
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (getppid() != parent) {
         _exit(127);
@@ -84,6 +81,14 @@ static void exec_child(const mpirun_launch_t *spec, pid_t parent, int in_fd, int
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     signal(SIGPIPE, SIG_DFL);
+}
+
+/* Runs in the child between fork and exec: async-signal-safe calls only. */
+static void exec_child(const mpirun_launch_t *spec, pid_t parent, int in_fd, int out_fd, int err_fd,
+                       int status_fd)
+{
+    int error;
+    mpirun_launch_child_setup(parent);
     if (dup2(in_fd, STDIN_FILENO) < 0 || dup2(out_fd, STDOUT_FILENO) < 0 ||
         dup2(err_fd, STDERR_FILENO) < 0) {
         goto fail;

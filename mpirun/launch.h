@@ -32,6 +32,10 @@ typedef struct mpirun_child {
  * run, so that a typo is reported before any rank starts. */
 int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, size_t errlen);
 
+/* In a child between fork and exec (async-signal-safe): its own process group, killed when
+ * mpirun (parent) dies, no blocked signals, SIGPIPE back to its default. */
+void mpirun_launch_child_setup(pid_t parent);
+
 /* Starts the child and returns at once, so that several children exec at the same time. */
 int mpirun_launch(const mpirun_launch_t *spec, mpirun_child_t *child, char *err, size_t errlen);
 

@@ -39,20 +39,25 @@ typedef struct loop_state {
     double dmodex_at;  /* when the next direct modex request times out, or -1 */
 } loop_state_t;
 
-void mpirun_say(const char *fmt, ...)
+void mpirun_vsay(const char *prefix, const char *fmt, va_list ap)
 {
     char line[1024];
-    int len = snprintf(line, sizeof(line), "mpirun: ");
-    va_list ap;
-    va_start(ap, fmt);
+    int len = snprintf(line, sizeof(line), "%s", prefix);
     len += vsnprintf(line + len, sizeof(line) - (size_t)len - 1, fmt, ap);
-    va_end(ap);
     if (len > (int)sizeof(line) - 2) {
         len = (int)sizeof(line) - 2;
     }
     line[len++] = '\n';
     ssize_t ignored = write(STDERR_FILENO, line, (size_t)len);
     (void)ignored;
+}
+
+void mpirun_say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    mpirun_vsay("mpirun: ", fmt, ap);
+    va_end(ap);
 }
 
 static double now(void)

@@ -5,6 +5,7 @@
 #ifndef MPIRUN_LOOP_H
 #define MPIRUN_LOOP_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 
 #include "mpirun/iof.h"
@@ -26,5 +27,9 @@ int mpirun_loop_run(mpirun_loop_t *loop);
 
 /* Prints "mpirun: <msg>" on stderr in one write. */
 void mpirun_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints "<prefix><msg>" on stderr as one line in one write (cut at 1 KiB). */
+void mpirun_vsay(const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 
 #endif

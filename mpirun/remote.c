@@ -131,15 +131,7 @@ static int start_agent(char **argv, const uint8_t secret[32], pid_t *pid_p, char
     if (pid == 0) {
         /* Async-signal-safe calls only: mpirun may run PMIx's thread. Its own process group
          * keeps a Ctrl-C on the terminal from reaching the agent before mpirun decides. */
-        setpgid(0, 0);
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        if (getppid() != parent) {
-            _exit(127);
-        }
-        sigset_t none;
-        sigemptyset(&none);
-        sigprocmask(SIG_SETMASK, &none, NULL);
-        signal(SIGPIPE, SIG_DFL);
+        mpirun_launch_child_setup(parent);
         if (dup2(in[0], STDIN_FILENO) >= 0) {
             execv(path, argv);
         }

@@ -702,3 +702,19 @@ void mp_pt2pt_flush(void)
 {
     mp_progress_wait(nothing_queued, NULL);
 }
+
+/* mp_progress_wait's predicate for mp_pt2pt_serve_until. */
+typedef struct serve_arg {
+    bool (*done)(void);
+} serve_arg_t;
+
+static bool served_enough(void *arg)
+{
+    return ((const serve_arg_t *)arg)->done();
+}
+
+void mp_pt2pt_serve_until(bool (*done)(void))
+{
+    serve_arg_t arg = {.done = done};
+    mp_progress_wait(served_enough, &arg);
+}

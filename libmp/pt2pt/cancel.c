@@ -31,8 +31,8 @@ static void finish(mp_request_t *req, bool cancelled)
 
 bool mp_cancel_send(mp_request_t *req)
 {
-    if (req->send_gen == 0 || req->cancel_pending || req->peer_matched) {
-        return false;
+    if (req->cancel_pending || req->peer_matched || req->peer < 0 || req->comm == NULL) {
+        return false; /* MPI_PROC_NULL is negative */
     }
     int world = mp_comm_world_rank(req->comm, req->peer);
     uint64_t sreq = (uint64_t)(uintptr_t)req;
@@ -40,11 +40,14 @@ bool mp_cancel_send(mp_request_t *req)
         finish(req, true);
         return true;
     }
+    if (req->send_seq == 0) {
+        return false; /* no message of its own left (a buffered send's request, say) */
+    }
     mp_pkt_ctl_t c;
     memset(&c, 0, sizeof(c));
     c.type = MP_PKT_CANCEL;
     c.req = sreq;
-    c.req2 = req->send_gen;
+    c.req2 = req->send_seq;
     if (mp_peer_send_ctl(world, &c, sizeof(c)) != MP_OK) {
         mp_log_error("out of memory asking rank %d to cancel a message; it stays sent", world);
         return false;
@@ -58,7 +61,11 @@ bool mp_cancel_send(mp_request_t *req)
 
 void mp_cancel_on_request(int world, const mp_pkt_ctl_t *c)
 {
-    mp_unexp_t *u = mp_match_find_sent(world, c->req, (uint16_t)c->req2);
+    /* The number names the message exactly; the request, a sanity check. */
+    mp_unexp_t *u = mp_match_find_sent(world, c->req2);
+    if (u != NULL && u->sreq != c->req) {
+        u = NULL;
+    }
     /* Packets arrive in order, so an eager message's fragments, sent before this packet, are all
      * here: only a message still arriving from another path would be partial. */
     bool gone = u != NULL && (u->rendezvous || mp_peers[world].in_unexp != u);

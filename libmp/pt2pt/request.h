@@ -58,8 +58,8 @@ typedef struct mp_request {
     size_t done_bytes;   /* bytes moved so far */
     bool waiting_ack;    /* sync send: not complete until the receiver matched */
     bool data_done;      /* all data moved */
-    uint16_t send_gen;   /* sends: tells this use's message apart from those of the request's
-                          * earlier uses (nonzero: it may be cancelled) */
+    uint64_t send_seq;   /* sends: the message's number on its channel (wire.h), set when its
+                          * first packet left; 0 before, or when there is no message */
     bool cancel_pending; /* sends: MPI_Cancel asked the receiver; complete on its answer */
     bool peer_matched;   /* sends: FIN or ACK came, so the receiver has matched it */
     void *owner;         /* MP_REQ_COLL: the schedule that completes this request;

@@ -5,6 +5,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/bufcomm \
 	tests/mpi/pt2pt/cancel \
 	tests/mpi/pt2pt/cancelfin \
+	tests/mpi/pt2pt/cancelseq \
 	tests/mpi/pt2pt/completion \
 	tests/mpi/pt2pt/fastrecv \
 	tests/mpi/pt2pt/flood \
@@ -34,6 +35,9 @@ tests_mpi_pt2pt_cancel_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_cancelfin_SOURCES = tests/mpi/pt2pt/cancelfin.c
 tests_mpi_pt2pt_cancelfin_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_cancelfin_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_cancelseq_SOURCES = tests/mpi/pt2pt/cancelseq.c
+tests_mpi_pt2pt_cancelseq_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_cancelseq_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_completion_SOURCES = tests/mpi/pt2pt/completion.c
 tests_mpi_pt2pt_completion_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)

@@ -12,10 +12,16 @@
 #include "core/log.h"
 #include "pt2pt/match.h"
 #include "pt2pt/peer.h"
+#include "pt2pt/pt2pt.h"
 
-/* The send is over: cancelled, or as it was sent once nothing else is awaited. */
+/* The send is over: cancelled, or as it was sent once nothing else is awaited. A buffered send's
+ * request that waits on this one's answer gets the same. */
 static void finish(mp_request_t *req, bool cancelled)
 {
+    mp_request_t *user = req->bsend_user;
+    if (user != NULL && user->cancel_pending) {
+        finish(user, cancelled);
+    }
     req->cancel_pending = false;
     if (cancelled) {
         /* Nothing more comes for it: no FIN, ACK or CTS of a message the receiver dropped. */
@@ -29,8 +35,38 @@ static void finish(mp_request_t *req, bool cancelled)
     }
 }
 
+void mp_pt2pt_buffered_link(mp_request_t *user, mp_request_t *copy)
+{
+    user->data_done = true; /* its own part is done: only a cancel's answer may be awaited */
+    user->bsend_copy = copy;
+    copy->bsend_user = user;
+}
+
+/* A buffered send is cancelled through the send from its copy. */
+static bool cancel_buffered(mp_request_t *user)
+{
+    mp_request_t *copy = user->bsend_copy;
+    if (user->cancel_pending || user->status.cancelled) {
+        return false;
+    }
+    if (mp_cancel_send(copy)) {
+        /* Complete already (the data was copied): it now reports the cancel. */
+        user->status.cancelled = true;
+        user->status.bytes = 0;
+        return true;
+    }
+    if (copy->cancel_pending) {
+        user->cancel_pending = true;
+        user->complete = false;
+    }
+    return false;
+}
+
 bool mp_cancel_send(mp_request_t *req)
 {
+    if (req->bsend_copy != NULL) {
+        return cancel_buffered(req);
+    }
     if (req->cancel_pending || req->peer_matched || req->peer < 0 || req->comm == NULL) {
         return false; /* MPI_PROC_NULL is negative */
     }

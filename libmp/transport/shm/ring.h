@@ -18,7 +18,8 @@
 /* Payload bytes one packet carries (ep->max_payload). Without single copy, large messages stream
  * through the cells, and the per-packet cost dominates small cells: 32 KiB moved 1-4 MiB at
  * ~4.9 GB/s against ~2.5 GB/s with 8 KiB (MP_SHM_SINGLE_COPY=0, bw, a loaded 2-core VM). The
- * cost: a ring is ~1 MiB, so a rank holds ~1 MiB per local peer (7.3 MiB at 8 local ranks). */
+ * cost: a ring is ~1 MiB, so a rank holds ~1 MiB per local peer (7 MiB at 8 local ranks, was 1.8).
+ */
 #define MP_SHM_CELL_PAYLOAD 32768
 #define MP_SHM_POLL_BURST 16 /* packets delivered per ring per progress call, for fairness */
 #define MP_SHM_SEND_BATCH 16 /* cells a sender claims with one look at the receiver's words */

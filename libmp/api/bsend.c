@@ -261,6 +261,7 @@ int mp_api_bsend_start(const char *call, const void *buf, size_t count, const mp
     done->comm = comm;
     done->status.source = MPI_ANY_SOURCE;
     done->status.tag = MPI_ANY_TAG;
+    mp_pt2pt_buffered_link(done, seg->req); /* MPI_Cancel of done cancels the copy's message */
     mp_request_complete(done);
     *req_p = done;
     return MPI_SUCCESS;

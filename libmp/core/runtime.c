@@ -45,10 +45,16 @@ mp_status_t mp_runtime_fini(void)
 {
     mp_status_t status = MP_OK;
     /* Packets still queued go out first; the fence then keeps every rank's memory (shared
-     * segments, rendezvous buffers) alive until all peers are done with it. */
+     * segments, rendezvous buffers) alive until all peers are done with it. The rank keeps
+     * answering packets until then: a peer may still wait on it (for a cancel's answer, say),
+     * and a blocking fence would leave that peer, and so the fence, waiting forever. */
     mp_pt2pt_flush();
     if (mp_runtime.size > 1) {
-        status = mp_wireup_fence(false);
+        status = mp_wireup_fence_start();
+        if (status == MP_OK) {
+            mp_pt2pt_serve_until(mp_wireup_fence_is_done);
+            status = mp_wireup_fence_finish();
+        }
     }
     mp_pt2pt_fini();
     mp_comm_world_fini(&mp_runtime.world, &mp_runtime.self);

@@ -77,6 +77,7 @@ bool mp_pt2pt_recv_now(void *buf, size_t count, const mp_datatype_t *dt, int src
     for (unsigned i = 0; i < polls; i++) {
         mp_tl_offer_t offer = ep->ops->poll_ep(ep, take, &r);
         if (offer == MP_TL_OFFER_TAKEN) {
+            peer->in_msgs++; /* numbered like the messages of the general path */
             return true;
         }
         if (offer == MP_TL_OFFER_DECLINED) {

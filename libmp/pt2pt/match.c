@@ -98,12 +98,11 @@ mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag)
     return NULL;
 }
 
-mp_unexp_t *mp_match_find_sent(int world_src, uint64_t sreq, uint16_t gen)
+mp_unexp_t *mp_match_find_sent(int world_src, uint64_t seq)
 {
-    /* Newest first: the live send's message is newer than any left by an earlier use of the
-     * same request whose 16-bit gen happens to repeat. */
+    /* Newest first: a message being cancelled was sent recently, as a rule. */
     for (mp_unexp_t *msg = unexp_tail; msg != NULL; msg = msg->prev) {
-        if (msg->world_src == world_src && msg->sreq == sreq && msg->gen == gen) {
+        if (msg->world_src == world_src && msg->seq == seq) {
             return msg;
         }
     }

@@ -24,7 +24,7 @@ typedef struct mp_unexp {
     bool sync;       /* eager, synchronous: acknowledge when matched */
     bool contig;     /* rendezvous: the sender's data is one block at addr */
     uint64_t sreq;   /* the sender's request */
-    uint16_t gen;    /* which use of that request (MP_PKT_CANCEL names it so) */
+    uint64_t seq;    /* the message's number on its channel (MP_PKT_CANCEL names it so) */
     uint64_t addr;   /* rendezvous: the sender's data address */
     mp_comm_t *comm; /* set by mprobe: the communicator the message was taken on */
     char *data;      /* eager: the bytes received so far */
@@ -53,8 +53,8 @@ bool mp_match_posted_is_empty(void);
 void mp_match_add_unexp(mp_unexp_t *msg);
 mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag);
 void mp_match_remove_unexp(mp_unexp_t *msg);
-/* The newest unexpected message that job rank world_src sent with request sreq in its use gen. */
-mp_unexp_t *mp_match_find_sent(int world_src, uint64_t sreq, uint16_t gen);
+/* The unexpected message that job rank world_src sent as its seq-th message to this rank. */
+mp_unexp_t *mp_match_find_sent(int world_src, uint64_t seq);
 
 /* Bytes held by unexpected messages (data and bookkeeping), for flow control. */
 extern size_t mp_match_unexp_bytes;

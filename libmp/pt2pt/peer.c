@@ -52,6 +52,19 @@ static void job_done(mp_send_job_t *job)
     }
 }
 
+/* A job's first packet went: if it carries a message, number it. */
+static void count_message(mp_peer_t *peer, const mp_send_job_t *job)
+{
+    mp_pkt_match_t m;
+    if (job->hdr_len < MP_PKT_EAGER_LEN) {
+        return;
+    }
+    memcpy(&m, job->hdr, MP_PKT_EAGER_LEN);
+    if (m.type == MP_PKT_EAGER || m.type == MP_PKT_RTS) {
+        mp_peer_msg_sent(peer, m.sreq);
+    }
+}
+
 /* Pushes one job's packets; true when the whole job went out. */
 static bool push_job(mp_peer_t *peer, mp_send_job_t *job, int *sent)
 {
@@ -84,6 +97,9 @@ static bool push_job(mp_peer_t *peer, mp_send_job_t *job, int *sent)
                                     : ops->send(peer->ep, hdr, hdr_len, payload, len);
         if (status != MP_OK) {
             return false;
+        }
+        if (!job->first_sent) {
+            count_message(peer, job);
         }
         (*sent)++;
         job->first_sent = true;

@@ -37,14 +37,26 @@ typedef struct mp_peer {
      * in_req (matched) and in_unexp (not matched yet) is set while in_left > 0. */
     mp_request_t *in_req;
     struct mp_unexp *in_unexp;
-    size_t in_offset; /* where the next fragment goes */
-    size_t in_left;   /* bytes still to come */
-    bool lost;        /* its transport lost it: nothing more goes to or comes from it */
+    size_t in_offset;  /* where the next fragment goes */
+    size_t in_left;    /* bytes still to come */
+    uint64_t out_msgs; /* messages (EAGER, RTS) sent to this peer: the last one's number */
+    uint64_t in_msgs;  /* messages received from it: the last one's number */
+    bool lost;         /* its transport lost it: nothing more goes to or comes from it */
 } mp_peer_t;
 
 /* One per job rank. */
 extern mp_peer_t *mp_peers;
 extern int mp_npeers;
+
+/* Numbers a message whose first packet (EAGER or RTS) just left for peer, and tells the send
+ * request sreq (0: none) its number, which a cancel names. */
+static inline void mp_peer_msg_sent(mp_peer_t *peer, uint64_t sreq)
+{
+    peer->out_msgs++;
+    if (sreq != 0) {
+        ((mp_request_t *)(uintptr_t)sreq)->send_seq = peer->out_msgs;
+    }
+}
 
 /* Queues job behind what the peer already has queued and pushes what the transport takes.
  * Returns MP_OK, MP_ERR_NOMEM or MP_ERR_PEER (the peer is lost; job is then not queued). */

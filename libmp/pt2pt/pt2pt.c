@@ -153,6 +153,7 @@ static void take_unexp(mp_request_t *req, mp_unexp_t *u)
 static void on_eager(int world, const mp_pkt_match_t *m, const void *payload, size_t len)
 {
     mp_peer_t *peer = &mp_peers[world];
+    uint64_t seq = ++peer->in_msgs;
     bool sync = (m->flags & MP_PKT_FLAG_SYNC) != 0;
     mp_request_t *req = mp_match_take_posted(m->context_id, m->src, m->tag);
     if (req != NULL) {
@@ -188,7 +189,7 @@ static void on_eager(int world, const mp_pkt_match_t *m, const void *payload, si
                       .size = m->size,
                       .sync = sync,
                       .sreq = m->sreq,
-                      .gen = m->gen,
+                      .seq = seq,
                       .data = data,
                       .received = len};
     memcpy(data, payload, len);
@@ -222,6 +223,7 @@ static void on_frag(int world, const void *payload, size_t len)
 
 static void on_rts(int world, const mp_pkt_match_t *m)
 {
+    uint64_t seq = ++mp_peers[world].in_msgs;
     bool contig = (m->flags & MP_PKT_FLAG_CONTIG) != 0;
     mp_request_t *req = mp_match_take_posted(m->context_id, m->src, m->tag);
     if (req != NULL) {
@@ -243,7 +245,7 @@ static void on_rts(int world, const mp_pkt_match_t *m)
                       .rendezvous = true,
                       .contig = contig,
                       .sreq = m->sreq,
-                      .gen = m->gen,
+                      .seq = seq,
                       .addr = m->addr};
     mp_match_add_unexp(u);
 }
@@ -434,19 +436,9 @@ static void complete_proc_null(mp_request_t *req)
     mp_request_complete(req);
 }
 
-/* Tells the uses of one request apart: 16 bits, never 0 (which means "cannot be cancelled"). */
-static uint16_t next_gen(void)
-{
-    static uint16_t gen;
-    if (++gen == 0) {
-        gen = 1;
-    }
-    return gen;
-}
-
-/* mp_pt2pt_send_now, for request sreq (0: none) in its use gen. */
+/* mp_pt2pt_send_now, for request sreq (0: none). */
 static bool eager_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
-                      mp_comm_t *comm, uint64_t sreq, uint16_t gen)
+                      mp_comm_t *comm, uint64_t sreq)
 {
     size_t size = mp_datatype_bytes(dt, count);
     if (size > eager_limit || !dt->contiguous || dest == MPI_PROC_NULL) {
@@ -457,20 +449,23 @@ static bool eager_now(const void *buf, size_t count, const mp_datatype_t *dt, in
         return false;
     }
     mp_pkt_match_t m = {.type = MP_PKT_EAGER,
-                        .gen = gen,
                         .context_id = comm->context_id,
                         .src = comm->rank,
                         .tag = tag,
                         .size = size,
                         .sreq = sreq};
-    return peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN, (const char *)buf + dt->lb, size) ==
-           MP_OK;
+    if (peer->ep->ops->send(peer->ep, &m, MP_PKT_EAGER_LEN, (const char *)buf + dt->lb, size) !=
+        MP_OK) {
+        return false;
+    }
+    mp_peer_msg_sent(peer, sreq);
+    return true;
 }
 
 bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
                        mp_comm_t *comm)
 {
-    return eager_now(buf, count, dt, dest, tag, comm, 0, 0);
+    return eager_now(buf, count, dt, dest, tag, comm, 0);
 }
 
 mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
@@ -485,9 +480,8 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
         complete_proc_null(req);
         return MP_OK;
     }
-    req->send_gen = next_gen();
     if (mode != MP_SEND_SYNC &&
-        eager_now(buf, count, dt, dest, tag, comm, (uint64_t)(uintptr_t)req, req->send_gen)) {
+        eager_now(buf, count, dt, dest, tag, comm, (uint64_t)(uintptr_t)req)) {
         req->data_done = true;
         req->msg_bytes = req->capacity;
         mp_request_complete(req);
@@ -496,8 +490,7 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
     int world = mp_comm_world_rank(comm, dest);
     size_t size = req->capacity;
     req->msg_bytes = size;
-    mp_pkt_match_t m = {.gen = req->send_gen,
-                        .context_id = comm->context_id,
+    mp_pkt_match_t m = {.context_id = comm->context_id,
                         .src = comm->rank,
                         .tag = tag,
                         .size = size,
@@ -819,4 +812,20 @@ static bool nothing_queued(void *arg)
 void mp_pt2pt_flush(void)
 {
     mp_progress_wait(nothing_queued, NULL);
+}
+
+/* mp_progress_wait's predicate for mp_pt2pt_serve_until. */
+typedef struct serve_arg {
+    bool (*done)(void);
+} serve_arg_t;
+
+static bool served_enough(void *arg)
+{
+    return ((const serve_arg_t *)arg)->done();
+}
+
+void mp_pt2pt_serve_until(bool (*done)(void))
+{
+    serve_arg_t arg = {.done = done};
+    mp_progress_wait(served_enough, &arg);
 }

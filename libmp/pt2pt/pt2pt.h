@@ -68,4 +68,10 @@ mp_status_t mp_pt2pt_imrecv(void *buf, size_t count, const mp_datatype_t *dt, mp
  * complete until that comes; then it is complete, cancelled or not (MPI_Test_cancelled). */
 bool mp_pt2pt_cancel(mp_request_t *req);
 
+/* A buffered send: user is the request the program holds (complete: the data is safe in the
+ * buffer), copy the send from the buffered copy. Links them so that cancelling user cancels
+ * copy's message while the receiver has not matched it (user then completes again, with the
+ * answer), and copy stays alive as long as user does. */
+void mp_pt2pt_buffered_link(mp_request_t *user, mp_request_t *copy);
+
 #endif

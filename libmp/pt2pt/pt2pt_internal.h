@@ -18,4 +18,8 @@ void mp_pt2pt_sleep_done(void);
 /* Pushes every queued packet out (before the closing fence). */
 void mp_pt2pt_flush(void);
 
+/* Keeps delivering and answering packets (progress, with the usual sleeps) until done() says
+ * so: during the closing fence, a peer may still wait for an answer from this rank. */
+void mp_pt2pt_serve_until(bool (*done)(void));
+
 #endif

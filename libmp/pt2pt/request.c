@@ -75,6 +75,20 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
 
 static void destroy(mp_request_t *req)
 {
+    if (req->bsend_user != NULL) {
+        /* Released by its buffer, but the user's request may still cancel its message: it goes
+         * with that request. */
+        req->free_on_complete = true;
+        return;
+    }
+    mp_request_t *copy = req->bsend_copy;
+    if (copy != NULL) {
+        copy->bsend_user = NULL;
+        req->bsend_copy = NULL;
+        if (copy->complete && copy->free_on_complete) {
+            destroy(copy);
+        }
+    }
     active_remove(req);
     req->magic = 0;
     free(req->owned_buf);

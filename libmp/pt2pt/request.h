@@ -58,12 +58,17 @@ typedef struct mp_request {
     size_t done_bytes;   /* bytes moved so far */
     bool waiting_ack;    /* sync send: not complete until the receiver matched */
     bool data_done;      /* all data moved */
-    uint16_t send_gen;   /* sends: tells this use's message apart from those of the request's
-                          * earlier uses (nonzero: it may be cancelled) */
+    uint64_t send_seq;   /* sends: the message's number on its channel (wire.h), set when its
+                          * first packet left; 0 before, or when there is no message */
     bool cancel_pending; /* sends: MPI_Cancel asked the receiver; complete on its answer */
     bool peer_matched;   /* sends: FIN or ACK came, so the receiver has matched it */
-    void *owner;         /* MP_REQ_COLL: the schedule that completes this request;
-                          * MP_REQ_GREQ: the program's callbacks */
+    /* A buffered send (MPI_Ibsend): the user's request, complete at once, and the send from the
+     * buffered copy point at each other while both live, so that MPI_Cancel reaches the copy's
+     * message. The copy outlives its release by the buffer while the user's request holds it. */
+    struct mp_request *bsend_copy; /* on the user's request: the send from the copy */
+    struct mp_request *bsend_user; /* on that send: the user's request */
+    void *owner;                   /* MP_REQ_COLL: the schedule that completes this request;
+                                    * MP_REQ_GREQ: the program's callbacks */
     /* MPI_Isendrecv: one request (the receive) that completes once its send has too. */
     struct mp_request *join_send; /* on the receive: its send, until that completes */
     struct mp_request *join_recv; /* on the send: the receive that waits for it */

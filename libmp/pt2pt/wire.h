@@ -18,7 +18,7 @@ enum mp_pkt_type {
     MP_PKT_ACK,       /* a synchronous eager send was matched */
     MP_PKT_PUT,       /* rendezvous: the receiver asks the sender to write a part itself */
     MP_PKT_PUT_DONE,  /* that part is in place (req2 = 1 if it failed) */
-    MP_PKT_CANCEL,    /* the sender cancels its message req (req2: its gen), if not matched */
+    MP_PKT_CANCEL,    /* the sender cancels its message req (req2: its number), if unmatched */
     MP_PKT_CANCEL_DONE, /* the receiver's answer for send req: req2 = 1 if the message is gone */
 };
 
@@ -28,7 +28,7 @@ enum mp_pkt_type {
 typedef struct mp_pkt_match {
     uint8_t type;
     uint8_t flags;
-    uint16_t gen;        /* which use of the request sreq sent it, for MP_PKT_CANCEL (0: none) */
+    uint16_t reserved;   /* 0 */
     uint32_t context_id; /* the communicator's point-to-point context */
     int32_t src;         /* the sender's rank in that communicator */
     int32_t tag;
@@ -37,7 +37,9 @@ typedef struct mp_pkt_match {
     uint64_t addr; /* RTS only: where the data lies in the sender, for a get */
 } mp_pkt_match_t;
 
-/* EAGER packets stop before addr. */
+/* EAGER packets stop before addr. Both ends number the EAGER and RTS packets of a channel (one
+ * sender to one receiver) from 1 in the order they travel, which is the order they arrive: that
+ * number names a message exactly, where the sender's request address may be reused. */
 #define MP_PKT_EAGER_LEN offsetof(mp_pkt_match_t, addr)
 
 /* CTS, DATA, FIN, ACK. */

@@ -6,6 +6,7 @@
 #include "wireup/wireup.h"
 
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -377,6 +378,50 @@ mp_status_t mp_wireup_fence(bool collect)
     PMIX_INFO_DESTRUCT(&info);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Fence failed: %s", PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}
+
+/* The nonblocking fence: PMIx completes it from its own thread. */
+enum { FENCE_IDLE, FENCE_RUNNING, FENCE_DONE };
+static atomic_int fence_state; /* one of the above; DONE is stored after fence_rc */
+static pmix_status_t fence_rc; /* how the fence ended */
+
+static void fence_done(pmix_status_t status, void *cbdata)
+{
+    (void)cbdata;
+    fence_rc = status;
+    atomic_store_explicit(&fence_state, FENCE_DONE, memory_order_release);
+}
+
+mp_status_t mp_wireup_fence_start(void)
+{
+    if (!have_server) {
+        fence_rc = PMIX_SUCCESS;
+        atomic_store(&fence_state, FENCE_DONE);
+        return MP_OK;
+    }
+    atomic_store(&fence_state, FENCE_RUNNING);
+    pmix_status_t rc = PMIx_Fence_nb(NULL, 0, NULL, 0, fence_done, NULL);
+    if (rc != PMIX_SUCCESS) {
+        atomic_store(&fence_state, FENCE_IDLE);
+        mp_log_error("PMIx_Fence_nb failed: %s", PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}
+
+bool mp_wireup_fence_is_done(void)
+{
+    return atomic_load_explicit(&fence_state, memory_order_acquire) == FENCE_DONE;
+}
+
+mp_status_t mp_wireup_fence_finish(void)
+{
+    atomic_store(&fence_state, FENCE_IDLE);
+    if (fence_rc != PMIX_SUCCESS) {
+        mp_log_error("PMIx_Fence_nb completed with an error: %s", PMIx_Error_string(fence_rc));
         return MP_ERR_WIREUP;
     }
     return MP_OK;

@@ -46,6 +46,13 @@ mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len);
  * readable without further communication. Collective over the job. */
 mp_status_t mp_wireup_fence(bool collect);
 
+/* The closing fence without blocking, so that the rank keeps answering its peers' packets (a
+ * cancel's question, say) until all ranks have arrived: start it, poll is_done (any thread may
+ * complete it), then finish, which returns whether it succeeded. Not collecting. */
+mp_status_t mp_wireup_fence_start(void);
+bool mp_wireup_fence_is_done(void);
+mp_status_t mp_wireup_fence_finish(void);
+
 /* After the first collecting fence: sets info->cpus_shared from the CPU affinity that every
  * rank of this node published at init. Launchers bind differently (mpirun one rank per core or
  * none when oversubscribed; Slurm may bind several ranks to one core), so the masks, not the

@@ -1,9 +1,12 @@
 # Point-to-point MPI tests (tests/mpi/pt2pt): self-checking programs run by run-testlist.sh from
 # tests/mpi/pt2pt.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_pt2pt_programs = \
+	tests/mpi/pt2pt/bcancel \
 	tests/mpi/pt2pt/bsend \
 	tests/mpi/pt2pt/bufcomm \
 	tests/mpi/pt2pt/cancel \
+	tests/mpi/pt2pt/cancelfin \
+	tests/mpi/pt2pt/cancelseq \
 	tests/mpi/pt2pt/completion \
 	tests/mpi/pt2pt/fastrecv \
 	tests/mpi/pt2pt/flood \
@@ -21,6 +24,9 @@ check_PROGRAMS += $(mpi_pt2pt_programs)
 noinst_HEADERS += tests/mpi/pt2pt/p2ptest.h
 
 # Like the env programs: the uninstalled libmp, no libtool wrapper scripts.
+tests_mpi_pt2pt_bcancel_SOURCES = tests/mpi/pt2pt/bcancel.c
+tests_mpi_pt2pt_bcancel_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_bcancel_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_bsend_SOURCES = tests/mpi/pt2pt/bsend.c
 tests_mpi_pt2pt_bsend_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_bsend_LDFLAGS = $(mpi_test_link_flags)
@@ -30,6 +36,12 @@ tests_mpi_pt2pt_bufcomm_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_cancel_SOURCES = tests/mpi/pt2pt/cancel.c
 tests_mpi_pt2pt_cancel_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_cancel_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_cancelfin_SOURCES = tests/mpi/pt2pt/cancelfin.c
+tests_mpi_pt2pt_cancelfin_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_cancelfin_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_cancelseq_SOURCES = tests/mpi/pt2pt/cancelseq.c
+tests_mpi_pt2pt_cancelseq_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_cancelseq_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_completion_SOURCES = tests/mpi/pt2pt/completion.c
 tests_mpi_pt2pt_completion_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)

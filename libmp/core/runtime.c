@@ -50,7 +50,7 @@ mp_status_t mp_runtime_fini(void)
      * and a blocking fence would leave that peer, and so the fence, waiting forever. */
     mp_pt2pt_flush();
     if (mp_runtime.size > 1) {
-        status = mp_wireup_fence_start();
+        status = mp_wireup_fence_start(mp_pt2pt_wake_self);
         if (status == MP_OK) {
             mp_pt2pt_serve_until(mp_wireup_fence_is_done);
             status = mp_wireup_fence_finish();

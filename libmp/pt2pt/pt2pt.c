@@ -829,3 +829,11 @@ void mp_pt2pt_serve_until(bool (*done)(void))
     serve_arg_t arg = {.done = done};
     mp_progress_wait(served_enough, &arg);
 }
+
+void mp_pt2pt_wake_self(void)
+{
+    int lr = mp_pt2pt_node_index(my_rank);
+    if (lr >= 0) {
+        mp_pt2pt_node_wake(lr);
+    }
+}

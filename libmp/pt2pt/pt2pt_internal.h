@@ -22,4 +22,8 @@ void mp_pt2pt_flush(void);
  * so: during the closing fence, a peer may still wait for an answer from this rank. */
 void mp_pt2pt_serve_until(bool (*done)(void));
 
+/* Wakes this rank if it sleeps in the shm doorbell; any thread may call it (the closing
+ * fence's completion does, so that a sleeping rank leaves MPI_Finalize at once). */
+void mp_pt2pt_wake_self(void);
+
 #endif

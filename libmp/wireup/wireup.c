@@ -6,6 +6,7 @@
 #include "wireup/wireup.h"
 
 #include <inttypes.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -384,22 +385,29 @@ mp_status_t mp_wireup_fence(bool collect)
 }
 
 /* The nonblocking fence: PMIx completes it from its own thread. */
-enum { FENCE_IDLE, FENCE_RUNNING, FENCE_DONE };
-static atomic_int fence_state; /* one of the above; DONE is stored after fence_rc */
-static pmix_status_t fence_rc; /* how the fence ended */
+/* DONE is stored after fence_rc, NOTIFIED after on_done returned. */
+enum { FENCE_IDLE, FENCE_RUNNING, FENCE_DONE, FENCE_NOTIFIED };
+static atomic_int fence_state;     /* one of the above */
+static pmix_status_t fence_rc;     /* how the fence ended */
+static void (*fence_on_done)(void); /* mp_wireup_fence_start's on_done */
 
 static void fence_done(pmix_status_t status, void *cbdata)
 {
     (void)cbdata;
     fence_rc = status;
     atomic_store_explicit(&fence_state, FENCE_DONE, memory_order_release);
+    if (fence_on_done != NULL) {
+        fence_on_done();
+    }
+    atomic_store_explicit(&fence_state, FENCE_NOTIFIED, memory_order_release);
 }
 
-mp_status_t mp_wireup_fence_start(void)
+mp_status_t mp_wireup_fence_start(void (*on_done)(void))
 {
+    fence_on_done = on_done;
     if (!have_server) {
         fence_rc = PMIX_SUCCESS;
-        atomic_store(&fence_state, FENCE_DONE);
+        atomic_store(&fence_state, FENCE_NOTIFIED);
         return MP_OK;
     }
     atomic_store(&fence_state, FENCE_RUNNING);
@@ -414,11 +422,15 @@ mp_status_t mp_wireup_fence_start(void)
 
 bool mp_wireup_fence_is_done(void)
 {
-    return atomic_load_explicit(&fence_state, memory_order_acquire) == FENCE_DONE;
+    return atomic_load_explicit(&fence_state, memory_order_acquire) >= FENCE_DONE;
 }
 
 mp_status_t mp_wireup_fence_finish(void)
 {
+    /* on_done may still be running on PMIx's thread: what it touches must outlive it. */
+    while (atomic_load_explicit(&fence_state, memory_order_acquire) != FENCE_NOTIFIED) {
+        sched_yield();
+    }
     atomic_store(&fence_state, FENCE_IDLE);
     if (fence_rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Fence_nb completed with an error: %s", PMIx_Error_string(fence_rc));

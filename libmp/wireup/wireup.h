@@ -48,8 +48,10 @@ mp_status_t mp_wireup_fence(bool collect);
 
 /* The closing fence without blocking, so that the rank keeps answering its peers' packets (a
  * cancel's question, say) until all ranks have arrived: start it, poll is_done (any thread may
- * complete it), then finish, which returns whether it succeeded. Not collecting. */
-mp_status_t mp_wireup_fence_start(void);
+ * complete it), then finish, which returns whether it succeeded. Not collecting. on_done, if
+ * not NULL, is called once from PMIx's thread right after is_done turns true (to wake the rank
+ * if it sleeps); finish waits until that call has returned. */
+mp_status_t mp_wireup_fence_start(void (*on_done)(void));
 bool mp_wireup_fence_is_done(void);
 mp_status_t mp_wireup_fence_finish(void);
 

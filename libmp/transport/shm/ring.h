@@ -14,15 +14,10 @@
 #include "transport/transport.h"
 
 /* The tunables of the shm transport, all in one place. */
-#define MP_SHM_RING_CELLS 32 /* cells per ring; a power of two */
-/* Payload bytes one packet carries (ep->max_payload). Without single copy, large messages stream
- * through the cells, and the per-packet cost dominates small cells: 32 KiB moved 1-4 MiB at
- * ~4.9 GB/s against ~2.5 GB/s with 8 KiB (MP_SHM_SINGLE_COPY=0, bw, a loaded 2-core VM). The
- * cost: a ring is ~1 MiB, so a rank holds ~1 MiB per local peer (7 MiB at 8 local ranks, was 1.8).
- */
-#define MP_SHM_CELL_PAYLOAD 32768
-#define MP_SHM_POLL_BURST 16 /* packets delivered per ring per progress call, for fairness */
-#define MP_SHM_SEND_BATCH 16 /* cells a sender claims with one look at the receiver's words */
+#define MP_SHM_RING_CELLS 32     /* cells per ring; a power of two */
+#define MP_SHM_CELL_PAYLOAD 8192 /* payload bytes one packet carries: ep->max_payload */
+#define MP_SHM_POLL_BURST 16     /* packets delivered per ring per progress call, for fairness */
+#define MP_SHM_SEND_BATCH 16     /* cells a sender claims with one look at the receiver's words */
 #define MP_SHM_CACHE_LINE 64
 
 /* A cell: 16 bytes of metadata, then the header, then the payload right behind the header, so
@@ -39,7 +34,7 @@ typedef struct mp_shm_cell {
 
 #define MP_SHM_CELL_META offsetof(mp_shm_cell_t, data)
 #define MP_SHM_ROUND_UP(n, to) (((n) + (to)-1) / (to) * (to))
-/* Bytes per cell (32896 with the numbers above) and per ring: cache-line multiples. */
+/* Bytes per cell (8320 with the numbers above) and per ring: cache-line multiples. */
 #define MP_SHM_CELL_SIZE                                                                           \
     MP_SHM_ROUND_UP(MP_SHM_CELL_META + MP_TL_HDR_MAX + MP_SHM_CELL_PAYLOAD, MP_SHM_CACHE_LINE)
 #define MP_SHM_RING_SIZE ((size_t)MP_SHM_CELL_SIZE * MP_SHM_RING_CELLS)

@@ -76,9 +76,11 @@ add()
     launchers+=("$*")
 }
 
-add libmp "$MPICC" "$MPIRUN" -H "$NS1:1,$NS2:1" --launch-agent "$work/nsagent" -n 2
+# Unbound: each host's daemon would bind its one rank to core 0, and the two "hosts" share the
+# cores of this machine (the peers are unbound too, the socket pins its ends to 0 and 1).
+add libmp "$MPICC" "$MPIRUN" -H "$NS1:1,$NS2:1" --launch-agent "$work/nsagent" --bind-to none -n 2
 # ob1 on the tcp btl; routed=direct since the daemons cannot route through each other here.
-add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root -H "$NS1,$NS2" \
+add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root -H "$NS1,$NS2" --bind-to none \
     --mca plm_rsh_agent "$work/nsexec" --mca routed direct --mca pml ob1 --mca btl tcp,self \
     --mca btl_tcp_if_include "$subnet" --mca oob_tcp_if_include "$subnet" -n 2
 # MPICH (ch4:ucx): both namespaces are named like this machine, so no rank may think another

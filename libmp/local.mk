@@ -99,6 +99,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/pt2pt/request.h \
 	libmp/pt2pt/wire.h \
 	libmp/transport/self/self.c \
+	libmp/transport/shm/bell.c \
+	libmp/transport/shm/bell.h \
 	libmp/transport/shm/cma.c \
 	libmp/transport/shm/cma.h \
 	libmp/transport/shm/ring.c \

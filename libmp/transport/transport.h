@@ -123,6 +123,11 @@ typedef struct mp_tl_ops {
     void (*sleep_wait)(uint64_t max_ns);
     void (*sleep_done)(void);
 
+    /* For a rank that waits on several transports at once: a descriptor that becomes readable
+     * (poll) whenever sleep_wait would return early; from the first call on, peers wake this
+     * rank through it. NULL, or -1 returned: none (then wait in short slices). */
+    int (*sleep_fd)(void);
+
     /* Whether every packet send accepted has left this process (NULL: always, as send copies
      * into memory the peer reads). The closing fence waits for it. */
     bool (*is_flushed)(void);

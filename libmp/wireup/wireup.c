@@ -16,6 +16,7 @@
 #include <pmix.h>
 
 #include "core/log.h"
+#include "core/settings.h"
 #include "wireup/cpus.h"
 
 /* The card under which each rank publishes its CPU affinity (a cpu_set_t; all zeros when it
@@ -210,7 +211,7 @@ static bool cpus_shared_estimate(const mp_wireup_info_t *info)
     return info->local_size > my_ncpus;
 }
 
-void mp_wireup_cpus_read(mp_wireup_info_t *info)
+static void cpus_read_masks(mp_wireup_info_t *info)
 {
     info->cpus_shared = false;
     if (info->local_size < 2) {
@@ -245,6 +246,22 @@ void mp_wireup_cpus_read(mp_wireup_info_t *info)
         info->cpus_shared = cpus_shared_estimate(info);
     }
     free(peers);
+}
+
+void mp_wireup_cpus_read(mp_wireup_info_t *info)
+{
+    /* 2: not set. The masks cannot see other jobs, nor "nodes" that are containers or network
+     * namespaces of one machine: then the user knows better. */
+    size_t forced = mp_setting_size("MP_CPUS_SHARED", 2);
+    if (forced == 0 || forced == 1) {
+        info->cpus_shared = forced == 1;
+        return;
+    }
+    const char *text = getenv("MP_CPUS_SHARED");
+    if (forced != 2 || (text != NULL && text[0] == '2')) {
+        fprintf(stderr, "libmp: ignoring MP_CPUS_SHARED=\"%s\": expected 0 or 1\n", text);
+    }
+    cpus_read_masks(info);
 }
 
 static mp_status_t init_singleton(mp_wireup_info_t *info)

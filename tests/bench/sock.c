@@ -4,10 +4,13 @@
  * TCP_NODELAY, polling nonblocking sockets as a spinning MPI rank does. "latency": ping-pong,
  * half the round trip in us; "bw": a window of 64 messages, then a 1-byte ack, in MB/s. Sizes
  * and iteration counts as latency.c and bw.c. Usage: sock latency|bw [min [max [scale]]].
+ * Between two hosts (network namespaces, tests/bench/across.sh): SOCK_ADDR is the IPv4 address
+ * to listen on, SOCK_PEER_NETNS the namespace (a path, /run/netns/NAME) the child connects from.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sched.h>
@@ -118,6 +121,11 @@ int main(int argc, char **argv)
 
     int lfd = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    const char *addr = getenv("SOCK_ADDR"), *peer_ns = getenv("SOCK_PEER_NETNS");
+    if (addr != NULL && inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        fprintf(stderr, "sock: SOCK_ADDR=%s is not an IPv4 address\n", addr);
+        return 2;
+    }
     socklen_t len = sizeof(sa);
     if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(lfd, 1) != 0 ||
         getsockname(lfd, (struct sockaddr *)&sa, &len) != 0) {
@@ -130,6 +138,13 @@ int main(int argc, char **argv)
     int fd, one = 1;
     if (child == 0) {
         pin(1);
+        if (peer_ns != NULL) {
+            int nsfd = open(peer_ns, O_RDONLY | O_CLOEXEC);
+            if (nsfd < 0 || setns(nsfd, CLONE_NEWNET) != 0) {
+                die("SOCK_PEER_NETNS");
+            }
+            close(nsfd);
+        }
         fd = socket(AF_INET, SOCK_STREAM, 0);
         if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
             die("connect");

@@ -13,6 +13,7 @@ mpi_test_programs = \
 	tests/mpi/env/print_env \
 	tests/mpi/env/print_affinity \
 	tests/mpi/env/ring_for \
+	tests/mpi/env/peer_dies \
 	tests/mpi/env/pmix_job_info \
 	tests/mpi/env/pmix_hosts
 check_PROGRAMS += $(mpi_test_programs)
@@ -58,6 +59,9 @@ tests_mpi_env_print_affinity_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_ring_for_SOURCES = tests/mpi/env/ring_for.c
 tests_mpi_env_ring_for_LDADD = $(mpi_test_libs)
 tests_mpi_env_ring_for_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_peer_dies_SOURCES = tests/mpi/env/peer_dies.c
+tests_mpi_env_peer_dies_LDADD = $(mpi_test_libs)
+tests_mpi_env_peer_dies_LDFLAGS = $(mpi_test_link_flags)
 # Not an MPI program: a plain PMIx client checking what mpirun's server registers.
 tests_mpi_env_pmix_job_info_SOURCES = tests/mpi/env/pmix_job_info.c
 tests_mpi_env_pmix_job_info_CFLAGS = $(AM_CFLAGS) $(PMIX_CFLAGS)
@@ -77,6 +81,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts.sh \
 	tests/mpi/launcher/hosts_pmix.sh \
 	tests/mpi/launcher/hosts_failures.sh \
+	tests/mpi/launcher/hosts_mpi.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \
@@ -105,7 +110,8 @@ mpi_testlists = \
 	tests/mpi/tcp.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
-EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) tests/mpi/README.md
+EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) \
+	tests/mpi/hosts.testlist tests/mpi/README.md
 
 # What the MPI tests read from their environment; the top Makefile.am puts it in
 # AM_TESTS_ENVIRONMENT. mpirun and the MPI programs link libmp from the build tree.

@@ -1,10 +1,12 @@
 /*
  * The shm transport: packets between the ranks of a node. Each rank owns a segment holding one
- * incoming ring per local peer, and senders write into it; a futex doorbell wakes a sleeping
- * receiver, and process_vm_readv gives single-copy reads where the kernel permits it.
+ * incoming ring per local peer, and senders write into it; a futex doorbell (or, for a rank
+ * that also waits on sockets, a pollable one: bell.c) wakes a sleeping receiver, and
+ * process_vm_readv gives single-copy reads where the kernel permits it.
  */
 #define _GNU_SOURCE
 #include <linux/futex.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -12,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "transport/shm/bell.h"
 #include "transport/shm/cma.h"
 #include "transport/shm/ring.h"
 #include "transport/shm/segment.h"
@@ -43,6 +46,10 @@
  * Only that one sender makes system calls; a send to an awake receiver costs a fence and the
  * load of a cache line that stays shared. FUTEX_WAIT is not the PRIVATE kind: the word is in a
  * mapping shared between processes.
+ * A receiver that sleeps in poll on other descriptors too (sleep_fd) announces sleeping = 2
+ * instead: the sender that takes it to 0 rings the receiver's bell socket (bell.c) in place of
+ * the futex. The receiver empties the socket before it announces, so a ring that wakes it is
+ * one of this sleep (or a late one of the last, a harmless early wake-up).
  */
 
 typedef struct shm_ep {
@@ -67,6 +74,8 @@ static struct {
     bool single_copy;     /* MP_SHM_SINGLE_COPY allows process_vm_readv */
     bool delivering;      /* inside progress: a nested call delivers nothing */
     uint32_t ticket;      /* the doorbell as sleep_prepare read it */
+    bool bell;            /* sleeping on bell_fd (sleeping = 2), not the futex */
+    int bell_fd;          /* this rank's pollable doorbell, when bell */
     uint64_t wakeups;     /* peers woken by this process */
 } shm;
 
@@ -254,17 +263,27 @@ static mp_tl_ep_t *shm_connect(int peer)
 
 /* After a packet is published to the peer whose control block is ctl: wakes it if it sleeps.
  * See the protocol at the top of this file. */
-static void wake_if_sleeping(mp_shm_ctl_t *ctl)
+/* Wakes the rank whose control block is ctl (process pid) if it announced a sleep. */
+static void wake_ctl(mp_shm_ctl_t *ctl, pid_t pid)
 {
     atomic_thread_fence(memory_order_seq_cst);
     if (atomic_load_explicit(&ctl->sleeping, memory_order_relaxed) == 0) {
         return;
     }
-    if (atomic_exchange_explicit(&ctl->sleeping, 0, memory_order_acq_rel) == 1) {
+    uint32_t how = atomic_exchange_explicit(&ctl->sleeping, 0, memory_order_acq_rel);
+    if (how == 1) {
         atomic_fetch_add_explicit(&ctl->doorbell, 1, memory_order_release);
         syscall(SYS_futex, (uint32_t *)&ctl->doorbell, FUTEX_WAKE, 1, NULL, NULL, 0);
         shm.wakeups++;
+    } else if (how == 2) {
+        mp_shm_bell_ring(pid);
+        shm.wakeups++;
     }
+}
+
+static void wake_if_sleeping(shm_ep_t *ep)
+{
+    wake_ctl(ep->ctl, ep->pid);
 }
 
 static mp_status_t shm_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, const void *payload,
@@ -290,7 +309,7 @@ static mp_status_t shm_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, 
         memcpy(cell->data + hdr_len, payload, len);
     }
     mp_shm_ring_publish(&ep->ring, cell);
-    wake_if_sleeping(ep->ctl);
+    wake_if_sleeping(ep);
     return MP_OK;
 }
 
@@ -398,9 +417,12 @@ static bool shm_sleep_prepare(void)
         return true;
     }
     mp_shm_ctl_t *ctl = mp_shm_segment_ctl(&shm.own);
+    if (shm.bell) {
+        mp_shm_bell_drain(shm.bell_fd);
+    }
     /* Relaxed: read before the release store below, which orders it (see the top). */
     shm.ticket = atomic_load_explicit(&ctl->doorbell, memory_order_relaxed);
-    atomic_store_explicit(&ctl->sleeping, 1, memory_order_seq_cst);
+    atomic_store_explicit(&ctl->sleeping, shm.bell ? 2 : 1, memory_order_seq_cst);
     atomic_thread_fence(memory_order_seq_cst);
     for (int i = 0; i < shm.local_size - 1; i++) {
         if (mp_shm_ring_peek(&shm.in[i]) != NULL) {
@@ -418,6 +440,11 @@ static void shm_sleep_wait(uint64_t max_ns)
     if (shm.own.base == NULL) {
         /* No local peer can wake this rank: just wait. */
         nanosleep(&ts, NULL);
+        return;
+    }
+    if (shm.bell) {
+        struct pollfd pfd = {.fd = shm.bell_fd, .events = POLLIN};
+        poll(&pfd, 1, (int)((max_ns + 999999u) / 1000000u));
         return;
     }
     mp_shm_ctl_t *ctl = mp_shm_segment_ctl(&shm.own);
@@ -445,11 +472,32 @@ static void *shm_node_area(int lr)
     return shm.eps[lr] != NULL ? mp_shm_segment_node(&shm.eps[lr]->seg) : NULL;
 }
 
+/* This rank's own lr too: the closing fence's completion wakes it from PMIx's thread. */
 static void shm_node_wake(int lr)
 {
-    if (lr >= 0 && lr < shm.local_size && lr != shm.local_rank && shm.eps[lr] != NULL) {
-        wake_if_sleeping(shm.eps[lr]->ctl);
+    if (lr == shm.local_rank && shm.own.base != NULL) {
+        wake_ctl(mp_shm_segment_ctl(&shm.own), getpid());
+    } else if (lr >= 0 && lr < shm.local_size && shm.eps[lr] != NULL) {
+        wake_if_sleeping(shm.eps[lr]);
     }
+}
+
+/* Switches this rank to the pollable doorbell (for good) and returns it; -1 without local
+ * peers or when no bell can be made (the caller then wakes up in slices). */
+static int shm_sleep_fd(void)
+{
+    if (shm.own.base == NULL) {
+        return -1;
+    }
+    if (!shm.bell) {
+        int fd = mp_shm_bell_open();
+        if (fd < 0) {
+            return -1;
+        }
+        shm.bell_fd = fd;
+        shm.bell = true;
+    }
+    return shm.bell_fd;
 }
 
 static void shm_fini(void)
@@ -468,6 +516,7 @@ static void shm_fini(void)
         }
         mp_shm_segment_close(&shm.own);
     }
+    mp_shm_bell_close(shm.bell ? shm.bell_fd : -1);
     free_state();
     uint64_t wakeups = shm.wakeups;
     memset(&shm, 0, sizeof(shm));
@@ -488,5 +537,6 @@ const mp_tl_ops_t mp_tl_shm_ops = {
     .sleep_done = shm_sleep_done,
     .node_area = shm_node_area,
     .node_wake = shm_node_wake,
+    .sleep_fd = shm_sleep_fd,
     .fini = shm_fini,
 };

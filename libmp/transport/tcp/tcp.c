@@ -315,6 +315,12 @@ static void tcp_sleep_done(void)
 {
 }
 
+/* The epoll set: readable when a socket in it is. */
+static int tcp_sleep_fd(void)
+{
+    return mp_tcp.epfd;
+}
+
 static void tcp_set_lost(mp_tl_lost_fn lost)
 {
     mp_tcp.lost = lost;
@@ -383,6 +389,7 @@ const mp_tl_ops_t mp_tl_tcp_ops = {
     .sleep_prepare = tcp_sleep_prepare,
     .sleep_wait = tcp_sleep_wait,
     .sleep_done = tcp_sleep_done,
+    .sleep_fd = tcp_sleep_fd,
     .is_flushed = tcp_is_flushed,
     .set_lost = tcp_set_lost,
     .set_place = tcp_set_place,

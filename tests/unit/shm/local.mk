@@ -7,6 +7,7 @@ tests_unit_shm_test_shm_SOURCES = \
 	tests/unit/shm/test_shm.c \
 	tests/unit/shm/fake_wireup.c \
 	tests/unit/shm/fake_wireup.h \
+	libmp/transport/shm/bell.c \
 	libmp/transport/shm/cma.c \
 	libmp/transport/shm/ring.c \
 	libmp/transport/shm/segment.c \

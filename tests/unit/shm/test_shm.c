@@ -4,6 +4,7 @@
  * traffic, sleeping and waking, single copy, /dev/shm clean-up and refusing foreign segments.
  */
 #define _GNU_SOURCE
+#include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1131,6 +1132,73 @@ static void test_segment_names(void **state)
     assert_string_not_equal(name, other);
 }
 
+/* Rank 1 sleeps on the pollable doorbell (as a rank with tcp peers too does), rank 2 on the
+ * futex; one send to each wakes each, and the doorbell is empty again at the next sleep. */
+static void bell_recv(int src, const void *hdr, size_t hdr_len, const void *payload, size_t len)
+{
+    (void)payload;
+    CHECK_INT(src, 0);
+    CHECK_INT(hdr_len, 8);
+    CHECK_INT(len, 0);
+    CHECK_INT(*(const uint64_t *)hdr, 43);
+    count_received++;
+}
+
+static void sleep_bell_rank(void)
+{
+    const uint64_t word = 43;
+    int fd = -1;
+    rank_init(bell_recv);
+    rank_connect();
+    if (my_rank == 1) {
+        fd = tl->sleep_fd();
+        CHECK(fd >= 0);
+        CHECK_INT(tl->sleep_fd(), fd);
+    }
+    /* Fence A: rank 1 has its doorbell. */
+    mp_wireup_fence(false);
+    if (my_rank != 0) {
+        CHECK(tl->sleep_prepare());
+    }
+    /* Fence B: ranks 1 and 2 are about to sleep. */
+    mp_wireup_fence(false);
+    if (my_rank == 0) {
+        usleep(100000);
+        send_all(eps[1], &word, 8, NULL, 0);
+        send_all(eps[2], &word, 8, NULL, 0);
+        CHECK_INT(mp_shm_wakeups(), 2);
+    } else if (my_rank == 1) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        double t0 = now_s();
+        int ready = poll(&pfd, 1, 10000);
+        double woken = now_s() - t0;
+        tl->sleep_done();
+        CHECK_INT(ready, 1);
+        CHECK(woken < 0.5);
+        progress_until(&count_received, 1);
+        /* The next sleep starts with a quiet doorbell. */
+        CHECK(tl->sleep_prepare());
+        CHECK_INT(poll(&pfd, 1, 0), 0);
+        tl->sleep_done();
+    } else {
+        double t0 = now_s();
+        tl->sleep_wait(10 * 1000000000ull);
+        double woken = now_s() - t0;
+        tl->sleep_done();
+        CHECK(woken < 0.5);
+        progress_until(&count_received, 1);
+    }
+    /* Fence C. */
+    mp_wireup_fence(false);
+    rank_fini();
+}
+
+static void test_sleep_bell(void **state)
+{
+    (void)state;
+    run_ranks(3, sleep_bell_rank);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1149,6 +1217,7 @@ int main(void)
         cmocka_unit_test(test_single_rank),
         cmocka_unit_test(test_segment_magic_mismatch),
         cmocka_unit_test(test_node_memory),
+        cmocka_unit_test(test_sleep_bell),
         cmocka_unit_test(test_segment_version_mismatch),
         cmocka_unit_test(test_card_version_mismatch),
     };

@@ -851,6 +851,10 @@ static bool served_enough(void *arg)
 
 void mp_pt2pt_serve_until(bool (*done)(void))
 {
+    /* Peers that pass the closing fence first leave and close their connections. */
+    if (have_tcp) {
+        mp_tl_tcp_ops.set_lost(NULL);
+    }
     serve_arg_t arg = {.done = done};
     mp_progress_wait(served_enough, &arg);
 }

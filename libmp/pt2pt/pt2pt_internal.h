@@ -19,7 +19,8 @@ void mp_pt2pt_sleep_done(void);
 void mp_pt2pt_flush(void);
 
 /* Keeps delivering and answering packets (progress, with the usual sleeps) until done() says
- * so: during the closing fence, a peer may still wait for an answer from this rank. */
+ * so: during the closing fence, a peer may still wait for an answer from this rank. Peers that
+ * pass the fence first may leave meanwhile: from this call on, a peer's going is no loss. */
 void mp_pt2pt_serve_until(bool (*done)(void));
 
 /* Wakes this rank if it sleeps in the shm doorbell; any thread may call it (the closing

@@ -132,7 +132,9 @@ typedef struct mp_tl_ops {
      * into memory the peer reads). The closing fence waits for it. */
     bool (*is_flushed)(void);
 
-    /* Registers the handler of lost peers (NULL when the transport cannot lose one). */
+    /* Registers the handler of lost peers (NULL when the transport cannot lose one). Given
+     * NULL, withdraws it: from the closing fence on, peers leave as they finish, so a peer that
+     * goes away is neither reported nor logged any more. */
     void (*set_lost)(mp_tl_lost_fn lost);
 
     /* Registers the placement hook (NULL when the transport always delivers from its own

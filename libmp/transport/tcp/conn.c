@@ -129,7 +129,9 @@ void mp_tcp_ep_fail(tcp_ep_t *ep, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
-    mp_log_error("tcp: lost rank %d: %s", ep->base.peer, why);
+    if (mp_tcp.lost != NULL) {
+        mp_log_error("tcp: lost rank %d: %s", ep->base.peer, why);
+    }
     ep->failed = true;
     mp_tcp.nlost++;
     if (ep->out != NULL) {

@@ -2,8 +2,8 @@
  * Fences across hosts, gathered: each host taking part sends its part of a fence once; when
  * every part is in, the concatenation goes back to each of them. A fence is known by its key
  * (participant signature, sequence number), the same on every host. Pure: no I/O. mpirun
- * gathers all parts itself (a star); a tree would run the same gathering in each daemon for
- * its subtree.
+ * gathers a fence of some hosts itself (a star); for one of the whole job mpirun and each
+ * daemon gather their subtree's (relay.c), so a part may hold several hosts'.
  */
 #ifndef MPIRUN_COLLECT_H
 #define MPIRUN_COLLECT_H

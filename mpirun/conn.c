@@ -5,11 +5,13 @@
 #define _GNU_SOURCE
 #include "mpirun/conn.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -148,4 +150,45 @@ int mpirun_conn_next(mpirun_conn_t *conn, uint16_t *type_p, const uint8_t **payl
         conn->in_off += frame_len;
     }
     return rc;
+}
+
+int mpirun_conn_connect(const char *addr, int port, int timeout_ms)
+{
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
+    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+        return -1;
+    }
+    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (fd < 0) {
+        return -1;
+    }
+    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
+        close(fd);
+        return -1;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    int soerr = 0;
+    socklen_t len = sizeof(soerr);
+    if (poll(&p, 1, timeout_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 ||
+        soerr != 0) {
+        close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p,
+                           const uint8_t **payload_p, size_t *len_p, char *err, size_t errlen)
+{
+    for (;;) {
+        int rc = mpirun_conn_next(conn, type_p, payload_p, len_p, err, errlen);
+        if (rc != 0) {
+            return rc == 1 ? 0 : -1;
+        }
+        struct pollfd p = {.fd = conn->fd, .events = POLLIN};
+        if (poll(&p, 1, timeout_ms) != 1 || mpirun_conn_read(conn) != 1) {
+            snprintf(err, errlen, "the peer closed the connection or did not answer");
+            return -1;
+        }
+    }
 }

@@ -46,4 +46,13 @@ int mpirun_conn_read(mpirun_conn_t *conn);
 int mpirun_conn_next(mpirun_conn_t *conn, uint16_t *type_p, const uint8_t **payload_p,
                      size_t *len_p, char *err, size_t errlen);
 
+/* A blocking connect to addr:port (IPv4 text) within timeout_ms: the new nonblocking socket,
+ * or -1. */
+int mpirun_conn_connect(const char *addr, int port, int timeout_ms);
+
+/* Waits (at most timeout_ms for each read) for the next whole frame, for handshakes before a
+ * loop runs: 0 with the fields set, or -1 with a message in err. */
+int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p,
+                           const uint8_t **payload_p, size_t *len_p, char *err, size_t errlen);
+
 #endif

@@ -33,6 +33,7 @@
 #include "mpirun/launch.h"
 #include "mpirun/loop.h"
 #include "mpirun/mapping.h"
+#include "mpirun/relay.h"
 #include "mpirun/server.h"
 #include "mpirun/tmpdir.h"
 #include "mpirun/wire.h"
@@ -67,6 +68,8 @@ typedef struct daemon {
     char program[4096];
     int signal_fd;
     bool bye, clean, lost;
+    mpirun_relay_t relay; /* its place in the tree that relays whole-job fences */
+    bool relay_ready;
 } daemon_t;
 
 /* Before the connection to mpirun exists, messages can only go to stderr (the agent's). */
@@ -88,6 +91,16 @@ static void send_text(daemon_t *d, mpirun_wire_type_t type, const char *text)
     mpirun_wire_put_str(&d->conn.out, text);
     mpirun_wire_end(&d->conn.out);
     mpirun_conn_flush(&d->conn);
+}
+
+/* The fence tree turns a connection away: the user hears of it through mpirun. */
+static void relay_say(void *ctx, const char *line)
+{
+    daemon_t *d = ctx;
+    char text[600];
+    snprintf(text, sizeof(text), "daemon on %s: %s", d->job_ready ? d->job.hosts[d->node] : "?",
+             line);
+    send_text(d, MPIRUN_WIRE_SAY, text);
 }
 
 /* The secret: one line of 64 hex digits on stdin, which is then let go. */
@@ -119,31 +132,6 @@ static int read_secret(daemon_t *d)
     return 0;
 }
 
-static int connect_addr(const char *addr, int port)
-{
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
-        return -1;
-    }
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) {
-        return -1;
-    }
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
-        close(fd);
-        return -1;
-    }
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
-    int soerr = 0;
-    socklen_t len = sizeof(soerr);
-    if (poll(&p, 1, CONNECT_TIMEOUT_MS) != 1 ||
-        getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 || soerr != 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Tries mpirun's addresses in order (the first that answers wins). */
 static int connect_back(daemon_t *d, int port, const char *addrs)
 {
@@ -151,7 +139,7 @@ static int connect_back(daemon_t *d, int port, const char *addrs)
     int fd = -1;
     for (char *a = strtok_r(list, ",", &save); list != NULL && a != NULL && fd < 0;
          a = strtok_r(NULL, ",", &save)) {
-        fd = connect_addr(a, port);
+        fd = mpirun_conn_connect(a, port, CONNECT_TIMEOUT_MS);
     }
     free(list);
     if (fd < 0) {
@@ -225,6 +213,23 @@ static int handshake(daemon_t *d)
     if (d->node >= d->desc.nhosts) {
         say_stderr(d, "the job has no node %d", d->node);
         return -1;
+    }
+    if (next_frame(d, &type, &payload, &len) != 0) {
+        return -1;
+    }
+    int port = 0;
+    d->relay_ready = true;
+    if (type != MPIRUN_WIRE_TREE || mpirun_relay_init(&d->relay, d->node, d->secret, &d->conn,
+                                                      payload, len, &port, err, ERRLEN) != 0) {
+        say_stderr(d, "%s", type == MPIRUN_WIRE_TREE ? err : "no fence tree from mpirun");
+        return -1;
+    }
+    d->relay.say = relay_say;
+    d->relay.say_ctx = d;
+    if (port > 0) {
+        mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_LISTENING);
+        mpirun_wire_put_u32(&d->conn.out, (uint32_t)port);
+        mpirun_wire_end(&d->conn.out);
     }
     return 0;
 }
@@ -378,6 +383,16 @@ static void lose_mpirun(daemon_t *d, const char *why)
     signal_ranks(d, SIGKILL);
 }
 
+/* The link up the fence tree is gone (or broke the protocol): with ranks still running no
+ * whole-job fence can complete here, so they go, as when mpirun is lost; mpirun then sees this
+ * host lost. Once the ranks are done (the job ending) it does not matter. */
+static void lose_parent(daemon_t *d, const char *why)
+{
+    if (d->nexited < d->nlocal && !d->bye) {
+        lose_mpirun(d, why);
+    }
+}
+
 static void send_output(daemon_t *d, int rank, int stream, const char *data, size_t len)
 {
     if (d->conn.fd < 0) {
@@ -491,7 +506,16 @@ static void handle_server_events(daemon_t *d)
             }
         } else if (ev.kind != MPIRUN_EVENT_FENCE) {
             send_event(d, ev.kind, ev.rank, ev.status);
-        } else if (mpirun_server_fence_get(ev.rank, &f) && d->conn.fd >= 0) {
+        } else if (!mpirun_server_fence_get(ev.rank, &f) || d->conn.fd < 0) {
+            continue;
+        } else if (f.nhosts == d->desc.nhosts) {
+            /* The whole job's hosts: up the tree, gathered with this daemon's subtree. */
+            char err[ERRLEN];
+            if (mpirun_relay_part(&d->relay, f.sig, f.seq, f.status, f.data, f.ndata, err,
+                                  ERRLEN) != 0) {
+                lose_mpirun(d, err);
+            }
+        } else {
             mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_FENCE);
             mpirun_wire_put_u32(&d->conn.out, (uint32_t)(f.sig >> 32));
             mpirun_wire_put_u32(&d->conn.out, (uint32_t)f.sig);
@@ -566,6 +590,14 @@ static bool handle_message(daemon_t *d, uint16_t type, const uint8_t *payload, s
             mpirun_server_fence_complete(sig, seq, status, data, n);
             return true;
         }
+    } else if (type == MPIRUN_WIRE_FENCE_DOWN && d->relay.parent_is_mpirun) {
+        return mpirun_relay_down(&d->relay, payload, len);
+    } else if (type == MPIRUN_WIRE_PARENT) {
+        char err[ERRLEN];
+        if (mpirun_relay_connect_parent(&d->relay, payload, len, err, ERRLEN) != 0) {
+            lose_mpirun(d, err); /* no fence can complete without it */
+        }
+        return true;
     } else if (type == MPIRUN_WIRE_DMODEX_ASK) {
         uint32_t origin = mpirun_wire_get_u32(&rd);
         uint32_t id = mpirun_wire_get_u32(&rd);
@@ -623,7 +655,8 @@ static void handle_conn(daemon_t *d, short revents)
 /* Runs until mpirun says the job is over (or is lost) and every local rank is reaped. */
 static void run(daemon_t *d)
 {
-    size_t cap = 3 + 2 * (size_t)d->nlocal;
+    size_t nrelay = mpirun_relay_nfds_max(&d->relay);
+    size_t cap = 3 + nrelay + 2 * (size_t)d->nlocal;
     struct pollfd *fds = calloc(cap, sizeof(*fds));
     daemon_rank_t **owner = calloc(cap, sizeof(*owner));
     int *which = calloc(cap, sizeof(*which));
@@ -643,6 +676,7 @@ static void run(daemon_t *d)
         fds[n++] = (struct pollfd){.fd = mpirun_server_event_fd(), .events = POLLIN};
         short ev = (short)(POLLIN | (mpirun_conn_wants_write(&d->conn) ? POLLOUT : 0));
         fds[n++] = (struct pollfd){.fd = d->conn.fd, .events = ev};
+        n += mpirun_relay_pollfds(&d->relay, fds + n);
         /* Back-pressure: a slow mpirun slows the ranks' output down, not our memory. */
         bool room = d->conn.out.len < OUTPUT_BACKLOG;
         for (int i = 0; i < d->nlocal && room; i++) {
@@ -660,7 +694,7 @@ static void run(daemon_t *d)
             lose_mpirun(d, "poll failed");
             continue;
         }
-        for (size_t i = 3; i < n; i++) {
+        for (size_t i = 3 + nrelay; i < n; i++) {
             if (fds[i].revents != 0) {
                 read_pipe(d, owner[i], which[i]);
             }
@@ -674,6 +708,11 @@ static void run(daemon_t *d)
         if (d->conn.fd >= 0) {
             handle_conn(d, fds[2].revents);
         }
+        char err[ERRLEN];
+        if (mpirun_relay_handle(&d->relay, fds + 3, nrelay, err, ERRLEN) != 0) {
+            lose_parent(d, err);
+        }
+        mpirun_relay_flush(&d->relay);
         if (d->conn.fd >= 0 && mpirun_conn_flush(&d->conn) != 0) {
             lose_mpirun(d, "lost the connection to mpirun");
         }
@@ -689,6 +728,9 @@ static void cleanup(daemon_t *d, bool clean_end)
         mpirun_server_fini();
     }
     mpirun_tmpdir_remove(d->tmpdir);
+    if (d->relay_ready) {
+        mpirun_relay_fini(&d->relay);
+    }
     for (int i = 0; d->ranks != NULL && i < d->nlocal; i++) {
         for (int k = 0; k < 2; k++) {
             if (d->ranks[i].fd[k] >= 0) {

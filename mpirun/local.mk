@@ -13,6 +13,8 @@ mpirun_mpirun_SOURCES = \
 	mpirun/loop.c \
 	mpirun/loop.h \
 	mpirun/main.c \
+	mpirun/relay.c \
+	mpirun/relay.h \
 	mpirun/remote.c \
 	mpirun/remote.h \
 	mpirun/server.c \

@@ -20,6 +20,8 @@ mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/agent.h \
 	mpirun/collect.c \
 	mpirun/collect.h \
+	mpirun/tree.c \
+	mpirun/tree.h \
 	libmp/util/sha256.c \
 	libmp/util/sha256.h \
 	libmp/hwtopo/hwtopo.c \

@@ -28,6 +28,7 @@
 #include "mpirun/daemon.h"
 #include "mpirun/launch.h"
 #include "mpirun/loop.h"
+#include "mpirun/tree.h"
 #include "util/sha256.h"
 
 #define STRANGER_MAX_PAYLOAD 1024
@@ -35,13 +36,16 @@
 #define MSGLEN 512
 
 struct mpirun_daemon {
-    int node;               /* the node id it serves */
-    pid_t agent_pid;        /* the launch agent, 0 once reaped */
-    mpirun_conn_t conn;     /* fd -1 until it proved itself, and again once closed */
-    bool connected;         /* proved itself (conn may have closed since) */
-    bool started;           /* its ranks run */
-    bool closed;            /* its connection ended */
-    mpirun_wire_buf_t held; /* direct modex requests for its ranks before it connected */
+    int node;                   /* the node id it serves */
+    pid_t agent_pid;            /* the launch agent, 0 once reaped */
+    mpirun_conn_t conn;         /* fd -1 until it proved itself, and again once closed */
+    bool connected;             /* proved itself (conn may have closed since) */
+    bool started;               /* its ranks run */
+    bool closed;                /* its connection ended */
+    mpirun_wire_buf_t held;     /* direct modex requests for its ranks before it connected */
+    char addr[INET_ADDRSTRLEN]; /* where it connected from: its children connect there */
+    int port;                   /* where it listens for its children in the fence tree, or 0 */
+    bool parent_sent;           /* it was told where its parent daemon listens */
 };
 
 struct mpirun_stranger {
@@ -49,6 +53,7 @@ struct mpirun_stranger {
     uint8_t nonce[MPIRUN_WIRE_NONCE_LEN];
     double deadline;
     char peer[64];
+    char addr[INET_ADDRSTRLEN];
 };
 
 static double now(void)
@@ -163,6 +168,10 @@ int mpirun_remote_launch(mpirun_remote_t *rm, mpirun_job_t *job, int local_node,
     rm->err = err;
     rm->listen_fd = -1;
     rm->start_deadline = now() + MPIRUN_DAEMON_START_S;
+    rm->local_part = local_node >= 0;
+    if (mpirun_tree_fanout_parse(getenv("MP_FENCE_FANOUT"), &rm->fanout, errmsg, errlen) != 0) {
+        return -1;
+    }
     rm->daemons = calloc((size_t)job->nhosts, sizeof(*rm->daemons));
     if (rm->daemons == NULL) {
         snprintf(errmsg, errlen, "out of memory");
@@ -265,6 +274,7 @@ static void accept_strangers(mpirun_remote_t *rm)
         memset(s, 0, sizeof(*s));
         mpirun_conn_init(&s->conn, fd, STRANGER_MAX_PAYLOAD);
         snprintf(s->peer, sizeof(s->peer), "%s:%d", addr, ntohs(sa.sin_port));
+        snprintf(s->addr, sizeof(s->addr), "%s", addr);
         s->deadline = now() + STRANGER_TIMEOUT_S;
         if (getrandom(s->nonce, sizeof(s->nonce), 0) != (ssize_t)sizeof(s->nonce)) {
             s->deadline = 0; /* without a nonce no proof is possible: turned away below */
@@ -274,6 +284,47 @@ static void accept_strangers(mpirun_remote_t *rm)
         mpirun_wire_end(&s->conn.out);
         mpirun_conn_flush(&s->conn);
     }
+}
+
+/* Tree positions: 0 is mpirun, daemon i is i + 1. */
+static int position_of(const mpirun_remote_t *rm, const mpirun_daemon_t *d)
+{
+    return (int)(d - rm->daemons) + 1;
+}
+
+/* Tells a connected daemon where its parent daemon listens, once both are known. */
+static void send_parent(mpirun_remote_t *rm, mpirun_daemon_t *d)
+{
+    int parent = mpirun_tree_parent(position_of(rm, d), rm->fanout);
+    if (parent == 0 || d->parent_sent || d->conn.fd < 0 || rm->daemons[parent - 1].port == 0) {
+        return;
+    }
+    mpirun_daemon_t *p = &rm->daemons[parent - 1];
+    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_PARENT);
+    mpirun_wire_put_str(&d->conn.out, p->addr);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)p->port);
+    mpirun_wire_end(&d->conn.out);
+    d->parent_sent = true;
+}
+
+static void put_tree(mpirun_remote_t *rm, mpirun_daemon_t *d)
+{
+    int pos = position_of(rm, d);
+    int nc = mpirun_tree_nchildren(pos, rm->fanout, rm->ndaemons);
+    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_TREE);
+    mpirun_wire_put_u32(&d->conn.out, mpirun_tree_parent(pos, rm->fanout) > 0);
+    mpirun_wire_put_u32(&d->conn.out, (uint32_t)nc);
+    for (int i = 0; i < nc; i++) {
+        int child = mpirun_tree_child(pos, rm->fanout, i);
+        mpirun_wire_put_u32(&d->conn.out, (uint32_t)rm->daemons[child - 1].node);
+    }
+    mpirun_wire_end(&d->conn.out);
+}
+
+/* Parts of a whole-job fence mpirun waits for: its own host's and its children's. */
+static int root_parts(const mpirun_remote_t *rm)
+{
+    return (rm->local_part ? 1 : 0) + mpirun_tree_nchildren(0, rm->fanout, rm->ndaemons);
 }
 
 /* Checks a stranger's HELLO. Returns the daemon it proved to be, or NULL with why not. */
@@ -321,6 +372,9 @@ static mpirun_daemon_t *check_hello(mpirun_remote_t *rm, mpirun_stranger_t *s, c
     mpirun_wire_put_raw(&d->conn.out, mine, sizeof(mine));
     mpirun_wire_end(&d->conn.out);
     mpirun_wire_put_raw(&d->conn.out, rm->job_frame.data, rm->job_frame.len);
+    snprintf(d->addr, sizeof(d->addr), "%s", s->addr);
+    put_tree(rm, d);
+    send_parent(rm, d);
     mpirun_wire_put_raw(&d->conn.out, d->held.data, d->held.len);
     mpirun_wire_buf_fini(&d->held);
     if (rm->job->ending) {
@@ -385,12 +439,13 @@ static bool rank_on(const mpirun_remote_t *rm, uint32_t rank, const mpirun_daemo
     return rank < (uint32_t)rm->job->np && rm->job->ranks[rank].host == d->node;
 }
 
-static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpirun_collect_t *c)
+static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpirun_collect_t *c,
+                            mpirun_wire_type_t type)
 {
     if (d->conn.fd < 0) {
         return;
     }
-    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_FENCE_DONE);
+    mpirun_wire_begin(&d->conn.out, type);
     mpirun_wire_put_u32(&d->conn.out, (uint32_t)(c->sig >> 32));
     mpirun_wire_put_u32(&d->conn.out, (uint32_t)c->sig);
     mpirun_wire_put_u32(&d->conn.out, c->seq);
@@ -400,10 +455,11 @@ static void send_fence_done(mpirun_remote_t *rm, mpirun_daemon_t *d, const mpiru
     flush_daemon(rm, d);
 }
 
-/* Adds one host's part (who: daemon index, -1 for this host's server); completes the fence
- * on every contributing host once all parts are in. False with why when the part is invalid. */
-static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, int expected,
-                    int status, const void *data, size_t ndata, char *why, size_t len)
+/* Adds one host's part (who: daemon index, -1 for this host's server), or with tree one
+ * subtree's; completes the fence on every contributing host (and down their subtrees) once
+ * all parts are in. False with why when the part is invalid. */
+static bool collect(mpirun_remote_t *rm, bool tree, int who, uint64_t sig, uint32_t seq,
+                    int expected, int status, const void *data, size_t ndata, char *why, size_t len)
 {
     mpirun_collect_t *done;
     int rc = mpirun_collector_add(&rm->collector, sig, seq, expected, who, status, data, ndata,
@@ -415,7 +471,8 @@ static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, in
         if (done->contributors[k] < 0) {
             mpirun_server_fence_complete(sig, seq, done->status, done->data.data, done->data.len);
         } else {
-            send_fence_done(rm, &rm->daemons[done->contributors[k]], done);
+            send_fence_done(rm, &rm->daemons[done->contributors[k]], done,
+                            tree ? MPIRUN_WIRE_FENCE_DOWN : MPIRUN_WIRE_FENCE_DONE);
         }
     }
     mpirun_collector_release(&rm->collector, done);
@@ -425,8 +482,11 @@ static bool collect(mpirun_remote_t *rm, int who, uint64_t sig, uint32_t seq, in
 void mpirun_remote_fence(mpirun_remote_t *rm, const mpirun_fence_t *fence)
 {
     char why[MSGLEN];
-    if (!collect(rm, -1, fence->sig, fence->seq, fence->nhosts, fence->status, fence->data,
-                 fence->ndata, why, sizeof(why))) {
+    /* A fence of the whole job goes through the tree (every host takes part, so every host
+     * decides the same); one of some hosts only is gathered here directly. */
+    bool tree = fence->nhosts == rm->job->nhosts;
+    if (!collect(rm, tree, -1, fence->sig, fence->seq, tree ? root_parts(rm) : fence->nhosts,
+                 fence->status, fence->data, fence->ndata, why, sizeof(why))) {
         mpirun_say("cannot relay a fence of this host's ranks: %s; ending the job", why);
         mpirun_job_end(rm->job, 1);
     }
@@ -604,8 +664,39 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
             rd.bad = true;
             break;
         }
-        return collect(rm, (int)(d - rm->daemons), sig, seq, (int)expected, status, bytes, n, why,
-                       len);
+        return collect(rm, false, (int)(d - rm->daemons), sig, seq, (int)expected, status, bytes, n,
+                       why, len);
+    }
+    case MPIRUN_WIRE_FENCE_UP: {
+        uint64_t sig = (uint64_t)mpirun_wire_get_u32(&rd) << 32;
+        sig |= mpirun_wire_get_u32(&rd);
+        uint32_t seq = mpirun_wire_get_u32(&rd);
+        int status = (int)mpirun_wire_get_u32(&rd);
+        size_t n;
+        const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
+        if (!mpirun_wire_reader_done(&rd) ||
+            mpirun_tree_parent(position_of(rm, d), rm->fanout) != 0) {
+            rd.bad = true; /* only mpirun's own children send it here */
+            break;
+        }
+        return collect(rm, true, (int)(d - rm->daemons), sig, seq, root_parts(rm), status, bytes, n,
+                       why, len);
+    }
+    case MPIRUN_WIRE_LISTENING: {
+        uint32_t port = mpirun_wire_get_u32(&rd);
+        int pos = position_of(rm, d);
+        if (!mpirun_wire_reader_done(&rd) || port == 0 || port > 65535 || d->port != 0 ||
+            mpirun_tree_nchildren(pos, rm->fanout, rm->ndaemons) == 0) {
+            rd.bad = true;
+            break;
+        }
+        d->port = (int)port;
+        for (int i = 0; i < mpirun_tree_nchildren(pos, rm->fanout, rm->ndaemons); i++) {
+            mpirun_daemon_t *child = &rm->daemons[mpirun_tree_child(pos, rm->fanout, i) - 1];
+            send_parent(rm, child);
+            flush_daemon(rm, child);
+        }
+        break;
     }
     case MPIRUN_WIRE_DMODEX_REQ: {
         uint32_t id = mpirun_wire_get_u32(&rd);

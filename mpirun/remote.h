@@ -33,6 +33,8 @@ typedef struct mpirun_remote {
     mpirun_collector_t collector; /* fences waiting for some hosts' parts */
     mpirun_wire_buf_t job_frame;  /* the JOB message every daemon gets */
     double start_deadline;        /* see MPIRUN_DAEMON_START_S */
+    int fanout;                   /* of the tree relaying whole-job fences (MP_FENCE_FANOUT) */
+    bool local_part;              /* this host has ranks: its part joins each whole-job fence */
     bool bye_sent;
 } mpirun_remote_t;
 

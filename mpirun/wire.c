@@ -336,7 +336,10 @@ void mpirun_wire_proof(const uint8_t secret[32], mpirun_wire_role_t role, uint32
 {
     uint8_t msg[16 + 4 + MPIRUN_WIRE_NONCE_LEN];
     memset(msg, 0, 16);
-    memcpy(msg, role == MPIRUN_WIRE_ROLE_MPIRUN ? "libmp mpirun" : "libmp daemon", 12);
+    const char *name = role == MPIRUN_WIRE_ROLE_MPIRUN   ? "libmp mpirun"
+                       : role == MPIRUN_WIRE_ROLE_PARENT ? "libmp parent"
+                                                         : "libmp daemon";
+    memcpy(msg, name, 12);
     uint32_t be = htonl(node);
     memcpy(msg + 16, &be, 4);
     memcpy(msg + 20, nonce, MPIRUN_WIRE_NONCE_LEN);

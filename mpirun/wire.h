@@ -13,7 +13,7 @@
 /* Every frame starts with this header, all fields in network byte order. A peer that sends
  * another magic or version is not one of ours (or another release): the connection closes. */
 #define MPIRUN_WIRE_MAGIC 0x4d504431u /* "MPD1" */
-#define MPIRUN_WIRE_VERSION 2u        /* 2: fence status, direct modex */
+#define MPIRUN_WIRE_VERSION 3u        /* 2: fence status, direct modex; 3: fence tree */
 #define MPIRUN_WIRE_HEADER_LEN 12     /* magic u32, version u16, type u16, payload length u32 */
 #define MPIRUN_WIRE_MAX_PAYLOAD (64u << 20) /* fence data of a large job fits */
 #define MPIRUN_WIRE_NONCE_LEN 32
@@ -28,6 +28,10 @@ typedef enum mpirun_wire_type {
     MPIRUN_WIRE_BYE,           /* u32 clean: the job is over, exit */
     MPIRUN_WIRE_DMODEX_ASK,    /* u32 origin, u32 id, u32 rank: fetch a local rank's data */
     MPIRUN_WIRE_DMODEX_DONE,   /* u32 id, i32 status, bytes: the answer to a DMODEX_REQ */
+    MPIRUN_WIRE_TREE,          /* u32 parent is a daemon (PARENT follows), u32 n, n times u32
+                                  node: its children in the fence tree (right after JOB) */
+    MPIRUN_WIRE_PARENT,        /* string address, u32 port: connect to the parent daemon there */
+    MPIRUN_WIRE_FENCE_DOWN,    /* as FENCE_DONE, for a whole-job fence: also to the children */
     /* daemon -> mpirun */
     MPIRUN_WIRE_HELLO = 16,  /* u32 node, nonce, proof over mpirun's nonce */
     MPIRUN_WIRE_STARTED,     /* u32 n, then n times (u32 rank, u32 pid) */
@@ -40,6 +44,9 @@ typedef enum mpirun_wire_type {
                                 local collective (PMIx's), bytes: this host's data */
     MPIRUN_WIRE_DMODEX_REQ,  /* u32 id, u32 rank: a local rank wants that rank's data */
     MPIRUN_WIRE_DMODEX_DATA, /* u32 origin, u32 id, i32 status, bytes: a DMODEX_ASK answered */
+    MPIRUN_WIRE_LISTENING,   /* u32 port: where its children connect */
+    MPIRUN_WIRE_FENCE_UP,    /* fence key, i32 status, bytes: its subtree's parts of a whole-job
+                                fence (also daemon -> parent daemon) */
 } mpirun_wire_type_t;
 
 /* A growing buffer of frames to send. On allocation failure it sets oom and ignores writes. */
@@ -114,7 +121,11 @@ int mpirun_wire_get_job(const uint8_t *payload, size_t len, mpirun_wire_job_t *j
 void mpirun_wire_job_fini(mpirun_wire_job_t *job);
 
 /* Who proves: the roles differ so that a proof cannot be sent back to its maker. */
-typedef enum { MPIRUN_WIRE_ROLE_MPIRUN, MPIRUN_WIRE_ROLE_DAEMON } mpirun_wire_role_t;
+typedef enum {
+    MPIRUN_WIRE_ROLE_MPIRUN,
+    MPIRUN_WIRE_ROLE_DAEMON, /* also a child daemon to its parent */
+    MPIRUN_WIRE_ROLE_PARENT  /* a daemon to its children in the fence tree */
+} mpirun_wire_role_t;
 
 /* out = HMAC-SHA-256(secret, role name, node, nonce): what the role shows to prove it knows
  * the secret, given the other side's fresh nonce. */

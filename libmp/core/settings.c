@@ -33,6 +33,8 @@ const mp_setting_t mp_settings[] = {
      "tcp: seconds to wait for a connection to one address before trying the next"},
     {"MP_TCP_AUTH_TIMEOUT", "5",
      "tcp: seconds an accepted connection may take to prove it belongs to the job"},
+    {"MP_FENCE_FANOUT", "8",
+     "mpirun: daemons below each one in the tree relaying fences across hosts (1: a chain)"},
 };
 const int mp_nsettings = (int)(sizeof(mp_settings) / sizeof(mp_settings[0]));
 

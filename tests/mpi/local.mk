@@ -82,6 +82,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts_pmix.sh \
 	tests/mpi/launcher/hosts_failures.sh \
 	tests/mpi/launcher/hosts_mpi.sh \
+	tests/mpi/launcher/hosts_tree.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \

@@ -68,7 +68,7 @@ if mp_wait_ranks 4 20; then
         exec 5>&-
         exec 5<>"/dev/tcp/127.0.0.1/$port"
         # A HELLO of the current protocol (MPIRUN_WIRE_VERSION in mpirun/wire.h) with a zero proof.
-        { printf '\x4d\x50\x44\x31\x00\x02\x00\x10\x00\x00\x00\x44'; head -c 68 /dev/zero; } >&5 ||
+        { printf '\x4d\x50\x44\x31\x00\x03\x00\x10\x00\x00\x00\x44'; head -c 68 /dev/zero; } >&5 ||
             true
         sleep 0.2
         exec 5>&-

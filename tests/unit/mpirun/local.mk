@@ -9,7 +9,8 @@ mpirun_unit_tests = \
 	tests/unit/mpirun/test_iof \
 	tests/unit/mpirun/test_wire \
 	tests/unit/mpirun/test_agent \
-	tests/unit/mpirun/test_collect
+	tests/unit/mpirun/test_collect \
+	tests/unit/mpirun/test_tree
 check_PROGRAMS += $(mpirun_unit_tests)
 TESTS += $(mpirun_unit_tests)
 
@@ -45,3 +46,7 @@ tests_unit_mpirun_test_agent_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
 tests_unit_mpirun_test_collect_SOURCES = tests/unit/mpirun/test_collect.c
 tests_unit_mpirun_test_collect_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_mpirun_test_collect_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_tree_SOURCES = tests/unit/mpirun/test_tree.c
+tests_unit_mpirun_test_tree_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_tree_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)

@@ -209,6 +209,10 @@ static void test_proofs(void **state)
     /* The role, the node, the nonce and the secret all change the proof. */
     mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_MPIRUN, 3, nonce, b);
     assert_memory_not_equal(a, b, 32);
+    uint8_t c[32];
+    mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_PARENT, 3, nonce, c);
+    assert_memory_not_equal(a, c, 32);
+    assert_memory_not_equal(b, c, 32);
     mpirun_wire_proof(secret, MPIRUN_WIRE_ROLE_DAEMON, 4, nonce, b);
     assert_memory_not_equal(a, b, 32);
     nonce[0] ^= 1;

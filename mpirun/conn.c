@@ -192,3 +192,17 @@ int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p
         }
     }
 }
+
+int mpirun_conn_accept(int listen_fd, char addr[16], int *port_p)
+{
+    struct sockaddr_in sa;
+    socklen_t salen = sizeof(sa);
+    int fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
+    if (fd >= 0 && inet_ntop(AF_INET, &sa.sin_addr, addr, INET_ADDRSTRLEN) == NULL) {
+        snprintf(addr, INET_ADDRSTRLEN, "?");
+    }
+    if (fd >= 0 && port_p != NULL) {
+        *port_p = ntohs(sa.sin_port);
+    }
+    return fd;
+}

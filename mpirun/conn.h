@@ -48,6 +48,11 @@ int mpirun_conn_next(mpirun_conn_t *conn, uint16_t *type_p, const uint8_t **payl
 
 /* A blocking connect to addr:port (IPv4 text) within timeout_ms: the new nonblocking socket,
  * or -1. */
+/* Accepts one waiting connection on listen_fd (nonblocking): its descriptor, with the peer's
+ * IPv4 address as text in addr (16 bytes: INET_ADDRSTRLEN) and, if port_p is not NULL, its
+ * port; -1 when none waits. */
+int mpirun_conn_accept(int listen_fd, char addr[16], int *port_p);
+
 int mpirun_conn_connect(const char *addr, int port, int timeout_ms);
 
 /* Waits (at most timeout_ms for each read) for the next whole frame, for handshakes before a

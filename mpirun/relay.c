@@ -21,8 +21,9 @@
 #include "mpirun/wire.h"
 #include "util/sha256.h"
 
-#define LINK_TIMEOUT_MS 30000 /* connecting to the parent, each handshake step: it may still be
-                                 setting up its own ranks */
+#define LINK_TIMEOUT_MS                                                                            \
+    30000 /* connecting to the parent, each handshake step: it may still be                        \
+             setting up its own ranks */
 #define PENDING_TIMEOUT_S 10.0
 #define PENDING_MAX_PAYLOAD 1024
 
@@ -260,14 +261,11 @@ size_t mpirun_relay_pollfds(mpirun_relay_t *r, struct pollfd *fds)
 static void accept_children(mpirun_relay_t *r)
 {
     for (;;) {
-        struct sockaddr_in sa;
-        socklen_t salen = sizeof(sa);
-        int fd = accept4(r->listen_fd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
+        char addr[INET_ADDRSTRLEN];
+        int fd = mpirun_conn_accept(r->listen_fd, addr, NULL);
         if (fd < 0) {
             return;
         }
-        char addr[INET_ADDRSTRLEN] = "?";
-        inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
         if (r->npending == MPIRUN_RELAY_PENDING_MAX) {
             say(r, "rejected a connection from %s: too many wait to prove themselves", addr);
             close(fd);

@@ -249,14 +249,12 @@ static size_t max_strangers(const mpirun_remote_t *rm)
 static void accept_strangers(mpirun_remote_t *rm)
 {
     for (;;) {
-        struct sockaddr_in sa;
-        socklen_t salen = sizeof(sa);
-        int fd = accept4(rm->listen_fd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
+        char addr[INET_ADDRSTRLEN];
+        int port;
+        int fd = mpirun_conn_accept(rm->listen_fd, addr, &port);
         if (fd < 0) {
             return;
         }
-        char addr[INET_ADDRSTRLEN] = "?";
-        inet_ntop(AF_INET, &sa.sin_addr, addr, sizeof(addr));
         mpirun_stranger_t *grown = NULL;
         if (rm->nstrangers < max_strangers(rm)) {
             grown = realloc(rm->strangers, (rm->nstrangers + 1) * sizeof(*rm->strangers));
@@ -265,7 +263,7 @@ static void accept_strangers(mpirun_remote_t *rm)
             /* A flood of connections must not crowd out the daemons: the table is bounded. */
             mpirun_say("rejected a connection from %s:%d: too many connections wait to prove "
                        "themselves",
-                       addr, ntohs(sa.sin_port));
+                       addr, port);
             close(fd);
             continue;
         }
@@ -273,7 +271,7 @@ static void accept_strangers(mpirun_remote_t *rm)
         mpirun_stranger_t *s = &rm->strangers[rm->nstrangers++];
         memset(s, 0, sizeof(*s));
         mpirun_conn_init(&s->conn, fd, STRANGER_MAX_PAYLOAD);
-        snprintf(s->peer, sizeof(s->peer), "%s:%d", addr, ntohs(sa.sin_port));
+        snprintf(s->peer, sizeof(s->peer), "%s:%d", addr, port);
         snprintf(s->addr, sizeof(s->addr), "%s", addr);
         s->deadline = now() + STRANGER_TIMEOUT_S;
         if (getrandom(s->nonce, sizeof(s->nonce), 0) != (ssize_t)sizeof(s->nonce)) {

@@ -15,6 +15,8 @@ runs=${RUNS:-5}
 benches=${BENCHES:-"latency bw"}
 scale=${SCALE:-1}
 srcdir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$srcdir/lib.sh"
 
 top_builddir=$builddir
 top_srcdir=$srcdir/../..
@@ -52,19 +54,9 @@ launchers=()
 # add NAME COMPILER LAUNCHER...: builds latency.c and bw.c with COMPILER; on success, runs them.
 add()
 {
-    local name=$1 cc=$2 bench
+    local name=$1 cc=$2
     shift 2
-    if ! command -v "$cc" >/dev/null 2>&1 && [ ! -x "$cc" ]; then
-        echo "skipping $name: no compiler $cc"
-        return 0
-    fi
-    for bench in $benches; do
-        if ! "$cc" -O2 -o "$work/$bench.$name" "$srcdir/$bench.c" >"$work/cc.$name.log" 2>&1; then
-            echo "skipping $name: $cc could not build $bench.c:"
-            head -n 5 "$work/cc.$name.log"
-            return 0
-        fi
-    done
+    bench_build "$name" "$cc" || return 0
     # Launching across namespaces is not what every launcher expects: one tiny run first.
     if ! timeout "${PROBE_LIMIT:-20}" "$@" "$work/latency.$name" 0 0 0.01 </dev/null \
         >"$work/probe.$name.log" 2>&1; then

@@ -12,6 +12,8 @@ runs=${RUNS:-5}
 benches=${BENCHES:-"latency bw bibw msgrate"}
 scale=${SCALE:-1}
 srcdir=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lib.sh
+. "$srcdir/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/pt2pt-bench.XXXXXX")
 if [ -n "${KEEP:-}" ]; then
@@ -26,23 +28,13 @@ launchers=()
 # add NAME COMPILER LAUNCHER...: builds every benchmark with COMPILER; on success, runs them.
 add()
 {
-    local name=$1 cc=$2 bench
+    local name=$1 cc=$2
     shift 2
-    if ! command -v "$cc" >/dev/null 2>&1 && [ ! -x "$cc" ]; then
-        echo "skipping $name: no compiler $cc"
-        return 0
-    fi
     if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
         echo "skipping $name: no launcher $1"
         return 0
     fi
-    for bench in $benches; do
-        if ! "$cc" -O2 -o "$work/$bench.$name" "$srcdir/$bench.c" >"$work/cc.$name.log" 2>&1; then
-            echo "skipping $name: $cc could not build $bench.c:"
-            head -n 5 "$work/cc.$name.log"
-            return 0
-        fi
-    done
+    bench_build "$name" "$cc" || return 0
     names+=("$name")
     launchers+=("$*")
 }

@@ -250,15 +250,14 @@ static void cpus_read_masks(mp_wireup_info_t *info)
 
 void mp_wireup_cpus_read(mp_wireup_info_t *info)
 {
-    /* 2: not set. The masks cannot see other jobs, nor "nodes" that are containers or network
-     * namespaces of one machine: then the user knows better. */
-    size_t forced = mp_setting_size("MP_CPUS_SHARED", 2);
-    if (forced == 0 || forced == 1) {
-        info->cpus_shared = forced == 1;
+    /* The masks cannot see other jobs, nor "nodes" that are containers or network namespaces
+     * of one machine: then the user knows better. */
+    const char *text = getenv("MP_CPUS_SHARED");
+    if (text != NULL && (strcmp(text, "0") == 0 || strcmp(text, "1") == 0)) {
+        info->cpus_shared = text[0] == '1';
         return;
     }
-    const char *text = getenv("MP_CPUS_SHARED");
-    if (forced != 2 || (text != NULL && text[0] == '2')) {
+    if (text != NULL && text[0] != '\0') {
         fprintf(stderr, "libmp: ignoring MP_CPUS_SHARED=\"%s\": expected 0 or 1\n", text);
     }
     cpus_read_masks(info);

@@ -299,7 +299,7 @@ static void refuse(tcp_conn_t *conn, const char *why)
     mp_tcp_conn_close(conn);
 }
 
-/* The accepted connection proved itself: it becomes the peer's incoming stream. */
+/* The accepted connection proved itself: the peer sends on it, and so may this rank (tcp.c). */
 static void accepted(tcp_conn_t *conn)
 {
     int peer = conn->auth.peer_rank;
@@ -308,12 +308,6 @@ static void accepted(tcp_conn_t *conn)
         refuse(conn, ep != NULL && ep->in != NULL
                          ? "the rank it names is connected already"
                          : "the rank it names is not reachable over tcp from here");
-        return;
-    }
-    conn->rx = malloc(MP_TCP_RX_CAP);
-    if (conn->rx == NULL) {
-        mp_tcp_ep_fail(ep, "out of memory for its receive buffer");
-        mp_tcp_conn_close(conn);
         return;
     }
     conn->peer = peer;
@@ -371,45 +365,17 @@ static void auth_read(tcp_conn_t *conn, bool (*may_deliver)(int, const void *, s
             if (conn->outgoing) {
                 conn->state = MP_TCP_CONN_READY;
                 mp_tcp.nwaiting--;
-                /* Only to notice the peer going away; it never sends on this one. */
+                /* Packets may come back on it: the peer answers on the connection it has. */
                 mp_tcp_conn_watch(conn, EPOLLIN);
             } else {
                 accepted(conn);
-                if (!conn->dead) {
-                    mp_tcp_rx_read(conn, may_deliver, n);
-                }
+            }
+            if (!conn->dead) {
+                mp_tcp_rx_read(conn, may_deliver, n);
             }
             return;
         }
     }
-}
-
-/* Readable outgoing READY connection: the peer never sends on it, so it closed or broke. */
-static void out_event(tcp_conn_t *conn, uint32_t events)
-{
-    tcp_ep_t *ep = mp_tcp.eps[conn->peer];
-    if (events & EPOLLOUT) {
-        if (mp_tcp_tx_flush(ep) != MP_OK || conn->dead) {
-            return;
-        }
-    }
-    if ((events & (EPOLLIN | EPOLLERR | EPOLLHUP)) == 0) {
-        return;
-    }
-    char byte;
-    ssize_t got = recv(conn->fd, &byte, 1, MSG_PEEK);
-    if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-        return;
-    }
-    if (mp_tcp.closing) {
-        mp_tcp_conn_close(conn);
-        ep->out = NULL;
-        return;
-    }
-    mp_tcp_ep_fail(ep, "%s",
-                   got == 0  ? "it closed the connection (did the process end?)"
-                   : got > 0 ? "it sent bytes on a send-only connection"
-                             : strerror(errno));
 }
 
 void mp_tcp_conn_event(tcp_conn_t *conn, uint32_t events,
@@ -423,9 +389,12 @@ void mp_tcp_conn_event(tcp_conn_t *conn, uint32_t events,
         auth_read(conn, may_deliver, n);
         break;
     default:
-        if (conn->outgoing) {
-            out_event(conn, events);
-        } else {
+        if ((events & EPOLLOUT) && mp_tcp.eps[conn->peer]->out == conn) {
+            if (mp_tcp_tx_flush(mp_tcp.eps[conn->peer]) != MP_OK || conn->dead) {
+                return;
+            }
+        }
+        if (events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
             mp_tcp_rx_read(conn, may_deliver, n);
         }
         break;

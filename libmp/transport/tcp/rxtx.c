@@ -237,7 +237,12 @@ static void read_failed(tcp_conn_t *conn, ssize_t got)
     tcp_ep_t *ep = mp_tcp.eps[conn->peer];
     if (got == 0 && mp_tcp.closing) {
         mp_tcp_conn_close(conn);
-        ep->in = NULL;
+        if (ep->in == conn) {
+            ep->in = NULL;
+        }
+        if (ep->out == conn) {
+            ep->out = NULL;
+        }
         return;
     }
     mp_tcp_ep_fail(ep, "%s",
@@ -270,6 +275,15 @@ static bool read_placed(tcp_conn_t *conn, int *n)
 void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *hdr, size_t hdr_len),
                     int *n)
 {
+    if (conn->rx == NULL) {
+        /* Allocated on first use: an outgoing connection receives only if the peer answers on
+         * it. */
+        conn->rx = malloc(MP_TCP_RX_CAP);
+        if (conn->rx == NULL) {
+            mp_tcp_ep_fail(mp_tcp.eps[conn->peer], "out of memory for its receive buffer");
+            return;
+        }
+    }
     /* A few reads per call, so that one busy peer does not starve the others. */
     for (int round = 0; round < 8 && !conn->dead; round++) {
         if (conn->placing) {

@@ -214,6 +214,9 @@ static mp_status_t send_packet(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_le
                      tl_ep->peer, hdr_len, len, MP_TL_HDR_MAX, MP_TCP_MAX_PAYLOAD);
         return MP_ERR_INVALID;
     }
+    if (ep->out == NULL && ep->in != NULL) {
+        ep->out = ep->in; /* the peer's connection is up: answer on it */
+    }
     if (ep->out == NULL) {
         mp_tcp_conn_start(ep);
         return ep->failed ? MP_ERR_PEER : MP_ERR_AGAIN;

@@ -20,10 +20,12 @@
 #define MP_TCP_MAX_UNAUTH 64
 
 /*
- * Connections are one-way for packets: a rank sends to a peer on the connection it opened
- * (outgoing) and receives from it on the one the peer opened (incoming). Two ranks that
- * connect to each other at the same time therefore never race over which socket survives,
- * and each direction keeps its order because it has exactly one stream.
+ * A rank sends to a peer on exactly one connection, chosen at its first send and kept: the one
+ * the peer opened, if it is authenticated by then (so both directions share one socket, and
+ * acknowledgements ride on the answers instead of costing packets of their own), else one this
+ * rank opens. Two ranks that connect to each other at the same time each keep sending on their
+ * own, so no socket is ever switched or raced over, and each direction keeps its order because
+ * it has exactly one stream. Every authenticated connection is read.
  */
 enum tcp_conn_state {
     MP_TCP_CONN_CONNECTING, /* outgoing: connect() in progress */
@@ -40,7 +42,7 @@ typedef struct tcp_conn {
     uint64_t deadline_ns; /* CONNECTING, AUTH: when to give up (CLOCK_MONOTONIC) */
     char where[32];       /* the remote address, "a.b.c.d:port", for messages */
     mp_tcp_auth_t auth;
-    uint8_t *rx;     /* incoming READY: received bytes not yet delivered */
+    uint8_t *rx;     /* READY: received bytes not yet delivered (allocated on first read) */
     size_t rx_start; /* first byte not delivered */
     size_t rx_end;   /* one past the last byte received */
     bool backlog;    /* holds a whole frame that may_deliver held back (counted in nbacklog) */
@@ -61,8 +63,8 @@ typedef struct tcp_ep {
     int norder;
     int next_addr;   /* the next entry of order to try */
     char tried[256]; /* addresses tried and why they failed, for the message */
-    tcp_conn_t *out; /* the connection packets to the peer go on */
-    tcp_conn_t *in;  /* the connection packets from the peer come on */
+    tcp_conn_t *out; /* the connection packets to the peer go on (may be in) */
+    tcp_conn_t *in;  /* the connection the peer opened to this rank, once authenticated */
     uint8_t *tx;     /* bytes accepted by send but not yet taken by the kernel */
     size_t tx_off, tx_len, tx_cap;
     const uint8_t *ref; /* then these, still in the sender's memory (send_ref) */

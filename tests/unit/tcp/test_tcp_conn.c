@@ -3,7 +3,8 @@
  * file-based wire-up of the shm test: packets of every size arrive whole and in order, the
  * connector falls back past an address that does not answer (within MP_TCP_CONNECT_TIMEOUT),
  * a peer that vanishes is reported lost instead of being waited for; with the launcher's
- * secret and with one that rank 0 makes and publishes.
+ * secret and with one that rank 0 makes and publishes. A rank that first sends after its peer's
+ * connection is up answers on it; two ranks that both send first keep a connection each.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -36,6 +37,7 @@ static int my_rank;
 static int received; /* packets from the peer, checked in order */
 static int lost_peer = -1;
 static bool launcher_secret; /* the "launcher" hands out the secret; else rank 0 makes one */
+static bool both_first;      /* rank 1 sends at once too, instead of after receiving */
 static unsigned char *big;
 
 #define CHECK(cond)                                                                                \
@@ -160,6 +162,8 @@ static void rank0(void)
     CHECK(tep->next_addr == 2);
     CHECK(strstr(tep->tried, "198.51.100.1:") != NULL);
     wait_received();
+    CHECK(tep->out != NULL && tep->out->outgoing);
+    CHECK(both_first ? tep->in != NULL && tep->in != tep->out : tep->in == NULL);
     /* Rank 1 ends without closing anything in order: it must be reported, not waited for. */
     CHECK(mp_wireup_fence(false) == MP_OK);
     double until = now() + 10;
@@ -183,8 +187,17 @@ static void rank1(void)
     CHECK(mp_wireup_fence(true) == MP_OK);
     mp_tl_ep_t *ep = tl->connect(0);
     CHECK(ep != NULL);
-    wait_received();
-    send_all(ep);
+    if (both_first) {
+        send_all(ep);
+        wait_received();
+    } else {
+        wait_received();
+        send_all(ep);
+    }
+    /* Answering: on rank 0's connection. Sending at once: on its own. */
+    const tcp_ep_t *tep = (const tcp_ep_t *)ep;
+    CHECK(tep->in != NULL && tep->out != NULL);
+    CHECK(both_first ? tep->out != tep->in && tep->out->outgoing : tep->out == tep->in);
     double until = now() + 20;
     while (!tl->is_flushed()) {
         CHECK(now() < until);
@@ -229,6 +242,16 @@ static void test_two_ranks(void **state)
 {
     (void)state;
     launcher_secret = true;
+    both_first = false;
+    run_two_ranks();
+}
+
+/* Both connect at once: neither connection is switched, and nothing is lost or reordered. */
+static void test_two_ranks_both_first(void **state)
+{
+    (void)state;
+    launcher_secret = true;
+    both_first = true;
     run_two_ranks();
 }
 
@@ -237,6 +260,7 @@ static void test_two_ranks_own_secret(void **state)
 {
     (void)state;
     launcher_secret = false;
+    both_first = false;
     run_two_ranks();
 }
 
@@ -244,6 +268,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_two_ranks),
+        cmocka_unit_test(test_two_ranks_both_first),
         cmocka_unit_test(test_two_ranks_own_secret),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

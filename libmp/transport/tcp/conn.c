@@ -93,6 +93,9 @@ void mp_tcp_conn_close(tcp_conn_t *conn)
         /* Its backlog, if counted, is dropped with it. */
         conn->rx_start = conn->rx_end;
     }
+    if (mp_tcp.hot == conn) {
+        mp_tcp.hot = NULL;
+    }
     epoll_ctl(mp_tcp.epfd, EPOLL_CTL_DEL, conn->fd, NULL);
     close(conn->fd);
     conn->fd = -1;

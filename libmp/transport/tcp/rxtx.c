@@ -196,6 +196,7 @@ int mp_tcp_rx_deliver(tcp_conn_t *conn,
         conn->rx_start += MP_TCP_FRAME_LEN + f.hdr_len + f.len;
         conn->streaming = false;
         mp_tcp.recv(conn->peer, hdr, f.hdr_len, hdr + f.hdr_len, f.len);
+        mp_tcp.hot = conn;
         count++;
     }
     set_backlog(conn, held && !conn->dead);
@@ -268,6 +269,7 @@ static bool read_placed(tcp_conn_t *conn, int *n)
     conn->placing = false;
     conn->streaming = true;
     mp_tcp.recv(conn->peer, conn->place_hdr, conn->place_hdr_len, conn->place_dst, conn->place_len);
+    mp_tcp.hot = conn;
     (*n)++;
     return true;
 }

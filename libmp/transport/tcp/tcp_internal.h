@@ -16,6 +16,9 @@
 /* The largest payload of one packet; the receive buffer holds two whole frames. */
 #define MP_TCP_MAX_PAYLOAD (256 * 1024)
 #define MP_TCP_RX_CAP (2 * (MP_TCP_FRAME_LEN + MP_TL_HDR_MAX + MP_TCP_MAX_PAYLOAD))
+/* A progress pass looks at the whole epoll set at least every this many passes; the others
+ * read the hot connection directly. */
+#define MP_TCP_EPOLL_EVERY 8
 /* Connections accepted but not yet authenticated, at most: more are refused at once. */
 #define MP_TCP_MAX_UNAUTH 64
 
@@ -94,6 +97,8 @@ typedef struct tcp_state {
     int nlost;    /* endpoints failed but not yet reported to pt2pt */
     uint64_t connect_timeout_ns;
     uint64_t auth_timeout_ns;
+    tcp_conn_t *hot; /* the connection that delivered last: polled without epoll */
+    unsigned polls;  /* progress passes, to look at the epoll set every MP_TCP_EPOLL_EVERY */
     bool delivering; /* inside progress: nested calls deliver nothing */
     bool closing;    /* fini: a peer closing its end is expected now */
 } tcp_state_t;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "core/log.h"
+#include "transport/tcp/netif.h"
 #include "transport/tcp/tcp_internal.h"
 
 uint64_t mp_tcp_now_ns(void)
@@ -50,7 +51,46 @@ void mp_tcp_conn_watch(tcp_conn_t *conn, uint32_t events)
     epoll_ctl(mp_tcp.epfd, EPOLL_CTL_MOD, conn->fd, &ev);
 }
 
-static tcp_conn_t *conn_new(int fd, bool outgoing, int peer, const struct sockaddr_in *sa,
+/* "a.b.c.d:port" or "[v6]:port"; IPv4 mapped into IPv6 is written as IPv4. */
+static void format_where(const struct sockaddr *sa, char *buf, size_t size)
+{
+    uint8_t ip[16] = {[10] = 0xff, [11] = 0xff};
+    unsigned port;
+    if (sa->sa_family == AF_INET6) {
+        const struct sockaddr_in6 *s6 = (const void *)sa;
+        memcpy(ip, &s6->sin6_addr, 16);
+        port = ntohs(s6->sin6_port);
+    } else {
+        const struct sockaddr_in *s4 = (const void *)sa;
+        memcpy(ip + 12, &s4->sin_addr, 4);
+        port = ntohs(s4->sin_port);
+    }
+    char text[INET6_ADDRSTRLEN] = "?";
+    mp_tcp_netif_ntop(ip, text, sizeof(text));
+    bool v4 = mp_tcp_addr_is_v4(ip);
+    snprintf(buf, size, "%s%s%s:%u", v4 ? "" : "[", text, v4 ? "" : "]", port);
+}
+
+/* The socket address of a card address: IPv4 ones as IPv4, so they work without IPv6 too. */
+static socklen_t card_sockaddr(const mp_tcp_card_addr_t *a, uint16_t port,
+                               struct sockaddr_storage *ss)
+{
+    memset(ss, 0, sizeof(*ss));
+    if (mp_tcp_addr_is_v4(a->ip)) {
+        struct sockaddr_in *sa = (struct sockaddr_in *)ss;
+        sa->sin_family = AF_INET;
+        sa->sin_port = port;
+        memcpy(&sa->sin_addr, a->ip + 12, 4);
+        return sizeof(*sa);
+    }
+    struct sockaddr_in6 *sa = (struct sockaddr_in6 *)ss;
+    sa->sin6_family = AF_INET6;
+    sa->sin6_port = port;
+    memcpy(&sa->sin6_addr, a->ip, 16);
+    return sizeof(*sa);
+}
+
+static tcp_conn_t *conn_new(int fd, bool outgoing, int peer, const struct sockaddr *sa,
                             uint32_t events)
 {
     tcp_conn_t *conn = calloc(1, sizeof(*conn));
@@ -62,9 +102,7 @@ static tcp_conn_t *conn_new(int fd, bool outgoing, int peer, const struct sockad
     conn->fd = fd;
     conn->outgoing = outgoing;
     conn->peer = peer;
-    char ip[INET_ADDRSTRLEN] = "?";
-    inet_ntop(AF_INET, &sa->sin_addr, ip, sizeof(ip));
-    snprintf(conn->where, sizeof(conn->where), "%s:%u", ip, (unsigned)ntohs(sa->sin_port));
+    format_where(sa, conn->where, sizeof(conn->where));
     struct epoll_event ev = {.events = events, .data.ptr = conn};
     if (epoll_ctl(mp_tcp.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         mp_log_error("tcp: epoll_ctl for a connection with %s failed: %s", conn->where,
@@ -165,28 +203,24 @@ void mp_tcp_conn_start(tcp_ep_t *ep)
 {
     while (ep->next_addr < ep->norder) {
         const mp_tcp_card_addr_t *a = &ep->card.addrs[ep->order[ep->next_addr++]];
-        struct sockaddr_in sa;
-        memset(&sa, 0, sizeof(sa));
-        sa.sin_family = AF_INET;
-        sa.sin_port = ep->card.port;
-        memcpy(&sa.sin_addr, a->ip, 4);
-        int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+        struct sockaddr_storage sa;
+        socklen_t sa_len = card_sockaddr(a, ep->card.port, &sa);
+        char where[64];
+        format_where((const struct sockaddr *)&sa, where, sizeof(where));
+        int fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0) {
-            mp_tcp_ep_fail(ep, "socket() failed: %s", strerror(errno));
-            return;
+            note_tried(ep, where, strerror(errno));
+            continue;
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        if (connect(fd, (const struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
-            char where[32];
-            char ip[INET_ADDRSTRLEN] = "?";
-            inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-            snprintf(where, sizeof(where), "%s:%u", ip, (unsigned)ntohs(sa.sin_port));
+        if (connect(fd, (const struct sockaddr *)&sa, sa_len) != 0 && errno != EINPROGRESS) {
             note_tried(ep, where, strerror(errno));
             close(fd);
             continue;
         }
-        tcp_conn_t *conn = conn_new(fd, true, ep->base.peer, &sa, EPOLLOUT);
+        tcp_conn_t *conn =
+            conn_new(fd, true, ep->base.peer, (const struct sockaddr *)&sa, EPOLLOUT);
         if (conn == NULL) {
             continue;
         }
@@ -253,7 +287,7 @@ static void connected(tcp_conn_t *conn)
 void mp_tcp_conn_accept_all(void)
 {
     for (;;) {
-        struct sockaddr_in sa;
+        struct sockaddr_storage sa;
         socklen_t len = sizeof(sa);
         int fd =
             accept4(mp_tcp.listen_fd, (struct sockaddr *)&sa, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
@@ -268,17 +302,17 @@ void mp_tcp_conn_accept_all(void)
             return;
         }
         if (mp_tcp.nunauth >= MP_TCP_MAX_UNAUTH) {
-            char ip[INET_ADDRSTRLEN] = "?";
-            inet_ntop(AF_INET, &sa.sin_addr, ip, sizeof(ip));
-            mp_log_error("tcp: refused a connection from %s:%u: %d others are still in their "
+            char where[64];
+            format_where((const struct sockaddr *)&sa, where, sizeof(where));
+            mp_log_error("tcp: refused a connection from %s: %d others are still in their "
                          "handshake",
-                         ip, (unsigned)ntohs(sa.sin_port), MP_TCP_MAX_UNAUTH);
+                         where, MP_TCP_MAX_UNAUTH);
             close(fd);
             continue;
         }
         int one = 1;
         setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-        tcp_conn_t *conn = conn_new(fd, false, -1, &sa, EPOLLIN);
+        tcp_conn_t *conn = conn_new(fd, false, -1, (const struct sockaddr *)&sa, EPOLLIN);
         if (conn == NULL) {
             continue;
         }

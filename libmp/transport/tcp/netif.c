@@ -1,6 +1,6 @@
 /*
  * Address selection for the tcp transport: parsing MP_NET_IF, listing the host's usable IPv4
- * addresses, and ordering a peer's addresses so that reachable ones come first.
+ * and IPv6 addresses, and ordering a peer's addresses so that reachable ones come first.
  */
 #include "transport/tcp/netif.h"
 
@@ -16,12 +16,35 @@
 
 #include "core/log.h"
 
-static uint32_t prefix_mask(unsigned prefix)
+/* Whether the first prefix bits of a and b agree. */
+static bool same_prefix(const uint8_t a[16], const uint8_t b[16], unsigned prefix)
 {
-    return prefix == 0 ? 0 : 0xffffffffu << (32 - prefix);
+    unsigned whole = prefix / 8, rest = prefix % 8;
+    if (memcmp(a, b, whole) != 0) {
+        return false;
+    }
+    uint8_t mask = (uint8_t)(0xff << (8 - rest));
+    return rest == 0 || ((a[whole] ^ b[whole]) & mask) == 0;
 }
 
-/* One item: "a.b.c.d/n" (or a bare address, /32) or an interface name pattern. */
+static void map_v4(const struct in_addr *a, uint8_t ip[16])
+{
+    memset(ip, 0, 10);
+    ip[10] = ip[11] = 0xff;
+    memcpy(ip + 12, &a->s_addr, 4);
+}
+
+void mp_tcp_netif_ntop(const uint8_t ip[16], char *buf, size_t size)
+{
+    if (mp_tcp_addr_is_v4(ip)) {
+        inet_ntop(AF_INET, ip + 12, buf, (socklen_t)size);
+    } else {
+        inet_ntop(AF_INET6, ip, buf, (socklen_t)size);
+    }
+}
+
+/* One item: an address with an optional "/prefix" (IPv4 "a.b.c.d/n", IPv6 "fd00::/64"), or an
+ * interface name pattern. */
 static mp_status_t parse_item(const char *text, size_t len, mp_tcp_netif_item_t *item,
                               const char **why_p)
 {
@@ -37,8 +60,23 @@ static mp_status_t parse_item(const char *text, size_t len, mp_tcp_netif_item_t 
     }
     memcpy(buf, text, len);
     buf[len] = '\0';
-    bool looks_numeric = buf[0] >= '0' && buf[0] <= '9' && strchr(buf, '.') != NULL;
-    if (!looks_numeric) {
+    char *slash = strchr(buf, '/');
+    if (slash != NULL) {
+        *slash = '\0';
+    }
+    struct in_addr a4;
+    struct in6_addr a6;
+    bool v4 = inet_pton(AF_INET, buf, &a4) == 1;
+    bool v6 = !v4 && inet_pton(AF_INET6, buf, &a6) == 1;
+    /* Meant as an address, though not one: digits and dots, or hex digits with colons. */
+    bool looks_numeric =
+        buf[strspn(buf, "0123456789abcdefABCDEF:.")] == '\0' &&
+        ((buf[0] >= '0' && buf[0] <= '9' && strchr(buf, '.') != NULL) || strchr(buf, ':') != NULL);
+    if (!v4 && !v6) {
+        if (slash != NULL || looks_numeric) {
+            *why_p = "not an IPv4 or IPv6 address";
+            return MP_ERR_INVALID;
+        }
         if (len >= sizeof(item->name)) {
             *why_p = "interface name too long";
             return MP_ERR_INVALID;
@@ -46,26 +84,24 @@ static mp_status_t parse_item(const char *text, size_t len, mp_tcp_netif_item_t 
         memcpy(item->name, buf, len + 1);
         return MP_OK;
     }
-    unsigned prefix = 32;
-    char *slash = strchr(buf, '/');
+    unsigned bits = v4 ? 32 : 128, prefix = bits;
     if (slash != NULL) {
         char *end;
         unsigned long p = strtoul(slash + 1, &end, 10);
-        if (end == slash + 1 || *end != '\0' || p > 32) {
-            *why_p = "a subnet's prefix length must be 0..32";
+        if (end == slash + 1 || *end != '\0' || p > bits) {
+            *why_p = v4 ? "an IPv4 subnet's prefix length must be 0..32"
+                        : "an IPv6 subnet's prefix length must be 0..128";
             return MP_ERR_INVALID;
         }
         prefix = (unsigned)p;
-        *slash = '\0';
-    }
-    struct in_addr a;
-    if (inet_pton(AF_INET, buf, &a) != 1) {
-        *why_p = "not an IPv4 address";
-        return MP_ERR_INVALID;
     }
     item->is_subnet = true;
-    item->mask = prefix_mask(prefix);
-    item->net = ntohl(a.s_addr) & item->mask;
+    if (v4) {
+        map_v4(&a4, item->net);
+    } else {
+        memcpy(item->net, &a6, 16);
+    }
+    item->prefix = prefix + 128 - bits;
     return MP_OK;
 }
 
@@ -105,13 +141,14 @@ mp_status_t mp_tcp_netif_parse(const char *spec, mp_tcp_netif_filter_t *filter_p
     return MP_OK;
 }
 
-bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname, uint32_t ip)
+bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname,
+                         const uint8_t ip[16])
 {
     bool match = false;
     for (int i = 0; i < filter->n && !match; i++) {
         const mp_tcp_netif_item_t *it = &filter->items[i];
         if (it->is_subnet) {
-            match = (ip & it->mask) == it->net;
+            match = same_prefix(ip, it->net, it->prefix);
         } else {
             match = fnmatch(it->name, ifname, 0) == 0;
         }
@@ -119,8 +156,49 @@ bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname
     return filter->exclude ? !match : match;
 }
 
-mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, mp_tcp_card_addr_t *addrs,
-                              int max, int *n_p)
+static unsigned mask_bits(const uint8_t *mask, size_t len)
+{
+    unsigned bits = 0;
+    for (size_t i = 0; i < len; i++) {
+        bits += (unsigned)__builtin_popcount(mask[i]);
+    }
+    return bits;
+}
+
+/* The card address of an interface address, if it is one to publish. */
+static bool card_addr(const struct ifaddrs *i, bool with_v6, mp_tcp_card_addr_t *a)
+{
+    memset(a, 0, sizeof(*a));
+    const void *mask = NULL;
+    if (i->ifa_addr->sa_family == AF_INET) {
+        const struct sockaddr_in *sa = (const void *)i->ifa_addr;
+        map_v4(&sa->sin_addr, a->ip);
+        a->prefix = 128;
+        if (i->ifa_netmask != NULL) {
+            mask = &((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr;
+            a->prefix = (uint8_t)(96 + mask_bits(mask, 4));
+        }
+    } else if (i->ifa_addr->sa_family == AF_INET6 && with_v6) {
+        const struct in6_addr *ip =
+            &((const struct sockaddr_in6 *)(const void *)i->ifa_addr)->sin6_addr;
+        if (IN6_IS_ADDR_LINKLOCAL(ip) || IN6_IS_ADDR_V4MAPPED(ip) || IN6_IS_ADDR_MULTICAST(ip)) {
+            return false;
+        }
+        memcpy(a->ip, ip, 16);
+        a->prefix = 128;
+        if (i->ifa_netmask != NULL) {
+            mask = &((const struct sockaddr_in6 *)(const void *)i->ifa_netmask)->sin6_addr;
+            a->prefix = (uint8_t)mask_bits(mask, 16);
+        }
+    } else {
+        return false;
+    }
+    a->loopback = (i->ifa_flags & IFF_LOOPBACK) != 0;
+    return true;
+}
+
+mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, bool with_v6,
+                              mp_tcp_card_addr_t *addrs, int max, int *n_p)
 {
     struct ifaddrs *ifs;
     if (getifaddrs(&ifs) != 0) {
@@ -129,47 +207,25 @@ mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, mp_tcp_card_a
     }
     int n = 0;
     for (struct ifaddrs *i = ifs; i != NULL && n < max; i = i->ifa_next) {
-        if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-            (i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_RUNNING) == 0) {
+        if (i->ifa_addr == NULL || (i->ifa_flags & IFF_UP) == 0 ||
+            (i->ifa_flags & IFF_RUNNING) == 0) {
             continue;
         }
-        uint32_t ip =
-            ntohl(((const struct sockaddr_in *)(const void *)i->ifa_addr)->sin_addr.s_addr);
-        if (!mp_tcp_netif_allows(filter, i->ifa_name, ip)) {
-            continue;
+        if (card_addr(i, with_v6, &addrs[n]) &&
+            mp_tcp_netif_allows(filter, i->ifa_name, addrs[n].ip)) {
+            n++;
         }
-        unsigned prefix = 32;
-        if (i->ifa_netmask != NULL) {
-            uint32_t mask =
-                ntohl(((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr.s_addr);
-            prefix = (unsigned)__builtin_popcount(mask);
-        }
-        mp_tcp_card_addr_t *a = &addrs[n++];
-        memset(a, 0, sizeof(*a));
-        uint32_t net = htonl(ip);
-        memcpy(a->ip, &net, 4);
-        a->prefix = (uint8_t)prefix;
-        a->loopback = (i->ifa_flags & IFF_LOOPBACK) != 0;
     }
     freeifaddrs(ifs);
     *n_p = n;
     return MP_OK;
 }
 
-static uint32_t ip_of(const mp_tcp_card_addr_t *a)
-{
-    uint32_t net;
-    memcpy(&net, a->ip, 4);
-    return ntohl(net);
-}
-
 /* 0: on a subnet of ours; 1: elsewhere (routed, or a subnet we do not know). */
 static int rank_addr(const mp_tcp_card_addr_t *a, const mp_tcp_card_addr_t *own, int nown)
 {
-    uint32_t ip = ip_of(a);
     for (int i = 0; i < nown; i++) {
-        uint32_t mask = prefix_mask(own[i].prefix);
-        if (!own[i].loopback && (ip & mask) == (ip_of(&own[i]) & mask)) {
+        if (!own[i].loopback && same_prefix(a->ip, own[i].ip, own[i].prefix)) {
             return 0;
         }
     }
@@ -196,7 +252,7 @@ int mp_tcp_netif_order(const mp_tcp_card_t *peer, bool same_node, const mp_tcp_c
             }
             bool mine = false;
             for (int j = 0; j < nown; j++) {
-                mine = mine || ip_of(&own[j]) == ip_of(a);
+                mine = mine || memcmp(own[j].ip, a->ip, 16) == 0;
             }
             if (mine && !same_node) {
                 continue; /* the same address here: it would lead back to this host */

@@ -4,6 +4,7 @@
  */
 #include "transport/tcp/proto.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include "transport/transport.h"
@@ -26,27 +27,42 @@ static uint32_t get32(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+bool mp_tcp_addr_is_v4(const uint8_t ip[16])
+{
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    return memcmp(ip, mapped, sizeof(mapped)) == 0;
+}
+
 mp_status_t mp_tcp_card_check(const void *data, size_t len, mp_tcp_card_t *card_p,
                               const char **why_p)
 {
     mp_tcp_card_t card;
+    /* Magic and version first: a card of another version has another size too. */
+    size_t head = offsetof(mp_tcp_card_t, node_id);
+    memset(&card, 0, sizeof(card));
+    memcpy(&card, data, len < head ? len : head);
+    if (len < head || card.magic != MP_TCP_CARD_MAGIC) {
+        *why_p = "the card is not a libmp tcp card (bad magic)";
+        return MP_ERR_INVALID;
+    }
+    if (card.version != MP_TCP_VERSION) {
+        *why_p = "the card comes from another libmp version: run every rank with the same libmp";
+        return MP_ERR_INVALID;
+    }
     if (len != sizeof(card)) {
         *why_p = "the card has the wrong size";
         return MP_ERR_INVALID;
     }
     memcpy(&card, data, sizeof(card));
-    if (card.magic != MP_TCP_CARD_MAGIC) {
-        *why_p = "the card is not a libmp tcp card (bad magic)";
-    } else if (card.version != MP_TCP_VERSION) {
-        *why_p = "the card comes from another libmp version: run every rank with the same libmp";
-    } else if (card.naddrs == 0 || card.naddrs > MP_TCP_MAX_ADDRS) {
+    if (card.naddrs == 0 || card.naddrs > MP_TCP_MAX_ADDRS) {
         *why_p = "the card lists no usable address (or too many)";
     } else if (card.port == 0) {
         *why_p = "the card has no port";
     } else {
         for (int i = 0; i < card.naddrs; i++) {
-            if (card.addrs[i].prefix > 32) {
-                *why_p = "the card has a prefix length above 32";
+            const mp_tcp_card_addr_t *a = &card.addrs[i];
+            if (a->prefix > 128 || (mp_tcp_addr_is_v4(a->ip) && a->prefix < 96)) {
+                *why_p = "the card has a prefix length out of range";
                 return MP_ERR_INVALID;
             }
         }

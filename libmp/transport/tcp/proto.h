@@ -17,16 +17,20 @@
 /* Where rank 0 publishes a job secret when the launcher gave none. */
 #define MP_TCP_SECRET_KEY "libmp.tcp.secret"
 #define MP_TCP_CARD_MAGIC 0x6c69626d70746370ULL /* "libmptcp" */
-#define MP_TCP_VERSION 1
+#define MP_TCP_VERSION 2
 #define MP_TCP_MAX_ADDRS 16
 
-/* One IPv4 address of a rank, as published. */
+/* One address of a rank, as published: IPv6, or IPv4 mapped into IPv6 (::ffff:a.b.c.d, with
+ * its prefix length counted in IPv6 bits, 96 + n), so that one comparison serves both. */
 typedef struct mp_tcp_card_addr {
-    uint8_t ip[4];  /* network order */
-    uint8_t prefix; /* the subnet's prefix length, 0..32 */
+    uint8_t ip[16]; /* network order */
+    uint8_t prefix; /* the subnet's prefix length, 0..128 (96..128 for IPv4) */
     uint8_t loopback;
     uint8_t reserved[2];
 } mp_tcp_card_addr_t;
+
+/* Whether a card address is IPv4 (mapped). */
+bool mp_tcp_addr_is_v4(const uint8_t ip[16]);
 
 /* A rank's business card: where it listens. */
 typedef struct mp_tcp_card {

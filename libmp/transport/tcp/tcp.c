@@ -21,26 +21,46 @@
 
 tcp_state_t mp_tcp = {.listen_fd = -1, .epfd = -1};
 
+/* One port for every address: an IPv6 socket that takes IPv4 too, or IPv4 alone where this
+ * host has no IPv6 (then no IPv6 address is published). */
 static mp_status_t open_listener(void)
 {
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int off = 0;
+    mp_tcp.v6 = fd >= 0 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) == 0;
+    if (!mp_tcp.v6) {
+        if (fd >= 0) {
+            close(fd);
+        }
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    }
     if (fd < 0) {
         mp_log_error("tcp: socket() failed: %s", strerror(errno));
         return MP_ERR_SYSCALL;
     }
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof(sa));
-    sa.sin_family = AF_INET;
-    sa.sin_addr.s_addr = htonl(INADDR_ANY);
-    socklen_t len = sizeof(sa);
-    if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 || listen(fd, 128) != 0 ||
-        getsockname(fd, (struct sockaddr *)&sa, &len) != 0) {
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof(ss));
+    socklen_t len;
+    if (mp_tcp.v6) {
+        struct sockaddr_in6 *sa = (struct sockaddr_in6 *)&ss;
+        sa->sin6_family = AF_INET6;
+        sa->sin6_addr = in6addr_any;
+        len = sizeof(*sa);
+    } else {
+        struct sockaddr_in *sa = (struct sockaddr_in *)&ss;
+        sa->sin_family = AF_INET;
+        sa->sin_addr.s_addr = htonl(INADDR_ANY);
+        len = sizeof(*sa);
+    }
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 128) != 0 ||
+        getsockname(fd, (struct sockaddr *)&ss, &len) != 0) {
         mp_log_error("tcp: cannot listen on a tcp port: %s", strerror(errno));
         close(fd);
         return MP_ERR_SYSCALL;
     }
     mp_tcp.listen_fd = fd;
-    mp_tcp.card.port = sa.sin_port;
+    mp_tcp.card.port =
+        mp_tcp.v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port;
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
     if (epoll_ctl(mp_tcp.epfd, EPOLL_CTL_ADD, fd, &ev) != 0) {
         mp_log_error("tcp: epoll_ctl failed: %s", strerror(errno));
@@ -57,13 +77,15 @@ static mp_status_t list_addresses(void)
     mp_tcp_netif_filter_t filter;
     const char *why, *bad;
     if (mp_tcp_netif_parse(user ? spec : MP_TCP_NETIF_DEFAULT, &filter, &why, &bad) != MP_OK) {
-        mp_log_error("tcp: MP_NET_IF=\"%s\": %s at \"%s\" (expected interface names and IPv4 "
-                     "subnets separated by commas, e.g. eth0,10.1.0.0/16 or ^docker0,virbr0)",
+        mp_log_error("tcp: MP_NET_IF=\"%s\": %s at \"%s\" (expected interface names and IPv4 or "
+                     "IPv6 subnets separated by commas, e.g. eth0,10.1.0.0/16,fd00::/64 or "
+                     "^docker0,virbr0)",
                      spec, why, bad);
         return MP_ERR_INVALID;
     }
     int n;
-    mp_status_t status = mp_tcp_netif_list(&filter, mp_tcp.card.addrs, MP_TCP_MAX_ADDRS, &n);
+    mp_status_t status =
+        mp_tcp_netif_list(&filter, mp_tcp.v6, mp_tcp.card.addrs, MP_TCP_MAX_ADDRS, &n);
     if (status != MP_OK) {
         return status;
     }
@@ -143,9 +165,9 @@ static mp_status_t tcp_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
     mp_tcp.card.magic = MP_TCP_CARD_MAGIC;
     mp_tcp.card.version = MP_TCP_VERSION;
     mp_tcp.card.node_id = info->node_id;
-    mp_status_t status = list_addresses();
+    mp_status_t status = open_listener();
     if (status == MP_OK) {
-        status = open_listener();
+        status = list_addresses();
     }
     if (status == MP_OK) {
         status = publish_secret(info);

@@ -43,7 +43,7 @@ typedef struct tcp_conn {
     bool outgoing;        /* this rank opened it */
     bool dead;            /* closed; freed at the end of the progress pass that closed it */
     uint64_t deadline_ns; /* CONNECTING, AUTH: when to give up (CLOCK_MONOTONIC) */
-    char where[32];       /* the remote address, "a.b.c.d:port", for messages */
+    char where[64];       /* the remote address, "a.b.c.d:port" or "[v6]:port", for messages */
     mp_tcp_auth_t auth;
     uint8_t *rx;     /* READY: received bytes not yet delivered (allocated on first read) */
     size_t rx_start; /* first byte not delivered */
@@ -65,7 +65,7 @@ typedef struct tcp_ep {
     int order[MP_TCP_MAX_ADDRS]; /* indexes into card.addrs, in the order to try them */
     int norder;
     int next_addr;   /* the next entry of order to try */
-    char tried[256]; /* addresses tried and why they failed, for the message */
+    char tried[512]; /* addresses tried and why they failed, for the message */
     tcp_conn_t *out; /* the connection packets to the peer go on (may be in) */
     tcp_conn_t *in;  /* the connection the peer opened to this rank, once authenticated */
     uint8_t *tx;     /* bytes accepted by send but not yet taken by the kernel */
@@ -83,6 +83,7 @@ typedef struct tcp_state {
     int rank, size;
     uint32_t node_id;
     int listen_fd;
+    bool v6; /* the listener takes IPv6 (and IPv4): IPv6 addresses are published */
     int epfd;
     uint8_t secret[MP_SHA256_LEN];
     bool have_secret;

@@ -2,7 +2,8 @@
 # Launcher test across hosts (network namespaces, see netns.sh) with MPI traffic between them:
 # the programs of tests/mpi/hosts.testlist on 2 and 3 hosts (shm inside a host, tcp across the
 # bridge), then failures while messages are in flight: a remote MPI_Abort, a remote rank killed
-# by a signal, a stranger with a forged proof on a rank's tcp port from another host.
+# by a signal, a stranger with a forged proof on a rank's tcp port from another host; a job over
+# IPv6 alone.
 set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns.sh"
@@ -64,7 +65,21 @@ for spec in "2 9 SIGKILL node" "1 11 SIGSEGV slot"; do
     mp_expect_no_survivors
 done
 
+if [ -n "$MP_NS_V6" ]; then
+    echo "== a ring across 2 hosts over IPv6 alone (--net-if $MP_NS_V6)"
+    run_across "$NS1:2,$NS2:2" --map-by node --net-if "$MP_NS_V6" "$ring" 1
+    mp_expect_status 0
+    mp_expect_line stdout '^No Errors$'
+    mp_expect_no_survivors
+else
+    echo "== (no IPv6 on this machine: the IPv6 ring is skipped)"
+fi
+
 # Little-endian u32 as printf escapes.
+# The handshake's version: the stranger speaks it, and is refused only for its secret.
+version=$(sed -n 's/^#define MP_TCP_VERSION \([0-9]*\)$/\1/p' "$top_srcdir/libmp/transport/tcp/proto.h")
+[ -n "$version" ] || mp_error "cannot read MP_TCP_VERSION from libmp/transport/tcp/proto.h"
+
 le32()
 {
     printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $((($1 >> 8) & 255)) \
@@ -80,8 +95,8 @@ if mp_wait_ranks 4 20; then
     port=$(ip netns exec "$NS2" ss -ltnpH | sed -n "s/.*:\([0-9][0-9]*\) .*pid=$pid,.*/\1/p" |
         head -n 1)
     if [ -n "$port" ] && [ -n "$addr" ]; then
-        hello="MPTC$(le32 $(((1 << 16) | 1)))$(le32 3)$(le32 2)AAAAAAAAAAAAAAAA"
-        proof="MPTC$(le32 $(((1 << 16) | 3)))$(le32 3)$(le32 2)$(printf 'B%.0s' {1..32})"
+        hello="MPTC$(le32 $(((version << 16) | 1)))$(le32 3)$(le32 2)AAAAAAAAAAAAAAAA"
+        proof="MPTC$(le32 $(((version << 16) | 3)))$(le32 3)$(le32 2)$(printf 'B%.0s' {1..32})"
         (
             exec 3<>"/dev/tcp/$addr/$port" || exit 0
             # shellcheck disable=SC2059 # printf escapes, on purpose

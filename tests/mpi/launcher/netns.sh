@@ -48,6 +48,11 @@ mp_netns_setup()
     MP_NS_LINKS="$br"
     ip addr add "10.$x.0.254/24" dev "$br" && ip link set "$br" up ||
         mp_error "cannot set up bridge $br"
+    # IPv6 too where the machine has it (a unique local subnet, no duplicate detection wait).
+    MP_NS_V6=
+    if [ -e /proc/net/if_inet6 ] && ip -6 addr add "fd00:$x::fe/64" dev "$br" nodad 2>/dev/null; then
+        MP_NS_V6="fd00:$x::/64"
+    fi
     for i in $(seq 1 "$n"); do
         ns="mp$$x${RANDOM}h$i"
         vr="mpv$$${i}r"
@@ -64,12 +69,13 @@ mp_netns_setup()
             ip link set "$vr" master "$br" &&
             ip link set "$vr" up &&
             ip -n "$ns" addr add "10.$x.0.$i/24" dev "$vn" &&
-            ip -n "$ns" link set "$vn" up ||
+            ip -n "$ns" link set "$vn" up &&
+            { [ -z "$MP_NS_V6" ] || ip -n "$ns" -6 addr add "fd00:$x::$i/64" dev "$vn" nodad; } ||
             mp_error "cannot set up the network of namespace $ns"
         eval "NS$i=$ns"
     done
     exec 8<&-
-    echo "hosts (network namespaces, on bridge $br, 10.$x.0.0/24):$MP_NS_LIST"
+    echo "hosts (network namespaces, on bridge $br, 10.$x.0.0/24${MP_NS_V6:+ and $MP_NS_V6}):$MP_NS_LIST"
 }
 
 # mp_rank_hosts "A:2,B:1": the host of each rank when slots fill in order: "A,A,B".

@@ -9,6 +9,10 @@ command -v ss >/dev/null || mp_skip "ss (iproute2) is needed to find the ranks' 
 prog=$(mp_prog ring_for)
 
 # Little-endian u32 as printf escapes.
+# The handshake's version: the stranger speaks it, and is refused only for its secret.
+version=$(sed -n 's/^#define MP_TCP_VERSION \([0-9]*\)$/\1/p' "$top_srcdir/libmp/transport/tcp/proto.h")
+[ -n "$version" ] || mp_error "cannot read MP_TCP_VERSION from libmp/transport/tcp/proto.h"
+
 le32()
 {
     printf '\\x%02x\\x%02x\\x%02x\\x%02x' $(($1 & 255)) $((($1 >> 8) & 255)) \
@@ -36,8 +40,8 @@ if mp_wait_ranks 2 20; then
         [ -n "$port" ] || continue
         found=$((found + 1))
         other=$((1 - rank))
-        hello="MPTC$(le32 $(((1 << 16) | 1)))$(le32 $other)$(le32 "$rank")AAAAAAAAAAAAAAAA"
-        proof="MPTC$(le32 $(((1 << 16) | 3)))$(le32 $other)$(le32 "$rank")$(printf 'B%.0s' {1..32})"
+        hello="MPTC$(le32 $(((version << 16) | 1)))$(le32 $other)$(le32 "$rank")AAAAAAAAAAAAAAAA"
+        proof="MPTC$(le32 $(((version << 16) | 3)))$(le32 $other)$(le32 "$rank")$(printf 'B%.0s' {1..32})"
         stranger "$port" 1 'GET / HTTP/1.0\r\n\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
         stranger "$port" 1 "$hello$proof"
         stranger "$port" 0 'MPTC\x01\x00'

@@ -262,7 +262,8 @@ static mp_tcp_card_t good_card(void)
     card.version = MP_TCP_VERSION;
     card.port = htons(5000);
     card.naddrs = 1;
-    card.addrs[0] = (mp_tcp_card_addr_t){.ip = {127, 0, 0, 1}, .prefix = 8, .loopback = 1};
+    card.addrs[0] = (mp_tcp_card_addr_t){
+        .ip = {[10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1}, .prefix = 104, .loopback = 1};
     return card;
 }
 
@@ -285,19 +286,37 @@ static void test_card(void **state)
     card.naddrs = MP_TCP_MAX_ADDRS + 1;
     assert_int_equal(mp_tcp_card_check(&card, sizeof(card), &out, &why), MP_ERR_INVALID);
     card = good_card();
-    card.addrs[0].prefix = 33;
+    card.addrs[0].prefix = 129;
     assert_int_equal(mp_tcp_card_check(&card, sizeof(card), &out, &why), MP_ERR_INVALID);
+    card.addrs[0].prefix = 95; /* IPv4: 96 + 0..32 */
+    assert_int_equal(mp_tcp_card_check(&card, sizeof(card), &out, &why), MP_ERR_INVALID);
+    card.addrs[0].ip[10] = 0; /* IPv6 now: any prefix up to 128 */
+    assert_int_equal(mp_tcp_card_check(&card, sizeof(card), &out, &why), MP_OK);
+    /* Another version's card is named as such, though its size differs too. */
+    card = good_card();
+    card.version = MP_TCP_VERSION - 1;
+    assert_int_equal(mp_tcp_card_check(&card, sizeof(card) - 64, &out, &why), MP_ERR_INVALID);
+    assert_non_null(strstr(why, "version"));
     card = good_card();
     card.port = 0;
     assert_int_equal(mp_tcp_card_check(&card, sizeof(card), &out, &why), MP_ERR_INVALID);
 }
 
-static uint32_t ip(const char *text)
+typedef struct ip16 {
+    uint8_t b[16];
+} ip16_t;
+
+/* An address as the transport holds it: IPv6, or IPv4 mapped into IPv6. */
+static ip16_t ip16(const char *text)
 {
-    struct in_addr a;
-    assert_int_equal(inet_pton(AF_INET, text, &a), 1);
-    return ntohl(a.s_addr);
+    ip16_t ip = {.b = {[10] = 0xff, [11] = 0xff}};
+    if (inet_pton(AF_INET, text, ip.b + 12) != 1) {
+        assert_int_equal(inet_pton(AF_INET6, text, ip.b), 1);
+    }
+    return ip;
 }
+
+#define ip(text) (ip16(text).b)
 
 static void test_netif_filter(void **state)
 {
@@ -324,6 +343,23 @@ static void test_netif_filter(void **state)
     assert_true(mp_tcp_netif_allows(&f, "x", ip("10.0.0.7")));
     assert_false(mp_tcp_netif_allows(&f, "x", ip("10.0.0.8")));
 
+    /* IPv6 subnets; IPv4 and IPv6 never match each other's subnets. */
+    assert_int_equal(mp_tcp_netif_parse("fd00:1::/64,10.0.0.0/8", &f, &why, &bad), MP_OK);
+    assert_int_equal(f.n, 2);
+    assert_true(mp_tcp_netif_allows(&f, "eth0", ip("fd00:1::5")));
+    assert_true(mp_tcp_netif_allows(&f, "eth0", ip("fd00:1::ffff:1")));
+    assert_false(mp_tcp_netif_allows(&f, "eth0", ip("fd00:2::5")));
+    assert_true(mp_tcp_netif_allows(&f, "eth0", ip("10.3.0.1")));
+    assert_false(mp_tcp_netif_allows(&f, "eth0", ip("::a03:1")));
+    assert_int_equal(mp_tcp_netif_parse("^fd00:1::/33,::1", &f, &why, &bad), MP_OK);
+    assert_false(mp_tcp_netif_allows(&f, "eth0", ip("fd00:1:7fff::1")));
+    assert_true(mp_tcp_netif_allows(&f, "eth0", ip("fd00:1:8000::1")));
+    assert_false(mp_tcp_netif_allows(&f, "lo", ip("::1")));
+    assert_true(mp_tcp_netif_allows(&f, "lo", ip("127.0.0.1")));
+    /* An interface alias label is a name, not an address. */
+    assert_int_equal(mp_tcp_netif_parse("eth0:1", &f, &why, &bad), MP_OK);
+    assert_false(f.items[0].is_subnet);
+
     const char *errors[] = {"",
                             "^",
                             "eth0,",
@@ -334,6 +370,10 @@ static void test_netif_filter(void **state)
                             "10.0.0.0/x",
                             "10.0.300.1/8",
                             "1.2.3/8",
+                            "fd00::/129",
+                            "fd00::x/64",
+                            "fd00:::1",
+                            "::1/",
                             "an-interface-name-that-is-far-too-long-to-be-one",
                             "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"};
     for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
@@ -344,13 +384,13 @@ static void test_netif_filter(void **state)
     }
 }
 
+/* prefix in the address family's own bits (0..32 for IPv4). */
 static mp_tcp_card_addr_t addr(const char *text, int prefix, bool loopback)
 {
     mp_tcp_card_addr_t a;
     memset(&a, 0, sizeof(a));
-    uint32_t net = htonl(ip(text));
-    memcpy(a.ip, &net, 4);
-    a.prefix = (uint8_t)prefix;
+    memcpy(a.ip, ip(text), 16);
+    a.prefix = (uint8_t)(prefix + (strchr(text, ':') == NULL ? 96 : 0));
     a.loopback = loopback;
     return a;
 }
@@ -376,6 +416,17 @@ static void test_netif_order(void **state)
     n = mp_tcp_netif_order(&peer, true, own, 3, order);
     assert_int_equal(n, 4);
     assert_int_equal(order[0], 0);
+    /* IPv6 alongside: the shared IPv6 subnet comes with the shared IPv4 one, before the rest. */
+    peer.naddrs = 6;
+    peer.addrs[4] = addr("2001:db8::2", 64, false);
+    peer.addrs[5] = addr("fd00:9::2", 64, false);
+    mp_tcp_card_addr_t own6[4] = {own[0], own[1], own[2], addr("fd00:9::1", 64, false)};
+    n = mp_tcp_netif_order(&peer, false, own6, 4, order);
+    assert_int_equal(n, 4);
+    assert_int_equal(order[0], 3);
+    assert_int_equal(order[1], 5);
+    assert_int_equal(order[2], 2);
+    assert_int_equal(order[3], 4);
 }
 
 int main(void)

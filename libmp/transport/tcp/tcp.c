@@ -292,9 +292,10 @@ static int tcp_progress(bool (*may_deliver)(int src, const void *hdr, size_t hdr
     struct epoll_event ev[32];
     int k = 0;
     tcp_conn_t *hot = mp_tcp.hot;
-    if (hot != NULL && mp_tcp.polls++ % MP_TCP_EPOLL_EVERY != 0) {
+    if (hot != NULL && mp_tcp.ntx == 0 && mp_tcp.polls++ % MP_TCP_EPOLL_EVERY != 0) {
         /* A spinning rank mostly hears from the peer it heard from last: a read straight from
-         * that socket saves the epoll_wait before it; everything else waits a few polls. */
+         * that socket saves the epoll_wait before it; everything else waits a few polls (but
+         * not sends in progress: their EPOLLOUT is watched every pass). */
         mp_tcp_rx_read(hot, may_deliver, &n);
     } else {
         k = epoll_wait(mp_tcp.epfd, ev, 32, 0);

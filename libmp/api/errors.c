@@ -132,8 +132,9 @@ int mp_api_errclass(mp_status_t status)
         return MPI_ERR_ARG;
     case MP_ERR_TRUNCATE:
         return MPI_ERR_TRUNCATE;
-    case MP_ERR_WIREUP:
     case MP_ERR_PEER:
+        return MPI_ERR_PROC_ABORTED; /* the peer's process ended or can no longer be reached */
+    case MP_ERR_WIREUP:
     case MP_ERR_NOT_FOUND:
     case MP_ERR_SYSCALL:
     case MP_ERR_AGAIN:

@@ -165,15 +165,12 @@ void mp_tcp_ep_fail(tcp_ep_t *ep, const char *fmt, ...)
     if (ep->failed) {
         return;
     }
-    char why[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(why, sizeof(why), fmt, ap);
+    vsnprintf(ep->why, sizeof(ep->why), fmt, ap);
     va_end(ap);
-    if (mp_tcp.lost != NULL) {
-        mp_log_error("tcp: lost rank %d: %s", ep->base.peer, why);
-    }
     ep->failed = true;
+    ep->failed_ns = mp_tcp_now_ns();
     mp_tcp.nlost++;
     if (ep->out != NULL) {
         mp_tcp_conn_close(ep->out);

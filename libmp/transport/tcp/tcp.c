@@ -223,12 +223,18 @@ static mp_tl_ep_t *tcp_connect(int peer)
     return &ep->base;
 }
 
+/* Sends to a lost peer wait until it is reported, then fail. */
+static mp_status_t lost_status(const tcp_ep_t *ep)
+{
+    return ep->lost_reported ? MP_ERR_PEER : MP_ERR_AGAIN;
+}
+
 static mp_status_t send_packet(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len,
                                const void *payload, size_t len, bool by_ref)
 {
     tcp_ep_t *ep = (tcp_ep_t *)tl_ep;
     if (ep->failed) {
-        return MP_ERR_PEER;
+        return lost_status(ep);
     }
     if (hdr_len > MP_TL_HDR_MAX || len > MP_TCP_MAX_PAYLOAD) {
         mp_log_error("tcp: a packet to rank %d of %zu header and %zu payload bytes is too large "
@@ -241,12 +247,13 @@ static mp_status_t send_packet(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_le
     }
     if (ep->out == NULL) {
         mp_tcp_conn_start(ep);
-        return ep->failed ? MP_ERR_PEER : MP_ERR_AGAIN;
+        return MP_ERR_AGAIN;
     }
     if (ep->out->state != MP_TCP_CONN_READY) {
         return MP_ERR_AGAIN;
     }
-    return mp_tcp_tx_send(ep, hdr, hdr_len, payload, len, by_ref);
+    mp_status_t status = mp_tcp_tx_send(ep, hdr, hdr_len, payload, len, by_ref);
+    return ep->failed ? lost_status(ep) : status;
 }
 
 static mp_status_t tcp_send(mp_tl_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
@@ -267,19 +274,26 @@ static bool tcp_sent_all(mp_tl_ep_t *tl_ep)
     return ep->ref_len == 0;
 }
 
-/* Tells pt2pt about peers lost since the last pass, outside of any send it is making. */
-static void report_lost(void)
+/* Tells pt2pt about peers lost at least MP_TCP_LOST_GRACE_NS ago, outside of any send it is
+ * making; returns how many. */
+static int report_lost(void)
 {
+    int n = 0;
+    uint64_t now = mp_tcp_now_ns();
     for (int p = 0; mp_tcp.nlost > 0 && p < mp_tcp.size; p++) {
         tcp_ep_t *ep = mp_tcp.eps[p];
-        if (ep != NULL && ep->failed && !ep->lost_reported) {
+        if (ep != NULL && ep->failed && !ep->lost_reported &&
+            now - ep->failed_ns >= MP_TCP_LOST_GRACE_NS) {
             ep->lost_reported = true;
             mp_tcp.nlost--;
             if (mp_tcp.lost != NULL) {
+                mp_log_error("tcp: lost rank %d: %s", p, ep->why);
                 mp_tcp.lost(p);
             }
+            n++;
         }
     }
+    return n;
 }
 
 static int tcp_progress(bool (*may_deliver)(int src, const void *hdr, size_t hdr_len))
@@ -321,8 +335,7 @@ static int tcp_progress(bool (*may_deliver)(int src, const void *hdr, size_t hdr
     mp_tcp_conn_reap();
     mp_tcp.delivering = false;
     if (mp_tcp.nlost > 0) {
-        report_lost();
-        n++;
+        n += report_lost();
     }
     return n;
 }

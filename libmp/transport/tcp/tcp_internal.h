@@ -19,6 +19,10 @@
 /* A progress pass looks at the whole epoll set at least every this many passes; the others
  * read the hot connection directly. */
 #define MP_TCP_EPOLL_EVERY 8
+/* How long a lost peer goes unreported: a rank that died is usually reported by the launcher
+ * within this time, which ends the job with the real cause (a signal, an exit status) rather
+ * than with the survivors' account of a closed connection. */
+#define MP_TCP_LOST_GRACE_NS 1000000000u
 /* Connections accepted but not yet authenticated, at most: more are refused at once. */
 #define MP_TCP_MAX_UNAUTH 64
 
@@ -72,7 +76,9 @@ typedef struct tcp_ep {
     size_t tx_off, tx_len, tx_cap;
     const uint8_t *ref; /* then these, still in the sender's memory (send_ref) */
     size_t ref_len;
-    bool failed;        /* the peer is lost: sends fail */
+    bool failed;        /* the peer is lost: sends wait, then fail once it is reported */
+    uint64_t failed_ns; /* when (CLOCK_MONOTONIC) */
+    char why[256];      /* for the report */
     bool lost_reported; /* pt2pt was told */
 } tcp_ep_t;
 
@@ -118,7 +124,8 @@ void mp_tcp_conn_event(tcp_conn_t *conn, uint32_t events,
 void mp_tcp_conn_check_deadlines(void);
 void mp_tcp_conn_close(tcp_conn_t *conn);
 void mp_tcp_conn_reap(void);
-/* The peer is lost: logs why (once), closes its connections, fails its sends. */
+/* The peer is lost: closes its connections and notes why, for the report after
+ * MP_TCP_LOST_GRACE_NS (tcp.c). */
 void mp_tcp_ep_fail(tcp_ep_t *ep, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* rxtx.c: frames on READY connections. */

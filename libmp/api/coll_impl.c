@@ -532,12 +532,14 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
     mp_coll_shm_t sv;
-    if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING &&
-        mp_coll_shm_allgather_fits(mp_datatype_bytes(rdt, (size_t)recvcount)) &&
-        mp_coll_shm_open(cc.comm, &sv)) {
-        free(arrays);
-        return done(&cc, mp_coll_shm_allgather(&sv, sendbuf, (size_t)sendcount, sdt, recvbuf,
-                                               (size_t)recvcount, rdt));
+    if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &sv)) {
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_allgather(&sv, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                               (size_t)recvcount, rdt, &pt2pt);
+        if (!pt2pt) {
+            free(arrays);
+            return done(&cc, st);
+        }
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
@@ -615,11 +617,13 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
     mp_coll_shm_t v;
-    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
-        mp_coll_shm_alltoall_fits(mp_datatype_bytes(rdt, (size_t)recvcount), cc.comm->size) &&
-        mp_coll_shm_open(cc.comm, &v)) {
-        return done(&cc, mp_coll_shm_alltoall(&v, sendbuf, (size_t)sendcount, sdt, recvbuf,
-                                              (size_t)recvcount, rdt));
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_alltoall(&v, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                              (size_t)recvcount, rdt, &pt2pt);
+        if (!pt2pt) {
+            return done(&cc, st);
+        }
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
@@ -846,8 +850,12 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
     if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
         (kind == MP_API_RED_REDUCE || kind == MP_API_RED_ALLREDUCE) &&
         mp_coll_shm_reduce_fits((size_t)count, dt) && mp_coll_shm_open(cc.comm, &v)) {
-        return done(&cc, mp_coll_shm_reduce(&v, sendbuf, recvbuf, (size_t)count, dt, o, root,
-                                            kind == MP_API_RED_ALLREDUCE));
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_reduce(&v, sendbuf, recvbuf, (size_t)count, dt, o, root,
+                                            kind == MP_API_RED_ALLREDUCE, &pt2pt);
+        if (!pt2pt) {
+            return done(&cc, st);
+        }
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {

@@ -31,9 +31,10 @@ _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word 
  *             number count to it or w's count of its posts consumed; NOT_WAITING (0) when it
  *             waits for nothing of node memory. A rank whose post or acknowledgement brings its
  *             count there wakes the owner; no other does.
- *   readable  two _Atomic uint64_t, a line of their own, written once, when the owner first
+ *   readable  three _Atomic uint64_t, a line of their own, written once, when the owner first
  *             looks at node memory: a mask of the local ranks whose memory the owner may copy
- *             from in one copy (mp_pt2pt_node_can_get), then 1 once the mask is there.
+ *             from in one copy (mp_pt2pt_node_can_get); 1 once the others are there; 1 if
+ *             the owner shares its cores with other ranks (mp_progress_cores_shared), else 0.
  *   seen[N]   _Atomic uint64_t, from the third line on: seen[w] = posts of w consumed so
  *             far. Read by w before it reuses a queue entry or a slot.
  *   queue     N * DEPTH posts: the queue to local rank d is DEPTH lines from d * DEPTH; its
@@ -58,8 +59,9 @@ static struct {
     int next_slot;
     size_t bcast_max; /* MP_COLL_SHM_BCAST_MAX */
     size_t copy_min;  /* MP_COLL_SHM_COPY_MIN, or SIZE_MAX when unset */
-    uint64_t known;   /* local ranks whose readable mask I have copied into readable[] */
-    uint64_t readable[MP_COLL_SHM_MAX_RANKS];
+    uint64_t known;   /* local ranks whose readable line I have copied below */
+    uint64_t readable[MP_COLL_SHM_MAX_RANKS]; /* each one's mask */
+    uint64_t shared;                          /* local ranks that share their cores */
 } node;
 
 static _Atomic uint64_t *waiting_word(int owner)
@@ -67,7 +69,7 @@ static _Atomic uint64_t *waiting_word(int owner)
     return (_Atomic uint64_t *)node.area[owner];
 }
 
-/* Word 0: the mask of ranks owner reads in one copy; word 1: 1 once word 0 is set. */
+/* Word i of owner's readable line (see the layout). */
 static _Atomic uint64_t *readable_word(int owner, int i)
 {
     return (_Atomic uint64_t *)(node.area[owner] + LINE) + i;
@@ -96,7 +98,9 @@ static void publish_readable(void)
         }
     }
     atomic_store_explicit(readable_word(node.me, 0), mask, memory_order_relaxed);
-    /* Release: a rank that sees the flag sees the mask. */
+    atomic_store_explicit(readable_word(node.me, 2), mp_progress_cores_shared() ? 1 : 0,
+                          memory_order_relaxed);
+    /* Release: a rank that sees the flag sees the others. */
     atomic_store_explicit(readable_word(node.me, 1), 1, memory_order_release);
     for (int i = 0; i < node.n; i++) {
         if (i != node.me) {
@@ -305,14 +309,24 @@ static bool masks_known(void *arg)
             continue;
         }
         node.readable[lr] = atomic_load_explicit(readable_word(lr, 0), memory_order_relaxed);
+        if (atomic_load_explicit(readable_word(lr, 2), memory_order_relaxed) != 0) {
+            node.shared |= 1ull << lr;
+        }
         node.known |= 1ull << lr;
     }
     return all;
 }
 
-bool mp_coll_shm_single_copy(const mp_coll_shm_t *v)
+bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_min,
+                             size_t shared_min)
 {
-    /* A rank publishes its mask when it first opens node memory, at the latest in this very
+    if (node.copy_min != SIZE_MAX) {
+        own_min = shared_min = node.copy_min;
+    }
+    if (bytes < own_min && bytes < shared_min) {
+        return false;
+    }
+    /* A rank publishes its line when it first opens node memory, at the latest in this very
      * call, before it waits for anything: waiting here cannot deadlock, and happens once. */
     if (!masks_known((void *)v)) {
         mp_progress_wait(masks_known, (void *)v);
@@ -323,7 +337,8 @@ bool mp_coll_shm_single_copy(const mp_coll_shm_t *v)
         members |= 1ull << v->lr[i];
         all &= node.readable[v->lr[i]];
     }
-    return (all & members) == members;
+    size_t min = (node.shared & members) != 0 ? shared_min : own_min;
+    return bytes >= min && (all & members) == members;
 }
 
 mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)
@@ -336,11 +351,6 @@ mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)
         return MP_OK;
     }
     return mp_pt2pt_node_get(lr, local, (const void *)(uintptr_t)remote, len);
-}
-
-size_t mp_coll_shm_copy_min(size_t dflt)
-{
-    return node.copy_min != SIZE_MAX ? node.copy_min : dflt;
 }
 
 void mp_coll_shm_drain(int lr)

@@ -111,10 +111,14 @@ void mp_coll_shm_ack(int lr);
 
 /* ---- Single copy (shm.c): peers copy straight out of each other's buffers ---- */
 
-/* Whether every rank of v may copy out of every other's memory in one copy (the kernel allows
- * it, and MP_SHM_SINGLE_COPY is not 0): the same answer on every rank of v. May wait, once per
- * rank, for ranks that have not used node memory yet. */
-bool mp_coll_shm_single_copy(const mp_coll_shm_t *v);
+/* Whether a collective of bytes bytes (the same on every rank) on v takes its single-copy
+ * algorithm: every rank of v may copy out of every other's memory in one copy (the kernel
+ * allows it, and MP_SHM_SINGLE_COPY is not 0), and bytes reaches own_min, or shared_min where
+ * a rank of v shares its cores with others (measured switch points), or MP_COLL_SHM_COPY_MIN
+ * for all when it is set. The same answer on every rank of v. May wait, once per rank, for
+ * ranks that have not used node memory yet. */
+bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_min,
+                             size_t shared_min);
 
 /* Copies len bytes at address remote of local rank lr (mine too: a memcpy) into local.
  * Blocking; MP_ERR_SYSCALL, logged, when the kernel refuses. */
@@ -123,11 +127,6 @@ mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len);
 /* Waits until lr consumed every post I made to it: after a post that named one of my buffers,
  * lr no longer reads that buffer once it acknowledged the post. */
 void mp_coll_shm_drain(int lr);
-
-/* Bytes from which collective cal takes its single-copy algorithm (where
- * mp_coll_shm_single_copy): dflt, or MP_COLL_SHM_COPY_MIN for every collective when set. The
- * value is the same on every rank as long as the environment is. */
-size_t mp_coll_shm_copy_min(size_t dflt);
 
 /* What a post that names a buffer carries: where the data is in the poster's memory. */
 typedef struct mp_coll_shm_addr {

@@ -11,9 +11,10 @@
 
 #include "coll/shm.h"
 
-/* Block bytes from which single copy wins. Measured on 2 cores (median us, slots / single
- * copy): see the README's tuning table. */
-#define COPY_MIN (8 * 1024)
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
+ * measured on 2 cores, see the README's tuning table. */
+#define COPY_MIN_OWN (16 * 1024)
+#define COPY_MIN_SHARED (64 * 1024)
 
 static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                    const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -110,7 +111,7 @@ mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size
         return MP_OK;
     }
     /* b is the same on every rank, and so is each test below. */
-    if (b >= mp_coll_shm_copy_min(COPY_MIN) && mp_coll_shm_single_copy(v)) {
+    if (mp_coll_shm_single_copy(v, b, COPY_MIN_OWN, COPY_MIN_SHARED)) {
         return allgather_single(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
     if (b <= MP_COLL_SHM_SLOT_BYTES) {

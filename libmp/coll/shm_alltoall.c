@@ -11,8 +11,10 @@
 
 #include "coll/shm.h"
 
-/* Block bytes from which single copy wins (measured: see the README's tuning table). */
-#define COPY_MIN (8 * 1024)
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
+ * measured on 2 cores, see the README's tuning table. */
+#define COPY_MIN_OWN (32 * 1024)
+#define COPY_MIN_SHARED (32 * 1024)
 
 static bool fits_slots(size_t block, int size)
 {
@@ -125,7 +127,7 @@ mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_
         return MP_OK;
     }
     /* b and the size are the same on every rank, and so is each test below. */
-    if (b >= mp_coll_shm_copy_min(COPY_MIN) && mp_coll_shm_single_copy(v)) {
+    if (mp_coll_shm_single_copy(v, b, COPY_MIN_OWN, COPY_MIN_SHARED)) {
         return alltoall_single(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
     if (fits_slots(b, v->size)) {

@@ -19,8 +19,10 @@
 /* The mark of a post that says where the root's data is, for a single copy. */
 #define TAKE_COPY (-3)
 
-/* Bytes from which single copy wins (measured: see the README's tuning table). */
-#define COPY_MIN (16 * 1024)
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
+ * measured on 2 cores, see the README's tuning table. */
+#define COPY_MIN_OWN (16 * 1024)
+#define COPY_MIN_SHARED (256 * 1024)
 
 /* The root's side of a single-copy broadcast. */
 static mp_status_t bcast_root_copy(const mp_coll_shm_t *v, const void *buf, size_t count,
@@ -154,7 +156,7 @@ mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
         *pt2pt_p = true;
         return MP_OK;
     }
-    if (bytes >= mp_coll_shm_copy_min(COPY_MIN) && mp_coll_shm_single_copy(v)) {
+    if (mp_coll_shm_single_copy(v, bytes, COPY_MIN_OWN, COPY_MIN_SHARED)) {
         return bcast_root_copy(v, buf, count, dt, root);
     }
     bcast_root(v, buf, count, dt, root);

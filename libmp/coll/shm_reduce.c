@@ -14,9 +14,10 @@
 
 #include "coll/shm.h"
 
-/* Bytes from which the single-copy reduce-scatter wins (measured: see the README's tuning
- * table). */
-#define COPY_MIN (16 * 1024)
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
+ * measured on 2 cores, see the README's tuning table. */
+#define COPY_MIN_OWN (128 * 1024)
+#define COPY_MIN_SHARED (256 * 1024)
 
 /* Where rank i's data is: mine, or in its post. */
 static const unsigned char *data_of(const mp_coll_shm_t *v, int i, const unsigned char *mine)
@@ -107,7 +108,7 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
         return allreduce_small(v, mine, out, count, dt, op);
     }
     /* bytes is the same on every rank, and so is each test below. */
-    if (bytes >= mp_coll_shm_copy_min(COPY_MIN) && mp_coll_shm_single_copy(v)) {
+    if (mp_coll_shm_single_copy(v, bytes, COPY_MIN_OWN, COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
     }
     if (bytes > MP_COLL_SHM_SLOT_BYTES) {

@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/settings.h"
@@ -63,6 +64,13 @@ static struct {
     uint64_t readable[MP_COLL_SHM_MAX_RANKS]; /* each one's mask */
     uint64_t shared;                          /* local ranks that share their cores */
 } node;
+
+/* The scratch memory of the single-copy reductions: kept from call to call, as fresh pages
+ * for every large call cost more than the reduction itself (a fault per page). */
+static struct {
+    unsigned char *buf;
+    size_t size;
+} scratch;
 
 static _Atomic uint64_t *waiting_word(int owner)
 {
@@ -356,4 +364,25 @@ mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)
 void mp_coll_shm_drain(int lr)
 {
     wait_seen(lr, node.posted[lr]);
+}
+
+unsigned char *mp_coll_shm_scratch(size_t bytes)
+{
+    if (bytes > scratch.size) {
+        free(scratch.buf);
+        scratch.size = 0;
+        scratch.buf = malloc(bytes);
+        if (scratch.buf == NULL) {
+            return NULL;
+        }
+        scratch.size = bytes;
+    }
+    return scratch.buf;
+}
+
+void mp_coll_shm_fini(void)
+{
+    free(scratch.buf);
+    scratch.buf = NULL;
+    scratch.size = 0;
 }

@@ -128,6 +128,12 @@ mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len);
  * lr no longer reads that buffer once it acknowledged the post. */
 void mp_coll_shm_drain(int lr);
 
+/* Scratch memory of at least bytes bytes, kept for the next call (a blocking collective uses
+ * it, and none runs inside another); NULL when there is no memory. Freed by mp_coll_shm_fini,
+ * at MPI_Finalize. */
+unsigned char *mp_coll_shm_scratch(size_t bytes);
+void mp_coll_shm_fini(void);
+
 /* What a post that names a buffer carries: where the data is in the poster's memory. */
 typedef struct mp_coll_shm_addr {
     uint64_t addr;  /* the first byte, in the poster's address space */

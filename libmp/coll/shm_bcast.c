@@ -22,7 +22,7 @@
 /* Bytes from which single copy wins, with a core per rank and where ranks share cores:
  * measured on 2 cores, see the README's tuning table. */
 #define COPY_MIN_OWN (16 * 1024)
-#define COPY_MIN_SHARED (256 * 1024)
+#define COPY_MIN_SHARED SIZE_MAX
 
 /* The root's side of a single-copy broadcast. */
 static mp_status_t bcast_root_copy(const mp_coll_shm_t *v, const void *buf, size_t count,

@@ -10,14 +10,19 @@
  * copies instead (shm_reduce_copy.c); large data without it, the point-to-point algorithms.
  */
 #include <mpi.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "coll/shm.h"
 
-/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
- * measured on 2 cores, see the README's tuning table. */
-#define COPY_MIN_OWN (128 * 1024)
-#define COPY_MIN_SHARED (256 * 1024)
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores, for
+ * allreduce and for reduce: measured on 2 cores, see the README's tuning table. With a core
+ * each, two ranks reduce to a root faster through point-to-point messages, whose transfers
+ * both ranks share: the root of a reduce-scatter copies as much and waits for a round more. */
+#define ALL_COPY_MIN_OWN (16 * 1024)
+#define ALL_COPY_MIN_SHARED (256 * 1024)
+#define ROOT_COPY_MIN_OWN SIZE_MAX
+#define ROOT_COPY_MIN_SHARED (512 * 1024)
 
 /* Where rank i's data is: mine, or in its post. */
 static const unsigned char *data_of(const mp_coll_shm_t *v, int i, const unsigned char *mine)
@@ -108,7 +113,8 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
         return allreduce_small(v, mine, out, count, dt, op);
     }
     /* bytes is the same on every rank, and so is each test below. */
-    if (mp_coll_shm_single_copy(v, bytes, COPY_MIN_OWN, COPY_MIN_SHARED)) {
+    if (mp_coll_shm_single_copy(v, bytes, all ? ALL_COPY_MIN_OWN : ROOT_COPY_MIN_OWN,
+                                all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
     }
     if (bytes > MP_COLL_SHM_SLOT_BYTES) {

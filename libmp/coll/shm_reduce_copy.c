@@ -5,7 +5,6 @@
  * folders. Each segment is computed once, so every rank holds the same bits.
  */
 #include <mpi.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "coll/shm.h"
@@ -118,7 +117,7 @@ mp_status_t mp_coll_shm_reduce_copy(const mp_coll_shm_t *v, const void *sbuf, vo
      * (in place), and my folded segment when I keep no result. */
     bool alias = in_place && gets_result;
     size_t scratch = chunk + (alias ? chunk : 0) + (gets_result ? 0 : seg);
-    unsigned char *tmp = malloc(scratch);
+    unsigned char *tmp = mp_coll_shm_scratch(scratch);
     mp_status_t st = MP_OK;
     if (tmp == NULL) {
         mp_log_error("out of memory for %zu bytes of reduction scratch", scratch);
@@ -163,6 +162,5 @@ mp_status_t mp_coll_shm_reduce_copy(const mp_coll_shm_t *v, const void *sbuf, vo
     for (int k = 1; k < v->size; k++) {
         mp_coll_shm_drain(v->lr[(v->rank + k) % v->size]);
     }
-    free(tmp);
     return st;
 }

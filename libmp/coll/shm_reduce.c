@@ -19,7 +19,7 @@
  * allreduce and for reduce: measured on 2 cores, see the README's tuning table. With a core
  * each, two ranks reduce to a root faster through point-to-point messages, whose transfers
  * both ranks share: the root of a reduce-scatter copies as much and waits for a round more. */
-#define ALL_COPY_MIN_OWN (16 * 1024)
+#define ALL_COPY_MIN_OWN (32 * 1024)
 #define ALL_COPY_MIN_SHARED (256 * 1024)
 #define ROOT_COPY_MIN_OWN SIZE_MAX
 #define ROOT_COPY_MIN_SHARED (512 * 1024)

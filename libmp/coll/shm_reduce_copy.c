@@ -26,8 +26,9 @@ typedef struct red {
 /* The first element of rank i's segment; segment i is [seg_lo(i), seg_lo(i + 1)). */
 static size_t seg_lo(const red_t *r, int i)
 {
-    /* count < 2^31 and size <= 64: no overflow. */
-    return r->count * (size_t)i / (size_t)r->v->size;
+    size_t n = (size_t)r->v->size, ui = (size_t)i;
+    size_t base = r->count / n, extra = r->count % n;
+    return ui * base + (ui < extra ? ui : extra);
 }
 
 /* Copies n bytes at byte offset off of rank i's data into to. */

@@ -14,7 +14,7 @@
 #include "pt2pt/progress.h"
 
 #define LINE 64
-#define NSLOTS 2
+#define NSLOTS MP_COLL_SHM_SLOTS
 /* Posts in flight from one rank to another: how far a root may run ahead of a slow rank (with
  * more ranks than cores, a rank runs a while, then waits for a core). */
 #define DEPTH 64

@@ -28,6 +28,8 @@
 /* Data bytes one slot holds: larger broadcasts go through the slots in pieces, larger
  * reductions take the point-to-point algorithms. */
 #define MP_COLL_SHM_SLOT_BYTES (32 * 1024)
+/* Data slots of each rank, taken in turn (mp_coll_shm_slot_take). */
+#define MP_COLL_SHM_SLOTS 2
 /* Data bytes a post carries itself (16-byte aligned), without a slot. */
 #define MP_COLL_SHM_INLINE 48
 

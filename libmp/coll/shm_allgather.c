@@ -1,20 +1,22 @@
 /*
  * Allgather through node memory. Small blocks: every rank posts its block to every other
- * (inside the posts when it is small, else in one of its slots), then unpacks each other rank's
- * block from its post or slot. Large blocks, where single copy works: every rank posts where its
- * block is, each copies every other's straight into place, and none returns before the others
- * are done with its block. No rank waits for another's forwarding, so a rank that is not running
- * delays only the ranks that need its block.
+ * (inside the posts when it is small, else in its slots, a piece in each), then unpacks each
+ * other rank's block from its post or slots. Large blocks, where single copy works: every rank
+ * posts where its block is, each copies every other's straight into place, and none returns before
+ * the others are done with its block. No rank waits for another's forwarding, so a rank that is not
+ * running delays only the ranks that need its block.
  */
 #include <mpi.h>
 #include <string.h>
 
 #include "coll/shm.h"
 
-/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
- * measured on 2 cores, see the README's tuning table. */
-#define COPY_MIN_OWN (8 * 1024)
-#define COPY_MIN_SHARED (64 * 1024)
+/* Bytes from which single copy wins (measured on 2 cores, see the README's tuning table): with
+ * a core per rank from 32 KiB; where ranks share cores, only beyond what the slots hold, as
+ * every extra round of posts there costs wake-ups (n = 8, 64 KiB: 100 us by slots, 217 us by
+ * single copy). */
+#define COPY_MIN_OWN (32 * 1024)
+#define COPY_MIN_SHARED (MP_COLL_SHM_SLOTS * MP_COLL_SHM_SLOT_BYTES + 1)
 
 static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                    const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -22,31 +24,50 @@ static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, siz
 {
     size_t all = rcount * (size_t)v->size; /* rbuf as one array of elements of rdt */
     int me = v->lr[v->rank];
+    /* My block, in the post itself when small, else in one slot per piece (all of mine). */
     _Alignas(16) unsigned char small[MP_COLL_SHM_INLINE];
-    int s = -1;
-    unsigned char *mine = small;
+    int s[MP_COLL_SHM_SLOTS] = {-1};
+    unsigned char *mine[MP_COLL_SHM_SLOTS] = {small};
+    size_t pieces = 1;
     if (b > MP_COLL_SHM_INLINE) {
-        s = mp_coll_shm_slot_take();
-        mine = mp_coll_shm_slot(me, s);
+        pieces = (b + MP_COLL_SHM_SLOT_BYTES - 1) / MP_COLL_SHM_SLOT_BYTES;
+        for (size_t q = 0; q < pieces; q++) {
+            s[q] = mp_coll_shm_slot_take();
+            mine[q] = mp_coll_shm_slot(me, s[q]);
+        }
     }
-    if (sbuf == MPI_IN_PLACE) {
-        mp_datatype_pack(rdt, all, rbuf, (size_t)v->rank * b, mine, b);
-    } else {
-        size_t sb = mp_datatype_bytes(sdt, scount);
-        mp_datatype_pack(sdt, scount, sbuf, 0, mine, sb < b ? sb : b);
-        mp_datatype_unpack(rdt, all, rbuf, (size_t)v->rank * b, mine, sb < b ? sb : b);
+    size_t sb = sbuf == MPI_IN_PLACE ? b : mp_datatype_bytes(sdt, scount);
+    for (size_t q = 0; q < pieces; q++) {
+        size_t off = q * MP_COLL_SHM_SLOT_BYTES, end = off + MP_COLL_SHM_SLOT_BYTES;
+        end = end < b ? end : b;
+        end = end < sb ? end : sb;
+        if (end <= off) {
+            break;
+        }
+        if (sbuf == MPI_IN_PLACE) {
+            mp_datatype_pack(rdt, all, rbuf, (size_t)v->rank * b + off, mine[q], end - off);
+        } else {
+            mp_datatype_pack(sdt, scount, sbuf, off, mine[q], end - off);
+            mp_datatype_unpack(rdt, all, rbuf, (size_t)v->rank * b + off, mine[q], end - off);
+        }
     }
     for (int k = 1; k < v->size; k++) {
         int i = (v->rank + k) % v->size;
-        mp_coll_shm_post(v->lr[i], s, mine, s < 0 ? b : 0);
+        for (size_t q = 0; q < pieces; q++) {
+            mp_coll_shm_post(v->lr[i], s[q], mine[q], s[q] < 0 ? b : 0);
+        }
     }
     /* From the rank below me downwards: the ranks that posted to me first, as I posted upwards. */
     for (int k = 1; k < v->size; k++) {
         int i = (v->rank - k + v->size) % v->size;
-        const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
-        const unsigned char *in = p->slot < 0 ? p->data : mp_coll_shm_slot(v->lr[i], p->slot);
-        mp_datatype_unpack(rdt, all, rbuf, (size_t)i * b, in, b);
-        mp_coll_shm_ack(v->lr[i]);
+        for (size_t q = 0; q < pieces; q++) {
+            size_t off = q * MP_COLL_SHM_SLOT_BYTES;
+            size_t n = b - off < MP_COLL_SHM_SLOT_BYTES ? b - off : MP_COLL_SHM_SLOT_BYTES;
+            const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
+            const unsigned char *in = p->slot < 0 ? p->data : mp_coll_shm_slot(v->lr[i], p->slot);
+            mp_datatype_unpack(rdt, all, rbuf, (size_t)i * b + off, in, n);
+            mp_coll_shm_ack(v->lr[i]);
+        }
     }
     return MP_OK;
 }
@@ -114,7 +135,7 @@ mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size
     if (mp_coll_shm_single_copy(v, b, COPY_MIN_OWN, COPY_MIN_SHARED)) {
         return allgather_single(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
-    if (b <= MP_COLL_SHM_SLOT_BYTES) {
+    if (b <= MP_COLL_SHM_SLOTS * MP_COLL_SHM_SLOT_BYTES) {
         return allgather_slots(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
     *pt2pt_p = true;

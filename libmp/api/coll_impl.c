@@ -320,8 +320,9 @@ typedef struct rooted {
     MPI_Datatype one_type;
 } rooted_t;
 
-/* Adds the steps of a rank that is not the root: it sends or receives its one block. */
-static int gather_build_leaf(const call_t *cc, bool is_scatter, const rooted_t *a, int root,
+/* Adds the steps of a rank that is not the root: it sends or receives its one block, in the
+ * v-form's way or the plain form's (which may pass blocks on along a tree). */
+static int gather_build_leaf(const call_t *cc, bool is_scatter, const rooted_t *a, bool v, int root,
                              mp_coll_sched_t **s_p)
 {
     const mp_datatype_t *dt = NULL;
@@ -333,8 +334,12 @@ static int gather_build_leaf(const call_t *cc, bool is_scatter, const rooted_t *
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (is_scatter) {
+    if (is_scatter && v) {
+        mp_coll_scatterv(*s_p, NULL, NULL, NULL, NULL, a->one, (size_t)a->one_count, dt, root);
+    } else if (is_scatter) {
         mp_coll_scatter(*s_p, NULL, 0, NULL, a->one, (size_t)a->one_count, dt, root);
+    } else if (v) {
+        mp_coll_gatherv(*s_p, a->one, (size_t)a->one_count, dt, NULL, NULL, NULL, NULL, root);
     } else {
         mp_coll_gather(*s_p, a->one, (size_t)a->one_count, dt, NULL, 0, NULL, root);
     }
@@ -366,7 +371,7 @@ static int gather_build(const call_t *cc, bool is_scatter, const rooted_t *a, bo
                         mp_coll_sched_t **s_p)
 {
     if (cc->comm->rank != root) {
-        return gather_build_leaf(cc, is_scatter, a, root, s_p);
+        return gather_build_leaf(cc, is_scatter, a, v, root, s_p);
     }
     const mp_datatype_t *one_dt = NULL, *many_dt = NULL;
     /* The root's own block may be MPI_IN_PLACE (one_dt stays NULL then). */

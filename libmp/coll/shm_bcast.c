@@ -3,11 +3,13 @@
  * so the root may run ahead of slow ranks; more is packed into the root's slots, a slot's worth
  * at a time, and every other rank unpacks it straight from there (two slots take turns, so the
  * root fills the next piece while the last is read). Each post carries the root's byte count: a
- * rank with a smaller buffer keeps what fits. Large messages, where single copy works, are
- * copied by every rank straight out of the root's buffer (the root's post says where), and the
- * root returns once all have acknowledged it; or, with a core per rank from
- * MP_COLL_SHM_BCAST_MAX on, they are left to the point-to-point algorithms, whose transfers the
- * root and the receiver share. The root's post tells the others which.
+ * rank with a smaller buffer keeps what fits. With a core per rank and single copy working,
+ * messages from 16 KiB are copied by every rank straight out of the root's buffer (the root's
+ * post says where; it returns once all have acknowledged it), and from MP_COLL_SHM_BCAST_MAX
+ * on they are left to the point-to-point algorithms, whose transfers the root and the
+ * receiver share. Where ranks share cores the slots serve every size: seven single copies of
+ * 1 MiB out of one root cost more there than the root's pipeline. The root's post tells the
+ * others which way the data comes.
  */
 #include <stdint.h>
 #include <string.h>

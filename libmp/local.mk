@@ -54,7 +54,9 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/shm_alltoall.c \
 	libmp/coll/shm_barrier.c \
 	libmp/coll/shm_bcast.c \
+	libmp/coll/shm_copy.c \
 	libmp/coll/shm_reduce.c \
+	libmp/coll/shm_reduce_copy.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
 	libmp/core/comm.c \

@@ -320,8 +320,9 @@ typedef struct rooted {
     MPI_Datatype one_type;
 } rooted_t;
 
-/* Adds the steps of a rank that is not the root: it sends or receives its one block. */
-static int gather_build_leaf(const call_t *cc, bool is_scatter, const rooted_t *a, int root,
+/* Adds the steps of a rank that is not the root: it sends or receives its one block, in the
+ * v-form's way or the plain form's (which may pass blocks on along a tree). */
+static int gather_build_leaf(const call_t *cc, bool is_scatter, const rooted_t *a, bool v, int root,
                              mp_coll_sched_t **s_p)
 {
     const mp_datatype_t *dt = NULL;
@@ -333,8 +334,12 @@ static int gather_build_leaf(const call_t *cc, bool is_scatter, const rooted_t *
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (is_scatter) {
+    if (is_scatter && v) {
+        mp_coll_scatterv(*s_p, NULL, NULL, NULL, NULL, a->one, (size_t)a->one_count, dt, root);
+    } else if (is_scatter) {
         mp_coll_scatter(*s_p, NULL, 0, NULL, a->one, (size_t)a->one_count, dt, root);
+    } else if (v) {
+        mp_coll_gatherv(*s_p, a->one, (size_t)a->one_count, dt, NULL, NULL, NULL, NULL, root);
     } else {
         mp_coll_gather(*s_p, a->one, (size_t)a->one_count, dt, NULL, 0, NULL, root);
     }
@@ -366,7 +371,7 @@ static int gather_build(const call_t *cc, bool is_scatter, const rooted_t *a, bo
                         mp_coll_sched_t **s_p)
 {
     if (cc->comm->rank != root) {
-        return gather_build_leaf(cc, is_scatter, a, root, s_p);
+        return gather_build_leaf(cc, is_scatter, a, v, root, s_p);
     }
     const mp_datatype_t *one_dt = NULL, *many_dt = NULL;
     /* The root's own block may be MPI_IN_PLACE (one_dt stays NULL then). */
@@ -532,12 +537,14 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
     mp_coll_shm_t sv;
-    if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING &&
-        mp_coll_shm_allgather_fits(mp_datatype_bytes(rdt, (size_t)recvcount)) &&
-        mp_coll_shm_open(cc.comm, &sv)) {
-        free(arrays);
-        return done(&cc, mp_coll_shm_allgather(&sv, sendbuf, (size_t)sendcount, sdt, recvbuf,
-                                               (size_t)recvcount, rdt));
+    if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &sv)) {
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_allgather(&sv, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                               (size_t)recvcount, rdt, &pt2pt);
+        if (!pt2pt) {
+            free(arrays);
+            return done(&cc, st);
+        }
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
@@ -615,11 +622,13 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
                          mp_datatype_bytes(rdt, (size_t)recvcount));
     }
     mp_coll_shm_t v;
-    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
-        mp_coll_shm_alltoall_fits(mp_datatype_bytes(rdt, (size_t)recvcount), cc.comm->size) &&
-        mp_coll_shm_open(cc.comm, &v)) {
-        return done(&cc, mp_coll_shm_alltoall(&v, sendbuf, (size_t)sendcount, sdt, recvbuf,
-                                              (size_t)recvcount, rdt));
+    if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_alltoall(&v, sendbuf, (size_t)sendcount, sdt, recvbuf,
+                                              (size_t)recvcount, rdt, &pt2pt);
+        if (!pt2pt) {
+            return done(&cc, st);
+        }
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
@@ -846,8 +855,12 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
     if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING &&
         (kind == MP_API_RED_REDUCE || kind == MP_API_RED_ALLREDUCE) &&
         mp_coll_shm_reduce_fits((size_t)count, dt) && mp_coll_shm_open(cc.comm, &v)) {
-        return done(&cc, mp_coll_shm_reduce(&v, sendbuf, recvbuf, (size_t)count, dt, o, root,
-                                            kind == MP_API_RED_ALLREDUCE));
+        bool pt2pt = false;
+        mp_status_t st = mp_coll_shm_reduce(&v, sendbuf, recvbuf, (size_t)count, dt, o, root,
+                                            kind == MP_API_RED_ALLREDUCE, &pt2pt);
+        if (!pt2pt) {
+            return done(&cc, st);
+        }
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {

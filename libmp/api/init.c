@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "api/api.h"
+#include "coll/shm.h"
 #include "core/log.h"
 #include "core/runtime.h"
 
@@ -93,6 +94,7 @@ int PMPI_Finalize(void)
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
     mp_api_greq_fini();
+    mp_coll_shm_fini();
     mp_status_t status = mp_runtime_fini();
     if (status != MP_OK) {
         return mp_api_error(NULL, "MPI_Finalize", mp_api_errclass(status),

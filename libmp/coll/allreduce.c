@@ -6,7 +6,10 @@
  * for non-commutative ops too. Long vectors with a commutative op go around a ring instead
  * (reduce-scatter then allgather): each rank sends about 2 (p - 1) / p of the data rather than
  * log2 p times all of it, and each segment is reduced once, then copied, so the results are
- * still the same bits everywhere.
+ * still the same bits everywhere. With a power-of-two p, long vectors take Rabenseifner's
+ * algorithm instead: a reduce-scatter by recursive halving, then an allgather by recursive
+ * doubling, as much data as the ring in log2 p rounds rather than p - 1 (each segment is again
+ * reduced once, at one rank, then copied).
  */
 #include <mpi.h>
 
@@ -53,6 +56,54 @@ static void ring(mp_coll_sched_t *s, void *rbuf, size_t count, const mp_datatype
     }
 }
 
+/* The most halvings: a power-of-two communicator of up to 2^62 ranks. */
+#define HALVINGS_MAX 62
+
+/* Rabenseifner's allreduce for a power-of-two p (see the top of the file). */
+static void halving_doubling(mp_coll_sched_t *s, void *rbuf, size_t count, const mp_datatype_t *dt,
+                             const mp_op_t *op)
+{
+    const mp_comm_t *comm = mp_coll_sched_comm(s);
+    int p = comm->size, r = comm->rank;
+    void *tmp = mp_coll_sched_tmp(s, count / 2 + 1, dt);
+    if (tmp == NULL) {
+        return;
+    }
+    /* Level k halves the window [lo[k], lo[k] + n[k]) that r and its peer r ^ mask share:
+     * the lower rank keeps the first half, the upper the second. */
+    size_t lo[HALVINGS_MAX], n[HALVINGS_MAX];
+    size_t wlo = 0, wn = count;
+    int levels = 0;
+    for (int mask = p / 2; mask >= 1; mask >>= 1, levels++) {
+        int peer = r ^ mask;
+        size_t half = wn / 2;
+        lo[levels] = wlo;
+        n[levels] = wn;
+        size_t keep_lo = (r & mask) == 0 ? wlo : wlo + half;
+        size_t keep_n = (r & mask) == 0 ? half : wn - half;
+        size_t give_lo = (r & mask) == 0 ? wlo + half : wlo;
+        size_t give_n = wn - keep_n;
+        char *keep = (char *)rbuf + (ptrdiff_t)keep_lo * dt->extent;
+        mp_coll_sched_recv(s, tmp, keep_n, dt, peer);
+        mp_coll_sched_send(s, (char *)rbuf + (ptrdiff_t)give_lo * dt->extent, give_n, dt, peer);
+        mp_coll_sched_fence(s);
+        mp_coll_sched_reduce(s, tmp, keep, keep_n, dt, op); /* commutative: any order */
+        wlo = keep_lo;
+        wn = keep_n;
+    }
+    /* Back up the levels: the peer holds the other half of the window, finished. */
+    for (int k = levels - 1; k >= 0; k--) {
+        int peer = r ^ (1 << (levels - 1 - k));
+        size_t other_lo = wlo == lo[k] ? lo[k] + wn : lo[k];
+        size_t other_n = n[k] - wn;
+        mp_coll_sched_recv(s, (char *)rbuf + (ptrdiff_t)other_lo * dt->extent, other_n, dt, peer);
+        mp_coll_sched_send(s, (char *)rbuf + (ptrdiff_t)wlo * dt->extent, wn, dt, peer);
+        mp_coll_sched_fence(s);
+        wlo = lo[k];
+        wn = n[k];
+    }
+}
+
 void mp_coll_allreduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t count,
                        const mp_datatype_t *dt, const mp_op_t *op, bool commutative)
 {
@@ -64,10 +115,15 @@ void mp_coll_allreduce(mp_coll_sched_t *s, const void *sbuf, void *rbuf, size_t 
     if (p == 1 || count == 0) {
         return;
     }
-    if (commutative && p > 2 && count >= (size_t)p &&
-        mp_datatype_bytes(dt, count) >= ALLREDUCE_RING_BYTES) {
-        ring(s, rbuf, count, dt, op);
-        return;
+    if (commutative && count >= (size_t)p && mp_datatype_bytes(dt, count) >= ALLREDUCE_RING_BYTES) {
+        if ((p & (p - 1)) == 0) {
+            halving_doubling(s, rbuf, count, dt, op);
+            return;
+        }
+        if (p > 2) {
+            ring(s, rbuf, count, dt, op);
+            return;
+        }
     }
     void *acc = rbuf;
     void *spare = mp_coll_sched_tmp(s, count, dt);

@@ -1,8 +1,10 @@
 /*
- * All-to-all exchanges. Alltoall posts every receive and send at once for small blocks or few
- * ranks, and runs the pairwise exchange (round k: send to rank + k, receive from rank - k) for
- * large ones, so that no rank is flooded. Alltoallv and alltoallw post everything at once. In
- * place, the outgoing blocks are first packed into a temporary buffer.
+ * All-to-all exchanges. Alltoall posts every receive and send at once for few ranks or
+ * medium blocks, takes Bruck's algorithm for tiny blocks on many ranks (ceil(log2 p) rounds of
+ * about p / 2 blocks each, through packed temporary buffers, rather than p - 1 messages), and
+ * runs the pairwise exchange (round k: send to rank + k, receive from rank - k) for large ones,
+ * so that no rank is flooded. Alltoallv and alltoallw post everything at once. In place, the
+ * outgoing blocks are first packed into a temporary buffer.
  */
 #include <mpi.h>
 
@@ -12,9 +14,56 @@
 #define ALLTOALL_PAIRWISE_BYTES 8192
 #define ALLTOALL_LINEAR_RANKS 8
 
+/* Up to this block size, with more than ALLTOALL_LINEAR_RANKS ranks, Bruck's algorithm. */
+#define ALLTOALL_BRUCK_BYTES 256
+
 static char *at(const void *buf, ptrdiff_t bytes)
 {
     return (char *)buf + bytes;
+}
+
+/* Bruck: tmp holds, packed, my blocks for ranks r, r + 1, ...; round k moves every block whose
+ * index has bit k set k ranks on (to r + k, taking r - k's in its place), so that at the end
+ * block i came from rank r - i. */
+static void bruck(mp_coll_sched_t *s, const void *sbuf, size_t scount, const mp_datatype_t *sdt,
+                  void *rbuf, size_t rcount, const mp_datatype_t *rdt)
+{
+    const mp_comm_t *comm = mp_coll_sched_comm(s);
+    int p = comm->size, r = comm->rank;
+    const mp_datatype_t *byte = mp_coll_byte();
+    size_t b = mp_datatype_bytes(rdt, rcount), half = (size_t)(p + 1) / 2;
+    char *tmp = mp_coll_sched_tmp(s, b * (size_t)p, byte);
+    char *out = mp_coll_sched_tmp(s, b * half, byte);
+    char *in = mp_coll_sched_tmp(s, b * half, byte);
+    if (tmp == NULL || out == NULL || in == NULL) {
+        return;
+    }
+    ptrdiff_t sext = (ptrdiff_t)scount * sdt->extent, rext = (ptrdiff_t)rcount * rdt->extent;
+    for (int i = 0; i < p; i++) {
+        mp_coll_sched_copy(s, at(sbuf, sext * ((r + i) % p)), scount, sdt, tmp + (size_t)i * b, b,
+                           byte);
+    }
+    for (int k = 1; k < p; k <<= 1) {
+        size_t m = 0;
+        for (int i = k; i < p; i++) {
+            if (i & k) {
+                mp_coll_sched_copy(s, tmp + (size_t)i * b, b, byte, out + m++ * b, b, byte);
+            }
+        }
+        mp_coll_sched_recv(s, in, m * b, byte, (r - k + p) % p);
+        mp_coll_sched_send(s, out, m * b, byte, (r + k) % p);
+        mp_coll_sched_fence(s);
+        m = 0;
+        for (int i = k; i < p; i++) {
+            if (i & k) {
+                mp_coll_sched_copy(s, in + m++ * b, b, byte, tmp + (size_t)i * b, b, byte);
+            }
+        }
+    }
+    for (int i = 0; i < p; i++) {
+        mp_coll_sched_copy(s, tmp + (size_t)i * b, b, byte, at(rbuf, rext * ((r - i + p) % p)),
+                           rcount, rdt);
+    }
 }
 
 void mp_coll_alltoall(mp_coll_sched_t *s, const void *sbuf, size_t scount, const mp_datatype_t *sdt,
@@ -33,6 +82,11 @@ void mp_coll_alltoall(mp_coll_sched_t *s, const void *sbuf, size_t scount, const
         sbuf = tmp;
         sdt = mp_coll_byte();
         scount = mp_datatype_bytes(rdt, rcount);
+    }
+    size_t block = mp_datatype_bytes(rdt, rcount);
+    if (p > ALLTOALL_LINEAR_RANKS && block > 0 && block <= ALLTOALL_BRUCK_BYTES) {
+        bruck(s, sbuf, scount, sdt, rbuf, rcount, rdt);
+        return;
     }
     ptrdiff_t sext = (ptrdiff_t)scount * sdt->extent, rext = (ptrdiff_t)rcount * rdt->extent;
     mp_coll_sched_copy(s, at(sbuf, sext * r), scount, sdt, at(rbuf, rext * r), rcount, rdt);

@@ -6,6 +6,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/settings.h"
@@ -13,7 +14,7 @@
 #include "pt2pt/progress.h"
 
 #define LINE 64
-#define NSLOTS 2
+#define NSLOTS MP_COLL_SHM_SLOTS
 /* Posts in flight from one rank to another: how far a root may run ahead of a slow rank (with
  * more ranks than cores, a rank runs a while, then waits for a core). */
 #define DEPTH 64
@@ -31,7 +32,11 @@ _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word 
  *             number count to it or w's count of its posts consumed; NOT_WAITING (0) when it
  *             waits for nothing of node memory. A rank whose post or acknowledgement brings its
  *             count there wakes the owner; no other does.
- *   seen[N]   _Atomic uint64_t, from the second line on: seen[w] = posts of w consumed so
+ *   readable  three _Atomic uint64_t, a line of their own, written once, when the owner first
+ *             looks at node memory: a mask of the local ranks whose memory the owner may copy
+ *             from in one copy (mp_pt2pt_node_can_get); 1 once the others are there; 1 if
+ *             the owner shares its cores with other ranks (mp_progress_cores_shared), else 0.
+ *   seen[N]   _Atomic uint64_t, from the third line on: seen[w] = posts of w consumed so
  *             far. Read by w before it reuses a queue entry or a slot.
  *   queue     N * DEPTH posts: the queue to local rank d is DEPTH lines from d * DEPTH; its
  *             k-th post (from 1) is entry (k - 1) % DEPTH.
@@ -54,11 +59,28 @@ static struct {
     uint64_t need_count[NSLOTS][MP_COLL_SHM_MAX_RANKS];
     int next_slot;
     size_t bcast_max; /* MP_COLL_SHM_BCAST_MAX */
+    size_t copy_min;  /* MP_COLL_SHM_COPY_MIN, or SIZE_MAX when unset */
+    uint64_t known;   /* local ranks whose readable line I have copied below */
+    uint64_t readable[MP_COLL_SHM_MAX_RANKS]; /* each one's mask */
+    uint64_t shared;                          /* local ranks that share their cores */
 } node;
+
+/* The scratch memory of the single-copy reductions: kept from call to call, as fresh pages
+ * for every large call cost more than the reduction itself (a fault per page). */
+static struct {
+    unsigned char *buf;
+    size_t size;
+} scratch;
 
 static _Atomic uint64_t *waiting_word(int owner)
 {
     return (_Atomic uint64_t *)node.area[owner];
+}
+
+/* Word i of owner's readable line (see the layout). */
+static _Atomic uint64_t *readable_word(int owner, int i)
+{
+    return (_Atomic uint64_t *)(node.area[owner] + LINE) + i;
 }
 
 static _Atomic uint64_t *seen_word(int owner, int w)
@@ -73,6 +95,28 @@ static mp_coll_shm_post_t *entry(int owner, int d, uint64_t k)
            (size_t)((k - 1) % DEPTH);
 }
 
+/* Says which local ranks this one reads in one copy, for the others to agree on single-copy
+ * algorithms (mp_coll_shm_single_copy), and wakes any that already wait for it. */
+static void publish_readable(void)
+{
+    uint64_t mask = 0;
+    for (int i = 0; i < node.n; i++) {
+        if (i == node.me || mp_pt2pt_node_can_get(i)) {
+            mask |= 1ull << i;
+        }
+    }
+    atomic_store_explicit(readable_word(node.me, 0), mask, memory_order_relaxed);
+    atomic_store_explicit(readable_word(node.me, 2), mp_progress_cores_shared() ? 1 : 0,
+                          memory_order_relaxed);
+    /* Release: a rank that sees the flag sees the others. */
+    atomic_store_explicit(readable_word(node.me, 1), 1, memory_order_release);
+    for (int i = 0; i < node.n; i++) {
+        if (i != node.me) {
+            mp_pt2pt_node_wake(i);
+        }
+    }
+}
+
 static void node_open(const mp_comm_t *comm)
 {
     node.state = -1;
@@ -83,7 +127,7 @@ static void node_open(const mp_comm_t *comm)
     if (n < 2 || n > MP_COLL_SHM_MAX_RANKS) {
         return;
     }
-    node.seen_off = LINE;
+    node.seen_off = 2 * LINE;
     node.queue_off = node.seen_off + ((size_t)n * sizeof(uint64_t) + LINE - 1) / LINE * LINE;
     node.slot_off = node.queue_off + (size_t)n * DEPTH * LINE;
     if (node.slot_off + NSLOTS * (size_t)MP_COLL_SHM_SLOT_BYTES > mp_pt2pt_node_area_size()) {
@@ -102,8 +146,10 @@ static void node_open(const mp_comm_t *comm)
      * the point-to-point algorithms wait for ranks that are not running. */
     size_t dflt = mp_progress_cores_shared() ? SIZE_MAX : 64 * 1024;
     node.bcast_max = mp_setting_size("MP_COLL_SHM_BCAST_MAX", dflt);
+    node.copy_min = mp_setting_size("MP_COLL_SHM_COPY_MIN", SIZE_MAX);
     node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
     atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
+    publish_readable();
     node.state = 1;
 }
 
@@ -131,7 +177,8 @@ bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v)
 
 bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt)
 {
-    return dt->contiguous && mp_datatype_bytes(dt, count) <= MP_COLL_SHM_SLOT_BYTES;
+    (void)count;
+    return dt->contiguous;
 }
 
 size_t mp_coll_shm_bcast_max(void)
@@ -251,4 +298,91 @@ void mp_coll_shm_ack(int lr)
     /* Release: my reads of the post and its slot are done before lr may reuse them. */
     atomic_store_explicit(seen_word(node.me, lr), ++node.consumed[lr], memory_order_release);
     wake(lr, node.consumed[lr]);
+}
+
+/* ---- Single copy ---- */
+
+/* Whether every rank of the view has published its mask, copying the new ones. */
+static bool masks_known(void *arg)
+{
+    const mp_coll_shm_t *v = arg;
+    bool all = true;
+    for (int i = 0; i < v->size; i++) {
+        int lr = v->lr[i];
+        if (node.known & (1ull << lr)) {
+            continue;
+        }
+        if (atomic_load_explicit(readable_word(lr, 1), memory_order_acquire) == 0) {
+            all = false;
+            continue;
+        }
+        node.readable[lr] = atomic_load_explicit(readable_word(lr, 0), memory_order_relaxed);
+        if (atomic_load_explicit(readable_word(lr, 2), memory_order_relaxed) != 0) {
+            node.shared |= 1ull << lr;
+        }
+        node.known |= 1ull << lr;
+    }
+    return all;
+}
+
+bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_min,
+                             size_t shared_min)
+{
+    if (node.copy_min != SIZE_MAX) {
+        own_min = shared_min = node.copy_min;
+    }
+    if (bytes < own_min && bytes < shared_min) {
+        return false;
+    }
+    /* A rank publishes its line when it first opens node memory, at the latest in this very
+     * call, before it waits for anything: waiting here cannot deadlock, and happens once. */
+    if (!masks_known((void *)v)) {
+        mp_progress_wait(masks_known, (void *)v);
+    }
+    uint64_t members = 0;
+    uint64_t all = ~0ull;
+    for (int i = 0; i < v->size; i++) {
+        members |= 1ull << v->lr[i];
+        all &= node.readable[v->lr[i]];
+    }
+    size_t min = (node.shared & members) != 0 ? shared_min : own_min;
+    return bytes >= min && (all & members) == members;
+}
+
+mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)
+{
+    if (len == 0) {
+        return MP_OK;
+    }
+    if (lr == node.me) {
+        memcpy(local, (const void *)(uintptr_t)remote, len);
+        return MP_OK;
+    }
+    return mp_pt2pt_node_get(lr, local, (const void *)(uintptr_t)remote, len);
+}
+
+void mp_coll_shm_drain(int lr)
+{
+    wait_seen(lr, node.posted[lr]);
+}
+
+unsigned char *mp_coll_shm_scratch(size_t bytes)
+{
+    if (bytes > scratch.size) {
+        free(scratch.buf);
+        scratch.size = 0;
+        scratch.buf = malloc(bytes);
+        if (scratch.buf == NULL) {
+            return NULL;
+        }
+        scratch.size = bytes;
+    }
+    return scratch.buf;
+}
+
+void mp_coll_shm_fini(void)
+{
+    free(scratch.buf);
+    scratch.buf = NULL;
+    scratch.size = 0;
 }

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "coll/coll.h"
 
@@ -27,6 +28,8 @@
 /* Data bytes one slot holds: larger broadcasts go through the slots in pieces, larger
  * reductions take the point-to-point algorithms. */
 #define MP_COLL_SHM_SLOT_BYTES (32 * 1024)
+/* Data slots of each rank, taken in turn (mp_coll_shm_slot_take). */
+#define MP_COLL_SHM_SLOTS 2
 /* Data bytes a post carries itself (16-byte aligned), without a slot. */
 #define MP_COLL_SHM_INLINE 48
 
@@ -42,35 +45,39 @@ typedef struct mp_coll_shm {
  * answer is the same on every rank of comm. */
 bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v);
 
-/* Whether a reduction of count elements of dt goes through node memory (the same on every
- * rank, whose counts and types the standard makes equal): contiguous data up to a slot. */
+/* Whether a reduction of count elements of dt may go through node memory (the same on every
+ * rank, whose counts and types the standard makes equal): contiguous data. */
 bool mp_coll_shm_reduce_fits(size_t count, const mp_datatype_t *dt);
 
-/* The collectives, blocking; arguments as in coll.h (checked by the API layer). */
+/* The collectives, blocking; arguments as in coll.h (checked by the API layer). Where a call
+ * sets *pt2pt_p, nothing moved, on every rank alike, and the caller runs the point-to-point
+ * algorithm (coll.h) instead: data too large for the slots where single copy does not work. */
 mp_status_t mp_coll_shm_barrier(const mp_coll_shm_t *v);
 /* MP_ERR_TRUNCATE at a rank whose buffer is smaller than the root's data (the data that fits is
  * delivered; the collective still completes everywhere). From MP_COLL_SHM_BCAST_MAX bytes on
- * (the root's count decides, and tells the others), single-copy point-to-point transfers beat
- * two copies through the slots: then nothing moves and *pt2pt_p is set on every rank, which
- * runs the point-to-point broadcast (coll.h) instead. */
+ * (the root's count decides, and tells the others), point-to-point transfers (single copy,
+ * shared by the root and each receiver) beat the slots and copies out of the root's buffer. */
 mp_status_t mp_coll_shm_bcast(const mp_coll_shm_t *v, void *buf, size_t count,
                               const mp_datatype_t *dt, int root, bool *pt2pt_p);
 /* Reduce to root, or with all, allreduce (root unused): the result is a0 op a1 op ... op a(p-1)
- * in rank order, computed once and copied, so it is the same bits on every rank. */
+ * in rank order, each part computed once and copied, so it is the same bits on every rank. */
 mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
-                               const mp_datatype_t *dt, const mp_op_t *op, int root, bool all);
+                               const mp_datatype_t *dt, const mp_op_t *op, int root, bool all,
+                               bool *pt2pt_p);
+/* The single-copy reduce-scatter behind mp_coll_shm_reduce for large data (shm_reduce_copy.c),
+ * where mp_coll_shm_single_copy. */
+mp_status_t mp_coll_shm_reduce_copy(const mp_coll_shm_t *v, const void *sbuf, void *rbuf,
+                                    size_t count, const mp_datatype_t *dt, const mp_op_t *op,
+                                    int root, bool all);
 
-/* Allgather of blocks of rcount elements of rdt, up to a slot each (mp_coll_shm_allgather_fits:
- * the block's bytes, the same on every rank). */
-bool mp_coll_shm_allgather_fits(size_t block);
+/* Allgather of blocks of rcount elements of rdt. */
 mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
-                                  const mp_datatype_t *rdt);
-/* Alltoall of blocks of rcount elements of rdt: small ones, or all of a rank's in one slot. */
-bool mp_coll_shm_alltoall_fits(size_t block, int size);
+                                  const mp_datatype_t *rdt, bool *pt2pt_p);
+/* Alltoall of blocks of rcount elements of rdt. */
 mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                  const mp_datatype_t *sdt, void *rbuf, size_t rcount,
-                                 const mp_datatype_t *rdt);
+                                 const mp_datatype_t *rdt, bool *pt2pt_p);
 
 /* ---- The steps the algorithms are made of (shm.c); lr is a local index ---- */
 
@@ -103,5 +110,56 @@ const mp_coll_shm_post_t *mp_coll_shm_wait(int lr);
 
 /* Done with lr's oldest post: tells lr and wakes it if it sleeps waiting for this. */
 void mp_coll_shm_ack(int lr);
+
+/* ---- Single copy (shm.c): peers copy straight out of each other's buffers ---- */
+
+/* Whether a collective of bytes bytes (the same on every rank) on v takes its single-copy
+ * algorithm: every rank of v may copy out of every other's memory in one copy (the kernel
+ * allows it, and MP_SHM_SINGLE_COPY is not 0), and bytes reaches own_min, or shared_min where
+ * a rank of v shares its cores with others (measured switch points), or MP_COLL_SHM_COPY_MIN
+ * for all when it is set. The same answer on every rank of v. May wait, once per rank, for
+ * ranks that have not used node memory yet. */
+bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_min,
+                             size_t shared_min);
+
+/* Copies len bytes at address remote of local rank lr (mine too: a memcpy) into local.
+ * Blocking; MP_ERR_SYSCALL, logged, when the kernel refuses. */
+mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len);
+
+/* Waits until lr consumed every post I made to it: after a post that named one of my buffers,
+ * lr no longer reads that buffer once it acknowledged the post. */
+void mp_coll_shm_drain(int lr);
+
+/* Scratch memory of at least bytes bytes, kept for the next call (a blocking collective uses
+ * it, and none runs inside another); NULL when there is no memory. Freed by mp_coll_shm_fini,
+ * at MPI_Finalize. */
+unsigned char *mp_coll_shm_scratch(size_t bytes);
+void mp_coll_shm_fini(void);
+
+/* What a post that names a buffer carries: where the data is in the poster's memory. */
+typedef struct mp_coll_shm_addr {
+    uint64_t addr;  /* the first byte, in the poster's address space */
+    uint64_t bytes; /* how many there are */
+} mp_coll_shm_addr_t;
+
+/* Data of mine that peers copy out of: the user's buffer itself when it is contiguous, else a
+ * packed copy (shm_copy.c). */
+typedef struct mp_coll_shm_src {
+    const unsigned char *base; /* the packed bytes */
+    void *tmp;                 /* the copy to free, or NULL */
+} mp_coll_shm_src_t;
+
+/* Sets src to bytes bytes of the stream of count elements of dt at buf, from byte offset off:
+ * a packed copy when dt is not contiguous or copy says so (the caller overwrites buf while
+ * peers read). MP_ERR_NOMEM when a copy is needed and there is no memory for it. */
+mp_status_t mp_coll_shm_src_init(mp_coll_shm_src_t *src, const void *buf, size_t count,
+                                 const mp_datatype_t *dt, size_t off, size_t bytes, bool copy);
+void mp_coll_shm_src_fini(mp_coll_shm_src_t *src);
+
+/* Copies bytes bytes at remote in local rank lr (mine too) to offset off of the stream of count
+ * elements of dt at buf: straight into place when dt is contiguous, else through a bounce
+ * buffer. Blocking; MP_ERR_SYSCALL or MP_ERR_NOMEM (logged) on failure. */
+mp_status_t mp_coll_shm_get_into(int lr, uint64_t remote, size_t bytes, void *buf, size_t count,
+                                 const mp_datatype_t *dt, size_t off);
 
 #endif

@@ -2,27 +2,31 @@
  * Alltoall through node memory: a small block travels inside the post to its rank; larger
  * ones (all of a rank's blocks fitting in a slot) are packed into one of its slots, which is
  * posted to every rank, and each takes its own block from there. Every rank copies its blocks
- * out before it receives any, so MPI_IN_PLACE needs no more room.
+ * out before it receives any, so MPI_IN_PLACE needs no more room. Large blocks, where single
+ * copy works: every rank posts where its send buffer is, and each copies its block straight out
+ * of every other's.
  */
 #include <mpi.h>
+#include <string.h>
 
 #include "coll/shm.h"
 
-bool mp_coll_shm_alltoall_fits(size_t block, int size)
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores:
+ * measured on 2 cores, see the README's tuning table. */
+#define COPY_MIN_OWN (16 * 1024)
+#define COPY_MIN_SHARED (64 * 1024)
+
+static bool fits_slots(size_t block, int size)
 {
     return block <= MP_COLL_SHM_INLINE || block * (size_t)size <= MP_COLL_SHM_SLOT_BYTES;
 }
 
-mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
-                                 const mp_datatype_t *sdt, void *rbuf, size_t rcount,
-                                 const mp_datatype_t *rdt)
+static mp_status_t alltoall_slots(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                  const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                  const mp_datatype_t *rdt, size_t b)
 {
-    size_t b = mp_datatype_bytes(rdt, rcount);
     size_t n = (size_t)v->size;
     int me = v->lr[v->rank];
-    if (b == 0) {
-        return MP_OK;
-    }
     /* What I send, as one array of elements: MPI_IN_PLACE sends from the receive buffer. */
     bool in_place = sbuf == MPI_IN_PLACE;
     const void *src = in_place ? rbuf : sbuf;
@@ -59,5 +63,76 @@ mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_
         mp_datatype_unpack(rdt, rcount * n, rbuf, (size_t)i * b, in, b);
         mp_coll_shm_ack(v->lr[i]);
     }
+    return MP_OK;
+}
+
+static mp_status_t alltoall_single(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                   const mp_datatype_t *rdt, size_t b)
+{
+    size_t n = (size_t)v->size;
+    mp_coll_shm_src_t src;
+    mp_coll_shm_addr_t a = {.bytes = b};
+    mp_status_t st;
+    if (sbuf == MPI_IN_PLACE) {
+        /* The others copy my blocks while I overwrite them with theirs: they copy a copy. */
+        st = mp_coll_shm_src_init(&src, rbuf, rcount * n, rdt, 0, b * n, true);
+    } else {
+        a.bytes = mp_datatype_bytes(sdt, scount); /* also the distance between my blocks */
+        st = mp_coll_shm_src_init(&src, sbuf, scount * n, sdt, 0, a.bytes * n, false);
+    }
+    a.addr = (uint64_t)(uintptr_t)src.base;
+    if (st != MP_OK) {
+        a.addr = 0;
+    }
+    for (int k = 1; k < v->size; k++) {
+        mp_coll_shm_post(v->lr[(v->rank + k) % v->size], -1, &a, sizeof(a));
+    }
+    if (sbuf != MPI_IN_PLACE && st == MP_OK) {
+        st = mp_coll_shm_get_into(v->lr[v->rank], a.addr + (uint64_t)v->rank * a.bytes,
+                                  a.bytes < b ? a.bytes : b, rbuf, rcount * n, rdt,
+                                  (size_t)v->rank * b);
+    }
+    for (int k = 1; k < v->size; k++) {
+        int i = (v->rank - k + v->size) % v->size;
+        const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
+        mp_coll_shm_addr_t from;
+        memcpy(&from, p->data, sizeof(from));
+        mp_status_t rc = MP_OK;
+        if (from.addr != 0) {
+            rc = mp_coll_shm_get_into(v->lr[i], from.addr + (uint64_t)v->rank * from.bytes,
+                                      from.bytes < b ? from.bytes : b, rbuf, rcount * n, rdt,
+                                      (size_t)i * b);
+        }
+        if (st == MP_OK) {
+            st = rc;
+        }
+        mp_coll_shm_ack(v->lr[i]);
+    }
+    /* My blocks stay where they are until every rank copied its own. */
+    for (int k = 1; k < v->size; k++) {
+        mp_coll_shm_drain(v->lr[(v->rank + k) % v->size]);
+    }
+    mp_coll_shm_src_fini(&src);
+    return st;
+}
+
+mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                 const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                 const mp_datatype_t *rdt, bool *pt2pt_p)
+{
+    size_t b = mp_datatype_bytes(rdt, rcount);
+    *pt2pt_p = false;
+    if (b == 0) {
+        return MP_OK;
+    }
+    /* b and the size are the same on every rank, and so is each test below. */
+    if (mp_coll_shm_single_copy(v, b, COPY_MIN_OWN, COPY_MIN_SHARED)) {
+        return alltoall_single(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
+    }
+    if (fits_slots(b, v->size)) {
+        return alltoall_slots(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
+    }
+    *pt2pt_p = true;
     return MP_OK;
 }

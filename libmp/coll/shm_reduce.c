@@ -6,12 +6,23 @@
  * a(p-1))), rank order for non-commutative ops, the same bits whatever the timing. Allreduce
  * then posts the result to every rank, which copies it: one computation, so every rank holds
  * the same bits. A small allreduce skips the round trip: every rank folds every rank's data,
- * in that same order.
+ * in that same order. Large data, where single copy works, takes a reduce-scatter by single
+ * copies instead (shm_reduce_copy.c); large data without it, the point-to-point algorithms.
  */
 #include <mpi.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "coll/shm.h"
+
+/* Bytes from which single copy wins, with a core per rank and where ranks share cores, for
+ * allreduce and for reduce: measured on 2 cores, see the README's tuning table. With a core
+ * each, two ranks reduce to a root faster through point-to-point messages, whose transfers
+ * both ranks share: the root of a reduce-scatter copies as much and waits for a round more. */
+#define ALL_COPY_MIN_OWN (32 * 1024)
+#define ALL_COPY_MIN_SHARED (256 * 1024)
+#define ROOT_COPY_MIN_OWN SIZE_MAX
+#define ROOT_COPY_MIN_SHARED (512 * 1024)
 
 /* Where rank i's data is: mine, or in its post. */
 static const unsigned char *data_of(const mp_coll_shm_t *v, int i, const unsigned char *mine)
@@ -84,7 +95,8 @@ static mp_status_t allreduce_small(const mp_coll_shm_t *v, const unsigned char *
 }
 
 mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
-                               const mp_datatype_t *dt, const mp_op_t *op, int root, bool all)
+                               const mp_datatype_t *dt, const mp_op_t *op, int root, bool all,
+                               bool *pt2pt_p)
 {
     size_t bytes = mp_datatype_bytes(dt, count);
     const void *src = sbuf == MPI_IN_PLACE ? rbuf : sbuf;
@@ -93,11 +105,21 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
     if (all) {
         root = 0;
     }
+    *pt2pt_p = false;
     if (bytes == 0) {
         return MP_OK;
     }
     if (all && bytes <= MP_COLL_SHM_INLINE) {
         return allreduce_small(v, mine, out, count, dt, op);
+    }
+    /* bytes is the same on every rank, and so is each test below. */
+    if (mp_coll_shm_single_copy(v, bytes, all ? ALL_COPY_MIN_OWN : ROOT_COPY_MIN_OWN,
+                                all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
+        return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
+    }
+    if (bytes > MP_COLL_SHM_SLOT_BYTES) {
+        *pt2pt_p = true;
+        return MP_OK;
     }
     if (v->rank != root) {
         contribute(v, mine, out, bytes, root, all);

@@ -21,6 +21,9 @@ const mp_setting_t mp_settings[] = {
     {"MP_COLL_SHM_BCAST_MAX", "64K (no limit when ranks share cores)",
      "broadcasts of this many bytes and more use point-to-point messages (single copy) rather "
      "than the shared-memory slots (the root's value decides)"},
+    {"MP_COLL_SHM_COPY_MIN", "per collective (see README)",
+     "bytes from which blocking collectives inside a node copy straight out of each other's "
+     "buffers (single copy) rather than through shared-memory slots; one value for all"},
     {"MP_UNEXPECTED_MAX", "32M",
      "bytes of unexpected messages a rank keeps before their senders have to wait"},
     {"MP_CPUS_SHARED", "from the ranks' bindings",

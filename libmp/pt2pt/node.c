@@ -4,14 +4,17 @@
  */
 #include "pt2pt/node.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 
 #include "core/log.h"
+#include "pt2pt/peer.h"
 #include "transport/transport.h"
 
 static struct {
     int size;    /* ranks on this node */
     int *index;  /* by job rank: local index, or -1 */
+    int *world;  /* by local index: job rank */
     int nworld;  /* entries of index */
     bool shared; /* the shm transport serves the node: node memory exists */
 } node;
@@ -23,12 +26,20 @@ mp_status_t mp_pt2pt_node_init(const mp_wireup_info_t *info)
         mp_log_error("out of memory for the node table of %d ranks", info->size);
         return MP_ERR_NOMEM;
     }
+    node.world = malloc((size_t)(info->local_size > 0 ? info->local_size : 1) * sizeof(int));
+    if (node.world == NULL) {
+        mp_log_error("out of memory for the node table of %d ranks", info->size);
+        free(node.index);
+        node.index = NULL;
+        return MP_ERR_NOMEM;
+    }
     node.nworld = info->size;
     for (int r = 0; r < info->size; r++) {
         node.index[r] = -1;
     }
     for (int i = 0; i < info->local_size; i++) {
         node.index[info->local_ranks[i]] = i;
+        node.world[i] = info->local_ranks[i];
     }
     node.size = info->local_size;
     node.shared = info->local_size > 1 && mp_tl_shm_ops.node_area != NULL;
@@ -39,6 +50,8 @@ void mp_pt2pt_node_fini(void)
 {
     free(node.index);
     node.index = NULL;
+    free(node.world);
+    node.world = NULL;
     node.nworld = 0;
     node.size = 0;
     node.shared = false;
@@ -69,4 +82,29 @@ void mp_pt2pt_node_wake(int lr)
     if (node.shared) {
         mp_tl_shm_ops.node_wake(lr);
     }
+}
+
+/* The endpoint of local index lr, when it is another rank that this one reads in one copy. */
+static mp_tl_ep_t *get_ep(int lr)
+{
+    if (!node.shared || lr < 0 || lr >= node.size) {
+        return NULL;
+    }
+    mp_tl_ep_t *ep = mp_peers[node.world[lr]].ep;
+    return ep != NULL && ep->can_get && ep->ops->get != NULL ? ep : NULL;
+}
+
+bool mp_pt2pt_node_can_get(int lr)
+{
+    return get_ep(lr) != NULL;
+}
+
+mp_status_t mp_pt2pt_node_get(int lr, void *local, const void *remote, size_t len)
+{
+    mp_tl_ep_t *ep = get_ep(lr);
+    if (ep == NULL) {
+        mp_log_error("no single-copy path to local rank %d", lr);
+        return MP_ERR_SYSCALL;
+    }
+    return ep->ops->get(ep, local, (uint64_t)(uintptr_t)remote, len);
 }

@@ -6,6 +6,7 @@
 #ifndef MP_PT2PT_NODE_H
 #define MP_PT2PT_NODE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/status.h"
@@ -32,5 +33,15 @@ size_t mp_pt2pt_node_area_size(void);
  * Waiting ranks look at node memory through the done() of mp_progress_wait, which is called
  * after the sleep was announced, so no such wake-up is lost. */
 void mp_pt2pt_node_wake(int lr);
+
+/* Whether this rank may copy straight out of local index lr's memory (single copy, detected at
+ * start-up; false with MP_SHM_SINGLE_COPY=0, and for lr itself, which needs no copy by the
+ * kernel). The kernel decides for each direction: lr's answer about this rank may differ. */
+bool mp_pt2pt_node_can_get(int lr);
+
+/* Copies len bytes at address remote in local index lr's process into local: blocking, only
+ * where mp_pt2pt_node_can_get(lr). MP_ERR_SYSCALL, logged with the reason, if the kernel
+ * refuses or the range is not all mapped there. */
+mp_status_t mp_pt2pt_node_get(int lr, void *local, const void *remote, size_t len);
 
 #endif

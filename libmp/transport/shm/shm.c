@@ -145,7 +145,13 @@ static mp_status_t shm_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
     card.local_rank = info->local_rank;
     card.pid = getpid();
     card.seg_size = shm.own.size;
-    mp_shm_cma_probe(&card.probe_addr, &card.probe_value);
+    /* A rank that turned single copy off offers no probe either: its peers then neither read
+     * from it nor ask it to write to them, so both ends of a pair agree on the path. */
+    card.probe_addr = 0;
+    card.probe_value = 0;
+    if (shm.single_copy) {
+        mp_shm_cma_probe(&card.probe_addr, &card.probe_value);
+    }
     status = mp_wireup_card_put(MP_SHM_CARD_KEY, &card, sizeof(card));
     if (status != MP_OK) {
         mp_shm_segment_close(&shm.own);
@@ -254,8 +260,8 @@ static mp_tl_ep_t *shm_connect(int peer)
     ep->base.ops = &mp_tl_shm_ops;
     ep->base.peer = peer;
     ep->base.max_payload = MP_SHM_CELL_PAYLOAD;
-    ep->base.can_get =
-        shm.single_copy && mp_shm_cma_can_read(ep->pid, card.probe_addr, card.probe_value);
+    ep->base.can_get = shm.single_copy && card.probe_value != 0 &&
+                       mp_shm_cma_can_read(ep->pid, card.probe_addr, card.probe_value);
     count_mapping(&ep->seg);
     shm.eps[lr] = ep;
     return &ep->base;

@@ -20,7 +20,8 @@ typedef struct mp_shm_card {
     uint64_t seg_size;              /* bytes of the owner's segment */
     uint64_t probe_addr;            /* address of a random word in the owner... */
     uint64_t probe_value;           /* ...and its value: a peer reading this value there through
-                                     * process_vm_readv knows single copy works */
+                                     * process_vm_readv knows single copy works; both 0 when
+                                     * the owner turned single copy off */
     char seg_name[MP_SHM_NAME_MAX]; /* the owner's segment, for shm_open */
 } mp_shm_card_t;
 

@@ -150,10 +150,11 @@ static inline void *ct_alloc(MPI_Datatype t, size_t n)
 }
 
 /* The sizes (in elements) the data tests go through: empty, one, small, beyond the eager limit
- * (> 32 KiB for every type), and about 1 MiB for the largest, unless limited by max_bytes. */
+ * (> 32 KiB for every type), 150 KB (blocks of 32 to 64 KiB per rank at 3 and 4 ranks: both
+ * shared-memory slots), and about 1 MiB for the largest, unless limited by max_bytes. */
 static inline int ct_sizes(size_t *out, size_t elem_bytes, size_t max_bytes)
 {
-    size_t all[] = {0, 1, 7, 100, 40000, 1 << 20};
+    size_t all[] = {0, 1, 7, 100, 40000, 150000, 1 << 20};
     int n = 0;
     for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
         size_t c = all[i] >= 40000 ? all[i] / elem_bytes + 1 : all[i];

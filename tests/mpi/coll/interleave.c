@@ -10,7 +10,10 @@
  * Every received value and a guard element after each buffer are checked, and allreduce results
  * must be the same bits on every rank. Ranks leave collectives early and enter the next one
  * on another communicator while peers still read the last: what the shared-memory paths must
- * keep apart. Usage: interleave [steps]
+ * keep apart. Sizes reach past every switch point between slots, single copy and point-to-point.
+ * With "asym", the odd ranks turn single copy off for themselves (MP_SHM_SINGLE_COPY=0 before
+ * MPI_Init, where the launcher names the rank in PMIX_RANK): every communicator must still agree
+ * on one path. Usage: interleave [steps [asym]]
  */
 #include "colltest.h"
 
@@ -255,8 +258,40 @@ static void do_burst(MPI_Comm comm, int step, int root)
     }
 }
 
+/* Allreduce of many doubles whose sums depend on the order: every rank must get the same bits
+ * (compared through a hash of them, gathered from all). */
+static void check_bitwise(int count)
+{
+    double *in = malloc((size_t)count * sizeof(double));
+    double *out = malloc((size_t)count * sizeof(double));
+    MPT_CHECK(in != NULL && out != NULL, "out of memory for %d doubles", count);
+    for (int i = 0; i < count; i++) {
+        in[i] = 1.0 / (wrank + 3 + i % 7) * 1e16 + wrank * 0.1 + i;
+    }
+    CT_MPI(MPI_Allreduce(in, out, count, MPI_DOUBLE, MPI_SUM, MPI_COMM_WORLD));
+    unsigned long long hash = 1469598103934665603ull, all[64];
+    const unsigned char *b = (const unsigned char *)out;
+    for (size_t k = 0; k < (size_t)count * sizeof(double); k++) {
+        hash = (hash ^ b[k]) * 1099511628211ull;
+    }
+    CT_MPI(MPI_Allgather(&hash, 1, MPI_UNSIGNED_LONG_LONG, all, 1, MPI_UNSIGNED_LONG_LONG,
+                         MPI_COMM_WORLD));
+    for (int i = 0; i < wsize && i < 64; i++) {
+        MPT_CHECK(all[i] == hash, "allreduce of %d doubles differs between ranks %d and %d", count,
+                  wrank, i);
+    }
+    free(in);
+    free(out);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && strcmp(argv[2], "asym") == 0) {
+        const char *r = getenv("PMIX_RANK");
+        if (r != NULL && atoi(r) % 2 == 1) {
+            setenv("MP_SHM_SINGLE_COPY", "0", 1);
+        }
+    }
     MPI_Init(&argc, &argv);
     MPI_Comm_rank(MPI_COMM_WORLD, &wrank);
     MPI_Comm_size(MPI_COMM_WORLD, &wsize);
@@ -273,7 +308,7 @@ int main(int argc, char **argv)
     for (int c = 0; c < NCOMMS; c++) {
         check_barrier(comms[c], 1000 + c);
     }
-    static const int counts[] = {0, 1, 2, 6, 12, 13, 100, 1000, 4096, 8193, 20000};
+    static const int counts[] = {0, 1, 2, 6, 12, 13, 100, 1000, 4096, 8193, 20000, 50000};
     int ncounts = (int)(sizeof(counts) / sizeof(counts[0]));
     for (int step = 0; step < steps; step++) {
         MPI_Comm comm = comms[draw(NCOMMS)];
@@ -302,7 +337,7 @@ int main(int argc, char **argv)
             break;
         case 6:
         case 7:
-            do_exchange(comm, step, n > 1000 ? n / 16 : n, kind == 7);
+            do_exchange(comm, step, n > 1000 ? n / 8 : n, kind == 7);
             break;
         default:
             do_burst(comm, step, root);
@@ -317,6 +352,8 @@ int main(int argc, char **argv)
         MPT_CHECK(memcmp(&all[i], &sum, sizeof(sum)) == 0,
                   "allreduce of doubles differs between ranks %d and %d", wrank, i);
     }
+    check_bitwise(3);
+    check_bitwise(70001);
     CT_MPI(MPI_Op_free(&compose_h));
     for (int c = 1; c < NCOMMS; c++) {
         CT_MPI(MPI_Comm_free(&comms[c]));

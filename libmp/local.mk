@@ -36,6 +36,9 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/topo.c \
 	libmp/api/topo.h \
 	libmp/api/type_create.c \
+	libmp/api/win.c \
+	libmp/api/win_ops.c \
+	libmp/api/win_sync.c \
 	libmp/coll/allgather.c \
 	libmp/coll/allreduce.c \
 	libmp/coll/alltoall.c \
@@ -98,6 +101,12 @@ libmp_libmp_la_SOURCES = \
 	libmp/pt2pt/request.c \
 	libmp/pt2pt/request.h \
 	libmp/pt2pt/wire.h \
+	libmp/rma/ops.c \
+	libmp/rma/rma.h \
+	libmp/rma/rma_internal.h \
+	libmp/rma/sync.c \
+	libmp/rma/target.c \
+	libmp/rma/win.c \
 	libmp/transport/self/self.c \
 	libmp/transport/shm/bell.c \
 	libmp/transport/shm/bell.h \

@@ -8,6 +8,7 @@ include tests/mpi/pt2pt/local.mk
 include tests/mpi/dtype/local.mk
 include tests/mpi/comm/local.mk
 include tests/mpi/coll/local.mk
+include tests/mpi/rma/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
 include tests/mpi/attr/local.mk

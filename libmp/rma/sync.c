@@ -1,0 +1,238 @@
+/*
+ * Synchronization of one-sided epochs: fence (counts exchanged, then a barrier), post-start-
+ * complete-wait (one message per pair), and passive target locks and flushes (a request served
+ * in order at the target and its answer). Every wait drives progress, so targets keep serving.
+ */
+#include <stdlib.h>
+
+#include "coll/coll.h"
+#include "pt2pt/progress.h"
+#include "rma/rma_internal.h"
+
+/* ---- Fence ---- */
+
+static bool fence_applied(void *arg)
+{
+    const mp_win_t *win = arg;
+    for (int r = 0; r < win->comm->size; r++) {
+        if (win->peers[r].processed < win->peers[r].expected) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* A blocking collective on the window's communicator (its collective context: never mixed with
+ * the requests). */
+static mp_status_t coll_run(mp_win_t *win, const uint64_t *sent, uint64_t *expected)
+{
+    mp_coll_sched_t *s = NULL;
+    mp_status_t st = mp_coll_sched_create(win->comm, &s);
+    if (st != MP_OK) {
+        return st;
+    }
+    mp_coll_sched_set_immediate(s);
+    if (sent != NULL) {
+        mp_coll_alltoall(s, sent, sizeof(uint64_t), mp_coll_byte(), expected, sizeof(uint64_t),
+                         mp_coll_byte());
+    } else {
+        mp_coll_barrier(s);
+    }
+    return mp_coll_sched_run(s);
+}
+
+mp_status_t mp_rma_fence(mp_win_t *win, bool noprecede)
+{
+    int n = win->comm->size;
+    if (!noprecede) {
+        uint64_t *buf = malloc(2 * (size_t)n * sizeof(uint64_t));
+        if (buf == NULL) {
+            return MP_ERR_NOMEM;
+        }
+        for (int r = 0; r < n; r++) {
+            buf[r] = win->peers[r].sent;
+        }
+        mp_rma_wait_pending(win, -1);
+        mp_status_t st = coll_run(win, buf, buf + n);
+        for (int r = 0; st == MP_OK && r < n; r++) {
+            win->peers[r].expected = buf[n + r];
+        }
+        free(buf);
+        if (st != MP_OK) {
+            return st;
+        }
+        mp_progress_wait(fence_applied, win);
+    }
+    /* Nobody goes on before every target applied what its epoch brought: a later epoch's
+     * operations must not overtake them. */
+    return coll_run(win, NULL, NULL);
+}
+
+/* ---- Post, start, complete, wait ---- */
+
+mp_status_t mp_rma_post(mp_win_t *win, const int *ranks, int n)
+{
+    for (int i = 0; i < n; i++) {
+        win->peers[ranks[i]].in_exposure = true;
+    }
+    for (int i = 0; i < n; i++) {
+        mp_status_t st = mp_rma_send_ctrl(win, ranks[i], MP_RMA_MSG_POST, MP_WIN_LOCK_NONE, 0);
+        if (st != MP_OK) {
+            return st;
+        }
+    }
+    win->exposure_open = true;
+    return MP_OK;
+}
+
+static bool posts_arrived(void *arg)
+{
+    const mp_win_t *win = arg;
+    for (int r = 0; r < win->comm->size; r++) {
+        if (win->peers[r].in_access && win->peers[r].posts == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+mp_status_t mp_rma_start(mp_win_t *win, const int *ranks, int n)
+{
+    for (int i = 0; i < n; i++) {
+        win->peers[ranks[i]].in_access = true;
+    }
+    win->access_open = true;
+    /* Allowed to block until the targets posted (MPI 4.1 12.5.2): simplest and safe. */
+    mp_progress_wait(posts_arrived, win);
+    for (int i = 0; i < n; i++) {
+        win->peers[ranks[i]].posts--;
+    }
+    return MP_OK;
+}
+
+mp_status_t mp_rma_complete(mp_win_t *win)
+{
+    mp_status_t st = MP_OK;
+    mp_rma_wait_pending(win, -1);
+    for (int r = 0; r < win->comm->size; r++) {
+        if (win->peers[r].in_access) {
+            mp_status_t s = mp_rma_send_ctrl(win, r, MP_RMA_MSG_COMPLETE, MP_WIN_LOCK_NONE, 0);
+            st = st == MP_OK ? s : st;
+            win->peers[r].in_access = false;
+        }
+    }
+    win->access_open = false;
+    return st;
+}
+
+static bool completes_arrived(void *arg)
+{
+    const mp_win_t *win = arg;
+    for (int r = 0; r < win->comm->size; r++) {
+        if (win->peers[r].in_exposure && win->peers[r].completes == 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+mp_status_t mp_rma_wait(mp_win_t *win, bool block, bool *done_p)
+{
+    if (block) {
+        mp_progress_wait(completes_arrived, win);
+    } else {
+        mp_progress_poll();
+    }
+    *done_p = completes_arrived(win);
+    if (!*done_p) {
+        return MP_OK;
+    }
+    /* A COMPLETE is served after every request its origin sent before it: all applied. */
+    for (int r = 0; r < win->comm->size; r++) {
+        if (win->peers[r].in_exposure) {
+            win->peers[r].completes--;
+            win->peers[r].in_exposure = false;
+        }
+    }
+    win->exposure_open = false;
+    return MP_OK;
+}
+
+/* ---- Passive target ---- */
+
+typedef struct peer_wait {
+    mp_win_t *win;
+    int rank;
+} peer_wait_t;
+
+static bool lock_granted(void *arg)
+{
+    const peer_wait_t *w = arg;
+    return w->win->peers[w->rank].granted;
+}
+
+static bool acks_in(void *arg)
+{
+    const peer_wait_t *w = arg;
+    return w->win->peers[w->rank].acks_due == 0 && w->win->peers[w->rank].pending == 0;
+}
+
+mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
+{
+    mp_win_peer_t *p = &win->peers[rank];
+    p->lock = type;
+    win->nlocks++;
+    if (type == MP_WIN_LOCK_NOCHECK) {
+        p->granted = true;
+        return MP_OK;
+    }
+    p->granted = false;
+    mp_status_t st = mp_rma_send_ctrl(win, rank, MP_RMA_MSG_LOCK, type, 0);
+    if (st != MP_OK) {
+        p->lock = MP_WIN_LOCK_NONE;
+        win->nlocks--;
+        return st;
+    }
+    peer_wait_t w = {win, rank};
+    mp_progress_wait(lock_granted, &w);
+    return MP_OK;
+}
+
+/* Sends type (UNLOCK or FLUSH) to rank and waits for its answer and the local completions. */
+static mp_status_t ask(mp_win_t *win, int rank, mp_rma_msg_t type, mp_win_lock_t lock)
+{
+    mp_win_peer_t *p = &win->peers[rank];
+    mp_status_t st = mp_rma_send_ctrl(win, rank, type, lock, 0);
+    if (st != MP_OK) {
+        return st;
+    }
+    p->acks_due++;
+    peer_wait_t w = {win, rank};
+    mp_progress_wait(acks_in, &w);
+    if (p->errors_seen > 0) {
+        p->errors_seen = 0;
+        return MP_ERR_INVALID;
+    }
+    return MP_OK;
+}
+
+mp_status_t mp_rma_unlock(mp_win_t *win, int rank)
+{
+    mp_win_peer_t *p = &win->peers[rank];
+    mp_win_lock_t type = p->lock;
+    mp_status_t st = type == MP_WIN_LOCK_NOCHECK ? ask(win, rank, MP_RMA_MSG_FLUSH, type)
+                                                 : ask(win, rank, MP_RMA_MSG_UNLOCK, type);
+    p->lock = MP_WIN_LOCK_NONE;
+    p->granted = false;
+    win->nlocks--;
+    return st;
+}
+
+mp_status_t mp_rma_flush(mp_win_t *win, int rank, bool local)
+{
+    if (local) {
+        mp_rma_wait_pending(win, rank);
+        return MP_OK;
+    }
+    return ask(win, rank, MP_RMA_MSG_FLUSH, MP_WIN_LOCK_NONE);
+}

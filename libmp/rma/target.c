@@ -207,8 +207,9 @@ static void serve_data(mp_win_t *win, int src, const in_view_t *v)
     if (!ok) {
         win->peers[src].refused++;
         mp_log_error("one-sided: an operation from rank %d falls outside this rank's window "
-                     "memory (displacement %llu); it was not applied",
-                     src, (unsigned long long)h->disp);
+                     "memory (%s 0x%llx, %llu elements); it was not applied",
+                     src, win->flavor == MP_WIN_DYNAMIC ? "address" : "byte offset",
+                     (unsigned long long)h->disp, (unsigned long long)h->tcount);
     }
 }
 

@@ -102,9 +102,9 @@ static mp_status_t seg_open(mp_win_t *win, const uint64_t *sizes)
     size_t len = 0;
     for (int r = 0; r < n; r++) {
         win->seg_offsets[r] = len;
-        len += (sizes[2 * r] + 63) & ~(uint64_t)63; /* each part starts on a cache line */
+        len += sizes[2 * r]; /* contiguous across ranks (MPI 4.1 12.2.3, the default) */
     }
-    win->seg_len = len > 0 ? len : 64;
+    win->seg_len = len > 0 ? len : 1;
     seg_card_t card = {0};
     int fd = -1;
     if (comm->rank == 0) {

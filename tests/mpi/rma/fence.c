@@ -135,8 +135,7 @@ static void attributes(MPI_Win win, void *base, MPI_Aint bytes, int flavor)
     CHECK_MPI(MPI_Win_get_attr(win, MPI_WIN_CREATE_FLAVOR, &iv, &flag));
     MPT_CHECK(flag && *iv == flavor, "MPI_WIN_CREATE_FLAVOR %d, want %d", *iv, flavor);
     CHECK_MPI(MPI_Win_get_attr(win, MPI_WIN_MODEL, &iv, &flag));
-    MPT_CHECK(flag && (*iv == MPI_WIN_UNIFIED || *iv == MPI_WIN_SEPARATE), "MPI_WIN_MODEL %d",
-              *iv);
+    MPT_CHECK(flag && (*iv == MPI_WIN_UNIFIED || *iv == MPI_WIN_SEPARATE), "MPI_WIN_MODEL %d", *iv);
     char name[MPI_MAX_OBJECT_NAME];
     int len = -1;
     CHECK_MPI(MPI_Win_get_name(win, name, &len));

@@ -8,6 +8,7 @@
 #include "../env/mptest.h"
 
 #include <mpi.h>
+#include <stdbool.h>
 
 #define CHECK_MPI(call)                                                                            \
     do {                                                                                           \

@@ -138,7 +138,9 @@ static unsigned char *hdr_build(const mp_rma_op_t *op, int reply_tag, bool inlin
 {
     const mp_datatype_t *tdt = op->tdt;
     size_t bytes = origin_bytes(op);
-    size_t len = sizeof(mp_rma_hdr_t) + tdt->nsegs * sizeof(mp_rma_wseg_t) + (inlined ? bytes : 0);
+    bool contiguous = tdt->contiguous && tdt->nsegs <= 1 && op->tcount > 0 && tdt->size > 0;
+    size_t nsegs = contiguous ? 1 : tdt->nsegs;
+    size_t len = sizeof(mp_rma_hdr_t) + nsegs * sizeof(mp_rma_wseg_t) + (inlined ? bytes : 0);
     unsigned char *buf = malloc(len);
     if (buf == NULL) {
         return NULL;
@@ -158,11 +160,20 @@ static unsigned char *hdr_build(const mp_rma_op_t *op, int reply_tag, bool inlin
     h->op = op->op;
     h->elem = tdt->elem_type != NULL ? tdt->elem_type->handle : 0;
     mp_rma_wseg_t *w = (mp_rma_wseg_t *)(buf + sizeof(*h));
-    for (size_t i = 0; i < tdt->nsegs; i++) {
-        w[i] = (mp_rma_wseg_t){tdt->segs[i].disp, tdt->segs[i].len, tdt->segs[i].count,
-                               tdt->segs[i].stride};
+    if (contiguous) {
+        /* Contiguous data is one block at the target, however many elements. */
+        w[0] = (mp_rma_wseg_t){tdt->lb, tdt->size * op->tcount, 1, 0};
+        h->tcount = 1;
+        h->textent = (int64_t)(tdt->size * op->tcount);
+        h->tsize = tdt->size * op->tcount;
+    } else {
+        for (size_t i = 0; i < tdt->nsegs; i++) {
+            w[i] = (mp_rma_wseg_t){tdt->segs[i].disp, tdt->segs[i].len, tdt->segs[i].count,
+                                   tdt->segs[i].stride};
+        }
     }
-    unsigned char *data = (unsigned char *)(w + tdt->nsegs);
+    h->nsegs = (uint32_t)nsegs;
+    unsigned char *data = (unsigned char *)(w + nsegs);
     if (inlined && op->kind == MP_RMA_CAS) {
         mp_datatype_pack(op->odt, 1, op->origin, 0, data, op->odt->size);
         mp_datatype_pack(op->odt, 1, op->compare, 0, data + op->odt->size, op->odt->size);

@@ -93,6 +93,8 @@ typedef struct mp_win {
     int lock_shared;                     /* shared locks held on this rank's window */
     bool lock_exclusive;                 /* an exclusive lock is held */
     struct mp_rma_lockreq *lock_waiting; /* lock requests not yet granted, oldest first */
+    void *scratch;      /* where separate data lands before it is applied: only the queue's head */
+    size_t scratch_len; /* receives data, so one buffer serves them all */
     /* Origin side. */
     struct mp_rma_pend *pending; /* operations not complete here */
     uint32_t next_tag;           /* reply tags handed out */

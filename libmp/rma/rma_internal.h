@@ -76,7 +76,7 @@ typedef struct mp_rma_in {
     unsigned char *msg;    /* the header message */
     size_t msg_bytes;
     mp_request_t *data_req; /* receive of the data message, when it comes separately */
-    unsigned char *data;    /* where that data went when not straight into the window */
+    unsigned char *data;    /* the window's scratch, when the data did not go straight in */
     bool data_posted;
 } mp_rma_in_t;
 

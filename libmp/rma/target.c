@@ -68,26 +68,49 @@ static uintptr_t target_addr(const mp_win_t *win, uint64_t disp)
  * the packed stream. Checks every block against the window first; false when one is outside. */
 typedef void block_fn(void *ctx, unsigned char *addr, size_t len, size_t off);
 
+/* The bytes [lo, hi) that the target data spans, relative to its start. */
+static void blocks_span(const in_view_t *v, int64_t *lo_p, int64_t *hi_p)
+{
+    const mp_rma_hdr_t *h = v->hdr;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (uint32_t s = 0; s < h->nsegs; s++) {
+        const mp_rma_wseg_t *sg = &v->segs[s];
+        int64_t last = (int64_t)(sg->count - 1) * sg->stride;
+        int64_t a = sg->disp + (last < 0 ? last : 0);
+        int64_t b = sg->disp + (last > 0 ? last : 0) + (int64_t)sg->len;
+        lo = a < lo ? a : lo;
+        hi = b > hi ? b : hi;
+    }
+    int64_t elems = (int64_t)(h->tcount - 1) * h->textent;
+    *lo_p = lo + (elems < 0 ? elems : 0);
+    *hi_p = hi + (elems > 0 ? elems : 0);
+}
+
 static bool blocks_walk(const mp_win_t *win, const in_view_t *v, block_fn *fn, void *ctx)
 {
     const mp_rma_hdr_t *h = v->hdr;
+    if (h->tcount == 0 || h->nsegs == 0) {
+        return true;
+    }
     uintptr_t start = target_addr(win, h->disp);
-    for (int pass = 0; pass < 2; pass++) {
-        size_t off = 0;
-        for (uint64_t e = 0; e < h->tcount; e++) {
-            uintptr_t elem = start + (uintptr_t)((int64_t)e * h->textent);
-            for (uint32_t s = 0; s < h->nsegs; s++) {
-                const mp_rma_wseg_t *sg = &v->segs[s];
-                for (uint64_t b = 0; b < sg->count; b++) {
-                    uintptr_t a = elem + (uintptr_t)(sg->disp + (int64_t)b * sg->stride);
-                    if (pass == 0 && !in_window(win, a, sg->len)) {
-                        return false;
-                    }
-                    if (pass == 1 && fn != NULL) {
-                        fn(ctx, (unsigned char *)a, sg->len, off);
-                    }
-                    off += sg->len;
-                }
+    int64_t lo = 0, hi = 0;
+    blocks_span(v, &lo, &hi);
+    /* One check for the whole span: it must lie in the window (in one attached region). */
+    if (!in_window(win, start + (uintptr_t)lo, (size_t)(hi - lo))) {
+        return false;
+    }
+    if (fn == NULL) {
+        return true;
+    }
+    size_t off = 0;
+    for (uint64_t e = 0; e < h->tcount; e++) {
+        uintptr_t elem = start + (uintptr_t)((int64_t)e * h->textent);
+        for (uint32_t s = 0; s < h->nsegs; s++) {
+            const mp_rma_wseg_t *sg = &v->segs[s];
+            for (uint64_t b = 0; b < sg->count; b++) {
+                fn(ctx, (unsigned char *)(elem + (uintptr_t)(sg->disp + (int64_t)b * sg->stride)),
+                   sg->len, off);
+                off += sg->len;
             }
         }
     }
@@ -133,6 +156,26 @@ static void reply(mp_win_t *win, int dst, int tag, unsigned char *buf, size_t le
     mp_request_free(req);
 }
 
+/* A get of one block sends it straight from the window: no copy here, and the origin reads it
+ * with a single copy where the transport allows. The origin's epoch cannot end before its
+ * receive completed, so nobody may change these bytes before they are read. */
+static bool reply_in_place(mp_win_t *win, int src, const in_view_t *v)
+{
+    const mp_rma_hdr_t *h = v->hdr;
+    if (h->nsegs != 1 || h->tcount != 1 || v->segs[0].count != 1) {
+        return false;
+    }
+    uintptr_t a = target_addr(win, h->disp) + (uintptr_t)v->segs[0].disp;
+    size_t len = (size_t)v->segs[0].len;
+    mp_request_t *req = NULL;
+    if (!in_window(win, a, len) || mp_pt2pt_isend((void *)a, len, mp_coll_byte(), src, h->reply_tag,
+                                                  win->comm, MP_SEND_STANDARD, &req) != MP_OK) {
+        return false;
+    }
+    mp_request_free(req);
+    return true;
+}
+
 /* Applies origin data at the target with op (MPI_REPLACE and MPI_NO_OP included), element by
  * element of the basic type the origin named. */
 static bool apply(mp_win_t *win, const in_view_t *v, const mp_op_t *op)
@@ -158,6 +201,10 @@ static void serve_data(mp_win_t *win, int src, const in_view_t *v)
     if (h->type == MP_RMA_MSG_ACC || h->type == MP_RMA_MSG_GACC) {
         op = mp_op_predefined((uintptr_t)h->op);
         ok = op != NULL;
+    }
+    if (h->type == MP_RMA_MSG_GET && reply_in_place(win, src, v)) {
+        win->peers[src].processed++;
+        return;
     }
     switch ((mp_rma_msg_t)h->type) {
     case MP_RMA_MSG_PUT:
@@ -354,13 +401,16 @@ static mp_status_t data_post(mp_win_t *win, mp_rma_in_t *in, const in_view_t *v)
             dst = (void *)a;
         }
     }
-    if (dst == NULL && in->data == NULL) {
-        in->data = malloc(len > 0 ? len : 1);
-        if (in->data == NULL) {
-            return MP_ERR_NOMEM;
-        }
-    }
     if (dst == NULL) {
+        if (win->scratch_len < len) {
+            void *grown = realloc(win->scratch, len);
+            if (grown == NULL) {
+                return MP_ERR_NOMEM;
+            }
+            win->scratch = grown;
+            win->scratch_len = len;
+        }
+        in->data = win->scratch;
         dst = in->data;
     }
     mp_status_t st = mp_pt2pt_irecv(dst, len, mp_coll_byte(), in->src, MP_RMA_TAG_DATA, win->comm,
@@ -414,7 +464,6 @@ done:
         win->in_tail = NULL;
     }
     free(in->msg);
-    free(in->data);
     free(in);
     return true;
 }

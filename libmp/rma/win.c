@@ -197,6 +197,7 @@ static void win_destroy_(mp_win_t *win, bool keep_comm)
         win->lock_waiting = l->next;
         free(l);
     }
+    free(win->scratch);
     free(win->seg_offsets);
     free(win->peers);
     if (win->comm != NULL && !keep_comm) {

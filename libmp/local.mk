@@ -101,6 +101,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/pt2pt/request.c \
 	libmp/pt2pt/request.h \
 	libmp/pt2pt/wire.h \
+	libmp/rma/apply.c \
+	libmp/rma/direct.c \
 	libmp/rma/ops.c \
 	libmp/rma/rma.h \
 	libmp/rma/rma_internal.h \

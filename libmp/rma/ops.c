@@ -133,8 +133,7 @@ static size_t origin_bytes(const mp_rma_op_t *op)
     }
 }
 
-/* Builds the header message: header, segments of the target type, inline data. */
-static unsigned char *hdr_build(const mp_rma_op_t *op, int reply_tag, bool inlined, size_t *len_p)
+unsigned char *mp_rma_msg_build(const mp_rma_op_t *op, int reply_tag, bool inlined, size_t *len_p)
 {
     const mp_datatype_t *tdt = op->tdt;
     size_t bytes = origin_bytes(op);
@@ -207,6 +206,20 @@ mp_status_t mp_rma_op_start(mp_win_t *win, const mp_rma_op_t *op, mp_request_t *
         ureq->req = req;
         ureq->remaining = 1; /* until the operation is all started */
     }
+    if (win->direct) {
+        mp_status_t st = mp_rma_direct_op(win, op);
+        if (ureq != NULL) {
+            ureq->req->status.error = st;
+            mp_request_t *req = ureq->req;
+            ureq_part_done(ureq);
+            if (st == MP_OK) {
+                *req_p = req;
+            } else {
+                mp_request_free(req); /* the call fails: no request exists */
+            }
+        }
+        return st;
+    }
     bool fetch = op->kind == MP_RMA_GET || op->kind == MP_RMA_GACC || op->kind == MP_RMA_CAS;
     size_t bytes = origin_bytes(op);
     bool inlined = bytes <= MP_RMA_INLINE_MAX || op->kind == MP_RMA_CAS;
@@ -221,7 +234,7 @@ mp_status_t mp_rma_op_start(mp_win_t *win, const mp_rma_op_t *op, mp_request_t *
         }
     }
     size_t len = 0;
-    unsigned char *buf = st == MP_OK ? hdr_build(op, tag, inlined, &len) : NULL;
+    unsigned char *buf = st == MP_OK ? mp_rma_msg_build(op, tag, inlined, &len) : NULL;
     if (st == MP_OK && buf == NULL) {
         st = MP_ERR_NOMEM;
     }

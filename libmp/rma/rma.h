@@ -78,11 +78,15 @@ typedef struct mp_win {
     mp_comm_t *comm; /* private: a dup of the creating communicator; its errhandler is the
                       * window's, and only api/ reads it */
     mp_win_flavor_t flavor;
+    /* Every rank's memory is in the node segment and the origin accesses it itself
+     * (direct.c); otherwise operations travel as messages to the target. */
+    bool direct;
     void *base;           /* this rank's memory (NULL: dynamic, or size 0) */
     size_t size;          /* its bytes */
     size_t disp_unit;     /* its displacement unit */
     mp_win_peer_t *peers; /* one per rank of comm */
-    /* Shared windows: the node segment holding every rank's part, in rank order. */
+    /* Shared and direct windows: the node segment (rma_internal.h: a header, a control line
+     * per rank, then every rank's part in rank order). */
     void *seg;
     size_t seg_len;
     size_t *seg_offsets;      /* each rank's part in the segment */

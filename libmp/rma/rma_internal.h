@@ -5,6 +5,7 @@
 #ifndef MP_RMA_INTERNAL_H
 #define MP_RMA_INTERNAL_H
 
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "rma/rma.h"
@@ -99,6 +100,78 @@ typedef struct mp_rma_lockreq {
     int src;
     mp_win_lock_t type;
 } mp_rma_lockreq_t;
+
+/* A parsed request: the header, the target type's segments, the origin data. */
+typedef struct mp_rma_view {
+    const mp_rma_hdr_t *hdr;
+    const mp_rma_wseg_t *segs;
+    const unsigned char *data; /* origin data: inline, or the separate message */
+} mp_rma_view_t;
+
+/* A rank's window memory, as requests name it: bytes from base, or attached regions (dynamic:
+ * displacements are addresses). */
+typedef struct mp_rma_mem {
+    uintptr_t base;
+    size_t size;
+    const mp_win_region_t *regions;
+    bool dynamic;
+} mp_rma_mem_t;
+
+/* ---- The node segment of shared and direct windows ----
+ * [header][one control line per rank][every rank's part of the memory, in rank order,
+ * contiguous]. Rank 0 writes the header before the others look at the segment. */
+
+#define MP_RMA_SEG_MAGIC 0x6d707367u /* "mpsg" */
+#define MP_RMA_SEG_VERSION 1u
+
+typedef struct mp_rma_seg_hdr {
+    uint32_t magic;   /* MP_RMA_SEG_MAGIC */
+    uint32_t version; /* MP_RMA_SEG_VERSION: a mismatch fails loudly */
+    uint32_t nranks;  /* control lines that follow */
+    char pad[52];     /* to a cache line */
+} mp_rma_seg_hdr_t;
+
+/* What other ranks change of this rank's window in direct mode: a cache line per rank. */
+typedef struct mp_rma_ctrl {
+    atomic_int lock;     /* 0 free, n > 0: n shared holders, -1: held exclusively */
+    atomic_uint waiters; /* processes waiting for lock: the unlock that frees it wakes them */
+    atomic_uint acc;     /* 1 while an accumulate applies to this rank's memory */
+    char pad[52];        /* to a cache line */
+} mp_rma_ctrl_t;
+
+/* ---- direct.c: windows whose memory is all in one node segment ---- */
+
+/* Performs op at once on the target's memory in the segment (complete on return). */
+mp_status_t mp_rma_direct_op(mp_win_t *win, const mp_rma_op_t *op);
+
+/* Takes or releases rank's lock word (shared or exclusive), driving progress while it waits. */
+void mp_rma_direct_lock(mp_win_t *win, int rank, bool exclusive);
+void mp_rma_direct_unlock(mp_win_t *win, int rank, bool exclusive);
+
+/* ---- ops.c ---- */
+
+/* Builds op's request message (header, the target type's segments, the origin data when
+ * inlined); *len_p its bytes. NULL when out of memory. */
+unsigned char *mp_rma_msg_build(const mp_rma_op_t *op, int reply_tag, bool inlined, size_t *len_p);
+
+/* ---- apply.c ---- */
+
+/* Parses a request message of len bytes (data: its separate data, or NULL); false when it is
+ * malformed (a stranger's bytes never reach memory). */
+bool mp_rma_view_parse(const unsigned char *msg, size_t len, const unsigned char *data,
+                       mp_rma_view_t *v);
+
+/* The address of displacement disp in mem, and whether [addr, addr + len) lies in mem. */
+uintptr_t mp_rma_mem_addr(const mp_rma_mem_t *mem, uint64_t disp);
+bool mp_rma_mem_has(const mp_rma_mem_t *mem, uintptr_t addr, size_t len);
+
+/* Bytes that a request fetches (GET, GACC, CAS), else 0. */
+size_t mp_rma_fetch_bytes(const mp_rma_hdr_t *h);
+
+/* Applies a data request to mem; fetched bytes go to out (mp_rma_fetch_bytes of them). False,
+ * with nothing changed, when the data falls outside mem or the request is not valid. Not atomic
+ * by itself: the caller serializes accumulates. */
+bool mp_rma_apply(const mp_rma_mem_t *mem, const mp_rma_view_t *v, unsigned char *out);
 
 /* Sends a control message (no segments, no data) of type to rank dst; lock and errors as the
  * header has them. */

@@ -3,6 +3,7 @@
  * complete-wait (one message per pair), and passive target locks and flushes (a request served
  * in order at the target and its answer). Every wait drives progress, so targets keep serving.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "coll/coll.h"
@@ -44,7 +45,9 @@ static mp_status_t coll_run(mp_win_t *win, const uint64_t *sent, uint64_t *expec
 mp_status_t mp_rma_fence(mp_win_t *win, bool noprecede)
 {
     int n = win->comm->size;
-    if (!noprecede) {
+    /* Direct windows: every operation completed in its call; the barrier orders them. */
+    atomic_thread_fence(memory_order_seq_cst);
+    if (!noprecede && !win->direct) {
         uint64_t *buf = malloc(2 * (size_t)n * sizeof(uint64_t));
         if (buf == NULL) {
             return MP_ERR_NOMEM;
@@ -65,7 +68,9 @@ mp_status_t mp_rma_fence(mp_win_t *win, bool noprecede)
     }
     /* Nobody goes on before every target applied what its epoch brought: a later epoch's
      * operations must not overtake them. */
-    return coll_run(win, NULL, NULL);
+    mp_status_t st = coll_run(win, NULL, NULL);
+    atomic_thread_fence(memory_order_seq_cst);
+    return st;
 }
 
 /* ---- Post, start, complete, wait ---- */
@@ -114,6 +119,7 @@ mp_status_t mp_rma_complete(mp_win_t *win)
 {
     mp_status_t st = MP_OK;
     mp_rma_wait_pending(win, -1);
+    atomic_thread_fence(memory_order_seq_cst); /* direct operations before the message */
     for (int r = 0; r < win->comm->size; r++) {
         if (win->peers[r].in_access) {
             mp_status_t s = mp_rma_send_ctrl(win, r, MP_RMA_MSG_COMPLETE, MP_WIN_LOCK_NONE, 0);
@@ -147,6 +153,7 @@ mp_status_t mp_rma_wait(mp_win_t *win, bool block, bool *done_p)
     if (!*done_p) {
         return MP_OK;
     }
+    atomic_thread_fence(memory_order_seq_cst); /* then the origins' direct operations */
     /* A COMPLETE is served after every request its origin sent before it: all applied. */
     for (int r = 0; r < win->comm->size; r++) {
         if (win->peers[r].in_exposure) {
@@ -186,6 +193,11 @@ mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
         p->granted = true;
         return MP_OK;
     }
+    if (win->direct) {
+        mp_rma_direct_lock(win, rank, type == MP_WIN_LOCK_EXCLUSIVE);
+        p->granted = true;
+        return MP_OK;
+    }
     p->granted = false;
     mp_status_t st = mp_rma_send_ctrl(win, rank, MP_RMA_MSG_LOCK, type, 0);
     if (st != MP_OK) {
@@ -220,6 +232,16 @@ mp_status_t mp_rma_unlock(mp_win_t *win, int rank)
 {
     mp_win_peer_t *p = &win->peers[rank];
     mp_win_lock_t type = p->lock;
+    if (win->direct) {
+        atomic_thread_fence(memory_order_seq_cst);
+        if (type != MP_WIN_LOCK_NOCHECK) {
+            mp_rma_direct_unlock(win, rank, type == MP_WIN_LOCK_EXCLUSIVE);
+        }
+        p->lock = MP_WIN_LOCK_NONE;
+        p->granted = false;
+        win->nlocks--;
+        return MP_OK;
+    }
     mp_status_t st = type == MP_WIN_LOCK_NOCHECK ? ask(win, rank, MP_RMA_MSG_FLUSH, type)
                                                  : ask(win, rank, MP_RMA_MSG_UNLOCK, type);
     p->lock = MP_WIN_LOCK_NONE;
@@ -230,6 +252,10 @@ mp_status_t mp_rma_unlock(mp_win_t *win, int rank)
 
 mp_status_t mp_rma_flush(mp_win_t *win, int rank, bool local)
 {
+    if (win->direct) {
+        atomic_thread_fence(memory_order_seq_cst); /* complete already: made visible */
+        return MP_OK;
+    }
     if (local) {
         mp_rma_wait_pending(win, rank);
         return MP_OK;

@@ -11,133 +11,11 @@
 #include "pt2pt/pt2pt.h"
 #include "rma/rma_internal.h"
 
-/* A parsed request: the header, the target type's segments, the inline data. */
-typedef struct in_view {
-    const mp_rma_hdr_t *hdr;
-    const mp_rma_wseg_t *segs;
-    const unsigned char *data; /* origin data: inline, or the separate message */
-} in_view_t;
-
-/* Whether the request's header is well formed (a stranger's bytes never reach memory). */
-static bool view_parse(const mp_rma_in_t *in, in_view_t *v)
+/* This rank's window memory, as requests name it. */
+static mp_rma_mem_t win_mem(const mp_win_t *win)
 {
-    if (in->msg_bytes < sizeof(mp_rma_hdr_t)) {
-        return false;
-    }
-    v->hdr = (const mp_rma_hdr_t *)in->msg;
-    const mp_rma_hdr_t *h = v->hdr;
-    if (h->magic != MP_RMA_WIRE_MAGIC || h->nsegs > (in->msg_bytes / sizeof(mp_rma_wseg_t))) {
-        return false;
-    }
-    size_t want = sizeof(*h) + h->nsegs * sizeof(mp_rma_wseg_t);
-    if (h->inlined) {
-        want += h->bytes;
-    }
-    if (want != in->msg_bytes) {
-        return false;
-    }
-    v->segs = (const mp_rma_wseg_t *)(in->msg + sizeof(*h));
-    v->data = h->inlined ? in->msg + sizeof(*h) + h->nsegs * sizeof(mp_rma_wseg_t) : in->data;
-    return true;
-}
-
-/* ---- The target memory a request touches ---- */
-
-/* Whether [addr, addr + len) lies in this rank's window memory. */
-static bool in_window(const mp_win_t *win, uintptr_t addr, size_t len)
-{
-    if (win->flavor == MP_WIN_DYNAMIC) {
-        for (const mp_win_region_t *r = win->regions; r != NULL; r = r->next) {
-            if (addr >= r->base && addr - r->base <= r->size && len <= r->size - (addr - r->base)) {
-                return true;
-            }
-        }
-        return false;
-    }
-    uintptr_t base = (uintptr_t)win->base;
-    return addr >= base && addr - base <= win->size && len <= win->size - (addr - base);
-}
-
-/* The address of target byte offset disp (an address already in dynamic windows). */
-static uintptr_t target_addr(const mp_win_t *win, uint64_t disp)
-{
-    return win->flavor == MP_WIN_DYNAMIC ? (uintptr_t)disp : (uintptr_t)win->base + disp;
-}
-
-/* Calls fn on each block of the target data in type-map order: its address and its offset in
- * the packed stream. Checks every block against the window first; false when one is outside. */
-typedef void block_fn(void *ctx, unsigned char *addr, size_t len, size_t off);
-
-/* The bytes [lo, hi) that the target data spans, relative to its start. */
-static void blocks_span(const in_view_t *v, int64_t *lo_p, int64_t *hi_p)
-{
-    const mp_rma_hdr_t *h = v->hdr;
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (uint32_t s = 0; s < h->nsegs; s++) {
-        const mp_rma_wseg_t *sg = &v->segs[s];
-        int64_t last = (int64_t)(sg->count - 1) * sg->stride;
-        int64_t a = sg->disp + (last < 0 ? last : 0);
-        int64_t b = sg->disp + (last > 0 ? last : 0) + (int64_t)sg->len;
-        lo = a < lo ? a : lo;
-        hi = b > hi ? b : hi;
-    }
-    int64_t elems = (int64_t)(h->tcount - 1) * h->textent;
-    *lo_p = lo + (elems < 0 ? elems : 0);
-    *hi_p = hi + (elems > 0 ? elems : 0);
-}
-
-static bool blocks_walk(const mp_win_t *win, const in_view_t *v, block_fn *fn, void *ctx)
-{
-    const mp_rma_hdr_t *h = v->hdr;
-    if (h->tcount == 0 || h->nsegs == 0) {
-        return true;
-    }
-    uintptr_t start = target_addr(win, h->disp);
-    int64_t lo = 0, hi = 0;
-    blocks_span(v, &lo, &hi);
-    /* One check for the whole span: it must lie in the window (in one attached region). */
-    if (!in_window(win, start + (uintptr_t)lo, (size_t)(hi - lo))) {
-        return false;
-    }
-    if (fn == NULL) {
-        return true;
-    }
-    size_t off = 0;
-    for (uint64_t e = 0; e < h->tcount; e++) {
-        uintptr_t elem = start + (uintptr_t)((int64_t)e * h->textent);
-        for (uint32_t s = 0; s < h->nsegs; s++) {
-            const mp_rma_wseg_t *sg = &v->segs[s];
-            for (uint64_t b = 0; b < sg->count; b++) {
-                fn(ctx, (unsigned char *)(elem + (uintptr_t)(sg->disp + (int64_t)b * sg->stride)),
-                   sg->len, off);
-                off += sg->len;
-            }
-        }
-    }
-    return true;
-}
-
-static void block_unpack(void *ctx, unsigned char *addr, size_t len, size_t off)
-{
-    memcpy(addr, (const unsigned char *)ctx + off, len);
-}
-
-static void block_pack(void *ctx, unsigned char *addr, size_t len, size_t off)
-{
-    memcpy((unsigned char *)ctx + off, addr, len);
-}
-
-typedef struct acc_ctx {
-    const unsigned char *in;
-    const mp_op_t *op;
-    const mp_datatype_t *elem;
-} acc_ctx_t;
-
-static void block_acc(void *ctx, unsigned char *addr, size_t len, size_t off)
-{
-    const acc_ctx_t *a = ctx;
-    /* The origin checked that op applies to elem; whole elements fill every block. */
-    (void)mp_op_reduce(a->op, a->in + off, addr, len / a->elem->size, a->elem);
+    return (mp_rma_mem_t){(uintptr_t)win->base, win->size, win->regions,
+                          win->flavor == MP_WIN_DYNAMIC};
 }
 
 /* ---- Serving one request ---- */
@@ -159,98 +37,42 @@ static void reply(mp_win_t *win, int dst, int tag, unsigned char *buf, size_t le
 /* A get of one block sends it straight from the window: no copy here, and the origin reads it
  * with a single copy where the transport allows. The origin's epoch cannot end before its
  * receive completed, so nobody may change these bytes before they are read. */
-static bool reply_in_place(mp_win_t *win, int src, const in_view_t *v)
+static bool reply_in_place(mp_win_t *win, int src, const mp_rma_view_t *v)
 {
     const mp_rma_hdr_t *h = v->hdr;
     if (h->nsegs != 1 || h->tcount != 1 || v->segs[0].count != 1) {
         return false;
     }
-    uintptr_t a = target_addr(win, h->disp) + (uintptr_t)v->segs[0].disp;
+    mp_rma_mem_t mem = win_mem(win);
+    uintptr_t a = mp_rma_mem_addr(&mem, h->disp) + (uintptr_t)v->segs[0].disp;
     size_t len = (size_t)v->segs[0].len;
     mp_request_t *req = NULL;
-    if (!in_window(win, a, len) || mp_pt2pt_isend((void *)a, len, mp_coll_byte(), src, h->reply_tag,
-                                                  win->comm, MP_SEND_STANDARD, &req) != MP_OK) {
+    if (!mp_rma_mem_has(&mem, a, len) ||
+        mp_pt2pt_isend((void *)a, len, mp_coll_byte(), src, h->reply_tag, win->comm,
+                       MP_SEND_STANDARD, &req) != MP_OK) {
         return false;
     }
     mp_request_free(req);
     return true;
 }
 
-/* Applies origin data at the target with op (MPI_REPLACE and MPI_NO_OP included), element by
- * element of the basic type the origin named. */
-static bool apply(mp_win_t *win, const in_view_t *v, const mp_op_t *op)
-{
-    acc_ctx_t ctx = {v->data, op, mp_datatype_predefined((uintptr_t)v->hdr->elem)};
-    if (op == NULL || ctx.elem == NULL || ctx.elem->size == 0) {
-        return false;
-    }
-    return blocks_walk(win, v, block_acc, &ctx);
-}
-
-/* The size of the data a request touches at the target. */
-static size_t target_bytes(const mp_rma_hdr_t *h)
-{
-    return (size_t)(h->tcount * h->tsize);
-}
-
-static void serve_data(mp_win_t *win, int src, const in_view_t *v)
+static void serve_data(mp_win_t *win, int src, const mp_rma_view_t *v)
 {
     const mp_rma_hdr_t *h = v->hdr;
-    bool ok = true;
-    const mp_op_t *op = NULL;
-    if (h->type == MP_RMA_MSG_ACC || h->type == MP_RMA_MSG_GACC) {
-        op = mp_op_predefined((uintptr_t)h->op);
-        ok = op != NULL;
-    }
+    win->peers[src].processed++;
     if (h->type == MP_RMA_MSG_GET && reply_in_place(win, src, v)) {
-        win->peers[src].processed++;
         return;
     }
-    switch ((mp_rma_msg_t)h->type) {
-    case MP_RMA_MSG_PUT:
-        ok = blocks_walk(win, v, block_unpack, (void *)v->data);
-        break;
-    case MP_RMA_MSG_ACC:
-        ok = ok && apply(win, v, op);
-        break;
-    case MP_RMA_MSG_GET:
-    case MP_RMA_MSG_GACC: {
-        size_t len = target_bytes(h);
-        unsigned char *out = malloc(len > 0 ? len : 1);
-        if (out == NULL) {
-            mp_log_error("one-sided: no memory to answer rank %d", src);
-            ok = false;
-            break;
-        }
-        bool fetched = blocks_walk(win, v, block_pack, out);
-        if (fetched && h->type == MP_RMA_MSG_GACC) {
-            fetched = ok && apply(win, v, op);
-        }
-        ok = fetched;
-        reply(win, src, h->reply_tag, out, fetched ? len : 0);
-        break;
+    size_t len = mp_rma_fetch_bytes(h);
+    bool fetch =
+        h->type == MP_RMA_MSG_GET || h->type == MP_RMA_MSG_GACC || h->type == MP_RMA_MSG_CAS;
+    unsigned char *out = fetch ? malloc(len > 0 ? len : 1) : NULL;
+    mp_rma_mem_t mem = win_mem(win);
+    bool ok = (!fetch || out != NULL) && mp_rma_apply(&mem, v, out);
+    if (out != NULL) {
+        /* The origin waits for an answer in any case: an empty one when this failed. */
+        reply(win, src, h->reply_tag, out, ok ? len : 0);
     }
-    case MP_RMA_MSG_CAS: {
-        size_t len = (size_t)h->tsize;
-        unsigned char *out = malloc(len > 0 ? len : 1);
-        uintptr_t a = target_addr(win, h->disp);
-        ok = out != NULL && h->bytes == 2 * len && in_window(win, a, len);
-        if (ok) {
-            memcpy(out, (void *)a, len);
-            if (memcmp((void *)a, v->data + len, len) == 0) {
-                memcpy((void *)a, v->data, len);
-            }
-        }
-        if (out != NULL) {
-            reply(win, src, h->reply_tag, out, ok ? len : 0);
-        }
-        break;
-    }
-    default:
-        ok = false;
-        break;
-    }
-    win->peers[src].processed++;
     if (!ok) {
         win->peers[src].refused++;
         mp_log_error("one-sided: an operation from rank %d falls outside this rank's window "
@@ -303,7 +125,7 @@ static void answer(mp_win_t *win, int src)
     win->peers[src].refused = 0;
 }
 
-static void serve(mp_win_t *win, int src, const in_view_t *v)
+static void serve(mp_win_t *win, int src, const mp_rma_view_t *v)
 {
     mp_win_peer_t *p = &win->peers[src];
     switch ((mp_rma_msg_t)v->hdr->type) {
@@ -387,7 +209,7 @@ static int take_arrived(mp_win_t *win)
 }
 
 /* Starts receiving a request's separate data: into the window when it lands there as is. */
-static mp_status_t data_post(mp_win_t *win, mp_rma_in_t *in, const in_view_t *v)
+static mp_status_t data_post(mp_win_t *win, mp_rma_in_t *in, const mp_rma_view_t *v)
 {
     const mp_rma_hdr_t *h = v->hdr;
     size_t len = (size_t)h->bytes;
@@ -396,8 +218,9 @@ static mp_status_t data_post(mp_win_t *win, mp_rma_in_t *in, const in_view_t *v)
                     (h->tcount == 1 || (int64_t)v->segs[0].len == h->textent) &&
                     v->segs[0].len * h->tcount == len;
     if (straight) {
-        uintptr_t a = target_addr(win, h->disp) + (uintptr_t)v->segs[0].disp;
-        if (in_window(win, a, len)) {
+        mp_rma_mem_t mem = win_mem(win);
+        uintptr_t a = mp_rma_mem_addr(&mem, h->disp) + (uintptr_t)v->segs[0].disp;
+        if (mp_rma_mem_has(&mem, a, len)) {
             dst = (void *)a;
         }
     }
@@ -433,8 +256,8 @@ static bool serve_head(mp_win_t *win)
         mp_request_free(in->hdr_req);
         in->hdr_req = NULL;
     }
-    in_view_t v;
-    bool valid = view_parse(in, &v);
+    mp_rma_view_t v;
+    bool valid = mp_rma_view_parse(in->msg, in->msg_bytes, in->data, &v);
     if (valid && !v.hdr->inlined && v.hdr->type >= MP_RMA_MSG_PUT &&
         v.hdr->type <= MP_RMA_MSG_CAS && v.hdr->bytes > 0) {
         if (!in->data_posted && data_post(win, in, &v) != MP_OK) {
@@ -446,7 +269,7 @@ static bool serve_head(mp_win_t *win)
         }
         mp_request_free(in->data_req);
         in->data_req = NULL;
-        valid = view_parse(in, &v); /* now with the data */
+        valid = mp_rma_view_parse(in->msg, in->msg_bytes, in->data, &v); /* now with the data */
         if (in->data == NULL) {
             /* The put landed in the window already. */
             win->peers[in->src].processed++;

@@ -15,6 +15,7 @@
 #include "coll/coll.h"
 #include "comm/comm_create.h"
 #include "core/log.h"
+#include "core/settings.h"
 #include "pt2pt/node.h"
 #include "pt2pt/progress.h"
 #include "rma/rma_internal.h"
@@ -99,12 +100,14 @@ static mp_status_t seg_open(mp_win_t *win, const uint64_t *sizes)
     if (win->seg_offsets == NULL) {
         return MP_ERR_NOMEM;
     }
-    size_t len = 0;
+    /* The header and the control lines, then the parts: contiguous across ranks (MPI 4.1
+     * 12.2.3, the default), the first on a cache line. */
+    size_t len = sizeof(mp_rma_seg_hdr_t) + (size_t)n * sizeof(mp_rma_ctrl_t);
     for (int r = 0; r < n; r++) {
         win->seg_offsets[r] = len;
-        len += sizes[2 * r]; /* contiguous across ranks (MPI 4.1 12.2.3, the default) */
+        len += sizes[3 * r];
     }
-    win->seg_len = len > 0 ? len : 1;
+    win->seg_len = len;
     seg_card_t card = {0};
     int fd = -1;
     if (comm->rank == 0) {
@@ -112,7 +115,9 @@ static mp_status_t seg_open(mp_win_t *win, const uint64_t *sizes)
         snprintf(card.name, sizeof(card.name), "/mp-win-%d-%u", (int)getpid(), serial++);
         /* Owner-only, and unlinked once every rank mapped it: a crash leaves nothing behind. */
         fd = shm_open(card.name, O_RDWR | O_CREAT | O_EXCL, 0600);
-        if (fd >= 0 && ftruncate(fd, (off_t)win->seg_len) != 0) {
+        /* Reserved now, so that a full /dev/shm fails here rather than as SIGBUS later. */
+        if (fd >= 0 && (ftruncate(fd, (off_t)win->seg_len) != 0 ||
+                        posix_fallocate(fd, 0, (off_t)win->seg_len) != 0)) {
             close(fd);
             shm_unlink(card.name);
             fd = -1;
@@ -144,6 +149,12 @@ static mp_status_t seg_open(mp_win_t *win, const uint64_t *sizes)
         seg = mmap(NULL, win->seg_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
         close(fd);
     }
+    if (comm->rank == 0 && seg != MAP_FAILED) {
+        mp_rma_seg_hdr_t *h = seg;
+        h->version = MP_RMA_SEG_VERSION;
+        h->nranks = (uint32_t)n;
+        h->magic = MP_RMA_SEG_MAGIC; /* the others look only after the exchange below */
+    }
     seg_card_t mine = {.ok = seg != MAP_FAILED};
     seg_card_t *oks = malloc((size_t)n * sizeof(seg_card_t));
     if (oks == NULL) {
@@ -159,6 +170,14 @@ static mp_status_t seg_open(mp_win_t *win, const uint64_t *sizes)
         all_ok = oks[r].ok != 0;
     }
     free(oks);
+    const mp_rma_seg_hdr_t *h = all_ok ? seg : NULL;
+    if (h != NULL && (h->magic != MP_RMA_SEG_MAGIC || h->version != MP_RMA_SEG_VERSION ||
+                      h->nranks != (uint32_t)n)) {
+        mp_log_error("shared window: segment %s is not this window's (magic 0x%x, version %u, "
+                     "%u ranks)",
+                     card.name, h->magic, h->version, h->nranks);
+        all_ok = false;
+    }
     if (!all_ok) {
         if (seg != MAP_FAILED) {
             munmap(seg, win->seg_len);
@@ -181,7 +200,7 @@ void *mp_rma_win_shared_base(const mp_win_t *win, int rank)
  * when the runtime has gone already). */
 static void win_destroy_(mp_win_t *win, bool keep_comm)
 {
-    if (win->flavor == MP_WIN_ALLOCATE) {
+    if (win->flavor == MP_WIN_ALLOCATE && win->seg == NULL) {
         free(win->base);
     }
     if (win->seg != NULL) {
@@ -212,10 +231,52 @@ static void win_destroy(mp_win_t *win)
     win_destroy_(win, false);
 }
 
+/* An AND of ok over comm (every rank calls it): creation steps that can fail on some ranks
+ * only end the same way on all. */
+static mp_status_t all_ok(mp_comm_t *comm, bool *ok)
+{
+    uint64_t mine = *ok;
+    uint64_t *all = malloc((size_t)comm->size * sizeof(uint64_t));
+    if (all == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    mp_status_t st = allgather(comm, &mine, all, sizeof(mine));
+    for (int r = 0; st == MP_OK && r < comm->size; r++) {
+        *ok = *ok && all[r] != 0;
+    }
+    free(all);
+    return st;
+}
+
+/* Sets up the memory of the window: the node segment (shared windows, and allocated ones
+ * in direct mode when the segment can be made), or memory of this process. */
+static mp_status_t win_memory(mp_win_t *win, const uint64_t *info, size_t size)
+{
+    mp_status_t st = MP_OK;
+    if (win->flavor == MP_WIN_SHARED || win->direct) {
+        st = seg_open(win, info);
+        if (st == MP_ERR_SYSCALL && win->flavor == MP_WIN_ALLOCATE) {
+            /* The node's shared memory is full: messages then, on memory of each process. */
+            win->direct = false;
+            st = MP_OK;
+        }
+    }
+    if (st != MP_OK || win->flavor != MP_WIN_ALLOCATE || win->direct) {
+        return st;
+    }
+    bool ok = size == 0 || posix_memalign(&win->base, 64, size) == 0;
+    if (!ok) {
+        win->base = NULL;
+    }
+    st = all_ok(win->comm, &ok);
+    return st != MP_OK ? st : ok ? MP_OK : MP_ERR_NOMEM;
+}
+
 mp_status_t mp_rma_win_create(mp_comm_t *comm, mp_win_flavor_t flavor, void *base, size_t size,
                               size_t disp_unit, mp_win_t **win_p)
 {
-    if (flavor == MP_WIN_SHARED && !comm_on_node(comm)) {
+    bool on_node = comm_on_node(comm);
+    if (flavor == MP_WIN_SHARED && !on_node) {
         return MP_ERR_INVALID;
     }
     mp_win_t *win = calloc(1, sizeof(*win));
@@ -237,37 +298,26 @@ mp_status_t mp_rma_win_create(mp_comm_t *comm, mp_win_flavor_t flavor, void *bas
     win->base = flavor == MP_WIN_CREATE ? base : NULL;
     int n = win->comm->size;
     win->peers = calloc((size_t)n, sizeof(*win->peers));
-    uint64_t *info = malloc(2 * (size_t)n * sizeof(uint64_t));
-    if (flavor == MP_WIN_ALLOCATE && size > 0) {
-        if (posix_memalign(&win->base, 64, size) != 0) {
-            win->base = NULL;
-        }
-    }
-    /* Every rank takes part in the exchange even when out of memory, so nobody waits forever;
-     * a size of UINT64_MAX tells the others. */
-    bool ok = win->peers != NULL && info != NULL &&
-              (flavor != MP_WIN_ALLOCATE || size == 0 || win->base != NULL);
-    uint64_t mine[2] = {ok ? win->size : UINT64_MAX, disp_unit};
+    uint64_t *info = malloc(3 * (size_t)n * sizeof(uint64_t));
     if (win->peers == NULL || info == NULL) {
         /* The others wait in the exchange below: out of memory is fatal by default anyway. */
         free(info);
         win_destroy(win);
         return MP_ERR_NOMEM;
     }
+    /* Direct mode needs every rank's memory in the node segment, and every rank to want it. */
+    bool wants_direct = (flavor == MP_WIN_ALLOCATE || flavor == MP_WIN_SHARED) && on_node &&
+                        mp_setting_size("MP_RMA_SHM", 1) != 0;
+    uint64_t mine[3] = {win->size, disp_unit, wants_direct};
     st = allgather(win->comm, mine, info, sizeof(mine));
-    for (int r = 0; st == MP_OK && ok && r < n; r++) {
-        if (info[2 * r] == UINT64_MAX) {
-            st = MP_ERR_NOMEM;
-        } else {
-            win->peers[r].size = (size_t)info[2 * r];
-            win->peers[r].disp_unit = (size_t)info[2 * r + 1];
-        }
+    win->direct = wants_direct;
+    for (int r = 0; st == MP_OK && r < n; r++) {
+        win->peers[r].size = (size_t)info[3 * r];
+        win->peers[r].disp_unit = (size_t)info[3 * r + 1];
+        win->direct = win->direct && info[3 * r + 2] != 0;
     }
-    if (st == MP_OK && !ok) {
-        st = MP_ERR_NOMEM;
-    }
-    if (st == MP_OK && flavor == MP_WIN_SHARED) {
-        st = seg_open(win, info);
+    if (st == MP_OK) {
+        st = win_memory(win, info, size);
     }
     free(info);
     if (st != MP_OK) {

@@ -102,12 +102,12 @@ mp_status_t mp_rma_direct_op(mp_win_t *win, const mp_rma_op_t *op)
 typedef struct lock_try {
     mp_rma_ctrl_t *c;
     bool exclusive;
+    bool taken; /* the wait may ask again after success: the answer must stay yes */
 } lock_try_t;
 
-static bool lock_taken(void *arg)
+static bool try_take(const lock_try_t *l)
 {
-    const lock_try_t *l = arg;
-    int32_t v = atomic_load_explicit(&l->c->lock, memory_order_relaxed);
+    int v = atomic_load_explicit(&l->c->lock, memory_order_relaxed);
     if (l->exclusive) {
         return v == 0 && atomic_compare_exchange_strong_explicit(
                              &l->c->lock, &v, -1, memory_order_acquire, memory_order_relaxed);
@@ -116,9 +116,19 @@ static bool lock_taken(void *arg)
                          &l->c->lock, &v, v + 1, memory_order_acquire, memory_order_relaxed);
 }
 
+static bool lock_taken(void *arg)
+{
+    lock_try_t *l = arg;
+    if (l->taken) {
+        return true;
+    }
+    l->taken = try_take(l);
+    return l->taken;
+}
+
 void mp_rma_direct_lock(mp_win_t *win, int rank, bool exclusive)
 {
-    lock_try_t l = {ctrl_of(win, rank), exclusive};
+    lock_try_t l = {ctrl_of(win, rank), exclusive, false};
     if (lock_taken(&l)) {
         return;
     }

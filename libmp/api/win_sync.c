@@ -10,15 +10,15 @@
 #include "core/group.h"
 #include "pt2pt/progress.h"
 
-static int check_assert(mp_win_t *w, const char *call, int assert, int allowed)
+static int check_assert(mp_win_t *w, const char *call, int mode, int allowed)
 {
-    if ((assert & ~allowed) == 0) {
+    if ((mode & ~allowed) == 0) {
         return MPI_SUCCESS;
     }
     return mp_api_error(w->comm, call, MPI_ERR_ASSERT,
-                        "assert %d has bits this call does not take (%d); use 0 or an or of the "
+                        "mode %d has bits this call does not take (%d); use 0 or an or of the "
                         "MPI_MODE_* values the standard lists for it",
-                        assert, assert & ~allowed);
+                        mode, mode & ~allowed);
 }
 
 static int sync_error(mp_win_t *w, const char *call, const char *why)
@@ -39,13 +39,13 @@ static int failed(mp_win_t *w, const char *call, mp_status_t st)
 /* ---- Fence ---- */
 
 #pragma weak MPI_Win_fence = PMPI_Win_fence
-int PMPI_Win_fence(int assert, MPI_Win win)
+int PMPI_Win_fence(int mode, MPI_Win win)
 {
     const char *call = "MPI_Win_fence";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
     if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, assert,
+        rc = check_assert(w, call, mode,
                           MPI_MODE_NOSTORE | MPI_MODE_NOPUT | MPI_MODE_NOPRECEDE |
                               MPI_MODE_NOSUCCEED);
     }
@@ -57,11 +57,11 @@ int PMPI_Win_fence(int assert, MPI_Win win)
                           "a post-start-complete-wait or lock epoch is open; close it before "
                           "MPI_Win_fence");
     }
-    mp_status_t st = mp_rma_fence(w, (assert &MPI_MODE_NOPRECEDE) != 0);
+    mp_status_t st = mp_rma_fence(w, (mode & MPI_MODE_NOPRECEDE) != 0);
     if (st != MP_OK) {
         return failed(w, call, st);
     }
-    w->fence_open = (assert &MPI_MODE_NOSUCCEED) == 0;
+    w->fence_open = (mode & MPI_MODE_NOSUCCEED) == 0;
     return MPI_SUCCESS;
 }
 
@@ -94,13 +94,13 @@ static int group_ranks(mp_win_t *w, const char *call, MPI_Group group, int **ran
 }
 
 #pragma weak MPI_Win_post = PMPI_Win_post
-int PMPI_Win_post(MPI_Group group, int assert, MPI_Win win)
+int PMPI_Win_post(MPI_Group group, int mode, MPI_Win win)
 {
     const char *call = "MPI_Win_post";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
     if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, assert, MPI_MODE_NOCHECK | MPI_MODE_NOSTORE | MPI_MODE_NOPUT);
+        rc = check_assert(w, call, mode, MPI_MODE_NOCHECK | MPI_MODE_NOSTORE | MPI_MODE_NOPUT);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -122,13 +122,13 @@ int PMPI_Win_post(MPI_Group group, int assert, MPI_Win win)
 }
 
 #pragma weak MPI_Win_start = PMPI_Win_start
-int PMPI_Win_start(MPI_Group group, int assert, MPI_Win win)
+int PMPI_Win_start(MPI_Group group, int mode, MPI_Win win)
 {
     const char *call = "MPI_Win_start";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
     if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, assert, MPI_MODE_NOCHECK);
+        rc = check_assert(w, call, mode, MPI_MODE_NOCHECK);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -214,14 +214,14 @@ static int check_rank(mp_win_t *w, const char *call, int rank, bool *skip_p)
 }
 
 #pragma weak MPI_Win_lock = PMPI_Win_lock
-int PMPI_Win_lock(int lock_type, int rank, int assert, MPI_Win win)
+int PMPI_Win_lock(int lock_type, int rank, int mode, MPI_Win win)
 {
     const char *call = "MPI_Win_lock";
     mp_win_t *w = NULL;
     bool skip = false;
     int rc = mp_api_win_check(call, win, &w);
     if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, assert, MPI_MODE_NOCHECK);
+        rc = check_assert(w, call, mode, MPI_MODE_NOCHECK);
     }
     if (rc == MPI_SUCCESS && lock_type != MPI_LOCK_SHARED && lock_type != MPI_LOCK_EXCLUSIVE) {
         rc = mp_api_error(w->comm, call, MPI_ERR_LOCKTYPE,
@@ -237,7 +237,7 @@ int PMPI_Win_lock(int lock_type, int rank, int assert, MPI_Win win)
     if (w->peers[rank].lock != MP_WIN_LOCK_NONE) {
         return sync_error(w, call, "rank is locked already by this process");
     }
-    mp_win_lock_t type = (assert &MPI_MODE_NOCHECK)     ? MP_WIN_LOCK_NOCHECK
+    mp_win_lock_t type = (mode & MPI_MODE_NOCHECK)      ? MP_WIN_LOCK_NOCHECK
                          : lock_type == MPI_LOCK_SHARED ? MP_WIN_LOCK_SHARED
                                                         : MP_WIN_LOCK_EXCLUSIVE;
     mp_status_t st = mp_rma_lock(w, rank, type);
@@ -269,13 +269,13 @@ int PMPI_Win_unlock(int rank, MPI_Win win)
 }
 
 #pragma weak MPI_Win_lock_all = PMPI_Win_lock_all
-int PMPI_Win_lock_all(int assert, MPI_Win win)
+int PMPI_Win_lock_all(int mode, MPI_Win win)
 {
     const char *call = "MPI_Win_lock_all";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
     if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, assert, MPI_MODE_NOCHECK);
+        rc = check_assert(w, call, mode, MPI_MODE_NOCHECK);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -283,15 +283,10 @@ int PMPI_Win_lock_all(int assert, MPI_Win win)
     if (w->nlocks > 0) {
         return sync_error(w, call, "ranks are locked already by this process");
     }
-    mp_win_lock_t type = (assert &MPI_MODE_NOCHECK) ? MP_WIN_LOCK_NOCHECK : MP_WIN_LOCK_SHARED;
-    for (int r = 0; r < w->comm->size; r++) {
-        mp_status_t st = mp_rma_lock(w, r, type);
-        if (st != MP_OK) {
-            return failed(w, call, st);
-        }
-    }
+    bool nocheck = (mode & MPI_MODE_NOCHECK) != 0;
+    mp_status_t st = mp_rma_lock(w, -1, nocheck ? MP_WIN_LOCK_NOCHECK : MP_WIN_LOCK_SHARED);
     w->lock_all = true;
-    return MPI_SUCCESS;
+    return st == MP_OK ? MPI_SUCCESS : failed(w, call, st);
 }
 
 #pragma weak MPI_Win_unlock_all = PMPI_Win_unlock_all
@@ -306,13 +301,9 @@ int PMPI_Win_unlock_all(MPI_Win win)
     if (!w->lock_all) {
         return sync_error(w, call, "MPI_Win_unlock_all without MPI_Win_lock_all");
     }
-    mp_status_t first = MP_OK;
-    for (int r = 0; r < w->comm->size; r++) {
-        mp_status_t st = mp_rma_unlock(w, r);
-        first = first == MP_OK ? st : first;
-    }
+    mp_status_t st = mp_rma_unlock(w, -1);
     w->lock_all = false;
-    return first == MP_OK ? MPI_SUCCESS : failed(w, call, first);
+    return st == MP_OK ? MPI_SUCCESS : failed(w, call, st);
 }
 
 static int flush(const char *call, int rank, MPI_Win win, bool local)
@@ -347,14 +338,8 @@ static int flush_all(const char *call, MPI_Win win, bool local)
                           "no rank is locked: flushes belong in passive-target epochs "
                           "(MPI_Win_lock or MPI_Win_lock_all)");
     }
-    mp_status_t first = MP_OK;
-    for (int r = 0; r < w->comm->size; r++) {
-        if (w->peers[r].lock != MP_WIN_LOCK_NONE) {
-            mp_status_t st = mp_rma_flush(w, r, local);
-            first = first == MP_OK ? st : first;
-        }
-    }
-    return first == MP_OK ? MPI_SUCCESS : failed(w, call, first);
+    mp_status_t st = mp_rma_flush(w, -1, local);
+    return st == MP_OK ? MPI_SUCCESS : failed(w, call, st);
 }
 
 #pragma weak MPI_Win_flush = PMPI_Win_flush

@@ -195,8 +195,10 @@ mp_status_t mp_rma_complete(mp_win_t *win);
 /* Wait (block true) or test: *done_p tells whether every origin of the post completed. */
 mp_status_t mp_rma_wait(mp_win_t *win, bool block, bool *done_p);
 
-/* Passive target: lock, unlock (MP_ERR_INVALID: the target refused some operations of the
- * epoch, out of range of a dynamic window), flush (local: only completion here). */
+/* Passive target, towards rank, or every rank for -1 (lock_all, unlock_all, flush_all: the
+ * requests go out together, then the answers are awaited): lock, unlock (MP_ERR_INVALID: the
+ * target refused some operations of the epoch, out of range of a dynamic window), flush (local:
+ * only completion here). */
 mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type);
 mp_status_t mp_rma_unlock(mp_win_t *win, int rank);
 mp_status_t mp_rma_flush(mp_win_t *win, int rank, bool local);

@@ -165,32 +165,55 @@ mp_status_t mp_rma_wait(mp_win_t *win, bool block, bool *done_p)
     return MP_OK;
 }
 
-/* ---- Passive target ---- */
+/* ---- Passive target ----
+ * rank -1 means every rank of the window (lock_all) or every locked one (unlock_all, the
+ * flush_all calls): the requests all go out first, then the answers are awaited together. */
 
 typedef struct peer_wait {
     mp_win_t *win;
-    int rank;
+    int rank; /* or -1: every rank */
 } peer_wait_t;
 
-static bool lock_granted(void *arg)
+static bool peer_granted(const mp_win_peer_t *p)
 {
-    const peer_wait_t *w = arg;
-    return w->win->peers[w->rank].granted;
+    return p->lock == MP_WIN_LOCK_NONE || p->granted;
 }
 
-static bool acks_in(void *arg)
+static bool peer_answered(const mp_win_peer_t *p)
 {
-    const peer_wait_t *w = arg;
-    return w->win->peers[w->rank].acks_due == 0 && w->win->peers[w->rank].pending == 0;
+    return p->acks_due == 0 && p->pending == 0;
 }
 
-mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
+static bool all_peers(const peer_wait_t *w, bool (*pred)(const mp_win_peer_t *p))
+{
+    if (w->rank >= 0) {
+        return pred(&w->win->peers[w->rank]);
+    }
+    for (int r = 0; r < w->win->comm->size; r++) {
+        if (!pred(&w->win->peers[r])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool locks_granted(void *arg)
+{
+    return all_peers(arg, peer_granted);
+}
+
+static bool answers_in(void *arg)
+{
+    return all_peers(arg, peer_answered);
+}
+
+static mp_status_t lock_one(mp_win_t *win, int rank, mp_win_lock_t type)
 {
     mp_win_peer_t *p = &win->peers[rank];
     p->lock = type;
+    p->granted = type == MP_WIN_LOCK_NOCHECK;
     win->nlocks++;
-    if (type == MP_WIN_LOCK_NOCHECK) {
-        p->granted = true;
+    if (p->granted) {
         return MP_OK;
     }
     if (win->direct) {
@@ -198,56 +221,78 @@ mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
         p->granted = true;
         return MP_OK;
     }
-    p->granted = false;
     mp_status_t st = mp_rma_send_ctrl(win, rank, MP_RMA_MSG_LOCK, type, 0);
     if (st != MP_OK) {
         p->lock = MP_WIN_LOCK_NONE;
         win->nlocks--;
-        return st;
     }
-    peer_wait_t w = {win, rank};
-    mp_progress_wait(lock_granted, &w);
-    return MP_OK;
+    return st;
 }
 
-/* Sends type (UNLOCK or FLUSH) to rank and waits for its answer and the local completions. */
-static mp_status_t ask(mp_win_t *win, int rank, mp_rma_msg_t type, mp_win_lock_t lock)
+mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
+{
+    mp_status_t st = MP_OK;
+    for (int r = rank >= 0 ? rank : 0; r < (rank >= 0 ? rank + 1 : win->comm->size); r++) {
+        mp_status_t s = lock_one(win, r, type);
+        st = st == MP_OK ? s : st;
+    }
+    peer_wait_t w = {win, rank};
+    mp_progress_wait(locks_granted, &w);
+    return st;
+}
+
+/* Sends rank's end-of-epoch request: UNLOCK, or FLUSH when no lock was taken (NOCHECK) or when
+ * the epoch goes on (flush). Direct windows need none: their operations are complete. */
+static mp_status_t ask(mp_win_t *win, int rank, bool unlock)
 {
     mp_win_peer_t *p = &win->peers[rank];
-    mp_status_t st = mp_rma_send_ctrl(win, rank, type, lock, 0);
-    if (st != MP_OK) {
-        return st;
+    if (win->direct) {
+        if (unlock && p->lock != MP_WIN_LOCK_NOCHECK) {
+            mp_rma_direct_unlock(win, rank, p->lock == MP_WIN_LOCK_EXCLUSIVE);
+        }
+        return MP_OK;
     }
-    p->acks_due++;
+    bool release = unlock && p->lock != MP_WIN_LOCK_NOCHECK;
+    mp_status_t st =
+        mp_rma_send_ctrl(win, rank, release ? MP_RMA_MSG_UNLOCK : MP_RMA_MSG_FLUSH, p->lock, 0);
+    if (st == MP_OK) {
+        p->acks_due++;
+    }
+    return st;
+}
+
+/* Asks every rank concerned (locked ones for rank -1), then waits for the answers and the
+ * local completions; MP_ERR_INVALID when a target refused operations. */
+static mp_status_t ask_all(mp_win_t *win, int rank, bool unlock)
+{
+    mp_status_t st = MP_OK;
+    atomic_thread_fence(memory_order_seq_cst); /* direct operations before the release */
+    for (int r = rank >= 0 ? rank : 0; r < (rank >= 0 ? rank + 1 : win->comm->size); r++) {
+        if (win->peers[r].lock != MP_WIN_LOCK_NONE) {
+            mp_status_t s = ask(win, r, unlock);
+            st = st == MP_OK ? s : st;
+        }
+    }
     peer_wait_t w = {win, rank};
-    mp_progress_wait(acks_in, &w);
-    if (p->errors_seen > 0) {
-        p->errors_seen = 0;
-        return MP_ERR_INVALID;
+    mp_progress_wait(answers_in, &w);
+    for (int r = rank >= 0 ? rank : 0; r < (rank >= 0 ? rank + 1 : win->comm->size); r++) {
+        mp_win_peer_t *p = &win->peers[r];
+        if (p->errors_seen > 0) {
+            p->errors_seen = 0;
+            st = st == MP_OK ? MP_ERR_INVALID : st;
+        }
+        if (unlock && p->lock != MP_WIN_LOCK_NONE) {
+            p->lock = MP_WIN_LOCK_NONE;
+            p->granted = false;
+            win->nlocks--;
+        }
     }
-    return MP_OK;
+    return st;
 }
 
 mp_status_t mp_rma_unlock(mp_win_t *win, int rank)
 {
-    mp_win_peer_t *p = &win->peers[rank];
-    mp_win_lock_t type = p->lock;
-    if (win->direct) {
-        atomic_thread_fence(memory_order_seq_cst);
-        if (type != MP_WIN_LOCK_NOCHECK) {
-            mp_rma_direct_unlock(win, rank, type == MP_WIN_LOCK_EXCLUSIVE);
-        }
-        p->lock = MP_WIN_LOCK_NONE;
-        p->granted = false;
-        win->nlocks--;
-        return MP_OK;
-    }
-    mp_status_t st = type == MP_WIN_LOCK_NOCHECK ? ask(win, rank, MP_RMA_MSG_FLUSH, type)
-                                                 : ask(win, rank, MP_RMA_MSG_UNLOCK, type);
-    p->lock = MP_WIN_LOCK_NONE;
-    p->granted = false;
-    win->nlocks--;
-    return st;
+    return ask_all(win, rank, true);
 }
 
 mp_status_t mp_rma_flush(mp_win_t *win, int rank, bool local)
@@ -260,5 +305,5 @@ mp_status_t mp_rma_flush(mp_win_t *win, int rank, bool local)
         mp_rma_wait_pending(win, rank);
         return MP_OK;
     }
-    return ask(win, rank, MP_RMA_MSG_FLUSH, MP_WIN_LOCK_NONE);
+    return ask_all(win, rank, false);
 }

@@ -302,9 +302,9 @@ static int shared_query(const char *call, MPI_Win win, int rank, MPI_Aint *size,
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (w->flavor != MP_WIN_SHARED) {
+    if (w->flavor == MP_WIN_DYNAMIC) {
         return mp_api_error(w->comm, call, MPI_ERR_RMA_FLAVOR,
-                            "%s was not made by MPI_Win_allocate_shared", w->name);
+                            "%s is a dynamic window; its memory cannot be queried", w->name);
     }
     int n = w->comm->size;
     if (rank != MPI_PROC_NULL && (rank < 0 || rank >= n)) {
@@ -314,16 +314,21 @@ static int shared_query(const char *call, MPI_Win win, int rank, MPI_Aint *size,
     if (size == NULL || disp_unit == NULL || baseptr == NULL) {
         return mp_api_error(w->comm, call, MPI_ERR_ARG, "size, disp_unit or baseptr is NULL");
     }
+    /* MPI 4.1: any flavor but dynamic. A rank whose memory this process cannot load and store
+     * reports size 0 and NULL; MPI_PROC_NULL stands for the first rank with memory here. */
+    void *base = NULL;
+    size_t bytes = 0;
     if (rank == MPI_PROC_NULL) {
-        /* The first part that has memory (MPI 4.1 12.2.3), else none. */
-        rank = 0;
-        while (rank < n - 1 && w->peers[rank].size == 0) {
-            rank++;
+        for (int r = 0; r < n && base == NULL; r++) {
+            base = mp_rma_win_query(w, r, &bytes);
+            rank = r;
         }
+    } else {
+        base = mp_rma_win_query(w, rank, &bytes);
     }
-    *size = (MPI_Aint)w->peers[rank].size;
-    *disp_unit = (MPI_Aint)w->peers[rank].disp_unit;
-    *(void **)baseptr = mp_rma_win_shared_base(w, rank);
+    *size = (MPI_Aint)(base != NULL ? bytes : 0);
+    *disp_unit = (MPI_Aint)w->peers[rank >= 0 && rank < n ? rank : 0].disp_unit;
+    *(void **)baseptr = base;
     return MPI_SUCCESS;
 }
 

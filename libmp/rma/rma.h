@@ -140,8 +140,12 @@ mp_win_t *mp_rma_win_lookup(const void *p);
 /* The window whose private communicator is comm, or NULL. */
 mp_win_t *mp_rma_win_of_comm(const mp_comm_t *comm);
 
-/* Shared windows: rank's part of the segment (its base address here and its size). */
+/* Windows with a node segment: rank's part of it, mapped here (NULL when it has no bytes). */
 void *mp_rma_win_shared_base(const mp_win_t *win, int rank);
+
+/* MPI_Win_shared_query: rank's memory when this process can load and store it (a node
+ * segment's part, or its own memory), with its bytes in *size_p; else NULL and 0. */
+void *mp_rma_win_query(const mp_win_t *win, int rank, size_t *size_p);
 
 /* Dynamic windows: attaches or detaches a region (MP_ERR_NOT_FOUND: base is not attached). */
 mp_status_t mp_rma_win_attach(mp_win_t *win, void *base, size_t size);

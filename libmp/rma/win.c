@@ -194,6 +194,18 @@ void *mp_rma_win_shared_base(const mp_win_t *win, int rank)
     return win->peers[rank].size > 0 ? (char *)win->seg + win->seg_offsets[rank] : NULL;
 }
 
+void *mp_rma_win_query(const mp_win_t *win, int rank, size_t *size_p)
+{
+    void *base = NULL;
+    if (win->seg != NULL) {
+        base = mp_rma_win_shared_base(win, rank);
+    } else if (rank == win->comm->rank && win->size > 0) {
+        base = win->base; /* a process always reaches its own memory */
+    }
+    *size_p = base != NULL ? win->peers[rank].size : 0;
+    return base;
+}
+
 /* ---- Create and free ---- */
 
 /* Frees a window and its memory; keep_comm leaves the communicator alone (at MPI_Finalize,

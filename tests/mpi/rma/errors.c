@@ -54,8 +54,18 @@ static void argument_errors(MPI_Win win)
     CHECK_MPI(MPI_Win_unlock(0, win));
     expect_class(MPI_Rput(&v, 1, MPI_INT, 0, 0, 1, MPI_INT, win, &req), MPI_ERR_RMA_SYNC,
                  "rput outside a passive epoch");
-    expect_class(MPI_Win_shared_query(win, 0, &(MPI_Aint){0}, &(int){0}, &(void *){NULL}),
-                 MPI_ERR_RMA_FLAVOR, "shared_query of a created window");
+    /* MPI 4.1: a created window can be queried; another rank's memory is not reachable. */
+    MPI_Aint qsize = -1;
+    int qdu = -1;
+    void *qbase = NULL;
+    CHECK_MPI(MPI_Win_shared_query(win, rank, &qsize, &qdu, &qbase));
+    MPT_CHECK(qsize == 4 * (MPI_Aint)sizeof(int) && qdu == sizeof(int) && qbase != NULL,
+              "own created window: size %ld, disp_unit %d, base %p", (long)qsize, qdu, qbase);
+    if (size > 1) {
+        CHECK_MPI(MPI_Win_shared_query(win, (rank + 1) % size, &qsize, &qdu, &qbase));
+        MPT_CHECK(qsize == 0 && qbase == NULL, "another rank's created window: %ld, %p",
+                  (long)qsize, qbase);
+    }
     expect_class(MPI_Win_attach(win, &v, sizeof(v)), MPI_ERR_RMA_FLAVOR,
                  "attach to a created window");
     int key = MPI_WIN_SIZE;
@@ -113,6 +123,8 @@ int main(int argc, char **argv)
     expect_class(MPI_Win_attach(win, &mem[1], sizeof(int)), MPI_ERR_RMA_ATTACH,
                  "overlapping attach");
     expect_class(MPI_Win_detach(win, &v), MPI_ERR_RMA_ATTACH, "detach of memory not attached");
+    expect_class(MPI_Win_shared_query(win, 0, &(MPI_Aint){0}, &(int){0}, &(void *){NULL}),
+                 MPI_ERR_RMA_FLAVOR, "shared_query of a dynamic window");
     MPI_Aint addr;
     MPI_Get_address(&mem[3], &addr);
     MPI_Aint *addrs = malloc((size_t)size * sizeof(MPI_Aint));

@@ -88,6 +88,38 @@ static void shared(void)
     CHECK_MPI(MPI_Comm_free(&node));
 }
 
+/* MPI 4.1: the memory of an allocated window may be queried too; where it is reachable (size
+ * above 0) it must be the target's memory. */
+static void allocated_query(void)
+{
+    MPI_Comm node;
+    CHECK_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+    int nrank, nsize;
+    MPI_Comm_rank(node, &nrank);
+    MPI_Comm_size(node, &nsize);
+    long *mine = NULL;
+    MPI_Win win;
+    CHECK_MPI(MPI_Win_allocate(4 * sizeof(long), sizeof(long), MPI_INFO_NULL, node, &mine, &win));
+    for (int i = 0; i < 4; i++) {
+        mine[i] = pattern(nrank, 0, i, 4);
+    }
+    MPI_Barrier(node);
+    for (int r = 0; r < nsize; r++) {
+        MPI_Aint sz = -1;
+        int du = -1;
+        long *p = NULL;
+        CHECK_MPI(MPI_Win_shared_query(win, r, &sz, &du, &p));
+        MPT_CHECK((sz == 0 && p == NULL && r != nrank) || (sz == 4 * sizeof(long) && p != NULL),
+                  "query of rank %d's allocated memory: size %ld, %p", r, (long)sz, (void *)p);
+        for (int i = 0; sz > 0 && i < 4; i++) {
+            MPT_CHECK(p[i] == pattern(r, 0, i, 4), "rank %d's allocated [%d] = %ld", r, i, p[i]);
+        }
+    }
+    MPI_Barrier(node);
+    CHECK_MPI(MPI_Win_free(&win));
+    CHECK_MPI(MPI_Comm_free(&node));
+}
+
 static void dynamic(void)
 {
     MPI_Win win;
@@ -141,6 +173,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     mpt_set_rank(rank);
     shared();
+    allocated_query();
     dynamic();
     MPI_Finalize();
     return mpt_finish(rank);

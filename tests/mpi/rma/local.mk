@@ -3,6 +3,7 @@
 mpi_rma_programs = \
 	tests/mpi/rma/errors \
 	tests/mpi/rma/fence \
+	tests/mpi/rma/manyops \
 	tests/mpi/rma/passive \
 	tests/mpi/rma/pscw \
 	tests/mpi/rma/shared
@@ -24,3 +25,6 @@ tests_mpi_rma_shared_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_rma_errors_SOURCES = tests/mpi/rma/errors.c
 tests_mpi_rma_errors_LDADD = $(mpi_test_libs)
 tests_mpi_rma_errors_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_rma_manyops_SOURCES = tests/mpi/rma/manyops.c
+tests_mpi_rma_manyops_LDADD = $(mpi_test_libs)
+tests_mpi_rma_manyops_LDFLAGS = $(mpi_test_link_flags)

@@ -2,6 +2,7 @@
 include tests/unit/header/local.mk
 include tests/unit/mpirun/local.mk
 include tests/unit/op/local.mk
+include tests/unit/rma/local.mk
 include tests/mpi/local.mk
 include tests/mpi/op/local.mk
 include tests/mpi/pt2pt/local.mk

@@ -58,6 +58,44 @@ static bool copy_contiguous(mp_win_t *win, const mp_rma_op_t *op, unsigned char 
     return true;
 }
 
+/* Accumulates, fetch-and-op and compare-and-swap between contiguous buffers, without the
+ * request format: under the target's accumulate lock, the old data out, the op applied in
+ * place. False when a buffer is not contiguous. */
+static bool acc_contiguous(mp_win_t *win, const mp_rma_op_t *op, unsigned char *taddr)
+{
+    const mp_datatype_t *tdt = op->tdt, *odt = op->odt, *rdt = op->rdt;
+    const mp_datatype_t *elem = tdt->elem_type;
+    if (!tdt->contiguous || (odt != NULL && !odt->contiguous) ||
+        (rdt != NULL && !rdt->contiguous) || elem == NULL || elem->size == 0) {
+        return false;
+    }
+    const mp_op_t *mop = op->kind == MP_RMA_CAS ? NULL : mp_op_predefined(op->op);
+    size_t len = mp_datatype_bytes(tdt, op->tcount);
+    unsigned char old[64];
+    if ((op->kind != MP_RMA_CAS && mop == NULL) || (op->kind != MP_RMA_ACC && len > sizeof(old))) {
+        return false;
+    }
+    unsigned char *t = taddr + tdt->lb;
+    const unsigned char *in = odt != NULL ? (const unsigned char *)op->origin + odt->lb : NULL;
+    mp_rma_ctrl_t *c = ctrl_of(win, op->target);
+    acc_lock(c);
+    if (op->kind != MP_RMA_ACC) {
+        memcpy(old, t, len);
+    }
+    if (op->kind == MP_RMA_CAS) {
+        if (memcmp(t, (const unsigned char *)op->compare + odt->lb, len) == 0) {
+            memcpy(t, in, len);
+        }
+    } else if (in != NULL) {
+        (void)mp_op_reduce(mop, in, t, len / elem->size, elem);
+    }
+    acc_unlock(c);
+    if (op->kind != MP_RMA_ACC) {
+        memcpy((unsigned char *)op->result + rdt->lb, old, len);
+    }
+    return true;
+}
+
 mp_status_t mp_rma_direct_op(mp_win_t *win, const mp_rma_op_t *op)
 {
     int t = op->target;
@@ -65,6 +103,10 @@ mp_status_t mp_rma_direct_op(mp_win_t *win, const mp_rma_op_t *op)
     mp_rma_mem_t mem = {(uintptr_t)tbase, win->peers[t].size, NULL, false};
     if ((op->kind == MP_RMA_PUT || op->kind == MP_RMA_GET) && op->tcount > 0 &&
         copy_contiguous(win, op, tbase + op->disp)) {
+        return MP_OK;
+    }
+    if (op->kind != MP_RMA_PUT && op->kind != MP_RMA_GET && op->tcount > 0 &&
+        acc_contiguous(win, op, tbase + op->disp)) {
         return MP_OK;
     }
     /* Everything else goes through the request format, applied here to the target's memory. */

@@ -4,6 +4,7 @@ include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
+	libmp/api/alloc_mem.c \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
 	libmp/api/buffer.c \

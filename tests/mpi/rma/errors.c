@@ -92,6 +92,10 @@ int main(int argc, char **argv)
     expect_class(MPI_Win_create(mem, 16, 0, MPI_INFO_NULL, MPI_COMM_WORLD, &win), MPI_ERR_DISP,
                  "disp_unit 0");
     expect_class(MPI_Win_free(&(MPI_Win){MPI_WIN_NULL}), MPI_ERR_WIN, "free MPI_WIN_NULL");
+    void *p = NULL;
+    expect_class(MPI_Alloc_mem(-1, MPI_INFO_NULL, &p), MPI_ERR_SIZE, "MPI_Alloc_mem of -1 bytes");
+    CHECK_MPI(MPI_Alloc_mem(0, MPI_INFO_NULL, &p));
+    CHECK_MPI(MPI_Free_mem(p));
     expect_class(MPI_Win_fence(0, MPI_WIN_NULL), MPI_ERR_WIN, "fence on MPI_WIN_NULL");
 
     CHECK_MPI(MPI_Win_create(mem, sizeof(mem), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &win));

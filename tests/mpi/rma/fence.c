@@ -7,6 +7,7 @@
  */
 #include "rmatest.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static int rank, size;
@@ -176,8 +177,11 @@ int main(int argc, char **argv)
     int n = argc > 1 ? (int)mpt_parse_long(argv[1], "elements") : 70000;
     MPI_Aint bytes = (MPI_Aint)n * (MPI_Aint)sizeof(int);
 
-    /* MPI_Win_create over memory of the program's. */
-    int *mem = malloc((size_t)bytes);
+    /* MPI_Win_create over memory of the program's, from MPI_Alloc_mem. */
+    int *mem = NULL;
+    CHECK_MPI(MPI_Alloc_mem(bytes, MPI_INFO_NULL, &mem));
+    MPT_CHECK(mem != NULL && (uintptr_t)mem % sizeof(double) == 0, "MPI_Alloc_mem gave %p",
+              (void *)mem);
     MPI_Win win;
     CHECK_MPI(MPI_Win_create(mem, bytes, sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &win));
     attributes(win, mem, bytes, MPI_WIN_FLAVOR_CREATE);
@@ -188,7 +192,7 @@ int main(int argc, char **argv)
     derived(win, mem, n);
     CHECK_MPI(MPI_Win_free(&win));
     MPT_CHECK(win == MPI_WIN_NULL, "MPI_Win_free left the handle");
-    free(mem);
+    CHECK_MPI(MPI_Free_mem(mem));
 
     /* MPI_Win_allocate: the library's memory. */
     int *abase = NULL;

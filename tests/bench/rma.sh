@@ -3,6 +3,7 @@
 # two ranks bound to two cores, the three taking turns RUNS times, and prints per benchmark and
 # size the median of each and libmp's ratios (below 1: libmp is faster for times, slower for
 # bandwidths).
+# RMA_FLAVOR=create: windows from MPI_Win_create instead of MPI_Win_allocate.
 # Usage: tests/bench/rma.sh [BUILDDIR]   (see tests/bench/README.md)
 set -eu
 
@@ -61,7 +62,8 @@ for ((r = 0; r < runs; r++)); do
     done
 done
 
-echo "one-sided benchmarks: 2 ranks bound to 2 cores, $runs runs each, alternating; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "one-sided benchmarks (windows from MPI_Win_${RMA_FLAVOR:-allocate}): 2 ranks bound to 2 cores,"
+echo "$runs runs each, alternating; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for b in $rmas; do
     unit="us per operation (lower is better)"
     [ "$b" = put_bw ] && unit="MB/s (higher is better)"

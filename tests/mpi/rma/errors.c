@@ -98,6 +98,22 @@ int main(int argc, char **argv)
     CHECK_MPI(MPI_Free_mem(p));
     expect_class(MPI_Win_fence(0, MPI_WIN_NULL), MPI_ERR_WIN, "fence on MPI_WIN_NULL");
 
+    /* A shared window over ranks of several nodes (when the job spans nodes) is refused. */
+    MPI_Comm node;
+    int nsize = 0;
+    CHECK_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node));
+    MPI_Comm_size(node, &nsize);
+    MPI_Comm_free(&node);
+    int *shared = NULL;
+    int rc = MPI_Win_allocate_shared(sizeof(int), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD,
+                                     &shared, &win);
+    if (nsize < size) {
+        expect_class(rc, MPI_ERR_RMA_SHARED, "a shared window across nodes");
+    } else {
+        CHECK_MPI(rc);
+        CHECK_MPI(MPI_Win_free(&win));
+    }
+
     CHECK_MPI(MPI_Win_create(mem, sizeof(mem), sizeof(int), MPI_INFO_NULL, MPI_COMM_WORLD, &win));
     MPI_Errhandler eh;
     CHECK_MPI(MPI_Win_get_errhandler(win, &eh));
@@ -111,7 +127,7 @@ int main(int argc, char **argv)
     CHECK_MPI(MPI_Win_set_errhandler(win, eh));
     CHECK_MPI(MPI_Errhandler_free(&eh));
     int v = 0;
-    int rc = MPI_Put(&v, 1, MPI_INT, 0, 0, 1, MPI_INT, win);
+    rc = MPI_Put(&v, 1, MPI_INT, 0, 0, 1, MPI_INT, win);
     MPT_CHECK(rc != MPI_SUCCESS && handler_win == win && handler_code == rc,
               "user handler: rc %d, handler saw code %d", rc, handler_code);
     handler_code = -1;

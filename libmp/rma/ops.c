@@ -44,7 +44,8 @@ mp_status_t mp_rma_send_ctrl(mp_win_t *win, int dst, mp_rma_msg_t type, mp_win_l
 
 /* ---- Pending operations ---- */
 
-static mp_status_t pend_add(mp_win_t *win, mp_request_t *req, int target, mp_rma_ureq_t *ureq)
+static mp_status_t pend_add(mp_win_t *win, mp_request_t *req, int target, bool reply,
+                            mp_rma_ureq_t *ureq)
 {
     mp_rma_pend_t *p = malloc(sizeof(*p));
     if (p == NULL) {
@@ -52,6 +53,7 @@ static mp_status_t pend_add(mp_win_t *win, mp_request_t *req, int target, mp_rma
     }
     p->req = req;
     p->target = target;
+    p->reply = reply;
     p->ureq = ureq;
     if (ureq != NULL) {
         ureq->remaining++;
@@ -83,6 +85,9 @@ int mp_rma_origin_progress(mp_win_t *win)
         *pp = p->next;
         if (p->ureq != NULL && p->req->status.error != MP_OK) {
             p->ureq->req->status.error = p->req->status.error;
+        }
+        if (p->reply && p->req->status.bytes < p->req->capacity) {
+            win->peers[p->target].errors_seen++; /* the target answered empty: refused */
         }
         mp_request_free(p->req);
         win->peers[p->target].pending--;
@@ -229,7 +234,7 @@ mp_status_t mp_rma_op_start(mp_win_t *win, const mp_rma_op_t *op, mp_request_t *
     if (fetch) {
         mp_request_t *rreq = NULL;
         st = mp_pt2pt_irecv(op->result, op->rcount, op->rdt, op->target, tag, win->comm, &rreq);
-        if (st == MP_OK && (st = pend_add(win, rreq, op->target, ureq)) != MP_OK) {
+        if (st == MP_OK && (st = pend_add(win, rreq, op->target, true, ureq)) != MP_OK) {
             mp_request_free(rreq);
         }
     }
@@ -245,12 +250,13 @@ mp_status_t mp_rma_op_start(mp_win_t *win, const mp_rma_op_t *op, mp_request_t *
         mp_request_t *dreq = NULL;
         st = mp_pt2pt_isend(op->origin, op->ocount, op->odt, op->target, MP_RMA_TAG_DATA, win->comm,
                             MP_SEND_STANDARD, &dreq);
-        if (st == MP_OK && (st = pend_add(win, dreq, op->target, ureq)) != MP_OK) {
+        if (st == MP_OK && (st = pend_add(win, dreq, op->target, false, ureq)) != MP_OK) {
             mp_request_free(dreq);
         }
     }
     if (st == MP_OK) {
         win->peers[op->target].sent++;
+        win->peers[op->target].unanswered = !fetch;
     }
     if (ureq != NULL) {
         mp_request_t *req = ureq->req;

@@ -50,10 +50,14 @@ typedef struct mp_win_peer {
     unsigned pending;     /* operations not yet complete here (data to send, replies due) */
     unsigned acks_due;    /* flush and unlock answers awaited */
     unsigned errors_seen; /* operations the target refused, as its answers said */
-    mp_win_lock_t lock;   /* the passive-target epoch open towards that rank */
-    bool granted;         /* the lock was granted */
-    unsigned posts;       /* MPI_Win_post messages received from that rank, not yet used */
-    bool in_access;       /* in the group of the open MPI_Win_start */
+    /* A put or accumulate went since the last answer or fetching operation: a flush must ask.
+     * Otherwise the last fetched answer shows that everything before it was applied (the
+     * target serves in order and answers after applying). */
+    bool unanswered;
+    mp_win_lock_t lock; /* the passive-target epoch open towards that rank */
+    bool granted;       /* the lock was granted */
+    unsigned posts;     /* MPI_Win_post messages received from that rank, not yet used */
+    bool in_access;     /* in the group of the open MPI_Win_start */
     /* As target, from that rank. */
     uint64_t processed; /* data operations applied here, ever */
     uint64_t expected;  /* fence: what that rank said it sent */

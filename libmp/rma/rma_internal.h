@@ -91,6 +91,7 @@ typedef struct mp_rma_pend {
     struct mp_rma_pend *next;
     mp_request_t *req;
     int target;
+    bool reply;          /* req receives fetched data: a short answer means a refusal */
     mp_rma_ureq_t *ureq; /* or NULL */
 } mp_rma_pend_t;
 

@@ -253,6 +253,10 @@ static mp_status_t ask(mp_win_t *win, int rank, bool unlock)
         return MP_OK;
     }
     bool release = unlock && p->lock != MP_WIN_LOCK_NOCHECK;
+    if (!release && !p->unanswered) {
+        return MP_OK; /* the answers awaited anyway (pending) show that all is applied */
+    }
+    p->unanswered = false;
     mp_status_t st =
         mp_rma_send_ctrl(win, rank, release ? MP_RMA_MSG_UNLOCK : MP_RMA_MSG_FLUSH, p->lock, 0);
     if (st == MP_OK) {

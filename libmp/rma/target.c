@@ -74,7 +74,9 @@ static void serve_data(mp_win_t *win, int src, const mp_rma_view_t *v)
         reply(win, src, h->reply_tag, out, ok ? len : 0);
     }
     if (!ok) {
-        win->peers[src].refused++;
+        if (out == NULL) {
+            win->peers[src].refused++; /* a fetching one's empty answer tells the origin */
+        }
         mp_log_error("one-sided: an operation from rank %d falls outside this rank's window "
                      "memory (%s 0x%llx, %llu elements); it was not applied",
                      src, win->flavor == MP_WIN_DYNAMIC ? "address" : "byte offset",

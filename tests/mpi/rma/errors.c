@@ -155,6 +155,11 @@ int main(int argc, char **argv)
         CHECK_MPI(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, t, 0, win));
         CHECK_MPI(MPI_Put(two, 2, MPI_INT, t, addrs[t], 2, MPI_INT, win));
         expect_class(MPI_Win_unlock(t, win), MPI_ERR_RMA_RANGE, "put past attached memory");
+        /* A get there: the flush (which has nothing else to ask) reports it. */
+        CHECK_MPI(MPI_Win_lock(MPI_LOCK_SHARED, t, 0, win));
+        CHECK_MPI(MPI_Get(two, 2, MPI_INT, t, addrs[t], 2, MPI_INT, win));
+        expect_class(MPI_Win_flush(t, win), MPI_ERR_RMA_RANGE, "get past attached memory");
+        CHECK_MPI(MPI_Win_unlock(t, win));
     }
     MPI_Barrier(MPI_COMM_WORLD);
     CHECK_MPI(MPI_Win_detach(win, mem));

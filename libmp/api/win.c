@@ -86,8 +86,8 @@ static mp_status_t hints_make(const mp_info_t *given, mp_win_flavor_t flavor, mp
             st = mp_info_set(info, defaults[i][0], defaults[i][1]);
         }
     }
-    if (st == MP_OK && flavor == MP_WIN_SHARED &&
-        mp_info_get(info, "alloc_shared_noncontig") == NULL) {
+    if (st == MP_OK && flavor == MP_WIN_SHARED) {
+        /* The parts are contiguous across ranks whatever the program asked: say so. */
         st = mp_info_set(info, "alloc_shared_noncontig", "false");
     }
     if (st != MP_OK) {

@@ -41,7 +41,7 @@ static void acc_unlock(mp_rma_ctrl_t *c)
 /* ---- Data operations ---- */
 
 /* Copies between a contiguous origin and a contiguous target when both are; false otherwise. */
-static bool copy_contiguous(mp_win_t *win, const mp_rma_op_t *op, unsigned char *taddr)
+static bool copy_contiguous(const mp_rma_op_t *op, unsigned char *taddr)
 {
     const mp_datatype_t *tdt = op->tdt;
     const mp_datatype_t *odt = op->kind == MP_RMA_GET ? op->rdt : op->odt;
@@ -49,7 +49,6 @@ static bool copy_contiguous(mp_win_t *win, const mp_rma_op_t *op, unsigned char 
         return false;
     }
     size_t len = mp_datatype_bytes(tdt, op->tcount);
-    (void)win;
     if (op->kind == MP_RMA_GET) {
         memcpy((char *)op->result + odt->lb, taddr + tdt->lb, len);
     } else {
@@ -102,7 +101,7 @@ mp_status_t mp_rma_direct_op(mp_win_t *win, const mp_rma_op_t *op)
     unsigned char *tbase = mp_rma_win_shared_base(win, t);
     mp_rma_mem_t mem = {(uintptr_t)tbase, win->peers[t].size, NULL, false};
     if ((op->kind == MP_RMA_PUT || op->kind == MP_RMA_GET) && op->tcount > 0 &&
-        copy_contiguous(win, op, tbase + op->disp)) {
+        copy_contiguous(op, tbase + op->disp)) {
         return MP_OK;
     }
     if (op->kind != MP_RMA_PUT && op->kind != MP_RMA_GET && op->tcount > 0 &&

@@ -8,6 +8,11 @@
  * progress. Passive-target operations therefore progress while the target calls MPI, as with
  * Open MPI's osc/pt2pt; a target that computes without calling MPI delays them.
  *
+ * Windows whose memory all lies in one node segment (allocated and shared windows of a node;
+ * "direct") skip the messages for data and locks: the origin applies each operation to the
+ * target's memory itself and takes lock words in the segment (direct.c), so nothing waits for
+ * the target. Post, start, complete and wait stay messages.
+ *
  * Arguments are trusted: the API layer checked handles, ranks, epochs and ranges. Calls that
  * wait (fence, start, complete, wait, lock, unlock, flush, free) drive progress until done.
  */

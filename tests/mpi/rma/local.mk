@@ -1,6 +1,7 @@
 # One-sided MPI tests (tests/mpi/rma): self-checking programs run by run-testlist.sh from
 # tests/mpi/rma.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_rma_programs = \
+	tests/mpi/rma/epochs \
 	tests/mpi/rma/errors \
 	tests/mpi/rma/fence \
 	tests/mpi/rma/manyops \
@@ -28,3 +29,6 @@ tests_mpi_rma_errors_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_rma_manyops_SOURCES = tests/mpi/rma/manyops.c
 tests_mpi_rma_manyops_LDADD = $(mpi_test_libs)
 tests_mpi_rma_manyops_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_rma_epochs_SOURCES = tests/mpi/rma/epochs.c
+tests_mpi_rma_epochs_LDADD = $(mpi_test_libs)
+tests_mpi_rma_epochs_LDFLAGS = $(mpi_test_link_flags)

@@ -69,6 +69,11 @@ typedef struct mp_win_peer {
     unsigned completes; /* MPI_Win_complete messages received, not yet used */
     bool in_exposure;   /* in the group of the open MPI_Win_post */
     unsigned refused;   /* operations refused since the last answer (out of range) */
+    /* That rank's lock request waits here: its later requests wait too, parked in order, and
+     * are served once the lock is granted (origins do not wait for the grant). */
+    bool lock_waiting;
+    struct mp_rma_in *parked;
+    struct mp_rma_in *parked_tail;
 } mp_win_peer_t;
 
 /* A region of a dynamic window (MPI_Win_attach). */

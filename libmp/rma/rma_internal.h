@@ -77,8 +77,11 @@ typedef struct mp_rma_in {
     unsigned char *msg;    /* the header message */
     size_t msg_bytes;
     mp_request_t *data_req; /* receive of the data message, when it comes separately */
-    unsigned char *data;    /* the window's scratch, when the data did not go straight in */
+    unsigned char *data;    /* the window's scratch, or a copy of it (data_owned) while the
+                             * request is parked; NULL when the data went straight in */
+    bool data_owned;
     bool data_posted;
+    bool straight; /* a put whose data the receive placed in the window itself */
 } mp_rma_in_t;
 
 /* An operation that is not complete at the origin: a data send or a reply to receive. */

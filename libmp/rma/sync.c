@@ -229,6 +229,14 @@ static mp_status_t lock_one(mp_win_t *win, int rank, mp_win_lock_t type)
     return st;
 }
 
+/* Whether a lock call must wait for the grant. MPI lets it return before the lock is held
+ * (the target serves the epoch's requests once it grants it), but not where the program then
+ * loads and stores itself: its own window, and the parts of a shared window. */
+static bool lock_waits(const mp_win_t *win, int rank)
+{
+    return rank == win->comm->rank || win->flavor == MP_WIN_SHARED;
+}
+
 mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
 {
     mp_status_t st = MP_OK;
@@ -236,8 +244,12 @@ mp_status_t mp_rma_lock(mp_win_t *win, int rank, mp_win_lock_t type)
         mp_status_t s = lock_one(win, r, type);
         st = st == MP_OK ? s : st;
     }
-    peer_wait_t w = {win, rank};
-    mp_progress_wait(locks_granted, &w);
+    for (int r = rank >= 0 ? rank : 0; r < (rank >= 0 ? rank + 1 : win->comm->size); r++) {
+        if (lock_waits(win, r)) {
+            peer_wait_t w = {win, r};
+            mp_progress_wait(locks_granted, &w);
+        }
+    }
     return st;
 }
 

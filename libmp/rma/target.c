@@ -85,6 +85,23 @@ static void serve_data(mp_win_t *win, int src, const mp_rma_view_t *v)
 }
 
 /* Grants waiting lock requests that fit now, oldest first (no overtaking, so none starves). */
+static void serve_in(mp_win_t *win, mp_rma_in_t *in);
+
+/* Serves the requests that src sent after its lock request, now that it is granted, in order;
+ * they stop at a lock request of src's that must wait again. */
+static void replay(mp_win_t *win, int src)
+{
+    mp_win_peer_t *p = &win->peers[src];
+    while (!p->lock_waiting && p->parked != NULL) {
+        mp_rma_in_t *in = p->parked;
+        p->parked = in->next;
+        if (p->parked == NULL) {
+            p->parked_tail = NULL;
+        }
+        serve_in(win, in);
+    }
+}
+
 static void locks_grant(mp_win_t *win)
 {
     while (win->lock_waiting != NULL) {
@@ -98,8 +115,11 @@ static void locks_grant(mp_win_t *win)
             win->lock_shared++;
         }
         win->lock_waiting = l->next;
-        (void)mp_rma_send_ctrl(win, l->src, MP_RMA_MSG_GRANT, l->type, 0);
+        int src = l->src;
         free(l);
+        win->peers[src].lock_waiting = false;
+        (void)mp_rma_send_ctrl(win, src, MP_RMA_MSG_GRANT, MP_WIN_LOCK_NONE, 0);
+        replay(win, src); /* may release locks and grant more: the loop reads the queue again */
     }
 }
 
@@ -118,6 +138,7 @@ static void lock_request(mp_win_t *win, int src, mp_win_lock_t type)
         pp = &(*pp)->next;
     }
     *pp = l;
+    win->peers[src].lock_waiting = true;
     locks_grant(win);
 }
 
@@ -216,7 +237,9 @@ static mp_status_t data_post(mp_win_t *win, mp_rma_in_t *in, const mp_rma_view_t
     const mp_rma_hdr_t *h = v->hdr;
     size_t len = (size_t)h->bytes;
     void *dst = NULL;
-    bool straight = h->type == MP_RMA_MSG_PUT && h->nsegs == 1 && v->segs[0].count == 1 &&
+    /* Not while the origin's lock request waits: the data must not land before the lock. */
+    bool straight = !win->peers[in->src].lock_waiting && h->type == MP_RMA_MSG_PUT &&
+                    h->nsegs == 1 && v->segs[0].count == 1 &&
                     (h->tcount == 1 || (int64_t)v->segs[0].len == h->textent) &&
                     v->segs[0].len * h->tcount == len;
     if (straight) {
@@ -271,26 +294,72 @@ static bool serve_head(mp_win_t *win)
         }
         mp_request_free(in->data_req);
         in->data_req = NULL;
-        valid = mp_rma_view_parse(in->msg, in->msg_bytes, in->data, &v); /* now with the data */
-        if (in->data == NULL) {
-            /* The put landed in the window already. */
-            win->peers[in->src].processed++;
-            goto done;
-        }
+        in->straight = in->data == NULL;
     }
-    if (valid) {
-        serve(win, in->src, &v);
-    } else {
-        mp_log_error("one-sided: a malformed request from rank %d was dropped", in->src);
-    }
-done:
     win->in_head = in->next;
     if (win->in_head == NULL) {
         win->in_tail = NULL;
     }
+    in->next = NULL;
+    serve_in(win, in);
+    return true;
+}
+
+/* Whether a request waits behind its origin's lock request: everything an origin sends but
+ * the answers and the PSCW messages it exchanges with this rank as a target of its own. */
+static bool parks(const mp_rma_view_t *v)
+{
+    switch ((mp_rma_msg_t)v->hdr->type) {
+    case MP_RMA_MSG_ACK:
+    case MP_RMA_MSG_GRANT:
+    case MP_RMA_MSG_POST:
+    case MP_RMA_MSG_COMPLETE:
+        return false;
+    default:
+        return true;
+    }
+}
+
+/* Serves a complete request (its data in), or parks it behind its origin's waiting lock
+ * request; frees it once served. */
+static void serve_in(mp_win_t *win, mp_rma_in_t *in)
+{
+    mp_win_peer_t *p = &win->peers[in->src];
+    mp_rma_view_t v;
+    bool valid = mp_rma_view_parse(in->msg, in->msg_bytes, in->data, &v);
+    if (valid && in->straight) {
+        p->processed++; /* the put landed in the window already */
+    } else if (valid && p->lock_waiting && parks(&v)) {
+        if (in->data != NULL && in->data == win->scratch) {
+            /* The scratch serves the next request: a parked one keeps its own copy. */
+            unsigned char *copy = malloc(v.hdr->bytes > 0 ? v.hdr->bytes : 1);
+            if (copy == NULL) {
+                mp_log_error("one-sided: no memory to hold a request of rank %d", in->src);
+                goto drop;
+            }
+            memcpy(copy, in->data, v.hdr->bytes);
+            in->data = copy;
+            in->data_owned = true;
+        }
+        in->next = NULL;
+        if (p->parked_tail != NULL) {
+            p->parked_tail->next = in;
+        } else {
+            p->parked = in;
+        }
+        p->parked_tail = in;
+        return;
+    } else if (valid) {
+        serve(win, in->src, &v);
+    } else {
+        mp_log_error("one-sided: a malformed request from rank %d was dropped", in->src);
+    }
+drop:
+    if (in->data_owned) {
+        free(in->data);
+    }
     free(in->msg);
     free(in);
-    return true;
 }
 
 int mp_rma_target_progress(mp_win_t *win)

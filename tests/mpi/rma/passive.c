@@ -172,6 +172,50 @@ static void requests(MPI_Win win, long *base)
     free(got);
 }
 
+/* Rank 2 locks rank 1 while rank 0 holds it exclusively, and puts data large enough to travel
+ * on its own: it must land only once rank 0 has let go, and whole. */
+static void contended_large(MPI_Win win, long *base)
+{
+    enum { N = 3000 };
+    if (size < 3) {
+        return;
+    }
+    long *src = malloc(N * sizeof(long));
+    for (int i = 0; i < N; i++) {
+        src[i] = pattern(rank, 1, i, 21);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0) {
+        CHECK_MPI(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 1, 0, win));
+        CHECK_MPI(MPI_Put(src, N, MPI_LONG, 1, NSLOTS, N, MPI_LONG, win));
+        CHECK_MPI(MPI_Win_flush(1, win)); /* the lock is held now */
+        MPI_Send(NULL, 0, MPI_BYTE, 2, 0, MPI_COMM_WORLD);
+        mpt_sleep_ms(50);
+        /* Still all mine: rank 2's data must not have landed. */
+        long *got = malloc(N * sizeof(long));
+        CHECK_MPI(MPI_Get(got, N, MPI_LONG, 1, NSLOTS, N, MPI_LONG, win));
+        CHECK_MPI(MPI_Win_unlock(1, win));
+        for (int i = 0; i < N; i++) {
+            MPT_CHECK(got[i] == src[i], "inside my exclusive epoch [%d] = %ld, want %ld", i, got[i],
+                      src[i]);
+        }
+        free(got);
+    } else if (rank == 2) {
+        MPI_Recv(NULL, 0, MPI_BYTE, 0, 0, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
+        CHECK_MPI(MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 1, 0, win));
+        CHECK_MPI(MPI_Put(src, N, MPI_LONG, 1, NSLOTS, N, MPI_LONG, win));
+        CHECK_MPI(MPI_Win_unlock(1, win));
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 1) {
+        for (int i = 0; i < N; i++) {
+            MPT_CHECK(base[NSLOTS + i] == pattern(2, 1, i, 21), "after both epochs [%d] = %ld", i,
+                      base[NSLOTS + i]);
+        }
+    }
+    free(src);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -192,6 +236,7 @@ int main(int argc, char **argv)
     cas_mutex(win, base, iters / 5 + 1);
     get_accumulate(win, base);
     requests(win, base);
+    contended_large(win, base);
     CHECK_MPI(MPI_Win_free(&win));
     MPI_Finalize();
     return mpt_finish(rank);

@@ -3,7 +3,8 @@
  * lost), MPI_Fetch_and_op increments from every rank that sum exactly and hand out distinct
  * tickets, a mutex made of MPI_Compare_and_swap, MPI_Get_accumulate, shared locks with
  * flushes, MPI_Win_lock_all with request-based operations (Rput, Rget, Raccumulate,
- * Rget_accumulate), and MPI_MODE_NOCHECK. Every value is checked.
+ * Rget_accumulate), MPI_MODE_NOCHECK, and a large put under a lock that another rank holds
+ * exclusively when it asks. Every value is checked.
  * Usage: passive [iterations] (default 50).
  */
 #include "rmatest.h"

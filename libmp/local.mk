@@ -4,6 +4,7 @@ include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
 	libmp/api/api.h \
+	libmp/api/alloc_mem.c \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
 	libmp/api/buffer.c \
@@ -36,6 +37,9 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/topo.c \
 	libmp/api/topo.h \
 	libmp/api/type_create.c \
+	libmp/api/win.c \
+	libmp/api/win_ops.c \
+	libmp/api/win_sync.c \
 	libmp/coll/allgather.c \
 	libmp/coll/allreduce.c \
 	libmp/coll/alltoall.c \
@@ -100,6 +104,14 @@ libmp_libmp_la_SOURCES = \
 	libmp/pt2pt/request.c \
 	libmp/pt2pt/request.h \
 	libmp/pt2pt/wire.h \
+	libmp/rma/apply.c \
+	libmp/rma/direct.c \
+	libmp/rma/ops.c \
+	libmp/rma/rma.h \
+	libmp/rma/rma_internal.h \
+	libmp/rma/sync.c \
+	libmp/rma/target.c \
+	libmp/rma/win.c \
 	libmp/transport/self/self.c \
 	libmp/transport/shm/bell.c \
 	libmp/transport/shm/bell.h \

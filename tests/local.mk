@@ -2,12 +2,14 @@
 include tests/unit/header/local.mk
 include tests/unit/mpirun/local.mk
 include tests/unit/op/local.mk
+include tests/unit/rma/local.mk
 include tests/mpi/local.mk
 include tests/mpi/op/local.mk
 include tests/mpi/pt2pt/local.mk
 include tests/mpi/dtype/local.mk
 include tests/mpi/comm/local.mk
 include tests/mpi/coll/local.mk
+include tests/mpi/rma/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
 include tests/mpi/attr/local.mk

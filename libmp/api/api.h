@@ -19,6 +19,7 @@
 #include "core/op.h"
 #include "core/status.h"
 #include "pt2pt/request.h"
+#include "rma/rma.h"
 
 /* Handle values below this are the standard ABI's predefined handles (or invalid); objects the
  * library creates live at addresses above it, so a small value is never dereferenced. */
@@ -166,6 +167,28 @@ int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_cont
 /* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
                           const mp_datatype_t **dt_p);
+
+/* ---- Windows (win.c, win_ops.c, win_sync.c) ---- */
+
+/* The window behind a handle, or NULL if the handle is not a live window. */
+mp_win_t *mp_api_win_get(MPI_Win win);
+
+/* Checks that MPI is ready and win is a live window; sets *win_p on success. Errors on an
+ * invalid handle are raised on MPI_COMM_SELF; errors on a window go through the window's handler
+ * (mp_api_error on win->comm, whose errhandler slot the window owns). */
+int mp_api_win_check(const char *call, MPI_Win win, mp_win_t **win_p);
+
+/* The handle of a window object. */
+MPI_Win mp_api_win_handle(const mp_win_t *win);
+
+/* The value MPI_Win_get_attr returns for a predefined window key (MPI_WIN_BASE ...), or NULL. */
+void *mp_api_win_predefined_attr(mp_win_t *win, int keyval);
+
+/* MPI_Win_free: runs the delete callbacks of the window's attributes (attr.c). */
+int mp_api_attr_win_delete_all(const char *call, mp_win_t *win);
+
+/* Calls a user-defined window error handler for an error of code errcode raised on win. */
+void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode);
 
 /* ---- Point-to-point arguments (pt2pt.c) ---- */
 

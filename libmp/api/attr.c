@@ -206,6 +206,7 @@ typedef struct attr_obj {
     union { /* the handle passed to the callbacks: the member of kind */
         MPI_Comm comm;
         MPI_Datatype type;
+        MPI_Win win;
     } handle;
     attr_t **list;         /* where the object keeps its attributes */
     const mp_comm_t *comm; /* where errors are raised (NULL: MPI_COMM_SELF) */
@@ -235,7 +236,9 @@ static int run_delete(const attr_obj_t *obj, const attr_t *a)
                    ? MPI_SUCCESS
                    : kv->delete_fn.type(obj->handle.type, kv->id, a->value, kv->extra_state);
     case KIND_WIN:
-        break; /* no window exists */
+        return kv->delete_fn.win == NULL
+                   ? MPI_SUCCESS
+                   : kv->delete_fn.win(obj->handle.win, kv->id, a->value, kv->extra_state);
     }
     return MPI_SUCCESS;
 }
@@ -250,7 +253,7 @@ static int run_copy(const attr_obj_t *obj, const attr_t *a, void *out, int *flag
     case KIND_TYPE:
         return kv->copy_fn.type(obj->handle.type, kv->id, kv->extra_state, a->value, out, flag);
     case KIND_WIN:
-        break;
+        return kv->copy_fn.win(obj->handle.win, kv->id, kv->extra_state, a->value, out, flag);
     }
     *flag = 0;
     return MPI_SUCCESS;
@@ -685,7 +688,7 @@ int PMPI_Type_delete_attr(MPI_Datatype datatype, int type_keyval)
     return attr_delete("MPI_Type_delete_attr", &obj, kv);
 }
 
-/* ---- Windows: keyvals work; no window exists yet ---- */
+/* ---- Windows ---- */
 
 #pragma weak MPI_Win_create_keyval = PMPI_Win_create_keyval
 int PMPI_Win_create_keyval(MPI_Win_copy_attr_function *win_copy_attr_fn,
@@ -702,41 +705,82 @@ int PMPI_Win_free_keyval(int *win_keyval)
     return keyval_free("MPI_Win_free_keyval", win_keyval, KIND_WIN);
 }
 
-static int no_window(const char *call, MPI_Win win)
+static attr_obj_t win_obj(mp_win_t *w)
 {
-    int rc = mp_api_check_ready(call);
-    if (rc != MPI_SUCCESS) {
+    return (attr_obj_t){.kind = KIND_WIN,
+                        .handle.win = mp_api_win_handle(w),
+                        .list = (attr_t **)&w->attrs,
+                        .comm = w->comm};
+}
+
+int mp_api_attr_win_delete_all(const char *call, mp_win_t *win)
+{
+    attr_obj_t obj = win_obj(win);
+    return attr_delete_all(call, &obj);
+}
+
+/* The checks shared by the window attribute calls; predefined keys only where allowed. */
+static int win_attr_args(const char *call, MPI_Win win, int keyval, bool predefined_ok,
+                         mp_win_t **win_p, keyval_t **kv_p)
+{
+    int rc = mp_api_win_check(call, win, win_p);
+    if (rc != MPI_SUCCESS || (predefined_ok && is_predefined_win_keyval(keyval))) {
         return rc;
     }
-    return mp_api_error(NULL, call, MPI_ERR_WIN,
-                        win == MPI_WIN_NULL ? "MPI_WIN_NULL is not a window to use"
-                                            : "invalid window %p: libmp has no one-sided "
-                                              "windows yet, so no window handle is valid",
-                        (void *)win);
+    if (is_predefined_win_keyval(keyval)) {
+        return mp_api_error((*win_p)->comm, call, MPI_ERR_KEYVAL,
+                            "key %d is predefined by MPI and read-only", keyval);
+    }
+    return keyval_check((*win_p)->comm, call, keyval, KIND_WIN, kv_p);
 }
 
 #pragma weak MPI_Win_set_attr = PMPI_Win_set_attr
 int PMPI_Win_set_attr(MPI_Win win, int win_keyval, void *attribute_val)
 {
-    (void)win_keyval;
-    (void)attribute_val;
-    return no_window("MPI_Win_set_attr", win);
+    mp_win_t *w = NULL;
+    keyval_t *kv = NULL;
+    int rc = win_attr_args("MPI_Win_set_attr", win, win_keyval, false, &w, &kv);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    attr_obj_t obj = win_obj(w);
+    return attr_set("MPI_Win_set_attr", &obj, kv, attribute_val);
 }
 
 #pragma weak MPI_Win_get_attr = PMPI_Win_get_attr
 int PMPI_Win_get_attr(MPI_Win win, int win_keyval, void *attribute_val, int *flag)
 {
-    (void)win_keyval;
-    (void)attribute_val;
-    (void)flag;
-    return no_window("MPI_Win_get_attr", win);
+    mp_win_t *w = NULL;
+    keyval_t *kv = NULL;
+    int rc = win_attr_args("MPI_Win_get_attr", win, win_keyval, true, &w, &kv);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (attribute_val == NULL || flag == NULL) {
+        return mp_api_error(w->comm, "MPI_Win_get_attr", MPI_ERR_ARG,
+                            "attribute_val or flag is NULL");
+    }
+    void *predefined = mp_api_win_predefined_attr(w, win_keyval);
+    if (predefined != NULL || is_predefined_win_keyval(win_keyval)) {
+        *(void **)attribute_val = predefined;
+        *flag = 1;
+        return MPI_SUCCESS;
+    }
+    attr_obj_t obj = win_obj(w);
+    return attr_get(&obj, kv, attribute_val, flag);
 }
 
 #pragma weak MPI_Win_delete_attr = PMPI_Win_delete_attr
 int PMPI_Win_delete_attr(MPI_Win win, int win_keyval)
 {
-    (void)win_keyval;
-    return no_window("MPI_Win_delete_attr", win);
+    mp_win_t *w = NULL;
+    keyval_t *kv = NULL;
+    int rc = win_attr_args("MPI_Win_delete_attr", win, win_keyval, false, &w, &kv);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    attr_obj_t obj = win_obj(w);
+    return attr_delete("MPI_Win_delete_attr", &obj, kv);
 }
 
 /* ---- MPI_Finalize ---- */

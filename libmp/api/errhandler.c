@@ -1,6 +1,7 @@
 /*
  * Error handlers: the predefined ones (MPI_ERRORS_ARE_FATAL, the default, MPI_ERRORS_ABORT and
  * MPI_ERRORS_RETURN) and those a program creates for communicators, windows, files and sessions.
+ * A window keeps its handler in the slot of its private communicator.
  * A created handler is reference counted: its handle holds one reference, and so does each
  * object it is attached to. mp_api_error (errors.c) asks here which one applies.
  */
@@ -89,6 +90,12 @@ void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *com
 {
     errhandler_t *eh = user_errhandler(errhandler);
     if (eh == NULL) {
+        return;
+    }
+    /* A window's errors are raised on its private communicator: its handler gets the window. */
+    const mp_win_t *win = comm != NULL && eh->kind == EH_WIN ? mp_rma_win_of_comm(comm) : NULL;
+    if (win != NULL) {
+        mp_api_errhandler_call_win(errhandler, win, errcode);
         return;
     }
     /* The handler gets its own copies: what it does to them does not reach the caller. */
@@ -281,7 +288,18 @@ int PMPI_Errhandler_free(MPI_Errhandler *errhandler)
     return MPI_SUCCESS;
 }
 
-/* ---- Windows and sessions: handlers can be created; the objects do not exist yet ---- */
+/* ---- Windows ---- */
+
+void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode)
+{
+    errhandler_t *eh = user_errhandler(errhandler);
+    if (eh == NULL) {
+        return;
+    }
+    MPI_Win handle = mp_api_win_handle(win);
+    int code = errcode;
+    eh->fn.win(&handle, &code);
+}
 
 #pragma weak MPI_Win_create_errhandler = PMPI_Win_create_errhandler
 int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
@@ -291,38 +309,54 @@ int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
                   errhandler);
 }
 
-static int no_window(const char *call, MPI_Win win)
-{
-    int rc = mp_api_check_ready(call);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    return mp_api_error(NULL, call, MPI_ERR_WIN,
-                        win == MPI_WIN_NULL ? "MPI_WIN_NULL is not a window to use"
-                                            : "invalid window %p: libmp has no one-sided "
-                                              "windows yet, so no window handle is valid",
-                        (void *)win);
-}
-
 #pragma weak MPI_Win_set_errhandler = PMPI_Win_set_errhandler
 int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
 {
-    (void)errhandler;
-    return no_window("MPI_Win_set_errhandler", win);
+    mp_win_t *w = NULL;
+    int rc = mp_api_win_check("MPI_Win_set_errhandler", win, &w);
+    if (rc == MPI_SUCCESS) {
+        rc = check_errhandler(w->comm, "MPI_Win_set_errhandler", errhandler, EH_WIN);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    attach(&w->comm->errhandler, errhandler);
+    return MPI_SUCCESS;
 }
 
 #pragma weak MPI_Win_get_errhandler = PMPI_Win_get_errhandler
 int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
 {
-    (void)errhandler;
-    return no_window("MPI_Win_get_errhandler", win);
+    mp_win_t *w = NULL;
+    int rc = mp_api_win_check("MPI_Win_get_errhandler", win, &w);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (errhandler == NULL) {
+        return mp_api_error(w->comm, "MPI_Win_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+    }
+    *errhandler = get_ref(w->comm->errhandler, MPI_ERRORS_ARE_FATAL);
+    return MPI_SUCCESS;
 }
 
 #pragma weak MPI_Win_call_errhandler = PMPI_Win_call_errhandler
 int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
 {
-    (void)errorcode;
-    return no_window("MPI_Win_call_errhandler", win);
+    mp_win_t *w = NULL;
+    int rc = mp_api_win_check("MPI_Win_call_errhandler", win, &w);
+    if (rc == MPI_SUCCESS) {
+        rc = check_code("MPI_Win_call_errhandler", errorcode);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    MPI_Errhandler handler = mp_api_errhandler_of(w->comm);
+    if (mp_api_errhandler_is_user(handler)) {
+        mp_api_errhandler_call_win(handler, w, errorcode);
+        return MPI_SUCCESS;
+    }
+    return mp_api_error(w->comm, "MPI_Win_call_errhandler", errorcode,
+                        "the program raised error code %d on window %s", errorcode, w->name);
 }
 
 #pragma weak MPI_Session_create_errhandler = PMPI_Session_create_errhandler

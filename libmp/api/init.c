@@ -100,6 +100,7 @@ int PMPI_Finalize(void)
         return mp_api_error(NULL, "MPI_Finalize", mp_api_errclass(status),
                             "cannot leave the job: %s", mp_status_string(status));
     }
+    mp_rma_fini();
     mp_api_errhandler_fini();
     mp_api_info_fini();
     mp_api_error_fini();

@@ -18,6 +18,9 @@ const mp_setting_t mp_settings[] = {
     {"MP_COLL_SHM", "1",
      "0 turns off the shared-memory paths of blocking barrier, bcast, reduce, allreduce, "
      "allgather and alltoall inside a node (they then use point-to-point messages)"},
+    {"MP_RMA_SHM", "1",
+     "0 sends every one-sided operation as a message to the target, also on windows whose "
+     "memory could be shared by all their ranks (allocated windows of one node)"},
     {"MP_COLL_SHM_BCAST_MAX", "64K (no limit when ranks share cores)",
      "broadcasts of this many bytes and more use point-to-point messages (single copy) rather "
      "than the shared-memory slots (the root's value decides)"},

@@ -108,6 +108,7 @@ mpi_testlists = \
 	tests/mpi/topo.testlist \
 	tests/mpi/attr.testlist \
 	tests/mpi/errors.testlist \
+	tests/mpi/rma.testlist \
 	tests/mpi/tcp.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh

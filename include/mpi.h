@@ -2084,6 +2084,8 @@ int MPI_Remove_error_code(int errorcode);
 int MPI_Remove_error_string(int errorcode);
 double MPI_Wtime(void);
 double MPI_Wtick(void);
+int MPI_Alloc_mem(MPI_Aint size, MPI_Info info, void *baseptr);
+int MPI_Free_mem(void *base);
 
 int PMPI_Get_version(int *version, int *subversion);
 int PMPI_Get_library_version(char *version, int *resultlen);
@@ -2119,6 +2121,8 @@ int PMPI_Remove_error_code(int errorcode);
 int PMPI_Remove_error_string(int errorcode);
 double PMPI_Wtime(void);
 double PMPI_Wtick(void);
+int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void *baseptr);
+int PMPI_Free_mem(void *base);
 
 /* The info object. */
 int MPI_Info_create(MPI_Info *info);
@@ -2154,6 +2158,7 @@ int MPI_Finalized(int *flag);
 int MPI_Query_thread(int *provided);
 int MPI_Is_thread_main(int *flag);
 int MPI_Abort(MPI_Comm comm, int errorcode);
+int MPI_Comm_get_parent(MPI_Comm *parent);
 
 int PMPI_Init(int *argc, char ***argv);
 int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided);
@@ -2163,6 +2168,7 @@ int PMPI_Finalized(int *flag);
 int PMPI_Query_thread(int *provided);
 int PMPI_Is_thread_main(int *flag);
 int PMPI_Abort(MPI_Comm comm, int errorcode);
+int PMPI_Comm_get_parent(MPI_Comm *parent);
 
 /* External interfaces: generalized requests and setting the fields of a status. */
 int MPI_Grequest_start(MPI_Grequest_query_function *query_fn, MPI_Grequest_free_function *free_fn,
@@ -2182,6 +2188,11 @@ int PMPI_Status_set_elements(MPI_Status *status, MPI_Datatype datatype, int coun
 int PMPI_Status_set_elements_c(MPI_Status *status, MPI_Datatype datatype, MPI_Count count);
 int PMPI_Status_set_elements_x(MPI_Status *status, MPI_Datatype datatype, MPI_Count count);
 int PMPI_Status_set_cancelled(MPI_Status *status, int flag);
+
+/* Tool support: the profiling interface. */
+int MPI_Pcontrol(const int level, ...);
+
+int PMPI_Pcontrol(const int level, ...);
 
 /* Language bindings: Fortran support. */
 int MPI_Type_match_size(int typeclass, int size, MPI_Datatype *datatype);

@@ -15,6 +15,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
+	libmp/api/dynamic.c \
 	libmp/api/dist_graph.c \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
@@ -26,10 +27,12 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
+	libmp/api/memory.c \
 	libmp/api/neighbor.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
 	libmp/api/probe.c \
+	libmp/api/profiling.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \

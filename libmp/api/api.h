@@ -188,16 +188,26 @@ int mp_api_bsend_init(const char *call, const void *buf, MPI_Count count, MPI_Da
 
 /* ---- Statuses (status.c) ---- */
 
-/* Fills *status (unless MPI_STATUS_IGNORE) from a completed operation, with MPI_ERROR set to
- * errclass. */
+/* Fills *status (unless MPI_STATUS_IGNORE) from a completed operation whose error class is
+ * errclass. MPI_ERROR is not written: mp_api_status_publish_error does that, for the calls that
+ * return MPI_ERR_IN_STATUS. */
 void mp_api_status_fill(MPI_Status *status, const mp_msg_status_t *msg, int errclass);
 
 /* Fills *status (unless MPI_STATUS_IGNORE) as the standard's empty status: MPI_ANY_SOURCE,
- * MPI_ANY_TAG, MPI_SUCCESS, no bytes, not cancelled. */
+ * MPI_ANY_TAG, MPI_SUCCESS (MPI_ERROR included), no bytes, not cancelled. */
 void mp_api_status_empty(MPI_Status *status);
 
-/* Fills *status as a receive from MPI_PROC_NULL completes: MPI_PROC_NULL, MPI_ANY_TAG, no bytes. */
+/* Fills *status as a receive from MPI_PROC_NULL completes: MPI_PROC_NULL, MPI_ANY_TAG, no bytes;
+ * MPI_ERROR is not written. */
 void mp_api_status_proc_null(MPI_Status *status);
+
+/* Sets the error class that mp_api_status_publish_error would publish (unless
+ * MPI_STATUS_IGNORE). */
+void mp_api_status_set_errclass(MPI_Status *status, int errclass);
+
+/* Writes the error class of the operation that filled *status into its MPI_ERROR: for calls that
+ * complete several operations and return MPI_ERR_IN_STATUS. */
+void mp_api_status_publish_error(MPI_Status *status);
 
 /* A one-line account of why a completed operation failed (truncation: the sizes), for the
  * error message. */
@@ -254,8 +264,9 @@ int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_reque
  * for those calls, on the thread that is inside them. */
 
 /* Fills *status (a scratch status for MPI_STATUS_IGNORE) from the complete request req: an empty
- * status that query_fn then sets; MPI_ERROR is set to query_fn's result. Returns that result (an
- * MPI error code of the program's choosing). */
+ * status that query_fn then sets; its error class (published by calls that return
+ * MPI_ERR_IN_STATUS) is query_fn's result. Returns that result (an MPI error code of the
+ * program's choosing). */
 int mp_api_greq_query(mp_request_t *req, MPI_Status *status);
 
 /* Releases req (MPI_Request_free, or a wait or test that completed it): calls free_fn now if req

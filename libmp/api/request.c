@@ -126,9 +126,7 @@ static int finish_greq(MPI_Request *handle, int index, MPI_Status *status, bool 
         if (err == MPI_SUCCESS && free_err != MPI_SUCCESS) {
             err = free_err;
             which = "free_fn";
-            if (status != MPI_STATUS_IGNORE) {
-                status->MPI_ERROR = err;
-            }
+            mp_api_status_set_errclass(status, err);
         }
     }
     if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
@@ -185,15 +183,19 @@ static int report_one(const char *call, const failure_t *f)
     return mp_api_error(f->comm, call, f->errclass, "%s", f->why);
 }
 
-/* Reports the failure of a call that completes several: with statuses, MPI_ERR_IN_STATUS (each
- * status's MPI_ERROR says which failed); without, the class of the first failure. */
-static int report_many(const char *call, const failure_t *f, const MPI_Status *statuses)
+/* Reports the failure of a call that completes several: with statuses, MPI_ERR_IN_STATUS (the
+ * MPI_ERROR field of each of the nstatuses statuses says which failed: only then is it written);
+ * without, the class of the first failure. */
+static int report_many(const char *call, const failure_t *f, MPI_Status *statuses, int nstatuses)
 {
     if (f->errclass == MPI_SUCCESS) {
         return MPI_SUCCESS;
     }
     if (statuses == MPI_STATUSES_IGNORE) {
         return mp_api_error(f->comm, call, f->errclass, "request %d: %s", f->index, f->why);
+    }
+    for (int i = 0; i < nstatuses; i++) {
+        mp_api_status_publish_error(&statuses[i]);
     }
     return mp_api_error(f->comm, call, MPI_ERR_IN_STATUS,
                         "request %d: %s (see the MPI_ERROR field of each status)", f->index,
@@ -442,7 +444,7 @@ static int finish_all(const char *call, int count, MPI_Request *requests, MPI_St
             finish(&requests[i], i, st, peek, &f);
         }
     }
-    return report_many(call, &f, statuses);
+    return report_many(call, &f, statuses, count);
 }
 
 #pragma weak MPI_Waitall = PMPI_Waitall
@@ -589,7 +591,7 @@ static int finish_some(const char *call, int count, MPI_Request *requests, int *
         indices[n++] = i;
     }
     *outcount = n;
-    return report_many(call, &f, statuses);
+    return report_many(call, &f, statuses, n);
 }
 
 static int check_some(const char *call, int incount, const MPI_Request *requests,

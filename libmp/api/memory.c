@@ -1,17 +1,17 @@
 /*
  * MPI_Alloc_mem and MPI_Free_mem (environmental management, memory allocation): cache-line
  * aligned memory, or the alignment the mpi_minimum_memory_alignment hint asks for. The live
- * blocks are kept in a small hash set, so that freeing anything else is an error, not a crash.
+ * blocks are kept in a pointer map, so that freeing anything else is an error, not a crash.
  */
 #include <config.h>
 
 #include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api/api.h"
 #include "core/info.h"
+#include "util/ptrmap.h"
 
 /* Blocks start on a cache line unless a hint asks for more: it is what communication and
  * vectorised reductions on them like best. */
@@ -21,88 +21,8 @@
  * would waste up to as much memory). */
 #define MEM_ALIGN_MAX (1u << 21)
 
-/* Open addressing on the block's address; a slot is empty (NULL) or a tombstone (MEM_GONE). */
-#define MEM_GONE ((void *)1)
-
-static struct {
-    void **slots;
-    size_t cap;  /* a power of two, or 0 before the first block */
-    size_t used; /* live blocks plus tombstones */
-    size_t live;
-} mem_set;
-
-static size_t slot_of(const void *p, size_t cap)
-{
-    uintptr_t h = (uintptr_t)p >> 6;
-    h *= 0x9e3779b97f4a7c15u;
-    return (size_t)(h >> 20) & (cap - 1);
-}
-
-/* Rebuilds the set with room for twice the live blocks (tombstones dropped). */
-static bool set_grow(void)
-{
-    size_t cap = mem_set.cap ? mem_set.cap : 16;
-    while (cap < 4 * (mem_set.live + 1)) {
-        cap *= 2;
-    }
-    void **slots = calloc(cap, sizeof(*slots));
-    if (slots == NULL) {
-        return false;
-    }
-    for (size_t i = 0; i < mem_set.cap; i++) {
-        void *p = mem_set.slots[i];
-        if (p != NULL && p != MEM_GONE) {
-            size_t s = slot_of(p, cap);
-            while (slots[s] != NULL) {
-                s = (s + 1) & (cap - 1);
-            }
-            slots[s] = p;
-        }
-    }
-    free(mem_set.slots);
-    mem_set.slots = slots;
-    mem_set.cap = cap;
-    mem_set.used = mem_set.live;
-    return true;
-}
-
-static bool set_add(void *p)
-{
-    if (4 * (mem_set.used + 1) > 3 * mem_set.cap && !set_grow()) {
-        return false;
-    }
-    size_t s = slot_of(p, mem_set.cap);
-    while (mem_set.slots[s] != NULL && mem_set.slots[s] != MEM_GONE) {
-        s = (s + 1) & (mem_set.cap - 1);
-    }
-    if (mem_set.slots[s] == NULL) {
-        mem_set.used++;
-    }
-    mem_set.slots[s] = p;
-    mem_set.live++;
-    return true;
-}
-
-/* Removes p; false if p is not a live block. The set goes away with its last block. */
-static bool set_remove(void *p)
-{
-    if (mem_set.cap == 0) {
-        return false;
-    }
-    size_t s = slot_of(p, mem_set.cap);
-    while (mem_set.slots[s] != NULL) {
-        if (mem_set.slots[s] == p) {
-            mem_set.slots[s] = MEM_GONE;
-            if (--mem_set.live == 0) {
-                free(mem_set.slots);
-                memset(&mem_set, 0, sizeof(mem_set));
-            }
-            return true;
-        }
-        s = (s + 1) & (mem_set.cap - 1);
-    }
-    return false;
-}
+/* The blocks given out and not yet freed (values unused). */
+static mp_ptrmap_t live_blocks;
 
 /* The alignment asked for by info's mpi_minimum_memory_alignment (MPI 4.1), if it is a power of
  * two no larger than MEM_ALIGN_MAX; otherwise the default (a hint may be ignored). */
@@ -147,7 +67,7 @@ int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void *baseptr)
     if (posix_memalign(&p, align, size > 0 ? (size_t)size : 1) != 0) {
         return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "cannot allocate %ld bytes", (long)size);
     }
-    if (!set_add(p)) {
+    if (!mp_ptrmap_put(&live_blocks, p, 0)) {
         free(p);
         return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "out of memory");
     }
@@ -162,7 +82,7 @@ int PMPI_Free_mem(void *base)
     if (base == NULL) {
         return MPI_SUCCESS;
     }
-    if (!set_remove(base)) {
+    if (!mp_ptrmap_remove(&live_blocks, base)) {
         return mp_api_error(NULL, "MPI_Free_mem", MPI_ERR_BASE,
                             "base = %p is not memory from MPI_Alloc_mem (or was freed already)",
                             base);

@@ -20,6 +20,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/fint.c \
 	libmp/api/graph.c \
 	libmp/api/greq.c \
 	libmp/api/group.c \

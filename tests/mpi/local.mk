@@ -1,6 +1,7 @@
 # MPI tests: self-checking programs in tests/mpi/env (run by run-testlist.sh from env.testlist)
 # and launcher tests in tests/mpi/launcher (one script per behaviour of mpirun).
 mpi_test_programs = \
+	tests/mpi/env/handles \
 	tests/mpi/env/init_basic \
 	tests/mpi/env/alloc_mem \
 	tests/mpi/env/init_thread \
@@ -27,6 +28,9 @@ mpi_test_link_flags = $(AM_LDFLAGS) -no-install
 tests_mpi_env_alloc_mem_SOURCES = tests/mpi/env/alloc_mem.c
 tests_mpi_env_alloc_mem_LDADD = $(mpi_test_libs)
 tests_mpi_env_alloc_mem_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_handles_SOURCES = tests/mpi/env/handles.c
+tests_mpi_env_handles_LDADD = $(mpi_test_libs)
+tests_mpi_env_handles_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_init_basic_SOURCES = tests/mpi/env/init_basic.c
 tests_mpi_env_init_basic_LDADD = $(mpi_test_libs)
 tests_mpi_env_init_basic_LDFLAGS = $(mpi_test_link_flags)

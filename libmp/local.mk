@@ -30,6 +30,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/intercomm.c \
 	libmp/api/memory.c \
 	libmp/api/neighbor.c \
+	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
 	libmp/api/probe.c \

@@ -33,6 +33,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
+	libmp/api/partition.c \
 	libmp/api/probe.c \
 	libmp/api/profiling.c \
 	libmp/api/pt2pt.c \

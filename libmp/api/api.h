@@ -221,7 +221,9 @@ typedef enum mp_api_preq_kind {
     MP_API_PREQ_SEND,  /* standard, synchronous or ready send (mode) */
     MP_API_PREQ_BSEND, /* buffered send through the attached buffer */
     MP_API_PREQ_RECV,
-    MP_API_PREQ_COLL, /* a persistent collective (api/coll_persist.c) */
+    MP_API_PREQ_COLL,  /* a persistent collective (api/coll_persist.c) */
+    MP_API_PREQ_PSEND, /* a partitioned send (api/partition.c) */
+    MP_API_PREQ_PRECV, /* a partitioned receive (api/partition.c) */
 } mp_api_preq_kind_t;
 
 /* A persistent request (MPI_Send_init and friends): the arguments saved, and the operation that
@@ -239,6 +241,7 @@ typedef struct mp_api_preq {
     mp_comm_t *comm;
     mp_request_t *active; /* the started operation; NULL while the request is inactive */
     void *coll;           /* MP_API_PREQ_COLL: the saved arguments, owned by the request */
+    void *part;           /* MP_API_PREQ_PSEND, _PRECV: the partitions' state, owned likewise */
 } mp_api_preq_t;
 
 /* Creates an inactive persistent request with the given arguments and sets *request to its
@@ -251,6 +254,15 @@ int mp_api_coll_persistent_start(mp_api_preq_t *preq);
 
 /* Frees the saved arguments of a persistent collective (MPI_Request_free). */
 void mp_api_coll_persistent_free(mp_api_preq_t *preq);
+
+/* The persistent request behind a handle, or NULL if the handle is not one. */
+mp_api_preq_t *mp_api_preq_of(MPI_Request handle);
+
+/* MPI_Start of a partitioned send or receive: sets preq->active. Returns an MPI error class. */
+int mp_api_part_start(const char *call, mp_api_preq_t *preq);
+
+/* Frees the state of an inactive partitioned request (MPI_Request_free). */
+void mp_api_part_free(mp_api_preq_t *preq);
 
 /* Waits for req (a nonblocking operation started by a blocking call on comm), fills *status,
  * releases req, and reports a failure for call. Returns the MPI error class. */

@@ -28,6 +28,11 @@ static mp_api_preq_t *as_preq(MPI_Request handle)
     return (mp_api_preq_t *)(void *)handle;
 }
 
+mp_api_preq_t *mp_api_preq_of(MPI_Request handle)
+{
+    return is_persistent(handle) ? as_preq(handle) : NULL;
+}
+
 /* The operation in progress behind a valid handle: NULL for MPI_REQUEST_NULL and for an inactive
  * persistent request. */
 static mp_request_t *active_op(MPI_Request handle)
@@ -388,8 +393,19 @@ int PMPI_Request_free(MPI_Request *request)
     }
     if (is_persistent(*request)) {
         mp_api_preq_t *preq = as_preq(*request);
+        bool partitioned = preq->kind == MP_API_PREQ_PSEND || preq->kind == MP_API_PREQ_PRECV;
+        if (partitioned && req != NULL) {
+            /* Its partitions may still be marked ready or arrive: the standard lets a program
+             * free a partitioned request only while it is inactive. */
+            return mp_api_error(preq->comm, "MPI_Request_free", MPI_ERR_REQUEST,
+                                "the partitioned %s is active; complete it (MPI_Wait, MPI_Test) "
+                                "before freeing it",
+                                preq->kind == MP_API_PREQ_PSEND ? "send" : "receive");
+        }
         if (preq->kind == MP_API_PREQ_COLL) {
             mp_api_coll_persistent_free(preq);
+        } else if (partitioned) {
+            mp_api_part_free(preq);
         }
         preq->magic = 0;
         mp_datatype_release(preq->dt);
@@ -739,6 +755,9 @@ static int preq_start(const char *call, mp_api_preq_t *preq)
                                   preq->comm, &preq->active);
     case MP_API_PREQ_COLL:
         return mp_api_coll_persistent_start(preq);
+    case MP_API_PREQ_PSEND:
+    case MP_API_PREQ_PRECV:
+        return mp_api_part_start(call, preq);
     default:
         return mp_api_error(preq->comm, call, MPI_ERR_INTERN, "unknown persistent request kind %d",
                             (int)preq->kind);

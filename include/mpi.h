@@ -2291,6 +2291,15 @@ int MPI_Pcontrol(const int level, ...);
 
 int PMPI_Pcontrol(const int level, ...);
 
+/* The standard ABI: its version, and the sizes of its integer types. */
+int MPI_Abi_get_version(int *abi_major, int *abi_minor);
+int MPI_Abi_get_info(MPI_Info *info);
+int MPI_Abi_get_fortran_info(MPI_Info *info);
+
+int PMPI_Abi_get_version(int *abi_major, int *abi_minor);
+int PMPI_Abi_get_info(MPI_Info *info);
+int PMPI_Abi_get_fortran_info(MPI_Info *info);
+
 /* Language bindings: Fortran support, and handles and statuses as integers (Fortran's
  * c2f/f2c and the ABI's toint/fromint give the same numbers). */
 int MPI_Type_match_size(int typeclass, int size, MPI_Datatype *datatype);

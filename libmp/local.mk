@@ -3,6 +3,7 @@ lib_LTLIBRARIES += libmp/libmp.la
 include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
+	libmp/api/abi.c \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \

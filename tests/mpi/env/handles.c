@@ -4,7 +4,8 @@
  * distinct, stable, the same through both function pairs, and that come back as handles that
  * work (a communicator, datatype, info, request, group, op and error handler used through their
  * converted handles); integers that name nothing give the kind's null handle. Statuses to and
- * from Fortran arrays keep source, tag and count; NULL arguments are MPI_ERR_ARG.
+ * from Fortran arrays keep source, tag and count; NULL arguments are MPI_ERR_ARG. Also the
+ * standard ABI's MPI_Abi_get_version, MPI_Abi_get_info and MPI_Abi_get_fortran_info.
  */
 #include "../attr/attrtest.h"
 
@@ -166,6 +167,36 @@ static void user_handles(int rank, int size)
     AT_MPI(MPI_Errhandler_free(&eh));
 }
 
+/* The ABI's own calls: version 1.0, the integer sizes, no Fortran details. */
+static void abi(void)
+{
+    int major = -1, minor = -1;
+    AT_MPI(MPI_Abi_get_version(&major, &minor));
+    MPT_CHECK(major == MPI_ABI_VERSION && minor == MPI_ABI_SUBVERSION && major == 1 && minor == 0,
+              "MPI_Abi_get_version gave %d.%d", major, minor);
+    MPI_Info info = MPI_INFO_NULL;
+    AT_MPI(MPI_Abi_get_info(&info));
+    static const struct {
+        const char *key;
+        int size;
+    } want[] = {{"mpi_aint_size", (int)sizeof(MPI_Aint)},
+                {"mpi_count_size", (int)sizeof(MPI_Count)},
+                {"mpi_offset_size", (int)sizeof(MPI_Offset)}};
+    for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+        char value[32] = "";
+        int flag = 0;
+        AT_MPI(MPI_Info_get(info, want[i].key, 31, value, &flag));
+        MPT_CHECK(flag && atoi(value) == want[i].size, "MPI_Abi_get_info: %s = \"%s\" (flag %d)",
+                  want[i].key, value, flag);
+    }
+    AT_MPI(MPI_Info_free(&info));
+    info = MPI_INFO_ENV;
+    AT_MPI(MPI_Abi_get_fortran_info(&info));
+    MPT_CHECK(info == MPI_INFO_NULL, "MPI_Abi_get_fortran_info gave an info without Fortran");
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_version(NULL, &minor));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_info(NULL));
+}
+
 int main(int argc, char **argv)
 {
     int rank, size;
@@ -179,6 +210,7 @@ int main(int argc, char **argv)
     predefined();
     nothing();
     user_handles(rank, size);
+    abi();
 
     AT_MPI(MPI_Finalize());
     return mpt_finish(rank);

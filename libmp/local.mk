@@ -40,6 +40,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/status.c \
+	libmp/api/tools.c \
 	libmp/api/topo.c \
 	libmp/api/topo.h \
 	libmp/api/type_create.c \

@@ -3,6 +3,7 @@
 mpi_test_programs = \
 	tests/mpi/env/handles \
 	tests/mpi/env/init_basic \
+	tests/mpi/env/tools \
 	tests/mpi/env/alloc_mem \
 	tests/mpi/env/init_thread \
 	tests/mpi/env/exit_code \
@@ -31,6 +32,9 @@ tests_mpi_env_alloc_mem_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_handles_SOURCES = tests/mpi/env/handles.c
 tests_mpi_env_handles_LDADD = $(mpi_test_libs)
 tests_mpi_env_handles_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_tools_SOURCES = tests/mpi/env/tools.c
+tests_mpi_env_tools_LDADD = $(mpi_test_libs)
+tests_mpi_env_tools_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_init_basic_SOURCES = tests/mpi/env/init_basic.c
 tests_mpi_env_init_basic_LDADD = $(mpi_test_libs)
 tests_mpi_env_init_basic_LDFLAGS = $(mpi_test_link_flags)

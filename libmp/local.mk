@@ -39,6 +39,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/profiling.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
+	libmp/api/session.c \
 	libmp/api/status.c \
 	libmp/api/tools.c \
 	libmp/api/topo.c \

@@ -72,6 +72,33 @@ bool mp_api_error_is_valid(int errorcode);
 /* MPI_Finalize: forgets the added error classes, codes and strings. */
 void mp_api_error_fini(void);
 
+/* ---- The runtime, the world model and sessions (init.c, session.c) ---- */
+
+/* Starts the runtime at thread level required unless a session or MPI_Init did already; sets
+ * *provided. Reports for call and returns an MPI error class. */
+int mp_api_runtime_start(const char *call, int required, int *provided);
+
+/* Stops the runtime: the last of MPI_Finalize and MPI_Session_finalize to run calls it. */
+int mp_api_runtime_stop(const char *call);
+
+/* Whether the world model is on (between MPI_Init and MPI_Finalize). */
+bool mp_api_world_is_active(void);
+
+/* The number of sessions open. */
+int mp_api_sessions_open(void);
+
+/* The error handler slot of a session, or NULL if session is not an open session. */
+uintptr_t *mp_api_session_errhandler_slot(MPI_Session session);
+
+/* Raises an error of class errclass in call on session (a session handle and its handler):
+ * calls a user handler, returns errclass under MPI_ERRORS_RETURN, ends the job under the fatal
+ * handlers with reason. Returns the class for the call to return. */
+int mp_api_session_error(MPI_Session session, uintptr_t handler, const char *call, int errclass,
+                         const char *reason);
+
+/* Checks that errhandler can be attached to a session (errhandler.c). */
+int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler);
+
 /* ---- Attributes (attr.c) ---- */
 
 /* MPI_Comm_dup and friends: runs the copy callbacks of old's attributes in the standard's

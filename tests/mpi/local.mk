@@ -3,6 +3,7 @@
 mpi_test_programs = \
 	tests/mpi/env/handles \
 	tests/mpi/env/init_basic \
+	tests/mpi/env/session \
 	tests/mpi/env/tools \
 	tests/mpi/env/alloc_mem \
 	tests/mpi/env/init_thread \
@@ -35,6 +36,9 @@ tests_mpi_env_handles_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_tools_SOURCES = tests/mpi/env/tools.c
 tests_mpi_env_tools_LDADD = $(mpi_test_libs)
 tests_mpi_env_tools_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_session_SOURCES = tests/mpi/env/session.c
+tests_mpi_env_session_LDADD = $(mpi_test_libs)
+tests_mpi_env_session_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_init_basic_SOURCES = tests/mpi/env/init_basic.c
 tests_mpi_env_init_basic_LDADD = $(mpi_test_libs)
 tests_mpi_env_init_basic_LDFLAGS = $(mpi_test_link_flags)

@@ -3,8 +3,8 @@ lib_LTLIBRARIES += libmp/libmp.la
 include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
+	libmp/api/abi.c \
 	libmp/api/api.h \
-	libmp/api/alloc_mem.c \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
 	libmp/api/buffer.c \
@@ -16,10 +16,12 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
 	libmp/api/datatype.c \
+	libmp/api/dynamic.c \
 	libmp/api/dist_graph.c \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/fint.c \
 	libmp/api/graph.c \
 	libmp/api/greq.c \
 	libmp/api/group.c \
@@ -27,13 +29,19 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
+	libmp/api/memory.c \
 	libmp/api/neighbor.c \
+	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
+	libmp/api/partition.c \
 	libmp/api/probe.c \
+	libmp/api/profiling.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
+	libmp/api/session.c \
 	libmp/api/status.c \
+	libmp/api/tools.c \
 	libmp/api/topo.c \
 	libmp/api/topo.h \
 	libmp/api/type_create.c \
@@ -132,6 +140,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/tcp/tcp.c \
 	libmp/transport/tcp/tcp_internal.h \
 	libmp/transport/transport.h \
+	libmp/util/ptrmap.c \
+	libmp/util/ptrmap.h \
 	libmp/util/sha256.c \
 	libmp/util/sha256.h \
 	libmp/wireup/cpus.c \

@@ -73,6 +73,33 @@ bool mp_api_error_is_valid(int errorcode);
 /* MPI_Finalize: forgets the added error classes, codes and strings. */
 void mp_api_error_fini(void);
 
+/* ---- The runtime, the world model and sessions (init.c, session.c) ---- */
+
+/* Starts the runtime at thread level required unless a session or MPI_Init did already; sets
+ * *provided. Reports for call and returns an MPI error class. */
+int mp_api_runtime_start(const char *call, int required, int *provided);
+
+/* Stops the runtime: the last of MPI_Finalize and MPI_Session_finalize to run calls it. */
+int mp_api_runtime_stop(const char *call);
+
+/* Whether the world model is on (between MPI_Init and MPI_Finalize). */
+bool mp_api_world_is_active(void);
+
+/* The number of sessions open. */
+int mp_api_sessions_open(void);
+
+/* The error handler slot of a session, or NULL if session is not an open session. */
+uintptr_t *mp_api_session_errhandler_slot(MPI_Session session);
+
+/* Raises an error of class errclass in call on session (a session handle and its handler):
+ * calls a user handler, returns errclass under MPI_ERRORS_RETURN, ends the job under the fatal
+ * handlers with reason. Returns the class for the call to return. */
+int mp_api_session_error(MPI_Session session, uintptr_t handler, const char *call, int errclass,
+                         const char *reason);
+
+/* Checks that errhandler can be attached to a session (errhandler.c). */
+int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler);
+
 /* ---- Attributes (attr.c) ---- */
 
 /* MPI_Comm_dup and friends: runs the copy callbacks of old's attributes in the standard's
@@ -211,16 +238,26 @@ int mp_api_bsend_init(const char *call, const void *buf, MPI_Count count, MPI_Da
 
 /* ---- Statuses (status.c) ---- */
 
-/* Fills *status (unless MPI_STATUS_IGNORE) from a completed operation, with MPI_ERROR set to
- * errclass. */
+/* Fills *status (unless MPI_STATUS_IGNORE) from a completed operation whose error class is
+ * errclass. MPI_ERROR is not written: mp_api_status_publish_error does that, for the calls that
+ * return MPI_ERR_IN_STATUS. */
 void mp_api_status_fill(MPI_Status *status, const mp_msg_status_t *msg, int errclass);
 
 /* Fills *status (unless MPI_STATUS_IGNORE) as the standard's empty status: MPI_ANY_SOURCE,
- * MPI_ANY_TAG, MPI_SUCCESS, no bytes, not cancelled. */
+ * MPI_ANY_TAG, MPI_SUCCESS (MPI_ERROR included), no bytes, not cancelled. */
 void mp_api_status_empty(MPI_Status *status);
 
-/* Fills *status as a receive from MPI_PROC_NULL completes: MPI_PROC_NULL, MPI_ANY_TAG, no bytes. */
+/* Fills *status as a receive from MPI_PROC_NULL completes: MPI_PROC_NULL, MPI_ANY_TAG, no bytes;
+ * MPI_ERROR is not written. */
 void mp_api_status_proc_null(MPI_Status *status);
+
+/* Sets the error class that mp_api_status_publish_error would publish (unless
+ * MPI_STATUS_IGNORE). */
+void mp_api_status_set_errclass(MPI_Status *status, int errclass);
+
+/* Writes the error class of the operation that filled *status into its MPI_ERROR: for calls that
+ * complete several operations and return MPI_ERR_IN_STATUS. */
+void mp_api_status_publish_error(MPI_Status *status);
 
 /* A one-line account of why a completed operation failed (truncation: the sizes), for the
  * error message. */
@@ -234,7 +271,9 @@ typedef enum mp_api_preq_kind {
     MP_API_PREQ_SEND,  /* standard, synchronous or ready send (mode) */
     MP_API_PREQ_BSEND, /* buffered send through the attached buffer */
     MP_API_PREQ_RECV,
-    MP_API_PREQ_COLL, /* a persistent collective (api/coll_persist.c) */
+    MP_API_PREQ_COLL,  /* a persistent collective (api/coll_persist.c) */
+    MP_API_PREQ_PSEND, /* a partitioned send (api/partition.c) */
+    MP_API_PREQ_PRECV, /* a partitioned receive (api/partition.c) */
 } mp_api_preq_kind_t;
 
 /* A persistent request (MPI_Send_init and friends): the arguments saved, and the operation that
@@ -252,6 +291,7 @@ typedef struct mp_api_preq {
     mp_comm_t *comm;
     mp_request_t *active; /* the started operation; NULL while the request is inactive */
     void *coll;           /* MP_API_PREQ_COLL: the saved arguments, owned by the request */
+    void *part;           /* MP_API_PREQ_PSEND, _PRECV: the partitions' state, owned likewise */
 } mp_api_preq_t;
 
 /* Creates an inactive persistent request with the given arguments and sets *request to its
@@ -265,6 +305,15 @@ int mp_api_coll_persistent_start(mp_api_preq_t *preq);
 /* Frees the saved arguments of a persistent collective (MPI_Request_free). */
 void mp_api_coll_persistent_free(mp_api_preq_t *preq);
 
+/* The persistent request behind a handle, or NULL if the handle is not one. */
+mp_api_preq_t *mp_api_preq_of(MPI_Request handle);
+
+/* MPI_Start of a partitioned send or receive: sets preq->active. Returns an MPI error class. */
+int mp_api_part_start(const char *call, mp_api_preq_t *preq);
+
+/* Frees the state of an inactive partitioned request (MPI_Request_free). */
+void mp_api_part_free(mp_api_preq_t *preq);
+
 /* Waits for req (a nonblocking operation started by a blocking call on comm), fills *status,
  * releases req, and reports a failure for call. Returns the MPI error class. */
 int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_request_t *req,
@@ -277,8 +326,9 @@ int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_reque
  * for those calls, on the thread that is inside them. */
 
 /* Fills *status (a scratch status for MPI_STATUS_IGNORE) from the complete request req: an empty
- * status that query_fn then sets; MPI_ERROR is set to query_fn's result. Returns that result (an
- * MPI error code of the program's choosing). */
+ * status that query_fn then sets; its error class (published by calls that return
+ * MPI_ERR_IN_STATUS) is query_fn's result. Returns that result (an MPI error code of the
+ * program's choosing). */
 int mp_api_greq_query(mp_request_t *req, MPI_Status *status);
 
 /* Releases req (MPI_Request_free, or a wait or test that completed it): calls free_fn now if req

@@ -81,7 +81,17 @@ typedef enum mp_api_saved_kind {
     MP_API_SAVED_ALLTOALLW, /* alltoallv and alltoallw */
     MP_API_SAVED_REDUCE,    /* reduce, allreduce, scan, exscan */
     MP_API_SAVED_REDSCAT,   /* reduce_scatter and reduce_scatter_block */
+    MP_API_SAVED_NEIGHBOR,  /* the neighbourhood collectives (neighbor.c), of shape nbr */
 } mp_api_saved_kind_t;
+
+/* Which neighbourhood collective a saved one is. */
+typedef enum mp_api_nbr_shape {
+    MP_API_NBR_ALLGATHER,
+    MP_API_NBR_ALLGATHERV,
+    MP_API_NBR_ALLTOALL,
+    MP_API_NBR_ALLTOALLV,
+    MP_API_NBR_ALLTOALLW,
+} mp_api_nbr_shape_t;
 
 /* The arguments of a persistent collective, as MPI_X_init took them. Arrays are the user's:
  * the standard forbids changing them until the request is freed. */
@@ -100,9 +110,15 @@ typedef struct mp_api_coll_saved {
     MPI_Op op;
     int root;
     MPI_Comm comm;
+    mp_api_nbr_shape_t nbr;
 } mp_api_coll_saved_t;
 
 /* Checks the saved arguments and creates an inactive persistent request that starts them. */
 int mp_api_coll_persistent_init(const mp_api_coll_saved_t *saved, MPI_Request *request);
+
+/* Checks (mode MP_API_COLL_CHECK) or starts (MP_API_COLL_NONBLOCKING) a saved neighbourhood
+ * collective (neighbor.c). Returns an MPI error class. */
+int mp_api_neighbor_saved_run(const mp_api_coll_saved_t *saved, mp_api_coll_mode_t mode,
+                              MPI_Request *request);
 
 #endif

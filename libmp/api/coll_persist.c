@@ -38,6 +38,8 @@ static int saved_run(const mp_api_coll_saved_t *a, mp_api_coll_mode_t mode, MPI_
     case MP_API_SAVED_REDSCAT:
         return mp_api_coll_reduce_scatter(a->call, a->sbuf, a->rbuf, a->rcounts, a->rcount, a->v,
                                           a->width, a->stype, a->op, a->comm, mode, req);
+    case MP_API_SAVED_NEIGHBOR:
+        return mp_api_neighbor_saved_run(a, mode, req);
     }
     return mp_api_error(NULL, a->call, MPI_ERR_INTERN, "unknown persistent collective %d",
                         (int)a->which);

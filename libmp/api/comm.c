@@ -253,7 +253,9 @@ static int dup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm)
         rc = mp_api_topo_copy(call, c, n);
     }
     if (rc != MPI_SUCCESS) {
+        /* As MPI_Comm_idup does, and as programs that test newcomm expect: no communicator. */
         mp_comm_release(n);
+        mp_api_comm_publish(NULL, newcomm);
         return rc;
     }
     mp_api_comm_publish(n, newcomm);

@@ -5,6 +5,7 @@
  * A created handler is reference counted: its handle holds one reference, and so does each
  * object it is attached to. mp_api_error (errors.c) asks here which one applies.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "api/api.h"
@@ -367,39 +368,112 @@ int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errh
                   (void (*)(void))session_errhandler_fn, errhandler);
 }
 
-static int no_session(const char *call, MPI_Session session)
+/* ---- Sessions (session.c keeps each one's handler) ---- */
+
+int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler)
+{
+    return check_errhandler(NULL, call, errhandler, EH_SESSION);
+}
+
+int mp_api_session_error(MPI_Session session, uintptr_t handler, const char *call, int errclass,
+                         const char *reason)
+{
+    errhandler_t *eh = user_errhandler((MPI_Errhandler)handler);
+    if (eh != NULL) {
+        MPI_Session handle = session;
+        int code = errclass;
+        eh->fn.session(&handle, &code);
+        return errclass;
+    }
+    if ((MPI_Errhandler)handler == MPI_ERRORS_RETURN) {
+        return errclass;
+    }
+    /* MPI_ERRORS_ARE_FATAL or MPI_ERRORS_ABORT: the fatal path, whatever MPI_COMM_SELF has. */
+    mp_comm_t fatal = {.errhandler = (uintptr_t)MPI_ERRORS_ARE_FATAL};
+    return mp_api_error(&fatal, call, errclass, "%s", reason);
+}
+
+/* The handler slot of an open session, or an error for call. */
+static int session_slot(const char *call, MPI_Session session, uintptr_t **slot_p)
 {
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    return mp_api_error(NULL, call, MPI_ERR_SESSION,
-                        session == MPI_SESSION_NULL
-                            ? "MPI_SESSION_NULL is not a session to use"
-                            : "invalid session %p: libmp has no sessions yet (use MPI_Init), so "
-                              "no session handle is valid",
-                        (void *)session);
+    *slot_p = mp_api_session_errhandler_slot(session);
+    if (*slot_p == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_SESSION,
+                            session == MPI_SESSION_NULL
+                                ? "MPI_SESSION_NULL is not a session to use"
+                                : "invalid session %p; use one from MPI_Session_init that is "
+                                  "not finalised",
+                            (void *)session);
+    }
+    return MPI_SUCCESS;
 }
 
 #pragma weak MPI_Session_set_errhandler = PMPI_Session_set_errhandler
 int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler)
 {
-    (void)errhandler;
-    return no_session("MPI_Session_set_errhandler", session);
+    static const char call[] = "MPI_Session_set_errhandler";
+    uintptr_t *slot = NULL;
+    int rc = session_slot(call, session, &slot);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    /* A bad handler is the session's error: its current handler decides what follows. */
+    const errhandler_t *eh = user_errhandler(errhandler);
+    if (!is_predefined_errhandler(errhandler) && (eh == NULL || eh->kind != EH_SESSION)) {
+        char why[200];
+        snprintf(why, sizeof(why),
+                 eh == NULL ? "invalid error handler %p; use a predefined one or one from "
+                              "MPI_Session_create_errhandler"
+                            : "error handler %p was not created for a session; create one with "
+                              "MPI_Session_create_errhandler",
+                 (void *)errhandler);
+        uintptr_t current = *slot != 0 ? *slot : (uintptr_t)MPI_ERRORS_ARE_FATAL;
+        return mp_api_session_error(session, current, call,
+                                    eh == NULL ? MPI_ERR_ERRHANDLER : MPI_ERR_ARG, why);
+    }
+    attach(slot, errhandler);
+    return MPI_SUCCESS;
 }
 
 #pragma weak MPI_Session_get_errhandler = PMPI_Session_get_errhandler
 int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler *errhandler)
 {
-    (void)errhandler;
-    return no_session("MPI_Session_get_errhandler", session);
+    uintptr_t *slot = NULL;
+    int rc = session_slot("MPI_Session_get_errhandler", session, &slot);
+    if (rc == MPI_SUCCESS && errhandler == NULL) {
+        rc = mp_api_error(NULL, "MPI_Session_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+    }
+    if (rc == MPI_SUCCESS) {
+        *errhandler = get_ref(*slot, MPI_ERRORS_ARE_FATAL);
+    }
+    return rc;
 }
 
 #pragma weak MPI_Session_call_errhandler = PMPI_Session_call_errhandler
 int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
 {
-    (void)errorcode;
-    return no_session("MPI_Session_call_errhandler", session);
+    static const char call[] = "MPI_Session_call_errhandler";
+    uintptr_t *slot = NULL;
+    int rc = session_slot(call, session, &slot);
+    if (rc == MPI_SUCCESS) {
+        rc = check_code(call, errorcode);
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    uintptr_t handler = *slot != 0 ? *slot : (uintptr_t)MPI_ERRORS_ARE_FATAL;
+    if (user_errhandler((MPI_Errhandler)handler) != NULL) {
+        /* The standard: MPI_SUCCESS once a handler that returns was called. */
+        mp_api_session_error(session, handler, call, errorcode, "");
+        return MPI_SUCCESS;
+    }
+    char why[80];
+    snprintf(why, sizeof(why), "the program raised error code %d on a session", errorcode);
+    return mp_api_session_error(session, handler, call, errorcode, why);
 }
 
 /* ---- Files: no file exists yet, but MPI_FILE_NULL holds the default handler of new files ---- */

@@ -130,7 +130,7 @@ int mp_api_greq_query(mp_request_t *req, MPI_Status *status)
     if (g->query_fn != NULL) {
         code = g->query_fn(g->extra_state, st);
     }
-    st->MPI_ERROR = code;
+    mp_api_status_set_errclass(st, code);
     return code;
 }
 

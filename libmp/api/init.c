@@ -1,7 +1,8 @@
 /*
  * Starting and ending MPI: MPI_Init(_thread), MPI_Finalize, their queries, MPI_Abort and the
- * thread-level calls. libmp provides up to MPI_THREAD_SERIALIZED: any thread may call MPI as
- * long as the application makes sure only one does at a time.
+ * thread-level calls, and the runtime that the world model and the sessions (session.c) share.
+ * libmp provides up to MPI_THREAD_SERIALIZED: any thread may call MPI as long as the application
+ * makes sure only one does at a time.
  */
 #include <stdio.h>
 
@@ -12,20 +13,18 @@
 
 #define MP_THREAD_LEVEL_MAX MPI_THREAD_SERIALIZED
 
+/* The world model (MPI_Init to MPI_Finalize) and the sessions share one runtime: the first of
+ * them starts it, the last to end stops it. */
+static enum { WORLD_NEVER, WORLD_ACTIVE, WORLD_DONE } world;
+
 static bool is_thread_level(int level)
 {
     return level == MPI_THREAD_SINGLE || level == MPI_THREAD_FUNNELED ||
            level == MPI_THREAD_SERIALIZED || level == MPI_THREAD_MULTIPLE;
 }
 
-static int init_common(const char *call, int required, int *provided)
+int mp_api_runtime_start(const char *call, int required, int *provided)
 {
-    if (mp_runtime.state != MP_RUNTIME_NEW) {
-        return mp_api_error(NULL, call, MPI_ERR_OTHER,
-                            mp_runtime.state == MP_RUNTIME_READY
-                                ? "MPI is already initialised; call MPI_Init only once"
-                                : "called after MPI_Finalize; MPI cannot be initialised again");
-    }
     if (!is_thread_level(required)) {
         return mp_api_error(NULL, call, MPI_ERR_ARG,
                             "required thread level %d is not one of MPI_THREAD_SINGLE, "
@@ -34,6 +33,16 @@ static int init_common(const char *call, int required, int *provided)
     }
     if (provided == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "provided is NULL");
+    }
+    if (mp_runtime.state == MP_RUNTIME_FINALIZED) {
+        return mp_api_error(NULL, call, MPI_ERR_OTHER,
+                            "called after MPI was finalised (MPI_Finalize, or the end of the last "
+                            "session); libmp cannot start again in the same process");
+    }
+    if (mp_runtime.state == MP_RUNTIME_READY) {
+        /* A session or the world model started it already: its level holds. */
+        *provided = required < mp_runtime.thread_level ? required : mp_runtime.thread_level;
+        return MPI_SUCCESS;
     }
     /* The thread levels are ordered, so the lower of the two is what we can promise. */
     int level = required < MP_THREAD_LEVEL_MAX ? required : MP_THREAD_LEVEL_MAX;
@@ -44,6 +53,44 @@ static int init_common(const char *call, int required, int *provided)
     }
     *provided = level;
     return MPI_SUCCESS;
+}
+
+int mp_api_runtime_stop(const char *call)
+{
+    /* Buffered sends still in flight are delivered before this rank leaves. */
+    mp_api_bsend_fini();
+    mp_api_greq_fini();
+    mp_coll_shm_fini();
+    mp_status_t status = mp_runtime_fini();
+    if (status != MP_OK) {
+        return mp_api_error(NULL, call, mp_api_errclass(status), "cannot leave the job: %s",
+                            mp_status_string(status));
+    }
+    mp_rma_fini();
+    mp_api_errhandler_fini();
+    mp_api_info_fini();
+    mp_api_error_fini();
+    return MPI_SUCCESS;
+}
+
+bool mp_api_world_is_active(void)
+{
+    return world == WORLD_ACTIVE;
+}
+
+static int init_common(const char *call, int required, int *provided)
+{
+    if (world != WORLD_NEVER) {
+        return mp_api_error(NULL, call, MPI_ERR_OTHER,
+                            world == WORLD_ACTIVE
+                                ? "MPI is already initialised; call MPI_Init only once"
+                                : "called after MPI_Finalize; MPI cannot be initialised again");
+    }
+    int rc = mp_api_runtime_start(call, required, provided);
+    if (rc == MPI_SUCCESS) {
+        world = WORLD_ACTIVE;
+    }
+    return rc;
 }
 
 #pragma weak MPI_Init = PMPI_Init
@@ -67,7 +114,7 @@ int PMPI_Initialized(int *flag)
     if (flag == NULL) {
         return mp_api_error(NULL, "MPI_Initialized", MPI_ERR_ARG, "flag is NULL");
     }
-    *flag = mp_runtime.state != MP_RUNTIME_NEW;
+    *flag = world != WORLD_NEVER;
     return MPI_SUCCESS;
 }
 
@@ -77,7 +124,7 @@ int PMPI_Finalized(int *flag)
     if (flag == NULL) {
         return mp_api_error(NULL, "MPI_Finalized", MPI_ERR_ARG, "flag is NULL");
     }
-    *flag = mp_runtime.state == MP_RUNTIME_FINALIZED;
+    *flag = world == WORLD_DONE;
     return MPI_SUCCESS;
 }
 
@@ -85,26 +132,19 @@ int PMPI_Finalized(int *flag)
 int PMPI_Finalize(void)
 {
     int rc = mp_api_check_ready("MPI_Finalize");
+    if (rc == MPI_SUCCESS && world != WORLD_ACTIVE) {
+        rc = mp_api_error(NULL, "MPI_Finalize", MPI_ERR_OTHER,
+                          "MPI_Init was not called: sessions end with MPI_Session_finalize");
+    }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
     /* First, as MPI asks, the delete callbacks of MPI_COMM_SELF's attributes, then those of
      * MPI_COMM_WORLD's, while every MPI call still works. */
     mp_api_attr_fini();
-    /* Buffered sends still in flight are delivered before this rank leaves. */
-    mp_api_bsend_fini();
-    mp_api_greq_fini();
-    mp_coll_shm_fini();
-    mp_status_t status = mp_runtime_fini();
-    if (status != MP_OK) {
-        return mp_api_error(NULL, "MPI_Finalize", mp_api_errclass(status),
-                            "cannot leave the job: %s", mp_status_string(status));
-    }
-    mp_rma_fini();
-    mp_api_errhandler_fini();
-    mp_api_info_fini();
-    mp_api_error_fini();
-    return MPI_SUCCESS;
+    world = WORLD_DONE;
+    /* Sessions still open keep the runtime; the last one to end stops it. */
+    return mp_api_sessions_open() > 0 ? MPI_SUCCESS : mp_api_runtime_stop("MPI_Finalize");
 }
 
 #pragma weak MPI_Abort = PMPI_Abort

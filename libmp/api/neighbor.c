@@ -1,11 +1,13 @@
 /*
  * Neighbourhood collectives (MPI 4.1 section 8.6): allgather(v) and alltoall(v,w) with the
- * neighbours of a topology, blocking and nonblocking, with int and MPI_Count (_c) counts. Every
+ * neighbours of a topology, blocking, nonblocking and persistent (started from the arguments
+ * neighbor_init.c saved), with int and MPI_Count (_c) counts. Every
  * form posts all its receives and sends at once on the collective context; a progress hook
  * completes the collective's request when all of them have completed.
  */
 #include <stdlib.h>
 
+#include "api/coll.h"
 #include "api/topo.h"
 #include "pt2pt/progress.h"
 #include "pt2pt/pt2pt.h"
@@ -264,9 +266,10 @@ static mp_status_t op_start(mp_comm_t *c, const mp_topo_t *t, const nbr_block_t 
     return MP_OK;
 }
 
-/* Checks the arguments of a neighbourhood collective and starts it; *req_p completes it. */
-static int nbr_start(const char *call, MPI_Comm comm, const nbr_side_t *send,
-                     const nbr_side_t *recv, mp_comm_t **comm_p, mp_request_t **req_p)
+/* Checks the arguments of a neighbourhood collective and, unless check_only, starts it;
+ * *req_p completes it. */
+static int nbr_run(const char *call, MPI_Comm comm, const nbr_side_t *send, const nbr_side_t *recv,
+                   bool check_only, mp_comm_t **comm_p, mp_request_t **req_p)
 {
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -284,7 +287,7 @@ static int nbr_start(const char *call, MPI_Comm comm, const nbr_side_t *send,
     if (rc == MPI_SUCCESS) {
         rc = check_side(call, c, recv, t->indegree, rb);
     }
-    if (rc == MPI_SUCCESS) {
+    if (rc == MPI_SUCCESS && !check_only) {
         mp_status_t st = op_start(c, t, rb, sb, req_p);
         if (st != MP_OK) {
             rc = mp_api_error(c, call, mp_api_errclass(st), "cannot start: %s",
@@ -294,6 +297,12 @@ static int nbr_start(const char *call, MPI_Comm comm, const nbr_side_t *send,
     free(blocks);
     *comm_p = c;
     return rc;
+}
+
+static int nbr_start(const char *call, MPI_Comm comm, const nbr_side_t *send,
+                     const nbr_side_t *recv, mp_comm_t **comm_p, mp_request_t **req_p)
+{
+    return nbr_run(call, comm, send, recv, false, comm_p, req_p);
 }
 
 static int nbr_blocking(const char *call, MPI_Comm comm, const nbr_side_t *send,
@@ -585,4 +594,59 @@ int PMPI_Ineighbor_alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[]
 {
     SHAPE_ALLTOALLW(counts_c);
     return nbr_nonblocking("MPI_Ineighbor_alltoallw_c", comm, &s, &r, request);
+}
+
+/* ---- Persistent: the saved arguments back into sides ---- */
+
+int mp_api_neighbor_saved_run(const mp_api_coll_saved_t *a, mp_api_coll_mode_t mode,
+                              MPI_Request *request)
+{
+    bool big = a->width == MP_API_BIG;
+    nbr_side_t s = {.dir = "send", .buf = a->sbuf, .count = a->scount, .type = a->stype};
+    nbr_side_t r = {.dir = "recv", .buf = a->rbuf, .count = a->rcount, .type = a->rtype};
+    switch (a->nbr) {
+    case MP_API_NBR_ALLGATHER:
+        s.same_block = true;
+        break;
+    case MP_API_NBR_ALLGATHERV:
+        s.same_block = true;
+        r.vector = true;
+        break;
+    case MP_API_NBR_ALLTOALL:
+        break;
+    case MP_API_NBR_ALLTOALLV:
+        s.vector = r.vector = true;
+        break;
+    case MP_API_NBR_ALLTOALLW:
+        s.vector = r.vector = true;
+        s.byte_displs = r.byte_displs = true;
+        s.types = a->stypes;
+        r.types = a->rtypes;
+        break;
+    }
+    if (s.vector) {
+        s.counts = big ? NULL : a->scounts;
+        s.counts_c = big ? a->scounts : NULL;
+    }
+    if (r.vector) {
+        r.counts = big ? NULL : a->rcounts;
+        r.counts_c = big ? a->rcounts : NULL;
+    }
+    /* alltoallw's displacements are MPI_Aint in both forms. */
+    bool aint_displs = big || a->nbr == MP_API_NBR_ALLTOALLW;
+    if (s.vector) {
+        s.displs = aint_displs ? NULL : a->sdispls;
+        s.displs_c = aint_displs ? a->sdispls : NULL;
+    }
+    if (r.vector) {
+        r.displs = aint_displs ? NULL : a->rdispls;
+        r.displs_c = aint_displs ? a->rdispls : NULL;
+    }
+    mp_comm_t *c = NULL;
+    mp_request_t *req = NULL;
+    int rc = nbr_run(a->call, a->comm, &s, &r, mode == MP_API_COLL_CHECK, &c, &req);
+    if (rc == MPI_SUCCESS && mode != MP_API_COLL_CHECK) {
+        *request = (MPI_Request)req;
+    }
+    return rc;
 }

@@ -28,6 +28,11 @@ static mp_api_preq_t *as_preq(MPI_Request handle)
     return (mp_api_preq_t *)(void *)handle;
 }
 
+mp_api_preq_t *mp_api_preq_of(MPI_Request handle)
+{
+    return is_persistent(handle) ? as_preq(handle) : NULL;
+}
+
 /* The operation in progress behind a valid handle: NULL for MPI_REQUEST_NULL and for an inactive
  * persistent request. */
 static mp_request_t *active_op(MPI_Request handle)
@@ -126,9 +131,7 @@ static int finish_greq(MPI_Request *handle, int index, MPI_Status *status, bool 
         if (err == MPI_SUCCESS && free_err != MPI_SUCCESS) {
             err = free_err;
             which = "free_fn";
-            if (status != MPI_STATUS_IGNORE) {
-                status->MPI_ERROR = err;
-            }
+            mp_api_status_set_errclass(status, err);
         }
     }
     if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
@@ -185,15 +188,19 @@ static int report_one(const char *call, const failure_t *f)
     return mp_api_error(f->comm, call, f->errclass, "%s", f->why);
 }
 
-/* Reports the failure of a call that completes several: with statuses, MPI_ERR_IN_STATUS (each
- * status's MPI_ERROR says which failed); without, the class of the first failure. */
-static int report_many(const char *call, const failure_t *f, const MPI_Status *statuses)
+/* Reports the failure of a call that completes several: with statuses, MPI_ERR_IN_STATUS (the
+ * MPI_ERROR field of each of the nstatuses statuses says which failed: only then is it written);
+ * without, the class of the first failure. */
+static int report_many(const char *call, const failure_t *f, MPI_Status *statuses, int nstatuses)
 {
     if (f->errclass == MPI_SUCCESS) {
         return MPI_SUCCESS;
     }
     if (statuses == MPI_STATUSES_IGNORE) {
         return mp_api_error(f->comm, call, f->errclass, "request %d: %s", f->index, f->why);
+    }
+    for (int i = 0; i < nstatuses; i++) {
+        mp_api_status_publish_error(&statuses[i]);
     }
     return mp_api_error(f->comm, call, MPI_ERR_IN_STATUS,
                         "request %d: %s (see the MPI_ERROR field of each status)", f->index,
@@ -386,8 +393,19 @@ int PMPI_Request_free(MPI_Request *request)
     }
     if (is_persistent(*request)) {
         mp_api_preq_t *preq = as_preq(*request);
+        bool partitioned = preq->kind == MP_API_PREQ_PSEND || preq->kind == MP_API_PREQ_PRECV;
+        if (partitioned && req != NULL) {
+            /* Its partitions may still be marked ready or arrive: the standard lets a program
+             * free a partitioned request only while it is inactive. */
+            return mp_api_error(preq->comm, "MPI_Request_free", MPI_ERR_REQUEST,
+                                "the partitioned %s is active; complete it (MPI_Wait, MPI_Test) "
+                                "before freeing it",
+                                preq->kind == MP_API_PREQ_PSEND ? "send" : "receive");
+        }
         if (preq->kind == MP_API_PREQ_COLL) {
             mp_api_coll_persistent_free(preq);
+        } else if (partitioned) {
+            mp_api_part_free(preq);
         }
         preq->magic = 0;
         mp_datatype_release(preq->dt);
@@ -442,7 +460,7 @@ static int finish_all(const char *call, int count, MPI_Request *requests, MPI_St
             finish(&requests[i], i, st, peek, &f);
         }
     }
-    return report_many(call, &f, statuses);
+    return report_many(call, &f, statuses, count);
 }
 
 #pragma weak MPI_Waitall = PMPI_Waitall
@@ -589,7 +607,7 @@ static int finish_some(const char *call, int count, MPI_Request *requests, int *
         indices[n++] = i;
     }
     *outcount = n;
-    return report_many(call, &f, statuses);
+    return report_many(call, &f, statuses, n);
 }
 
 static int check_some(const char *call, int incount, const MPI_Request *requests,
@@ -737,6 +755,9 @@ static int preq_start(const char *call, mp_api_preq_t *preq)
                                   preq->comm, &preq->active);
     case MP_API_PREQ_COLL:
         return mp_api_coll_persistent_start(preq);
+    case MP_API_PREQ_PSEND:
+    case MP_API_PREQ_PRECV:
+        return mp_api_part_start(call, preq);
     default:
         return mp_api_error(preq->comm, call, MPI_ERR_INTERN, "unknown persistent request kind %d",
                             (int)preq->kind);

@@ -13,6 +13,7 @@ enum {
     STATUS_BYTES_LO = 0,  /* received bytes, low 32 bits */
     STATUS_BYTES_HI = 1,  /* received bytes, high 32 bits */
     STATUS_CANCELLED = 2, /* 1 if the operation was cancelled */
+    STATUS_ERRCLASS = 3,  /* the operation's error class, for MPI_ERROR (see below) */
 };
 
 static void status_set_bytes(MPI_Status *status, uint64_t bytes)
@@ -27,15 +28,18 @@ static uint64_t status_bytes(const MPI_Status *status)
            (uint64_t)(uint32_t)status->MPI_internal[STATUS_BYTES_HI] << 32;
 }
 
-static void status_set(MPI_Status *status, int source, int tag, int error, uint64_t bytes,
+/* MPI_ERROR is left alone: the standard lets only the calls that complete several operations
+ * write it, and only when they return MPI_ERR_IN_STATUS (MPI 4.1, 3.2.5); programs may rely on
+ * it keeping what they put there. The class waits in a private slot until such a call
+ * publishes it. */
+static void status_set(MPI_Status *status, int source, int tag, int errclass, uint64_t bytes,
                        bool cancelled)
 {
     status->MPI_SOURCE = source;
     status->MPI_TAG = tag;
-    status->MPI_ERROR = error;
     status_set_bytes(status, bytes);
     status->MPI_internal[STATUS_CANCELLED] = cancelled;
-    status->MPI_internal[3] = 0;
+    status->MPI_internal[STATUS_ERRCLASS] = errclass;
     status->MPI_internal[4] = 0;
 }
 
@@ -51,6 +55,8 @@ void mp_api_status_empty(MPI_Status *status)
 {
     if (status != MPI_STATUS_IGNORE) {
         status_set(status, MPI_ANY_SOURCE, MPI_ANY_TAG, MPI_SUCCESS, 0, false);
+        /* The standard's empty status includes error = MPI_SUCCESS. */
+        status->MPI_ERROR = MPI_SUCCESS;
     }
 }
 
@@ -59,6 +65,18 @@ void mp_api_status_proc_null(MPI_Status *status)
     if (status != MPI_STATUS_IGNORE) {
         status_set(status, MPI_PROC_NULL, MPI_ANY_TAG, MPI_SUCCESS, 0, false);
     }
+}
+
+void mp_api_status_set_errclass(MPI_Status *status, int errclass)
+{
+    if (status != MPI_STATUS_IGNORE) {
+        status->MPI_internal[STATUS_ERRCLASS] = errclass;
+    }
+}
+
+void mp_api_status_publish_error(MPI_Status *status)
+{
+    status->MPI_ERROR = status->MPI_internal[STATUS_ERRCLASS];
 }
 
 void mp_api_describe_failure(const mp_request_t *req, char *buf, size_t len)

@@ -1,7 +1,11 @@
 # MPI tests: self-checking programs in tests/mpi/env (run by run-testlist.sh from env.testlist)
 # and launcher tests in tests/mpi/launcher (one script per behaviour of mpirun).
 mpi_test_programs = \
+	tests/mpi/env/handles \
 	tests/mpi/env/init_basic \
+	tests/mpi/env/session \
+	tests/mpi/env/tools \
+	tests/mpi/env/alloc_mem \
 	tests/mpi/env/init_thread \
 	tests/mpi/env/exit_code \
 	tests/mpi/env/signal_self \
@@ -23,6 +27,18 @@ noinst_HEADERS += tests/mpi/env/mptest.h
 mpi_test_libs = libmp/libmp.la
 mpi_test_link_flags = $(AM_LDFLAGS) -no-install
 
+tests_mpi_env_alloc_mem_SOURCES = tests/mpi/env/alloc_mem.c
+tests_mpi_env_alloc_mem_LDADD = $(mpi_test_libs)
+tests_mpi_env_alloc_mem_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_handles_SOURCES = tests/mpi/env/handles.c
+tests_mpi_env_handles_LDADD = $(mpi_test_libs)
+tests_mpi_env_handles_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_tools_SOURCES = tests/mpi/env/tools.c
+tests_mpi_env_tools_LDADD = $(mpi_test_libs)
+tests_mpi_env_tools_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_session_SOURCES = tests/mpi/env/session.c
+tests_mpi_env_session_LDADD = $(mpi_test_libs)
+tests_mpi_env_session_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_init_basic_SOURCES = tests/mpi/env/init_basic.c
 tests_mpi_env_init_basic_LDADD = $(mpi_test_libs)
 tests_mpi_env_init_basic_LDFLAGS = $(mpi_test_link_flags)

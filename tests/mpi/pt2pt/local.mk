@@ -5,6 +5,8 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/bsend \
 	tests/mpi/pt2pt/bufcomm \
 	tests/mpi/pt2pt/cancel \
+	tests/mpi/pt2pt/errfield \
+	tests/mpi/pt2pt/partitioned \
 	tests/mpi/pt2pt/cancelfin \
 	tests/mpi/pt2pt/cancelseq \
 	tests/mpi/pt2pt/completion \
@@ -78,6 +80,12 @@ tests_mpi_pt2pt_sizes_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_status_SOURCES = tests/mpi/pt2pt/status.c
 tests_mpi_pt2pt_status_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_status_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_errfield_SOURCES = tests/mpi/pt2pt/errfield.c
+tests_mpi_pt2pt_errfield_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_errfield_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_partitioned_SOURCES = tests/mpi/pt2pt/partitioned.c
+tests_mpi_pt2pt_partitioned_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_partitioned_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_truncate_SOURCES = tests/mpi/pt2pt/truncate.c
 tests_mpi_pt2pt_truncate_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_truncate_LDFLAGS = $(mpi_test_link_flags)

@@ -1,6 +1,7 @@
 /*
  * Neighbourhood collectives, every form (allgather, allgatherv, alltoall, alltoallv, alltoallw;
- * blocking, nonblocking, several in flight at once, and the _c forms) on 2-D and 3-D Cartesian
+ * blocking, nonblocking, several in flight at once, persistent (MPI_Neighbor_X_init, started
+ * again and again), and the _c forms) on 2-D and 3-D Cartesian
  * grids, periodic and not (a periodic extent of 1 or 2 makes one process both neighbours: the
  * block sent in direction -1 must land in the +1 block, MPI 4.1 section 8.6), on a general
  * graph with a self-loop and a doubled edge, and on an irregular distributed graph. Every
@@ -232,7 +233,7 @@ static void plan_make(plan_t *p, const model_t *m, form_t f, int count)
 }
 
 /* Checks every element of the receive buffer. */
-static void plan_check(plan_t *p, const model_t *m, form_t f, const char *how)
+static void plan_verify(const plan_t *p, const model_t *m, form_t f, const char *how)
 {
     char *seen = calloc((size_t)p->rlen + 1, 1);
     for (int i = 0; i < p->indeg; i++) {
@@ -254,6 +255,12 @@ static void plan_check(plan_t *p, const model_t *m, form_t f, const char *how)
                   how, at, p->rbuf[at]);
     }
     free(seen);
+}
+
+/* Checks every element of the receive buffer, then frees the plan's buffers. */
+static void plan_check(plan_t *p, const model_t *m, form_t f, const char *how)
+{
+    plan_verify(p, m, f, how);
     free(p->sbuf);
     free(p->rbuf);
 }
@@ -323,6 +330,92 @@ static int run_form(plan_t *p, const model_t *m, form_t f, int count, bool large
     return MPI_ERR_INTERN;
 }
 
+/* Creates the persistent form of f on plan p (MPI_Neighbor_X_init, or its _c form). */
+static int init_form(plan_t *p, const model_t *m, form_t f, int count, bool large_count,
+                     MPI_Request *req)
+{
+    MPI_Comm c = m->comm;
+    MPI_Info i = MPI_INFO_NULL;
+    switch (f) {
+    case ALLGATHER:
+        return large_count ? MPI_Neighbor_allgather_init_c(p->sbuf, count, MPI_INT, p->rbuf, count,
+                                                           MPI_INT, c, i, req)
+                           : MPI_Neighbor_allgather_init(p->sbuf, count, MPI_INT, p->rbuf, count,
+                                                         MPI_INT, c, i, req);
+    case ALLGATHERV:
+        return large_count
+                   ? MPI_Neighbor_allgatherv_init_c(p->sbuf, p->slen, MPI_INT, p->rbuf,
+                                                    p->rcounts_c, p->rdispls_c, MPI_INT, c, i, req)
+                   : MPI_Neighbor_allgatherv_init(p->sbuf, p->slen, MPI_INT, p->rbuf, p->rcounts,
+                                                  p->rdispls, MPI_INT, c, i, req);
+    case ALLTOALL:
+        return large_count ? MPI_Neighbor_alltoall_init_c(p->sbuf, count, MPI_INT, p->rbuf, count,
+                                                          MPI_INT, c, i, req)
+                           : MPI_Neighbor_alltoall_init(p->sbuf, count, MPI_INT, p->rbuf, count,
+                                                        MPI_INT, c, i, req);
+    case ALLTOALLV:
+        return large_count
+                   ? MPI_Neighbor_alltoallv_init_c(p->sbuf, p->scounts_c, p->sdispls_c, MPI_INT,
+                                                   p->rbuf, p->rcounts_c, p->rdispls_c, MPI_INT, c,
+                                                   i, req)
+                   : MPI_Neighbor_alltoallv_init(p->sbuf, p->scounts, p->sdispls, MPI_INT, p->rbuf,
+                                                 p->rcounts, p->rdispls, MPI_INT, c, i, req);
+    case ALLTOALLW:
+        return large_count
+                   ? MPI_Neighbor_alltoallw_init_c(p->sbuf, p->scounts_c, p->sbytes, p->stypes,
+                                                   p->rbuf, p->rcounts_c, p->rbytes, p->rtypes, c,
+                                                   i, req)
+                   : MPI_Neighbor_alltoallw_init(p->sbuf, p->scounts, p->sbytes, p->stypes, p->rbuf,
+                                                 p->rcounts, p->rbytes, p->rtypes, c, i, req);
+    }
+    return MPI_ERR_INTERN;
+}
+
+/* Persistent forms: all five made while the send buffers hold other values (a start sends what
+ * they hold then), started together three times with MPI_Startall (the receive buffers reset
+ * between rounds), then one of them started alone; the requests go inactive, not null. */
+static void check_persistent(const model_t *m, int count, bool large)
+{
+    plan_t p[5];
+    MPI_Request reqs[5];
+    const char *how = large ? "persistent _c" : "persistent";
+    for (form_t f = ALLGATHER; f <= ALLTOALLW; f++) {
+        plan_make(&p[f], m, f, count);
+        int *keep = p2p_malloc(sizeof(int) * (size_t)(p[f].slen + 1));
+        memcpy(keep, p[f].sbuf, sizeof(int) * (size_t)p[f].slen);
+        for (int e = 0; e < p[f].slen; e++) {
+            p[f].sbuf[e] = -7;
+        }
+        P2P_MPI(init_form(&p[f], m, f, count, large, &reqs[f]));
+        memcpy(p[f].sbuf, keep, sizeof(int) * (size_t)p[f].slen);
+        free(keep);
+    }
+    for (int round = 0; round < 3; round++) {
+        for (form_t f = ALLGATHER; f <= ALLTOALLW; f++) {
+            for (int e = 0; e < p[f].rlen; e++) {
+                p[f].rbuf[e] = UNTOUCHED;
+            }
+        }
+        P2P_MPI(MPI_Startall(5, reqs));
+        P2P_MPI(MPI_Waitall(5, reqs, MPI_STATUSES_IGNORE));
+        for (form_t f = ALLGATHER; f <= ALLTOALLW; f++) {
+            MPT_CHECK(reqs[f] != MPI_REQUEST_NULL, "%s: Waitall freed a persistent request", how);
+            plan_verify(&p[f], m, f, how);
+        }
+    }
+    for (int e = 0; e < p[ALLTOALLV].rlen; e++) {
+        p[ALLTOALLV].rbuf[e] = UNTOUCHED;
+    }
+    P2P_MPI(MPI_Start(&reqs[ALLTOALLV]));
+    P2P_MPI(MPI_Wait(&reqs[ALLTOALLV], MPI_STATUS_IGNORE));
+    plan_verify(&p[ALLTOALLV], m, ALLTOALLV, how);
+    for (form_t f = ALLGATHER; f <= ALLTOALLW; f++) {
+        P2P_MPI(MPI_Request_free(&reqs[f]));
+        MPT_CHECK(reqs[f] == MPI_REQUEST_NULL, "MPI_Request_free left the request");
+        plan_check(&p[f], m, f, how);
+    }
+}
+
 static void check_model(const model_t *m)
 {
     const int count = 3;
@@ -364,6 +457,8 @@ static void check_model(const model_t *m)
         MPT_CHECK(reqs[f] == MPI_REQUEST_NULL, "completion left the request");
         plan_check(&p[f], m, (form_t)f, "nonblocking _c");
     }
+    check_persistent(m, count, false);
+    check_persistent(m, count, true);
     /* Blocks past the eager limit (rendezvous). */
     plan_t big;
     plan_make(&big, m, ALLTOALL, 20000);
@@ -387,6 +482,14 @@ static void check_errors(const model_t *m)
     TOPO_EXPECT_ERR(MPI_ERR_COUNT, MPI_Neighbor_allgather(s, -1, MPI_INT, r, 1, MPI_INT, c));
     TOPO_EXPECT_ERR(MPI_ERR_TYPE, MPI_Neighbor_alltoall(s, 1, MPI_DATATYPE_NULL, r, 1, MPI_INT, c));
     TOPO_EXPECT_ERR(MPI_ERR_ARG, MPI_Ineighbor_alltoall(s, 1, MPI_INT, r, 1, MPI_INT, c, NULL));
+    TOPO_EXPECT_ERR(MPI_ERR_ARG, MPI_Neighbor_alltoall_init(s, 1, MPI_INT, r, 1, MPI_INT, c,
+                                                            MPI_INFO_NULL, NULL));
+    TOPO_EXPECT_ERR(MPI_ERR_BUFFER, MPI_Neighbor_allgather_init(MPI_IN_PLACE, 1, MPI_INT, r, 1,
+                                                                MPI_INT, c, MPI_INFO_NULL, &req));
+    TOPO_EXPECT_ERR(MPI_ERR_COUNT, MPI_Neighbor_alltoall_init_c(s, -1, MPI_INT, r, 1, MPI_INT, c,
+                                                                MPI_INFO_NULL, &req));
+    TOPO_EXPECT_ERR(MPI_ERR_COMM, MPI_Neighbor_alltoall_init(s, 1, MPI_INT, r, 1, MPI_INT,
+                                                             MPI_COMM_NULL, MPI_INFO_NULL, &req));
     TOPO_EXPECT_ERR(MPI_ERR_COMM,
                     MPI_Neighbor_alltoall(s, 1, MPI_INT, r, 1, MPI_INT, MPI_COMM_NULL));
     if (deg > 0) {

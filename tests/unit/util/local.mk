@@ -4,3 +4,10 @@ TESTS += tests/unit/util/test_sha256
 tests_unit_util_test_sha256_SOURCES = tests/unit/util/test_sha256.c libmp/util/sha256.c
 tests_unit_util_test_sha256_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_util_test_sha256_LDADD = $(CMOCKA_LIBS)
+
+# The pointer map (cmocka): util/ptrmap.c alone.
+check_PROGRAMS += tests/unit/util/test_ptrmap
+TESTS += tests/unit/util/test_ptrmap
+tests_unit_util_test_ptrmap_SOURCES = tests/unit/util/test_ptrmap.c libmp/util/ptrmap.c
+tests_unit_util_test_ptrmap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_util_test_ptrmap_LDADD = $(CMOCKA_LIBS)

@@ -1,0 +1,66 @@
+/*
+ * The standard ABI's own calls (MPI 5.0): which version of the ABI this library follows, and an
+ * info object with the sizes of its address, count and offset integers. libmp has no Fortran
+ * bindings, so it has no Fortran ABI details to give.
+ */
+#include <config.h>
+
+#include <stdio.h>
+
+#include "api/api.h"
+
+/* Like MPI_Get_version, these work before MPI_Init and after MPI_Finalize. */
+#pragma weak MPI_Abi_get_version = PMPI_Abi_get_version
+int PMPI_Abi_get_version(int *abi_major, int *abi_minor)
+{
+    if (abi_major == NULL || abi_minor == NULL) {
+        return mp_api_error(NULL, "MPI_Abi_get_version", MPI_ERR_ARG,
+                            "abi_major or abi_minor is NULL");
+    }
+    *abi_major = MPI_ABI_VERSION;
+    *abi_minor = MPI_ABI_SUBVERSION;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Abi_get_info = PMPI_Abi_get_info
+int PMPI_Abi_get_info(MPI_Info *info)
+{
+    static const char call[] = "MPI_Abi_get_info";
+    if (info == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "info is NULL");
+    }
+    static const struct {
+        const char *key;
+        size_t size;
+    } sizes[] = {
+        {"mpi_aint_size", sizeof(MPI_Aint)},
+        {"mpi_count_size", sizeof(MPI_Count)},
+        {"mpi_offset_size", sizeof(MPI_Offset)},
+    };
+    MPI_Info made = MPI_INFO_NULL;
+    int rc = PMPI_Info_create(&made);
+    for (size_t i = 0; rc == MPI_SUCCESS && i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        char value[24];
+        snprintf(value, sizeof(value), "%zu", sizes[i].size);
+        rc = PMPI_Info_set(made, sizes[i].key, value);
+    }
+    if (rc != MPI_SUCCESS) {
+        if (made != MPI_INFO_NULL) {
+            PMPI_Info_free(&made);
+        }
+        return rc;
+    }
+    *info = made;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Abi_get_fortran_info = PMPI_Abi_get_fortran_info
+int PMPI_Abi_get_fortran_info(MPI_Info *info)
+{
+    if (info == NULL) {
+        return mp_api_error(NULL, "MPI_Abi_get_fortran_info", MPI_ERR_ARG, "info is NULL");
+    }
+    /* No Fortran bindings: no details (the standard's answer for that case). */
+    *info = MPI_INFO_NULL;
+    return MPI_SUCCESS;
+}

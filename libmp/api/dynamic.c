@@ -1,0 +1,23 @@
+/*
+ * Process creation and management, as far as a program that was not spawned sees it: libmp
+ * starts every process with mpirun (or another PMIx launcher), never with MPI_Comm_spawn, so no
+ * process has a parent.
+ */
+#include <config.h>
+
+#include "api/api.h"
+
+#pragma weak MPI_Comm_get_parent = PMPI_Comm_get_parent
+int PMPI_Comm_get_parent(MPI_Comm *parent)
+{
+    static const char call[] = "MPI_Comm_get_parent";
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (parent == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "parent is NULL");
+    }
+    *parent = MPI_COMM_NULL;
+    return MPI_SUCCESS;
+}

@@ -1,0 +1,322 @@
+/*
+ * The Sessions Model (MPI 4.1, 11.3): sessions start the runtime as MPI_Init does (init.c
+ * shares it), name two process sets, mpi://WORLD and mpi://SELF, and make groups of them, from
+ * which MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups (intercomm.c) make
+ * communicators. A session's errors go to its own error handler.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "api/api.h"
+#include "core/runtime.h"
+
+#define SESSION_MAGIC 0x6d707373u /* "mpss" */
+
+typedef struct session {
+    uint32_t magic; /* SESSION_MAGIC while the session is open */
+    int thread_level;
+    uintptr_t errhandler; /* the session's error handler (a reference), 0: none yet */
+} session_t;
+
+static int nopen;
+
+int mp_api_sessions_open(void)
+{
+    return nopen;
+}
+
+static session_t *session_of(MPI_Session session)
+{
+    if ((uintptr_t)session < MP_API_HANDLE_RESERVED) {
+        return NULL;
+    }
+    session_t *s = (session_t *)(void *)session;
+    return s->magic == SESSION_MAGIC ? s : NULL;
+}
+
+uintptr_t *mp_api_session_errhandler_slot(MPI_Session session)
+{
+    session_t *s = session_of(session);
+    return s != NULL ? &s->errhandler : NULL;
+}
+
+/* Raises errclass on session s (or, without one, as a call without an object does). */
+__attribute__((format(printf, 4, 5))) static int fail(session_t *s, const char *call, int errclass,
+                                                      const char *fmt, ...)
+{
+    char why[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (s == NULL) {
+        return mp_api_error(NULL, call, errclass, "%s", why);
+    }
+    uintptr_t h = s->errhandler != 0 ? s->errhandler : (uintptr_t)MPI_ERRORS_ARE_FATAL;
+    return mp_api_session_error((MPI_Session)(void *)s, h, call, errclass, why);
+}
+
+/* The open session behind a handle, or an error for call. */
+static int check_session(const char *call, MPI_Session session, session_t **s_p)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *s_p = session_of(session);
+    if (*s_p == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_SESSION,
+                            session == MPI_SESSION_NULL
+                                ? "MPI_SESSION_NULL is not a session to use"
+                                : "invalid session %p; use one from MPI_Session_init that is "
+                                  "not finalised",
+                            (void *)session);
+    }
+    return MPI_SUCCESS;
+}
+
+/* ---- Thread levels by name (the info key mpi_thread_support_level) ---- */
+
+static const struct {
+    int level;
+    const char *name;
+} levels[] = {
+    {MPI_THREAD_SINGLE, "MPI_THREAD_SINGLE"},
+    {MPI_THREAD_FUNNELED, "MPI_THREAD_FUNNELED"},
+    {MPI_THREAD_SERIALIZED, "MPI_THREAD_SERIALIZED"},
+    {MPI_THREAD_MULTIPLE, "MPI_THREAD_MULTIPLE"},
+};
+
+static const char *level_name(int level)
+{
+    for (size_t i = 0; i < sizeof(levels) / sizeof(levels[0]); i++) {
+        if (levels[i].level == level) {
+            return levels[i].name;
+        }
+    }
+    return "MPI_THREAD_SINGLE";
+}
+
+/* ---- Process sets ---- */
+
+static const char *const psets[] = {"mpi://WORLD", "mpi://SELF"};
+#define NPSETS 2
+
+/* The index of a process set by name (case does not matter), or -1. */
+static int pset_index(const char *name)
+{
+    for (int i = 0; name != NULL && i < NPSETS; i++) {
+        if (strcasecmp(name, psets[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+/* ---- Init and finalize ---- */
+
+#pragma weak MPI_Session_init = PMPI_Session_init
+int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session *session)
+{
+    static const char call[] = "MPI_Session_init";
+    if (session == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "session is NULL");
+    }
+    int required = MPI_THREAD_SINGLE;
+    if (info != MPI_INFO_NULL) {
+        char value[MPI_MAX_INFO_VAL];
+        int flag = 0;
+        int rc =
+            PMPI_Info_get(info, "mpi_thread_support_level", MPI_MAX_INFO_VAL - 1, value, &flag);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+        for (size_t i = 0; flag && i < sizeof(levels) / sizeof(levels[0]); i++) {
+            if (strcmp(value, levels[i].name) == 0) {
+                required = levels[i].level;
+            }
+        }
+    }
+    if (errhandler != MPI_ERRHANDLER_NULL) {
+        int rc = mp_api_errhandler_check_session(call, errhandler);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+    }
+    session_t *s = calloc(1, sizeof(*s));
+    if (s == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "out of memory");
+    }
+    int provided = MPI_THREAD_SINGLE;
+    int rc = mp_api_runtime_start(call, required, &provided);
+    if (rc != MPI_SUCCESS) {
+        free(s);
+        return rc;
+    }
+    s->magic = SESSION_MAGIC;
+    s->thread_level = provided;
+    if (errhandler != MPI_ERRHANDLER_NULL) {
+        mp_api_errhandler_retain((uintptr_t)errhandler);
+        s->errhandler = (uintptr_t)errhandler;
+    }
+    nopen++;
+    *session = (MPI_Session)(void *)s;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Session_finalize = PMPI_Session_finalize
+int PMPI_Session_finalize(MPI_Session *session)
+{
+    static const char call[] = "MPI_Session_finalize";
+    if (session == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_ARG, "session is NULL");
+    }
+    session_t *s = NULL;
+    int rc = check_session(call, *session, &s);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    s->magic = 0;
+    mp_api_errhandler_release(s->errhandler);
+    free(s);
+    *session = MPI_SESSION_NULL;
+    nopen--;
+    /* The last session ends the runtime unless the world model still uses it. */
+    return nopen == 0 && !mp_api_world_is_active() ? mp_api_runtime_stop(call) : MPI_SUCCESS;
+}
+
+/* ---- Queries ---- */
+
+#pragma weak MPI_Session_get_num_psets = PMPI_Session_get_num_psets
+int PMPI_Session_get_num_psets(MPI_Session session, MPI_Info info, int *npset_names)
+{
+    static const char call[] = "MPI_Session_get_num_psets";
+    (void)info; /* no hint narrows the sets */
+    session_t *s = NULL;
+    int rc = check_session(call, session, &s);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (npset_names == NULL) {
+        return fail(s, call, MPI_ERR_ARG, "npset_names is NULL");
+    }
+    *npset_names = NPSETS;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Session_get_nth_pset = PMPI_Session_get_nth_pset
+int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n, int *pset_len,
+                              char *pset_name)
+{
+    static const char call[] = "MPI_Session_get_nth_pset";
+    (void)info;
+    session_t *s = NULL;
+    int rc = check_session(call, session, &s);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (n < 0 || n >= NPSETS) {
+        return fail(s, call, MPI_ERR_ARG, "n = %d is out of range 0..%d", n, NPSETS - 1);
+    }
+    if (pset_len == NULL) {
+        return fail(s, call, MPI_ERR_ARG, "pset_len is NULL");
+    }
+    int need = (int)strlen(psets[n]) + 1;
+    /* With 0, only the length needed (terminator included) comes back. */
+    if (*pset_len > 0) {
+        if (pset_name == NULL) {
+            return fail(s, call, MPI_ERR_ARG, "pset_name is NULL");
+        }
+        int n_copy = need <= *pset_len ? need - 1 : *pset_len - 1;
+        memcpy(pset_name, psets[n], (size_t)n_copy);
+        pset_name[n_copy] = '\0';
+    }
+    *pset_len = need;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Session_get_info = PMPI_Session_get_info
+int PMPI_Session_get_info(MPI_Session session, MPI_Info *info_used)
+{
+    static const char call[] = "MPI_Session_get_info";
+    session_t *s = NULL;
+    int rc = check_session(call, session, &s);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (info_used == NULL) {
+        return fail(s, call, MPI_ERR_ARG, "info_used is NULL");
+    }
+    MPI_Info info = MPI_INFO_NULL;
+    rc = PMPI_Info_create(&info);
+    if (rc == MPI_SUCCESS) {
+        rc = PMPI_Info_set(info, "mpi_thread_support_level", level_name(s->thread_level));
+    }
+    if (rc != MPI_SUCCESS) {
+        if (info != MPI_INFO_NULL) {
+            PMPI_Info_free(&info);
+        }
+        return rc;
+    }
+    *info_used = info;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Session_get_pset_info = PMPI_Session_get_pset_info
+int PMPI_Session_get_pset_info(MPI_Session session, const char *pset_name, MPI_Info *info)
+{
+    static const char call[] = "MPI_Session_get_pset_info";
+    session_t *s = NULL;
+    int rc = check_session(call, session, &s);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    int i = pset_index(pset_name);
+    if (i < 0) {
+        return fail(s, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
+                    pset_name != NULL ? pset_name : "(NULL)");
+    }
+    if (info == NULL) {
+        return fail(s, call, MPI_ERR_ARG, "info is NULL");
+    }
+    char size[24];
+    snprintf(size, sizeof(size), "%d", i == 0 ? mp_runtime.size : 1);
+    MPI_Info made = MPI_INFO_NULL;
+    rc = PMPI_Info_create(&made);
+    if (rc == MPI_SUCCESS) {
+        rc = PMPI_Info_set(made, "mpi_size", size);
+    }
+    if (rc != MPI_SUCCESS) {
+        if (made != MPI_INFO_NULL) {
+            PMPI_Info_free(&made);
+        }
+        return rc;
+    }
+    *info = made;
+    return MPI_SUCCESS;
+}
+
+/* ---- Groups and communicators ---- */
+
+#pragma weak MPI_Group_from_session_pset = PMPI_Group_from_session_pset
+int PMPI_Group_from_session_pset(MPI_Session session, const char *pset_name, MPI_Group *newgroup)
+{
+    static const char call[] = "MPI_Group_from_session_pset";
+    session_t *s = NULL;
+    int rc = check_session(call, session, &s);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    int i = pset_index(pset_name);
+    if (i < 0) {
+        return fail(s, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
+                    pset_name != NULL ? pset_name : "(NULL)");
+    }
+    if (newgroup == NULL) {
+        return fail(s, call, MPI_ERR_ARG, "newgroup is NULL");
+    }
+    return PMPI_Comm_group(i == 0 ? MPI_COMM_WORLD : MPI_COMM_SELF, newgroup);
+}

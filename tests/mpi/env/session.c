@@ -1,0 +1,195 @@
+/*
+ * The Sessions Model. "alone": no MPI_Init at all: a session (mpi_thread_support_level from its
+ * info) names mpi://WORLD and mpi://SELF (lengths and names, the size in their info), makes their
+ * groups, communicators from them (a sum over the world's checks every rank) and an
+ * intercommunicator between the halves; a second session lives alongside; session error handlers
+ * (given at init, set, called, returned) and the errors of bad process sets and handles;
+ * MPI_Initialized and MPI_Finalized stay false; the last MPI_Session_finalize ends the job's
+ * runtime. "mixed": a session and MPI_Init together, the session outliving MPI_Finalize. Usage:
+ * session alone|mixed NPROCS
+ */
+#include <stdbool.h>
+
+#include "../attr/attrtest.h"
+
+static int handler_calls, handler_code;
+
+static void on_error(MPI_Session *session, int *code, ...)
+{
+    (void)session;
+    handler_calls++;
+    handler_code = *code;
+}
+
+static void psets(MPI_Session s, int nprocs)
+{
+    int n = -1;
+    AT_MPI(MPI_Session_get_num_psets(s, MPI_INFO_NULL, &n));
+    MPT_CHECK(n == 2, "%d process sets", n);
+    static const char *const names[] = {"mpi://WORLD", "mpi://SELF"};
+    for (int i = 0; i < 2; i++) {
+        int len = 0;
+        AT_MPI(MPI_Session_get_nth_pset(s, MPI_INFO_NULL, i, &len, NULL));
+        MPT_CHECK(len == (int)strlen(names[i]) + 1, "pset %d: length %d", i, len);
+        char name[64] = "";
+        len = sizeof(name);
+        AT_MPI(MPI_Session_get_nth_pset(s, MPI_INFO_NULL, i, &len, name));
+        MPT_CHECK(strcmp(name, names[i]) == 0, "pset %d is \"%s\", expected %s", i, name, names[i]);
+        MPI_Info info = MPI_INFO_NULL;
+        AT_MPI(MPI_Session_get_pset_info(s, names[i], &info));
+        char v[32] = "";
+        int flag = 0;
+        AT_MPI(MPI_Info_get(info, "mpi_size", 31, v, &flag));
+        MPT_CHECK(flag && atoi(v) == (i == 0 ? nprocs : 1), "%s: mpi_size \"%s\"", names[i], v);
+        AT_MPI(MPI_Info_free(&info));
+    }
+}
+
+/* Communicators from the session's groups: the world (a sum of ranks), self, and an
+ * intercommunicator between the lower and the upper half of the world. */
+static void comms(MPI_Session s, int nprocs)
+{
+    MPI_Group wg, sg;
+    MPI_Comm world, self;
+    int rank = -1, size = -1, sum = -1;
+    AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &wg));
+    AT_MPI(MPI_Group_size(wg, &size));
+    MPT_CHECK(size == nprocs, "the world group has %d processes", size);
+    AT_MPI(MPI_Comm_create_from_group(wg, "libmp.test.world", MPI_INFO_NULL, MPI_ERRORS_RETURN,
+                                      &world));
+    AT_MPI(MPI_Comm_rank(world, &rank));
+    int grank = -2;
+    AT_MPI(MPI_Group_rank(wg, &grank));
+    MPT_CHECK(rank == grank, "rank %d in the communicator, %d in the group", rank, grank);
+    mpt_set_rank(rank);
+    AT_MPI(MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, world));
+    MPT_CHECK(sum == nprocs * (nprocs - 1) / 2, "sum of ranks %d", sum);
+    AT_MPI(MPI_Group_from_session_pset(s, "mpi://SELF", &sg));
+    AT_MPI(
+        MPI_Comm_create_from_group(sg, "libmp.test.self", MPI_INFO_NULL, MPI_ERRORS_RETURN, &self));
+    AT_MPI(MPI_Comm_size(self, &size));
+    MPT_CHECK(size == 1, "the self communicator has %d processes", size);
+    if (nprocs >= 2) {
+        int half = nprocs / 2, lo[64], hi[64];
+        for (int i = 0; i < nprocs; i++) {
+            (i < half ? lo : hi)[i < half ? i : i - half] = i;
+        }
+        MPI_Group low, high;
+        AT_MPI(MPI_Group_incl(wg, half, lo, &low));
+        AT_MPI(MPI_Group_incl(wg, nprocs - half, hi, &high));
+        bool in_low = rank < half;
+        MPI_Comm inter;
+        AT_MPI(MPI_Intercomm_create_from_groups(in_low ? low : high, 0, in_low ? high : low, 0,
+                                                "libmp.test.inter", MPI_INFO_NULL,
+                                                MPI_ERRORS_RETURN, &inter));
+        int rsize = -1, mine = rank, theirs = -1;
+        AT_MPI(MPI_Comm_remote_size(inter, &rsize));
+        MPT_CHECK(rsize == (in_low ? nprocs - half : half), "remote size %d", rsize);
+        /* Rank 0 of each side tells the other side's rank 0 its world rank. */
+        int lrank;
+        AT_MPI(MPI_Comm_rank(inter, &lrank));
+        if (lrank == 0) {
+            AT_MPI(MPI_Sendrecv(&mine, 1, MPI_INT, 0, 0, &theirs, 1, MPI_INT, 0, 0, inter,
+                                MPI_STATUS_IGNORE));
+            MPT_CHECK(theirs == (in_low ? half : 0), "the other leader is world rank %d", theirs);
+        }
+        AT_MPI(MPI_Comm_free(&inter));
+        AT_MPI(MPI_Group_free(&low));
+        AT_MPI(MPI_Group_free(&high));
+    }
+    AT_MPI(MPI_Comm_free(&world));
+    AT_MPI(MPI_Comm_free(&self));
+    AT_MPI(MPI_Group_free(&wg));
+    AT_MPI(MPI_Group_free(&sg));
+}
+
+/* Error handlers: MPI_ERRORS_RETURN from init, then a handler of the program's. */
+static void errors(MPI_Session s)
+{
+    MPI_Group g;
+    int len = 4;
+    char name[4];
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Group_from_session_pset(s, "mpi://NOWHERE", &g));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Session_get_nth_pset(s, MPI_INFO_NULL, 2, &len, name));
+    MPI_Errhandler eh, got;
+    AT_MPI(MPI_Session_create_errhandler(on_error, &eh));
+    AT_MPI(MPI_Session_set_errhandler(s, eh));
+    AT_MPI(MPI_Session_get_errhandler(s, &got));
+    MPT_CHECK(got == eh, "MPI_Session_get_errhandler gave another handler");
+    AT_MPI(MPI_Errhandler_free(&got));
+    int rc = MPI_Group_from_session_pset(s, "mpi://NOWHERE", &g);
+    MPT_CHECK(handler_calls == 1 && handler_code == rc && rc != MPI_SUCCESS,
+              "the session's handler: %d calls, code %d, call returned %d", handler_calls,
+              handler_code, rc);
+    AT_MPI(MPI_Session_call_errhandler(s, MPI_ERR_OTHER));
+    MPT_CHECK(handler_calls == 2 && handler_code == MPI_ERR_OTHER,
+              "MPI_Session_call_errhandler: %d calls, code %d", handler_calls, handler_code);
+    AT_MPI(MPI_Session_set_errhandler(s, MPI_ERRORS_RETURN));
+    AT_MPI(MPI_Errhandler_free(&eh));
+    /* A handler for communicators does not suit a session. */
+    MPI_Errhandler comm_eh;
+    AT_MPI(MPI_Comm_create_errhandler((MPI_Comm_errhandler_function *)(void (*)(void))on_error,
+                                      &comm_eh));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Session_set_errhandler(s, comm_eh));
+    AT_MPI(MPI_Errhandler_free(&comm_eh));
+}
+
+/* Opens a session asking for thread level `level`; `expect` is what it must get (the runtime
+ * keeps the level the first session or MPI_Init started it with). */
+static MPI_Session open_session(const char *level, const char *expect)
+{
+    MPI_Info info;
+    MPI_Session s = MPI_SESSION_NULL;
+    AT_MPI(MPI_Info_create(&info));
+    AT_MPI(MPI_Info_set(info, "mpi_thread_support_level", level));
+    AT_MPI(MPI_Session_init(info, MPI_ERRORS_RETURN, &s));
+    AT_MPI(MPI_Info_free(&info));
+    MPI_Info used;
+    char v[64] = "";
+    int flag = 0;
+    AT_MPI(MPI_Session_get_info(s, &used));
+    AT_MPI(MPI_Info_get(used, "mpi_thread_support_level", 63, v, &flag));
+    MPT_CHECK(flag && strcmp(v, expect) == 0, "mpi_thread_support_level \"%s\", expected %s", v,
+              expect);
+    AT_MPI(MPI_Info_free(&used));
+    return s;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 3) {
+        fprintf(stderr, "usage: session alone|mixed NPROCS\n");
+        return 2;
+    }
+    bool mixed = strcmp(argv[1], "mixed") == 0;
+    int nprocs = (int)mpt_parse_long(argv[2], "NPROCS");
+    int flag = -1;
+
+    if (mixed) {
+        AT_MPI(MPI_Init(&argc, &argv));
+    }
+    MPI_Session s1 = open_session(mixed ? "MPI_THREAD_SERIALIZED" : "MPI_THREAD_FUNNELED",
+                                  mixed ? "MPI_THREAD_SINGLE" : "MPI_THREAD_FUNNELED");
+    MPI_Session s2 =
+        open_session("MPI_THREAD_MULTIPLE", mixed ? "MPI_THREAD_SINGLE" : "MPI_THREAD_FUNNELED");
+    AT_MPI(MPI_Initialized(&flag));
+    MPT_CHECK(flag == mixed, "MPI_Initialized says %d", flag);
+    psets(s1, nprocs);
+    comms(s1, nprocs);
+    errors(s2);
+    AT_MPI(MPI_Session_finalize(&s2));
+    MPT_CHECK(s2 == MPI_SESSION_NULL, "MPI_Session_finalize left the handle");
+    if (mixed) {
+        AT_MPI(MPI_Finalize());
+        AT_MPI(MPI_Finalized(&flag));
+        MPT_CHECK(flag == 1, "MPI_Finalized says %d after MPI_Finalize", flag);
+    }
+    comms(s1, nprocs); /* the session still works (after MPI_Finalize too) */
+    AT_MPI(MPI_Session_finalize(&s1));
+    AT_MPI(MPI_Finalized(&flag));
+    MPT_CHECK(flag == mixed, "MPI_Finalized says %d at the end", flag);
+    int rank = 0;
+    /* The rank to report: comms() recorded it. */
+    rank = *mpt_rank_p();
+    return mpt_finish(rank);
+}

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
                  "disp_unit 0");
     expect_class(MPI_Win_free(&(MPI_Win){MPI_WIN_NULL}), MPI_ERR_WIN, "free MPI_WIN_NULL");
     void *p = NULL;
-    expect_class(MPI_Alloc_mem(-1, MPI_INFO_NULL, &p), MPI_ERR_SIZE, "MPI_Alloc_mem of -1 bytes");
+    expect_class(MPI_Alloc_mem(-1, MPI_INFO_NULL, &p), MPI_ERR_ARG, "MPI_Alloc_mem of -1 bytes");
     CHECK_MPI(MPI_Alloc_mem(0, MPI_INFO_NULL, &p));
     CHECK_MPI(MPI_Free_mem(p));
     expect_class(MPI_Win_fence(0, MPI_WIN_NULL), MPI_ERR_WIN, "fence on MPI_WIN_NULL");

@@ -1,17 +1,20 @@
 # The report of tcp.sh and across.sh, sourced after their runs: per benchmark a table of medians
 # and ratios, then the summary against the goals. Uses work, runs, names and benches from the
-# script, and TCP_REPORT_WHAT for the title ("over loopback", ...).
+# script, and TCP_REPORT_WHAT for the title ("over loopback", ...). STAT=best: the best of the
+# runs (lowest latency, highest bandwidth) instead of the median, for a machine whose speed
+# drifts between runs (a shared virtual machine).
 
 
-# table BENCH TITLE: per size the median of each and libmp's ratios to the socket and the peers;
-# the medians also go to $work/medians.BENCH as "size libmp openmpi mpich socket".
+# table BENCH TITLE lower|higher: per size the median (or best) of each and libmp's ratios to the
+# socket and the peers; they also go to $work/medians.BENCH as "size libmp openmpi mpich socket".
 table()
 {
-    local bench=$1 title=$2 files=()
+    local bench=$1 title=$2 better=$3 files=()
     for name in "${names[@]}"; do
         files+=("$work/$bench.$name".*)
     done
-    awk -v title="$title" -v runs="$runs" -v out="$work/medians.$bench" '
+    awk -v title="$title" -v runs="$runs" -v out="$work/medians.$bench" -v stat="${STAT:-median}" \
+        -v better="$better" '
         FNR == 1 {
             n = FILENAME
             sub(/.*\//, "", n)
@@ -36,6 +39,8 @@ table()
                     a[j + 1] = a[j]
                 a[j + 1] = t
             }
+            if (stat == "best")
+                return better == "lower" ? a[1] : a[k]
             return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
         }
         function fmt(x) {
@@ -47,7 +52,7 @@ table()
             return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b)
         }
         END {
-            printf "%s, median of %d runs\n", title, runs
+            printf "%s, %s of %d runs\n", title, stat == "best" ? "best" : "median", runs
             printf "%8s %9s %9s %9s %9s %8s %8s %8s\n", "size", "libmp", "openmpi", "mpich",
                 "socket", "l/sock", "l/ompi", "l/mpich"
             for (s = 1; s <= ns; s++) {
@@ -67,8 +72,8 @@ table()
 echo "tcp benchmarks $TCP_REPORT_WHAT: 2 ranks, $runs runs each, alternating ($(uptime))"
 for bench in $benches; do
     case $bench in
-    latency) table latency "latency: half round trip in us (lower is better)" ;;
-    bw) table bw "bw: unidirectional bandwidth in MB/s (higher is better)" ;;
+    latency) table latency "latency: half round trip in us (lower is better)" lower ;;
+    bw) table bw "bw: unidirectional bandwidth in MB/s (higher is better)" higher ;;
     esac
 done
 

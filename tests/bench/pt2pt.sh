@@ -80,57 +80,24 @@ table()
     for name in "${names[@]}"; do
         files+=("$work/$bench.$name".*)
     done
-    awk -v title="$title" -v runs="$runs" -v out="$work/medians.$bench" '
-        # The implementation is the middle word of the file name BENCH.NAME.RUN.
-        FNR == 1 {
-            n = FILENAME
-            sub(/.*\//, "", n)
-            sub(/^[^.]*\./, "", n)
-            sub(/\.[0-9]+$/, "", n)
-        }
-        /^#/ || NF < 2 { next }
-        {
-            v[n, $1] = v[n, $1] " " $2
-            if (!($1 in seen)) {
-                seen[$1] = 1
-                sizes[++ns] = $1
-            }
-        }
-        function median(s,   a, k, i, j, t) {
-            k = split(s, a, " ")
-            if (k == 0)
-                return "-"
-            for (i = 2; i <= k; i++) {
-                t = a[i]
-                for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
-                    a[j + 1] = a[j]
-                a[j + 1] = t
-            }
-            return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-        }
-        function fmt(x) {
-            if (x == "-")
-                return x
-            return x + 0 >= 1000 ? sprintf("%.0f", x) : sprintf("%.3f", x)
-        }
-        function ratio(a, b) {
-            return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b)
-        }
+    awk -v title="$title" -v runs="$runs" -v out="$work/medians.$bench" \
+        -f "$srcdir/runs.awk" -f /dev/stdin "${files[@]}" <<'AWK'
         END {
             printf "%s, median of %d runs\n", title, runs
             printf "%10s %12s %12s %12s %14s %12s\n", "size", "libmp", "openmpi", "mpich",
                 "libmp/openmpi", "libmp/mpich"
             for (s = 1; s <= ns; s++) {
                 z = sizes[s]
-                l = median(v["libmp", z])
-                o = median(v["openmpi", z])
-                m = median(v["mpich", z])
-                printf "%10s %12s %12s %12s %14s %12s\n", z, fmt(l), fmt(o), fmt(m),
+                l = pick(v["libmp", z])
+                o = pick(v["openmpi", z])
+                m = pick(v["mpich", z])
+                printf "%10s %12s %12s %12s %14s %12s\n", z, fmt(l, 3), fmt(o, 3), fmt(m, 3),
                     ratio(l, o), ratio(l, m)
                 print z, l, o, m > out
             }
             print ""
-        }' "${files[@]}"
+        }
+AWK
 }
 
 echo "pt2pt benchmarks: 2 ranks bound to 2 cores, $runs runs each, alternating"

@@ -67,45 +67,18 @@ echo "$runs runs each, alternating; load: $(cut -d' ' -f1-3 /proc/loadavg)"
 for b in $rmas; do
     unit="us per operation (lower is better)"
     [ "$b" = put_bw ] && unit="MB/s (higher is better)"
-    awk -v title="$b: $unit, median of $runs runs" '
-        FNR == 1 {
-            n = FILENAME
-            sub(/.*\//, "", n)
-            sub(/^[^.]*\./, "", n)
-            sub(/\.[0-9]+$/, "", n)
-        }
-        /^#/ || NF < 2 { next }
-        {
-            v[n, $1] = v[n, $1] " " $2
-            if (!($1 in seen)) {
-                seen[$1] = 1
-                sizes[++ns] = $1
-            }
-        }
-        function median(s,   a, k, i, j, t) {
-            k = split(s, a, " ")
-            if (k == 0)
-                return "-"
-            for (i = 2; i <= k; i++) {
-                t = a[i]
-                for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
-                    a[j + 1] = a[j]
-                a[j + 1] = t
-            }
-            return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-        }
-        function ratio(a, b) {
-            return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b)
-        }
+    awk -v title="$b: $unit, median of $runs runs" -f "$srcdir/runs.awk" -f /dev/stdin \
+        "$work/$b".* <<'AWK'
         END {
             print title
             printf "%10s %12s %12s %12s %14s %12s\n", "size", "libmp", "openmpi", "mpich",
                 "libmp/openmpi", "libmp/mpich"
             for (s = 1; s <= ns; s++) {
                 z = sizes[s]
-                l = median(v["libmp", z]); o = median(v["openmpi", z]); m = median(v["mpich", z])
+                l = pick(v["libmp", z]); o = pick(v["openmpi", z]); m = pick(v["mpich", z])
                 printf "%10s %12s %12s %12s %14s %12s\n", z, l, o, m, ratio(l, o), ratio(l, m)
             }
             print ""
-        }' "$work/$b".*
+        }
+AWK
 done

@@ -14,59 +14,24 @@ table()
         files+=("$work/$bench.$name".*)
     done
     awk -v title="$title" -v runs="$runs" -v out="$work/medians.$bench" -v stat="${STAT:-median}" \
-        -v better="$better" '
-        FNR == 1 {
-            n = FILENAME
-            sub(/.*\//, "", n)
-            sub(/^[^.]*\./, "", n)
-            sub(/\.[0-9]+$/, "", n)
-        }
-        /^#/ || NF < 2 { next }
-        {
-            v[n, $1] = v[n, $1] " " $2
-            if (!($1 in seen)) {
-                seen[$1] = 1
-                sizes[++ns] = $1
-            }
-        }
-        function median(s,   a, k, i, j, t) {
-            k = split(s, a, " ")
-            if (k == 0)
-                return "-"
-            for (i = 2; i <= k; i++) {
-                t = a[i]
-                for (j = i - 1; j >= 1 && a[j] + 0 > t + 0; j--)
-                    a[j + 1] = a[j]
-                a[j + 1] = t
-            }
-            if (stat == "best")
-                return better == "lower" ? a[1] : a[k]
-            return (k % 2) ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
-        }
-        function fmt(x) {
-            if (x == "-")
-                return x
-            return x + 0 >= 1000 ? sprintf("%.0f", x) : sprintf("%.2f", x)
-        }
-        function ratio(a, b) {
-            return (a == "-" || b == "-" || b == 0) ? "-" : sprintf("%.2f", a / b)
-        }
+        -v better="$better" -f "$srcdir/runs.awk" -f /dev/stdin "${files[@]}" <<'AWK'
         END {
-            printf "%s, %s of %d runs\n", title, stat == "best" ? "best" : "median", runs
+            printf "%s, %s of %d runs\n", title, stat_name(), runs
             printf "%8s %9s %9s %9s %9s %8s %8s %8s\n", "size", "libmp", "openmpi", "mpich",
                 "socket", "l/sock", "l/ompi", "l/mpich"
             for (s = 1; s <= ns; s++) {
                 z = sizes[s]
-                l = median(v["libmp", z])
-                o = median(v["openmpi", z])
-                m = median(v["mpich", z])
-                k = median(v["socket", z])
-                printf "%8s %9s %9s %9s %9s %8s %8s %8s\n", z, fmt(l), fmt(o), fmt(m), fmt(k),
-                    ratio(l, k), ratio(l, o), ratio(l, m)
+                l = pick(v["libmp", z])
+                o = pick(v["openmpi", z])
+                m = pick(v["mpich", z])
+                k = pick(v["socket", z])
+                printf "%8s %9s %9s %9s %9s %8s %8s %8s\n", z, fmt(l, 2), fmt(o, 2), fmt(m, 2),
+                    fmt(k, 2), ratio(l, k), ratio(l, o), ratio(l, m)
                 print z, l, o, m, k > out
             }
             print ""
-        }' "${files[@]}"
+        }
+AWK
 }
 
 echo "tcp benchmarks $TCP_REPORT_WHAT: 2 ranks, $runs runs each, alternating ($(uptime))"

@@ -93,22 +93,25 @@ static int group_ranks(mp_win_t *w, const char *call, MPI_Group group, int **ran
     return MPI_SUCCESS;
 }
 
-#pragma weak MPI_Win_post = PMPI_Win_post
-int PMPI_Win_post(MPI_Group group, int mode, MPI_Win win)
+/* MPI_Win_post and MPI_Win_start: checks, then opens the exposure (post) or access (start)
+ * epoch towards the ranks of group with open_epoch. */
+static int open_pscw(const char *call, MPI_Group group, int mode, int allowed, MPI_Win win,
+                     bool exposure, mp_status_t (*open_epoch)(mp_win_t *, const int *, int))
 {
-    const char *call = "MPI_Win_post";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
     if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, mode, MPI_MODE_NOCHECK | MPI_MODE_NOSTORE | MPI_MODE_NOPUT);
+        rc = check_assert(w, call, mode, allowed);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (w->exposure_open) {
+    if (exposure ? w->exposure_open : w->access_open) {
         return sync_error(w, call,
-                          "an exposure epoch is open already (MPI_Win_post without "
-                          "MPI_Win_wait)");
+                          exposure ? "an exposure epoch is open already (MPI_Win_post without "
+                                     "MPI_Win_wait)"
+                                   : "an access epoch is open already (MPI_Win_start without "
+                                     "MPI_Win_complete)");
     }
     int *ranks = NULL;
     int n = 0;
@@ -116,37 +119,22 @@ int PMPI_Win_post(MPI_Group group, int mode, MPI_Win win)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    mp_status_t st = mp_rma_post(w, ranks, n);
+    mp_status_t st = open_epoch(w, ranks, n);
     free(ranks);
     return st == MP_OK ? MPI_SUCCESS : failed(w, call, st);
+}
+
+#pragma weak MPI_Win_post = PMPI_Win_post
+int PMPI_Win_post(MPI_Group group, int mode, MPI_Win win)
+{
+    return open_pscw("MPI_Win_post", group, mode,
+                     MPI_MODE_NOCHECK | MPI_MODE_NOSTORE | MPI_MODE_NOPUT, win, true, mp_rma_post);
 }
 
 #pragma weak MPI_Win_start = PMPI_Win_start
 int PMPI_Win_start(MPI_Group group, int mode, MPI_Win win)
 {
-    const char *call = "MPI_Win_start";
-    mp_win_t *w = NULL;
-    int rc = mp_api_win_check(call, win, &w);
-    if (rc == MPI_SUCCESS) {
-        rc = check_assert(w, call, mode, MPI_MODE_NOCHECK);
-    }
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    if (w->access_open) {
-        return sync_error(w, call,
-                          "an access epoch is open already (MPI_Win_start without "
-                          "MPI_Win_complete)");
-    }
-    int *ranks = NULL;
-    int n = 0;
-    rc = group_ranks(w, call, group, &ranks, &n);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    mp_status_t st = mp_rma_start(w, ranks, n);
-    free(ranks);
-    return st == MP_OK ? MPI_SUCCESS : failed(w, call, st);
+    return open_pscw("MPI_Win_start", group, mode, MPI_MODE_NOCHECK, win, false, mp_rma_start);
 }
 
 #pragma weak MPI_Win_complete = PMPI_Win_complete

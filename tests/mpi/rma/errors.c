@@ -54,6 +54,21 @@ static void argument_errors(MPI_Win win)
     CHECK_MPI(MPI_Win_unlock(0, win));
     expect_class(MPI_Rput(&v, 1, MPI_INT, 0, 0, 1, MPI_INT, win, &req), MPI_ERR_RMA_SYNC,
                  "rput outside a passive epoch");
+    /* PSCW with this rank alone: a second post or start while one is open, and asserts that
+     * post or start does not take. */
+    MPI_Group world_group, self_group;
+    CHECK_MPI(MPI_Comm_group(MPI_COMM_WORLD, &world_group));
+    CHECK_MPI(MPI_Group_incl(world_group, 1, &rank, &self_group));
+    expect_class(MPI_Win_start(self_group, MPI_MODE_NOPUT, win), MPI_ERR_ASSERT,
+                 "start with MPI_MODE_NOPUT");
+    CHECK_MPI(MPI_Win_post(self_group, 0, win));
+    expect_class(MPI_Win_post(self_group, 0, win), MPI_ERR_RMA_SYNC, "post twice");
+    CHECK_MPI(MPI_Win_start(self_group, 0, win));
+    expect_class(MPI_Win_start(self_group, 0, win), MPI_ERR_RMA_SYNC, "start twice");
+    CHECK_MPI(MPI_Win_complete(win));
+    CHECK_MPI(MPI_Win_wait(win));
+    CHECK_MPI(MPI_Group_free(&self_group));
+    CHECK_MPI(MPI_Group_free(&world_group));
     /* MPI 4.1: a created window can be queried; another rank's memory is not reachable. */
     MPI_Aint qsize = -1;
     int qdu = -1;

@@ -116,6 +116,35 @@ static int pset_index(const char *name)
     return -1;
 }
 
+/* The index of pset_name in *i_p, or the error through s's handler. */
+static int check_pset(session_t *s, const char *call, const char *pset_name, int *i_p)
+{
+    *i_p = pset_index(pset_name);
+    if (*i_p < 0) {
+        return fail(s, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
+                    pset_name != NULL ? pset_name : "(NULL)");
+    }
+    return MPI_SUCCESS;
+}
+
+/* A new info object holding key = value, in *info_p. */
+static int info_with(const char *key, const char *value, MPI_Info *info_p)
+{
+    MPI_Info info = MPI_INFO_NULL;
+    int rc = PMPI_Info_create(&info);
+    if (rc == MPI_SUCCESS) {
+        rc = PMPI_Info_set(info, key, value);
+    }
+    if (rc != MPI_SUCCESS) {
+        if (info != MPI_INFO_NULL) {
+            PMPI_Info_free(&info);
+        }
+        return rc;
+    }
+    *info_p = info;
+    return MPI_SUCCESS;
+}
+
 /* ---- Init and finalize ---- */
 
 #pragma weak MPI_Session_init = PMPI_Session_init
@@ -250,19 +279,7 @@ int PMPI_Session_get_info(MPI_Session session, MPI_Info *info_used)
     if (info_used == NULL) {
         return fail(s, call, MPI_ERR_ARG, "info_used is NULL");
     }
-    MPI_Info info = MPI_INFO_NULL;
-    rc = PMPI_Info_create(&info);
-    if (rc == MPI_SUCCESS) {
-        rc = PMPI_Info_set(info, "mpi_thread_support_level", level_name(s->thread_level));
-    }
-    if (rc != MPI_SUCCESS) {
-        if (info != MPI_INFO_NULL) {
-            PMPI_Info_free(&info);
-        }
-        return rc;
-    }
-    *info_used = info;
-    return MPI_SUCCESS;
+    return info_with("mpi_thread_support_level", level_name(s->thread_level), info_used);
 }
 
 #pragma weak MPI_Session_get_pset_info = PMPI_Session_get_pset_info
@@ -274,29 +291,17 @@ int PMPI_Session_get_pset_info(MPI_Session session, const char *pset_name, MPI_I
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    int i = pset_index(pset_name);
-    if (i < 0) {
-        return fail(s, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
-                    pset_name != NULL ? pset_name : "(NULL)");
+    int i;
+    rc = check_pset(s, call, pset_name, &i);
+    if (rc != MPI_SUCCESS) {
+        return rc;
     }
     if (info == NULL) {
         return fail(s, call, MPI_ERR_ARG, "info is NULL");
     }
     char size[24];
     snprintf(size, sizeof(size), "%d", i == 0 ? mp_runtime.size : 1);
-    MPI_Info made = MPI_INFO_NULL;
-    rc = PMPI_Info_create(&made);
-    if (rc == MPI_SUCCESS) {
-        rc = PMPI_Info_set(made, "mpi_size", size);
-    }
-    if (rc != MPI_SUCCESS) {
-        if (made != MPI_INFO_NULL) {
-            PMPI_Info_free(&made);
-        }
-        return rc;
-    }
-    *info = made;
-    return MPI_SUCCESS;
+    return info_with("mpi_size", size, info);
 }
 
 /* ---- Groups and communicators ---- */
@@ -310,10 +315,10 @@ int PMPI_Group_from_session_pset(MPI_Session session, const char *pset_name, MPI
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    int i = pset_index(pset_name);
-    if (i < 0) {
-        return fail(s, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
-                    pset_name != NULL ? pset_name : "(NULL)");
+    int i;
+    rc = check_pset(s, call, pset_name, &i);
+    if (rc != MPI_SUCCESS) {
+        return rc;
     }
     if (newgroup == NULL) {
         return fail(s, call, MPI_ERR_ARG, "newgroup is NULL");

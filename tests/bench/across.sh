@@ -79,35 +79,7 @@ add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root -H "$NS1,$NS2" --bi
 # local; mpiexec offers its address on the bridge to the proxies.
 add mpich mpicc.mpich env MPIR_CVAR_NOLOCAL=1 UCX_TLS=tcp,self mpirun.mpich -iface "mpb$$" \
     -launcher ssh -launcher-exec "$work/nsexec" -hosts "$NS1,$NS2" -n 2
-if "$CC" -O2 -o "$work/sock" "$srcdir/sock.c" >"$work/cc.sock.log" 2>&1; then
-    for bench in $benches; do
-        ln -sf "$work/sock" "$work/$bench.socket"
-    done
-    names+=(socket)
-    launchers+=("")
-else
-    echo "skipping socket: $CC could not build sock.c"
-fi
-
-for ((r = 0; r < runs; r++)); do
-    for bench in $benches; do
-        for ((k = 0; k < ${#names[@]}; k++)); do
-            i=$(((k + r) % ${#names[@]}))
-            name=${names[$i]}
-            if [ "$name" = socket ]; then
-                cmd=(env "SOCK_ADDR=$addr1" "SOCK_PEER_NETNS=/run/netns/$NS2" ip netns exec "$NS1"
-                    "$work/$bench.socket" "$bench" 0 4M "$scale")
-            else
-                # shellcheck disable=SC2206 # the launcher is a list of words
-                cmd=(${launchers[$i]} "$work/$bench.$name" 0 4M "$scale")
-            fi
-            if ! timeout "${LIMIT:-300}" "${cmd[@]}" </dev/null >"$work/$bench.$name.$r" 2>"$work/err"; then
-                echo "$name $bench (run $((r + 1))) failed:" >&2
-                head -n 5 "$work/err" >&2
-                : >"$work/$bench.$name.$r"
-            fi
-        done
-    done
-done
+add_socket env "SOCK_ADDR=$addr1" "SOCK_PEER_NETNS=/run/netns/$NS2" ip netns exec "$NS1"
+run_turns
 TCP_REPORT_WHAT="between 2 namespaces over veth and a bridge"
 . "$(dirname "$0")/tcp_report.sh"

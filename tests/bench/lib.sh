@@ -1,5 +1,6 @@
-# Shared by the benchmark scripts (pt2pt.sh, tcp.sh, across.sh), sourced after they set work,
-# srcdir and benches: building one implementation's benchmark programs.
+# Shared by the benchmark scripts (pt2pt.sh, tcp.sh, across.sh, rma.sh), sourced after they set
+# work, srcdir and benches: building one implementation's benchmark programs; for tcp.sh and
+# across.sh, the plain socket and the runs in turn.
 
 # bench_build NAME COMPILER: builds every benchmark of $benches with COMPILER into
 # $work/BENCH.NAME; says why and returns 1 when the compiler is missing or a build fails.
@@ -16,5 +17,47 @@ bench_build()
             head -n 5 "$work/cc.$name.log"
             return 1
         fi
+    done
+}
+
+# add_socket [PREFIX...]: builds sock.c, the plain-socket limit, as the implementation "socket",
+# run as PREFIX sock BENCH ... (PREFIX: how to start it, e.g. in a network namespace).
+add_socket()
+{
+    if ! "${CC:-cc}" -O2 -o "$work/sock" "$srcdir/sock.c" >"$work/cc.sock.log" 2>&1; then
+        echo "skipping socket: ${CC:-cc} could not build sock.c"
+        return 0
+    fi
+    for bench in $benches; do
+        ln -sf "$work/sock" "$work/$bench.socket"
+    done
+    names+=(socket)
+    launchers+=("$*")
+}
+
+# run_turns: every benchmark of $benches from 0 B to 4 MiB with every implementation of names
+# (launched by launchers), taking turns runs times; outputs go to $work/BENCH.NAME.RUN (empty on
+# failure, which is reported). LIMIT: seconds per run (300).
+run_turns()
+{
+    local r k i name bench cmd
+    for ((r = 0; r < runs; r++)); do
+        for bench in $benches; do
+            for ((k = 0; k < ${#names[@]}; k++)); do
+                i=$(((k + r) % ${#names[@]}))
+                name=${names[$i]}
+                # shellcheck disable=SC2206 # the launcher is a list of words
+                cmd=(${launchers[$i]} "$work/$bench.$name")
+                if [ "$name" = socket ]; then
+                    cmd+=("$bench")
+                fi
+                if ! timeout "${LIMIT:-300}" "${cmd[@]}" 0 4M "$scale" </dev/null \
+                    >"$work/$bench.$name.$r" 2>"$work/err"; then
+                    echo "$name $bench (run $((r + 1))) failed:" >&2
+                    head -n 5 "$work/err" >&2
+                    : >"$work/$bench.$name.$r"
+                fi
+            done
+        done
     done
 }

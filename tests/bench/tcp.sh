@@ -44,34 +44,7 @@ add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --bind-to core --ma
 # MPICH (ch4:ucx in Debian): every peer remote (no shared memory), UCX on tcp over loopback.
 add mpich mpicc.mpich env MPIR_CVAR_NOLOCAL=1 UCX_TLS=tcp,self UCX_NET_DEVICES=lo \
     mpirun.mpich -bind-to core -n 2
-if "$CC" -O2 -o "$work/sock" "$srcdir/sock.c" >"$work/cc.sock.log" 2>&1; then
-    for bench in $benches; do
-        ln -sf "$work/sock" "$work/$bench.socket"
-    done
-    names+=(socket)
-    launchers+=("")
-else
-    echo "skipping socket: $CC could not build sock.c"
-fi
-
-for ((r = 0; r < runs; r++)); do
-    for bench in $benches; do
-        for ((k = 0; k < ${#names[@]}; k++)); do
-            i=$(((k + r) % ${#names[@]}))
-            name=${names[$i]}
-            if [ "$name" = socket ]; then
-                cmd=("$work/$bench.socket" "$bench" 0 4M "$scale")
-            else
-                # shellcheck disable=SC2206 # the launcher is a list of words
-                cmd=(${launchers[$i]} "$work/$bench.$name" 0 4M "$scale")
-            fi
-            if ! timeout 300 "${cmd[@]}" </dev/null >"$work/$bench.$name.$r" 2>"$work/err"; then
-                echo "$name $bench (run $((r + 1))) failed:" >&2
-                head -n 5 "$work/err" >&2
-                : >"$work/$bench.$name.$r"
-            fi
-        done
-    done
-done
+add_socket
+run_turns
 TCP_REPORT_WHAT="over loopback"
 . "$(dirname "$0")/tcp_report.sh"

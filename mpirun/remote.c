@@ -6,12 +6,9 @@
 #define _GNU_SOURCE
 #include "mpirun/remote.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <pmix_common.h>
 #include <signal.h>
 #include <stdio.h>

@@ -121,12 +121,24 @@ static void fall_back(mpirun_relay_t *r, const char *why)
 {
     mpirun_conn_close(&r->parent);
     r->parent_is_mpirun = true;
-    r->orphan = true;
     mpirun_wire_begin(&r->mpirun->out, MPIRUN_WIRE_ORPHAN);
     mpirun_wire_put_str(&r->mpirun->out, why);
     mpirun_wire_end(&r->mpirun->out);
     mpirun_wire_put_raw(&r->mpirun->out, r->held.data, r->held.len);
     mpirun_wire_buf_fini(&r->held);
+}
+
+/* The parent's next handshake frame: 0, or -1 with why naming the parent. */
+static int wait_parent(mpirun_relay_t *r, const char *addr, int port, uint16_t *type,
+                       const uint8_t **p, size_t *plen, char *why, size_t whylen)
+{
+    char detail[256];
+    if (mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, type, p, plen, detail,
+                               sizeof(detail)) != 0) {
+        snprintf(why, whylen, "the parent daemon at %s port %d: %s", addr, port, detail);
+        return -1;
+    }
+    return 0;
 }
 
 /* Connects to the parent and proves itself both ways. Returns 0, or -1 with why. */
@@ -145,7 +157,7 @@ static int link_parent(mpirun_relay_t *r, const char *addr, int port, char *why,
     const uint8_t *p;
     size_t plen;
     uint8_t nonce[MPIRUN_WIRE_NONCE_LEN], proof[32];
-    int rc = mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, &type, &p, &plen, why, whylen);
+    int rc = wait_parent(r, addr, port, &type, &p, &plen, why, whylen);
     if (rc == 0 && (type != MPIRUN_WIRE_CHALLENGE || plen != MPIRUN_WIRE_NONCE_LEN ||
                     getrandom(nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))) {
         snprintf(why, whylen, "no valid challenge from the parent daemon at %s port %d", addr,
@@ -165,7 +177,7 @@ static int link_parent(mpirun_relay_t *r, const char *addr, int port, char *why,
         }
     }
     if (rc == 0) {
-        rc = mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, &type, &p, &plen, why, whylen);
+        rc = wait_parent(r, addr, port, &type, &p, &plen, why, whylen);
     }
     if (rc == 0) {
         mpirun_wire_proof(r->secret, MPIRUN_WIRE_ROLE_PARENT, (uint32_t)r->node, nonce, proof);

@@ -33,7 +33,7 @@ typedef struct mpirun_relay {
     int node;
     const uint8_t *secret;
     mpirun_conn_t *mpirun; /* our connection to mpirun */
-    bool parent_is_mpirun; /* position 1..k */
+    bool parent_is_mpirun; /* position 1..k, or its parent daemon was unreachable (ORPHAN) */
     mpirun_conn_t parent;  /* otherwise: fd -1 until connected */
     bool parent_lost;
     bool orphan;            /* its parent daemon was unreachable: mpirun took it as its child */

@@ -44,12 +44,12 @@ mp_expect_no_line stderr "daemon on $NS1 relays" "NS1's parent is mpirun itself"
 expect_hellos
 mp_expect_no_survivors
 
-# NS3's parent is NS2's daemon (10.X.2.1): a route there through an address of NS3's own link
-# that nobody has, so that its connection waits instead of failing at once.
+# NS3's parent is NS2's daemon (10.X.2.1): a route to that address alone through an address of
+# NS3's own link that nobody has, so that its connection waits instead of failing at once.
 sub2=$(ip -n "$NS2" -4 -o addr show | sed -n 's/.* inet \(10\.[0-9]*\.[0-9]*\)\.1\/24.*/\1/p')
 sub3=$(ip -n "$NS3" -4 -o addr show | sed -n 's/.* inet \(10\.[0-9]*\.[0-9]*\)\.1\/24.*/\1/p')
 [ -n "$sub2" ] && [ -n "$sub3" ] || mp_error "cannot read the subnets of $NS2 and $NS3"
-ip -n "$NS3" route add "$sub2.0/24" via "$sub3.99" || mp_error "cannot add a route in $NS3"
+ip -n "$NS3" route add "$sub2.1/32" via "$sub3.99" || mp_error "cannot add a route in $NS3"
 echo "== fan-out 1: NS3's way to its parent leads nowhere: given up within seconds"
 MP_FENCE_FANOUT=1 run_across "$hosts" --verbose "$prog" "$where" hello
 mp_expect_status 0

@@ -550,7 +550,7 @@ void mpirun_remote_dmodex_served(mpirun_remote_t *rm, int serial)
     free(a.data);
 }
 
-/* Daemon d cannot reach its parent daemon (its ORPHAN message, text why_text): it becomes
+/* Daemon d cannot reach its parent daemon (its ORPHAN message, the reason in text): it becomes
  * mpirun's child. Every whole-job fence here needs its part now, and its parent's one part
  * fewer (UNCHILD). This runs before any part of d's comes here (they follow ORPHAN on its
  * connection) and before the parent can send up a fence without d's subtree (it waits for

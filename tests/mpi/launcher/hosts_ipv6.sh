@@ -23,7 +23,7 @@ mp_expect_no_survivors
 
 # Fan-out 1 chains the daemons: NS2's parent is NS1's daemon, NS3's is NS2's.
 echo "== fan-out 1: a ring on 3 hosts x 2 ranks, the daemons linked to each other over IPv6"
-MP_FENCE_FANOUT=1 start_across "$NS1:2,$NS2:2,$NS3:2" --verbose "$ring" 3
+MP_FENCE_FANOUT=1 start_across "$NS1:2,$NS2:2,$NS3:2" --verbose "$ring" 2
 if mp_wait_ranks 6 20; then
     for j in 2 3; do
         eval "ns=\$NS$j"

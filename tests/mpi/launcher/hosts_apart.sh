@@ -48,7 +48,9 @@ mp_expect_no_survivors
 # NS3's own link that nobody has, so that its connection waits instead of failing at once.
 sub2=$(ip -n "$NS2" -4 -o addr show | sed -n 's/.* inet \(10\.[0-9]*\.[0-9]*\)\.1\/24.*/\1/p')
 sub3=$(ip -n "$NS3" -4 -o addr show | sed -n 's/.* inet \(10\.[0-9]*\.[0-9]*\)\.1\/24.*/\1/p')
-[ -n "$sub2" ] && [ -n "$sub3" ] || mp_error "cannot read the subnets of $NS2 and $NS3"
+if [ -z "$sub2" ] || [ -z "$sub3" ]; then
+    mp_error "cannot read the subnets of $NS2 and $NS3"
+fi
 ip -n "$NS3" route add "$sub2.1/32" via "$sub3.99" || mp_error "cannot add a route in $NS3"
 echo "== fan-out 1: NS3's way to its parent leads nowhere: given up within seconds"
 MP_FENCE_FANOUT=1 run_across "$hosts" --verbose "$prog" "$where" hello

@@ -191,6 +191,13 @@ int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype
 int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_contents_t *contents,
                            MPI_Datatype *newtype);
 
+/* Whether dt is one of the cached MPI_Type_create_f90_* types (datatype.c): predefined for the
+ * user (never freed by MPI_Type_free, handed out by MPI_Type_get_contents as they are). */
+bool mp_api_type_is_f90(const mp_datatype_t *dt);
+
+/* Drops the cached Fortran 90 types at the end of MPI (type_f90.c). */
+void mp_api_type_f90_fini(void);
+
 /* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
                           const mp_datatype_t **dt_p);

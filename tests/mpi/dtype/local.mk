@@ -2,6 +2,7 @@
 # from tests/mpi/dtype.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_dtype_programs = \
 	tests/mpi/dtype/dtsend \
+	tests/mpi/dtype/f90types \
 	tests/mpi/dtype/halo \
 	tests/mpi/dtype/pack \
 	tests/mpi/dtype/typeinfo
@@ -19,3 +20,6 @@ tests_mpi_dtype_halo_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_dtype_pack_SOURCES = tests/mpi/dtype/pack.c
 tests_mpi_dtype_pack_LDADD = $(mpi_test_libs)
 tests_mpi_dtype_pack_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_f90types_SOURCES = tests/mpi/dtype/f90types.c
+tests_mpi_dtype_f90types_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_f90types_LDFLAGS = $(mpi_test_link_flags)

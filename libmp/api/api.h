@@ -155,6 +155,10 @@ mp_comm_t *mp_api_comm_get(MPI_Comm comm);
  * Otherwise reports the error for call and returns its class. */
 int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
 
+/* MPI_Comm_free for call; with disconnect (MPI_Comm_disconnect), it waits first until every
+ * member has called it. Returns an MPI error class. */
+int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect);
+
 /* The handle of a communicator object (MPI_COMM_NULL for NULL). */
 MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);
 

@@ -202,6 +202,11 @@ bool mp_api_type_is_f90(const mp_datatype_t *dt);
 /* Drops the cached Fortran 90 types at the end of MPI (type_f90.c). */
 void mp_api_type_f90_fini(void);
 
+/* As mp_api_datatype_check, for a buffer of count elements: MPI_DATATYPE_NULL passes when count
+ * is 0 (an empty MPI_BYTE comes back). */
+int mp_api_datatype_check_count(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                                MPI_Count count, const mp_datatype_t **dt_p);
+
 /* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
                           const mp_datatype_t **dt_p);

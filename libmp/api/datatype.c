@@ -49,6 +49,18 @@ int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype 
     return MPI_SUCCESS;
 }
 
+int mp_api_datatype_check_count(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                                MPI_Count count, const mp_datatype_t **dt_p)
+{
+    /* MPI_DATATYPE_NULL with a count of 0 describes no data. MPICH accepts it and programs rely
+     * on it (alltoallw with empty slots, zero-size sends); it stands for an empty MPI_BYTE. */
+    if (datatype == MPI_DATATYPE_NULL && count == 0) {
+        *dt_p = mp_datatype_predefined((uintptr_t)MPI_BYTE);
+        return MPI_SUCCESS;
+    }
+    return mp_api_datatype_check(comm, call, datatype, dt_p);
+}
+
 /* The checks every query below starts with. Queries work on uncommitted types too. */
 static int type_lookup(const char *call, MPI_Datatype datatype, const void *out,
                        const mp_datatype_t **dt_p)

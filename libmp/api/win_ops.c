@@ -35,7 +35,7 @@ static int check_buf(mp_win_t *w, const rma_args_t *a, const char *what, MPI_Cou
         return mp_api_error(w->comm, a->call, MPI_ERR_COUNT, "%s_count %lld is negative", what,
                             (long long)count);
     }
-    return mp_api_datatype_check(w->comm, a->call, dt, dt_p);
+    return mp_api_datatype_check_count(w->comm, a->call, dt, count, dt_p);
 }
 
 /* The byte range [lo, hi) that count elements of dt touch from offset 0. */

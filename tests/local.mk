@@ -10,6 +10,7 @@ include tests/mpi/dtype/local.mk
 include tests/mpi/comm/local.mk
 include tests/mpi/coll/local.mk
 include tests/mpi/rma/local.mk
+include tests/mpi/io/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
 include tests/mpi/attr/local.mk

@@ -1,0 +1,401 @@
+/*
+ * MPI-IO views and individual file pointers: MPI_File_set_view/get_view, seek and position
+ * (counted in etypes of the view), byte offsets, type extents in the file, and the registry of
+ * data representation names (MPI_Register_datarep).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "api/file.h"
+
+void mp_api_file_view_release(mp_api_file_t *f)
+{
+    if (f->view.filetype != NULL) {
+        mp_datatype_release(f->view.filetype);
+        f->view.filetype = NULL;
+    }
+    if (f->etype != NULL) {
+        mp_datatype_release(f->etype);
+        f->etype = NULL;
+    }
+}
+
+void mp_api_file_view_reset(mp_api_file_t *f)
+{
+    mp_api_file_view_release(f);
+    const mp_datatype_t *byte = mp_datatype_predefined((uintptr_t)MPI_BYTE);
+    f->view.disp = 0;
+    f->view.filetype = byte;
+    f->etype = byte;
+    snprintf(f->datarep, sizeof(f->datarep), "native");
+}
+
+/* ---- Data representations ---- */
+
+/* Names given to MPI_Register_datarep. libmp moves data only in the native representation, so a
+ * view in one of these is refused; the names are kept so that duplicates are caught. */
+#define MAX_DATAREPS 32
+static char datareps[MAX_DATAREPS][MPI_MAX_DATAREP_STRING];
+static int ndatareps;
+
+static bool datarep_is_registered(const char *name)
+{
+    for (int i = 0; i < ndatareps; i++) {
+        if (strcmp(datareps[i], name) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int register_datarep(const char *call, const char *datarep, bool have_extent_fn)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (datarep == NULL || datarep[0] == '\0' ||
+        strnlen(datarep, MPI_MAX_DATAREP_STRING) >= MPI_MAX_DATAREP_STRING) {
+        return mp_api_file_null_error(call, MPI_ERR_ARG,
+                                      "datarep must be a name of 1 to %d characters",
+                                      MPI_MAX_DATAREP_STRING - 1);
+    }
+    if (!have_extent_fn) {
+        return mp_api_file_null_error(call, MPI_ERR_ARG, "dtype_file_extent_fn is NULL");
+    }
+    if (strcmp(datarep, "native") == 0 || strcmp(datarep, "internal") == 0 ||
+        strcmp(datarep, "external32") == 0 || datarep_is_registered(datarep)) {
+        return mp_api_file_null_error(call, MPI_ERR_DUP_DATAREP,
+                                      "the data representation \"%s\" exists already", datarep);
+    }
+    if (ndatareps == MAX_DATAREPS) {
+        return mp_api_file_null_error(call, MPI_ERR_NO_MEM,
+                                      "at most %d data representations can be registered",
+                                      MAX_DATAREPS);
+    }
+    snprintf(datareps[ndatareps++], MPI_MAX_DATAREP_STRING, "%s", datarep);
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Register_datarep = PMPI_Register_datarep
+int PMPI_Register_datarep(const char *datarep, MPI_Datarep_conversion_function *read_conversion_fn,
+                          MPI_Datarep_conversion_function *write_conversion_fn,
+                          MPI_Datarep_extent_function *dtype_file_extent_fn, void *extra_state)
+{
+    (void)read_conversion_fn;
+    (void)write_conversion_fn;
+    (void)extra_state;
+    return register_datarep("MPI_Register_datarep", datarep, dtype_file_extent_fn != NULL);
+}
+
+#pragma weak MPI_Register_datarep_c = PMPI_Register_datarep_c
+int PMPI_Register_datarep_c(const char *datarep,
+                            MPI_Datarep_conversion_function_c *read_conversion_fn,
+                            MPI_Datarep_conversion_function_c *write_conversion_fn,
+                            MPI_Datarep_extent_function *dtype_file_extent_fn, void *extra_state)
+{
+    (void)read_conversion_fn;
+    (void)write_conversion_fn;
+    (void)extra_state;
+    return register_datarep("MPI_Register_datarep_c", datarep, dtype_file_extent_fn != NULL);
+}
+
+/* ---- Views ---- */
+
+/* The checks of MPI_File_set_view that each rank makes alone; returns the class and sets *why. */
+static int view_problem(mp_api_file_t *f, MPI_Offset disp, const mp_datatype_t *et,
+                        const mp_datatype_t *ft, const char *datarep, const char **why)
+{
+    if (disp == MPI_DISPLACEMENT_CURRENT) {
+        if (!(f->amode & MPI_MODE_SEQUENTIAL)) {
+            *why = "MPI_DISPLACEMENT_CURRENT is only for files opened MPI_MODE_SEQUENTIAL";
+            return MPI_ERR_ARG;
+        }
+    } else if (disp < 0) {
+        *why = "disp is negative";
+        return MPI_ERR_ARG;
+    }
+    if (et->size == 0) {
+        *why = "the etype holds no data";
+        return MPI_ERR_TYPE;
+    }
+    if (ft->size % et->size != 0 ||
+        (et->elem_type != NULL && ft->elem_type != NULL && et->elem_type != ft->elem_type)) {
+        *why = "the filetype is not built from the etype (its size is no multiple of the "
+               "etype's, or its basic types differ)";
+        return MPI_ERR_TYPE;
+    }
+    if (!mp_io_filetype_is_monotonic(ft)) {
+        *why = "the filetype's blocks must lie at non-negative displacements, in increasing "
+               "order, without overlapping (also from one tile, extent apart, to the next)";
+        return MPI_ERR_TYPE;
+    }
+    if (datarep == NULL) {
+        *why = "datarep is NULL; use \"native\"";
+        return MPI_ERR_ARG;
+    }
+    if (strcmp(datarep, "native") != 0 && strcmp(datarep, "internal") != 0) {
+        *why = strcmp(datarep, "external32") == 0 || datarep_is_registered(datarep)
+                   ? "libmp moves file data only in the \"native\" (and \"internal\") "
+                     "representation; use \"native\""
+                   : "unknown data representation; use \"native\"";
+        return MPI_ERR_UNSUPPORTED_DATAREP;
+    }
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_File_set_view = PMPI_File_set_view
+int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Datatype filetype,
+                       const char *datarep, MPI_Info info)
+{
+    static const char call[] = "MPI_File_set_view";
+    mp_api_file_t *f = NULL;
+    int rc = mp_api_file_check(call, fh, &f);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    const mp_datatype_t *et = NULL;
+    const mp_datatype_t *ft = NULL;
+    rc = mp_api_datatype_check(f->c, call, etype, &et);
+    if (rc == MPI_SUCCESS) {
+        rc = mp_api_datatype_check(f->c, call, filetype, &ft);
+    }
+    if (rc == MPI_SUCCESS && info != MPI_INFO_NULL) {
+        mp_info_t *hints = NULL;
+        rc = mp_api_info_check(f->c, call, info, &hints);
+        if (rc == MPI_SUCCESS && (f->hints == NULL ? mp_info_dup(hints, &f->hints)
+                                                   : mp_info_merge(f->hints, hints)) != MP_OK) {
+            rc = mp_api_error(f->c, call, MPI_ERR_NO_MEM, "no memory for the hints");
+        }
+    }
+    const char *why = NULL;
+    int mine = rc != MPI_SUCCESS ? rc : view_problem(f, disp, et, ft, datarep, &why);
+    /* The view changes on every rank or on none, so that collectives on it stay matched. */
+    int any = mine;
+    int arc = PMPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, f->comm);
+    if (arc != MPI_SUCCESS) {
+        return mp_api_error(f->c, call, arc, "agreeing over the file's ranks failed");
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (mine != MPI_SUCCESS) {
+        return mp_api_error(f->c, call, mine, "%s", why);
+    }
+    if (any != MPI_SUCCESS) {
+        return mp_api_error(f->c, call, any,
+                            "another rank's arguments were wrong; its own error names them");
+    }
+    if (disp == MPI_DISPLACEMENT_CURRENT) {
+        MPI_Offset sh = 0;
+        rc = PMPI_File_get_position_shared(fh, &sh);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+        disp = mp_io_view_file_offset(&f->view, (uint64_t)sh * f->etype->size);
+    }
+    mp_datatype_retain(et);
+    mp_datatype_retain(ft);
+    mp_api_file_view_release(f);
+    f->etype = et;
+    f->view.filetype = ft;
+    f->view.disp = disp;
+    snprintf(f->datarep, sizeof(f->datarep), "%s", datarep);
+    f->pos = 0;
+    return mp_api_file_shared_reset(call, f, 0);
+}
+
+/* A handle for the caller to hold: predefined types as they are, derived ones as new dups. */
+static int view_type_handle(const char *call, mp_api_file_t *f, const mp_datatype_t *dt,
+                            MPI_Datatype *out)
+{
+    if (dt->predefined) {
+        *out = (MPI_Datatype)dt->handle;
+        return MPI_SUCCESS;
+    }
+    mp_datatype_t *dup = NULL;
+    if (mp_datatype_create_dup(dt, &dup) != MP_OK) {
+        return mp_api_error(f->c, call, MPI_ERR_NO_MEM, "no memory for a copy of the view's type");
+    }
+    mp_datatype_t *types[1] = {(mp_datatype_t *)dt};
+    mp_dt_contents_t c = {.combiner = MPI_COMBINER_DUP, .ntypes = 1, .types = types};
+    return mp_api_type_new_handle(call, dup, &c, out);
+}
+
+#pragma weak MPI_File_get_view = PMPI_File_get_view
+int PMPI_File_get_view(MPI_File fh, MPI_Offset *disp, MPI_Datatype *etype, MPI_Datatype *filetype,
+                       char *datarep)
+{
+    static const char call[] = "MPI_File_get_view";
+    mp_api_file_t *f = NULL;
+    int rc = mp_api_file_check(call, fh, &f);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (disp == NULL || etype == NULL || filetype == NULL || datarep == NULL) {
+        return mp_api_error(f->c, call, MPI_ERR_ARG, "%s is NULL",
+                            disp == NULL       ? "disp"
+                            : etype == NULL    ? "etype"
+                            : filetype == NULL ? "filetype"
+                                               : "datarep");
+    }
+    MPI_Datatype et = MPI_DATATYPE_NULL;
+    rc = view_type_handle(call, f, f->etype, &et);
+    if (rc == MPI_SUCCESS) {
+        rc = view_type_handle(call, f, f->view.filetype, filetype);
+        if (rc != MPI_SUCCESS && !f->etype->predefined) {
+            PMPI_Type_free(&et);
+        }
+    }
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *etype = et;
+    *disp = f->view.disp;
+    snprintf(datarep, MPI_MAX_DATAREP_STRING, "%s", f->datarep);
+    return MPI_SUCCESS;
+}
+
+/* ---- The individual file pointer ---- */
+
+/* Refuses individual pointers and explicit offsets on MPI_MODE_SEQUENTIAL files. */
+static int check_not_sequential(const char *call, mp_api_file_t *f)
+{
+    if (f->amode & MPI_MODE_SEQUENTIAL) {
+        return mp_api_error(f->c, call, MPI_ERR_UNSUPPORTED_OPERATION,
+                            "\"%s\" was opened MPI_MODE_SEQUENTIAL: only the shared file pointer "
+                            "may be used",
+                            f->path);
+    }
+    return MPI_SUCCESS;
+}
+
+int mp_api_file_seek_target(const char *call, mp_api_file_t *f, MPI_Offset current,
+                            MPI_Offset offset, int whence, MPI_Offset *target_p)
+{
+    MPI_Offset base = 0;
+    switch (whence) {
+    case MPI_SEEK_SET:
+        break;
+    case MPI_SEEK_CUR:
+        base = current;
+        break;
+    case MPI_SEEK_END: {
+        int64_t size = 0;
+        if (mp_io_file_size(f->fd, &size) != MP_OK) {
+            int err = errno;
+            return mp_api_error(f->c, call, mp_api_file_errno_class(err), "fstat of \"%s\": %s",
+                                f->path, strerror(err));
+        }
+        uint64_t data = mp_io_view_data_before(&f->view, size);
+        base = (MPI_Offset)((data + f->etype->size - 1) / f->etype->size);
+        break;
+    }
+    default:
+        return mp_api_error(f->c, call, MPI_ERR_ARG,
+                            "whence %d is not MPI_SEEK_SET, MPI_SEEK_CUR or MPI_SEEK_END", whence);
+    }
+    if (base + offset < 0) {
+        return mp_api_error(f->c, call, MPI_ERR_ARG,
+                            "the position would be %lld etypes, before the start of the view",
+                            (long long)(base + offset));
+    }
+    *target_p = base + offset;
+    return MPI_SUCCESS;
+}
+
+#pragma weak MPI_File_seek = PMPI_File_seek
+int PMPI_File_seek(MPI_File fh, MPI_Offset offset, int whence)
+{
+    static const char call[] = "MPI_File_seek";
+    mp_api_file_t *f = NULL;
+    int rc = mp_api_file_check(call, fh, &f);
+    if (rc == MPI_SUCCESS) {
+        rc = check_not_sequential(call, f);
+    }
+    MPI_Offset target = 0;
+    if (rc == MPI_SUCCESS) {
+        rc = mp_api_file_seek_target(call, f, f->pos, offset, whence, &target);
+    }
+    if (rc == MPI_SUCCESS) {
+        f->pos = target;
+    }
+    return rc;
+}
+
+#pragma weak MPI_File_get_position = PMPI_File_get_position
+int PMPI_File_get_position(MPI_File fh, MPI_Offset *offset)
+{
+    static const char call[] = "MPI_File_get_position";
+    mp_api_file_t *f = NULL;
+    int rc = mp_api_file_check(call, fh, &f);
+    if (rc == MPI_SUCCESS) {
+        rc = check_not_sequential(call, f);
+    }
+    if (rc == MPI_SUCCESS && offset == NULL) {
+        rc = mp_api_error(f->c, call, MPI_ERR_ARG, "offset is NULL");
+    }
+    if (rc == MPI_SUCCESS) {
+        *offset = f->pos;
+    }
+    return rc;
+}
+
+#pragma weak MPI_File_get_byte_offset = PMPI_File_get_byte_offset
+int PMPI_File_get_byte_offset(MPI_File fh, MPI_Offset offset, MPI_Offset *disp)
+{
+    static const char call[] = "MPI_File_get_byte_offset";
+    mp_api_file_t *f = NULL;
+    int rc = mp_api_file_check(call, fh, &f);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (offset < 0 || disp == NULL) {
+        return mp_api_error(f->c, call, MPI_ERR_ARG,
+                            disp == NULL ? "disp is NULL" : "offset %lld is negative",
+                            (long long)offset);
+    }
+    *disp = mp_io_view_file_offset(&f->view, (uint64_t)offset * f->etype->size);
+    return MPI_SUCCESS;
+}
+
+/* MPI_File_get_type_extent: in the native representation, a type's extent in the file is its
+ * extent in memory. */
+static int type_extent(const char *call, MPI_File fh, MPI_Datatype datatype, MPI_Count *extent_p)
+{
+    mp_api_file_t *f = NULL;
+    int rc = mp_api_file_check(call, fh, &f);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    const mp_datatype_t *dt = NULL;
+    rc = mp_api_datatype_lookup(f->c, call, datatype, &dt);
+    if (rc == MPI_SUCCESS) {
+        *extent_p = dt->extent;
+    }
+    return rc;
+}
+
+#pragma weak MPI_File_get_type_extent = PMPI_File_get_type_extent
+int PMPI_File_get_type_extent(MPI_File fh, MPI_Datatype datatype, MPI_Aint *extent)
+{
+    MPI_Count e = 0;
+    if (extent == NULL) {
+        return mp_api_file_null_error("MPI_File_get_type_extent", MPI_ERR_ARG, "extent is NULL");
+    }
+    int rc = type_extent("MPI_File_get_type_extent", fh, datatype, &e);
+    if (rc == MPI_SUCCESS) {
+        *extent = (MPI_Aint)e;
+    }
+    return rc;
+}
+
+#pragma weak MPI_File_get_type_extent_c = PMPI_File_get_type_extent_c
+int PMPI_File_get_type_extent_c(MPI_File fh, MPI_Datatype datatype, MPI_Count *extent)
+{
+    if (extent == NULL) {
+        return mp_api_file_null_error("MPI_File_get_type_extent_c", MPI_ERR_ARG, "extent is NULL");
+    }
+    return type_extent("MPI_File_get_type_extent_c", fh, datatype, extent);
+}

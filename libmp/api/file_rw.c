@@ -24,11 +24,13 @@ int mp_api_file_check_buf(const char *call, mp_api_file_t *f, const void *buf, M
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (dt->size % f->etype->size != 0) {
+    size_t bytes = mp_datatype_bytes(dt, (size_t)count);
+    if (bytes % f->etype->size != 0) {
         return mp_api_error(f->c, call, MPI_ERR_TYPE,
-                            "%s holds %zu bytes, not a whole number of etypes (%s, %zu bytes)",
-                            mp_api_datatype_name(dt), dt->size, mp_api_datatype_name(f->etype),
-                            f->etype->size);
+                            "%lld of %s hold %zu bytes, not a whole number of etypes (%s, %zu "
+                            "bytes)",
+                            (long long)count, mp_api_datatype_name(dt), bytes,
+                            mp_api_datatype_name(f->etype), f->etype->size);
     }
     if (buf == NULL && count > 0 && dt->size > 0) {
         return mp_api_error(f->c, call, MPI_ERR_BUFFER, "buf is NULL and count is %lld",
@@ -47,7 +49,7 @@ int mp_api_file_check_buf(const char *call, mp_api_file_t *f, const void *buf, M
                             f->path);
     }
     if (etypes_p != NULL) {
-        *etypes_p = (MPI_Offset)(mp_datatype_bytes(dt, (size_t)count) / f->etype->size);
+        *etypes_p = (MPI_Offset)(bytes / f->etype->size);
     }
     return MPI_SUCCESS;
 }

@@ -13,6 +13,7 @@ include tests/mpi/rma/local.mk
 include tests/mpi/io/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
+include tests/unit/io/local.mk
 include tests/mpi/attr/local.mk
 include tests/mpi/errors/local.mk
 include tests/unit/info/local.mk

@@ -95,6 +95,8 @@ int mp_api_file_errno_class(int err)
         return MPI_ERR_FILE_IN_USE;
     case ENOMEM:
         return MPI_ERR_NO_MEM;
+    case ERANGE: /* set by file_rw.c: a value does not fit in its external32 size */
+        return MPI_ERR_CONVERSION;
     default:
         return MPI_ERR_IO;
     }

@@ -24,10 +24,13 @@ typedef struct mp_api_file {
     int amode;
     char *path;
     bool atomic; /* MPI_File_set_atomicity: each access holds an fcntl lock on its bytes */
-    /* The view. etype and filetype hold a reference each; datarep is "native" or "internal". */
+    /* The view. etype and filetype hold a reference each; datarep is "native", "internal" or
+     * "external32" (external32: data is converted on its way, and only types whose external32
+     * size is their native size are accepted, so that offsets and extents stay the same). */
     mp_io_view_t view;
     const mp_datatype_t *etype;
     char datarep[MPI_MAX_DATAREP_STRING];
+    bool external32;
     MPI_Offset pos; /* the individual file pointer, in etypes of the view */
     /* The shared file pointer (in etypes): an MPI_Offset in rank 0's part of this window,
      * changed only by MPI_Fetch_and_op, so that ranks never take the same data twice. */

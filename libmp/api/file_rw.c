@@ -32,6 +32,12 @@ int mp_api_file_check_buf(const char *call, mp_api_file_t *f, const void *buf, M
                             (long long)count, mp_api_datatype_name(dt), bytes,
                             mp_api_datatype_name(f->etype), f->etype->size);
     }
+    if (f->external32 && mp_datatype_external32_size(dt) != dt->size) {
+        return mp_api_error(f->c, call, MPI_ERR_UNSUPPORTED_DATAREP,
+                            "%s has another size in external32 than in memory; libmp converts "
+                            "only types of the same size (the view of \"%s\" is external32)",
+                            mp_api_datatype_name(dt), f->path);
+    }
     if (buf == NULL && count > 0 && dt->size > 0) {
         return mp_api_error(f->c, call, MPI_ERR_BUFFER, "buf is NULL and count is %lld",
                             (long long)count);
@@ -61,13 +67,14 @@ static void fill_status(MPI_Status *status, size_t bytes)
 }
 
 /* Moves the packed bytes [0, len) of (count, dt) at buf to or from data offset off of the view,
- * through a bounce buffer when dt is not contiguous. Sets *done_p. */
+ * through a bounce buffer when dt is not contiguous or the data changes representation (then in
+ * whole elements, as the conversion goes by element). Sets *done_p. */
 static mp_status_t move(mp_api_file_t *f, uint64_t off, void *buf, size_t count,
                         const mp_datatype_t *dt, bool write, size_t *done_p)
 {
     size_t len = mp_datatype_bytes(dt, count);
     *done_p = 0;
-    if (dt->contiguous) {
+    if (dt->contiguous && !f->external32) {
         char *base = (char *)buf + dt->lb;
         if (write) {
             mp_status_t st = mp_io_view_write(f->fd, &f->view, off, base, len, f->atomic);
@@ -77,20 +84,38 @@ static mp_status_t move(mp_api_file_t *f, uint64_t off, void *buf, size_t count,
         return mp_io_view_read(f->fd, &f->view, off, base, len, f->atomic, done_p);
     }
     size_t chunk = len < CHUNK_BYTES ? len : CHUNK_BYTES;
-    char *bounce = malloc(chunk > 0 ? chunk : 1);
+    if (f->external32 && dt->size > 0) {
+        chunk = chunk < dt->size ? dt->size : chunk - chunk % dt->size;
+    }
+    char *bounce = malloc(chunk > 0 ? 2 * chunk : 1);
     if (bounce == NULL) {
         errno = ENOMEM;
         return MP_ERR_SYSCALL;
     }
+    char *conv = bounce + chunk; /* the other representation, when there is one */
     mp_status_t st = MP_OK;
     for (size_t at = 0; at < len && st == MP_OK;) {
         size_t n = len - at < chunk ? len - at : chunk;
         size_t got = n;
         if (write) {
             mp_datatype_pack(dt, count, buf, at, bounce, n);
-            st = mp_io_view_write(f->fd, &f->view, off + at, bounce, n, f->atomic);
+            const char *out = bounce;
+            if (f->external32) {
+                st = mp_datatype_to_external32(dt, n / dt->size, bounce, conv);
+                out = conv;
+                if (st != MP_OK) {
+                    errno = ERANGE;
+                    break;
+                }
+            }
+            st = mp_io_view_write(f->fd, &f->view, off + at, out, n, f->atomic);
         } else {
-            st = mp_io_view_read(f->fd, &f->view, off + at, bounce, n, f->atomic, &got);
+            char *in = f->external32 ? conv : bounce;
+            st = mp_io_view_read(f->fd, &f->view, off + at, in, n, f->atomic, &got);
+            if (f->external32) {
+                got -= got % dt->size; /* a partial element at the end of the file is dropped */
+                mp_datatype_from_external32(dt, got / dt->size, conv, bounce);
+            }
             mp_datatype_unpack(dt, count, buf, at, bounce, got);
         }
         if (st == MP_OK) {

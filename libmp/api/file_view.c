@@ -29,6 +29,7 @@ void mp_api_file_view_reset(mp_api_file_t *f)
     f->view.filetype = byte;
     f->etype = byte;
     snprintf(f->datarep, sizeof(f->datarep), "native");
+    f->external32 = false;
 }
 
 /* ---- Data representations ---- */
@@ -135,11 +136,22 @@ static int view_problem(mp_api_file_t *f, MPI_Offset disp, const mp_datatype_t *
         *why = "datarep is NULL; use \"native\"";
         return MPI_ERR_ARG;
     }
+    if (strcmp(datarep, "external32") == 0) {
+        if (mp_datatype_external32_size(et) != et->size ||
+            mp_datatype_external32_size(ft) != ft->size) {
+            *why = "libmp writes \"external32\" only for types whose external32 size is their "
+                   "native size (not long, unsigned long, wchar_t or long double here); use "
+                   "fixed-size types such as int32_t's MPI_INT32_T, or \"native\"";
+            return MPI_ERR_UNSUPPORTED_DATAREP;
+        }
+        return MPI_SUCCESS;
+    }
     if (strcmp(datarep, "native") != 0 && strcmp(datarep, "internal") != 0) {
-        *why = strcmp(datarep, "external32") == 0 || datarep_is_registered(datarep)
-                   ? "libmp moves file data only in the \"native\" (and \"internal\") "
-                     "representation; use \"native\""
-                   : "unknown data representation; use \"native\"";
+        *why = datarep_is_registered(datarep)
+                   ? "libmp does not convert data through user-defined representations; use "
+                     "\"native\" or \"external32\""
+                   : "unknown data representation; use \"native\", \"internal\" or "
+                     "\"external32\"";
         return MPI_ERR_UNSUPPORTED_DATAREP;
     }
     return MPI_SUCCESS;
@@ -202,6 +214,7 @@ int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Dat
     f->view.filetype = ft;
     f->view.disp = disp;
     snprintf(f->datarep, sizeof(f->datarep), "%s", datarep);
+    f->external32 = strcmp(datarep, "external32") == 0;
     f->pos = 0;
     return mp_api_file_shared_reset(call, f, 0);
 }
@@ -360,7 +373,8 @@ int PMPI_File_get_byte_offset(MPI_File fh, MPI_Offset offset, MPI_Offset *disp)
     return MPI_SUCCESS;
 }
 
-/* MPI_File_get_type_extent: in the native representation, a type's extent in the file is its
+/* MPI_File_get_type_extent: in the native representation, and in external32 for the types that
+ * libmp accepts there (external32 size = native size), a type's extent in the file is its
  * extent in memory. */
 static int type_extent(const char *call, MPI_File fh, MPI_Datatype datatype, MPI_Count *extent_p)
 {

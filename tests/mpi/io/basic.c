@@ -3,7 +3,8 @@
  * back what the OTHER ranks wrote. Explicit offsets (also from a strided memory type),
  * individual pointers through a strided view, collective _all with a derived etype and holes,
  * split collectives, nonblocking calls, seek and position arithmetic, byte offsets, reads that
- * end at the end of the file (MPI_Get_count), set_size/get_size/preallocate and get_view.
+ * end at the end of the file (MPI_Get_count), set_size/get_size/preallocate, get_view and the
+ * external32 representation.
  * Usage: basic [N] (ints per rank, a multiple of 4; default 1000).
  */
 #include "iotest.h"
@@ -302,6 +303,50 @@ static void nonblocking_and_sizes(void)
     free(in);
 }
 
+/* The external32 representation: big-endian in the file, the same values back through it. */
+static void external32(void)
+{
+    MPI_File fh;
+    int *buf = malloc(2 * n * sizeof(int));
+    IOT_OK(MPI_File_open(MPI_COMM_WORLD, iot_path("external32"),
+                         MPI_MODE_CREATE | MPI_MODE_RDWR | MPI_MODE_DELETE_ON_CLOSE, MPI_INFO_NULL,
+                         &fh));
+    IOT_OK(MPI_File_set_view(fh, 0, MPI_INT, MPI_INT, "external32", MPI_INFO_NULL));
+    for (long i = 0; i < n; i++) {
+        buf[2 * i] = iot_value(6, rank, i);
+        buf[2 * i + 1] = -7;
+    }
+    MPI_Datatype strided; /* every other int of memory */
+    MPI_Type_vector((int)n, 1, 2, MPI_INT, &strided);
+    MPI_Type_commit(&strided);
+    MPI_Status st;
+    IOT_OK(MPI_File_write_at_all(fh, (MPI_Offset)rank * n, buf, 1, strided, &st));
+    IOT_COUNT(st, MPI_INT, n);
+    IOT_OK(MPI_File_sync(fh));
+    MPI_Barrier(MPI_COMM_WORLD);
+    IOT_OK(MPI_File_sync(fh));
+    int peer = (rank + 1) % size;
+    IOT_OK(MPI_File_read_at(fh, (MPI_Offset)peer * n, buf, (int)n, MPI_INT, &st));
+    IOT_COUNT(st, MPI_INT, n);
+    for (long i = 0; i < n; i++) {
+        MPT_CHECK(buf[i] == iot_value(6, peer, i), "external32: rank %d's int %ld reads %d", peer,
+                  i, buf[i]);
+    }
+    /* The bytes in the file, most significant first. */
+    unsigned char raw[4 * 8];
+    IOT_OK(MPI_File_set_view(fh, 0, MPI_BYTE, MPI_BYTE, "native", MPI_INFO_NULL));
+    IOT_OK(MPI_File_read_at(fh, (MPI_Offset)peer * n * 4, raw, (int)sizeof(raw), MPI_BYTE, &st));
+    for (int i = 0; i < 8; i++) {
+        unsigned v = (unsigned)iot_value(6, peer, i);
+        unsigned got = (unsigned)raw[4 * i] << 24 | (unsigned)raw[4 * i + 1] << 16 |
+                       (unsigned)raw[4 * i + 2] << 8 | raw[4 * i + 3];
+        MPT_CHECK(got == v, "external32: int %d is stored as %08x, not big-endian %08x", i, got, v);
+    }
+    MPI_Type_free(&strided);
+    IOT_OK(MPI_File_close(&fh));
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -320,6 +365,7 @@ int main(int argc, char **argv)
     strided_views();
     collective_holes();
     nonblocking_and_sizes();
+    external32();
     iot_dir_remove(MPI_COMM_WORLD);
     MPI_Finalize();
     return mpt_finish(rank);

@@ -86,7 +86,7 @@ static void access_errors(void)
     MPI_Type_commit(&back);
     IOT_FAILS(MPI_File_set_view(fh, 0, MPI_INT, back, "native", MPI_INFO_NULL), MPI_ERR_TYPE);
     MPI_Type_free(&back);
-    IOT_FAILS(MPI_File_set_view(fh, 0, MPI_INT, MPI_INT, "external32", MPI_INFO_NULL),
+    IOT_FAILS(MPI_File_set_view(fh, 0, MPI_INT, MPI_INT, "iotest-none", MPI_INFO_NULL),
               MPI_ERR_UNSUPPORTED_DATAREP);
     IOT_FAILS(
         MPI_File_set_view(fh, MPI_DISPLACEMENT_CURRENT, MPI_INT, MPI_INT, "native", MPI_INFO_NULL),

@@ -121,8 +121,11 @@ static int view_problem(mp_api_file_t *f, MPI_Offset disp, const mp_datatype_t *
         *why = "the etype holds no data";
         return MPI_ERR_TYPE;
     }
-    if (ft->size % et->size != 0 ||
-        (et->elem_type != NULL && ft->elem_type != NULL && et->elem_type != ft->elem_type)) {
+    /* MPI_BYTE (and MPI_PACKED) etypes take any filetype: bytes carry no type, and programs
+     * (HDF5 among them) lay typed data out in byte views. */
+    bool untyped = et->handle == (uintptr_t)MPI_BYTE || et->handle == (uintptr_t)MPI_PACKED;
+    if (ft->size % et->size != 0 || (!untyped && et->elem_type != NULL && ft->elem_type != NULL &&
+                                     et->elem_type != ft->elem_type)) {
         *why = "the filetype is not built from the etype (its size is no multiple of the "
                "etype's, or its basic types differ)";
         return MPI_ERR_TYPE;

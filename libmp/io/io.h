@@ -77,13 +77,17 @@ mp_status_t mp_io_file_sync(int fd);
  * [start, end) of fd's file; blocks until it is granted. */
 mp_status_t mp_io_file_lock(int fd, int64_t start, int64_t end, bool write, bool unlock);
 
-/* Writes the data offsets [off, off + len) of view from the packed bytes buf. Under atomic, the
- * bytes the access spans are locked for its duration, so that it is seen whole or not at all. */
+/* Writes the data offsets [off, off + len) of view from the packed bytes buf. The bytes the
+ * write spans are locked (fcntl, exclusive) for its duration where the file system has locks:
+ * so it is seen whole or not at all (atomic mode), and a scattered write may move its whole
+ * span in one read-modify-write (data sieving) without losing concurrent writes of others. */
 mp_status_t mp_io_view_write(int fd, const mp_io_view_t *view, uint64_t off, const void *buf,
                              size_t len, bool atomic);
 
-/* Reads the data offsets [off, off + len) of view into the packed buffer buf. The end of the
- * file ends the read early: *done_p gets the bytes read (all of len unless the file ended). */
+/* Reads the data offsets [off, off + len) of view into the packed buffer buf, the span under a
+ * shared lock in atomic mode; a scattered read may read its whole span at once (data sieving).
+ * The end of the file ends the read early: *done_p gets the bytes read (all of len unless the
+ * file ended). */
 mp_status_t mp_io_view_read(int fd, const mp_io_view_t *view, uint64_t off, void *buf, size_t len,
                             bool atomic, size_t *done_p);
 

@@ -1,11 +1,13 @@
 /*
  * The POSIX side of MPI-IO: opening, sizing and syncing files, byte-range locks, and moving the
- * runs of a view with pread/pwrite. Failures come back as MP_ERR_SYSCALL with errno kept, and
- * are not logged here: the api layer's error message names the file and strerror(errno).
+ * runs of a view with pread/pwrite (one call per run, or data sieving for dense scatters). Failures
+ * come back as MP_ERR_SYSCALL with errno kept, and are not logged here: the api layer's error
+ * message names the file and strerror(errno).
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -162,6 +164,109 @@ static void span(const mp_io_view_t *view, uint64_t off, size_t len, int64_t *st
     *end_p = mp_io_view_file_offset(view, off + len - 1) + 1;
 }
 
+/* Data sieving: an access whose runs are scattered over a span at most this large, and not much
+ * larger than its data, moves the whole span with one pread (and, writing, one pwrite of the
+ * span read, changed and written back), rather than one call per run. */
+#define SIEVE_MAX ((int64_t)16 << 20)
+#define SIEVE_SLACK ((int64_t)64 << 10)
+
+static bool worth_sieving(int64_t start, int64_t end, size_t len)
+{
+    int64_t width = end - start;
+    return width > (int64_t)len && width <= SIEVE_MAX && width <= 4 * (int64_t)len + SIEVE_SLACK;
+}
+
+/* Whether fcntl locks work here; cleared (for the process) the first time a file system refuses
+ * them, after which writes are not sieved, since their read-modify-write needs the lock. */
+static bool locks_work = true;
+
+static bool lock_unsupported(int err)
+{
+    return err == ENOLCK || err == EINVAL || err == EOPNOTSUPP || err == ENOSYS;
+}
+
+/* The span in memory, for the runs to be copied into or out of. */
+typedef struct sieve {
+    char *span; /* the file bytes [start, start + avail) */
+    int64_t start;
+    size_t avail; /* bytes of the span the file holds (reads stop at the end of the file) */
+    char *buf;    /* the packed data */
+    bool write;
+    size_t done;
+    bool eof;
+} sieve_t;
+
+static mp_status_t sieve_run(int64_t file_off, size_t len, size_t buf_off, void *arg)
+{
+    sieve_t *v = arg;
+    size_t at = (size_t)(file_off - v->start);
+    if (v->write) {
+        memcpy(v->span + at, v->buf + buf_off, len);
+        v->done += len;
+        return MP_OK;
+    }
+    size_t n = at >= v->avail ? 0 : v->avail - at < len ? v->avail - at : len;
+    memcpy(v->buf + buf_off, v->span + at, n);
+    v->done += n;
+    if (n < len) {
+        v->eof = true;
+        return MP_ERR_NOT_FOUND;
+    }
+    return MP_OK;
+}
+
+/* Reads up to len bytes at off into buf, stopping at the end of the file; *got_p: bytes read. */
+static mp_status_t pread_full(int fd, char *buf, size_t len, int64_t off, size_t *got_p)
+{
+    size_t got = 0;
+    while (got < len) {
+        ssize_t n = pread(fd, buf + got, len - got, (off_t)(off + (int64_t)got));
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            return MP_ERR_SYSCALL;
+        }
+        if (n == 0) {
+            break;
+        }
+        got += (size_t)n;
+    }
+    *got_p = got;
+    return MP_OK;
+}
+
+/* The span [start, end) in one piece: read it, copy the runs in or out, write it back. Returns
+ * MP_ERR_NOMEM (nothing done) when the span cannot be buffered. */
+static mp_status_t sieve(int fd, const mp_io_view_t *view, uint64_t off, transfer_t *t, size_t len,
+                         int64_t start, int64_t end, bool write)
+{
+    size_t width = (size_t)(end - start);
+    char *span_buf = malloc(width);
+    if (span_buf == NULL) {
+        return MP_ERR_NOMEM;
+    }
+    size_t got = 0;
+    mp_status_t st = pread_full(fd, span_buf, width, start, &got);
+    if (st == MP_OK && write && got < width) {
+        memset(span_buf + got, 0, width - got); /* beyond the end: holes read as zeros */
+    }
+    sieve_t v = {.span = span_buf, .start = start, .avail = got, .buf = t->buf, .write = write};
+    if (st == MP_OK) {
+        st = mp_io_view_map(view, off, len, sieve_run, &v);
+        if (st == MP_ERR_NOT_FOUND && v.eof) {
+            st = MP_OK;
+        }
+    }
+    if (st == MP_OK && write) {
+        transfer_t whole = {.fd = fd, .buf = span_buf};
+        st = write_run(start, width, 0, &whole);
+    }
+    t->done = st == MP_OK ? v.done : 0;
+    free(span_buf);
+    return st;
+}
+
 static mp_status_t move(int fd, const mp_io_view_t *view, uint64_t off, transfer_t *t, size_t len,
                         bool atomic, bool write)
 {
@@ -170,17 +275,31 @@ static mp_status_t move(int fd, const mp_io_view_t *view, uint64_t off, transfer
     }
     int64_t start = 0;
     int64_t end = 0;
-    if (atomic) {
-        span(view, off, len, &start, &end);
-        if (mp_io_file_lock(fd, start, end, write, false) != MP_OK) {
+    span(view, off, len, &start, &end);
+    /* Every write locks the bytes it spans, whether it sieves or not: a sieving writer puts back
+     * the bytes between its runs, which must not be someone else's write in flight. Reads lock
+     * only in atomic mode. */
+    bool locked = false;
+    if (atomic || (write && locks_work)) {
+        if (mp_io_file_lock(fd, start, end, write, false) == MP_OK) {
+            locked = true;
+        } else if (atomic || !lock_unsupported(errno)) {
             return MP_ERR_SYSCALL;
+        } else {
+            locks_work = false;
         }
     }
-    mp_status_t st = mp_io_view_map(view, off, len, write ? write_run : read_run, t);
-    if (st == MP_ERR_NOT_FOUND && t->eof) {
-        st = MP_OK;
+    mp_status_t st = MP_ERR_NOMEM;
+    if (worth_sieving(start, end, len) && (!write || locked)) {
+        st = sieve(fd, view, off, t, len, start, end, write);
     }
-    if (atomic) {
+    if (st == MP_ERR_NOMEM) {
+        st = mp_io_view_map(view, off, len, write ? write_run : read_run, t);
+        if (st == MP_ERR_NOT_FOUND && t->eof) {
+            st = MP_OK;
+        }
+    }
+    if (locked) {
         int saved = errno;
         mp_io_file_lock(fd, start, end, write, true);
         errno = saved;

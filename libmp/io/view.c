@@ -58,6 +58,25 @@ int64_t mp_io_view_file_offset(const mp_io_view_t *view, uint64_t off)
     return cursor_file_offset(view, &c);
 }
 
+/* Whether the tiles of ft follow one another without holes: its data is one block that fills
+ * its extent, so the whole view is one stream of file bytes. */
+static bool is_dense(const mp_datatype_t *ft)
+{
+    const mp_dt_seg_t *s = &ft->segs[0];
+    return ft->nsegs == 1 && (s->count == 1 || s->stride == (ptrdiff_t)s->len) &&
+           ft->extent == (ptrdiff_t)ft->size;
+}
+
+/* The bytes from the cursor on that are consecutive in the file within its segment: the rest of
+ * the block, or of the whole segment when its blocks touch. */
+static size_t contiguous_from(const mp_dt_seg_t *s, const cursor_t *c)
+{
+    if (s->count == 1 || s->stride == (ptrdiff_t)s->len) {
+        return (s->count - c->block) * s->len - c->in_block;
+    }
+    return s->len - c->in_block;
+}
+
 mp_status_t mp_io_view_map(const mp_io_view_t *view, uint64_t off, size_t len, mp_io_run_fn fn,
                            void *arg)
 {
@@ -68,6 +87,9 @@ mp_status_t mp_io_view_map(const mp_io_view_t *view, uint64_t off, size_t len, m
     if (ft->size == 0 || ft->nsegs == 0) {
         return MP_ERR_INVALID;
     }
+    if (is_dense(ft)) {
+        return fn(view->disp + ft->segs[0].disp + (int64_t)off, len, 0, arg);
+    }
     cursor_t c = locate(ft, off);
     /* A run waiting to be handed out, so that blocks that touch in the file go out as one. */
     int64_t run_off = 0;
@@ -76,7 +98,7 @@ mp_status_t mp_io_view_map(const mp_io_view_t *view, uint64_t off, size_t len, m
     size_t done = 0;
     while (done < len) {
         const mp_dt_seg_t *s = &ft->segs[c.seg];
-        size_t n = s->len - c.in_block;
+        size_t n = contiguous_from(s, &c);
         if (n > len - done) {
             n = len - done;
         }
@@ -95,9 +117,10 @@ mp_status_t mp_io_view_map(const mp_io_view_t *view, uint64_t off, size_t len, m
             run_buf = done;
         }
         done += n;
-        /* Step to the next block: within the segment, then the next segment, then the next tile. */
-        c.in_block = 0;
-        if (++c.block == s->count) {
+        /* Step past the n bytes: within the segment, then to the next segment or tile. */
+        c.block += (c.in_block + n) / s->len;
+        c.in_block = (c.in_block + n) % s->len;
+        if (c.block == s->count) {
             c.block = 0;
             if (++c.seg == ft->nsegs) {
                 c.seg = 0;

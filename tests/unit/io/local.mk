@@ -1,8 +1,9 @@
-# MPI-IO views (cmocka): the view walker of libmp/io/view.c on the core datatype sources alone.
+# MPI-IO views and file access (cmocka): libmp/io on the core datatype sources alone.
 check_PROGRAMS += tests/unit/io/test_view
 TESTS += tests/unit/io/test_view
 tests_unit_io_test_view_SOURCES = \
 	tests/unit/io/test_view.c \
+	libmp/io/posix.c \
 	libmp/io/view.c \
 	libmp/core/datatype.c \
 	libmp/core/dt_create.c \

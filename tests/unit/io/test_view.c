@@ -1,8 +1,9 @@
 /*
- * Unit tests of MPI-IO views (libmp/io/view.c): data offsets of a view mapped to runs of file
- * bytes for nested file types tiled from a displacement, checked byte by byte against
+ * Unit tests of MPI-IO views (libmp/io/view.c, posix.c): data offsets of a view mapped to runs of
+ * file bytes for nested file types tiled from a displacement, checked byte by byte against
  * hand-computed layouts for every range; merging of adjacent blocks; byte offsets; the data
- * before a file offset (MPI_SEEK_END); the monotonic-filetype rule.
+ * before a file offset (MPI_SEEK_END); the monotonic-filetype rule; and writes and reads through a
+ * view with holes in a real file (posix.c: data sieving keeps the holes, reads stop at the end).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,8 +12,10 @@
 
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <mpi.h>
 
@@ -191,13 +194,62 @@ static void test_refused(void **state)
     mp_datatype_release(empty);
 }
 
+/* Writes and reads through a view with holes in a real file (posix.c): the sieved write keeps
+ * the bytes in the holes, and reads past the end of the file return what is there. */
+static void test_file_access(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/mp-test-view-XXXXXX";
+    int tmp = mkstemp(path);
+    assert_true(tmp >= 0);
+    close(tmp);
+    int fd = -1;
+    mp_io_open_mode_t mode = {.read = true, .write = true};
+    assert_int_equal(mp_io_file_open(path, &mode, &fd), MP_OK);
+    unlink(path); /* nothing stays behind, whatever fails below */
+    unsigned char old[4096];
+    memset(old, 0xaa, sizeof(old));
+    assert_int_equal(pwrite(fd, old, sizeof(old), 0), (ssize_t)sizeof(old));
+    /* 4 bytes of every 16, from byte 8: a span of 16 * count, sieved. */
+    mp_datatype_t *blk = NULL, *ft = NULL;
+    assert_int_equal(
+        mp_datatype_create_hvector(1, 4, 1, mp_datatype_predefined((uintptr_t)MPI_BYTE), &blk),
+        MP_OK);
+    assert_int_equal(mp_datatype_create_resized(blk, 0, 16, &ft), MP_OK);
+    mp_io_view_t view = {.disp = 8, .filetype = ft};
+    unsigned char data[1024];
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = (unsigned char)i;
+    }
+    for (int atomic = 0; atomic < 2; atomic++) {
+        assert_int_equal(mp_io_view_write(fd, &view, 0, data, sizeof(data), atomic), MP_OK);
+        unsigned char now[4200];
+        ssize_t n = pread(fd, now, sizeof(now), 0);
+        assert_int_equal(n, (ssize_t)sizeof(old)); /* the write ends inside the old data */
+        for (ssize_t b = 0; b < n; b++) {
+            bool in_data = b >= 8 && (b - 8) % 16 < 4;
+            unsigned char want = in_data ? (unsigned char)((b - 8) / 16 * 4 + (b - 8) % 16) : 0xaa;
+            assert_int_equal(now[b], want);
+        }
+        /* From data byte 1000 on, 24 bytes exist; more are asked for. */
+        unsigned char back[100];
+        size_t done = 0;
+        assert_int_equal(mp_io_view_read(fd, &view, 1000, back, sizeof(back), atomic, &done),
+                         MP_OK);
+        assert_int_equal(done, 24);
+        assert_memory_equal(back, data + 1000, 24);
+    }
+    assert_int_equal(mp_io_file_close(fd), MP_OK);
+    mp_datatype_release(ft);
+    mp_datatype_release(blk);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nested),
-        cmocka_unit_test(test_blocks_merge),
-        cmocka_unit_test(test_contiguous),
-        cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_nested),      cmocka_unit_test(test_blocks_merge),
+        cmocka_unit_test(test_contiguous),  cmocka_unit_test(test_refused),
+        cmocka_unit_test(test_file_access),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

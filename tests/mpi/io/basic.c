@@ -40,6 +40,9 @@ static void explicit_offsets(void)
         IOT_OK(MPI_File_read_at(fh, (MPI_Offset)peer * n * 4, buf, 1, strided, &st));
         IOT_COUNT(st, strided, 1);
         IOT_COUNT(st, MPI_INT, n);
+        int elements = -1;
+        MPI_Get_elements(&st, strided, &elements);
+        MPT_CHECK(elements == n, "explicit: MPI_Get_elements gives %d, not %ld", elements, n);
         for (long i = 0; i < n; i++) {
             MPT_CHECK(buf[2 * i] == iot_value(1, peer, i) && buf[2 * i + 1] == -1,
                       "explicit: rank %d's int %ld reads %d (gap %d), expected %d", peer, i,

@@ -186,9 +186,11 @@ int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Dat
     }
     const char *why = NULL;
     int mine = rc != MPI_SUCCESS ? rc : view_problem(f, disp, et, ft, datarep, &why);
-    /* The view changes on every rank or on none, so that collectives on it stay matched. */
-    int any = mine;
-    int arc = PMPI_Allreduce(MPI_IN_PLACE, &any, 1, MPI_INT, MPI_MAX, f->comm);
+    /* The view changes on every rank or on none, so that collectives on it stay matched; and
+     * MPI_DISPLACEMENT_CURRENT is given everywhere or nowhere. */
+    int current = disp == MPI_DISPLACEMENT_CURRENT;
+    int any[3] = {mine, current, -current};
+    int arc = PMPI_Allreduce(MPI_IN_PLACE, any, 3, MPI_INT, MPI_MAX, f->comm);
     if (arc != MPI_SUCCESS) {
         return mp_api_error(f->c, call, arc, "agreeing over the file's ranks failed");
     }
@@ -198,17 +200,33 @@ int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Dat
     if (mine != MPI_SUCCESS) {
         return mp_api_error(f->c, call, mine, "%s", why);
     }
-    if (any != MPI_SUCCESS) {
-        return mp_api_error(f->c, call, any,
+    if (any[0] != MPI_SUCCESS) {
+        return mp_api_error(f->c, call, any[0],
                             "another rank's arguments were wrong; its own error names them");
     }
-    if (disp == MPI_DISPLACEMENT_CURRENT) {
+    if (any[1] != -any[2]) {
+        return mp_api_error(f->c, call, MPI_ERR_NOT_SAME,
+                            "MPI_DISPLACEMENT_CURRENT was given on some ranks only; give it on "
+                            "all or none");
+    }
+    if (current) {
+        /* Rank 0 reads the shared pointer before anyone resets it below, and tells the rest. */
         MPI_Offset sh = 0;
-        rc = PMPI_File_get_position_shared(fh, &sh);
-        if (rc != MPI_SUCCESS) {
-            return rc;
+        if (f->c->rank == 0) {
+            rc = PMPI_File_get_position_shared(fh, &sh);
+            disp = mp_io_view_file_offset(&f->view, (uint64_t)sh * f->etype->size);
         }
-        disp = mp_io_view_file_offset(&f->view, (uint64_t)sh * f->etype->size);
+        int brc = PMPI_Bcast(&disp, 1, MPI_OFFSET, 0, f->comm);
+        if (rc == MPI_SUCCESS && brc != MPI_SUCCESS) {
+            rc = mp_api_error(f->c, call, brc, "sharing the displacement failed");
+        }
+        int ok = rc == MPI_SUCCESS;
+        PMPI_Bcast(&ok, 1, MPI_INT, 0, f->comm);
+        if (!ok) {
+            return rc != MPI_SUCCESS ? rc
+                                     : mp_api_error(f->c, call, MPI_ERR_OTHER,
+                                                    "rank 0 could not read the shared pointer");
+        }
     }
     mp_datatype_retain(et);
     mp_datatype_retain(ft);

@@ -160,6 +160,22 @@ static void test_blocks_merge(void **state)
     mp_datatype_release(blocks);
 }
 
+/* A lower bound above the data (an int resized to lb 4, extent 12): tiles start extent apart
+ * from the displacement, and the int sits at its own displacement 0 in each, as MPI-IO
+ * implementations place it. */
+static void test_resized_lb(void **state)
+{
+    (void)state;
+    mp_datatype_t *ft = NULL;
+    assert_int_equal(mp_datatype_create_resized(dt_int, 4, 12, &ft), MP_OK);
+    assert_true(mp_io_filetype_is_monotonic(ft));
+    layout_t l = {.n = 0};
+    add_run(&l, 0, 4);
+    mp_io_view_t view = {.disp = 0, .filetype = ft};
+    check_view(&view, &l, 5);
+    mp_datatype_release(ft);
+}
+
 /* A contiguous view (ints one after another): any range is a single run. */
 static void test_contiguous(void **state)
 {
@@ -247,9 +263,9 @@ static void test_file_access(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_nested),      cmocka_unit_test(test_blocks_merge),
-        cmocka_unit_test(test_contiguous),  cmocka_unit_test(test_refused),
-        cmocka_unit_test(test_file_access),
+        cmocka_unit_test(test_nested),     cmocka_unit_test(test_blocks_merge),
+        cmocka_unit_test(test_resized_lb), cmocka_unit_test(test_contiguous),
+        cmocka_unit_test(test_refused),    cmocka_unit_test(test_file_access),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

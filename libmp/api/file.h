@@ -14,6 +14,17 @@
 
 #define MP_API_FILE_MAGIC 0x6d70666cu /* "mpfl" */
 
+/* A data representation that MPI_Register_datarep(_c) added (file_view.c keeps them until the
+ * process ends, as MPI has no call to remove one). */
+typedef struct mp_api_datarep {
+    char name[MPI_MAX_DATAREP_STRING];
+    bool large; /* from MPI_Register_datarep_c: the _c conversion functions are set */
+    MPI_Datarep_conversion_function *read_fn, *write_fn;
+    MPI_Datarep_conversion_function_c *read_fn_c, *write_fn_c;
+    MPI_Datarep_extent_function *extent_fn;
+    void *extra_state;
+} mp_api_datarep_t;
+
 typedef struct mp_api_file {
     uint32_t magic; /* MP_API_FILE_MAGIC while the file is open */
     /* A private dup of the communicator given to MPI_File_open: the file's collectives run on
@@ -24,13 +35,15 @@ typedef struct mp_api_file {
     int amode;
     char *path;
     bool atomic; /* MPI_File_set_atomicity: each access holds an fcntl lock on its bytes */
-    /* The view. etype and filetype hold a reference each; datarep is "native", "internal" or
-     * "external32" (external32: data is converted on its way, and only types whose external32
-     * size is their native size are accepted, so that offsets and extents stay the same). */
+    /* The view. etype and filetype hold a reference each; datarep is "native", "internal",
+     * "external32" or a registered one (user_rep). Data in external32 or a user representation is
+     * converted on its way; only types whose size in that representation is their native size
+     * are accepted, so that offsets and extents stay the same. */
     mp_io_view_t view;
     const mp_datatype_t *etype;
     char datarep[MPI_MAX_DATAREP_STRING];
     bool external32;
+    const mp_api_datarep_t *user_rep;
     MPI_Offset pos; /* the individual file pointer, in etypes of the view */
     /* The shared file pointer (in etypes): an MPI_Offset in rank 0's part of this window,
      * changed only by MPI_Fetch_and_op, so that ranks never take the same data twice. */
@@ -72,6 +85,10 @@ void mp_api_errhandler_file_attach_default(mp_comm_t *comm);
 
 /* Calls a user-defined file error handler for an error of code errcode raised on f. */
 void mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, int errcode);
+
+/* file_view.c: whether every basic type of dt has its native size in rep (asking rep's extent
+ * function): MPI_SUCCESS, MPI_ERR_UNSUPPORTED_DATAREP, or the error code the function returned. */
+int mp_api_file_datarep_match(const mp_api_datarep_t *rep, const mp_datatype_t *dt);
 
 /* file_view.c: resets the view to MPI_File_open's (bytes, from 0, "native"); drops the old. */
 void mp_api_file_view_reset(mp_api_file_t *f);

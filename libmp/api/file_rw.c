@@ -4,6 +4,7 @@
  * aggregation), split collective and nonblocking (done at once: the request is complete).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,19 @@ int mp_api_file_check_buf(const char *call, mp_api_file_t *f, const void *buf, M
                             "only types of the same size (the view of \"%s\" is external32)",
                             mp_api_datatype_name(dt), f->path);
     }
+    if (f->user_rep != NULL) {
+        int rc2 = mp_api_file_datarep_match(f->user_rep, dt);
+        if (rc2 != MPI_SUCCESS) {
+            return mp_api_error(
+                f->c, call, rc2,
+                rc2 == MPI_ERR_UNSUPPORTED_DATAREP
+                    ? "%s has basic types of another size in \"%s\" than in "
+                      "memory; libmp converts only types of the same size"
+                    : "the extent function of \"%s\" failed for %s",
+                rc2 == MPI_ERR_UNSUPPORTED_DATAREP ? mp_api_datatype_name(dt) : f->datarep,
+                rc2 == MPI_ERR_UNSUPPORTED_DATAREP ? f->datarep : mp_api_datatype_name(dt));
+        }
+    }
     if (buf == NULL && count > 0 && dt->size > 0) {
         return mp_api_error(f->c, call, MPI_ERR_BUFFER, "buf is NULL and count is %lld",
                             (long long)count);
@@ -66,15 +80,61 @@ static void fill_status(MPI_Status *status, size_t bytes)
     mp_api_status_fill(status, &msg, MPI_SUCCESS);
 }
 
+/* Converts n_elems elements of dt from the program's buffer (first_elem on) into file data at
+ * file (write), or back; MPI_Register_datarep's functions, or packing where one is NULL. The
+ * functions count data items (basic elements) for both their count and their position into
+ * the datatype tiled over the buffer, as MPI says. */
+static int user_convert(const mp_api_datarep_t *rep, const mp_datatype_t *dt, void *buf,
+                        size_t count, size_t first_elem, size_t n_elems, char *file, bool write)
+{
+    MPI_Datatype handle = (MPI_Datatype)dt->handle;
+    size_t len = n_elems * dt->size;
+    size_t at = first_elem * dt->size;
+    size_t per_elem = (size_t)mp_datatype_elements(dt, dt->size);
+    size_t items = n_elems * per_elem;
+    size_t first_item = first_elem * per_elem;
+    if (rep->large) {
+        MPI_Datarep_conversion_function_c *fn = write ? rep->write_fn_c : rep->read_fn_c;
+        if (fn != NULL) {
+            return fn(buf, handle, (MPI_Count)items, file, (MPI_Offset)first_item,
+                      rep->extra_state);
+        }
+    } else {
+        MPI_Datarep_conversion_function *fn = write ? rep->write_fn : rep->read_fn;
+        if (fn != NULL) {
+            /* The int forms take at most INT_MAX items a call (whole elements). */
+            size_t step = per_elem == 0 ? items : (INT_MAX / per_elem) * per_elem;
+            for (size_t done = 0; done < items;) {
+                size_t n = items - done < step ? items - done : step;
+                int rc = fn(buf, handle, (int)n, file + done / per_elem * dt->size,
+                            (MPI_Offset)(first_item + done), rep->extra_state);
+                if (rc != MPI_SUCCESS) {
+                    return rc;
+                }
+                done += n;
+            }
+            return MPI_SUCCESS;
+        }
+    }
+    if (write) {
+        mp_datatype_pack(dt, count, buf, at, file, len);
+    } else {
+        mp_datatype_unpack(dt, count, buf, at, file, len);
+    }
+    return MPI_SUCCESS;
+}
+
 /* Moves the packed bytes [0, len) of (count, dt) at buf to or from data offset off of the view,
  * through a bounce buffer when dt is not contiguous or the data changes representation (then in
- * whole elements, as the conversion goes by element). Sets *done_p. */
+ * whole elements, as conversions go by element). Sets *done_p. A failed conversion sets errno
+ * to ERANGE (MPI_ERR_CONVERSION). */
 static mp_status_t move(mp_api_file_t *f, uint64_t off, void *buf, size_t count,
                         const mp_datatype_t *dt, bool write, size_t *done_p)
 {
     size_t len = mp_datatype_bytes(dt, count);
+    bool converts = f->external32 || f->user_rep != NULL;
     *done_p = 0;
-    if (dt->contiguous && !f->external32) {
+    if (dt->contiguous && !converts) {
         char *base = (char *)buf + dt->lb;
         if (write) {
             mp_status_t st = mp_io_view_write(f->fd, &f->view, off, base, len, f->atomic);
@@ -84,7 +144,7 @@ static mp_status_t move(mp_api_file_t *f, uint64_t off, void *buf, size_t count,
         return mp_io_view_read(f->fd, &f->view, off, base, len, f->atomic, done_p);
     }
     size_t chunk = len < CHUNK_BYTES ? len : CHUNK_BYTES;
-    if (f->external32 && dt->size > 0) {
+    if (converts && dt->size > 0) {
         chunk = chunk < dt->size ? dt->size : chunk - chunk % dt->size;
     }
     char *bounce = malloc(chunk > 0 ? 2 * chunk : 1);
@@ -92,31 +152,52 @@ static mp_status_t move(mp_api_file_t *f, uint64_t off, void *buf, size_t count,
         errno = ENOMEM;
         return MP_ERR_SYSCALL;
     }
-    char *conv = bounce + chunk; /* the other representation, when there is one */
+    char *conv = bounce + chunk; /* the file's representation, when it differs */
     mp_status_t st = MP_OK;
     for (size_t at = 0; at < len && st == MP_OK;) {
         size_t n = len - at < chunk ? len - at : chunk;
         size_t got = n;
         if (write) {
-            mp_datatype_pack(dt, count, buf, at, bounce, n);
             const char *out = bounce;
-            if (f->external32) {
-                st = mp_datatype_to_external32(dt, n / dt->size, bounce, conv);
+            if (f->user_rep != NULL) {
                 out = conv;
-                if (st != MP_OK) {
+                if (user_convert(f->user_rep, dt, buf, count, at / dt->size, n / dt->size, conv,
+                                 true) != MPI_SUCCESS) {
+                    st = MP_ERR_SYSCALL;
+                    errno = ERANGE;
+                    break;
+                }
+            } else {
+                mp_datatype_pack(dt, count, buf, at, bounce, n);
+            }
+            if (f->external32) {
+                out = conv;
+                if (mp_datatype_to_external32(dt, n / dt->size, bounce, conv) != MP_OK) {
+                    st = MP_ERR_SYSCALL;
                     errno = ERANGE;
                     break;
                 }
             }
             st = mp_io_view_write(f->fd, &f->view, off + at, out, n, f->atomic);
         } else {
-            char *in = f->external32 ? conv : bounce;
+            char *in = converts ? conv : bounce;
             st = mp_io_view_read(f->fd, &f->view, off + at, in, n, f->atomic, &got);
-            if (f->external32) {
+            if (converts) {
                 got -= got % dt->size; /* a partial element at the end of the file is dropped */
-                mp_datatype_from_external32(dt, got / dt->size, conv, bounce);
             }
-            mp_datatype_unpack(dt, count, buf, at, bounce, got);
+            if (f->user_rep != NULL) {
+                if (got > 0 && user_convert(f->user_rep, dt, buf, count, at / dt->size,
+                                            got / dt->size, conv, false) != MPI_SUCCESS) {
+                    st = MP_ERR_SYSCALL;
+                    errno = ERANGE;
+                    break;
+                }
+            } else {
+                if (f->external32) {
+                    mp_datatype_from_external32(dt, got / dt->size, conv, bounce);
+                }
+                mp_datatype_unpack(dt, count, buf, at, bounce, got);
+            }
         }
         if (st == MP_OK) {
             *done_p += got;

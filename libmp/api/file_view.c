@@ -1,7 +1,7 @@
 /*
  * MPI-IO views and individual file pointers: MPI_File_set_view/get_view, seek and position
  * (counted in etypes of the view), byte offsets, type extents in the file, and the registry of
- * data representation names (MPI_Register_datarep).
+ * user-defined data representations (MPI_Register_datarep).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -30,43 +30,60 @@ void mp_api_file_view_reset(mp_api_file_t *f)
     f->etype = byte;
     snprintf(f->datarep, sizeof(f->datarep), "native");
     f->external32 = false;
+    f->user_rep = NULL;
 }
 
 /* ---- Data representations ---- */
 
-/* Names given to MPI_Register_datarep. libmp moves data only in the native representation, so a
- * view in one of these is refused; the names are kept so that duplicates are caught. */
+/* The representations MPI_Register_datarep added: a fixed table, so that the files that use one
+ * can point at its entry. */
 #define MAX_DATAREPS 32
-static char datareps[MAX_DATAREPS][MPI_MAX_DATAREP_STRING];
+static mp_api_datarep_t datareps[MAX_DATAREPS];
 static int ndatareps;
 
-static bool datarep_is_registered(const char *name)
+static const mp_api_datarep_t *datarep_find(const char *name)
 {
     for (int i = 0; i < ndatareps; i++) {
-        if (strcmp(datareps[i], name) == 0) {
-            return true;
+        if (strcmp(datareps[i].name, name) == 0) {
+            return &datareps[i];
         }
     }
-    return false;
+    return NULL;
 }
 
-static int register_datarep(const char *call, const char *datarep, bool have_extent_fn)
+int mp_api_file_datarep_match(const mp_api_datarep_t *rep, const mp_datatype_t *dt)
+{
+    for (size_t i = 0; i < dt->nruns; i++) {
+        const mp_datatype_t *basic = dt->runs[i].type;
+        MPI_Aint extent = 0;
+        int rc = rep->extent_fn((MPI_Datatype)basic->handle, &extent, rep->extra_state);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+        if (extent != (MPI_Aint)dt->runs[i].basic) {
+            return MPI_ERR_UNSUPPORTED_DATAREP;
+        }
+    }
+    return MPI_SUCCESS;
+}
+
+static int register_datarep(const char *call, const mp_api_datarep_t *rep)
 {
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (datarep == NULL || datarep[0] == '\0' ||
-        strnlen(datarep, MPI_MAX_DATAREP_STRING) >= MPI_MAX_DATAREP_STRING) {
+    const char *datarep = rep->name;
+    if (datarep[0] == '\0' || strnlen(datarep, MPI_MAX_DATAREP_STRING) >= MPI_MAX_DATAREP_STRING) {
         return mp_api_file_null_error(call, MPI_ERR_ARG,
                                       "datarep must be a name of 1 to %d characters",
                                       MPI_MAX_DATAREP_STRING - 1);
     }
-    if (!have_extent_fn) {
+    if (rep->extent_fn == NULL) {
         return mp_api_file_null_error(call, MPI_ERR_ARG, "dtype_file_extent_fn is NULL");
     }
     if (strcmp(datarep, "native") == 0 || strcmp(datarep, "internal") == 0 ||
-        strcmp(datarep, "external32") == 0 || datarep_is_registered(datarep)) {
+        strcmp(datarep, "external32") == 0 || datarep_find(datarep) != NULL) {
         return mp_api_file_null_error(call, MPI_ERR_DUP_DATAREP,
                                       "the data representation \"%s\" exists already", datarep);
     }
@@ -75,8 +92,20 @@ static int register_datarep(const char *call, const char *datarep, bool have_ext
                                       "at most %d data representations can be registered",
                                       MAX_DATAREPS);
     }
-    snprintf(datareps[ndatareps++], MPI_MAX_DATAREP_STRING, "%s", datarep);
+    datareps[ndatareps++] = *rep;
     return MPI_SUCCESS;
+}
+
+/* Copies the name given to MPI_Register_datarep into rep (an empty name when it is NULL or too
+ * long, which register_datarep refuses). */
+static void datarep_name(mp_api_datarep_t *rep, const char *datarep)
+{
+    if (datarep != NULL && strnlen(datarep, MPI_MAX_DATAREP_STRING) < MPI_MAX_DATAREP_STRING) {
+        snprintf(rep->name, sizeof(rep->name), "%s", datarep);
+    } else if (datarep != NULL) {
+        memset(rep->name, 'x', sizeof(rep->name) - 1); /* too long: refused as such */
+        rep->name[sizeof(rep->name) - 1] = '\0';
+    }
 }
 
 #pragma weak MPI_Register_datarep = PMPI_Register_datarep
@@ -84,10 +113,12 @@ int PMPI_Register_datarep(const char *datarep, MPI_Datarep_conversion_function *
                           MPI_Datarep_conversion_function *write_conversion_fn,
                           MPI_Datarep_extent_function *dtype_file_extent_fn, void *extra_state)
 {
-    (void)read_conversion_fn;
-    (void)write_conversion_fn;
-    (void)extra_state;
-    return register_datarep("MPI_Register_datarep", datarep, dtype_file_extent_fn != NULL);
+    mp_api_datarep_t rep = {.read_fn = read_conversion_fn,
+                            .write_fn = write_conversion_fn,
+                            .extent_fn = dtype_file_extent_fn,
+                            .extra_state = extra_state};
+    datarep_name(&rep, datarep);
+    return register_datarep("MPI_Register_datarep", &rep);
 }
 
 #pragma weak MPI_Register_datarep_c = PMPI_Register_datarep_c
@@ -96,10 +127,13 @@ int PMPI_Register_datarep_c(const char *datarep,
                             MPI_Datarep_conversion_function_c *write_conversion_fn,
                             MPI_Datarep_extent_function *dtype_file_extent_fn, void *extra_state)
 {
-    (void)read_conversion_fn;
-    (void)write_conversion_fn;
-    (void)extra_state;
-    return register_datarep("MPI_Register_datarep_c", datarep, dtype_file_extent_fn != NULL);
+    mp_api_datarep_t rep = {.large = true,
+                            .read_fn_c = read_conversion_fn,
+                            .write_fn_c = write_conversion_fn,
+                            .extent_fn = dtype_file_extent_fn,
+                            .extra_state = extra_state};
+    datarep_name(&rep, datarep);
+    return register_datarep("MPI_Register_datarep_c", &rep);
 }
 
 /* ---- Views ---- */
@@ -149,12 +183,25 @@ static int view_problem(mp_api_file_t *f, MPI_Offset disp, const mp_datatype_t *
         }
         return MPI_SUCCESS;
     }
+    const mp_api_datarep_t *rep = datarep_find(datarep);
+    if (rep != NULL) {
+        int rc = mp_api_file_datarep_match(rep, et);
+        if (rc == MPI_SUCCESS) {
+            rc = mp_api_file_datarep_match(rep, ft);
+        }
+        if (rc != MPI_SUCCESS) {
+            *why = rc == MPI_ERR_UNSUPPORTED_DATAREP
+                       ? "the representation's extent function gives basic types of the etype or "
+                         "filetype another size than in memory; libmp converts only types of "
+                         "the same size"
+                       : "the representation's extent function failed";
+            return rc;
+        }
+        return MPI_SUCCESS;
+    }
     if (strcmp(datarep, "native") != 0 && strcmp(datarep, "internal") != 0) {
-        *why = datarep_is_registered(datarep)
-                   ? "libmp does not convert data through user-defined representations; use "
-                     "\"native\" or \"external32\""
-                   : "unknown data representation; use \"native\", \"internal\" or "
-                     "\"external32\"";
+        *why = "unknown data representation; use \"native\", \"internal\", \"external32\" "
+               "or one registered with MPI_Register_datarep";
         return MPI_ERR_UNSUPPORTED_DATAREP;
     }
     return MPI_SUCCESS;
@@ -236,6 +283,7 @@ int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Dat
     f->view.disp = disp;
     snprintf(f->datarep, sizeof(f->datarep), "%s", datarep);
     f->external32 = strcmp(datarep, "external32") == 0;
+    f->user_rep = datarep_find(datarep);
     f->pos = 0;
     return mp_api_file_shared_reset(call, f, 0);
 }

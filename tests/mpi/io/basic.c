@@ -3,8 +3,8 @@
  * back what the OTHER ranks wrote. Explicit offsets (also from a strided memory type),
  * individual pointers through a strided view, collective _all with a derived etype and holes,
  * split collectives, nonblocking calls, seek and position arithmetic, byte offsets, reads that
- * end at the end of the file (MPI_Get_count), set_size/get_size/preallocate, get_view and the
- * external32 representation.
+ * end at the end of the file (MPI_Get_count), set_size/get_size/preallocate, get_view, the
+ * external32 representation and one the program registers.
  * Usage: basic [N] (ints per rank, a multiple of 4; default 1000).
  */
 #include "iotest.h"
@@ -357,6 +357,86 @@ static void external32(void)
     free(buf);
 }
 
+/* A user-defined representation: ints stored byte-reversed, converted by the program's
+ * functions (data items counted from position into the buffer). */
+static unsigned swap32(unsigned v)
+{
+    return v >> 24 | (v >> 8 & 0xff00u) | (v << 8 & 0xff0000u) | v << 24;
+}
+
+static int swap_conv(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
+                     MPI_Offset position, void *extra, int to_file)
+{
+    MPT_CHECK(datatype == MPI_INT, "the conversion got another datatype than MPI_INT");
+    unsigned *user = (unsigned *)userbuf + position;
+    unsigned *file = filebuf;
+    for (int i = 0; i < count; i++) {
+        if (to_file) {
+            file[i] = swap32(user[i]);
+        } else {
+            user[i] = swap32(file[i]);
+        }
+    }
+    (*(int *)extra)++;
+    return MPI_SUCCESS;
+}
+
+static int swap_read(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
+                     MPI_Offset position, void *extra)
+{
+    return swap_conv(userbuf, datatype, count, filebuf, position, extra, 0);
+}
+
+static int swap_write(void *userbuf, MPI_Datatype datatype, int count, void *filebuf,
+                      MPI_Offset position, void *extra)
+{
+    return swap_conv(userbuf, datatype, count, filebuf, position, extra, 1);
+}
+
+static int native_extent(MPI_Datatype datatype, MPI_Aint *extent, void *extra)
+{
+    (void)extra;
+    MPI_Aint lb;
+    return MPI_Type_get_extent(datatype, &lb, extent);
+}
+
+static void user_datarep(void)
+{
+    static int calls;
+    IOT_OK(MPI_Register_datarep("iotest-swap", swap_read, swap_write, native_extent, &calls));
+    MPI_File fh;
+    int *buf = malloc(n * sizeof(int));
+    IOT_OK(MPI_File_open(MPI_COMM_WORLD, iot_path("datarep"),
+                         MPI_MODE_CREATE | MPI_MODE_RDWR | MPI_MODE_DELETE_ON_CLOSE, MPI_INFO_NULL,
+                         &fh));
+    IOT_OK(MPI_File_set_view(fh, 0, MPI_INT, MPI_INT, "iotest-swap", MPI_INFO_NULL));
+    for (long i = 0; i < n; i++) {
+        buf[i] = iot_value(7, rank, i);
+    }
+    MPI_Status st;
+    IOT_OK(MPI_File_write_at(fh, (MPI_Offset)rank * n, buf, (int)n, MPI_INT, &st));
+    IOT_COUNT(st, MPI_INT, n);
+    MPT_CHECK(calls > 0, "the write conversion function was not called");
+    IOT_OK(MPI_File_sync(fh));
+    MPI_Barrier(MPI_COMM_WORLD);
+    IOT_OK(MPI_File_sync(fh));
+    int peer = (rank + 1) % size;
+    IOT_OK(MPI_File_read_at(fh, (MPI_Offset)peer * n, buf, (int)n, MPI_INT, &st));
+    IOT_COUNT(st, MPI_INT, n);
+    for (long i = 0; i < n; i++) {
+        MPT_CHECK(buf[i] == iot_value(7, peer, i), "datarep: rank %d's int %ld reads %d", peer, i,
+                  buf[i]);
+    }
+    IOT_OK(MPI_File_set_view(fh, 0, MPI_INT, MPI_INT, "native", MPI_INFO_NULL));
+    IOT_OK(MPI_File_read_at(fh, (MPI_Offset)peer * n, buf, (int)n, MPI_INT, &st));
+    for (long i = 0; i < n; i++) {
+        MPT_CHECK((unsigned)buf[i] == swap32((unsigned)iot_value(7, peer, i)),
+                  "datarep: rank %d's int %ld is stored as %08x", peer, i, (unsigned)buf[i]);
+    }
+    IOT_OK(MPI_File_close(&fh));
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -376,6 +456,7 @@ int main(int argc, char **argv)
     collective_holes();
     nonblocking_and_sizes();
     external32();
+    user_datarep();
     iot_dir_remove(MPI_COMM_WORLD);
     MPI_Finalize();
     return mpt_finish(rank);

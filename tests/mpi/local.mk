@@ -127,6 +127,7 @@ mpi_testlists = \
 	tests/mpi/attr.testlist \
 	tests/mpi/errors.testlist \
 	tests/mpi/rma.testlist \
+	tests/mpi/io.testlist \
 	tests/mpi/tcp.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh

@@ -259,22 +259,6 @@ int mpirun_conn_listen(int backlog, int *port_p, char *err, size_t errlen)
     return fd;
 }
 
-int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p,
-                           const uint8_t **payload_p, size_t *len_p, char *err, size_t errlen)
-{
-    for (;;) {
-        int rc = mpirun_conn_next(conn, type_p, payload_p, len_p, err, errlen);
-        if (rc != 0) {
-            return rc == 1 ? 0 : -1;
-        }
-        struct pollfd p = {.fd = conn->fd, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) != 1 || mpirun_conn_read(conn) != 1) {
-            snprintf(err, errlen, "the peer closed the connection or did not answer");
-            return -1;
-        }
-    }
-}
-
 int mpirun_conn_accept(int listen_fd, char addr[MPIRUN_ADDR_LEN], int *port_p)
 {
     struct sockaddr_storage ss;

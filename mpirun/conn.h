@@ -69,9 +69,4 @@ int mpirun_conn_connect_start(const char *addr, int port);
  * -1 with errno set to why not (ECONNREFUSED, EHOSTUNREACH, ...). */
 int mpirun_conn_connect_check(int fd);
 
-/* Waits (at most timeout_ms for each read) for the next whole frame, for handshakes before a
- * loop runs: 0 with the fields set, or -1 with a message in err. */
-int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p,
-                           const uint8_t **payload_p, size_t *len_p, char *err, size_t errlen);
-
 #endif

@@ -99,11 +99,15 @@ void mp_api_file_view_release(mp_api_file_t *f);
 int mp_api_file_seek_target(const char *call, mp_api_file_t *f, MPI_Offset current,
                             MPI_Offset offset, int whence, MPI_Offset *target_p);
 
-/* file_rw.c: split collectives. start records the result of the access that the _begin call
- * did (rc, and *status when rc is MPI_SUCCESS); end hands it to the _end call (checking that
- * one was begun, with the same buffer). */
-int mp_api_file_split_start(const char *call, mp_api_file_t *f, const void *buf, int rc,
-                            const MPI_Status *status);
+/* file_view.c: refuses individual pointers and explicit offsets on MPI_MODE_SEQUENTIAL files. */
+int mp_api_file_check_not_sequential(const char *call, mp_api_file_t *f);
+
+/* file_rw.c: split collectives. begin checks fh (setting *f_p) and that no split collective is
+ * in progress on it; start records the result of the access that the _begin call then did (rc,
+ * and *status when rc is MPI_SUCCESS) and returns rc; end hands it to the _end call (checking
+ * that one was begun, with the same buffer). */
+int mp_api_file_split_begin(const char *call, MPI_File fh, mp_api_file_t **f_p);
+int mp_api_file_split_start(mp_api_file_t *f, const void *buf, int rc, const MPI_Status *status);
 int mp_api_file_split_end(const char *call, MPI_File fh, const void *buf, MPI_Status *status);
 
 /* file_shared.c: creates the shared file pointer's window at open (collective; starts at

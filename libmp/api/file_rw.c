@@ -263,17 +263,6 @@ int mp_api_file_done_request(const char *call, mp_api_file_t *f, size_t bytes, M
 
 /* ---- The three ways to name where data goes ---- */
 
-static int check_explicit(const char *call, mp_api_file_t *f)
-{
-    if (f->amode & MPI_MODE_SEQUENTIAL) {
-        return mp_api_error(f->c, call, MPI_ERR_UNSUPPORTED_OPERATION,
-                            "\"%s\" was opened MPI_MODE_SEQUENTIAL: only the shared file pointer "
-                            "may be used",
-                            f->path);
-    }
-    return MPI_SUCCESS;
-}
-
 /* An access at an explicit offset (at true) or at the individual pointer, which then moves past
  * the data moved. */
 static int rw(const char *call, MPI_File fh, bool at, MPI_Offset offset, void *buf, MPI_Count count,
@@ -282,7 +271,7 @@ static int rw(const char *call, MPI_File fh, bool at, MPI_Offset offset, void *b
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
     if (rc == MPI_SUCCESS) {
-        rc = check_explicit(call, f);
+        rc = mp_api_file_check_not_sequential(call, f);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -320,15 +309,20 @@ static int irw(const char *call, MPI_File fh, bool at, MPI_Offset offset, void *
 
 /* ---- Split collectives ---- */
 
-int mp_api_file_split_start(const char *call, mp_api_file_t *f, const void *buf, int rc,
-                            const MPI_Status *status)
+int mp_api_file_split_begin(const char *call, MPI_File fh, mp_api_file_t **f_p)
 {
-    if (f->split.active) {
-        return mp_api_error(f->c, call, MPI_ERR_OTHER,
+    int rc = mp_api_file_check(call, fh, f_p);
+    if (rc == MPI_SUCCESS && (*f_p)->split.active) {
+        return mp_api_error((*f_p)->c, call, MPI_ERR_OTHER,
                             "a split collective is already in progress on \"%s\"; end it with "
                             "its _end call first",
-                            f->path);
+                            (*f_p)->path);
     }
+    return rc;
+}
+
+int mp_api_file_split_start(mp_api_file_t *f, const void *buf, int rc, const MPI_Status *status)
+{
     f->split.active = true;
     f->split.buf = buf;
     f->split.rc = rc;
@@ -364,18 +358,13 @@ static int rw_begin(const char *call, MPI_File fh, bool at, MPI_Offset offset, v
                     MPI_Count count, MPI_Datatype datatype, bool write)
 {
     mp_api_file_t *f = NULL;
-    int rc = mp_api_file_check(call, fh, &f);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    if (f->split.active) {
-        return mp_api_file_split_start(call, f, buf, MPI_SUCCESS, NULL);
-    }
-    MPI_Status status;
-    memset(&status, 0, sizeof(status));
-    rc = rw(call, fh, at, offset, buf, count, datatype, write, &status, NULL);
-    mp_api_file_split_start(call, f, buf, rc, &status);
-    return rc;
+    int rc = mp_api_file_split_begin(call, fh, &f);
+    MPI_Status status = {0};
+    return rc != MPI_SUCCESS
+               ? rc
+               : mp_api_file_split_start(
+                     f, buf, rw(call, fh, at, offset, buf, count, datatype, write, &status, NULL),
+                     &status);
 }
 
 /* ---- The standard's calls: int counts and the large-count _c forms ---- */

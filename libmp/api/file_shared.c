@@ -174,18 +174,12 @@ static int ordered_begin(const char *call, MPI_File fh, void *buf, MPI_Count cou
                          MPI_Datatype datatype, bool write)
 {
     mp_api_file_t *f = NULL;
-    int rc = mp_api_file_check(call, fh, &f);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    if (f->split.active) {
-        return mp_api_file_split_start(call, f, buf, MPI_SUCCESS, NULL);
-    }
-    MPI_Status status;
-    memset(&status, 0, sizeof(status));
-    rc = ordered(call, fh, buf, count, datatype, write, &status);
-    mp_api_file_split_start(call, f, buf, rc, &status);
-    return rc;
+    int rc = mp_api_file_split_begin(call, fh, &f);
+    MPI_Status status = {0};
+    return rc != MPI_SUCCESS
+               ? rc
+               : mp_api_file_split_start(
+                     f, buf, ordered(call, fh, buf, count, datatype, write, &status), &status);
 }
 
 #pragma weak MPI_File_get_position_shared = PMPI_File_get_position_shared

@@ -341,8 +341,7 @@ int PMPI_File_get_view(MPI_File fh, MPI_Offset *disp, MPI_Datatype *etype, MPI_D
 
 /* ---- The individual file pointer ---- */
 
-/* Refuses individual pointers and explicit offsets on MPI_MODE_SEQUENTIAL files. */
-static int check_not_sequential(const char *call, mp_api_file_t *f)
+int mp_api_file_check_not_sequential(const char *call, mp_api_file_t *f)
 {
     if (f->amode & MPI_MODE_SEQUENTIAL) {
         return mp_api_error(f->c, call, MPI_ERR_UNSUPPORTED_OPERATION,
@@ -394,7 +393,7 @@ int PMPI_File_seek(MPI_File fh, MPI_Offset offset, int whence)
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
     if (rc == MPI_SUCCESS) {
-        rc = check_not_sequential(call, f);
+        rc = mp_api_file_check_not_sequential(call, f);
     }
     MPI_Offset target = 0;
     if (rc == MPI_SUCCESS) {
@@ -413,7 +412,7 @@ int PMPI_File_get_position(MPI_File fh, MPI_Offset *offset)
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
     if (rc == MPI_SUCCESS) {
-        rc = check_not_sequential(call, f);
+        rc = mp_api_file_check_not_sequential(call, f);
     }
     if (rc == MPI_SUCCESS && offset == NULL) {
         rc = mp_api_error(f->c, call, MPI_ERR_ARG, "offset is NULL");

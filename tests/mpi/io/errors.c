@@ -78,6 +78,17 @@ static void access_errors(void)
     IOT_FAILS(MPI_File_write_at(fh, -4, v, 1, MPI_INT, MPI_STATUS_IGNORE), MPI_ERR_ARG);
     IOT_FAILS(MPI_File_write_at(fh, 0, v, 1, MPI_DATATYPE_NULL, MPI_STATUS_IGNORE), MPI_ERR_TYPE);
     IOT_FAILS(MPI_File_write_all_end(fh, v, MPI_STATUS_IGNORE), MPI_ERR_OTHER);
+    /* One split collective at a time per file, whichever kind: the second _begin is refused and
+     * the first still ends. */
+    IOT_OK(MPI_File_write_at_all_begin(fh, 16 * (MPI_Offset)rank, v, 4, MPI_INT));
+    IOT_FAILS(MPI_File_write_at_all_begin(fh, 0, v, 4, MPI_INT), MPI_ERR_OTHER);
+    IOT_FAILS(MPI_File_write_ordered_begin(fh, v, 4, MPI_INT), MPI_ERR_OTHER);
+    MPI_Status st;
+    IOT_OK(MPI_File_write_at_all_end(fh, v, &st));
+    int got = -1;
+    MPI_Get_count(&st, MPI_INT, &got);
+    MPT_CHECK(got == 4, "the split write wrote %d ints, not 4", got);
+    IOT_FAILS(MPI_File_write_at_all_end(fh, v, MPI_STATUS_IGNORE), MPI_ERR_OTHER);
     /* A filetype whose blocks go backwards is no filetype. */
     int lens[2] = {1, 1};
     MPI_Aint disps[2] = {8, 0};

@@ -22,7 +22,11 @@ void mp_progress_init(bool cpus_shared)
 {
     cores_shared = cpus_shared;
     if (cpus_shared) {
-        spin_polls = 50;
+        /* Yield after the second empty poll: with more ranks than cores, what a rank waits for
+         * mostly comes from a rank that is not running, and every rank must run once per
+         * collective anyway. Spinning 50 polls first cost 8 ranks on 2 cores a quarter of
+         * each 8-byte allreduce (13.9 against 10.4 us) and a third of each barrier. */
+        spin_polls = 1;
         yield_polls = 20;
     } else {
         spin_polls = 200000; /* ~ tens of ms of spinning before giving the core away */

@@ -7,6 +7,7 @@
 #include "pt2pt/progress.h"
 
 #include <sched.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <unistd.h>
 
@@ -71,6 +72,11 @@ int mp_progress_poll(void)
 
 void mp_progress_wait(bool (*done)(void *arg), void *arg)
 {
+    mp_progress_wait_announced(done, arg, NULL);
+}
+
+void mp_progress_wait_announced(bool (*done)(void *arg), void *arg, void (*announce)(void *arg))
+{
     unsigned idle = 0;
     while (!done(arg)) {
         if (mp_progress_poll() > 0) {
@@ -87,6 +93,11 @@ void mp_progress_wait(bool (*done)(void *arg), void *arg)
         }
         /* Announce the sleep, then look once more: a packet that raced the announcement is
          * either seen here or its sender saw the flag and rings the doorbell. */
+        if (announce != NULL) {
+            announce(arg);
+            /* What it stored comes before the last look at done() (see progress.h). */
+            atomic_thread_fence(memory_order_seq_cst);
+        }
         if (!mp_pt2pt_sleep_prepare()) {
             idle = 0;
             continue;

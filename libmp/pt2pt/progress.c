@@ -1,7 +1,7 @@
 /*
  * The progress engine and its waiting policy. A rank with a core to itself spins (a wake-up
- * from sleep costs ~30 us here, a cache line ~65 ns); a rank sharing cores spins only briefly,
- * yields, then sleeps on its transport's doorbell so the rank it waits for gets the CPU.
+ * from sleep costs ~30 us here, a cache line ~65 ns); a rank sharing cores yields once a poll
+ * finds nothing, then sleeps on its transport's doorbell so the rank it waits for gets the CPU.
  */
 #define _GNU_SOURCE
 #include "pt2pt/progress.h"

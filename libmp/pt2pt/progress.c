@@ -26,7 +26,7 @@ void mp_progress_init(bool cpus_shared)
         /* Yield after the second empty poll: with more ranks than cores, what a rank waits for
          * mostly comes from a rank that is not running, and every rank must run once per
          * collective anyway. Spinning 50 polls first cost 8 ranks on 2 cores a quarter of
-         * each 8-byte allreduce (13.9 against 10.4 us) and a third of each barrier. */
+         * each 8-byte allreduce (13.9 against 10.4 us) and a fifth to a third of a barrier. */
         spin_polls = 1;
         yield_polls = 20;
     } else {

@@ -129,13 +129,17 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
     if (bytes == 0) {
         return MP_OK;
     }
-    if (all && (bytes <= MP_COLL_SHM_INLINE || bytes * (size_t)(v->size - 1) <= FLAT_FOLD_MAX)) {
+    if (all && bytes <= MP_COLL_SHM_INLINE) {
         return allreduce_flat(v, mine, out, count, dt, op);
     }
-    /* bytes is the same on every rank, and so is each test below. */
+    /* bytes is the same on every rank, and so is each test below. By default single copy
+     * starts above FLAT_FOLD_MAX; MP_COLL_SHM_COPY_MIN may bring it below. */
     if (mp_coll_shm_single_copy(v, bytes, all ? ALL_COPY_MIN_OWN : ROOT_COPY_MIN_OWN,
                                 all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
+    }
+    if (all && bytes * (size_t)(v->size - 1) <= FLAT_FOLD_MAX) {
+        return allreduce_flat(v, mine, out, count, dt, op);
     }
     if (bytes > MP_COLL_SHM_SLOT_BYTES) {
         *pt2pt_p = true;

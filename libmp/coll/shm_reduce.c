@@ -5,8 +5,8 @@
  * first, each rank's data the left operand of the ranks above it: a0 op (a1 op (... op
  * a(p-1))), rank order for non-commutative ops, the same bits whatever the timing. Allreduce
  * then posts the result to every rank, which copies it: one computation, so every rank holds
- * the same bits. A small allreduce (a post's worth, or up to FLAT_FOLD_MAX bytes of the
- * others' data) skips the round trip: every rank folds every rank's data, in that same order.
+ * the same bits. A small allreduce (a post's worth, or between two ranks up to FLAT_FOLD_MAX
+ * bytes) skips the round trip: every rank folds every rank's data, in that same order.
  * Large data, where single copy works, takes a reduce-scatter by single copies instead
  * (shm_reduce_copy.c); large data without it, the point-to-point algorithms.
  */
@@ -25,10 +25,12 @@
 #define ROOT_COPY_MIN_OWN SIZE_MAX
 #define ROOT_COPY_MIN_SHARED (512 * 1024)
 
-/* Bytes of the others' data up to which every rank folds an allreduce itself (allreduce_flat)
- * rather than wait for the root's result: measured on 2 cores, n = 2: 0.44 against 0.50 us of
- * CPU per 1 KiB call, 3.2-4.9 against 5.9-8.5 us per 16 KiB; n = 8 (on 2 cores): 1 KiB 2.7 against
- * 2.7-3.3 us and fewer switches, 8 KiB even (a single copy of each rank's data is read 7 times). */
+/* Bytes up to which two ranks each fold an allreduce out of the other's slot (allreduce_flat)
+ * rather than wait for rank 0's result: the same bytes cross, in one hop rather than two.
+ * Measured on 2 cores, a core each: 0.44 against 0.50 us of CPU per 1 KiB call, 3.2-4.9
+ * against 5.9-8.5 us per 16 KiB. With more ranks every rank would read every other's data
+ * (n (n - 1) blocks against 2 (n - 1)): n = 4 and 8 on 2 cores, 1 KiB, took more CPU per call
+ * (4.0 against 3.4 us at n = 8) for fewer context switches. */
 #define FLAT_FOLD_MAX (16 * 1024)
 
 /* Where rank i's data is: mine, or in its post. */
@@ -138,7 +140,7 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
                                 all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
     }
-    if (all && bytes * (size_t)(v->size - 1) <= FLAT_FOLD_MAX) {
+    if (all && v->size == 2 && bytes <= FLAT_FOLD_MAX) {
         return allreduce_flat(v, mine, out, count, dt, op);
     }
     if (bytes > MP_COLL_SHM_SLOT_BYTES) {

@@ -339,12 +339,12 @@ static void test_scan(int k, size_t n, int nb, int in_place, int exclusive)
 }
 
 /* The switch points of the shared-memory allreduce (libmp's coll/shm_reduce.c), an element
- * below, at and above each: data inside a post (48 bytes), every rank folding all data itself
- * (16 KiB of the other ranks' data), a slot (32 KiB); a user op that does not commute, in
- * place and not, and doubles compared bit for bit. */
+ * below, at and above each: data inside a post (48 bytes), two ranks each folding both
+ * contributions (16 KiB), a slot (32 KiB); a user op that does not commute, in place and not,
+ * and doubles compared bit for bit. */
 static void test_allreduce_edges(void)
 {
-    size_t bytes[] = {48, 16384 / (size_t)(size > 1 ? size - 1 : 1), 32768};
+    size_t bytes[] = {48, 16384, 32768};
     for (int b = 0; b < 3; b++) {
         for (int d = -1; d <= 1; d++) {
             size_t n = bytes[b] / sizeof(unsigned) + (size_t)(long)d;

@@ -27,11 +27,11 @@ _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word 
  * The layout of one local rank's node memory, with N local ranks; all of it is written by its
  * owner only and read by the others:
  *
- *   waiting   _Atomic uint64_t, a line of its own: what the owner waits for in
- *             mp_progress_wait (and may sleep for): count << 8 | (w + 1), local rank w's post
+ *   waiting   _Atomic uint64_t, a line of its own: what the owner waits for once it is
+ *             about to sleep in mp_progress_wait: count << 8 | (w + 1), local rank w's post
  *             number count to it or w's count of its posts consumed; NOT_WAITING (0) when it
- *             waits for nothing of node memory. A rank whose post or acknowledgement brings its
- *             count there wakes the owner; no other does.
+ *             waits for nothing of node memory, or only spins. A rank whose post or
+ *             acknowledgement brings its count there wakes the owner; no other does.
  *   readable  three _Atomic uint64_t, a line of their own, written once, when the owner first
  *             looks at node memory: a mask of the local ranks whose memory the owner may copy
  *             from in one copy (mp_pt2pt_node_can_get); 1 once the others are there; 1 if
@@ -54,6 +54,7 @@ static struct {
     unsigned char *area[MP_COLL_SHM_MAX_RANKS]; /* each local rank's node memory */
     uint64_t posted[MP_COLL_SHM_MAX_RANKS];     /* my posts to each local rank */
     uint64_t consumed[MP_COLL_SHM_MAX_RANKS];   /* each local rank's posts I consumed */
+    uint64_t seen_known[MP_COLL_SHM_MAX_RANKS]; /* the last seen[me] I read of each */
     /* Slot s is free again once seen[me] of every rank d in need[s] reached need_count[s][d]. */
     uint64_t need[NSLOTS];
     uint64_t need_count[NSLOTS][MP_COLL_SHM_MAX_RANKS];
@@ -188,17 +189,41 @@ size_t mp_coll_shm_bcast_max(void)
 
 /* ---- Waiting and waking ---- */
 
+/* A wait in the progress engine, and what it says in my waiting word if it goes to sleep. */
+typedef struct wait_ctx {
+    bool (*done)(void *arg);
+    void *arg;
+    uint64_t word;  /* count << 8 | (lr + 1) */
+    bool announced; /* the word is stored */
+} wait_ctx_t;
+
+static bool wait_done(void *arg)
+{
+    const wait_ctx_t *w = arg;
+    return w->done(w->arg);
+}
+
+static void wait_announce(void *arg)
+{
+    wait_ctx_t *w = arg;
+    if (!w->announced) {
+        atomic_store_explicit(waiting_word(node.me), w->word, memory_order_relaxed);
+        w->announced = true;
+    }
+}
+
 /* Waits in the progress engine (which sleeps when the rank shares its core) until done(arg),
- * having said that it waits for lr's count to reach count. The announcement is stored before
- * the engine announces a sleep (a seq_cst fence follows that), so a rank that completes the
- * wait afterwards either is seen by the last look before sleeping, or sees what we wait for
- * (see wake). */
+ * saying that it waits for lr's count to reach count before it first announces a sleep (a
+ * seq_cst fence follows), so that a rank that completes the wait afterwards either is seen by
+ * the last look before sleeping, or sees what we wait for (see wake). Only then: a waiting word
+ * written on every wait would cost the rank that reads it in wake a cache miss per post. */
 static void wait_for(int lr, uint64_t count, bool (*done)(void *arg), void *arg)
 {
-    atomic_store_explicit(waiting_word(node.me), count << 8 | (uint64_t)(lr + 1),
-                          memory_order_relaxed);
-    mp_progress_wait(done, arg);
-    atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
+    wait_ctx_t w = {.done = done, .arg = arg, .word = count << 8 | (uint64_t)(lr + 1)};
+    mp_progress_wait_announced(wait_done, &w, wait_announce);
+    if (w.announced) {
+        atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
+    }
 }
 
 /* After a release store that brought my count towards lr to count (posts to it, or its posts
@@ -220,8 +245,14 @@ typedef struct seen_cond {
 static bool seen_reached(void *arg)
 {
     const seen_cond_t *c = arg;
+    /* What I read last is still true (counts only grow): the line, which lr writes on every
+     * acknowledgement, is read again only when that is not enough. */
+    if (node.seen_known[c->lr] >= c->count) {
+        return true;
+    }
     /* Acquire: its reads of the entry or slot happen before my next writes to them. */
-    return atomic_load_explicit(seen_word(c->lr, node.me), memory_order_acquire) >= c->count;
+    node.seen_known[c->lr] = atomic_load_explicit(seen_word(c->lr, node.me), memory_order_acquire);
+    return node.seen_known[c->lr] >= c->count;
 }
 
 static void wait_seen(int lr, uint64_t count)

@@ -30,7 +30,7 @@ const mp_setting_t mp_settings[] = {
     {"MP_UNEXPECTED_MAX", "32M",
      "bytes of unexpected messages a rank keeps before their senders have to wait"},
     {"MP_CPUS_SHARED", "from the ranks' bindings",
-     "1: ranks share their CPUs (spin briefly, then sleep); 0: each has its own (spin long)"},
+     "1: ranks share their CPUs (yield when idle, then sleep); 0: each has its own (spin long)"},
     {"MP_TCP_ONLY", "0",
      "1 sends between all ranks over tcp (loopback on one node) instead of shared memory"},
     {"MP_NET_IF", "^docker*,virbr*",

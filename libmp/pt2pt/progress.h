@@ -19,6 +19,12 @@ void mp_progress_hook_add(int (*hook)(void));
 /* Drives progress until done(arg) is true. */
 void mp_progress_wait(bool (*done)(void *arg), void *arg);
 
+/* The same; before each time it announces a sleep, it calls announce(arg) (when not NULL), and
+ * a sequentially consistent fence follows before it looks at done(arg) once more. A waiter
+ * whose peers wake it only when they see what it stored there (node memory: coll/shm.c) thus
+ * stores nothing while it spins or yields, and its peers keep reading an unchanged line. */
+void mp_progress_wait_announced(bool (*done)(void *arg), void *arg, void (*announce)(void *arg));
+
 /* Empty polls that a waiting call may spin before it yields: small when this rank shares its
  * cores, so that a peer that needs the core gets it soon. */
 unsigned mp_progress_spin_polls(void);

@@ -4,7 +4,8 @@
  * ops (MPI_SUM on int and double, MPI_MAX, MPI_MAXLOC on the non-contiguous MPI_SHORT_INT) and
  * user ops, commutative and not, and MPI_SUM on a derived (non-contiguous) type: the
  * non-commutative one composes affine maps, so any change of the rank order shows. Every element of
- * every result is checked; allreduce results of doubles are compared bit for bit across ranks.
+ * every result is checked; allreduce results of doubles are compared bit for bit across ranks,
+ * also at the sizes where libmp's shared-memory allreduce changes its algorithm.
  */
 #include "colltest.h"
 
@@ -337,6 +338,23 @@ static void test_scan(int k, size_t n, int nb, int in_place, int exclusive)
     free(r);
 }
 
+/* The switch points of the shared-memory allreduce (libmp's coll/shm_reduce.c), an element
+ * below, at and above each: data inside a post (48 bytes), two ranks each folding both
+ * contributions (16 KiB), a slot (32 KiB); a user op that does not commute, in place and not,
+ * and doubles compared bit for bit. */
+static void test_allreduce_edges(void)
+{
+    size_t bytes[] = {48, 16384, 32768};
+    for (int b = 0; b < 3; b++) {
+        for (int d = -1; d <= 1; d++) {
+            size_t n = bytes[b] / sizeof(unsigned) + (size_t)(long)d;
+            test_allreduce(K_USER_AFFINE, n, 0, 0);
+            test_allreduce(K_USER_AFFINE, n, 0, 1);
+            test_allreduce_bitwise(bytes[b] / sizeof(double) + (size_t)(long)d);
+        }
+    }
+}
+
 /* Persistent reductions, started several times with new data. */
 static void test_persistent(void)
 {
@@ -398,6 +416,7 @@ int main(int argc, char **argv)
         }
     }
     test_persistent();
+    test_allreduce_edges();
     test_allreduce_bitwise(1);
     test_allreduce_bitwise(1000);
     test_allreduce_bitwise(100000);

@@ -69,6 +69,39 @@ int mpirun_collector_add(mpirun_collector_t *c, uint64_t sig, uint32_t seq, int 
     return 1;
 }
 
+int mpirun_collector_adjust(mpirun_collector_t *c, int delta, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < c->nfences; i++) {
+        mpirun_collect_t *f = &c->fences[i];
+        int expected = f->expected + delta;
+        if (expected < 1 || expected < f->got) {
+            snprintf(err, errlen, "fence %u: %d parts in, %d now expected", f->seq, f->got,
+                     expected);
+            return -1;
+        }
+        if (expected > f->expected) {
+            int *grown = realloc(f->contributors, (size_t)expected * sizeof(int));
+            if (grown == NULL) {
+                snprintf(err, errlen, "out of memory gathering a fence");
+                return -1;
+            }
+            f->contributors = grown;
+        }
+        f->expected = expected;
+    }
+    return 0;
+}
+
+mpirun_collect_t *mpirun_collector_complete(mpirun_collector_t *c)
+{
+    for (size_t i = 0; i < c->nfences; i++) {
+        if (c->fences[i].got >= c->fences[i].expected) {
+            return &c->fences[i];
+        }
+    }
+    return NULL;
+}
+
 void mpirun_collector_release(mpirun_collector_t *c, mpirun_collect_t *done)
 {
     size_t i = (size_t)(done - c->fences);

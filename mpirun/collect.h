@@ -39,6 +39,17 @@ int mpirun_collector_add(mpirun_collector_t *c, uint64_t sig, uint32_t seq, int 
                          int status, const void *data, size_t len, mpirun_collect_t **done_p,
                          char *err, size_t errlen);
 
+/*
+ * The fence tree was re-planned (a daemon went straight to mpirun): every open fence now needs
+ * delta parts more (or fewer, delta < 0). Returns 0, or -1 with a message in err when an open
+ * fence would need fewer parts than it has, or none, or memory ran out. Fences that the change
+ * completes are then handed out by mpirun_collector_complete.
+ */
+int mpirun_collector_adjust(mpirun_collector_t *c, int delta, char *err, size_t errlen);
+
+/* An open fence that has all its parts (after adjust), to be released; NULL when none has. */
+mpirun_collect_t *mpirun_collector_complete(mpirun_collector_t *c);
+
 /* Forgets a complete fence returned by add. */
 void mpirun_collector_release(mpirun_collector_t *c, mpirun_collect_t *done);
 

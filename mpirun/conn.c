@@ -154,24 +154,84 @@ int mpirun_conn_next(mpirun_conn_t *conn, uint16_t *type_p, const uint8_t **payl
 
 int mpirun_conn_connect(const char *addr, int port, int timeout_ms)
 {
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-    if (inet_pton(AF_INET, addr, &sa.sin_addr) != 1) {
+    struct sockaddr_storage ss;
+    socklen_t len;
+    memset(&ss, 0, sizeof(ss));
+    struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, addr, &s4->sin_addr) == 1) {
+        s4->sin_family = AF_INET;
+        s4->sin_port = htons((uint16_t)port);
+        len = sizeof(*s4);
+    } else if (inet_pton(AF_INET6, addr, &s6->sin6_addr) == 1) {
+        s6->sin6_family = AF_INET6;
+        s6->sin6_port = htons((uint16_t)port);
+        len = sizeof(*s6);
+    } else {
+        errno = EINVAL;
         return -1;
     }
-    int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0) {
         return -1;
     }
-    if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 && errno != EINPROGRESS) {
+    if (connect(fd, (struct sockaddr *)&ss, len) != 0 && errno != EINPROGRESS) {
+        int saved = errno;
         close(fd);
+        errno = saved;
         return -1;
     }
     struct pollfd p = {.fd = fd, .events = POLLOUT};
     int soerr = 0;
-    socklen_t len = sizeof(soerr);
-    if (poll(&p, 1, timeout_ms) != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &len) != 0 ||
-        soerr != 0) {
+    socklen_t soerr_len = sizeof(soerr);
+    int ready = poll(&p, 1, timeout_ms);
+    if (ready != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &soerr_len) != 0 || soerr != 0) {
         close(fd);
+        errno = ready == 0 ? ETIMEDOUT : soerr != 0 ? soerr : errno;
+        return -1;
+    }
+    return fd;
+}
+
+int mpirun_conn_listen(int backlog, int *port_p, char *err, size_t errlen)
+{
+    struct sockaddr_storage ss;
+    socklen_t len;
+    memset(&ss, 0, sizeof(ss));
+    /* Dual stack first; a kernel without IPv6 refuses the socket or the address. */
+    int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    int off = 0;
+    struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+    s6->sin6_family = AF_INET6;
+    s6->sin6_addr = in6addr_any;
+    len = sizeof(*s6);
+    if (fd >= 0 && (setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof(off)) != 0 ||
+                    bind(fd, (struct sockaddr *)&ss, len) != 0)) {
+        close(fd);
+        fd = -1;
+    }
+    if (fd < 0) {
+        struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+        memset(&ss, 0, sizeof(ss));
+        s4->sin_family = AF_INET;
+        s4->sin_addr.s_addr = htonl(INADDR_ANY);
+        len = sizeof(*s4);
+        fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd >= 0 && bind(fd, (struct sockaddr *)&ss, len) != 0) {
+            int saved = errno;
+            close(fd);
+            errno = saved;
+            fd = -1;
+        }
+    }
+    char self[MPIRUN_ADDR_LEN];
+    len = sizeof(ss);
+    if (fd < 0 || listen(fd, backlog) != 0 || getsockname(fd, (struct sockaddr *)&ss, &len) != 0 ||
+        mpirun_addrs_from_sockaddr((struct sockaddr *)&ss, self, port_p) != 0) {
+        snprintf(err, errlen, "%s", strerror(errno));
+        if (fd >= 0) {
+            close(fd);
+        }
         return -1;
     }
     return fd;
@@ -193,16 +253,17 @@ int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p
     }
 }
 
-int mpirun_conn_accept(int listen_fd, char addr[16], int *port_p)
+int mpirun_conn_accept(int listen_fd, char addr[MPIRUN_ADDR_LEN], int *port_p)
 {
-    struct sockaddr_in sa;
-    socklen_t salen = sizeof(sa);
-    int fd = accept4(listen_fd, (struct sockaddr *)&sa, &salen, SOCK_CLOEXEC);
-    if (fd >= 0 && inet_ntop(AF_INET, &sa.sin_addr, addr, INET_ADDRSTRLEN) == NULL) {
-        snprintf(addr, INET_ADDRSTRLEN, "?");
-    }
-    if (fd >= 0 && port_p != NULL) {
-        *port_p = ntohs(sa.sin_port);
+    struct sockaddr_storage ss;
+    socklen_t salen = sizeof(ss);
+    int fd = accept4(listen_fd, (struct sockaddr *)&ss, &salen, SOCK_CLOEXEC);
+    if (fd >= 0) {
+        int port = 0;
+        mpirun_addrs_from_sockaddr((struct sockaddr *)&ss, addr, &port);
+        if (port_p != NULL) {
+            *port_p = port;
+        }
     }
     return fd;
 }

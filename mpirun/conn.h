@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpirun/addrs.h"
 #include "mpirun/wire.h"
 
 typedef struct mpirun_conn {
@@ -46,13 +47,18 @@ int mpirun_conn_read(mpirun_conn_t *conn);
 int mpirun_conn_next(mpirun_conn_t *conn, uint16_t *type_p, const uint8_t **payload_p,
                      size_t *len_p, char *err, size_t errlen);
 
-/* A blocking connect to addr:port (IPv4 text) within timeout_ms: the new nonblocking socket,
- * or -1. */
-/* Accepts one waiting connection on listen_fd (nonblocking): its descriptor, with the peer's
- * IPv4 address as text in addr (16 bytes: INET_ADDRSTRLEN) and, if port_p is not NULL, its
- * port; -1 when none waits. */
-int mpirun_conn_accept(int listen_fd, char addr[16], int *port_p);
+/* Listens on every address of this host on an ephemeral port: IPv6 and IPv4 on one socket,
+ * or IPv4 alone where the kernel has no IPv6. Returns the nonblocking socket with its port in
+ * *port_p, or -1 with a message in err. */
+int mpirun_conn_listen(int backlog, int *port_p, char *err, size_t errlen);
 
+/* Accepts one waiting connection on listen_fd (nonblocking): its descriptor, with the peer's
+ * address as text in addr (an IPv4 peer as plain IPv4) and, if port_p is not NULL, its port;
+ * -1 when none waits. */
+int mpirun_conn_accept(int listen_fd, char addr[MPIRUN_ADDR_LEN], int *port_p);
+
+/* A blocking connect to addr:port (IPv4 or IPv6 text) within timeout_ms: the new nonblocking
+ * socket, or -1 with errno set (EINVAL for an address that is neither, ETIMEDOUT). */
 int mpirun_conn_connect(const char *addr, int port, int timeout_ms);
 
 /* Waits (at most timeout_ms for each read) for the next whole frame, for handshakes before a

@@ -7,10 +7,8 @@
 #define _GNU_SOURCE
 #include "mpirun/daemon.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -19,7 +17,6 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -29,6 +26,7 @@
 #include <pmix_common.h>
 
 #include "hwtopo/hwtopo.h"
+#include "mpirun/addrs.h"
 #include "mpirun/conn.h"
 #include "mpirun/launch.h"
 #include "mpirun/loop.h"
@@ -139,6 +137,10 @@ static int connect_back(daemon_t *d, int port, const char *addrs)
     int fd = -1;
     for (char *a = strtok_r(list, ",", &save); list != NULL && a != NULL && fd < 0;
          a = strtok_r(NULL, ",", &save)) {
+        if (mpirun_addrs_family(a) < 0) {
+            say_stderr(d, "\"%s\" in mpirun's address list is neither IPv4 nor IPv6", a);
+            continue;
+        }
         fd = mpirun_conn_connect(a, port, CONNECT_TIMEOUT_MS);
     }
     free(list);
@@ -593,9 +595,17 @@ static bool handle_message(daemon_t *d, uint16_t type, const uint8_t *payload, s
     } else if (type == MPIRUN_WIRE_FENCE_DOWN && d->relay.parent_is_mpirun) {
         return mpirun_relay_down(&d->relay, payload, len);
     } else if (type == MPIRUN_WIRE_PARENT) {
+        /* An unreachable parent is no failure: the relay tells mpirun (ORPHAN) and its
+         * fences go there. Only a malformed message ends the daemon. */
         char err[ERRLEN];
-        if (mpirun_relay_connect_parent(&d->relay, payload, len, err, ERRLEN) != 0) {
-            lose_mpirun(d, err); /* no fence can complete without it */
+        if (mpirun_relay_connect_parent(&d->relay, payload, len, err, ERRLEN) < 0) {
+            lose_mpirun(d, err);
+        }
+        return true;
+    } else if (type == MPIRUN_WIRE_UNCHILD) {
+        char err[ERRLEN];
+        if (mpirun_relay_unchild(&d->relay, payload, len, err, ERRLEN) != 0) {
+            lose_mpirun(d, err); /* its fences could no longer complete */
         }
         return true;
     } else if (type == MPIRUN_WIRE_DMODEX_ASK) {

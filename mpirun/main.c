@@ -481,6 +481,7 @@ static int start_remote(mpirun_t *m, char *err)
     m->remote_launched = true;
     int rc = mpirun_remote_launch(&m->remote, &m->job, m->local_node, m->opts.launch_agent, &desc,
                                   m->out, m->err, err, ERRLEN);
+    m->remote.verbose = m->opts.verbose;
     free_exports(exports, nexport);
     return rc;
 }

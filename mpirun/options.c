@@ -28,6 +28,7 @@ enum opt_id {
     OPT_WDIR,
     OPT_LAUNCH_AGENT,
     OPT_NET_IF,
+    OPT_VERBOSE,
     OPT_HELP,
     OPT_HELP_ENV,
     OPT_VERSION
@@ -64,6 +65,8 @@ static const struct opt_spec opt_table[] = {
     {"launch-agent", OPT_LAUNCH_AGENT, "ssh"},
     {"bootstrap-exec", OPT_LAUNCH_AGENT, "ssh"},
     {"net-if", OPT_NET_IF, "eth0,10.1.0.0/16"},
+    {"v", OPT_VERBOSE, NULL},
+    {"verbose", OPT_VERBOSE, NULL},
     {"h", OPT_HELP, NULL},
     {"help", OPT_HELP, NULL},
     {"help-env", OPT_HELP_ENV, NULL},
@@ -375,6 +378,9 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     case OPT_REPORT_BINDINGS:
         opts->report_bindings = true;
         return 0;
+    case OPT_VERBOSE:
+        opts->verbose = true;
+        return 0;
     case OPT_ENV: {
         const char *eq = strchr(value, '=');
         size_t len = eq != NULL ? (size_t)(eq - value) : strlen(value);
@@ -607,6 +613,9 @@ void mpirun_opts_print_help(FILE *out)
           "                       same\n"
           "  --allow-run-as-root  accepted for Open MPI scripts; libmp runs as root\n"
           "                       without it\n"
+          "  -v, --verbose        also report how the daemons of other hosts are\n"
+          "                       linked (e.g. one that cannot reach its parent in the\n"
+          "                       fence tree and relays through mpirun instead)\n"
           "\n"
           "Information:\n"
           "  -h, --help           print this help\n"

@@ -40,6 +40,7 @@ typedef struct mpirun_opts {
     mpirun_map_t map_by;          /* default MPIRUN_MAP_SLOT */
     mpirun_bind_t bind_to;        /* default MPIRUN_BIND_DEFAULT */
     bool report_bindings;         /* --report-bindings */
+    bool verbose;                 /* -v/--verbose: notes on how the daemons are linked */
     bool tag_output;              /* --tag-output: prefix each output line with its rank */
     bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */

@@ -14,6 +14,8 @@ mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/job.h \
 	mpirun/iof.c \
 	mpirun/iof.h \
+	mpirun/addrs.c \
+	mpirun/addrs.h \
 	mpirun/wire.c \
 	mpirun/wire.h \
 	mpirun/agent.c \

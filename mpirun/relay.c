@@ -5,15 +5,12 @@
 #define _GNU_SOURCE
 #include "mpirun/relay.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
-#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -21,9 +18,11 @@
 #include "mpirun/wire.h"
 #include "util/sha256.h"
 
-#define LINK_TIMEOUT_MS                                                                            \
-    30000 /* connecting to the parent, each handshake step: it may still be                        \
-             setting up its own ranks */
+/* Each step of the handshake with the parent: it may still be setting up its own ranks. */
+#define LINK_TIMEOUT_MS 30000
+/* The connection itself: a parent that does not answer this soon is on a network this daemon
+ * does not reach, and the fences go to mpirun instead (MPIRUN_WIRE_ORPHAN). */
+#define PARENT_CONNECT_MS 3000
 #define PENDING_TIMEOUT_S 10.0
 #define PENDING_MAX_PAYLOAD 1024
 
@@ -107,36 +106,48 @@ int mpirun_relay_init(mpirun_relay_t *r, int node, const uint8_t *secret, mpirun
     if (r->nchildren == 0) {
         return 0;
     }
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY)};
-    socklen_t salen = sizeof(sa);
-    r->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (r->listen_fd < 0 || bind(r->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-        listen(r->listen_fd, 64) != 0 ||
-        getsockname(r->listen_fd, (struct sockaddr *)&sa, &salen) != 0) {
-        snprintf(err, errlen, "cannot listen for the daemons below this one: %s", strerror(errno));
+    char why[256];
+    r->listen_fd = mpirun_conn_listen(64, port, why, sizeof(why));
+    if (r->listen_fd < 0) {
+        snprintf(err, errlen, "cannot listen for the daemons below this one: %s", why);
         return -1;
     }
-    *port = ntohs(sa.sin_port);
     return 0;
 }
 
-int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
-                                size_t errlen)
+/* The parent cannot be reached: this daemon becomes mpirun's direct child. mpirun hears why
+ * (it re-plans the tree), then gets the parts held so far, in that order. */
+static void fall_back(mpirun_relay_t *r, const char *why)
 {
-    mpirun_wire_reader_t rd;
-    mpirun_wire_reader_init(&rd, payload, len);
-    char *addr = mpirun_wire_get_str(&rd);
-    uint32_t port = mpirun_wire_get_u32(&rd);
-    if (!mpirun_wire_reader_done(&rd) || port == 0 || port > 65535 || r->parent_is_mpirun ||
-        r->parent.fd >= 0) {
-        free(addr);
-        snprintf(err, errlen, "an unexpected or malformed parent daemon from mpirun");
+    mpirun_conn_close(&r->parent);
+    r->parent_is_mpirun = true;
+    mpirun_wire_begin(&r->mpirun->out, MPIRUN_WIRE_ORPHAN);
+    mpirun_wire_put_str(&r->mpirun->out, why);
+    mpirun_wire_end(&r->mpirun->out);
+    mpirun_wire_put_raw(&r->mpirun->out, r->held.data, r->held.len);
+    mpirun_wire_buf_fini(&r->held);
+}
+
+/* The parent's next handshake frame: 0, or -1 with why naming the parent. */
+static int wait_parent(mpirun_relay_t *r, const char *addr, int port, uint16_t *type,
+                       const uint8_t **p, size_t *plen, char *why, size_t whylen)
+{
+    char detail[256];
+    if (mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, type, p, plen, detail,
+                               sizeof(detail)) != 0) {
+        snprintf(why, whylen, "the parent daemon at %s port %d: %s", addr, port, detail);
         return -1;
     }
-    int fd = mpirun_conn_connect(addr, (int)port, LINK_TIMEOUT_MS);
+    return 0;
+}
+
+/* Connects to the parent and proves itself both ways. Returns 0, or -1 with why. */
+static int link_parent(mpirun_relay_t *r, const char *addr, int port, char *why, size_t whylen)
+{
+    int fd = mpirun_conn_connect(addr, port, PARENT_CONNECT_MS);
     if (fd < 0) {
-        snprintf(err, errlen, "cannot connect to the parent daemon at %s:%u", addr, port);
-        free(addr);
+        snprintf(why, whylen, "cannot connect to the parent daemon at %s port %d: %s", addr, port,
+                 strerror(errno));
         return -1;
     }
     mpirun_conn_init(&r->parent, fd, MPIRUN_WIRE_MAX_PAYLOAD);
@@ -146,10 +157,11 @@ int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_
     const uint8_t *p;
     size_t plen;
     uint8_t nonce[MPIRUN_WIRE_NONCE_LEN], proof[32];
-    int rc = mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, &type, &p, &plen, err, errlen);
+    int rc = wait_parent(r, addr, port, &type, &p, &plen, why, whylen);
     if (rc == 0 && (type != MPIRUN_WIRE_CHALLENGE || plen != MPIRUN_WIRE_NONCE_LEN ||
                     getrandom(nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))) {
-        snprintf(err, errlen, "no valid challenge from the parent daemon at %s:%u", addr, port);
+        snprintf(why, whylen, "no valid challenge from the parent daemon at %s port %d", addr,
+                 port);
         rc = -1;
     }
     if (rc == 0) {
@@ -161,24 +173,44 @@ int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_
         mpirun_wire_end(&r->parent.out);
         rc = mpirun_conn_flush_wait(&r->parent, LINK_TIMEOUT_MS);
         if (rc != 0) {
-            snprintf(err, errlen, "lost the parent daemon at %s:%u", addr, port);
+            snprintf(why, whylen, "lost the parent daemon at %s port %d", addr, port);
         }
     }
     if (rc == 0) {
-        rc = mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, &type, &p, &plen, err, errlen);
+        rc = wait_parent(r, addr, port, &type, &p, &plen, why, whylen);
     }
     if (rc == 0) {
         mpirun_wire_proof(r->secret, MPIRUN_WIRE_ROLE_PARENT, (uint32_t)r->node, nonce, proof);
         if (type != MPIRUN_WIRE_WELCOME || plen != 32 || !mp_digest_equal(p, proof)) {
-            snprintf(err, errlen, "the process at %s:%u did not prove it is our parent daemon",
+            snprintf(why, whylen, "the process at %s port %d did not prove it is our parent daemon",
                      addr, port);
             rc = -1;
         }
     }
-    free(addr);
     if (rc != 0) {
         mpirun_conn_close(&r->parent);
+    }
+    return rc;
+}
+
+int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
+                                size_t errlen)
+{
+    char *addr;
+    int port;
+    if (mpirun_wire_get_parent(payload, len, &addr, &port, err, errlen) != 0) {
         return -1;
+    }
+    if (r->parent_is_mpirun || r->parent.fd >= 0) {
+        free(addr);
+        snprintf(err, errlen, "an unexpected parent daemon from mpirun");
+        return -1;
+    }
+    int rc = link_parent(r, addr, port, err, errlen);
+    free(addr);
+    if (rc != 0) {
+        fall_back(r, err);
+        return 1;
     }
     mpirun_wire_put_raw(&r->parent.out, r->held.data, r->held.len);
     mpirun_wire_buf_fini(&r->held);
@@ -194,19 +226,53 @@ static mpirun_wire_buf_t *up_buf(mpirun_relay_t *r)
     return r->parent.fd >= 0 ? &r->parent.out : &r->held;
 }
 
+/* A fence gathered over this subtree goes up, and is forgotten here. */
+static void send_up(mpirun_relay_t *r, mpirun_collect_t *done)
+{
+    put_fence(up_buf(r), MPIRUN_WIRE_FENCE_UP, done->sig, done->seq, done->status, done->data.data,
+              done->data.len);
+    mpirun_collector_release(&r->collector, done);
+}
+
 /* who: -1 for this host, else a child's index. */
 static int add_part(mpirun_relay_t *r, int who, uint64_t sig, uint32_t seq, int status,
                     const void *data, size_t n, char *err, size_t errlen)
 {
     mpirun_collect_t *done;
-    int rc = mpirun_collector_add(&r->collector, sig, seq, 1 + r->nchildren, who, status, data, n,
-                                  &done, err, errlen);
+    int rc = mpirun_collector_add(&r->collector, sig, seq, 1 + r->nchildren - r->ndropped, who,
+                                  status, data, n, &done, err, errlen);
     if (rc == 1) {
-        put_fence(up_buf(r), MPIRUN_WIRE_FENCE_UP, sig, seq, done->status, done->data.data,
-                  done->data.len);
-        mpirun_collector_release(&r->collector, done);
+        send_up(r, done);
     }
     return rc < 0 ? -1 : 0;
+}
+
+int mpirun_relay_unchild(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
+                         size_t errlen)
+{
+    mpirun_wire_reader_t rd;
+    mpirun_wire_reader_init(&rd, payload, len);
+    uint32_t node = mpirun_wire_get_u32(&rd);
+    int c = 0;
+    while (c < r->nchildren && (r->children[c].node != (int)node || r->children[c].dropped)) {
+        c++;
+    }
+    if (!mpirun_wire_reader_done(&rd) || c == r->nchildren) {
+        snprintf(err, errlen, "mpirun dropped node %u, which is no child of this daemon", node);
+        return -1;
+    }
+    /* It never linked up (or gave up on the link): none of its parts came here. */
+    r->children[c].dropped = true;
+    mpirun_conn_close(&r->children[c].conn);
+    r->ndropped++;
+    if (mpirun_collector_adjust(&r->collector, -1, err, errlen) != 0) {
+        return -1;
+    }
+    mpirun_collect_t *done;
+    while ((done = mpirun_collector_complete(&r->collector)) != NULL) {
+        send_up(r, done);
+    }
+    return 0;
 }
 
 int mpirun_relay_part(mpirun_relay_t *r, uint64_t sig, uint32_t seq, int status, const void *data,
@@ -261,7 +327,7 @@ size_t mpirun_relay_pollfds(mpirun_relay_t *r, struct pollfd *fds)
 static void accept_children(mpirun_relay_t *r)
 {
     for (;;) {
-        char addr[INET_ADDRSTRLEN];
+        char addr[MPIRUN_ADDR_LEN];
         int fd = mpirun_conn_accept(r->listen_fd, addr, NULL);
         if (fd < 0) {
             return;
@@ -313,7 +379,8 @@ static int check_hello(mpirun_relay_t *r, mpirun_relay_pending_t *pd, char *why,
         return -1;
     }
     int c = 0;
-    while (c < r->nchildren && (r->children[c].node != (int)node || r->children[c].conn.fd >= 0)) {
+    while (c < r->nchildren && (r->children[c].node != (int)node || r->children[c].conn.fd >= 0 ||
+                                r->children[c].dropped)) {
         c++;
     }
     if (c == r->nchildren) {

@@ -18,6 +18,7 @@
 typedef struct mpirun_relay_child {
     int node;
     mpirun_conn_t conn; /* fd -1 until it proved itself, and again once gone */
+    bool dropped;       /* it could not reach us: its parts go to mpirun (UNCHILD) */
 } mpirun_relay_child_t;
 
 typedef struct mpirun_relay_pending {
@@ -32,11 +33,13 @@ typedef struct mpirun_relay {
     int node;
     const uint8_t *secret;
     mpirun_conn_t *mpirun; /* our connection to mpirun */
-    bool parent_is_mpirun; /* position 1..k */
+    bool parent_is_mpirun; /* position 1..k, or its parent daemon was unreachable (ORPHAN) */
     mpirun_conn_t parent;  /* otherwise: fd -1 until connected */
     bool parent_lost;
+    bool orphan;            /* its parent daemon was unreachable: mpirun took it as its child */
     mpirun_wire_buf_t held; /* parts for a parent we have not connected to yet */
     int nchildren;
+    int ndropped; /* children that went to mpirun instead */
     mpirun_relay_child_t *children;
     int listen_fd;
     mpirun_relay_pending_t pending[MPIRUN_RELAY_PENDING_MAX]; /* accepted, not proved yet */
@@ -46,15 +49,24 @@ typedef struct mpirun_relay {
     void *say_ctx;
 } mpirun_relay_t;
 
-/* Sets up from mpirun's TREE payload; with children, listens on every IPv4 address and sets
- * *port (else 0). Returns 0, or -1 with a message in err. Call fini in either case. */
+/* Sets up from mpirun's TREE payload; with children, listens on every address (IPv6 and
+ * IPv4) and sets *port (else 0). Returns 0, or -1 with a message in err. Call fini in either case.
+ */
 int mpirun_relay_init(mpirun_relay_t *r, int node, const uint8_t *secret, mpirun_conn_t *mpirun,
                       const uint8_t *payload, size_t len, int *port, char *err, size_t errlen);
 
 /* Connects to the parent daemon (mpirun's PARENT payload) and proves itself both ways; held
- * parts follow. Blocks at most some seconds. Returns 0, or -1 with a message in err. */
+ * parts follow. Blocks at most 3 s for the connection, 30 s for each step of the proofs.
+ * Returns 0; or 1 with why in err when the parent cannot be reached or did not prove itself:
+ * then the daemon falls back to mpirun as its parent (ORPHAN to mpirun, held parts after it);
+ * or -1 with a message in err when the payload is malformed or unexpected. */
 int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
                                 size_t errlen);
+
+/* mpirun's UNCHILD payload: that child went to mpirun, so every fence here needs one part
+ * fewer; those it completes go up. Returns 0, or -1 with a message in err. */
+int mpirun_relay_unchild(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
+                         size_t errlen);
 
 /* This host's part of a whole-job fence. Returns 0, or -1 with a message in err. */
 int mpirun_relay_part(mpirun_relay_t *r, uint64_t sig, uint32_t seq, int status, const void *data,

@@ -6,12 +6,9 @@
 #define _GNU_SOURCE
 #include "mpirun/remote.h"
 
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 #include <pmix_common.h>
 #include <signal.h>
 #include <stdio.h>
@@ -24,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mpirun/addrs.h"
 #include "mpirun/agent.h"
 #include "mpirun/daemon.h"
 #include "mpirun/launch.h"
@@ -43,9 +41,10 @@ struct mpirun_daemon {
     bool started;               /* its ranks run */
     bool closed;                /* its connection ended */
     mpirun_wire_buf_t held;     /* direct modex requests for its ranks before it connected */
-    char addr[INET_ADDRSTRLEN]; /* where it connected from: its children connect there */
+    char addr[MPIRUN_ADDR_LEN]; /* where it connected from: its children connect there */
     int port;                   /* where it listens for its children in the fence tree, or 0 */
     bool parent_sent;           /* it was told where its parent daemon listens */
+    bool adopted;               /* it could not reach that parent: mpirun is its parent now */
 };
 
 struct mpirun_stranger {
@@ -53,7 +52,7 @@ struct mpirun_stranger {
     uint8_t nonce[MPIRUN_WIRE_NONCE_LEN];
     double deadline;
     char peer[64];
-    char addr[INET_ADDRSTRLEN];
+    char addr[MPIRUN_ADDR_LEN];
 };
 
 static double now(void)
@@ -63,7 +62,7 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* "a.b.c.d,..." of this host's IPv4 addresses, loopback last: a daemon tries them in order. */
+/* This host's addresses in the order a daemon tries them (addrs.h). */
 static int address_list(char *list, size_t len, char *err, size_t errlen)
 {
     struct ifaddrs *ifs;
@@ -71,24 +70,11 @@ static int address_list(char *list, size_t len, char *err, size_t errlen)
         snprintf(err, errlen, "cannot list this host's addresses: getifaddrs: %s", strerror(errno));
         return -1;
     }
-    size_t pos = 0;
-    list[0] = '\0';
-    for (int pass = 0; pass < 2; pass++) {
-        for (struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
-            if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET ||
-                !(i->ifa_flags & IFF_UP) || ((i->ifa_flags & IFF_LOOPBACK) != 0) != pass) {
-                continue;
-            }
-            char addr[INET_ADDRSTRLEN];
-            inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, addr, sizeof(addr));
-            if (pos + strlen(addr) + 2 < len) {
-                pos += (size_t)snprintf(list + pos, len - pos, "%s%s", pos > 0 ? "," : "", addr);
-            }
-        }
-    }
+    int n = mpirun_addrs_list(ifs, list, len);
     freeifaddrs(ifs);
-    if (pos == 0) {
-        snprintf(err, errlen, "this host has no IPv4 address for the daemons to connect to");
+    if (n == 0) {
+        snprintf(err, errlen,
+                 "this host has no IPv4 or IPv6 address for the daemons to connect to");
         return -1;
     }
     return 0;
@@ -96,16 +82,12 @@ static int address_list(char *list, size_t len, char *err, size_t errlen)
 
 static int open_listener(mpirun_remote_t *rm, int *port_p, char *err, size_t errlen)
 {
-    rm->listen_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_ANY)};
-    socklen_t salen = sizeof(sa);
-    if (rm->listen_fd < 0 || bind(rm->listen_fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-        listen(rm->listen_fd, 128) != 0 ||
-        getsockname(rm->listen_fd, (struct sockaddr *)&sa, &salen) != 0) {
-        snprintf(err, errlen, "cannot listen for the daemons: %s", strerror(errno));
+    char why[MSGLEN];
+    rm->listen_fd = mpirun_conn_listen(128, port_p, why, sizeof(why));
+    if (rm->listen_fd < 0) {
+        snprintf(err, errlen, "cannot listen for the daemons: %s", why);
         return -1;
     }
-    *port_p = ntohs(sa.sin_port);
     return 0;
 }
 
@@ -249,7 +231,7 @@ static size_t max_strangers(const mpirun_remote_t *rm)
 static void accept_strangers(mpirun_remote_t *rm)
 {
     for (;;) {
-        char addr[INET_ADDRSTRLEN];
+        char addr[MPIRUN_ADDR_LEN];
         int port;
         int fd = mpirun_conn_accept(rm->listen_fd, addr, &port);
         if (fd < 0) {
@@ -271,7 +253,9 @@ static void accept_strangers(mpirun_remote_t *rm)
         mpirun_stranger_t *s = &rm->strangers[rm->nstrangers++];
         memset(s, 0, sizeof(*s));
         mpirun_conn_init(&s->conn, fd, STRANGER_MAX_PAYLOAD);
-        snprintf(s->peer, sizeof(s->peer), "%s:%d", addr, port);
+        /* IPv6 in brackets, so that the port stands apart. */
+        snprintf(s->peer, sizeof(s->peer), strchr(addr, ':') != NULL ? "[%s]:%d" : "%s:%d", addr,
+                 port);
         snprintf(s->addr, sizeof(s->addr), "%s", addr);
         s->deadline = now() + STRANGER_TIMEOUT_S;
         if (getrandom(s->nonce, sizeof(s->nonce), 0) != (ssize_t)sizeof(s->nonce)) {
@@ -298,10 +282,7 @@ static void send_parent(mpirun_remote_t *rm, mpirun_daemon_t *d)
         return;
     }
     mpirun_daemon_t *p = &rm->daemons[parent - 1];
-    mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_PARENT);
-    mpirun_wire_put_str(&d->conn.out, p->addr);
-    mpirun_wire_put_u32(&d->conn.out, (uint32_t)p->port);
-    mpirun_wire_end(&d->conn.out);
+    mpirun_wire_put_parent(&d->conn.out, p->addr, p->port);
     d->parent_sent = true;
 }
 
@@ -319,10 +300,12 @@ static void put_tree(mpirun_remote_t *rm, mpirun_daemon_t *d)
     mpirun_wire_end(&d->conn.out);
 }
 
-/* Parts of a whole-job fence mpirun waits for: its own host's and its children's. */
+/* Parts of a whole-job fence mpirun waits for: its own host's, its children's in the tree and
+ * those of the daemons it adopted. */
 static int root_parts(const mpirun_remote_t *rm)
 {
-    return (rm->local_part ? 1 : 0) + mpirun_tree_nchildren(0, rm->fanout, rm->ndaemons);
+    return (rm->local_part ? 1 : 0) + mpirun_tree_nchildren(0, rm->fanout, rm->ndaemons) +
+           rm->nadopted;
 }
 
 /* Checks a stranger's HELLO. Returns the daemon it proved to be, or NULL with why not. */
@@ -460,8 +443,8 @@ static bool collect(mpirun_remote_t *rm, bool tree, int who, uint64_t sig, uint3
                     int expected, int status, const void *data, size_t ndata, char *why, size_t len)
 {
     mpirun_collect_t *done;
-    int rc = mpirun_collector_add(&rm->collector, sig, seq, expected, who, status, data, ndata,
-                                  &done, why, len);
+    mpirun_collector_t *c = tree ? &rm->tree : &rm->collector;
+    int rc = mpirun_collector_add(c, sig, seq, expected, who, status, data, ndata, &done, why, len);
     if (rc <= 0) {
         return rc == 0;
     }
@@ -473,7 +456,7 @@ static bool collect(mpirun_remote_t *rm, bool tree, int who, uint64_t sig, uint3
                             tree ? MPIRUN_WIRE_FENCE_DOWN : MPIRUN_WIRE_FENCE_DONE);
         }
     }
-    mpirun_collector_release(&rm->collector, done);
+    mpirun_collector_release(c, done);
     return true;
 }
 
@@ -565,6 +548,39 @@ void mpirun_remote_dmodex_served(mpirun_remote_t *rm, int serial)
         dmodex_reply(rm, origin, a.id, a.status, a.data, a.ndata);
     }
     free(a.data);
+}
+
+/* Daemon d cannot reach its parent daemon (its ORPHAN message, the reason in text): it becomes
+ * mpirun's child. Every whole-job fence here needs its part now, and its parent's one part
+ * fewer (UNCHILD). This runs before any part of d's comes here (they follow ORPHAN on its
+ * connection) and before the parent can send up a fence without d's subtree (it waits for
+ * d's part until told), so every fence counts every host exactly once, in flight or not.
+ * False with why when d had no daemon parent or already said so. */
+static bool adopt(mpirun_remote_t *rm, mpirun_daemon_t *d, int tlen, const char *text, char *why,
+                  size_t len)
+{
+    int parent = mpirun_tree_parent(position_of(rm, d), rm->fanout);
+    if (parent == 0 || !d->parent_sent || d->adopted) {
+        snprintf(why, len, "it gave up on a parent daemon it was not told to reach");
+        return false;
+    }
+    if (mpirun_collector_adjust(&rm->tree, +1, why, len) != 0) {
+        return false;
+    }
+    d->adopted = true;
+    rm->nadopted++;
+    mpirun_daemon_t *p = &rm->daemons[parent - 1];
+    if (rm->verbose) {
+        mpirun_say("the daemon on %s relays its fences through mpirun: %.*s",
+                   rm->job->hosts[d->node], tlen, text);
+    }
+    if (p->conn.fd >= 0) {
+        mpirun_wire_begin(&p->conn.out, MPIRUN_WIRE_UNCHILD);
+        mpirun_wire_put_u32(&p->conn.out, (uint32_t)d->node);
+        mpirun_wire_end(&p->conn.out);
+        flush_daemon(rm, p);
+    }
+    return true;
 }
 
 /* One message from a daemon; false when it was invalid (why says how). */
@@ -673,7 +689,7 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
         size_t n;
         const uint8_t *bytes = mpirun_wire_get_bytes(&rd, &n);
         if (!mpirun_wire_reader_done(&rd) ||
-            mpirun_tree_parent(position_of(rm, d), rm->fanout) != 0) {
+            (mpirun_tree_parent(position_of(rm, d), rm->fanout) != 0 && !d->adopted)) {
             rd.bad = true; /* only mpirun's own children send it here */
             break;
         }
@@ -695,6 +711,14 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
             flush_daemon(rm, child);
         }
         break;
+    }
+    case MPIRUN_WIRE_ORPHAN: {
+        size_t tlen;
+        const uint8_t *text = mpirun_wire_get_bytes(&rd, &tlen);
+        if (!mpirun_wire_reader_done(&rd)) {
+            break;
+        }
+        return adopt(rm, d, (int)tlen, (const char *)text, why, len);
     }
     case MPIRUN_WIRE_DMODEX_REQ: {
         uint32_t id = mpirun_wire_get_u32(&rd);
@@ -922,6 +946,7 @@ void mpirun_remote_fini(mpirun_remote_t *rm)
         mpirun_wire_buf_fini(&rm->daemons[i].held);
     }
     mpirun_collector_fini(&rm->collector);
+    mpirun_collector_fini(&rm->tree);
     if (rm->listen_fd >= 0) {
         close(rm->listen_fd);
     }

@@ -30,7 +30,10 @@ typedef struct mpirun_remote {
     int ndaemons;
     mpirun_stranger_t *strangers; /* connections that have not proved themselves yet */
     size_t nstrangers;
-    mpirun_collector_t collector; /* fences waiting for some hosts' parts */
+    mpirun_collector_t collector; /* fences of some hosts waiting for their parts (the star) */
+    mpirun_collector_t tree;      /* whole-job fences waiting for their subtrees' parts */
+    int nadopted;                 /* daemons that could not reach their parent: mpirun's now */
+    bool verbose;                 /* --verbose: say how the tree was re-planned */
     mpirun_wire_buf_t job_frame;  /* the JOB message every daemon gets */
     double start_deadline;        /* see MPIRUN_DAEMON_START_S */
     int fanout;                   /* of the tree relaying whole-job fences (MP_FENCE_FANOUT) */
@@ -39,8 +42,8 @@ typedef struct mpirun_remote {
 } mpirun_remote_t;
 
 /*
- * Listens on every IPv4 address of this host, then starts a daemon on each node of the job
- * other than local_node (-1: none is this host) with the agent command (NULL: the default),
+ * Listens on every address of this host (IPv6 and IPv4), then starts a daemon on each node of the
+ * job other than local_node (-1: none is this host) with the agent command (NULL: the default),
  * handing it the secret on its stdin. desc is what the daemons are told of the job. Returns
  * at once (the daemons start in parallel); 0, or -1 with a message in err. Call
  * mpirun_remote_fini in either case.

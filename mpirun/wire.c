@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addrs.h"
 #include "hostfile.h"
 #include "options.h"
 #include "util/sha256.h"
@@ -329,6 +330,38 @@ void mpirun_wire_job_fini(mpirun_wire_job_t *job)
     free_strs(job->env, job->nenv);
     free(job->wdir);
     memset(job, 0, sizeof(*job));
+}
+
+void mpirun_wire_put_parent(mpirun_wire_buf_t *buf, const char *addr, int port)
+{
+    mpirun_wire_begin(buf, MPIRUN_WIRE_PARENT);
+    mpirun_wire_put_str(buf, addr);
+    mpirun_wire_put_u32(buf, (uint32_t)port);
+    mpirun_wire_end(buf);
+}
+
+int mpirun_wire_get_parent(const uint8_t *payload, size_t len, char **addr_p, int *port_p,
+                           char *err, size_t errlen)
+{
+    mpirun_wire_reader_t rd;
+    mpirun_wire_reader_init(&rd, payload, len);
+    char *addr = mpirun_wire_get_str(&rd);
+    uint32_t port = mpirun_wire_get_u32(&rd);
+    *addr_p = NULL;
+    if (!mpirun_wire_reader_done(&rd) || port == 0 || port > 65535) {
+        snprintf(err, errlen, "a malformed parent daemon address from mpirun (%zu bytes)", len);
+        free(addr);
+        return -1;
+    }
+    if (strlen(addr) >= MPIRUN_ADDR_LEN || mpirun_addrs_family(addr) < 0) {
+        snprintf(err, errlen, "the parent daemon's address \"%.*s\" is neither IPv4 nor IPv6",
+                 MPIRUN_ADDR_LEN, addr);
+        free(addr);
+        return -1;
+    }
+    *addr_p = addr;
+    *port_p = (int)port;
+    return 0;
 }
 
 void mpirun_wire_proof(const uint8_t secret[32], mpirun_wire_role_t role, uint32_t node,

@@ -13,8 +13,9 @@
 /* Every frame starts with this header, all fields in network byte order. A peer that sends
  * another magic or version is not one of ours (or another release): the connection closes. */
 #define MPIRUN_WIRE_MAGIC 0x4d504431u /* "MPD1" */
-#define MPIRUN_WIRE_VERSION 3u        /* 2: fence status, direct modex; 3: fence tree */
-#define MPIRUN_WIRE_HEADER_LEN 12     /* magic u32, version u16, type u16, payload length u32 */
+/* 2: fence status, direct modex; 3: fence tree; 4: IPv6 addresses, the star fallback */
+#define MPIRUN_WIRE_VERSION 4u
+#define MPIRUN_WIRE_HEADER_LEN 12 /* magic u32, version u16, type u16, payload length u32 */
 #define MPIRUN_WIRE_MAX_PAYLOAD (64u << 20) /* fence data of a large job fits */
 #define MPIRUN_WIRE_NONCE_LEN 32
 
@@ -30,8 +31,10 @@ typedef enum mpirun_wire_type {
     MPIRUN_WIRE_DMODEX_DONE,   /* u32 id, i32 status, bytes: the answer to a DMODEX_REQ */
     MPIRUN_WIRE_TREE,          /* u32 parent is a daemon (PARENT follows), u32 n, n times u32
                                   node: its children in the fence tree (right after JOB) */
-    MPIRUN_WIRE_PARENT,        /* string address, u32 port: connect to the parent daemon there */
+    MPIRUN_WIRE_PARENT,        /* string address (IPv4 or IPv6 text), u32 port: connect to the
+                                  parent daemon there (mpirun_wire_put_parent) */
     MPIRUN_WIRE_FENCE_DOWN,    /* as FENCE_DONE, for a whole-job fence: also to the children */
+    MPIRUN_WIRE_UNCHILD,       /* u32 node: that child went straight to mpirun (an ORPHAN) */
     /* daemon -> mpirun */
     MPIRUN_WIRE_HELLO = 16,  /* u32 node, nonce, proof over mpirun's nonce */
     MPIRUN_WIRE_STARTED,     /* u32 n, then n times (u32 rank, u32 pid) */
@@ -47,6 +50,8 @@ typedef enum mpirun_wire_type {
     MPIRUN_WIRE_LISTENING,   /* u32 port: where its children connect */
     MPIRUN_WIRE_FENCE_UP,    /* fence key, i32 status, bytes: its subtree's parts of a whole-job
                                 fence (also daemon -> parent daemon) */
+    MPIRUN_WIRE_ORPHAN,      /* string: why it cannot reach its parent daemon; its subtree's
+                                parts come to mpirun from now on */
 } mpirun_wire_type_t;
 
 /* A growing buffer of frames to send. On allocation failure it sets oom and ignores writes. */
@@ -119,6 +124,12 @@ void mpirun_wire_put_job(mpirun_wire_buf_t *buf, const mpirun_wire_job_t *job);
 int mpirun_wire_get_job(const uint8_t *payload, size_t len, mpirun_wire_job_t *job, char *err,
                         size_t errlen);
 void mpirun_wire_job_fini(mpirun_wire_job_t *job);
+
+/* PARENT's payload. get checks it: 0 with *addr_p (IPv4 or IPv6 text, free it) and *port_p,
+ * or -1 with a message in err. */
+void mpirun_wire_put_parent(mpirun_wire_buf_t *buf, const char *addr, int port);
+int mpirun_wire_get_parent(const uint8_t *payload, size_t len, char **addr_p, int *port_p,
+                           char *err, size_t errlen);
 
 /* Who proves: the roles differ so that a proof cannot be sent back to its maker. */
 typedef enum {

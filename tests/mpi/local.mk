@@ -99,6 +99,8 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts_failures.sh \
 	tests/mpi/launcher/hosts_mpi.sh \
 	tests/mpi/launcher/hosts_tree.sh \
+	tests/mpi/launcher/hosts_ipv6.sh \
+	tests/mpi/launcher/hosts_apart.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \

@@ -58,6 +58,12 @@ for a in "ip netns exec" "$agent"; do
     mp_expect_no_survivors
 done
 
+# The header of a HELLO of the current protocol (MPIRUN_WIRE_VERSION in mpirun/wire.h), as
+# printf escapes: magic "MPD1", version, type 16, a 68-byte payload.
+version=$(sed -n 's/^#define MPIRUN_WIRE_VERSION \([0-9]*\)u$/\1/p' "$top_srcdir/mpirun/wire.h")
+[ -n "$version" ] || mp_error "cannot read MPIRUN_WIRE_VERSION from mpirun/wire.h"
+hello_head=$(printf '\\x4d\\x50\\x44\\x31\\x00\\x%02x\\x00\\x10\\x00\\x00\\x00\\x44' "$version")
+
 echo "== strangers connect to the daemons' port: garbage, then a greeting with a wrong proof"
 start_across "$hosts" "$prog" "$where" sleep 2
 if mp_wait_ranks 4 20; then
@@ -66,10 +72,16 @@ if mp_wait_ranks 4 20; then
         exec 5<>"/dev/tcp/127.0.0.1/$port"
         printf 'GET / HTTP/1.0\r\n\r\n' >&5 || true
         exec 5>&-
+        # The same over IPv6 (mpirun's listener takes both), where this machine has it.
+        if [ -e /proc/net/if_inet6 ] && exec 5<>"/dev/tcp/::1/$port"; then
+            printf 'GET / HTTP/1.0\r\n\r\n' >&5 || true
+            exec 5>&-
+            v6_stranger=1
+        fi
         exec 5<>"/dev/tcp/127.0.0.1/$port"
-        # A HELLO of the current protocol (MPIRUN_WIRE_VERSION in mpirun/wire.h) with a zero proof.
-        { printf '\x4d\x50\x44\x31\x00\x03\x00\x10\x00\x00\x00\x44'; head -c 68 /dev/zero; } >&5 ||
-            true
+        # A HELLO with a zero proof.
+        # shellcheck disable=SC2059 # printf escapes, on purpose
+        { printf "$hello_head"; head -c 68 /dev/zero; } >&5 || true
         sleep 0.2
         exec 5>&-
     else
@@ -79,6 +91,9 @@ if mp_wait_ranks 4 20; then
     mp_expect_status 0
     mp_expect_line stderr '^mpirun: rejected a connection from 127\.0\.0\.1:[0-9]+: not an mpirun'
     mp_expect_line stderr '^mpirun: rejected a connection from 127\.0\.0\.1:[0-9]+: wrong secret'
+    if [ -n "${v6_stranger:-}" ]; then
+        mp_expect_line stderr '^mpirun: rejected a connection from \[::1\]:[0-9]+: not an mpirun'
+    fi
     mp_expect_line stdout '^No Errors$' "the job went on"
 else
     mp_wait_bg 1

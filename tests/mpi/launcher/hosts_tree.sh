@@ -13,23 +13,12 @@ here=$(hostname)
 hosts="$here:1,$NS1:2,$NS2:1,$NS3:2"
 where=$(mp_rank_hosts "$hosts")
 
-# The pid of the daemon running in namespace $1.
-daemon_in()
-{
-    local p
-    for p in $(ip netns pids "$1"); do
-        if { tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q -- --libmp-daemon; then
-            echo "$p"
-        fi
-    done
-}
-
 # TCP connections of the daemon in namespace $1 to other hosts: to mpirun, its parent and its
 # children (its ranks' PMIx connections stay on loopback).
 daemon_links()
 {
     ip netns exec "$1" ss -tnpH state established 2>/dev/null |
-        grep "pid=$(daemon_in "$1")," | grep -vc ' 127\.0\.0\.1:' || true
+        grep "pid=$(mp_daemon_in "$1")," | grep -vc ' 127\.0\.0\.1:' || true
 }
 
 # Daemon positions 1..3 are NS1..NS3: fan-out 1 chains them (NS1 below mpirun, NS2 below NS1,
@@ -70,7 +59,7 @@ done
 echo "== fan-out 1: the middle daemon (on $NS2) is killed while the ranks sleep"
 MP_FENCE_FANOUT=1 start_across "$hosts" "$prog" "$where" sleep 30
 if mp_wait_ranks 6 20; then
-    kill -9 $(daemon_in "$NS2")
+    kill -9 $(mp_daemon_in "$NS2")
     mp_wait_bg 15
     mp_expect_nonzero
     mp_expect_quick 10

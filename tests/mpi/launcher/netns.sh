@@ -2,6 +2,12 @@
 # network namespaces on this machine, joined by veth pairs to one bridge in the root namespace,
 # with private addresses (10.X.0.0/24, X chosen unused), and mpirun starting its daemons in
 # them with --launch-agent "ip netns exec". Sourced after lib.sh and mp_init.
+# MP_NS_NET (set before mp_netns_setup) picks the network:
+#   bridge  (default) one bridge, IPv4 and, where the machine has it, IPv6 (fd00:X::/64)
+#   v6only  one bridge, IPv6 alone: no IPv4 address but loopback in the hosts (skipped
+#           without IPv6)
+#   apart   no bridge: each host has its own link to this machine (10.X.I.0/24, fd00:X:I::/64)
+#           and no route anywhere else, so the hosts reach mpirun but not one another
 
 MP_NS_LIST=
 MP_NS_LINKS= # in the root namespace: the bridge and the veth ends
@@ -26,7 +32,7 @@ mp_netns_cleanup()
 # test (exit 77) with the reason when this machine cannot.
 mp_netns_setup()
 {
-    local n=$1 i x ns vr vn br="mpb$$"
+    local n=$1 i x
     command -v ip >/dev/null || mp_skip "no ip(8) (iproute2) to make network namespaces"
     [ "$(id -u)" = 0 ] || mp_skip "making network namespaces needs root (CAP_NET_ADMIN)"
     trap 'mp_netns_cleanup; mp_cleanup' EXIT
@@ -38,44 +44,102 @@ mp_netns_setup()
     fi
     for i in 1 2 3 4 5 6 7 8; do
         x=$((100 + RANDOM % 150))
-        ip -4 -o addr show | grep -q " 10\.$x\." || break
+        ip -o addr show | grep -qE " (10\.$x\.|fd00:$x:)" || break
     done
+    MP_NS_V6=
+    case "${MP_NS_NET:-bridge}" in
+    bridge | v6only) netns_bridged "$n" "$x" "${MP_NS_NET:-bridge}" ;;
+    apart) netns_apart "$n" "$x" ;;
+    *) mp_error "MP_NS_NET=$MP_NS_NET: want bridge, v6only or apart" ;;
+    esac
+    exec 8<&-
+}
+
+# netns_add I: makes namespace I (NSI) with loopback up and the veth pair mpv<pid>Ir (here) /
+# mpv<pid>In (there); prints nothing.
+netns_add()
+{
+    local i=$1 ns="mp$$x${RANDOM}h$1" vr="mpv$$${1}r" vn="mpv$$${1}n"
+    if ! ip netns add "$ns" 2>"$MP_WORK/netns.err"; then
+        mp_skip "cannot make a network namespace: $(cat "$MP_WORK/netns.err")"
+    fi
+    MP_NS_LIST="$MP_NS_LIST $ns"
+    MP_NS_LINKS="$MP_NS_LINKS $vr"
+    # PMIx talks TCP over loopback: lo must be up in each host.
+    ip -n "$ns" link set lo up &&
+        ip link add "$vr" type veth peer name "$vn" &&
+        ip link set "$vn" netns "$ns" &&
+        ip -n "$ns" link set "$vn" up ||
+        mp_error "cannot set up the network of namespace $ns"
+    eval "NS$i=$ns"
+}
+
+# The hosts on one bridge (mode bridge or v6only) with subnets 10.X.0.0/24 and fd00:X::/64.
+netns_bridged()
+{
+    local n=$1 x=$2 mode=$3 i ns br="mpb$$"
     # One bridge joins every host and this machine (10.X.0.254): hosts reach mpirun and each
     # other, as on a cluster's network, and nothing is routed anywhere else.
     if ! ip link add "$br" type bridge 2>"$MP_WORK/netns.err"; then
         mp_skip "cannot make a network bridge: $(cat "$MP_WORK/netns.err")"
     fi
     MP_NS_LINKS="$br"
-    ip addr add "10.$x.0.254/24" dev "$br" && ip link set "$br" up ||
-        mp_error "cannot set up bridge $br"
+    if [ "$mode" = bridge ]; then
+        ip addr add "10.$x.0.254/24" dev "$br" || mp_error "cannot set up bridge $br"
+    fi
+    ip link set "$br" up || mp_error "cannot set up bridge $br"
     # IPv6 too where the machine has it (a unique local subnet, no duplicate detection wait).
-    MP_NS_V6=
     if [ -e /proc/net/if_inet6 ] && ip -6 addr add "fd00:$x::fe/64" dev "$br" nodad 2>/dev/null; then
         MP_NS_V6="fd00:$x::/64"
+    elif [ "$mode" = v6only ]; then
+        mp_skip "this machine has no IPv6 for hosts that have IPv6 alone"
     fi
     for i in $(seq 1 "$n"); do
-        ns="mp$$x${RANDOM}h$i"
-        vr="mpv$$${i}r"
-        vn="mpv$$${i}n"
-        if ! ip netns add "$ns" 2>"$MP_WORK/netns.err"; then
-            mp_skip "cannot make a network namespace: $(cat "$MP_WORK/netns.err")"
-        fi
-        MP_NS_LIST="$MP_NS_LIST $ns"
-        MP_NS_LINKS="$MP_NS_LINKS $vr"
-        # PMIx talks TCP over loopback: lo must be up in each host.
-        ip -n "$ns" link set lo up &&
-            ip link add "$vr" type veth peer name "$vn" &&
-            ip link set "$vn" netns "$ns" &&
-            ip link set "$vr" master "$br" &&
-            ip link set "$vr" up &&
-            ip -n "$ns" addr add "10.$x.0.$i/24" dev "$vn" &&
-            ip -n "$ns" link set "$vn" up &&
-            { [ -z "$MP_NS_V6" ] || ip -n "$ns" -6 addr add "fd00:$x::$i/64" dev "$vn" nodad; } ||
+        netns_add "$i"
+        eval "ns=\$NS$i"
+        ip link set "mpv$$${i}r" master "$br" &&
+            ip link set "mpv$$${i}r" up &&
+            { [ "$mode" = v6only ] || ip -n "$ns" addr add "10.$x.0.$i/24" dev "mpv$$${i}n"; } &&
+            { [ -z "$MP_NS_V6" ] || ip -n "$ns" -6 addr add "fd00:$x::$i/64" dev "mpv$$${i}n" nodad; } ||
             mp_error "cannot set up the network of namespace $ns"
-        eval "NS$i=$ns"
     done
-    exec 8<&-
-    echo "hosts (network namespaces, on bridge $br, 10.$x.0.0/24${MP_NS_V6:+ and $MP_NS_V6}):$MP_NS_LIST"
+    local nets="10.$x.0.0/24${MP_NS_V6:+ and $MP_NS_V6}"
+    [ "$mode" = bridge ] || nets="$MP_NS_V6 alone"
+    echo "hosts (network namespaces, on bridge $br, $nets):$MP_NS_LIST"
+}
+
+# Each host on a link of its own to this machine (mode apart): host I is 10.X.I.1/24 and
+# fd00:X:I::1/64 (where the machine has IPv6), this machine 10.X.I.254 and fd00:X:I::fe there.
+# The hosts have no route but their own link's, so one host's packets never reach another's.
+netns_apart()
+{
+    local n=$1 x=$2 i ns vr v6=
+    [ -e /proc/net/if_inet6 ] && v6=1
+    for i in $(seq 1 "$n"); do
+        netns_add "$i"
+        eval "ns=\$NS$i"
+        vr="mpv$$${i}r"
+        ip addr add "10.$x.$i.254/24" dev "$vr" &&
+            ip link set "$vr" up &&
+            ip -n "$ns" addr add "10.$x.$i.1/24" dev "mpv$$${i}n" ||
+            mp_error "cannot set up the network of namespace $ns"
+        if [ -n "$v6" ] && ip -6 addr add "fd00:$x:$i::fe/64" dev "$vr" nodad 2>/dev/null; then
+            ip -n "$ns" -6 addr add "fd00:$x:$i::1/64" dev "mpv$$${i}n" nodad ||
+                mp_error "cannot set up the IPv6 network of namespace $ns"
+        fi
+    done
+    echo "hosts (network namespaces, each on its own link 10.$x.I.0/24 to this machine):$MP_NS_LIST"
+}
+
+# The pid of the daemon running in namespace $1.
+mp_daemon_in()
+{
+    local p
+    for p in $(ip netns pids "$1"); do
+        if { tr "\0" " " <"/proc/$p/cmdline"; } 2>/dev/null | grep -q -- --libmp-daemon; then
+            echo "$p"
+        fi
+    done
 }
 
 # mp_rank_hosts "A:2,B:1": the host of each rank when slots fill in order: "A,A,B".

@@ -10,7 +10,8 @@ mpirun_unit_tests = \
 	tests/unit/mpirun/test_wire \
 	tests/unit/mpirun/test_agent \
 	tests/unit/mpirun/test_collect \
-	tests/unit/mpirun/test_tree
+	tests/unit/mpirun/test_tree \
+	tests/unit/mpirun/test_addrs
 check_PROGRAMS += $(mpirun_unit_tests)
 TESTS += $(mpirun_unit_tests)
 
@@ -50,3 +51,7 @@ tests_unit_mpirun_test_collect_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
 tests_unit_mpirun_test_tree_SOURCES = tests/unit/mpirun/test_tree.c
 tests_unit_mpirun_test_tree_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_mpirun_test_tree_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_addrs_SOURCES = tests/unit/mpirun/test_addrs.c
+tests_unit_mpirun_test_addrs_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_addrs_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)

@@ -96,6 +96,7 @@ static void test_defaults(void **state)
     assert_int_equal(o.map_by, MPIRUN_MAP_SLOT);
     assert_int_equal(o.bind_to, MPIRUN_BIND_DEFAULT);
     assert_false(o.report_bindings);
+    assert_false(o.verbose);
     assert_false(o.tag_output);
     assert_false(o.oversubscribe_forbidden);
     assert_true(o.timeout == 0.0);
@@ -288,6 +289,14 @@ static void test_flags(void **state)
     assert_true(o.report_bindings);
     assert_true(o.tag_output);
     assert_true(o.oversubscribe_forbidden);
+    mpirun_opts_fini(&o);
+
+    parse_ok(ARGV("-v", "prog", "-v"), &o);
+    assert_true(o.verbose);
+    assert_string_equal(o.prog_argv[1], "-v"); /* the program's own -v */
+    mpirun_opts_fini(&o);
+    parse_ok(ARGV("--verbose", "prog"), &o);
+    assert_true(o.verbose);
     mpirun_opts_fini(&o);
 
     /* --oversubscribe is the default; after --nooversubscribe, the last one wins. */

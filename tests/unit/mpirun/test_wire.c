@@ -1,7 +1,8 @@
 /*
  * Unit tests of the mpirun <-> daemon protocol: framing (whole, split, foreign, oversized),
  * field decoding past the end, the job description round trip and its checks, the proofs of
- * the secret and the secret's text form.
+ * the secret and the secret's text form, the parent daemon's address (IPv4 or IPv6) and its
+ * checks.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -241,13 +242,86 @@ static void test_secret_text(void **state)
     assert_int_equal(mpirun_wire_secret_parse("", back), -1);
 }
 
+/* PARENT's payload: the frame of put, then get on its payload. */
+static int parent_round_trip(const char *addr, int port, char **got, int *got_port)
+{
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_parent(&buf, addr, port);
+    uint16_t type = 0;
+    const uint8_t *payload;
+    size_t plen, flen;
+    assert_int_equal(mpirun_wire_frame(buf.data, buf.len, MPIRUN_WIRE_MAX_PAYLOAD, &type, &payload,
+                                       &plen, &flen, err, sizeof(err)),
+                     1);
+    assert_int_equal(type, MPIRUN_WIRE_PARENT);
+    int rc = mpirun_wire_get_parent(payload, plen, got, got_port, err, sizeof(err));
+    mpirun_wire_buf_fini(&buf);
+    return rc;
+}
+
+static void test_parent_addresses(void **state)
+{
+    (void)state;
+    char *addr = NULL;
+    int port = 0;
+    const char *good[] = {"10.1.2.3", "fd00:12::1", "2001:db8::1:2:3:4", "::1",
+                          "ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255"};
+    for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+        assert_int_equal(parent_round_trip(good[i], 65535, &addr, &port), 0);
+        assert_string_equal(addr, good[i]);
+        assert_int_equal(port, 65535);
+        free(addr);
+    }
+    const char *bad[] = {"", "node1", "10.1.2.3:80", "[fd00::1]", "fe80::1%eth0", "10.1.2"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        assert_int_equal(parent_round_trip(bad[i], 80, &addr, &port), -1);
+        assert_null(addr);
+        assert_non_null(strstr(err, "neither IPv4 nor IPv6"));
+    }
+    assert_int_equal(parent_round_trip("10.1.2.3", 0, &addr, &port), -1);
+    assert_non_null(strstr(err, "malformed"));
+    assert_int_equal(parent_round_trip("10.1.2.3", 65536, &addr, &port), -1);
+    /* Cut short, or with bytes after the port. */
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_str(&buf, "fd00::1");
+    assert_int_equal(mpirun_wire_get_parent(buf.data, buf.len, &addr, &port, err, sizeof(err)), -1);
+    mpirun_wire_put_u32(&buf, 80);
+    mpirun_wire_put_u32(&buf, 0);
+    assert_int_equal(mpirun_wire_get_parent(buf.data, buf.len, &addr, &port, err, sizeof(err)), -1);
+    assert_null(addr);
+    mpirun_wire_buf_fini(&buf);
+}
+
+/* A daemon of another release is named as such, not taken for a stranger's garbage. */
+static void test_version_mismatch_named(void **state)
+{
+    (void)state;
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_begin(&buf, MPIRUN_WIRE_PARENT);
+    mpirun_wire_end(&buf);
+    buf.data[5] = 3; /* the version's low byte: the fence tree before IPv6 */
+    uint16_t type;
+    const uint8_t *payload;
+    size_t plen, flen;
+    assert_int_equal(mpirun_wire_frame(buf.data, buf.len, MPIRUN_WIRE_MAX_PAYLOAD, &type, &payload,
+                                       &plen, &flen, err, sizeof(err)),
+                     -1);
+    assert_string_equal(err, "protocol version 3, this mpirun speaks 4 (same libmp everywhere?)");
+    mpirun_wire_buf_fini(&buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_frame_round_trip), cmocka_unit_test(test_frame_rejects_strangers),
-        cmocka_unit_test(test_reader_past_end),  cmocka_unit_test(test_job_round_trip),
-        cmocka_unit_test(test_job_bad_rank_map), cmocka_unit_test(test_proofs),
+        cmocka_unit_test(test_frame_round_trip),
+        cmocka_unit_test(test_frame_rejects_strangers),
+        cmocka_unit_test(test_reader_past_end),
+        cmocka_unit_test(test_job_round_trip),
+        cmocka_unit_test(test_job_bad_rank_map),
+        cmocka_unit_test(test_proofs),
         cmocka_unit_test(test_secret_text),
+        cmocka_unit_test(test_parent_addresses),
+        cmocka_unit_test(test_version_mismatch_named),
     };
     return cmocka_run_group_tests_name("mpirun daemon protocol", tests, NULL, NULL);
 }

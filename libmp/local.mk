@@ -45,6 +45,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/topo.c \
 	libmp/api/topo.h \
 	libmp/api/type_create.c \
+	libmp/api/type_f90.c \
 	libmp/api/win.c \
 	libmp/api/win_ops.c \
 	libmp/api/win_sync.c \

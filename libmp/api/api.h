@@ -155,6 +155,10 @@ mp_comm_t *mp_api_comm_get(MPI_Comm comm);
  * Otherwise reports the error for call and returns its class. */
 int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
 
+/* MPI_Comm_free for call; with disconnect (MPI_Comm_disconnect), it waits first until every
+ * member has called it. Returns an MPI error class. */
+int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect);
+
 /* The handle of a communicator object (MPI_COMM_NULL for NULL). */
 MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);
 
@@ -190,6 +194,18 @@ int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype
  * *newtype; on failure releases dt and reports for call. Returns an MPI error class. */
 int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_contents_t *contents,
                            MPI_Datatype *newtype);
+
+/* Whether dt is one of the cached MPI_Type_create_f90_* types (datatype.c): predefined for the
+ * user (never freed by MPI_Type_free, handed out by MPI_Type_get_contents as they are). */
+bool mp_api_type_is_f90(const mp_datatype_t *dt);
+
+/* Drops the cached Fortran 90 types at the end of MPI (type_f90.c). */
+void mp_api_type_f90_fini(void);
+
+/* As mp_api_datatype_check, for a buffer of count elements: MPI_DATATYPE_NULL passes when count
+ * is 0 (an empty MPI_BYTE comes back). */
+int mp_api_datatype_check_count(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                                MPI_Count count, const mp_datatype_t **dt_p);
 
 /* Checks a datatype handle for call on comm (NULL: none); sets *dt_p on success. */
 int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,

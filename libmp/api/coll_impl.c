@@ -157,7 +157,7 @@ static int check_data(const call_t *cc, const void *buf, MPI_Count count, MPI_Da
     }
     int rc;
     const mp_datatype_t *dt = NULL;
-    rc = mp_api_datatype_check(cc->comm, cc->name, datatype, &dt);
+    rc = mp_api_datatype_check_count(cc->comm, cc->name, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -645,25 +645,22 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
     return launch(&cc, s);
 }
 
-/* Checks the per-peer types of alltoallw (types given) or repeats the one type of alltoallv. */
+/* Checks the per-peer types of alltoallw (types given) or repeats the one type of alltoallv;
+ * a slot whose count is 0 may name MPI_DATATYPE_NULL. */
 static int get_types(const call_t *cc, bool w, MPI_Datatype one, const MPI_Datatype *many,
-                     const char *what, const mp_datatype_t **out)
+                     const size_t *counts, const char *what, const mp_datatype_t **out)
 {
     if (w && many == NULL) {
         return mp_api_error(cc->comm, cc->name, MPI_ERR_ARG,
                             "%s is NULL; pass an array of %d datatypes, one per rank", what,
                             cc->npeers);
     }
-    if (!w) {
-        const mp_datatype_t *dt = NULL;
-        int rc = mp_api_datatype_check(cc->comm, cc->name, one, &dt);
-        for (int i = 0; rc == MPI_SUCCESS && i < cc->npeers; i++) {
-            out[i] = dt;
-        }
-        return rc;
-    }
     for (int i = 0; i < cc->npeers; i++) {
-        int rc = mp_api_datatype_check(cc->comm, cc->name, many[i], &out[i]);
+        int rc = mp_api_datatype_check_count(cc->comm, cc->name, w ? many[i] : one,
+                                             (MPI_Count)counts[i], &out[i]);
+        if (rc != MPI_SUCCESS && !w) {
+            return rc;
+        }
         if (rc != MPI_SUCCESS) {
             return mp_api_error(cc->comm, cc->name, MPI_ERR_TYPE, "%s[%d] is not a usable type",
                                 what, i);
@@ -714,7 +711,7 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
             rc = get_displs(&cc, sdispls, width, "sdispls", sd);
         }
         if (rc == MPI_SUCCESS) {
-            rc = get_types(&cc, w, sendtype, sendtypes, "sendtypes", sdts);
+            rc = get_types(&cc, w, sendtype, sendtypes, scounts, "sendtypes", sdts);
         }
     }
     if (rc == MPI_SUCCESS) {
@@ -724,7 +721,7 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
         rc = get_displs(&cc, rdispls, width, "rdispls", rd);
     }
     if (rc == MPI_SUCCESS) {
-        rc = get_types(&cc, w, recvtype, recvtypes, "recvtypes", rdts);
+        rc = get_types(&cc, w, recvtype, recvtypes, rcounts, "recvtypes", rdts);
     }
     if (rc == MPI_SUCCESS && !in_place && sendbuf == recvbuf && sendbuf != NULL) {
         rc = check_alias(&cc, sendbuf, recvbuf, 1, 1);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "api/coll.h"
 #include "api/topo.h"
 #include "comm/comm_create.h"
 #include "core/group.h"
@@ -531,7 +532,11 @@ int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *ne
 #pragma weak MPI_Comm_free = PMPI_Comm_free
 int PMPI_Comm_free(MPI_Comm *comm)
 {
-    const char *call = "MPI_Comm_free";
+    return mp_api_comm_free("MPI_Comm_free", comm, false);
+}
+
+int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect)
+{
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -556,6 +561,14 @@ int PMPI_Comm_free(MPI_Comm *comm)
     }
     /* Messages in the communicator's own buffer go out before the user may reuse it. */
     mp_api_bsend_comm_free(c);
+    if (disconnect) {
+        /* The standard asks that every message on comm was matched already: once all members
+         * are here, none is still on its way, so the barrier is all the waiting there is. */
+        rc = mp_api_coll_barrier(call, *comm, MP_API_COLL_BLOCKING, NULL);
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
+    }
     mp_api_errhandler_release(c->errhandler);
     mp_comm_release(c);
     *comm = MPI_COMM_NULL;

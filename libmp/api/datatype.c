@@ -49,6 +49,18 @@ int mp_api_datatype_check(const mp_comm_t *comm, const char *call, MPI_Datatype 
     return MPI_SUCCESS;
 }
 
+int mp_api_datatype_check_count(const mp_comm_t *comm, const char *call, MPI_Datatype datatype,
+                                MPI_Count count, const mp_datatype_t **dt_p)
+{
+    /* MPI_DATATYPE_NULL with a count of 0 describes no data. MPICH accepts it and programs rely
+     * on it (alltoallw with empty slots, zero-size sends); it stands for an empty MPI_BYTE. */
+    if (datatype == MPI_DATATYPE_NULL && count == 0) {
+        *dt_p = mp_datatype_predefined((uintptr_t)MPI_BYTE);
+        return MPI_SUCCESS;
+    }
+    return mp_api_datatype_check(comm, call, datatype, dt_p);
+}
+
 /* The checks every query below starts with. Queries work on uncommitted types too. */
 static int type_lookup(const char *call, MPI_Datatype datatype, const void *out,
                        const mp_datatype_t **dt_p)
@@ -254,6 +266,11 @@ int PMPI_Type_free(MPI_Datatype *datatype)
                             "you created",
                             dt->name);
     }
+    if (mp_api_type_is_f90(dt)) {
+        return mp_api_error(NULL, "MPI_Type_free", MPI_ERR_TYPE,
+                            "the type from MPI_Type_create_f90_* is predefined and cannot be "
+                            "freed; free only types you created");
+    }
     mp_datatype_t *d = (mp_datatype_t *)dt;
     if (d->user_refs == 1) {
         rc = mp_api_attr_type_delete_all("MPI_Type_free", d);
@@ -308,6 +325,13 @@ int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
     }
     *newtype = handle;
     return MPI_SUCCESS;
+}
+
+bool mp_api_type_is_f90(const mp_datatype_t *dt)
+{
+    int c = dt->contents.combiner;
+    return !dt->predefined && (c == MPI_COMBINER_F90_REAL || c == MPI_COMBINER_F90_COMPLEX ||
+                               c == MPI_COMBINER_F90_INTEGER);
 }
 
 /* Defaults for builds without attr.c (unit tests that link api/datatype.c alone); attr.c
@@ -435,7 +459,7 @@ static int contents(const char *call, MPI_Datatype datatype, MPI_Count max_integ
     }
     for (size_t i = 0; i < c->ntypes; i++) {
         mp_datatype_t *t = c->types[i];
-        if (!t->predefined) {
+        if (!t->predefined && !mp_api_type_is_f90(t)) {
             /* The same object, as MPICH and Open MPI return it: one more handle to free. */
             mp_datatype_retain(t);
             t->user_refs++;

@@ -1,7 +1,7 @@
 /*
  * Process creation and management, as far as a program that was not spawned sees it: libmp
  * starts every process with mpirun (or another PMIx launcher), never with MPI_Comm_spawn, so no
- * process has a parent.
+ * process has a parent; MPI_Comm_disconnect works on any communicator the program made.
  */
 #include <config.h>
 
@@ -20,4 +20,10 @@ int PMPI_Comm_get_parent(MPI_Comm *parent)
     }
     *parent = MPI_COMM_NULL;
     return MPI_SUCCESS;
+}
+
+#pragma weak MPI_Comm_disconnect = PMPI_Comm_disconnect
+int PMPI_Comm_disconnect(MPI_Comm *comm)
+{
+    return mp_api_comm_free("MPI_Comm_disconnect", comm, true);
 }

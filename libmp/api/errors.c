@@ -220,10 +220,20 @@ int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const ch
     va_start(ap, fmt);
     vsnprintf(reason, sizeof(reason), fmt, ap);
     va_end(ap);
+    char line[768 + MPI_MAX_ERROR_STRING];
     const char *name = mp_api_errclass_name(class_of(errclass));
-    char line[768];
-    snprintf(line, sizeof(line), "%s: %s (%s)", call, reason,
-             name != NULL ? name : "MPI_ERR_UNKNOWN");
+    if (name != NULL) {
+        snprintf(line, sizeof(line), "%s: %s (%s)", call, reason, name);
+    } else {
+        /* A class or code the program added: its own string says more than any MPI name. */
+        const added_code_t *a = added_get(errclass);
+        const added_code_t *c = added_get(class_of(errclass));
+        const char *text = a != NULL && a->string != NULL   ? a->string
+                           : c != NULL && c->string != NULL ? c->string
+                                                            : "no string set";
+        snprintf(line, sizeof(line), "%s: %s (error class %d added by the program: %s)", call,
+                 reason, class_of(errclass), text);
+    }
     mp_log_error("%s", line);
     /* MPI_ERRORS_ARE_FATAL and MPI_ERRORS_ABORT: the exit status carries the error class. Both
      * end every rank, as a job cannot go on without some of its ranks. */

@@ -135,7 +135,8 @@ static int side_block(const char *call, const mp_comm_t *c, const nbr_side_t *s,
                             (long long)count);
     }
     const mp_datatype_t *dt = NULL;
-    int rc = mp_api_datatype_check(c, call, s->types != NULL ? s->types[i] : s->type, &dt);
+    int rc =
+        mp_api_datatype_check_count(c, call, s->types != NULL ? s->types[i] : s->type, count, &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }

@@ -230,7 +230,7 @@ static int mrecv_check(const char *call, const void *buf, MPI_Count count, MPI_D
                             "count %lld is negative; pass the number of elements (0 or more)",
                             (long long)count);
     }
-    rc = mp_api_datatype_check(c, call, datatype, dt_p);
+    rc = mp_api_datatype_check_count(c, call, datatype, count, dt_p);
     if (rc != MPI_SUCCESS) {
         return rc;
     }

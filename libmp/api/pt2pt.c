@@ -68,7 +68,7 @@ int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, M
                             (long long)count);
     }
     const mp_datatype_t *dt = NULL;
-    int rc = mp_api_datatype_check(comm, call, datatype, &dt);
+    int rc = mp_api_datatype_check_count(comm, call, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
         return rc;
     }

@@ -35,7 +35,7 @@ static int check_buf(mp_win_t *w, const rma_args_t *a, const char *what, MPI_Cou
         return mp_api_error(w->comm, a->call, MPI_ERR_COUNT, "%s_count %lld is negative", what,
                             (long long)count);
     }
-    return mp_api_datatype_check(w->comm, a->call, dt, dt_p);
+    return mp_api_datatype_check_count(w->comm, a->call, dt, count, dt_p);
 }
 
 /* The byte range [lo, hi) that count elements of dt touch from offset 0. */
@@ -88,13 +88,14 @@ static int check_target(mp_win_t *w, const rma_args_t *a, const mp_datatype_t *t
 /* Accumulates: a predefined op that applies to the target type's basic type, the same basic
  * type at the origin. */
 static int check_op(mp_win_t *w, const rma_args_t *a, const mp_datatype_t *odt,
-                    const mp_datatype_t *tdt, const mp_op_t **op_p)
+                    const mp_datatype_t *tdt)
 {
-    int rc = mp_api_op_check(w->comm, a->call, a->op, tdt, op_p);
+    const mp_op_t *op = NULL;
+    int rc = mp_api_op_check(w->comm, a->call, a->op, tdt, &op);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (!mp_op_is_predefined(*op_p)) {
+    if (!mp_op_is_predefined(op)) {
         return mp_api_error(w->comm, a->call, MPI_ERR_OP,
                             "one-sided accumulates take predefined ops only (MPI_SUM ... "
                             "MPI_REPLACE, MPI_NO_OP), not a user-defined op");
@@ -110,6 +111,23 @@ static int check_op(mp_win_t *w, const rma_args_t *a, const mp_datatype_t *odt,
                             "the origin datatype %s and the target datatype %s are not made of "
                             "the same predefined type",
                             mp_api_datatype_name(odt), mp_api_datatype_name(tdt));
+    }
+    return MPI_SUCCESS;
+}
+
+/* An accumulate of no data: its op must still be a valid predefined op. */
+static int check_empty_op(mp_win_t *w, const rma_args_t *a)
+{
+    const mp_op_t *op = mp_api_op_get(a->op);
+    if (op == NULL) {
+        return mp_api_error(w->comm, a->call, MPI_ERR_OP,
+                            "invalid op handle %p; pass a predefined op such as MPI_SUM",
+                            (void *)a->op);
+    }
+    if (!mp_op_is_predefined(op)) {
+        return mp_api_error(w->comm, a->call, MPI_ERR_OP,
+                            "one-sided accumulates take predefined ops only (MPI_SUM ... "
+                            "MPI_REPLACE, MPI_NO_OP), not a user-defined op");
     }
     return MPI_SUCCESS;
 }
@@ -191,9 +209,12 @@ static int rma_call(const rma_args_t *a)
                       .tcount = (size_t)a->tcount,
                       .op = (uintptr_t)a->op};
     rc = check_bufs(w, a, &op);
-    const mp_op_t *mop = NULL;
-    if (rc == MPI_SUCCESS && (a->kind == MP_RMA_ACC || a->kind == MP_RMA_GACC)) {
-        rc = check_op(w, a, op.odt, op.tdt, &mop);
+    bool acc = a->kind == MP_RMA_ACC || a->kind == MP_RMA_GACC;
+    /* An accumulate of no data (a count of 0, or types of size 0) applies its op to nothing:
+     * its types need no common basic type, as the type signatures are empty alike. */
+    bool empty = rc == MPI_SUCCESS && acc && mp_datatype_bytes(op.tdt, op.tcount) == 0;
+    if (rc == MPI_SUCCESS && acc) {
+        rc = empty ? check_empty_op(w, a) : check_op(w, a, op.odt, op.tdt);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -204,6 +225,9 @@ static int rma_call(const rma_args_t *a)
     rc = check_target(w, a, op.tdt, &op.disp);
     if (rc != MPI_SUCCESS) {
         return rc;
+    }
+    if (empty) {
+        return a->request != NULL ? request_done(w, a) : MPI_SUCCESS;
     }
     if (op.odt == NULL) {
         op.ocount = 0; /* MPI_NO_OP: the origin arguments are ignored */

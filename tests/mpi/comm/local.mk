@@ -2,6 +2,7 @@
 # from tests/mpi/comm.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_comm_programs = \
 	tests/mpi/comm/create \
+	tests/mpi/comm/disconnect \
 	tests/mpi/comm/dupfree \
 	tests/mpi/comm/errors \
 	tests/mpi/comm/groups \
@@ -14,6 +15,9 @@ noinst_HEADERS += tests/mpi/comm/commtest.h
 tests_mpi_comm_create_SOURCES = tests/mpi/comm/create.c
 tests_mpi_comm_create_LDADD = $(mpi_test_libs)
 tests_mpi_comm_create_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_comm_disconnect_SOURCES = tests/mpi/comm/disconnect.c
+tests_mpi_comm_disconnect_LDADD = $(mpi_test_libs)
+tests_mpi_comm_disconnect_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_dupfree_SOURCES = tests/mpi/comm/dupfree.c
 tests_mpi_comm_dupfree_LDADD = $(mpi_test_libs)
 tests_mpi_comm_dupfree_LDFLAGS = $(mpi_test_link_flags)

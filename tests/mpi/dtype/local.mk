@@ -2,7 +2,9 @@
 # from tests/mpi/dtype.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_dtype_programs = \
 	tests/mpi/dtype/dtsend \
+	tests/mpi/dtype/f90types \
 	tests/mpi/dtype/halo \
+	tests/mpi/dtype/nulltype \
 	tests/mpi/dtype/pack \
 	tests/mpi/dtype/typeinfo
 check_PROGRAMS += $(mpi_dtype_programs)
@@ -19,3 +21,9 @@ tests_mpi_dtype_halo_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_dtype_pack_SOURCES = tests/mpi/dtype/pack.c
 tests_mpi_dtype_pack_LDADD = $(mpi_test_libs)
 tests_mpi_dtype_pack_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_f90types_SOURCES = tests/mpi/dtype/f90types.c
+tests_mpi_dtype_f90types_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_f90types_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_nulltype_SOURCES = tests/mpi/dtype/nulltype.c
+tests_mpi_dtype_nulltype_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_nulltype_LDFLAGS = $(mpi_test_link_flags)

@@ -20,6 +20,13 @@ for mode in "" abort; do
     mp_expect_pids_dead $(mp_rank_pids)
 done
 
+echo "== rank 2 of 3 raises a code of an error class it added"
+mp_mpirun -n 3 "$prog" 2 added
+mp_expect_nonzero
+mp_expect_quick 20
+mp_expect_line stderr 'rank 2: MPI_Comm_call_errhandler: the program raised error code [0-9]+ .*\(error class [0-9]+ added by the program: the input file is corrupt\)'
+mp_expect_no_line stdout 'returned under a fatal handler'
+
 echo "== a single rank"
 mp_mpirun -n 1 "$prog" 0
 mp_expect_nonzero

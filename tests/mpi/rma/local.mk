@@ -2,6 +2,7 @@
 # tests/mpi/rma.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_rma_programs = \
 	tests/mpi/rma/epochs \
+	tests/mpi/rma/emptyacc \
 	tests/mpi/rma/errors \
 	tests/mpi/rma/fence \
 	tests/mpi/rma/manyops \
@@ -23,6 +24,9 @@ tests_mpi_rma_pscw_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_rma_shared_SOURCES = tests/mpi/rma/shared.c
 tests_mpi_rma_shared_LDADD = $(mpi_test_libs)
 tests_mpi_rma_shared_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_rma_emptyacc_SOURCES = tests/mpi/rma/emptyacc.c
+tests_mpi_rma_emptyacc_LDADD = $(mpi_test_libs)
+tests_mpi_rma_emptyacc_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_rma_errors_SOURCES = tests/mpi/rma/errors.c
 tests_mpi_rma_errors_LDADD = $(mpi_test_libs)
 tests_mpi_rma_errors_LDFLAGS = $(mpi_test_link_flags)

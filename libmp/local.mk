@@ -21,6 +21,11 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/environment.c \
 	libmp/api/errhandler.c \
 	libmp/api/errors.c \
+	libmp/api/file.c \
+	libmp/api/file.h \
+	libmp/api/file_rw.c \
+	libmp/api/file_shared.c \
+	libmp/api/file_view.c \
 	libmp/api/fint.c \
 	libmp/api/graph.c \
 	libmp/api/greq.c \
@@ -96,6 +101,9 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/status.h \
 	libmp/core/topo.c \
 	libmp/core/topo.h \
+	libmp/io/io.h \
+	libmp/io/posix.c \
+	libmp/io/view.c \
 	libmp/pt2pt/cancel.c \
 	libmp/pt2pt/cancel.h \
 	libmp/pt2pt/fastpath.c \
@@ -141,6 +149,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/tcp/tcp.c \
 	libmp/transport/tcp/tcp_internal.h \
 	libmp/transport/transport.h \
+	libmp/util/netfilter.c \
+	libmp/util/netfilter.h \
 	libmp/util/ptrmap.c \
 	libmp/util/ptrmap.h \
 	libmp/util/sha256.c \

@@ -15,9 +15,11 @@
  * loopback only helps when the "other host" is this one. */
 enum addr_class { CLASS_V4, CLASS_V6, CLASS_V4_LOOPBACK, CLASS_V6_LOOPBACK, CLASS_SKIP };
 
-static enum addr_class classify(const struct ifaddrs *i)
+static enum addr_class classify(const struct ifaddrs *i, const mp_netfilter_t *filter)
 {
-    if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP)) {
+    uint8_t ip[16];
+    if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP) || !mp_netfilter_ip_of(i->ifa_addr, ip) ||
+        (filter != NULL && !mp_netfilter_allows(filter, i->ifa_name, ip))) {
         return CLASS_SKIP;
     }
     bool loopback = (i->ifa_flags & IFF_LOOPBACK) != 0;
@@ -35,7 +37,8 @@ static enum addr_class classify(const struct ifaddrs *i)
     return loopback || IN6_IS_ADDR_LOOPBACK(a) ? CLASS_V6_LOOPBACK : CLASS_V6;
 }
 
-int mpirun_addrs_list(const struct ifaddrs *ifs, char *out, size_t len)
+int mpirun_addrs_list(const struct ifaddrs *ifs, const mp_netfilter_t *filter, char *out,
+                      size_t len)
 {
     size_t pos = 0;
     int n = 0;
@@ -45,7 +48,7 @@ int mpirun_addrs_list(const struct ifaddrs *ifs, char *out, size_t len)
     for (int pass = CLASS_V4; pass < CLASS_SKIP; pass++) {
         for (const struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
             char addr[MPIRUN_ADDR_LEN];
-            if ((int)classify(i) != pass ||
+            if ((int)classify(i, filter) != pass ||
                 mpirun_addrs_from_sockaddr(i->ifa_addr, addr, NULL) != 0) {
                 continue;
             }
@@ -97,5 +100,56 @@ int mpirun_addrs_from_sockaddr(const struct sockaddr *sa, char out[MPIRUN_ADDR_L
     if (port_p != NULL) {
         *port_p = port;
     }
+    return 0;
+}
+
+const char *mpirun_addrs_spec(char *const *env, int nenv, const char *fallback)
+{
+    static const char key[] = "MP_NET_IF=";
+    for (int i = nenv - 1; i >= 0; i--) {
+        if (strncmp(env[i], key, sizeof(key) - 1) == 0) {
+            return env[i] + sizeof(key) - 1;
+        }
+    }
+    return fallback != NULL && fallback[0] != '\0' ? fallback : MP_NETFILTER_DEFAULT;
+}
+
+int mpirun_addrs_filter(const char *spec, const char *origin, mp_netfilter_t *filter_p, char *err,
+                        size_t errlen)
+{
+    const char *why, *bad;
+    if (mp_netfilter_parse(spec, filter_p, &why, &bad) == 0) {
+        return 0;
+    }
+    /* As the user wrote it: --net-if "LIST", MP_NET_IF="LIST". */
+    snprintf(err, errlen, "%s%s\"%s\": %s at \"%s\" (%s)", origin, origin[0] == '-' ? " " : "=",
+             spec, why, bad, MP_NETFILTER_EXPECTED);
+    return -1;
+}
+
+int mpirun_addrs_pick(const struct ifaddrs *ifs, const mp_netfilter_t *filter,
+                      const char *preferred, char out[MPIRUN_ADDR_LEN])
+{
+    bool found = false, allowed = false;
+    for (const struct ifaddrs *i = ifs; i != NULL; i = i->ifa_next) {
+        char addr[MPIRUN_ADDR_LEN];
+        if (i->ifa_addr == NULL || mpirun_addrs_from_sockaddr(i->ifa_addr, addr, NULL) != 0 ||
+            strcmp(addr, preferred) != 0) {
+            continue;
+        }
+        found = true;
+        allowed = allowed || classify(i, filter) != CLASS_SKIP;
+    }
+    if (!found || allowed) {
+        snprintf(out, MPIRUN_ADDR_LEN, "%s", preferred);
+        return 0;
+    }
+    char list[4 * MPIRUN_ADDR_LEN];
+    if (mpirun_addrs_list(ifs, filter, list, sizeof(list)) == 0) {
+        return -1;
+    }
+    size_t first = strcspn(list, ","); /* shorter than MPIRUN_ADDR_LEN: an address */
+    memcpy(out, list, first);
+    out[first] = '\0';
     return 0;
 }

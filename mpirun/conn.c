@@ -152,7 +152,7 @@ int mpirun_conn_next(mpirun_conn_t *conn, uint16_t *type_p, const uint8_t **payl
     return rc;
 }
 
-int mpirun_conn_connect(const char *addr, int port, int timeout_ms)
+int mpirun_conn_connect_start(const char *addr, int port)
 {
     struct sockaddr_storage ss;
     socklen_t len;
@@ -181,13 +181,35 @@ int mpirun_conn_connect(const char *addr, int port, int timeout_ms)
         errno = saved;
         return -1;
     }
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    return fd;
+}
+
+int mpirun_conn_connect_check(int fd)
+{
     int soerr = 0;
     socklen_t soerr_len = sizeof(soerr);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &soerr_len) != 0) {
+        return -1;
+    }
+    if (soerr != 0) {
+        errno = soerr;
+        return -1;
+    }
+    return 0;
+}
+
+int mpirun_conn_connect(const char *addr, int port, int timeout_ms)
+{
+    int fd = mpirun_conn_connect_start(addr, port);
+    if (fd < 0) {
+        return -1;
+    }
+    struct pollfd p = {.fd = fd, .events = POLLOUT};
     int ready = poll(&p, 1, timeout_ms);
-    if (ready != 1 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &soerr, &soerr_len) != 0 || soerr != 0) {
+    if (ready != 1 || mpirun_conn_connect_check(fd) != 0) {
+        int saved = ready == 0 ? ETIMEDOUT : errno;
         close(fd);
-        errno = ready == 0 ? ETIMEDOUT : soerr != 0 ? soerr : errno;
+        errno = saved;
         return -1;
     }
     return fd;
@@ -235,22 +257,6 @@ int mpirun_conn_listen(int backlog, int *port_p, char *err, size_t errlen)
         return -1;
     }
     return fd;
-}
-
-int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p,
-                           const uint8_t **payload_p, size_t *len_p, char *err, size_t errlen)
-{
-    for (;;) {
-        int rc = mpirun_conn_next(conn, type_p, payload_p, len_p, err, errlen);
-        if (rc != 0) {
-            return rc == 1 ? 0 : -1;
-        }
-        struct pollfd p = {.fd = conn->fd, .events = POLLIN};
-        if (poll(&p, 1, timeout_ms) != 1 || mpirun_conn_read(conn) != 1) {
-            snprintf(err, errlen, "the peer closed the connection or did not answer");
-            return -1;
-        }
-    }
 }
 
 int mpirun_conn_accept(int listen_fd, char addr[MPIRUN_ADDR_LEN], int *port_p)

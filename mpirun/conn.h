@@ -61,9 +61,12 @@ int mpirun_conn_accept(int listen_fd, char addr[MPIRUN_ADDR_LEN], int *port_p);
  * socket, or -1 with errno set (EINVAL for an address that is neither, ETIMEDOUT). */
 int mpirun_conn_connect(const char *addr, int port, int timeout_ms);
 
-/* Waits (at most timeout_ms for each read) for the next whole frame, for handshakes before a
- * loop runs: 0 with the fields set, or -1 with a message in err. */
-int mpirun_conn_wait_frame(mpirun_conn_t *conn, int timeout_ms, uint16_t *type_p,
-                           const uint8_t **payload_p, size_t *len_p, char *err, size_t errlen);
+/* The same without waiting, for a loop: the new nonblocking socket with the connection under
+ * way (poll it for POLLOUT, then check it), or -1 with errno set. */
+int mpirun_conn_connect_start(const char *addr, int port);
+
+/* Whether the connection of a socket from connect_start that polled writable was made: 0, or
+ * -1 with errno set to why not (ECONNREFUSED, EHOSTUNREACH, ...). */
+int mpirun_conn_connect_check(int fd);
 
 #endif

@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ifaddrs.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -174,6 +176,42 @@ static int next_frame(daemon_t *d, uint16_t *type, const uint8_t **payload, size
     }
 }
 
+/* The address this daemon's children in the fence tree connect to: "" for the one it reached
+ * mpirun from (mpirun saw it), unless the job's interface filter leaves that one out; then
+ * another of this host's that passes. -1 with a message when none passes. */
+static int child_address(daemon_t *d, char addr[MPIRUN_ADDR_LEN])
+{
+    const char *spec = mpirun_addrs_spec(d->desc.env, d->desc.nenv, getenv("MP_NET_IF"));
+    mp_netfilter_t filter;
+    char err[ERRLEN], self[MPIRUN_ADDR_LEN];
+    struct sockaddr_storage ss;
+    socklen_t sslen = sizeof(ss);
+    struct ifaddrs *ifs = NULL;
+    if (mpirun_addrs_filter(spec, "MP_NET_IF", &filter, err, sizeof(err)) != 0) {
+        say_stderr(d, "%s", err);
+        return -1;
+    }
+    if (getsockname(d->conn.fd, (struct sockaddr *)&ss, &sslen) != 0 ||
+        mpirun_addrs_from_sockaddr((struct sockaddr *)&ss, self, NULL) != 0 ||
+        getifaddrs(&ifs) != 0) {
+        say_stderr(d, "cannot list this host's addresses: %s", strerror(errno));
+        return -1;
+    }
+    int rc = mpirun_addrs_pick(ifs, &filter, self, addr);
+    freeifaddrs(ifs);
+    if (rc != 0) {
+        say_stderr(d,
+                   "no address of this host passes the interface filter \"%s\" (--net-if or "
+                   "MP_NET_IF): the daemons below this one in the fence tree could not reach it",
+                   spec);
+        return -1;
+    }
+    if (strcmp(addr, self) == 0) {
+        addr[0] = '\0';
+    }
+    return 0;
+}
+
 /* Both directions: we answer mpirun's challenge, mpirun answers ours, then the job comes. */
 static int handshake(daemon_t *d)
 {
@@ -228,10 +266,12 @@ static int handshake(daemon_t *d)
     }
     d->relay.say = relay_say;
     d->relay.say_ctx = d;
+    char addr[MPIRUN_ADDR_LEN];
     if (port > 0) {
-        mpirun_wire_begin(&d->conn.out, MPIRUN_WIRE_LISTENING);
-        mpirun_wire_put_u32(&d->conn.out, (uint32_t)port);
-        mpirun_wire_end(&d->conn.out);
+        if (child_address(d, addr) != 0) {
+            return -1;
+        }
+        mpirun_wire_put_listening(&d->conn.out, port, addr);
     }
     return 0;
 }

@@ -24,6 +24,7 @@
 
 #include "core/settings.h"
 #include "hwtopo/hwtopo.h"
+#include "mpirun/addrs.h"
 #include "mpirun/daemon.h"
 #include "mpirun/hostfile.h"
 #include "mpirun/launch.h"
@@ -231,11 +232,18 @@ static int block_signals(mpirun_t *m, char *err)
 
 /* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value;
  * --net-if LIST comes last as MP_NET_IF=LIST, so that it wins over a -x of the same variable.
+ * mpirun's own MP_NET_IF comes first: the daemons' wire and the ranks of every host use the
+ * same interface filter as mpirun (a later entry wins).
  * Returns a list of nexport strings owned by the list: free it with free_exports. */
 static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
 {
-    char **list = calloc((size_t)opts->nenv + 2, sizeof(char *));
+    char **list = calloc((size_t)opts->nenv + 3, sizeof(char *));
     int n = 0;
+    const char *own = getenv("MP_NET_IF");
+    if (list != NULL && own != NULL && own[0] != '\0' &&
+        asprintf(&list[n], "MP_NET_IF=%s", own) > 0) {
+        n++;
+    }
     for (int i = 0; list != NULL && i < opts->nenv; i++) {
         const char *e = opts->env[i];
         const char *value = getenv(e);
@@ -264,6 +272,24 @@ static void free_exports(char **list, int n)
         free(list[i]);
     }
     free(list);
+}
+
+/* The interface filter (--net-if, else MP_NET_IF): a malformed one is named before anything
+ * starts, since the daemons' wire and every rank would refuse it. */
+static int check_net_if(const mpirun_opts_t *opts, char *err)
+{
+    int nexport;
+    char **exports = export_list(opts, &nexport);
+    if (exports == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    mp_netfilter_t filter;
+    int rc =
+        mpirun_addrs_filter(mpirun_addrs_spec(exports, nexport, NULL),
+                            opts->net_if != NULL ? "--net-if" : "MP_NET_IF", &filter, err, ERRLEN);
+    free_exports(exports, nexport);
+    return rc;
 }
 
 static int start_ranks(mpirun_t *m, char *err)
@@ -408,6 +434,9 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
     }
     if (m->opts.help || m->opts.help_env || m->opts.version) {
         return 0;
+    }
+    if (check_net_if(&m->opts, err) != 0) {
+        return -1;
     }
     if (gethostname(m->hostname, sizeof(m->hostname) - 1) != 0) {
         snprintf(m->hostname, sizeof(m->hostname), "localhost");

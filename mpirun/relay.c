@@ -18,11 +18,12 @@
 #include "mpirun/wire.h"
 #include "util/sha256.h"
 
-/* Each step of the handshake with the parent: it may still be setting up its own ranks. */
-#define LINK_TIMEOUT_MS 30000
 /* The connection itself: a parent that does not answer this soon is on a network this daemon
  * does not reach, and the fences go to mpirun instead (MPIRUN_WIRE_ORPHAN). */
-#define PARENT_CONNECT_MS 3000
+#define PARENT_CONNECT_S 3.0
+/* Both proofs after it, as long as the parent gives a child to prove itself (it may still be
+ * starting its own ranks). Nothing waits on it but this subtree's fence parts, held meanwhile. */
+#define LINK_TIMEOUT_S 10.0
 #define PENDING_TIMEOUT_S 10.0
 #define PENDING_MAX_PAYLOAD 1024
 
@@ -120,77 +121,13 @@ int mpirun_relay_init(mpirun_relay_t *r, int node, const uint8_t *secret, mpirun
 static void fall_back(mpirun_relay_t *r, const char *why)
 {
     mpirun_conn_close(&r->parent);
+    r->link = MPIRUN_RELAY_LINK_NONE;
     r->parent_is_mpirun = true;
     mpirun_wire_begin(&r->mpirun->out, MPIRUN_WIRE_ORPHAN);
     mpirun_wire_put_str(&r->mpirun->out, why);
     mpirun_wire_end(&r->mpirun->out);
     mpirun_wire_put_raw(&r->mpirun->out, r->held.data, r->held.len);
     mpirun_wire_buf_fini(&r->held);
-}
-
-/* The parent's next handshake frame: 0, or -1 with why naming the parent. */
-static int wait_parent(mpirun_relay_t *r, const char *addr, int port, uint16_t *type,
-                       const uint8_t **p, size_t *plen, char *why, size_t whylen)
-{
-    char detail[256];
-    if (mpirun_conn_wait_frame(&r->parent, LINK_TIMEOUT_MS, type, p, plen, detail,
-                               sizeof(detail)) != 0) {
-        snprintf(why, whylen, "the parent daemon at %s port %d: %s", addr, port, detail);
-        return -1;
-    }
-    return 0;
-}
-
-/* Connects to the parent and proves itself both ways. Returns 0, or -1 with why. */
-static int link_parent(mpirun_relay_t *r, const char *addr, int port, char *why, size_t whylen)
-{
-    int fd = mpirun_conn_connect(addr, port, PARENT_CONNECT_MS);
-    if (fd < 0) {
-        snprintf(why, whylen, "cannot connect to the parent daemon at %s port %d: %s", addr, port,
-                 strerror(errno));
-        return -1;
-    }
-    mpirun_conn_init(&r->parent, fd, MPIRUN_WIRE_MAX_PAYLOAD);
-    mpirun_conn_tune(&r->parent);
-    /* As with mpirun: its challenge answered, then our nonce answered by it. */
-    uint16_t type;
-    const uint8_t *p;
-    size_t plen;
-    uint8_t nonce[MPIRUN_WIRE_NONCE_LEN], proof[32];
-    int rc = wait_parent(r, addr, port, &type, &p, &plen, why, whylen);
-    if (rc == 0 && (type != MPIRUN_WIRE_CHALLENGE || plen != MPIRUN_WIRE_NONCE_LEN ||
-                    getrandom(nonce, sizeof(nonce), 0) != (ssize_t)sizeof(nonce))) {
-        snprintf(why, whylen, "no valid challenge from the parent daemon at %s port %d", addr,
-                 port);
-        rc = -1;
-    }
-    if (rc == 0) {
-        mpirun_wire_proof(r->secret, MPIRUN_WIRE_ROLE_DAEMON, (uint32_t)r->node, p, proof);
-        mpirun_wire_begin(&r->parent.out, MPIRUN_WIRE_HELLO);
-        mpirun_wire_put_u32(&r->parent.out, (uint32_t)r->node);
-        mpirun_wire_put_raw(&r->parent.out, nonce, sizeof(nonce));
-        mpirun_wire_put_raw(&r->parent.out, proof, sizeof(proof));
-        mpirun_wire_end(&r->parent.out);
-        rc = mpirun_conn_flush_wait(&r->parent, LINK_TIMEOUT_MS);
-        if (rc != 0) {
-            snprintf(why, whylen, "lost the parent daemon at %s port %d", addr, port);
-        }
-    }
-    if (rc == 0) {
-        rc = wait_parent(r, addr, port, &type, &p, &plen, why, whylen);
-    }
-    if (rc == 0) {
-        mpirun_wire_proof(r->secret, MPIRUN_WIRE_ROLE_PARENT, (uint32_t)r->node, nonce, proof);
-        if (type != MPIRUN_WIRE_WELCOME || plen != 32 || !mp_digest_equal(p, proof)) {
-            snprintf(why, whylen, "the process at %s port %d did not prove it is our parent daemon",
-                     addr, port);
-            rc = -1;
-        }
-    }
-    if (rc != 0) {
-        mpirun_conn_close(&r->parent);
-    }
-    return rc;
 }
 
 int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
@@ -201,19 +138,126 @@ int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_
     if (mpirun_wire_get_parent(payload, len, &addr, &port, err, errlen) != 0) {
         return -1;
     }
-    if (r->parent_is_mpirun || r->parent.fd >= 0) {
+    if (r->parent_is_mpirun || r->link != MPIRUN_RELAY_LINK_NONE) {
         free(addr);
         snprintf(err, errlen, "an unexpected parent daemon from mpirun");
         return -1;
     }
-    int rc = link_parent(r, addr, port, err, errlen);
+    snprintf(r->parent_addr, sizeof(r->parent_addr), "%s", addr);
+    r->parent_port = port;
     free(addr);
-    if (rc != 0) {
+    int fd = mpirun_conn_connect_start(r->parent_addr, port);
+    if (fd < 0) {
+        snprintf(err, errlen, "cannot connect to the parent daemon at %s port %d: %s",
+                 r->parent_addr, port, strerror(errno));
         fall_back(r, err);
         return 1;
     }
+    mpirun_conn_init(&r->parent, fd, MPIRUN_WIRE_MAX_PAYLOAD);
+    r->link = MPIRUN_RELAY_LINK_CONNECTING;
+    r->link_deadline = now() + PARENT_CONNECT_S;
+    return 0;
+}
+
+/* The parent's challenge: answered with our proof and our own nonce. 0, or -1 with why. */
+static int answer_challenge(mpirun_relay_t *r, uint16_t type, const uint8_t *p, size_t plen,
+                            char *why, size_t whylen)
+{
+    uint8_t proof[32];
+    if (type != MPIRUN_WIRE_CHALLENGE || plen != MPIRUN_WIRE_NONCE_LEN ||
+        getrandom(r->link_nonce, sizeof(r->link_nonce), 0) != (ssize_t)sizeof(r->link_nonce)) {
+        snprintf(why, whylen, "no valid challenge from the parent daemon at %s port %d",
+                 r->parent_addr, r->parent_port);
+        return -1;
+    }
+    mpirun_wire_proof(r->secret, MPIRUN_WIRE_ROLE_DAEMON, (uint32_t)r->node, p, proof);
+    mpirun_wire_begin(&r->parent.out, MPIRUN_WIRE_HELLO);
+    mpirun_wire_put_u32(&r->parent.out, (uint32_t)r->node);
+    mpirun_wire_put_raw(&r->parent.out, r->link_nonce, sizeof(r->link_nonce));
+    mpirun_wire_put_raw(&r->parent.out, proof, sizeof(proof));
+    mpirun_wire_end(&r->parent.out);
+    if (mpirun_conn_flush(&r->parent) != 0) {
+        snprintf(why, whylen, "lost the parent daemon at %s port %d: %s", r->parent_addr,
+                 r->parent_port, strerror(errno));
+        return -1;
+    }
+    r->link = MPIRUN_RELAY_LINK_WELCOME;
+    return 0;
+}
+
+/* The parent's answer to our nonce: the link is up, and the held parts go to it. */
+static int check_welcome(mpirun_relay_t *r, uint16_t type, const uint8_t *p, size_t plen, char *why,
+                         size_t whylen)
+{
+    uint8_t proof[32];
+    mpirun_wire_proof(r->secret, MPIRUN_WIRE_ROLE_PARENT, (uint32_t)r->node, r->link_nonce, proof);
+    if (type != MPIRUN_WIRE_WELCOME || plen != 32 || !mp_digest_equal(p, proof)) {
+        snprintf(why, whylen, "the process at %s port %d did not prove it is our parent daemon",
+                 r->parent_addr, r->parent_port);
+        return -1;
+    }
+    r->link = MPIRUN_RELAY_LINK_UP;
     mpirun_wire_put_raw(&r->parent.out, r->held.data, r->held.len);
     mpirun_wire_buf_fini(&r->held);
+    return 0;
+}
+
+/* One step of the link to the parent, as its socket allows: the connection, its challenge
+ * answered, its proof checked. Never waits. Returns 0, or -1 with why. */
+static int advance_link(mpirun_relay_t *r, short revents, char *why, size_t whylen)
+{
+    bool late = now() >= r->link_deadline;
+    if (r->link == MPIRUN_RELAY_LINK_CONNECTING) {
+        if (revents == 0 && !late) {
+            return 0;
+        }
+        if (revents == 0 || mpirun_conn_connect_check(r->parent.fd) != 0) {
+            snprintf(why, whylen, "cannot connect to the parent daemon at %s port %d: %s",
+                     r->parent_addr, r->parent_port, strerror(revents == 0 ? ETIMEDOUT : errno));
+            return -1;
+        }
+        mpirun_conn_tune(&r->parent);
+        r->link = MPIRUN_RELAY_LINK_CHALLENGE;
+        r->link_deadline = now() + LINK_TIMEOUT_S;
+        return 0;
+    }
+    if ((revents & POLLOUT) && mpirun_conn_flush(&r->parent) != 0) {
+        snprintf(why, whylen, "lost the parent daemon at %s port %d: %s", r->parent_addr,
+                 r->parent_port, strerror(errno));
+        return -1;
+    }
+    if ((revents & (POLLIN | POLLHUP | POLLERR)) && mpirun_conn_read(&r->parent) <= 0) {
+        snprintf(why, whylen, "the parent daemon at %s port %d closed the connection",
+                 r->parent_addr, r->parent_port);
+        return -1;
+    }
+    while (r->link != MPIRUN_RELAY_LINK_UP) {
+        uint16_t type;
+        const uint8_t *p;
+        size_t plen;
+        char detail[256];
+        int got = mpirun_conn_next(&r->parent, &type, &p, &plen, detail, sizeof(detail));
+        if (got < 0) {
+            snprintf(why, whylen, "the parent daemon at %s port %d: %s", r->parent_addr,
+                     r->parent_port, detail);
+            return -1;
+        }
+        if (got == 0) {
+            if (late) {
+                snprintf(why, whylen,
+                         "the parent daemon at %s port %d did not prove itself within %g s",
+                         r->parent_addr, r->parent_port, LINK_TIMEOUT_S);
+                return -1;
+            }
+            return 0;
+        }
+        int rc = r->link == MPIRUN_RELAY_LINK_CHALLENGE
+                     ? answer_challenge(r, type, p, plen, why, whylen)
+                     : check_welcome(r, type, p, plen, why, whylen);
+        if (rc != 0) {
+            return -1;
+        }
+    }
     return 0;
 }
 
@@ -223,7 +267,7 @@ static mpirun_wire_buf_t *up_buf(mpirun_relay_t *r)
     if (r->parent_is_mpirun) {
         return &r->mpirun->out;
     }
-    return r->parent.fd >= 0 ? &r->parent.out : &r->held;
+    return r->link == MPIRUN_RELAY_LINK_UP ? &r->parent.out : &r->held;
 }
 
 /* A fence gathered over this subtree goes up, and is forgotten here. */
@@ -311,6 +355,9 @@ size_t mpirun_relay_pollfds(mpirun_relay_t *r, struct pollfd *fds)
     size_t n = 0;
     fds[n++] = (struct pollfd){.fd = r->listen_fd, .events = POLLIN};
     short ev = (short)(POLLIN | (mpirun_conn_wants_write(&r->parent) ? POLLOUT : 0));
+    if (r->link == MPIRUN_RELAY_LINK_CONNECTING) {
+        ev = POLLOUT; /* writable once the connection is made or failed */
+    }
     fds[n++] = (struct pollfd){.fd = r->parent.fd, .events = ev};
     for (int i = 0; i < r->nchildren; i++) {
         mpirun_conn_t *c = &r->children[i].conn;
@@ -494,8 +541,17 @@ int mpirun_relay_handle(mpirun_relay_t *r, const struct pollfd *fds, size_t nfds
         return 0;
     }
     int result = 0;
-    if (r->parent.fd >= 0 && fds[1].revents != 0 &&
-        handle_parent(r, fds[1].revents, err, errlen) != 0) {
+    short parent_revents = fds[1].revents;
+    if (r->parent.fd >= 0 && r->link != MPIRUN_RELAY_LINK_UP) {
+        /* What it read may hold the parent's first messages after its proof. */
+        char why[512];
+        if (advance_link(r, parent_revents, why, sizeof(why)) != 0) {
+            fall_back(r, why);
+        }
+        parent_revents = r->link == MPIRUN_RELAY_LINK_UP ? POLLOUT : 0;
+    }
+    if (r->parent.fd >= 0 && parent_revents != 0 &&
+        handle_parent(r, parent_revents, err, errlen) != 0) {
         mpirun_conn_close(&r->parent);
         r->parent_lost = true;
         result = -1;

@@ -29,12 +29,26 @@ typedef struct mpirun_relay_pending {
 
 #define MPIRUN_RELAY_PENDING_MAX 16
 
+/* The link to the parent daemon, made by the daemon's loop without ever waiting on it. */
+typedef enum mpirun_relay_link {
+    MPIRUN_RELAY_LINK_NONE,       /* no parent daemon, or not told yet, or given up */
+    MPIRUN_RELAY_LINK_CONNECTING, /* the connection is under way */
+    MPIRUN_RELAY_LINK_CHALLENGE,  /* connected: waiting for the parent's challenge */
+    MPIRUN_RELAY_LINK_WELCOME,    /* answered: waiting for the parent's proof */
+    MPIRUN_RELAY_LINK_UP          /* proved both ways: parts go to the parent */
+} mpirun_relay_link_t;
+
 typedef struct mpirun_relay {
     int node;
     const uint8_t *secret;
-    mpirun_conn_t *mpirun; /* our connection to mpirun */
-    bool parent_is_mpirun; /* position 1..k, or its parent daemon was unreachable (ORPHAN) */
-    mpirun_conn_t parent;  /* otherwise: fd -1 until connected */
+    mpirun_conn_t *mpirun;    /* our connection to mpirun */
+    bool parent_is_mpirun;    /* position 1..k, or its parent daemon was unreachable (ORPHAN) */
+    mpirun_conn_t parent;     /* otherwise: fd -1 until mpirun says where it is */
+    mpirun_relay_link_t link; /* how far the link to the parent got */
+    double link_deadline;     /* when the current step of the link is given up */
+    char parent_addr[MPIRUN_ADDR_LEN]; /* where the parent listens, for messages */
+    int parent_port;
+    uint8_t link_nonce[32]; /* ours, which the parent's WELCOME answers */
     bool parent_lost;
     bool orphan;            /* its parent daemon was unreachable: mpirun took it as its child */
     mpirun_wire_buf_t held; /* parts for a parent we have not connected to yet */
@@ -55,11 +69,12 @@ typedef struct mpirun_relay {
 int mpirun_relay_init(mpirun_relay_t *r, int node, const uint8_t *secret, mpirun_conn_t *mpirun,
                       const uint8_t *payload, size_t len, int *port, char *err, size_t errlen);
 
-/* Connects to the parent daemon (mpirun's PARENT payload) and proves itself both ways; held
- * parts follow. Blocks at most 3 s for the connection, 30 s for each step of the proofs.
- * Returns 0; or 1 with why in err when the parent cannot be reached or did not prove itself:
- * then the daemon falls back to mpirun as its parent (ORPHAN to mpirun, held parts after it);
- * or -1 with a message in err when the payload is malformed or unexpected. */
+/* Starts linking to the parent daemon (mpirun's PARENT payload); mpirun_relay_handle goes on
+ * with it as the socket allows (never blocking the loop): the connection within 3 s, then the
+ * proofs both ways within 10 s, then the held parts follow. Returns 0 (under way); or 1 with
+ * why in err when the parent cannot be reached: then, as for any failure of the link later,
+ * the daemon falls back to mpirun as its parent (ORPHAN to mpirun, held parts after it); or -1
+ * with a message in err when the payload is malformed or unexpected. */
 int mpirun_relay_connect_parent(mpirun_relay_t *r, const uint8_t *payload, size_t len, char *err,
                                 size_t errlen);
 

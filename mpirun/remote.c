@@ -62,16 +62,32 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* This host's addresses in the order a daemon tries them (addrs.h). */
-static int address_list(char *list, size_t len, char *err, size_t errlen)
+/* This host's addresses that pass the job's interface filter (--net-if, MP_NET_IF, else all
+ * but docker and libvirt bridges), in the order a daemon tries them (addrs.h). */
+static int address_list(const mpirun_wire_job_t *desc, char *list, size_t len, char *err,
+                        size_t errlen)
 {
+    const char *spec = mpirun_addrs_spec(desc->env, desc->nenv, NULL);
+    mp_netfilter_t filter;
+    if (mpirun_addrs_filter(spec, "MP_NET_IF", &filter, err, errlen) != 0) {
+        return -1;
+    }
     struct ifaddrs *ifs;
     if (getifaddrs(&ifs) != 0) {
         snprintf(err, errlen, "cannot list this host's addresses: getifaddrs: %s", strerror(errno));
         return -1;
     }
-    int n = mpirun_addrs_list(ifs, list, len);
+    int n = mpirun_addrs_list(ifs, &filter, list, len);
+    char all[1024];
+    int nall = n == 0 ? mpirun_addrs_list(ifs, NULL, all, sizeof(all)) : 0;
     freeifaddrs(ifs);
+    if (n == 0 && nall > 0) {
+        snprintf(err, errlen,
+                 "no address of this host passes the interface filter \"%s\" (--net-if or "
+                 "MP_NET_IF), so the daemons could not connect back to mpirun; its addresses: %s",
+                 spec, all);
+        return -1;
+    }
     if (n == 0) {
         snprintf(err, errlen,
                  "this host has no IPv4 or IPv6 address for the daemons to connect to");
@@ -168,7 +184,7 @@ int mpirun_remote_launch(mpirun_remote_t *rm, mpirun_job_t *job, int local_node,
         return -1;
     }
     self[n] = '\0';
-    if (rm->job_frame.oom || address_list(addrs, sizeof(addrs), errmsg, errlen) != 0 ||
+    if (rm->job_frame.oom || address_list(desc, addrs, sizeof(addrs), errmsg, errlen) != 0 ||
         open_listener(rm, &port, errmsg, errlen) != 0) {
         return -1;
     }
@@ -697,20 +713,26 @@ static bool handle_message(mpirun_remote_t *rm, mpirun_daemon_t *d, uint16_t typ
                        why, len);
     }
     case MPIRUN_WIRE_LISTENING: {
-        uint32_t port = mpirun_wire_get_u32(&rd);
-        int pos = position_of(rm, d);
-        if (!mpirun_wire_reader_done(&rd) || port == 0 || port > 65535 || d->port != 0 ||
-            mpirun_tree_nchildren(pos, rm->fanout, rm->ndaemons) == 0) {
+        int port, pos = position_of(rm, d);
+        char addr[MPIRUN_ADDR_LEN];
+        if (mpirun_wire_get_listening(payload, plen, &port, addr, why, len) != 0) {
+            return false;
+        }
+        if (d->port != 0 || mpirun_tree_nchildren(pos, rm->fanout, rm->ndaemons) == 0) {
             rd.bad = true;
             break;
         }
-        d->port = (int)port;
+        /* Its own choice when the interface filter left out the one it came from. */
+        if (addr[0] != '\0') {
+            memcpy(d->addr, addr, sizeof(d->addr));
+        }
+        d->port = port;
         for (int i = 0; i < mpirun_tree_nchildren(pos, rm->fanout, rm->ndaemons); i++) {
             mpirun_daemon_t *child = &rm->daemons[mpirun_tree_child(pos, rm->fanout, i) - 1];
             send_parent(rm, child);
             flush_daemon(rm, child);
         }
-        break;
+        return true;
     }
     case MPIRUN_WIRE_ORPHAN: {
         size_t tlen;

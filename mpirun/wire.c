@@ -364,6 +364,40 @@ int mpirun_wire_get_parent(const uint8_t *payload, size_t len, char **addr_p, in
     return 0;
 }
 
+void mpirun_wire_put_listening(mpirun_wire_buf_t *buf, int port, const char *addr)
+{
+    mpirun_wire_begin(buf, MPIRUN_WIRE_LISTENING);
+    mpirun_wire_put_u32(buf, (uint32_t)port);
+    mpirun_wire_put_str(buf, addr);
+    mpirun_wire_end(buf);
+}
+
+int mpirun_wire_get_listening(const uint8_t *payload, size_t len, int *port_p,
+                              char addr[MPIRUN_ADDR_LEN], char *err, size_t errlen)
+{
+    mpirun_wire_reader_t rd;
+    mpirun_wire_reader_init(&rd, payload, len);
+    uint32_t port = mpirun_wire_get_u32(&rd);
+    char *text = mpirun_wire_get_str(&rd);
+    int rc = 0;
+    if (!mpirun_wire_reader_done(&rd) || port == 0 || port > 65535) {
+        snprintf(err, errlen, "a malformed listening port from a daemon (%zu bytes)", len);
+        rc = -1;
+    } else if (text[0] != '\0' &&
+               (strlen(text) >= MPIRUN_ADDR_LEN || mpirun_addrs_family(text) < 0)) {
+        snprintf(err, errlen,
+                 "a daemon's address for its children \"%.*s\" is neither IPv4 nor "
+                 "IPv6",
+                 MPIRUN_ADDR_LEN, text);
+        rc = -1;
+    } else {
+        snprintf(addr, MPIRUN_ADDR_LEN, "%s", text);
+        *port_p = (int)port;
+    }
+    free(text);
+    return rc;
+}
+
 void mpirun_wire_proof(const uint8_t secret[32], mpirun_wire_role_t role, uint32_t node,
                        const uint8_t nonce[MPIRUN_WIRE_NONCE_LEN], uint8_t out[32])
 {

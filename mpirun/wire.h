@@ -10,11 +10,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mpirun/addrs.h"
+
 /* Every frame starts with this header, all fields in network byte order. A peer that sends
  * another magic or version is not one of ours (or another release): the connection closes. */
 #define MPIRUN_WIRE_MAGIC 0x4d504431u /* "MPD1" */
-/* 2: fence status, direct modex; 3: fence tree; 4: IPv6 addresses, the star fallback */
-#define MPIRUN_WIRE_VERSION 4u
+/* 2: fence status, direct modex; 3: fence tree; 4: IPv6 addresses, the star fallback;
+ * 5: a daemon's address for its children in LISTENING (the interface filter) */
+#define MPIRUN_WIRE_VERSION 5u
 #define MPIRUN_WIRE_HEADER_LEN 12 /* magic u32, version u16, type u16, payload length u32 */
 #define MPIRUN_WIRE_MAX_PAYLOAD (64u << 20) /* fence data of a large job fits */
 #define MPIRUN_WIRE_NONCE_LEN 32
@@ -47,7 +50,8 @@ typedef enum mpirun_wire_type {
                                 local collective (PMIx's), bytes: this host's data */
     MPIRUN_WIRE_DMODEX_REQ,  /* u32 id, u32 rank: a local rank wants that rank's data */
     MPIRUN_WIRE_DMODEX_DATA, /* u32 origin, u32 id, i32 status, bytes: a DMODEX_ASK answered */
-    MPIRUN_WIRE_LISTENING,   /* u32 port: where its children connect */
+    MPIRUN_WIRE_LISTENING,   /* u32 port, string address ("": the one it connected from):
+                                where its children connect (mpirun_wire_put_listening) */
     MPIRUN_WIRE_FENCE_UP,    /* fence key, i32 status, bytes: its subtree's parts of a whole-job
                                 fence (also daemon -> parent daemon) */
     MPIRUN_WIRE_ORPHAN,      /* string: why it cannot reach its parent daemon; its subtree's
@@ -130,6 +134,13 @@ void mpirun_wire_job_fini(mpirun_wire_job_t *job);
 void mpirun_wire_put_parent(mpirun_wire_buf_t *buf, const char *addr, int port);
 int mpirun_wire_get_parent(const uint8_t *payload, size_t len, char **addr_p, int *port_p,
                            char *err, size_t errlen);
+
+/* LISTENING's payload. addr is the address the daemon's children connect to, "" for the one it
+ * reached mpirun from. get checks it: 0 with *port_p and addr (empty or IPv4 or IPv6 text), or
+ * -1 with a message in err. */
+void mpirun_wire_put_listening(mpirun_wire_buf_t *buf, int port, const char *addr);
+int mpirun_wire_get_listening(const uint8_t *payload, size_t len, int *port_p,
+                              char addr[MPIRUN_ADDR_LEN], char *err, size_t errlen);
 
 /* Who proves: the roles differ so that a proof cannot be sent back to its maker. */
 typedef enum {

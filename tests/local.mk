@@ -10,8 +10,10 @@ include tests/mpi/dtype/local.mk
 include tests/mpi/comm/local.mk
 include tests/mpi/coll/local.mk
 include tests/mpi/rma/local.mk
+include tests/mpi/io/local.mk
 include tests/bench/local.mk
 include tests/unit/datatype/local.mk
+include tests/unit/io/local.mk
 include tests/mpi/attr/local.mk
 include tests/mpi/errors/local.mk
 include tests/unit/info/local.mk

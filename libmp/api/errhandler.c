@@ -1,7 +1,7 @@
 /*
  * Error handlers: the predefined ones (MPI_ERRORS_ARE_FATAL, the default, MPI_ERRORS_ABORT and
  * MPI_ERRORS_RETURN) and those a program creates for communicators, windows, files and sessions.
- * A window keeps its handler in the slot of its private communicator.
+ * A window and a file keep their handler in the slot of their private communicator.
  * A created handler is reference counted: its handle holds one reference, and so does each
  * object it is attached to. mp_api_error (errors.c) asks here which one applies.
  */
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "api/api.h"
+#include "api/file.h"
 #include "core/runtime.h"
 
 #define MP_ERRHANDLER_MAGIC 0x6d706568u /* "mpeh" */
@@ -91,6 +92,12 @@ void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *com
 {
     errhandler_t *eh = user_errhandler(errhandler);
     if (eh == NULL) {
+        return;
+    }
+    /* A file's errors are raised on its private communicator: its handler gets the file. */
+    if (eh->kind == EH_FILE) {
+        mp_api_errhandler_call_file(errhandler, comm != NULL ? mp_api_file_of_comm(comm) : NULL,
+                                    errcode);
         return;
     }
     /* A window's errors are raised on its private communicator: its handler gets the window. */
@@ -476,7 +483,29 @@ int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
     return mp_api_session_error(session, handler, call, errorcode, why);
 }
 
-/* ---- Files: no file exists yet, but MPI_FILE_NULL holds the default handler of new files ---- */
+/* ---- Files (file.c keeps each file's handler in the slot of its private communicator, and
+ * MPI_FILE_NULL holds the default of files opened from then on) ---- */
+
+MPI_Errhandler mp_api_errhandler_file_default(void)
+{
+    return file_default != 0 ? (MPI_Errhandler)file_default : MPI_ERRORS_RETURN;
+}
+
+void mp_api_errhandler_file_attach_default(mp_comm_t *comm)
+{
+    attach(&comm->errhandler, mp_api_errhandler_file_default());
+}
+
+void mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, int errcode)
+{
+    errhandler_t *eh = user_errhandler(errhandler);
+    if (eh == NULL) {
+        return;
+    }
+    MPI_File handle = f != NULL ? (MPI_File)f : MPI_FILE_NULL;
+    int code = errcode;
+    eh->fn.file(&handle, &code);
+}
 
 #pragma weak MPI_File_create_errhandler = PMPI_File_create_errhandler
 int PMPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn,
@@ -486,62 +515,75 @@ int PMPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn
                   errhandler);
 }
 
-static int check_file(const char *call, MPI_File file)
+/* The handler slot of file (MPI_FILE_NULL: the default of new files); *f_p is the open file,
+ * or NULL for MPI_FILE_NULL. */
+static int file_slot(const char *call, MPI_File file, mp_api_file_t **f_p, uintptr_t **slot_p)
 {
     int rc = mp_api_check_ready(call);
-    if (rc != MPI_SUCCESS || file == MPI_FILE_NULL) {
+    if (rc != MPI_SUCCESS) {
         return rc;
     }
-    return mp_api_error(NULL, call, MPI_ERR_FILE,
-                        "invalid file %p: libmp has no MPI-IO yet, so the only file handle to "
-                        "use here is MPI_FILE_NULL (the default handler of new files)",
-                        (void *)file);
+    *f_p = NULL;
+    if (file == MPI_FILE_NULL) {
+        *slot_p = &file_default;
+        return MPI_SUCCESS;
+    }
+    rc = mp_api_file_check(call, file, f_p);
+    if (rc == MPI_SUCCESS) {
+        *slot_p = &(*f_p)->c->errhandler;
+    }
+    return rc;
 }
 
 #pragma weak MPI_File_set_errhandler = PMPI_File_set_errhandler
 int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler)
 {
-    int rc = check_file("MPI_File_set_errhandler", file);
+    mp_api_file_t *f = NULL;
+    uintptr_t *slot = NULL;
+    int rc = file_slot("MPI_File_set_errhandler", file, &f, &slot);
     if (rc == MPI_SUCCESS) {
-        rc = check_errhandler(NULL, "MPI_File_set_errhandler", errhandler, EH_FILE);
+        rc = check_errhandler(f != NULL ? f->c : NULL, "MPI_File_set_errhandler", errhandler,
+                              EH_FILE);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    attach(&file_default, errhandler);
+    attach(slot, errhandler);
     return MPI_SUCCESS;
 }
 
 #pragma weak MPI_File_get_errhandler = PMPI_File_get_errhandler
 int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler)
 {
-    int rc = check_file("MPI_File_get_errhandler", file);
+    mp_api_file_t *f = NULL;
+    uintptr_t *slot = NULL;
+    int rc = file_slot("MPI_File_get_errhandler", file, &f, &slot);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
     if (errhandler == NULL) {
-        return mp_api_error(NULL, "MPI_File_get_errhandler", MPI_ERR_ARG, "errhandler is NULL");
+        return mp_api_error(f != NULL ? f->c : NULL, "MPI_File_get_errhandler", MPI_ERR_ARG,
+                            "errhandler is NULL");
     }
-    *errhandler = get_ref(file_default, MPI_ERRORS_RETURN);
+    *errhandler = get_ref(*slot, MPI_ERRORS_RETURN);
     return MPI_SUCCESS;
 }
 
 #pragma weak MPI_File_call_errhandler = PMPI_File_call_errhandler
 int PMPI_File_call_errhandler(MPI_File fh, int errorcode)
 {
-    int rc = check_file("MPI_File_call_errhandler", fh);
+    mp_api_file_t *f = NULL;
+    uintptr_t *slot = NULL;
+    int rc = file_slot("MPI_File_call_errhandler", fh, &f, &slot);
     if (rc == MPI_SUCCESS) {
         rc = check_code("MPI_File_call_errhandler", errorcode);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    MPI_Errhandler handler = file_default != 0 ? (MPI_Errhandler)file_default : MPI_ERRORS_RETURN;
-    errhandler_t *eh = user_errhandler(handler);
-    if (eh != NULL) {
-        MPI_File handle = fh;
-        int code = errorcode;
-        eh->fn.file(&handle, &code);
+    MPI_Errhandler handler = *slot != 0 ? (MPI_Errhandler)*slot : MPI_ERRORS_RETURN;
+    if (user_errhandler(handler) != NULL) {
+        mp_api_errhandler_call_file(handler, f, errorcode);
         return MPI_SUCCESS;
     }
     if (handler == MPI_ERRORS_RETURN) {
@@ -550,5 +592,6 @@ int PMPI_File_call_errhandler(MPI_File fh, int errorcode)
     /* MPI_ERRORS_ARE_FATAL or MPI_ERRORS_ABORT: the fatal path, whatever MPI_COMM_SELF has. */
     mp_comm_t fatal = {.errhandler = (uintptr_t)MPI_ERRORS_ARE_FATAL};
     return mp_api_error(&fatal, "MPI_File_call_errhandler", errorcode,
-                        "the program raised error code %d on MPI_FILE_NULL", errorcode);
+                        "the program raised error code %d on %s", errorcode,
+                        f != NULL ? f->path : "MPI_FILE_NULL");
 }

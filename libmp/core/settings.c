@@ -35,7 +35,8 @@ const mp_setting_t mp_settings[] = {
     {"MP_TCP_ONLY", "0",
      "1 sends between all ranks over tcp (loopback on one node) instead of shared memory"},
     {"MP_NET_IF", "^docker*,virbr*",
-     "tcp: interfaces and IPv4 subnets to use (eth0,10.1.0.0/16) or, after ^, to skip"},
+     "tcp and mpirun's daemons: interfaces, IPv4 or IPv6 subnets to use "
+     "(eth0,10.1.0.0/16,fd00::/64) or, after ^, to skip"},
     {"MP_TCP_EAGER_LIMIT", "64K",
      "tcp: largest message to a peer on another host sent eagerly; larger ones use rendezvous"},
     {"MP_TCP_CONNECT_TIMEOUT", "2",

@@ -101,6 +101,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts_tree.sh \
 	tests/mpi/launcher/hosts_ipv6.sh \
 	tests/mpi/launcher/hosts_apart.sh \
+	tests/mpi/launcher/hosts_netif.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \
@@ -127,6 +128,7 @@ mpi_testlists = \
 	tests/mpi/attr.testlist \
 	tests/mpi/errors.testlist \
 	tests/mpi/rma.testlist \
+	tests/mpi/io.testlist \
 	tests/mpi/tcp.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh

@@ -1,12 +1,12 @@
 /*
- * Address selection for the tcp transport: parsing MP_NET_IF, listing the host's usable IPv4
- * and IPv6 addresses, and ordering a peer's addresses so that reachable ones come first.
+ * Address selection for the tcp transport: listing the host's usable IPv4 and IPv6 addresses
+ * through the shared filter (util/netfilter.h), and ordering a peer's addresses so that reachable
+ * ones come first.
  */
 #include "transport/tcp/netif.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -16,24 +16,6 @@
 
 #include "core/log.h"
 
-/* Whether the first prefix bits of a and b agree. */
-static bool same_prefix(const uint8_t a[16], const uint8_t b[16], unsigned prefix)
-{
-    unsigned whole = prefix / 8, rest = prefix % 8;
-    if (memcmp(a, b, whole) != 0) {
-        return false;
-    }
-    uint8_t mask = (uint8_t)(0xff << (8 - rest));
-    return rest == 0 || ((a[whole] ^ b[whole]) & mask) == 0;
-}
-
-static void map_v4(const struct in_addr *a, uint8_t ip[16])
-{
-    memset(ip, 0, 10);
-    ip[10] = ip[11] = 0xff;
-    memcpy(ip + 12, &a->s_addr, 4);
-}
-
 void mp_tcp_netif_ntop(const uint8_t ip[16], char *buf, size_t size)
 {
     if (mp_tcp_addr_is_v4(ip)) {
@@ -41,119 +23,6 @@ void mp_tcp_netif_ntop(const uint8_t ip[16], char *buf, size_t size)
     } else {
         inet_ntop(AF_INET6, ip, buf, (socklen_t)size);
     }
-}
-
-/* One item: an address with an optional "/prefix" (IPv4 "a.b.c.d/n", IPv6 "fd00::/64"), or an
- * interface name pattern. */
-static mp_status_t parse_item(const char *text, size_t len, mp_tcp_netif_item_t *item,
-                              const char **why_p)
-{
-    char buf[64];
-    memset(item, 0, sizeof(*item));
-    if (len == 0) {
-        *why_p = "empty item";
-        return MP_ERR_INVALID;
-    }
-    if (len >= sizeof(buf)) {
-        *why_p = "item too long";
-        return MP_ERR_INVALID;
-    }
-    memcpy(buf, text, len);
-    buf[len] = '\0';
-    char *slash = strchr(buf, '/');
-    if (slash != NULL) {
-        *slash = '\0';
-    }
-    struct in_addr a4;
-    struct in6_addr a6;
-    bool v4 = inet_pton(AF_INET, buf, &a4) == 1;
-    bool v6 = !v4 && inet_pton(AF_INET6, buf, &a6) == 1;
-    /* Meant as an address, though not one: digits and dots, or hex digits with colons. */
-    bool looks_numeric =
-        buf[strspn(buf, "0123456789abcdefABCDEF:.")] == '\0' &&
-        ((buf[0] >= '0' && buf[0] <= '9' && strchr(buf, '.') != NULL) || strchr(buf, ':') != NULL);
-    if (!v4 && !v6) {
-        if (slash != NULL || looks_numeric) {
-            *why_p = "not an IPv4 or IPv6 address";
-            return MP_ERR_INVALID;
-        }
-        if (len >= sizeof(item->name)) {
-            *why_p = "interface name too long";
-            return MP_ERR_INVALID;
-        }
-        memcpy(item->name, buf, len + 1);
-        return MP_OK;
-    }
-    unsigned bits = v4 ? 32 : 128, prefix = bits;
-    if (slash != NULL) {
-        char *end;
-        unsigned long p = strtoul(slash + 1, &end, 10);
-        if (end == slash + 1 || *end != '\0' || p > bits) {
-            *why_p = v4 ? "an IPv4 subnet's prefix length must be 0..32"
-                        : "an IPv6 subnet's prefix length must be 0..128";
-            return MP_ERR_INVALID;
-        }
-        prefix = (unsigned)p;
-    }
-    item->is_subnet = true;
-    if (v4) {
-        map_v4(&a4, item->net);
-    } else {
-        memcpy(item->net, &a6, 16);
-    }
-    item->prefix = prefix + 128 - bits;
-    return MP_OK;
-}
-
-mp_status_t mp_tcp_netif_parse(const char *spec, mp_tcp_netif_filter_t *filter_p,
-                               const char **why_p, const char **bad_p)
-{
-    mp_tcp_netif_filter_t f;
-    memset(&f, 0, sizeof(f));
-    *bad_p = spec;
-    const char *p = spec;
-    if (*p == '^') {
-        f.exclude = true;
-        p++;
-    }
-    if (*p == '\0') {
-        *why_p = "empty list";
-        return MP_ERR_INVALID;
-    }
-    for (;;) {
-        const char *comma = strchr(p, ',');
-        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-        *bad_p = p;
-        if (f.n == MP_TCP_NETIF_MAX_ITEMS) {
-            *why_p = "too many items (at most 16)";
-            return MP_ERR_INVALID;
-        }
-        if (parse_item(p, len, &f.items[f.n], why_p) != MP_OK) {
-            return MP_ERR_INVALID;
-        }
-        f.n++;
-        if (comma == NULL) {
-            break;
-        }
-        p = comma + 1;
-    }
-    *filter_p = f;
-    return MP_OK;
-}
-
-bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname,
-                         const uint8_t ip[16])
-{
-    bool match = false;
-    for (int i = 0; i < filter->n && !match; i++) {
-        const mp_tcp_netif_item_t *it = &filter->items[i];
-        if (it->is_subnet) {
-            match = same_prefix(ip, it->net, it->prefix);
-        } else {
-            match = fnmatch(it->name, ifname, 0) == 0;
-        }
-    }
-    return filter->exclude ? !match : match;
 }
 
 static unsigned mask_bits(const uint8_t *mask, size_t len)
@@ -171,8 +40,7 @@ static bool card_addr(const struct ifaddrs *i, bool with_v6, mp_tcp_card_addr_t 
     memset(a, 0, sizeof(*a));
     const void *mask = NULL;
     if (i->ifa_addr->sa_family == AF_INET) {
-        const struct sockaddr_in *sa = (const void *)i->ifa_addr;
-        map_v4(&sa->sin_addr, a->ip);
+        mp_netfilter_ip_of(i->ifa_addr, a->ip);
         a->prefix = 128;
         if (i->ifa_netmask != NULL) {
             mask = &((const struct sockaddr_in *)(const void *)i->ifa_netmask)->sin_addr;
@@ -197,8 +65,8 @@ static bool card_addr(const struct ifaddrs *i, bool with_v6, mp_tcp_card_addr_t 
     return true;
 }
 
-mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, bool with_v6,
-                              mp_tcp_card_addr_t *addrs, int max, int *n_p)
+mp_status_t mp_tcp_netif_list(const mp_netfilter_t *filter, bool with_v6, mp_tcp_card_addr_t *addrs,
+                              int max, int *n_p)
 {
     struct ifaddrs *ifs;
     if (getifaddrs(&ifs) != 0) {
@@ -212,7 +80,7 @@ mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, bool with_v6,
             continue;
         }
         if (card_addr(i, with_v6, &addrs[n]) &&
-            mp_tcp_netif_allows(filter, i->ifa_name, addrs[n].ip)) {
+            mp_netfilter_allows(filter, i->ifa_name, addrs[n].ip)) {
             n++;
         }
     }
@@ -225,7 +93,7 @@ mp_status_t mp_tcp_netif_list(const mp_tcp_netif_filter_t *filter, bool with_v6,
 static int rank_addr(const mp_tcp_card_addr_t *a, const mp_tcp_card_addr_t *own, int nown)
 {
     for (int i = 0; i < nown; i++) {
-        if (!own[i].loopback && same_prefix(a->ip, own[i].ip, own[i].prefix)) {
+        if (!own[i].loopback && mp_netfilter_same_prefix(a->ip, own[i].ip, own[i].prefix)) {
             return 0;
         }
     }

@@ -1,8 +1,7 @@
 /*
- * Which network addresses the tcp transport publishes and tries: the MP_NET_IF filter
- * (interface names with shell wildcards and IPv4 or IPv6 subnets, "^" to exclude), the host's
- * addresses through getifaddrs, and the order in which a peer's addresses are tried. Addresses
- * are IPv6, IPv4 ones mapped (proto.h).
+ * Which network addresses the tcp transport publishes and tries: the host's addresses through
+ * getifaddrs that pass the MP_NET_IF filter (util/netfilter.h, shared with mpirun), and the order
+ * in which a peer's addresses are tried. Addresses are IPv6, IPv4 ones mapped (proto.h).
  */
 #ifndef MP_TCP_NETIF_H
 #define MP_TCP_NETIF_H
@@ -13,34 +12,24 @@
 
 #include "core/status.h"
 #include "transport/tcp/proto.h"
+#include "util/netfilter.h"
 
-#define MP_TCP_NETIF_MAX_ITEMS 16
+/* The filter itself is util/netfilter.h, shared with mpirun; these are its names here. */
+#define MP_TCP_NETIF_DEFAULT MP_NETFILTER_DEFAULT
+typedef mp_netfilter_t mp_tcp_netif_filter_t;
 
-/* Interfaces skipped when MP_NET_IF is not set: host-only bridges of containers and virtual
- * machines carry the same subnet on every host and lead to the wrong machine. */
-#define MP_TCP_NETIF_DEFAULT "^docker*,virbr*"
+/* mp_netfilter_parse with a status: MP_OK, or MP_ERR_INVALID with *why_p and *bad_p. */
+static inline mp_status_t mp_tcp_netif_parse(const char *spec, mp_tcp_netif_filter_t *filter_p,
+                                             const char **why_p, const char **bad_p)
+{
+    return mp_netfilter_parse(spec, filter_p, why_p, bad_p) == 0 ? MP_OK : MP_ERR_INVALID;
+}
 
-typedef struct mp_tcp_netif_item {
-    bool is_subnet;
-    char name[32];   /* interface name pattern (fnmatch), when !is_subnet */
-    uint8_t net[16]; /* when is_subnet: IPv6 or mapped IPv4, network order */
-    unsigned prefix; /* 0..128 (96..128 for IPv4) */
-} mp_tcp_netif_item_t;
-
-typedef struct mp_tcp_netif_filter {
-    bool exclude; /* "^...": the items say what to skip; else what to use */
-    int n;
-    mp_tcp_netif_item_t items[MP_TCP_NETIF_MAX_ITEMS];
-} mp_tcp_netif_filter_t;
-
-/* Parses a list such as "eth0,10.1.0.0/16,fd00::/64" or "^docker0,virbr*". On error *why_p
- * names the problem and *bad_p points at the offending item inside spec. */
-mp_status_t mp_tcp_netif_parse(const char *spec, mp_tcp_netif_filter_t *filter_p,
-                               const char **why_p, const char **bad_p);
-
-/* Whether the filter lets through address ip (IPv6 or mapped IPv4) of interface ifname. */
-bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname,
-                         const uint8_t ip[16]);
+static inline bool mp_tcp_netif_allows(const mp_tcp_netif_filter_t *filter, const char *ifname,
+                                       const uint8_t ip[16])
+{
+    return mp_netfilter_allows(filter, ifname, ip);
+}
 
 /* The host's addresses on interfaces that are up and pass the filter, at most max: IPv4, and
  * IPv6 too when with_v6 (link-local ones never: they need a scope that is only valid here). */

@@ -11,6 +11,7 @@
 
 MP_NS_LIST=
 MP_NS_LINKS= # in the root namespace: the bridge and the veth ends
+MP_NS_EXTRA= # in the root namespace: links a test made itself (removed with the rest)
 
 # Removes the namespaces (and so their veth pairs), killing what still runs in them.
 mp_netns_cleanup()
@@ -22,10 +23,11 @@ mp_netns_cleanup()
         done
         ip netns del "$ns" 2>/dev/null || true
     done
-    for p in $MP_NS_LINKS; do
+    for p in $MP_NS_LINKS $MP_NS_EXTRA; do
         ip link del "$p" 2>/dev/null || true
     done
     MP_NS_LIST=
+    MP_NS_EXTRA=
 }
 
 # mp_netns_setup N: makes N namespaces, named in NS1..NSN (unique per test run), or skips the

@@ -1,7 +1,8 @@
 /*
  * Unit tests of the addresses of mpirun's wire: the published list (IPv4 first, routable IPv6
  * next, loopback last, link-local and interfaces that are down never), text addresses of
- * either family, and a peer's address as text (IPv4 seen through a dual-stack socket as IPv4).
+ * either family, a peer's address as text (IPv4 seen through a dual-stack socket as IPv4), and
+ * the interface filter of --net-if/MP_NET_IF applied to the list and to a daemon's address.
  */
 #define _GNU_SOURCE
 #include <setjmp.h>
@@ -68,7 +69,7 @@ static void test_list_order(void **state)
     add(&f, "eth0", "ff02::1", IFF_UP);
     add(&f, "eth2", "10.1.0.5", IFF_UP); /* the same address twice: tried once */
     char out[256];
-    assert_int_equal(mpirun_addrs_list(f.ifa, out, sizeof(out)), 5);
+    assert_int_equal(mpirun_addrs_list(f.ifa, NULL, out, sizeof(out)), 5);
     assert_string_equal(out, "10.1.0.5,fd00:12::5,2001:db8::5,127.0.0.1,::1");
 }
 
@@ -79,14 +80,105 @@ static void test_list_ipv6_alone_and_cut(void **state)
     add(&f, "lo", "::1", IFF_UP | IFF_LOOPBACK);
     add(&f, "br0", "fd00:99::fe", IFF_UP);
     char out[256];
-    assert_int_equal(mpirun_addrs_list(f.ifa, out, sizeof(out)), 2);
+    assert_int_equal(mpirun_addrs_list(f.ifa, NULL, out, sizeof(out)), 2);
     assert_string_equal(out, "fd00:99::fe,::1");
     /* What does not fit is left out, whole. */
     char small[15];
-    assert_int_equal(mpirun_addrs_list(f.ifa, small, sizeof(small)), 1);
+    assert_int_equal(mpirun_addrs_list(f.ifa, NULL, small, sizeof(small)), 1);
     assert_string_equal(small, "fd00:99::fe");
-    assert_int_equal(mpirun_addrs_list(NULL, out, sizeof(out)), 0);
+    assert_int_equal(mpirun_addrs_list(NULL, NULL, out, sizeof(out)), 0);
     assert_string_equal(out, "");
+}
+
+static mp_netfilter_t filter(const char *spec)
+{
+    mp_netfilter_t f;
+    char err[512];
+    assert_int_equal(mpirun_addrs_filter(spec, "--net-if", &f, err, sizeof(err)), 0);
+    return f;
+}
+
+/* A host with docker and libvirt bridges: the default leaves them out, a list picks. */
+static void bridged_host(fake_ifs_t *f)
+{
+    add(f, "lo", "127.0.0.1", IFF_UP | IFF_LOOPBACK);
+    add(f, "docker0", "172.17.0.1", IFF_UP);
+    add(f, "eth0", "10.1.0.5", IFF_UP);
+    add(f, "virbr0", "192.168.122.1", IFF_UP);
+    add(f, "eth1", "10.2.0.5", IFF_UP);
+    add(f, "lo", "::1", IFF_UP | IFF_LOOPBACK);
+    add(f, "docker0", "fd00:17::1", IFF_UP);
+    add(f, "eth0", "fd00:12::5", IFF_UP);
+}
+
+static void test_list_filtered(void **state)
+{
+    (void)state;
+    fake_ifs_t f = {.n = 0};
+    bridged_host(&f);
+    char out[256];
+    mp_netfilter_t nf = filter(MP_NETFILTER_DEFAULT);
+    assert_int_equal(mpirun_addrs_list(f.ifa, &nf, out, sizeof(out)), 5);
+    assert_string_equal(out, "10.1.0.5,10.2.0.5,fd00:12::5,127.0.0.1,::1");
+    nf = filter("10.2.0.0/16,eth0");
+    assert_int_equal(mpirun_addrs_list(f.ifa, &nf, out, sizeof(out)), 3);
+    assert_string_equal(out, "10.1.0.5,10.2.0.5,fd00:12::5");
+    nf = filter("^eth*,lo,172.16.0.0/12");
+    assert_int_equal(mpirun_addrs_list(f.ifa, &nf, out, sizeof(out)), 2);
+    assert_string_equal(out, "192.168.122.1,fd00:17::1");
+    nf = filter("fd00:12::/64");
+    assert_int_equal(mpirun_addrs_list(f.ifa, &nf, out, sizeof(out)), 1);
+    assert_string_equal(out, "fd00:12::5");
+    nf = filter("nosuchif0");
+    assert_int_equal(mpirun_addrs_list(f.ifa, &nf, out, sizeof(out)), 0);
+    assert_string_equal(out, "");
+}
+
+static void test_spec(void **state)
+{
+    (void)state;
+    char *env[] = {"A=1", "MP_NET_IF=eth0", "B=2", "MP_NET_IF=10.0.0.0/8", "MP_NET_IFX=x"};
+    assert_string_equal(mpirun_addrs_spec(env, 5, "lo"), "10.0.0.0/8");
+    assert_string_equal(mpirun_addrs_spec(env, 3, "lo"), "eth0");
+    assert_string_equal(mpirun_addrs_spec(env, 1, "lo"), "lo");
+    assert_string_equal(mpirun_addrs_spec(env, 1, ""), MP_NETFILTER_DEFAULT);
+    assert_string_equal(mpirun_addrs_spec(NULL, 0, NULL), MP_NETFILTER_DEFAULT);
+}
+
+/* A malformed list is named as the user gave it, with the bad item and what a list is. */
+static void test_filter_messages(void **state)
+{
+    (void)state;
+    mp_netfilter_t f;
+    char err[512];
+    assert_int_equal(mpirun_addrs_filter("eth0,10.0.0.0/40", "--net-if", &f, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "--net-if \"eth0,10.0.0.0/40\": an IPv4 subnet's prefix length "
+                                "must be 0..32 at \"10.0.0.0/40\" (expected interface names"));
+    assert_int_equal(mpirun_addrs_filter("eth0,,lo", "MP_NET_IF", &f, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "MP_NET_IF=\"eth0,,lo\": empty item at \",lo\""));
+}
+
+/* The address a daemon gives its children: where it reached mpirun from, unless the filter
+ * leaves that interface out. */
+static void test_pick(void **state)
+{
+    (void)state;
+    fake_ifs_t f = {.n = 0};
+    bridged_host(&f);
+    char out[MPIRUN_ADDR_LEN];
+    mp_netfilter_t nf = filter(MP_NETFILTER_DEFAULT);
+    assert_int_equal(mpirun_addrs_pick(f.ifa, &nf, "10.2.0.5", out), 0);
+    assert_string_equal(out, "10.2.0.5");
+    assert_int_equal(mpirun_addrs_pick(f.ifa, &nf, "172.17.0.1", out), 0);
+    assert_string_equal(out, "10.1.0.5");
+    /* Not an address of this host (behind NAT): it cannot tell, and keeps it. */
+    assert_int_equal(mpirun_addrs_pick(f.ifa, &nf, "203.0.113.9", out), 0);
+    assert_string_equal(out, "203.0.113.9");
+    nf = filter("fd00:12::/64");
+    assert_int_equal(mpirun_addrs_pick(f.ifa, &nf, "10.1.0.5", out), 0);
+    assert_string_equal(out, "fd00:12::5");
+    nf = filter("nosuchif0");
+    assert_int_equal(mpirun_addrs_pick(f.ifa, &nf, "10.1.0.5", out), -1);
 }
 
 static void test_family(void **state)
@@ -132,10 +224,10 @@ static void test_from_sockaddr(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_list_order),
-        cmocka_unit_test(test_list_ipv6_alone_and_cut),
-        cmocka_unit_test(test_family),
-        cmocka_unit_test(test_from_sockaddr),
+        cmocka_unit_test(test_list_order),      cmocka_unit_test(test_list_ipv6_alone_and_cut),
+        cmocka_unit_test(test_list_filtered),   cmocka_unit_test(test_spec),
+        cmocka_unit_test(test_filter_messages), cmocka_unit_test(test_pick),
+        cmocka_unit_test(test_family),          cmocka_unit_test(test_from_sockaddr),
     };
     return cmocka_run_group_tests_name("mpirun wire addresses", tests, NULL, NULL);
 }

@@ -292,6 +292,50 @@ static void test_parent_addresses(void **state)
     mpirun_wire_buf_fini(&buf);
 }
 
+static int listening_round_trip(int port, const char *addr, int *got_port,
+                                char got[MPIRUN_ADDR_LEN])
+{
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_listening(&buf, port, addr);
+    uint16_t type = 0;
+    const uint8_t *payload;
+    size_t plen, flen;
+    assert_int_equal(mpirun_wire_frame(buf.data, buf.len, MPIRUN_WIRE_MAX_PAYLOAD, &type, &payload,
+                                       &plen, &flen, err, sizeof(err)),
+                     1);
+    assert_int_equal(type, MPIRUN_WIRE_LISTENING);
+    int rc = mpirun_wire_get_listening(payload, plen, got_port, got, err, sizeof(err));
+    mpirun_wire_buf_fini(&buf);
+    return rc;
+}
+
+/* A daemon's listening port, with the address its children use when the interface filter
+ * left out the one it reached mpirun from ("" otherwise). */
+static void test_listening(void **state)
+{
+    (void)state;
+    int port = 0;
+    char addr[MPIRUN_ADDR_LEN];
+    assert_int_equal(listening_round_trip(4242, "", &port, addr), 0);
+    assert_int_equal(port, 4242);
+    assert_string_equal(addr, "");
+    assert_int_equal(listening_round_trip(1, "10.2.0.5", &port, addr), 0);
+    assert_string_equal(addr, "10.2.0.5");
+    assert_int_equal(listening_round_trip(65535, "fd00:12::5", &port, addr), 0);
+    assert_string_equal(addr, "fd00:12::5");
+    assert_int_equal(listening_round_trip(80, "eth0", &port, addr), -1);
+    assert_non_null(strstr(err, "neither IPv4 nor IPv6"));
+    assert_int_equal(listening_round_trip(0, "", &port, addr), -1);
+    assert_non_null(strstr(err, "malformed"));
+    assert_int_equal(listening_round_trip(65536, "", &port, addr), -1);
+    /* The port alone (as version 4 sent it) is cut short. */
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_u32(&buf, 80);
+    assert_int_equal(mpirun_wire_get_listening(buf.data, buf.len, &port, addr, err, sizeof(err)),
+                     -1);
+    mpirun_wire_buf_fini(&buf);
+}
+
 /* A daemon of another release is named as such, not taken for a stranger's garbage. */
 static void test_version_mismatch_named(void **state)
 {
@@ -306,22 +350,18 @@ static void test_version_mismatch_named(void **state)
     assert_int_equal(mpirun_wire_frame(buf.data, buf.len, MPIRUN_WIRE_MAX_PAYLOAD, &type, &payload,
                                        &plen, &flen, err, sizeof(err)),
                      -1);
-    assert_string_equal(err, "protocol version 3, this mpirun speaks 4 (same libmp everywhere?)");
+    assert_string_equal(err, "protocol version 3, this mpirun speaks 5 (same libmp everywhere?)");
     mpirun_wire_buf_fini(&buf);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_frame_round_trip),
-        cmocka_unit_test(test_frame_rejects_strangers),
-        cmocka_unit_test(test_reader_past_end),
-        cmocka_unit_test(test_job_round_trip),
-        cmocka_unit_test(test_job_bad_rank_map),
-        cmocka_unit_test(test_proofs),
-        cmocka_unit_test(test_secret_text),
-        cmocka_unit_test(test_parent_addresses),
-        cmocka_unit_test(test_version_mismatch_named),
+        cmocka_unit_test(test_frame_round_trip), cmocka_unit_test(test_frame_rejects_strangers),
+        cmocka_unit_test(test_reader_past_end),  cmocka_unit_test(test_job_round_trip),
+        cmocka_unit_test(test_job_bad_rank_map), cmocka_unit_test(test_proofs),
+        cmocka_unit_test(test_secret_text),      cmocka_unit_test(test_parent_addresses),
+        cmocka_unit_test(test_listening),        cmocka_unit_test(test_version_mismatch_named),
     };
     return cmocka_run_group_tests_name("mpirun daemon protocol", tests, NULL, NULL);
 }

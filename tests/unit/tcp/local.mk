@@ -5,6 +5,7 @@ TESTS += tests/unit/tcp/test_tcp_proto
 tests_unit_tcp_test_tcp_proto_SOURCES = \
 	tests/unit/tcp/test_tcp_proto.c \
 	libmp/transport/tcp/netif.c \
+	libmp/util/netfilter.c \
 	libmp/transport/tcp/proto.c \
 	libmp/util/sha256.c \
 	libmp/core/log.c
@@ -21,6 +22,7 @@ tests_unit_tcp_test_tcp_conn_SOURCES = \
 	tests/unit/shm/fake_wireup.h \
 	libmp/transport/tcp/conn.c \
 	libmp/transport/tcp/netif.c \
+	libmp/util/netfilter.c \
 	libmp/transport/tcp/proto.c \
 	libmp/transport/tcp/rxtx.c \
 	libmp/transport/tcp/tcp.c \

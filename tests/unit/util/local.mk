@@ -11,3 +11,10 @@ TESTS += tests/unit/util/test_ptrmap
 tests_unit_util_test_ptrmap_SOURCES = tests/unit/util/test_ptrmap.c libmp/util/ptrmap.c
 tests_unit_util_test_ptrmap_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_util_test_ptrmap_LDADD = $(CMOCKA_LIBS)
+
+# The interface filter of MP_NET_IF and --net-if (cmocka): util/netfilter.c alone.
+check_PROGRAMS += tests/unit/util/test_netfilter
+TESTS += tests/unit/util/test_netfilter
+tests_unit_util_test_netfilter_SOURCES = tests/unit/util/test_netfilter.c libmp/util/netfilter.c
+tests_unit_util_test_netfilter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_util_test_netfilter_LDADD = $(CMOCKA_LIBS)

@@ -14,7 +14,8 @@ const mp_setting_t mp_settings[] = {
     {"MP_SHM_SINGLE_COPY", "1 (when the kernel permits)",
      "0 turns off single-copy (process_vm_readv) transfers between the ranks of a node"},
     {"MP_EAGER_LIMIT", "32K",
-     "largest message sent eagerly (copied through shared buffers); larger ones use rendezvous"},
+     "largest message sent eagerly inside a node (copied through shared buffers); larger ones "
+     "use rendezvous"},
     {"MP_COLL_SHM", "1",
      "0 turns off the shared-memory paths of blocking barrier, bcast, reduce, allreduce, "
      "allgather and alltoall inside a node (they then use point-to-point messages)"},
@@ -34,7 +35,10 @@ const mp_setting_t mp_settings[] = {
     {"MP_TCP_ONLY", "0",
      "1 sends between all ranks over tcp (loopback on one node) instead of shared memory"},
     {"MP_NET_IF", "^docker*,virbr*",
-     "tcp: interfaces and IPv4 subnets to use (eth0,10.1.0.0/16) or, after ^, to skip"},
+     "tcp and mpirun's daemons: interfaces, IPv4 or IPv6 subnets to use "
+     "(eth0,10.1.0.0/16,fd00::/64) or, after ^, to skip"},
+    {"MP_TCP_EAGER_LIMIT", "64K",
+     "tcp: largest message to a peer on another host sent eagerly; larger ones use rendezvous"},
     {"MP_TCP_CONNECT_TIMEOUT", "2",
      "tcp: seconds to wait for a connection to one address before trying the next"},
     {"MP_TCP_AUTH_TIMEOUT", "5",

@@ -32,6 +32,7 @@ typedef struct mp_send_job {
 
 typedef struct mp_peer {
     mp_tl_ep_t *ep;
+    size_t eager_limit;         /* largest message sent eagerly: per transport (MP_*EAGER_LIMIT) */
     mp_send_job_t *head, *tail; /* outgoing, in order */
     /* The eager message from this peer that still has fragments to come: exactly one of
      * in_req (matched) and in_unexp (not matched yet) is set while in_left > 0. */

@@ -41,10 +41,12 @@ static bool have_shm;
 static bool have_tcp;
 static struct pollfd mixed_fds[2]; /* tcp's epoll set and the shm doorbell, once both exist */
 static int mixed_state;            /* 0: not tried yet, 1: polling both, -1: slices */
-/* Largest message sent eagerly, in bytes. Measured on 2 cores: eager halves the latency up to
- * 128 KiB (64 KiB: 5.3 vs 12.7 us), but from 32 KiB up a window of messages moves faster by
- * single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best. */
+/* Largest message sent eagerly inside a node, in bytes. Measured on 2 cores: eager halves the
+ * latency up to 128 KiB (64 KiB: 5.3 vs 12.7 us), but from 32 KiB up a window of messages moves
+ * faster by single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best.
+ * Over tcp rendezvous copies as much as eager and costs a round trip more: TCP_EAGER_LIMIT. */
 static size_t eager_limit;
+static size_t tcp_eager_limit;
 static size_t unexp_limit; /* unexpected bytes above which new eager messages wait */
 
 /* ---- receiving ---- */
@@ -443,12 +445,12 @@ static void complete_proc_null(mp_request_t *req)
 static bool eager_now(const void *buf, size_t count, const mp_datatype_t *dt, int dest, int tag,
                       mp_comm_t *comm, uint64_t sreq)
 {
-    size_t size = mp_datatype_bytes(dt, count);
-    if (size > eager_limit || !dt->contiguous || dest == MPI_PROC_NULL) {
+    if (!dt->contiguous || dest == MPI_PROC_NULL) {
         return false;
     }
+    size_t size = mp_datatype_bytes(dt, count);
     mp_peer_t *peer = &mp_peers[mp_comm_world_rank(comm, dest)];
-    if (size > peer->ep->max_payload || peer->head != NULL) {
+    if (size > peer->eager_limit || size > peer->ep->max_payload || peer->head != NULL) {
         return false;
     }
     mp_pkt_match_t m = {.type = MP_PKT_EAGER,
@@ -500,7 +502,7 @@ mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *d
                         .sreq = (uint64_t)(uintptr_t)req};
     mp_send_job_t job;
     memset(&job, 0, sizeof(job));
-    if (size <= eager_limit) {
+    if (size <= mp_peers[world].eager_limit) {
         m.type = MP_PKT_EAGER;
         if (mode == MP_SEND_SYNC) {
             m.flags |= MP_PKT_FLAG_SYNC;
@@ -683,6 +685,7 @@ mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
 {
     my_rank = info->rank;
     eager_limit = mp_setting_size("MP_EAGER_LIMIT", 32768);
+    tcp_eager_limit = mp_setting_size("MP_TCP_EAGER_LIMIT", 65536);
     unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
     bool tcp_only = mp_setting_size("MP_TCP_ONLY", 0) != 0;
     mp_status_t status = mp_tl_self_ops.init(info, on_packet);
@@ -736,6 +739,7 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
             return MP_ERR_PEER;
         }
         mp_peers[r].ep = ep;
+        mp_peers[r].eager_limit = ep->ops == &mp_tl_tcp_ops ? tcp_eager_limit : eager_limit;
     }
     mp_progress_init(info->cpus_shared);
     return mp_pt2pt_node_init(info);

@@ -203,24 +203,45 @@ int mp_tcp_rx_deliver(tcp_conn_t *conn,
     return count;
 }
 
-/* Makes room at the end of the buffer for at least a whole frame. */
-static void compact(tcp_conn_t *conn)
+/* Makes room after the received bytes: for half the buffer at least, and for the whole frame at
+ * rx_start, whose header may announce more than the buffer holds (a large payload that pt2pt
+ * did not place): then the buffer grows. False when it cannot (the peer is failed). */
+static bool make_room(tcp_conn_t *conn)
 {
     size_t left = conn->rx_end - conn->rx_start;
     if (left == 0) {
         conn->rx_start = conn->rx_end = 0;
-    } else if (MP_TCP_RX_CAP - conn->rx_end < MP_TCP_RX_CAP / 2) {
+        return true;
+    }
+    size_t need = 0;
+    mp_tcp_frame_t f;
+    const char *why;
+    if (left >= MP_TCP_FRAME_LEN &&
+        mp_tcp_frame_decode(conn->rx + conn->rx_start, MP_TCP_MAX_PAYLOAD, &f, &why) == MP_OK) {
+        need = MP_TCP_FRAME_LEN + f.hdr_len + f.len;
+    }
+    if (conn->rx_cap - conn->rx_end < conn->rx_cap / 2 || conn->rx_start + need > conn->rx_cap) {
         memmove(conn->rx, conn->rx + conn->rx_start, left);
         conn->rx_start = 0;
         conn->rx_end = left;
     }
+    if (need > conn->rx_cap) {
+        uint8_t *grown = realloc(conn->rx, need);
+        if (grown == NULL) {
+            mp_tcp_ep_fail(mp_tcp.eps[conn->peer], "out of memory for a %zu-byte packet", need);
+            return false;
+        }
+        conn->rx = grown;
+        conn->rx_cap = need;
+    }
+    return true;
 }
 
 /* How much to read into the buffer: while large payloads are being placed, only the headers of
  * the next frame (so that its payload is not read ahead into the buffer); else all there is. */
 static size_t read_size(const tcp_conn_t *conn)
 {
-    size_t space = MP_TCP_RX_CAP - conn->rx_end;
+    size_t space = conn->rx_cap - conn->rx_end;
     if (!conn->streaming) {
         return space;
     }
@@ -280,11 +301,12 @@ void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *h
     if (conn->rx == NULL) {
         /* Allocated on first use: an outgoing connection receives only if the peer answers on
          * it. */
-        conn->rx = malloc(MP_TCP_RX_CAP);
+        conn->rx = malloc(MP_TCP_RX_START);
         if (conn->rx == NULL) {
             mp_tcp_ep_fail(mp_tcp.eps[conn->peer], "out of memory for its receive buffer");
             return;
         }
+        conn->rx_cap = MP_TCP_RX_START;
     }
     /* A few reads per call, so that one busy peer does not starve the others. */
     for (int round = 0; round < 8 && !conn->dead; round++) {
@@ -301,7 +323,9 @@ void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *h
         if (conn->placing) {
             continue;
         }
-        compact(conn);
+        if (!make_room(conn)) {
+            return;
+        }
         size_t space = read_size(conn);
         ssize_t got = recv(conn->fd, conn->rx + conn->rx_end, space, 0);
         if (got > 0) {

@@ -77,10 +77,8 @@ static mp_status_t list_addresses(void)
     mp_tcp_netif_filter_t filter;
     const char *why, *bad;
     if (mp_tcp_netif_parse(user ? spec : MP_TCP_NETIF_DEFAULT, &filter, &why, &bad) != MP_OK) {
-        mp_log_error("tcp: MP_NET_IF=\"%s\": %s at \"%s\" (expected interface names and IPv4 or "
-                     "IPv6 subnets separated by commas, e.g. eth0,10.1.0.0/16,fd00::/64 or "
-                     "^docker0,virbr0)",
-                     spec, why, bad);
+        mp_log_error("tcp: MP_NET_IF=\"%s\": %s at \"%s\" (" MP_NETFILTER_EXPECTED ")", spec, why,
+                     bad);
         return MP_ERR_INVALID;
     }
     int n;

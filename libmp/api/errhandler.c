@@ -195,6 +195,7 @@ static int create(const char *call, eh_kind_t kind, void (*fn)(void), MPI_Errhan
 int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn,
                                 MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_Comm_create_errhandler", EH_COMM, (void (*)(void))comm_errhandler_fn,
                   errhandler);
 }
@@ -202,6 +203,7 @@ int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn
 #pragma weak MPI_Comm_set_errhandler = PMPI_Comm_set_errhandler
 int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_set_errhandler", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -218,6 +220,7 @@ int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
 #pragma weak MPI_Comm_get_errhandler = PMPI_Comm_get_errhandler
 int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_get_errhandler", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -245,6 +248,7 @@ static int check_code(const char *call, int errorcode)
 #pragma weak MPI_Comm_call_errhandler = PMPI_Comm_call_errhandler
 int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_call_errhandler", comm, &c);
     if (rc == MPI_SUCCESS) {
@@ -269,6 +273,7 @@ int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
 #pragma weak MPI_Errhandler_free = PMPI_Errhandler_free
 int PMPI_Errhandler_free(MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Errhandler_free");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -306,6 +311,7 @@ void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, 
 int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
                                MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_Win_create_errhandler", EH_WIN, (void (*)(void))win_errhandler_fn,
                   errhandler);
 }
@@ -313,6 +319,7 @@ int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
 #pragma weak MPI_Win_set_errhandler = PMPI_Win_set_errhandler
 int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_set_errhandler", win, &w);
     if (rc == MPI_SUCCESS) {
@@ -328,6 +335,7 @@ int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
 #pragma weak MPI_Win_get_errhandler = PMPI_Win_get_errhandler
 int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_get_errhandler", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -343,6 +351,7 @@ int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
 #pragma weak MPI_Win_call_errhandler = PMPI_Win_call_errhandler
 int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_call_errhandler", win, &w);
     if (rc == MPI_SUCCESS) {
@@ -364,6 +373,7 @@ int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
 int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errhandler_fn,
                                    MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_Session_create_errhandler", EH_SESSION,
                   (void (*)(void))session_errhandler_fn, errhandler);
 }
@@ -415,6 +425,7 @@ static int session_slot(const char *call, MPI_Session session, uintptr_t **slot_
 #pragma weak MPI_Session_set_errhandler = PMPI_Session_set_errhandler
 int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_set_errhandler";
     uintptr_t *slot = NULL;
     int rc = session_slot(call, session, &slot);
@@ -442,6 +453,7 @@ int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler)
 #pragma weak MPI_Session_get_errhandler = PMPI_Session_get_errhandler
 int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     uintptr_t *slot = NULL;
     int rc = session_slot("MPI_Session_get_errhandler", session, &slot);
     if (rc == MPI_SUCCESS && errhandler == NULL) {
@@ -456,6 +468,7 @@ int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler *errhandler)
 #pragma weak MPI_Session_call_errhandler = PMPI_Session_call_errhandler
 int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_call_errhandler";
     uintptr_t *slot = NULL;
     int rc = session_slot(call, session, &slot);
@@ -482,6 +495,7 @@ int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
 int PMPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn,
                                 MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_File_create_errhandler", EH_FILE, (void (*)(void))file_errhandler_fn,
                   errhandler);
 }
@@ -501,6 +515,7 @@ static int check_file(const char *call, MPI_File file)
 #pragma weak MPI_File_set_errhandler = PMPI_File_set_errhandler
 int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     int rc = check_file("MPI_File_set_errhandler", file);
     if (rc == MPI_SUCCESS) {
         rc = check_errhandler(NULL, "MPI_File_set_errhandler", errhandler, EH_FILE);
@@ -515,6 +530,7 @@ int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler)
 #pragma weak MPI_File_get_errhandler = PMPI_File_get_errhandler
 int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     int rc = check_file("MPI_File_get_errhandler", file);
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -529,6 +545,7 @@ int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler)
 #pragma weak MPI_File_call_errhandler = PMPI_File_call_errhandler
 int PMPI_File_call_errhandler(MPI_File fh, int errorcode)
 {
+    MP_API_LOCK();
     int rc = check_file("MPI_File_call_errhandler", fh);
     if (rc == MPI_SUCCESS) {
         rc = check_code("MPI_File_call_errhandler", errorcode);

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <unistd.h>
 
+#include "core/lock.h"
 #include "pt2pt/pt2pt_internal.h"
 
 /* Waiting policy, in polls and nanoseconds; chosen once at init. */
@@ -65,8 +66,62 @@ int mp_progress_poll(void)
     return events;
 }
 
+/* MPI_THREAD_MULTIPLE: the longest sleep of a thread that waits while another sleeps in the
+ * transport (threads leaving the library wake it sooner), and of the transport's sleeper (a
+ * safety net where no other thread can ring our doorbell: tcp's epoll). */
+#define MULTI_WAIT_NS (1000 * 1000)
+
+/* The waiting loop of a thread that holds the library lock (MPI_THREAD_MULTIPLE): as
+ * mp_progress_wait, but it drops the lock between polls so that other threads run their calls,
+ * and only one thread sleeps in the transport; the others wait on the lock's condition, which
+ * any thread leaving the library signals. done() is looked at after every retake, so a wait
+ * that another thread's progress completed ends there. */
+static void wait_unlocked(bool (*done)(void *arg), void *arg)
+{
+    unsigned idle = 0;
+    while (!done(arg)) {
+        if (mp_progress_poll() > 0) {
+            mp_lock_note_progress();
+            idle = 0;
+            continue;
+        }
+        idle++;
+        if (idle <= spin_polls + yield_polls) {
+            unsigned depth = mp_lock_suspend();
+            if (idle > spin_polls) {
+                sched_yield();
+            }
+            mp_lock_resume(depth);
+            continue;
+        }
+        idle = spin_polls; /* after a sleep: yield a little before sleeping again */
+        if (mp_lock_sleeper_is_set()) {
+            mp_lock_wait(MULTI_WAIT_NS);
+            continue;
+        }
+        if (!mp_pt2pt_sleep_prepare()) {
+            idle = 0;
+            continue;
+        }
+        if (mp_progress_poll() == 0 && !done(arg)) {
+            mp_lock_sleeper_set(mp_pt2pt_wake_self);
+            unsigned depth = mp_lock_suspend();
+            mp_pt2pt_sleep_wait(MULTI_WAIT_NS);
+            mp_lock_resume(depth);
+            mp_lock_sleeper_clear();
+        } else {
+            mp_lock_note_progress();
+        }
+        mp_pt2pt_sleep_done();
+    }
+}
+
 void mp_progress_wait(bool (*done)(void *arg), void *arg)
 {
+    if (mp_lock_on && mp_lock_is_held()) {
+        wait_unlocked(done, arg);
+        return;
+    }
     unsigned idle = 0;
     while (!done(arg)) {
         if (mp_progress_poll() > 0) {

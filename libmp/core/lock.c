@@ -5,6 +5,8 @@
 #include "core/lock.h"
 
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <time.h>
 
 bool mp_lock_on;
@@ -12,6 +14,9 @@ bool mp_lock_on;
 static pthread_mutex_t mutex = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cond; /* threads in mp_lock_wait; initialised by mp_lock_enable */
 static _Thread_local unsigned depth;
+/* Threads blocked on the mutex: a waiting thread that drops the lock between polls lets them in
+ * first (a mutex goes to whoever asks first after an unlock, which is the dropping thread). */
+static atomic_uint wanting;
 
 /* Under the mutex. */
 static unsigned waiters;           /* threads in mp_lock_wait */
@@ -35,10 +40,20 @@ bool mp_lock_is_held(void)
     return depth > 0;
 }
 
+/* Takes the mutex, counted in wanting while it has to wait for it. */
+static void take(void)
+{
+    if (pthread_mutex_trylock(&mutex) != 0) {
+        atomic_fetch_add_explicit(&wanting, 1, memory_order_relaxed);
+        pthread_mutex_lock(&mutex);
+        atomic_fetch_sub_explicit(&wanting, 1, memory_order_relaxed);
+    }
+}
+
 void mp_lock_enter(void)
 {
     if (depth++ == 0) {
-        pthread_mutex_lock(&mutex);
+        take();
         dirty = true; /* a call may complete anything, a send to self for one */
     }
 }
@@ -78,8 +93,18 @@ unsigned mp_lock_suspend(void)
 
 void mp_lock_resume(unsigned saved)
 {
-    pthread_mutex_lock(&mutex);
+    take();
     depth = saved;
+}
+
+void mp_lock_pause(void)
+{
+    unsigned saved = mp_lock_suspend();
+    /* Let a thread that waits for the lock have it; bounded, in case it is slow to wake. */
+    for (int i = 0; i < 64 && atomic_load_explicit(&wanting, memory_order_relaxed) > 0; i++) {
+        sched_yield();
+    }
+    mp_lock_resume(saved);
 }
 
 void mp_lock_wait(uint64_t max_ns)

@@ -33,6 +33,10 @@ unsigned mp_lock_suspend(void);
 /* Takes the lock back at the depth mp_lock_suspend returned. */
 void mp_lock_resume(unsigned depth);
 
+/* Drops the lock for a moment between two polls of a waiting call: threads blocked on it get
+ * it first. */
+void mp_lock_pause(void);
+
 /* Waits without the lock until another thread leaves the library or max_ns pass, then takes
  * it back at the same depth. The caller holds the lock. */
 void mp_lock_wait(uint64_t max_ns);

@@ -87,11 +87,13 @@ static void wait_unlocked(bool (*done)(void *arg), void *arg)
         }
         idle++;
         if (idle <= spin_polls + yield_polls) {
-            unsigned depth = mp_lock_suspend();
             if (idle > spin_polls) {
+                unsigned depth = mp_lock_suspend();
                 sched_yield();
+                mp_lock_resume(depth);
+            } else {
+                mp_lock_pause();
             }
-            mp_lock_resume(depth);
             continue;
         }
         idle = spin_polls; /* after a sleep: yield a little before sleeping again */

@@ -19,12 +19,17 @@ static unsigned yield_polls;  /* empty polls (each after a yield) before sleepin
 static uint64_t sleep_max_ns; /* longest single sleep: a safety net against lost wake-ups */
 static bool cores_shared;     /* this rank shares its cores with other ranks of the node */
 
+/* The policy of a rank that shares its cores, and (MPI_THREAD_MULTIPLE) of a thread that waits
+ * while other threads of its rank wait too: they compete for the rank's cores. */
+#define SHARED_SPIN_POLLS 50
+#define SHARED_YIELD_POLLS 20
+
 void mp_progress_init(bool cpus_shared)
 {
     cores_shared = cpus_shared;
     if (cpus_shared) {
-        spin_polls = 50;
-        yield_polls = 20;
+        spin_polls = SHARED_SPIN_POLLS;
+        yield_polls = SHARED_YIELD_POLLS;
     } else {
         spin_polls = 200000; /* ~ tens of ms of spinning before giving the core away */
         yield_polls = 1000;
@@ -71,6 +76,9 @@ int mp_progress_poll(void)
  * safety net where no other thread can ring our doorbell: tcp's epoll). */
 #define MULTI_WAIT_NS (1000 * 1000)
 
+/* MPI_THREAD_MULTIPLE: the wait of a thread where the transport cannot sleep, between polls. */
+#define NO_SLEEP_WAIT_NS (100 * 1000)
+
 /* The waiting loop of a thread that holds the library lock (MPI_THREAD_MULTIPLE): as
  * mp_progress_wait, but it drops the lock between polls so that other threads run their calls,
  * and only one thread sleeps in the transport; the others wait on the lock's condition, which
@@ -78,16 +86,22 @@ int mp_progress_poll(void)
  * that another thread's progress completed ends there. */
 static void wait_unlocked(bool (*done)(void *arg), void *arg)
 {
+    static int nwaiting; /* threads in this loop, under the lock */
     unsigned idle = 0;
+    nwaiting++;
     while (!done(arg)) {
         if (mp_progress_poll() > 0) {
             mp_lock_note_progress();
             idle = 0;
             continue;
         }
+        /* Alone, a waiting thread spins as the rank would; with others waiting, they would only
+         * take turns at spinning on the same cores. */
+        unsigned spin = nwaiting > 1 ? SHARED_SPIN_POLLS : spin_polls;
+        unsigned yield = nwaiting > 1 ? SHARED_YIELD_POLLS : yield_polls;
         idle++;
-        if (idle <= spin_polls + yield_polls) {
-            if (idle > spin_polls) {
+        if (idle <= spin + yield) {
+            if (idle > spin) {
                 unsigned depth = mp_lock_suspend();
                 sched_yield();
                 mp_lock_resume(depth);
@@ -96,13 +110,22 @@ static void wait_unlocked(bool (*done)(void *arg), void *arg)
             }
             continue;
         }
-        idle = spin_polls; /* after a sleep: yield a little before sleeping again */
+        idle = spin; /* after a sleep: yield a little before sleeping again */
         if (mp_lock_sleeper_is_set()) {
             mp_lock_wait(MULTI_WAIT_NS);
             continue;
         }
         if (!mp_pt2pt_sleep_prepare()) {
-            idle = 0;
+            /* Packets arrived, or no transport can sleep here (a job of one process: then
+             * only threads of this rank complete anything, and they signal the condition as
+             * they leave MPI). Wait briefly unless the next poll finds work. */
+            if (mp_progress_poll() > 0) {
+                mp_lock_note_progress();
+                idle = 0;
+            } else {
+                mp_lock_wait(NO_SLEEP_WAIT_NS);
+                idle = spin + yield;
+            }
             continue;
         }
         if (mp_progress_poll() == 0 && !done(arg)) {
@@ -116,6 +139,7 @@ static void wait_unlocked(bool (*done)(void *arg), void *arg)
         }
         mp_pt2pt_sleep_done();
     }
+    nwaiting--;
 }
 
 void mp_progress_wait(bool (*done)(void *arg), void *arg)

@@ -87,6 +87,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/core/group.h \
 	libmp/core/info.c \
 	libmp/core/info.h \
+	libmp/core/lock.c \
+	libmp/core/lock.h \
 	libmp/core/log.c \
 	libmp/core/log.h \
 	libmp/core/op.c \

@@ -17,11 +17,13 @@ include tests/unit/io/local.mk
 include tests/mpi/attr/local.mk
 include tests/mpi/errors/local.mk
 include tests/unit/info/local.mk
+include tests/unit/lock/local.mk
 include tests/unit/comm/local.mk
 include tests/unit/pt2pt/local.mk
 include tests/unit/shm/local.mk
 include tests/unit/topo/local.mk
 include tests/mpi/topo/local.mk
+include tests/mpi/threads/local.mk
 include tests/unit/util/local.mk
 include tests/unit/wireup/local.mk
 include tests/slurm/local.mk

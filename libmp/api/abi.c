@@ -13,6 +13,7 @@
 #pragma weak MPI_Abi_get_version = PMPI_Abi_get_version
 int PMPI_Abi_get_version(int *abi_major, int *abi_minor)
 {
+    MP_API_LOCK();
     if (abi_major == NULL || abi_minor == NULL) {
         return mp_api_error(NULL, "MPI_Abi_get_version", MPI_ERR_ARG,
                             "abi_major or abi_minor is NULL");
@@ -25,6 +26,7 @@ int PMPI_Abi_get_version(int *abi_major, int *abi_minor)
 #pragma weak MPI_Abi_get_info = PMPI_Abi_get_info
 int PMPI_Abi_get_info(MPI_Info *info)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Abi_get_info";
     if (info == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "info is NULL");
@@ -57,6 +59,7 @@ int PMPI_Abi_get_info(MPI_Info *info)
 #pragma weak MPI_Abi_get_fortran_info = PMPI_Abi_get_fortran_info
 int PMPI_Abi_get_fortran_info(MPI_Info *info)
 {
+    MP_API_LOCK();
     if (info == NULL) {
         return mp_api_error(NULL, "MPI_Abi_get_fortran_info", MPI_ERR_ARG, "info is NULL");
     }

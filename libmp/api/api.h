@@ -16,10 +16,22 @@
 
 #include "core/comm.h"
 #include "core/datatype.h"
+#include "core/lock.h"
 #include "core/op.h"
 #include "core/status.h"
 #include "pt2pt/request.h"
 #include "rma/rma.h"
+
+/* The first statement of every PMPI_ function but those that keep no state (MPI_Initialized,
+ * MPI_Finalized, MPI_Get_version, MPI_Get_library_version, MPI_Wtime, MPI_Wtick,
+ * MPI_Query_thread, MPI_Is_thread_main) and MPI_Abort, which must end the job whatever another
+ * thread holds (a callback of the program runs with the lock). Under MPI_THREAD_MULTIPLE it takes
+ * the library lock, and the cleanup attribute gives it back on every return; at lower thread levels
+ * it costs one test of a bool. Callbacks into the program run with the lock held (it is
+ * recursive: they may call MPI); waiting calls drop it while they wait (pt2pt/progress.c). */
+#define MP_API_LOCK()                                                                              \
+    mp_lock_guard_t mp_api_lock_guard __attribute__((cleanup(mp_lock_guard_leave), unused)) =      \
+        mp_lock_guard_enter()
 
 /* Handle values below this are the standard ABI's predefined handles (or invalid); objects the
  * library creates live at addresses above it, so a small value is never dereferenced. */

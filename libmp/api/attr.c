@@ -435,6 +435,7 @@ int PMPI_Comm_create_keyval(MPI_Comm_copy_attr_function *comm_copy_attr_fn,
                             MPI_Comm_delete_attr_function *comm_delete_attr_fn, int *comm_keyval,
                             void *extra_state)
 {
+    MP_API_LOCK();
     return keyval_create("MPI_Comm_create_keyval", KIND_COMM, (void (*)(void))comm_copy_attr_fn,
                          (void (*)(void))comm_delete_attr_fn, comm_keyval, extra_state);
 }
@@ -478,6 +479,7 @@ static int keyval_free(const char *call, int *keyval, attr_kind_t kind)
 #pragma weak MPI_Comm_free_keyval = PMPI_Comm_free_keyval
 int PMPI_Comm_free_keyval(int *comm_keyval)
 {
+    MP_API_LOCK();
     return keyval_free("MPI_Comm_free_keyval", comm_keyval, KIND_COMM);
 }
 
@@ -501,6 +503,7 @@ static int comm_attr_args(const char *call, MPI_Comm comm, int keyval, mp_comm_t
 #pragma weak MPI_Comm_set_attr = PMPI_Comm_set_attr
 int PMPI_Comm_set_attr(MPI_Comm comm, int comm_keyval, void *attribute_val)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     keyval_t *kv = NULL;
     int rc = comm_attr_args("MPI_Comm_set_attr", comm, comm_keyval, &c, &kv);
@@ -514,6 +517,7 @@ int PMPI_Comm_set_attr(MPI_Comm comm, int comm_keyval, void *attribute_val)
 #pragma weak MPI_Comm_delete_attr = PMPI_Comm_delete_attr
 int PMPI_Comm_delete_attr(MPI_Comm comm, int comm_keyval)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     keyval_t *kv = NULL;
     int rc = comm_attr_args("MPI_Comm_delete_attr", comm, comm_keyval, &c, &kv);
@@ -527,6 +531,7 @@ int PMPI_Comm_delete_attr(MPI_Comm comm, int comm_keyval)
 #pragma weak MPI_Comm_get_attr = PMPI_Comm_get_attr
 int PMPI_Comm_get_attr(MPI_Comm comm, int comm_keyval, void *attribute_val, int *flag)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_get_attr", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -556,6 +561,7 @@ int PMPI_Comm_get_attr(MPI_Comm comm, int comm_keyval, void *attribute_val, int 
 int PMPI_Keyval_create(MPI_Copy_function *copy_fn, MPI_Delete_function *delete_fn, int *keyval,
                        void *extra_state)
 {
+    MP_API_LOCK();
     return keyval_create("MPI_Keyval_create", KIND_COMM, (void (*)(void))copy_fn,
                          (void (*)(void))delete_fn, keyval, extra_state);
 }
@@ -563,24 +569,28 @@ int PMPI_Keyval_create(MPI_Copy_function *copy_fn, MPI_Delete_function *delete_f
 #pragma weak MPI_Keyval_free = PMPI_Keyval_free
 int PMPI_Keyval_free(int *keyval)
 {
+    MP_API_LOCK();
     return keyval_free("MPI_Keyval_free", keyval, KIND_COMM);
 }
 
 #pragma weak MPI_Attr_put = PMPI_Attr_put
 int PMPI_Attr_put(MPI_Comm comm, int keyval, void *attribute_val)
 {
+    MP_API_LOCK();
     return PMPI_Comm_set_attr(comm, keyval, attribute_val);
 }
 
 #pragma weak MPI_Attr_get = PMPI_Attr_get
 int PMPI_Attr_get(MPI_Comm comm, int keyval, void *attribute_val, int *flag)
 {
+    MP_API_LOCK();
     return PMPI_Comm_get_attr(comm, keyval, attribute_val, flag);
 }
 
 #pragma weak MPI_Attr_delete = PMPI_Attr_delete
 int PMPI_Attr_delete(MPI_Comm comm, int keyval)
 {
+    MP_API_LOCK();
     return PMPI_Comm_delete_attr(comm, keyval);
 }
 
@@ -614,6 +624,7 @@ int PMPI_Type_create_keyval(MPI_Type_copy_attr_function *type_copy_attr_fn,
                             MPI_Type_delete_attr_function *type_delete_attr_fn, int *type_keyval,
                             void *extra_state)
 {
+    MP_API_LOCK();
     return keyval_create("MPI_Type_create_keyval", KIND_TYPE, (void (*)(void))type_copy_attr_fn,
                          (void (*)(void))type_delete_attr_fn, type_keyval, extra_state);
 }
@@ -621,6 +632,7 @@ int PMPI_Type_create_keyval(MPI_Type_copy_attr_function *type_copy_attr_fn,
 #pragma weak MPI_Type_free_keyval = PMPI_Type_free_keyval
 int PMPI_Type_free_keyval(int *type_keyval)
 {
+    MP_API_LOCK();
     return keyval_free("MPI_Type_free_keyval", type_keyval, KIND_TYPE);
 }
 
@@ -648,6 +660,7 @@ static int type_attr_args(const char *call, MPI_Datatype datatype, int keyval,
 #pragma weak MPI_Type_set_attr = PMPI_Type_set_attr
 int PMPI_Type_set_attr(MPI_Datatype datatype, int type_keyval, void *attribute_val)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     keyval_t *kv = NULL;
     int rc = type_attr_args("MPI_Type_set_attr", datatype, type_keyval, &dt, &kv);
@@ -661,6 +674,7 @@ int PMPI_Type_set_attr(MPI_Datatype datatype, int type_keyval, void *attribute_v
 #pragma weak MPI_Type_get_attr = PMPI_Type_get_attr
 int PMPI_Type_get_attr(MPI_Datatype datatype, int type_keyval, void *attribute_val, int *flag)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     keyval_t *kv = NULL;
     int rc = type_attr_args("MPI_Type_get_attr", datatype, type_keyval, &dt, &kv);
@@ -678,6 +692,7 @@ int PMPI_Type_get_attr(MPI_Datatype datatype, int type_keyval, void *attribute_v
 #pragma weak MPI_Type_delete_attr = PMPI_Type_delete_attr
 int PMPI_Type_delete_attr(MPI_Datatype datatype, int type_keyval)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     keyval_t *kv = NULL;
     int rc = type_attr_args("MPI_Type_delete_attr", datatype, type_keyval, &dt, &kv);
@@ -695,6 +710,7 @@ int PMPI_Win_create_keyval(MPI_Win_copy_attr_function *win_copy_attr_fn,
                            MPI_Win_delete_attr_function *win_delete_attr_fn, int *win_keyval,
                            void *extra_state)
 {
+    MP_API_LOCK();
     return keyval_create("MPI_Win_create_keyval", KIND_WIN, (void (*)(void))win_copy_attr_fn,
                          (void (*)(void))win_delete_attr_fn, win_keyval, extra_state);
 }
@@ -702,6 +718,7 @@ int PMPI_Win_create_keyval(MPI_Win_copy_attr_function *win_copy_attr_fn,
 #pragma weak MPI_Win_free_keyval = PMPI_Win_free_keyval
 int PMPI_Win_free_keyval(int *win_keyval)
 {
+    MP_API_LOCK();
     return keyval_free("MPI_Win_free_keyval", win_keyval, KIND_WIN);
 }
 
@@ -737,6 +754,7 @@ static int win_attr_args(const char *call, MPI_Win win, int keyval, bool predefi
 #pragma weak MPI_Win_set_attr = PMPI_Win_set_attr
 int PMPI_Win_set_attr(MPI_Win win, int win_keyval, void *attribute_val)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     keyval_t *kv = NULL;
     int rc = win_attr_args("MPI_Win_set_attr", win, win_keyval, false, &w, &kv);
@@ -750,6 +768,7 @@ int PMPI_Win_set_attr(MPI_Win win, int win_keyval, void *attribute_val)
 #pragma weak MPI_Win_get_attr = PMPI_Win_get_attr
 int PMPI_Win_get_attr(MPI_Win win, int win_keyval, void *attribute_val, int *flag)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     keyval_t *kv = NULL;
     int rc = win_attr_args("MPI_Win_get_attr", win, win_keyval, true, &w, &kv);
@@ -773,6 +792,7 @@ int PMPI_Win_get_attr(MPI_Win win, int win_keyval, void *attribute_val, int *fla
 #pragma weak MPI_Win_delete_attr = PMPI_Win_delete_attr
 int PMPI_Win_delete_attr(MPI_Win win, int win_keyval)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     keyval_t *kv = NULL;
     int rc = win_attr_args("MPI_Win_delete_attr", win, win_keyval, false, &w, &kv);

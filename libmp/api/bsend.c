@@ -310,6 +310,7 @@ static int bsend_blocking(const char *call, const void *buf, MPI_Count count, MP
 #pragma weak MPI_Bsend = PMPI_Bsend
 int PMPI_Bsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return bsend_blocking("MPI_Bsend", buf, count, datatype, dest, tag, comm);
 }
 
@@ -317,6 +318,7 @@ int PMPI_Bsend(const void *buf, int count, MPI_Datatype datatype, int dest, int 
 int PMPI_Bsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                  MPI_Comm comm)
 {
+    MP_API_LOCK();
     return bsend_blocking("MPI_Bsend_c", buf, count, datatype, dest, tag, comm);
 }
 
@@ -324,6 +326,7 @@ int PMPI_Bsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int de
 int PMPI_Ibsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                 MPI_Request *request)
 {
+    MP_API_LOCK();
     return bsend_checked("MPI_Ibsend", buf, count, datatype, dest, tag, comm, request);
 }
 
@@ -331,6 +334,7 @@ int PMPI_Ibsend(const void *buf, int count, MPI_Datatype datatype, int dest, int
 int PMPI_Ibsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                   MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return bsend_checked("MPI_Ibsend_c", buf, count, datatype, dest, tag, comm, request);
 }
 
@@ -338,6 +342,7 @@ int PMPI_Ibsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int d
 int PMPI_Bsend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
                     MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_bsend_init("MPI_Bsend_init", buf, count, datatype, dest, tag, comm, request);
 }
 
@@ -345,6 +350,7 @@ int PMPI_Bsend_init(const void *buf, int count, MPI_Datatype datatype, int dest,
 int PMPI_Bsend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                       MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_bsend_init("MPI_Bsend_init_c", buf, count, datatype, dest, tag, comm, request);
 }
 

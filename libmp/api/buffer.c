@@ -19,18 +19,21 @@ static int process_attach(const char *call, void *buffer, MPI_Count size)
 #pragma weak MPI_Buffer_attach = PMPI_Buffer_attach
 int PMPI_Buffer_attach(void *buffer, int size)
 {
+    MP_API_LOCK();
     return process_attach("MPI_Buffer_attach", buffer, size);
 }
 
 #pragma weak MPI_Buffer_attach_c = PMPI_Buffer_attach_c
 int PMPI_Buffer_attach_c(void *buffer, MPI_Count size)
 {
+    MP_API_LOCK();
     return process_attach("MPI_Buffer_attach_c", buffer, size);
 }
 
 #pragma weak MPI_Buffer_detach = PMPI_Buffer_detach
 int PMPI_Buffer_detach(void *buffer_addr, int *size)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Buffer_detach";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -47,6 +50,7 @@ int PMPI_Buffer_detach(void *buffer_addr, int *size)
 #pragma weak MPI_Buffer_detach_c = PMPI_Buffer_detach_c
 int PMPI_Buffer_detach_c(void *buffer_addr, MPI_Count *size)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Buffer_detach_c";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -58,6 +62,7 @@ int PMPI_Buffer_detach_c(void *buffer_addr, MPI_Count *size)
 #pragma weak MPI_Buffer_flush = PMPI_Buffer_flush
 int PMPI_Buffer_flush(void)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Buffer_flush");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -84,6 +89,7 @@ static int iflush(const char *call, mp_comm_t *comm, MPI_Request *request)
 #pragma weak MPI_Buffer_iflush = PMPI_Buffer_iflush
 int PMPI_Buffer_iflush(MPI_Request *request)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Buffer_iflush");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -106,18 +112,21 @@ static int comm_attach(const char *call, MPI_Comm comm, void *buffer, MPI_Count 
 #pragma weak MPI_Comm_attach_buffer = PMPI_Comm_attach_buffer
 int PMPI_Comm_attach_buffer(MPI_Comm comm, void *buffer, int size)
 {
+    MP_API_LOCK();
     return comm_attach("MPI_Comm_attach_buffer", comm, buffer, size);
 }
 
 #pragma weak MPI_Comm_attach_buffer_c = PMPI_Comm_attach_buffer_c
 int PMPI_Comm_attach_buffer_c(MPI_Comm comm, void *buffer, MPI_Count size)
 {
+    MP_API_LOCK();
     return comm_attach("MPI_Comm_attach_buffer_c", comm, buffer, size);
 }
 
 #pragma weak MPI_Comm_detach_buffer = PMPI_Comm_detach_buffer
 int PMPI_Comm_detach_buffer(MPI_Comm comm, void *buffer_addr, int *size)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Comm_detach_buffer";
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check(call, comm, &c);
@@ -135,6 +144,7 @@ int PMPI_Comm_detach_buffer(MPI_Comm comm, void *buffer_addr, int *size)
 #pragma weak MPI_Comm_detach_buffer_c = PMPI_Comm_detach_buffer_c
 int PMPI_Comm_detach_buffer_c(MPI_Comm comm, void *buffer_addr, MPI_Count *size)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Comm_detach_buffer_c";
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check(call, comm, &c);
@@ -147,6 +157,7 @@ int PMPI_Comm_detach_buffer_c(MPI_Comm comm, void *buffer_addr, MPI_Count *size)
 #pragma weak MPI_Comm_flush_buffer = PMPI_Comm_flush_buffer
 int PMPI_Comm_flush_buffer(MPI_Comm comm)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_flush_buffer", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -159,6 +170,7 @@ int PMPI_Comm_flush_buffer(MPI_Comm comm)
 #pragma weak MPI_Comm_iflush_buffer = PMPI_Comm_iflush_buffer
 int PMPI_Comm_iflush_buffer(MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_iflush_buffer", comm, &c);
     if (rc != MPI_SUCCESS) {

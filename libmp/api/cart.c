@@ -59,6 +59,7 @@ static mp_status_t build_cart(void *arg, int newrank, mp_topo_t **topo_p)
 int PMPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int periods[],
                      int reorder, MPI_Comm *comm_cart)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_create";
     (void)reorder; /* ranks keep their order: a valid choice, the one MPICH makes by default */
     mp_comm_t *c = NULL;
@@ -81,6 +82,7 @@ int PMPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int p
 #pragma weak MPI_Cart_map = PMPI_Cart_map
 int PMPI_Cart_map(MPI_Comm comm, int ndims, const int dims[], const int periods[], int *newrank)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_map";
     mp_comm_t *c = NULL;
     int nnodes = 0;
@@ -102,6 +104,7 @@ int PMPI_Cart_map(MPI_Comm comm, int ndims, const int dims[], const int periods[
 #pragma weak MPI_Cartdim_get = PMPI_Cartdim_get
 int PMPI_Cartdim_get(MPI_Comm comm, int *ndims)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
     int rc = mp_api_topo_get("MPI_Cartdim_get", comm, MP_TOPO_CART, &c, &t);
@@ -130,6 +133,7 @@ static int check_maxdims(const char *call, const mp_comm_t *c, const mp_topo_t *
 #pragma weak MPI_Cart_get = PMPI_Cart_get
 int PMPI_Cart_get(MPI_Comm comm, int maxdims, int dims[], int periods[], int coords[])
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_get";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -162,6 +166,7 @@ int PMPI_Cart_get(MPI_Comm comm, int maxdims, int dims[], int periods[], int coo
 #pragma weak MPI_Cart_rank = PMPI_Cart_rank
 int PMPI_Cart_rank(MPI_Comm comm, const int coords[], int *rank)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_rank";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -189,6 +194,7 @@ int PMPI_Cart_rank(MPI_Comm comm, const int coords[], int *rank)
 #pragma weak MPI_Cart_coords = PMPI_Cart_coords
 int PMPI_Cart_coords(MPI_Comm comm, int rank, int maxdims, int coords[])
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_coords";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -214,6 +220,7 @@ int PMPI_Cart_coords(MPI_Comm comm, int rank, int maxdims, int coords[])
 #pragma weak MPI_Cart_shift = PMPI_Cart_shift
 int PMPI_Cart_shift(MPI_Comm comm, int direction, int disp, int *rank_source, int *rank_dest)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_shift";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -255,6 +262,7 @@ static mp_status_t build_sub(void *arg, int newrank, mp_topo_t **topo_p)
 #pragma weak MPI_Cart_sub = PMPI_Cart_sub
 int PMPI_Cart_sub(MPI_Comm comm, const int remain_dims[], MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Cart_sub";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;

@@ -7,12 +7,14 @@
 #pragma weak MPI_Barrier = PMPI_Barrier
 int PMPI_Barrier(MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_barrier("MPI_Barrier", comm, MP_API_COLL_BLOCKING, NULL);
 }
 
 #pragma weak MPI_Bcast = PMPI_Bcast
 int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_bcast("MPI_Bcast", buffer, count, datatype, root, comm, MP_API_COLL_BLOCKING,
                              NULL);
 }
@@ -20,6 +22,7 @@ int PMPI_Bcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Com
 #pragma weak MPI_Bcast_c = PMPI_Bcast_c
 int PMPI_Bcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_bcast("MPI_Bcast_c", buffer, count, datatype, root, comm,
                              MP_API_COLL_BLOCKING, NULL);
 }
@@ -28,6 +31,7 @@ int PMPI_Bcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root,
 int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                 int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Gather", false, sendbuf, sendcount, sendtype, recvbuf, recvcount,
                               recvtype, NULL, NULL, false, MP_API_INT, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -37,6 +41,7 @@ int PMPI_Gather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void 
 int PMPI_Gather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
                   MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Gather_c", false, sendbuf, sendcount, sendtype, recvbuf,
                               recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -47,6 +52,7 @@ int PMPI_Gatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
                  const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
                  MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Gatherv", false, sendbuf, sendcount, sendtype, recvbuf, 0,
                               recvtype, recvcounts, displs, true, MP_API_INT, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -57,6 +63,7 @@ int PMPI_Gatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendty
                    const MPI_Count recvcounts[], const MPI_Aint displs[], MPI_Datatype recvtype,
                    int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Gatherv_c", false, sendbuf, sendcount, sendtype, recvbuf, 0,
                               recvtype, recvcounts, displs, true, MP_API_BIG, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -66,6 +73,7 @@ int PMPI_Gatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendty
 int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                  int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Scatter", true, sendbuf, sendcount, sendtype, recvbuf, recvcount,
                               recvtype, NULL, NULL, false, MP_API_INT, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -75,6 +83,7 @@ int PMPI_Scatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
 int PMPI_Scatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
                    MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Scatter_c", true, sendbuf, sendcount, sendtype, recvbuf,
                               recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -85,6 +94,7 @@ int PMPI_Scatterv(const void *sendbuf, const int sendcounts[], const int displs[
                   MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
                   int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Scatterv", true, sendbuf, 0, sendtype, recvbuf, recvcount,
                               recvtype, sendcounts, displs, true, MP_API_INT, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -95,6 +105,7 @@ int PMPI_Scatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI
                     MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                     MPI_Datatype recvtype, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Scatterv_c", true, sendbuf, 0, sendtype, recvbuf, recvcount,
                               recvtype, sendcounts, displs, true, MP_API_BIG, root, comm,
                               MP_API_COLL_BLOCKING, NULL);
@@ -104,6 +115,7 @@ int PMPI_Scatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MPI
 int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                    int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Allgather", sendbuf, sendcount, sendtype, recvbuf, recvcount,
                                  NULL, NULL, false, MP_API_INT, recvtype, comm,
                                  MP_API_COLL_BLOCKING, NULL);
@@ -113,6 +125,7 @@ int PMPI_Allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, vo
 int PMPI_Allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
                      MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Allgather_c", sendbuf, sendcount, sendtype, recvbuf,
                                  recvcount, NULL, NULL, false, MP_API_BIG, recvtype, comm,
                                  MP_API_COLL_BLOCKING, NULL);
@@ -123,6 +136,7 @@ int PMPI_Allgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, v
                     const int recvcounts[], const int displs[], MPI_Datatype recvtype,
                     MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Allgatherv", sendbuf, sendcount, sendtype, recvbuf, 0,
                                  recvcounts, displs, true, MP_API_INT, recvtype, comm,
                                  MP_API_COLL_BLOCKING, NULL);
@@ -133,6 +147,7 @@ int PMPI_Allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sen
                       void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
                       MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Allgatherv_c", sendbuf, sendcount, sendtype, recvbuf, 0,
                                  recvcounts, displs, true, MP_API_BIG, recvtype, comm,
                                  MP_API_COLL_BLOCKING, NULL);
@@ -142,6 +157,7 @@ int PMPI_Allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sen
 int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                   int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoall("MPI_Alltoall", sendbuf, sendcount, sendtype, recvbuf, recvcount,
                                 recvtype, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -150,6 +166,7 @@ int PMPI_Alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
 int PMPI_Alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendtype, void *recvbuf,
                     MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoall("MPI_Alltoall_c", sendbuf, sendcount, sendtype, recvbuf, recvcount,
                                 recvtype, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -159,6 +176,7 @@ int PMPI_Alltoallv(const void *sendbuf, const int sendcounts[], const int sdispl
                    MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
                    const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Alltoallv", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_INT,
                                  comm, MP_API_COLL_BLOCKING, NULL);
@@ -169,6 +187,7 @@ int PMPI_Alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
                      MPI_Datatype sendtype, void *recvbuf, const MPI_Count recvcounts[],
                      const MPI_Aint rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Alltoallv_c", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_BIG,
                                  comm, MP_API_COLL_BLOCKING, NULL);
@@ -179,6 +198,7 @@ int PMPI_Alltoallw(const void *sendbuf, const int sendcounts[], const int sdispl
                    const MPI_Datatype sendtypes[], void *recvbuf, const int recvcounts[],
                    const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Alltoallw", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL,
                                  sendtypes, recvbuf, recvcounts, rdispls, MPI_DATATYPE_NULL,
                                  recvtypes, true, MP_API_INT, comm, MP_API_COLL_BLOCKING, NULL);
@@ -189,6 +209,7 @@ int PMPI_Alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
                      const MPI_Datatype sendtypes[], void *recvbuf, const MPI_Count recvcounts[],
                      const MPI_Aint rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Alltoallw_c", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL,
                                  sendtypes, recvbuf, recvcounts, rdispls, MPI_DATATYPE_NULL,
                                  recvtypes, true, MP_API_BIG, comm, MP_API_COLL_BLOCKING, NULL);
@@ -198,6 +219,7 @@ int PMPI_Alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
 int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                 int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Reduce", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
                               op, root, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -206,6 +228,7 @@ int PMPI_Reduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype data
 int PMPI_Reduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                   MPI_Op op, int root, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Reduce_c", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
                               op, root, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -214,6 +237,7 @@ int PMPI_Reduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datat
 int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                    MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Allreduce", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
                               datatype, op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -222,6 +246,7 @@ int PMPI_Allreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype d
 int PMPI_Allreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                      MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Allreduce_c", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
                               datatype, op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -230,6 +255,7 @@ int PMPI_Allreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Da
 int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
                               MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter_block", sendbuf, recvbuf, NULL, recvcount,
                                       false, MP_API_INT, datatype, op, comm, MP_API_COLL_BLOCKING,
                                       NULL);
@@ -239,6 +265,7 @@ int PMPI_Reduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount,
 int PMPI_Reduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count recvcount,
                                 MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter_block_c", sendbuf, recvbuf, NULL,
                                       recvcount, false, MP_API_BIG, datatype, op, comm,
                                       MP_API_COLL_BLOCKING, NULL);
@@ -248,6 +275,7 @@ int PMPI_Reduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count re
 int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[],
                         MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter", sendbuf, recvbuf, recvcounts, 0, true,
                                       MP_API_INT, datatype, op, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -256,6 +284,7 @@ int PMPI_Reduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts
 int PMPI_Reduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count recvcounts[],
                           MPI_Datatype datatype, MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Reduce_scatter_c", sendbuf, recvbuf, recvcounts, 0, true,
                                       MP_API_BIG, datatype, op, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -264,6 +293,7 @@ int PMPI_Reduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count re
 int PMPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
               MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Scan", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op, 0,
                               comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -272,6 +302,7 @@ int PMPI_Scan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dataty
 int PMPI_Scan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                 MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Scan_c", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op,
                               0, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -280,6 +311,7 @@ int PMPI_Scan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatyp
 int PMPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                 MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Exscan", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
                               op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }
@@ -288,6 +320,7 @@ int PMPI_Exscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype data
 int PMPI_Exscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                   MPI_Op op, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Exscan_c", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
                               op, 0, comm, MP_API_COLL_BLOCKING, NULL);
 }

@@ -27,6 +27,7 @@ static int reduce_init(const char *call, mp_api_red_kind_t red, const void *send
 #pragma weak MPI_Barrier_init = PMPI_Barrier_init
 int PMPI_Barrier_init(MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_BARRIER,
                                  .comm = comm,
                                  .width = MP_API_INT,
@@ -39,6 +40,7 @@ int PMPI_Barrier_init(MPI_Comm comm, MPI_Info info, MPI_Request *request)
 int PMPI_Bcast_init(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm,
                     MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_BCAST,
                                  .rbuf = buffer,
                                  .rcount = count,
@@ -55,6 +57,7 @@ int PMPI_Bcast_init(void *buffer, int count, MPI_Datatype datatype, int root, MP
 int PMPI_Bcast_init_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm,
                       MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_BCAST,
                                  .rbuf = buffer,
                                  .rcount = count,
@@ -72,6 +75,7 @@ int PMPI_Gather_init(const void *sendbuf, int sendcount, MPI_Datatype sendtype, 
                      int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
                      MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -92,6 +96,7 @@ int PMPI_Gather_init_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype se
                        void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, int root,
                        MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -112,6 +117,7 @@ int PMPI_Gatherv_init(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                       const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
                       MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -135,6 +141,7 @@ int PMPI_Gatherv_init_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype s
                         MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
                         MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -157,6 +164,7 @@ int PMPI_Scatter_init(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                       int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
                       MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .is_scatter = true,
                                  .sbuf = sendbuf,
@@ -178,6 +186,7 @@ int PMPI_Scatter_init_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype s
                         void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, int root,
                         MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .is_scatter = true,
                                  .sbuf = sendbuf,
@@ -199,6 +208,7 @@ int PMPI_Scatterv_init(const void *sendbuf, const int sendcounts[], const int di
                        MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
                        int root, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .is_scatter = true,
                                  .sbuf = sendbuf,
@@ -223,6 +233,7 @@ int PMPI_Scatterv_init_c(const void *sendbuf, const MPI_Count sendcounts[], cons
                          MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Info info,
                          MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_GATHER,
                                  .is_scatter = true,
                                  .sbuf = sendbuf,
@@ -246,6 +257,7 @@ int PMPI_Allgather_init(const void *sendbuf, int sendcount, MPI_Datatype sendtyp
                         int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                         MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLGATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -265,6 +277,7 @@ int PMPI_Allgather_init_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype
                           void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                           MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLGATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -284,6 +297,7 @@ int PMPI_Allgatherv_init(const void *sendbuf, int sendcount, MPI_Datatype sendty
                          const int recvcounts[], const int displs[], MPI_Datatype recvtype,
                          MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLGATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -306,6 +320,7 @@ int PMPI_Allgatherv_init_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatyp
                            MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                            MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLGATHER,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -327,6 +342,7 @@ int PMPI_Alltoall_init(const void *sendbuf, int sendcount, MPI_Datatype sendtype
                        int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                        MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLTOALL,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -346,6 +362,7 @@ int PMPI_Alltoall_init_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype 
                          void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                          MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLTOALL,
                                  .sbuf = sendbuf,
                                  .scount = sendcount,
@@ -366,6 +383,7 @@ int PMPI_Alltoallv_init(const void *sendbuf, const int sendcounts[], const int s
                         const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                         MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLTOALLW,
                                  .sbuf = sendbuf,
                                  .scounts = sendcounts,
@@ -388,6 +406,7 @@ int PMPI_Alltoallv_init_c(const void *sendbuf, const MPI_Count sendcounts[],
                           const MPI_Count recvcounts[], const MPI_Aint rdispls[],
                           MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLTOALLW,
                                  .sbuf = sendbuf,
                                  .scounts = sendcounts,
@@ -410,6 +429,7 @@ int PMPI_Alltoallw_init(const void *sendbuf, const int sendcounts[], const int s
                         const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm,
                         MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLTOALLW,
                                  .sbuf = sendbuf,
                                  .scounts = sendcounts,
@@ -434,6 +454,7 @@ int PMPI_Alltoallw_init_c(const void *sendbuf, const MPI_Count sendcounts[],
                           const MPI_Datatype recvtypes[], MPI_Comm comm, MPI_Info info,
                           MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_ALLTOALLW,
                                  .sbuf = sendbuf,
                                  .scounts = sendcounts,
@@ -455,6 +476,7 @@ int PMPI_Alltoallw_init_c(const void *sendbuf, const MPI_Count sendcounts[],
 int PMPI_Reduce_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
                      MPI_Op op, int root, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Reduce_init", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype, op,
                        root, comm, MP_API_INT, request);
@@ -464,6 +486,7 @@ int PMPI_Reduce_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype
 int PMPI_Reduce_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                        MPI_Op op, int root, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Reduce_init_c", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
                        op, root, comm, MP_API_BIG, request);
@@ -473,6 +496,7 @@ int PMPI_Reduce_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_
 int PMPI_Allreduce_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
                         MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Allreduce_init", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
                        datatype, op, 0, comm, MP_API_INT, request);
@@ -483,6 +507,7 @@ int PMPI_Allreduce_init_c(const void *sendbuf, void *recvbuf, MPI_Count count,
                           MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
                           MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Allreduce_init_c", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
                        datatype, op, 0, comm, MP_API_BIG, request);
@@ -493,6 +518,7 @@ int PMPI_Reduce_scatter_block_init(const void *sendbuf, void *recvbuf, int recvc
                                    MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
                                    MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDSCAT,
                                  .sbuf = sendbuf,
                                  .rbuf = recvbuf,
@@ -511,6 +537,7 @@ int PMPI_Reduce_scatter_block_init_c(const void *sendbuf, void *recvbuf, MPI_Cou
                                      MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
                                      MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDSCAT,
                                  .sbuf = sendbuf,
                                  .rbuf = recvbuf,
@@ -529,6 +556,7 @@ int PMPI_Reduce_scatter_init(const void *sendbuf, void *recvbuf, const int recvc
                              MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
                              MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDSCAT,
                                  .sbuf = sendbuf,
                                  .rbuf = recvbuf,
@@ -548,6 +576,7 @@ int PMPI_Reduce_scatter_init_c(const void *sendbuf, void *recvbuf, const MPI_Cou
                                MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Info info,
                                MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_REDSCAT,
                                  .sbuf = sendbuf,
                                  .rbuf = recvbuf,
@@ -566,6 +595,7 @@ int PMPI_Reduce_scatter_init_c(const void *sendbuf, void *recvbuf, const MPI_Cou
 int PMPI_Scan_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                    MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Scan_init", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op, 0,
                        comm, MP_API_INT, request);
@@ -575,6 +605,7 @@ int PMPI_Scan_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype d
 int PMPI_Scan_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                      MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Scan_init_c", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op, 0,
                        comm, MP_API_BIG, request);
@@ -584,6 +615,7 @@ int PMPI_Scan_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Da
 int PMPI_Exscan_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype,
                      MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Exscan_init", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype, op,
                        0, comm, MP_API_INT, request);
@@ -593,6 +625,7 @@ int PMPI_Exscan_init(const void *sendbuf, void *recvbuf, int count, MPI_Datatype
 int PMPI_Exscan_init_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                        MPI_Op op, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     (void)info;
     return reduce_init("MPI_Exscan_init_c", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
                        op, 0, comm, MP_API_BIG, request);

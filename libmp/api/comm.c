@@ -116,6 +116,7 @@ static int check_intra(const char *call, mp_comm_t *comm)
 #pragma weak MPI_Comm_rank = PMPI_Comm_rank
 int PMPI_Comm_rank(MPI_Comm comm, int *rank)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_rank", comm, rank, &c);
     if (rc != MPI_SUCCESS) {
@@ -128,6 +129,7 @@ int PMPI_Comm_rank(MPI_Comm comm, int *rank)
 #pragma weak MPI_Comm_size = PMPI_Comm_size
 int PMPI_Comm_size(MPI_Comm comm, int *size)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_size", comm, size, &c);
     if (rc != MPI_SUCCESS) {
@@ -142,6 +144,7 @@ int PMPI_Comm_size(MPI_Comm comm, int *size)
 #pragma weak MPI_Comm_set_name = PMPI_Comm_set_name
 int PMPI_Comm_set_name(MPI_Comm comm, const char *comm_name)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_set_name", comm, comm_name, &c);
     if (rc != MPI_SUCCESS) {
@@ -156,6 +159,7 @@ int PMPI_Comm_set_name(MPI_Comm comm, const char *comm_name)
 #pragma weak MPI_Comm_get_name = PMPI_Comm_get_name
 int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_get_name", comm, comm_name, &c);
     if (rc != MPI_SUCCESS) {
@@ -176,6 +180,7 @@ int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
 #pragma weak MPI_Comm_compare = PMPI_Comm_compare
 int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
 {
+    MP_API_LOCK();
     mp_comm_t *a = NULL, *b = NULL;
     int rc = comm_lookup("MPI_Comm_compare", comm1, result, &a);
     if (rc == MPI_SUCCESS) {
@@ -203,6 +208,7 @@ int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
 #pragma weak MPI_Comm_group = PMPI_Comm_group
 int PMPI_Comm_group(MPI_Comm comm, MPI_Group *group)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_group", comm, group, &c);
     if (rc != MPI_SUCCESS) {
@@ -216,6 +222,7 @@ int PMPI_Comm_group(MPI_Comm comm, MPI_Group *group)
 #pragma weak MPI_Comm_test_inter = PMPI_Comm_test_inter
 int PMPI_Comm_test_inter(MPI_Comm comm, int *flag)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = comm_lookup("MPI_Comm_test_inter", comm, flag, &c);
     if (rc != MPI_SUCCESS) {
@@ -266,12 +273,14 @@ static int dup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm)
 #pragma weak MPI_Comm_dup = PMPI_Comm_dup
 int PMPI_Comm_dup(MPI_Comm comm, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     return dup_common("MPI_Comm_dup", comm, newcomm);
 }
 
 #pragma weak MPI_Comm_dup_with_info = PMPI_Comm_dup_with_info
 int PMPI_Comm_dup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Comm_dup_with_info";
     /* The new communicator's hints are those of info, not comm's (MPI_INFO_NULL: none, as in
      * MPICH); libmp acts on none but keeps them for MPI_Comm_get_info. */
@@ -366,12 +375,14 @@ static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_R
 #pragma weak MPI_Comm_idup = PMPI_Comm_idup
 int PMPI_Comm_idup(MPI_Comm comm, MPI_Comm *newcomm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return idup_common("MPI_Comm_idup", comm, newcomm, request, false, NULL);
 }
 
 #pragma weak MPI_Comm_idup_with_info = PMPI_Comm_idup_with_info
 int PMPI_Comm_idup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm, MPI_Request *request)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Comm_idup_with_info";
     /* As in MPI_Comm_dup_with_info; the hints are copied now, as info may be freed before the
      * duplication completes. */
@@ -392,6 +403,7 @@ int PMPI_Comm_idup_with_info(MPI_Comm comm, MPI_Info info, MPI_Comm *newcomm, MP
 #pragma weak MPI_Comm_split = PMPI_Comm_split
 int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL, *n = NULL;
     int rc = ctor_check("MPI_Comm_split", comm, newcomm, &c);
     if (rc != MPI_SUCCESS) {
@@ -414,6 +426,7 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 #pragma weak MPI_Comm_split_type = PMPI_Comm_split_type
 int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     (void)info;
     const char *call = "MPI_Comm_split_type";
     mp_comm_t *c = NULL, *n = NULL;
@@ -470,6 +483,7 @@ static int check_subgroup(const char *call, mp_comm_t *comm, const mp_group_t *g
 #pragma weak MPI_Comm_create = PMPI_Comm_create
 int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Comm_create";
     mp_comm_t *c = NULL, *n = NULL;
     mp_group_t *g = NULL;
@@ -496,6 +510,7 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
 #pragma weak MPI_Comm_create_group = PMPI_Comm_create_group
 int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Comm_create_group";
     mp_comm_t *c = NULL, *n = NULL;
     mp_group_t *g = NULL;
@@ -532,6 +547,7 @@ int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *ne
 #pragma weak MPI_Comm_free = PMPI_Comm_free
 int PMPI_Comm_free(MPI_Comm *comm)
 {
+    MP_API_LOCK();
     return mp_api_comm_free("MPI_Comm_free", comm, false);
 }
 

@@ -88,6 +88,7 @@ static int type_lookup(const char *call, MPI_Datatype datatype, const void *out,
 #pragma weak MPI_Type_size = PMPI_Type_size
 int PMPI_Type_size(MPI_Datatype datatype, int *size)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_size", datatype, size, &dt);
     if (rc != MPI_SUCCESS) {
@@ -101,6 +102,7 @@ int PMPI_Type_size(MPI_Datatype datatype, int *size)
 #pragma weak MPI_Type_size_x = PMPI_Type_size_x
 int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_size_x", datatype, size, &dt);
     if (rc != MPI_SUCCESS) {
@@ -113,6 +115,7 @@ int PMPI_Type_size_x(MPI_Datatype datatype, MPI_Count *size)
 #pragma weak MPI_Type_size_c = PMPI_Type_size_c
 int PMPI_Type_size_c(MPI_Datatype datatype, MPI_Count *size)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_size_c", datatype, size, &dt);
     if (rc != MPI_SUCCESS) {
@@ -125,6 +128,7 @@ int PMPI_Type_size_c(MPI_Datatype datatype, MPI_Count *size)
 #pragma weak MPI_Type_get_extent = PMPI_Type_get_extent
 int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_extent", datatype, lb != NULL ? extent : NULL, &dt);
     if (rc != MPI_SUCCESS) {
@@ -138,6 +142,7 @@ int PMPI_Type_get_extent(MPI_Datatype datatype, MPI_Aint *lb, MPI_Aint *extent)
 #pragma weak MPI_Type_get_extent_x = PMPI_Type_get_extent_x
 int PMPI_Type_get_extent_x(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_extent_x", datatype, lb != NULL ? extent : NULL, &dt);
     if (rc != MPI_SUCCESS) {
@@ -151,6 +156,7 @@ int PMPI_Type_get_extent_x(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *exte
 #pragma weak MPI_Type_get_extent_c = PMPI_Type_get_extent_c
 int PMPI_Type_get_extent_c(MPI_Datatype datatype, MPI_Count *lb, MPI_Count *extent)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_extent_c", datatype, lb != NULL ? extent : NULL, &dt);
     if (rc != MPI_SUCCESS) {
@@ -181,6 +187,7 @@ int mp_api_datatype_lookup(const mp_comm_t *comm, const char *call, MPI_Datatype
 #pragma weak MPI_Type_get_true_extent = PMPI_Type_get_true_extent
 int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint *true_extent)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_true_extent", datatype, true_lb != NULL ? true_extent : NULL,
                          &dt);
@@ -195,6 +202,7 @@ int PMPI_Type_get_true_extent(MPI_Datatype datatype, MPI_Aint *true_lb, MPI_Aint
 #pragma weak MPI_Type_get_true_extent_x = PMPI_Type_get_true_extent_x
 int PMPI_Type_get_true_extent_x(MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_true_extent_x", datatype,
                          true_lb != NULL ? true_extent : NULL, &dt);
@@ -209,6 +217,7 @@ int PMPI_Type_get_true_extent_x(MPI_Datatype datatype, MPI_Count *true_lb, MPI_C
 #pragma weak MPI_Type_get_true_extent_c = PMPI_Type_get_true_extent_c
 int PMPI_Type_get_true_extent_c(MPI_Datatype datatype, MPI_Count *true_lb, MPI_Count *true_extent)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_true_extent_c", datatype,
                          true_lb != NULL ? true_extent : NULL, &dt);
@@ -240,6 +249,7 @@ static int type_ptr_lookup(const char *call, const MPI_Datatype *datatype,
 #pragma weak MPI_Type_commit = PMPI_Type_commit
 int PMPI_Type_commit(MPI_Datatype *datatype)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_ptr_lookup("MPI_Type_commit", datatype, &dt);
     if (rc != MPI_SUCCESS) {
@@ -255,6 +265,7 @@ int PMPI_Type_commit(MPI_Datatype *datatype)
 #pragma weak MPI_Type_free = PMPI_Type_free
 int PMPI_Type_free(MPI_Datatype *datatype)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_ptr_lookup("MPI_Type_free", datatype, &dt);
     if (rc != MPI_SUCCESS) {
@@ -301,6 +312,7 @@ int mp_api_type_new_handle(const char *call, mp_datatype_t *dt, const mp_dt_cont
 #pragma weak MPI_Type_dup = PMPI_Type_dup
 int PMPI_Type_dup(MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     const mp_datatype_t *old = NULL;
     int rc = type_lookup("MPI_Type_dup", oldtype, newtype, &old);
     if (rc != MPI_SUCCESS) {
@@ -368,6 +380,7 @@ static int envelope(const char *call, MPI_Datatype datatype, const mp_datatype_t
 int PMPI_Type_get_envelope(MPI_Datatype datatype, int *num_integers, int *num_addresses,
                            int *num_datatypes, int *combiner)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Type_get_envelope";
     const mp_datatype_t *dt = NULL;
     bool all = num_integers != NULL && num_addresses != NULL && num_datatypes != NULL;
@@ -398,6 +411,7 @@ int PMPI_Type_get_envelope_c(MPI_Datatype datatype, MPI_Count *num_integers,
                              MPI_Count *num_addresses, MPI_Count *num_large_counts,
                              MPI_Count *num_datatypes, int *combiner)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     bool all = num_integers != NULL && num_addresses != NULL && num_datatypes != NULL &&
                num_large_counts != NULL;
@@ -474,6 +488,7 @@ int PMPI_Type_get_contents(MPI_Datatype datatype, int max_integers, int max_addr
                            int max_datatypes, int array_of_integers[],
                            MPI_Aint array_of_addresses[], MPI_Datatype array_of_datatypes[])
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = mp_api_datatype_get(datatype);
     if (dt != NULL && dt->contents.ncounts > 0) {
         return mp_api_error(NULL, "MPI_Type_get_contents", MPI_ERR_TYPE,
@@ -490,6 +505,7 @@ int PMPI_Type_get_contents_c(MPI_Datatype datatype, MPI_Count max_integers, MPI_
                              int array_of_integers[], MPI_Aint array_of_addresses[],
                              MPI_Count array_of_large_counts[], MPI_Datatype array_of_datatypes[])
 {
+    MP_API_LOCK();
     return contents("MPI_Type_get_contents_c", datatype, max_integers, max_addresses,
                     max_large_counts, max_datatypes, array_of_integers, array_of_addresses,
                     array_of_large_counts, array_of_datatypes);
@@ -500,6 +516,7 @@ int PMPI_Type_get_contents_c(MPI_Datatype datatype, MPI_Count max_integers, MPI_
 #pragma weak MPI_Type_get_name = PMPI_Type_get_name
 int PMPI_Type_get_name(MPI_Datatype datatype, char *type_name, int *resultlen)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_get_name", datatype, type_name != NULL ? resultlen : NULL, &dt);
     if (rc != MPI_SUCCESS) {
@@ -514,6 +531,7 @@ int PMPI_Type_get_name(MPI_Datatype datatype, char *type_name, int *resultlen)
 #pragma weak MPI_Type_set_name = PMPI_Type_set_name
 int PMPI_Type_set_name(MPI_Datatype datatype, const char *type_name)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = type_lookup("MPI_Type_set_name", datatype, type_name, &dt);
     if (rc != MPI_SUCCESS) {
@@ -536,6 +554,7 @@ int PMPI_Type_set_name(MPI_Datatype datatype, const char *type_name)
 #pragma weak MPI_Get_address = PMPI_Get_address
 int PMPI_Get_address(const void *location, MPI_Aint *address)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Get_address");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -552,12 +571,14 @@ int PMPI_Get_address(const void *location, MPI_Aint *address)
 #pragma weak MPI_Aint_add = PMPI_Aint_add
 MPI_Aint PMPI_Aint_add(MPI_Aint base, MPI_Aint disp)
 {
+    MP_API_LOCK();
     return (MPI_Aint)((uintptr_t)base + (uintptr_t)disp);
 }
 
 #pragma weak MPI_Aint_diff = PMPI_Aint_diff
 MPI_Aint PMPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2)
 {
+    MP_API_LOCK();
     return (MPI_Aint)((uintptr_t)addr1 - (uintptr_t)addr2);
 }
 
@@ -566,6 +587,7 @@ MPI_Aint PMPI_Aint_diff(MPI_Aint addr1, MPI_Aint addr2)
 #pragma weak MPI_Type_match_size = PMPI_Type_match_size
 int PMPI_Type_match_size(int typeclass, int size, MPI_Datatype *datatype)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Type_match_size";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -615,6 +637,7 @@ int PMPI_Type_match_size(int typeclass, int size, MPI_Datatype *datatype)
 int PMPI_Type_get_value_index(MPI_Datatype value_type, MPI_Datatype index_type,
                               MPI_Datatype *pair_type)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Type_get_value_index";
     const mp_datatype_t *v = NULL;
     const mp_datatype_t *ix = NULL;

@@ -116,6 +116,7 @@ int PMPI_Dist_graph_create_adjacent(MPI_Comm comm_old, int indegree, const int s
                                     const int destinations[], const int *destweights, MPI_Info info,
                                     int reorder, MPI_Comm *comm_dist_graph)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Dist_graph_create_adjacent";
     (void)reorder; /* ranks keep their order */
     mp_comm_t *c = NULL;
@@ -389,6 +390,7 @@ int PMPI_Dist_graph_create(MPI_Comm comm_old, int n, const int sources[], const 
                            const int destinations[], const int *weights, MPI_Info info, int reorder,
                            MPI_Comm *comm_dist_graph)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Dist_graph_create";
     (void)reorder; /* ranks keep their order */
     mp_comm_t *c = NULL;
@@ -425,6 +427,7 @@ int PMPI_Dist_graph_create(MPI_Comm comm_old, int n, const int sources[], const 
 #pragma weak MPI_Dist_graph_neighbors_count = PMPI_Dist_graph_neighbors_count
 int PMPI_Dist_graph_neighbors_count(MPI_Comm comm, int *indegree, int *outdegree, int *weighted)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Dist_graph_neighbors_count";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -462,6 +465,7 @@ static void copy_neighbors(const int *nbrs, const int *nw, int n, int max, int *
 int PMPI_Dist_graph_neighbors(MPI_Comm comm, int maxindegree, int sources[], int *sourceweights,
                               int maxoutdegree, int destinations[], int *destweights)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Dist_graph_neighbors";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;

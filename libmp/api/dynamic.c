@@ -10,6 +10,7 @@
 #pragma weak MPI_Comm_get_parent = PMPI_Comm_get_parent
 int PMPI_Comm_get_parent(MPI_Comm *parent)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Comm_get_parent";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -25,5 +26,6 @@ int PMPI_Comm_get_parent(MPI_Comm *parent)
 #pragma weak MPI_Comm_disconnect = PMPI_Comm_disconnect
 int PMPI_Comm_disconnect(MPI_Comm *comm)
 {
+    MP_API_LOCK();
     return mp_api_comm_free("MPI_Comm_disconnect", comm, true);
 }

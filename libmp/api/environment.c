@@ -40,6 +40,7 @@ int PMPI_Get_library_version(char *version, int *resultlen)
 #pragma weak MPI_Get_processor_name = PMPI_Get_processor_name
 int PMPI_Get_processor_name(char *name, int *resultlen)
 {
+    MP_API_LOCK();
     if (name == NULL || resultlen == NULL) {
         return mp_api_error(NULL, "MPI_Get_processor_name", MPI_ERR_ARG,
                             "name or resultlen is NULL");

@@ -202,6 +202,7 @@ static int create(const char *call, eh_kind_t kind, void (*fn)(void), MPI_Errhan
 int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn,
                                 MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_Comm_create_errhandler", EH_COMM, (void (*)(void))comm_errhandler_fn,
                   errhandler);
 }
@@ -209,6 +210,7 @@ int PMPI_Comm_create_errhandler(MPI_Comm_errhandler_function *comm_errhandler_fn
 #pragma weak MPI_Comm_set_errhandler = PMPI_Comm_set_errhandler
 int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_set_errhandler", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -225,6 +227,7 @@ int PMPI_Comm_set_errhandler(MPI_Comm comm, MPI_Errhandler errhandler)
 #pragma weak MPI_Comm_get_errhandler = PMPI_Comm_get_errhandler
 int PMPI_Comm_get_errhandler(MPI_Comm comm, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_get_errhandler", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -252,6 +255,7 @@ static int check_code(const char *call, int errorcode)
 #pragma weak MPI_Comm_call_errhandler = PMPI_Comm_call_errhandler
 int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_call_errhandler", comm, &c);
     if (rc == MPI_SUCCESS) {
@@ -276,6 +280,7 @@ int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
 #pragma weak MPI_Errhandler_free = PMPI_Errhandler_free
 int PMPI_Errhandler_free(MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Errhandler_free");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -313,6 +318,7 @@ void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, 
 int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
                                MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_Win_create_errhandler", EH_WIN, (void (*)(void))win_errhandler_fn,
                   errhandler);
 }
@@ -320,6 +326,7 @@ int PMPI_Win_create_errhandler(MPI_Win_errhandler_function *win_errhandler_fn,
 #pragma weak MPI_Win_set_errhandler = PMPI_Win_set_errhandler
 int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_set_errhandler", win, &w);
     if (rc == MPI_SUCCESS) {
@@ -335,6 +342,7 @@ int PMPI_Win_set_errhandler(MPI_Win win, MPI_Errhandler errhandler)
 #pragma weak MPI_Win_get_errhandler = PMPI_Win_get_errhandler
 int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_get_errhandler", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -350,6 +358,7 @@ int PMPI_Win_get_errhandler(MPI_Win win, MPI_Errhandler *errhandler)
 #pragma weak MPI_Win_call_errhandler = PMPI_Win_call_errhandler
 int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_call_errhandler", win, &w);
     if (rc == MPI_SUCCESS) {
@@ -371,6 +380,7 @@ int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
 int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errhandler_fn,
                                    MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_Session_create_errhandler", EH_SESSION,
                   (void (*)(void))session_errhandler_fn, errhandler);
 }
@@ -422,6 +432,7 @@ static int session_slot(const char *call, MPI_Session session, uintptr_t **slot_
 #pragma weak MPI_Session_set_errhandler = PMPI_Session_set_errhandler
 int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_set_errhandler";
     uintptr_t *slot = NULL;
     int rc = session_slot(call, session, &slot);
@@ -449,6 +460,7 @@ int PMPI_Session_set_errhandler(MPI_Session session, MPI_Errhandler errhandler)
 #pragma weak MPI_Session_get_errhandler = PMPI_Session_get_errhandler
 int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     uintptr_t *slot = NULL;
     int rc = session_slot("MPI_Session_get_errhandler", session, &slot);
     if (rc == MPI_SUCCESS && errhandler == NULL) {
@@ -463,6 +475,7 @@ int PMPI_Session_get_errhandler(MPI_Session session, MPI_Errhandler *errhandler)
 #pragma weak MPI_Session_call_errhandler = PMPI_Session_call_errhandler
 int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_call_errhandler";
     uintptr_t *slot = NULL;
     int rc = session_slot(call, session, &slot);
@@ -511,6 +524,7 @@ void mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, in
 int PMPI_File_create_errhandler(MPI_File_errhandler_function *file_errhandler_fn,
                                 MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return create("MPI_File_create_errhandler", EH_FILE, (void (*)(void))file_errhandler_fn,
                   errhandler);
 }
@@ -538,6 +552,7 @@ static int file_slot(const char *call, MPI_File file, mp_api_file_t **f_p, uintp
 #pragma weak MPI_File_set_errhandler = PMPI_File_set_errhandler
 int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     uintptr_t *slot = NULL;
     int rc = file_slot("MPI_File_set_errhandler", file, &f, &slot);
@@ -555,6 +570,7 @@ int PMPI_File_set_errhandler(MPI_File file, MPI_Errhandler errhandler)
 #pragma weak MPI_File_get_errhandler = PMPI_File_get_errhandler
 int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     uintptr_t *slot = NULL;
     int rc = file_slot("MPI_File_get_errhandler", file, &f, &slot);
@@ -572,6 +588,7 @@ int PMPI_File_get_errhandler(MPI_File file, MPI_Errhandler *errhandler)
 #pragma weak MPI_File_call_errhandler = PMPI_File_call_errhandler
 int PMPI_File_call_errhandler(MPI_File fh, int errorcode)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     uintptr_t *slot = NULL;
     int rc = file_slot("MPI_File_call_errhandler", fh, &f, &slot);

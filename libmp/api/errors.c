@@ -259,6 +259,7 @@ int mp_api_check_ready(const char *call)
 #pragma weak MPI_Error_class = PMPI_Error_class
 int PMPI_Error_class(int errorcode, int *errorclass)
 {
+    MP_API_LOCK();
     if (!mp_api_error_is_valid(errorcode)) {
         return mp_api_error(NULL, "MPI_Error_class", MPI_ERR_ARG,
                             "%d is not an error code: codes are the MPI_ERR_* classes and those "
@@ -275,6 +276,7 @@ int PMPI_Error_class(int errorcode, int *errorclass)
 #pragma weak MPI_Error_string = PMPI_Error_string
 int PMPI_Error_string(int errorcode, char *string, int *resultlen)
 {
+    MP_API_LOCK();
     if (!mp_api_error_is_valid(errorcode)) {
         return mp_api_error(NULL, "MPI_Error_string", MPI_ERR_ARG,
                             "%d is not an error code: codes are the MPI_ERR_* classes and those "
@@ -363,6 +365,7 @@ static void slot_release(added_code_t *a)
 #pragma weak MPI_Add_error_class = PMPI_Add_error_class
 int PMPI_Add_error_class(int *errorclass)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Add_error_class");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -376,6 +379,7 @@ int PMPI_Add_error_class(int *errorclass)
 #pragma weak MPI_Add_error_code = PMPI_Add_error_code
 int PMPI_Add_error_code(int errorclass, int *errorcode)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Add_error_code");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -416,6 +420,7 @@ static int check_added(const char *call, int errorcode, added_code_t **a_p)
 #pragma weak MPI_Add_error_string = PMPI_Add_error_string
 int PMPI_Add_error_string(int errorcode, const char *string)
 {
+    MP_API_LOCK();
     added_code_t *a = NULL;
     int rc = check_added("MPI_Add_error_string", errorcode, &a);
     if (rc != MPI_SUCCESS) {
@@ -441,6 +446,7 @@ int PMPI_Add_error_string(int errorcode, const char *string)
 #pragma weak MPI_Remove_error_string = PMPI_Remove_error_string
 int PMPI_Remove_error_string(int errorcode)
 {
+    MP_API_LOCK();
     added_code_t *a = NULL;
     int rc = check_added("MPI_Remove_error_string", errorcode, &a);
     if (rc != MPI_SUCCESS) {
@@ -480,6 +486,7 @@ static int check_removable(const char *call, int errorcode, bool is_class, added
 #pragma weak MPI_Remove_error_code = PMPI_Remove_error_code
 int PMPI_Remove_error_code(int errorcode)
 {
+    MP_API_LOCK();
     added_code_t *a = NULL;
     int rc = check_removable("MPI_Remove_error_code", errorcode, false, &a);
     if (rc != MPI_SUCCESS) {
@@ -495,6 +502,7 @@ int PMPI_Remove_error_code(int errorcode)
 #pragma weak MPI_Remove_error_class = PMPI_Remove_error_class
 int PMPI_Remove_error_class(int errorclass)
 {
+    MP_API_LOCK();
     added_code_t *a = NULL;
     int rc = check_removable("MPI_Remove_error_class", errorclass, true, &a);
     if (rc != MPI_SUCCESS) {

@@ -221,6 +221,7 @@ static void file_destroy(mp_api_file_t *f)
 #pragma weak MPI_File_open = PMPI_File_open
 int PMPI_File_open(MPI_Comm comm, const char *filename, int amode, MPI_Info info, MPI_File *fh)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_open";
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check(call, comm, &c);
@@ -308,6 +309,7 @@ int PMPI_File_open(MPI_Comm comm, const char *filename, int amode, MPI_Info info
 #pragma weak MPI_File_close = PMPI_File_close
 int PMPI_File_close(MPI_File *fh)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_close";
     mp_api_file_t *f = NULL;
     if (fh == NULL) {
@@ -350,6 +352,7 @@ int PMPI_File_close(MPI_File *fh)
 #pragma weak MPI_File_delete = PMPI_File_delete
 int PMPI_File_delete(const char *filename, MPI_Info info)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_delete";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -434,18 +437,21 @@ static int change_size(const char *call, MPI_File fh, MPI_Offset size, bool resi
 #pragma weak MPI_File_set_size = PMPI_File_set_size
 int PMPI_File_set_size(MPI_File fh, MPI_Offset size)
 {
+    MP_API_LOCK();
     return change_size("MPI_File_set_size", fh, size, true);
 }
 
 #pragma weak MPI_File_preallocate = PMPI_File_preallocate
 int PMPI_File_preallocate(MPI_File fh, MPI_Offset size)
 {
+    MP_API_LOCK();
     return change_size("MPI_File_preallocate", fh, size, false);
 }
 
 #pragma weak MPI_File_get_size = PMPI_File_get_size
 int PMPI_File_get_size(MPI_File fh, MPI_Offset *size)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_get_size";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -470,6 +476,7 @@ int PMPI_File_get_size(MPI_File fh, MPI_Offset *size)
 #pragma weak MPI_File_get_amode = PMPI_File_get_amode
 int PMPI_File_get_amode(MPI_File fh, int *amode)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check("MPI_File_get_amode", fh, &f);
     if (rc == MPI_SUCCESS && amode == NULL) {
@@ -484,6 +491,7 @@ int PMPI_File_get_amode(MPI_File fh, int *amode)
 #pragma weak MPI_File_get_group = PMPI_File_get_group
 int PMPI_File_get_group(MPI_File fh, MPI_Group *group)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check("MPI_File_get_group", fh, &f);
     if (rc == MPI_SUCCESS && group == NULL) {
@@ -498,6 +506,7 @@ int PMPI_File_get_group(MPI_File fh, MPI_Group *group)
 #pragma weak MPI_File_set_info = PMPI_File_set_info
 int PMPI_File_set_info(MPI_File fh, MPI_Info info)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_set_info";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -520,6 +529,7 @@ int PMPI_File_set_info(MPI_File fh, MPI_Info info)
 #pragma weak MPI_File_get_info = PMPI_File_get_info
 int PMPI_File_get_info(MPI_File fh, MPI_Info *info_used)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_get_info";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -560,6 +570,7 @@ int PMPI_File_get_info(MPI_File fh, MPI_Info *info_used)
 #pragma weak MPI_File_set_atomicity = PMPI_File_set_atomicity
 int PMPI_File_set_atomicity(MPI_File fh, int flag)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_set_atomicity";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -582,6 +593,7 @@ int PMPI_File_set_atomicity(MPI_File fh, int flag)
 #pragma weak MPI_File_get_atomicity = PMPI_File_get_atomicity
 int PMPI_File_get_atomicity(MPI_File fh, int *flag)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check("MPI_File_get_atomicity", fh, &f);
     if (rc == MPI_SUCCESS && flag == NULL) {
@@ -596,6 +608,7 @@ int PMPI_File_get_atomicity(MPI_File fh, int *flag)
 #pragma weak MPI_File_sync = PMPI_File_sync
 int PMPI_File_sync(MPI_File fh)
 {
+    MP_API_LOCK();
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check("MPI_File_sync", fh, &f);
     if (rc != MPI_SUCCESS) {

@@ -373,6 +373,7 @@ static int rw_begin(const char *call, MPI_File fh, bool at, MPI_Offset offset, v
 int PMPI_File_read_at(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_Datatype datatype,
                       MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_at", fh, true, offset, buf, count, datatype, false, status, NULL);
 }
 
@@ -380,6 +381,7 @@ int PMPI_File_read_at(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_
 int PMPI_File_iread_at(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI_Datatype datatype,
                        MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_at", fh, true, offset, buf, count, datatype, false, request);
 }
 
@@ -387,6 +389,7 @@ int PMPI_File_iread_at(MPI_File fh, MPI_Offset offset, void *buf, int count, MPI
 int PMPI_File_read_at_all(MPI_File fh, MPI_Offset offset, void *buf, int count,
                           MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_at_all", fh, true, offset, buf, count, datatype, false, status, NULL);
 }
 
@@ -394,24 +397,28 @@ int PMPI_File_read_at_all(MPI_File fh, MPI_Offset offset, void *buf, int count,
 int PMPI_File_iread_at_all(MPI_File fh, MPI_Offset offset, void *buf, int count,
                            MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_at_all", fh, true, offset, buf, count, datatype, false, request);
 }
 
 #pragma weak MPI_File_read = PMPI_File_read
 int PMPI_File_read(MPI_File fh, void *buf, int count, MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read", fh, false, 0, buf, count, datatype, false, status, NULL);
 }
 
 #pragma weak MPI_File_iread = PMPI_File_iread
 int PMPI_File_iread(MPI_File fh, void *buf, int count, MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread", fh, false, 0, buf, count, datatype, false, request);
 }
 
 #pragma weak MPI_File_read_all = PMPI_File_read_all
 int PMPI_File_read_all(MPI_File fh, void *buf, int count, MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_all", fh, false, 0, buf, count, datatype, false, status, NULL);
 }
 
@@ -419,6 +426,7 @@ int PMPI_File_read_all(MPI_File fh, void *buf, int count, MPI_Datatype datatype,
 int PMPI_File_iread_all(MPI_File fh, void *buf, int count, MPI_Datatype datatype,
                         MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_all", fh, false, 0, buf, count, datatype, false, request);
 }
 
@@ -426,24 +434,28 @@ int PMPI_File_iread_all(MPI_File fh, void *buf, int count, MPI_Datatype datatype
 int PMPI_File_read_at_all_begin(MPI_File fh, MPI_Offset offset, void *buf, int count,
                                 MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_read_at_all_begin", fh, true, offset, buf, count, datatype, false);
 }
 
 #pragma weak MPI_File_read_all_begin = PMPI_File_read_all_begin
 int PMPI_File_read_all_begin(MPI_File fh, void *buf, int count, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_read_all_begin", fh, false, 0, buf, count, datatype, false);
 }
 
 #pragma weak MPI_File_read_at_all_end = PMPI_File_read_at_all_end
 int PMPI_File_read_at_all_end(MPI_File fh, void *buf, MPI_Status *status)
 {
+    MP_API_LOCK();
     return mp_api_file_split_end("MPI_File_read_at_all_end", fh, buf, status);
 }
 
 #pragma weak MPI_File_read_all_end = PMPI_File_read_all_end
 int PMPI_File_read_all_end(MPI_File fh, void *buf, MPI_Status *status)
 {
+    MP_API_LOCK();
     return mp_api_file_split_end("MPI_File_read_all_end", fh, buf, status);
 }
 
@@ -451,6 +463,7 @@ int PMPI_File_read_all_end(MPI_File fh, void *buf, MPI_Status *status)
 int PMPI_File_write_at(MPI_File fh, MPI_Offset offset, const void *buf, int count,
                        MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_at", fh, true, offset, (void *)buf, count, datatype, true, status,
               NULL);
 }
@@ -459,6 +472,7 @@ int PMPI_File_write_at(MPI_File fh, MPI_Offset offset, const void *buf, int coun
 int PMPI_File_iwrite_at(MPI_File fh, MPI_Offset offset, const void *buf, int count,
                         MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_at", fh, true, offset, (void *)buf, count, datatype, true, request);
 }
 
@@ -466,6 +480,7 @@ int PMPI_File_iwrite_at(MPI_File fh, MPI_Offset offset, const void *buf, int cou
 int PMPI_File_write_at_all(MPI_File fh, MPI_Offset offset, const void *buf, int count,
                            MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_at_all", fh, true, offset, (void *)buf, count, datatype, true, status,
               NULL);
 }
@@ -474,6 +489,7 @@ int PMPI_File_write_at_all(MPI_File fh, MPI_Offset offset, const void *buf, int 
 int PMPI_File_iwrite_at_all(MPI_File fh, MPI_Offset offset, const void *buf, int count,
                             MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_at_all", fh, true, offset, (void *)buf, count, datatype, true,
                request);
 }
@@ -482,6 +498,7 @@ int PMPI_File_iwrite_at_all(MPI_File fh, MPI_Offset offset, const void *buf, int
 int PMPI_File_write(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                     MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write", fh, false, 0, (void *)buf, count, datatype, true, status, NULL);
 }
 
@@ -489,6 +506,7 @@ int PMPI_File_write(MPI_File fh, const void *buf, int count, MPI_Datatype dataty
 int PMPI_File_iwrite(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                      MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite", fh, false, 0, (void *)buf, count, datatype, true, request);
 }
 
@@ -496,6 +514,7 @@ int PMPI_File_iwrite(MPI_File fh, const void *buf, int count, MPI_Datatype datat
 int PMPI_File_write_all(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                         MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_all", fh, false, 0, (void *)buf, count, datatype, true, status, NULL);
 }
 
@@ -503,6 +522,7 @@ int PMPI_File_write_all(MPI_File fh, const void *buf, int count, MPI_Datatype da
 int PMPI_File_iwrite_all(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                          MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_all", fh, false, 0, (void *)buf, count, datatype, true, request);
 }
 
@@ -510,6 +530,7 @@ int PMPI_File_iwrite_all(MPI_File fh, const void *buf, int count, MPI_Datatype d
 int PMPI_File_write_at_all_begin(MPI_File fh, MPI_Offset offset, const void *buf, int count,
                                  MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_write_at_all_begin", fh, true, offset, (void *)buf, count, datatype,
                     true);
 }
@@ -517,18 +538,21 @@ int PMPI_File_write_at_all_begin(MPI_File fh, MPI_Offset offset, const void *buf
 #pragma weak MPI_File_write_all_begin = PMPI_File_write_all_begin
 int PMPI_File_write_all_begin(MPI_File fh, const void *buf, int count, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_write_all_begin", fh, false, 0, (void *)buf, count, datatype, true);
 }
 
 #pragma weak MPI_File_write_at_all_end = PMPI_File_write_at_all_end
 int PMPI_File_write_at_all_end(MPI_File fh, const void *buf, MPI_Status *status)
 {
+    MP_API_LOCK();
     return mp_api_file_split_end("MPI_File_write_at_all_end", fh, buf, status);
 }
 
 #pragma weak MPI_File_write_all_end = PMPI_File_write_all_end
 int PMPI_File_write_all_end(MPI_File fh, const void *buf, MPI_Status *status)
 {
+    MP_API_LOCK();
     return mp_api_file_split_end("MPI_File_write_all_end", fh, buf, status);
 }
 
@@ -536,6 +560,7 @@ int PMPI_File_write_all_end(MPI_File fh, const void *buf, MPI_Status *status)
 int PMPI_File_read_at_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count count,
                         MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_at_c", fh, true, offset, buf, count, datatype, false, status, NULL);
 }
 
@@ -543,6 +568,7 @@ int PMPI_File_read_at_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count cou
 int PMPI_File_iread_at_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count count,
                          MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_at_c", fh, true, offset, buf, count, datatype, false, request);
 }
 
@@ -550,6 +576,7 @@ int PMPI_File_iread_at_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count co
 int PMPI_File_read_at_all_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count count,
                             MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_at_all_c", fh, true, offset, buf, count, datatype, false, status,
               NULL);
 }
@@ -558,6 +585,7 @@ int PMPI_File_read_at_all_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count
 int PMPI_File_iread_at_all_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count count,
                              MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_at_all_c", fh, true, offset, buf, count, datatype, false, request);
 }
 
@@ -565,6 +593,7 @@ int PMPI_File_iread_at_all_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Coun
 int PMPI_File_read_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                      MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_c", fh, false, 0, buf, count, datatype, false, status, NULL);
 }
 
@@ -572,6 +601,7 @@ int PMPI_File_read_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datat
 int PMPI_File_iread_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                       MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_c", fh, false, 0, buf, count, datatype, false, request);
 }
 
@@ -579,6 +609,7 @@ int PMPI_File_iread_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype data
 int PMPI_File_read_all_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                          MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_read_all_c", fh, false, 0, buf, count, datatype, false, status, NULL);
 }
 
@@ -586,6 +617,7 @@ int PMPI_File_read_all_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype d
 int PMPI_File_iread_all_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                           MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iread_all_c", fh, false, 0, buf, count, datatype, false, request);
 }
 
@@ -593,12 +625,14 @@ int PMPI_File_iread_all_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype 
 int PMPI_File_read_at_all_begin_c(MPI_File fh, MPI_Offset offset, void *buf, MPI_Count count,
                                   MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_read_at_all_begin_c", fh, true, offset, buf, count, datatype, false);
 }
 
 #pragma weak MPI_File_read_all_begin_c = PMPI_File_read_all_begin_c
 int PMPI_File_read_all_begin_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_read_all_begin_c", fh, false, 0, buf, count, datatype, false);
 }
 
@@ -606,6 +640,7 @@ int PMPI_File_read_all_begin_c(MPI_File fh, void *buf, MPI_Count count, MPI_Data
 int PMPI_File_write_at_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_Count count,
                          MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_at_c", fh, true, offset, (void *)buf, count, datatype, true, status,
               NULL);
 }
@@ -614,6 +649,7 @@ int PMPI_File_write_at_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_Co
 int PMPI_File_iwrite_at_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_Count count,
                           MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_at_c", fh, true, offset, (void *)buf, count, datatype, true,
                request);
 }
@@ -622,6 +658,7 @@ int PMPI_File_iwrite_at_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_C
 int PMPI_File_write_at_all_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_Count count,
                              MPI_Datatype datatype, MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_at_all_c", fh, true, offset, (void *)buf, count, datatype, true,
               status, NULL);
 }
@@ -630,6 +667,7 @@ int PMPI_File_write_at_all_c(MPI_File fh, MPI_Offset offset, const void *buf, MP
 int PMPI_File_iwrite_at_all_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_Count count,
                               MPI_Datatype datatype, MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_at_all_c", fh, true, offset, (void *)buf, count, datatype, true,
                request);
 }
@@ -638,6 +676,7 @@ int PMPI_File_iwrite_at_all_c(MPI_File fh, MPI_Offset offset, const void *buf, M
 int PMPI_File_write_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                       MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_c", fh, false, 0, (void *)buf, count, datatype, true, status, NULL);
 }
 
@@ -645,6 +684,7 @@ int PMPI_File_write_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatyp
 int PMPI_File_iwrite_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                        MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_c", fh, false, 0, (void *)buf, count, datatype, true, request);
 }
 
@@ -652,6 +692,7 @@ int PMPI_File_iwrite_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Dataty
 int PMPI_File_write_all_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                           MPI_Status *status)
 {
+    MP_API_LOCK();
     return rw("MPI_File_write_all_c", fh, false, 0, (void *)buf, count, datatype, true, status,
               NULL);
 }
@@ -660,6 +701,7 @@ int PMPI_File_write_all_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Dat
 int PMPI_File_iwrite_all_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                            MPI_Request *request)
 {
+    MP_API_LOCK();
     return irw("MPI_File_iwrite_all_c", fh, false, 0, (void *)buf, count, datatype, true, request);
 }
 
@@ -667,6 +709,7 @@ int PMPI_File_iwrite_all_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Da
 int PMPI_File_write_at_all_begin_c(MPI_File fh, MPI_Offset offset, const void *buf, MPI_Count count,
                                    MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_write_at_all_begin_c", fh, true, offset, (void *)buf, count, datatype,
                     true);
 }
@@ -675,5 +718,6 @@ int PMPI_File_write_at_all_begin_c(MPI_File fh, MPI_Offset offset, const void *b
 int PMPI_File_write_all_begin_c(MPI_File fh, const void *buf, MPI_Count count,
                                 MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return rw_begin("MPI_File_write_all_begin_c", fh, false, 0, (void *)buf, count, datatype, true);
 }

@@ -185,6 +185,7 @@ static int ordered_begin(const char *call, MPI_File fh, void *buf, MPI_Count cou
 #pragma weak MPI_File_get_position_shared = PMPI_File_get_position_shared
 int PMPI_File_get_position_shared(MPI_File fh, MPI_Offset *offset)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_get_position_shared";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -200,6 +201,7 @@ int PMPI_File_get_position_shared(MPI_File fh, MPI_Offset *offset)
 #pragma weak MPI_File_seek_shared = PMPI_File_seek_shared
 int PMPI_File_seek_shared(MPI_File fh, MPI_Offset offset, int whence)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_seek_shared";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -241,6 +243,7 @@ int PMPI_File_seek_shared(MPI_File fh, MPI_Offset offset, int whence)
 int PMPI_File_read_shared(MPI_File fh, void *buf, int count, MPI_Datatype datatype,
                           MPI_Status *status)
 {
+    MP_API_LOCK();
     return shared_rw("MPI_File_read_shared", fh, buf, count, datatype, false, status, NULL);
 }
 
@@ -248,6 +251,7 @@ int PMPI_File_read_shared(MPI_File fh, void *buf, int count, MPI_Datatype dataty
 int PMPI_File_iread_shared(MPI_File fh, void *buf, int count, MPI_Datatype datatype,
                            MPI_Request *request)
 {
+    MP_API_LOCK();
     return shared_irw("MPI_File_iread_shared", fh, buf, count, datatype, false, request);
 }
 
@@ -255,18 +259,21 @@ int PMPI_File_iread_shared(MPI_File fh, void *buf, int count, MPI_Datatype datat
 int PMPI_File_read_ordered(MPI_File fh, void *buf, int count, MPI_Datatype datatype,
                            MPI_Status *status)
 {
+    MP_API_LOCK();
     return ordered("MPI_File_read_ordered", fh, buf, count, datatype, false, status);
 }
 
 #pragma weak MPI_File_read_ordered_begin = PMPI_File_read_ordered_begin
 int PMPI_File_read_ordered_begin(MPI_File fh, void *buf, int count, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return ordered_begin("MPI_File_read_ordered_begin", fh, buf, count, datatype, false);
 }
 
 #pragma weak MPI_File_read_ordered_end = PMPI_File_read_ordered_end
 int PMPI_File_read_ordered_end(MPI_File fh, void *buf, MPI_Status *status)
 {
+    MP_API_LOCK();
     return mp_api_file_split_end("MPI_File_read_ordered_end", fh, buf, status);
 }
 
@@ -274,6 +281,7 @@ int PMPI_File_read_ordered_end(MPI_File fh, void *buf, MPI_Status *status)
 int PMPI_File_write_shared(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                            MPI_Status *status)
 {
+    MP_API_LOCK();
     return shared_rw("MPI_File_write_shared", fh, (void *)buf, count, datatype, true, status, NULL);
 }
 
@@ -281,6 +289,7 @@ int PMPI_File_write_shared(MPI_File fh, const void *buf, int count, MPI_Datatype
 int PMPI_File_iwrite_shared(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                             MPI_Request *request)
 {
+    MP_API_LOCK();
     return shared_irw("MPI_File_iwrite_shared", fh, (void *)buf, count, datatype, true, request);
 }
 
@@ -288,18 +297,21 @@ int PMPI_File_iwrite_shared(MPI_File fh, const void *buf, int count, MPI_Datatyp
 int PMPI_File_write_ordered(MPI_File fh, const void *buf, int count, MPI_Datatype datatype,
                             MPI_Status *status)
 {
+    MP_API_LOCK();
     return ordered("MPI_File_write_ordered", fh, (void *)buf, count, datatype, true, status);
 }
 
 #pragma weak MPI_File_write_ordered_begin = PMPI_File_write_ordered_begin
 int PMPI_File_write_ordered_begin(MPI_File fh, const void *buf, int count, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return ordered_begin("MPI_File_write_ordered_begin", fh, (void *)buf, count, datatype, true);
 }
 
 #pragma weak MPI_File_write_ordered_end = PMPI_File_write_ordered_end
 int PMPI_File_write_ordered_end(MPI_File fh, const void *buf, MPI_Status *status)
 {
+    MP_API_LOCK();
     return mp_api_file_split_end("MPI_File_write_ordered_end", fh, buf, status);
 }
 
@@ -307,6 +319,7 @@ int PMPI_File_write_ordered_end(MPI_File fh, const void *buf, MPI_Status *status
 int PMPI_File_read_shared_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                             MPI_Status *status)
 {
+    MP_API_LOCK();
     return shared_rw("MPI_File_read_shared_c", fh, buf, count, datatype, false, status, NULL);
 }
 
@@ -314,6 +327,7 @@ int PMPI_File_read_shared_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatyp
 int PMPI_File_iread_shared_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                              MPI_Request *request)
 {
+    MP_API_LOCK();
     return shared_irw("MPI_File_iread_shared_c", fh, buf, count, datatype, false, request);
 }
 
@@ -321,12 +335,14 @@ int PMPI_File_iread_shared_c(MPI_File fh, void *buf, MPI_Count count, MPI_Dataty
 int PMPI_File_read_ordered_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype,
                              MPI_Status *status)
 {
+    MP_API_LOCK();
     return ordered("MPI_File_read_ordered_c", fh, buf, count, datatype, false, status);
 }
 
 #pragma weak MPI_File_read_ordered_begin_c = PMPI_File_read_ordered_begin_c
 int PMPI_File_read_ordered_begin_c(MPI_File fh, void *buf, MPI_Count count, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return ordered_begin("MPI_File_read_ordered_begin_c", fh, buf, count, datatype, false);
 }
 
@@ -334,6 +350,7 @@ int PMPI_File_read_ordered_begin_c(MPI_File fh, void *buf, MPI_Count count, MPI_
 int PMPI_File_write_shared_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                              MPI_Status *status)
 {
+    MP_API_LOCK();
     return shared_rw("MPI_File_write_shared_c", fh, (void *)buf, count, datatype, true, status,
                      NULL);
 }
@@ -342,6 +359,7 @@ int PMPI_File_write_shared_c(MPI_File fh, const void *buf, MPI_Count count, MPI_
 int PMPI_File_iwrite_shared_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                               MPI_Request *request)
 {
+    MP_API_LOCK();
     return shared_irw("MPI_File_iwrite_shared_c", fh, (void *)buf, count, datatype, true, request);
 }
 
@@ -349,6 +367,7 @@ int PMPI_File_iwrite_shared_c(MPI_File fh, const void *buf, MPI_Count count, MPI
 int PMPI_File_write_ordered_c(MPI_File fh, const void *buf, MPI_Count count, MPI_Datatype datatype,
                               MPI_Status *status)
 {
+    MP_API_LOCK();
     return ordered("MPI_File_write_ordered_c", fh, (void *)buf, count, datatype, true, status);
 }
 
@@ -356,5 +375,6 @@ int PMPI_File_write_ordered_c(MPI_File fh, const void *buf, MPI_Count count, MPI
 int PMPI_File_write_ordered_begin_c(MPI_File fh, const void *buf, MPI_Count count,
                                     MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return ordered_begin("MPI_File_write_ordered_begin_c", fh, (void *)buf, count, datatype, true);
 }

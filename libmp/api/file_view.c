@@ -113,6 +113,7 @@ int PMPI_Register_datarep(const char *datarep, MPI_Datarep_conversion_function *
                           MPI_Datarep_conversion_function *write_conversion_fn,
                           MPI_Datarep_extent_function *dtype_file_extent_fn, void *extra_state)
 {
+    MP_API_LOCK();
     mp_api_datarep_t rep = {.read_fn = read_conversion_fn,
                             .write_fn = write_conversion_fn,
                             .extent_fn = dtype_file_extent_fn,
@@ -127,6 +128,7 @@ int PMPI_Register_datarep_c(const char *datarep,
                             MPI_Datarep_conversion_function_c *write_conversion_fn,
                             MPI_Datarep_extent_function *dtype_file_extent_fn, void *extra_state)
 {
+    MP_API_LOCK();
     mp_api_datarep_t rep = {.large = true,
                             .read_fn_c = read_conversion_fn,
                             .write_fn_c = write_conversion_fn,
@@ -211,6 +213,7 @@ static int view_problem(mp_api_file_t *f, MPI_Offset disp, const mp_datatype_t *
 int PMPI_File_set_view(MPI_File fh, MPI_Offset disp, MPI_Datatype etype, MPI_Datatype filetype,
                        const char *datarep, MPI_Info info)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_set_view";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -309,6 +312,7 @@ static int view_type_handle(const char *call, mp_api_file_t *f, const mp_datatyp
 int PMPI_File_get_view(MPI_File fh, MPI_Offset *disp, MPI_Datatype *etype, MPI_Datatype *filetype,
                        char *datarep)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_get_view";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -389,6 +393,7 @@ int mp_api_file_seek_target(const char *call, mp_api_file_t *f, MPI_Offset curre
 #pragma weak MPI_File_seek = PMPI_File_seek
 int PMPI_File_seek(MPI_File fh, MPI_Offset offset, int whence)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_seek";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -408,6 +413,7 @@ int PMPI_File_seek(MPI_File fh, MPI_Offset offset, int whence)
 #pragma weak MPI_File_get_position = PMPI_File_get_position
 int PMPI_File_get_position(MPI_File fh, MPI_Offset *offset)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_get_position";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -426,6 +432,7 @@ int PMPI_File_get_position(MPI_File fh, MPI_Offset *offset)
 #pragma weak MPI_File_get_byte_offset = PMPI_File_get_byte_offset
 int PMPI_File_get_byte_offset(MPI_File fh, MPI_Offset offset, MPI_Offset *disp)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_File_get_byte_offset";
     mp_api_file_t *f = NULL;
     int rc = mp_api_file_check(call, fh, &f);
@@ -462,6 +469,7 @@ static int type_extent(const char *call, MPI_File fh, MPI_Datatype datatype, MPI
 #pragma weak MPI_File_get_type_extent = PMPI_File_get_type_extent
 int PMPI_File_get_type_extent(MPI_File fh, MPI_Datatype datatype, MPI_Aint *extent)
 {
+    MP_API_LOCK();
     MPI_Count e = 0;
     if (extent == NULL) {
         return mp_api_file_null_error("MPI_File_get_type_extent", MPI_ERR_ARG, "extent is NULL");
@@ -476,6 +484,7 @@ int PMPI_File_get_type_extent(MPI_File fh, MPI_Datatype datatype, MPI_Aint *exte
 #pragma weak MPI_File_get_type_extent_c = PMPI_File_get_type_extent_c
 int PMPI_File_get_type_extent_c(MPI_File fh, MPI_Datatype datatype, MPI_Count *extent)
 {
+    MP_API_LOCK();
     if (extent == NULL) {
         return mp_api_file_null_error("MPI_File_get_type_extent_c", MPI_ERR_ARG, "extent is NULL");
     }

@@ -58,6 +58,7 @@ static mp_status_t build_graph(void *arg, int newrank, mp_topo_t **topo_p)
 int PMPI_Graph_create(MPI_Comm comm_old, int nnodes, const int index[], const int edges[],
                       int reorder, MPI_Comm *comm_graph)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Graph_create";
     (void)reorder; /* ranks keep their order */
     mp_comm_t *c = NULL;
@@ -80,6 +81,7 @@ int PMPI_Graph_create(MPI_Comm comm_old, int nnodes, const int index[], const in
 #pragma weak MPI_Graph_map = PMPI_Graph_map
 int PMPI_Graph_map(MPI_Comm comm, int nnodes, const int index[], const int edges[], int *newrank)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Graph_map";
     mp_comm_t *c = NULL;
     int rc = mp_api_topo_intra_check(call, comm, &c);
@@ -99,6 +101,7 @@ int PMPI_Graph_map(MPI_Comm comm, int nnodes, const int index[], const int edges
 #pragma weak MPI_Graphdims_get = PMPI_Graphdims_get
 int PMPI_Graphdims_get(MPI_Comm comm, int *nnodes, int *nedges)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Graphdims_get";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -120,6 +123,7 @@ int PMPI_Graphdims_get(MPI_Comm comm, int *nnodes, int *nedges)
 #pragma weak MPI_Graph_get = PMPI_Graph_get
 int PMPI_Graph_get(MPI_Comm comm, int maxindex, int maxedges, int index[], int edges[])
 {
+    MP_API_LOCK();
     const char *call = "MPI_Graph_get";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -169,6 +173,7 @@ static int check_node(const char *call, const mp_comm_t *c, const mp_topo_t *t, 
 #pragma weak MPI_Graph_neighbors_count = PMPI_Graph_neighbors_count
 int PMPI_Graph_neighbors_count(MPI_Comm comm, int rank, int *nneighbors)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Graph_neighbors_count";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
@@ -190,6 +195,7 @@ int PMPI_Graph_neighbors_count(MPI_Comm comm, int rank, int *nneighbors)
 #pragma weak MPI_Graph_neighbors = PMPI_Graph_neighbors
 int PMPI_Graph_neighbors(MPI_Comm comm, int rank, int maxneighbors, int neighbors[])
 {
+    MP_API_LOCK();
     const char *call = "MPI_Graph_neighbors";
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;

@@ -181,6 +181,7 @@ int PMPI_Grequest_start(MPI_Grequest_query_function *query_fn, MPI_Grequest_free
                         MPI_Grequest_cancel_function *cancel_fn, void *extra_state,
                         MPI_Request *request)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Grequest_start");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -248,6 +249,7 @@ static int check_greq(const char *call, MPI_Request request)
 #pragma weak MPI_Grequest_complete = PMPI_Grequest_complete
 int PMPI_Grequest_complete(MPI_Request request)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Grequest_complete");
     if (rc == MPI_SUCCESS) {
         rc = check_greq("MPI_Grequest_complete", request);

@@ -78,6 +78,7 @@ static int no_mem(const char *call)
 #pragma weak MPI_Group_size = PMPI_Group_size
 int PMPI_Group_size(MPI_Group group, int *size)
 {
+    MP_API_LOCK();
     mp_group_t *g = NULL;
     int rc = lookup("MPI_Group_size", group, &g);
     if (rc == MPI_SUCCESS) {
@@ -92,6 +93,7 @@ int PMPI_Group_size(MPI_Group group, int *size)
 #pragma weak MPI_Group_rank = PMPI_Group_rank
 int PMPI_Group_rank(MPI_Group group, int *rank)
 {
+    MP_API_LOCK();
     mp_group_t *g = NULL;
     int rc = lookup("MPI_Group_rank", group, &g);
     if (rc == MPI_SUCCESS) {
@@ -106,6 +108,7 @@ int PMPI_Group_rank(MPI_Group group, int *rank)
 #pragma weak MPI_Group_free = PMPI_Group_free
 int PMPI_Group_free(MPI_Group *group)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Group_free");
     if (rc == MPI_SUCCESS) {
         rc = check_out("MPI_Group_free", group, "group");
@@ -155,6 +158,7 @@ static int check_rank_list(const char *call, const mp_group_t *g, int n, const i
 #pragma weak MPI_Group_incl = PMPI_Group_incl
 int PMPI_Group_incl(MPI_Group group, int n, const int ranks[], MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Group_incl";
     mp_group_t *g = NULL, *ng = NULL;
     int rc = lookup(call, group, &g);
@@ -197,6 +201,7 @@ static int keep_members(const char *call, const mp_group_t *g, const char *keep,
 #pragma weak MPI_Group_excl = PMPI_Group_excl
 int PMPI_Group_excl(MPI_Group group, int n, const int ranks[], MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Group_excl";
     mp_group_t *g = NULL;
     int rc = lookup(call, group, &g);
@@ -279,6 +284,7 @@ static int expand_ranges(const char *call, const mp_group_t *g, int n, int range
 #pragma weak MPI_Group_range_incl = PMPI_Group_range_incl
 int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Group_range_incl";
     mp_group_t *g = NULL, *ng = NULL;
     int *list = NULL, k = 0;
@@ -300,6 +306,7 @@ int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group *ne
 #pragma weak MPI_Group_range_excl = PMPI_Group_range_excl
 int PMPI_Group_range_excl(MPI_Group group, int n, int ranges[][3], MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Group_range_excl";
     mp_group_t *g = NULL;
     int *list = NULL, k = 0;
@@ -369,6 +376,7 @@ static int combine(const char *call, const mp_group_t *a, const mp_group_t *b, b
 #pragma weak MPI_Group_union = PMPI_Group_union
 int PMPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     mp_group_t *a = NULL, *b = NULL;
     int rc = two_groups("MPI_Group_union", group1, group2, newgroup, &a, &b);
     return rc != MPI_SUCCESS ? rc : combine("MPI_Group_union", a, b, true, true, newgroup);
@@ -377,6 +385,7 @@ int PMPI_Group_union(MPI_Group group1, MPI_Group group2, MPI_Group *newgroup)
 #pragma weak MPI_Group_intersection = PMPI_Group_intersection
 int PMPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     mp_group_t *a = NULL, *b = NULL;
     int rc = two_groups("MPI_Group_intersection", group1, group2, newgroup, &a, &b);
     return rc != MPI_SUCCESS ? rc : combine("MPI_Group_intersection", a, b, true, false, newgroup);
@@ -385,6 +394,7 @@ int PMPI_Group_intersection(MPI_Group group1, MPI_Group group2, MPI_Group *newgr
 #pragma weak MPI_Group_difference = PMPI_Group_difference
 int PMPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     mp_group_t *a = NULL, *b = NULL;
     int rc = two_groups("MPI_Group_difference", group1, group2, newgroup, &a, &b);
     return rc != MPI_SUCCESS ? rc : combine("MPI_Group_difference", a, b, false, false, newgroup);
@@ -393,6 +403,7 @@ int PMPI_Group_difference(MPI_Group group1, MPI_Group group2, MPI_Group *newgrou
 #pragma weak MPI_Group_compare = PMPI_Group_compare
 int PMPI_Group_compare(MPI_Group group1, MPI_Group group2, int *result)
 {
+    MP_API_LOCK();
     mp_group_t *a = NULL, *b = NULL;
     int rc = two_groups("MPI_Group_compare", group1, group2, result, &a, &b);
     if (rc != MPI_SUCCESS) {
@@ -408,6 +419,7 @@ int PMPI_Group_compare(MPI_Group group1, MPI_Group group2, int *result)
 int PMPI_Group_translate_ranks(MPI_Group group1, int n, const int ranks1[], MPI_Group group2,
                                int ranks2[])
 {
+    MP_API_LOCK();
     const char *call = "MPI_Group_translate_ranks";
     mp_group_t *a = NULL, *b = NULL;
     int rc = two_groups(call, group1, group2, n > 0 ? ranks2 : (void *)call, &a, &b);

@@ -8,6 +8,7 @@
 #pragma weak MPI_Ibarrier = PMPI_Ibarrier
 int PMPI_Ibarrier(MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_barrier("MPI_Ibarrier", comm, MP_API_COLL_NONBLOCKING, request);
 }
 
@@ -15,6 +16,7 @@ int PMPI_Ibarrier(MPI_Comm comm, MPI_Request *request)
 int PMPI_Ibcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Comm comm,
                 MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_bcast("MPI_Ibcast", buffer, count, datatype, root, comm,
                              MP_API_COLL_NONBLOCKING, request);
 }
@@ -23,6 +25,7 @@ int PMPI_Ibcast(void *buffer, int count, MPI_Datatype datatype, int root, MPI_Co
 int PMPI_Ibcast_c(void *buffer, MPI_Count count, MPI_Datatype datatype, int root, MPI_Comm comm,
                   MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_bcast("MPI_Ibcast_c", buffer, count, datatype, root, comm,
                              MP_API_COLL_NONBLOCKING, request);
 }
@@ -32,6 +35,7 @@ int PMPI_Igather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void
                  int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm,
                  MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Igather", false, sendbuf, sendcount, sendtype, recvbuf,
                               recvcount, recvtype, NULL, NULL, false, MP_API_INT, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -42,6 +46,7 @@ int PMPI_Igather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendty
                    MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm,
                    MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Igather_c", false, sendbuf, sendcount, sendtype, recvbuf,
                               recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -52,6 +57,7 @@ int PMPI_Igatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
                   const int recvcounts[], const int displs[], MPI_Datatype recvtype, int root,
                   MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Igatherv", false, sendbuf, sendcount, sendtype, recvbuf, 0,
                               recvtype, recvcounts, displs, true, MP_API_INT, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -62,6 +68,7 @@ int PMPI_Igatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     const MPI_Count recvcounts[], const MPI_Aint displs[], MPI_Datatype recvtype,
                     int root, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Igatherv_c", false, sendbuf, sendcount, sendtype, recvbuf, 0,
                               recvtype, recvcounts, displs, true, MP_API_BIG, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -72,6 +79,7 @@ int PMPI_Iscatter(const void *sendbuf, int sendcount, MPI_Datatype sendtype, voi
                   int recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm,
                   MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Iscatter", true, sendbuf, sendcount, sendtype, recvbuf,
                               recvcount, recvtype, NULL, NULL, false, MP_API_INT, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -82,6 +90,7 @@ int PMPI_Iscatter_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     MPI_Count recvcount, MPI_Datatype recvtype, int root, MPI_Comm comm,
                     MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Iscatter_c", true, sendbuf, sendcount, sendtype, recvbuf,
                               recvcount, recvtype, NULL, NULL, false, MP_API_BIG, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -92,6 +101,7 @@ int PMPI_Iscatterv(const void *sendbuf, const int sendcounts[], const int displs
                    MPI_Datatype sendtype, void *recvbuf, int recvcount, MPI_Datatype recvtype,
                    int root, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Iscatterv", true, sendbuf, 0, sendtype, recvbuf, recvcount,
                               recvtype, sendcounts, displs, true, MP_API_INT, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -102,6 +112,7 @@ int PMPI_Iscatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
                      MPI_Datatype sendtype, void *recvbuf, MPI_Count recvcount,
                      MPI_Datatype recvtype, int root, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_gather("MPI_Iscatterv_c", true, sendbuf, 0, sendtype, recvbuf, recvcount,
                               recvtype, sendcounts, displs, true, MP_API_BIG, root, comm,
                               MP_API_COLL_NONBLOCKING, request);
@@ -111,6 +122,7 @@ int PMPI_Iscatterv_c(const void *sendbuf, const MPI_Count sendcounts[], const MP
 int PMPI_Iallgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                     int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Iallgather", sendbuf, sendcount, sendtype, recvbuf, recvcount,
                                  NULL, NULL, false, MP_API_INT, recvtype, comm,
                                  MP_API_COLL_NONBLOCKING, request);
@@ -121,6 +133,7 @@ int PMPI_Iallgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sen
                       void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                       MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Iallgather_c", sendbuf, sendcount, sendtype, recvbuf,
                                  recvcount, NULL, NULL, false, MP_API_BIG, recvtype, comm,
                                  MP_API_COLL_NONBLOCKING, request);
@@ -131,6 +144,7 @@ int PMPI_Iallgatherv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, 
                      const int recvcounts[], const int displs[], MPI_Datatype recvtype,
                      MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Iallgatherv", sendbuf, sendcount, sendtype, recvbuf, 0,
                                  recvcounts, displs, true, MP_API_INT, recvtype, comm,
                                  MP_API_COLL_NONBLOCKING, request);
@@ -141,6 +155,7 @@ int PMPI_Iallgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype se
                        void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
                        MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_allgather("MPI_Iallgatherv_c", sendbuf, sendcount, sendtype, recvbuf, 0,
                                  recvcounts, displs, true, MP_API_BIG, recvtype, comm,
                                  MP_API_COLL_NONBLOCKING, request);
@@ -150,6 +165,7 @@ int PMPI_Iallgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype se
 int PMPI_Ialltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                    int recvcount, MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoall("MPI_Ialltoall", sendbuf, sendcount, sendtype, recvbuf, recvcount,
                                 recvtype, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -159,6 +175,7 @@ int PMPI_Ialltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
                      MPI_Count recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                      MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoall("MPI_Ialltoall_c", sendbuf, sendcount, sendtype, recvbuf, recvcount,
                                 recvtype, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -168,6 +185,7 @@ int PMPI_Ialltoallv(const void *sendbuf, const int sendcounts[], const int sdisp
                     MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
                     const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Ialltoallv", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_INT,
                                  comm, MP_API_COLL_NONBLOCKING, request);
@@ -179,6 +197,7 @@ int PMPI_Ialltoallv_c(const void *sendbuf, const MPI_Count sendcounts[], const M
                       const MPI_Aint rdispls[], MPI_Datatype recvtype, MPI_Comm comm,
                       MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Ialltoallv_c", sendbuf, sendcounts, sdispls, sendtype, NULL,
                                  recvbuf, recvcounts, rdispls, recvtype, NULL, false, MP_API_BIG,
                                  comm, MP_API_COLL_NONBLOCKING, request);
@@ -190,6 +209,7 @@ int PMPI_Ialltoallw(const void *sendbuf, const int sendcounts[], const int sdisp
                     const int rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm,
                     MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Ialltoallw", sendbuf, sendcounts, sdispls, MPI_DATATYPE_NULL,
                                  sendtypes, recvbuf, recvcounts, rdispls, MPI_DATATYPE_NULL,
                                  recvtypes, true, MP_API_INT, comm, MP_API_COLL_NONBLOCKING,
@@ -202,6 +222,7 @@ int PMPI_Ialltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const M
                       const MPI_Aint rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm,
                       MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_alltoallw("MPI_Ialltoallw_c", sendbuf, sendcounts, sdispls,
                                  MPI_DATATYPE_NULL, sendtypes, recvbuf, recvcounts, rdispls,
                                  MPI_DATATYPE_NULL, recvtypes, true, MP_API_BIG, comm,
@@ -212,6 +233,7 @@ int PMPI_Ialltoallw_c(const void *sendbuf, const MPI_Count sendcounts[], const M
 int PMPI_Ireduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                  int root, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Ireduce", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
                               op, root, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -220,6 +242,7 @@ int PMPI_Ireduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dat
 int PMPI_Ireduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                    MPI_Op op, int root, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Ireduce_c", MP_API_RED_REDUCE, sendbuf, recvbuf, count, datatype,
                               op, root, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -228,6 +251,7 @@ int PMPI_Ireduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Data
 int PMPI_Iallreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                     MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Iallreduce", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
                               datatype, op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -236,6 +260,7 @@ int PMPI_Iallreduce(const void *sendbuf, void *recvbuf, int count, MPI_Datatype 
 int PMPI_Iallreduce_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                       MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Iallreduce_c", MP_API_RED_ALLREDUCE, sendbuf, recvbuf, count,
                               datatype, op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -245,6 +270,7 @@ int PMPI_Ireduce_scatter_block(const void *sendbuf, void *recvbuf, int recvcount
                                MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
                                MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter_block", sendbuf, recvbuf, NULL,
                                       recvcount, false, MP_API_INT, datatype, op, comm,
                                       MP_API_COLL_NONBLOCKING, request);
@@ -255,6 +281,7 @@ int PMPI_Ireduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count r
                                  MPI_Datatype datatype, MPI_Op op, MPI_Comm comm,
                                  MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter_block_c", sendbuf, recvbuf, NULL,
                                       recvcount, false, MP_API_BIG, datatype, op, comm,
                                       MP_API_COLL_NONBLOCKING, request);
@@ -264,6 +291,7 @@ int PMPI_Ireduce_scatter_block_c(const void *sendbuf, void *recvbuf, MPI_Count r
 int PMPI_Ireduce_scatter(const void *sendbuf, void *recvbuf, const int recvcounts[],
                          MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter", sendbuf, recvbuf, recvcounts, 0, true,
                                       MP_API_INT, datatype, op, comm, MP_API_COLL_NONBLOCKING,
                                       request);
@@ -273,6 +301,7 @@ int PMPI_Ireduce_scatter(const void *sendbuf, void *recvbuf, const int recvcount
 int PMPI_Ireduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count recvcounts[],
                            MPI_Datatype datatype, MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce_scatter("MPI_Ireduce_scatter_c", sendbuf, recvbuf, recvcounts, 0,
                                       true, MP_API_BIG, datatype, op, comm, MP_API_COLL_NONBLOCKING,
                                       request);
@@ -282,6 +311,7 @@ int PMPI_Ireduce_scatter_c(const void *sendbuf, void *recvbuf, const MPI_Count r
 int PMPI_Iscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Iscan", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op,
                               0, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -290,6 +320,7 @@ int PMPI_Iscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datat
 int PMPI_Iscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                  MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Iscan_c", MP_API_RED_SCAN, sendbuf, recvbuf, count, datatype, op,
                               0, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -298,6 +329,7 @@ int PMPI_Iscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Dataty
 int PMPI_Iexscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype datatype, MPI_Op op,
                  MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Iexscan", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
                               op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }
@@ -306,6 +338,7 @@ int PMPI_Iexscan(const void *sendbuf, void *recvbuf, int count, MPI_Datatype dat
 int PMPI_Iexscan_c(const void *sendbuf, void *recvbuf, MPI_Count count, MPI_Datatype datatype,
                    MPI_Op op, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return mp_api_coll_reduce("MPI_Iexscan_c", MP_API_RED_EXSCAN, sendbuf, recvbuf, count, datatype,
                               op, 0, comm, MP_API_COLL_NONBLOCKING, request);
 }

@@ -184,6 +184,7 @@ static int status_error(const char *call, mp_status_t status)
 #pragma weak MPI_Info_create = PMPI_Info_create
 int PMPI_Info_create(MPI_Info *info)
 {
+    MP_API_LOCK();
     if (info == NULL) {
         return mp_api_error(NULL, "MPI_Info_create", MPI_ERR_ARG, "info is NULL");
     }
@@ -199,6 +200,7 @@ int PMPI_Info_create(MPI_Info *info)
 #pragma weak MPI_Info_create_env = PMPI_Info_create_env
 int PMPI_Info_create_env(int argc, char *argv[], MPI_Info *info)
 {
+    MP_API_LOCK();
     if (info == NULL) {
         return mp_api_error(NULL, "MPI_Info_create_env", MPI_ERR_ARG, "info is NULL");
     }
@@ -221,6 +223,7 @@ int PMPI_Info_create_env(int argc, char *argv[], MPI_Info *info)
 #pragma weak MPI_Info_set = PMPI_Info_set
 int PMPI_Info_set(MPI_Info info, const char *key, const char *value)
 {
+    MP_API_LOCK();
     mp_info_t *obj = NULL;
     int rc = info_check_writable("MPI_Info_set", info, &obj);
     if (rc == MPI_SUCCESS) {
@@ -246,6 +249,7 @@ int PMPI_Info_set(MPI_Info info, const char *key, const char *value)
 #pragma weak MPI_Info_delete = PMPI_Info_delete
 int PMPI_Info_delete(MPI_Info info, const char *key)
 {
+    MP_API_LOCK();
     mp_info_t *obj = NULL;
     int rc = info_check_writable("MPI_Info_delete", info, &obj);
     if (rc == MPI_SUCCESS) {
@@ -294,6 +298,7 @@ static void copy_truncated(char *out, const char *value, size_t room)
 #pragma weak MPI_Info_get = PMPI_Info_get
 int PMPI_Info_get(MPI_Info info, const char *key, int valuelen, char *value, int *flag)
 {
+    MP_API_LOCK();
     const char *v = NULL;
     int rc = info_lookup("MPI_Info_get", info, key, flag, &v);
     if (rc != MPI_SUCCESS) {
@@ -314,6 +319,7 @@ int PMPI_Info_get(MPI_Info info, const char *key, int valuelen, char *value, int
 #pragma weak MPI_Info_get_valuelen = PMPI_Info_get_valuelen
 int PMPI_Info_get_valuelen(MPI_Info info, const char *key, int *valuelen, int *flag)
 {
+    MP_API_LOCK();
     const char *v = NULL;
     int rc = info_lookup("MPI_Info_get_valuelen", info, key, valuelen != NULL ? flag : NULL, &v);
     if (rc != MPI_SUCCESS) {
@@ -329,6 +335,7 @@ int PMPI_Info_get_valuelen(MPI_Info info, const char *key, int *valuelen, int *f
 #pragma weak MPI_Info_get_string = PMPI_Info_get_string
 int PMPI_Info_get_string(MPI_Info info, const char *key, int *buflen, char *value, int *flag)
 {
+    MP_API_LOCK();
     const char *v = NULL;
     int rc = info_lookup("MPI_Info_get_string", info, key, buflen != NULL ? flag : NULL, &v);
     if (rc != MPI_SUCCESS) {
@@ -355,6 +362,7 @@ int PMPI_Info_get_string(MPI_Info info, const char *key, int *buflen, char *valu
 #pragma weak MPI_Info_get_nkeys = PMPI_Info_get_nkeys
 int PMPI_Info_get_nkeys(MPI_Info info, int *nkeys)
 {
+    MP_API_LOCK();
     mp_info_t *obj = NULL;
     int rc = mp_api_info_check(NULL, "MPI_Info_get_nkeys", info, &obj);
     if (rc != MPI_SUCCESS) {
@@ -370,6 +378,7 @@ int PMPI_Info_get_nkeys(MPI_Info info, int *nkeys)
 #pragma weak MPI_Info_get_nthkey = PMPI_Info_get_nthkey
 int PMPI_Info_get_nthkey(MPI_Info info, int n, char *key)
 {
+    MP_API_LOCK();
     mp_info_t *obj = NULL;
     int rc = mp_api_info_check(NULL, "MPI_Info_get_nthkey", info, &obj);
     if (rc != MPI_SUCCESS) {
@@ -392,6 +401,7 @@ int PMPI_Info_get_nthkey(MPI_Info info, int n, char *key)
 #pragma weak MPI_Info_dup = PMPI_Info_dup
 int PMPI_Info_dup(MPI_Info info, MPI_Info *newinfo)
 {
+    MP_API_LOCK();
     mp_info_t *obj = NULL;
     int rc = mp_api_info_check(NULL, "MPI_Info_dup", info, &obj);
     if (rc != MPI_SUCCESS) {
@@ -412,6 +422,7 @@ int PMPI_Info_dup(MPI_Info info, MPI_Info *newinfo)
 #pragma weak MPI_Info_free = PMPI_Info_free
 int PMPI_Info_free(MPI_Info *info)
 {
+    MP_API_LOCK();
     if (info == NULL) {
         return mp_api_error(NULL, "MPI_Info_free", MPI_ERR_ARG, "info is NULL");
     }
@@ -458,6 +469,7 @@ void mp_api_info_comm_free(mp_comm_t *comm)
 #pragma weak MPI_Comm_set_info = PMPI_Comm_set_info
 int PMPI_Comm_set_info(MPI_Comm comm, MPI_Info info)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_set_info", comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -476,6 +488,7 @@ int PMPI_Comm_set_info(MPI_Comm comm, MPI_Info info)
 #pragma weak MPI_Comm_get_info = PMPI_Comm_get_info
 int PMPI_Comm_get_info(MPI_Comm comm, MPI_Info *info_used)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Comm_get_info", comm, &c);
     if (rc != MPI_SUCCESS) {

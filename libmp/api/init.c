@@ -1,8 +1,8 @@
 /*
  * Starting and ending MPI: MPI_Init(_thread), MPI_Finalize, their queries, MPI_Abort and the
  * thread-level calls, and the runtime that the world model and the sessions (session.c) share.
- * libmp provides up to MPI_THREAD_SERIALIZED: any thread may call MPI as long as the application
- * makes sure only one does at a time.
+ * libmp provides up to MPI_THREAD_MULTIPLE: then every call holds one library lock (core/lock.h)
+ * that waiting calls drop while they wait.
  */
 #include <stdio.h>
 
@@ -11,7 +11,7 @@
 #include "core/log.h"
 #include "core/runtime.h"
 
-#define MP_THREAD_LEVEL_MAX MPI_THREAD_SERIALIZED
+#define MP_THREAD_LEVEL_MAX MPI_THREAD_MULTIPLE
 
 /* The world model (MPI_Init to MPI_Finalize) and the sessions share one runtime: the first of
  * them starts it, the last to end stops it. */
@@ -50,6 +50,11 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
     if (status != MP_OK) {
         return mp_api_error(NULL, call, mp_api_errclass(status), "cannot join the job: %s",
                             mp_status_string(status));
+    }
+    if (level == MPI_THREAD_MULTIPLE && !mp_lock_on) {
+        /* From here on: no other thread can be in MPI before this call returns. The rest of
+         * this call runs without the lock, as nothing can contend for it yet. */
+        mp_lock_enable();
     }
     *provided = level;
     return MPI_SUCCESS;
@@ -97,6 +102,7 @@ static int init_common(const char *call, int required, int *provided)
 #pragma weak MPI_Init = PMPI_Init
 int PMPI_Init(int *argc, char ***argv)
 {
+    MP_API_LOCK();
     mp_api_info_env_args(argc, argv);
     int provided;
     return init_common("MPI_Init", MPI_THREAD_SINGLE, &provided);
@@ -105,6 +111,7 @@ int PMPI_Init(int *argc, char ***argv)
 #pragma weak MPI_Init_thread = PMPI_Init_thread
 int PMPI_Init_thread(int *argc, char ***argv, int required, int *provided)
 {
+    MP_API_LOCK();
     mp_api_info_env_args(argc, argv);
     return init_common("MPI_Init_thread", required, provided);
 }
@@ -132,6 +139,7 @@ int PMPI_Finalized(int *flag)
 #pragma weak MPI_Finalize = PMPI_Finalize
 int PMPI_Finalize(void)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Finalize");
     if (rc == MPI_SUCCESS && world != WORLD_ACTIVE) {
         rc = mp_api_error(NULL, "MPI_Finalize", MPI_ERR_OTHER,

@@ -21,6 +21,7 @@ static int inter_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p)
 #pragma weak MPI_Comm_remote_size = PMPI_Comm_remote_size
 int PMPI_Comm_remote_size(MPI_Comm comm, int *size)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = inter_check("MPI_Comm_remote_size", comm, &c);
     if (rc == MPI_SUCCESS && size == NULL) {
@@ -35,6 +36,7 @@ int PMPI_Comm_remote_size(MPI_Comm comm, int *size)
 #pragma weak MPI_Comm_remote_group = PMPI_Comm_remote_group
 int PMPI_Comm_remote_group(MPI_Comm comm, MPI_Group *group)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = inter_check("MPI_Comm_remote_group", comm, &c);
     if (rc == MPI_SUCCESS && group == NULL) {
@@ -78,6 +80,7 @@ static int check_leader_args(const char *call, mp_comm_t *local, MPI_Comm peer_c
 int PMPI_Intercomm_create(MPI_Comm local_comm, int local_leader, MPI_Comm peer_comm,
                           int remote_leader, int tag, MPI_Comm *newintercomm)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Intercomm_create";
     mp_comm_t *local = NULL, *peer = NULL, *n = NULL;
     int rc = mp_api_comm_check(call, local_comm, &local);
@@ -113,6 +116,7 @@ int PMPI_Intercomm_create(MPI_Comm local_comm, int local_leader, MPI_Comm peer_c
 #pragma weak MPI_Intercomm_merge = PMPI_Intercomm_merge
 int PMPI_Intercomm_merge(MPI_Comm intercomm, int high, MPI_Comm *newintracomm)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Intercomm_merge";
     mp_comm_t *c = NULL, *n = NULL;
     int rc = inter_check(call, intercomm, &c);
@@ -175,6 +179,7 @@ static void publish_with(mp_comm_t *n, MPI_Errhandler errhandler, MPI_Comm *newc
 int PMPI_Comm_create_from_group(MPI_Group group, const char *stringtag, MPI_Info info,
                                 MPI_Errhandler errhandler, MPI_Comm *newcomm)
 {
+    MP_API_LOCK();
     (void)info;
     const char *call = "MPI_Comm_create_from_group";
     mp_group_t *g = NULL;
@@ -203,6 +208,7 @@ int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
                                       const char *stringtag, MPI_Info info,
                                       MPI_Errhandler errhandler, MPI_Comm *newintercomm)
 {
+    MP_API_LOCK();
     (void)info;
     const char *call = "MPI_Intercomm_create_from_groups";
     mp_group_t *lg = NULL, *rg = NULL;

@@ -45,6 +45,7 @@ static size_t hint_alignment(const mp_info_t *info)
 #pragma weak MPI_Alloc_mem = PMPI_Alloc_mem
 int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void *baseptr)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Alloc_mem";
     mp_info_t *hints = NULL;
 
@@ -78,6 +79,7 @@ int PMPI_Alloc_mem(MPI_Aint size, MPI_Info info, void *baseptr)
 #pragma weak MPI_Free_mem = PMPI_Free_mem
 int PMPI_Free_mem(void *base)
 {
+    MP_API_LOCK();
     /* Like free(NULL): nothing to do (MPICH and Open MPI accept it too). */
     if (base == NULL) {
         return MPI_SUCCESS;

@@ -364,6 +364,7 @@ static void shape_alltoall(nbr_side_t *s, nbr_side_t *r, const void *sendbuf, MP
 int PMPI_Neighbor_allgather(const void *sendbuf, int sendcount, MPI_Datatype sendtype,
                             void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_allgather(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_blocking("MPI_Neighbor_allgather", comm, &s, &r);
@@ -374,6 +375,7 @@ int PMPI_Neighbor_allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Data
                               void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                               MPI_Comm comm)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_allgather(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_blocking("MPI_Neighbor_allgather_c", comm, &s, &r);
@@ -384,6 +386,7 @@ int PMPI_Ineighbor_allgather(const void *sendbuf, int sendcount, MPI_Datatype se
                              void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                              MPI_Request *request)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_allgather(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_nonblocking("MPI_Ineighbor_allgather", comm, &s, &r, request);
@@ -394,6 +397,7 @@ int PMPI_Ineighbor_allgather_c(const void *sendbuf, MPI_Count sendcount, MPI_Dat
                                void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                                MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_allgather(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_nonblocking("MPI_Ineighbor_allgather_c", comm, &s, &r, request);
@@ -415,6 +419,7 @@ int PMPI_Neighbor_allgatherv(const void *sendbuf, int sendcount, MPI_Datatype se
                              void *recvbuf, const int recvcounts[], const int displs[],
                              MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     SHAPE_ALLGATHERV(counts, displs);
     return nbr_blocking("MPI_Neighbor_allgatherv", comm, &s, &r);
 }
@@ -424,6 +429,7 @@ int PMPI_Neighbor_allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Dat
                                void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint displs[],
                                MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     SHAPE_ALLGATHERV(counts_c, displs_c);
     return nbr_blocking("MPI_Neighbor_allgatherv_c", comm, &s, &r);
 }
@@ -433,6 +439,7 @@ int PMPI_Ineighbor_allgatherv(const void *sendbuf, int sendcount, MPI_Datatype s
                               void *recvbuf, const int recvcounts[], const int displs[],
                               MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     SHAPE_ALLGATHERV(counts, displs);
     return nbr_nonblocking("MPI_Ineighbor_allgatherv", comm, &s, &r, request);
 }
@@ -443,6 +450,7 @@ int PMPI_Ineighbor_allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Da
                                 const MPI_Aint displs[], MPI_Datatype recvtype, MPI_Comm comm,
                                 MPI_Request *request)
 {
+    MP_API_LOCK();
     SHAPE_ALLGATHERV(counts_c, displs_c);
     return nbr_nonblocking("MPI_Ineighbor_allgatherv_c", comm, &s, &r, request);
 }
@@ -451,6 +459,7 @@ int PMPI_Ineighbor_allgatherv_c(const void *sendbuf, MPI_Count sendcount, MPI_Da
 int PMPI_Neighbor_alltoall(const void *sendbuf, int sendcount, MPI_Datatype sendtype, void *recvbuf,
                            int recvcount, MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_alltoall(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_blocking("MPI_Neighbor_alltoall", comm, &s, &r);
@@ -461,6 +470,7 @@ int PMPI_Neighbor_alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Datat
                              void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                              MPI_Comm comm)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_alltoall(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_blocking("MPI_Neighbor_alltoall_c", comm, &s, &r);
@@ -471,6 +481,7 @@ int PMPI_Ineighbor_alltoall(const void *sendbuf, int sendcount, MPI_Datatype sen
                             void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                             MPI_Request *request)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_alltoall(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_nonblocking("MPI_Ineighbor_alltoall", comm, &s, &r, request);
@@ -481,6 +492,7 @@ int PMPI_Ineighbor_alltoall_c(const void *sendbuf, MPI_Count sendcount, MPI_Data
                               void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                               MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     nbr_side_t s, r;
     shape_alltoall(&s, &r, sendbuf, sendcount, sendtype, recvbuf, recvcount, recvtype);
     return nbr_nonblocking("MPI_Ineighbor_alltoall_c", comm, &s, &r, request);
@@ -506,6 +518,7 @@ int PMPI_Neighbor_alltoallv(const void *sendbuf, const int sendcounts[], const i
                             MPI_Datatype sendtype, void *recvbuf, const int recvcounts[],
                             const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLV(counts, displs);
     return nbr_blocking("MPI_Neighbor_alltoallv", comm, &s, &r);
 }
@@ -516,6 +529,7 @@ int PMPI_Neighbor_alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[],
                               const MPI_Count recvcounts[], const MPI_Aint rdispls[],
                               MPI_Datatype recvtype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLV(counts_c, displs_c);
     return nbr_blocking("MPI_Neighbor_alltoallv_c", comm, &s, &r);
 }
@@ -526,6 +540,7 @@ int PMPI_Ineighbor_alltoallv(const void *sendbuf, const int sendcounts[], const 
                              const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm,
                              MPI_Request *request)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLV(counts, displs);
     return nbr_nonblocking("MPI_Ineighbor_alltoallv", comm, &s, &r, request);
 }
@@ -536,6 +551,7 @@ int PMPI_Ineighbor_alltoallv_c(const void *sendbuf, const MPI_Count sendcounts[]
                                const MPI_Count recvcounts[], const MPI_Aint rdispls[],
                                MPI_Datatype recvtype, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLV(counts_c, displs_c);
     return nbr_nonblocking("MPI_Ineighbor_alltoallv_c", comm, &s, &r, request);
 }
@@ -562,6 +578,7 @@ int PMPI_Neighbor_alltoallw(const void *sendbuf, const int sendcounts[], const M
                             const MPI_Datatype sendtypes[], void *recvbuf, const int recvcounts[],
                             const MPI_Aint rdispls[], const MPI_Datatype recvtypes[], MPI_Comm comm)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLW(counts);
     return nbr_blocking("MPI_Neighbor_alltoallw", comm, &s, &r);
 }
@@ -572,6 +589,7 @@ int PMPI_Neighbor_alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[],
                               void *recvbuf, const MPI_Count recvcounts[], const MPI_Aint rdispls[],
                               const MPI_Datatype recvtypes[], MPI_Comm comm)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLW(counts_c);
     return nbr_blocking("MPI_Neighbor_alltoallw_c", comm, &s, &r);
 }
@@ -582,6 +600,7 @@ int PMPI_Ineighbor_alltoallw(const void *sendbuf, const int sendcounts[], const 
                              const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                              MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLW(counts);
     return nbr_nonblocking("MPI_Ineighbor_alltoallw", comm, &s, &r, request);
 }
@@ -593,6 +612,7 @@ int PMPI_Ineighbor_alltoallw_c(const void *sendbuf, const MPI_Count sendcounts[]
                                const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     SHAPE_ALLTOALLW(counts_c);
     return nbr_nonblocking("MPI_Ineighbor_alltoallw_c", comm, &s, &r, request);
 }

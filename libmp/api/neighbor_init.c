@@ -10,6 +10,7 @@ int PMPI_Neighbor_allgather_init(const void *sendbuf, int sendcount, MPI_Datatyp
                                  void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                                  MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLGATHER,
                                  .sbuf = sendbuf,
@@ -31,6 +32,7 @@ int PMPI_Neighbor_allgather_init_c(const void *sendbuf, MPI_Count sendcount, MPI
                                    void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                                    MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLGATHER,
                                  .sbuf = sendbuf,
@@ -53,6 +55,7 @@ int PMPI_Neighbor_allgatherv_init(const void *sendbuf, int sendcount, MPI_Dataty
                                   MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                                   MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLGATHERV,
                                  .sbuf = sendbuf,
@@ -76,6 +79,7 @@ int PMPI_Neighbor_allgatherv_init_c(const void *sendbuf, MPI_Count sendcount, MP
                                     const MPI_Aint displs[], MPI_Datatype recvtype, MPI_Comm comm,
                                     MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLGATHERV,
                                  .sbuf = sendbuf,
@@ -98,6 +102,7 @@ int PMPI_Neighbor_alltoall_init(const void *sendbuf, int sendcount, MPI_Datatype
                                 void *recvbuf, int recvcount, MPI_Datatype recvtype, MPI_Comm comm,
                                 MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLTOALL,
                                  .sbuf = sendbuf,
@@ -119,6 +124,7 @@ int PMPI_Neighbor_alltoall_init_c(const void *sendbuf, MPI_Count sendcount, MPI_
                                   void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                                   MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLTOALL,
                                  .sbuf = sendbuf,
@@ -141,6 +147,7 @@ int PMPI_Neighbor_alltoallv_init(const void *sendbuf, const int sendcounts[], co
                                  const int rdispls[], MPI_Datatype recvtype, MPI_Comm comm,
                                  MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLTOALLV,
                                  .sbuf = sendbuf,
@@ -166,6 +173,7 @@ int PMPI_Neighbor_alltoallv_init_c(const void *sendbuf, const MPI_Count sendcoun
                                    MPI_Datatype recvtype, MPI_Comm comm, MPI_Info info,
                                    MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLTOALLV,
                                  .sbuf = sendbuf,
@@ -191,6 +199,7 @@ int PMPI_Neighbor_alltoallw_init(const void *sendbuf, const int sendcounts[],
                                  const MPI_Datatype recvtypes[], MPI_Comm comm, MPI_Info info,
                                  MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLTOALLW,
                                  .sbuf = sendbuf,
@@ -216,6 +225,7 @@ int PMPI_Neighbor_alltoallw_init_c(const void *sendbuf, const MPI_Count sendcoun
                                    const MPI_Aint rdispls[], const MPI_Datatype recvtypes[],
                                    MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     mp_api_coll_saved_t saved = {.which = MP_API_SAVED_NEIGHBOR,
                                  .nbr = MP_API_NBR_ALLTOALLW,
                                  .sbuf = sendbuf,

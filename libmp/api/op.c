@@ -123,18 +123,21 @@ static int op_create(const char *call, mp_op_user_fn_t fn, bool large_count, int
 #pragma weak MPI_Op_create = PMPI_Op_create
 int PMPI_Op_create(MPI_User_function *user_fn, int commute, MPI_Op *op)
 {
+    MP_API_LOCK();
     return op_create("MPI_Op_create", (mp_op_user_fn_t)user_fn, false, commute, op);
 }
 
 #pragma weak MPI_Op_create_c = PMPI_Op_create_c
 int PMPI_Op_create_c(MPI_User_function_c *user_fn, int commute, MPI_Op *op)
 {
+    MP_API_LOCK();
     return op_create("MPI_Op_create_c", (mp_op_user_fn_t)user_fn, true, commute, op);
 }
 
 #pragma weak MPI_Op_free = PMPI_Op_free
 int PMPI_Op_free(MPI_Op *op)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Op_free";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -163,6 +166,7 @@ int PMPI_Op_free(MPI_Op *op)
 #pragma weak MPI_Op_commutative = PMPI_Op_commutative
 int PMPI_Op_commutative(MPI_Op op, int *commute)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Op_commutative";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
@@ -253,6 +257,7 @@ static int reduce_local(const char *call, const void *inbuf, void *inoutbuf, MPI
 int PMPI_Reduce_local(const void *inbuf, void *inoutbuf, int count, MPI_Datatype datatype,
                       MPI_Op op)
 {
+    MP_API_LOCK();
     return reduce_local("MPI_Reduce_local", inbuf, inoutbuf, count, datatype, op);
 }
 
@@ -260,5 +265,6 @@ int PMPI_Reduce_local(const void *inbuf, void *inoutbuf, int count, MPI_Datatype
 int PMPI_Reduce_local_c(const void *inbuf, void *inoutbuf, MPI_Count count, MPI_Datatype datatype,
                         MPI_Op op)
 {
+    MP_API_LOCK();
     return reduce_local("MPI_Reduce_local_c", inbuf, inoutbuf, count, datatype, op);
 }

@@ -96,6 +96,7 @@ static int unpack(const char *call, const void *inbuf, MPI_Count insize, MPI_Cou
 int PMPI_Pack(const void *inbuf, int incount, MPI_Datatype datatype, void *outbuf, int outsize,
               int *position, MPI_Comm comm)
 {
+    MP_API_LOCK();
     MPI_Count pos = position != NULL ? *position : 0;
     int rc = pack("MPI_Pack", inbuf, incount, datatype, outbuf, outsize,
                   position != NULL ? &pos : NULL, comm);
@@ -109,6 +110,7 @@ int PMPI_Pack(const void *inbuf, int incount, MPI_Datatype datatype, void *outbu
 int PMPI_Pack_c(const void *inbuf, MPI_Count incount, MPI_Datatype datatype, void *outbuf,
                 MPI_Count outsize, MPI_Count *position, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return pack("MPI_Pack_c", inbuf, incount, datatype, outbuf, outsize, position, comm);
 }
 
@@ -116,6 +118,7 @@ int PMPI_Pack_c(const void *inbuf, MPI_Count incount, MPI_Datatype datatype, voi
 int PMPI_Unpack(const void *inbuf, int insize, int *position, void *outbuf, int outcount,
                 MPI_Datatype datatype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     MPI_Count pos = position != NULL ? *position : 0;
     int rc = unpack("MPI_Unpack", inbuf, insize, position != NULL ? &pos : NULL, outbuf, outcount,
                     datatype, comm);
@@ -129,6 +132,7 @@ int PMPI_Unpack(const void *inbuf, int insize, int *position, void *outbuf, int 
 int PMPI_Unpack_c(const void *inbuf, MPI_Count insize, MPI_Count *position, void *outbuf,
                   MPI_Count outcount, MPI_Datatype datatype, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return unpack("MPI_Unpack_c", inbuf, insize, position, outbuf, outcount, datatype, comm);
 }
 
@@ -162,6 +166,7 @@ static int pack_size(const char *call, MPI_Count incount, MPI_Datatype datatype,
 #pragma weak MPI_Pack_size = PMPI_Pack_size
 int PMPI_Pack_size(int incount, MPI_Datatype datatype, MPI_Comm comm, int *size)
 {
+    MP_API_LOCK();
     MPI_Count bytes = 0;
     int rc = pack_size("MPI_Pack_size", incount, datatype, comm, size, &bytes);
     if (rc != MPI_SUCCESS) {
@@ -180,6 +185,7 @@ int PMPI_Pack_size(int incount, MPI_Datatype datatype, MPI_Comm comm, int *size)
 #pragma weak MPI_Pack_size_c = PMPI_Pack_size_c
 int PMPI_Pack_size_c(MPI_Count incount, MPI_Datatype datatype, MPI_Comm comm, MPI_Count *size)
 {
+    MP_API_LOCK();
     MPI_Count bytes = 0;
     int rc = pack_size("MPI_Pack_size_c", incount, datatype, comm, size, &bytes);
     if (rc == MPI_SUCCESS) {
@@ -303,6 +309,7 @@ static int unpack_external(const char *call, const char *datarep, const void *in
 int PMPI_Pack_external(const char datarep[], const void *inbuf, int incount, MPI_Datatype datatype,
                        void *outbuf, MPI_Aint outsize, MPI_Aint *position)
 {
+    MP_API_LOCK();
     MPI_Count pos = position != NULL ? *position : 0;
     int rc = pack_external("MPI_Pack_external", datarep, inbuf, incount, datatype, outbuf, outsize,
                            position != NULL ? &pos : NULL);
@@ -317,6 +324,7 @@ int PMPI_Pack_external_c(const char datarep[], const void *inbuf, MPI_Count inco
                          MPI_Datatype datatype, void *outbuf, MPI_Count outsize,
                          MPI_Count *position)
 {
+    MP_API_LOCK();
     return pack_external("MPI_Pack_external_c", datarep, inbuf, incount, datatype, outbuf, outsize,
                          position);
 }
@@ -325,6 +333,7 @@ int PMPI_Pack_external_c(const char datarep[], const void *inbuf, MPI_Count inco
 int PMPI_Unpack_external(const char datarep[], const void *inbuf, MPI_Aint insize,
                          MPI_Aint *position, void *outbuf, int outcount, MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     MPI_Count pos = position != NULL ? *position : 0;
     int rc = unpack_external("MPI_Unpack_external", datarep, inbuf, insize,
                              position != NULL ? &pos : NULL, outbuf, outcount, datatype);
@@ -339,6 +348,7 @@ int PMPI_Unpack_external_c(const char datarep[], const void *inbuf, MPI_Count in
                            MPI_Count *position, void *outbuf, MPI_Count outcount,
                            MPI_Datatype datatype)
 {
+    MP_API_LOCK();
     return unpack_external("MPI_Unpack_external_c", datarep, inbuf, insize, position, outbuf,
                            outcount, datatype);
 }
@@ -362,6 +372,7 @@ static int external_size(const char *call, const char *datarep, MPI_Count incoun
 int PMPI_Pack_external_size(const char datarep[], int incount, MPI_Datatype datatype,
                             MPI_Aint *size)
 {
+    MP_API_LOCK();
     MPI_Count bytes = 0;
     int rc = external_size("MPI_Pack_external_size", datarep, incount, datatype, size, &bytes);
     if (rc == MPI_SUCCESS) {
@@ -374,6 +385,7 @@ int PMPI_Pack_external_size(const char datarep[], int incount, MPI_Datatype data
 int PMPI_Pack_external_size_c(const char datarep[], MPI_Count incount, MPI_Datatype datatype,
                               MPI_Count *size)
 {
+    MP_API_LOCK();
     MPI_Count bytes = 0;
     int rc = external_size("MPI_Pack_external_size_c", datarep, incount, datatype, size, &bytes);
     if (rc == MPI_SUCCESS) {

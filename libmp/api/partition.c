@@ -240,6 +240,7 @@ static int part_init(const char *call, bool send, void *buf, int partitions, MPI
 int PMPI_Psend_init(const void *buf, int partitions, MPI_Count count, MPI_Datatype datatype,
                     int dest, int tag, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     /* A send never writes to its buffer. */
     return part_init("MPI_Psend_init", true, (void *)(uintptr_t)buf, partitions, count, datatype,
                      dest, tag, comm, info, request);
@@ -249,6 +250,7 @@ int PMPI_Psend_init(const void *buf, int partitions, MPI_Count count, MPI_Dataty
 int PMPI_Precv_init(void *buf, int partitions, MPI_Count count, MPI_Datatype datatype, int source,
                     int tag, MPI_Comm comm, MPI_Info info, MPI_Request *request)
 {
+    MP_API_LOCK();
     return part_init("MPI_Precv_init", false, buf, partitions, count, datatype, source, tag, comm,
                      info, request);
 }
@@ -296,6 +298,7 @@ static int ready_one(const char *call, part_t *p, int i)
 #pragma weak MPI_Pready = PMPI_Pready
 int PMPI_Pready(int partition, MPI_Request request)
 {
+    MP_API_LOCK();
     part_t *p = NULL;
     int rc = part_check("MPI_Pready", request, true, &p);
     return rc != MPI_SUCCESS ? rc : ready_one("MPI_Pready", p, partition);
@@ -304,6 +307,7 @@ int PMPI_Pready(int partition, MPI_Request request)
 #pragma weak MPI_Pready_range = PMPI_Pready_range
 int PMPI_Pready_range(int partition_low, int partition_high, MPI_Request request)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Pready_range";
     part_t *p = NULL;
     int rc = part_check(call, request, true, &p);
@@ -326,6 +330,7 @@ int PMPI_Pready_range(int partition_low, int partition_high, MPI_Request request
 #pragma weak MPI_Pready_list = PMPI_Pready_list
 int PMPI_Pready_list(int length, const int array_of_partitions[], MPI_Request request)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Pready_list";
     part_t *p = NULL;
     int rc = part_check(call, request, true, &p);
@@ -359,6 +364,7 @@ int PMPI_Pready_list(int length, const int array_of_partitions[], MPI_Request re
 #pragma weak MPI_Parrived = PMPI_Parrived
 int PMPI_Parrived(MPI_Request request, int partition, int *flag)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Parrived";
     if (flag == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "flag is NULL");

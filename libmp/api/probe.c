@@ -67,6 +67,7 @@ static int probe_failed(const char *call, const probe_wait_t *p)
 #pragma weak MPI_Probe = PMPI_Probe
 int PMPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = probe_check("MPI_Probe", source, tag, comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -87,6 +88,7 @@ int PMPI_Probe(int source, int tag, MPI_Comm comm, MPI_Status *status)
 #pragma weak MPI_Iprobe = PMPI_Iprobe
 int PMPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *status)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = probe_check("MPI_Iprobe", source, tag, comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -126,6 +128,7 @@ static int message_create(const char *call, mp_comm_t *comm, api_message_t **m_p
 #pragma weak MPI_Mprobe = PMPI_Mprobe
 int PMPI_Mprobe(int source, int tag, MPI_Comm comm, MPI_Message *message, MPI_Status *status)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = probe_check("MPI_Mprobe", source, tag, comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -163,6 +166,7 @@ int PMPI_Mprobe(int source, int tag, MPI_Comm comm, MPI_Message *message, MPI_St
 int PMPI_Improbe(int source, int tag, MPI_Comm comm, int *flag, MPI_Message *message,
                  MPI_Status *status)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = probe_check("MPI_Improbe", source, tag, comm, &c);
     if (rc != MPI_SUCCESS) {
@@ -320,6 +324,7 @@ static int imrecv(const char *call, void *buf, MPI_Count count, MPI_Datatype dat
 int PMPI_Mrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message,
                MPI_Status *status)
 {
+    MP_API_LOCK();
     return mrecv("MPI_Mrecv", buf, count, datatype, message, status);
 }
 
@@ -327,6 +332,7 @@ int PMPI_Mrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message
 int PMPI_Mrecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, MPI_Message *message,
                  MPI_Status *status)
 {
+    MP_API_LOCK();
     return mrecv("MPI_Mrecv_c", buf, count, datatype, message, status);
 }
 
@@ -334,6 +340,7 @@ int PMPI_Mrecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, MPI_Message 
 int PMPI_Imrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *message,
                 MPI_Request *request)
 {
+    MP_API_LOCK();
     return imrecv("MPI_Imrecv", buf, count, datatype, message, request);
 }
 
@@ -341,5 +348,6 @@ int PMPI_Imrecv(void *buf, int count, MPI_Datatype datatype, MPI_Message *messag
 int PMPI_Imrecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, MPI_Message *message,
                   MPI_Request *request)
 {
+    MP_API_LOCK();
     return imrecv("MPI_Imrecv_c", buf, count, datatype, message, request);
 }

@@ -235,6 +235,7 @@ static int recv_nonblocking(const char *call, void *buf, MPI_Count count, MPI_Da
 #pragma weak MPI_Send = PMPI_Send
 int PMPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return send_blocking("MPI_Send", buf, count, datatype, dest, tag, comm, MP_SEND_STANDARD);
 }
 
@@ -242,12 +243,14 @@ int PMPI_Send(const void *buf, int count, MPI_Datatype datatype, int dest, int t
 int PMPI_Send_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                 MPI_Comm comm)
 {
+    MP_API_LOCK();
     return send_blocking("MPI_Send_c", buf, count, datatype, dest, tag, comm, MP_SEND_STANDARD);
 }
 
 #pragma weak MPI_Ssend = PMPI_Ssend
 int PMPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return send_blocking("MPI_Ssend", buf, count, datatype, dest, tag, comm, MP_SEND_SYNC);
 }
 
@@ -255,12 +258,14 @@ int PMPI_Ssend(const void *buf, int count, MPI_Datatype datatype, int dest, int 
 int PMPI_Ssend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                  MPI_Comm comm)
 {
+    MP_API_LOCK();
     return send_blocking("MPI_Ssend_c", buf, count, datatype, dest, tag, comm, MP_SEND_SYNC);
 }
 
 #pragma weak MPI_Rsend = PMPI_Rsend
 int PMPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm)
 {
+    MP_API_LOCK();
     return send_blocking("MPI_Rsend", buf, count, datatype, dest, tag, comm, MP_SEND_READY);
 }
 
@@ -268,6 +273,7 @@ int PMPI_Rsend(const void *buf, int count, MPI_Datatype datatype, int dest, int 
 int PMPI_Rsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                  MPI_Comm comm)
 {
+    MP_API_LOCK();
     return send_blocking("MPI_Rsend_c", buf, count, datatype, dest, tag, comm, MP_SEND_READY);
 }
 
@@ -275,6 +281,7 @@ int PMPI_Rsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int de
 int PMPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
               MPI_Status *status)
 {
+    MP_API_LOCK();
     return recv_blocking("MPI_Recv", buf, count, datatype, source, tag, comm, status);
 }
 
@@ -282,6 +289,7 @@ int PMPI_Recv(void *buf, int count, MPI_Datatype datatype, int source, int tag, 
 int PMPI_Recv_c(void *buf, MPI_Count count, MPI_Datatype datatype, int source, int tag,
                 MPI_Comm comm, MPI_Status *status)
 {
+    MP_API_LOCK();
     return recv_blocking("MPI_Recv_c", buf, count, datatype, source, tag, comm, status);
 }
 
@@ -291,6 +299,7 @@ int PMPI_Recv_c(void *buf, MPI_Count count, MPI_Datatype datatype, int source, i
 int PMPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                MPI_Request *request)
 {
+    MP_API_LOCK();
     return send_nonblocking("MPI_Isend", buf, count, datatype, dest, tag, comm, MP_SEND_STANDARD,
                             request);
 }
@@ -299,6 +308,7 @@ int PMPI_Isend(const void *buf, int count, MPI_Datatype datatype, int dest, int 
 int PMPI_Isend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                  MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return send_nonblocking("MPI_Isend_c", buf, count, datatype, dest, tag, comm, MP_SEND_STANDARD,
                             request);
 }
@@ -307,6 +317,7 @@ int PMPI_Isend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int de
 int PMPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                 MPI_Request *request)
 {
+    MP_API_LOCK();
     return send_nonblocking("MPI_Issend", buf, count, datatype, dest, tag, comm, MP_SEND_SYNC,
                             request);
 }
@@ -315,6 +326,7 @@ int PMPI_Issend(const void *buf, int count, MPI_Datatype datatype, int dest, int
 int PMPI_Issend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                   MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return send_nonblocking("MPI_Issend_c", buf, count, datatype, dest, tag, comm, MP_SEND_SYNC,
                             request);
 }
@@ -323,6 +335,7 @@ int PMPI_Issend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int d
 int PMPI_Irsend(const void *buf, int count, MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
                 MPI_Request *request)
 {
+    MP_API_LOCK();
     return send_nonblocking("MPI_Irsend", buf, count, datatype, dest, tag, comm, MP_SEND_READY,
                             request);
 }
@@ -331,6 +344,7 @@ int PMPI_Irsend(const void *buf, int count, MPI_Datatype datatype, int dest, int
 int PMPI_Irsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                   MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return send_nonblocking("MPI_Irsend_c", buf, count, datatype, dest, tag, comm, MP_SEND_READY,
                             request);
 }
@@ -339,6 +353,7 @@ int PMPI_Irsend_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int d
 int PMPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
                MPI_Request *request)
 {
+    MP_API_LOCK();
     return recv_nonblocking("MPI_Irecv", buf, count, datatype, source, tag, comm, request);
 }
 
@@ -346,6 +361,7 @@ int PMPI_Irecv(void *buf, int count, MPI_Datatype datatype, int source, int tag,
 int PMPI_Irecv_c(void *buf, MPI_Count count, MPI_Datatype datatype, int source, int tag,
                  MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return recv_nonblocking("MPI_Irecv_c", buf, count, datatype, source, tag, comm, request);
 }
 
@@ -482,6 +498,7 @@ int PMPI_Sendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, int
                   void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
                   MPI_Comm comm, MPI_Status *status)
 {
+    MP_API_LOCK();
     return sendrecv("MPI_Sendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf, recvcount,
                     recvtype, source, recvtag, comm, status, false, NULL);
 }
@@ -491,6 +508,7 @@ int PMPI_Sendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
                     int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                     int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
+    MP_API_LOCK();
     return sendrecv("MPI_Sendrecv_c", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
                     recvcount, recvtype, source, recvtag, comm, status, false, NULL);
 }
@@ -499,6 +517,7 @@ int PMPI_Sendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype sendt
 int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
                           int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
+    MP_API_LOCK();
     return sendrecv_replace("MPI_Sendrecv_replace", buf, count, datatype, dest, sendtag, source,
                             recvtag, comm, status, false, NULL);
 }
@@ -507,6 +526,7 @@ int PMPI_Sendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest,
 int PMPI_Sendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, int dest,
                             int sendtag, int source, int recvtag, MPI_Comm comm, MPI_Status *status)
 {
+    MP_API_LOCK();
     return sendrecv_replace("MPI_Sendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
                             recvtag, comm, status, false, NULL);
 }
@@ -552,6 +572,7 @@ int mp_api_bsend_init(const char *call, const void *buf, MPI_Count count, MPI_Da
 int PMPI_Send_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
                    MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Send_init", MP_API_PREQ_SEND, MP_SEND_STANDARD, buf, count,
                            datatype, dest, tag, comm, request);
 }
@@ -560,6 +581,7 @@ int PMPI_Send_init(const void *buf, int count, MPI_Datatype datatype, int dest, 
 int PMPI_Send_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                      MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Send_init_c", MP_API_PREQ_SEND, MP_SEND_STANDARD, buf, count,
                            datatype, dest, tag, comm, request);
 }
@@ -568,6 +590,7 @@ int PMPI_Send_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, in
 int PMPI_Ssend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
                     MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Ssend_init", MP_API_PREQ_SEND, MP_SEND_SYNC, buf, count, datatype,
                            dest, tag, comm, request);
 }
@@ -576,6 +599,7 @@ int PMPI_Ssend_init(const void *buf, int count, MPI_Datatype datatype, int dest,
 int PMPI_Ssend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                       MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Ssend_init_c", MP_API_PREQ_SEND, MP_SEND_SYNC, buf, count, datatype,
                            dest, tag, comm, request);
 }
@@ -584,6 +608,7 @@ int PMPI_Ssend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, i
 int PMPI_Rsend_init(const void *buf, int count, MPI_Datatype datatype, int dest, int tag,
                     MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Rsend_init", MP_API_PREQ_SEND, MP_SEND_READY, buf, count, datatype,
                            dest, tag, comm, request);
 }
@@ -592,6 +617,7 @@ int PMPI_Rsend_init(const void *buf, int count, MPI_Datatype datatype, int dest,
 int PMPI_Rsend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, int dest, int tag,
                       MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Rsend_init_c", MP_API_PREQ_SEND, MP_SEND_READY, buf, count,
                            datatype, dest, tag, comm, request);
 }
@@ -600,6 +626,7 @@ int PMPI_Rsend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, i
 int PMPI_Recv_init(void *buf, int count, MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
                    MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Recv_init", MP_API_PREQ_RECV, MP_SEND_STANDARD, buf, count,
                            datatype, source, tag, comm, request);
 }
@@ -608,6 +635,7 @@ int PMPI_Recv_init(void *buf, int count, MPI_Datatype datatype, int source, int 
 int PMPI_Recv_init_c(void *buf, MPI_Count count, MPI_Datatype datatype, int source, int tag,
                      MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return persistent_init("MPI_Recv_init_c", MP_API_PREQ_RECV, MP_SEND_STANDARD, buf, count,
                            datatype, source, tag, comm, request);
 }
@@ -617,6 +645,7 @@ int PMPI_Isendrecv(const void *sendbuf, int sendcount, MPI_Datatype sendtype, in
                    void *recvbuf, int recvcount, MPI_Datatype recvtype, int source, int recvtag,
                    MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return sendrecv("MPI_Isendrecv", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
                     recvcount, recvtype, source, recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }
@@ -626,6 +655,7 @@ int PMPI_Isendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
                      int sendtag, void *recvbuf, MPI_Count recvcount, MPI_Datatype recvtype,
                      int source, int recvtag, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return sendrecv("MPI_Isendrecv_c", sendbuf, sendcount, sendtype, dest, sendtag, recvbuf,
                     recvcount, recvtype, source, recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }
@@ -634,6 +664,7 @@ int PMPI_Isendrecv_c(const void *sendbuf, MPI_Count sendcount, MPI_Datatype send
 int PMPI_Isendrecv_replace(void *buf, int count, MPI_Datatype datatype, int dest, int sendtag,
                            int source, int recvtag, MPI_Comm comm, MPI_Request *request)
 {
+    MP_API_LOCK();
     return sendrecv_replace("MPI_Isendrecv_replace", buf, count, datatype, dest, sendtag, source,
                             recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }
@@ -643,6 +674,7 @@ int PMPI_Isendrecv_replace_c(void *buf, MPI_Count count, MPI_Datatype datatype, 
                              int sendtag, int source, int recvtag, MPI_Comm comm,
                              MPI_Request *request)
 {
+    MP_API_LOCK();
     return sendrecv_replace("MPI_Isendrecv_replace_c", buf, count, datatype, dest, sendtag, source,
                             recvtag, comm, MPI_STATUS_IGNORE, true, request);
 }

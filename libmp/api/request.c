@@ -273,6 +273,7 @@ static int count_active(int count, const MPI_Request *requests)
 #pragma weak MPI_Wait = PMPI_Wait
 int PMPI_Wait(MPI_Request *request, MPI_Status *status)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Wait");
     if (rc == MPI_SUCCESS) {
         rc = check_one("MPI_Wait", request);
@@ -295,6 +296,7 @@ int PMPI_Wait(MPI_Request *request, MPI_Status *status)
 #pragma weak MPI_Test = PMPI_Test
 int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Test");
     if (rc == MPI_SUCCESS) {
         rc = check_one("MPI_Test", request);
@@ -328,6 +330,7 @@ int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
 #pragma weak MPI_Request_get_status = PMPI_Request_get_status
 int PMPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Request_get_status");
     if (rc == MPI_SUCCESS) {
         rc = check_one("MPI_Request_get_status", &request);
@@ -375,6 +378,7 @@ static int check_live(const char *call, MPI_Request *request, const char *what)
 #pragma weak MPI_Request_free = PMPI_Request_free
 int PMPI_Request_free(MPI_Request *request)
 {
+    MP_API_LOCK();
     int rc = check_live("MPI_Request_free", request, "free");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -421,6 +425,7 @@ int PMPI_Request_free(MPI_Request *request)
 #pragma weak MPI_Cancel = PMPI_Cancel
 int PMPI_Cancel(MPI_Request *request)
 {
+    MP_API_LOCK();
     int rc = check_live("MPI_Cancel", request, "cancel");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -466,6 +471,7 @@ static int finish_all(const char *call, int count, MPI_Request *requests, MPI_St
 #pragma weak MPI_Waitall = PMPI_Waitall
 int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_of_statuses)
 {
+    MP_API_LOCK();
     int rc = check_array("MPI_Waitall", count, array_of_requests);
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -481,6 +487,7 @@ int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_o
 int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
                  MPI_Status *array_of_statuses)
 {
+    MP_API_LOCK();
     int rc = check_array("MPI_Testall", count, array_of_requests);
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -521,6 +528,7 @@ static int check_out(const char *call, const void *out, const char *name)
 #pragma weak MPI_Waitany = PMPI_Waitany
 int PMPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Status *status)
 {
+    MP_API_LOCK();
     int rc = check_array("MPI_Waitany", count, array_of_requests);
     if (rc == MPI_SUCCESS) {
         rc = check_out("MPI_Waitany", indx, "index");
@@ -588,6 +596,7 @@ static int test_any(const char *call, int count, MPI_Request array_of_requests[]
 int PMPI_Testany(int count, MPI_Request array_of_requests[], int *indx, int *flag,
                  MPI_Status *status)
 {
+    MP_API_LOCK();
     return test_any("MPI_Testany", count, array_of_requests, indx, flag, status, false);
 }
 
@@ -651,6 +660,7 @@ static int some(const char *call, int incount, MPI_Request array_of_requests[], 
 int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
                   int array_of_indices[], MPI_Status *array_of_statuses)
 {
+    MP_API_LOCK();
     return some("MPI_Waitsome", incount, array_of_requests, outcount, array_of_indices,
                 array_of_statuses, true);
 }
@@ -659,6 +669,7 @@ int PMPI_Waitsome(int incount, MPI_Request array_of_requests[], int *outcount,
 int PMPI_Testsome(int incount, MPI_Request array_of_requests[], int *outcount,
                   int array_of_indices[], MPI_Status *array_of_statuses)
 {
+    MP_API_LOCK();
     return some("MPI_Testsome", incount, array_of_requests, outcount, array_of_indices,
                 array_of_statuses, false);
 }
@@ -669,6 +680,7 @@ int PMPI_Testsome(int incount, MPI_Request array_of_requests[], int *outcount,
 int PMPI_Request_get_status_all(int count, const MPI_Request array_of_requests[], int *flag,
                                 MPI_Status *array_of_statuses)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Request_get_status_all";
     int rc = check_array(call, count, array_of_requests);
     if (rc == MPI_SUCCESS) {
@@ -694,6 +706,7 @@ int PMPI_Request_get_status_all(int count, const MPI_Request array_of_requests[]
 int PMPI_Request_get_status_any(int count, const MPI_Request array_of_requests[], int *indx,
                                 int *flag, MPI_Status *status)
 {
+    MP_API_LOCK();
     /* With peek, the handles are never written. */
     return test_any("MPI_Request_get_status_any", count,
                     (MPI_Request *)(uintptr_t)array_of_requests, indx, flag, status, true);
@@ -703,6 +716,7 @@ int PMPI_Request_get_status_any(int count, const MPI_Request array_of_requests[]
 int PMPI_Request_get_status_some(int incount, const MPI_Request array_of_requests[], int *outcount,
                                  int array_of_indices[], MPI_Status *array_of_statuses)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Request_get_status_some";
     int rc = check_some(call, incount, array_of_requests, outcount, array_of_indices);
     if (rc != MPI_SUCCESS) {
@@ -802,6 +816,7 @@ static int check_startable(const char *call, const char *what, MPI_Request handl
 #pragma weak MPI_Start = PMPI_Start
 int PMPI_Start(MPI_Request *request)
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Start");
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -820,6 +835,7 @@ int PMPI_Start(MPI_Request *request)
 #pragma weak MPI_Startall = PMPI_Startall
 int PMPI_Startall(int count, MPI_Request array_of_requests[])
 {
+    MP_API_LOCK();
     int rc = mp_api_check_ready("MPI_Startall");
     if (rc != MPI_SUCCESS) {
         return rc;

@@ -150,6 +150,7 @@ static int info_with(const char *key, const char *value, MPI_Info *info_p)
 #pragma weak MPI_Session_init = PMPI_Session_init
 int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session *session)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_init";
     if (session == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "session is NULL");
@@ -199,6 +200,7 @@ int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session *ses
 #pragma weak MPI_Session_finalize = PMPI_Session_finalize
 int PMPI_Session_finalize(MPI_Session *session)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_finalize";
     if (session == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "session is NULL");
@@ -222,6 +224,7 @@ int PMPI_Session_finalize(MPI_Session *session)
 #pragma weak MPI_Session_get_num_psets = PMPI_Session_get_num_psets
 int PMPI_Session_get_num_psets(MPI_Session session, MPI_Info info, int *npset_names)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_get_num_psets";
     (void)info; /* no hint narrows the sets */
     session_t *s = NULL;
@@ -240,6 +243,7 @@ int PMPI_Session_get_num_psets(MPI_Session session, MPI_Info info, int *npset_na
 int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n, int *pset_len,
                               char *pset_name)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_get_nth_pset";
     (void)info;
     session_t *s = NULL;
@@ -270,6 +274,7 @@ int PMPI_Session_get_nth_pset(MPI_Session session, MPI_Info info, int n, int *ps
 #pragma weak MPI_Session_get_info = PMPI_Session_get_info
 int PMPI_Session_get_info(MPI_Session session, MPI_Info *info_used)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_get_info";
     session_t *s = NULL;
     int rc = check_session(call, session, &s);
@@ -285,6 +290,7 @@ int PMPI_Session_get_info(MPI_Session session, MPI_Info *info_used)
 #pragma weak MPI_Session_get_pset_info = PMPI_Session_get_pset_info
 int PMPI_Session_get_pset_info(MPI_Session session, const char *pset_name, MPI_Info *info)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Session_get_pset_info";
     session_t *s = NULL;
     int rc = check_session(call, session, &s);
@@ -309,6 +315,7 @@ int PMPI_Session_get_pset_info(MPI_Session session, const char *pset_name, MPI_I
 #pragma weak MPI_Group_from_session_pset = PMPI_Group_from_session_pset
 int PMPI_Group_from_session_pset(MPI_Session session, const char *pset_name, MPI_Group *newgroup)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Group_from_session_pset";
     session_t *s = NULL;
     int rc = check_session(call, session, &s);

@@ -157,6 +157,7 @@ static int count_to_int(MPI_Count count)
 #pragma weak MPI_Get_count = PMPI_Get_count
 int PMPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = status_lookup("MPI_Get_count", status, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
@@ -169,6 +170,7 @@ int PMPI_Get_count(const MPI_Status *status, MPI_Datatype datatype, int *count)
 #pragma weak MPI_Get_count_c = PMPI_Get_count_c
 int PMPI_Get_count_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = status_lookup("MPI_Get_count_c", status, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
@@ -181,6 +183,7 @@ int PMPI_Get_count_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count 
 #pragma weak MPI_Get_elements = PMPI_Get_elements
 int PMPI_Get_elements(const MPI_Status *status, MPI_Datatype datatype, int *count)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = status_lookup("MPI_Get_elements", status, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
@@ -193,6 +196,7 @@ int PMPI_Get_elements(const MPI_Status *status, MPI_Datatype datatype, int *coun
 #pragma weak MPI_Get_elements_c = PMPI_Get_elements_c
 int PMPI_Get_elements_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = status_lookup("MPI_Get_elements_c", status, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
@@ -205,6 +209,7 @@ int PMPI_Get_elements_c(const MPI_Status *status, MPI_Datatype datatype, MPI_Cou
 #pragma weak MPI_Get_elements_x = PMPI_Get_elements_x
 int PMPI_Get_elements_x(const MPI_Status *status, MPI_Datatype datatype, MPI_Count *count)
 {
+    MP_API_LOCK();
     const mp_datatype_t *dt = NULL;
     int rc = status_lookup("MPI_Get_elements_x", status, datatype, count, &dt);
     if (rc != MPI_SUCCESS) {
@@ -239,18 +244,21 @@ static int set_elements(const char *call, MPI_Status *status, MPI_Datatype datat
 #pragma weak MPI_Status_set_elements = PMPI_Status_set_elements
 int PMPI_Status_set_elements(MPI_Status *status, MPI_Datatype datatype, int count)
 {
+    MP_API_LOCK();
     return set_elements("MPI_Status_set_elements", status, datatype, count);
 }
 
 #pragma weak MPI_Status_set_elements_c = PMPI_Status_set_elements_c
 int PMPI_Status_set_elements_c(MPI_Status *status, MPI_Datatype datatype, MPI_Count count)
 {
+    MP_API_LOCK();
     return set_elements("MPI_Status_set_elements_c", status, datatype, count);
 }
 
 #pragma weak MPI_Status_set_elements_x = PMPI_Status_set_elements_x
 int PMPI_Status_set_elements_x(MPI_Status *status, MPI_Datatype datatype, MPI_Count count)
 {
+    MP_API_LOCK();
     return set_elements("MPI_Status_set_elements_x", status, datatype, count);
 }
 
@@ -259,6 +267,7 @@ int PMPI_Status_set_elements_x(MPI_Status *status, MPI_Datatype datatype, MPI_Co
 #pragma weak MPI_Test_cancelled = PMPI_Test_cancelled
 int PMPI_Test_cancelled(const MPI_Status *status, int *flag)
 {
+    MP_API_LOCK();
     if (status == MPI_STATUS_IGNORE || flag == NULL) {
         return mp_api_error(NULL, "MPI_Test_cancelled", MPI_ERR_ARG,
                             "status (MPI_STATUS_IGNORE?) or flag is NULL");
@@ -270,6 +279,7 @@ int PMPI_Test_cancelled(const MPI_Status *status, int *flag)
 #pragma weak MPI_Status_set_cancelled = PMPI_Status_set_cancelled
 int PMPI_Status_set_cancelled(MPI_Status *status, int flag)
 {
+    MP_API_LOCK();
     if (status == MPI_STATUS_IGNORE) {
         return mp_api_error(NULL, "MPI_Status_set_cancelled", MPI_ERR_ARG,
                             "status is MPI_STATUS_IGNORE (NULL)");
@@ -293,6 +303,7 @@ static int status_field_get(const char *call, const MPI_Status *status, const in
 #pragma weak MPI_Status_get_source = PMPI_Status_get_source
 int PMPI_Status_get_source(const MPI_Status *status, int *source)
 {
+    MP_API_LOCK();
     return status_field_get("MPI_Status_get_source", status,
                             status != NULL ? &status->MPI_SOURCE : NULL, source);
 }
@@ -300,6 +311,7 @@ int PMPI_Status_get_source(const MPI_Status *status, int *source)
 #pragma weak MPI_Status_get_tag = PMPI_Status_get_tag
 int PMPI_Status_get_tag(const MPI_Status *status, int *tag)
 {
+    MP_API_LOCK();
     return status_field_get("MPI_Status_get_tag", status, status != NULL ? &status->MPI_TAG : NULL,
                             tag);
 }
@@ -307,6 +319,7 @@ int PMPI_Status_get_tag(const MPI_Status *status, int *tag)
 #pragma weak MPI_Status_get_error = PMPI_Status_get_error
 int PMPI_Status_get_error(const MPI_Status *status, int *error)
 {
+    MP_API_LOCK();
     return status_field_get("MPI_Status_get_error", status,
                             status != NULL ? &status->MPI_ERROR : NULL, error);
 }
@@ -314,6 +327,7 @@ int PMPI_Status_get_error(const MPI_Status *status, int *error)
 #pragma weak MPI_Status_set_source = PMPI_Status_set_source
 int PMPI_Status_set_source(MPI_Status *status, int source)
 {
+    MP_API_LOCK();
     if (status == MPI_STATUS_IGNORE) {
         return mp_api_error(NULL, "MPI_Status_set_source", MPI_ERR_ARG, "status is NULL");
     }
@@ -324,6 +338,7 @@ int PMPI_Status_set_source(MPI_Status *status, int source)
 #pragma weak MPI_Status_set_tag = PMPI_Status_set_tag
 int PMPI_Status_set_tag(MPI_Status *status, int tag)
 {
+    MP_API_LOCK();
     if (status == MPI_STATUS_IGNORE) {
         return mp_api_error(NULL, "MPI_Status_set_tag", MPI_ERR_ARG, "status is NULL");
     }
@@ -334,6 +349,7 @@ int PMPI_Status_set_tag(MPI_Status *status, int tag)
 #pragma weak MPI_Status_set_error = PMPI_Status_set_error
 int PMPI_Status_set_error(MPI_Status *status, int error)
 {
+    MP_API_LOCK();
     if (status == MPI_STATUS_IGNORE) {
         return mp_api_error(NULL, "MPI_Status_set_error", MPI_ERR_ARG, "status is NULL");
     }

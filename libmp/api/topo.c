@@ -113,6 +113,7 @@ int mp_api_topo_copy(const char *call, const mp_comm_t *old, mp_comm_t *new_comm
 #pragma weak MPI_Topo_test = PMPI_Topo_test
 int PMPI_Topo_test(MPI_Comm comm, int *status)
 {
+    MP_API_LOCK();
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check("MPI_Topo_test", comm, &c);
     if (rc == MPI_SUCCESS) {
@@ -137,6 +138,7 @@ int PMPI_Topo_test(MPI_Comm comm, int *status)
 #pragma weak MPI_Dims_create = PMPI_Dims_create
 int PMPI_Dims_create(int nnodes, int ndims, int dims[])
 {
+    MP_API_LOCK();
     const char *call = "MPI_Dims_create";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {

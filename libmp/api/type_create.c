@@ -208,12 +208,14 @@ static int contiguous(const char *call, bool large, MPI_Count count, MPI_Datatyp
 #pragma weak MPI_Type_contiguous = PMPI_Type_contiguous
 int PMPI_Type_contiguous(int count, MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return contiguous("MPI_Type_contiguous", false, count, oldtype, newtype);
 }
 
 #pragma weak MPI_Type_contiguous_c = PMPI_Type_contiguous_c
 int PMPI_Type_contiguous_c(MPI_Count count, MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return contiguous("MPI_Type_contiguous_c", true, count, oldtype, newtype);
 }
 
@@ -221,6 +223,7 @@ int PMPI_Type_contiguous_c(MPI_Count count, MPI_Datatype oldtype, MPI_Datatype *
 int PMPI_Type_vector(int count, int blocklength, int stride, MPI_Datatype oldtype,
                      MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     MPI_Count args[3] = {count, blocklength, stride};
     return vector("MPI_Type_vector", MPI_COMBINER_VECTOR, false, count, blocklength, stride, false,
                   args, 3, oldtype, newtype);
@@ -230,6 +233,7 @@ int PMPI_Type_vector(int count, int blocklength, int stride, MPI_Datatype oldtyp
 int PMPI_Type_vector_c(MPI_Count count, MPI_Count blocklength, MPI_Count stride,
                        MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     MPI_Count args[3] = {count, blocklength, stride};
     return vector("MPI_Type_vector_c", MPI_COMBINER_VECTOR, true, count, blocklength, stride, false,
                   args, 3, oldtype, newtype);
@@ -239,6 +243,7 @@ int PMPI_Type_vector_c(MPI_Count count, MPI_Count blocklength, MPI_Count stride,
 int PMPI_Type_create_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype,
                              MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     MPI_Count args[3] = {count, blocklength, stride};
     return vector("MPI_Type_create_hvector", MPI_COMBINER_HVECTOR, false, count, blocklength,
                   stride, true, args, 3, oldtype, newtype);
@@ -248,6 +253,7 @@ int PMPI_Type_create_hvector(int count, int blocklength, MPI_Aint stride, MPI_Da
 int PMPI_Type_create_hvector_c(MPI_Count count, MPI_Count blocklength, MPI_Count stride,
                                MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     MPI_Count args[3] = {count, blocklength, stride};
     return vector("MPI_Type_create_hvector_c", MPI_COMBINER_HVECTOR, true, count, blocklength,
                   stride, true, args, 3, oldtype, newtype);
@@ -383,6 +389,7 @@ int PMPI_Type_indexed(int count, const int array_of_blocklengths[],
                       const int array_of_displacements[], MPI_Datatype oldtype,
                       MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_indexed",
                        MPI_COMBINER_INDEXED,
                        false,
@@ -403,6 +410,7 @@ int PMPI_Type_indexed_c(MPI_Count count, const MPI_Count array_of_blocklengths[]
                         const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
                         MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_indexed_c",
                        MPI_COMBINER_INDEXED,
                        true,
@@ -423,6 +431,7 @@ int PMPI_Type_create_hindexed(int count, const int array_of_blocklengths[],
                               const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
                               MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_hindexed",
                        MPI_COMBINER_HINDEXED,
                        false,
@@ -443,6 +452,7 @@ int PMPI_Type_create_hindexed_c(MPI_Count count, const MPI_Count array_of_blockl
                                 const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
                                 MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_hindexed_c",
                        MPI_COMBINER_HINDEXED,
                        true,
@@ -462,6 +472,7 @@ int PMPI_Type_create_hindexed_c(MPI_Count count, const MPI_Count array_of_blockl
 int PMPI_Type_create_indexed_block(int count, int blocklength, const int array_of_displacements[],
                                    MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_indexed_block",
                        MPI_COMBINER_INDEXED_BLOCK,
                        false,
@@ -482,6 +493,7 @@ int PMPI_Type_create_indexed_block_c(MPI_Count count, MPI_Count blocklength,
                                      const MPI_Count array_of_displacements[], MPI_Datatype oldtype,
                                      MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_indexed_block_c",
                        MPI_COMBINER_INDEXED_BLOCK,
                        true,
@@ -502,6 +514,7 @@ int PMPI_Type_create_hindexed_block(int count, int blocklength,
                                     const MPI_Aint array_of_displacements[], MPI_Datatype oldtype,
                                     MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_hindexed_block",
                        MPI_COMBINER_HINDEXED_BLOCK,
                        false,
@@ -522,6 +535,7 @@ int PMPI_Type_create_hindexed_block_c(MPI_Count count, MPI_Count blocklength,
                                       const MPI_Count array_of_displacements[],
                                       MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_hindexed_block_c",
                        MPI_COMBINER_HINDEXED_BLOCK,
                        true,
@@ -542,6 +556,7 @@ int PMPI_Type_create_struct(int count, const int array_of_blocklengths[],
                             const MPI_Aint array_of_displacements[],
                             const MPI_Datatype array_of_types[], MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_struct",
                        MPI_COMBINER_STRUCT,
                        false,
@@ -562,6 +577,7 @@ int PMPI_Type_create_struct_c(MPI_Count count, const MPI_Count array_of_blocklen
                               const MPI_Count array_of_displacements[],
                               const MPI_Datatype array_of_types[], MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     blocks_args_t a = {"MPI_Type_create_struct_c",
                        MPI_COMBINER_STRUCT,
                        true,
@@ -602,6 +618,7 @@ static int resized(const char *call, bool large, MPI_Datatype oldtype, MPI_Count
 int PMPI_Type_create_resized(MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent,
                              MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return resized("MPI_Type_create_resized", false, oldtype, lb, extent, newtype);
 }
 
@@ -609,6 +626,7 @@ int PMPI_Type_create_resized(MPI_Datatype oldtype, MPI_Aint lb, MPI_Aint extent,
 int PMPI_Type_create_resized_c(MPI_Datatype oldtype, MPI_Count lb, MPI_Count extent,
                                MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return resized("MPI_Type_create_resized_c", true, oldtype, lb, extent, newtype);
 }
 
@@ -762,6 +780,7 @@ int PMPI_Type_create_subarray(int ndims, const int array_of_sizes[], const int a
                               const int array_of_starts[], int order, MPI_Datatype oldtype,
                               MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return subarray("MPI_Type_create_subarray", false, ndims, array_of_sizes, array_of_subsizes,
                     array_of_starts, ARR_INT, order, oldtype, newtype);
 }
@@ -772,6 +791,7 @@ int PMPI_Type_create_subarray_c(int ndims, const MPI_Count array_of_sizes[],
                                 const MPI_Count array_of_starts[], int order, MPI_Datatype oldtype,
                                 MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return subarray("MPI_Type_create_subarray_c", true, ndims, array_of_sizes, array_of_subsizes,
                     array_of_starts, ARR_COUNT, order, oldtype, newtype);
 }
@@ -936,6 +956,7 @@ int PMPI_Type_create_darray(int size, int rank, int ndims, const int array_of_gs
                             const int array_of_psizes[], int order, MPI_Datatype oldtype,
                             MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return darray("MPI_Type_create_darray", false, size, rank, ndims, array_of_gsizes, ARR_INT,
                   array_of_distribs, array_of_dargs, array_of_psizes, order, oldtype, newtype);
 }
@@ -946,6 +967,7 @@ int PMPI_Type_create_darray_c(int size, int rank, int ndims, const MPI_Count arr
                               const int array_of_psizes[], int order, MPI_Datatype oldtype,
                               MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return darray("MPI_Type_create_darray_c", true, size, rank, ndims, array_of_gsizes, ARR_COUNT,
                   array_of_distribs, array_of_dargs, array_of_psizes, order, oldtype, newtype);
 }

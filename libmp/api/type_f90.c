@@ -118,18 +118,21 @@ static int real_kind(const char *call, int combiner, int p, int r, MPI_Datatype 
 #pragma weak MPI_Type_create_f90_real = PMPI_Type_create_f90_real
 int PMPI_Type_create_f90_real(int p, int r, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return real_kind("MPI_Type_create_f90_real", MPI_COMBINER_F90_REAL, p, r, newtype);
 }
 
 #pragma weak MPI_Type_create_f90_complex = PMPI_Type_create_f90_complex
 int PMPI_Type_create_f90_complex(int p, int r, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return real_kind("MPI_Type_create_f90_complex", MPI_COMBINER_F90_COMPLEX, p, r, newtype);
 }
 
 #pragma weak MPI_Type_create_f90_integer = PMPI_Type_create_f90_integer
 int PMPI_Type_create_f90_integer(int r, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     static const char call[] = "MPI_Type_create_f90_integer";
     int rc = mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {

@@ -189,6 +189,7 @@ static int win_new(const create_args_t *a)
 int PMPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
                     MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {
         "MPI_Win_create", MP_WIN_CREATE, base, size, disp_unit, info, comm, NULL, win};
     return win_new(&a);
@@ -198,6 +199,7 @@ int PMPI_Win_create(void *base, MPI_Aint size, int disp_unit, MPI_Info info, MPI
 int PMPI_Win_create_c(void *base, MPI_Aint size, MPI_Aint disp_unit, MPI_Info info, MPI_Comm comm,
                       MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {
         "MPI_Win_create_c", MP_WIN_CREATE, base, size, disp_unit, info, comm, NULL, win};
     return win_new(&a);
@@ -207,6 +209,7 @@ int PMPI_Win_create_c(void *base, MPI_Aint size, MPI_Aint disp_unit, MPI_Info in
 int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm, void *baseptr,
                       MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {
         "MPI_Win_allocate", MP_WIN_ALLOCATE, NULL, size, disp_unit, info, comm, baseptr, win};
     return win_new(&a);
@@ -216,6 +219,7 @@ int PMPI_Win_allocate(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm
 int PMPI_Win_allocate_c(MPI_Aint size, MPI_Aint disp_unit, MPI_Info info, MPI_Comm comm,
                         void *baseptr, MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {
         "MPI_Win_allocate_c", MP_WIN_ALLOCATE, NULL, size, disp_unit, info, comm, baseptr, win};
     return win_new(&a);
@@ -225,6 +229,7 @@ int PMPI_Win_allocate_c(MPI_Aint size, MPI_Aint disp_unit, MPI_Info info, MPI_Co
 int PMPI_Win_allocate_shared(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Comm comm,
                              void *baseptr, MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {
         "MPI_Win_allocate_shared", MP_WIN_SHARED, NULL, size, disp_unit, info, comm, baseptr, win};
     return win_new(&a);
@@ -234,6 +239,7 @@ int PMPI_Win_allocate_shared(MPI_Aint size, int disp_unit, MPI_Info info, MPI_Co
 int PMPI_Win_allocate_shared_c(MPI_Aint size, MPI_Aint disp_unit, MPI_Info info, MPI_Comm comm,
                                void *baseptr, MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {"MPI_Win_allocate_shared_c",
                        MP_WIN_SHARED,
                        NULL,
@@ -249,6 +255,7 @@ int PMPI_Win_allocate_shared_c(MPI_Aint size, MPI_Aint disp_unit, MPI_Info info,
 #pragma weak MPI_Win_create_dynamic = PMPI_Win_create_dynamic
 int PMPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win *win)
 {
+    MP_API_LOCK();
     create_args_t a = {"MPI_Win_create_dynamic", MP_WIN_DYNAMIC, NULL, 0, 1, info, comm, NULL, win};
     return win_new(&a);
 }
@@ -258,6 +265,7 @@ int PMPI_Win_create_dynamic(MPI_Info info, MPI_Comm comm, MPI_Win *win)
 #pragma weak MPI_Win_free = PMPI_Win_free
 int PMPI_Win_free(MPI_Win *win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_free";
     if (win == NULL) {
         int rc = mp_api_check_ready(call);
@@ -335,6 +343,7 @@ static int shared_query(const char *call, MPI_Win win, int rank, MPI_Aint *size,
 #pragma weak MPI_Win_shared_query = PMPI_Win_shared_query
 int PMPI_Win_shared_query(MPI_Win win, int rank, MPI_Aint *size, int *disp_unit, void *baseptr)
 {
+    MP_API_LOCK();
     MPI_Aint du = 0;
     int rc = shared_query("MPI_Win_shared_query", win, rank, size, disp_unit != NULL ? &du : NULL,
                           baseptr);
@@ -348,6 +357,7 @@ int PMPI_Win_shared_query(MPI_Win win, int rank, MPI_Aint *size, int *disp_unit,
 int PMPI_Win_shared_query_c(MPI_Win win, int rank, MPI_Aint *size, MPI_Aint *disp_unit,
                             void *baseptr)
 {
+    MP_API_LOCK();
     return shared_query("MPI_Win_shared_query_c", win, rank, size, disp_unit, baseptr);
 }
 
@@ -366,6 +376,7 @@ static int dynamic_check(const char *call, MPI_Win win, mp_win_t **w_p)
 #pragma weak MPI_Win_attach = PMPI_Win_attach
 int PMPI_Win_attach(MPI_Win win, void *base, MPI_Aint size)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = dynamic_check("MPI_Win_attach", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -393,6 +404,7 @@ int PMPI_Win_attach(MPI_Win win, void *base, MPI_Aint size)
 #pragma weak MPI_Win_detach = PMPI_Win_detach
 int PMPI_Win_detach(MPI_Win win, const void *base)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = dynamic_check("MPI_Win_detach", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -411,6 +423,7 @@ int PMPI_Win_detach(MPI_Win win, const void *base)
 #pragma weak MPI_Win_get_group = PMPI_Win_get_group
 int PMPI_Win_get_group(MPI_Win win, MPI_Group *group)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_get_group", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -427,6 +440,7 @@ int PMPI_Win_get_group(MPI_Win win, MPI_Group *group)
 #pragma weak MPI_Win_set_name = PMPI_Win_set_name
 int PMPI_Win_set_name(MPI_Win win, const char *win_name)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_set_name", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -449,6 +463,7 @@ int PMPI_Win_set_name(MPI_Win win, const char *win_name)
 #pragma weak MPI_Win_get_name = PMPI_Win_get_name
 int PMPI_Win_get_name(MPI_Win win, char *win_name, int *resultlen)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_get_name", win, &w);
     if (rc != MPI_SUCCESS) {
@@ -468,6 +483,7 @@ int PMPI_Win_get_name(MPI_Win win, char *win_name, int *resultlen)
 #pragma weak MPI_Win_set_info = PMPI_Win_set_info
 int PMPI_Win_set_info(MPI_Win win, MPI_Info info)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_set_info", win, &w);
     mp_info_t *given = NULL;
@@ -486,6 +502,7 @@ int PMPI_Win_set_info(MPI_Win win, MPI_Info info)
 #pragma weak MPI_Win_get_info = PMPI_Win_get_info
 int PMPI_Win_get_info(MPI_Win win, MPI_Info *info_used)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_get_info", win, &w);
     if (rc != MPI_SUCCESS) {

@@ -264,6 +264,7 @@ int PMPI_Put_c(const void *origin_addr, MPI_Count origin_count, MPI_Datatype ori
                int target_rank, MPI_Aint target_disp, MPI_Count target_count,
                MPI_Datatype target_datatype, MPI_Win win)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Put",
                     .kind = MP_RMA_PUT,
                     .origin = origin_addr,
@@ -283,6 +284,7 @@ int PMPI_Put(const void *origin_addr, int origin_count, MPI_Datatype origin_data
              int target_rank, MPI_Aint target_disp, int target_count, MPI_Datatype target_datatype,
              MPI_Win win)
 {
+    MP_API_LOCK();
     return PMPI_Put_c(origin_addr, origin_count, origin_datatype, target_rank, target_disp,
                       target_count, target_datatype, win);
 }
@@ -292,6 +294,7 @@ int PMPI_Rput_c(const void *origin_addr, MPI_Count origin_count, MPI_Datatype or
                 int target_rank, MPI_Aint target_disp, MPI_Count target_count,
                 MPI_Datatype target_datatype, MPI_Win win, MPI_Request *request)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Rput",
                     .kind = MP_RMA_PUT,
                     .origin = origin_addr,
@@ -312,6 +315,7 @@ int PMPI_Rput(const void *origin_addr, int origin_count, MPI_Datatype origin_dat
               int target_rank, MPI_Aint target_disp, int target_count, MPI_Datatype target_datatype,
               MPI_Win win, MPI_Request *request)
 {
+    MP_API_LOCK();
     return PMPI_Rput_c(origin_addr, origin_count, origin_datatype, target_rank, target_disp,
                        target_count, target_datatype, win, request);
 }
@@ -321,6 +325,7 @@ int PMPI_Get_c(void *origin_addr, MPI_Count origin_count, MPI_Datatype origin_da
                int target_rank, MPI_Aint target_disp, MPI_Count target_count,
                MPI_Datatype target_datatype, MPI_Win win)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Get",
                     .kind = MP_RMA_GET,
                     .result = origin_addr,
@@ -339,6 +344,7 @@ int PMPI_Get_c(void *origin_addr, MPI_Count origin_count, MPI_Datatype origin_da
 int PMPI_Get(void *origin_addr, int origin_count, MPI_Datatype origin_datatype, int target_rank,
              MPI_Aint target_disp, int target_count, MPI_Datatype target_datatype, MPI_Win win)
 {
+    MP_API_LOCK();
     return PMPI_Get_c(origin_addr, origin_count, origin_datatype, target_rank, target_disp,
                       target_count, target_datatype, win);
 }
@@ -348,6 +354,7 @@ int PMPI_Rget_c(void *origin_addr, MPI_Count origin_count, MPI_Datatype origin_d
                 int target_rank, MPI_Aint target_disp, MPI_Count target_count,
                 MPI_Datatype target_datatype, MPI_Win win, MPI_Request *request)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Rget",
                     .kind = MP_RMA_GET,
                     .result = origin_addr,
@@ -368,6 +375,7 @@ int PMPI_Rget(void *origin_addr, int origin_count, MPI_Datatype origin_datatype,
               MPI_Aint target_disp, int target_count, MPI_Datatype target_datatype, MPI_Win win,
               MPI_Request *request)
 {
+    MP_API_LOCK();
     return PMPI_Rget_c(origin_addr, origin_count, origin_datatype, target_rank, target_disp,
                        target_count, target_datatype, win, request);
 }
@@ -379,6 +387,7 @@ int PMPI_Accumulate_c(const void *origin_addr, MPI_Count origin_count, MPI_Datat
                       int target_rank, MPI_Aint target_disp, MPI_Count target_count,
                       MPI_Datatype target_datatype, MPI_Op op, MPI_Win win)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Accumulate",
                     .kind = MP_RMA_ACC,
                     .origin = origin_addr,
@@ -398,6 +407,7 @@ int PMPI_Accumulate(const void *origin_addr, int origin_count, MPI_Datatype orig
                     int target_rank, MPI_Aint target_disp, int target_count,
                     MPI_Datatype target_datatype, MPI_Op op, MPI_Win win)
 {
+    MP_API_LOCK();
     return PMPI_Accumulate_c(origin_addr, origin_count, origin_datatype, target_rank, target_disp,
                              target_count, target_datatype, op, win);
 }
@@ -408,6 +418,7 @@ int PMPI_Raccumulate_c(const void *origin_addr, MPI_Count origin_count,
                        MPI_Count target_count, MPI_Datatype target_datatype, MPI_Op op, MPI_Win win,
                        MPI_Request *request)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Raccumulate",
                     .kind = MP_RMA_ACC,
                     .origin = origin_addr,
@@ -428,6 +439,7 @@ int PMPI_Raccumulate(const void *origin_addr, int origin_count, MPI_Datatype ori
                      int target_rank, MPI_Aint target_disp, int target_count,
                      MPI_Datatype target_datatype, MPI_Op op, MPI_Win win, MPI_Request *request)
 {
+    MP_API_LOCK();
     return PMPI_Raccumulate_c(origin_addr, origin_count, origin_datatype, target_rank, target_disp,
                               target_count, target_datatype, op, win, request);
 }
@@ -439,6 +451,7 @@ int PMPI_Get_accumulate_c(const void *origin_addr, MPI_Count origin_count,
                           MPI_Count target_count, MPI_Datatype target_datatype, MPI_Op op,
                           MPI_Win win)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Get_accumulate",
                     .kind = MP_RMA_GACC,
                     .origin = origin_addr,
@@ -462,6 +475,7 @@ int PMPI_Get_accumulate(const void *origin_addr, int origin_count, MPI_Datatype 
                         int target_rank, MPI_Aint target_disp, int target_count,
                         MPI_Datatype target_datatype, MPI_Op op, MPI_Win win)
 {
+    MP_API_LOCK();
     return PMPI_Get_accumulate_c(origin_addr, origin_count, origin_datatype, result_addr,
                                  result_count, result_datatype, target_rank, target_disp,
                                  target_count, target_datatype, op, win);
@@ -474,6 +488,7 @@ int PMPI_Rget_accumulate_c(const void *origin_addr, MPI_Count origin_count,
                            MPI_Count target_count, MPI_Datatype target_datatype, MPI_Op op,
                            MPI_Win win, MPI_Request *request)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Rget_accumulate",
                     .kind = MP_RMA_GACC,
                     .origin = origin_addr,
@@ -498,6 +513,7 @@ int PMPI_Rget_accumulate(const void *origin_addr, int origin_count, MPI_Datatype
                          int target_rank, MPI_Aint target_disp, int target_count,
                          MPI_Datatype target_datatype, MPI_Op op, MPI_Win win, MPI_Request *request)
 {
+    MP_API_LOCK();
     return PMPI_Rget_accumulate_c(origin_addr, origin_count, origin_datatype, result_addr,
                                   result_count, result_datatype, target_rank, target_disp,
                                   target_count, target_datatype, op, win, request);
@@ -507,6 +523,7 @@ int PMPI_Rget_accumulate(const void *origin_addr, int origin_count, MPI_Datatype
 int PMPI_Fetch_and_op(const void *origin_addr, void *result_addr, MPI_Datatype datatype,
                       int target_rank, MPI_Aint target_disp, MPI_Op op, MPI_Win win)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Fetch_and_op",
                     .kind = MP_RMA_GACC,
                     .origin = origin_addr,
@@ -538,6 +555,7 @@ int PMPI_Fetch_and_op(const void *origin_addr, void *result_addr, MPI_Datatype d
 int PMPI_Compare_and_swap(const void *origin_addr, const void *compare_addr, void *result_addr,
                           MPI_Datatype datatype, int target_rank, MPI_Aint target_disp, MPI_Win win)
 {
+    MP_API_LOCK();
     rma_args_t a = {.call = "MPI_Compare_and_swap",
                     .kind = MP_RMA_CAS,
                     .origin = origin_addr,

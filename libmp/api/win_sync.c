@@ -41,6 +41,7 @@ static int failed(mp_win_t *w, const char *call, mp_status_t st)
 #pragma weak MPI_Win_fence = PMPI_Win_fence
 int PMPI_Win_fence(int mode, MPI_Win win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_fence";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
@@ -127,6 +128,7 @@ static int open_pscw(const char *call, MPI_Group group, int mode, int allowed, M
 #pragma weak MPI_Win_post = PMPI_Win_post
 int PMPI_Win_post(MPI_Group group, int mode, MPI_Win win)
 {
+    MP_API_LOCK();
     return open_pscw("MPI_Win_post", group, mode,
                      MPI_MODE_NOCHECK | MPI_MODE_NOSTORE | MPI_MODE_NOPUT, win, true, mp_rma_post);
 }
@@ -134,12 +136,14 @@ int PMPI_Win_post(MPI_Group group, int mode, MPI_Win win)
 #pragma weak MPI_Win_start = PMPI_Win_start
 int PMPI_Win_start(MPI_Group group, int mode, MPI_Win win)
 {
+    MP_API_LOCK();
     return open_pscw("MPI_Win_start", group, mode, MPI_MODE_NOCHECK, win, false, mp_rma_start);
 }
 
 #pragma weak MPI_Win_complete = PMPI_Win_complete
 int PMPI_Win_complete(MPI_Win win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_complete";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
@@ -179,12 +183,14 @@ static int wait_or_test(const char *call, MPI_Win win, bool test, int *flag)
 #pragma weak MPI_Win_wait = PMPI_Win_wait
 int PMPI_Win_wait(MPI_Win win)
 {
+    MP_API_LOCK();
     return wait_or_test("MPI_Win_wait", win, false, NULL);
 }
 
 #pragma weak MPI_Win_test = PMPI_Win_test
 int PMPI_Win_test(MPI_Win win, int *flag)
 {
+    MP_API_LOCK();
     return wait_or_test("MPI_Win_test", win, true, flag);
 }
 
@@ -204,6 +210,7 @@ static int check_rank(mp_win_t *w, const char *call, int rank, bool *skip_p)
 #pragma weak MPI_Win_lock = PMPI_Win_lock
 int PMPI_Win_lock(int lock_type, int rank, int mode, MPI_Win win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_lock";
     mp_win_t *w = NULL;
     bool skip = false;
@@ -235,6 +242,7 @@ int PMPI_Win_lock(int lock_type, int rank, int mode, MPI_Win win)
 #pragma weak MPI_Win_unlock = PMPI_Win_unlock
 int PMPI_Win_unlock(int rank, MPI_Win win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_unlock";
     mp_win_t *w = NULL;
     bool skip = false;
@@ -259,6 +267,7 @@ int PMPI_Win_unlock(int rank, MPI_Win win)
 #pragma weak MPI_Win_lock_all = PMPI_Win_lock_all
 int PMPI_Win_lock_all(int mode, MPI_Win win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_lock_all";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
@@ -280,6 +289,7 @@ int PMPI_Win_lock_all(int mode, MPI_Win win)
 #pragma weak MPI_Win_unlock_all = PMPI_Win_unlock_all
 int PMPI_Win_unlock_all(MPI_Win win)
 {
+    MP_API_LOCK();
     const char *call = "MPI_Win_unlock_all";
     mp_win_t *w = NULL;
     int rc = mp_api_win_check(call, win, &w);
@@ -333,30 +343,35 @@ static int flush_all(const char *call, MPI_Win win, bool local)
 #pragma weak MPI_Win_flush = PMPI_Win_flush
 int PMPI_Win_flush(int rank, MPI_Win win)
 {
+    MP_API_LOCK();
     return flush("MPI_Win_flush", rank, win, false);
 }
 
 #pragma weak MPI_Win_flush_local = PMPI_Win_flush_local
 int PMPI_Win_flush_local(int rank, MPI_Win win)
 {
+    MP_API_LOCK();
     return flush("MPI_Win_flush_local", rank, win, true);
 }
 
 #pragma weak MPI_Win_flush_all = PMPI_Win_flush_all
 int PMPI_Win_flush_all(MPI_Win win)
 {
+    MP_API_LOCK();
     return flush_all("MPI_Win_flush_all", win, false);
 }
 
 #pragma weak MPI_Win_flush_local_all = PMPI_Win_flush_local_all
 int PMPI_Win_flush_local_all(MPI_Win win)
 {
+    MP_API_LOCK();
     return flush_all("MPI_Win_flush_local_all", win, true);
 }
 
 #pragma weak MPI_Win_sync = PMPI_Win_sync
 int PMPI_Win_sync(MPI_Win win)
 {
+    MP_API_LOCK();
     mp_win_t *w = NULL;
     int rc = mp_api_win_check("MPI_Win_sync", win, &w);
     if (rc != MPI_SUCCESS) {

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lock.h"
 #include "core/settings.h"
 #include "pt2pt/node.h"
 #include "pt2pt/progress.h"
@@ -121,7 +122,9 @@ static void publish_readable(void)
 static void node_open(const mp_comm_t *comm)
 {
     node.state = -1;
-    if (mp_setting_size("MP_COLL_SHM", 1) == 0) {
+    /* Under MPI_THREAD_MULTIPLE several threads may run collectives at once (each on its own
+     * communicator), but these paths keep one collective's state per rank in node memory. */
+    if (mp_setting_size("MP_COLL_SHM", 1) == 0 || mp_lock_on) {
         return;
     }
     int n = mp_pt2pt_node_size();

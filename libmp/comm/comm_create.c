@@ -10,6 +10,7 @@
 
 #include <mpi.h>
 
+#include "core/lock.h"
 #include "core/log.h"
 #include "core/runtime.h"
 #include "pt2pt/progress.h"
@@ -209,14 +210,67 @@ static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
 /* A round holds the ids it offered (outside the eager ones) until it ends. */
 static void reserve(const uint64_t mask[MASK_WORDS], bool hold)
 {
-    for (int i = EAGER_WORDS; i < MP_COMM_CTX_WORDS; i++) {
+    for (int i = mp_lock_on ? 0 : EAGER_WORDS; i < MP_COMM_CTX_WORDS; i++) {
         reserved[i] = hold ? reserved[i] | mask[i] : reserved[i] & ~mask[i];
     }
 }
 
-static void offer_blocking(uint64_t mask[MASK_WORDS])
+/* MPI_THREAD_MULTIPLE: blocking agreements of several threads can be in flight on one process
+ * (each on its own parent). Only the one with the lowest (context id, tag) offers anything, and
+ * what it offers is reserved, eager ids included, until its round ends: two of them can never
+ * pick the same id, and the lowest one in the whole job gets full offers, as with the
+ * nonblocking ones. */
+typedef struct blocking_round {
+    struct blocking_round *next;
+    uint32_t key_ctx;
+    int key_tag;
+} blocking_round_t;
+
+static blocking_round_t *blocking_list;
+
+static void blocking_enter(blocking_round_t *b, const team_t *t)
+{
+    b->key_ctx = t->wire.context_id;
+    b->key_tag = t->tag;
+    b->next = blocking_list;
+    blocking_list = b;
+}
+
+static void blocking_leave(blocking_round_t *b)
+{
+    blocking_round_t **p = &blocking_list;
+    while (*p != b) {
+        p = &(*p)->next;
+    }
+    *p = b->next;
+}
+
+static bool blocking_is_first(const blocking_round_t *a)
+{
+    for (const blocking_round_t *b = blocking_list; b != NULL; b = b->next) {
+        if (b->key_ctx < a->key_ctx || (b->key_ctx == a->key_ctx && b->key_tag < a->key_tag)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b)
 {
     offer(mask, false);
+    if (!mp_lock_on) {
+        return;
+    }
+    bool first = blocking_is_first(b);
+    for (int i = 0; i < EAGER_WORDS; i++) {
+        if (!first || (mask[i] & reserved[i]) != 0) {
+            mask[MP_COMM_CTX_WORDS] = 0; /* held back: another round may find ids */
+        }
+        mask[i] = first ? mask[i] & ~reserved[i] : 0;
+    }
+    if (!first) {
+        memset(mask, 0, sizeof(uint64_t) * MP_COMM_CTX_WORDS);
+    }
 }
 
 /* Whether an agreed mask holds count ids (MP_OK), none can come (MP_ERR_AGAIN: every process
@@ -259,9 +313,11 @@ static void pick_ids(const uint64_t *mask, int count, uint32_t *ids)
 static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
 {
     mp_status_t st = MP_INPROGRESS;
+    blocking_round_t b;
+    blocking_enter(&b, t);
     while (st == MP_INPROGRESS) {
         uint64_t mine[MASK_WORDS];
-        offer_blocking(mask);
+        offer_blocking(mask, &b);
         memcpy(mine, mask, sizeof(mine));
         reserve(mine, true);
         st = team_reduce_and(t, mask, MASK_WORDS);
@@ -273,6 +329,7 @@ static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
             st = judge(mask, count);
         }
     }
+    blocking_leave(&b);
     return st;
 }
 
@@ -448,10 +505,10 @@ typedef struct inter_hello {
 
 /* One round of agree_inter. */
 static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_hello_t *mine,
-                               inter_hello_t *theirs)
+                               inter_hello_t *theirs, const blocking_round_t *b)
 {
     uint64_t offered[MASK_WORDS];
-    offer_blocking(mine->mask);
+    offer_blocking(mine->mask, b);
     memcpy(offered, mine->mask, sizeof(offered));
     reserve(offered, true);
     mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
@@ -475,12 +532,15 @@ static mp_status_t agree_inter(team_t *local, team_t *link, int remote, int coun
                                inter_hello_t *mine, inter_hello_t *theirs)
 {
     mp_status_t st = MP_INPROGRESS;
+    blocking_round_t b; /* keyed by the local group's context: the same on its members */
+    blocking_enter(&b, local);
     while (st == MP_INPROGRESS) {
-        st = inter_round(local, link, remote, mine, theirs);
+        st = inter_round(local, link, remote, mine, theirs, &b);
         if (st == MP_OK) {
             st = judge(theirs->mask, count);
         }
     }
+    blocking_leave(&b);
     return st;
 }
 

@@ -129,7 +129,8 @@ mpi_testlists = \
 	tests/mpi/errors.testlist \
 	tests/mpi/rma.testlist \
 	tests/mpi/io.testlist \
-	tests/mpi/tcp.testlist
+	tests/mpi/tcp.testlist \
+	tests/mpi/threads.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
 EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) \

@@ -8,6 +8,7 @@ tests_unit_op_test_op_SOURCES = \
 	libmp/api/op.c \
 	libmp/core/datatype.c \
 	libmp/core/dt_create.c \
+	libmp/core/lock.c \
 	libmp/core/op.c \
 	libmp/core/op_kernels.c \
 	libmp/core/status.c

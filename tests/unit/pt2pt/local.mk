@@ -6,6 +6,7 @@ tests_unit_pt2pt_test_pt2pt_self_SOURCES = \
 	libmp/core/comm.c \
 	libmp/core/datatype.c \
 	libmp/core/group.c \
+	libmp/core/lock.c \
 	libmp/core/log.c \
 	libmp/core/settings.c \
 	libmp/core/status.c \

@@ -130,6 +130,10 @@ int mp_api_file_access(const char *call, mp_api_file_t *f, MPI_Offset offset, vo
 int mp_api_file_check_buf(const char *call, mp_api_file_t *f, const void *buf, MPI_Count count,
                           MPI_Datatype datatype, bool write, MPI_Offset *etypes_p);
 
+/* file_rw.c: the checks of a nonblocking call (fh, then request not NULL); sets *f_p. */
+int mp_api_file_check_nonblocking(const char *call, MPI_File fh, const MPI_Request *request,
+                                  mp_api_file_t **f_p);
+
 /* file_rw.c: a request that is complete already and reports bytes moved (the nonblocking calls
  * do their work at once). */
 int mp_api_file_done_request(const char *call, mp_api_file_t *f, size_t bytes,

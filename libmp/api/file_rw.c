@@ -288,23 +288,27 @@ static int rw(const char *call, MPI_File fh, bool at, MPI_Offset offset, void *b
     return rc;
 }
 
+int mp_api_file_check_nonblocking(const char *call, MPI_File fh, const MPI_Request *request,
+                                  mp_api_file_t **f_p)
+{
+    int rc = mp_api_file_check(call, fh, f_p);
+    if (rc == MPI_SUCCESS && request == NULL) {
+        rc = mp_api_error((*f_p)->c, call, MPI_ERR_REQUEST, "request is NULL");
+    }
+    return rc;
+}
+
 /* The nonblocking forms: the access, then a complete request. */
 static int irw(const char *call, MPI_File fh, bool at, MPI_Offset offset, void *buf,
                MPI_Count count, MPI_Datatype datatype, bool write, MPI_Request *request)
 {
     mp_api_file_t *f = NULL;
-    int rc = mp_api_file_check(call, fh, &f);
-    if (rc == MPI_SUCCESS && request == NULL) {
-        rc = mp_api_error(f->c, call, MPI_ERR_REQUEST, "request is NULL");
-    }
     size_t bytes = 0;
+    int rc = mp_api_file_check_nonblocking(call, fh, request, &f);
     if (rc == MPI_SUCCESS) {
         rc = rw(call, fh, at, offset, buf, count, datatype, write, MPI_STATUS_IGNORE, &bytes);
     }
-    if (rc == MPI_SUCCESS) {
-        rc = mp_api_file_done_request(call, f, bytes, request);
-    }
-    return rc;
+    return rc == MPI_SUCCESS ? mp_api_file_done_request(call, f, bytes, request) : rc;
 }
 
 /* ---- Split collectives ---- */

@@ -99,18 +99,12 @@ static int shared_irw(const char *call, MPI_File fh, void *buf, MPI_Count count,
                       MPI_Datatype datatype, bool write, MPI_Request *request)
 {
     mp_api_file_t *f = NULL;
-    int rc = mp_api_file_check(call, fh, &f);
-    if (rc == MPI_SUCCESS && request == NULL) {
-        rc = mp_api_error(f->c, call, MPI_ERR_REQUEST, "request is NULL");
-    }
     size_t bytes = 0;
+    int rc = mp_api_file_check_nonblocking(call, fh, request, &f);
     if (rc == MPI_SUCCESS) {
         rc = shared_rw(call, fh, buf, count, datatype, write, MPI_STATUS_IGNORE, &bytes);
     }
-    if (rc == MPI_SUCCESS) {
-        rc = mp_api_file_done_request(call, f, bytes, request);
-    }
-    return rc;
+    return rc == MPI_SUCCESS ? mp_api_file_done_request(call, f, bytes, request) : rc;
 }
 
 /* Collective: rank r's data goes after that of ranks 0..r-1, from the shared pointer on, which

@@ -77,6 +77,9 @@ static void access_errors(void)
     IOT_FAILS(MPI_File_write_at(fh, 0, v, -1, MPI_INT, MPI_STATUS_IGNORE), MPI_ERR_COUNT);
     IOT_FAILS(MPI_File_write_at(fh, -4, v, 1, MPI_INT, MPI_STATUS_IGNORE), MPI_ERR_ARG);
     IOT_FAILS(MPI_File_write_at(fh, 0, v, 1, MPI_DATATYPE_NULL, MPI_STATUS_IGNORE), MPI_ERR_TYPE);
+    /* The nonblocking forms need somewhere to put their request (individual and shared). */
+    IOT_FAILS(MPI_File_iwrite_at(fh, 0, v, 1, MPI_INT, NULL), MPI_ERR_REQUEST);
+    IOT_FAILS(MPI_File_iwrite_shared(fh, v, 1, MPI_INT, NULL), MPI_ERR_REQUEST);
     IOT_FAILS(MPI_File_write_all_end(fh, v, MPI_STATUS_IGNORE), MPI_ERR_OTHER);
     /* One split collective at a time per file, whichever kind: the second _begin is refused and
      * the first still ends. */

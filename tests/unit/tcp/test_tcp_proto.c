@@ -360,28 +360,13 @@ static void test_netif_filter(void **state)
     assert_int_equal(mp_tcp_netif_parse("eth0:1", &f, &why, &bad), MP_OK);
     assert_false(f.items[0].is_subnet);
 
-    const char *errors[] = {"",
-                            "^",
-                            "eth0,",
-                            ",eth0",
-                            "a,,b",
-                            "10.0.0.0/33",
-                            "10.0.0.0/",
-                            "10.0.0.0/x",
-                            "10.0.300.1/8",
-                            "1.2.3/8",
-                            "fd00::/129",
-                            "fd00::x/64",
-                            "fd00:::1",
-                            "::1/",
-                            "an-interface-name-that-is-far-too-long-to-be-one",
-                            "a,b,c,d,e,f,g,h,i,j,k,l,m,n,o,p,q"};
-    for (size_t i = 0; i < sizeof(errors) / sizeof(errors[0]); i++) {
-        why = NULL;
-        assert_int_equal(mp_tcp_netif_parse(errors[i], &f, &why, &bad), MP_ERR_INVALID);
-        assert_non_null(why);
-        assert_true(bad >= errors[i] && bad <= errors[i] + strlen(errors[i]));
-    }
+    /* Malformed lists: every one is in tests/unit/util/test_netfilter.c; here, that tcp's
+     * wrapper refuses one and names where. */
+    const char *bad_list = "eth0,10.0.0.0/33";
+    why = NULL;
+    assert_int_equal(mp_tcp_netif_parse(bad_list, &f, &why, &bad), MP_ERR_INVALID);
+    assert_non_null(why);
+    assert_ptr_equal(bad, bad_list + 5);
 }
 
 /* prefix in the address family's own bits (0..32 for IPv4). */

@@ -37,7 +37,7 @@ const mp_setting_t mp_settings[] = {
     {"MP_NET_IF", "^docker*,virbr*",
      "tcp and mpirun's daemons: interfaces, IPv4 or IPv6 subnets to use "
      "(eth0,10.1.0.0/16,fd00::/64) or, after ^, to skip"},
-    {"MP_TCP_EAGER_LIMIT", "64K",
+    {"MP_TCP_EAGER_LIMIT", "512K",
      "tcp: largest message to a peer on another host sent eagerly; larger ones use rendezvous"},
     {"MP_TCP_CONNECT_TIMEOUT", "2",
      "tcp: seconds to wait for a connection to one address before trying the next"},

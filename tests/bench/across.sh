@@ -46,7 +46,15 @@ host=$1
 shift
 exec ip netns exec "$host" sh -c "$*"
 AGENT
-chmod +x "$work/nsagent" "$work/nsexec"
+# Each rank on its own core, as the socket's two ends are: the hosts share this machine's cores,
+# and a launcher binding on each host would put both ranks on core 0 (unbound, the scheduler at
+# times runs both on one core, halving what a run measures).
+cat >"$work/pin" <<'PIN'
+#!/bin/sh
+rank=${PMIX_RANK:-${OMPI_COMM_WORLD_RANK:-${PMI_RANK:-0}}}
+exec taskset -c $((rank % $(nproc))) "$@"
+PIN
+chmod +x "$work/nsagent" "$work/nsexec" "$work/pin"
 
 names=()
 launchers=()
@@ -68,17 +76,17 @@ add()
     launchers+=("$*")
 }
 
-# Unbound: each host's daemon would bind its one rank to core 0, and the two "hosts" share the
-# cores of this machine (the peers are unbound too, the socket pins its ends to 0 and 1).
-add libmp "$MPICC" "$MPIRUN" -H "$NS1:1,$NS2:1" --launch-agent "$work/nsagent" --bind-to none -n 2
+# Unbound by the launchers (see pin above).
+add libmp "$MPICC" "$MPIRUN" -H "$NS1:1,$NS2:1" --launch-agent "$work/nsagent" --bind-to none -n 2 \
+    "$work/pin"
 # ob1 on the tcp btl; routed=direct since the daemons cannot route through each other here.
 add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root -H "$NS1,$NS2" --bind-to none \
     --mca plm_rsh_agent "$work/nsexec" --mca routed direct --mca pml ob1 --mca btl tcp,self \
-    --mca btl_tcp_if_include "$subnet" --mca oob_tcp_if_include "$subnet" -n 2
+    --mca btl_tcp_if_include "$subnet" --mca oob_tcp_if_include "$subnet" -n 2 "$work/pin"
 # MPICH (ch4:ucx): both namespaces are named like this machine, so no rank may think another
 # local; mpiexec offers its address on the bridge to the proxies.
 add mpich mpicc.mpich env MPIR_CVAR_NOLOCAL=1 UCX_TLS=tcp,self mpirun.mpich -iface "mpb$$" \
-    -launcher ssh -launcher-exec "$work/nsexec" -hosts "$NS1,$NS2" -n 2
+    -launcher ssh -launcher-exec "$work/nsexec" -hosts "$NS1,$NS2" -n 2 "$work/pin"
 add_socket env "SOCK_ADDR=$addr1" "SOCK_PEER_NETNS=/run/netns/$NS2" ip netns exec "$NS1"
 run_turns
 TCP_REPORT_WHAT="between 2 namespaces over veth and a bridge"

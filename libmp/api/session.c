@@ -116,12 +116,18 @@ static int pset_index(const char *name)
     return -1;
 }
 
-/* The index of pset_name in *i_p, or the error through s's handler. */
-static int check_pset(session_t *s, const char *call, const char *pset_name, int *i_p)
+/* Checks session (its object in *s_p) and then pset_name (its index in *i_p); an error goes
+ * through the session's handler. */
+static int check_pset(const char *call, MPI_Session session, const char *pset_name, session_t **s_p,
+                      int *i_p)
 {
+    int rc = check_session(call, session, s_p);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
     *i_p = pset_index(pset_name);
     if (*i_p < 0) {
-        return fail(s, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
+        return fail(*s_p, call, MPI_ERR_ARG, "pset_name \"%.64s\" is not mpi://WORLD or mpi://SELF",
                     pset_name != NULL ? pset_name : "(NULL)");
     }
     return MPI_SUCCESS;
@@ -293,12 +299,8 @@ int PMPI_Session_get_pset_info(MPI_Session session, const char *pset_name, MPI_I
     MP_API_LOCK();
     static const char call[] = "MPI_Session_get_pset_info";
     session_t *s = NULL;
-    int rc = check_session(call, session, &s);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
     int i;
-    rc = check_pset(s, call, pset_name, &i);
+    int rc = check_pset(call, session, pset_name, &s, &i);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -318,12 +320,8 @@ int PMPI_Group_from_session_pset(MPI_Session session, const char *pset_name, MPI
     MP_API_LOCK();
     static const char call[] = "MPI_Group_from_session_pset";
     session_t *s = NULL;
-    int rc = check_session(call, session, &s);
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
     int i;
-    rc = check_pset(s, call, pset_name, &i);
+    int rc = check_pset(call, session, pset_name, &s, &i);
     if (rc != MPI_SUCCESS) {
         return rc;
     }

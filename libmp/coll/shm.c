@@ -395,6 +395,18 @@ mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)
     return mp_pt2pt_node_get(lr, local, (const void *)(uintptr_t)remote, len);
 }
 
+mp_status_t mp_coll_shm_put(int lr, const void *local, uint64_t remote, size_t len)
+{
+    if (len == 0) {
+        return MP_OK;
+    }
+    if (lr == node.me) {
+        memcpy((void *)(uintptr_t)remote, local, len);
+        return MP_OK;
+    }
+    return mp_pt2pt_node_put(lr, local, (void *)(uintptr_t)remote, len);
+}
+
 void mp_coll_shm_drain(int lr)
 {
     wait_seen(lr, node.posted[lr]);

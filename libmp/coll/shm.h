@@ -70,6 +70,12 @@ mp_status_t mp_coll_shm_reduce_copy(const mp_coll_shm_t *v, const void *sbuf, vo
                                     size_t count, const mp_datatype_t *dt, const mp_op_t *op,
                                     int root, bool all);
 
+/* The reduce of two ranks by single copy behind mp_coll_shm_reduce for large data
+ * (shm_reduce_pair.c): the root and the other rank each move half of the other's data. */
+mp_status_t mp_coll_shm_reduce_pair(const mp_coll_shm_t *v, const void *sbuf, void *rbuf,
+                                    size_t count, const mp_datatype_t *dt, const mp_op_t *op,
+                                    int root);
+
 /* Allgather of blocks of rcount elements of rdt. */
 mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -125,6 +131,10 @@ bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_mi
 /* Copies len bytes at address remote of local rank lr (mine too: a memcpy) into local.
  * Blocking; MP_ERR_SYSCALL, logged, when the kernel refuses. */
 mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len);
+
+/* Copies len bytes of local to address remote of local rank lr (mine too: a memcpy), likewise;
+ * single copy grants writing wherever it grants reading. */
+mp_status_t mp_coll_shm_put(int lr, const void *local, uint64_t remote, size_t len);
 
 /* Waits until lr consumed every post I made to it: after a post that named one of my buffers,
  * lr no longer reads that buffer once it acknowledged the post. */

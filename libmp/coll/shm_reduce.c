@@ -24,6 +24,9 @@
 #define ALL_COPY_MIN_SHARED (256 * 1024)
 #define ROOT_COPY_MIN_OWN SIZE_MAX
 #define ROOT_COPY_MIN_SHARED (512 * 1024)
+/* Bytes from which two ranks, a core each, reduce to a root by shm_reduce_pair.c: measured on 2
+ * cores against the point-to-point reduce (whose transfer both ranks share from 64 KiB). */
+#define PAIR_COPY_MIN (64 * 1024)
 
 /* Bytes up to which two ranks each fold an allreduce out of the other's slot (allreduce_flat)
  * rather than wait for rank 0's result: the same bytes cross, in one hop rather than two.
@@ -136,6 +139,9 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
     }
     /* bytes is the same on every rank, and so is each test below. By default single copy
      * starts above FLAT_FOLD_MAX; MP_COLL_SHM_COPY_MIN may bring it below. */
+    if (!all && v->size == 2 && mp_coll_shm_single_copy(v, bytes, PAIR_COPY_MIN, SIZE_MAX)) {
+        return mp_coll_shm_reduce_pair(v, sbuf, rbuf, count, dt, op, root);
+    }
     if (mp_coll_shm_single_copy(v, bytes, all ? ALL_COPY_MIN_OWN : ROOT_COPY_MIN_OWN,
                                 all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);

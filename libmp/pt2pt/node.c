@@ -91,7 +91,7 @@ static mp_tl_ep_t *get_ep(int lr)
         return NULL;
     }
     mp_tl_ep_t *ep = mp_peers[node.world[lr]].ep;
-    return ep != NULL && ep->can_get && ep->ops->get != NULL ? ep : NULL;
+    return ep != NULL && ep->can_get && ep->ops->get != NULL && ep->ops->put != NULL ? ep : NULL;
 }
 
 bool mp_pt2pt_node_can_get(int lr)
@@ -107,4 +107,14 @@ mp_status_t mp_pt2pt_node_get(int lr, void *local, const void *remote, size_t le
         return MP_ERR_SYSCALL;
     }
     return ep->ops->get(ep, local, (uint64_t)(uintptr_t)remote, len);
+}
+
+mp_status_t mp_pt2pt_node_put(int lr, const void *local, void *remote, size_t len)
+{
+    mp_tl_ep_t *ep = get_ep(lr);
+    if (ep == NULL) {
+        mp_log_error("no single-copy path to local rank %d", lr);
+        return MP_ERR_SYSCALL;
+    }
+    return ep->ops->put(ep, local, (uint64_t)(uintptr_t)remote, len);
 }

@@ -44,4 +44,8 @@ bool mp_pt2pt_node_can_get(int lr);
  * refuses or the range is not all mapped there. */
 mp_status_t mp_pt2pt_node_get(int lr, void *local, const void *remote, size_t len);
 
+/* Copies len bytes of local to address remote in local index lr's process, likewise: where
+ * mp_pt2pt_node_can_get(lr) (the kernel grants writing as it grants reading). */
+mp_status_t mp_pt2pt_node_put(int lr, const void *local, void *remote, size_t len);
+
 #endif

@@ -1,8 +1,10 @@
 /*
  * Reduce and allreduce of large contiguous data by single copy: a reduce-scatter in which rank i
  * folds segment i of every rank's data, copied straight out of their buffers, in rank order;
- * then the root (reduce) or every rank (allreduce) copies the folded segments out of their
- * folders. Each segment is computed once, so every rank holds the same bits.
+ * then each folder writes its segment straight into the result buffer of the root (reduce) or
+ * of every rank (allreduce). Each segment is computed once, so every rank holds the same bits.
+ * Writing rather than reading the segments copies them while they are still in the folder's
+ * cache: 2 ranks, 1 MiB, 131 -> 115 us.
  */
 #include <mpi.h>
 #include <string.h>
@@ -77,24 +79,44 @@ static mp_status_t fold_segment(const red_t *r, unsigned char *dest, unsigned ch
     return st;
 }
 
-/* Copies the folded segments of the others (they post where each is) into out. */
-static mp_status_t gather_segments(const red_t *r, unsigned char *out)
+/* What each rank posts first: where its data is, and where its result goes (0: it gets none). */
+typedef struct red_post {
+    uint64_t data;
+    uint64_t result;
+} red_post_t;
+
+/* Writes my folded segment (at seg, bytes bytes, from element lo) into the result buffer of
+ * every other rank that gets one, and tells each how it went; st is how the fold went. */
+static void push_segment(const red_t *r, const uint64_t *result, const unsigned char *seg,
+                         size_t lo, size_t bytes, mp_status_t st)
+{
+    const mp_coll_shm_t *v = r->v;
+    for (int k = 1; k < v->size; k++) {
+        int i = (v->rank + k) % v->size;
+        if (result[i] == 0) {
+            continue;
+        }
+        mp_status_t rc = st;
+        if (rc == MP_OK) {
+            rc = mp_coll_shm_put(v->lr[i], seg, result[i] + lo * r->dt->size, bytes);
+        }
+        int32_t code = rc;
+        mp_coll_shm_post(v->lr[i], -1, &code, sizeof(code));
+    }
+}
+
+/* Waits until every other rank wrote its segment into my result; returns the first failure. */
+static mp_status_t await_segments(const red_t *r)
 {
     mp_status_t st = MP_OK;
-    size_t es = r->dt->size;
     for (int k = 1; k < r->v->size; k++) {
         int i = (r->v->rank - k + r->v->size) % r->v->size;
-        const mp_coll_shm_post_t *p = mp_coll_shm_wait(r->v->lr[i]);
-        mp_coll_shm_addr_t a;
-        memcpy(&a, p->data, sizeof(a));
-        size_t lo = seg_lo(r, i), n = (seg_lo(r, i + 1) - lo) * es;
-        mp_status_t rc = a.addr != 0 || n == 0
-                             ? mp_coll_shm_get(r->v->lr[i], out + lo * es, a.addr, n)
-                             : MP_ERR_PEER;
-        if (st == MP_OK) {
-            st = rc;
-        }
+        int32_t code;
+        memcpy(&code, mp_coll_shm_wait(r->v->lr[i])->data, sizeof(code));
         mp_coll_shm_ack(r->v->lr[i]);
+        if (st == MP_OK) {
+            st = (mp_status_t)code;
+        }
     }
     return st;
 }
@@ -125,15 +147,18 @@ mp_status_t mp_coll_shm_reduce_copy(const mp_coll_shm_t *v, const void *sbuf, vo
         st = MP_ERR_NOMEM;
     }
 
-    mp_coll_shm_addr_t a = {.addr = (uint64_t)(uintptr_t)r.mine, .bytes = count * es};
+    red_post_t mine = {.data = (uint64_t)(uintptr_t)r.mine,
+                       .result = gets_result ? (uint64_t)(uintptr_t)out : 0};
+    uint64_t result[MP_COLL_SHM_MAX_RANKS];
     for (int k = 1; k < v->size; k++) {
-        mp_coll_shm_post(v->lr[(v->rank + k) % v->size], -1, &a, sizeof(a));
+        mp_coll_shm_post(v->lr[(v->rank + k) % v->size], -1, &mine, sizeof(mine));
     }
     for (int k = 1; k < v->size; k++) {
         int i = (v->rank - k + v->size) % v->size;
-        const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
-        memcpy(&a, p->data, sizeof(a));
-        r.addr[i] = a.addr;
+        red_post_t p;
+        memcpy(&p, mp_coll_shm_wait(v->lr[i])->data, sizeof(p));
+        r.addr[i] = p.data;
+        result[i] = p.result;
     }
     unsigned char *dest = gets_result ? out + lo * es : (tmp != NULL ? tmp + chunk : NULL);
     if (st == MP_OK) {
@@ -143,23 +168,15 @@ mp_status_t mp_coll_shm_reduce_copy(const mp_coll_shm_t *v, const void *sbuf, vo
     for (int k = 1; k < v->size; k++) {
         mp_coll_shm_ack(v->lr[(v->rank - k + v->size) % v->size]);
     }
-
-    /* My folded segment, for those that get the result (address 0 if it failed). */
-    a.addr = st == MP_OK ? (uint64_t)(uintptr_t)dest : 0;
-    a.bytes = seg;
-    for (int k = 1; k < v->size; k++) {
-        int i = (v->rank + k) % v->size;
-        if (all || i == root) {
-            mp_coll_shm_post(v->lr[i], -1, &a, sizeof(a));
-        }
-    }
+    /* Each rank reads and writes only its own segment of my result buffer, even in place. */
+    push_segment(&r, result, dest, lo, seg, st);
     if (gets_result) {
-        mp_status_t rc = gather_segments(&r, out);
+        mp_status_t rc = await_segments(&r);
         if (st == MP_OK) {
             st = rc;
         }
     }
-    /* My data and my segment stay where they are until every rank is done with them. */
+    /* My data stays where it is until every rank is done with it. */
     for (int k = 1; k < v->size; k++) {
         mp_coll_shm_drain(v->lr[(v->rank + k) % v->size]);
     }

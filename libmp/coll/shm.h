@@ -9,7 +9,7 @@
  * Between each ordered pair of local ranks runs a queue of posts (a cache line each: a slot
  * number, a length and up to MP_COLL_SHM_INLINE bytes of data), consumed in the order they
  * were made; the consumer counts what it consumed in a word the poster reads. A rank rewrites
- * one of its two data slots only once every post naming it was consumed. Collectives on
+ * one of its data slots only once every post naming it was consumed. Collectives on
  * different communicators therefore never mix their data: the standard has every pair of ranks
  * call the collectives they share in one order, so both ends of a queue agree on what each post
  * belongs to.
@@ -28,8 +28,10 @@
 /* Data bytes one slot holds: larger broadcasts go through the slots in pieces, larger
  * reductions take the point-to-point algorithms. */
 #define MP_COLL_SHM_SLOT_BYTES (32 * 1024)
-/* Data slots of each rank, taken in turn (mp_coll_shm_slot_take). */
-#define MP_COLL_SHM_SLOTS 2
+/* Data slots of each rank, taken in turn (mp_coll_shm_slot_take): as many calls' worth as a
+ * rank may run ahead of the others. With 4 and 8 ranks on 2 cores, 8 slots rather than 2 cut
+ * the time of 1 KiB broadcasts and reductions by half, of 64 KiB-1 MiB ones by 10-25%. */
+#define MP_COLL_SHM_SLOTS 8
 /* Data bytes a post carries itself (16-byte aligned), without a slot. */
 #define MP_COLL_SHM_INLINE 48
 

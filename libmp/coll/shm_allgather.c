@@ -15,8 +15,10 @@
  * a core per rank from 32 KiB; where ranks share cores, only beyond what the slots hold, as
  * every extra round of posts there costs wake-ups (n = 8, 64 KiB: 100 us by slots, 217 us by
  * single copy). */
+/* Slots a rank's block may fill: all of them are taken at once, before any is posted. */
+#define PIECES_MAX 2
 #define COPY_MIN_OWN (32 * 1024)
-#define COPY_MIN_SHARED (MP_COLL_SHM_SLOTS * MP_COLL_SHM_SLOT_BYTES + 1)
+#define COPY_MIN_SHARED (PIECES_MAX * MP_COLL_SHM_SLOT_BYTES + 1)
 
 static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                    const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -26,8 +28,8 @@ static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, siz
     int me = v->lr[v->rank];
     /* My block, in the post itself when small, else in one slot per piece (all of mine). */
     _Alignas(16) unsigned char small[MP_COLL_SHM_INLINE];
-    int s[MP_COLL_SHM_SLOTS] = {-1};
-    unsigned char *mine[MP_COLL_SHM_SLOTS] = {small};
+    int s[PIECES_MAX] = {-1};
+    unsigned char *mine[PIECES_MAX] = {small};
     size_t pieces = 1;
     if (b > MP_COLL_SHM_INLINE) {
         pieces = (b + MP_COLL_SHM_SLOT_BYTES - 1) / MP_COLL_SHM_SLOT_BYTES;
@@ -135,7 +137,7 @@ mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size
     if (mp_coll_shm_single_copy(v, b, COPY_MIN_OWN, COPY_MIN_SHARED)) {
         return allgather_single(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
-    if (b <= MP_COLL_SHM_SLOTS * MP_COLL_SHM_SLOT_BYTES) {
+    if (b <= PIECES_MAX * MP_COLL_SHM_SLOT_BYTES) {
         return allgather_slots(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
     *pt2pt_p = true;

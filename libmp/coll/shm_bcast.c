@@ -1,7 +1,7 @@
 /*
  * Broadcast through node memory. Up to MP_COLL_SHM_INLINE bytes travel inside the root's posts,
  * so the root may run ahead of slow ranks; more is packed into the root's slots, a slot's worth
- * at a time, and every other rank unpacks it straight from there (two slots take turns, so the
+ * at a time, and every other rank unpacks it straight from there (eight slots take turns, so the
  * root fills the next piece while the last is read). Each post carries the root's byte count: a
  * rank with a smaller buffer keeps what fits. With a core per rank and single copy working,
  * messages from 16 KiB are copied by every rank straight out of the root's buffer (the root's

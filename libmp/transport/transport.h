@@ -25,7 +25,7 @@
  * rank maps and that the transport itself never touches. The collectives' fast paths lay their
  * flags and data slots out in it (coll/shm.c): a fixed part plus a little per local rank, so
  * that memory per rank stays linear in the local ranks. */
-#define MP_TL_NODE_FIXED_BYTES ((size_t)72 * 1024)
+#define MP_TL_NODE_FIXED_BYTES ((size_t)264 * 1024) /* 8 slots of 32 KiB, and flags */
 #define MP_TL_NODE_RANK_BYTES ((size_t)4160)
 
 static inline size_t mp_tl_node_area_size(int local_size)

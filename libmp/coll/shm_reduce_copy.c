@@ -12,8 +12,9 @@
 #include "coll/shm.h"
 #include "core/log.h"
 
-/* Bytes folded at a time: the operands of one step stay in the cache. */
-#define CHUNK_BYTES (64 * 1024)
+/* Bytes folded at a time: the operands of one step (3 chunks) stay in a 1 MiB L2 cache, and
+ * fewer, larger single copies cost less (2 ranks, 1 MiB: 109 us against 114 with 64 KiB). */
+#define CHUNK_BYTES (256 * 1024)
 
 /* A reduction, as every step sees it. */
 typedef struct red {

@@ -1,5 +1,6 @@
 /*
- * Reduce and allreduce through node memory, for contiguous data up to a slot. Every rank but
+ * Reduce and allreduce through node memory, for contiguous data up to a slot (a reduce to a
+ * root up to PIECES_MAX, a slot's worth at a time). Every rank but
  * the root posts its data (inside the post when it is small, else in one of its slots) to the
  * root (rank 0 for allreduce), which folds them in a fixed order, from the last rank to the
  * first, each rank's data the left operand of the ranks above it: a0 op (a1 op (... op
@@ -27,6 +28,9 @@
 /* Bytes from which two ranks, a core each, reduce to a root by shm_reduce_pair.c: measured on 2
  * cores against the point-to-point reduce (whose transfer both ranks share from 64 KiB). */
 #define PAIR_COPY_MIN (64 * 1024)
+/* Bytes up to which a reduce to a root goes through the slots a piece at a time (where single
+ * copy does not take it first). */
+#define PIECES_MAX (512 * 1024)
 
 /* Bytes up to which two ranks each fold an allreduce out of the other's slot (allreduce_flat)
  * rather than wait for rank 0's result: the same bytes cross, in one hop rather than two.
@@ -119,6 +123,38 @@ static mp_status_t allreduce_flat(const mp_coll_shm_t *v, const unsigned char *m
     return st;
 }
 
+/* A reduce of more than a slot: a slot's worth of elements at a time, every rank but the root
+ * posts its piece in a slot, and the root folds each piece as it comes, into its result (or a
+ * slot of its own where the result buffer holds its data). The slots let ranks run ahead of
+ * the root, which point-to-point rendezvous would not. */
+static mp_status_t reduce_pieces(const mp_coll_shm_t *v, const unsigned char *mine,
+                                 unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                 const mp_op_t *op, int root, bool in_place)
+{
+    size_t es = dt->size, per = MP_COLL_SHM_SLOT_BYTES / es;
+    int me = v->lr[v->rank];
+    mp_status_t st = MP_OK;
+    for (size_t c = 0; c < count; c += per) {
+        size_t cnt = count - c < per ? count - c : per, off = c * es;
+        int s = mp_coll_shm_slot_take();
+        unsigned char *slot = mp_coll_shm_slot(me, s);
+        if (v->rank != root) {
+            memcpy(slot, mine + off, cnt * es);
+            mp_coll_shm_post(v->lr[root], s, NULL, 0);
+            continue;
+        }
+        unsigned char *acc = in_place ? slot : out + off;
+        mp_status_t rc = fold(v, mine + off, acc, cnt, dt, op);
+        if (in_place) {
+            memcpy(out + off, acc, cnt * es);
+        }
+        if (st == MP_OK) {
+            st = rc;
+        }
+    }
+    return st;
+}
+
 mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *rbuf, size_t count,
                                const mp_datatype_t *dt, const mp_op_t *op, int root, bool all,
                                bool *pt2pt_p)
@@ -148,6 +184,9 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
     }
     if (all && v->size == 2 && bytes <= FLAT_FOLD_MAX) {
         return allreduce_flat(v, mine, out, count, dt, op);
+    }
+    if (!all && bytes > MP_COLL_SHM_SLOT_BYTES && bytes <= PIECES_MAX) {
+        return reduce_pieces(v, mine, out, count, dt, op, root, sbuf == MPI_IN_PLACE);
     }
     if (bytes > MP_COLL_SHM_SLOT_BYTES) {
         *pt2pt_p = true;

@@ -1,8 +1,8 @@
 /*
  * Reduce and allreduce through node memory, for contiguous data up to a slot (a reduce to a
- * root up to PIECES_MAX, a slot's worth at a time). Every rank but
- * the root posts its data (inside the post when it is small, else in one of its slots) to the
- * root (rank 0 for allreduce), which folds them in a fixed order, from the last rank to the
+ * root up to PIECES_MAX, a slot's worth at a time). Every rank but the root posts its data
+ * (inside the post when it is small, else in one of its slots) to the root (rank 0 for
+ * allreduce), which folds them in a fixed order, from the last rank to the
  * first, each rank's data the left operand of the ranks above it: a0 op (a1 op (... op
  * a(p-1))), rank order for non-commutative ops, the same bits whatever the timing. Allreduce
  * then posts the result to every rank, which copies it: one computation, so every rank holds

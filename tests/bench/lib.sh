@@ -35,9 +35,9 @@ add_socket()
     launchers+=("$*")
 }
 
-# run_turns: every benchmark of $benches from 0 B to 4 MiB with every implementation of names
-# (launched by launchers), taking turns runs times; outputs go to $work/BENCH.NAME.RUN (empty on
-# failure, which is reported). LIMIT: seconds per run (300).
+# run_turns: every benchmark of $benches from 0 B to MAX_SIZE (4M) with every implementation of
+# names (launched by launchers), taking turns runs times; outputs go to $work/BENCH.NAME.RUN
+# (empty on failure, which is reported). LIMIT: seconds per run (300).
 run_turns()
 {
     local r k i name bench cmd
@@ -51,7 +51,7 @@ run_turns()
                 if [ "$name" = socket ]; then
                     cmd+=("$bench")
                 fi
-                if ! timeout "${LIMIT:-300}" "${cmd[@]}" 0 4M "$scale" </dev/null \
+                if ! timeout "${LIMIT:-300}" "${cmd[@]}" 0 "${MAX_SIZE:-4M}" "$scale" </dev/null \
                     >"$work/$bench.$name.$r" 2>"$work/err"; then
                     echo "$name $bench (run $((r + 1))) failed:" >&2
                     head -n 5 "$work/err" >&2

@@ -152,6 +152,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/tcp/tcp.c \
 	libmp/transport/tcp/tcp_internal.h \
 	libmp/transport/transport.h \
+	libmp/util/memcheck.h \
 	libmp/util/netfilter.c \
 	libmp/util/netfilter.h \
 	libmp/util/ptrmap.c \

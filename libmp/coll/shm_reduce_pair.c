@@ -9,6 +9,7 @@
 
 #include "coll/shm.h"
 #include "core/log.h"
+#include "util/memcheck.h"
 
 /* What each rank posts first: where its half of the transfer goes or comes from. */
 typedef struct pair_post {
@@ -66,6 +67,7 @@ static mp_status_t pair_root(const mp_coll_shm_t *v, const unsigned char *mine, 
     if (st == MP_OK) {
         st = p.status != MP_OK ? (mp_status_t)p.status : rc;
     }
+    MP_MEM_DEFINED(dest + half * es, (count - half) * es); /* the other wrote it */
     if (st == MP_OK) {
         st = fold(op, dt, in, inout, half, count);
     }

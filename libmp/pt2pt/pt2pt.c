@@ -5,16 +5,6 @@
  * reads the data straight from the sender's memory when the transport can (one copy) and says
  * FIN, or asks for it (CTS) and the sender streams DATA fragments.
  */
-#if defined(__has_include)
-#if __has_include(<valgrind/memcheck.h>)
-#include <valgrind/memcheck.h>
-#define MP_MEM_DEFINED(addr, len) VALGRIND_MAKE_MEM_DEFINED(addr, len)
-#endif
-#endif
-#ifndef MP_MEM_DEFINED
-#define MP_MEM_DEFINED(addr, len) ((void)(addr), (void)(len))
-#endif
-
 #include "pt2pt/pt2pt.h"
 
 #include <poll.h>
@@ -33,6 +23,7 @@
 #include "pt2pt/pt2pt_internal.h"
 #include "pt2pt/wire.h"
 #include "transport/transport.h"
+#include "util/memcheck.h"
 
 #define MP_PKT_FLAG_CONTIG 0x2 /* RTS: the sender's data is one block at addr */
 

@@ -65,8 +65,9 @@ add()
     local name=$1 cc=$2
     shift 2
     bench_build "$name" "$cc" || return 0
-    # Launching across namespaces is not what every launcher expects: one tiny run first.
-    if ! timeout "${PROBE_LIMIT:-20}" "$@" "$work/latency.$name" 0 0 0.01 </dev/null \
+    # Launching across namespaces is not what every launcher expects: one tiny run first, of
+    # the first benchmark asked for (only those are built).
+    if ! timeout "${PROBE_LIMIT:-20}" "$@" "$work/${benches%% *}.$name" 0 0 0.01 </dev/null \
         >"$work/probe.$name.log" 2>&1; then
         echo "skipping $name: a 2-rank run across the namespaces failed or hung (see below)"
         tail -n 3 "$work/probe.$name.log"

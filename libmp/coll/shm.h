@@ -25,8 +25,8 @@
 
 /* The most ranks a node may have for the fast paths (the flat algorithms' fan-in). */
 #define MP_COLL_SHM_MAX_RANKS 64
-/* Data bytes one slot holds: larger broadcasts go through the slots in pieces, larger
- * reductions take the point-to-point algorithms. */
+/* Data bytes one slot holds: larger broadcasts, and reduces to a root up to 512 KiB, go
+ * through the slots in pieces; larger allreduces take single copy or point to point. */
 #define MP_COLL_SHM_SLOT_BYTES (32 * 1024)
 /* Data slots of each rank, taken in turn (mp_coll_shm_slot_take): as many calls' worth as a
  * rank may run ahead of the others. With 4 and 8 ranks on 2 cores, 8 slots rather than 2 cut

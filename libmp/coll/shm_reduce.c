@@ -185,7 +185,8 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
     if (all && v->size == 2 && bytes <= FLAT_FOLD_MAX) {
         return allreduce_flat(v, mine, out, count, dt, op);
     }
-    if (!all && bytes > MP_COLL_SHM_SLOT_BYTES && bytes <= PIECES_MAX) {
+    if (!all && bytes > MP_COLL_SHM_SLOT_BYTES && bytes <= PIECES_MAX &&
+        dt->size <= MP_COLL_SHM_SLOT_BYTES) { /* a piece holds whole elements */
         return reduce_pieces(v, mine, out, count, dt, op, root, sbuf == MPI_IN_PLACE);
     }
     if (bytes > MP_COLL_SHM_SLOT_BYTES) {

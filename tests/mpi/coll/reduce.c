@@ -355,6 +355,43 @@ static void test_allreduce_edges(void)
     }
 }
 
+/* A reduce of elements larger than a shared-memory slot (a contiguous type of 10000 ints,
+ * 40000 bytes): libmp cannot cut them into slot-sized pieces and must take another path. */
+static void test_reduce_big_elements(void)
+{
+    enum { INTS = 10000, COUNT = 3 };
+    MPI_Datatype big;
+    CT_MPI(MPI_Type_contiguous(INTS, MPI_INT, &big));
+    CT_MPI(MPI_Type_commit(&big));
+    int *s = malloc(sizeof(int) * INTS * COUNT), *r = malloc(sizeof(int) * INTS * COUNT);
+    if (s == NULL || r == NULL) {
+        mpt_fail(__FILE__, __LINE__, "out of memory");
+        return;
+    }
+    for (int root = 0; root < size; root++) {
+        for (int in_place = 0; in_place < 2; in_place++) {
+            for (int i = 0; i < INTS * COUNT; i++) {
+                s[i] = rank * 7 + i;
+                r[i] = in_place && rank == root ? s[i] : -1;
+            }
+            const void *sb = in_place && rank == root ? MPI_IN_PLACE : s;
+            CT_MPI(MPI_Reduce(sb, r, COUNT, big, MPI_SUM, root, MPI_COMM_WORLD));
+            for (int i = 0; rank == root && i < INTS * COUNT; i++) {
+                if (r[i] != 7 * size * (size - 1) / 2 + size * i) {
+                    mpt_fail(__FILE__, __LINE__,
+                             "reduce of 40000-byte elements, root %d%s: "
+                             "int %d is %d",
+                             root, in_place ? " in place" : "", i, r[i]);
+                    break;
+                }
+            }
+        }
+    }
+    free(s);
+    free(r);
+    CT_MPI(MPI_Type_free(&big));
+}
+
 /* Persistent reductions, started several times with new data. */
 static void test_persistent(void)
 {
@@ -416,6 +453,7 @@ int main(int argc, char **argv)
         }
     }
     test_persistent();
+    test_reduce_big_elements();
     test_allreduce_edges();
     test_allreduce_bitwise(1);
     test_allreduce_bitwise(1000);

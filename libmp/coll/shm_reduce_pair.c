@@ -67,8 +67,8 @@ static mp_status_t pair_root(const mp_coll_shm_t *v, const unsigned char *mine, 
     if (st == MP_OK) {
         st = p.status != MP_OK ? (mp_status_t)p.status : rc;
     }
-    MP_MEM_DEFINED(dest + half * es, (count - half) * es); /* the other wrote it */
     if (st == MP_OK) {
+        MP_MEM_DEFINED(dest + half * es, (count - half) * es); /* the other wrote it */
         st = fold(op, dt, in, inout, half, count);
     }
     if (st == MP_OK && back) {

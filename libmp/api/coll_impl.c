@@ -752,7 +752,7 @@ static int check_op(const call_t *cc, MPI_Op op, const mp_datatype_t *dt, const 
                     bool *commutative_p)
 {
 #if MP_COLL_HAVE_OP
-    int rc = mp_api_op_check(cc->comm, cc->name, op, dt, op_p);
+    int rc = mp_api_reduction_op_check(cc->comm, cc->name, op, dt, op_p);
     if (rc == MPI_SUCCESS) {
         *commutative_p = mp_op_is_commutative(*op_p);
     }

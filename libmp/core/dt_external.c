@@ -1,12 +1,14 @@
 /*
  * The "external32" data representation (MPI_Pack_external): basic elements big-endian, with the
  * standard's fixed sizes. Natively packed data is converted element by element, following the
- * type's runs of basic elements. Here long and unsigned long change size (8 to 4 bytes), and
- * long double changes format (the x87 80-bit layout to the standard's 16-byte IEEE one).
+ * type's runs of basic elements. Here long and unsigned long change size (8 to 4 bytes), wide
+ * characters too (to the standard's 2), and long double changes format (the x87 80-bit layout to
+ * the standard's 16-byte IEEE one).
  */
 #include <float.h>
 #include <limits.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <mpi.h>
 
@@ -20,6 +22,7 @@ typedef struct conv {
     bool is_long;     /* native long, narrowed to 4 bytes */
     bool is_unsigned; /* unsigned long */
     bool is_ldbl;     /* native long double, re-encoded in 16 bytes (see LDBL_EXT_SIZE) */
+    bool is_wchar;    /* native wchar_t, narrowed to the standard's 2-byte Unicode unit */
 } conv_t;
 
 /* external32 holds a long double as IEEE 754 "Double Extended" in 16 bytes: sign, 15 exponent
@@ -56,6 +59,10 @@ static conv_t conv_of(const mp_dt_run_t *run)
         c.ext_size = 4;
         c.is_long = true;
         c.is_unsigned = h == (uintptr_t)MPI_UNSIGNED_LONG;
+    }
+    if (sizeof(wchar_t) != 2 && h == (uintptr_t)MPI_WCHAR) {
+        c.ext_size = 2;
+        c.is_wchar = true;
     }
     if (LDBL_CONVERTS && is_long_double(h)) {
         c.is_ldbl = true;
@@ -107,7 +114,8 @@ size_t mp_datatype_external32_size(const mp_datatype_t *dt)
     return bytes * dt->run_reps;
 }
 
-/* Converts n elements of one run; false when a long does not fit in 32 bits. */
+/* Converts n elements of one run; false when a long does not fit in 32 bits, or a wide
+ * character in the 16 bits external32 gives it (a character beyond Unicode's basic plane). */
 static bool run_to_ext(const conv_t *c, size_t basic, size_t n, const unsigned char *in,
                        unsigned char *out)
 {
@@ -122,6 +130,16 @@ static bool run_to_ext(const conv_t *c, size_t basic, size_t n, const unsigned c
             unsigned char b[4] = {(unsigned char)(w >> 24), (unsigned char)(w >> 16),
                                   (unsigned char)(w >> 8), (unsigned char)w};
             memcpy(out, b, 4);
+            continue;
+        }
+        if (c->is_wchar) {
+            wchar_t v;
+            memcpy(&v, in, sizeof(v));
+            if (v < 0 || (uintmax_t)v > 0xffff) {
+                return false;
+            }
+            out[0] = (unsigned char)((unsigned)v >> 8);
+            out[1] = (unsigned char)v;
             continue;
         }
 #if LDBL_CONVERTS
@@ -147,6 +165,11 @@ static void run_from_ext(const conv_t *c, size_t basic, size_t n, const unsigned
             uint32_t w = (uint32_t)in[0] << 24 | (uint32_t)in[1] << 16 | (uint32_t)in[2] << 8 |
                          (uint32_t)in[3];
             long v = c->is_unsigned ? (long)(unsigned long)w : (long)(int32_t)w;
+            memcpy(out, &v, sizeof(v));
+            continue;
+        }
+        if (c->is_wchar) {
+            wchar_t v = (wchar_t)((unsigned)in[0] << 8 | in[1]);
             memcpy(out, &v, sizeof(v));
             continue;
         }

@@ -23,6 +23,7 @@ typedef struct conv {
     bool is_unsigned; /* unsigned long */
     bool is_ldbl;     /* native long double, re-encoded in 16 bytes (see LDBL_EXT_SIZE) */
     bool is_wchar;    /* native wchar_t, narrowed to the standard's 2-byte Unicode unit */
+    bool is_bool;     /* C _Bool or C++ bool: any nonzero byte reads as true */
 } conv_t;
 
 /* external32 holds a long double as IEEE 754 "Double Extended" in 16 bytes: sign, 15 exponent
@@ -60,6 +61,9 @@ static conv_t conv_of(const mp_dt_run_t *run)
         c.is_long = true;
         c.is_unsigned = h == (uintptr_t)MPI_UNSIGNED_LONG;
     }
+    /* The standard has every byte of a bool checked, nonzero meaning true; a native _Bool may
+     * hold only 0 or 1. */
+    c.is_bool = (h == (uintptr_t)MPI_C_BOOL || h == (uintptr_t)MPI_CXX_BOOL) && run->basic == 1;
     if (sizeof(wchar_t) != 2 && h == (uintptr_t)MPI_WCHAR) {
         c.ext_size = 2;
         c.is_wchar = true;
@@ -166,6 +170,10 @@ static void run_from_ext(const conv_t *c, size_t basic, size_t n, const unsigned
                          (uint32_t)in[3];
             long v = c->is_unsigned ? (long)(unsigned long)w : (long)(int32_t)w;
             memcpy(out, &v, sizeof(v));
+            continue;
+        }
+        if (c->is_bool) {
+            out[0] = in[0] != 0;
             continue;
         }
         if (c->is_wchar) {

@@ -123,6 +123,15 @@ static void external32(void)
     MPI_Unpack_external("external32", buf, 6, &pos, wide_back, 3, MPI_WCHAR);
     MPT_CHECK(pos == 6 && memcmp(wide, wide_back, sizeof(wide)) == 0,
               "external32 wide character round trip");
+    /* Any nonzero byte of a bool is true; a native _Bool holds 1. */
+    unsigned char bools[3] = {0x00, 0x02, 0x80};
+    _Bool truth[3] = {1, 0, 0};
+    pos = 0;
+    MPI_Unpack_external("external32", bools, 3, &pos, truth, 3, MPI_C_BOOL);
+    unsigned char raw[3];
+    memcpy(raw, truth, 3);
+    MPT_CHECK(pos == 3 && raw[0] == 0 && raw[1] == 1 && raw[2] == 1,
+              "external32 bools 00 02 80 unpacked to bytes %02x %02x %02x", raw[0], raw[1], raw[2]);
     if (sizeof(wchar_t) > 2) {
         wchar_t astral = (wchar_t)0x1f600;
         pos = 0;

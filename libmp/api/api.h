@@ -412,4 +412,9 @@ const mp_op_t *mp_api_op_get(MPI_Op op);
 int mp_api_op_check(const mp_comm_t *comm, const char *call, MPI_Op op, const mp_datatype_t *dt,
                     const mp_op_t **op_p);
 
+/* As mp_api_op_check, for collective reductions and MPI_Reduce_local: also refuses MPI_REPLACE
+ * and MPI_NO_OP (MPI_ERR_OP), which the standard defines for one-sided accumulates only. */
+int mp_api_reduction_op_check(const mp_comm_t *comm, const char *call, MPI_Op op,
+                              const mp_datatype_t *dt, const mp_op_t **op_p);
+
 #endif

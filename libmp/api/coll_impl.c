@@ -175,17 +175,38 @@ static int check_data(const call_t *cc, const void *buf, MPI_Count count, MPI_Da
     return MPI_SUCCESS;
 }
 
-/* The send and receive buffers of one rank must not be the same memory (MPI_IN_PLACE says so). */
-static int check_alias(const call_t *cc, const void *sendbuf, const void *recvbuf, size_t sbytes,
-                       size_t rbytes)
+/* The send and receive buffers of one rank must not be the same memory (MPI_IN_PLACE says so).
+ * sendbuf is compared with the start of recvbuf and with own, this rank's block in it (NULL when
+ * it has none): passing one's own block as the send buffer is the usual slip when in place was
+ * meant, and every rank makes it alike, so every rank refuses it alike rather than rank 0 alone
+ * (whose block is recvbuf itself) while the others start the collective and wait for it. Only
+ * starts are compared, as MPICH does: a full overlap test would refuse legal interleaved layouts.
+ */
+static int check_alias(const call_t *cc, const void *sendbuf, size_t sbytes, const void *recvbuf,
+                       size_t rbytes, const void *own, size_t own_bytes)
 {
-    if (sendbuf == NULL || sendbuf != recvbuf || sbytes == 0 || rbytes == 0) {
+    if (sendbuf == NULL || sendbuf == MPI_IN_PLACE || sbytes == 0) {
         return MPI_SUCCESS;
     }
-    return mp_api_error(cc->comm, cc->name, MPI_ERR_BUFFER,
-                        "sendbuf and recvbuf are the same buffer (%p); they must not overlap: "
-                        "pass MPI_IN_PLACE as sendbuf to work in place",
-                        sendbuf);
+    if (sendbuf == recvbuf && rbytes > 0) {
+        return mp_api_error(cc->comm, cc->name, MPI_ERR_BUFFER,
+                            "sendbuf and recvbuf are the same buffer (%p); they must not overlap: "
+                            "pass MPI_IN_PLACE as sendbuf to work in place",
+                            sendbuf);
+    }
+    if (own != NULL && sendbuf == own && own_bytes > 0) {
+        return mp_api_error(cc->comm, cc->name, MPI_ERR_BUFFER,
+                            "sendbuf (%p) is this rank's own block of recvbuf; they must not "
+                            "overlap: pass MPI_IN_PLACE as sendbuf to work in place",
+                            sendbuf);
+    }
+    return MPI_SUCCESS;
+}
+
+/* The address displ elements of dt into buf (a block of a gather, or of a v-form's displs). */
+static const void *block_at(const void *buf, ptrdiff_t displ, const mp_datatype_t *dt)
+{
+    return buf == NULL ? NULL : (const char *)buf + displ * dt->extent;
 }
 
 /* Reads element i of a count array given as int or MPI_Count. */
@@ -392,9 +413,12 @@ static int gather_build(const call_t *cc, bool is_scatter, const rooted_t *a, bo
         }
     }
     if (rc == MPI_SUCCESS && one_dt != NULL) {
-        size_t many_bytes = mp_datatype_bytes(many_dt, v ? counts[root] : (size_t)a->many_count);
-        rc = check_alias(cc, a->one, a->many, mp_datatype_bytes(one_dt, (size_t)a->one_count),
-                         many_bytes);
+        size_t own_count = v ? counts[root] : (size_t)a->many_count;
+        ptrdiff_t own_displ = v ? displs[root] : (ptrdiff_t)a->many_count * root;
+        rc = check_alias(cc, a->one, mp_datatype_bytes(one_dt, (size_t)a->one_count), a->many,
+                         mp_datatype_bytes(many_dt, own_count),
+                         block_at(a->many, own_displ, many_dt),
+                         mp_datatype_bytes(many_dt, own_count));
     }
     if (rc == MPI_SUCCESS) {
         rc = create(cc, s_p);
@@ -528,13 +552,28 @@ int mp_api_coll_allgather(const char *call, const void *sendbuf, MPI_Count sendc
         if (rc == MPI_SUCCESS) {
             rc = get_displs(&cc, displs, width, "displs", (ptrdiff_t *)(arrays + cc.npeers));
         }
+        if (rc == MPI_SUCCESS && sdt != NULL) {
+            /* An intercommunicator's blocks all come from the other group: none is this rank's. */
+            int me = cc.comm->rank;
+            size_t total = 0;
+            for (int i = 0; i < cc.npeers; i++) {
+                total += arrays[i];
+            }
+            rc = check_alias(
+                &cc, sendbuf, mp_datatype_bytes(sdt, (size_t)sendcount), recvbuf,
+                mp_datatype_bytes(rdt, total),
+                inter ? NULL : block_at(recvbuf, ((ptrdiff_t *)(arrays + cc.npeers))[me], rdt),
+                inter ? 0 : mp_datatype_bytes(rdt, arrays[me]));
+        }
     } else if (sdt != NULL) {
         for (int i = 0; inter && i < cc.npeers; i++) {
             arrays[i] = (size_t)recvcount;
             ((ptrdiff_t *)(arrays + cc.npeers))[i] = (ptrdiff_t)recvcount * i;
         }
-        rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
-                         mp_datatype_bytes(rdt, (size_t)recvcount));
+        size_t rbytes = mp_datatype_bytes(rdt, (size_t)recvcount);
+        rc = check_alias(
+            &cc, sendbuf, mp_datatype_bytes(sdt, (size_t)sendcount), recvbuf, rbytes,
+            inter ? NULL : block_at(recvbuf, (ptrdiff_t)recvcount * cc.comm->rank, rdt), rbytes);
     }
     mp_coll_shm_t sv;
     if (rc == MPI_SUCCESS && !v && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &sv)) {
@@ -618,8 +657,10 @@ int mp_api_coll_alltoall(const char *call, const void *sendbuf, MPI_Count sendco
         rc = check_data(&cc, recvbuf, recvcount, recvtype, "recvbuf", false, &rdt);
     }
     if (rc == MPI_SUCCESS && sdt != NULL) {
-        rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(sdt, (size_t)sendcount),
-                         mp_datatype_bytes(rdt, (size_t)recvcount));
+        size_t rbytes = mp_datatype_bytes(rdt, (size_t)recvcount);
+        rc = check_alias(
+            &cc, sendbuf, mp_datatype_bytes(sdt, (size_t)sendcount), recvbuf, rbytes,
+            inter ? NULL : block_at(recvbuf, (ptrdiff_t)recvcount * cc.comm->rank, rdt), rbytes);
     }
     mp_coll_shm_t v;
     if (rc == MPI_SUCCESS && mode == MP_API_COLL_BLOCKING && mp_coll_shm_open(cc.comm, &v)) {
@@ -724,7 +765,7 @@ int mp_api_coll_alltoallw(const char *call, const void *sendbuf, const void *sen
         rc = get_types(&cc, w, recvtype, recvtypes, rcounts, "recvtypes", rdts);
     }
     if (rc == MPI_SUCCESS && !in_place && sendbuf == recvbuf && sendbuf != NULL) {
-        rc = check_alias(&cc, sendbuf, recvbuf, 1, 1);
+        rc = check_alias(&cc, sendbuf, 1, recvbuf, 1, NULL, 0);
     }
     mp_coll_sched_t *s = NULL;
     if (rc == MPI_SUCCESS) {
@@ -752,7 +793,7 @@ static int check_op(const call_t *cc, MPI_Op op, const mp_datatype_t *dt, const 
                     bool *commutative_p)
 {
 #if MP_COLL_HAVE_OP
-    int rc = mp_api_op_check(cc->comm, cc->name, op, dt, op_p);
+    int rc = mp_api_reduction_op_check(cc->comm, cc->name, op, dt, op_p);
     if (rc == MPI_SUCCESS) {
         *commutative_p = mp_op_is_commutative(*op_p);
     }
@@ -786,7 +827,7 @@ static int reduce_inter(call_t *cc, bool is_reduce, const void *sendbuf, void *r
     }
     if (rc == MPI_SUCCESS && sends && gets) {
         size_t bytes = mp_datatype_bytes(dt, (size_t)count);
-        rc = check_alias(cc, sendbuf, recvbuf, bytes, bytes);
+        rc = check_alias(cc, sendbuf, bytes, recvbuf, bytes, NULL, 0);
     }
     if (rc == MPI_SUCCESS && dt != NULL) {
         rc = check_op(cc, op, dt, &o, &commutative);
@@ -843,7 +884,7 @@ int mp_api_coll_reduce(const char *call, mp_api_red_kind_t kind, const void *sen
     }
     if (rc == MPI_SUCCESS && gets_result && sendbuf != MPI_IN_PLACE) {
         size_t bytes = mp_datatype_bytes(dt, (size_t)count);
-        rc = check_alias(&cc, sendbuf, recvbuf, bytes, bytes);
+        rc = check_alias(&cc, sendbuf, bytes, recvbuf, bytes, NULL, 0);
     }
     if (rc == MPI_SUCCESS) {
         rc = check_op(&cc, op, dt, &o, &commutative);
@@ -922,8 +963,8 @@ int mp_api_coll_reduce_scatter(const char *call, const void *sendbuf, void *recv
         rc = check_data(&cc, recvbuf, sendbuf == MPI_IN_PLACE ? (MPI_Count)total : (MPI_Count)mine,
                         datatype, "recvbuf", false, &dt);
         if (rc == MPI_SUCCESS && sendbuf != MPI_IN_PLACE) {
-            rc = check_alias(&cc, sendbuf, recvbuf, mp_datatype_bytes(dt, total),
-                             mp_datatype_bytes(dt, mine));
+            rc = check_alias(&cc, sendbuf, mp_datatype_bytes(dt, total), recvbuf,
+                             mp_datatype_bytes(dt, mine), NULL, 0);
         }
     }
     if (rc == MPI_SUCCESS) {

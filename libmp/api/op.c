@@ -94,6 +94,28 @@ int mp_api_op_check(const mp_comm_t *comm, const char *call, MPI_Op op, const mp
     }
 }
 
+/* MPI_REPLACE and MPI_NO_OP are defined for the one-sided accumulates only; the standard rules
+ * them out of collective reductions and MPI_Reduce_local, so they are refused there rather than
+ * given a meaning of our own. */
+int mp_api_reduction_op_check(const mp_comm_t *comm, const char *call, MPI_Op op,
+                              const mp_datatype_t *dt, const mp_op_t **op_p)
+{
+    const mp_op_t *obj = NULL;
+    int rc = mp_api_op_check(comm, call, op, dt, &obj);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (op == MPI_REPLACE || op == MPI_NO_OP) {
+        return mp_api_error(comm, call, MPI_ERR_OP,
+                            "%s applies only to one-sided accumulates (MPI_Accumulate, "
+                            "MPI_Get_accumulate, MPI_Fetch_and_op), not to reductions; pass "
+                            "MPI_SUM or another reduction op, or a user-defined op",
+                            mp_op_name(obj));
+    }
+    *op_p = obj;
+    return MPI_SUCCESS;
+}
+
 /* ---- User-defined ops ---- */
 
 static int op_create(const char *call, mp_op_user_fn_t fn, bool large_count, int commute,
@@ -235,7 +257,7 @@ static int reduce_local(const char *call, const void *inbuf, void *inoutbuf, MPI
                             (long long)count, type_name(dt));
     }
     const mp_op_t *obj = NULL;
-    rc = mp_api_op_check(NULL, call, op, dt, &obj);
+    rc = mp_api_reduction_op_check(NULL, call, op, dt, &obj);
     if (rc != MPI_SUCCESS) {
         return rc;
     }

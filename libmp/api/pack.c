@@ -274,7 +274,8 @@ static int pack_external(const char *call, const char *datarep, const void *inbu
     free(native);
     if (st != MP_OK) {
         return mp_api_error(NULL, call, MPI_ERR_CONVERSION,
-                            "a long value does not fit in the 4 bytes external32 gives it");
+                            "a value does not fit in its external32 size: a long beyond 32 bits "
+                            "(4 bytes), or a wide character beyond U+FFFF (2 bytes)");
     }
     *position += (MPI_Count)ext;
     return MPI_SUCCESS;

@@ -122,7 +122,7 @@ size_t mp_datatype_external32_size(const mp_datatype_t *dt);
 
 /* Converts count elements, packed in the native representation, to external32 (out holds
  * count * mp_datatype_external32_size(dt) bytes). MP_ERR_INVALID when a value does not fit in
- * its external32 size (a long beyond 32 bits). */
+ * its external32 size (a long beyond 32 bits, a wide character beyond U+FFFF). */
 mp_status_t mp_datatype_to_external32(const mp_datatype_t *dt, size_t count, const void *native,
                                       void *out);
 

@@ -1,10 +1,14 @@
 /*
  * The "external32" data representation (MPI_Pack_external): basic elements big-endian, with the
  * standard's fixed sizes. Natively packed data is converted element by element, following the
- * type's runs of basic elements. Here only long and unsigned long change size (8 to 4 bytes).
+ * type's runs of basic elements. Here long and unsigned long change size (8 to 4 bytes), wide
+ * characters too (to the standard's 2), and long double changes format (the x87 80-bit layout to
+ * the standard's 16-byte IEEE one).
  */
+#include <float.h>
 #include <limits.h>
 #include <string.h>
+#include <wchar.h>
 
 #include <mpi.h>
 
@@ -17,7 +21,28 @@ typedef struct conv {
     size_t unit;
     bool is_long;     /* native long, narrowed to 4 bytes */
     bool is_unsigned; /* unsigned long */
+    bool is_ldbl;     /* native long double, re-encoded in 16 bytes (see LDBL_EXT_SIZE) */
+    bool is_wchar;    /* native wchar_t, narrowed to the standard's 2-byte Unicode unit */
+    bool is_bool;     /* C _Bool or C++ bool: any nonzero byte reads as true */
 } conv_t;
+
+/* external32 holds a long double as IEEE 754 "Double Extended" in 16 bytes: sign, 15 exponent
+ * bits (bias 16383) and 112 fraction bits with a hidden leading one (MPI 4.1 section 13.5.2), the
+ * layout of _Float128. Where long double is another format (x86's 80-bit x87 type, or double),
+ * values convert through _Float128, exactly one way and rounded to nearest the other; where it
+ * already is that layout, the bytes are only swapped. */
+#define LDBL_EXT_SIZE 16
+#if LDBL_MANT_DIG != 113 && defined(__FLT128_MAX__)
+#define LDBL_CONVERTS 1
+#else
+#define LDBL_CONVERTS 0
+#endif
+
+static bool is_long_double(uintptr_t h)
+{
+    return h == (uintptr_t)MPI_LONG_DOUBLE || h == (uintptr_t)MPI_C_LONG_DOUBLE_COMPLEX ||
+           h == (uintptr_t)MPI_CXX_LONG_DOUBLE_COMPLEX;
+}
 
 static conv_t conv_of(const mp_dt_run_t *run)
 {
@@ -36,8 +61,45 @@ static conv_t conv_of(const mp_dt_run_t *run)
         c.is_long = true;
         c.is_unsigned = h == (uintptr_t)MPI_UNSIGNED_LONG;
     }
+    /* The standard has every byte of a bool checked, nonzero meaning true; a native _Bool may
+     * hold only 0 or 1. */
+    c.is_bool = (h == (uintptr_t)MPI_C_BOOL || h == (uintptr_t)MPI_CXX_BOOL) && run->basic == 1;
+    if (sizeof(wchar_t) != 2 && h == (uintptr_t)MPI_WCHAR) {
+        c.ext_size = 2;
+        c.is_wchar = true;
+    }
+    if (LDBL_CONVERTS && is_long_double(h)) {
+        c.is_ldbl = true;
+        c.ext_size = run->basic / sizeof(long double) * LDBL_EXT_SIZE;
+    }
     return c;
 }
+
+#if LDBL_CONVERTS
+static void ldbl_to_ext(const unsigned char *in, unsigned char *out)
+{
+    long double v;
+    memcpy(&v, in, sizeof(v));
+    _Float128 q = (_Float128)v;
+    unsigned char b[LDBL_EXT_SIZE];
+    memcpy(b, &q, sizeof(b));
+    for (size_t i = 0; i < LDBL_EXT_SIZE; i++) {
+        out[i] = b[LDBL_EXT_SIZE - 1 - i];
+    }
+}
+
+static void ldbl_from_ext(const unsigned char *in, unsigned char *out)
+{
+    unsigned char b[LDBL_EXT_SIZE];
+    for (size_t i = 0; i < LDBL_EXT_SIZE; i++) {
+        b[i] = in[LDBL_EXT_SIZE - 1 - i];
+    }
+    _Float128 q;
+    memcpy(&q, b, sizeof(q));
+    long double v = (long double)q;
+    memcpy(out, &v, sizeof(v));
+}
+#endif
 
 static void swap_copy(unsigned char *dst, const unsigned char *src, size_t n)
 {
@@ -56,7 +118,8 @@ size_t mp_datatype_external32_size(const mp_datatype_t *dt)
     return bytes * dt->run_reps;
 }
 
-/* Converts n elements of one run; false when a long does not fit in 32 bits. */
+/* Converts n elements of one run; false when a long does not fit in 32 bits, or a wide
+ * character in the 16 bits external32 gives it (a character beyond Unicode's basic plane). */
 static bool run_to_ext(const conv_t *c, size_t basic, size_t n, const unsigned char *in,
                        unsigned char *out)
 {
@@ -73,6 +136,24 @@ static bool run_to_ext(const conv_t *c, size_t basic, size_t n, const unsigned c
             memcpy(out, b, 4);
             continue;
         }
+        if (c->is_wchar) {
+            wchar_t v;
+            memcpy(&v, in, sizeof(v));
+            if (v < 0 || (uintmax_t)v > 0xffff) {
+                return false;
+            }
+            out[0] = (unsigned char)((unsigned)v >> 8);
+            out[1] = (unsigned char)v;
+            continue;
+        }
+#if LDBL_CONVERTS
+        if (c->is_ldbl) {
+            for (size_t u = 0; u * sizeof(long double) < basic; u++) {
+                ldbl_to_ext(in + u * sizeof(long double), out + u * LDBL_EXT_SIZE);
+            }
+            continue;
+        }
+#endif
         for (size_t u = 0; u < basic; u += c->unit) {
             swap_copy(out + u, in + u, c->unit);
         }
@@ -91,6 +172,23 @@ static void run_from_ext(const conv_t *c, size_t basic, size_t n, const unsigned
             memcpy(out, &v, sizeof(v));
             continue;
         }
+        if (c->is_bool) {
+            out[0] = in[0] != 0;
+            continue;
+        }
+        if (c->is_wchar) {
+            wchar_t v = (wchar_t)((unsigned)in[0] << 8 | in[1]);
+            memcpy(out, &v, sizeof(v));
+            continue;
+        }
+#if LDBL_CONVERTS
+        if (c->is_ldbl) {
+            for (size_t u = 0; u * sizeof(long double) < basic; u++) {
+                ldbl_from_ext(in + u * LDBL_EXT_SIZE, out + u * sizeof(long double));
+            }
+            continue;
+        }
+#endif
         for (size_t u = 0; u < basic; u += c->unit) {
             swap_copy(out + u, in + u, c->unit);
         }

@@ -68,6 +68,44 @@ int main(int argc, char **argv)
            MPI_ERR_ARG, "Alltoallw NULL types");
     expect(MPI_Allreduce(a, b, 1, MPI_INT, MPI_OP_NULL, MPI_COMM_WORLD), MPI_ERR_OP,
            "Allreduce MPI_OP_NULL");
+    /* A send buffer that is this rank's own block of the receive buffer (in place meant, but not
+     * said with MPI_IN_PLACE) is refused by every rank, not only by rank 0, whose block starts
+     * the receive buffer, while the others would start the collective and wait for rank 0. */
+    expect(MPI_Allgather(b + rank, 1, MPI_INT, b, 1, MPI_INT, MPI_COMM_WORLD), MPI_ERR_BUFFER,
+           "Allgather with sendbuf = own block of recvbuf");
+    expect(MPI_Iallgather(b + rank, 1, MPI_INT, b, 1, MPI_INT, MPI_COMM_WORLD, &req),
+           MPI_ERR_BUFFER, "Iallgather with sendbuf = own block of recvbuf");
+    expect(MPI_Allgatherv(b + displs[rank], 1, MPI_INT, b, counts, displs, MPI_INT, MPI_COMM_WORLD),
+           MPI_ERR_BUFFER, "Allgatherv with sendbuf = own block of recvbuf");
+    expect(MPI_Iallgatherv(b, 1, MPI_INT, b, counts, displs, MPI_INT, MPI_COMM_WORLD, &req),
+           MPI_ERR_BUFFER, "Iallgatherv with sendbuf = recvbuf");
+    expect(MPI_Alltoall(b + rank, 1, MPI_INT, b, 1, MPI_INT, MPI_COMM_WORLD), MPI_ERR_BUFFER,
+           "Alltoall with sendbuf = own block of recvbuf");
+
+    /* MPI_REPLACE and MPI_NO_OP belong to the one-sided accumulates only. */
+    MPI_Op rma_only[2] = {MPI_REPLACE, MPI_NO_OP};
+    for (int k = 0; k < 2; k++) {
+        MPI_Op op = rma_only[k];
+        const char *on = k ? "MPI_NO_OP" : "MPI_REPLACE";
+        char what[96];
+        snprintf(what, sizeof(what), "Allreduce with %s", on);
+        expect(MPI_Allreduce(a, b, 1, MPI_INT, op, MPI_COMM_WORLD), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Reduce with %s", on);
+        expect(MPI_Reduce(a, b, 1, MPI_INT, op, 0, MPI_COMM_WORLD), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Iallreduce with %s", on);
+        expect(MPI_Iallreduce(a, b, 1, MPI_INT, op, MPI_COMM_WORLD, &req), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Reduce_scatter_block with %s", on);
+        expect(MPI_Reduce_scatter_block(a, b, 1, MPI_INT, op, MPI_COMM_WORLD), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Reduce_scatter with %s", on);
+        expect(MPI_Reduce_scatter(a, b, counts, MPI_INT, op, MPI_COMM_WORLD), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Scan with %s", on);
+        expect(MPI_Scan(a, b, 1, MPI_INT, op, MPI_COMM_WORLD), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Iexscan with %s", on);
+        expect(MPI_Iexscan(a, b, 1, MPI_INT, op, MPI_COMM_WORLD, &req), MPI_ERR_OP, what);
+        snprintf(what, sizeof(what), "Allreduce_init with %s", on);
+        expect(MPI_Allreduce_init(a, b, 1, MPI_INT, op, MPI_COMM_WORLD, MPI_INFO_NULL, &req),
+               MPI_ERR_OP, what);
+    }
     expect(MPI_Reduce(a, b, 1, MPI_INT, MPI_SUM, -5, MPI_COMM_WORLD), MPI_ERR_ROOT,
            "Reduce root -5");
     expect(MPI_Allreduce(a, MPI_IN_PLACE, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD), MPI_ERR_BUFFER,

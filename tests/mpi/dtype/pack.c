@@ -2,12 +2,15 @@
  * MPI_Pack / MPI_Unpack round trips of several types into one buffer, MPI_Pack_size, packed
  * data sent as MPI_PACKED and unpacked by the receiver, a derived type received as MPI_PACKED,
  * the errors of a too-small buffer (MPI_ERRORS_RETURN), and MPI_Pack_external ("external32",
- * big-endian) checked byte by byte.
+ * big-endian) checked byte by byte, long double in the standard's 16-byte IEEE layout.
  */
+#include <complex.h>
+#include <float.h>
 #include <mpi.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "../env/mptest.h"
 
@@ -105,6 +108,39 @@ static void external32(void)
     pos = 0;
     MPI_Error_class(MPI_Pack_external("native", in, 1, t, buf, sizeof(buf), &pos), &cls);
     MPT_CHECK(cls == MPI_ERR_ARG, "Pack_external(\"native\"): class %d", cls);
+    /* Wide characters take 2 bytes (Unicode's basic plane); beyond it they do not fit. Open MPI
+     * 4.1 packs the 4 native bytes. */
+#if !defined(OPEN_MPI)
+    wchar_t wide[3] = {L'A', 0xe9, 0x20ac}, wide_back[3] = {0, 0, 0};
+    unsigned char wide_want[6] = {0x00, 0x41, 0x00, 0xe9, 0x20, 0xac};
+    MPI_Pack_external_size("external32", 3, MPI_WCHAR, &esize);
+    pos = 0;
+    MPI_Pack_external("external32", wide, 3, MPI_WCHAR, buf, sizeof(buf), &pos);
+    MPT_CHECK(esize == 6 && pos == 6 && memcmp(buf, wide_want, 6) == 0,
+              "external32 of 3 wide characters: size %ld, packed %ld, bytes %02x %02x %02x %02x",
+              (long)esize, (long)pos, buf[0], buf[1], buf[4], buf[5]);
+    pos = 0;
+    MPI_Unpack_external("external32", buf, 6, &pos, wide_back, 3, MPI_WCHAR);
+    MPT_CHECK(pos == 6 && memcmp(wide, wide_back, sizeof(wide)) == 0,
+              "external32 wide character round trip");
+    /* Any nonzero byte of a bool is true; a native _Bool holds 1. */
+    unsigned char bools[3] = {0x00, 0x02, 0x80};
+    _Bool truth[3] = {1, 0, 0};
+    pos = 0;
+    MPI_Unpack_external("external32", bools, 3, &pos, truth, 3, MPI_C_BOOL);
+    unsigned char raw[3];
+    memcpy(raw, truth, 3);
+    MPT_CHECK(pos == 3 && raw[0] == 0 && raw[1] == 1 && raw[2] == 1,
+              "external32 bools 00 02 80 unpacked to bytes %02x %02x %02x", raw[0], raw[1], raw[2]);
+    if (sizeof(wchar_t) > 2) {
+        wchar_t astral = (wchar_t)0x1f600;
+        pos = 0;
+        MPI_Error_class(
+            MPI_Pack_external("external32", &astral, 1, MPI_WCHAR, buf, sizeof(buf), &pos), &cls);
+        MPT_CHECK(cls == MPI_ERR_CONVERSION && pos == 0,
+                  "Pack_external of U+1F600 as a wide character: class %d", cls);
+    }
+#endif
     if (sizeof(long) == 8) {
         long big = 1L << 40;
         pos = 0;
@@ -117,6 +153,81 @@ static void external32(void)
     MPT_CHECK(cls == MPI_ERR_TRUNCATE, "Pack_external into 10 bytes: class %d", cls);
     MPI_Type_free(&t);
 }
+
+/* external32 long double: 16 bytes, sign, a 15-bit exponent (bias 16383) and 112 fraction bits
+ * with the leading one hidden (MPI 4.1 section 13.5.2), whatever the native format (x86's is the
+ * 80-bit x87 one). Open MPI 4.1 copies the native bytes instead. */
+#if !defined(OPEN_MPI)
+static void expect_bytes(const unsigned char *got, const unsigned char *want, int n,
+                         const char *what)
+{
+    for (int i = 0; i < n; i++) {
+        MPT_CHECK(got[i] == want[i], "%s: byte %d is %02x, expected %02x", what, i, got[i],
+                  want[i]);
+    }
+}
+
+static void external32_long_double(void)
+{
+    long double in[3] = {1.0L, -2.5L, 0.1L}, out[3] = {0, 0, 0};
+    unsigned char buf[64], want[48] = {0x3f, 0xff};
+    want[16] = 0xc0;
+    want[18] = 0x40; /* -2.5 = -1.25 * 2^1 */
+    MPI_Aint esize = 0, pos = 0;
+    MPI_Pack_external_size("external32", 3, MPI_LONG_DOUBLE, &esize);
+    MPT_CHECK(esize == 48, "external32 size of 3 long doubles: %ld", (long)esize);
+    memset(buf, 0xee, sizeof(buf));
+    MPI_Pack_external("external32", in, 3, MPI_LONG_DOUBLE, buf, sizeof(buf), &pos);
+    MPT_CHECK(pos == 48, "Pack_external of 3 long doubles advanced %ld", (long)pos);
+    expect_bytes(buf, want, 32, "external32 of 1.0L and -2.5L");
+    /* 0.1 rounded to the native precision, its fraction continued with zeros. */
+    if (LDBL_MANT_DIG == 64 || LDBL_MANT_DIG == 113) {
+        unsigned char tenth[16] = {0x3f, 0xfb};
+        for (int i = 2; i < 16; i++) {
+            tenth[i] = 0x99;
+        }
+        if (LDBL_MANT_DIG == 64) {
+            tenth[9] = 0x9a;
+            memset(tenth + 10, 0, 6);
+        } else {
+            tenth[15] = 0x9a;
+        }
+        expect_bytes(buf + 32, tenth, 16, "external32 of 0.1L");
+    }
+    MPT_CHECK(buf[48] == 0xee, "Pack_external wrote past its 48 bytes");
+    pos = 0;
+    MPI_Unpack_external("external32", buf, 48, &pos, out, 3, MPI_LONG_DOUBLE);
+    MPT_CHECK(pos == 48 && out[0] == in[0] && out[1] == in[1] && out[2] == in[2],
+              "external32 long double round trip: %Lg %Lg %Lg", out[0], out[1], out[2]);
+
+    /* The pair type and the complex type hold long doubles in the same layout. */
+    struct {
+        long double v;
+        int i;
+    } pair = {1.5L, 7}, pair_back = {0, 0};
+    unsigned char pair_want[20] = {0x3f, 0xff, 0x80};
+    pair_want[19] = 7;
+    pos = 0;
+    MPI_Pack_external_size("external32", 1, MPI_LONG_DOUBLE_INT, &esize);
+    MPI_Pack_external("external32", &pair, 1, MPI_LONG_DOUBLE_INT, buf, sizeof(buf), &pos);
+    MPT_CHECK(esize == 20 && pos == 20, "external32 MPI_LONG_DOUBLE_INT: size %ld, packed %ld",
+              (long)esize, (long)pos);
+    expect_bytes(buf, pair_want, 20, "external32 of (1.5L, 7)");
+    pos = 0;
+    MPI_Unpack_external("external32", buf, 20, &pos, &pair_back, 1, MPI_LONG_DOUBLE_INT);
+    MPT_CHECK(pair_back.v == 1.5L && pair_back.i == 7, "MPI_LONG_DOUBLE_INT round trip: %Lg %d",
+              pair_back.v, pair_back.i);
+    long double _Complex z = 1.0L - 2.5L * I, z_back = 0;
+    pos = 0;
+    MPI_Pack_external("external32", &z, 1, MPI_C_LONG_DOUBLE_COMPLEX, buf, sizeof(buf), &pos);
+    MPT_CHECK(pos == 32, "external32 MPI_C_LONG_DOUBLE_COMPLEX packed %ld", (long)pos);
+    expect_bytes(buf, want, 32, "external32 of 1.0L - 2.5Li");
+    pos = 0;
+    MPI_Unpack_external("external32", buf, 32, &pos, &z_back, 1, MPI_C_LONG_DOUBLE_COMPLEX);
+    MPT_CHECK(z_back == z, "MPI_C_LONG_DOUBLE_COMPLEX round trip: %Lg%+Lgi", creall(z_back),
+              cimagl(z_back));
+}
+#endif
 
 #endif
 int main(int argc, char **argv)
@@ -219,6 +330,9 @@ int main(int argc, char **argv)
     MPI_Type_free(&column);
 #if !defined(MPICH_VERSION)
     external32(); /* MPICH 4.0 stops on an illegal instruction in MPI_Pack_external_size */
+#endif
+#if !defined(MPICH_VERSION) && !defined(OPEN_MPI)
+    external32_long_double();
 #endif
     free(buf);
     free(in);

@@ -352,6 +352,13 @@ static void check_errors(void)
                  "MPI_MAXLOC on MPI_INT");
     expect_class(MPI_Reduce_local(a, b, 2, MPI_DOUBLE, MPI_BAND), MPI_ERR_OP,
                  "MPI_BAND on MPI_DOUBLE");
+    /* The one-sided accumulates' own ops are not reductions. */
+    expect_class(MPI_Reduce_local(a, b, 2, MPI_INT, MPI_REPLACE), MPI_ERR_OP,
+                 "MPI_Reduce_local with MPI_REPLACE");
+    expect_class(MPI_Reduce_local(a, b, 2, MPI_INT, MPI_NO_OP), MPI_ERR_OP,
+                 "MPI_Reduce_local with MPI_NO_OP");
+    MPT_CHECK(b[0] == 3 && b[1] == 4, "a refused MPI_Reduce_local changed inoutbuf: %d %d", b[0],
+              b[1]);
 /* Unchecked by the peers: MPICH 4.0 and Open MPI 4.1 crash on these (or misreport them). */
 #if !defined(MPICH_VERSION) && !defined(OPEN_MPI)
     expect_class(MPI_Reduce_local(MPI_IN_PLACE, b, 2, MPI_INT, MPI_SUM), MPI_ERR_BUFFER,

@@ -269,7 +269,8 @@ static void replace(const void *in, void *inout, size_t count, const mp_datatype
 }
 
 /* A user function sees the buffers in the user's layout, with the datatype's handle; the int
- * variant is called with at most INT_MAX elements at a time. */
+ * variant is called with at most INT_MAX elements at a time, and no more than INT_MAX bytes of
+ * extent: user functions often count bytes in an int (MPICH's coll_large does). */
 static void reduce_user(const mp_op_t *op, const void *in, void *inout, size_t count,
                         const mp_datatype_t *dt)
 {
@@ -282,8 +283,12 @@ static void reduce_user(const mp_op_t *op, const void *in, void *inout, size_t c
         ((MPI_User_function_c *)op->fn)((void *)in, inout, &len, &handle);
         return;
     }
+    size_t most = INT_MAX;
+    if (dt->extent > 0) {
+        most = (size_t)dt->extent >= INT_MAX ? 1 : INT_MAX / (size_t)dt->extent;
+    }
     for (size_t done = 0; done < count;) {
-        int len = count - done > INT_MAX ? INT_MAX : (int)(count - done);
+        int len = count - done > most ? (int)most : (int)(count - done);
         ptrdiff_t skip = (ptrdiff_t)done * dt->extent;
         ((MPI_User_function *)op->fn)((char *)in + skip, (char *)inout + skip, &len, &handle);
         done += (size_t)len;

@@ -802,8 +802,9 @@ static void test_user_op(void **state)
     mp_op_release(op); /* the last reference: gone (ASan would see a leak or a double free) */
 }
 
-/* The int variant is called with at most INT_MAX elements at a time; the _c one with all. A
- * zero-size type lets the test pass counts beyond INT_MAX without memory. */
+/* The int variant is called with at most INT_MAX elements (and INT_MAX bytes of extent) at a
+ * time; the _c one with all. A zero-size type lets the test pass counts beyond INT_MAX without
+ * memory. */
 static void test_user_op_chunks(void **state)
 {
     (void)state;
@@ -833,6 +834,20 @@ static void test_user_op_chunks(void **state)
     assert_int_equal(calls, 1);
     assert_int_equal(lens[0], (long long)count);
     assert_ptr_equal(seen_type, (MPI_Datatype)&empty);
+    mp_op_free(op);
+
+    /* With an extent of 1 MiB, at most INT_MAX / 2^20 = 2047 elements a call: their bytes fit
+     * in an int. The function never touches the (absent) memory. */
+    mp_datatype_t wide = empty;
+    wide.extent = 1 << 20;
+    wide.handle = (uintptr_t)&wide;
+    assert_int_equal(mp_op_create((mp_op_user_fn_t)record, false, true, &op), MP_OK);
+    calls = 0;
+    assert_int_equal(mp_op_reduce(op, &x, &y, 5000, &wide), MP_OK);
+    assert_int_equal(calls, 3);
+    assert_int_equal(lens[0], 2047);
+    assert_int_equal(lens[1], 2047);
+    assert_int_equal(lens[2], 906);
     mp_op_free(op);
 }
 

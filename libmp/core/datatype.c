@@ -234,6 +234,12 @@ static void copy_blocks(char *mem, ptrdiff_t stride, size_t len, size_t n, char 
         }                                                                                          \
     }
     switch (len) {
+    case 1:
+        COPY_LOOP(1);
+        break;
+    case 2:
+        COPY_LOOP(2);
+        break;
     case 4:
         COPY_LOOP(4);
         break;

@@ -266,6 +266,16 @@ static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packe
     size_t rel = in_elem - dt->segs[s].pstart;
     size_t block = rel / dt->segs[s].len;
     size_t skip = rel % dt->segs[s].len;
+    if (dt->nsegs == 1 && dt->segs[0].count == 1 && skip == 0) {
+        /* One block per element (a resized basic type, say): the blocks of whole elements are
+         * extent apart, copied in one loop rather than one pass below each. */
+        size_t n = len / dt->segs[0].len;
+        copy_blocks(base + (ptrdiff_t)elem * dt->extent + dt->segs[0].disp, dt->extent,
+                    dt->segs[0].len, n, packed, to_packed);
+        packed += n * dt->segs[0].len;
+        len -= n * dt->segs[0].len;
+        elem += n;
+    }
     while (len > 0) {
         const mp_dt_seg_t *seg = &dt->segs[s];
         char *origin = base + (ptrdiff_t)elem * dt->extent + seg->disp;

@@ -208,6 +208,12 @@ static void test_resized(void **state)
     add_run(&l, 0, 4);
     check_pack(t, &l, 5, 8);
     mp_datatype_release(t);
+    /* Every other byte: one 1-byte block per element, packed as one strided run. */
+    assert_int_equal(mp_datatype_create_resized(dt_char, 0, 2, &t), MP_OK);
+    layout_t bytes = {0};
+    add_run(&bytes, 0, 1);
+    check_pack(t, &bytes, 300, 0);
+    mp_datatype_release(t);
 }
 
 /* A vector is one strided segment however long; contiguous data is one block. */

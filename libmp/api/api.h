@@ -66,8 +66,18 @@ void mp_api_errhandler_retain(uintptr_t errhandler);
 void mp_api_errhandler_release(uintptr_t errhandler);
 
 /* Calls the user-defined error handler errhandler (a communicator one) for an error of code
- * errcode raised on comm (NULL: MPI_COMM_SELF). */
-void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode);
+ * errcode raised on comm (NULL: MPI_COMM_SELF); returns the code the handler left, which the
+ * call that raised the error returns, or errcode where it left MPI_SUCCESS (see below) or the
+ * handler is a predefined one. */
+int mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode);
+
+/* A handler may leave MPI_SUCCESS as the code of an error: the api layer's error paths still
+ * carry the original code (so that nothing goes on with bad arguments), and an entry point whose
+ * every failure ends it calls mp_api_errhandler_outcome_begin first and returns
+ * mp_api_errhandler_outcome(rc): MPI_SUCCESS when rc failed and the last user handler this
+ * thread ran since then left MPI_SUCCESS, else rc. */
+void mp_api_errhandler_outcome_begin(void);
+int mp_api_errhandler_outcome(int rc);
 
 /* Whether errhandler is a handle made by one of the MPI_*_create_errhandler calls. */
 bool mp_api_errhandler_is_user(MPI_Errhandler errhandler);
@@ -242,8 +252,9 @@ void *mp_api_win_predefined_attr(mp_win_t *win, int keyval);
 /* MPI_Win_free: runs the delete callbacks of the window's attributes (attr.c). */
 int mp_api_attr_win_delete_all(const char *call, mp_win_t *win);
 
-/* Calls a user-defined window error handler for an error of code errcode raised on win. */
-void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode);
+/* Calls a user-defined window error handler for an error of code errcode raised on win;
+ * returns the code the handler left (errcode where it left MPI_SUCCESS). */
+int mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode);
 
 /* ---- Point-to-point arguments (pt2pt.c) ---- */
 

@@ -113,6 +113,13 @@ int mp_api_sessions_open(void);
 /* The error handler slot of a session, or NULL if session is not an open session. */
 uintptr_t *mp_api_session_errhandler_slot(MPI_Session session);
 
+/* Where an open session keeps its attached buffer (bsend.c), or NULL if it is not open. */
+void **mp_api_session_bsend_slot(MPI_Session session);
+
+/* Raises errclass in call on an open session, through its error handler. */
+__attribute__((format(printf, 4, 5))) int
+mp_api_session_raise(MPI_Session session, const char *call, int errclass, const char *fmt, ...);
+
 /* Raises an error of class errclass in call on session (a session handle and its handler):
  * calls a user handler, returns errclass under MPI_ERRORS_RETURN, ends the job under the fatal
  * handlers with reason. Returns the class for the call to return. */
@@ -406,6 +413,17 @@ int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p)
 
 /* MPI_Comm_free: sends what comm's buffer holds, then detaches it. */
 void mp_api_bsend_comm_free(mp_comm_t *comm);
+
+/* The same for the buffer of an open session (MPI_Session_*_buffer; errors go to the session's
+ * handler); buffered sends on the communicators that derive from the session use it when they
+ * have none of their own. _free: at MPI_Session_finalize. */
+int mp_api_bsend_session_attach(const char *call, MPI_Session session, void *buffer,
+                                MPI_Count size);
+int mp_api_bsend_session_detach(const char *call, MPI_Session session, void *buffer_addr,
+                                MPI_Count *size_p, bool int_size);
+void mp_api_bsend_session_flush(MPI_Session session);
+int mp_api_bsend_session_iflush(const char *call, MPI_Session session, mp_request_t **req_p);
+void mp_api_bsend_session_free(MPI_Session session);
 
 /* Completes every buffered send and forgets every attached buffer: at MPI_Finalize. */
 void mp_api_bsend_fini(void);

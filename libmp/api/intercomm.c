@@ -169,9 +169,12 @@ static int check_group_arg(const char *call, MPI_Group group, bool member, const
     return rc;
 }
 
-static void publish_with(mp_comm_t *n, MPI_Errhandler errhandler, MPI_Comm *newcomm)
+/* The new communicator derives from the session of the group it was made from. */
+static void publish_with(mp_comm_t *n, const mp_group_t *g, MPI_Errhandler errhandler,
+                         MPI_Comm *newcomm)
 {
     n->errhandler = (uintptr_t)errhandler;
+    n->session = g->session;
     mp_api_comm_publish(n, newcomm);
 }
 
@@ -198,7 +201,7 @@ int PMPI_Comm_create_from_group(MPI_Group group, const char *stringtag, MPI_Info
     if (st != MP_OK) {
         return mp_api_comm_failed(call, mp_api_comm_get(MPI_COMM_SELF), st);
     }
-    publish_with(n, errhandler, newcomm);
+    publish_with(n, g, errhandler, newcomm);
     return MPI_SUCCESS;
 }
 
@@ -238,6 +241,6 @@ int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
     if (st != MP_OK) {
         return mp_api_comm_failed(call, mp_api_comm_get(MPI_COMM_SELF), st);
     }
-    publish_with(n, errhandler, newintercomm);
+    publish_with(n, lg, errhandler, newintercomm);
     return MPI_SUCCESS;
 }

@@ -359,6 +359,7 @@ static mp_status_t new_intra(mp_comm_t *parent, mp_group_t *group, uint32_t id,
         return st;
     }
     c->errhandler = parent->errhandler;
+    c->session = parent->session;
     *newcomm_p = c;
     return MP_OK;
 }
@@ -607,6 +608,7 @@ static mp_status_t new_inter(mp_comm_t *parent, mp_group_t *group, mp_group_t *r
     }
     c->local_comm = l;
     c->errhandler = parent->errhandler;
+    c->session = parent->session;
     *newcomm_p = c;
     return MP_OK;
 }

@@ -129,6 +129,14 @@ int mp_api_session_error(MPI_Session session, uintptr_t handler, const char *cal
 /* Checks that errhandler can be attached to a session (errhandler.c). */
 int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler);
 
+/* Checks that errhandler suits a communicator (errors go to MPI_COMM_SELF's handler). */
+int mp_api_errhandler_check_comm(const char *call, MPI_Errhandler errhandler);
+
+/* A stand-in communicator that holds only errhandler (a checked communicator handler): errors
+ * raised with it as comm go to that handler, which sees MPI_COMM_NULL. For the calls that take
+ * the handler of the communicator they make and raise their own errors on it. */
+mp_comm_t mp_api_errhandler_stand_in(MPI_Errhandler errhandler);
+
 /* ---- Attributes (attr.c) ---- */
 
 /* MPI_Comm_dup and friends: runs the copy callbacks of old's attributes in the standard's

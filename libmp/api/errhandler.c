@@ -413,6 +413,18 @@ int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errh
 
 /* ---- Sessions (session.c keeps each one's handler) ---- */
 
+int mp_api_errhandler_check_comm(const char *call, MPI_Errhandler errhandler)
+{
+    return check_errhandler(NULL, call, errhandler, EH_COMM);
+}
+
+mp_comm_t mp_api_errhandler_stand_in(MPI_Errhandler errhandler)
+{
+    mp_comm_t via = {.errhandler = (uintptr_t)errhandler};
+    snprintf(via.name, sizeof(via.name), "the group");
+    return via;
+}
+
 int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler)
 {
     return check_errhandler(NULL, call, errhandler, EH_SESSION);

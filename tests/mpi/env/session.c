@@ -5,7 +5,9 @@
  * intercommunicator between the halves; a second session lives alongside; session error handlers
  * (given at init, set, called, returned) and the errors of bad process sets and handles; a
  * session's buffer for buffered sends (MPI 4.1), used by the communicators derived from that
- * session only, flushed, detached, automatic, and left attached at MPI_Session_finalize;
+ * session only, flushed, detached, automatic, and left attached at MPI_Session_finalize; the
+ * errors of MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups go to the handler
+ * they are given for the new communicator;
  * MPI_Initialized and MPI_Finalized stay false; the last MPI_Session_finalize ends the job's
  * runtime. "mixed": a session and MPI_Init together, the session outliving MPI_Finalize. Usage:
  * session alone|mixed NPROCS
@@ -247,6 +249,59 @@ static void errors(MPI_Session s)
     AT_MPI(MPI_Errhandler_free(&comm_eh));
 }
 
+static int comm_calls, comm_code;
+
+static void on_comm_error(MPI_Comm *comm, int *code, ...)
+{
+    MPT_CHECK(*comm == MPI_COMM_NULL, "the handler of a new communicator got a communicator");
+    comm_calls++;
+    comm_code = *code;
+}
+
+/* The handler given to a *_from_group call is also invoked for the call's own errors (MPI 4.1,
+ * 7.4.2), and then attached to the communicator it makes. */
+static void from_group_errors(MPI_Session s, int nprocs)
+{
+    MPI_Group g;
+    MPI_Comm c = MPI_COMM_NULL;
+    MPI_Errhandler eh, got;
+    AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &g));
+    AT_MPI(MPI_Comm_create_errhandler(on_comm_error, &eh));
+    struct {
+        int rc, cls;
+        const char *what;
+    } cases[4] = {
+        {MPI_Comm_create_from_group(g, "libmp.test.e1", MPI_INFO_NULL, eh, NULL), MPI_ERR_ARG,
+         "a NULL newcomm"},
+        {MPI_Comm_create_from_group(g, NULL, MPI_INFO_NULL, eh, &c), MPI_ERR_ARG,
+         "a NULL stringtag"},
+        {MPI_Comm_create_from_group(MPI_GROUP_NULL, "libmp.test.e2", MPI_INFO_NULL, eh, &c),
+         MPI_ERR_GROUP, "MPI_GROUP_NULL"},
+        {MPI_Intercomm_create_from_groups(g, 0, MPI_GROUP_EMPTY, 0, "libmp.test.e3", MPI_INFO_NULL,
+                                          eh, &c),
+         MPI_ERR_RANK, "a remote leader outside the empty remote group"},
+    };
+    for (int i = 0; i < 4; i++) {
+        int cls = -1;
+        MPI_Error_class(cases[i].rc, &cls);
+        MPT_CHECK(cls == cases[i].cls, "%s: class %d, expected %d", cases[i].what, cls,
+                  cases[i].cls);
+    }
+    MPT_CHECK(comm_calls == 4 && comm_code == cases[3].rc,
+              "the new communicator's handler: %d calls (4 expected), last code %d", comm_calls,
+              comm_code);
+    AT_MPI(MPI_Comm_create_from_group(g, "libmp.test.e4", MPI_INFO_NULL, eh, &c));
+    AT_MPI(MPI_Comm_get_errhandler(c, &got));
+    MPT_CHECK(got == eh, "the new communicator's handler is %p, not %p", (void *)got, (void *)eh);
+    AT_MPI(MPI_Errhandler_free(&got));
+    int sum = 0, one = 1;
+    AT_MPI(MPI_Allreduce(&one, &sum, 1, MPI_INT, MPI_SUM, c));
+    MPT_CHECK(sum == nprocs, "allreduce over the new communicator: %d", sum);
+    AT_MPI(MPI_Comm_free(&c));
+    AT_MPI(MPI_Errhandler_free(&eh));
+    AT_MPI(MPI_Group_free(&g));
+}
+
 /* Opens a session asking for thread level `level`; `expect` is what it must get (the runtime
  * keeps the level the first session or MPI_Init started it with). */
 static MPI_Session open_session(const char *level, const char *expect)
@@ -291,6 +346,7 @@ int main(int argc, char **argv)
     comms(s1, nprocs);
     buffers(s1, s2, nprocs);
     errors(s2);
+    from_group_errors(s1, nprocs);
     AT_MPI(MPI_Session_finalize(&s2));
     MPT_CHECK(s2 == MPI_SESSION_NULL, "MPI_Session_finalize left the handle");
     if (mixed) {

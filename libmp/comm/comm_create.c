@@ -192,8 +192,16 @@ static uint64_t reserved[MP_COMM_CTX_WORDS];
 /* Nonblocking agreements in flight on this process (the list is further down). */
 static bool nb_any(void);
 
-/* What an agreement offers now; the last word says whether nothing free was held back. */
-static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
+/* MPI_THREAD_MULTIPLE: the last word of the table is kept for agreements of this process alone
+ * (parents of one process, such as MPI_COMM_SELF): the others never offer it, nor count it as
+ * held back. A round of several processes reserves all it offers until it ends, which may take
+ * as long as its other processes take to join it; an agreement of this process alone must not
+ * wait for that (see blocking_round_t), so it always finds ids there. */
+#define LOCAL_WORD (MP_COMM_CTX_WORDS - 1)
+
+/* What an agreement offers now (alone: of this process only); the last word says whether
+ * nothing free was held back. */
+static void offer(uint64_t mask[MASK_WORDS], bool nonblocking, bool alone)
 {
     uint64_t withheld = 0;
     bool rest = nonblocking || !nb_any();
@@ -201,6 +209,12 @@ static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
     for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
         uint64_t ok =
             i < EAGER_WORDS ? (nonblocking ? 0 : ~UINT64_C(0)) : (rest ? ~reserved[i] : 0);
+        if (mp_lock_on && i == LOCAL_WORD) {
+            ok = alone ? ~reserved[i] : 0;
+            if (!alone) {
+                mask[i] = 0; /* not theirs: never counted as held back from them */
+            }
+        }
         withheld |= mask[i] & ~ok;
         mask[i] &= ok;
     }
@@ -219,7 +233,11 @@ static void reserve(const uint64_t mask[MASK_WORDS], bool hold)
  * (each on its own parent). Only the one with the lowest (context id, tag) offers anything, and
  * what it offers is reserved, eager ids included, until its round ends: two of them can never
  * pick the same id, and the lowest one in the whole job gets full offers, as with the
- * nonblocking ones. */
+ * nonblocking ones. An agreement of this process alone (a parent of one process, such as
+ * MPI_COMM_SELF, whose context id every process shares) is not ordered among them: it offers
+ * what nobody reserved and ends without letting go of the lock, so it never waits for the
+ * others, which would deadlock when the thread it waits for needs a thread of another process
+ * that waits in such an agreement (MPICH's threads/comm/comm_dup_deadlock). */
 typedef struct blocking_round {
     struct blocking_round *next;
     uint32_t key_ctx;
@@ -227,6 +245,9 @@ typedef struct blocking_round {
 } blocking_round_t;
 
 static blocking_round_t *blocking_list;
+
+/* How long a thread whose agreement found no id waits for the others before its next round. */
+#define AGREE_RETRY_NS 1000000u
 
 static void blocking_enter(blocking_round_t *b, const team_t *t)
 {
@@ -255,13 +276,13 @@ static bool blocking_is_first(const blocking_round_t *a)
     return true;
 }
 
-static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b)
+static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b, bool alone)
 {
-    offer(mask, false);
+    offer(mask, false, alone);
     if (!mp_lock_on) {
         return;
     }
-    bool first = blocking_is_first(b);
+    bool first = alone || blocking_is_first(b);
     for (int i = 0; i < EAGER_WORDS; i++) {
         if (!first || (mask[i] & reserved[i]) != 0) {
             mask[MP_COMM_CTX_WORDS] = 0; /* held back: another round may find ids */
@@ -317,7 +338,7 @@ static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
     blocking_enter(&b, t);
     while (st == MP_INPROGRESS) {
         uint64_t mine[MASK_WORDS];
-        offer_blocking(mask, &b);
+        offer_blocking(mask, &b, t->n == 1);
         memcpy(mine, mask, sizeof(mine));
         reserve(mine, true);
         st = team_reduce_and(t, mask, MASK_WORDS);
@@ -327,6 +348,13 @@ static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
         reserve(mine, false);
         if (st == MP_OK) {
             st = judge(mask, count);
+        }
+        if (st == MP_INPROGRESS && mp_lock_on) {
+            /* Another thread's agreement goes first (or holds ids back). A round of a team that
+             * needs no other process (MPI_COMM_SELF) never waits, so the next one would come at
+             * once, again and again, with the library lock held: the thread whose agreement
+             * goes first could never take the lock back to finish it. Let it run. */
+            mp_lock_wait(AGREE_RETRY_NS);
         }
     }
     blocking_leave(&b);
@@ -509,7 +537,7 @@ static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_he
                                inter_hello_t *theirs, const blocking_round_t *b)
 {
     uint64_t offered[MASK_WORDS];
-    offer_blocking(mine->mask, b);
+    offer_blocking(mine->mask, b, false); /* an intercommunicator has another process */
     memcpy(offered, mine->mask, sizeof(offered));
     reserve(offered, true);
     mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
@@ -897,7 +925,7 @@ static void nb_offer(nb_agree_t *a)
 {
     memset(a->offer, 0, sizeof(a->offer));
     if (nb_is_first(a)) {
-        offer(a->offer, true);
+        offer(a->offer, true, false);
         reserve(a->offer, true);
     }
     memcpy(a->acc, a->offer, sizeof(a->acc));

@@ -221,6 +221,26 @@ static void offer(uint64_t mask[MASK_WORDS], bool nonblocking, bool alone)
     mask[MP_COMM_CTX_WORDS] = withheld == 0;
 }
 
+/* Agreements in flight together on one process (of several threads, or nonblocking ones) take
+ * turns (below), and the one whose turn it is reserves all it offers until its round ends. The
+ * first round of an agreement may wait as long as its other processes take to start it, which
+ * can be until another of these agreements ends (a program may start one only after another
+ * completed): so every other round (even ones, the first included) offers only the agreement's
+ * stripe of ids, whatever the turns: one bit of every word, chosen by the parent's pair. Parents
+ * in flight together on a process have different context ids, so their stripes mostly differ.
+ * A stripe without an id free everywhere leaves the next (odd) round to the turns, as before. */
+static void keep_stripe(uint64_t mask[MASK_WORDS], uint32_t key_ctx)
+{
+    /* Word plus bit of the parent's pair: children of one parent, which a striped round puts on
+     * one bit of successive words, get stripes of their own. */
+    uint32_t pair = key_ctx / 2;
+    uint64_t bit = UINT64_C(1) << ((pair / 64 + pair % 64) % 64);
+    for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
+        mask[i] &= bit;
+    }
+    mask[MP_COMM_CTX_WORDS] = 0; /* held back: the next round may find ids */
+}
+
 /* A round holds the ids it offered (outside the eager ones) until it ends. */
 static void reserve(const uint64_t mask[MASK_WORDS], bool hold)
 {
@@ -276,10 +296,18 @@ static bool blocking_is_first(const blocking_round_t *a)
     return true;
 }
 
-static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b, bool alone)
+static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b, bool alone,
+                           bool striped)
 {
     offer(mask, false, alone);
     if (!mp_lock_on) {
+        return;
+    }
+    if (striped && !alone) {
+        for (int i = 0; i < EAGER_WORDS; i++) {
+            mask[i] &= ~reserved[i];
+        }
+        keep_stripe(mask, b->key_ctx);
         return;
     }
     bool first = alone || blocking_is_first(b);
@@ -336,9 +364,9 @@ static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
     mp_status_t st = MP_INPROGRESS;
     blocking_round_t b;
     blocking_enter(&b, t);
-    while (st == MP_INPROGRESS) {
+    for (unsigned round = 0; st == MP_INPROGRESS; round++) {
         uint64_t mine[MASK_WORDS];
-        offer_blocking(mask, &b, t->n == 1);
+        offer_blocking(mask, &b, t->n == 1, round % 2 == 0);
         memcpy(mine, mask, sizeof(mine));
         reserve(mine, true);
         st = team_reduce_and(t, mask, MASK_WORDS);
@@ -537,7 +565,8 @@ static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_he
                                inter_hello_t *theirs, const blocking_round_t *b)
 {
     uint64_t offered[MASK_WORDS];
-    offer_blocking(mine->mask, b, false); /* an intercommunicator has another process */
+    /* an intercommunicator has another process; its agreements keep the turns only */
+    offer_blocking(mine->mask, b, false, false);
     memcpy(offered, mine->mask, sizeof(offered));
     reserve(offered, true);
     mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
@@ -859,6 +888,7 @@ typedef struct nb_agree {
     mp_request_t *reqs[NB_MAX_CHILDREN + 2];
     int nreqs;
     mp_status_t error;
+    unsigned round; /* rounds ended without ids: even ones offer the stripe (keep_stripe) */
     mp_request_t *user_req;
     mp_comm_done_fn *done;
     void *arg;
@@ -924,8 +954,12 @@ static bool nb_reqs_done(nb_agree_t *a)
 static void nb_offer(nb_agree_t *a)
 {
     memset(a->offer, 0, sizeof(a->offer));
-    if (nb_is_first(a)) {
+    bool striped = a->round % 2 == 0;
+    if (striped || nb_is_first(a)) {
         offer(a->offer, true, false);
+        if (striped) {
+            keep_stripe(a->offer, a->key_ctx);
+        }
         reserve(a->offer, true);
     }
     memcpy(a->acc, a->offer, sizeof(a->acc));
@@ -942,6 +976,7 @@ static bool nb_round_end(nb_agree_t *a)
     reserve(a->offer, false);
     mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, a->count);
     if (st == MP_INPROGRESS) {
+        a->round++;
         a->phase = NB_OFFER;
         return false;
     }

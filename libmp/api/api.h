@@ -66,8 +66,18 @@ void mp_api_errhandler_retain(uintptr_t errhandler);
 void mp_api_errhandler_release(uintptr_t errhandler);
 
 /* Calls the user-defined error handler errhandler (a communicator one) for an error of code
- * errcode raised on comm (NULL: MPI_COMM_SELF). */
-void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode);
+ * errcode raised on comm (NULL: MPI_COMM_SELF); returns the code the handler left, which the
+ * call that raised the error returns, or errcode where it left MPI_SUCCESS (see below) or the
+ * handler is a predefined one. */
+int mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode);
+
+/* A handler may leave MPI_SUCCESS as the code of an error: the api layer's error paths still
+ * carry the original code (so that nothing goes on with bad arguments), and an entry point whose
+ * every failure ends it calls mp_api_errhandler_outcome_begin first and returns
+ * mp_api_errhandler_outcome(rc): MPI_SUCCESS when rc failed and the last user handler this
+ * thread ran since then left MPI_SUCCESS, else rc. */
+void mp_api_errhandler_outcome_begin(void);
+int mp_api_errhandler_outcome(int rc);
 
 /* Whether errhandler is a handle made by one of the MPI_*_create_errhandler calls. */
 bool mp_api_errhandler_is_user(MPI_Errhandler errhandler);
@@ -103,6 +113,13 @@ int mp_api_sessions_open(void);
 /* The error handler slot of a session, or NULL if session is not an open session. */
 uintptr_t *mp_api_session_errhandler_slot(MPI_Session session);
 
+/* Where an open session keeps its attached buffer (bsend.c), or NULL if it is not open. */
+void **mp_api_session_bsend_slot(MPI_Session session);
+
+/* Raises errclass in call on an open session, through its error handler. */
+__attribute__((format(printf, 4, 5))) int
+mp_api_session_raise(MPI_Session session, const char *call, int errclass, const char *fmt, ...);
+
 /* Raises an error of class errclass in call on session (a session handle and its handler):
  * calls a user handler, returns errclass under MPI_ERRORS_RETURN, ends the job under the fatal
  * handlers with reason. Returns the class for the call to return. */
@@ -111,6 +128,14 @@ int mp_api_session_error(MPI_Session session, uintptr_t handler, const char *cal
 
 /* Checks that errhandler can be attached to a session (errhandler.c). */
 int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler);
+
+/* Checks that errhandler suits a communicator (errors go to MPI_COMM_SELF's handler). */
+int mp_api_errhandler_check_comm(const char *call, MPI_Errhandler errhandler);
+
+/* A stand-in communicator that holds only errhandler (a checked communicator handler): errors
+ * raised with it as comm go to that handler, which sees MPI_COMM_NULL. For the calls that take
+ * the handler of the communicator they make and raise their own errors on it. */
+mp_comm_t mp_api_errhandler_stand_in(MPI_Errhandler errhandler);
 
 /* ---- Attributes (attr.c) ---- */
 
@@ -242,8 +267,9 @@ void *mp_api_win_predefined_attr(mp_win_t *win, int keyval);
 /* MPI_Win_free: runs the delete callbacks of the window's attributes (attr.c). */
 int mp_api_attr_win_delete_all(const char *call, mp_win_t *win);
 
-/* Calls a user-defined window error handler for an error of code errcode raised on win. */
-void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode);
+/* Calls a user-defined window error handler for an error of code errcode raised on win;
+ * returns the code the handler left (errcode where it left MPI_SUCCESS). */
+int mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode);
 
 /* ---- Point-to-point arguments (pt2pt.c) ---- */
 
@@ -395,6 +421,17 @@ int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p)
 
 /* MPI_Comm_free: sends what comm's buffer holds, then detaches it. */
 void mp_api_bsend_comm_free(mp_comm_t *comm);
+
+/* The same for the buffer of an open session (MPI_Session_*_buffer; errors go to the session's
+ * handler); buffered sends on the communicators that derive from the session use it when they
+ * have none of their own. _free: at MPI_Session_finalize. */
+int mp_api_bsend_session_attach(const char *call, MPI_Session session, void *buffer,
+                                MPI_Count size);
+int mp_api_bsend_session_detach(const char *call, MPI_Session session, void *buffer_addr,
+                                MPI_Count *size_p, bool int_size);
+void mp_api_bsend_session_flush(MPI_Session session);
+int mp_api_bsend_session_iflush(const char *call, MPI_Session session, mp_request_t **req_p);
+void mp_api_bsend_session_free(MPI_Session session);
 
 /* Completes every buffered send and forgets every attached buffer: at MPI_Finalize. */
 void mp_api_bsend_fini(void);

@@ -1,12 +1,15 @@
 /*
- * Buffered sends: the buffers they copy into (one for the process, MPI_Buffer_attach, and one per
- * communicator, MPI_Comm_attach_buffer) and MPI_Bsend, Ibsend and Bsend_init. A buffered send
+ * Buffered sends: the buffers they copy into (one for the process, MPI_Buffer_attach, one per
+ * session, MPI_Session_attach_buffer, and one per communicator, MPI_Comm_attach_buffer) and
+ * MPI_Bsend, Ibsend and Bsend_init. A buffered send
  * copies its data into a buffer and sends from the copy, so it completes at once; the space comes
  * back when the send from the copy has completed, which is checked on each buffered send, by
  * flushes (also nonblocking ones, from a progress hook) and at detach.
  */
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "api/api.h"
@@ -31,7 +34,8 @@ _Static_assert(SEG_HEADER + SEG_ALIGN * 2 <= MPI_BSEND_OVERHEAD,
 /* An attached buffer. */
 typedef struct bsend_pool {
     struct bsend_pool *next; /* every attached buffer, for MPI_Finalize and the flush hook */
-    mp_comm_t *comm;         /* the communicator it is attached to; NULL: the process's */
+    mp_comm_t *comm;         /* the communicator it is attached to; NULL: see session */
+    MPI_Session session;     /* the session it is attached to; with comm NULL too: the process's */
     bool automatic;          /* MPI_BUFFER_AUTOMATIC: each message gets its own allocation */
     void *buf;               /* as attached, for detach */
     size_t size;             /* as attached */
@@ -127,10 +131,53 @@ static int flush_progress(void)
     return flushes != NULL ? complete_flushes(NULL) : 0;
 }
 
-/* The buffer a buffered send on comm copies into: the communicator's, else the process's. */
+/* The buffer a buffered send on comm copies into: the communicator's, else that of the session it
+ * derives from, else the process's (MPI 4.1, 3.6: the most specific one attached). */
 static bsend_pool_t *pool_of(const mp_comm_t *comm)
 {
-    return comm->bsend != NULL ? comm->bsend : process;
+    if (comm->bsend != NULL) {
+        return comm->bsend;
+    }
+    if (comm->session != 0) {
+        void **slot = mp_api_session_bsend_slot((MPI_Session)comm->session);
+        if (slot != NULL && *slot != NULL) {
+            return *slot;
+        }
+    }
+    return process;
+}
+
+/* Whose buffer a call is about: comm's, else session's, else (both null) the process's. */
+typedef struct owner {
+    mp_comm_t *comm;
+    MPI_Session session;
+} owner_t;
+
+/* Where the buffer of an owner is kept (the session is open: the api layer checked it). */
+static bsend_pool_t **slot_of(const owner_t *o)
+{
+    if (o->comm != NULL) {
+        return (bsend_pool_t **)&o->comm->bsend;
+    }
+    if (o->session != MPI_SESSION_NULL) {
+        return (bsend_pool_t **)mp_api_session_bsend_slot(o->session);
+    }
+    return &process;
+}
+
+/* Raises an error of a buffer call: on the session for a session's buffer, else on comm. */
+__attribute__((format(printf, 4, 5))) static int owner_error(const owner_t *o, const char *call,
+                                                             int errclass, const char *fmt, ...)
+{
+    char why[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    if (o->comm == NULL && o->session != MPI_SESSION_NULL) {
+        return mp_api_session_raise(o->session, call, errclass, "%s", why);
+    }
+    return mp_api_error(o->comm, call, errclass, "%s", why);
 }
 
 /* Finds room for a segment of len bytes (first fit, in address order) and links it in; NULL if
@@ -357,49 +404,59 @@ int PMPI_Bsend_init_c(const void *buf, MPI_Count count, MPI_Datatype datatype, i
 /* ---- The buffers ---- */
 
 /* The name of the buffer's owner in messages. */
-static const char *owner_name(const mp_comm_t *comm)
+static const char *owner_name(const owner_t *o)
 {
-    return comm != NULL ? comm->name : "the process";
+    return o->comm != NULL                  ? o->comm->name
+           : o->session != MPI_SESSION_NULL ? "the session"
+                                            : "the process";
 }
 
-int mp_api_bsend_attach(const char *call, mp_comm_t *comm, void *buffer, MPI_Count size)
+static int attach(const char *call, const owner_t *o, void *buffer, MPI_Count size)
 {
-    bsend_pool_t *old = comm != NULL ? comm->bsend : process;
+    bsend_pool_t **slot = slot_of(o);
+    bsend_pool_t *old = *slot;
     if (old != NULL) {
-        return mp_api_error(comm, call, MPI_ERR_BUFFER,
-                            "a buffer is attached to %s already (%zu bytes at %p); detach it "
-                            "first",
-                            owner_name(comm), old->size, old->buf);
+        return owner_error(o, call, MPI_ERR_BUFFER,
+                           "a buffer is attached to %s already (%zu bytes at %p); detach it "
+                           "first",
+                           owner_name(o), old->size, old->buf);
     }
     bool automatic = buffer == MPI_BUFFER_AUTOMATIC;
     if (!automatic) {
         if (size < 0) {
-            return mp_api_error(comm, call, MPI_ERR_ARG, "size %lld is negative", (long long)size);
+            return owner_error(o, call, MPI_ERR_ARG, "size %lld is negative", (long long)size);
         }
         if (buffer == NULL && size > 0) {
-            return mp_api_error(comm, call, MPI_ERR_BUFFER,
-                                "the buffer is NULL but size is %lld; pass the address of a "
-                                "buffer of size bytes, or MPI_BUFFER_AUTOMATIC",
-                                (long long)size);
+            return owner_error(o, call, MPI_ERR_BUFFER,
+                               "the buffer is NULL but size is %lld; pass the address of a "
+                               "buffer of size bytes, or MPI_BUFFER_AUTOMATIC",
+                               (long long)size);
         }
     }
     bsend_pool_t *pool = calloc(1, sizeof(*pool));
     if (pool == NULL) {
-        return mp_api_error(comm, call, MPI_ERR_NO_MEM, "out of memory attaching a buffer");
+        return owner_error(o, call, MPI_ERR_NO_MEM, "out of memory attaching a buffer");
     }
-    pool->comm = comm;
+    pool->comm = o->comm;
+    pool->session = o->comm == NULL ? o->session : MPI_SESSION_NULL;
     pool->automatic = automatic;
     pool->buf = buffer;
     pool->size = automatic ? 0 : (size_t)size;
     pool->next = pools;
     pools = pool;
-    if (comm != NULL) {
-        comm->bsend = pool;
-    } else {
-        process = pool;
-    }
+    *slot = pool;
     mp_progress_hook_add(flush_progress);
     return MPI_SUCCESS;
+}
+
+int mp_api_bsend_attach(const char *call, mp_comm_t *comm, void *buffer, MPI_Count size)
+{
+    return attach(call, &(owner_t){.comm = comm, .session = MPI_SESSION_NULL}, buffer, size);
+}
+
+int mp_api_bsend_session_attach(const char *call, MPI_Session session, void *buffer, MPI_Count size)
+{
+    return attach(call, &(owner_t){.comm = NULL, .session = session}, buffer, size);
 }
 
 /* Sends what pool holds, completes its flushes, and forgets it. */
@@ -413,21 +470,17 @@ static void pool_destroy(bsend_pool_t *pool)
             break;
         }
     }
-    if (pool->comm != NULL) {
-        pool->comm->bsend = NULL;
-    } else {
-        process = NULL;
-    }
+    *slot_of(&(owner_t){.comm = pool->comm, .session = pool->session}) = NULL;
     free(pool);
 }
 
-int mp_api_bsend_detach(const char *call, mp_comm_t *comm, void *buffer_addr, MPI_Count *size_p,
-                        bool int_size)
+static int detach(const char *call, const owner_t *o, void *buffer_addr, MPI_Count *size_p,
+                  bool int_size)
 {
     if (buffer_addr == NULL || size_p == NULL) {
-        return mp_api_error(comm, call, MPI_ERR_ARG, "buffer_addr or size is NULL");
+        return owner_error(o, call, MPI_ERR_ARG, "buffer_addr or size is NULL");
     }
-    bsend_pool_t *pool = comm != NULL ? comm->bsend : process;
+    bsend_pool_t *pool = *slot_of(o);
     if (pool == NULL) {
         /* As in MPICH: detaching nothing gives nothing. */
         *(void **)buffer_addr = NULL;
@@ -435,10 +488,10 @@ int mp_api_bsend_detach(const char *call, mp_comm_t *comm, void *buffer_addr, MP
         return MPI_SUCCESS;
     }
     if (int_size && pool->size > INT_MAX) {
-        return mp_api_error(comm, call, MPI_ERR_VALUE_TOO_LARGE,
-                            "the attached buffer has %zu bytes, more than an int holds; use the "
-                            "_c form of this call",
-                            pool->size);
+        return owner_error(o, call, MPI_ERR_VALUE_TOO_LARGE,
+                           "the attached buffer has %zu bytes, more than an int holds; use the "
+                           "_c form of this call",
+                           pool->size);
     }
     *(void **)buffer_addr = pool->buf;
     *size_p = (MPI_Count)pool->size;
@@ -446,26 +499,49 @@ int mp_api_bsend_detach(const char *call, mp_comm_t *comm, void *buffer_addr, MP
     return MPI_SUCCESS;
 }
 
-void mp_api_bsend_flush(mp_comm_t *comm)
+int mp_api_bsend_detach(const char *call, mp_comm_t *comm, void *buffer_addr, MPI_Count *size_p,
+                        bool int_size)
 {
-    bsend_pool_t *pool = comm != NULL ? comm->bsend : process;
+    return detach(call, &(owner_t){.comm = comm, .session = MPI_SESSION_NULL}, buffer_addr, size_p,
+                  int_size);
+}
+
+int mp_api_bsend_session_detach(const char *call, MPI_Session session, void *buffer_addr,
+                                MPI_Count *size_p, bool int_size)
+{
+    return detach(call, &(owner_t){.comm = NULL, .session = session}, buffer_addr, size_p,
+                  int_size);
+}
+
+static void flush(bsend_pool_t *pool)
+{
     if (pool != NULL) {
         drain(pool);
         complete_flushes(pool);
     }
 }
 
-int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p)
+void mp_api_bsend_flush(mp_comm_t *comm)
+{
+    flush(*slot_of(&(owner_t){.comm = comm, .session = MPI_SESSION_NULL}));
+}
+
+void mp_api_bsend_session_flush(MPI_Session session)
+{
+    flush(*slot_of(&(owner_t){.comm = NULL, .session = session}));
+}
+
+static int iflush(const char *call, const owner_t *o, mp_request_t **req_p)
 {
     mp_request_t *req = mp_request_create(MP_REQ_SEND);
     if (req == NULL) {
-        return mp_api_error(comm, call, MPI_ERR_NO_MEM, "cannot allocate a request");
+        return owner_error(o, call, MPI_ERR_NO_MEM, "cannot allocate a request");
     }
     /* It sends nothing of its own: its status is the empty one. */
     req->status.source = MPI_ANY_SOURCE;
     req->status.tag = MPI_ANY_TAG;
     req->peer = MPI_PROC_NULL;
-    bsend_pool_t *pool = comm != NULL ? comm->bsend : process;
+    bsend_pool_t *pool = *slot_of(o);
     if (pool == NULL || all_sent(pool)) {
         mp_request_complete(req);
         *req_p = req;
@@ -474,12 +550,30 @@ int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p)
     bsend_flush_t *f = malloc(sizeof(*f));
     if (f == NULL) {
         discard(req);
-        return mp_api_error(comm, call, MPI_ERR_NO_MEM, "cannot allocate a flush");
+        return owner_error(o, call, MPI_ERR_NO_MEM, "cannot allocate a flush");
     }
     *f = (bsend_flush_t){.next = flushes, .pool = pool, .until = pool->nsegs, .req = req};
     flushes = f;
     *req_p = req;
     return MPI_SUCCESS;
+}
+
+int mp_api_bsend_iflush(const char *call, mp_comm_t *comm, mp_request_t **req_p)
+{
+    return iflush(call, &(owner_t){.comm = comm, .session = MPI_SESSION_NULL}, req_p);
+}
+
+int mp_api_bsend_session_iflush(const char *call, MPI_Session session, mp_request_t **req_p)
+{
+    return iflush(call, &(owner_t){.comm = NULL, .session = session}, req_p);
+}
+
+void mp_api_bsend_session_free(MPI_Session session)
+{
+    bsend_pool_t *pool = *slot_of(&(owner_t){.comm = NULL, .session = session});
+    if (pool != NULL) {
+        pool_destroy(pool);
+    }
 }
 
 void mp_api_bsend_comm_free(mp_comm_t *comm)

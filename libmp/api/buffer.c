@@ -1,7 +1,8 @@
 /*
- * The buffers of buffered sends, as MPI 4.1 has them: one for the process (MPI_Buffer_*) and one
- * per communicator (MPI_Comm_*_buffer), each attached, detached, flushed or flushed without
- * blocking. Checks the arguments here; bsend.c keeps the buffers.
+ * The buffers of buffered sends, as MPI 4.1 has them: one for the process (MPI_Buffer_*), one per
+ * session (MPI_Session_*_buffer) and one per communicator (MPI_Comm_*_buffer), each attached,
+ * detached, flushed or flushed without blocking. Checks the arguments here; bsend.c keeps the
+ * buffers.
  */
 #include "api/api.h"
 
@@ -177,4 +178,101 @@ int PMPI_Comm_iflush_buffer(MPI_Comm comm, MPI_Request *request)
         return rc;
     }
     return iflush("MPI_Comm_iflush_buffer", c, request);
+}
+
+/* ---- A session's buffer (for the communicators that derive from it) ---- */
+
+/* Checks that session is open. */
+static int session_check(const char *call, MPI_Session session)
+{
+    int rc = mp_api_check_ready(call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (mp_api_session_bsend_slot(session) == NULL) {
+        return mp_api_error(NULL, call, MPI_ERR_SESSION,
+                            "%s is not an open session; use one from MPI_Session_init that is "
+                            "not finalised",
+                            session == MPI_SESSION_NULL ? "MPI_SESSION_NULL" : "session");
+    }
+    return MPI_SUCCESS;
+}
+
+static int session_attach(const char *call, MPI_Session session, void *buffer, MPI_Count size)
+{
+    int rc = session_check(call, session);
+    return rc != MPI_SUCCESS ? rc : mp_api_bsend_session_attach(call, session, buffer, size);
+}
+
+#pragma weak MPI_Session_attach_buffer = PMPI_Session_attach_buffer
+int PMPI_Session_attach_buffer(MPI_Session session, void *buffer, int size)
+{
+    MP_API_LOCK();
+    return session_attach("MPI_Session_attach_buffer", session, buffer, size);
+}
+
+#pragma weak MPI_Session_attach_buffer_c = PMPI_Session_attach_buffer_c
+int PMPI_Session_attach_buffer_c(MPI_Session session, void *buffer, MPI_Count size)
+{
+    MP_API_LOCK();
+    return session_attach("MPI_Session_attach_buffer_c", session, buffer, size);
+}
+
+#pragma weak MPI_Session_detach_buffer = PMPI_Session_detach_buffer
+int PMPI_Session_detach_buffer(MPI_Session session, void *buffer_addr, int *size)
+{
+    MP_API_LOCK();
+    const char *call = "MPI_Session_detach_buffer";
+    int rc = session_check(call, session);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    MPI_Count n = 0;
+    rc = mp_api_bsend_session_detach(call, session, buffer_addr, size != NULL ? &n : NULL, true);
+    if (rc == MPI_SUCCESS) {
+        *size = (int)n;
+    }
+    return rc;
+}
+
+#pragma weak MPI_Session_detach_buffer_c = PMPI_Session_detach_buffer_c
+int PMPI_Session_detach_buffer_c(MPI_Session session, void *buffer_addr, MPI_Count *size)
+{
+    MP_API_LOCK();
+    const char *call = "MPI_Session_detach_buffer_c";
+    int rc = session_check(call, session);
+    return rc != MPI_SUCCESS ? rc
+                             : mp_api_bsend_session_detach(call, session, buffer_addr, size, false);
+}
+
+#pragma weak MPI_Session_flush_buffer = PMPI_Session_flush_buffer
+int PMPI_Session_flush_buffer(MPI_Session session)
+{
+    MP_API_LOCK();
+    int rc = session_check("MPI_Session_flush_buffer", session);
+    if (rc == MPI_SUCCESS) {
+        mp_api_bsend_session_flush(session);
+    }
+    return rc;
+}
+
+#pragma weak MPI_Session_iflush_buffer = PMPI_Session_iflush_buffer
+int PMPI_Session_iflush_buffer(MPI_Session session, MPI_Request *request)
+{
+    MP_API_LOCK();
+    const char *call = "MPI_Session_iflush_buffer";
+    int rc = session_check(call, session);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    if (request == NULL) {
+        return mp_api_session_raise(session, call, MPI_ERR_ARG,
+                                    "request is NULL; pass the address of an MPI_Request");
+    }
+    mp_request_t *req = NULL;
+    rc = mp_api_bsend_session_iflush(call, session, &req);
+    if (rc == MPI_SUCCESS) {
+        *request = (MPI_Request)(void *)req;
+    }
+    return rc;
 }

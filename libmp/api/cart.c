@@ -62,6 +62,7 @@ int PMPI_Cart_create(MPI_Comm comm_old, int ndims, const int dims[], const int p
     MP_API_LOCK();
     const char *call = "MPI_Cart_create";
     (void)reorder; /* ranks keep their order: a valid choice, the one MPICH makes by default */
+    mp_api_topo_null_out(comm_cart);
     mp_comm_t *c = NULL;
     int nnodes = 0;
     int rc = mp_api_topo_intra_check(call, comm_old, &c);
@@ -264,6 +265,7 @@ int PMPI_Cart_sub(MPI_Comm comm, const int remain_dims[], MPI_Comm *newcomm)
 {
     MP_API_LOCK();
     const char *call = "MPI_Cart_sub";
+    mp_api_topo_null_out(newcomm);
     mp_comm_t *c = NULL;
     const mp_topo_t *t = NULL;
     int rc = mp_api_topo_get(call, comm, MP_TOPO_CART, &c, &t);

@@ -31,7 +31,8 @@ mp_comm_t *mp_api_comm_get(MPI_Comm comm)
 
 MPI_Comm mp_api_comm_handle(const mp_comm_t *comm)
 {
-    if (comm == NULL) {
+    /* A stand-in that only carries a handler (mp_api_errhandler_stand_in) is no communicator. */
+    if (comm == NULL || comm->magic != MP_COMM_MAGIC) {
         return MPI_COMM_NULL;
     }
     if (comm == &mp_runtime.world) {

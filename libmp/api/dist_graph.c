@@ -119,6 +119,7 @@ int PMPI_Dist_graph_create_adjacent(MPI_Comm comm_old, int indegree, const int s
     MP_API_LOCK();
     const char *call = "MPI_Dist_graph_create_adjacent";
     (void)reorder; /* ranks keep their order */
+    mp_api_topo_null_out(comm_dist_graph);
     mp_comm_t *c = NULL;
     int rc = mp_api_topo_intra_check(call, comm_old, &c);
     if (rc == MPI_SUCCESS) {
@@ -393,6 +394,7 @@ int PMPI_Dist_graph_create(MPI_Comm comm_old, int n, const int sources[], const 
     MP_API_LOCK();
     const char *call = "MPI_Dist_graph_create";
     (void)reorder; /* ranks keep their order */
+    mp_api_topo_null_out(comm_dist_graph);
     mp_comm_t *c = NULL;
     int nedges = 0;
     int rc = mp_api_topo_intra_check(call, comm_old, &c);

@@ -88,30 +88,55 @@ MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm)
     return (MPI_Errhandler)comm->errhandler;
 }
 
-void mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode)
+/* Whether the last user handler that this thread ran left MPI_SUCCESS as the code. The call that
+ * raised the error returns the code a handler leaves (MPI 4.1, 9.3); a nonzero one passes up the
+ * api layer's error paths as it is, but MPI_SUCCESS would let them go on with the bad arguments
+ * they stopped at, so they carry the original code and the entry points whose failures all end
+ * the call (mp_api_errhandler_outcome) turn it into MPI_SUCCESS. */
+static _Thread_local bool left_success;
+
+/* The code a call returns after a user handler left code for an error of errcode. */
+static int handler_left(int errcode, int code)
+{
+    left_success = code == MPI_SUCCESS;
+    return code != MPI_SUCCESS ? code : errcode;
+}
+
+void mp_api_errhandler_outcome_begin(void)
+{
+    left_success = false;
+}
+
+int mp_api_errhandler_outcome(int rc)
+{
+    bool success = rc != MPI_SUCCESS && left_success;
+    left_success = false;
+    return success ? MPI_SUCCESS : rc;
+}
+
+int mp_api_errhandler_call_comm(MPI_Errhandler errhandler, const mp_comm_t *comm, int errcode)
 {
     errhandler_t *eh = user_errhandler(errhandler);
     if (eh == NULL) {
-        return;
+        return errcode;
     }
     /* A file's errors are raised on its private communicator: its handler gets the file. */
     if (eh->kind == EH_FILE) {
-        mp_api_errhandler_call_file(errhandler, comm != NULL ? mp_api_file_of_comm(comm) : NULL,
-                                    errcode);
-        return;
+        return mp_api_errhandler_call_file(
+            errhandler, comm != NULL ? mp_api_file_of_comm(comm) : NULL, errcode);
     }
     /* A window's errors are raised on its private communicator: its handler gets the window. */
     const mp_win_t *win = comm != NULL && eh->kind == EH_WIN ? mp_rma_win_of_comm(comm) : NULL;
     if (win != NULL) {
-        mp_api_errhandler_call_win(errhandler, win, errcode);
-        return;
+        return mp_api_errhandler_call_win(errhandler, win, errcode);
     }
-    /* The handler gets its own copies: what it does to them does not reach the caller. */
-    /* Errors without a communicator are raised on MPI_COMM_SELF. */
+    /* The handler gets a copy of the handle: what it does to it does not reach the caller.
+     * Errors without a communicator are raised on MPI_COMM_SELF. */
     MPI_Comm handle = comm != NULL ? mp_api_comm_handle(comm) : MPI_COMM_SELF;
     int code = errcode;
     /* The handler may free its handle; the reference of comm keeps it alive during the call. */
     eh->fn.comm(&handle, &code);
+    return handler_left(errcode, code);
 }
 
 void mp_api_errhandler_fini(void)
@@ -265,13 +290,13 @@ int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
         return rc;
     }
     MPI_Errhandler handler = mp_api_errhandler_of(c);
-    if (mp_api_errhandler_is_user(handler)) {
-        /* The standard: MPI_SUCCESS once a handler that returns was called. */
-        mp_api_errhandler_call_comm(handler, c, errorcode);
+    if (mp_api_errhandler_is_user(handler) || handler == MPI_ERRORS_RETURN) {
+        /* The standard (MPI 4.1, 9.3): MPI_SUCCESS once a handler that returns was called,
+         * MPI_ERRORS_RETURN too; what a user handler makes of the code stays with it. */
+        (void)mp_api_errhandler_call_comm(handler, c, errorcode);
         return MPI_SUCCESS;
     }
-    /* The predefined handlers: MPI_ERRORS_RETURN gives the code back, as MPICH does; the fatal
-     * ones end the job with one line. */
+    /* The fatal handlers end the job with one line. */
     return mp_api_error(c, "MPI_Comm_call_errhandler", errorcode,
                         "the program raised error code %d on this communicator", errorcode);
 }
@@ -303,15 +328,16 @@ int PMPI_Errhandler_free(MPI_Errhandler *errhandler)
 
 /* ---- Windows ---- */
 
-void mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode)
+int mp_api_errhandler_call_win(MPI_Errhandler errhandler, const mp_win_t *win, int errcode)
 {
     errhandler_t *eh = user_errhandler(errhandler);
     if (eh == NULL) {
-        return;
+        return errcode;
     }
     MPI_Win handle = mp_api_win_handle(win);
     int code = errcode;
     eh->fn.win(&handle, &code);
+    return handler_left(errcode, code);
 }
 
 #pragma weak MPI_Win_create_errhandler = PMPI_Win_create_errhandler
@@ -368,8 +394,8 @@ int PMPI_Win_call_errhandler(MPI_Win win, int errorcode)
         return rc;
     }
     MPI_Errhandler handler = mp_api_errhandler_of(w->comm);
-    if (mp_api_errhandler_is_user(handler)) {
-        mp_api_errhandler_call_win(handler, w, errorcode);
+    if (mp_api_errhandler_is_user(handler) || handler == MPI_ERRORS_RETURN) {
+        (void)mp_api_errhandler_call_win(handler, w, errorcode);
         return MPI_SUCCESS;
     }
     return mp_api_error(w->comm, "MPI_Win_call_errhandler", errorcode,
@@ -387,6 +413,18 @@ int PMPI_Session_create_errhandler(MPI_Session_errhandler_function *session_errh
 
 /* ---- Sessions (session.c keeps each one's handler) ---- */
 
+int mp_api_errhandler_check_comm(const char *call, MPI_Errhandler errhandler)
+{
+    return check_errhandler(NULL, call, errhandler, EH_COMM);
+}
+
+mp_comm_t mp_api_errhandler_stand_in(MPI_Errhandler errhandler)
+{
+    mp_comm_t via = {.errhandler = (uintptr_t)errhandler};
+    snprintf(via.name, sizeof(via.name), "the group");
+    return via;
+}
+
 int mp_api_errhandler_check_session(const char *call, MPI_Errhandler errhandler)
 {
     return check_errhandler(NULL, call, errhandler, EH_SESSION);
@@ -400,7 +438,7 @@ int mp_api_session_error(MPI_Session session, uintptr_t handler, const char *cal
         MPI_Session handle = session;
         int code = errclass;
         eh->fn.session(&handle, &code);
-        return errclass;
+        return handler_left(errclass, code);
     }
     if ((MPI_Errhandler)handler == MPI_ERRORS_RETURN) {
         return errclass;
@@ -486,9 +524,10 @@ int PMPI_Session_call_errhandler(MPI_Session session, int errorcode)
         return rc;
     }
     uintptr_t handler = *slot != 0 ? *slot : (uintptr_t)MPI_ERRORS_ARE_FATAL;
-    if (user_errhandler((MPI_Errhandler)handler) != NULL) {
+    if (user_errhandler((MPI_Errhandler)handler) != NULL ||
+        (MPI_Errhandler)handler == MPI_ERRORS_RETURN) {
         /* The standard: MPI_SUCCESS once a handler that returns was called. */
-        mp_api_session_error(session, handler, call, errorcode, "");
+        (void)mp_api_session_error(session, handler, call, errorcode, "");
         return MPI_SUCCESS;
     }
     char why[80];
@@ -509,15 +548,16 @@ void mp_api_errhandler_file_attach_default(mp_comm_t *comm)
     attach(&comm->errhandler, mp_api_errhandler_file_default());
 }
 
-void mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, int errcode)
+int mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, int errcode)
 {
     errhandler_t *eh = user_errhandler(errhandler);
     if (eh == NULL) {
-        return;
+        return errcode;
     }
     MPI_File handle = f != NULL ? (MPI_File)f : MPI_FILE_NULL;
     int code = errcode;
     eh->fn.file(&handle, &code);
+    return handler_left(errcode, code);
 }
 
 #pragma weak MPI_File_create_errhandler = PMPI_File_create_errhandler
@@ -599,12 +639,9 @@ int PMPI_File_call_errhandler(MPI_File fh, int errorcode)
         return rc;
     }
     MPI_Errhandler handler = *slot != 0 ? (MPI_Errhandler)*slot : MPI_ERRORS_RETURN;
-    if (user_errhandler(handler) != NULL) {
-        mp_api_errhandler_call_file(handler, f, errorcode);
+    if (user_errhandler(handler) != NULL || handler == MPI_ERRORS_RETURN) {
+        (void)mp_api_errhandler_call_file(handler, f, errorcode);
         return MPI_SUCCESS;
-    }
-    if (handler == MPI_ERRORS_RETURN) {
-        return errorcode;
     }
     /* MPI_ERRORS_ARE_FATAL or MPI_ERRORS_ABORT: the fatal path, whatever MPI_COMM_SELF has. */
     mp_comm_t fatal = {.errhandler = (uintptr_t)MPI_ERRORS_ARE_FATAL};

@@ -212,8 +212,8 @@ int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const ch
         return errclass;
     }
     if (mp_api_errhandler_is_user(handler)) {
-        mp_api_errhandler_call_comm(handler, comm, errclass);
-        return errclass;
+        /* The code the handler leaves is what the call returns (MPI 4.1, 9.3). */
+        return mp_api_errhandler_call_comm(handler, comm, errclass);
     }
     char reason[512];
     va_list ap;

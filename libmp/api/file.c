@@ -43,8 +43,7 @@ int mp_api_file_null_error(const char *call, int errclass, const char *fmt, ...)
     va_end(ap);
     MPI_Errhandler handler = mp_api_errhandler_file_default();
     if (mp_api_errhandler_is_user(handler)) {
-        mp_api_errhandler_call_file(handler, NULL, errclass);
-        return errclass;
+        return mp_api_errhandler_call_file(handler, NULL, errclass);
     }
     /* The predefined handlers: mp_api_error decides through a stand-in holding this one. */
     mp_comm_t stand_in = {.errhandler = (uintptr_t)handler};
@@ -218,10 +217,8 @@ static void file_destroy(mp_api_file_t *f)
     free(f);
 }
 
-#pragma weak MPI_File_open = PMPI_File_open
-int PMPI_File_open(MPI_Comm comm, const char *filename, int amode, MPI_Info info, MPI_File *fh)
+static int file_open(MPI_Comm comm, const char *filename, int amode, MPI_Info info, MPI_File *fh)
 {
-    MP_API_LOCK();
     static const char call[] = "MPI_File_open";
     mp_comm_t *c = NULL;
     int rc = mp_api_comm_check(call, comm, &c);
@@ -304,6 +301,20 @@ int PMPI_File_open(MPI_Comm comm, const char *filename, int amode, MPI_Info info
     open_files = f;
     *fh = (MPI_File)f;
     return MPI_SUCCESS;
+}
+
+/* A failed open returns the code the default file handler left, MPI_SUCCESS included (a
+ * program may decide that a missing file is no error); fh is MPI_FILE_NULL then. */
+#pragma weak MPI_File_open = PMPI_File_open
+int PMPI_File_open(MPI_Comm comm, const char *filename, int amode, MPI_Info info, MPI_File *fh)
+{
+    MP_API_LOCK();
+    mp_api_errhandler_outcome_begin();
+    int rc = file_open(comm, filename, amode, info, fh);
+    if (rc != MPI_SUCCESS && fh != NULL) {
+        *fh = MPI_FILE_NULL;
+    }
+    return mp_api_errhandler_outcome(rc);
 }
 
 #pragma weak MPI_File_close = PMPI_File_close

@@ -83,8 +83,9 @@ int mp_api_file_errno_class(int err);
 MPI_Errhandler mp_api_errhandler_file_default(void);
 void mp_api_errhandler_file_attach_default(mp_comm_t *comm);
 
-/* Calls a user-defined file error handler for an error of code errcode raised on f. */
-void mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, int errcode);
+/* Calls a user-defined file error handler for an error of code errcode raised on f; returns
+ * the code the handler left (errcode where it left MPI_SUCCESS). */
+int mp_api_errhandler_call_file(MPI_Errhandler errhandler, mp_api_file_t *f, int errcode);
 
 /* file_view.c: whether every basic type of dt has its native size in rep (asking rep's extent
  * function): MPI_SUCCESS, MPI_ERR_UNSUPPORTED_DATAREP, or the error code the function returned. */

@@ -61,6 +61,7 @@ int PMPI_Graph_create(MPI_Comm comm_old, int nnodes, const int index[], const in
     MP_API_LOCK();
     const char *call = "MPI_Graph_create";
     (void)reorder; /* ranks keep their order */
+    mp_api_topo_null_out(comm_graph);
     mp_comm_t *c = NULL;
     int rc = mp_api_topo_intra_check(call, comm_old, &c);
     if (rc == MPI_SUCCESS) {

@@ -57,9 +57,11 @@ static int check_out(const char *call, const void *out, const char *what)
     return MPI_SUCCESS;
 }
 
-/* Gives a new group to the user: MPI_GROUP_EMPTY when it has no member. */
-static int publish(const char *call, mp_group_t *g, MPI_Group *newgroup)
+/* Gives a new group to the user: MPI_GROUP_EMPTY when it has no member. It derives from the
+ * session of parent, the group it was made from (the first one of a set operation). */
+static int publish(const char *call, const mp_group_t *parent, mp_group_t *g, MPI_Group *newgroup)
 {
+    g->session = parent->session;
     mp_group_seal(g);
     if (g->size == 0) {
         mp_group_release(g);
@@ -174,7 +176,7 @@ int PMPI_Group_incl(MPI_Group group, int n, const int ranks[], MPI_Group *newgro
     if (mp_group_incl(g, n, ranks, &ng) != MP_OK) {
         return no_mem(call);
     }
-    return publish(call, ng, newgroup);
+    return publish(call, g, ng, newgroup);
 }
 
 /* A new group of the members of g whose keep[] is set, in g's order. */
@@ -195,7 +197,7 @@ static int keep_members(const char *call, const mp_group_t *g, const char *keep,
             ng->world_ranks[n++] = g->world_ranks[i];
         }
     }
-    return publish(call, ng, newgroup);
+    return publish(call, g, ng, newgroup);
 }
 
 #pragma weak MPI_Group_excl = PMPI_Group_excl
@@ -300,7 +302,7 @@ int PMPI_Group_range_incl(MPI_Group group, int n, int ranges[][3], MPI_Group *ne
     }
     mp_status_t st = mp_group_incl(g, k, list, &ng);
     free(list);
-    return st != MP_OK ? no_mem(call) : publish(call, ng, newgroup);
+    return st != MP_OK ? no_mem(call) : publish(call, g, ng, newgroup);
 }
 
 #pragma weak MPI_Group_range_excl = PMPI_Group_range_excl
@@ -370,7 +372,7 @@ static int combine(const char *call, const mp_group_t *a, const mp_group_t *b, b
         }
     }
     ng->size = n;
-    return publish(call, ng, newgroup);
+    return publish(call, a, ng, newgroup);
 }
 
 #pragma weak MPI_Group_union = PMPI_Group_union

@@ -136,32 +136,38 @@ int PMPI_Intercomm_merge(MPI_Comm intercomm, int high, MPI_Comm *newintracomm)
 
 /* ---- from groups (MPI 4; groups from MPI_Comm_group of the world model) ---- */
 
-/* Checks what both *_from_group calls take besides groups. */
+/* Checks what both *_from_group calls take besides groups. Their errhandler is also the handler
+ * of the call's own errors (MPI 4.1, 7.4.2): once it is known to be one, *via holds it. */
 static int from_group_common(const char *call, const char *stringtag, MPI_Errhandler errhandler,
-                             const MPI_Comm *newcomm)
+                             const MPI_Comm *newcomm, mp_comm_t *via)
 {
-    if (stringtag == NULL) {
-        return mp_api_error(NULL, call, MPI_ERR_ARG,
-                            "stringtag is NULL; pass a string naming this creation");
-    }
     if (errhandler == MPI_ERRHANDLER_NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ERRHANDLER,
                             "errhandler is MPI_ERRHANDLER_NULL; pass the new communicator's "
                             "handler, e.g. MPI_ERRORS_RETURN");
     }
+    int rc = mp_api_errhandler_check_comm(call, errhandler);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
+    *via = mp_api_errhandler_stand_in(errhandler);
+    if (stringtag == NULL) {
+        return mp_api_error(via, call, MPI_ERR_ARG,
+                            "stringtag is NULL; pass a string naming this creation");
+    }
     if (newcomm == NULL) {
-        return mp_api_error(NULL, call, MPI_ERR_ARG, "the output communicator pointer is NULL");
+        return mp_api_error(via, call, MPI_ERR_ARG, "the output communicator pointer is NULL");
     }
     return MPI_SUCCESS;
 }
 
-/* Checks a group that the caller must or must not belong to. */
-static int check_group_arg(const char *call, MPI_Group group, bool member, const char *what,
-                           mp_group_t **g_p)
+/* Checks a group that the caller must or must not belong to; errors go to via's handler. */
+static int check_group_arg(const mp_comm_t *via, const char *call, MPI_Group group, bool member,
+                           const char *what, mp_group_t **g_p)
 {
-    int rc = mp_api_group_check(NULL, call, group, g_p);
+    int rc = mp_api_group_check(via, call, group, g_p);
     if (rc == MPI_SUCCESS && ((*g_p)->rank >= 0) != member) {
-        rc = mp_api_error(NULL, call, MPI_ERR_GROUP,
+        rc = mp_api_error(via, call, MPI_ERR_GROUP,
                           member ? "the calling process is not in %s; only its members call"
                                  : "the calling process is in %s; the groups must be disjoint",
                           what);
@@ -169,9 +175,12 @@ static int check_group_arg(const char *call, MPI_Group group, bool member, const
     return rc;
 }
 
-static void publish_with(mp_comm_t *n, MPI_Errhandler errhandler, MPI_Comm *newcomm)
+/* The new communicator derives from the session of the group it was made from. */
+static void publish_with(mp_comm_t *n, const mp_group_t *g, MPI_Errhandler errhandler,
+                         MPI_Comm *newcomm)
 {
     n->errhandler = (uintptr_t)errhandler;
+    n->session = g->session;
     mp_api_comm_publish(n, newcomm);
 }
 
@@ -184,21 +193,22 @@ int PMPI_Comm_create_from_group(MPI_Group group, const char *stringtag, MPI_Info
     const char *call = "MPI_Comm_create_from_group";
     mp_group_t *g = NULL;
     mp_comm_t *n = NULL;
+    mp_comm_t via;
     int rc = mp_api_check_ready(call);
     if (rc == MPI_SUCCESS) {
-        rc = from_group_common(call, stringtag, errhandler, newcomm);
+        rc = from_group_common(call, stringtag, errhandler, newcomm, &via);
     }
     if (rc == MPI_SUCCESS) {
-        rc = check_group_arg(call, group, true, "group", &g);
+        rc = check_group_arg(&via, call, group, true, "group", &g);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
     mp_status_t st = mp_comm_create_from_group(g, stringtag, &n);
     if (st != MP_OK) {
-        return mp_api_comm_failed(call, mp_api_comm_get(MPI_COMM_SELF), st);
+        return mp_api_comm_failed(call, &via, st);
     }
-    publish_with(n, errhandler, newcomm);
+    publish_with(n, g, errhandler, newcomm);
     return MPI_SUCCESS;
 }
 
@@ -213,22 +223,23 @@ int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
     const char *call = "MPI_Intercomm_create_from_groups";
     mp_group_t *lg = NULL, *rg = NULL;
     mp_comm_t *n = NULL;
+    mp_comm_t via;
     int rc = mp_api_check_ready(call);
     if (rc == MPI_SUCCESS) {
-        rc = from_group_common(call, stringtag, errhandler, newintercomm);
+        rc = from_group_common(call, stringtag, errhandler, newintercomm, &via);
     }
     if (rc == MPI_SUCCESS) {
-        rc = check_group_arg(call, local_group, true, "local_group", &lg);
+        rc = check_group_arg(&via, call, local_group, true, "local_group", &lg);
     }
     if (rc == MPI_SUCCESS) {
-        rc = check_group_arg(call, remote_group, false, "remote_group", &rg);
+        rc = check_group_arg(&via, call, remote_group, false, "remote_group", &rg);
     }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
     if (local_leader < 0 || local_leader >= lg->size || remote_leader < 0 ||
         remote_leader >= rg->size) {
-        return mp_api_error(NULL, call, MPI_ERR_RANK,
+        return mp_api_error(&via, call, MPI_ERR_RANK,
                             "local_leader %d or remote_leader %d is out of range 0..%d or 0..%d "
                             "of its group",
                             local_leader, remote_leader, lg->size - 1, rg->size - 1);
@@ -236,8 +247,8 @@ int PMPI_Intercomm_create_from_groups(MPI_Group local_group, int local_leader,
     mp_status_t st =
         mp_comm_intercomm_from_groups(lg, local_leader, rg, remote_leader, stringtag, &n);
     if (st != MP_OK) {
-        return mp_api_comm_failed(call, mp_api_comm_get(MPI_COMM_SELF), st);
+        return mp_api_comm_failed(call, &via, st);
     }
-    publish_with(n, errhandler, newintercomm);
+    publish_with(n, lg, errhandler, newintercomm);
     return MPI_SUCCESS;
 }

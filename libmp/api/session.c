@@ -2,7 +2,8 @@
  * The Sessions Model (MPI 4.1, 11.3): sessions start the runtime as MPI_Init does (init.c
  * shares it), name two process sets, mpi://WORLD and mpi://SELF, and make groups of them, from
  * which MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups (intercomm.c) make
- * communicators. A session's errors go to its own error handler.
+ * communicators, which derive from the session (their buffered sends use its buffer, buffer.c).
+ * A session's errors go to its own error handler.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <strings.h>
 
 #include "api/api.h"
+#include "core/group.h"
 #include "core/runtime.h"
 
 #define SESSION_MAGIC 0x6d707373u /* "mpss" */
@@ -19,6 +21,7 @@ typedef struct session {
     uint32_t magic; /* SESSION_MAGIC while the session is open */
     int thread_level;
     uintptr_t errhandler; /* the session's error handler (a reference), 0: none yet */
+    void *bsend;          /* the buffer MPI_Session_attach_buffer attached, or NULL (bsend.c) */
 } session_t;
 
 static int nopen;
@@ -35,6 +38,12 @@ static session_t *session_of(MPI_Session session)
     }
     session_t *s = (session_t *)(void *)session;
     return s->magic == SESSION_MAGIC ? s : NULL;
+}
+
+void **mp_api_session_bsend_slot(MPI_Session session)
+{
+    session_t *s = session_of(session);
+    return s != NULL ? &s->bsend : NULL;
 }
 
 uintptr_t *mp_api_session_errhandler_slot(MPI_Session session)
@@ -57,6 +66,16 @@ __attribute__((format(printf, 4, 5))) static int fail(session_t *s, const char *
     }
     uintptr_t h = s->errhandler != 0 ? s->errhandler : (uintptr_t)MPI_ERRORS_ARE_FATAL;
     return mp_api_session_error((MPI_Session)(void *)s, h, call, errclass, why);
+}
+
+int mp_api_session_raise(MPI_Session session, const char *call, int errclass, const char *fmt, ...)
+{
+    char why[300];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(why, sizeof(why), fmt, ap);
+    va_end(ap);
+    return fail(session_of(session), call, errclass, "%s", why);
 }
 
 /* The open session behind a handle, or an error for call. */
@@ -216,6 +235,8 @@ int PMPI_Session_finalize(MPI_Session *session)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    /* A buffer still attached is sent and forgotten, as a communicator's is at its free. */
+    mp_api_bsend_session_free(*session);
     s->magic = 0;
     mp_api_errhandler_release(s->errhandler);
     free(s);
@@ -328,5 +349,15 @@ int PMPI_Group_from_session_pset(MPI_Session session, const char *pset_name, MPI
     if (newgroup == NULL) {
         return fail(s, call, MPI_ERR_ARG, "newgroup is NULL");
     }
-    return PMPI_Comm_group(i == 0 ? MPI_COMM_WORLD : MPI_COMM_SELF, newgroup);
+    /* A group of its own, marked with the session that communicators made from it derive from. */
+    const mp_group_t *of = mp_api_comm_get(i == 0 ? MPI_COMM_WORLD : MPI_COMM_SELF)->group;
+    mp_group_t *g = NULL;
+    if (mp_group_create(of->size, &g) != MP_OK) {
+        return fail(s, call, MPI_ERR_NO_MEM, "out of memory building the group of %s", pset_name);
+    }
+    memcpy(g->world_ranks, of->world_ranks, sizeof(int) * (size_t)of->size);
+    g->session = (uintptr_t)session;
+    mp_group_seal(g);
+    *newgroup = mp_api_group_handle(g);
+    return MPI_SUCCESS;
 }

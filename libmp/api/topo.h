@@ -29,6 +29,15 @@ int mp_api_topo_comm_create(const char *call, mp_comm_t *parent, int color, int 
 /* Like mp_api_comm_check, and refuses an intercommunicator: the constructors need an intra. */
 int mp_api_topo_intra_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
 
+/* The calls that make a communicator first set its handle to MPI_COMM_NULL, so that a call that
+ * fails (under MPI_ERRORS_RETURN) leaves no stale handle behind, as MPI_Comm_dup does. */
+static inline void mp_api_topo_null_out(MPI_Comm *newcomm)
+{
+    if (newcomm != NULL) {
+        *newcomm = MPI_COMM_NULL;
+    }
+}
+
 /* MPI_Comm_dup and MPI_Comm_idup keep the topology: copies old's (if any) onto new_comm.
  * Returns an MPI error class, reported for call. */
 int mp_api_topo_copy(const char *call, const mp_comm_t *old, mp_comm_t *new_comm);

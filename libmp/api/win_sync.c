@@ -26,6 +26,21 @@ static int sync_error(mp_win_t *w, const char *call, const char *why)
     return mp_api_error(w->comm, call, MPI_ERR_RMA_SYNC, "%s on %s", why, w->name);
 }
 
+/* A lock, lock_all or start after a fence: access epochs of one window are disjoint, so that
+ * fence opened none (MPI 4.1, 12.5: a fence starts an epoch only if another fence follows the
+ * operations); operations after the new epoch ends need a synchronization of their own. An
+ * active-target access epoch (MPI_Win_start) excludes the passive-target ones. */
+static int open_access(mp_win_t *w, const char *call)
+{
+    if (w->access_open) {
+        return sync_error(w, call,
+                          "an access epoch is open (MPI_Win_start without MPI_Win_complete); "
+                          "access epochs of one window must not overlap");
+    }
+    w->fence_open = false;
+    return MPI_SUCCESS;
+}
+
 static int failed(mp_win_t *w, const char *call, mp_status_t st)
 {
     if (st == MP_ERR_INVALID) {
@@ -114,11 +129,19 @@ static int open_pscw(const char *call, MPI_Group group, int mode, int allowed, M
                                    : "an access epoch is open already (MPI_Win_start without "
                                      "MPI_Win_complete)");
     }
+    if (!exposure && w->nlocks > 0) {
+        return sync_error(w, call,
+                          "a passive-target epoch is open (MPI_Win_lock or MPI_Win_lock_all); "
+                          "access epochs of one window must not overlap");
+    }
     int *ranks = NULL;
     int n = 0;
     rc = group_ranks(w, call, group, &ranks, &n);
     if (rc != MPI_SUCCESS) {
         return rc;
+    }
+    if (!exposure) {
+        w->fence_open = false;
     }
     mp_status_t st = open_epoch(w, ranks, n);
     free(ranks);
@@ -232,6 +255,10 @@ int PMPI_Win_lock(int lock_type, int rank, int mode, MPI_Win win)
     if (w->peers[rank].lock != MP_WIN_LOCK_NONE) {
         return sync_error(w, call, "rank is locked already by this process");
     }
+    rc = open_access(w, call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
     mp_win_lock_t type = (mode & MPI_MODE_NOCHECK)      ? MP_WIN_LOCK_NOCHECK
                          : lock_type == MPI_LOCK_SHARED ? MP_WIN_LOCK_SHARED
                                                         : MP_WIN_LOCK_EXCLUSIVE;
@@ -279,6 +306,10 @@ int PMPI_Win_lock_all(int mode, MPI_Win win)
     }
     if (w->nlocks > 0) {
         return sync_error(w, call, "ranks are locked already by this process");
+    }
+    rc = open_access(w, call);
+    if (rc != MPI_SUCCESS) {
+        return rc;
     }
     bool nocheck = (mode & MPI_MODE_NOCHECK) != 0;
     mp_status_t st = mp_rma_lock(w, -1, nocheck ? MP_WIN_LOCK_NOCHECK : MP_WIN_LOCK_SHARED);

@@ -192,8 +192,16 @@ static uint64_t reserved[MP_COMM_CTX_WORDS];
 /* Nonblocking agreements in flight on this process (the list is further down). */
 static bool nb_any(void);
 
-/* What an agreement offers now; the last word says whether nothing free was held back. */
-static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
+/* MPI_THREAD_MULTIPLE: the last word of the table is kept for agreements of this process alone
+ * (parents of one process, such as MPI_COMM_SELF): the others never offer it, nor count it as
+ * held back. A round of several processes reserves all it offers until it ends, which may take
+ * as long as its other processes take to join it; an agreement of this process alone must not
+ * wait for that (see blocking_round_t), so it always finds ids there. */
+#define LOCAL_WORD (MP_COMM_CTX_WORDS - 1)
+
+/* What an agreement offers now (alone: of this process only); the last word says whether
+ * nothing free was held back. */
+static void offer(uint64_t mask[MASK_WORDS], bool nonblocking, bool alone)
 {
     uint64_t withheld = 0;
     bool rest = nonblocking || !nb_any();
@@ -201,10 +209,36 @@ static void offer(uint64_t mask[MASK_WORDS], bool nonblocking)
     for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
         uint64_t ok =
             i < EAGER_WORDS ? (nonblocking ? 0 : ~UINT64_C(0)) : (rest ? ~reserved[i] : 0);
+        if (mp_lock_on && i == LOCAL_WORD) {
+            ok = alone ? ~reserved[i] : 0;
+            if (!alone) {
+                mask[i] = 0; /* not theirs: never counted as held back from them */
+            }
+        }
         withheld |= mask[i] & ~ok;
         mask[i] &= ok;
     }
     mask[MP_COMM_CTX_WORDS] = withheld == 0;
+}
+
+/* Agreements in flight together on one process (of several threads, or nonblocking ones) take
+ * turns (below), and the one whose turn it is reserves all it offers until its round ends. The
+ * first round of an agreement may wait as long as its other processes take to start it, which
+ * can be until another of these agreements ends (a program may start one only after another
+ * completed): so every other round (even ones, the first included) offers only the agreement's
+ * stripe of ids, whatever the turns: one bit of every word, chosen by the parent's pair. Parents
+ * in flight together on a process have different context ids, so their stripes mostly differ.
+ * A stripe without an id free everywhere leaves the next (odd) round to the turns, as before. */
+static void keep_stripe(uint64_t mask[MASK_WORDS], uint32_t key_ctx)
+{
+    /* Word plus bit of the parent's pair: children of one parent, which a striped round puts on
+     * one bit of successive words, get stripes of their own. */
+    uint32_t pair = key_ctx / 2;
+    uint64_t bit = UINT64_C(1) << ((pair / 64 + pair % 64) % 64);
+    for (int i = 0; i < MP_COMM_CTX_WORDS; i++) {
+        mask[i] &= bit;
+    }
+    mask[MP_COMM_CTX_WORDS] = 0; /* held back: the next round may find ids */
 }
 
 /* A round holds the ids it offered (outside the eager ones) until it ends. */
@@ -219,7 +253,11 @@ static void reserve(const uint64_t mask[MASK_WORDS], bool hold)
  * (each on its own parent). Only the one with the lowest (context id, tag) offers anything, and
  * what it offers is reserved, eager ids included, until its round ends: two of them can never
  * pick the same id, and the lowest one in the whole job gets full offers, as with the
- * nonblocking ones. */
+ * nonblocking ones. An agreement of this process alone (a parent of one process, such as
+ * MPI_COMM_SELF, whose context id every process shares) is not ordered among them: it offers
+ * what nobody reserved and ends without letting go of the lock, so it never waits for the
+ * others, which would deadlock when the thread it waits for needs a thread of another process
+ * that waits in such an agreement (MPICH's threads/comm/comm_dup_deadlock). */
 typedef struct blocking_round {
     struct blocking_round *next;
     uint32_t key_ctx;
@@ -227,6 +265,9 @@ typedef struct blocking_round {
 } blocking_round_t;
 
 static blocking_round_t *blocking_list;
+
+/* How long a thread whose agreement found no id waits for the others before its next round. */
+#define AGREE_RETRY_NS 1000000u
 
 static void blocking_enter(blocking_round_t *b, const team_t *t)
 {
@@ -255,13 +296,21 @@ static bool blocking_is_first(const blocking_round_t *a)
     return true;
 }
 
-static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b)
+static void offer_blocking(uint64_t mask[MASK_WORDS], const blocking_round_t *b, bool alone,
+                           bool striped)
 {
-    offer(mask, false);
+    offer(mask, false, alone);
     if (!mp_lock_on) {
         return;
     }
-    bool first = blocking_is_first(b);
+    if (striped && !alone) {
+        for (int i = 0; i < EAGER_WORDS; i++) {
+            mask[i] &= ~reserved[i];
+        }
+        keep_stripe(mask, b->key_ctx);
+        return;
+    }
+    bool first = alone || blocking_is_first(b);
     for (int i = 0; i < EAGER_WORDS; i++) {
         if (!first || (mask[i] & reserved[i]) != 0) {
             mask[MP_COMM_CTX_WORDS] = 0; /* held back: another round may find ids */
@@ -315,9 +364,9 @@ static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
     mp_status_t st = MP_INPROGRESS;
     blocking_round_t b;
     blocking_enter(&b, t);
-    while (st == MP_INPROGRESS) {
+    for (unsigned round = 0; st == MP_INPROGRESS; round++) {
         uint64_t mine[MASK_WORDS];
-        offer_blocking(mask, &b);
+        offer_blocking(mask, &b, t->n == 1, round % 2 == 0);
         memcpy(mine, mask, sizeof(mine));
         reserve(mine, true);
         st = team_reduce_and(t, mask, MASK_WORDS);
@@ -327,6 +376,13 @@ static mp_status_t agree_mask(team_t *t, uint64_t mask[MASK_WORDS], int count)
         reserve(mine, false);
         if (st == MP_OK) {
             st = judge(mask, count);
+        }
+        if (st == MP_INPROGRESS && mp_lock_on) {
+            /* Another thread's agreement goes first (or holds ids back). A round of a team that
+             * needs no other process (MPI_COMM_SELF) never waits, so the next one would come at
+             * once, again and again, with the library lock held: the thread whose agreement
+             * goes first could never take the lock back to finish it. Let it run. */
+            mp_lock_wait(AGREE_RETRY_NS);
         }
     }
     blocking_leave(&b);
@@ -359,6 +415,7 @@ static mp_status_t new_intra(mp_comm_t *parent, mp_group_t *group, uint32_t id,
         return st;
     }
     c->errhandler = parent->errhandler;
+    c->session = parent->session;
     *newcomm_p = c;
     return MP_OK;
 }
@@ -508,7 +565,8 @@ static mp_status_t inter_round(team_t *local, team_t *link, int remote, inter_he
                                inter_hello_t *theirs, const blocking_round_t *b)
 {
     uint64_t offered[MASK_WORDS];
-    offer_blocking(mine->mask, b);
+    /* an intercommunicator has another process; its agreements keep the turns only */
+    offer_blocking(mine->mask, b, false, false);
     memcpy(offered, mine->mask, sizeof(offered));
     reserve(offered, true);
     mp_status_t st = team_reduce_and(local, mine->mask, MASK_WORDS);
@@ -607,6 +665,7 @@ static mp_status_t new_inter(mp_comm_t *parent, mp_group_t *group, mp_group_t *r
     }
     c->local_comm = l;
     c->errhandler = parent->errhandler;
+    c->session = parent->session;
     *newcomm_p = c;
     return MP_OK;
 }
@@ -829,6 +888,7 @@ typedef struct nb_agree {
     mp_request_t *reqs[NB_MAX_CHILDREN + 2];
     int nreqs;
     mp_status_t error;
+    unsigned round; /* rounds ended without ids: even ones offer the stripe (keep_stripe) */
     mp_request_t *user_req;
     mp_comm_done_fn *done;
     void *arg;
@@ -894,8 +954,12 @@ static bool nb_reqs_done(nb_agree_t *a)
 static void nb_offer(nb_agree_t *a)
 {
     memset(a->offer, 0, sizeof(a->offer));
-    if (nb_is_first(a)) {
-        offer(a->offer, true);
+    bool striped = a->round % 2 == 0;
+    if (striped || nb_is_first(a)) {
+        offer(a->offer, true, false);
+        if (striped) {
+            keep_stripe(a->offer, a->key_ctx);
+        }
         reserve(a->offer, true);
     }
     memcpy(a->acc, a->offer, sizeof(a->acc));
@@ -912,6 +976,7 @@ static bool nb_round_end(nb_agree_t *a)
     reserve(a->offer, false);
     mp_status_t st = a->error != MP_OK ? a->error : judge(a->acc, a->count);
     if (st == MP_INPROGRESS) {
+        a->round++;
         a->phase = NB_OFFER;
         return false;
     }

@@ -36,6 +36,10 @@ typedef struct mp_comm {
     /* The MPI_Errhandler handle attached by MPI_Comm_set_errhandler, as an integer so that core
      * need not see <mpi.h>; 0 (never set) means MPI_ERRORS_ARE_FATAL. Only api/ reads it. */
     uintptr_t errhandler;
+    /* The session (an MPI_Session handle as an integer) the communicator derives from, through
+     * the group of MPI_Comm_create_from_group or a parent; 0: the world model. Only api/ reads
+     * it (the session's buffer for buffered sends). */
+    uintptr_t session;
     void *attrs;       /* attributes cached on the communicator; owned by api/ */
     void *topo;        /* the virtual topology (Cart, graph, dist graph), or NULL */
     void *info;        /* the hints set by MPI_Comm_set_info (an info object), or NULL */

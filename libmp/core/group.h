@@ -19,6 +19,9 @@ typedef struct mp_group {
     int size;         /* processes in the group */
     int rank;         /* my rank in the group, or -1 when I am not in it */
     int *world_ranks; /* job rank of each group rank */
+    /* The session (an MPI_Session handle as an integer, owned by api/) whose process set this
+     * group was derived from, or 0: communicators made from the group derive from it. */
+    uintptr_t session;
 } mp_group_t;
 
 /* This process's job rank, which mp_group_seal looks for (set at MPI_Init). */

@@ -237,7 +237,8 @@ static mp_status_t pread_full(int fd, char *buf, size_t len, int64_t off, size_t
 }
 
 /* The span [start, end) in one piece: read it, copy the runs in or out, write it back. Returns
- * MP_ERR_NOMEM (nothing done) when the span cannot be buffered. */
+ * MP_ERR_NOMEM (nothing done) when the span cannot be buffered, or cannot be read because fd is
+ * open for writing only (MPI_MODE_WRONLY): the caller then moves the runs one by one. */
 static mp_status_t sieve(int fd, const mp_io_view_t *view, uint64_t off, transfer_t *t, size_t len,
                          int64_t start, int64_t end, bool write)
 {
@@ -248,6 +249,10 @@ static mp_status_t sieve(int fd, const mp_io_view_t *view, uint64_t off, transfe
     }
     size_t got = 0;
     mp_status_t st = pread_full(fd, span_buf, width, start, &got);
+    if (st == MP_ERR_SYSCALL && errno == EBADF && write) {
+        free(span_buf);
+        return MP_ERR_NOMEM;
+    }
     if (st == MP_OK && write && got < width) {
         memset(span_buf + got, 0, width - got); /* beyond the end: holes read as zeros */
     }

@@ -2,7 +2,8 @@
  * MPI_Comm_idup: traffic on the parent while the duplication is pending, several in flight at
  * once (started in different orders on different ranks, which the agreement must survive), a
  * blocking MPI_Comm_dup while one is in flight (also on ranks whose peers wait for the idup
- * first), every result isolated from the others, and many idup + free cycles. Then the same on
+ * first), an idup some ranks start only once another one completed, every result isolated from
+ * the others, and many idup + free cycles. Then the same on
  * an intercommunicator, with MPICH's comm/comm_idup scenario: the idup must return at once.
  */
 #include <string.h>
@@ -292,6 +293,32 @@ int main(int argc, char **argv)
     check_distinct(xy, 3);
     P2P_MPI(MPI_Comm_free(&x));
     P2P_MPI(MPI_Comm_free(&y));
+
+    /* An idup that some ranks start only after another idup completed, which the others
+     * started after it (MPICH's threads/comm/idup_deadlock without threads): the first one's
+     * round waits for those ranks, and must not keep the second from finding an id. */
+    MPI_Comm p[2], q[2];
+    MPI_Request pq[2];
+    P2P_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &p[0]));
+    P2P_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &p[1]));
+    if (wrank % 2 == 0) {
+        P2P_MPI(MPI_Comm_idup(p[1], &q[1], &pq[1]));
+        P2P_MPI(MPI_Wait(&pq[1], MPI_STATUS_IGNORE));
+        P2P_MPI(MPI_Comm_idup(p[0], &q[0], &pq[0]));
+        P2P_MPI(MPI_Wait(&pq[0], MPI_STATUS_IGNORE));
+    } else {
+        P2P_MPI(MPI_Comm_idup(p[0], &q[0], &pq[0]));
+        P2P_MPI(MPI_Comm_idup(p[1], &q[1], &pq[1]));
+        P2P_MPI(MPI_Waitall(2, pq, MPI_STATUSES_IGNORE));
+    }
+    MPI_Comm pqs[5] = {p[0], p[1], q[0], q[1], d};
+    check_distinct(pqs, 5);
+    ct_ring(q[0], 4, 1, "the idup started late on even ranks");
+    ct_ring(q[1], 4, 2, "the idup completed first on even ranks");
+    for (int i = 0; i < 2; i++) {
+        P2P_MPI(MPI_Comm_free(&q[i]));
+        P2P_MPI(MPI_Comm_free(&p[i]));
+    }
 
     /* Cycles of idup and free. */
     for (long i = 0; i < cycles; i++) {

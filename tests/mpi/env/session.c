@@ -3,7 +3,11 @@
  * info) names mpi://WORLD and mpi://SELF (lengths and names, the size in their info), makes their
  * groups, communicators from them (a sum over the world's checks every rank) and an
  * intercommunicator between the halves; a second session lives alongside; session error handlers
- * (given at init, set, called, returned) and the errors of bad process sets and handles;
+ * (given at init, set, called, returned) and the errors of bad process sets and handles; a
+ * session's buffer for buffered sends (MPI 4.1), used by the communicators derived from that
+ * session only, flushed, detached, automatic, and left attached at MPI_Session_finalize; the
+ * errors of MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups go to the handler
+ * they are given for the new communicator;
  * MPI_Initialized and MPI_Finalized stay false; the last MPI_Session_finalize ends the job's
  * runtime. "mixed": a session and MPI_Init together, the session outliving MPI_Finalize. Usage:
  * session alone|mixed NPROCS
@@ -103,6 +107,117 @@ static void comms(MPI_Session s, int nprocs)
     AT_MPI(MPI_Group_free(&sg));
 }
 
+/* A ring of buffered sends on comm: each rank sends round + its rank to the next one, and checks
+ * what the previous one sent. */
+static void bsend_ring(MPI_Comm comm, int round, const char *what)
+{
+    int rank = -1, size = -1, got = -1;
+    AT_MPI(MPI_Comm_rank(comm, &rank));
+    AT_MPI(MPI_Comm_size(comm, &size));
+    int v = round * 100 + rank;
+    AT_MPI(MPI_Bsend(&v, 1, MPI_INT, (rank + 1) % size, round, comm));
+    AT_MPI(MPI_Recv(&got, 1, MPI_INT, (rank + size - 1) % size, round, comm, MPI_STATUS_IGNORE));
+    MPT_CHECK(got == round * 100 + (rank + size - 1) % size, "%s: round %d got %d", what, round,
+              got);
+}
+
+/* A buffered send on comm finds no buffer: MPI_ERR_BUFFER (comm returns errors). */
+static void bsend_refused(MPI_Comm comm, const char *what)
+{
+    int v = 1, cls = -1;
+    int rc = MPI_Bsend(&v, 1, MPI_INT, 0, 99, comm);
+    MPI_Error_class(rc, &cls);
+    MPT_CHECK(cls == MPI_ERR_BUFFER, "%s: a buffered send without a buffer gave class %d", what,
+              cls);
+}
+
+/* Session buffers: s1's serves the communicators derived from s1 (from its groups, their subsets,
+ * duplicates), never one of s2's. */
+static void buffers(MPI_Session s1, MPI_Session s2, int nprocs)
+{
+    MPI_Group wg, sub, wg2;
+    MPI_Comm world, dup, part, other;
+    AT_MPI(MPI_Group_from_session_pset(s1, "mpi://WORLD", &wg));
+    AT_MPI(MPI_Comm_create_from_group(wg, "libmp.test.bworld", MPI_INFO_NULL, MPI_ERRORS_RETURN,
+                                      &world));
+    AT_MPI(MPI_Comm_dup(world, &dup));
+    int all[64];
+    for (int i = 0; i < nprocs; i++) {
+        all[i] = nprocs - 1 - i;
+    }
+    AT_MPI(MPI_Group_incl(wg, nprocs, all, &sub));
+    AT_MPI(MPI_Comm_create_from_group(sub, "libmp.test.bpart", MPI_INFO_NULL, MPI_ERRORS_RETURN,
+                                      &part));
+    AT_MPI(MPI_Group_from_session_pset(s2, "mpi://WORLD", &wg2));
+    AT_MPI(MPI_Comm_create_from_group(wg2, "libmp.test.bother", MPI_INFO_NULL, MPI_ERRORS_RETURN,
+                                      &other));
+    bsend_refused(world, "nothing attached");
+
+    static char space[4096];
+    AT_MPI(MPI_Session_attach_buffer(s1, space, sizeof(space)));
+    int cls = -1;
+    MPI_Error_class(MPI_Session_attach_buffer(s1, space, sizeof(space)), &cls);
+    MPT_CHECK(cls == MPI_ERR_BUFFER, "a second buffer on the session gave class %d", cls);
+    bsend_ring(world, 1, "the session's communicator");
+    bsend_ring(dup, 2, "its duplicate");
+    bsend_ring(part, 3, "a communicator of a subset of its group");
+    bsend_refused(other, "another session's communicator");
+    AT_MPI(MPI_Session_flush_buffer(s1));
+    bsend_ring(world, 4, "after a flush");
+    MPI_Request req = MPI_REQUEST_NULL;
+    AT_MPI(MPI_Session_iflush_buffer(s1, &req));
+    AT_MPI(MPI_Wait(&req, MPI_STATUS_IGNORE));
+    MPT_CHECK(req == MPI_REQUEST_NULL, "the flush's request was not freed");
+    /* A communicator's own buffer comes first. */
+    static char mine[2048];
+    AT_MPI(MPI_Comm_attach_buffer(dup, mine, sizeof(mine)));
+    bsend_ring(dup, 5, "a duplicate with a buffer of its own");
+    void *back = NULL;
+    int n = -1;
+    AT_MPI(MPI_Comm_detach_buffer(dup, &back, &n));
+    MPT_CHECK(back == mine && n == (int)sizeof(mine), "the duplicate's buffer came back as %p, %d",
+              back, n);
+    AT_MPI(MPI_Session_detach_buffer(s1, &back, &n));
+    MPT_CHECK(back == space && n == (int)sizeof(space), "the session's buffer came back as %p, %d",
+              back, n);
+    bsend_refused(world, "after the detach");
+
+    /* Automatic, through the _c forms: a message larger than any fixed buffer here. */
+    AT_MPI(MPI_Session_attach_buffer_c(s1, MPI_BUFFER_AUTOMATIC, 0));
+    int rank = -1, size = -1;
+    AT_MPI(MPI_Comm_rank(part, &rank));
+    AT_MPI(MPI_Comm_size(part, &size));
+    enum { BIG = 20000 };
+    int *big = malloc(BIG * sizeof(int)), *in = malloc(BIG * sizeof(int));
+    for (int i = 0; i < BIG; i++) {
+        big[i] = rank * BIG + i;
+    }
+    AT_MPI(MPI_Bsend(big, BIG, MPI_INT, (rank + 1) % size, 6, part));
+    memset(big, 0, BIG * sizeof(int)); /* the message is the buffer's copy now */
+    int from = (rank + size - 1) % size;
+    AT_MPI(MPI_Recv(in, BIG, MPI_INT, from, 6, part, MPI_STATUS_IGNORE));
+    for (int i = 0; i < BIG; i++) {
+        MPT_CHECK(in[i] == from * BIG + i, "automatic buffer: int %d is %d", i, in[i]);
+    }
+    free(big);
+    free(in);
+    MPI_Count nc = -1;
+    AT_MPI(MPI_Session_detach_buffer_c(s1, &back, &nc));
+    MPT_CHECK(back == MPI_BUFFER_AUTOMATIC && nc == 0, "automatic buffer came back as %p, %lld",
+              back, (long long)nc);
+
+    /* s2 keeps a buffer until its MPI_Session_finalize, which sends what it holds. */
+    AT_MPI(MPI_Session_attach_buffer(s2, MPI_BUFFER_AUTOMATIC, 0));
+    bsend_ring(other, 7, "another session's communicator with its own buffer");
+    AT_MPI(MPI_Comm_free(&world));
+    AT_MPI(MPI_Comm_free(&dup));
+    AT_MPI(MPI_Comm_free(&part));
+    AT_MPI(MPI_Comm_free(&other));
+    AT_MPI(MPI_Group_free(&wg));
+    AT_MPI(MPI_Group_free(&sub));
+    AT_MPI(MPI_Group_free(&wg2));
+}
+
 /* Error handlers: MPI_ERRORS_RETURN from init, then a handler of the program's. */
 static void errors(MPI_Session s)
 {
@@ -132,6 +247,59 @@ static void errors(MPI_Session s)
                                       &comm_eh));
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Session_set_errhandler(s, comm_eh));
     AT_MPI(MPI_Errhandler_free(&comm_eh));
+}
+
+static int comm_calls, comm_code;
+
+static void on_comm_error(MPI_Comm *comm, int *code, ...)
+{
+    MPT_CHECK(*comm == MPI_COMM_NULL, "the handler of a new communicator got a communicator");
+    comm_calls++;
+    comm_code = *code;
+}
+
+/* The handler given to a *_from_group call is also invoked for the call's own errors (MPI 4.1,
+ * 7.4.2), and then attached to the communicator it makes. */
+static void from_group_errors(MPI_Session s, int nprocs)
+{
+    MPI_Group g;
+    MPI_Comm c = MPI_COMM_NULL;
+    MPI_Errhandler eh, got;
+    AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &g));
+    AT_MPI(MPI_Comm_create_errhandler(on_comm_error, &eh));
+    struct {
+        int rc, cls;
+        const char *what;
+    } cases[4] = {
+        {MPI_Comm_create_from_group(g, "libmp.test.e1", MPI_INFO_NULL, eh, NULL), MPI_ERR_ARG,
+         "a NULL newcomm"},
+        {MPI_Comm_create_from_group(g, NULL, MPI_INFO_NULL, eh, &c), MPI_ERR_ARG,
+         "a NULL stringtag"},
+        {MPI_Comm_create_from_group(MPI_GROUP_NULL, "libmp.test.e2", MPI_INFO_NULL, eh, &c),
+         MPI_ERR_GROUP, "MPI_GROUP_NULL"},
+        {MPI_Intercomm_create_from_groups(g, 0, MPI_GROUP_EMPTY, 0, "libmp.test.e3", MPI_INFO_NULL,
+                                          eh, &c),
+         MPI_ERR_RANK, "a remote leader outside the empty remote group"},
+    };
+    for (int i = 0; i < 4; i++) {
+        int cls = -1;
+        MPI_Error_class(cases[i].rc, &cls);
+        MPT_CHECK(cls == cases[i].cls, "%s: class %d, expected %d", cases[i].what, cls,
+                  cases[i].cls);
+    }
+    MPT_CHECK(comm_calls == 4 && comm_code == cases[3].rc,
+              "the new communicator's handler: %d calls (4 expected), last code %d", comm_calls,
+              comm_code);
+    AT_MPI(MPI_Comm_create_from_group(g, "libmp.test.e4", MPI_INFO_NULL, eh, &c));
+    AT_MPI(MPI_Comm_get_errhandler(c, &got));
+    MPT_CHECK(got == eh, "the new communicator's handler is %p, not %p", (void *)got, (void *)eh);
+    AT_MPI(MPI_Errhandler_free(&got));
+    int sum = 0, one = 1;
+    AT_MPI(MPI_Allreduce(&one, &sum, 1, MPI_INT, MPI_SUM, c));
+    MPT_CHECK(sum == nprocs, "allreduce over the new communicator: %d", sum);
+    AT_MPI(MPI_Comm_free(&c));
+    AT_MPI(MPI_Errhandler_free(&eh));
+    AT_MPI(MPI_Group_free(&g));
 }
 
 /* Opens a session asking for thread level `level`; `expect` is what it must get (the runtime
@@ -176,7 +344,9 @@ int main(int argc, char **argv)
     MPT_CHECK(flag == mixed, "MPI_Initialized says %d", flag);
     psets(s1, nprocs);
     comms(s1, nprocs);
+    buffers(s1, s2, nprocs);
     errors(s2);
+    from_group_errors(s1, nprocs);
     AT_MPI(MPI_Session_finalize(&s2));
     MPT_CHECK(s2 == MPI_SESSION_NULL, "MPI_Session_finalize left the handle");
     if (mixed) {

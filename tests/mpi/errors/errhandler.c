@@ -1,7 +1,8 @@
 /*
  * Error handlers made by the program: called with the communicator and the code of the error,
- * after which the call returns the code; attached handlers outlive MPI_Errhandler_free;
- * MPI_Comm_get_errhandler; MPI_Comm_call_errhandler; handlers of the wrong kind; the default
+ * after which the call returns the code the handler left (also one it replaced); attached
+ * handlers outlive MPI_Errhandler_free; MPI_Comm_get_errhandler; MPI_*_call_errhandler (MPI_SUCCESS
+ * once the handler returned, MPI_ERRORS_RETURN included); handlers of the wrong kind; the default
  * handler of files; added error classes, codes and strings, MPI_LASTUSEDCODE, and their removal.
  */
 #include "../attr/attrtest.h"
@@ -17,7 +18,23 @@ static void comm_handler(MPI_Comm *comm, int *code, ...)
     seen_code = *code;
 }
 
+/* A handler that replaces the code: the call that raised the error returns the replacement. */
+static int replacement;
+static void replacing_handler(MPI_Comm *comm, int *code, ...)
+{
+    (void)comm;
+    ncalls++;
+    *code = replacement;
+}
+
 static int nfile_calls;
+static void file_replacing_handler(MPI_File *file, int *code, ...)
+{
+    (void)file;
+    nfile_calls++;
+    *code = replacement;
+}
+
 static void file_handler(MPI_File *file, int *code, ...)
 {
     MPT_CHECK(*file == MPI_FILE_NULL, "file handler got file %p", (void *)*file);
@@ -74,7 +91,24 @@ static void check_user_handler(int size)
     AT_MPI(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
     AT_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
     rc = MPI_Comm_call_errhandler(MPI_COMM_WORLD, MPI_ERR_OTHER);
-    MPT_CHECK(rc == MPI_ERR_OTHER, "MPI_Comm_call_errhandler under MPI_ERRORS_RETURN gave %d", rc);
+    MPT_CHECK(rc == MPI_SUCCESS, "MPI_Comm_call_errhandler under MPI_ERRORS_RETURN gave %d", rc);
+
+    /* A handler's replacement code is what the failing call returns. */
+    MPI_Comm dup;
+    AT_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &dup));
+    AT_MPI(MPI_Comm_create_errhandler(replacing_handler, &eh));
+    AT_MPI(MPI_Comm_set_errhandler(dup, eh));
+    AT_MPI(MPI_Errhandler_free(&eh));
+    int replacements[] = {MPI_ERR_OTHER, MPI_ERR_TAG};
+    for (int i = 0; i < 2; i++) {
+        replacement = replacements[i];
+        ncalls = 0;
+        rc = MPI_Send(&buf, 1, MPI_INT, size, 0, dup);
+        MPT_CHECK(rc == replacement && ncalls == 1,
+                  "send to rank %d with a handler that leaves %d: returned %d, %d calls", size,
+                  replacement, rc, ncalls);
+    }
+    AT_MPI(MPI_Comm_free(&dup));
     AT_MPI(MPI_Comm_get_errhandler(MPI_COMM_WORLD, &got));
     MPT_CHECK(got == MPI_ERRORS_RETURN, "get after set: %p", (void *)got);
     AT_MPI(MPI_Errhandler_free(&got));
@@ -104,6 +138,33 @@ static void check_kinds(void)
     MPT_CHECK(nfile_calls == 1 && seen_code == MPI_ERR_IO, "file handler: %d calls, code %d",
               nfile_calls, seen_code);
     AT_MPI(MPI_File_set_errhandler(MPI_FILE_NULL, MPI_ERRORS_RETURN));
+    AT_MPI(MPI_File_call_errhandler(MPI_FILE_NULL, MPI_ERR_IO));
+
+    /* A failed open returns what the default file handler left, MPI_SUCCESS included. */
+    MPI_Errhandler fix;
+    AT_MPI(MPI_File_create_errhandler(file_replacing_handler, &fix));
+    AT_MPI(MPI_File_set_errhandler(MPI_FILE_NULL, fix));
+    AT_MPI(MPI_Errhandler_free(&fix));
+    int replacements[] = {MPI_SUCCESS, MPI_ERR_OTHER};
+    for (int i = 0; i < 2; i++) {
+        replacement = replacements[i];
+        nfile_calls = 0;
+        MPI_File fh = MPI_FILE_NULL;
+        int rc = MPI_File_open(MPI_COMM_SELF, "/nonexistent-libmp-dir/none", MPI_MODE_RDONLY,
+                               MPI_INFO_NULL, &fh);
+        MPT_CHECK(rc == replacement && nfile_calls == 1 && fh == MPI_FILE_NULL,
+                  "open of a missing file with a handler that leaves %d: returned %d, %d calls",
+                  replacement, rc, nfile_calls);
+    }
+    AT_MPI(MPI_File_set_errhandler(MPI_FILE_NULL, MPI_ERRORS_RETURN));
+
+    /* A window's MPI_ERRORS_RETURN: MPI_Win_call_errhandler returns MPI_SUCCESS. */
+    int mem = 0;
+    MPI_Win win;
+    AT_MPI(MPI_Win_create(&mem, sizeof(mem), 1, MPI_INFO_NULL, MPI_COMM_SELF, &win));
+    AT_MPI(MPI_Win_set_errhandler(win, MPI_ERRORS_RETURN));
+    AT_MPI(MPI_Win_call_errhandler(win, MPI_ERR_OTHER));
+    AT_MPI(MPI_Win_free(&win));
 
     AT_MPI(MPI_Errhandler_free(&weh));
     AT_MPI(MPI_Errhandler_free(&feh));

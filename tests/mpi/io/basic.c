@@ -4,7 +4,8 @@
  * individual pointers through a strided view, collective _all with a derived etype and holes,
  * split collectives, nonblocking calls, seek and position arithmetic, byte offsets, reads that
  * end at the end of the file (MPI_Get_count), set_size/get_size/preallocate, get_view, the
- * external32 representation and one the program registers.
+ * external32 representation and one the program registers; a write-only file written through a
+ * view with holes.
  * Usage: basic [N] (ints per rank, a multiple of 4; default 1000).
  */
 #include "iotest.h"
@@ -437,6 +438,72 @@ static void user_datarep(void)
     free(buf);
 }
 
+/* A file opened MPI_MODE_WRONLY, written through a view with holes dense enough for data sieving
+ * (whose read-modify-write cannot read such a file: the runs go one by one): rank r's part is
+ * 3n/2 ints from int 3n/2 * r, two ints of every three its own, the third a hole that keeps
+ * what rank 0 wrote there before. Collective, individual and nonblocking writes; rank 0 reads
+ * the whole file back and checks every int. */
+static void write_only_holes(void)
+{
+    long part = n / 2 * 3;
+    MPI_File fh;
+    MPI_Status st;
+    if (rank == 0) {
+        int *fill = malloc(part * size * sizeof(int));
+        for (long i = 0; i < part * size; i++) {
+            fill[i] = iot_value(8, size, i);
+        }
+        IOT_OK(MPI_File_open(MPI_COMM_SELF, iot_path("wronly"), MPI_MODE_CREATE | MPI_MODE_WRONLY,
+                             MPI_INFO_NULL, &fh));
+        IOT_OK(MPI_File_write(fh, fill, (int)(part * size), MPI_INT, &st));
+        IOT_OK(MPI_File_close(&fh));
+        free(fill);
+    }
+    MPI_Barrier(MPI_COMM_WORLD);
+    MPI_Datatype pairs;
+    MPI_Type_vector((int)(n / 2), 2, 3, MPI_INT, &pairs);
+    MPI_Type_commit(&pairs);
+    int *buf = malloc(n * sizeof(int));
+    for (long i = 0; i < n; i++) {
+        buf[i] = iot_value(8, rank, i);
+    }
+    IOT_OK(MPI_File_open(MPI_COMM_WORLD, iot_path("wronly"), MPI_MODE_WRONLY, MPI_INFO_NULL, &fh));
+    IOT_OK(MPI_File_set_view(fh, (MPI_Offset)(part * rank * sizeof(int)), MPI_INT, pairs, "native",
+                             MPI_INFO_NULL));
+    long q = n / 4; /* a quarter each: _all, individual, explicit offset, nonblocking */
+    IOT_OK(MPI_File_write_all(fh, buf, (int)q, MPI_INT, &st));
+    IOT_COUNT(st, MPI_INT, q);
+    IOT_OK(MPI_File_write(fh, buf + q, (int)q, MPI_INT, &st));
+    IOT_COUNT(st, MPI_INT, q);
+    IOT_OK(MPI_File_write_at(fh, 2 * q, buf + 2 * q, (int)q, MPI_INT, &st));
+    IOT_COUNT(st, MPI_INT, q);
+    MPI_Request req;
+    IOT_OK(MPI_File_iwrite_at(fh, 3 * q, buf + 3 * q, (int)(n - 3 * q), MPI_INT, &req));
+    IOT_OK(MPI_Wait(&req, &st));
+    IOT_COUNT(st, MPI_INT, n - 3 * q);
+    IOT_OK(MPI_File_close(&fh));
+    MPI_Type_free(&pairs);
+    MPI_Barrier(MPI_COMM_WORLD);
+    if (rank == 0) {
+        int *all = malloc(part * size * sizeof(int));
+        IOT_OK(MPI_File_open(MPI_COMM_SELF, iot_path("wronly"),
+                             MPI_MODE_RDONLY | MPI_MODE_DELETE_ON_CLOSE, MPI_INFO_NULL, &fh));
+        IOT_OK(MPI_File_read(fh, all, (int)(part * size), MPI_INT, &st));
+        IOT_COUNT(st, MPI_INT, part * size);
+        IOT_OK(MPI_File_close(&fh));
+        for (long i = 0; i < part * size; i++) {
+            long r = i / part, k = i % part;
+            int expect =
+                k % 3 == 2 ? iot_value(8, size, i) : iot_value(8, (int)r, k / 3 * 2 + k % 3);
+            MPT_CHECK(all[i] == expect, "write-only file: int %ld is %d, expected %d (%s)", i,
+                      all[i], expect, k % 3 == 2 ? "a hole" : "written");
+        }
+        free(all);
+    }
+    free(buf);
+    MPI_Barrier(MPI_COMM_WORLD);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -457,6 +524,7 @@ int main(int argc, char **argv)
     nonblocking_and_sizes();
     external32();
     user_datarep();
+    write_only_holes();
     iot_dir_remove(MPI_COMM_WORLD);
     MPI_Finalize();
     return mpt_finish(rank);

@@ -65,8 +65,32 @@ static void argument_errors(MPI_Win win)
     expect_class(MPI_Win_post(self_group, 0, win), MPI_ERR_RMA_SYNC, "post twice");
     CHECK_MPI(MPI_Win_start(self_group, 0, win));
     expect_class(MPI_Win_start(self_group, 0, win), MPI_ERR_RMA_SYNC, "start twice");
+    /* Access epochs of one window are disjoint: no lock inside an active-target one. */
+    expect_class(MPI_Win_lock(MPI_LOCK_SHARED, rank, MPI_MODE_NOCHECK, win), MPI_ERR_RMA_SYNC,
+                 "lock inside a start epoch");
+    expect_class(MPI_Win_lock_all(0, win), MPI_ERR_RMA_SYNC, "lock_all inside a start epoch");
     CHECK_MPI(MPI_Win_complete(win));
     CHECK_MPI(MPI_Win_wait(win));
+    /* Nor a start inside a passive-target one. */
+    CHECK_MPI(MPI_Win_lock(MPI_LOCK_SHARED, rank, 0, win));
+    expect_class(MPI_Win_start(self_group, 0, win), MPI_ERR_RMA_SYNC, "start inside a lock epoch");
+    CHECK_MPI(MPI_Win_unlock(rank, win));
+    /* A fence followed by a lock (or a start) opened no epoch: once the lock epoch ends, an
+     * operation has none to belong to. */
+    CHECK_MPI(MPI_Win_fence(0, win));
+    CHECK_MPI(MPI_Win_lock(MPI_LOCK_SHARED, rank, 0, win));
+    CHECK_MPI(MPI_Get(&r, 1, MPI_INT, rank, 0, 1, MPI_INT, win));
+    CHECK_MPI(MPI_Win_unlock(rank, win));
+    MPT_CHECK(r == 0, "get in a lock epoch after a fence: %d (the window holds zeros)", r);
+    expect_class(MPI_Put(&v, 1, MPI_INT, rank, 0, 1, MPI_INT, win), MPI_ERR_RMA_SYNC,
+                 "put after a lock epoch that followed a fence");
+    CHECK_MPI(MPI_Win_fence(0, win));
+    CHECK_MPI(MPI_Win_post(self_group, 0, win));
+    CHECK_MPI(MPI_Win_start(self_group, 0, win));
+    CHECK_MPI(MPI_Win_complete(win));
+    CHECK_MPI(MPI_Win_wait(win));
+    expect_class(MPI_Put(&v, 1, MPI_INT, rank, 0, 1, MPI_INT, win), MPI_ERR_RMA_SYNC,
+                 "put after a start epoch that followed a fence");
     CHECK_MPI(MPI_Group_free(&self_group));
     CHECK_MPI(MPI_Group_free(&world_group));
     /* MPI 4.1: a created window can be queried; another rank's memory is not reachable. */

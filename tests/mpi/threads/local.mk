@@ -4,6 +4,7 @@ mpi_threads_programs = \
 	tests/mpi/threads/block \
 	tests/mpi/threads/coll \
 	tests/mpi/threads/pt2pt \
+	tests/mpi/threads/selfdup \
 	tests/mpi/threads/session
 check_PROGRAMS += $(mpi_threads_programs)
 noinst_HEADERS += tests/mpi/threads/mttest.h
@@ -24,3 +25,7 @@ tests_mpi_threads_session_SOURCES = tests/mpi/threads/session.c
 tests_mpi_threads_session_CFLAGS = $(AM_CFLAGS) -pthread
 tests_mpi_threads_session_LDADD = $(mpi_test_libs) -lpthread
 tests_mpi_threads_session_LDFLAGS = $(mpi_test_link_flags) -pthread
+tests_mpi_threads_selfdup_SOURCES = tests/mpi/threads/selfdup.c
+tests_mpi_threads_selfdup_CFLAGS = $(AM_CFLAGS) -pthread
+tests_mpi_threads_selfdup_LDADD = $(mpi_test_libs) -lpthread
+tests_mpi_threads_selfdup_LDFLAGS = $(mpi_test_link_flags) -pthread

@@ -207,6 +207,42 @@ static void check_errors(int size)
     TOPO_EXPECT_ERR(MPI_ERR_ARG, MPI_Cart_create(w, 2, dims, periods, 0, NULL));
     TOPO_EXPECT_ERR(MPI_ERR_COMM, MPI_Cart_create(MPI_COMM_NULL, 2, dims, periods, 0, &c));
     MPT_CHECK(c == MPI_COMM_NULL, "a failed Cart_create set comm_cart");
+    /* A failed creation leaves MPI_COMM_NULL, not what the handle held before. */
+    int index[1] = {0}, edges[1] = {0}, one = 1, minus = -1;
+    struct {
+        int rc;
+        const char *what;
+    } failed[5];
+    dims[0] = size + 1;
+    dims[1] = 1;
+    c = MPI_COMM_SELF;
+    failed[0].rc = MPI_Cart_create(w, 2, dims, periods, 0, &c);
+    failed[0].what = "MPI_Cart_create with more nodes than processes";
+    MPI_Comm kept[5];
+    kept[0] = c;
+    c = MPI_COMM_SELF;
+    failed[1].rc = MPI_Graph_create(w, -1, index, edges, 0, &c);
+    failed[1].what = "MPI_Graph_create of -1 nodes";
+    kept[1] = c;
+    c = MPI_COMM_SELF;
+    failed[2].rc = MPI_Dist_graph_create_adjacent(w, -1, index, MPI_UNWEIGHTED, 0, edges,
+                                                  MPI_UNWEIGHTED, MPI_INFO_NULL, 0, &c);
+    failed[2].what = "MPI_Dist_graph_create_adjacent with indegree -1";
+    kept[2] = c;
+    c = MPI_COMM_SELF;
+    failed[3].rc =
+        MPI_Dist_graph_create(w, 1, index, &minus, edges, MPI_UNWEIGHTED, MPI_INFO_NULL, 0, &c);
+    failed[3].what = "MPI_Dist_graph_create with a degree of -1";
+    kept[3] = c;
+    c = MPI_COMM_SELF;
+    failed[4].rc = MPI_Cart_sub(w, &one, &c);
+    failed[4].what = "MPI_Cart_sub of a communicator without a Cartesian topology";
+    kept[4] = c;
+    for (int i = 0; i < 5; i++) {
+        MPT_CHECK(failed[i].rc != MPI_SUCCESS && kept[i] == MPI_COMM_NULL,
+                  "%s: returned %d, left the handle %s", failed[i].what, failed[i].rc,
+                  kept[i] == MPI_COMM_NULL ? "MPI_COMM_NULL" : "as it was");
+    }
 }
 
 int main(int argc, char **argv)

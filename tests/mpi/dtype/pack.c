@@ -14,6 +14,16 @@
 
 #include "../env/mptest.h"
 
+#if defined(__has_include)
+#if __has_include(<valgrind/valgrind.h>)
+#include <valgrind/valgrind.h>
+#define UNDER_VALGRIND() RUNNING_ON_VALGRIND
+#endif
+#endif
+#ifndef UNDER_VALGRIND
+#define UNDER_VALGRIND() 0
+#endif
+
 static int rank, size, next, prev;
 
 #define N 50
@@ -180,8 +190,9 @@ static void external32_long_double(void)
     MPI_Pack_external("external32", in, 3, MPI_LONG_DOUBLE, buf, sizeof(buf), &pos);
     MPT_CHECK(pos == 48, "Pack_external of 3 long doubles advanced %ld", (long)pos);
     expect_bytes(buf, want, 32, "external32 of 1.0L and -2.5L");
-    /* 0.1 rounded to the native precision, its fraction continued with zeros. */
-    if (LDBL_MANT_DIG == 64 || LDBL_MANT_DIG == 113) {
+    /* 0.1 rounded to the native precision, its fraction continued with zeros (not under
+     * valgrind, which computes x87 long doubles with a double's precision). */
+    if ((LDBL_MANT_DIG == 64 || LDBL_MANT_DIG == 113) && !UNDER_VALGRIND()) {
         unsigned char tenth[16] = {0x3f, 0xfb};
         for (int i = 2; i < 16; i++) {
             tenth[i] = 0x99;

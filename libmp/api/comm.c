@@ -428,28 +428,36 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm *newcomm)
 {
     MP_API_LOCK();
-    (void)info;
     const char *call = "MPI_Comm_split_type";
     mp_comm_t *c = NULL, *n = NULL;
+    struct mp_info *hints = NULL;
     int rc = ctor_check(call, comm, newcomm, &c);
     if (rc == MPI_SUCCESS) {
         rc = check_intra(call, c);
     }
+    if (rc == MPI_SUCCESS && info != MPI_INFO_NULL) {
+        rc = mp_api_info_check(c, call, info, &hints);
+    }
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    /* Every rank of a node can share memory with the others. */
+    int node = (int)mp_runtime.wireup.node_id;
+    const char *resource = hints != NULL ? mp_info_get(hints, "mpi_hw_resource_type") : NULL;
     int color;
     switch (split_type) {
     case MPI_COMM_TYPE_SHARED:
-        /* Every rank of a node can share memory with the others. */
-        color = (int)mp_runtime.wireup.node_id;
+        color = node;
+        break;
+    case MPI_COMM_TYPE_HW_GUIDED:
+    case MPI_COMM_TYPE_RESOURCE_GUIDED:
+        /* The standard's one named resource, the same as MPI_COMM_TYPE_SHARED. No hardware
+         * level below the node is offered: other resources give MPI_COMM_NULL. */
+        color = resource != NULL && strcmp(resource, "mpi_shared_memory") == 0 ? node : -1;
         break;
     case MPI_UNDEFINED:
-    case MPI_COMM_TYPE_HW_GUIDED:
     case MPI_COMM_TYPE_HW_UNGUIDED:
-    case MPI_COMM_TYPE_RESOURCE_GUIDED:
-        /* No hardware level below the node is offered: the standard's answer is then
-         * MPI_COMM_NULL (the unguided split has no strict subset to give either). */
+        /* The unguided split has no strict subset of the node to give: MPI_COMM_NULL. */
         color = -1;
         break;
     default:

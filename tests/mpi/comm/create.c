@@ -120,6 +120,29 @@ static void test_split_type(void)
     free(rev);
     P2P_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_UNDEFINED, 0, MPI_INFO_NULL, &hw));
     MPT_CHECK(hw == MPI_COMM_NULL, "split_type MPI_UNDEFINED gave a communicator");
+
+    /* The guided splits: "mpi_shared_memory" is the standard's name for the node's memory;
+     * a resource libmp does not offer, or none, gives MPI_COMM_NULL. */
+    MPI_Info info;
+    P2P_MPI(MPI_Info_create(&info));
+    P2P_MPI(MPI_Info_set(info, "mpi_hw_resource_type", "mpi_shared_memory"));
+    int guided[2] = {MPI_COMM_TYPE_HW_GUIDED, MPI_COMM_TYPE_RESOURCE_GUIDED};
+    int *ids = malloc(sizeof(int) * (size_t)wsize);
+    for (int i = 0; i < wsize; i++) {
+        ids[i] = i;
+    }
+    for (int g = 0; g < 2; g++) {
+        P2P_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, guided[g], wrank, info, &hw));
+        check_shape(hw, wsize, ids, "guided split on mpi_shared_memory");
+        P2P_MPI(MPI_Comm_free(&hw));
+    }
+    free(ids);
+    P2P_MPI(MPI_Info_set(info, "mpi_hw_resource_type", "hwloc://NoSuchLevel"));
+    P2P_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_HW_GUIDED, 0, info, &hw));
+    MPT_CHECK(hw == MPI_COMM_NULL, "a guided split on an unknown resource gave a communicator");
+    P2P_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_HW_GUIDED, 0, MPI_INFO_NULL, &hw));
+    MPT_CHECK(hw == MPI_COMM_NULL, "a guided split without a resource gave a communicator");
+    P2P_MPI(MPI_Info_free(&info));
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@ include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
 	libmp/api/abi.c \
+	libmp/api/abi_fortran.c \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \

@@ -1,7 +1,7 @@
 /*
  * The standard ABI's own calls (MPI 5.0): which version of the ABI this library follows, and an
- * info object with the sizes of its address, count and offset integers. libmp has no Fortran
- * bindings, so it has no Fortran ABI details to give.
+ * info object with the sizes of its address, count and offset integers (the Fortran calls are
+ * in abi_fortran.c).
  */
 #include <config.h>
 
@@ -53,17 +53,5 @@ int PMPI_Abi_get_info(MPI_Info *info)
         return rc;
     }
     *info = made;
-    return MPI_SUCCESS;
-}
-
-#pragma weak MPI_Abi_get_fortran_info = PMPI_Abi_get_fortran_info
-int PMPI_Abi_get_fortran_info(MPI_Info *info)
-{
-    MP_API_LOCK();
-    if (info == NULL) {
-        return mp_api_error(NULL, "MPI_Abi_get_fortran_info", MPI_ERR_ARG, "info is NULL");
-    }
-    /* No Fortran bindings: no details (the standard's answer for that case). */
-    *info = MPI_INFO_NULL;
     return MPI_SUCCESS;
 }

@@ -31,6 +31,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/graph.c \
 	libmp/api/greq.c \
 	libmp/api/group.c \
+	libmp/api/hw_info.c \
 	libmp/api/icoll.c \
 	libmp/api/info.c \
 	libmp/api/init.c \

@@ -69,24 +69,19 @@ int PMPI_Abi_get_fortran_info(MPI_Info *info)
     if (info == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "info is NULL");
     }
-    MPI_Info made = MPI_INFO_NULL;
-    int rc = PMPI_Info_create(&made);
-    for (size_t i = 0; rc == MPI_SUCCESS && i < COUNT(default_kinds); i++) {
-        char value[16];
-        snprintf(value, sizeof(value), "%d", type_size(default_kinds[i].type));
-        rc = PMPI_Info_set(made, default_kinds[i].key, value);
+    const char *pairs[COUNT(default_kinds) + COUNT(optional_types)][2];
+    char sizes[COUNT(default_kinds)][16];
+    size_t n = 0;
+    for (size_t i = 0; i < COUNT(default_kinds); i++) {
+        snprintf(sizes[i], sizeof(sizes[i]), "%d", type_size(default_kinds[i].type));
+        pairs[n][0] = default_kinds[i].key;
+        pairs[n++][1] = sizes[i];
     }
-    for (size_t i = 0; rc == MPI_SUCCESS && i < COUNT(optional_types); i++) {
-        rc = PMPI_Info_set(made, optional_types[i].key, "true");
+    for (size_t i = 0; i < COUNT(optional_types); i++) {
+        pairs[n][0] = optional_types[i].key;
+        pairs[n++][1] = "true";
     }
-    if (rc != MPI_SUCCESS) {
-        if (made != MPI_INFO_NULL) {
-            PMPI_Info_free(&made);
-        }
-        return rc;
-    }
-    *info = made;
-    return MPI_SUCCESS;
+    return mp_api_info_make(call, pairs, n, info);
 }
 
 /* Checks one key of a Fortran info against libmp's datatypes; MPI_SUCCESS or an error class. */

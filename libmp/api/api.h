@@ -177,6 +177,10 @@ int mp_api_info_comm_merge(const char *call, mp_comm_t *comm, const struct mp_in
 /* Frees comm's hints (mp_api_attr_comm_delete_all does it on MPI_Comm_free). */
 void mp_api_info_comm_free(mp_comm_t *comm);
 
+/* A new info object of n (key, value) pairs, for calls that report facts; pairs whose value is
+ * NULL are left out. Returns an MPI error class (reported for call). */
+int mp_api_info_make(const char *call, const char *(*pairs)[2], size_t n, MPI_Info *info_p);
+
 /* MPI_Init's argc and argv (either may be NULL), for MPI_INFO_ENV. */
 void mp_api_info_env_args(int *argc, char ***argv);
 

@@ -16,6 +16,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/coll_init.c \
 	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
+	libmp/api/comm_split_type.c \
 	libmp/api/datatype.c \
 	libmp/api/dynamic.c \
 	libmp/api/dist_graph.c \
@@ -157,6 +158,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/util/memcheck.h \
 	libmp/util/netfilter.c \
 	libmp/util/netfilter.h \
+	libmp/hwtopo/hwtopo.c \
+	libmp/hwtopo/hwtopo.h \
 	libmp/util/ptrmap.c \
 	libmp/util/ptrmap.h \
 	libmp/util/sha256.c \
@@ -165,8 +168,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/wireup/cpus.h \
 	libmp/wireup/wireup.c \
 	libmp/wireup/wireup.h
-libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS)
-libmp_libmp_la_LIBADD = $(PMIX_LIBS) -lpthread
+libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS) $(HWLOC_CFLAGS)
+libmp_libmp_la_LIBADD = $(PMIX_LIBS) $(HWLOC_LIBS) -lpthread
 # Binaries built for the standard ABI look for libmpi_abi.so.1: it is a link to this library.
 libmp_libmp_la_LDFLAGS = -version-info 1:0:0 -Wl,--version-script=$(srcdir)/libmp/libmp.map
 EXTRA_DIST += libmp/libmp.map libmp/mpicc.in libmp/README.md

@@ -210,6 +210,16 @@ void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle);
 /* Reports for call on comm that building a communicator failed with st; returns the class. */
 int mp_api_comm_failed(const char *call, mp_comm_t *comm, mp_status_t st);
 
+/* Checks comm and the newcomm pointer of a constructor; sets *comm_p on success. */
+int mp_api_comm_ctor_check(const char *call, MPI_Comm comm, const MPI_Comm *newcomm,
+                           mp_comm_t **comm_p);
+
+/* Refuses an intercommunicator where only intracommunicators are allowed. */
+int mp_api_comm_check_intra(const char *call, mp_comm_t *comm);
+
+/* MPI_Finalize: frees the hardware topology MPI_Comm_split_type loaded, if it did. */
+void mp_api_split_type_fini(void);
+
 /* The object behind a group handle (MPI_GROUP_EMPTY included), or NULL if it is not valid. */
 struct mp_group *mp_api_group_get(MPI_Group group);
 

@@ -38,6 +38,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
 	libmp/api/memory.c \
+	libmp/api/mpi1_removed.c \
 	libmp/api/neighbor.c \
 	libmp/api/neighbor_init.c \
 	libmp/api/op.c \

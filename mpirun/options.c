@@ -305,6 +305,29 @@ static int parse_map(const char *opt, const char *value, mpirun_map_t *map_p, ch
     return -1;
 }
 
+/* Open MPI's --map-by ppr:N:node (N processes per node): -ppn N. */
+static int parse_ppr(const char *opt, const char *value, mpirun_opts_t *opts, char *err,
+                     size_t errlen)
+{
+    char count[16];
+    const char *colon = strchr(value + 4, ':');
+    size_t len = colon != NULL ? (size_t)(colon - value - 4) : 0;
+    if (colon != NULL && len < sizeof(count)) {
+        memcpy(count, value + 4, len);
+        count[len] = '\0';
+    }
+    if (colon == NULL || len >= sizeof(count) || strcasecmp(colon + 1, "node") != 0 ||
+        !parse_count(count, MPIRUN_NP_MAX, &opts->ppn)) {
+        set_error(err, errlen,
+                  "%s \"%s\": of the ppr policies only ppr:N:node (N ranks per host, as -ppn N) "
+                  "is supported, e.g. %s ppr:2:node",
+                  opt, value, opt);
+        return -1;
+    }
+    opts->map_by = MPIRUN_MAP_SLOT;
+    return 0;
+}
+
 static int parse_bind(const char *opt, const char *value, mpirun_bind_t *bind_p, char *err,
                       size_t errlen)
 {
@@ -457,6 +480,9 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
         return 0;
     }
     case OPT_MAP_BY:
+        if (strncasecmp(value, "ppr:", 4) == 0) {
+            return parse_ppr(opt, value, opts, err, errlen);
+        }
         return parse_map(opt, value, &opts->map_by, err, errlen);
     case OPT_BIND_TO:
         return parse_bind(opt, value, &opts->bind_to, err, errlen);
@@ -701,7 +727,8 @@ void mpirun_opts_print_help(FILE *out)
           "                       and gives a host's ranks consecutive cores; core is\n"
           "                       the same; socket (or package) and numa deal a host's\n"
           "                       ranks round-robin over its packages or NUMA nodes;\n"
-          "                       node deals the ranks out one per host in turn\n"
+          "                       node deals the ranks out one per host in turn;\n"
+          "                       ppr:N:node is -ppn N\n"
           "  --bind-to WHAT       core, socket (or package), numa or none. Default:\n"
           "                       core when a host's ranks fit its cores, else none\n"
           "  --report-bindings    print where each rank is bound\n"

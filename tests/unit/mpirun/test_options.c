@@ -405,6 +405,13 @@ static void test_other_launchers_spellings(void **state)
     mpirun_opts_fini(&o);
     mpirun_opts_fini(&plain);
 
+    parse_ok(ARGV("--map-by", "ppr:3:node", "prog"), &o);
+    assert_int_equal(o.ppn, 3);
+    assert_int_equal(o.map_by, MPIRUN_MAP_SLOT);
+    mpirun_opts_fini(&o);
+    expect_error_has(ARGV("--map-by", "ppr:2:socket", "prog"), "only ppr:N:node", NULL);
+    expect_error_has(ARGV("--map-by", "ppr:x:node", "prog"), "only ppr:N:node", NULL);
+    expect_error_has(ARGV("--map-by", "ppr:2", "prog"), "only ppr:N:node", NULL);
     expect_error(ARGV("-ppn", "0", "prog"), "-ppn \"0\" is not a valid number of ranks per host: "
                                             "give a whole number from 1 to 1048576, e.g. -ppn 2");
     expect_error(ARGV("-genv", "ONLY"), "option -genv takes two values, e.g. -genv "
@@ -604,8 +611,9 @@ static void test_errors_map_bind(void **state)
                  "--map-by \"slot:oversubscribe\": modifiers after ':' (\"oversubscribe\") are "
                  "not supported: give the policy alone, e.g. --map-by slot (oversubscription is "
                  "allowed by default; --nooversubscribe forbids it)");
-    expect_error_has(ARGV("--map-by", "ppr:2:node", "prog"),
-                     "\"ppr:2:node\" is not a mapping policy",
+    expect_error_has(ARGV("--map-by", "ppr:2:core", "prog"), "\"ppr:2:core\"",
+                     "only ppr:N:node", "--map-by ppr:2:node", NULL);
+    expect_error_has(ARGV("--map-by", "pack", "prog"), "\"pack\" is not a mapping policy",
                      "slot, core, socket (or package), numa or node", NULL);
     expect_error_has(ARGV("--map-by", "hwthread", "prog"), "\"hwthread\" is not supported",
                      "--map-by core", NULL);

@@ -189,8 +189,10 @@ int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, 
     if (st != MP_OK) {
         return mp_api_comm_failed(call, c, st);
     }
-    /* The unguided split says which level it took, in the caller's info. */
+    /* The unguided split says which level it took, in the caller's info (not MPI_INFO_ENV,
+     * which describes how the job started). */
     if (split_type == MPI_COMM_TYPE_HW_UNGUIDED && n != NULL && hints != NULL &&
+        info != MPI_INFO_ENV &&
         mp_info_set(hints, "mpi_hw_resource_type", reported_name[level]) != MP_OK) {
         mp_api_comm_publish(n, newcomm);
         return mp_api_error(c, call, MPI_ERR_NO_MEM, "no memory to name the resource type");

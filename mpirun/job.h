@@ -31,6 +31,8 @@ typedef struct mpirun_job {
     char **hosts;           /* nhosts names, in node id order */
     int *host_nranks;       /* ranks on each host */
     bool ending;            /* the job must end: kill every rank still running */
+    double end_grace_s;     /* how long the ranks still running may take to exit on their own
+                               before they are signalled (0: signal them at once) */
     bool status_set;        /* exit_status holds the first failure */
     int exit_status;        /* mpirun's exit status */
     int nexited;            /* ranks reaped so far */

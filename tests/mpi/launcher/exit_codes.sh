@@ -21,8 +21,8 @@ mp_expect_quick 10
 mp_expect_mpirun_line 'rank 1([^0-9]|$)' '(^|[^0-9])3([^0-9]|$)'
 mp_expect_pids_dead $(mp_rank_pids)
 
-echo "== rank 1 of 4 exits 1 after MPI_Finalize; the others exit 300 ms after theirs"
-mp_mpirun -n 4 "$prog" 1 1 after 300ms
+echo "== rank 1 of 4 exits 1 after MPI_Finalize; the others exit 100 ms after theirs"
+mp_mpirun -n 4 "$prog" 1 1 after 100ms
 mp_expect_status 1
 mp_expect_mpirun_line 'rank 1([^0-9]|$)' '(^|[^0-9])1([^0-9]|$)'
 for r in 0 2 3; do

@@ -56,12 +56,6 @@ void mpirun_job_fini(mpirun_job_t *job)
     job->ranks = NULL;
 }
 
-/* A rank that exits non-zero after MPI_Finalize leaves peers that no MPI call can keep
- * waiting: they are finishing too, and killing them at once would drop what their stdio still
- * buffers (a message printed just before MPI_Finalize and exit, as NPB does for a process count
- * it cannot use). They get this long to exit on their own. */
-#define AFTER_FINALIZE_GRACE_S 1.0
-
 /* The first failure decides the exit status; later ones do not change it, but end the job at
  * once. */
 static void fail(mpirun_job_t *job, int status)
@@ -162,7 +156,11 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
         snprintf(msg, len, "rank %d (%s) exited with status %d; ending the job", rank, pid, code);
         fail(job, code);
         if (r->finalized) {
-            job->end_grace_s = AFTER_FINALIZE_GRACE_S;
+            /* No MPI call can keep the others waiting for a rank past MPI_Finalize: they are
+             * finishing too, and killing them at once would drop what their stdio still
+             * buffers (a message printed just before MPI_Finalize and exit, as NPB does for a
+             * process count it cannot use). */
+            job->end_grace_s = job->after_finalize_grace_s;
         }
     } else if (r->connected && !r->finalized) {
         snprintf(msg, len, "rank %d (%s) exited without calling MPI_Finalize; ending the job", rank,

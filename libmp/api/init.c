@@ -171,7 +171,7 @@ int PMPI_Abort(MPI_Comm comm, int errorcode)
              c != NULL ? c->name : "invalid communicator", errorcode, status);
     mp_log_error("%s", msg);
     /* Every rank of the job ends, not only those of comm, as in the other implementations. */
-    mp_wireup_abort(status, msg);
+    mp_api_job_abort(status, msg);
 }
 
 #pragma weak MPI_Query_thread = PMPI_Query_thread

@@ -42,6 +42,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
+	libmp/api/port.c \
 	libmp/api/partition.c \
 	libmp/api/probe.c \
 	libmp/api/profiling.c \
@@ -81,6 +82,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/shm_reduce_pair.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
+	libmp/comm/port.c \
+	libmp/comm/port.h \
 	libmp/core/comm.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \

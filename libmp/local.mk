@@ -37,6 +37,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
+	libmp/api/join.c \
 	libmp/api/memory.c \
 	libmp/api/neighbor.c \
 	libmp/api/neighbor_init.c \

@@ -10,6 +10,7 @@ mpi_comm_programs = \
 	tests/mpi/comm/hwsplit \
 	tests/mpi/comm/idup \
 	tests/mpi/comm/intercomm \
+	tests/mpi/comm/join \
 	tests/mpi/comm/porterr \
 	tests/mpi/comm/split
 check_PROGRAMS += $(mpi_comm_programs)
@@ -44,6 +45,9 @@ tests_mpi_comm_idup_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_intercomm_SOURCES = tests/mpi/comm/intercomm.c
 tests_mpi_comm_intercomm_LDADD = $(mpi_test_libs)
 tests_mpi_comm_intercomm_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_comm_join_SOURCES = tests/mpi/comm/join.c
+tests_mpi_comm_join_LDADD = $(mpi_test_libs)
+tests_mpi_comm_join_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_porterr_SOURCES = tests/mpi/comm/porterr.c
 tests_mpi_comm_porterr_LDADD = $(mpi_test_libs)
 tests_mpi_comm_porterr_LDFLAGS = $(mpi_test_link_flags)

@@ -39,6 +39,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/intercomm.c \
 	libmp/api/join.c \
 	libmp/api/memory.c \
+	libmp/api/name.c \
 	libmp/api/neighbor.c \
 	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
@@ -170,6 +171,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/util/sha256.h \
 	libmp/wireup/cpus.c \
 	libmp/wireup/cpus.h \
+	libmp/wireup/names.c \
 	libmp/wireup/wireup.c \
 	libmp/wireup/wireup.h
 libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS) $(HWLOC_CFLAGS)

@@ -51,6 +51,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/session.c \
+	libmp/api/spawn.c \
 	libmp/api/status.c \
 	libmp/api/tools.c \
 	libmp/api/topo.c \

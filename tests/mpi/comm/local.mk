@@ -13,6 +13,7 @@ mpi_comm_programs = \
 	tests/mpi/comm/join \
 	tests/mpi/comm/porterr \
 	tests/mpi/comm/pubname \
+	tests/mpi/comm/spawn \
 	tests/mpi/comm/split
 check_PROGRAMS += $(mpi_comm_programs)
 noinst_HEADERS += tests/mpi/comm/commtest.h
@@ -55,6 +56,9 @@ tests_mpi_comm_porterr_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_pubname_SOURCES = tests/mpi/comm/pubname.c
 tests_mpi_comm_pubname_LDADD = $(mpi_test_libs)
 tests_mpi_comm_pubname_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_comm_spawn_SOURCES = tests/mpi/comm/spawn.c
+tests_mpi_comm_spawn_LDADD = $(mpi_test_libs)
+tests_mpi_comm_spawn_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_split_SOURCES = tests/mpi/comm/split.c
 tests_mpi_comm_split_LDADD = $(mpi_test_libs)
 tests_mpi_comm_split_LDFLAGS = $(mpi_test_link_flags)

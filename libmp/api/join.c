@@ -21,11 +21,11 @@
 
 /* What each side writes (wire format; integers in network order). */
 typedef struct join_hello {
-    char magic[8];    /* JOIN_MAGIC, no NUL */
-    uint32_t version; /* JOIN_VERSION */
-    uint32_t rank;    /* the writer's job rank */
-    uint32_t conn;    /* the writer's connection number (the lower rank's gives the tag) */
-    char job_id[256]; /* the writer's job, NUL-terminated */
+    char magic[8];      /* JOIN_MAGIC, no NUL */
+    uint32_t version;   /* JOIN_VERSION */
+    uint32_t rank;      /* the writer's job rank */
+    uint32_t conn;      /* the writer's connection number (the lower rank's gives the tag) */
+    char job_name[256]; /* the writer's job (wireup's job_name), NUL-terminated */
 } join_hello_t;
 
 /* Waits until fd is ready for events (a nonblocking socket). */
@@ -96,7 +96,7 @@ static int swap_hellos(const char *call, int fd, uint32_t conn, join_hello_t *pe
     mine.version = htonl(JOIN_VERSION);
     mine.rank = htonl((uint32_t)mp_runtime.rank);
     mine.conn = htonl(conn);
-    snprintf(mine.job_id, sizeof(mine.job_id), "%s", mp_runtime.wireup.job_id);
+    snprintf(mine.job_name, sizeof(mine.job_name), "%s", mp_runtime.wireup.job_name);
     int err = write_all(fd, &mine, sizeof(mine));
     if (err != 0) {
         return mp_api_error(NULL, call, MPI_ERR_OTHER, "cannot write to fd %d: %s", fd,
@@ -110,7 +110,7 @@ static int swap_hellos(const char *call, int fd, uint32_t conn, join_hello_t *pe
     }
     if (memcmp(peer->magic, JOIN_MAGIC, sizeof(peer->magic)) != 0 ||
         ntohl(peer->version) != JOIN_VERSION ||
-        memchr(peer->job_id, '\0', sizeof(peer->job_id)) == NULL) {
+        memchr(peer->job_name, '\0', sizeof(peer->job_name)) == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_OTHER,
                             "the other end of fd %d is not a libmp process in MPI_Comm_join "
                             "(it wrote something else)",
@@ -144,11 +144,11 @@ int PMPI_Comm_join(int fd, MPI_Comm *intercomm)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (strcmp(peer.job_id, mp_runtime.wireup.job_id) != 0) {
+    if (strcmp(peer.job_name, mp_runtime.wireup.job_name) != 0) {
         return mp_api_error(NULL, call, MPI_ERR_OTHER,
                             "the other end of fd %d is job rank %u of job \"%.64s\", not of this "
                             "job (\"%.64s\"): libmp connects processes of one job only",
-                            fd, peer.rank, peer.job_id, mp_runtime.wireup.job_id);
+                            fd, peer.rank, peer.job_name, mp_runtime.wireup.job_name);
     }
     int me = mp_runtime.rank;
     if (peer.rank >= (uint32_t)mp_runtime.size || (int)peer.rank == me) {

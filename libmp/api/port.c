@@ -66,11 +66,11 @@ static int port_parse(const char *name, port_name_t *p, char *why, size_t len)
                  name);
         return MPI_ERR_PORT;
     }
-    if (strcmp(s, mp_runtime.wireup.job_id) != 0) {
+    if (strcmp(s, mp_runtime.wireup.job_name) != 0) {
         snprintf(why, len,
                  "port_name \"%.64s\" belongs to job \"%.64s\", not to this one (\"%.64s\"): "
                  "libmp connects processes of one job only",
-                 name, s, mp_runtime.wireup.job_id);
+                 name, s, mp_runtime.wireup.job_name);
         return MPI_ERR_PORT;
     }
     if (owner >= (unsigned long)mp_runtime.size) {
@@ -113,7 +113,7 @@ int PMPI_Open_port(MPI_Info info, char *port_name)
                             mp_status_string(st));
     }
     snprintf(port_name, MPI_MAX_PORT_NAME, PORT_PREFIX "%d:%u:%s", mp_runtime.rank, number,
-             mp_runtime.wireup.job_id);
+             mp_runtime.wireup.job_name);
     return MPI_SUCCESS;
 }
 

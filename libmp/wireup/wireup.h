@@ -38,6 +38,9 @@ typedef struct mp_wireup_info {
     bool cpus_shared; /* this rank competes with other ranks for its CPUs (more ranks than CPUs
                          among those that may run on its CPUs); set by mp_wireup_cpus_read */
     uint8_t job_secret[MP_WIREUP_SECRET_LEN];
+    /* Names this job on every node (ports, MPI_Comm_join): the PMIx namespace and, where the
+     * launcher gave a secret, a fingerprint of it ("singleton.<pid>" for a singleton). */
+    char job_name[256];
 } mp_wireup_info_t;
 
 /* Connects to the PMIx server (or starts a singleton) and fills *info_p. */

@@ -47,6 +47,8 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
     }
     /* The thread levels are ordered, so the lower of the two is what we can promise. */
     int level = required < MP_THREAD_LEVEL_MAX ? required : MP_THREAD_LEVEL_MAX;
+    /* Before any peer can reach this rank: connect requests are noticed from the start. */
+    mp_comm_port_init();
     mp_status_t status = mp_runtime_init(level);
     if (status != MP_OK) {
         return mp_api_error(NULL, call, mp_api_errclass(status), "cannot join the job: %s",

@@ -155,7 +155,10 @@ static void take_question(const mp_msg_status_t *st)
 /* The progress hook: takes each connect request as it arrives and posts for the next. */
 static int port_progress(void)
 {
-    if (question == NULL || !mp_request_is_complete(question)) {
+    if (question == NULL && post_question() != MP_OK) {
+        return 0;
+    }
+    if (!mp_request_is_complete(question)) {
         return 0;
     }
     mp_msg_status_t st = question->status;
@@ -163,10 +166,24 @@ static int port_progress(void)
     question = NULL;
     take_question(&st);
     if (post_question() != MP_OK) {
-        mp_log_error("cannot wait for connect requests any more");
+        mp_log_error("cannot post the receive for connect requests");
         question = NULL;
     }
     return 1;
+}
+
+/* A message on the port context found no posted receive: a connect request to a process that
+ * has not served any yet. The hook posts for it at its next run. */
+static void on_unexpected(int tag)
+{
+    if (tag == TAG_REQUEST) {
+        mp_progress_hook_add(port_progress);
+    }
+}
+
+void mp_comm_port_init(void)
+{
+    mp_pt2pt_watch_context(MP_COMM_CTX_PORTS, on_unexpected);
 }
 
 mp_status_t mp_comm_port_open(uint32_t *number_p)
@@ -300,6 +317,7 @@ void mp_comm_port_fini(void)
         free(p);
     }
     /* The posted receive went with the request pool at the end of pt2pt. */
+    mp_pt2pt_watch_context(0, NULL);
     question = NULL;
     wire_ready = false;
 }

@@ -7,7 +7,8 @@
  * for this connection; the owner queues the question while the port is open (answered by the
  * next MPI_Comm_accept on it, in arrival order) and refuses it at once when the port is closed
  * or was never opened. Questions are taken from progress (a hook), from the first
- * mp_comm_port_open of the process on, so an owner answers whenever it is inside MPI.
+ * mp_comm_port_open or the first question of the process on, so an owner answers whenever it is
+ * inside MPI.
  * All calls run on the thread inside MPI, under the library lock.
  */
 #ifndef MP_COMM_PORT_H
@@ -18,6 +19,10 @@
 
 #include "core/comm.h"
 #include "core/status.h"
+
+/* MPI_Init: from now on a connect request that finds this process without open ports (it never
+ * opened one, or closed them all) is refused from progress too, rather than left unanswered. */
+void mp_comm_port_init(void);
 
 /* Opens a new port of this process: its number (never 0, never reused in this run). */
 mp_status_t mp_comm_port_open(uint32_t *number_p);

@@ -1,8 +1,9 @@
 /*
  * Checks the errors of the port calls under MPI_ERRORS_RETURN: malformed port names, a name of
  * another job, a rank out of range, a port closed (or closed twice, or never opened), accept on
- * a port the root does not own, bad roots, communicators and output pointers; a failed
- * collective call fails on every member with MPI_COMM_NULL, and the job goes on.
+ * a port the root does not own, a port of a rank that never opened one, bad roots, communicators
+ * and output pointers; a failed collective call fails on every member with MPI_COMM_NULL, and the
+ * job goes on.
  */
 #include <mpi.h>
 #include <stdio.h>
@@ -108,6 +109,22 @@ static void closed_ports(int rank, int size)
     MPT_CHECK(c == MPI_COMM_NULL, "a failed accept left a communicator");
 }
 
+/* A connect to a rank that never opened a port is refused from inside its next MPI call (here
+ * the barrier), not left waiting. */
+static void never_opened(int rank, int size)
+{
+    if (rank == 0 && size > 1) {
+        char port[MPI_MAX_PORT_NAME], other[MPI_MAX_PORT_NAME + 64];
+        MPI_Comm c = MPI_COMM_WORLD;
+        CHECK_RC(MPI_Open_port(MPI_INFO_NULL, port));
+        CHECK_RC(MPI_Close_port(port));
+        snprintf(other, sizeof(other), "libmp-port:%d:1:%s", size - 1, job_of(port));
+        EXPECT_CLASS(MPI_Comm_connect(other, MPI_INFO_NULL, 0, MPI_COMM_SELF, &c), MPI_ERR_PORT);
+        MPT_CHECK(c == MPI_COMM_NULL, "a refused connect left a communicator");
+    }
+    CHECK_RC(MPI_Barrier(MPI_COMM_WORLD));
+}
+
 int main(int argc, char **argv)
 {
     int rank, size;
@@ -117,6 +134,7 @@ int main(int argc, char **argv)
     mpt_set_rank(rank);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+    never_opened(rank, size);
     name_errors(size);
     closed_ports(rank, size);
     /* The job still works. */

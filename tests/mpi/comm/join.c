@@ -4,10 +4,13 @@
  * connects, and both join over the socket twice (it stays theirs), checking the
  * intercommunicator (sizes, the remote world rank, traffic both ways) and disconnecting it.
  * Errors (MPI_ERRORS_RETURN): a socket whose other end writes garbage or closes, a bad fd.
+ * "join listen FILE" and "join dial FILE" (1 rank each, two jobs: tests/mpi/launcher/
+ * join_jobs.sh) join over a socket between two jobs, which both sides refuse (MPI_ERR_OTHER).
  */
 #include <arpa/inet.h>
 #include <mpi.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -123,6 +126,55 @@ static void errors(void)
     EXPECT_CLASS(MPI_Comm_join(0, NULL), MPI_ERR_ARG);
 }
 
+/* Two jobs: the listener writes its loopback port to file (whole, by a rename); the dialer
+ * waits for it and connects. Both must fail to join. */
+static void other_job(int listen_side, const char *file)
+{
+    int fd = -1;
+    char tmp[4096];
+    snprintf(tmp, sizeof(tmp), "%s.tmp", file);
+    if (listen_side) {
+        int l = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        socklen_t alen = sizeof(a);
+        MPT_CHECK(l >= 0 && bind(l, (struct sockaddr *)&a, sizeof(a)) == 0 && listen(l, 1) == 0 &&
+                      getsockname(l, (struct sockaddr *)&a, &alen) == 0,
+                  "cannot listen on loopback");
+        FILE *f = fopen(tmp, "w");
+        MPT_CHECK(f != NULL, "cannot write %s", tmp);
+        fprintf(f, "%d\n", ntohs(a.sin_port));
+        fclose(f);
+        MPT_CHECK(rename(tmp, file) == 0, "cannot rename %s", tmp);
+        fd = accept(l, NULL, NULL);
+        close(l);
+    } else {
+        int port = -1;
+        for (int i = 0; i < 6000 && port < 0; i++) {
+            FILE *f = fopen(file, "r");
+            if (f != NULL) {
+                if (fscanf(f, "%d", &port) != 1) {
+                    port = -1;
+                }
+                fclose(f);
+            } else {
+                mpt_sleep_ms(10);
+            }
+        }
+        MPT_CHECK(port > 0, "no port in %s", file);
+        fd = socket(AF_INET, SOCK_STREAM, 0);
+        struct sockaddr_in a = {.sin_family = AF_INET,
+                                .sin_port = htons((uint16_t)port),
+                                .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+        MPT_CHECK(fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) == 0,
+                  "cannot connect to loopback port %d", port);
+    }
+    MPT_CHECK(fd >= 0, "no connection");
+    MPI_Comm c = MPI_COMM_WORLD;
+    EXPECT_CLASS(MPI_Comm_join(fd, &c), MPI_ERR_OTHER);
+    MPT_CHECK(c == MPI_COMM_NULL, "a join across jobs left a communicator");
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     int rank, size;
@@ -132,6 +184,11 @@ int main(int argc, char **argv)
     mpt_set_rank(rank);
     MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN);
     MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN);
+    if (argc > 2) {
+        other_job(argv[1][0] == 'l', argv[2]);
+        MPI_Finalize();
+        return mpt_finish(rank);
+    }
     int partner = rank ^ 1;
     if (partner < size) {
         int fd = rank % 2 == 0 ? serve(partner) : dial(partner);

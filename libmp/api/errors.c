@@ -134,8 +134,11 @@ int mp_api_errclass(mp_status_t status)
         return MPI_ERR_TRUNCATE;
     case MP_ERR_PEER:
         return MPI_ERR_PROC_ABORTED; /* the peer's process ended or can no longer be reached */
+    case MP_ERR_UNSUPPORTED:
+        return MPI_ERR_UNSUPPORTED_OPERATION;
     case MP_ERR_WIREUP:
     case MP_ERR_NOT_FOUND:
+    case MP_ERR_EXISTS:
     case MP_ERR_SYSCALL:
     case MP_ERR_AGAIN:
         return MPI_ERR_OTHER;

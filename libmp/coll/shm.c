@@ -142,10 +142,15 @@ static void node_open(const mp_comm_t *comm)
     if (node.slot_off + NSLOTS * (size_t)MP_COLL_SHM_SLOT_BYTES > mp_pt2pt_node_area_size()) {
         return;
     }
+    node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
     for (int i = 0; i < n; i++) {
         node.area[i] = mp_pt2pt_node_area(i);
         if (node.area[i] == NULL) {
-            return;
+            /* A peer's memory this rank cannot see: off, and it says so if it has its own. */
+            on = false;
+            if (i == node.me) {
+                return;
+            }
         }
     }
     node.n = n;
@@ -156,7 +161,6 @@ static void node_open(const mp_comm_t *comm)
     size_t dflt = mp_progress_cores_shared() ? SIZE_MAX : 64 * 1024;
     node.bcast_max = mp_setting_size("MP_COLL_SHM_BCAST_MAX", dflt);
     node.copy_min = mp_setting_size("MP_COLL_SHM_COPY_MIN", SIZE_MAX);
-    node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
     atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
     publish_readable(on);
     node.state = on ? 1 : -1;

@@ -186,6 +186,11 @@ int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session *ses
         int flag = 0;
         int rc =
             PMPI_Info_get(info, "mpi_thread_support_level", MPI_MAX_INFO_VAL - 1, value, &flag);
+        if (rc == MPI_SUCCESS && !flag) {
+            /* MPICH's name for the key, which programs written for it use (OSU's
+             * osu_latency_mt -I): an implementation's own key, as the standard allows. */
+            rc = PMPI_Info_get(info, "thread_level", MPI_MAX_INFO_VAL - 1, value, &flag);
+        }
         if (rc != MPI_SUCCESS) {
             return rc;
         }

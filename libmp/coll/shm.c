@@ -33,10 +33,13 @@ _Static_assert(sizeof(_Atomic unsigned long long) == 8, "a post's sequence word 
  *             number count to it or w's count of its posts consumed; NOT_WAITING (0) when it
  *             waits for nothing of node memory, or only spins. A rank whose post or
  *             acknowledgement brings its count there wakes the owner; no other does.
- *   readable  three _Atomic uint64_t, a line of their own, written once, when the owner first
+ *   readable  four _Atomic uint64_t, a line of their own, written once, when the owner first
  *             looks at node memory: a mask of the local ranks whose memory the owner may copy
  *             from in one copy (mp_pt2pt_node_can_get); 1 once the others are there; 1 if
- *             the owner shares its cores with other ranks (mp_progress_cores_shared), else 0.
+ *             the owner shares its cores with other ranks (mp_progress_cores_shared), else 0;
+ *             1 if the owner takes the fast paths, 0 if it does not (MPI_THREAD_MULTIPLE, or
+ *             MP_COLL_SHM=0 in its environment), so that a communicator with such a rank
+ *             takes point to point on every rank.
  *   seen[N]   _Atomic uint64_t, from the third line on: seen[w] = posts of w consumed so
  *             far. Read by w before it reuses a queue entry or a slot.
  *   queue     N * DEPTH posts: the queue to local rank d is DEPTH lines from d * DEPTH; its
@@ -65,6 +68,7 @@ static struct {
     uint64_t known;   /* local ranks whose readable line I have copied below */
     uint64_t readable[MP_COLL_SHM_MAX_RANKS]; /* each one's mask */
     uint64_t shared;                          /* local ranks that share their cores */
+    uint64_t off;                             /* local ranks that take no fast path */
 } node;
 
 /* The scratch memory of the single-copy reductions: kept from call to call, as fresh pages
@@ -99,7 +103,7 @@ static mp_coll_shm_post_t *entry(int owner, int d, uint64_t k)
 
 /* Says which local ranks this one reads in one copy, for the others to agree on single-copy
  * algorithms (mp_coll_shm_single_copy), and wakes any that already wait for it. */
-static void publish_readable(void)
+static void publish_readable(bool on)
 {
     uint64_t mask = 0;
     for (int i = 0; i < node.n; i++) {
@@ -110,6 +114,7 @@ static void publish_readable(void)
     atomic_store_explicit(readable_word(node.me, 0), mask, memory_order_relaxed);
     atomic_store_explicit(readable_word(node.me, 2), mp_progress_cores_shared() ? 1 : 0,
                           memory_order_relaxed);
+    atomic_store_explicit(readable_word(node.me, 3), on ? 1 : 0, memory_order_relaxed);
     /* Release: a rank that sees the flag sees the others. */
     atomic_store_explicit(readable_word(node.me, 1), 1, memory_order_release);
     for (int i = 0; i < node.n; i++) {
@@ -123,10 +128,10 @@ static void node_open(const mp_comm_t *comm)
 {
     node.state = -1;
     /* Under MPI_THREAD_MULTIPLE several threads may run collectives at once (each on its own
-     * communicator), but these paths keep one collective's state per rank in node memory. */
-    if (mp_setting_size("MP_COLL_SHM", 1) == 0 || mp_lock_on) {
-        return;
-    }
+     * communicator), but these paths keep one collective's state per rank in node memory. Such
+     * a rank still publishes its line, saying so: the processes of a job may ask for different
+     * thread levels, and the others must then leave the fast paths too. */
+    bool on = mp_setting_size("MP_COLL_SHM", 1) != 0 && !mp_lock_on;
     int n = mp_pt2pt_node_size();
     if (n < 2 || n > MP_COLL_SHM_MAX_RANKS) {
         return;
@@ -137,10 +142,15 @@ static void node_open(const mp_comm_t *comm)
     if (node.slot_off + NSLOTS * (size_t)MP_COLL_SHM_SLOT_BYTES > mp_pt2pt_node_area_size()) {
         return;
     }
+    node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
     for (int i = 0; i < n; i++) {
         node.area[i] = mp_pt2pt_node_area(i);
         if (node.area[i] == NULL) {
-            return;
+            /* A peer's memory this rank cannot see: off, and it says so if it has its own. */
+            on = false;
+            if (i == node.me) {
+                return;
+            }
         }
     }
     node.n = n;
@@ -151,11 +161,12 @@ static void node_open(const mp_comm_t *comm)
     size_t dflt = mp_progress_cores_shared() ? SIZE_MAX : 64 * 1024;
     node.bcast_max = mp_setting_size("MP_COLL_SHM_BCAST_MAX", dflt);
     node.copy_min = mp_setting_size("MP_COLL_SHM_COPY_MIN", SIZE_MAX);
-    node.me = mp_pt2pt_node_index(mp_comm_world_rank(comm, comm->rank));
     atomic_store_explicit(waiting_word(node.me), NOT_WAITING, memory_order_relaxed);
-    publish_readable();
-    node.state = 1;
+    publish_readable(on);
+    node.state = on ? 1 : -1;
 }
+
+static bool masks_known(void *arg);
 
 bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v)
 {
@@ -176,6 +187,16 @@ bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v)
     }
     v->size = comm->size;
     v->rank = comm->rank;
+    /* Every rank of comm publishes its line in its first call here, before it waits for
+     * anything, so this wait ends (once per rank at most). */
+    if (!masks_known(v)) {
+        mp_progress_wait(masks_known, v);
+    }
+    for (int i = 0; i < v->size; i++) {
+        if (node.off & (1ull << v->lr[i])) {
+            return false;
+        }
+    }
     return true;
 }
 
@@ -353,6 +374,9 @@ static bool masks_known(void *arg)
         node.readable[lr] = atomic_load_explicit(readable_word(lr, 0), memory_order_relaxed);
         if (atomic_load_explicit(readable_word(lr, 2), memory_order_relaxed) != 0) {
             node.shared |= 1ull << lr;
+        }
+        if (atomic_load_explicit(readable_word(lr, 3), memory_order_relaxed) == 0) {
+            node.off |= 1ull << lr;
         }
         node.known |= 1ull << lr;
     }

@@ -43,8 +43,10 @@ typedef struct mp_coll_shm {
 } mp_coll_shm_t;
 
 /* Whether the blocking collectives of comm take the fast paths: an intracommunicator of 2 or
- * more ranks, all on this node, with node memory and MP_COLL_SHM not 0. Fills *v if so. The
- * answer is the same on every rank of comm. */
+ * more ranks, all on this node, with node memory, none of them at MPI_THREAD_MULTIPLE or with
+ * MP_COLL_SHM=0 (each rank publishes that in node memory at its first call; a rank's first call
+ * on a communicator may wait for the others to do so). Fills *v if so. The answer is the same on
+ * every rank of comm. */
 bool mp_coll_shm_open(const mp_comm_t *comm, mp_coll_shm_t *v);
 
 /* Whether a reduction of count elements of dt may go through node memory (the same on every

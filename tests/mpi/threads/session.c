@@ -2,7 +2,9 @@
  * MPI_THREAD_MULTIPLE through the Sessions Model: a session asking for it gets it (its info says
  * so), then T threads each build a communicator from the session's mpi://WORLD group at the same
  * time (a string tag per thread) and use it: a ring of blocking MPI_Sendrecv and an allreduce,
- * every value checked. Usage: session THREADS
+ * every value checked. Usage: session THREADS [thread_level]: with thread_level, the session asks
+ * under MPICH's name for the key (libmp takes it too), and MPI_Init_thread(MPI_THREAD_MULTIPLE)
+ * after it must provide MPI_THREAD_MULTIPLE (OSU's osu_latency_mt -I does both).
  */
 #include "mttest.h"
 
@@ -48,10 +50,11 @@ static void *worker(void *p)
 
 int main(int argc, char **argv)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: session THREADS\n");
+    if (argc != 2 && (argc != 3 || strcmp(argv[2], "thread_level") != 0)) {
+        fprintf(stderr, "usage: session THREADS [thread_level]\n");
         return 2;
     }
+    const char *key = argc == 3 ? "thread_level" : "mpi_thread_support_level";
     int nthreads = (int)mpt_parse_long(argv[1], "THREADS");
     if (nthreads < 1 || nthreads > MT_THREADS_MAX) {
         fprintf(stderr, "session: 1..%d threads\n", MT_THREADS_MAX);
@@ -60,9 +63,15 @@ int main(int argc, char **argv)
     MPI_Info info;
     MPI_Session s = MPI_SESSION_NULL;
     MT_MPI(MPI_Info_create(&info));
-    MT_MPI(MPI_Info_set(info, "mpi_thread_support_level", "MPI_THREAD_MULTIPLE"));
+    MT_MPI(MPI_Info_set(info, key, "MPI_THREAD_MULTIPLE"));
     MT_MPI(MPI_Session_init(info, MPI_ERRORS_RETURN, &s));
     MT_MPI(MPI_Info_free(&info));
+    if (argc == 3) {
+        int provided = -1;
+        MT_MPI(MPI_Init_thread(&argc, &argv, MPI_THREAD_MULTIPLE, &provided));
+        MPT_CHECK(provided == MPI_THREAD_MULTIPLE, "MPI_Init_thread after the session: provided %d",
+                  provided);
+    }
     MPI_Info used;
     char v[64] = "";
     int flag = 0;
@@ -83,5 +92,8 @@ int main(int argc, char **argv)
     mt_run(nthreads, worker, args, sizeof(targ_t));
     MT_MPI(MPI_Group_free(&group));
     MT_MPI(MPI_Session_finalize(&s));
+    if (argc == 3) {
+        MT_MPI(MPI_Finalize());
+    }
     return mpt_finish(rank);
 }

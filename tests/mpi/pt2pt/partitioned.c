@@ -7,7 +7,7 @@
  * order whatever order they are readied in; an ordinary message with the same tag never matches
  * a partitioned receive; a derived element type; zero partitions. Errors under
  * MPI_ERRORS_RETURN: wildcards, negative counts, readying what is not an active partitioned
- * send, a partition out of range or twice, freeing an active partitioned request.
+ * send, a partition out of range or twice, freeing or cancelling an active partitioned request.
  */
 #include "p2ptest.h"
 
@@ -241,6 +241,8 @@ static void errors(MPI_Comm comm)
     MPT_CHECK(flag == 1, "MPI_Parrived(MPI_REQUEST_NULL) gave flag %d", flag);
     FAILS(MPI_ERR_REQUEST, MPI_Request_free(&r));
     FAILS(MPI_ERR_REQUEST, MPI_Request_free(&s));
+    FAILS(MPI_ERR_REQUEST, MPI_Cancel(&r));
+    FAILS(MPI_ERR_REQUEST, MPI_Cancel(&s));
     P2P_MPI(MPI_Pready_range(2, P - 1, s));
     P2P_MPI(MPI_Waitall(2, both, MPI_STATUSES_IGNORE));
     P2P_MPI(MPI_Request_free(&s));

@@ -25,6 +25,13 @@
 
 static pmix_proc_t my_proc;
 static bool have_server;
+/* PMIx_Init done and PMIx_Finalize not yet: a restart of the runtime (sessions) keeps the
+ * connection, because a rank that reconnected could fence while a peer still disconnects, and
+ * PMIx fails a fence whose participant disconnected. */
+static bool connected;
+/* How many times mp_wireup_init ran before this one: each run's cards get keys of their own,
+ * so a card of an earlier run, cached by PMIx, is never read for a new one. */
+static unsigned generation;
 /* A singleton has no server to keep cards: they stay here (only rank 0's own). */
 static struct {
     char key[PMIX_MAX_KEYLEN + 1];
@@ -324,10 +331,16 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
         mp_status_t status = refuse_srun_without_pmix();
         return status == MP_OK ? init_singleton(info_p) : status;
     }
-    pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
-    if (rc != PMIX_SUCCESS) {
-        mp_log_error("cannot connect to the launcher's PMIx server: %s", PMIx_Error_string(rc));
-        return MP_ERR_WIREUP;
+    if (have_server) {
+        generation++;
+    }
+    if (!connected) {
+        pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
+        if (rc != PMIX_SUCCESS) {
+            mp_log_error("cannot connect to the launcher's PMIx server: %s", PMIx_Error_string(rc));
+            return MP_ERR_WIREUP;
+        }
+        connected = true;
     }
     have_server = true;
     info_p->rank = (int)my_proc.rank;
@@ -347,6 +360,16 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
         return status;
     }
     return publish_cpus(info_p);
+}
+
+/* The PMIx key of card key in this run of the wire-up (see generation). */
+static const char *run_key(const char *key, char *buf, size_t len)
+{
+    if (generation == 0) {
+        return key;
+    }
+    snprintf(buf, len, "%s.%u", key, generation);
+    return buf;
 }
 
 mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)
@@ -371,7 +394,8 @@ mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)
     val.type = PMIX_BYTE_OBJECT;
     val.data.bo.bytes = (char *)data;
     val.data.bo.size = len;
-    pmix_status_t rc = PMIx_Put(PMIX_GLOBAL, key, &val);
+    char buf[PMIX_MAX_KEYLEN + 1];
+    pmix_status_t rc = PMIx_Put(PMIX_GLOBAL, run_key(key, buf, sizeof(buf)), &val);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Put(%s) failed: %s", key, PMIx_Error_string(rc));
         return MP_ERR_WIREUP;
@@ -403,8 +427,8 @@ mp_status_t mp_wireup_fence(bool collect)
 /* The nonblocking fence: PMIx completes it from its own thread. */
 /* DONE is stored after fence_rc, NOTIFIED after on_done returned. */
 enum { FENCE_IDLE, FENCE_RUNNING, FENCE_DONE, FENCE_NOTIFIED };
-static atomic_int fence_state;     /* one of the above */
-static pmix_status_t fence_rc;     /* how the fence ended */
+static atomic_int fence_state;      /* one of the above */
+static pmix_status_t fence_rc;      /* how the fence ended */
 static void (*fence_on_done)(void); /* mp_wireup_fence_start's on_done */
 
 static void fence_done(pmix_status_t status, void *cbdata)
@@ -472,7 +496,8 @@ mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t 
         return MP_ERR_NOT_FOUND;
     }
     pmix_value_t *val;
-    mp_status_t status = get_value(rank, key, &val);
+    char buf[PMIX_MAX_KEYLEN + 1];
+    mp_status_t status = get_value(rank, run_key(key, buf, sizeof(buf)), &val);
     if (status != MP_OK) {
         return status;
     }
@@ -511,7 +536,16 @@ void mp_wireup_abort(int code, const char *msg)
     _exit(code);
 }
 
-mp_status_t mp_wireup_fini(mp_wireup_info_t *info)
+/* atexit: the connection a restartable end of the runtime kept. */
+static void disconnect_at_exit(void)
+{
+    if (connected) {
+        connected = false;
+        PMIx_Finalize(NULL, 0);
+    }
+}
+
+mp_status_t mp_wireup_fini(mp_wireup_info_t *info, bool disconnect)
 {
     free(info->local_ranks);
     info->local_ranks = NULL;
@@ -521,9 +555,19 @@ mp_status_t mp_wireup_fini(mp_wireup_info_t *info)
     free(self_cards);
     self_cards = NULL;
     self_ncards = 0;
-    if (!have_server) {
+    if (!connected) {
         return MP_OK;
     }
+    if (!disconnect) {
+        static bool registered;
+        if (!registered && atexit(disconnect_at_exit) == 0) {
+            registered = true;
+        }
+        if (registered) {
+            return MP_OK;
+        }
+    }
+    connected = false;
     pmix_status_t rc = PMIx_Finalize(NULL, 0);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Finalize failed: %s", PMIx_Error_string(rc));

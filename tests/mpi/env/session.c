@@ -9,7 +9,8 @@
  * errors of MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups go to the handler
  * they are given for the new communicator;
  * MPI_Initialized and MPI_Finalized stay false; the last MPI_Session_finalize ends the job's
- * runtime. "mixed": a session and MPI_Init together, the session outliving MPI_Finalize. Usage:
+ * runtime, and later sessions start it again (restart()). "mixed": a session and MPI_Init
+ * together, the session outliving MPI_Finalize, then the same restarts. Usage:
  * session alone|mixed NPROCS
  */
 #include <stdbool.h>
@@ -225,6 +226,9 @@ static void errors(MPI_Session s)
     int len = 4;
     char name[4];
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Group_from_session_pset(s, "mpi://NOWHERE", &g));
+    /* A predefined handle where the address of a group belongs. */
+    AT_MPI_FAILS(MPI_ERR_ARG,
+                 MPI_Group_from_session_pset(s, "mpi://WORLD", (MPI_Group *)MPI_GROUP_NULL));
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Session_get_nth_pset(s, MPI_INFO_NULL, 2, &len, name));
     MPI_Errhandler eh, got;
     AT_MPI(MPI_Session_create_errhandler(on_error, &eh));
@@ -323,6 +327,90 @@ static MPI_Session open_session(const char *level, const char *expect)
     return s;
 }
 
+/* A ring of N ints (past the eager size) around comm, checked element by element. */
+static void ring(MPI_Comm comm, int round)
+{
+    enum { N = 300000 };
+    int rank, size;
+    AT_MPI(MPI_Comm_rank(comm, &rank));
+    AT_MPI(MPI_Comm_size(comm, &size));
+    int *out = malloc(N * sizeof(int)), *in = malloc(N * sizeof(int));
+    MPT_CHECK(out != NULL && in != NULL, "out of memory");
+    for (int i = 0; i < N; i++) {
+        out[i] = round * 1000000 + rank * 100000 + i % 99991;
+        in[i] = -1;
+    }
+    int from = (rank + size - 1) % size;
+    AT_MPI(MPI_Sendrecv(out, N, MPI_INT, (rank + 1) % size, round, in, N, MPI_INT, from, round,
+                        comm, MPI_STATUS_IGNORE));
+    for (int i = 0; i < N; i++) {
+        int want = round * 1000000 + from * 100000 + i % 99991;
+        if (in[i] != want) {
+            MPT_CHECK(0, "round %d: ring int %d = %d, expected %d", round, i, in[i], want);
+            break;
+        }
+    }
+    free(out);
+    free(in);
+}
+
+/*
+ * After the last session ended (and MPI_Finalize, in "mixed"), MPI is not running: a session's
+ * error handler can still be made and freed (MPI 4.1, Table 11.1), and new sessions start it
+ * again, each with the thread level it asks for under the MPI 4.0 key thread_level. Their
+ * communicators carry MPI_TAG_UB but none of the world model's other attributes.
+ */
+static void restart(int nprocs)
+{
+    MPI_Errhandler eh;
+    AT_MPI(MPI_Session_create_errhandler(on_error, &eh));
+    static const char *const level[] = {"MPI_THREAD_SERIALIZED", "MPI_THREAD_FUNNELED"};
+    for (int round = 0; round < 2; round++) {
+        MPI_Info info, used;
+        MPI_Session s = MPI_SESSION_NULL;
+        AT_MPI(MPI_Info_create(&info));
+        AT_MPI(MPI_Info_set(info, "thread_level", level[round]));
+        AT_MPI(MPI_Session_init(info, eh, &s));
+        AT_MPI(MPI_Info_free(&info));
+        AT_MPI(MPI_Session_get_info(s, &used));
+        static const char *const keys[] = {"mpi_thread_support_level", "thread_level"};
+        for (int k = 0; k < 2; k++) {
+            char v[64] = "";
+            int flag = 0;
+            AT_MPI(MPI_Info_get(used, keys[k], 63, v, &flag));
+            MPT_CHECK(flag && strcmp(v, level[round]) == 0, "restart %d: %s \"%s\", expected %s",
+                      round, keys[k], v, level[round]);
+        }
+        AT_MPI(MPI_Info_free(&used));
+        comms(s, nprocs);
+        MPI_Group g;
+        MPI_Comm world;
+        AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &g));
+        AT_MPI(MPI_Comm_create_from_group(g, "libmp.test.restart", MPI_INFO_NULL, MPI_ERRORS_RETURN,
+                                          &world));
+        AT_MPI(MPI_Group_free(&g));
+        ring(world, round);
+        int *value = NULL, flag = 0;
+        AT_MPI(MPI_Comm_get_attr(world, MPI_TAG_UB, &value, &flag));
+        MPT_CHECK(flag && *value >= 32767, "MPI_TAG_UB of a session's communicator: flag %d", flag);
+        static const int world_only[] = {MPI_HOST, MPI_IO, MPI_WTIME_IS_GLOBAL, MPI_UNIVERSE_SIZE,
+                                         MPI_APPNUM};
+        for (int k = 0; k < 5; k++) {
+            flag = -1;
+            AT_MPI(MPI_Comm_get_attr(world, world_only[k], &value, &flag));
+            MPT_CHECK(flag == 0, "key %d is on a session's communicator", world_only[k]);
+        }
+        AT_MPI(MPI_Comm_free(&world));
+        int calls = handler_calls;
+        int rc = MPI_Group_from_session_pset(s, "mpi://NOWHERE", &g);
+        MPT_CHECK(rc == MPI_ERR_ARG && handler_calls == calls + 1,
+                  "restart %d: a bad process set gave %d, %d handler calls", round, rc,
+                  handler_calls - calls);
+        AT_MPI(MPI_Session_finalize(&s));
+    }
+    AT_MPI(MPI_Errhandler_free(&eh));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -333,6 +421,11 @@ int main(int argc, char **argv)
     int nprocs = (int)mpt_parse_long(argv[2], "NPROCS");
     int flag = -1;
 
+    /* Before anything else starts MPI (MPI 4.1, Table 11.1). */
+    MPI_Errhandler early;
+    AT_MPI(MPI_Session_create_errhandler(on_error, &early));
+    AT_MPI(MPI_Errhandler_free(&early));
+    MPT_CHECK(early == MPI_ERRHANDLER_NULL, "MPI_Errhandler_free left the handle");
     if (mixed) {
         AT_MPI(MPI_Init(&argc, &argv));
     }
@@ -358,6 +451,9 @@ int main(int argc, char **argv)
     AT_MPI(MPI_Session_finalize(&s1));
     AT_MPI(MPI_Finalized(&flag));
     MPT_CHECK(flag == mixed, "MPI_Finalized says %d at the end", flag);
+    restart(nprocs);
+    AT_MPI(MPI_Finalized(&flag));
+    MPT_CHECK(flag == mixed, "MPI_Finalized says %d after the restarts", flag);
     int rank = 0;
     /* The rank to report: comms() recorded it. */
     rank = *mpt_rank_p();

@@ -4,6 +4,7 @@ include_HEADERS += include/mpi.h
 
 libmp_libmp_la_SOURCES = \
 	libmp/api/abi.c \
+	libmp/api/abi_fortran.c \
 	libmp/api/api.h \
 	libmp/api/attr.c \
 	libmp/api/bsend.c \
@@ -15,6 +16,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/coll_init.c \
 	libmp/api/coll_persist.c \
 	libmp/api/comm.c \
+	libmp/api/comm_split_type.c \
 	libmp/api/datatype.c \
 	libmp/api/dynamic.c \
 	libmp/api/dist_graph.c \
@@ -30,11 +32,13 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/graph.c \
 	libmp/api/greq.c \
 	libmp/api/group.c \
+	libmp/api/hw_info.c \
 	libmp/api/icoll.c \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
 	libmp/api/memory.c \
+	libmp/api/mpi1_removed.c \
 	libmp/api/neighbor.c \
 	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
@@ -155,6 +159,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/util/memcheck.h \
 	libmp/util/netfilter.c \
 	libmp/util/netfilter.h \
+	libmp/hwtopo/hwtopo.c \
+	libmp/hwtopo/hwtopo.h \
 	libmp/util/ptrmap.c \
 	libmp/util/ptrmap.h \
 	libmp/util/sha256.c \
@@ -163,8 +169,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/wireup/cpus.h \
 	libmp/wireup/wireup.c \
 	libmp/wireup/wireup.h
-libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS)
-libmp_libmp_la_LIBADD = $(PMIX_LIBS) -lpthread
+libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS) $(HWLOC_CFLAGS)
+libmp_libmp_la_LIBADD = $(PMIX_LIBS) $(HWLOC_LIBS) -lpthread
 # Binaries built for the standard ABI look for libmpi_abi.so.1: it is a link to this library.
 libmp_libmp_la_LDFLAGS = -version-info 1:0:0 -Wl,--version-script=$(srcdir)/libmp/libmp.map
 EXTRA_DIST += libmp/libmp.map libmp/mpicc.in libmp/README.md

@@ -114,6 +114,12 @@ static int setup_hosts(mpirun_t *m, char *err)
         m->hosts.nhosts++;
     }
     mpirun_hostlist_fini(&parsed);
+    /* -ppn N: N slots on every host, whatever the list said, so slot mapping gives each host N
+     * consecutive ranks. */
+    for (int i = 0; m->opts.ppn > 0 && i < m->hosts.nhosts; i++) {
+        m->hosts.hosts[i].slots = m->opts.ppn;
+        m->hosts.hosts[i].slots_given = true;
+    }
     return 0;
 }
 

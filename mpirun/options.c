@@ -14,12 +14,17 @@
 
 enum opt_id {
     OPT_NP,
+    OPT_PPN,
     OPT_HOST,
     OPT_HOSTFILE,
     OPT_MAP_BY,
     OPT_BIND_TO,
     OPT_REPORT_BINDINGS,
     OPT_ENV,
+    OPT_GENV,
+    OPT_GENVLIST,
+    OPT_MCA,
+    OPT_QUIET,
     OPT_TAG_OUTPUT,
     OPT_TIMEOUT,
     OPT_OVERSUBSCRIBE,
@@ -41,9 +46,19 @@ struct opt_spec {
     const char *example; /* the value in an example, or NULL when the option takes no value */
 };
 
+/* Options that take two arguments (-genv VAR VALUE); their example shows both. */
+static bool takes_two_values(enum opt_id id)
+{
+    return id == OPT_GENV || id == OPT_MCA;
+}
+
 static const struct opt_spec opt_table[] = {
     {"n", OPT_NP, "4"},
     {"np", OPT_NP, "4"},
+    {"c", OPT_NP, "4"},
+    {"ppn", OPT_PPN, "2"},
+    {"npernode", OPT_PPN, "2"},
+    {"N", OPT_PPN, "2"},
     {"H", OPT_HOST, "node1:4,node2:4"},
     {"host", OPT_HOST, "node1:4,node2:4"},
     {"hosts", OPT_HOST, "node1:4,node2:4"},
@@ -54,6 +69,12 @@ static const struct opt_spec opt_table[] = {
     {"bind-to", OPT_BIND_TO, "core"},
     {"report-bindings", OPT_REPORT_BINDINGS, NULL},
     {"x", OPT_ENV, "OMP_NUM_THREADS=1"},
+    {"genv", OPT_GENV, "OMP_NUM_THREADS 1"},
+    {"genvlist", OPT_GENVLIST, "OMP_NUM_THREADS,PATH"},
+    {"mca", OPT_MCA, "btl ^openib"},
+    {"gmca", OPT_MCA, "btl ^openib"},
+    {"q", OPT_QUIET, NULL},
+    {"quiet", OPT_QUIET, NULL},
     {"tag-output", OPT_TAG_OUTPUT, NULL},
     {"timeout", OPT_TIMEOUT, "60"},
     {"oversubscribe", OPT_OVERSUBSCRIBE, NULL},
@@ -284,6 +305,29 @@ static int parse_map(const char *opt, const char *value, mpirun_map_t *map_p, ch
     return -1;
 }
 
+/* Open MPI's --map-by ppr:N:node (N processes per node): -ppn N. */
+static int parse_ppr(const char *opt, const char *value, mpirun_opts_t *opts, char *err,
+                     size_t errlen)
+{
+    char count[16];
+    const char *colon = strchr(value + 4, ':');
+    size_t len = colon != NULL ? (size_t)(colon - value - 4) : 0;
+    if (colon != NULL && len < sizeof(count)) {
+        memcpy(count, value + 4, len);
+        count[len] = '\0';
+    }
+    if (colon == NULL || len >= sizeof(count) || strcasecmp(colon + 1, "node") != 0 ||
+        !parse_count(count, MPIRUN_NP_MAX, &opts->ppn)) {
+        set_error(err, errlen,
+                  "%s \"%s\": of the ppr policies only ppr:N:node (N ranks per host, as -ppn N) "
+                  "is supported, e.g. %s ppr:2:node",
+                  opt, value, opt);
+        return -1;
+    }
+    opts->map_by = MPIRUN_MAP_SLOT;
+    return 0;
+}
+
 static int parse_bind(const char *opt, const char *value, mpirun_bind_t *bind_p, char *err,
                       size_t errlen)
 {
@@ -336,6 +380,29 @@ static int add_env(mpirun_opts_t *opts, int *cap_p, char *value)
     return 0;
 }
 
+/* An env entry built here ("VAR=VALUE" of -genv, a name of -genvlist): kept in owned. */
+static int add_built_env(mpirun_opts_t *opts, int *cap_p, const char *name, size_t len,
+                         const char *value)
+{
+    char **owned = realloc(opts->owned, (size_t)(opts->nowned + 1) * sizeof(*owned));
+    if (owned == NULL) {
+        return -1;
+    }
+    opts->owned = owned;
+    size_t size = len + (value != NULL ? strlen(value) + 1 : 0) + 1;
+    char *entry = malloc(size);
+    if (entry == NULL) {
+        return -1;
+    }
+    if (value != NULL) {
+        snprintf(entry, size, "%.*s=%s", (int)len, name, value);
+    } else {
+        snprintf(entry, size, "%.*s", (int)len, name);
+    }
+    opts->owned[opts->nowned++] = entry;
+    return add_env(opts, cap_p, entry);
+}
+
 static void opts_set_defaults(mpirun_opts_t *opts)
 {
     memset(opts, 0, sizeof(*opts));
@@ -344,9 +411,41 @@ static void opts_set_defaults(mpirun_opts_t *opts)
     opts->bind_to = MPIRUN_BIND_DEFAULT;
 }
 
-/* Applies one option with its value (NULL for flags). opt is the option as typed, for messages. */
+static int bad_env_name(const char *opt, const char *value, size_t len, char *err, size_t errlen)
+{
+    set_error(err, errlen,
+              "%s \"%s\": \"%.*s\" is not a valid environment variable name (letters, digits and "
+              "'_', not starting with a digit)",
+              opt, value, (int)len, value);
+    return -1;
+}
+
+/* -genvlist A,B,C: as -x A -x B -x C. */
+static int apply_genvlist(const char *opt, const char *value, mpirun_opts_t *opts, int *env_cap_p,
+                          char *err, size_t errlen)
+{
+    for (const char *at = value;;) {
+        const char *comma = strchr(at, ',');
+        size_t len = comma != NULL ? (size_t)(comma - at) : strlen(at);
+        if (!is_env_name(at, len)) {
+            return bad_env_name(opt, at, len, err, errlen);
+        }
+        if (add_built_env(opts, env_cap_p, at, len, NULL) != 0) {
+            set_error(err, errlen, "%s \"%s\": out of memory", opt, value);
+            return -1;
+        }
+        if (comma == NULL) {
+            return 0;
+        }
+        at = comma + 1;
+    }
+}
+
+/* Applies one option with its value (NULL for flags) and, for options of two values, value2. opt
+ * is the option as typed, for messages. */
 static int apply_option(const struct opt_spec *spec, const char *opt, char *value,
-                        mpirun_opts_t *opts, int *env_cap_p, char *err, size_t errlen)
+                        const char *value2, mpirun_opts_t *opts, int *env_cap_p, char *err,
+                        size_t errlen)
 {
     switch (spec->id) {
     case OPT_NP:
@@ -354,6 +453,15 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
             set_error(err, errlen,
                       "%s \"%s\" is not a valid number of ranks: give a whole number from 1 to "
                       "%d, e.g. %s 4",
+                      opt, value, MPIRUN_NP_MAX, opt);
+            return -1;
+        }
+        return 0;
+    case OPT_PPN:
+        if (!parse_count(value, MPIRUN_NP_MAX, &opts->ppn)) {
+            set_error(err, errlen,
+                      "%s \"%s\" is not a valid number of ranks per host: give a whole number "
+                      "from 1 to %d, e.g. %s 2",
                       opt, value, MPIRUN_NP_MAX, opt);
             return -1;
         }
@@ -372,6 +480,9 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
         return 0;
     }
     case OPT_MAP_BY:
+        if (strncasecmp(value, "ppr:", 4) == 0) {
+            return parse_ppr(opt, value, opts, err, errlen);
+        }
         return parse_map(opt, value, &opts->map_by, err, errlen);
     case OPT_BIND_TO:
         return parse_bind(opt, value, &opts->bind_to, err, errlen);
@@ -397,6 +508,22 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
         }
         return 0;
     }
+    case OPT_GENV:
+        if (!is_env_name(value, strlen(value))) {
+            return bad_env_name(opt, value, strlen(value), err, errlen);
+        }
+        if (add_built_env(opts, env_cap_p, value, strlen(value), value2) != 0) {
+            set_error(err, errlen, "%s %s: out of memory", opt, value);
+            return -1;
+        }
+        return 0;
+    case OPT_GENVLIST:
+        return apply_genvlist(opt, value, opts, env_cap_p, err, errlen);
+    case OPT_MCA:
+        /* Open MPI's component settings tune Open MPI; scripts that pass them run unchanged. */
+        return 0;
+    case OPT_QUIET:
+        return 0; /* mpirun prints nothing but errors and what was asked for */
     case OPT_TAG_OUTPUT:
         opts->tag_output = true;
         return 0;
@@ -503,8 +630,17 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
                   spec->example);
         return -1;
     }
+    const char *value2 = NULL;
+    if (takes_two_values(spec->id)) {
+        if (eq != NULL || *i_p + 1 >= argc) {
+            set_error(err, errlen, "option %s takes two values, e.g. %s %s", opt, opt,
+                      spec->example);
+            return -1;
+        }
+        value2 = argv[++*i_p];
+    }
     (*i_p)++;
-    return apply_option(spec, opt, value, opts, env_cap_p, err, errlen);
+    return apply_option(spec, opt, value, value2, opts, env_cap_p, err, errlen);
 }
 
 int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen)
@@ -557,6 +693,10 @@ void mpirun_opts_fini(mpirun_opts_t *opts)
         return;
     }
     free(opts->env);
+    for (int i = 0; i < opts->nowned; i++) {
+        free(opts->owned[i]);
+    }
+    free(opts->owned);
     opts_set_defaults(opts);
 }
 
@@ -570,8 +710,12 @@ void mpirun_opts_print_help(FILE *out)
           "(-np, --np). Everything from the program's name on belongs to the program.\n"
           "\n"
           "Placing ranks:\n"
-          "  -n, -np N            run N ranks (default: one per slot; without -H or\n"
+          "  -n, -np, -c N        run N ranks (default: one per slot; without -H or\n"
           "                       --hostfile, one per core of this machine)\n"
+          "  -ppn, -N, --npernode N\n"
+          "                       N ranks per host: every host gets N slots, so the\n"
+          "                       hosts get N consecutive ranks each (and without -n,\n"
+          "                       N times the number of hosts run)\n"
           "  -H, --host, --hosts LIST\n"
           "                       hosts and their slots, e.g. -H node1:4,node2:4 (a\n"
           "                       host without a count has 1 slot; a host named twice\n"
@@ -583,7 +727,8 @@ void mpirun_opts_print_help(FILE *out)
           "                       and gives a host's ranks consecutive cores; core is\n"
           "                       the same; socket (or package) and numa deal a host's\n"
           "                       ranks round-robin over its packages or NUMA nodes;\n"
-          "                       node deals the ranks out one per host in turn\n"
+          "                       node deals the ranks out one per host in turn;\n"
+          "                       ppr:N:node is -ppn N\n"
           "  --bind-to WHAT       core, socket (or package), numa or none. Default:\n"
           "                       core when a host's ranks fit its cores, else none\n"
           "  --report-bindings    print where each rank is bound\n"
@@ -601,6 +746,8 @@ void mpirun_opts_print_help(FILE *out)
           "  -x VAR               pass the variable VAR, with its value here, to every\n"
           "                       rank\n"
           "  -x VAR=VALUE         set VAR to VALUE in every rank's environment\n"
+          "  -genv VAR VALUE      the same (MPICH's spelling)\n"
+          "  -genvlist A,B,...    pass the variables A, B, ... as -x A -x B does\n"
           "  --net-if LIST        the network interfaces and IPv4 or IPv6 subnets that\n"
           "                       the ranks and mpirun's daemons use between hosts\n"
           "                       (eth0,10.1.0.0/16), or skip (^docker0,virbr0);\n"
@@ -614,6 +761,10 @@ void mpirun_opts_print_help(FILE *out)
           "                       same\n"
           "  --allow-run-as-root  accepted for Open MPI scripts; libmp runs as root\n"
           "                       without it\n"
+          "  --mca, --gmca KEY VALUE\n"
+          "                       accepted and ignored: Open MPI's component settings\n"
+          "                       mean nothing to libmp (see --help-env for its own)\n"
+          "  -q, --quiet          accepted: mpirun prints only errors and what is asked\n"
           "  -v, --verbose        also report how the daemons of other hosts are\n"
           "                       linked (e.g. one that cannot reach its parent in the\n"
           "                       fence tree and relays through mpirun instead)\n"

@@ -35,6 +35,7 @@ typedef enum {
 
 typedef struct mpirun_opts {
     int np;                       /* -1 when not given: then one rank per slot */
+    int ppn;                      /* -ppn/-N/--npernode: ranks (slots) per host; 0 = not given */
     const char *hosts;            /* -H/--host value, NULL when not given */
     const char *hostfile;         /* --hostfile/--machinefile/-f value, NULL when not given */
     mpirun_map_t map_by;          /* default MPIRUN_MAP_SLOT */
@@ -49,21 +50,22 @@ typedef struct mpirun_opts {
     const char *net_if;           /* --net-if LIST: the ranks' MP_NET_IF, NULL = theirs */
     char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */
     int nenv;                     /* number of entries in env */
+    char **owned;                 /* strings env points to that were built, not in argv */
+    int nowned;
     char **prog_argv;             /* the program and its arguments (points into argv) */
     int prog_argc;                /* at least 1 unless help, help_env or version is set */
     bool help, help_env, version; /* -h/--help, --help-env, -V/--version */
 } mpirun_opts_t;
 
 /*
- * Parses argv[1..argc-1] into *opts. Every string in opts points into argv (which must outlive
- * opts); only the env array itself is allocated. Options may be written with one or two dashes
- * and take their value as the next argument or after '='. The first argument that is not an
- * option (or the one after "--") is the program: it and everything after it go to the program
- * untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the environment (an empty
- * value counts as absent).
- * Returns 0; or -1 with a message for the user in err (what was wrong, the value, the fix),
- * and opts left empty. Call mpirun_opts_fini() afterwards in both cases (it is harmless after
- * an error).
+ * Parses argv[1..argc-1] into *opts. Strings in opts point into argv (which must outlive opts),
+ * but for the env entries -genv and -genvlist build (kept in owned). Options may be written with
+ * one or two dashes and take their value as the next argument or after '='. The first argument that
+ * is not an option (or the one after "--") is the program: it and everything after it go to the
+ * program untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the environment (an
+ * empty value counts as absent). Returns 0; or -1 with a message for the user in err (what was
+ * wrong, the value, the fix), and opts left empty. Call mpirun_opts_fini() afterwards in both cases
+ * (it is harmless after an error).
  */
 int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen);
 

@@ -25,6 +25,7 @@ include tests/unit/topo/local.mk
 include tests/mpi/topo/local.mk
 include tests/mpi/threads/local.mk
 include tests/unit/util/local.mk
+include tests/unit/hwtopo/local.mk
 include tests/unit/wireup/local.mk
 include tests/slurm/local.mk
 include tests/unit/tcp/local.mk

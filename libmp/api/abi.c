@@ -1,7 +1,7 @@
 /*
  * The standard ABI's own calls (MPI 5.0): which version of the ABI this library follows, and an
- * info object with the sizes of its address, count and offset integers. libmp has no Fortran
- * bindings, so it has no Fortran ABI details to give.
+ * info object with the sizes of its address, count and offset integers (the Fortran calls are
+ * in abi_fortran.c).
  */
 #include <config.h>
 
@@ -31,39 +31,14 @@ int PMPI_Abi_get_info(MPI_Info *info)
     if (info == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "info is NULL");
     }
-    static const struct {
-        const char *key;
-        size_t size;
-    } sizes[] = {
-        {"mpi_aint_size", sizeof(MPI_Aint)},
-        {"mpi_count_size", sizeof(MPI_Count)},
-        {"mpi_offset_size", sizeof(MPI_Offset)},
+    char aint[24], count[24], offset[24];
+    snprintf(aint, sizeof(aint), "%zu", sizeof(MPI_Aint));
+    snprintf(count, sizeof(count), "%zu", sizeof(MPI_Count));
+    snprintf(offset, sizeof(offset), "%zu", sizeof(MPI_Offset));
+    const char *pairs[][2] = {
+        {"mpi_aint_size", aint},
+        {"mpi_count_size", count},
+        {"mpi_offset_size", offset},
     };
-    MPI_Info made = MPI_INFO_NULL;
-    int rc = PMPI_Info_create(&made);
-    for (size_t i = 0; rc == MPI_SUCCESS && i < sizeof(sizes) / sizeof(sizes[0]); i++) {
-        char value[24];
-        snprintf(value, sizeof(value), "%zu", sizes[i].size);
-        rc = PMPI_Info_set(made, sizes[i].key, value);
-    }
-    if (rc != MPI_SUCCESS) {
-        if (made != MPI_INFO_NULL) {
-            PMPI_Info_free(&made);
-        }
-        return rc;
-    }
-    *info = made;
-    return MPI_SUCCESS;
-}
-
-#pragma weak MPI_Abi_get_fortran_info = PMPI_Abi_get_fortran_info
-int PMPI_Abi_get_fortran_info(MPI_Info *info)
-{
-    MP_API_LOCK();
-    if (info == NULL) {
-        return mp_api_error(NULL, "MPI_Abi_get_fortran_info", MPI_ERR_ARG, "info is NULL");
-    }
-    /* No Fortran bindings: no details (the standard's answer for that case). */
-    *info = MPI_INFO_NULL;
-    return MPI_SUCCESS;
+    return mp_api_info_make(call, pairs, sizeof(pairs) / sizeof(pairs[0]), info);
 }

@@ -178,6 +178,10 @@ int mp_api_info_comm_merge(const char *call, mp_comm_t *comm, const struct mp_in
 /* Frees comm's hints (mp_api_attr_comm_delete_all does it on MPI_Comm_free). */
 void mp_api_info_comm_free(mp_comm_t *comm);
 
+/* A new info object of n (key, value) pairs, for calls that report facts; pairs whose value is
+ * NULL are left out. Returns an MPI error class (reported for call). */
+int mp_api_info_make(const char *call, const char *(*pairs)[2], size_t n, MPI_Info *info_p);
+
 /* MPI_Init's argc and argv (either may be NULL), for MPI_INFO_ENV. */
 void mp_api_info_env_args(int *argc, char ***argv);
 
@@ -206,6 +210,16 @@ void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle);
 
 /* Reports for call on comm that building a communicator failed with st; returns the class. */
 int mp_api_comm_failed(const char *call, mp_comm_t *comm, mp_status_t st);
+
+/* Checks comm and the newcomm pointer of a constructor; sets *comm_p on success. */
+int mp_api_comm_ctor_check(const char *call, MPI_Comm comm, const MPI_Comm *newcomm,
+                           mp_comm_t **comm_p);
+
+/* Refuses an intercommunicator where only intracommunicators are allowed. */
+int mp_api_comm_check_intra(const char *call, mp_comm_t *comm);
+
+/* MPI_Finalize: frees the hardware topology MPI_Comm_split_type loaded, if it did. */
+void mp_api_split_type_fini(void);
 
 /* The object behind a group handle (MPI_GROUP_EMPTY included), or NULL if it is not valid. */
 struct mp_group *mp_api_group_get(MPI_Group group);

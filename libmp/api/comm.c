@@ -103,8 +103,7 @@ static int comm_lookup(const char *call, MPI_Comm comm, const void *out, mp_comm
     return MPI_SUCCESS;
 }
 
-/* Refuses an intercommunicator where only intracommunicators are allowed. */
-static int check_intra(const char *call, mp_comm_t *comm)
+int mp_api_comm_check_intra(const char *call, mp_comm_t *comm)
 {
     if (comm->is_inter) {
         return mp_api_error(comm, call, MPI_ERR_COMM,
@@ -235,8 +234,8 @@ int PMPI_Comm_test_inter(MPI_Comm comm, int *flag)
 
 /* ---- constructors ---- */
 
-/* Checks comm and the newcomm pointer of a constructor. */
-static int ctor_check(const char *call, MPI_Comm comm, const MPI_Comm *newcomm, mp_comm_t **comm_p)
+int mp_api_comm_ctor_check(const char *call, MPI_Comm comm, const MPI_Comm *newcomm,
+                           mp_comm_t **comm_p)
 {
     int rc = mp_api_comm_check(call, comm, comm_p);
     if (rc == MPI_SUCCESS && newcomm == NULL) {
@@ -249,7 +248,7 @@ static int ctor_check(const char *call, MPI_Comm comm, const MPI_Comm *newcomm, 
 static int dup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm)
 {
     mp_comm_t *c = NULL, *n = NULL;
-    int rc = ctor_check(call, comm, newcomm, &c);
+    int rc = mp_api_comm_ctor_check(call, comm, newcomm, &c);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -343,7 +342,7 @@ static int idup_common(const char *call, MPI_Comm comm, MPI_Comm *newcomm, MPI_R
                        bool with_info, struct mp_info *hints)
 {
     mp_comm_t *c = NULL;
-    int rc = ctor_check(call, comm, newcomm, &c);
+    int rc = mp_api_comm_ctor_check(call, comm, newcomm, &c);
     if (rc == MPI_SUCCESS && request == NULL) {
         rc = mp_api_error(c, call, MPI_ERR_ARG,
                           "request is NULL; pass the address of an "
@@ -406,7 +405,7 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
 {
     MP_API_LOCK();
     mp_comm_t *c = NULL, *n = NULL;
-    int rc = ctor_check("MPI_Comm_split", comm, newcomm, &c);
+    int rc = mp_api_comm_ctor_check("MPI_Comm_split", comm, newcomm, &c);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -419,57 +418,6 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
         c->is_inter ? mp_comm_inter_split(c, color, key, &n) : mp_comm_split(c, color, key, &n);
     if (st != MP_OK) {
         return mp_api_comm_failed("MPI_Comm_split", c, st);
-    }
-    mp_api_comm_publish(n, newcomm);
-    return MPI_SUCCESS;
-}
-
-#pragma weak MPI_Comm_split_type = PMPI_Comm_split_type
-int PMPI_Comm_split_type(MPI_Comm comm, int split_type, int key, MPI_Info info, MPI_Comm *newcomm)
-{
-    MP_API_LOCK();
-    const char *call = "MPI_Comm_split_type";
-    mp_comm_t *c = NULL, *n = NULL;
-    struct mp_info *hints = NULL;
-    int rc = ctor_check(call, comm, newcomm, &c);
-    if (rc == MPI_SUCCESS) {
-        rc = check_intra(call, c);
-    }
-    if (rc == MPI_SUCCESS && info != MPI_INFO_NULL) {
-        rc = mp_api_info_check(c, call, info, &hints);
-    }
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
-    /* Every rank of a node can share memory with the others. */
-    int node = (int)mp_runtime.wireup.node_id;
-    const char *resource = hints != NULL ? mp_info_get(hints, "mpi_hw_resource_type") : NULL;
-    int color;
-    switch (split_type) {
-    case MPI_COMM_TYPE_SHARED:
-        color = node;
-        break;
-    case MPI_COMM_TYPE_HW_GUIDED:
-    case MPI_COMM_TYPE_RESOURCE_GUIDED:
-        /* The standard's one named resource, the same as MPI_COMM_TYPE_SHARED. No hardware
-         * level below the node is offered: other resources give MPI_COMM_NULL. */
-        color = resource != NULL && strcmp(resource, "mpi_shared_memory") == 0 ? node : -1;
-        break;
-    case MPI_UNDEFINED:
-    case MPI_COMM_TYPE_HW_UNGUIDED:
-        /* The unguided split has no strict subset of the node to give: MPI_COMM_NULL. */
-        color = -1;
-        break;
-    default:
-        return mp_api_error(c, call, MPI_ERR_ARG,
-                            "split_type %d is not MPI_COMM_TYPE_SHARED, MPI_COMM_TYPE_HW_GUIDED, "
-                            "MPI_COMM_TYPE_HW_UNGUIDED, MPI_COMM_TYPE_RESOURCE_GUIDED or "
-                            "MPI_UNDEFINED",
-                            split_type);
-    }
-    mp_status_t st = mp_comm_split(c, color, key, &n);
-    if (st != MP_OK) {
-        return mp_api_comm_failed(call, c, st);
     }
     mp_api_comm_publish(n, newcomm);
     return MPI_SUCCESS;
@@ -496,7 +444,7 @@ int PMPI_Comm_create(MPI_Comm comm, MPI_Group group, MPI_Comm *newcomm)
     const char *call = "MPI_Comm_create";
     mp_comm_t *c = NULL, *n = NULL;
     mp_group_t *g = NULL;
-    int rc = ctor_check(call, comm, newcomm, &c);
+    int rc = mp_api_comm_ctor_check(call, comm, newcomm, &c);
     if (rc == MPI_SUCCESS) {
         rc = mp_api_group_check(c, call, group, &g);
     }
@@ -523,9 +471,9 @@ int PMPI_Comm_create_group(MPI_Comm comm, MPI_Group group, int tag, MPI_Comm *ne
     const char *call = "MPI_Comm_create_group";
     mp_comm_t *c = NULL, *n = NULL;
     mp_group_t *g = NULL;
-    int rc = ctor_check(call, comm, newcomm, &c);
+    int rc = mp_api_comm_ctor_check(call, comm, newcomm, &c);
     if (rc == MPI_SUCCESS) {
-        rc = check_intra(call, c);
+        rc = mp_api_comm_check_intra(call, c);
     }
     if (rc == MPI_SUCCESS) {
         rc = mp_api_group_check(c, call, group, &g);

@@ -179,6 +179,25 @@ static int status_error(const char *call, mp_status_t status)
     return mp_api_error(NULL, call, mp_api_errclass(status), "%s", mp_status_string(status));
 }
 
+int mp_api_info_make(const char *call, const char *(*pairs)[2], size_t n, MPI_Info *info_p)
+{
+    mp_info_t *made = NULL;
+    mp_status_t status = mp_info_create(&made);
+    for (size_t i = 0; status == MP_OK && i < n; i++) {
+        if (pairs[i][1] != NULL) {
+            status = mp_info_set(made, pairs[i][0], pairs[i][1]);
+        }
+    }
+    if (status != MP_OK) {
+        if (made != NULL) {
+            mp_info_destroy(made);
+        }
+        return status_error(call, status);
+    }
+    *info_p = (MPI_Info)made;
+    return MPI_SUCCESS;
+}
+
 /* ---- MPI_Info_* ---- */
 
 #pragma weak MPI_Info_create = PMPI_Info_create

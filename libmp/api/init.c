@@ -71,6 +71,7 @@ int mp_api_runtime_stop(const char *call, bool disconnect)
     }
     mp_rma_fini();
     mp_api_type_f90_fini();
+    mp_api_split_type_fini();
     mp_api_errhandler_fini();
     mp_api_info_fini();
     mp_api_error_fini();

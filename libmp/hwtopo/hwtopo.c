@@ -117,6 +117,49 @@ int mp_hwtopo_ncores(hwloc_topology_t topo)
     return count;
 }
 
+/* NUMA nodes hang beside the CPU tree in hwloc 2, not above it: search them by cpuset. */
+static int numa_holding(hwloc_topology_t topo, hwloc_const_cpuset_t set)
+{
+    int found = -1;
+    hwloc_obj_t numa = NULL;
+    while ((numa = hwloc_get_next_obj_by_type(topo, HWLOC_OBJ_NUMANODE, numa)) != NULL) {
+        if (numa->cpuset != NULL && hwloc_bitmap_isincluded(set, numa->cpuset)) {
+            if (found >= 0) {
+                return -1; /* NUMA nodes that overlap: no single one */
+            }
+            found = (int)numa->logical_index;
+        }
+    }
+    return found;
+}
+
+void mp_hwtopo_levels_of(hwloc_topology_t topo, hwloc_const_cpuset_t set,
+                         int index[MP_HWTOPO_NLEVELS])
+{
+    static const hwloc_obj_type_t types[MP_HWTOPO_NLEVELS] = {
+        [MP_HWTOPO_PACKAGE] = HWLOC_OBJ_PACKAGE, [MP_HWTOPO_NUMA] = HWLOC_OBJ_NUMANODE,
+        [MP_HWTOPO_L3] = HWLOC_OBJ_L3CACHE,      [MP_HWTOPO_L2] = HWLOC_OBJ_L2CACHE,
+        [MP_HWTOPO_L1] = HWLOC_OBJ_L1CACHE,      [MP_HWTOPO_CORE] = HWLOC_OBJ_CORE,
+        [MP_HWTOPO_PU] = HWLOC_OBJ_PU,
+    };
+    bool empty = hwloc_bitmap_iszero(set);
+    /* The smallest object holding the whole set; its ancestors hold it too. */
+    hwloc_obj_t inner = empty ? NULL : hwloc_get_obj_covering_cpuset(topo, set);
+    for (int l = 0; l < MP_HWTOPO_NLEVELS; l++) {
+        index[l] = -1;
+        if (inner == NULL) {
+            continue;
+        }
+        if (l == MP_HWTOPO_NUMA) {
+            index[l] = numa_holding(topo, set);
+            continue;
+        }
+        hwloc_obj_t obj =
+            inner->type == types[l] ? inner : hwloc_get_ancestor_obj_by_type(topo, types[l], inner);
+        index[l] = obj != NULL ? (int)obj->logical_index : -1;
+    }
+}
+
 void mp_hwtopo_destroy(hwloc_topology_t topo)
 {
     if (topo != NULL) {

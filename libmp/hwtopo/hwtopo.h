@@ -1,6 +1,7 @@
 /*
  * The small hwloc wrapper shared by mpirun and libmp: load this machine's topology cheaply, or a
- * synthetic one for tests, and count the cores this process may use.
+ * synthetic one for tests, count the cores this process may use, and name the objects a binding
+ * lies within.
  */
 #ifndef MP_HWTOPO_HWTOPO_H
 #define MP_HWTOPO_HWTOPO_H
@@ -40,6 +41,24 @@ int mp_hwtopo_restrict_to_binding(hwloc_topology_t topo);
  * number of allowed PUs. Never negative; 0 only when nothing is allowed.
  */
 int mp_hwtopo_ncores(hwloc_topology_t topo);
+
+/* The hardware levels inside a node that a process can be bound within, coarsest first. */
+typedef enum mp_hwtopo_level {
+    MP_HWTOPO_PACKAGE,
+    MP_HWTOPO_NUMA,
+    MP_HWTOPO_L3,
+    MP_HWTOPO_L2,
+    MP_HWTOPO_L1,
+    MP_HWTOPO_CORE,
+    MP_HWTOPO_PU,
+    MP_HWTOPO_NLEVELS
+} mp_hwtopo_level_t;
+
+/* For each level, the logical index of the one object of that level that holds every CPU of
+ * set, or -1 when set spans several of them (or none: an empty set, a machine without that
+ * level). */
+void mp_hwtopo_levels_of(hwloc_topology_t topo, hwloc_const_cpuset_t set,
+                         int index[MP_HWTOPO_NLEVELS]);
 
 /* Destroys a topology from one of the load functions. NULL is allowed and does nothing. */
 void mp_hwtopo_destroy(hwloc_topology_t topo);

@@ -1,11 +1,17 @@
 /*
  * MPI_Comm_create (all ranks call; non-members get MPI_COMM_NULL), MPI_Comm_create_group
  * (only the members call, two groups at once with different tags), MPI_Comm_split_type
- * (MPI_COMM_TYPE_SHARED: one node here; the hardware-guided types give MPI_COMM_NULL), each
- * new communicator checked for size, order and point-to-point traffic; and
- * MPI_Comm_create_from_group.
+ * (MPI_COMM_TYPE_SHARED: one node here; the hardware-guided types by mpi_shared_memory, the
+ * resource type MPI_Get_hw_resource_info names), each new communicator checked for size, order
+ * and point-to-point traffic; and MPI_Comm_create_from_group.
  */
+#define _GNU_SOURCE
 #include "commtest.h"
+
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 static int wrank, wsize;
 
@@ -145,6 +151,80 @@ static void test_split_type(void)
     P2P_MPI(MPI_Info_free(&info));
 }
 
+/* A CPU list such as "0-3,8" as a set; false if it is malformed. */
+static bool parse_cpus(const char *list, cpu_set_t *set)
+{
+    CPU_ZERO(set);
+    while (*list != '\0') {
+        char *end;
+        long first = strtol(list, &end, 10), last = first;
+        if (end == list) {
+            return false;
+        }
+        if (*end == '-') {
+            list = end + 1;
+            last = strtol(list, &end, 10);
+            if (end == list || last < first) {
+                return false;
+            }
+        }
+        for (long cpu = first; cpu <= last && cpu < CPU_SETSIZE; cpu++) {
+            CPU_SET((int)cpu, set);
+        }
+        if (*end != ',' && *end != '\0') {
+            return false;
+        }
+        list = *end == ',' ? end + 1 : end;
+    }
+    return true;
+}
+
+/* MPI_Get_hw_resource_info: this process's node and CPUs, and a resource type that a guided
+ * split takes as it is (the info itself is the split's info). */
+static void test_hw_info(void)
+{
+    MPI_Info hw = MPI_INFO_NULL;
+    P2P_MPI(MPI_Get_hw_resource_info(&hw));
+    char type[MPI_MAX_INFO_VAL + 1] = "", host[MPI_MAX_INFO_VAL + 1] = "";
+    char online[MPI_MAX_INFO_VAL + 1] = "", cpus[MPI_MAX_INFO_VAL + 1] = "";
+    int flags[4] = {0};
+    P2P_MPI(MPI_Info_get(hw, "mpi_hw_resource_type", MPI_MAX_INFO_VAL, type, &flags[0]));
+    P2P_MPI(MPI_Info_get(hw, "host", MPI_MAX_INFO_VAL, host, &flags[1]));
+    P2P_MPI(MPI_Info_get(hw, "cpus_online", MPI_MAX_INFO_VAL, online, &flags[2]));
+    P2P_MPI(MPI_Info_get(hw, "cpus_allowed", MPI_MAX_INFO_VAL, cpus, &flags[3]));
+    char name[MPI_MAX_PROCESSOR_NAME];
+    int len;
+    P2P_MPI(MPI_Get_processor_name(name, &len));
+    MPT_CHECK(flags[0] && strcmp(type, "mpi_shared_memory") == 0, "mpi_hw_resource_type = %s",
+              type);
+    MPT_CHECK(flags[1] && strcmp(host, name) == 0, "host = %s, processor name %s", host, name);
+    MPT_CHECK(flags[2] && atol(online) == sysconf(_SC_NPROCESSORS_ONLN), "cpus_online = %s",
+              online);
+    cpu_set_t given, mine;
+    MPT_CHECK(sched_getaffinity(0, sizeof(mine), &mine) == 0, "sched_getaffinity failed");
+    MPT_CHECK(flags[3] && parse_cpus(cpus, &given) && CPU_EQUAL(&given, &mine),
+              "cpus_allowed = \"%s\" is not this process's CPUs", cpus);
+
+    int *ids = malloc(sizeof(int) * (size_t)wsize);
+    for (int i = 0; i < wsize; i++) {
+        ids[i] = i;
+    }
+    MPI_Comm node;
+    P2P_MPI(MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_HW_GUIDED, 0, hw, &node));
+    check_shape(node, wsize, ids, "guided split on MPI_Get_hw_resource_info's info");
+    P2P_MPI(MPI_Comm_free(&node));
+    free(ids);
+    P2P_MPI(MPI_Info_free(&hw));
+
+    P2P_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
+    int rc = MPI_Get_hw_resource_info(NULL), cls = -1;
+    if (rc != MPI_SUCCESS) {
+        MPI_Error_class(rc, &cls);
+    }
+    MPT_CHECK(cls == MPI_ERR_ARG, "MPI_Get_hw_resource_info(NULL) gave %d", rc);
+    P2P_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_ARE_FATAL));
+}
+
 int main(int argc, char **argv)
 {
     MPI_Group world;
@@ -157,6 +237,7 @@ int main(int argc, char **argv)
     test_create_group(world);
     test_from_group(world);
     test_split_type();
+    test_hw_info();
     P2P_MPI(MPI_Group_free(&world));
     p2p_barrier(MPI_COMM_WORLD);
     MPI_Finalize();

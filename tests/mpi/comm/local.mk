@@ -6,6 +6,7 @@ mpi_comm_programs = \
 	tests/mpi/comm/dupfree \
 	tests/mpi/comm/errors \
 	tests/mpi/comm/groups \
+	tests/mpi/comm/hwsplit \
 	tests/mpi/comm/idup \
 	tests/mpi/comm/intercomm \
 	tests/mpi/comm/split
@@ -27,6 +28,11 @@ tests_mpi_comm_errors_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_groups_SOURCES = tests/mpi/comm/groups.c
 tests_mpi_comm_groups_LDADD = $(mpi_test_libs)
 tests_mpi_comm_groups_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_comm_hwsplit_SOURCES = tests/mpi/comm/hwsplit.c
+# hwloc gives the expected groups.
+tests_mpi_comm_hwsplit_CFLAGS = $(AM_CFLAGS) $(HWLOC_CFLAGS)
+tests_mpi_comm_hwsplit_LDADD = $(mpi_test_libs) $(HWLOC_LIBS)
+tests_mpi_comm_hwsplit_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_comm_idup_SOURCES = tests/mpi/comm/idup.c
 tests_mpi_comm_idup_LDADD = $(mpi_test_libs)
 tests_mpi_comm_idup_LDFLAGS = $(mpi_test_link_flags)

@@ -4,11 +4,15 @@ mpi_dtype_programs = \
 	tests/mpi/dtype/dtsend \
 	tests/mpi/dtype/f90types \
 	tests/mpi/dtype/halo \
+	tests/mpi/dtype/legacy \
 	tests/mpi/dtype/nulltype \
 	tests/mpi/dtype/pack \
 	tests/mpi/dtype/typeinfo
 check_PROGRAMS += $(mpi_dtype_programs)
 
+tests_mpi_dtype_legacy_SOURCES = tests/mpi/dtype/legacy.c
+tests_mpi_dtype_legacy_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_legacy_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_dtype_typeinfo_SOURCES = tests/mpi/dtype/typeinfo.c
 tests_mpi_dtype_typeinfo_LDADD = $(mpi_test_libs)
 tests_mpi_dtype_typeinfo_LDFLAGS = $(mpi_test_link_flags)

@@ -5,7 +5,7 @@
  * work (a communicator, datatype, info, request, group, op and error handler used through their
  * converted handles); integers that name nothing give the kind's null handle. Statuses to and
  * from Fortran arrays keep source, tag and count; NULL arguments are MPI_ERR_ARG. Also the
- * standard ABI's MPI_Abi_get_version, MPI_Abi_get_info and MPI_Abi_get_fortran_info.
+ * standard ABI's MPI_Abi_get_version, MPI_Abi_get_info and its Fortran calls.
  */
 #include "../attr/attrtest.h"
 
@@ -190,11 +190,85 @@ static void abi(void)
                   want[i].key, value, flag);
     }
     AT_MPI(MPI_Info_free(&info));
-    info = MPI_INFO_ENV;
-    AT_MPI(MPI_Abi_get_fortran_info(&info));
-    MPT_CHECK(info == MPI_INFO_NULL, "MPI_Abi_get_fortran_info gave an info without Fortran");
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_version(NULL, &minor));
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_info(NULL));
+}
+
+/* The ABI's Fortran details: the sizes libmp's Fortran datatypes have, which a binding layer may
+ * confirm once but not change. */
+static void abi_fortran_info(void)
+{
+    MPI_Info info = MPI_INFO_NULL;
+    AT_MPI(MPI_Abi_get_fortran_info(&info));
+    MPT_CHECK(info != MPI_INFO_NULL, "MPI_Abi_get_fortran_info gave MPI_INFO_NULL");
+    static const struct {
+        const char *key;
+        MPI_Datatype type;
+    } kinds[] = {{"mpi_logical_size", MPI_LOGICAL},
+                 {"mpi_integer_size", MPI_INTEGER},
+                 {"mpi_real_size", MPI_REAL},
+                 {"mpi_double_precision_size", MPI_DOUBLE_PRECISION}};
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        char value[32] = "";
+        int flag = 0, size = -1;
+        AT_MPI(MPI_Info_get(info, kinds[i].key, 31, value, &flag));
+        AT_MPI(MPI_Type_size(kinds[i].type, &size));
+        MPT_CHECK(flag && atoi(value) == size, "MPI_Abi_get_fortran_info: %s = \"%s\", size %d",
+                  kinds[i].key, value, size);
+    }
+    char value[32] = "";
+    int flag = 0;
+    AT_MPI(MPI_Info_get(info, "mpi_integer8_supported", 31, value, &flag));
+    MPT_CHECK(flag && strcmp(value, "true") == 0, "mpi_integer8_supported = \"%s\"", value);
+
+    /* What disagrees with libmp's datatypes, or is no value at all, is refused and not counted. */
+    MPI_Info other;
+    AT_MPI(MPI_Info_create(&other));
+    AT_MPI(MPI_Info_set(other, "mpi_integer_size", "8"));
+    AT_MPI_FAILS(MPI_ERR_ABI, MPI_Abi_set_fortran_info(other));
+    AT_MPI(MPI_Info_set(other, "mpi_integer_size", "four"));
+    AT_MPI_FAILS(MPI_ERR_INFO_VALUE, MPI_Abi_set_fortran_info(other));
+    AT_MPI(MPI_Info_set(other, "mpi_integer_size", "4"));
+    AT_MPI(MPI_Info_set(other, "mpi_real16_supported", "maybe"));
+    AT_MPI_FAILS(MPI_ERR_INFO_VALUE, MPI_Abi_set_fortran_info(other));
+    AT_MPI_FAILS(MPI_ERR_INFO, MPI_Abi_set_fortran_info(MPI_INFO_NULL));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_fortran_info(NULL));
+    /* libmp's own details, less a type the compiler lacks: taken, once. */
+    AT_MPI(MPI_Info_set(info, "mpi_real2_supported", "false"));
+    AT_MPI(MPI_Abi_set_fortran_info(info));
+    AT_MPI_FAILS(MPI_ERR_ABI, MPI_Abi_set_fortran_info(info));
+    AT_MPI(MPI_Info_free(&other));
+    AT_MPI(MPI_Info_free(&info));
+}
+
+/* .TRUE. and .FALSE. of every LOGICAL size: 1 and 0, set by libmp, confirmed but not changed. */
+static void abi_fortran_booleans(void)
+{
+    for (int size = 1; size <= 16; size *= 2) {
+        unsigned char t[17], f[17], one[16] = {0}, zero[16] = {0};
+        memset(t, 0xa5, sizeof(t));
+        memset(f, 0xa5, sizeof(f));
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        one[0] = 1;
+#else
+        one[size - 1] = 1;
+#endif
+        int is_set = 0;
+        AT_MPI(MPI_Abi_get_fortran_booleans(size, t, f, &is_set));
+        MPT_CHECK(is_set == 1 && memcmp(t, one, (size_t)size) == 0 &&
+                      memcmp(f, zero, (size_t)size) == 0 && t[size] == 0xa5 && f[size] == 0xa5,
+                  "MPI_Abi_get_fortran_booleans(%d): is_set %d, true %02x.., false %02x..", size,
+                  is_set, t[0], f[0]);
+        AT_MPI(MPI_Abi_set_fortran_booleans(size, t, f));
+        memset(t, 0xff, (size_t)size); /* .TRUE. as -1, as some compilers have it */
+        AT_MPI_FAILS(MPI_ERR_ABI, MPI_Abi_set_fortran_booleans(size, t, f));
+    }
+    unsigned char t[4] = {1}, f[4] = {0};
+    int is_set;
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_fortran_booleans(3, t, f, &is_set));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_set_fortran_booleans(0, t, f));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_get_fortran_booleans(4, t, f, NULL));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Abi_set_fortran_booleans(4, NULL, f));
 }
 
 int main(int argc, char **argv)
@@ -211,6 +285,8 @@ int main(int argc, char **argv)
     nothing();
     user_handles(rank, size);
     abi();
+    abi_fortran_info();
+    abi_fortran_booleans();
 
     AT_MPI(MPI_Finalize());
     return mpt_finish(rank);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Launcher test: -x VAR=value and -x VAR (mpirun's own value) put VAR in every rank's
-# environment; -x overrides the value mpirun inherited.
+# environment; -x overrides the value mpirun inherited; MPICH's -genv and -genvlist do the same.
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -24,5 +24,18 @@ mp_mpirun -n 8 -x FOO=1 -x BAR=2 "$prog" FOO BAR
 mp_expect_status 0
 [ "$(grep -cE '^rank [0-7] FOO=1$' "$MP_OUT")" = 8 ] || mp_fail "not every rank has FOO=1"
 [ "$(grep -cE '^rank [0-7] BAR=2$' "$MP_OUT")" = 8 ] || mp_fail "not every rank has BAR=2"
+
+echo "== MPICH's -genv FOO 'x y' and -genvlist FROMENV; Open MPI's --mca and -q change nothing"
+mp_run env FOO=old FROMENV=outer_value "$MPIRUN" -n 2 -genv FOO 'x y' -genvlist FROMENV \
+    --mca btl self,tcp -q "$prog" FOO FROMENV
+mp_expect_status 0
+for r in 0 1; do
+    for want in "FOO=x y" "FROMENV=outer_value"; do
+        [ "$(grep -cFx "rank $r $want" "$MP_OUT")" = 1 ] ||
+            mp_fail "rank $r: expected exactly one line 'rank $r $want'"
+    done
+done
+[ "$(wc -l <"$MP_OUT")" -eq 4 ] || mp_fail "stdout has $(wc -l <"$MP_OUT") lines, expected 4"
+mp_expect_empty stderr
 
 mp_finish

@@ -38,6 +38,19 @@ mp_expect_empty stderr
 mp_expect_line stdout "^hello from rank 2 of 3 on $NS2\$"
 mp_expect_line stdout '^No Errors$'
 
+echo "== -ppn 2 (MPICH) gives every host 2 consecutive ranks whatever its slots, and without -n"
+echo "   2 per host run; -N 1 (Open MPI) one per host"
+run_across "$NS1:1,$NS2:3,$NS3:1" -ppn 2 "$prog" "$NS1,$NS1,$NS2,$NS2,$NS3,$NS3" hello
+mp_expect_status 0
+mp_expect_empty stderr
+mp_expect_line stdout "^hello from rank 5 of 6 on $NS3\$"
+mp_expect_line stdout '^No Errors$'
+run_across "$NS1:2,$NS2:2" -N 1 -n 2 "$prog" "$NS1,$NS2" hello
+mp_expect_status 0
+mp_expect_empty stderr
+mp_expect_line stdout "^hello from rank 1 of 2 on $NS2\$"
+mp_expect_line stdout '^No Errors$'
+
 echo "== this host (ranks under mpirun itself) and a namespace together"
 here=$(hostname)
 run_across "$here:2,$NS1:2" "$prog" "$here,$here,$NS1,$NS1" hello

@@ -360,6 +360,68 @@ static void test_env_exports(void **state)
     mpirun_opts_fini(&o);
 }
 
+/* What MPICH and Open MPI users type besides -n and -x: -c, -ppn/-N/--npernode, -genv,
+ * -genvlist, and --mca and -q, which are taken and change nothing. */
+static void test_other_launchers_spellings(void **state)
+{
+    (void)state;
+    mpirun_opts_t o;
+    parse_ok(ARGV("-c", "3", "prog"), &o);
+    assert_int_equal(o.np, 3);
+    assert_int_equal(o.ppn, 0);
+    mpirun_opts_fini(&o);
+    char *ppn[] = {"-ppn", "--ppn", "-N", "--npernode", "-npernode"};
+    for (size_t i = 0; i < sizeof(ppn) / sizeof(ppn[0]); i++) {
+        parse_ok(ARGV(ppn[i], "2", "prog"), &o);
+        assert_int_equal(o.ppn, 2);
+        assert_int_equal(o.np, -1);
+        mpirun_opts_fini(&o);
+    }
+
+    char **argv = ARGV("-genv", "OMP_NUM_THREADS", "4", "-x", "A", "-genvlist", "HOME,_X1",
+                       "--genv", "E", "", "prog", "-genv");
+    parse_ok(argv, &o);
+    assert_int_equal(o.nenv, 5);
+    assert_string_equal(o.env[0], "OMP_NUM_THREADS=4");
+    assert_ptr_equal(o.env[1], argv[5]);
+    assert_string_equal(o.env[2], "HOME");
+    assert_string_equal(o.env[3], "_X1");
+    assert_string_equal(o.env[4], "E="); /* an empty value is a value */
+    assert_int_equal(o.prog_argc, 2);
+    assert_string_equal(o.prog_argv[1], "-genv"); /* the program's own */
+    mpirun_opts_fini(&o);
+    assert_int_equal(o.nowned, 0);
+    assert_null(o.owned);
+
+    mpirun_opts_t plain;
+    parse_ok(ARGV("--mca", "btl", "self,tcp", "-gmca", "pml", "ob1", "-q", "--quiet", "prog"), &o);
+    parse_ok(ARGV("prog"), &plain);
+    assert_int_equal(o.np, plain.np);
+    assert_int_equal(o.nenv, 0);
+    assert_int_equal(o.map_by, plain.map_by);
+    assert_int_equal(o.bind_to, plain.bind_to);
+    assert_int_equal(o.prog_argc, 1);
+    assert_string_equal(o.prog_argv[0], "prog");
+    mpirun_opts_fini(&o);
+    mpirun_opts_fini(&plain);
+
+    parse_ok(ARGV("--map-by", "ppr:3:node", "prog"), &o);
+    assert_int_equal(o.ppn, 3);
+    assert_int_equal(o.map_by, MPIRUN_MAP_SLOT);
+    mpirun_opts_fini(&o);
+    expect_error_has(ARGV("--map-by", "ppr:2:socket", "prog"), "only ppr:N:node", NULL);
+    expect_error_has(ARGV("--map-by", "ppr:x:node", "prog"), "only ppr:N:node", NULL);
+    expect_error_has(ARGV("--map-by", "ppr:2", "prog"), "only ppr:N:node", NULL);
+    expect_error(ARGV("-ppn", "0", "prog"), "-ppn \"0\" is not a valid number of ranks per host: "
+                                            "give a whole number from 1 to 1048576, e.g. -ppn 2");
+    expect_error(ARGV("-genv", "ONLY"), "option -genv takes two values, e.g. -genv "
+                                        "OMP_NUM_THREADS 1");
+    expect_error(ARGV("--mca=btl", "tcp", "prog"), "option --mca takes two values, e.g. --mca "
+                                                   "btl ^openib");
+    expect_error_has(ARGV("-genv", "1A", "x", "prog"), "\"1A\" is not a valid environment", NULL);
+    expect_error_has(ARGV("-genvlist", "A,,B", "prog"), "\"\" is not a valid environment", NULL);
+}
+
 static void test_timeout(void **state)
 {
     (void)state;
@@ -485,13 +547,13 @@ static void test_errors_options(void **state)
     expect_error(ARGV("--bogus", "prog"),
                  "unknown option \"--bogus\": run mpirun --help for the list of options (options "
                  "meant for the program go after the program's name)");
-    expect_error_has(ARGV("-q", "prog"), "unknown option \"-q\"", "mpirun --help", NULL);
+    expect_error_has(ARGV("-z", "prog"), "unknown option \"-z\"", "mpirun --help", NULL);
     expect_error(ARGV("-np4", "prog"),
                  "unknown option \"-np4\": did you mean \"-np 4\"? (put a space between an "
                  "option and its value)");
     expect_error_has(ARGV("--n12", "prog"), "did you mean \"--n 12\"?", NULL);
-    /* Short options are case-sensitive: -h is help, -H a host list. */
-    expect_error_has(ARGV("-N", "2", "prog"), "unknown option \"-N\"", NULL);
+    /* Short options are case-sensitive: -h is help, -H a host list, -n ranks, -N per host. */
+    expect_error_has(ARGV("-C", "2", "prog"), "unknown option \"-C\"", NULL);
 
     char *nothing[] = {"mpirun", NULL};
     expect_error(nothing, "no program to run: give one after the options, e.g. mpirun -n 4 "
@@ -549,8 +611,9 @@ static void test_errors_map_bind(void **state)
                  "--map-by \"slot:oversubscribe\": modifiers after ':' (\"oversubscribe\") are "
                  "not supported: give the policy alone, e.g. --map-by slot (oversubscription is "
                  "allowed by default; --nooversubscribe forbids it)");
-    expect_error_has(ARGV("--map-by", "ppr:2:node", "prog"),
-                     "\"ppr:2:node\" is not a mapping policy",
+    expect_error_has(ARGV("--map-by", "ppr:2:core", "prog"), "\"ppr:2:core\"",
+                     "only ppr:N:node", "--map-by ppr:2:node", NULL);
+    expect_error_has(ARGV("--map-by", "pack", "prog"), "\"pack\" is not a mapping policy",
                      "slot, core, socket (or package), numa or node", NULL);
     expect_error_has(ARGV("--map-by", "hwthread", "prog"), "\"hwthread\" is not supported",
                      "--map-by core", NULL);
@@ -686,6 +749,7 @@ int main(void)
         cmocka_unit_test_setup(test_bind_to_values, clear_env),
         cmocka_unit_test_setup(test_flags, clear_env),
         cmocka_unit_test_setup(test_env_exports, clear_env),
+        cmocka_unit_test_setup(test_other_launchers_spellings, clear_env),
         cmocka_unit_test_setup(test_timeout, clear_env),
         cmocka_unit_test_setup(test_wdir, clear_env),
         cmocka_unit_test_setup(test_launch_agent, clear_env),

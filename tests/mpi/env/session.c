@@ -7,7 +7,8 @@
  * session's buffer for buffered sends (MPI 4.1), used by the communicators derived from that
  * session only, flushed, detached, automatic, and left attached at MPI_Session_finalize; the
  * errors of MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups go to the handler
- * they are given for the new communicator;
+ * they are given for the new communicator; objects of two sessions (or of a session and the
+ * world model) refused together in one call (mixing());
  * MPI_Initialized and MPI_Finalized stay false; the last MPI_Session_finalize ends the job's
  * runtime, and later sessions start it again (restart()). "mixed": a session and MPI_Init
  * together, the session outliving MPI_Finalize, then the same restarts. Usage:
@@ -327,6 +328,53 @@ static MPI_Session open_session(const char *level, const char *expect)
     return s;
 }
 
+/* A communicator of mpi://WORLD from session s, returning errors. */
+static MPI_Comm world_of(MPI_Session s, const char *tag)
+{
+    MPI_Group g;
+    MPI_Comm c;
+    AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &g));
+    AT_MPI(MPI_Comm_create_from_group(g, tag, MPI_INFO_NULL, MPI_ERRORS_RETURN, &c));
+    AT_MPI(MPI_Group_free(&g));
+    return c;
+}
+
+/*
+ * Objects of two sessions, or of a session and the world model, never meet in one call (MPI
+ * 4.1, 11.3): comparing their communicators or making a communicator of one from the group of
+ * the other is refused; the same calls within one session work.
+ */
+static void mixing(MPI_Session s1, MPI_Session s2, bool mixed)
+{
+    MPI_Comm a = world_of(s1, "libmp.test.mix.a"), b = world_of(s2, "libmp.test.mix.b"), dup, c;
+    MPI_Group ga, gb;
+    int result = -1;
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_compare(a, b, &result));
+    AT_MPI(MPI_Comm_dup(a, &dup));
+    AT_MPI(MPI_Comm_compare(a, dup, &result));
+    MPT_CHECK(result == MPI_CONGRUENT, "a session's communicator and its dup compare %d", result);
+    AT_MPI(MPI_Comm_group(a, &ga));
+    AT_MPI(MPI_Comm_group(b, &gb));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_create(a, gb, &c));
+    AT_MPI(MPI_Comm_create(a, ga, &c)); /* its own group: a communicator like a */
+    AT_MPI(MPI_Comm_compare(a, c, &result));
+    MPT_CHECK(result == MPI_CONGRUENT, "MPI_Comm_create of its own group compares %d", result);
+    AT_MPI(MPI_Comm_free(&c));
+    AT_MPI(MPI_Comm_create(a, MPI_GROUP_EMPTY, &c));
+    MPT_CHECK(c == MPI_COMM_NULL, "MPI_Comm_create of MPI_GROUP_EMPTY gave a communicator");
+    if (mixed) {
+        AT_MPI(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
+        AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_compare(MPI_COMM_WORLD, a, &result));
+        AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_create(MPI_COMM_WORLD, ga, &c));
+        AT_MPI(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL));
+    }
+    AT_MPI(MPI_Group_free(&ga));
+    AT_MPI(MPI_Group_free(&gb));
+    AT_MPI(MPI_Comm_free(&dup));
+    AT_MPI(MPI_Comm_free(&a));
+    AT_MPI(MPI_Comm_free(&b));
+}
+
 /* A ring of N ints (past the eager size) around comm, checked element by element. */
 static void ring(MPI_Comm comm, int round)
 {
@@ -438,6 +486,7 @@ int main(int argc, char **argv)
     psets(s1, nprocs);
     comms(s1, nprocs);
     buffers(s1, s2, nprocs);
+    mixing(s1, s2, mixed);
     errors(s2);
     from_group_errors(s1, nprocs);
     AT_MPI(MPI_Session_finalize(&s2));

@@ -10,6 +10,7 @@
 #pragma weak MPI_Address = PMPI_Address
 int PMPI_Address(void *location, MPI_Aint *address)
 {
+    MP_API_LOCK();
     return PMPI_Get_address(location, address);
 }
 
@@ -54,6 +55,7 @@ int PMPI_Type_ub(MPI_Datatype datatype, MPI_Aint *displacement)
 int PMPI_Type_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype oldtype,
                       MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return PMPI_Type_create_hvector(count, blocklength, stride, oldtype, newtype);
 }
 
@@ -61,6 +63,7 @@ int PMPI_Type_hvector(int count, int blocklength, MPI_Aint stride, MPI_Datatype 
 int PMPI_Type_hindexed(int count, int array_of_blocklengths[], MPI_Aint array_of_displacements[],
                        MPI_Datatype oldtype, MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return PMPI_Type_create_hindexed(count, array_of_blocklengths, array_of_displacements, oldtype,
                                      newtype);
 }
@@ -69,6 +72,7 @@ int PMPI_Type_hindexed(int count, int array_of_blocklengths[], MPI_Aint array_of
 int PMPI_Type_struct(int count, int array_of_blocklengths[], MPI_Aint array_of_displacements[],
                      MPI_Datatype array_of_types[], MPI_Datatype *newtype)
 {
+    MP_API_LOCK();
     return PMPI_Type_create_struct(count, array_of_blocklengths, array_of_displacements,
                                    array_of_types, newtype);
 }
@@ -76,17 +80,20 @@ int PMPI_Type_struct(int count, int array_of_blocklengths[], MPI_Aint array_of_d
 #pragma weak MPI_Errhandler_create = PMPI_Errhandler_create
 int PMPI_Errhandler_create(MPI_Handler_function *function, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return PMPI_Comm_create_errhandler(function, errhandler);
 }
 
 #pragma weak MPI_Errhandler_set = PMPI_Errhandler_set
 int PMPI_Errhandler_set(MPI_Comm comm, MPI_Errhandler errhandler)
 {
+    MP_API_LOCK();
     return PMPI_Comm_set_errhandler(comm, errhandler);
 }
 
 #pragma weak MPI_Errhandler_get = PMPI_Errhandler_get
 int PMPI_Errhandler_get(MPI_Comm comm, MPI_Errhandler *errhandler)
 {
+    MP_API_LOCK();
     return PMPI_Comm_get_errhandler(comm, errhandler);
 }

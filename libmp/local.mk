@@ -37,18 +37,22 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/info.c \
 	libmp/api/init.c \
 	libmp/api/intercomm.c \
+	libmp/api/join.c \
 	libmp/api/memory.c \
 	libmp/api/mpi1_removed.c \
+	libmp/api/name.c \
 	libmp/api/neighbor.c \
 	libmp/api/neighbor_init.c \
 	libmp/api/op.c \
 	libmp/api/pack.c \
+	libmp/api/port.c \
 	libmp/api/partition.c \
 	libmp/api/probe.c \
 	libmp/api/profiling.c \
 	libmp/api/pt2pt.c \
 	libmp/api/request.c \
 	libmp/api/session.c \
+	libmp/api/spawn.c \
 	libmp/api/status.c \
 	libmp/api/tools.c \
 	libmp/api/topo.c \
@@ -82,6 +86,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/shm_reduce_pair.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
+	libmp/comm/port.c \
+	libmp/comm/port.h \
 	libmp/core/comm.c \
 	libmp/core/comm.h \
 	libmp/core/datatype.c \
@@ -167,6 +173,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/util/sha256.h \
 	libmp/wireup/cpus.c \
 	libmp/wireup/cpus.h \
+	libmp/wireup/names.c \
 	libmp/wireup/wireup.c \
 	libmp/wireup/wireup.h
 libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS) $(HWLOC_CFLAGS)

@@ -48,8 +48,9 @@
 typedef struct daemon_rank {
     int rank;
     pid_t pid;
-    int fd[2];   /* stdout and stderr pipes, -1 once closed */
-    bool exited; /* reaped */
+    int fd[2];      /* stdout and stderr pipes, -1 once closed */
+    bool finalized; /* called PMIx_Finalize: PMIx answers no more requests for its data */
+    bool exited;    /* reaped */
 } daemon_rank_t;
 
 typedef struct daemon {
@@ -518,13 +519,14 @@ static void send_dmodex_data(daemon_t *d, uint32_t origin, uint32_t id, int stat
     mpirun_wire_end(&d->conn.out);
 }
 
-/* mpirun asks for a local rank's data for another host: a rank already reaped has nothing
- * more to give (and PMIx 4.2 would never answer for it). */
+/* mpirun asks for a local rank's data for another host: a rank that finalized or was reaped has
+ * nothing more to give (and PMIx 4.2 would never answer for it: the requester would wait for its
+ * timeout). */
 static void serve_dmodex(daemon_t *d, uint32_t origin, uint32_t id, uint32_t rank)
 {
     int status = PMIX_ERR_NOT_FOUND;
     for (int i = 0; i < d->nlocal; i++) {
-        if (d->ranks[i].rank == (int)rank && !d->ranks[i].exited) {
+        if (d->ranks[i].rank == (int)rank && !d->ranks[i].finalized && !d->ranks[i].exited) {
             status = mpirun_server_dmodex_serve((int)rank, origin, id);
         }
     }
@@ -547,6 +549,9 @@ static void handle_server_events(daemon_t *d)
                 free(a.data);
             }
         } else if (ev.kind != MPIRUN_EVENT_FENCE) {
+            for (int i = 0; ev.kind == MPIRUN_EVENT_FINALIZED && i < d->nlocal; i++) {
+                d->ranks[i].finalized = d->ranks[i].finalized || d->ranks[i].rank == ev.rank;
+            }
             send_event(d, ev.kind, ev.rank, ev.status);
         } else if (!mpirun_server_fence_get(ev.rank, &f) || d->conn.fd < 0) {
             continue;

@@ -1,7 +1,8 @@
 /*
  * mpirun's rules for ending a job: the first failure decides the exit status; a rank that
  * fails (non-zero status, signal) or leaves MPI without MPI_Finalize ends the job, as in Open
- * MPI, since the others may wait for it forever; nothing is reported twice.
+ * MPI, since the others may wait for it forever (after a non-zero exit that follows
+ * MPI_Finalize they first get a moment to exit on their own); nothing is reported twice.
  */
 #define _GNU_SOURCE
 #include "mpirun/job.h"
@@ -55,7 +56,8 @@ void mpirun_job_fini(mpirun_job_t *job)
     job->ranks = NULL;
 }
 
-/* The first failure decides the exit status; later ones do not change it. */
+/* The first failure decides the exit status; later ones do not change it, but end the job at
+ * once. */
 static void fail(mpirun_job_t *job, int status)
 {
     if (!job->status_set) {
@@ -63,6 +65,7 @@ static void fail(mpirun_job_t *job, int status)
         job->exit_status = status;
     }
     job->ending = true;
+    job->end_grace_s = 0;
 }
 
 void mpirun_job_end(mpirun_job_t *job, int status)
@@ -152,6 +155,13 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
     if (code != 0) {
         snprintf(msg, len, "rank %d (%s) exited with status %d; ending the job", rank, pid, code);
         fail(job, code);
+        if (r->finalized) {
+            /* No MPI call can keep the others waiting for a rank past MPI_Finalize: they are
+             * finishing too, and killing them at once would drop what their stdio still
+             * buffers (a message printed just before MPI_Finalize and exit, as NPB does for a
+             * process count it cannot use). */
+            job->end_grace_s = job->after_finalize_grace_s;
+        }
     } else if (r->connected && !r->finalized) {
         snprintf(msg, len, "rank %d (%s) exited without calling MPI_Finalize; ending the job", rank,
                  pid);

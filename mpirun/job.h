@@ -28,13 +28,17 @@ typedef struct mpirun_job {
     int np;
     mpirun_rank_t *ranks; /* np entries */
     int nhosts;
-    char **hosts;           /* nhosts names, in node id order */
-    int *host_nranks;       /* ranks on each host */
-    bool ending;            /* the job must end: kill every rank still running */
-    bool status_set;        /* exit_status holds the first failure */
-    int exit_status;        /* mpirun's exit status */
-    int nexited;            /* ranks reaped so far */
-    int exited_before_init; /* a rank that ended cleanly without MPI_Init, or -1 */
+    char **hosts;                  /* nhosts names, in node id order */
+    int *host_nranks;              /* ranks on each host */
+    bool ending;                   /* the job must end: kill every rank still running */
+    double end_grace_s;            /* how long the ranks still running may take to exit on their own
+                                      before they are signalled (0: signal them at once) */
+    double after_finalize_grace_s; /* end_grace_s after a non-zero exit past MPI_Finalize:
+                                      0 from mpirun_job_init, mpirun sets MP_END_GRACE */
+    bool status_set;               /* exit_status holds the first failure */
+    int exit_status;               /* mpirun's exit status */
+    int nexited;                   /* ranks reaped so far */
+    int exited_before_init;        /* a rank that ended cleanly without MPI_Init, or -1 */
 } mpirun_job_t;
 
 /* Lays out np ranks over nhosts hosts (host_of_rank[r] for each rank). Copies what it needs. */

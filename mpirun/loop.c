@@ -34,6 +34,7 @@ typedef struct loop_state {
     bool killed;       /* the ranks have been sent SIGKILL */
     int gentle_signal; /* SIGTERM, or the signal a user sent mpirun */
     double kill_at;    /* when to send SIGKILL */
+    double ending_at;  /* when the job was first seen ending, or 0 */
     double done_at;    /* when the last rank was reaped */
     double bye_at;     /* when the daemons were told the job is over */
     double dmodex_at;  /* when the next direct modex request times out, or -1 */
@@ -88,6 +89,12 @@ static void enforce_end(loop_state_t *st, double t)
     mpirun_job_t *job = st->loop->job;
     if (!job->ending) {
         return;
+    }
+    if (st->ending_at == 0) {
+        st->ending_at = t;
+    }
+    if (!st->signalled && t < st->ending_at + job->end_grace_s) {
+        return; /* the ranks may still exit on their own (job.c says when) */
     }
     if (!st->signalled) {
         st->signalled = true;
@@ -281,6 +288,9 @@ static int poll_timeout_ms(const loop_state_t *st, double t, double deadline)
     wake = earliest(wake, st->dmodex_at);
     if (st->signalled && !st->killed) {
         wake = (wake < 0 || st->kill_at < wake) ? st->kill_at : wake;
+    }
+    if (!st->signalled && st->ending_at > 0) {
+        wake = earliest(wake, st->ending_at + st->loop->job->end_grace_s);
     }
     if (st->done_at > 0) {
         double drain = st->done_at + DRAIN_GRACE_S;

@@ -176,6 +176,7 @@ static int setup_job(mpirun_t *m, char *err)
         snprintf(err, ERRLEN, "out of memory");
         result = -1;
     }
+    m->job.after_finalize_grace_s = m->opts.end_grace;
     if (result == 0 &&
         getrandom(m->job.secret, sizeof(m->job.secret), 0) != (ssize_t)sizeof(m->job.secret)) {
         snprintf(err, ERRLEN, "cannot make the job's secret: getrandom: %s", strerror(errno));

@@ -409,6 +409,7 @@ static void opts_set_defaults(mpirun_opts_t *opts)
     opts->np = -1;
     opts->map_by = MPIRUN_MAP_SLOT;
     opts->bind_to = MPIRUN_BIND_DEFAULT;
+    opts->end_grace = MPIRUN_END_GRACE_DEFAULT;
 }
 
 static int bad_env_name(const char *opt, const char *value, size_t len, char *err, size_t errlen)
@@ -574,6 +575,28 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     return -1;
 }
 
+/* MP_END_GRACE: seconds, 0 included (end the job at once, as for any other failure). */
+static int end_grace_from_environment(mpirun_opts_t *opts, char *err, size_t errlen)
+{
+    const char *env = getenv("MP_END_GRACE");
+    char *end;
+    if (env == NULL || *env == '\0') {
+        return 0;
+    }
+    errno = 0;
+    double v = strtod(env, &end);
+    if (isspace((unsigned char)*env) || errno != 0 || *end != '\0' || !isfinite(v) || v < 0 ||
+        v > MPIRUN_END_GRACE_MAX) {
+        set_error(err, errlen,
+                  "MP_END_GRACE=\"%s\" (from the environment) is not a valid number of seconds: "
+                  "set it to a number from 0 to %.0f, or unset it",
+                  env, MPIRUN_END_GRACE_MAX);
+        return -1;
+    }
+    opts->end_grace = v;
+    return 0;
+}
+
 static int timeout_from_environment(mpirun_opts_t *opts, char *err, size_t errlen)
 {
     const char *env = getenv("MPIEXEC_TIMEOUT");
@@ -673,6 +696,9 @@ int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, siz
         return 0;
     }
     if (opts->timeout == 0 && timeout_from_environment(opts, err, errlen) != 0) {
+        goto fail;
+    }
+    if (end_grace_from_environment(opts, err, errlen) != 0) {
         goto fail;
     }
     if (opts->prog_argc == 0) {

@@ -12,6 +12,11 @@
 /* The most ranks one job may have; -n beyond it is refused before anything is allocated. */
 #define MPIRUN_NP_MAX (1 << 20)
 
+/* How long, by default, the other ranks may take to exit on their own after a rank exited
+ * non-zero past MPI_Finalize (MP_END_GRACE), and the most MP_END_GRACE accepts. */
+#define MPIRUN_END_GRACE_DEFAULT 1.0
+#define MPIRUN_END_GRACE_MAX 3600.0
+
 /* The longest --timeout or MPIEXEC_TIMEOUT accepted, in seconds (about 31 years). */
 #define MPIRUN_TIMEOUT_MAX 1e9
 
@@ -45,6 +50,7 @@ typedef struct mpirun_opts {
     bool tag_output;              /* --tag-output: prefix each output line with its rank */
     bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
+    double end_grace;             /* MP_END_GRACE seconds (default MPIRUN_END_GRACE_DEFAULT) */
     const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */
     const char *launch_agent;     /* --launch-agent CMD, NULL = MPIRUN_AGENT_DEFAULT */
     const char *net_if;           /* --net-if LIST: the ranks' MP_NET_IF, NULL = theirs */
@@ -60,12 +66,13 @@ typedef struct mpirun_opts {
 /*
  * Parses argv[1..argc-1] into *opts. Strings in opts point into argv (which must outlive opts),
  * but for the env entries -genv and -genvlist build (kept in owned). Options may be written with
- * one or two dashes and take their value as the next argument or after '='. The first argument that
- * is not an option (or the one after "--") is the program: it and everything after it go to the
- * program untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the environment (an
- * empty value counts as absent). Returns 0; or -1 with a message for the user in err (what was
- * wrong, the value, the fix), and opts left empty. Call mpirun_opts_fini() afterwards in both cases
- * (it is harmless after an error).
+ * one or two dashes and take their value as the next argument or after '='. The first argument
+ * that is not an option (or the one after "--") is the program: it and everything after it go to
+ * the program untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the environment
+ * (an empty value counts as absent); MP_END_GRACE is read from the environment too.
+ * Returns 0; or -1 with a message for the user in err (what was wrong, the value, the fix),
+ * and opts left empty. Call mpirun_opts_fini() afterwards in both cases (it is harmless after
+ * an error).
  */
 int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen);
 

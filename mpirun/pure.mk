@@ -24,6 +24,8 @@ mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/collect.h \
 	mpirun/tree.c \
 	mpirun/tree.h \
+	mpirun/names.c \
+	mpirun/names.h \
 	libmp/util/netfilter.c \
 	libmp/util/netfilter.h \
 	libmp/util/sha256.c \

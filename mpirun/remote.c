@@ -511,11 +511,12 @@ static void dmodex_reply(mpirun_remote_t *rm, int origin, uint32_t id, int statu
 }
 
 /* Routes a direct modex request of origin (see dmodex_reply) for rank to the host running
- * it. A rank that is gone, or whose daemon is, has nothing more to give: NOT_FOUND at once. */
+ * it. A rank that finalized or is gone, or whose daemon is, has nothing more to give (PMIx 4.2
+ * would never answer for it): NOT_FOUND at once. */
 static void dmodex_route(mpirun_remote_t *rm, int origin, uint32_t id, uint32_t rank)
 {
     const mpirun_job_t *job = rm->job;
-    if (rank >= (uint32_t)job->np || job->ranks[rank].exited) {
+    if (rank >= (uint32_t)job->np || job->ranks[rank].finalized || job->ranks[rank].exited) {
         dmodex_reply(rm, origin, id, PMIX_ERR_NOT_FOUND, NULL, 0);
         return;
     }

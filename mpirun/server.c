@@ -19,6 +19,7 @@
 #include <pmix.h>
 #include <pmix_server.h>
 
+#include "mpirun/names.h"
 #include "wireup/wireup.h"
 
 /* State shared with PMIx's thread, all under lock. */
@@ -70,6 +71,9 @@ typedef struct dmodex_served {
 static dmodex_served_t *served;
 static size_t nserved, served_cap;
 static int next_served;
+
+/* The names the job's ranks published (MPI_Publish_name), under lock. */
+static mpirun_names_t names;
 
 static void push_event(mpirun_event_kind_t kind, int rank, int status)
 {
@@ -352,12 +356,117 @@ static pmix_status_t on_direct_modex(const pmix_proc_t *proc, const pmix_info_t 
     return PMIX_SUCCESS;
 }
 
+/* ---- Published names: PMIx_Publish, _Lookup and _Unpublish of libmp's ranks ---- */
+
+/* The service name in a key of libmp's (MP_WIREUP_NAME_PREFIX + service), or NULL for the other
+ * keys (PMIx adds its own directives to what a rank publishes). */
+static const char *service_of(const char *key)
+{
+    size_t n = strlen(MP_WIREUP_NAME_PREFIX);
+    return strncmp(key, MP_WIREUP_NAME_PREFIX, n) == 0 ? key + n : NULL;
+}
+
+/* The table lives in this process: ranks on other hosts could not reach it, so with several
+ * hosts every server refuses, and the ranks say so. The answers go through cbfunc at once. */
+static pmix_status_t on_publish(const pmix_proc_t *proc, const pmix_info_t info[], size_t ninfo,
+                                pmix_op_cbfunc_t cbfunc, void *cbdata)
+{
+    int rank = our_rank(proc);
+    pmix_status_t st = rank < 0 || relay ? PMIX_ERR_NOT_SUPPORTED : PMIX_ERR_BAD_PARAM;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < ninfo && rank >= 0 && !relay; i++) {
+        const char *service = service_of(info[i].key);
+        if (service == NULL || info[i].value.type != PMIX_STRING) {
+            continue;
+        }
+        mpirun_names_status_t r =
+            mpirun_names_publish(&names, service, info[i].value.data.string, rank);
+        st = r == MPIRUN_NAMES_OK          ? PMIX_SUCCESS
+             : r == MPIRUN_NAMES_DUPLICATE ? PMIX_ERR_DUPLICATE_KEY
+                                           : PMIX_ERR_NOMEM;
+        if (st != PMIX_SUCCESS) {
+            break;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    if (cbfunc != NULL) {
+        cbfunc(st, cbdata);
+    }
+    return PMIX_SUCCESS;
+}
+
+static pmix_status_t on_lookup(const pmix_proc_t *proc, char **keys, const pmix_info_t info[],
+                               size_t ninfo, pmix_lookup_cbfunc_t cbfunc, void *cbdata)
+{
+    (void)info;
+    (void)ninfo;
+    size_t nkeys = 0;
+    while (keys != NULL && keys[nkeys] != NULL) {
+        nkeys++;
+    }
+    if (our_rank(proc) < 0 || relay) {
+        cbfunc(PMIX_ERR_NOT_SUPPORTED, NULL, 0, cbdata);
+        return PMIX_SUCCESS;
+    }
+    pmix_pdata_t *data = nkeys > 0 ? calloc(nkeys, sizeof(*data)) : NULL;
+    size_t n = 0;
+    pthread_mutex_lock(&lock);
+    for (size_t k = 0; k < nkeys && data != NULL; k++) {
+        const char *service = service_of(keys[k]);
+        const mpirun_name_t *e = service != NULL ? mpirun_names_lookup(&names, service) : NULL;
+        if (e == NULL) {
+            continue;
+        }
+        PMIX_LOAD_PROCID(&data[n].proc, job_nspace, (pmix_rank_t)e->owner);
+        PMIX_LOAD_KEY(data[n].key, keys[k]);
+        if (PMIx_Value_load(&data[n].value, e->port, PMIX_STRING) == PMIX_SUCCESS) {
+            n++;
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    /* The data is ours again once cbfunc returns. */
+    cbfunc(n > 0 ? PMIX_SUCCESS : PMIX_ERR_NOT_FOUND, data, n, cbdata);
+    for (size_t i = 0; i < n; i++) {
+        PMIX_VALUE_DESTRUCT(&data[i].value);
+    }
+    free(data);
+    return PMIX_SUCCESS;
+}
+
+static pmix_status_t on_unpublish(const pmix_proc_t *proc, char **keys, const pmix_info_t info[],
+                                  size_t ninfo, pmix_op_cbfunc_t cbfunc, void *cbdata)
+{
+    (void)info;
+    (void)ninfo;
+    int rank = our_rank(proc);
+    pmix_status_t st = rank < 0 || relay ? PMIX_ERR_NOT_SUPPORTED : PMIX_SUCCESS;
+    pthread_mutex_lock(&lock);
+    for (size_t k = 0; keys != NULL && keys[k] != NULL && st == PMIX_SUCCESS; k++) {
+        const char *service = service_of(keys[k]);
+        if (service == NULL) {
+            continue;
+        }
+        mpirun_names_status_t r = mpirun_names_unpublish(&names, service, rank);
+        st = r == MPIRUN_NAMES_OK          ? PMIX_SUCCESS
+             : r == MPIRUN_NAMES_NOT_OWNER ? PMIX_ERR_NO_PERMISSIONS
+                                           : PMIX_ERR_NOT_FOUND;
+    }
+    pthread_mutex_unlock(&lock);
+    if (cbfunc != NULL) {
+        cbfunc(st, cbdata);
+    }
+    return PMIX_SUCCESS;
+}
+
 static pmix_server_module_t module = {
     .client_connected = on_client_connected,
     .client_finalized = on_client_finalized,
     .abort = on_abort,
     .fence_nb = on_fence,
     .direct_modex = on_direct_modex,
+    .publish = on_publish,
+    .lookup = on_lookup,
+    .unpublish = on_unpublish,
 };
 
 /* Waits for a PMIx operation's callback. */
@@ -912,5 +1021,6 @@ void mpirun_server_fini(void)
         free(served[i].data.data);
     }
     free(served);
+    mpirun_names_clear(&names);
     close(event_fd);
 }

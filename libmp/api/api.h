@@ -50,6 +50,12 @@ int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const ch
 /* The MPI error class for an internal status. */
 int mp_api_errclass(mp_status_t status);
 
+/* Ends the whole job with exit status code (MPI_Abort and the fatal error handlers): first
+ * flushes this process's stdio streams, so that what the program printed before giving up (its
+ * reason, most often) is not lost with the process, then asks the launcher to end every rank.
+ * Never returns. */
+void mp_api_job_abort(int code, const char *msg) __attribute__((noreturn));
+
 /* The standard name of an error class ("MPI_ERR_COMM"), or NULL if errclass is not one. */
 const char *mp_api_errclass_name(int errclass);
 

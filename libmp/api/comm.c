@@ -83,7 +83,7 @@ int mp_api_comm_failed(const char *call, mp_comm_t *comm, mp_status_t st)
         return mp_api_error(comm, call, MPI_ERR_OTHER,
                             "no free context id: at most %d communicators may exist at once; "
                             "free the ones you no longer use with MPI_Comm_free",
-                            MP_COMM_CTX_PAIRS - 2);
+                            MP_COMM_CTX_PAIRS - 3); /* world, self, ports */
     }
     return mp_api_error(comm, call, mp_api_errclass(st),
                         "cannot build the communicator from %s: %s", comm->name,

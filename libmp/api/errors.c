@@ -134,8 +134,11 @@ int mp_api_errclass(mp_status_t status)
         return MPI_ERR_TRUNCATE;
     case MP_ERR_PEER:
         return MPI_ERR_PROC_ABORTED; /* the peer's process ended or can no longer be reached */
+    case MP_ERR_UNSUPPORTED:
+        return MPI_ERR_UNSUPPORTED_OPERATION;
     case MP_ERR_WIREUP:
     case MP_ERR_NOT_FOUND:
+    case MP_ERR_EXISTS:
     case MP_ERR_SYSCALL:
     case MP_ERR_AGAIN:
         return MPI_ERR_OTHER;
@@ -238,7 +241,17 @@ int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const ch
     /* MPI_ERRORS_ARE_FATAL and MPI_ERRORS_ABORT: the exit status carries the error class. Both
      * end every rank, as a job cannot go on without some of its ranks. */
     int exit_status = class_of(errclass);
-    mp_wireup_abort(exit_status > 0 && exit_status < 256 ? exit_status : 1, line);
+    mp_api_job_abort(exit_status > 0 && exit_status < 256 ? exit_status : 1, line);
+}
+
+void mp_api_job_abort(int code, const char *msg)
+{
+    /* The rank leaves through _exit (or is killed by the launcher), which drop what stdio still
+     * buffers: stdout into a pipe is fully buffered, so a program's last lines, printed just
+     * before MPI_Abort to say why, would vanish. Open MPI (a pty per rank) and MPICH (exit)
+     * keep them. Flushed before the launcher hears of the abort, since it then kills the rank. */
+    fflush(NULL);
+    mp_wireup_abort(code, msg);
 }
 
 int mp_api_check_ready(const char *call)

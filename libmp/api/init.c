@@ -8,6 +8,7 @@
 
 #include "api/api.h"
 #include "coll/shm.h"
+#include "comm/port.h"
 #include "core/log.h"
 #include "core/runtime.h"
 
@@ -44,6 +45,8 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
     }
     /* The thread levels are ordered, so the lower of the two is what we can promise. */
     int level = required < MP_THREAD_LEVEL_MAX ? required : MP_THREAD_LEVEL_MAX;
+    /* Before any peer can reach this rank: connect requests are noticed from the start. */
+    mp_comm_port_init();
     mp_status_t status = mp_runtime_init(level);
     if (status != MP_OK) {
         return mp_api_error(NULL, call, mp_api_errclass(status), "cannot join the job: %s",
@@ -70,6 +73,7 @@ int mp_api_runtime_stop(const char *call, bool disconnect)
                             mp_status_string(status));
     }
     mp_rma_fini();
+    mp_comm_port_fini();
     mp_api_type_f90_fini();
     mp_api_split_type_fini();
     mp_api_errhandler_fini();
@@ -169,7 +173,7 @@ int PMPI_Abort(MPI_Comm comm, int errorcode)
              c != NULL ? c->name : "invalid communicator", errorcode, status);
     mp_log_error("%s", msg);
     /* Every rank of the job ends, not only those of comm, as in the other implementations. */
-    mp_wireup_abort(status, msg);
+    mp_api_job_abort(status, msg);
 }
 
 #pragma weak MPI_Query_thread = PMPI_Query_thread

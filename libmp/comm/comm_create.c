@@ -590,8 +590,13 @@ static mp_status_t agree_inter(team_t *local, team_t *link, int remote, int coun
                                inter_hello_t *mine, inter_hello_t *theirs)
 {
     mp_status_t st = MP_INPROGRESS;
-    blocking_round_t b; /* keyed by the local group's context: the same on its members */
-    blocking_enter(&b, local);
+    /* Keyed by the local group's context: the same on its members. A group of one (the
+     * MPI_COMM_SELF of MPI_Comm_accept/connect or MPI_Comm_join, say) takes the link's key
+     * instead, which the remote leader shares: agreements of several threads on such groups
+     * then take turns in one order on both sides, where keys of each side's own MPI_COMM_SELF
+     * could order two of them oppositely on two processes and leave both waiting forever. */
+    blocking_round_t b;
+    blocking_enter(&b, local->n == 1 ? link : local);
     while (st == MP_INPROGRESS) {
         st = inter_round(local, link, remote, mine, theirs, &b);
         if (st == MP_OK) {
@@ -692,17 +697,21 @@ mp_status_t mp_comm_intercomm_create(mp_comm_t *local, int local_leader, mp_comm
     inter_hello_t mine = {.size = local->size}, theirs;
     memset(&theirs, 0, sizeof(theirs));
     mp_status_t st = agree_inter(&lt, &link, remote_leader, 2, &mine, &theirs);
-    mp_group_t *remote = NULL;
-    if (st == MP_OK) {
-        st = swap_groups(&lt, &link, remote_leader, local->group, theirs.size, &remote);
+    if (st != MP_OK) {
+        return st;
     }
+    /* Taken before the groups travel: another thread's agreement may run while this one waits
+     * for them, and the ids are no longer reserved. */
     uint32_t ids[2];
-    if (st == MP_OK) {
-        st = take_two(theirs.mask, ids);
+    take_two(theirs.mask, ids);
+    mp_group_t *remote = NULL;
+    st = swap_groups(&lt, &link, remote_leader, local->group, theirs.size, &remote);
+    if (st != MP_OK) {
+        mp_comm_ctx_give(ids[0]);
+        mp_comm_ctx_give(ids[1]);
+        return st;
     }
-    if (st == MP_OK) {
-        st = new_inter(local, local->group, remote, ids, newcomm_p);
-    }
+    st = new_inter(local, local->group, remote, ids, newcomm_p);
     mp_group_release(remote);
     return st;
 }

@@ -18,6 +18,9 @@
 /* Context ids come in pairs: id (point-to-point) and id + 1 (collectives). Pair p is id 2p;
  * MPI_COMM_WORLD is pair 0 and MPI_COMM_SELF pair 1. */
 #define MP_COMM_CTX_PAIRS 4096
+/* Pair 2 is reserved on every process for the hidden communicator over the job on which the
+ * roots of MPI_Comm_accept/connect and MPI_Comm_join meet (comm/port.h). */
+#define MP_COMM_CTX_PORTS 4
 #define MP_COMM_CTX_WORDS (MP_COMM_CTX_PAIRS / 64)
 
 struct mp_group;

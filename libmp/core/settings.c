@@ -43,6 +43,9 @@ const mp_setting_t mp_settings[] = {
      "tcp: seconds to wait for a connection to one address before trying the next"},
     {"MP_TCP_AUTH_TIMEOUT", "5",
      "tcp: seconds an accepted connection may take to prove it belongs to the job"},
+    {"MP_END_GRACE", "1",
+     "mpirun: seconds the other ranks may take to exit on their own after a rank exited "
+     "non-zero past MPI_Finalize, before they are ended (0: at once)"},
     {"MP_FENCE_FANOUT", "8",
      "mpirun: daemons below each one in the tree relaying fences across hosts (1: a chain)"},
 };

@@ -16,7 +16,9 @@
     X(MP_ERR_SYSCALL, -5, "system call failed")                                                    \
     X(MP_ERR_AGAIN, -6, "resource temporarily full, try again")                                    \
     X(MP_ERR_TRUNCATE, -7, "message truncated")                                                    \
-    X(MP_ERR_PEER, -8, "peer unreachable")
+    X(MP_ERR_PEER, -8, "peer unreachable")                                                         \
+    X(MP_ERR_EXISTS, -9, "already exists")                                                         \
+    X(MP_ERR_UNSUPPORTED, -10, "not supported here")
 
 typedef enum mp_status {
 #define MP_STATUS_ENUM(name, value, text) name = value,

@@ -7,6 +7,14 @@
 static mp_request_t *posted_head, *posted_tail;
 static mp_unexp_t *unexp_head, *unexp_tail;
 size_t mp_match_unexp_bytes;
+static uint32_t watched_ctx;
+static void (*watch_fn)(int tag);
+
+void mp_match_watch_unexp(uint32_t ctx, void (*fn)(int tag))
+{
+    watched_ctx = ctx;
+    watch_fn = fn;
+}
 
 void mp_match_post(mp_request_t *req)
 {
@@ -86,6 +94,9 @@ void mp_match_add_unexp(mp_unexp_t *msg)
     }
     unexp_tail = msg;
     mp_match_unexp_bytes += sizeof(*msg) + (msg->rendezvous ? 0 : msg->size);
+    if (watch_fn != NULL && msg->context_id == watched_ctx) {
+        watch_fn(msg->tag);
+    }
 }
 
 mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag)

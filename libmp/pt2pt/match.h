@@ -51,6 +51,9 @@ bool mp_match_posted_is_empty(void);
 
 /* Unexpected messages. */
 void mp_match_add_unexp(mp_unexp_t *msg);
+/* Calls fn(tag) whenever a message of context ctx goes to the unexpected queue (one context at a
+ * time; fn NULL: none). fn runs inside delivery: it may only note the fact. */
+void mp_match_watch_unexp(uint32_t ctx, void (*fn)(int tag));
 mp_unexp_t *mp_match_find_unexp(uint32_t ctx, int src, int tag);
 void mp_match_remove_unexp(mp_unexp_t *msg);
 /* The unexpected message that job rank world_src sent as its seq-th message to this rank. */

@@ -13,7 +13,7 @@ int mp_progress_poll(void);
 
 /* Adds a function that every poll calls after the transports (e.g. to advance the schedules of
  * nonblocking collectives); it returns events handled. At most MP_PROGRESS_HOOKS_MAX hooks. */
-#define MP_PROGRESS_HOOKS_MAX 8
+#define MP_PROGRESS_HOOKS_MAX 16
 void mp_progress_hook_add(int (*hook)(void));
 
 /* Drives progress until done(arg) is true. */

@@ -557,6 +557,11 @@ static void probe_status(const mp_unexp_t *u, mp_msg_status_t *status)
     status->bytes = u->size;
 }
 
+void mp_pt2pt_watch_context(uint32_t ctx, void (*fn)(int tag))
+{
+    mp_match_watch_unexp(ctx, fn);
+}
+
 bool mp_pt2pt_iprobe(int src, int tag, mp_comm_t *comm, mp_msg_status_t *status)
 {
     if (src == MPI_PROC_NULL) {

@@ -45,6 +45,11 @@ bool mp_pt2pt_send_now(const void *buf, size_t count, const mp_datatype_t *dt, i
 bool mp_pt2pt_recv_now(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,
                        mp_comm_t *comm, mp_msg_status_t *status);
 
+/* Calls fn(tag) from inside delivery whenever a message of context ctx finds no posted receive
+ * (one context at a time; fn NULL stops it): a module that serves requests on a context of its
+ * own starts doing so only once one comes (comm/port.c). fn may only note the fact. */
+void mp_pt2pt_watch_context(uint32_t ctx, void (*fn)(int tag));
+
 /* Starts a receive from comm rank src (or MPI_ANY_SOURCE, MPI_PROC_NULL) with tag (or
  * MPI_ANY_TAG). */
 mp_status_t mp_pt2pt_irecv(void *buf, size_t count, const mp_datatype_t *dt, int src, int tag,

@@ -17,6 +17,7 @@
 
 #include "core/log.h"
 #include "core/settings.h"
+#include "util/sha256.h"
 #include "wireup/cpus.h"
 
 /* The card under which each rank publishes its CPU affinity (a cpu_set_t; all zeros when it
@@ -279,6 +280,7 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
     info->local_ranks = calloc(1, sizeof(int));
     info->singleton = true;
     snprintf(info->job_id, sizeof(info->job_id), "singleton.%ld", (long)getpid());
+    snprintf(info->job_name, sizeof(info->job_name), "%s", info->job_id);
     return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
 }
 
@@ -319,6 +321,30 @@ static void append_server_id(mp_wireup_info_t *info)
     PMIX_VALUE_RELEASE(val);
 }
 
+/* job_id differs between nodes (it holds the node's server): ports and MPI_Comm_join need a
+ * name that every rank of the job shares and other jobs do not. The namespace may repeat across
+ * launchers; the job's secret, where given, does not (a hash of it reveals nothing of it). */
+static void name_job(mp_wireup_info_t *info)
+{
+    snprintf(info->job_name, sizeof(info->job_name), "%s", my_proc.nspace);
+    if (!info->has_secret) {
+        return;
+    }
+    static const char label[] = "libmp job name";
+    uint8_t h[MP_SHA256_LEN];
+    mp_sha256_t ctx;
+    mp_sha256_init(&ctx);
+    mp_sha256_update(&ctx, label, sizeof(label));
+    mp_sha256_update(&ctx, info->job_secret, sizeof(info->job_secret));
+    mp_sha256_final(&ctx, h);
+    char hex[2 * 8 + 1];
+    for (int i = 0; i < 8; i++) {
+        snprintf(hex + 2 * i, sizeof(hex) - 2 * (size_t)i, "%02x", h[i]);
+    }
+    size_t n = strlen(info->job_name);
+    snprintf(info->job_name + n, sizeof(info->job_name) - n, ".%s", hex);
+}
+
 mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
 {
     memset(info_p, 0, sizeof(*info_p));
@@ -355,6 +381,7 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     info_p->size = (int)size;
     get_string(info_p->rank, PMIX_HOSTNAME, info_p->hostname, sizeof(info_p->hostname));
     read_secret(info_p);
+    name_job(info_p);
     mp_status_t status = read_locality(info_p);
     if (status != MP_OK) {
         return status;

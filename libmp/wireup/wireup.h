@@ -19,6 +19,10 @@
 #define MP_WIREUP_SECRET_KEY "libmp.job_secret"
 #define MP_WIREUP_SECRET_LEN 32
 
+/* The prefix of the PMIx keys under which MPI_Publish_name publishes a service name (libmp's
+ * mpirun keeps these in its table of names). */
+#define MP_WIREUP_NAME_PREFIX "libmp.name."
+
 typedef struct mp_wireup_info {
     int rank;         /* rank in the job (MPI_COMM_WORLD) */
     int size;         /* ranks in the job */
@@ -34,6 +38,9 @@ typedef struct mp_wireup_info {
     bool cpus_shared; /* this rank competes with other ranks for its CPUs (more ranks than CPUs
                          among those that may run on its CPUs); set by mp_wireup_cpus_read */
     uint8_t job_secret[MP_WIREUP_SECRET_LEN];
+    /* Names this job on every node (ports, MPI_Comm_join): the PMIx namespace and, where the
+     * launcher gave a secret, a fingerprint of it ("singleton.<pid>" for a singleton). */
+    char job_name[256];
 } mp_wireup_info_t;
 
 /* Connects to the PMIx server (or starts a singleton) and fills *info_p. */
@@ -65,6 +72,18 @@ void mp_wireup_cpus_read(mp_wireup_info_t *info);
 /* Reads rank's card under key into a new buffer (*data_p, free() it) of *len_p bytes.
  * MP_ERR_NOT_FOUND if that rank published no such card. */
 mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t *len_p);
+
+/* The launcher's name service (names.c), for MPI_Publish_name and friends: service names up
+ * to MP_WIREUP_NAME_MAX characters. Blocking (one round trip to the PMIx server).
+ * publish: MP_ERR_EXISTS when service is published already. lookup: the port into port (len
+ * bytes, NUL-terminated); MP_ERR_NOT_FOUND when nothing is published under service (it does
+ * not wait). unpublish: MP_ERR_NOT_FOUND when this process did not publish service. All:
+ * MP_ERR_UNSUPPORTED when the launcher keeps no names (a singleton, Slurm, libmp's mpirun
+ * with ranks on several hosts), MP_ERR_INVALID for a service name too long. */
+#define MP_WIREUP_NAME_MAX 400
+mp_status_t mp_wireup_name_publish(const char *service, const char *port);
+mp_status_t mp_wireup_name_lookup(const char *service, char *port, size_t len);
+mp_status_t mp_wireup_name_unpublish(const char *service);
 
 /* Asks the launcher to end the whole job with exit status code; then exits this process with
  * that code, in case the launcher (or a singleton) does not. Never returns. */

@@ -103,6 +103,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts_apart.sh \
 	tests/mpi/launcher/hosts_netif.sh \
 	tests/mpi/launcher/interrupt.sh \
+	tests/mpi/launcher/join_jobs.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \
 	tests/mpi/launcher/signals.sh \

@@ -1,6 +1,8 @@
 /*
  * Launcher test helper: one rank calls MPI_Abort(MPI_COMM_WORLD, CODE) while the others sleep.
- * Usage: abort RANK CODE [OTHERS_SLEEP_S].
+ * Just before, it prints a line to stdout and one to a stderr made fully buffered, without
+ * flushing either: real programs print why they give up and then abort, and those lines must
+ * not be lost. Usage: abort RANK CODE [OTHERS_SLEEP_S].
  */
 #include "mptest.h"
 
@@ -26,6 +28,10 @@ int main(int argc, char **argv)
 
     if (rank == who) {
         mpt_sleep_ms(200);
+        static char errbuf[BUFSIZ];
+        setvbuf(stderr, errbuf, _IOFBF, sizeof(errbuf));
+        printf("rank %d: last words on stdout before MPI_Abort\n", rank);
+        fprintf(stderr, "rank %d: last words on stderr before MPI_Abort\n", rank);
         MPI_Abort(MPI_COMM_WORLD, (int)code);
         fprintf(stderr, "rank %d: MPI_Abort returned\n", rank);
         return 3;

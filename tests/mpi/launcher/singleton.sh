@@ -30,6 +30,15 @@ mp_expect_status 0
 allowed=$(mp_expand_cpus "$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/self/status)")
 mp_expect_line stdout "^rank 0 cpus $allowed\$" "a singleton keeps all the CPUs it was given"
 
+comm=$(dirname "$(mp_prog init_basic)")/../comm
+echo "== ports, join's errors and spawn as a singleton; no name service there"
+for args in accept porterr spawn "pubname nonames"; do
+    # shellcheck disable=SC2086
+    mp_run "$comm"/$args
+    mp_expect_status 0 "$args"
+    mp_expect_line stdout '^No Errors$' "$args"
+done
+
 echo "== a task of a multi-task srun step without PMIx is refused, not a 1-rank job"
 mp_run env SLURM_STEP_NUM_TASKS=4 "$(mp_prog init_basic)" 1
 mp_expect_nonzero "each of 4 tasks would think it is alone"

@@ -3,6 +3,7 @@
 mpi_threads_programs = \
 	tests/mpi/threads/block \
 	tests/mpi/threads/coll \
+	tests/mpi/threads/ports \
 	tests/mpi/threads/pt2pt \
 	tests/mpi/threads/selfdup \
 	tests/mpi/threads/session
@@ -19,6 +20,9 @@ tests_mpi_threads_block_LDFLAGS = $(mpi_threads_ldflags)
 tests_mpi_threads_coll_CFLAGS = $(mpi_threads_cflags)
 tests_mpi_threads_coll_LDADD = $(mpi_threads_ldadd)
 tests_mpi_threads_coll_LDFLAGS = $(mpi_threads_ldflags)
+tests_mpi_threads_ports_CFLAGS = $(mpi_threads_cflags)
+tests_mpi_threads_ports_LDADD = $(mpi_threads_ldadd)
+tests_mpi_threads_ports_LDFLAGS = $(mpi_threads_ldflags)
 tests_mpi_threads_pt2pt_CFLAGS = $(mpi_threads_cflags)
 tests_mpi_threads_pt2pt_LDADD = $(mpi_threads_ldadd)
 tests_mpi_threads_pt2pt_LDFLAGS = $(mpi_threads_ldflags)

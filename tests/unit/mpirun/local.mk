@@ -11,7 +11,8 @@ mpirun_unit_tests = \
 	tests/unit/mpirun/test_agent \
 	tests/unit/mpirun/test_collect \
 	tests/unit/mpirun/test_tree \
-	tests/unit/mpirun/test_addrs
+	tests/unit/mpirun/test_addrs \
+	tests/unit/mpirun/test_names
 check_PROGRAMS += $(mpirun_unit_tests)
 TESTS += $(mpirun_unit_tests)
 
@@ -55,3 +56,7 @@ tests_unit_mpirun_test_tree_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
 tests_unit_mpirun_test_addrs_SOURCES = tests/unit/mpirun/test_addrs.c
 tests_unit_mpirun_test_addrs_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_mpirun_test_addrs_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_names_SOURCES = tests/unit/mpirun/test_names.c
+tests_unit_mpirun_test_names_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_names_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)

@@ -118,14 +118,32 @@ static void test_failure_after_finalize_ends_the_job(void **state)
 {
     (void)state;
     connect_all();
+    job.after_finalize_grace_s = 1.5; /* MP_END_GRACE */
     mpirun_job_rank_finalized(&job, 0);
     mpirun_job_rank_exited(&job, 0, EXITED(2), msg, sizeof(msg));
     assert_non_null(strstr(msg, "rank 0 (pid 100 on a) exited with status 2"));
     assert_true(job.ending);
     assert_int_equal(job.exit_status, 2);
+    /* The others, past MPI_Finalize or on their way, get a moment to exit by themselves. */
+    assert_true(job.end_grace_s == 1.5);
     mpirun_job_rank_finalized(&job, 1);
     mpirun_job_rank_exited(&job, 1, EXITED(5), msg, sizeof(msg));
     assert_int_equal(job.exit_status, 2); /* still the first */
+    assert_true(job.end_grace_s > 0);
+    /* An abort meanwhile ends the job at once. */
+    mpirun_job_rank_aborted(&job, 2, 42);
+    assert_true(job.end_grace_s == 0);
+    assert_int_equal(job.exit_status, 2);
+}
+
+static void test_failure_before_finalize_ends_at_once(void **state)
+{
+    (void)state;
+    connect_all();
+    job.after_finalize_grace_s = 1.5;
+    mpirun_job_rank_exited(&job, 1, EXITED(4), msg, sizeof(msg));
+    assert_true(job.ending);
+    assert_true(job.end_grace_s == 0);
 }
 
 static void test_abort(void **state)
@@ -226,6 +244,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_signal_named, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_missing_finalize, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_failure_after_finalize_ends_the_job, setup_job,
+                                        teardown_job),
+        cmocka_unit_test_setup_teardown(test_failure_before_finalize_ends_at_once, setup_job,
                                         teardown_job),
         cmocka_unit_test_setup_teardown(test_abort, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_non_mpi_program_is_fine, setup_job, teardown_job),

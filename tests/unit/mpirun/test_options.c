@@ -81,7 +81,37 @@ static int clear_env(void **state)
 {
     (void)state;
     unsetenv("MPIEXEC_TIMEOUT");
+    unsetenv("MP_END_GRACE");
     return 0;
+}
+
+static void test_end_grace(void **state)
+{
+    (void)state;
+    mpirun_opts_t o;
+    parse_ok(ARGV("prog"), &o);
+    assert_true(o.end_grace == MPIRUN_END_GRACE_DEFAULT);
+    mpirun_opts_fini(&o);
+    setenv("MP_END_GRACE", "2.5", 1);
+    parse_ok(ARGV("prog"), &o);
+    assert_true(o.end_grace == 2.5);
+    mpirun_opts_fini(&o);
+    setenv("MP_END_GRACE", "0", 1);
+    parse_ok(ARGV("prog"), &o);
+    assert_true(o.end_grace == 0.0);
+    mpirun_opts_fini(&o);
+    setenv("MP_END_GRACE", "", 1);
+    parse_ok(ARGV("prog"), &o);
+    assert_true(o.end_grace == MPIRUN_END_GRACE_DEFAULT);
+    mpirun_opts_fini(&o);
+    setenv("MP_END_GRACE", "soon", 1);
+    expect_error(ARGV("prog"), "MP_END_GRACE=\"soon\" (from the environment) is not a valid number "
+                               "of seconds: set it to a number from 0 to 3600, or unset it");
+    setenv("MP_END_GRACE", "-1", 1);
+    expect_error_has(ARGV("prog"), "MP_END_GRACE=\"-1\"", NULL);
+    setenv("MP_END_GRACE", "1e9", 1);
+    expect_error_has(ARGV("prog"), "MP_END_GRACE=\"1e9\"", NULL);
+    unsetenv("MP_END_GRACE");
 }
 
 static void test_defaults(void **state)
@@ -759,6 +789,7 @@ int main(void)
         cmocka_unit_test_setup(test_errors_np, clear_env),
         cmocka_unit_test_setup(test_errors_map_bind, clear_env),
         cmocka_unit_test_setup(test_errors_env, clear_env),
+        cmocka_unit_test_setup(test_end_grace, clear_env),
         cmocka_unit_test(test_help_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

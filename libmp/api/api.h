@@ -107,8 +107,9 @@ void mp_api_error_fini(void);
  * *provided. Reports for call and returns an MPI error class. */
 int mp_api_runtime_start(const char *call, int required, int *provided);
 
-/* Stops the runtime: the last of MPI_Finalize and MPI_Session_finalize to run calls it. */
-int mp_api_runtime_stop(const char *call);
+/* Stops the runtime: the last of MPI_Finalize and MPI_Session_finalize to run calls it;
+ * disconnect as for mp_runtime_fini. */
+int mp_api_runtime_stop(const char *call, bool disconnect);
 
 /* Whether the world model is on (between MPI_Init and MPI_Finalize). */
 bool mp_api_world_is_active(void);

@@ -541,6 +541,12 @@ int PMPI_Comm_get_attr(MPI_Comm comm, int comm_keyval, void *attribute_val, int 
         return mp_api_error(c, "MPI_Comm_get_attr", MPI_ERR_ARG, "attribute_val or flag is NULL");
     }
     int *value = predefined_attr(comm_keyval);
+    if (value != NULL && c->session != 0 && comm_keyval != MPI_TAG_UB) {
+        /* The other predefined attributes describe the world model's MPI_COMM_WORLD; a
+         * communicator of the Sessions Model has MPI_TAG_UB only (MPI 4.1, 7.4.2 and 9.1.2). */
+        *flag = 0;
+        return MPI_SUCCESS;
+    }
     if (value != NULL) {
         /* attribute_val is the address of a pointer, which receives the address of the value. */
         *(int **)attribute_val = value;

@@ -177,6 +177,27 @@ int PMPI_Comm_get_name(MPI_Comm comm, char *comm_name, int *resultlen)
 
 /* ---- comparison and groups ---- */
 
+/* Names what an object derives from, for the message of mixed_models. */
+static const char *derives_from(uintptr_t session)
+{
+    return session != 0 ? "a session" : "the world model";
+}
+
+/* Refuses objects of different sessions, or of a session and the world model, in one call:
+ * MPI 4.1, 11.3 forbids mixing them, and their ranks and context ids need not agree. */
+static int mixed_models(const char *call, mp_comm_t *comm, uintptr_t session, const char *what)
+{
+    if (comm->session == session) {
+        return MPI_SUCCESS;
+    }
+    return mp_api_error(
+        comm, call, MPI_ERR_ARG,
+        "the communicator derives from %s and %s from %s; objects of different "
+        "sessions (or of a session and the world model) cannot meet in one call",
+        comm->session != 0 && session != 0 ? "one session" : derives_from(comm->session), what,
+        comm->session != 0 && session != 0 ? "another" : derives_from(session));
+}
+
 #pragma weak MPI_Comm_compare = PMPI_Comm_compare
 int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
 {
@@ -185,6 +206,9 @@ int PMPI_Comm_compare(MPI_Comm comm1, MPI_Comm comm2, int *result)
     int rc = comm_lookup("MPI_Comm_compare", comm1, result, &a);
     if (rc == MPI_SUCCESS) {
         rc = mp_api_comm_check("MPI_Comm_compare", comm2, &b);
+    }
+    if (rc == MPI_SUCCESS) {
+        rc = mixed_models("MPI_Comm_compare", a, b->session, "comm2");
     }
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -423,9 +447,14 @@ int PMPI_Comm_split(MPI_Comm comm, int color, int key, MPI_Comm *newcomm)
     return MPI_SUCCESS;
 }
 
-/* Checks that group is a subset of comm's group. */
+/* Checks that group is a subset of comm's group, and of the same session or world model. */
 static int check_subgroup(const char *call, mp_comm_t *comm, const mp_group_t *group)
 {
+    /* The empty group (MPI_GROUP_EMPTY among them) names no process of either. */
+    int rc = group->size > 0 ? mixed_models(call, comm, group->session, "the group") : MPI_SUCCESS;
+    if (rc != MPI_SUCCESS) {
+        return rc;
+    }
     for (int i = 0; i < group->size; i++) {
         if (mp_group_rank_of(comm->group, group->world_ranks[i]) < 0) {
             return mp_api_error(comm, call, MPI_ERR_GROUP,

@@ -200,7 +200,9 @@ static MPI_Errhandler get_ref(uintptr_t slot, MPI_Errhandler dflt)
 
 static int create(const char *call, eh_kind_t kind, void (*fn)(void), MPI_Errhandler *errhandler)
 {
-    int rc = mp_api_check_ready(call);
+    /* A session's handler is made before MPI_Session_init, to be handed to it: the standard
+     * makes MPI_Session_create_errhandler available at any time (MPI 4.1, Table 11.1). */
+    int rc = kind == EH_SESSION ? MPI_SUCCESS : mp_api_check_ready(call);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -306,10 +308,7 @@ int PMPI_Comm_call_errhandler(MPI_Comm comm, int errorcode)
 int PMPI_Errhandler_free(MPI_Errhandler *errhandler)
 {
     MP_API_LOCK();
-    int rc = mp_api_check_ready("MPI_Errhandler_free");
-    if (rc != MPI_SUCCESS) {
-        return rc;
-    }
+    /* Available at any time, before MPI_Init and after MPI_Finalize (MPI 4.1, Table 11.1). */
     if (errhandler == NULL) {
         return mp_api_error(NULL, "MPI_Errhandler_free", MPI_ERR_ARG, "errhandler is NULL");
     }

@@ -15,7 +15,7 @@
 #define MP_THREAD_LEVEL_MAX MPI_THREAD_MULTIPLE
 
 /* The world model (MPI_Init to MPI_Finalize) and the sessions share one runtime: the first of
- * them starts it, the last to end stops it. */
+ * them starts it, the last to end stops it, and a session opened later starts it again. */
 static enum { WORLD_NEVER, WORLD_ACTIVE, WORLD_DONE } world;
 
 static bool is_thread_level(int level)
@@ -35,11 +35,9 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
     if (provided == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "provided is NULL");
     }
-    if (mp_runtime.state == MP_RUNTIME_FINALIZED) {
-        return mp_api_error(NULL, call, MPI_ERR_OTHER,
-                            "called after MPI was finalised (MPI_Finalize, or the end of the last "
-                            "session); libmp cannot start again in the same process");
-    }
+    /* A runtime that the last session (or MPI_Finalize, after the last session) ended starts
+     * again for a new session: sessions come and go during the life of a process (MPI 4.1,
+     * 11.3); only the world model cannot be initialised twice, which init_common checks. */
     if (mp_runtime.state == MP_RUNTIME_READY) {
         /* A session or the world model started it already: its level holds. */
         *provided = required < mp_runtime.thread_level ? required : mp_runtime.thread_level;
@@ -63,13 +61,13 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
     return MPI_SUCCESS;
 }
 
-int mp_api_runtime_stop(const char *call)
+int mp_api_runtime_stop(const char *call, bool disconnect)
 {
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
     mp_api_greq_fini();
     mp_coll_shm_fini();
-    mp_status_t status = mp_runtime_fini();
+    mp_status_t status = mp_runtime_fini(disconnect);
     if (status != MP_OK) {
         return mp_api_error(NULL, call, mp_api_errclass(status), "cannot leave the job: %s",
                             mp_status_string(status));
@@ -158,7 +156,7 @@ int PMPI_Finalize(void)
     mp_api_attr_fini();
     world = WORLD_DONE;
     /* Sessions still open keep the runtime; the last one to end stops it. */
-    return mp_api_sessions_open() > 0 ? MPI_SUCCESS : mp_api_runtime_stop("MPI_Finalize");
+    return mp_api_sessions_open() > 0 ? MPI_SUCCESS : mp_api_runtime_stop("MPI_Finalize", true);
 }
 
 #pragma weak MPI_Abort = PMPI_Abort

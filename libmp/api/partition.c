@@ -142,6 +142,12 @@ int mp_api_part_start(const char *call, mp_api_preq_t *preq)
     preq->active = req;
     memset(p->ready, 0, (size_t)p->partitions);
     p->nready = 0;
+    if (preq->peer == MPI_PROC_NULL) {
+        /* A send to MPI_PROC_NULL returns as soon as possible (MPI 4.1, 3.10): it completes now,
+         * and MPI_Pready still checks its partitions until MPI_Wait or MPI_Test completes it. */
+        mp_request_complete(req);
+        return MPI_SUCCESS;
+    }
     return p->partitions == 0 ? part_send(call, p) : MPI_SUCCESS;
 }
 
@@ -292,7 +298,8 @@ static int ready_one(const char *call, part_t *p, int i)
                             "partition %d is already ready in this round", i);
     }
     p->ready[i] = 1;
-    return ++p->nready == p->partitions ? part_send(call, p) : MPI_SUCCESS;
+    bool last = ++p->nready == p->partitions;
+    return last && p->preq->peer != MPI_PROC_NULL ? part_send(call, p) : MPI_SUCCESS;
 }
 
 #pragma weak MPI_Pready = PMPI_Pready

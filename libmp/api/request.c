@@ -442,6 +442,17 @@ int PMPI_Cancel(MPI_Request *request)
         }
         return MPI_SUCCESS;
     }
+    if (req != NULL && is_persistent(*request)) {
+        mp_api_preq_t *preq = as_preq(*request);
+        if (preq->kind == MP_API_PREQ_PSEND || preq->kind == MP_API_PREQ_PRECV) {
+            /* MPI 4.1 section 4.2: cancelling an active partitioned request is erroneous; ignoring
+             * the cancel would leave the program waiting for partitions no one will send. */
+            return mp_api_error(preq->comm, "MPI_Cancel", MPI_ERR_REQUEST,
+                                "the partitioned %s is active and cannot be cancelled; mark its "
+                                "partitions ready and complete it (MPI_Wait, MPI_Test)",
+                                preq->kind == MP_API_PREQ_PSEND ? "send" : "receive");
+        }
+    }
     if (req != NULL &&
         (req->kind == MP_REQ_SEND || (req->kind == MP_REQ_RECV && !mp_request_is_complete(req)))) {
         mp_pt2pt_cancel(req);

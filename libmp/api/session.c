@@ -97,7 +97,8 @@ static int check_session(const char *call, MPI_Session session, session_t **s_p)
     return MPI_SUCCESS;
 }
 
-/* ---- Thread levels by name (the info key mpi_thread_support_level) ---- */
+/* ---- Thread levels by name (the info key mpi_thread_support_level, in MPI 4.0 thread_level) ----
+ */
 
 static const struct {
     int level;
@@ -187,8 +188,8 @@ int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session *ses
         int rc =
             PMPI_Info_get(info, "mpi_thread_support_level", MPI_MAX_INFO_VAL - 1, value, &flag);
         if (rc == MPI_SUCCESS && !flag) {
-            /* MPICH's name for the key, which programs written for it use (OSU's
-             * osu_latency_mt -I): an implementation's own key, as the standard allows. */
+            /* The key's name in MPI 4.0, which programs written for it (OSU's osu_latency_mt
+             * -I, Open MPI's and MPICH's own examples) still pass. */
             rc = PMPI_Info_get(info, "thread_level", MPI_MAX_INFO_VAL - 1, value, &flag);
         }
         if (rc != MPI_SUCCESS) {
@@ -247,8 +248,9 @@ int PMPI_Session_finalize(MPI_Session *session)
     free(s);
     *session = MPI_SESSION_NULL;
     nopen--;
-    /* The last session ends the runtime unless the world model still uses it. */
-    return nopen == 0 && !mp_api_world_is_active() ? mp_api_runtime_stop(call) : MPI_SUCCESS;
+    /* The last session ends the runtime unless the world model still uses it. It keeps the
+     * connection to the launcher: another session may start the runtime again. */
+    return nopen == 0 && !mp_api_world_is_active() ? mp_api_runtime_stop(call, false) : MPI_SUCCESS;
 }
 
 /* ---- Queries ---- */
@@ -316,7 +318,15 @@ int PMPI_Session_get_info(MPI_Session session, MPI_Info *info_used)
     if (info_used == NULL) {
         return fail(s, call, MPI_ERR_ARG, "info_used is NULL");
     }
-    return info_with("mpi_thread_support_level", level_name(s->thread_level), info_used);
+    rc = info_with("mpi_thread_support_level", level_name(s->thread_level), info_used);
+    if (rc == MPI_SUCCESS) {
+        /* Also under its MPI 4.0 name, where such programs look for it. */
+        rc = PMPI_Info_set(*info_used, "thread_level", level_name(s->thread_level));
+        if (rc != MPI_SUCCESS) {
+            PMPI_Info_free(info_used);
+        }
+    }
+    return rc;
 }
 
 #pragma weak MPI_Session_get_pset_info = PMPI_Session_get_pset_info
@@ -353,6 +363,13 @@ int PMPI_Group_from_session_pset(MPI_Session session, const char *pset_name, MPI
     }
     if (newgroup == NULL) {
         return fail(s, call, MPI_ERR_ARG, "newgroup is NULL");
+    }
+    if ((uintptr_t)newgroup < MP_API_HANDLE_RESERVED) {
+        /* No object lives in the first page: this is a predefined handle (MPI_GROUP_NULL, say)
+         * passed where the address of an MPI_Group belongs. */
+        return fail(s, call, MPI_ERR_ARG,
+                    "newgroup = %p is not the address of an MPI_Group; pass &group",
+                    (void *)newgroup);
     }
     /* A group of its own, marked with the session that communicators made from it derive from. */
     const mp_group_t *of = mp_api_comm_get(i == 0 ? MPI_COMM_WORLD : MPI_COMM_SELF)->group;

@@ -41,7 +41,7 @@ mp_status_t mp_runtime_init(int thread_level)
     return MP_OK;
 }
 
-mp_status_t mp_runtime_fini(void)
+mp_status_t mp_runtime_fini(bool disconnect)
 {
     mp_status_t status = MP_OK;
     /* Packets still queued go out first; the fence then keeps every rank's memory (shared
@@ -58,7 +58,7 @@ mp_status_t mp_runtime_fini(void)
     }
     mp_pt2pt_fini();
     mp_comm_world_fini(&mp_runtime.world, &mp_runtime.self);
-    mp_status_t fini_status = mp_wireup_fini(&mp_runtime.wireup);
+    mp_status_t fini_status = mp_wireup_fini(&mp_runtime.wireup, disconnect);
     mp_runtime.state = MP_RUNTIME_FINALIZED;
     return status != MP_OK ? status : fini_status;
 }

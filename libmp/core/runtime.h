@@ -15,7 +15,8 @@
 typedef enum mp_runtime_state {
     MP_RUNTIME_NEW,       /* before MPI_Init */
     MP_RUNTIME_READY,     /* between MPI_Init and MPI_Finalize */
-    MP_RUNTIME_FINALIZED, /* after MPI_Finalize: MPI cannot be initialised again */
+    MP_RUNTIME_FINALIZED, /* stopped: after MPI_Finalize and the last session; a new session starts
+                             it again */
 } mp_runtime_state_t;
 
 typedef struct mp_runtime {
@@ -34,7 +35,9 @@ extern mp_runtime_t mp_runtime;
 /* Wires this process into the job and builds the predefined objects. Collective over the job. */
 mp_status_t mp_runtime_init(int thread_level);
 
-/* Waits for every rank, then leaves the job. Collective over the job. */
-mp_status_t mp_runtime_fini(void);
+/* Waits for every rank, then leaves the job: with disconnect, for good; without it the PMIx
+ * connection stays for an mp_runtime_init that starts again (see mp_wireup_fini). Collective
+ * over the job. */
+mp_status_t mp_runtime_fini(bool disconnect);
 
 #endif

@@ -26,6 +26,13 @@
 
 static pmix_proc_t my_proc;
 static bool have_server;
+/* PMIx_Init done and PMIx_Finalize not yet: a restart of the runtime (sessions) keeps the
+ * connection, because a rank that reconnected could fence while a peer still disconnects, and
+ * PMIx fails a fence whose participant disconnected. */
+static bool connected;
+/* How many times mp_wireup_init ran before this one: each run's cards get keys of their own,
+ * so a card of an earlier run, cached by PMIx, is never read for a new one. */
+static unsigned generation;
 /* A singleton has no server to keep cards: they stay here (only rank 0's own). */
 static struct {
     char key[PMIX_MAX_KEYLEN + 1];
@@ -350,10 +357,16 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
         mp_status_t status = refuse_srun_without_pmix();
         return status == MP_OK ? init_singleton(info_p) : status;
     }
-    pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
-    if (rc != PMIX_SUCCESS) {
-        mp_log_error("cannot connect to the launcher's PMIx server: %s", PMIx_Error_string(rc));
-        return MP_ERR_WIREUP;
+    if (have_server) {
+        generation++;
+    }
+    if (!connected) {
+        pmix_status_t rc = PMIx_Init(&my_proc, NULL, 0);
+        if (rc != PMIX_SUCCESS) {
+            mp_log_error("cannot connect to the launcher's PMIx server: %s", PMIx_Error_string(rc));
+            return MP_ERR_WIREUP;
+        }
+        connected = true;
     }
     have_server = true;
     info_p->rank = (int)my_proc.rank;
@@ -374,6 +387,16 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
         return status;
     }
     return publish_cpus(info_p);
+}
+
+/* The PMIx key of card key in this run of the wire-up (see generation). */
+static const char *run_key(const char *key, char *buf, size_t len)
+{
+    if (generation == 0) {
+        return key;
+    }
+    snprintf(buf, len, "%s.%u", key, generation);
+    return buf;
 }
 
 mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)
@@ -398,7 +421,8 @@ mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)
     val.type = PMIX_BYTE_OBJECT;
     val.data.bo.bytes = (char *)data;
     val.data.bo.size = len;
-    pmix_status_t rc = PMIx_Put(PMIX_GLOBAL, key, &val);
+    char buf[PMIX_MAX_KEYLEN + 1];
+    pmix_status_t rc = PMIx_Put(PMIX_GLOBAL, run_key(key, buf, sizeof(buf)), &val);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Put(%s) failed: %s", key, PMIx_Error_string(rc));
         return MP_ERR_WIREUP;
@@ -499,7 +523,8 @@ mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t 
         return MP_ERR_NOT_FOUND;
     }
     pmix_value_t *val;
-    mp_status_t status = get_value(rank, key, &val);
+    char buf[PMIX_MAX_KEYLEN + 1];
+    mp_status_t status = get_value(rank, run_key(key, buf, sizeof(buf)), &val);
     if (status != MP_OK) {
         return status;
     }
@@ -538,7 +563,16 @@ void mp_wireup_abort(int code, const char *msg)
     _exit(code);
 }
 
-mp_status_t mp_wireup_fini(mp_wireup_info_t *info)
+/* atexit: the connection a restartable end of the runtime kept. */
+static void disconnect_at_exit(void)
+{
+    if (connected) {
+        connected = false;
+        PMIx_Finalize(NULL, 0);
+    }
+}
+
+mp_status_t mp_wireup_fini(mp_wireup_info_t *info, bool disconnect)
 {
     free(info->local_ranks);
     info->local_ranks = NULL;
@@ -548,9 +582,19 @@ mp_status_t mp_wireup_fini(mp_wireup_info_t *info)
     free(self_cards);
     self_cards = NULL;
     self_ncards = 0;
-    if (!have_server) {
+    if (!connected) {
         return MP_OK;
     }
+    if (!disconnect) {
+        static bool registered;
+        if (!registered && atexit(disconnect_at_exit) == 0) {
+            registered = true;
+        }
+        if (registered) {
+            return MP_OK;
+        }
+    }
+    connected = false;
     pmix_status_t rc = PMIx_Finalize(NULL, 0);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Finalize failed: %s", PMIx_Error_string(rc));

@@ -92,7 +92,9 @@ void mp_wireup_abort(int code, const char *msg) __attribute__((noreturn));
 /* The PMIx library in use, e.g. "OpenPMIx 4.2.2", for MPI_Get_library_version. */
 const char *mp_wireup_version(void);
 
-/* Disconnects from the PMIx server and frees info's contents. */
-mp_status_t mp_wireup_fini(mp_wireup_info_t *info);
+/* Frees info's contents and, with disconnect, ends the connection to the PMIx server. Without
+ * it the connection stays for the next mp_wireup_init (a session that starts MPI again), whose
+ * cards then travel under keys of their own, and ends at process exit. */
+mp_status_t mp_wireup_fini(mp_wireup_info_t *info, bool disconnect);
 
 #endif

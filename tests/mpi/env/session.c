@@ -7,9 +7,11 @@
  * session's buffer for buffered sends (MPI 4.1), used by the communicators derived from that
  * session only, flushed, detached, automatic, and left attached at MPI_Session_finalize; the
  * errors of MPI_Comm_create_from_group and MPI_Intercomm_create_from_groups go to the handler
- * they are given for the new communicator;
+ * they are given for the new communicator; objects of two sessions (or of a session and the
+ * world model) refused together in one call (mixing());
  * MPI_Initialized and MPI_Finalized stay false; the last MPI_Session_finalize ends the job's
- * runtime. "mixed": a session and MPI_Init together, the session outliving MPI_Finalize. Usage:
+ * runtime, and later sessions start it again (restart()). "mixed": a session and MPI_Init
+ * together, the session outliving MPI_Finalize, then the same restarts. Usage:
  * session alone|mixed NPROCS
  */
 #include <stdbool.h>
@@ -225,6 +227,9 @@ static void errors(MPI_Session s)
     int len = 4;
     char name[4];
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Group_from_session_pset(s, "mpi://NOWHERE", &g));
+    /* A predefined handle where the address of a group belongs. */
+    AT_MPI_FAILS(MPI_ERR_ARG,
+                 MPI_Group_from_session_pset(s, "mpi://WORLD", (MPI_Group *)MPI_GROUP_NULL));
     AT_MPI_FAILS(MPI_ERR_ARG, MPI_Session_get_nth_pset(s, MPI_INFO_NULL, 2, &len, name));
     MPI_Errhandler eh, got;
     AT_MPI(MPI_Session_create_errhandler(on_error, &eh));
@@ -323,6 +328,137 @@ static MPI_Session open_session(const char *level, const char *expect)
     return s;
 }
 
+/* A communicator of mpi://WORLD from session s, returning errors. */
+static MPI_Comm world_of(MPI_Session s, const char *tag)
+{
+    MPI_Group g;
+    MPI_Comm c;
+    AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &g));
+    AT_MPI(MPI_Comm_create_from_group(g, tag, MPI_INFO_NULL, MPI_ERRORS_RETURN, &c));
+    AT_MPI(MPI_Group_free(&g));
+    return c;
+}
+
+/*
+ * Objects of two sessions, or of a session and the world model, never meet in one call (MPI
+ * 4.1, 11.3): comparing their communicators or making a communicator of one from the group of
+ * the other is refused; the same calls within one session work.
+ */
+static void mixing(MPI_Session s1, MPI_Session s2, bool mixed)
+{
+    MPI_Comm a = world_of(s1, "libmp.test.mix.a"), b = world_of(s2, "libmp.test.mix.b"), dup, c;
+    MPI_Group ga, gb;
+    int result = -1;
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_compare(a, b, &result));
+    AT_MPI(MPI_Comm_dup(a, &dup));
+    AT_MPI(MPI_Comm_compare(a, dup, &result));
+    MPT_CHECK(result == MPI_CONGRUENT, "a session's communicator and its dup compare %d", result);
+    AT_MPI(MPI_Comm_group(a, &ga));
+    AT_MPI(MPI_Comm_group(b, &gb));
+    AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_create(a, gb, &c));
+    AT_MPI(MPI_Comm_create(a, ga, &c)); /* its own group: a communicator like a */
+    AT_MPI(MPI_Comm_compare(a, c, &result));
+    MPT_CHECK(result == MPI_CONGRUENT, "MPI_Comm_create of its own group compares %d", result);
+    AT_MPI(MPI_Comm_free(&c));
+    AT_MPI(MPI_Comm_create(a, MPI_GROUP_EMPTY, &c));
+    MPT_CHECK(c == MPI_COMM_NULL, "MPI_Comm_create of MPI_GROUP_EMPTY gave a communicator");
+    if (mixed) {
+        AT_MPI(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_RETURN));
+        AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_compare(MPI_COMM_WORLD, a, &result));
+        AT_MPI_FAILS(MPI_ERR_ARG, MPI_Comm_create(MPI_COMM_WORLD, ga, &c));
+        AT_MPI(MPI_Comm_set_errhandler(MPI_COMM_WORLD, MPI_ERRORS_ARE_FATAL));
+    }
+    AT_MPI(MPI_Group_free(&ga));
+    AT_MPI(MPI_Group_free(&gb));
+    AT_MPI(MPI_Comm_free(&dup));
+    AT_MPI(MPI_Comm_free(&a));
+    AT_MPI(MPI_Comm_free(&b));
+}
+
+/* A ring of N ints (past the eager size) around comm, checked element by element. */
+static void ring(MPI_Comm comm, int round)
+{
+    enum { N = 300000 };
+    int rank, size;
+    AT_MPI(MPI_Comm_rank(comm, &rank));
+    AT_MPI(MPI_Comm_size(comm, &size));
+    int *out = malloc(N * sizeof(int)), *in = malloc(N * sizeof(int));
+    MPT_CHECK(out != NULL && in != NULL, "out of memory");
+    for (int i = 0; i < N; i++) {
+        out[i] = round * 1000000 + rank * 100000 + i % 99991;
+        in[i] = -1;
+    }
+    int from = (rank + size - 1) % size;
+    AT_MPI(MPI_Sendrecv(out, N, MPI_INT, (rank + 1) % size, round, in, N, MPI_INT, from, round,
+                        comm, MPI_STATUS_IGNORE));
+    for (int i = 0; i < N; i++) {
+        int want = round * 1000000 + from * 100000 + i % 99991;
+        if (in[i] != want) {
+            MPT_CHECK(0, "round %d: ring int %d = %d, expected %d", round, i, in[i], want);
+            break;
+        }
+    }
+    free(out);
+    free(in);
+}
+
+/*
+ * After the last session ended (and MPI_Finalize, in "mixed"), MPI is not running: a session's
+ * error handler can still be made and freed (MPI 4.1, Table 11.1), and new sessions start it
+ * again, each with the thread level it asks for under the MPI 4.0 key thread_level. Their
+ * communicators carry MPI_TAG_UB but none of the world model's other attributes.
+ */
+static void restart(int nprocs)
+{
+    MPI_Errhandler eh;
+    AT_MPI(MPI_Session_create_errhandler(on_error, &eh));
+    static const char *const level[] = {"MPI_THREAD_SERIALIZED", "MPI_THREAD_FUNNELED"};
+    for (int round = 0; round < 2; round++) {
+        MPI_Info info, used;
+        MPI_Session s = MPI_SESSION_NULL;
+        AT_MPI(MPI_Info_create(&info));
+        AT_MPI(MPI_Info_set(info, "thread_level", level[round]));
+        AT_MPI(MPI_Session_init(info, eh, &s));
+        AT_MPI(MPI_Info_free(&info));
+        AT_MPI(MPI_Session_get_info(s, &used));
+        static const char *const keys[] = {"mpi_thread_support_level", "thread_level"};
+        for (int k = 0; k < 2; k++) {
+            char v[64] = "";
+            int flag = 0;
+            AT_MPI(MPI_Info_get(used, keys[k], 63, v, &flag));
+            MPT_CHECK(flag && strcmp(v, level[round]) == 0, "restart %d: %s \"%s\", expected %s",
+                      round, keys[k], v, level[round]);
+        }
+        AT_MPI(MPI_Info_free(&used));
+        comms(s, nprocs);
+        MPI_Group g;
+        MPI_Comm world;
+        AT_MPI(MPI_Group_from_session_pset(s, "mpi://WORLD", &g));
+        AT_MPI(MPI_Comm_create_from_group(g, "libmp.test.restart", MPI_INFO_NULL, MPI_ERRORS_RETURN,
+                                          &world));
+        AT_MPI(MPI_Group_free(&g));
+        ring(world, round);
+        int *value = NULL, flag = 0;
+        AT_MPI(MPI_Comm_get_attr(world, MPI_TAG_UB, &value, &flag));
+        MPT_CHECK(flag && *value >= 32767, "MPI_TAG_UB of a session's communicator: flag %d", flag);
+        static const int world_only[] = {MPI_HOST, MPI_IO, MPI_WTIME_IS_GLOBAL, MPI_UNIVERSE_SIZE,
+                                         MPI_APPNUM};
+        for (int k = 0; k < 5; k++) {
+            flag = -1;
+            AT_MPI(MPI_Comm_get_attr(world, world_only[k], &value, &flag));
+            MPT_CHECK(flag == 0, "key %d is on a session's communicator", world_only[k]);
+        }
+        AT_MPI(MPI_Comm_free(&world));
+        int calls = handler_calls;
+        int rc = MPI_Group_from_session_pset(s, "mpi://NOWHERE", &g);
+        MPT_CHECK(rc == MPI_ERR_ARG && handler_calls == calls + 1,
+                  "restart %d: a bad process set gave %d, %d handler calls", round, rc,
+                  handler_calls - calls);
+        AT_MPI(MPI_Session_finalize(&s));
+    }
+    AT_MPI(MPI_Errhandler_free(&eh));
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 3) {
@@ -333,6 +469,11 @@ int main(int argc, char **argv)
     int nprocs = (int)mpt_parse_long(argv[2], "NPROCS");
     int flag = -1;
 
+    /* Before anything else starts MPI (MPI 4.1, Table 11.1). */
+    MPI_Errhandler early;
+    AT_MPI(MPI_Session_create_errhandler(on_error, &early));
+    AT_MPI(MPI_Errhandler_free(&early));
+    MPT_CHECK(early == MPI_ERRHANDLER_NULL, "MPI_Errhandler_free left the handle");
     if (mixed) {
         AT_MPI(MPI_Init(&argc, &argv));
     }
@@ -345,6 +486,7 @@ int main(int argc, char **argv)
     psets(s1, nprocs);
     comms(s1, nprocs);
     buffers(s1, s2, nprocs);
+    mixing(s1, s2, mixed);
     errors(s2);
     from_group_errors(s1, nprocs);
     AT_MPI(MPI_Session_finalize(&s2));
@@ -358,6 +500,9 @@ int main(int argc, char **argv)
     AT_MPI(MPI_Session_finalize(&s1));
     AT_MPI(MPI_Finalized(&flag));
     MPT_CHECK(flag == mixed, "MPI_Finalized says %d at the end", flag);
+    restart(nprocs);
+    AT_MPI(MPI_Finalized(&flag));
+    MPT_CHECK(flag == mixed, "MPI_Finalized says %d after the restarts", flag);
     int rank = 0;
     /* The rank to report: comms() recorded it. */
     rank = *mpt_rank_p();

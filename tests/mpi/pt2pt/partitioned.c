@@ -5,9 +5,10 @@
  * by ranges and by lists; nothing arrives before the sender marked every partition, then every
  * partition arrives, every element checked. Two pairs with the same peer and tag match in init
  * order whatever order they are readied in; an ordinary message with the same tag never matches
- * a partitioned receive; a derived element type; zero partitions. Errors under
- * MPI_ERRORS_RETURN: wildcards, negative counts, readying what is not an active partitioned
- * send, a partition out of range or twice, freeing an active partitioned request.
+ * a partitioned receive; a derived element type; zero partitions; MPI_PROC_NULL as the peer.
+ * Errors under MPI_ERRORS_RETURN: wildcards, negative counts, readying what is not an active
+ * partitioned send, a partition out of range or twice, freeing or cancelling an active
+ * partitioned request.
  */
 #include "p2ptest.h"
 
@@ -192,6 +193,51 @@ static void derived_and_empty(MPI_Comm comm)
     P2P_MPI(MPI_Request_free(&q[1]));
 }
 
+/*
+ * MPI_PROC_NULL as the peer: a send to it returns as soon as possible (MPI 4.1, 3.10), so it
+ * completes without any partition marked ready, and MPI_Pready still takes each partition once
+ * while it is active; a receive from it completes at once with the MPI_PROC_NULL status,
+ * its buffer untouched, every partition arrived.
+ */
+static void proc_null(MPI_Comm comm)
+{
+    int sbuf[P * C], rbuf[P * C];
+    for (int i = 0; i < P * C; i++) {
+        sbuf[i] = i;
+        rbuf[i] = -7;
+    }
+    MPI_Request s, r;
+    MPI_Status st;
+    int flag = 0;
+    P2P_MPI(MPI_Psend_init(sbuf, P, C, MPI_INT, MPI_PROC_NULL, TAG, comm, MPI_INFO_NULL, &s));
+    P2P_MPI(MPI_Precv_init(rbuf, P, C, MPI_INT, MPI_PROC_NULL, TAG, comm, MPI_INFO_NULL, &r));
+    for (int round = 0; round < 3; round++) {
+        P2P_MPI(MPI_Start(&s));
+        P2P_MPI(MPI_Start(&r));
+        if (round == 1) {
+            for (int p = 0; p < P; p++) {
+                P2P_MPI(MPI_Pready(p, s));
+            }
+        } else if (round == 2) {
+            P2P_MPI(MPI_Pready_range(0, P - 1, s));
+        }
+        /* Round 0 marks nothing ready: the send completes all the same. */
+        P2P_MPI(MPI_Wait(&s, MPI_STATUS_IGNORE));
+        for (int p = 0; p < P; p++) {
+            flag = 0;
+            P2P_MPI(MPI_Parrived(r, p, &flag));
+            MPT_CHECK(flag == 1, "round %d: partition %d from MPI_PROC_NULL not arrived", round, p);
+        }
+        P2P_MPI(MPI_Wait(&r, &st));
+        p2p_status_is_proc_null(&st, "partitioned receive from MPI_PROC_NULL");
+    }
+    for (int i = 0; i < P * C; i++) {
+        MPT_CHECK(rbuf[i] == -7, "receive from MPI_PROC_NULL wrote int %d = %d", i, rbuf[i]);
+    }
+    P2P_MPI(MPI_Request_free(&s));
+    P2P_MPI(MPI_Request_free(&r));
+}
+
 #define FAILS(cls, call)                                                                           \
     do {                                                                                           \
         int rc_ = (call);                                                                          \
@@ -241,6 +287,8 @@ static void errors(MPI_Comm comm)
     MPT_CHECK(flag == 1, "MPI_Parrived(MPI_REQUEST_NULL) gave flag %d", flag);
     FAILS(MPI_ERR_REQUEST, MPI_Request_free(&r));
     FAILS(MPI_ERR_REQUEST, MPI_Request_free(&s));
+    FAILS(MPI_ERR_REQUEST, MPI_Cancel(&r));
+    FAILS(MPI_ERR_REQUEST, MPI_Cancel(&s));
     P2P_MPI(MPI_Pready_range(2, P - 1, s));
     P2P_MPI(MPI_Waitall(2, both, MPI_STATUSES_IGNORE));
     P2P_MPI(MPI_Request_free(&s));
@@ -261,6 +309,7 @@ int main(int argc, char **argv)
     rounds(MPI_COMM_WORLD);
     matching(MPI_COMM_WORLD);
     derived_and_empty(MPI_COMM_WORLD);
+    proc_null(MPI_COMM_WORLD);
     P2P_MPI(MPI_Comm_dup(MPI_COMM_WORLD, &comm));
     P2P_MPI(MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN));
     P2P_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));

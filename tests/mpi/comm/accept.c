@@ -11,12 +11,6 @@
 
 #include "../env/mptest.h"
 
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
 #define ROUNDS 3
 
 static int value(int round, int from_world, int to_world)

@@ -9,12 +9,6 @@
 
 #include "../env/mptest.h"
 
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
 #define N 1000
 
 static int deletes;

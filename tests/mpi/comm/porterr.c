@@ -12,20 +12,6 @@
 #include "../env/mptest.h"
 
 /* Expects call to fail with error class want. */
-#define EXPECT_CLASS(call, want)                                                                   \
-    do {                                                                                           \
-        int rc_ = (call), class_ = -1;                                                             \
-        MPI_Error_class(rc_, &class_);                                                             \
-        MPT_CHECK(rc_ != MPI_SUCCESS && class_ == (want), "%s gave class %d, expected %d (%s)",    \
-                  #call, class_, (want), #want);                                                   \
-    } while (0)
-
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
 /* The job part of a port name (after the third ':'). */
 static const char *job_of(const char *port)
 {

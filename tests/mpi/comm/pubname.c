@@ -13,20 +13,6 @@
 
 #include "../env/mptest.h"
 
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
-#define EXPECT_CLASS(call, want)                                                                   \
-    do {                                                                                           \
-        int rc_ = (call), class_ = -1;                                                             \
-        MPI_Error_class(rc_, &class_);                                                             \
-        MPT_CHECK(rc_ != MPI_SUCCESS && class_ == (want), "%s gave class %d, expected %d (%s)",    \
-                  #call, class_, (want), #want);                                                   \
-    } while (0)
-
 static void own_names(int rank, int size)
 {
     char svc[64], port[MPI_MAX_PORT_NAME], want[64];

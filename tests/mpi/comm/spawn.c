@@ -9,14 +9,6 @@
 
 #include "../env/mptest.h"
 
-#define EXPECT_CLASS(call, want)                                                                   \
-    do {                                                                                           \
-        int rc_ = (call), class_ = -1;                                                             \
-        MPI_Error_class(rc_, &class_);                                                             \
-        MPT_CHECK(rc_ != MPI_SUCCESS && class_ == (want), "%s gave class %d, expected %d (%s)",    \
-                  #call, class_, (want), #want);                                                   \
-    } while (0)
-
 int main(int argc, char **argv)
 {
     int rank, size;

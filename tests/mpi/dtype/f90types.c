@@ -10,12 +10,6 @@
 
 #include "../env/mptest.h"
 
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
 /* Checks t's size, envelope and contents against what it was made with. */
 static void check_type(MPI_Datatype t, const char *what, int combiner, int p, int r, int size)
 {

@@ -10,12 +10,6 @@
 
 #include "../env/mptest.h"
 
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
 #ifndef OPEN_MPI
 static void check_status(const MPI_Status *st, int source, int tag, const char *what)
 {

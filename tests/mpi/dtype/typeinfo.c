@@ -11,12 +11,6 @@
 
 #include "../env/mptest.h"
 
-#define CHECK_RC(call)                                                                             \
-    do {                                                                                           \
-        int rc_ = (call);                                                                          \
-        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
-    } while (0)
-
 static void check_bounds(MPI_Datatype t, const char *what, MPI_Count size, MPI_Aint lb,
                          MPI_Aint extent, MPI_Aint true_lb, MPI_Aint true_extent)
 {

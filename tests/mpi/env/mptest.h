@@ -61,6 +61,22 @@ __attribute__((format(printf, 3, 4))) static inline void mpt_fail(const char *fi
         }                                                                                          \
     } while (0)
 
+/* Checks that an MPI call returned MPI_SUCCESS (needs <mpi.h> where it is used). */
+#define CHECK_RC(call)                                                                             \
+    do {                                                                                           \
+        int rc_ = (call);                                                                          \
+        MPT_CHECK(rc_ == MPI_SUCCESS, "%s returned %d", #call, rc_);                               \
+    } while (0)
+
+/* Checks that an MPI call failed with an error of class want (the handler must return). */
+#define EXPECT_CLASS(call, want)                                                                   \
+    do {                                                                                           \
+        int rc_ = (call), class_ = -1;                                                             \
+        MPI_Error_class(rc_, &class_);                                                             \
+        MPT_CHECK(rc_ != MPI_SUCCESS && class_ == (want), "%s gave class %d, expected %d (%s)",    \
+                  #call, class_, (want), #want);                                                   \
+    } while (0)
+
 /*
  * Ends a self-checking program: rank 0 prints "No Errors" when this process found none.
  * Returns the exit status for main (0 or 1). Callable after MPI_Finalize.

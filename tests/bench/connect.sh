@@ -11,7 +11,10 @@ MPIRUN=${MPIRUN:-$builddir/mpirun/mpirun}
 runs=${RUNS:-5}
 rounds=${ROUNDS:-50}
 sizes=${SIZES:-"2 4"}
-src=$(cd "$(dirname "$0")" && pwd)/connect.c
+srcdir=$(cd "$(dirname "$0")" && pwd)
+benches=connect
+# shellcheck source=lib.sh
+. "$srcdir/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/connect-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -24,14 +27,7 @@ add()
 {
     local name=$1 cc=$2
     shift 2
-    if ! command -v "$cc" >/dev/null 2>&1 && [ ! -x "$cc" ]; then
-        echo "skipping $name: no compiler $cc"
-        return 0
-    fi
-    if ! "$cc" -O2 -o "$work/$name" "$src"; then
-        echo "skipping $name: $cc could not build connect.c"
-        return 0
-    fi
+    bench_build "$name" "$cc" || return 0
     names+=("$name")
     launchers+=("$*")
 }
@@ -44,7 +40,7 @@ add mpich mpicc.mpich mpirun.mpich
 # run_once INDEX N: prints "CONNECT_US DISCONNECT_US" of one run (nothing if it failed).
 run_once()
 {
-    if ! timeout 120 ${launchers[$1]} -n "$2" "$work/${names[$1]}" "$rounds" </dev/null \
+    if ! timeout 120 ${launchers[$1]} -n "$2" "$work/connect.${names[$1]}" "$rounds" </dev/null \
         >"$work/out" 2>&1; then
         echo "${names[$1]} -n $2 failed:" >&2
         head -n 5 "$work/out" >&2

@@ -1,6 +1,7 @@
-# Shared by the benchmark scripts (pt2pt.sh, tcp.sh, across.sh, rma.sh), sourced after they set
-# work, srcdir and benches: building one implementation's benchmark programs; for tcp.sh and
-# across.sh, the plain socket and the runs in turn.
+# Shared by the benchmark scripts (pt2pt.sh, tcp.sh, across.sh, rma.sh, startup.sh, connect.sh),
+# sourced after they set srcdir and benches (and work before a call): building one
+# implementation's benchmark programs; for tcp.sh and across.sh, the plain socket and the runs in
+# turn.
 
 # bench_build NAME COMPILER: builds every benchmark of $benches with COMPILER into
 # $work/BENCH.NAME; says why and returns 1 when the compiler is missing or a build fails.

@@ -9,7 +9,10 @@ MPICC=${MPICC:-$builddir/mpicc}
 MPIRUN=${MPIRUN:-$builddir/mpirun/mpirun}
 runs=${RUNS:-10}
 sizes=${SIZES:-"2 8"}
-src=$(cd "$(dirname "$0")" && pwd)/init_finalize.c
+srcdir=$(cd "$(dirname "$0")" && pwd)
+benches=init_finalize
+# shellcheck source=lib.sh
+. "$srcdir/lib.sh"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/startup-bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -22,18 +25,11 @@ add()
 {
     local name=$1 cc=$2
     shift 2
-    if ! command -v "$cc" >/dev/null 2>&1 && [ ! -x "$cc" ]; then
-        echo "skipping $name: no compiler $cc"
-        return 0
-    fi
     if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
         echo "skipping $name: no launcher $1"
         return 0
     fi
-    if ! "$cc" -O2 -o "$work/$name" "$src"; then
-        echo "skipping $name: $cc could not build init_finalize.c"
-        return 0
-    fi
+    bench_build "$name" "$cc" || return 0
     names+=("$name")
     launchers+=("$*")
 }
@@ -48,7 +44,7 @@ run_once()
 {
     local t0 t1
     t0=$(date +%s%N)
-    if ! ${launchers[$1]} -n "$2" "$work/${names[$1]}" </dev/null >"$work/out" 2>&1; then
+    if ! ${launchers[$1]} -n "$2" "$work/init_finalize.${names[$1]}" </dev/null >"$work/out" 2>&1; then
         echo "${names[$1]} -n $2 failed:" >&2
         head -n 5 "$work/out" >&2
         return 1

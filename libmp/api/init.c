@@ -5,12 +5,15 @@
  * that waiting calls drop while they wait.
  */
 #include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "api/api.h"
 #include "coll/shm.h"
 #include "comm/port.h"
 #include "core/log.h"
 #include "core/runtime.h"
+#include "core/settings.h"
 
 #define MP_THREAD_LEVEL_MAX MPI_THREAD_MULTIPLE
 
@@ -22,6 +25,19 @@ static bool is_thread_level(int level)
 {
     return level == MPI_THREAD_SINGLE || level == MPI_THREAD_FUNNELED ||
            level == MPI_THREAD_SERIALIZED || level == MPI_THREAD_MULTIPLE;
+}
+
+/* Under a launcher, a rank's stdout is a pipe, which the C library buffers fully: lines would
+ * come out late and in bursts, and be lost with a rank that is killed (another rank's MPI_Abort,
+ * a timeout). Written line by line, as at a terminal and as Open MPI's ranks write;
+ * MP_STDOUT_LINE_BUFFERED=0 leaves the C library's (or the program's) choice. */
+static void line_buffer_stdout(void)
+{
+    struct stat st;
+    if (mp_setting_size("MP_STDOUT_LINE_BUFFERED", 1) != 0 && fstat(STDOUT_FILENO, &st) == 0 &&
+        S_ISFIFO(st.st_mode)) {
+        setvbuf(stdout, NULL, _IOLBF, 0);
+    }
 }
 
 int mp_api_runtime_start(const char *call, int required, int *provided)
@@ -52,6 +68,7 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
         return mp_api_error(NULL, call, mp_api_errclass(status), "cannot join the job: %s",
                             mp_status_string(status));
     }
+    line_buffer_stdout();
     if (level == MPI_THREAD_MULTIPLE && !mp_lock_on) {
         /* From here on: no other thread can be in MPI before this call returns. The rest of
          * this call runs without the lock, as nothing can contend for it yet. */

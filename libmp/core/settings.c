@@ -32,6 +32,9 @@ const mp_setting_t mp_settings[] = {
      "bytes of unexpected messages a rank keeps before their senders have to wait"},
     {"MP_CPUS_SHARED", "from the ranks' bindings",
      "1: ranks share their CPUs (yield when idle, then sleep); 0: each has its own (spin long)"},
+    {"MP_STDOUT_LINE_BUFFERED", "1",
+     "a rank whose stdout is a pipe (under mpirun) writes it line by line; 0 leaves the C "
+     "library's full buffering"},
     {"MP_TCP_ONLY", "0",
      "1 sends between all ranks over tcp (loopback on one node) instead of shared memory"},
     {"MP_NET_IF", "^docker*,virbr*",

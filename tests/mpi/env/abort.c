@@ -2,7 +2,8 @@
  * Launcher test helper: one rank calls MPI_Abort(MPI_COMM_WORLD, CODE) while the others sleep.
  * Just before, it prints a line to stdout and one to a stderr made fully buffered, without
  * flushing either: real programs print why they give up and then abort, and those lines must
- * not be lost. Usage: abort RANK CODE [OTHERS_SLEEP_S].
+ * not be lost; nor the line each other rank prints, unflushed, before it sleeps and is killed.
+ * Usage: abort RANK CODE [OTHERS_SLEEP_S].
  */
 #include "mptest.h"
 
@@ -36,6 +37,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "rank %d: MPI_Abort returned\n", rank);
         return 3;
     }
+    /* Not flushed either: the rank is killed in its sleep, and the line must not die with it. */
+    printf("rank %d: a line before sleeping\n", rank);
     mpt_sleep_ms(others_s * 1000);
     MPI_Finalize();
     return 0;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Launcher test: MPI_Abort(MPI_COMM_WORLD, code) by one rank ends the whole job at once, while
 # the other ranks sleep; the exit status is the code and stderr mentions MPI_Abort. What the
-# aborting rank printed just before, unflushed, still comes out (stdout and a buffered stderr).
+# aborting rank printed just before, unflushed, still comes out (stdout and a buffered stderr),
+# and so do the lines the killed ranks printed to stdout (a pipe: written line by line).
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -14,6 +15,9 @@ mp_expect_quick 10
 mp_expect_line stderr 'MPI_Abort'
 mp_expect_line stdout 'rank 1: last words on stdout before MPI_Abort'
 mp_expect_line stderr 'rank 1: last words on stderr before MPI_Abort'
+for r in 0 2 3; do
+    mp_expect_line stdout "rank $r: a line before sleeping"
+done
 mp_expect_pids_dead $(mp_rank_pids)
 
 echo "== rank 0 of 2 aborts with code 42"

@@ -1,7 +1,8 @@
 /*
- * MPI_Get_hw_resource_info (MPI 4.1): what the calling process can learn of the hardware it runs
- * on at the moment of the call, from the kernel (libmp itself does not link hwloc): its node, the
- * CPUs it may run on now, and the hardware resource types MPI_COMM_TYPE_HW_GUIDED splits by.
+ * MPI_Get_hw_resource_info (MPI 4.1): what the calling process learns of the hardware it runs on
+ * at the moment of the call, cheaply from the kernel: its node, the CPUs it may run on now, and
+ * the resource type that MPI_COMM_TYPE_HW_GUIDED splits by on any machine (the finer hwloc
+ * levels it also takes are listed in README).
  */
 #define _GNU_SOURCE
 #include <config.h>

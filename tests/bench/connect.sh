@@ -22,19 +22,9 @@ trap 'rm -rf "$work"' EXIT
 names=()
 launchers=()
 
-# add NAME COMPILER LAUNCHER...: builds connect with COMPILER; on success, benchmarks it.
-add()
-{
-    local name=$1 cc=$2
-    shift 2
-    bench_build "$name" "$cc" || return 0
-    names+=("$name")
-    launchers+=("$*")
-}
-
-add libmp "$MPICC" "$MPIRUN"
-add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --oversubscribe
-add mpich mpicc.mpich mpirun.mpich
+bench_add libmp "$MPICC" "$MPIRUN"
+bench_add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --oversubscribe
+bench_add mpich mpicc.mpich mpirun.mpich
 [ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
 
 # run_once INDEX N: prints "CONNECT_US DISCONNECT_US" of one run (nothing if it failed).

@@ -21,6 +21,21 @@ bench_build()
     done
 }
 
+# bench_add NAME COMPILER LAUNCHER...: builds $benches with COMPILER and, when the launcher
+# exists and the build succeeded, adds NAME run by LAUNCHER... to names and launchers.
+bench_add()
+{
+    local name=$1 cc=$2
+    shift 2
+    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
+        echo "skipping $name: no launcher $1"
+        return 0
+    fi
+    bench_build "$name" "$cc" || return 0
+    names+=("$name")
+    launchers+=("$*")
+}
+
 # add_socket [PREFIX...]: builds sock.c, the plain-socket limit, as the implementation "socket",
 # run as PREFIX sock BENCH ... (PREFIX: how to start it, e.g. in a network namespace).
 add_socket()

@@ -25,24 +25,10 @@ fi
 names=()
 launchers=()
 
-# add NAME COMPILER LAUNCHER...: builds every benchmark with COMPILER; on success, runs them.
-add()
-{
-    local name=$1 cc=$2
-    shift 2
-    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
-        echo "skipping $name: no launcher $1"
-        return 0
-    fi
-    bench_build "$name" "$cc" || return 0
-    names+=("$name")
-    launchers+=("$*")
-}
-
 # libmp's mpirun binds each rank to a core by default.
-add libmp "$MPICC" "$MPIRUN" -n 2
-add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --bind-to core --map-by core -n 2
-add mpich mpicc.mpich mpirun.mpich -bind-to core -n 2
+bench_add libmp "$MPICC" "$MPIRUN" -n 2
+bench_add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --bind-to core --map-by core -n 2
+bench_add mpich mpicc.mpich mpirun.mpich -bind-to core -n 2
 [ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
 
 # The arguments of each benchmark: sizes and the iteration scale.

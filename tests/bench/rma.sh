@@ -29,22 +29,9 @@ export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 
 names=()
 launchers=()
-add()
-{
-    local name=$1 cc=$2
-    shift 2
-    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
-        echo "skipping $name: no launcher $1"
-        return 0
-    fi
-    bench_build "$name" "$cc" || return 0
-    names+=("$name")
-    launchers+=("$*")
-}
-
-add libmp "$MPICC" "$MPIRUN" -n 2
-add openmpi mpicc.openmpi mpirun.openmpi --bind-to core --map-by core -n 2
-add mpich mpicc.mpich mpirun.mpich -bind-to core -n 2
+bench_add libmp "$MPICC" "$MPIRUN" -n 2
+bench_add openmpi mpicc.openmpi mpirun.openmpi --bind-to core --map-by core -n 2
+bench_add mpich mpicc.mpich mpirun.mpich -bind-to core -n 2
 [ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
 
 for ((r = 0; r < runs; r++)); do

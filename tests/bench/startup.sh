@@ -20,23 +20,9 @@ trap 'rm -rf "$work"' EXIT
 names=()
 launchers=()
 
-# add NAME COMPILER LAUNCHER...: builds init_finalize with COMPILER; on success, benchmarks it.
-add()
-{
-    local name=$1 cc=$2
-    shift 2
-    if ! command -v "$1" >/dev/null 2>&1 && [ ! -x "$1" ]; then
-        echo "skipping $name: no launcher $1"
-        return 0
-    fi
-    bench_build "$name" "$cc" || return 0
-    names+=("$name")
-    launchers+=("$*")
-}
-
-add libmp "$MPICC" "$MPIRUN"
-add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --oversubscribe
-add mpich mpicc.mpich mpirun.mpich
+bench_add libmp "$MPICC" "$MPIRUN"
+bench_add openmpi mpicc.openmpi mpirun.openmpi --allow-run-as-root --oversubscribe
+bench_add mpich mpicc.mpich mpirun.mpich
 [ "${#names[@]}" -gt 0 ] || { echo "nothing to benchmark"; exit 1; }
 
 # run_once INDEX N: runs launcher INDEX with N ranks; prints the wall time in microseconds.

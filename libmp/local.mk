@@ -180,19 +180,29 @@ libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS) $(HWLOC_
 libmp_libmp_la_LIBADD = $(PMIX_LIBS) $(HWLOC_LIBS) -lpthread
 # Binaries built for the standard ABI look for libmpi_abi.so.1: it is a link to this library.
 libmp_libmp_la_LDFLAGS = -version-info 1:0:0 -Wl,--version-script=$(srcdir)/libmp/libmp.map
-EXTRA_DIST += libmp/libmp.map libmp/mpicc.in libmp/README.md
+EXTRA_DIST += libmp/libmp.map libmp/wrapper.in libmp/README.md
 
-# mpicc comes in two forms: one for the build tree (used by tests), one for the install.
-bin_SCRIPTS += mpicc.install
-CLEANFILES += mpicc mpicc.install
-noinst_SCRIPTS = mpicc
-mpicc_edit = sed -e 's|__CC__|$(CC)|g' -e 's|__EXTRA_LDFLAGS__|$(MP_SAN_FLAGS)|g'
-mpicc: $(srcdir)/libmp/mpicc.in Makefile
-	$(AM_V_GEN)$(mpicc_edit) -e 's|__INCDIR__|$(abs_top_srcdir)/include|g' \
-	    -e 's|__LIBDIR__|$(abs_top_builddir)/libmp/.libs|g' $(srcdir)/libmp/mpicc.in > $@ && chmod +x $@
-mpicc.install: $(srcdir)/libmp/mpicc.in Makefile
-	$(AM_V_GEN)$(mpicc_edit) -e 's|__INCDIR__|$(includedir)|g' \
-	    -e 's|__LIBDIR__|$(libdir)|g' $(srcdir)/libmp/mpicc.in > $@ && chmod +x $@
+# mpicc (C) and mpicxx (C++, also installed as mpic++) come from one template, in two forms
+# each: one for the build tree (used by tests), one for the install.
+bin_SCRIPTS += mpicc.install mpicxx.install
+CLEANFILES += mpicc mpicc.install mpicxx mpicxx.install
+noinst_SCRIPTS = mpicc mpicxx
+wrapper_edit = sed -e 's|__EXTRA_LDFLAGS__|$(MP_SAN_FLAGS)|g'
+mpicc_edit = $(wrapper_edit) -e 's|__NAME__|mpicc|g' -e 's|__LANG__|C|g' \
+	-e 's|__ENVVAR__|MPICC_CC|g' -e 's|__CC__|$(CC)|g'
+mpicxx_edit = $(wrapper_edit) -e 's|__NAME__|mpicxx|g' -e 's|__LANG__|C++|g' \
+	-e 's|__ENVVAR__|MPICXX_CXX|g' -e 's|__CC__|$(CXX)|g'
+build_dirs = -e 's|__INCDIR__|$(abs_top_srcdir)/include|g' \
+	-e 's|__LIBDIR__|$(abs_top_builddir)/libmp/.libs|g'
+install_dirs = -e 's|__INCDIR__|$(includedir)|g' -e 's|__LIBDIR__|$(libdir)|g'
+mpicc: $(srcdir)/libmp/wrapper.in Makefile
+	$(AM_V_GEN)$(mpicc_edit) $(build_dirs) $(srcdir)/libmp/wrapper.in > $@ && chmod +x $@
+mpicc.install: $(srcdir)/libmp/wrapper.in Makefile
+	$(AM_V_GEN)$(mpicc_edit) $(install_dirs) $(srcdir)/libmp/wrapper.in > $@ && chmod +x $@
+mpicxx: $(srcdir)/libmp/wrapper.in Makefile
+	$(AM_V_GEN)$(mpicxx_edit) $(build_dirs) $(srcdir)/libmp/wrapper.in > $@ && chmod +x $@
+mpicxx.install: $(srcdir)/libmp/wrapper.in Makefile
+	$(AM_V_GEN)$(mpicxx_edit) $(install_dirs) $(srcdir)/libmp/wrapper.in > $@ && chmod +x $@
 
 # The ABI name in the build tree, so that tests can link -lmpi_abi before install.
 all-local: libmp-abi-links
@@ -202,9 +212,11 @@ libmp-abi-links: libmp/libmp.la
 
 install-exec-hook: libmp-install-links
 libmp-install-links:
-	cd $(DESTDIR)$(bindir) && mv -f mpicc.install mpicc
+	cd $(DESTDIR)$(bindir) && mv -f mpicc.install mpicc && mv -f mpicxx.install mpicxx && \
+	    ln -sf mpicxx mpic++
 	cd $(DESTDIR)$(libdir) && ln -sf libmp.so.1 libmpi_abi.so.1 && ln -sf libmpi_abi.so.1 libmpi_abi.so
 uninstall-hook: libmp-uninstall-links
 libmp-uninstall-links:
-	rm -f $(DESTDIR)$(bindir)/mpicc $(DESTDIR)$(libdir)/libmpi_abi.so.1 $(DESTDIR)$(libdir)/libmpi_abi.so
+	rm -f $(DESTDIR)$(bindir)/mpicc $(DESTDIR)$(bindir)/mpicxx $(DESTDIR)$(bindir)/mpic++ \
+	    $(DESTDIR)$(libdir)/libmpi_abi.so.1 $(DESTDIR)$(libdir)/libmpi_abi.so
 .PHONY: libmp-install-links libmp-uninstall-links

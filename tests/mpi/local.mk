@@ -92,6 +92,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/abort.sh \
 	tests/mpi/launcher/binding.sh \
 	tests/mpi/launcher/cleanup.sh \
+	tests/mpi/launcher/cxx.sh \
 	tests/mpi/launcher/env.sh \
 	tests/mpi/launcher/exit_codes.sh \
 	tests/mpi/launcher/hosts.sh \
@@ -134,11 +135,12 @@ mpi_testlists = \
 	tests/mpi/threads.testlist
 TESTS += $(mpi_launcher_tests) $(mpi_testlists)
 dist_noinst_SCRIPTS += $(mpi_launcher_tests) tests/mpi/run-testlist.sh
-EXTRA_DIST += tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) \
+EXTRA_DIST += tests/mpi/env/cxx_types.cc tests/mpi/launcher/lib.sh tests/mpi/launcher/netns.sh $(mpi_testlists) \
 	tests/mpi/hosts.testlist tests/mpi/README.md
 
 # What the MPI tests read from their environment; the top Makefile.am puts it in
 # AM_TESTS_ENVIRONMENT. mpirun and the MPI programs link libmp from the build tree.
 MPI_TESTS_ENVIRONMENT = MPIRUN=$(abs_top_builddir)/mpirun/mpirun MPICC=$(abs_top_builddir)/mpicc \
+	MPICXX=$(abs_top_builddir)/mpicxx \
 	top_srcdir=$(abs_top_srcdir) top_builddir=$(abs_top_builddir); \
-	export MPIRUN MPICC top_srcdir top_builddir;
+	export MPIRUN MPICC MPICXX top_srcdir top_builddir;

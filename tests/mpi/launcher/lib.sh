@@ -6,6 +6,7 @@
 : "${top_srcdir:=$top_builddir}"
 : "${MPIRUN:=$top_builddir/mpirun/mpirun}"
 : "${MPICC:=$top_builddir/mpicc}"
+: "${MPICXX:=$top_builddir/mpicxx}"
 MP_ENVDIR=$top_builddir/tests/mpi/env
 MP_MULT=${MP_TEST_TIMEOUT_MULT:-1}
 MP_FAILED=0

@@ -1,18 +1,17 @@
 /*
  * Shared-memory fast paths of the blocking barrier, bcast, reduce, allreduce, allgather and
- * alltoall on
- * communicators whose ranks all share this node: posts and data slots in node memory
- * (pt2pt/node.h) instead of trees of point-to-point messages. Nonblocking and persistent
+ * alltoall on communicators whose ranks all share this node: posts and data slots in node
+ * memory (pt2pt/node.h) instead of trees of point-to-point messages. Nonblocking and persistent
  * collectives keep the schedules (sched.c); the two mix on one communicator because every rank
  * of it takes the same path for the same call.
  *
- * Between each ordered pair of local ranks runs a queue of posts (a cache line each: a slot
- * number, a length and up to MP_COLL_SHM_INLINE bytes of data), consumed in the order they
- * were made; the consumer counts what it consumed in a word the poster reads. A rank rewrites
- * one of its data slots only once every post naming it was consumed. Collectives on
- * different communicators therefore never mix their data: the standard has every pair of ranks
- * call the collectives they share in one order, so both ends of a queue agree on what each post
- * belongs to.
+ * Between each ordered pair of local ranks runs a queue of posts (a slot number, a length and
+ * up to MP_COLL_SHM_INLINE bytes of data, packed: up to four to a cache line), consumed in the
+ * order they were made; the consumer counts what it consumed in a word the poster reads. A
+ * rank rewrites one of its data slots only once every post naming it was consumed. Collectives
+ * on different communicators therefore never mix their data: the standard has every pair of
+ * ranks call the collectives they share in one order, so both ends of a queue agree on what
+ * each post belongs to.
  */
 #ifndef MP_COLL_SHM_H
 #define MP_COLL_SHM_H
@@ -91,12 +90,14 @@ mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_
 
 /* ---- The steps the algorithms are made of (shm.c); lr is a local index ---- */
 
-/* A post as its consumer sees it, in the poster's node memory. */
+/* A post as its consumer sees it, in the poster's node memory: an 8-byte header and its data,
+ * 8-byte aligned (copy it where an operand needs more). Posts are packed in the queue, 16
+ * bytes for up to 8 bytes of data, so that a line carries up to four of them. */
 typedef struct mp_coll_shm_post {
-    _Atomic unsigned long long seq; /* the post's number on its queue, from 1 */
-    int slot;                       /* the poster's slot it names, or -1, or a mark < -1 */
-    unsigned len;                   /* bytes of data */
-    _Alignas(16) unsigned char data[MP_COLL_SHM_INLINE];
+    _Atomic uint32_t seq; /* the post's number on its queue, from 1 (modulo 2^32) */
+    int16_t slot;         /* the poster's slot it names, or -1, or a mark < -1 */
+    uint16_t len;         /* bytes of data */
+    unsigned char data[]; /* len bytes */
 } mp_coll_shm_post_t;
 
 /* Bytes from which a broadcast takes the point-to-point path (MP_COLL_SHM_BCAST_MAX). */

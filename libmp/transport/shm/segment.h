@@ -14,7 +14,7 @@
 #include "transport/shm/ring.h"
 
 #define MP_SHM_MAGIC 0x314d48535f504d4cULL /* "LMP_SHM1" read as little-endian bytes */
-#define MP_SHM_VERSION 5u                  /* of the segment layout and of the card */
+#define MP_SHM_VERSION 6u                  /* of the segment layout and of the card */
 #define MP_SHM_NAME_MAX 256                /* a segment name, with its '\0' (NAME_MAX + 1) */
 
 /* The first cache line of a segment: what it is and how it is laid out. Written by the owner

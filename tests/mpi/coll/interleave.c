@@ -244,17 +244,24 @@ static void do_exchange(MPI_Comm comm, int step, int n, bool alltoall)
     free(out);
 }
 
-/* Many small rooted collectives in a row: the root runs ahead of the others, farther than any
- * queue between two ranks is deep. */
+/* Many small rooted collectives in a row, of 1 to 12 ints (posts of every size a queue packs):
+ * the root runs ahead of the others, farther than any queue between two ranks is deep. */
 static void do_burst(MPI_Comm comm, int step, int root)
 {
-    for (int k = 0; k < 40; k++) {
-        int r, x;
-        MPI_Comm_rank(comm, &r);
-        x = r == root ? value(step, k, 0) : -1;
-        CT_MPI(MPI_Bcast(&x, 1, MPI_INT, root, comm));
-        MPT_CHECK(x == value(step, k, 0), "step %d: bcast %d of a burst gave %d, want %d", step, k,
-                  x, value(step, k, 0));
+    int r;
+    MPI_Comm_rank(comm, &r);
+    for (int k = 0; k < 150; k++) {
+        int n = 1 + (k * 5 + step) % 12, x[13];
+        for (int i = 0; i <= n; i++) {
+            x[i] = r == root && i < n ? value(step, k, i) : -1;
+        }
+        CT_MPI(MPI_Bcast(x, n, MPI_INT, root, comm));
+        for (int i = 0; i < n; i++) {
+            MPT_CHECK(x[i] == value(step, k, i),
+                      "step %d: bcast %d of a burst gave [%d] %d, want %d", step, k, i, x[i],
+                      value(step, k, i));
+        }
+        MPT_CHECK(x[n] == -1, "step %d: bcast %d of a burst wrote past its %d ints", step, k, n);
     }
 }
 

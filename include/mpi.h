@@ -62,6 +62,15 @@ typedef struct MPI_Status {
 /* The same status seen as an array of MPI_Fint, as Fortran 77 code sees it. */
 enum { MPI_F_STATUS_SIZE = 8, MPI_F_SOURCE = 0, MPI_F_TAG = 1, MPI_F_ERROR = 2 };
 
+/* The same status as a Fortran 2008 TYPE(MPI_Status) (the mpi_f08 module), seen from C: the
+ * public fields by name, then the library's, all MPI_Fint, in the order of MPI_Status. */
+typedef struct MPI_F08_status {
+    MPI_Fint MPI_SOURCE;
+    MPI_Fint MPI_TAG;
+    MPI_Fint MPI_ERROR;
+    MPI_Fint MPI_internal[5];
+} MPI_F08_status;
+
 /* ---------------------------------------------------------------------------------------------
  * Handles
  *
@@ -484,6 +493,12 @@ enum {
 /* Output a program does not want, and inputs it does not have. */
 #define MPI_STATUS_IGNORE ((MPI_Status *)0)
 #define MPI_STATUSES_IGNORE ((MPI_Status *)0)
+/* Fortran's MPI_STATUS(ES)_IGNORE as C code receives them from a Fortran caller (mpif.h or the
+ * mpi module, and mpi_f08), to compare an f_status pointer with; null, as in C. */
+#define MPI_F_STATUS_IGNORE ((MPI_Fint *)0)
+#define MPI_F_STATUSES_IGNORE ((MPI_Fint *)0)
+#define MPI_F08_STATUS_IGNORE ((MPI_F08_status *)0)
+#define MPI_F08_STATUSES_IGNORE ((MPI_F08_status *)0)
 #define MPI_ERRCODES_IGNORE ((int *)0)
 #define MPI_ARGV_NULL ((char **)0)
 #define MPI_ARGVS_NULL ((char ***)0)
@@ -2770,6 +2785,10 @@ int MPI_Session_toint(MPI_Session session);
 MPI_Session MPI_Session_fromint(int session);
 int MPI_Status_c2f(const MPI_Status *c_status, MPI_Fint *f_status);
 int MPI_Status_f2c(const MPI_Fint *f_status, MPI_Status *c_status);
+int MPI_Status_c2f08(const MPI_Status *c_status, MPI_F08_status *f08_status);
+int MPI_Status_f082c(const MPI_F08_status *f08_status, MPI_Status *c_status);
+int MPI_Status_f2f08(const MPI_Fint *f_status, MPI_F08_status *f08_status);
+int MPI_Status_f082f(const MPI_F08_status *f08_status, MPI_Fint *f_status);
 
 int PMPI_Type_match_size(int typeclass, int size, MPI_Datatype *datatype);
 MPI_Fint PMPI_Comm_c2f(MPI_Comm comm);
@@ -2818,6 +2837,10 @@ int PMPI_Session_toint(MPI_Session session);
 MPI_Session PMPI_Session_fromint(int session);
 int PMPI_Status_c2f(const MPI_Status *c_status, MPI_Fint *f_status);
 int PMPI_Status_f2c(const MPI_Fint *f_status, MPI_Status *c_status);
+int PMPI_Status_c2f08(const MPI_Status *c_status, MPI_F08_status *f08_status);
+int PMPI_Status_f082c(const MPI_F08_status *f08_status, MPI_Status *c_status);
+int PMPI_Status_f2f08(const MPI_Fint *f_status, MPI_F08_status *f08_status);
+int PMPI_Status_f082f(const MPI_F08_status *f08_status, MPI_Fint *f_status);
 
 /* ---------------------------------------------------------------------------------------------
  * MPI-IO (the standard's chapter "I/O"): files opened collectively over a communicator, views,

@@ -54,6 +54,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/api/session.c \
 	libmp/api/spawn.c \
 	libmp/api/status.c \
+	libmp/api/status_f08.c \
 	libmp/api/tools.c \
 	libmp/api/topo.c \
 	libmp/api/topo.h \

@@ -2,6 +2,7 @@
 # and launcher tests in tests/mpi/launcher (one script per behaviour of mpirun).
 mpi_test_programs = \
 	tests/mpi/env/handles \
+	tests/mpi/env/f08status \
 	tests/mpi/env/init_basic \
 	tests/mpi/env/session \
 	tests/mpi/env/tools \
@@ -33,6 +34,9 @@ tests_mpi_env_alloc_mem_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_handles_SOURCES = tests/mpi/env/handles.c
 tests_mpi_env_handles_LDADD = $(mpi_test_libs)
 tests_mpi_env_handles_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_f08status_SOURCES = tests/mpi/env/f08status.c
+tests_mpi_env_f08status_LDADD = $(mpi_test_libs)
+tests_mpi_env_f08status_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_tools_SOURCES = tests/mpi/env/tools.c
 tests_mpi_env_tools_LDADD = $(mpi_test_libs)
 tests_mpi_env_tools_LDFLAGS = $(mpi_test_link_flags)

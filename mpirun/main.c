@@ -33,6 +33,7 @@
 #include "mpirun/options.h"
 #include "mpirun/remote.h"
 #include "mpirun/server.h"
+#include "mpirun/spawn.h"
 #include "mpirun/tmpdir.h"
 
 #define ERRLEN 512
@@ -580,7 +581,30 @@ int main(int argc, char **argv)
         .timeout = m.opts.timeout,
         .remote = m.remote_launched ? &m.remote : NULL,
     };
+    int nexport = 0;
+    char **exports = export_list(&m.opts, &nexport);
+    long long slots = mpirun_hostlist_total_slots(&m.hosts);
+    mpirun_spawner_t spawner = {
+        .job = &m.job,
+        .out = &loop.out,
+        .err = &loop.err,
+        .exports = exports,
+        .nexport = nexport,
+        .tag_output = m.opts.tag_output,
+        .hostname = m.hostname,
+        .local_host = m.local_node,
+        .multi_host = m.job.nhosts > 1,
+        .univ_size = (uint32_t)(slots > m.job.np ? (slots > MPIRUN_NP_MAX ? MPIRUN_NP_MAX : slots)
+                                                 : m.job.np),
+    };
+    loop.spawner = exports != NULL ? &spawner : NULL;
     int status = mpirun_loop_run(&loop);
+    /* Spawns grew the streams. */
+    m.out = loop.out;
+    m.err = loop.err;
+    if (exports != NULL) {
+        free_exports(exports, nexport);
+    }
     cleanup(&m, !mpirun_job_failed(&m.job));
     return status;
 }

@@ -80,6 +80,7 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
 
 int mp_api_runtime_stop(const char *call, bool disconnect)
 {
+    mp_api_parent_fini();
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
     mp_api_greq_fini();
@@ -115,6 +116,7 @@ static int init_common(const char *call, int required, int *provided)
     int rc = mp_api_runtime_start(call, required, provided);
     if (rc == MPI_SUCCESS) {
         world = WORLD_ACTIVE;
+        rc = mp_api_parent_start(call);
     }
     return rc;
 }

@@ -59,6 +59,10 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p);
 /* Publishes a business card under key for every other rank. Visible after the next fence. */
 mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len);
 
+/* Makes the cards put so far readable by other processes without a fence (they fetch them
+ * from the server on demand). */
+mp_status_t mp_wireup_commit(void);
+
 /* Waits until every rank has reached the fence; with collect, all cards put before it become
  * readable without further communication. Collective over the job. */
 mp_status_t mp_wireup_fence(bool collect);

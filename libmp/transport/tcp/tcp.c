@@ -18,6 +18,7 @@
 #include "core/settings.h"
 #include "transport/tcp/netif.h"
 #include "transport/tcp/tcp_internal.h"
+#include "wireup/procs.h"
 
 tcp_state_t mp_tcp = {.listen_fd = -1, .epfd = -1};
 
@@ -152,7 +153,11 @@ static mp_status_t tcp_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
     mp_tcp.node_id = info->node_id;
     mp_tcp.connect_timeout_ns = mp_setting_size("MP_TCP_CONNECT_TIMEOUT", 2) * 1000000000u;
     mp_tcp.auth_timeout_ns = mp_setting_size("MP_TCP_AUTH_TIMEOUT", 5) * 1000000000u;
-    mp_tcp.eps = calloc((size_t)info->size, sizeof(*mp_tcp.eps));
+    /* Room for other jobs' processes from the start (pointers: 32 KiB), so that an endpoint
+     * added from inside progress never moves the table. */
+    mp_tcp.eps = calloc((size_t)info->size + MP_WIREUP_FOREIGN_MAX, sizeof(*mp_tcp.eps));
+    mp_tcp.npeers = info->size;
+    mp_tcp.job = mp_wireup_job_number();
     mp_tcp.epfd = epoll_create1(EPOLL_CLOEXEC);
     if (mp_tcp.eps == NULL || mp_tcp.epfd < 0) {
         mp_log_error("tcp: cannot set up (%s)",
@@ -181,7 +186,8 @@ static mp_status_t tcp_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
 
 static mp_tl_ep_t *tcp_connect(int peer)
 {
-    if (peer < 0 || peer >= mp_tcp.size || peer == mp_tcp.rank || mp_tcp.eps == NULL) {
+    if (peer < 0 || peer >= mp_tcp.size + MP_WIREUP_FOREIGN_MAX || peer == mp_tcp.rank ||
+        mp_tcp.eps == NULL) {
         return NULL;
     }
     if (mp_tcp.eps[peer] != NULL) {
@@ -218,6 +224,9 @@ static mp_tl_ep_t *tcp_connect(int peer)
     ep->norder = mp_tcp_netif_order(&ep->card, ep->card.node_id == mp_tcp.node_id,
                                     mp_tcp.card.addrs, mp_tcp.card.naddrs, ep->order);
     mp_tcp.eps[peer] = ep;
+    if (peer >= mp_tcp.npeers) {
+        mp_tcp.npeers = peer + 1;
+    }
     return &ep->base;
 }
 
@@ -278,7 +287,7 @@ static int report_lost(void)
 {
     int n = 0;
     uint64_t now = mp_tcp_now_ns();
-    for (int p = 0; mp_tcp.nlost > 0 && p < mp_tcp.size; p++) {
+    for (int p = 0; mp_tcp.nlost > 0 && p < mp_tcp.npeers; p++) {
         tcp_ep_t *ep = mp_tcp.eps[p];
         if (ep != NULL && ep->failed && !ep->lost_reported &&
             now - ep->failed_ns >= MP_TCP_LOST_GRACE_NS) {
@@ -382,7 +391,7 @@ static void drain_tx(void)
 {
     uint64_t until = mp_tcp_now_ns() + 2000000000u;
     while (mp_tcp.ntx > 0 && mp_tcp_now_ns() < until) {
-        for (int p = 0; p < mp_tcp.size; p++) {
+        for (int p = 0; p < mp_tcp.npeers; p++) {
             tcp_ep_t *ep = mp_tcp.eps[p];
             if (ep != NULL && ep->out != NULL && mp_tcp_tx_pending(ep)) {
                 mp_tcp_tx_flush(ep);
@@ -403,7 +412,7 @@ static void tcp_fini(void)
         mp_tcp_conn_close(conn);
     }
     mp_tcp_conn_reap();
-    for (int p = 0; mp_tcp.eps != NULL && p < mp_tcp.size; p++) {
+    for (int p = 0; mp_tcp.eps != NULL && p < mp_tcp.npeers; p++) {
         if (mp_tcp.eps[p] != NULL) {
             free(mp_tcp.eps[p]->tx);
             free(mp_tcp.eps[p]);

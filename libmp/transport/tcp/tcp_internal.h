@@ -101,7 +101,10 @@ typedef struct tcp_state {
     uint8_t secret[MP_SHA256_LEN];
     bool have_secret;
     mp_tcp_card_t card; /* this rank's own */
-    tcp_ep_t **eps;     /* by job rank; NULL until connect */
+    tcp_ep_t **eps;     /* by peer index (job rank, then other jobs' processes, see
+                           wireup/procs.h); NULL until connect */
+    int npeers;         /* one past the highest index eps may hold */
+    uint32_t job;       /* this job's number (wireup/procs.h) */
     tcp_conn_t *conns;
     int nunauth;  /* accepted connections still in the handshake */
     int nwaiting; /* connections with a deadline (CONNECTING or AUTH) */

@@ -1,0 +1,90 @@
+/*
+ * The meeting of a spawning communicator and the job it spawned: every member makes itself
+ * reachable by other jobs first (tcp and its card), so that no process of either side can be
+ * contacted before it can answer; then the roots meet on a one-to-one link and the
+ * intercommunicator is built over it.
+ */
+#include "comm/dynamic.h"
+
+#include <stdlib.h>
+
+#include "comm/comm_create.h"
+#include "core/group.h"
+#include "core/runtime.h"
+#include "pt2pt/pt2pt.h"
+#include "wireup/procs.h"
+
+/* A one-to-one intercommunicator between this process and the process of global id peer, on
+ * the reserved link context; released with link_free. */
+static mp_status_t link_create(uint64_t peer, mp_comm_t **link_p)
+{
+    mp_group_t *me = NULL, *other = NULL;
+    mp_status_t st = mp_group_create(1, &me);
+    if (st == MP_OK) {
+        st = mp_group_create(1, &other);
+    }
+    if (st == MP_OK) {
+        me->world_ranks[0] = mp_runtime.rank;
+        mp_group_seal(me);
+        st = mp_wireup_proc_index(peer, &other->world_ranks[0]);
+    }
+    if (st == MP_OK) {
+        mp_group_seal(other);
+        st = mp_comm_create(me, other, MP_COMM_CTX_LINK, link_p);
+    }
+    mp_group_release(me);
+    mp_group_release(other);
+    if (st == MP_OK) {
+        (*link_p)->predefined = true; /* requests' references never destroy it */
+    }
+    return st;
+}
+
+static void link_free(mp_comm_t *link)
+{
+    if (link != NULL) {
+        mp_group_release(link->group);
+        mp_group_release(link->remote_group);
+        free(link);
+    }
+}
+
+/* The tag on the link: the spawned job's number, so that a process that spawned several jobs
+ * (or spawned one and was spawned by another) keeps their meetings apart. */
+static int link_tag(uint32_t job)
+{
+    return (int)(job & INT32_MAX);
+}
+
+static mp_status_t meet(mp_comm_t *comm, int root, uint64_t peer, uint32_t job,
+                        mp_comm_t **inter_p)
+{
+    *inter_p = NULL;
+    mp_status_t st = mp_pt2pt_dynamic_enable();
+    mp_comm_t *link = NULL;
+    if (st == MP_OK && comm->rank == root) {
+        st = link_create(peer, &link);
+    }
+    if (st == MP_OK) {
+        st = mp_comm_intercomm_create(comm, root, link, 0, link_tag(job), inter_p);
+    }
+    link_free(link);
+    return st;
+}
+
+mp_status_t mp_comm_spawn_start(const mp_wireup_app_t *apps, int napps, uint32_t *job_p)
+{
+    /* The children's root contacts this process as soon as they have started. */
+    mp_status_t st = mp_pt2pt_dynamic_enable();
+    return st == MP_OK ? mp_wireup_spawn(apps, napps, job_p) : st;
+}
+
+mp_status_t mp_comm_spawn_connect(mp_comm_t *comm, int root, uint32_t job, mp_comm_t **inter_p)
+{
+    return meet(comm, root, mp_wireup_gid_make(job, 0), job, inter_p);
+}
+
+mp_status_t mp_comm_parent_connect(mp_comm_t *world, uint64_t parent, mp_comm_t **inter_p)
+{
+    return meet(world, 0, parent, mp_wireup_job_number(), inter_p);
+}

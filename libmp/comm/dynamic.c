@@ -6,9 +6,13 @@
  */
 #include "comm/dynamic.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 
+#include <mpi.h>
+
 #include "comm/comm_create.h"
+#include "core/datatype.h"
 #include "core/group.h"
 #include "core/runtime.h"
 #include "pt2pt/pt2pt.h"
@@ -56,7 +60,26 @@ static int link_tag(uint32_t job)
     return (int)(job & INT32_MAX);
 }
 
-static mp_status_t meet(mp_comm_t *comm, int root, uint64_t peer, uint32_t job,
+/* The spawned job's root says it is ready (it published its card): the spawning root waits
+ * for that before it sends anything, since the launcher answers the spawn as soon as the
+ * processes are started, long before they reach MPI_Init. The message also brings the
+ * connection that the spawning root then answers on. */
+static mp_status_t ready_signal(mp_comm_t *link, int tag, bool send)
+{
+    mp_request_t *req = NULL;
+    const mp_datatype_t *byte = mp_datatype_predefined((uintptr_t)MPI_BYTE);
+    mp_status_t st = send ? mp_pt2pt_isend(NULL, 0, byte, 0, tag, link, MP_SEND_STANDARD, &req)
+                          : mp_pt2pt_irecv(NULL, 0, byte, 0, tag, link, &req);
+    if (st != MP_OK) {
+        return st;
+    }
+    mp_request_wait(req);
+    st = req->status.error;
+    mp_request_free(req);
+    return st;
+}
+
+static mp_status_t meet(mp_comm_t *comm, int root, uint64_t peer, uint32_t job, bool spawned,
                         mp_comm_t **inter_p)
 {
     *inter_p = NULL;
@@ -64,6 +87,9 @@ static mp_status_t meet(mp_comm_t *comm, int root, uint64_t peer, uint32_t job,
     mp_comm_t *link = NULL;
     if (st == MP_OK && comm->rank == root) {
         st = link_create(peer, &link);
+        if (st == MP_OK) {
+            st = ready_signal(link, link_tag(job), spawned);
+        }
     }
     if (st == MP_OK) {
         st = mp_comm_intercomm_create(comm, root, link, 0, link_tag(job), inter_p);
@@ -81,10 +107,10 @@ mp_status_t mp_comm_spawn_start(const mp_wireup_app_t *apps, int napps, uint32_t
 
 mp_status_t mp_comm_spawn_connect(mp_comm_t *comm, int root, uint32_t job, mp_comm_t **inter_p)
 {
-    return meet(comm, root, mp_wireup_gid_make(job, 0), job, inter_p);
+    return meet(comm, root, mp_wireup_gid_make(job, 0), job, false, inter_p);
 }
 
 mp_status_t mp_comm_parent_connect(mp_comm_t *world, uint64_t parent, mp_comm_t **inter_p)
 {
-    return meet(world, 0, parent, mp_wireup_job_number(), inter_p);
+    return meet(world, 0, parent, mp_wireup_job_number(), true, inter_p);
 }

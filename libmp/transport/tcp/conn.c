@@ -199,6 +199,10 @@ static void note_tried(tcp_ep_t *ep, const char *where, const char *why)
 /* Tries the peer's addresses from ep->next_addr on until a connect() is under way. */
 void mp_tcp_conn_start(tcp_ep_t *ep)
 {
+    if (!ep->card_loaded && mp_tcp_ep_load_card(ep) != MP_OK) {
+        mp_tcp_ep_fail(ep, "it published no usable tcp card");
+        return;
+    }
     while (ep->next_addr < ep->norder) {
         const mp_tcp_card_addr_t *a = &ep->card.addrs[ep->order[ep->next_addr++]];
         struct sockaddr_storage sa;

@@ -184,6 +184,29 @@ static mp_status_t tcp_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
     return status;
 }
 
+mp_status_t mp_tcp_ep_load_card(tcp_ep_t *ep)
+{
+    int peer = ep->base.peer;
+    void *data;
+    size_t len;
+    mp_status_t status = mp_wireup_card_get(peer, MP_TCP_CARD_KEY, &data, &len);
+    if (status != MP_OK) {
+        mp_log_error("tcp: rank %d published no tcp card: %s", peer, mp_status_string(status));
+        return status;
+    }
+    const char *why;
+    if (mp_tcp_card_check(data, len, &ep->card, &why) != MP_OK) {
+        mp_log_error("tcp: the card of rank %d is unusable: %s", peer, why);
+        free(data);
+        return MP_ERR_INVALID;
+    }
+    free(data);
+    ep->norder = mp_tcp_netif_order(&ep->card, ep->card.node_id == mp_tcp.node_id,
+                                    mp_tcp.card.addrs, mp_tcp.card.naddrs, ep->order);
+    ep->card_loaded = true;
+    return MP_OK;
+}
+
 static mp_tl_ep_t *tcp_connect(int peer)
 {
     if (peer < 0 || peer >= mp_tcp.size + MP_WIREUP_FOREIGN_MAX || peer == mp_tcp.rank ||
@@ -196,33 +219,21 @@ static mp_tl_ep_t *tcp_connect(int peer)
     if (fetch_secret() != MP_OK) {
         return NULL;
     }
-    void *data;
-    size_t len;
-    mp_status_t status = mp_wireup_card_get(peer, MP_TCP_CARD_KEY, &data, &len);
-    if (status != MP_OK) {
-        mp_log_error("tcp: rank %d published no tcp card: %s", peer, mp_status_string(status));
-        return NULL;
-    }
     tcp_ep_t *ep = calloc(1, sizeof(*ep));
     if (ep == NULL) {
-        free(data);
         mp_log_error("tcp: out of memory connecting to rank %d", peer);
         return NULL;
     }
-    const char *why;
-    if (mp_tcp_card_check(data, len, &ep->card, &why) != MP_OK) {
-        mp_log_error("tcp: the card of rank %d is unusable: %s", peer, why);
-        free(data);
-        free(ep);
-        return NULL;
-    }
-    free(data);
     ep->base.ops = &mp_tl_tcp_ops;
     ep->base.peer = peer;
     ep->base.max_payload = MP_TCP_MAX_PAYLOAD;
     ep->base.can_get = false;
-    ep->norder = mp_tcp_netif_order(&ep->card, ep->card.node_id == mp_tcp.node_id,
-                                    mp_tcp.card.addrs, mp_tcp.card.naddrs, ep->order);
+    /* A process of another job may not have published its card yet: it is read when this
+     * rank first connects to it (it may well connect here first). */
+    if (peer < mp_tcp.size && mp_tcp_ep_load_card(ep) != MP_OK) {
+        free(ep);
+        return NULL;
+    }
     mp_tcp.eps[peer] = ep;
     if (peer >= mp_tcp.npeers) {
         mp_tcp.npeers = peer + 1;

@@ -32,6 +32,8 @@ typedef struct mpirun_job {
     int np;
     mpirun_rank_t *ranks; /* np entries */
     int njobs;            /* jobs so far: 1, plus one per spawn */
+    uint32_t univ_size;   /* MPI_UNIVERSE_SIZE (PMIX_UNIV_SIZE): the hosts' slots, at least the
+                             first job's ranks; 0 means the first job's size */
     int nhosts;
     char **hosts;                  /* nhosts names, in node id order */
     int *host_nranks;              /* ranks on each host */

@@ -178,6 +178,8 @@ static int setup_job(mpirun_t *m, char *err)
         result = -1;
     }
     m->job.after_finalize_grace_s = m->opts.end_grace;
+    long long slots = mpirun_hostlist_total_slots(&m->hosts);
+    m->job.univ_size = (uint32_t)(slots > MPIRUN_NP_MAX ? MPIRUN_NP_MAX : slots);
     if (result == 0 &&
         getrandom(m->job.secret, sizeof(m->job.secret), 0) != (ssize_t)sizeof(m->job.secret)) {
         snprintf(err, ERRLEN, "cannot make the job's secret: getrandom: %s", strerror(errno));
@@ -583,7 +585,6 @@ int main(int argc, char **argv)
     };
     int nexport = 0;
     char **exports = export_list(&m.opts, &nexport);
-    long long slots = mpirun_hostlist_total_slots(&m.hosts);
     mpirun_spawner_t spawner = {
         .job = &m.job,
         .out = &loop.out,
@@ -594,8 +595,7 @@ int main(int argc, char **argv)
         .hostname = m.hostname,
         .local_host = m.local_node,
         .multi_host = m.job.nhosts > 1,
-        .univ_size = (uint32_t)(slots > m.job.np ? (slots > MPIRUN_NP_MAX ? MPIRUN_NP_MAX : slots)
-                                                 : m.job.np),
+        .univ_size = m.job.univ_size > (uint32_t)m.job.np ? m.job.univ_size : (uint32_t)m.job.np,
     };
     loop.spawner = exports != NULL ? &spawner : NULL;
     int status = mpirun_loop_run(&loop);

@@ -801,13 +801,14 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
                                   char *proc_map)
 {
     uint32_t np = (uint32_t)job->np;
+    uint32_t univ = job->univ_size > np ? job->univ_size : np;
     uint32_t nnodes = (uint32_t)job->nhosts;
     uint32_t napps = 1;
     uint32_t appnum = 0;
     pmix_byte_object_t secret = {(char *)job->secret, sizeof(job->secret)};
     info_item_t items[] = {
         {MP_WIREUP_SECRET_KEY, &secret, PMIX_BYTE_OBJECT},
-        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},
+        {PMIX_UNIV_SIZE, &univ, PMIX_UINT32},
         {PMIX_JOB_SIZE, &np, PMIX_UINT32},
         {PMIX_MAX_PROCS, &np, PMIX_UINT32},
         {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "coll/shm.h"
+#include "comm/dynamic.h"
 #include "comm/port.h"
 #include "core/log.h"
 #include "core/runtime.h"
@@ -92,6 +93,7 @@ int mp_api_runtime_stop(const char *call, bool disconnect)
     }
     mp_rma_fini();
     mp_comm_port_fini();
+    mp_comm_dynamic_fini();
     mp_api_type_f90_fini();
     mp_api_split_type_fini();
     mp_api_errhandler_fini();

@@ -7,6 +7,7 @@
 #include "comm/dynamic.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <mpi.h>
@@ -18,9 +19,13 @@
 #include "pt2pt/pt2pt.h"
 #include "wireup/procs.h"
 
-/* A one-to-one intercommunicator between this process and the process of global id peer, on
- * the reserved link context; released with link_free. */
-static mp_status_t link_create(uint64_t peer, mp_comm_t **link_p)
+/* The links made so far, by peer index minus the job's size (processes of other jobs). */
+static mp_comm_t **links;
+static int nlinks;
+
+/* A one-to-one intercommunicator between this process and peer index, on the reserved link
+ * context; marked predefined, so that the references requests take never destroy it. */
+static mp_status_t link_create(int peer, mp_comm_t **link_p)
 {
     mp_group_t *me = NULL, *other = NULL;
     mp_status_t st = mp_group_create(1, &me);
@@ -30,34 +35,65 @@ static mp_status_t link_create(uint64_t peer, mp_comm_t **link_p)
     if (st == MP_OK) {
         me->world_ranks[0] = mp_runtime.rank;
         mp_group_seal(me);
-        st = mp_wireup_proc_index(peer, &other->world_ranks[0]);
-    }
-    if (st == MP_OK) {
+        other->world_ranks[0] = peer;
         mp_group_seal(other);
         st = mp_comm_create(me, other, MP_COMM_CTX_LINK, link_p);
     }
     mp_group_release(me);
     mp_group_release(other);
     if (st == MP_OK) {
-        (*link_p)->predefined = true; /* requests' references never destroy it */
+        (*link_p)->predefined = true;
+        snprintf((*link_p)->name, sizeof((*link_p)->name), "libmp's link to another job");
     }
     return st;
 }
 
-static void link_free(mp_comm_t *link)
+mp_status_t mp_comm_link_get(int peer, mp_comm_t **link_p)
 {
-    if (link != NULL) {
-        mp_group_release(link->group);
-        mp_group_release(link->remote_group);
-        free(link);
+    int i = peer - mp_runtime.size;
+    if (i < 0 || i >= MP_WIREUP_FOREIGN_MAX) {
+        return MP_ERR_INVALID;
     }
+    if (i >= nlinks) {
+        mp_comm_t **grown = realloc(links, sizeof(*links) * (size_t)(i + 1));
+        if (grown == NULL) {
+            return MP_ERR_NOMEM;
+        }
+        for (int k = nlinks; k <= i; k++) {
+            grown[k] = NULL;
+        }
+        links = grown;
+        nlinks = i + 1;
+    }
+    if (links[i] == NULL) {
+        mp_status_t st = link_create(peer, &links[i]);
+        if (st != MP_OK) {
+            return st;
+        }
+    }
+    *link_p = links[i];
+    return MP_OK;
+}
+
+void mp_comm_dynamic_fini(void)
+{
+    for (int i = 0; i < nlinks; i++) {
+        if (links[i] != NULL) {
+            mp_group_release(links[i]->group);
+            mp_group_release(links[i]->remote_group);
+            free(links[i]);
+        }
+    }
+    free(links);
+    links = NULL;
+    nlinks = 0;
 }
 
 /* The tag on the link: the spawned job's number, so that a process that spawned several jobs
  * (or spawned one and was spawned by another) keeps their meetings apart. */
 static int link_tag(uint32_t job)
 {
-    return (int)(job & INT32_MAX);
+    return (int)(MP_COMM_LINK_TAG_SPAWN | (job & (MP_COMM_LINK_TAG_SPAWN - 1)));
 }
 
 /* The spawned job's root says it is ready (it published its card): the spawning root waits
@@ -85,8 +121,12 @@ static mp_status_t meet(mp_comm_t *comm, int root, uint64_t peer, uint32_t job, 
     *inter_p = NULL;
     mp_status_t st = mp_pt2pt_dynamic_enable();
     mp_comm_t *link = NULL;
+    int index = -1;
     if (st == MP_OK && comm->rank == root) {
-        st = link_create(peer, &link);
+        st = mp_wireup_proc_index(peer, &index);
+        if (st == MP_OK) {
+            st = mp_comm_link_get(index, &link);
+        }
         if (st == MP_OK) {
             st = ready_signal(link, link_tag(job), spawned);
         }
@@ -94,7 +134,6 @@ static mp_status_t meet(mp_comm_t *comm, int root, uint64_t peer, uint32_t job, 
     if (st == MP_OK) {
         st = mp_comm_intercomm_create(comm, root, link, 0, link_tag(job), inter_p);
     }
-    link_free(link);
     return st;
 }
 

@@ -15,6 +15,15 @@
 #include "core/status.h"
 #include "wireup/procs.h"
 
+/* The one-to-one link between this process and peer index (a process of another job), on
+ * the reserved context MP_COMM_CTX_LINK: made on first use and kept until MPI_Finalize. Link
+ * tags: MP_COMM_LINK_TAG_SPAWN | job for a spawn's roots, below it for ports'. */
+#define MP_COMM_LINK_TAG_SPAWN 0x40000000
+mp_status_t mp_comm_link_get(int peer, mp_comm_t **link_p);
+
+/* MPI_Finalize: forgets the links. */
+void mp_comm_dynamic_fini(void);
+
 /* MPI_Comm_spawn's root: makes this process reachable by other jobs, then asks the launcher
  * to start apps as a new job (mp_wireup_spawn); *job_p is its number. */
 mp_status_t mp_comm_spawn_start(const mp_wireup_app_t *apps, int napps, uint32_t *job_p);

@@ -55,6 +55,10 @@ mp_status_t mp_wireup_proc_index(uint64_t gid, int *index_p);
 typedef mp_status_t (*mp_wireup_proc_fn)(int index);
 void mp_wireup_procs_on_new(mp_wireup_proc_fn fn);
 
+/* The number of the job with PMIx namespace nspace (see MP_WIREUP_JOB_BASE_KEY);
+ * MP_ERR_UNSUPPORTED for a namespace that names no job of this launcher. */
+mp_status_t mp_wireup_job_of(const char *nspace, uint32_t *job_p);
+
 /* The process that spawned this job (PMIX_PARENT_ID): its global id, or MP_ERR_NOT_FOUND when
  * this job was not spawned. */
 mp_status_t mp_wireup_parent(uint64_t *gid_p);

@@ -21,7 +21,5 @@ void mp_wireup_procs_init(int size, bool has_secret);
 /* The PMIx name of peer index (a process of another job); false when index is none. */
 bool mp_wireup_proc_load(int index, pmix_proc_t *proc);
 
-/* The number of the job with namespace nspace (see MP_WIREUP_JOB_BASE_KEY). */
-mp_status_t mp_wireup_job_of(const char *nspace, uint32_t *job_p);
 
 #endif

@@ -4,7 +4,8 @@
 mpi_spawn_programs = \
 	tests/mpi/spawn/basic \
 	tests/mpi/spawn/fail \
-	tests/mpi/spawn/multiple
+	tests/mpi/spawn/multiple \
+	tests/mpi/spawn/ports
 check_PROGRAMS += $(mpi_spawn_programs)
 
 tests_mpi_spawn_basic_SOURCES = tests/mpi/spawn/basic.c
@@ -16,3 +17,6 @@ tests_mpi_spawn_fail_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_spawn_multiple_SOURCES = tests/mpi/spawn/multiple.c
 tests_mpi_spawn_multiple_LDADD = $(mpi_test_libs)
 tests_mpi_spawn_multiple_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_spawn_ports_SOURCES = tests/mpi/spawn/ports.c
+tests_mpi_spawn_ports_LDADD = $(mpi_test_libs)
+tests_mpi_spawn_ports_LDFLAGS = $(mpi_test_link_flags)

@@ -54,10 +54,8 @@ int mpirun_job_add(mpirun_job_t *job, int n, int host)
     job->ranks = grown;
     int first = job->np;
     for (int i = 0; i < n; i++) {
-        job->ranks[first + i] = (mpirun_rank_t){.host = host,
-                                                .local_rank = job->host_nranks[host]++,
-                                                .job = job->njobs,
-                                                .jrank = i};
+        job->ranks[first + i] = (mpirun_rank_t){
+            .host = host, .local_rank = job->host_nranks[host]++, .job = job->njobs, .jrank = i};
     }
     job->np += n;
     job->njobs++;
@@ -179,8 +177,8 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
     if (WIFSIGNALED(wstatus)) {
         int sig = WTERMSIG(wstatus);
         const char *abbrev = sigabbrev_np(sig);
-        snprintf(msg, len, "%s (%s) was killed by signal %d (SIG%s: %s); ending the job", name,
-                 pid, sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
+        snprintf(msg, len, "%s (%s) was killed by signal %d (SIG%s: %s); ending the job", name, pid,
+                 sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
         fail(job, 128 + sig);
         return;
     }

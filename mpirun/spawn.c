@@ -173,8 +173,8 @@ static int launch_all(mpirun_spawner_t *sp, const mpirun_spawn_req_t *req, char 
                 break;
             }
             /* Unbound: the first job's ranks hold the cores mapping gave out. */
-            mpirun_launch_t spec = {.path = paths[a], .argv = app->argv, .envp = env,
-                                    .wdir = app->cwd};
+            mpirun_launch_t spec = {
+                .path = paths[a], .argv = app->argv, .envp = env, .wdir = app->cwd};
             mpirun_child_t *c = &children[s - first];
             mpirun_server_lock();
             result = mpirun_launch(&spec, c, err, ERRLEN);

@@ -1,8 +1,9 @@
 /*
  * MPI_Open_port, MPI_Close_port, MPI_Comm_accept and MPI_Comm_connect between processes of one
- * job, or of the jobs of one mpirun (MPI_Comm_spawn's). A port name says which job, which job rank owns it and its number on that rank; the roots
- * meet through comm/port.h, then both groups build the intercommunicator as
- * MPI_Intercomm_create does, the roots talking on the hidden port communicator.
+ * job, or of the jobs of one mpirun (MPI_Comm_spawn's). A port name says which job, which job rank
+ * owns it and its number on that rank; the roots meet through comm/port.h, then both groups build
+ * the intercommunicator as MPI_Intercomm_create does, the roots talking on the hidden port
+ * communicator.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,8 +40,8 @@ static bool parse_number(const char **s, unsigned long max, unsigned long *value
     return true;
 }
 
-/* Reads "libmp-port:<rank>:<number>:<job id>" of this job or another of its launcher. Otherwise returns MPI_ERR_PORT with
- * the reason in why. */
+/* Reads "libmp-port:<rank>:<number>:<job id>" of this job or another of its launcher. Otherwise
+ * returns MPI_ERR_PORT with the reason in why. */
 static int port_parse(const char *name, port_name_t *p, char *why, size_t len)
 {
     if (name == NULL) {

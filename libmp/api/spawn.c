@@ -79,12 +79,12 @@ static void root_spawn(mp_comm_t *c, const char *call, const mp_wireup_app_t *ap
         st = MP_ERR_SPAWN;
     }
     if (st != MP_OK) {
-        o->errclass = mp_api_error(c, call, MPI_ERR_SPAWN,
-                                   "cannot start %d process%s of \"%s\"%s: %s (the launcher says "
-                                   "why above)",
-                                   o->nprocs, o->nprocs == 1 ? "" : "es", apps[0].command,
-                                   napps > 1 ? " and the other programs" : "",
-                                   mp_status_string(st));
+        o->errclass =
+            mp_api_error(c, call, MPI_ERR_SPAWN,
+                         "cannot start %d process%s of \"%s\"%s: %s (the launcher says "
+                         "why above)",
+                         o->nprocs, o->nprocs == 1 ? "" : "es", apps[0].command,
+                         napps > 1 ? " and the other programs" : "", mp_status_string(st));
         return;
     }
     o->job = (int)job;

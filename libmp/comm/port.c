@@ -119,8 +119,8 @@ mp_status_t mp_comm_port_owner(const char *job_name, unsigned long rank, int *in
     /* Another job of the same launcher: "<its namespace>.<the same secret's fingerprint>". */
     const char *my_dot = strrchr(mine, '.');
     const char *dot = strrchr(job_name, '.');
-    if (!mp_wireup_jobs_known() || my_dot == NULL || dot == NULL ||
-        strcmp(dot, my_dot) != 0 || rank > INT32_MAX) {
+    if (!mp_wireup_jobs_known() || my_dot == NULL || dot == NULL || strcmp(dot, my_dot) != 0 ||
+        rank > INT32_MAX) {
         return MP_ERR_NOT_FOUND;
     }
     char nspace[256];
@@ -192,8 +192,8 @@ static void take_question(const mp_msg_status_t *st)
     }
     if (q.job != mp_wireup_job_number() &&
         mp_wireup_proc_index(mp_wireup_gid_make(q.job, q.rank), &from) != MP_OK) {
-        mp_log_error("ignoring a connect request from job %u rank %u, which is unreachable",
-                     q.job, q.rank);
+        mp_log_error("ignoring a connect request from job %u rank %u, which is unreachable", q.job,
+                     q.rank);
         return;
     }
     port_t *p = find(q.number);
@@ -329,8 +329,8 @@ mp_status_t mp_comm_port_connect(int owner, uint32_t number, int *tag_p)
 {
     uint32_t conn = mp_comm_port_next_conn();
     int tag = mp_comm_port_tag(conn, mp_runtime.rank, owner);
-    port_request_t q = {PORT_MAGIC, PORT_VERSION, number, conn, mp_wireup_job_number(),
-                        (uint32_t)mp_runtime.rank};
+    port_request_t q = {PORT_MAGIC, PORT_VERSION,           number,
+                        conn,       mp_wireup_job_number(), (uint32_t)mp_runtime.rank};
     port_answer_t a = {0, 0};
     mp_request_t *rreq = NULL, *sreq = NULL;
     mp_comm_t *w = mp_comm_port_wire();

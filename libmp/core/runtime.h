@@ -30,10 +30,10 @@ typedef struct mp_runtime {
     mp_comm_t world;         /* MPI_COMM_WORLD */
     mp_comm_t self;          /* MPI_COMM_SELF */
     /* Dynamic processes (read at init from the launcher): */
-    bool has_parent;         /* this job was spawned (MPI_Comm_spawn) */
-    uint64_t parent;         /* then: the global id of the spawning process (wireup/procs.h) */
-    int universe_size;       /* MPI_UNIVERSE_SIZE */
-    int appnum;              /* MPI_APPNUM */
+    bool has_parent;   /* this job was spawned (MPI_Comm_spawn) */
+    uint64_t parent;   /* then: the global id of the spawning process (wireup/procs.h) */
+    int universe_size; /* MPI_UNIVERSE_SIZE */
+    int appnum;        /* MPI_APPNUM */
 } mp_runtime_t;
 
 extern mp_runtime_t mp_runtime;

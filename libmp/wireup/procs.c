@@ -17,10 +17,10 @@
 
 static struct {
     bool ready;
-    int size;                          /* ranks in this job */
-    uint32_t number;                   /* this job's number */
-    bool known;                        /* the launcher names its jobs (libmp's mpirun) */
-    char base[PMIX_MAX_NSLEN + 1];     /* the namespace of job 0 */
+    int size;                             /* ranks in this job */
+    uint32_t number;                      /* this job's number */
+    bool known;                           /* the launcher names its jobs (libmp's mpirun) */
+    char base[PMIX_MAX_NSLEN + 1];        /* the namespace of job 0 */
     uint64_t gids[MP_WIREUP_FOREIGN_MAX]; /* index size + i: gids[i] */
     int nforeign;
     mp_wireup_proc_fn on_new;
@@ -54,8 +54,8 @@ void mp_wireup_procs_init(int size, bool has_secret)
     procs.known = has_secret;
     pmix_value_t *base = job_value(MP_WIREUP_JOB_BASE_KEY);
     pmix_value_t *number = job_value(MP_WIREUP_JOB_NUMBER_KEY);
-    if (base != NULL && number != NULL && base->type == PMIX_STRING &&
-        base->data.string != NULL && number->type == PMIX_UINT32) {
+    if (base != NULL && number != NULL && base->type == PMIX_STRING && base->data.string != NULL &&
+        number->type == PMIX_UINT32) {
         snprintf(procs.base, sizeof(procs.base), "%s", base->data.string);
         procs.number = number->data.uint32;
     }

@@ -21,5 +21,4 @@ void mp_wireup_procs_init(int size, bool has_secret);
 /* The PMIx name of peer index (a process of another job); false when index is none. */
 bool mp_wireup_proc_load(int index, pmix_proc_t *proc);
 
-
 #endif

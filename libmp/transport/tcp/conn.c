@@ -325,8 +325,7 @@ void mp_tcp_conn_accept_all(void)
         size_t out_len;
         nonce_fill(nonce);
         mp_tcp_auth_start_jobs(&conn->auth, MP_TCP_ACCEPTOR, mp_tcp.job, mp_tcp.rank, 0, -1,
-                               mp_tcp.size, mp_tcp.secret,
-                          nonce, out, &out_len);
+                               mp_tcp.size, mp_tcp.secret, nonce, out, &out_len);
         conn->state = MP_TCP_CONN_AUTH;
         conn->deadline_ns = mp_tcp_now_ns() + mp_tcp.auth_timeout_ns;
         mp_tcp.nwaiting++;

@@ -121,8 +121,7 @@ void mp_tcp_auth_start(mp_tcp_auth_t *auth, int role, int my_rank, int peer_rank
 
 void mp_tcp_auth_start_jobs(mp_tcp_auth_t *auth, int role, uint32_t my_job, int my_rank,
                             uint32_t peer_job, int peer_rank, int job_size, const uint8_t *secret,
-                            const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out,
-                            size_t *out_len_p)
+                            const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out, size_t *out_len_p)
 {
     memset(auth, 0, sizeof(*auth));
     auth->role = role;

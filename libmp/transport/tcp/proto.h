@@ -98,8 +98,7 @@ void mp_tcp_auth_start(mp_tcp_auth_t *auth, int role, int my_rank, int peer_rank
  * as wireup/procs.h numbers them. A peer of another job may have any rank. */
 void mp_tcp_auth_start_jobs(mp_tcp_auth_t *auth, int role, uint32_t my_job, int my_rank,
                             uint32_t peer_job, int peer_rank, int job_size, const uint8_t *secret,
-                            const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out,
-                            size_t *out_len_p);
+                            const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out, size_t *out_len_p);
 
 /* Feeds bytes that arrived. Consumes at most one message's worth at a time and returns how
  * many bytes it used in *used_p; a reply to send (if any) is put in out (*out_len_p bytes,

@@ -38,16 +38,16 @@ int main(int argc, char **argv)
         MPI_Finalize();
         return mpt_finish(-1);
     }
-    EXPECT_CLASS(MPI_Comm_spawn("./no-such-program", args, rank == root ? 3 : -7, MPI_INFO_NULL, root,
-                                MPI_COMM_WORLD, &inter, codes),
+    EXPECT_CLASS(MPI_Comm_spawn("./no-such-program", args, rank == root ? 3 : -7, MPI_INFO_NULL,
+                                root, MPI_COMM_WORLD, &inter, codes),
                  MPI_ERR_SPAWN);
     MPT_CHECK(inter == MPI_COMM_NULL, "failed spawn left a communicator");
     for (int i = 0; i < 8; i++) {
         MPT_CHECK(codes[i] == (i < 3 ? MPI_ERR_SPAWN : -1), "error code %d is %d", i, codes[i]);
     }
     inter = MPI_COMM_WORLD;
-    EXPECT_CLASS(MPI_Comm_spawn("no-such-program-on-path", MPI_ARGV_NULL, 2, MPI_INFO_NULL, 0, MPI_COMM_SELF,
-                                &inter, MPI_ERRCODES_IGNORE),
+    EXPECT_CLASS(MPI_Comm_spawn("no-such-program-on-path", MPI_ARGV_NULL, 2, MPI_INFO_NULL, 0,
+                                MPI_COMM_SELF, &inter, MPI_ERRCODES_IGNORE),
                  MPI_ERR_SPAWN);
     MPT_CHECK(inter == MPI_COMM_NULL, "failed spawn left a communicator");
 

@@ -75,7 +75,8 @@ static void exchange(MPI_Comm inter, bool parent, int me, int nlocal, int nremot
     CHECK_RC(MPI_Allgather(&tag, 1, MPI_INT, all, 1, MPI_INT, merged));
     for (int i = 0; i < msize; i++) {
         int w = i < nparents ? 1000 + i : 2000 + (i - nparents);
-        MPT_CHECK(all[i] == w, "round %d: merged allgather [%d] = %d, expected %d", r, i, all[i], w);
+        MPT_CHECK(all[i] == w, "round %d: merged allgather [%d] = %d, expected %d", r, i, all[i],
+                  w);
     }
     /* The first and the last process of the merged communicator talk directly. */
     if (mrank == 0 || mrank == msize - 1) {
@@ -131,7 +132,8 @@ int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
     if (argc > 3 && strcmp(argv[1], "child") == 0) {
-        return child((int)mpt_parse_long(argv[2], "parents"), (int)mpt_parse_long(argv[3], "round"));
+        return child((int)mpt_parse_long(argv[2], "parents"),
+                     (int)mpt_parse_long(argv[3], "round"));
     }
     int rank, size;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);

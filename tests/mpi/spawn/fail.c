@@ -54,8 +54,7 @@ int main(int argc, char **argv)
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     char *args[] = {"child", (char *)mode, NULL};
     MPI_Comm inter;
-    MPI_Comm_spawn(argv[0], args, 2, MPI_INFO_NULL, 0, MPI_COMM_WORLD, &inter,
-                   MPI_ERRCODES_IGNORE);
+    MPI_Comm_spawn(argv[0], args, 2, MPI_INFO_NULL, 0, MPI_COMM_WORLD, &inter, MPI_ERRCODES_IGNORE);
     if (strcmp(mode, "ok") == 0) {
         MPI_Comm_disconnect(&inter);
         MPI_Finalize();

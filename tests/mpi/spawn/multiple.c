@@ -80,8 +80,8 @@ int main(int argc, char **argv)
     MPI_Info_set(infos[1], "path", dirname(dir));
     int codes[3] = {-1, -1, -1};
     MPI_Comm inter;
-    CHECK_RC(MPI_Comm_spawn_multiple(2, cmds, argvs, maxprocs, infos, 0, MPI_COMM_WORLD, &inter,
-                                     codes));
+    CHECK_RC(
+        MPI_Comm_spawn_multiple(2, cmds, argvs, maxprocs, infos, 0, MPI_COMM_WORLD, &inter, codes));
     for (int i = 0; i < 3; i++) {
         MPT_CHECK(codes[i] == MPI_SUCCESS, "error code %d is %d", i, codes[i]);
     }

@@ -21,8 +21,8 @@ static void use(MPI_Comm inter, bool parent, int round)
     MPI_Comm_remote_size(inter, &nremote);
     for (int o = 0; o < nremote; o++) {
         int out = (parent ? 1 : -1) * (1000 * round + 100 * me + o), in = 0;
-        CHECK_RC(MPI_Sendrecv(&out, 1, MPI_INT, o, 3, &in, 1, MPI_INT, o, 3, inter,
-                              MPI_STATUS_IGNORE));
+        CHECK_RC(
+            MPI_Sendrecv(&out, 1, MPI_INT, o, 3, &in, 1, MPI_INT, o, 3, inter, MPI_STATUS_IGNORE));
         int want = (parent ? -1 : 1) * (1000 * round + 100 * o + me);
         MPT_CHECK(in == want, "round %d: got %d from remote %d, expected %d", round, in, o, want);
     }
@@ -58,8 +58,8 @@ int main(int argc, char **argv)
     }
     int k = argc > 1 ? (int)mpt_parse_long(argv[1], "children") : 2;
     MPI_Comm children;
-    CHECK_RC(MPI_Comm_spawn(argv[0], MPI_ARGV_NULL, k, MPI_INFO_NULL, 0, MPI_COMM_WORLD,
-                            &children, MPI_ERRCODES_IGNORE));
+    CHECK_RC(MPI_Comm_spawn(argv[0], MPI_ARGV_NULL, k, MPI_INFO_NULL, 0, MPI_COMM_WORLD, &children,
+                            MPI_ERRCODES_IGNORE));
     if (rank == 0) {
         CHECK_RC(MPI_Open_port(MPI_INFO_NULL, port));
     }

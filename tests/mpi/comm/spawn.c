@@ -3,7 +3,8 @@
  * program that does not exist fails on every member alike with MPI_ERR_SPAWN, every error code
  * set and MPI_COMM_NULL, and nothing hangs; argument errors (a NULL or empty command, maxprocs
  * not positive at the root, a bad root or communicator, a bad count) give their own classes on
- * every member. The job goes on, and a spawn that works afterwards works.
+ * every member. The job goes on, and with the argument "works" a spawn afterwards works; without
+ * it (a singleton) it fails alike. Usage: spawn [works].
  */
 #include <mpi.h>
 #include <stddef.h>
@@ -103,14 +104,21 @@ int main(int argc, char **argv)
     MPI_Comm parent = MPI_COMM_WORLD;
     MPI_Comm_get_parent(&parent);
     MPT_CHECK(parent == MPI_COMM_NULL, "a process of mpirun has a parent");
-    /* After all the failures, a spawn works. */
+    /* After all the failures, a spawn works (under mpirun: "works" as the argument; a
+     * singleton cannot spawn, and fails alike). */
     char *child_args[] = {"child", NULL};
     inter = MPI_COMM_NULL;
-    CHECK_RC(MPI_Comm_spawn(argv[0], child_args, 2, MPI_INFO_NULL, root, MPI_COMM_WORLD, &inter,
-                            MPI_ERRCODES_IGNORE));
-    MPT_CHECK(inter != MPI_COMM_NULL, "the spawn after the failures gave no communicator");
-    if (inter != MPI_COMM_NULL) {
-        CHECK_RC(MPI_Comm_disconnect(&inter));
+    if (argc > 1 && strcmp(argv[1], "works") == 0) {
+        CHECK_RC(MPI_Comm_spawn(argv[0], child_args, 2, MPI_INFO_NULL, root, MPI_COMM_WORLD, &inter,
+                                MPI_ERRCODES_IGNORE));
+        MPT_CHECK(inter != MPI_COMM_NULL, "the spawn after the failures gave no communicator");
+        if (inter != MPI_COMM_NULL) {
+            CHECK_RC(MPI_Comm_disconnect(&inter));
+        }
+    } else {
+        EXPECT_CLASS(MPI_Comm_spawn(argv[0], child_args, 2, MPI_INFO_NULL, root, MPI_COMM_WORLD,
+                                    &inter, MPI_ERRCODES_IGNORE),
+                     MPI_ERR_SPAWN);
     }
     int sum = 0;
     MPI_Allreduce(&rank, &sum, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);

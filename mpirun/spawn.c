@@ -64,9 +64,34 @@ static int check_hosts(const mpirun_spawner_t *sp, const mpirun_spawn_app_t *app
     return rc;
 }
 
-/* The program's path: in one of the "path" directories, else as execvp finds it. */
+/* A relative path made absolute from mpirun's directory: the process starts in wdir. */
+static int absolute(char *path, size_t len, char *err)
+{
+    char cwd[4096];
+    if (path[0] == '/') {
+        return 0;
+    }
+    if (getcwd(cwd, sizeof(cwd)) == NULL || strlen(cwd) + 1 + strlen(path) >= len) {
+        snprintf(err, ERRLEN, "cannot make \"%s\" an absolute path", path);
+        return -1;
+    }
+    size_t n = strlen(cwd), m = strlen(path);
+    memmove(path + n + 1, path, m + 1);
+    memcpy(path, cwd, n);
+    path[n] = '/';
+    return 0;
+}
+
+/* The program's path: relative to wdir, or in one of the "path" directories, else as execvp
+ * finds it from mpirun's directory; always absolute, since the process starts in wdir. */
 static int resolve(const mpirun_spawn_app_t *app, char *path, size_t len, char *err)
 {
+    if (app->cwd != NULL && app->cmd[0] != '/' && strchr(app->cmd, '/') != NULL) {
+        snprintf(path, len, "%s/%s", app->cwd, app->cmd);
+        if (access(path, X_OK) == 0) {
+            return absolute(path, len, err);
+        }
+    }
     if (app->path != NULL && strchr(app->cmd, '/') == NULL) {
         char *dirs = strdup(app->path);
         char *save = NULL;
@@ -80,7 +105,8 @@ static int resolve(const mpirun_spawn_app_t *app, char *path, size_t len, char *
         }
         free(dirs);
     }
-    return mpirun_launch_resolve(app->cmd, path, len, err, ERRLEN);
+    int rc = mpirun_launch_resolve(app->cmd, path, len, err, ERRLEN);
+    return rc == 0 ? absolute(path, len, err) : rc;
 }
 
 /* The environment additions of one process: mpirun's -x settings, then the app's own. */

@@ -5,6 +5,7 @@ mpi_spawn_programs = \
 	tests/mpi/spawn/basic \
 	tests/mpi/spawn/fail \
 	tests/mpi/spawn/multiple \
+	tests/mpi/spawn/nested \
 	tests/mpi/spawn/ports
 check_PROGRAMS += $(mpi_spawn_programs)
 
@@ -20,3 +21,6 @@ tests_mpi_spawn_multiple_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_spawn_ports_SOURCES = tests/mpi/spawn/ports.c
 tests_mpi_spawn_ports_LDADD = $(mpi_test_libs)
 tests_mpi_spawn_ports_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_spawn_nested_SOURCES = tests/mpi/spawn/nested.c
+tests_mpi_spawn_nested_LDADD = $(mpi_test_libs)
+tests_mpi_spawn_nested_LDFLAGS = $(mpi_test_link_flags)

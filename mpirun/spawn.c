@@ -145,8 +145,10 @@ static int grow_streams(mpirun_spawner_t *sp, int first)
         return -1;
     }
     for (int s = first; s < np; s++) {
-        mpirun_iof_init(&out[s], -1, STDOUT_FILENO, s, sp->tag_output);
-        mpirun_iof_init(&errs[s], -1, STDERR_FILENO, s, sp->tag_output);
+        const mpirun_rank_t *r = &sp->job->ranks[s];
+        mpirun_iof_init(&out[s], -1, STDOUT_FILENO, r->jrank, sp->tag_output);
+        mpirun_iof_init(&errs[s], -1, STDERR_FILENO, r->jrank, sp->tag_output);
+        out[s].job = errs[s].job = r->job + 1;
     }
     return 0;
 }

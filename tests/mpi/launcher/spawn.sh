@@ -2,7 +2,8 @@
 # Launcher test: processes started by MPI_Comm_spawn are ranks like the first job's. A child
 # that calls MPI_Abort, is killed by a signal or leaves without MPI_Finalize ends everything
 # with the status the first job's rank would give, and the message names it ("job 2 rank 1");
-# a timeout ends the children too; a clean run leaves no process and no file behind.
+# a timeout ends the children too; a clean run leaves no process and no file behind; the
+# children's output is forwarded (tagged "[2,R]" by --tag-output).
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -15,6 +16,12 @@ mp_mpirun -n 2 "$prog" ok
 mp_expect_status 0
 mp_expect_empty stderr
 mp_expect_pids_dead $(mp_rank_pids)
+
+echo "== --tag-output names the children's lines with their job and rank"
+mp_mpirun --tag-output -n 1 "$prog" ok
+mp_expect_status 0
+mp_expect_line stdout '^\[2,0\]<stdout>:rank 0 of 2 pid [0-9]+$'
+mp_expect_line stdout '^\[2,1\]<stdout>:rank 1 of 2 pid [0-9]+$'
 
 echo "== child 1 calls MPI_Abort with code 7 while the parents wait for it"
 mp_mpirun -n 2 "$prog" abort

@@ -87,6 +87,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/shm_reduce_pair.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
+	libmp/comm/dynamic.c \
+	libmp/comm/dynamic.h \
 	libmp/comm/port.c \
 	libmp/comm/port.h \
 	libmp/core/comm.c \
@@ -175,8 +177,12 @@ libmp_libmp_la_SOURCES = \
 	libmp/wireup/cpus.c \
 	libmp/wireup/cpus.h \
 	libmp/wireup/names.c \
+	libmp/wireup/procs.c \
+	libmp/wireup/procs.h \
+	libmp/wireup/spawn.c \
 	libmp/wireup/wireup.c \
-	libmp/wireup/wireup.h
+	libmp/wireup/wireup.h \
+	libmp/wireup/wireup_internal.h
 libmp_libmp_la_CFLAGS = $(AM_CFLAGS) -fvisibility=hidden $(PMIX_CFLAGS) $(HWLOC_CFLAGS)
 libmp_libmp_la_LIBADD = $(PMIX_LIBS) $(HWLOC_LIBS) -lpthread
 # Binaries built for the standard ABI look for libmpi_abi.so.1: it is a link to this library.

@@ -23,6 +23,7 @@ void mpirun_iof_init(mpirun_iof_t *iof, int fd, int out_fd, int rank, bool tag)
     iof->fd = fd;
     iof->out_fd = out_fd;
     iof->rank = rank;
+    iof->job = 1;
     iof->tag = tag;
 }
 
@@ -66,7 +67,7 @@ static void emit(mpirun_iof_t *iof, const char *data, size_t len)
         return;
     }
     char prefix[48];
-    int plen = snprintf(prefix, sizeof(prefix), "[1,%d]<%s>:", iof->rank,
+    int plen = snprintf(prefix, sizeof(prefix), "[%d,%d]<%s>:", iof->job, iof->rank,
                         iof->out_fd == STDERR_FILENO ? "stderr" : "stdout");
     while (len > 0) {
         const char *nl = memchr(data, '\n', len);

@@ -12,7 +12,8 @@ typedef struct mpirun_iof {
     int fd;     /* the pipe we read, -1 once it reached end of file */
     int out_fd; /* where lines go: STDOUT_FILENO or STDERR_FILENO */
     int rank;
-    bool tag;  /* prefix lines with "[1,rank]<stdout>:" as Open MPI's --tag-output */
+    int job;   /* the job's number from 1 (spawned jobs: 2, 3, ...), for the tag */
+    bool tag;  /* prefix lines with "[job,rank]<stdout>:" as Open MPI's --tag-output */
     char *buf; /* bytes read but not yet forwarded: an incomplete line */
     size_t len, cap;
 } mpirun_iof_t;

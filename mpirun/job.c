@@ -19,6 +19,7 @@ int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts, c
     memset(job, 0, sizeof(*job));
     snprintf(job->nspace, sizeof(job->nspace), "%s", nspace);
     job->np = np;
+    job->njobs = 1;
     job->nhosts = nhosts;
     job->exited_before_init = -1;
     job->ranks = calloc((size_t)np, sizeof(*job->ranks));
@@ -39,8 +40,36 @@ int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts, c
         int h = host_of_rank[r];
         job->ranks[r].host = h;
         job->ranks[r].local_rank = job->host_nranks[h]++;
+        job->ranks[r].jrank = r;
     }
     return 0;
+}
+
+int mpirun_job_add(mpirun_job_t *job, int n, int host)
+{
+    mpirun_rank_t *grown = realloc(job->ranks, (size_t)(job->np + n) * sizeof(*job->ranks));
+    if (grown == NULL) {
+        return -1;
+    }
+    job->ranks = grown;
+    int first = job->np;
+    for (int i = 0; i < n; i++) {
+        job->ranks[first + i] = (mpirun_rank_t){
+            .host = host, .local_rank = job->host_nranks[host]++, .job = job->njobs, .jrank = i};
+    }
+    job->np += n;
+    job->njobs++;
+    return first;
+}
+
+void mpirun_job_name(const mpirun_job_t *job, int slot, char *buf, size_t len)
+{
+    const mpirun_rank_t *r = &job->ranks[slot];
+    if (r->job == 0) {
+        snprintf(buf, len, "rank %d", r->jrank);
+    } else {
+        snprintf(buf, len, "job %d rank %d", r->job + 1, r->jrank);
+    }
 }
 
 void mpirun_job_fini(mpirun_job_t *job)
@@ -104,9 +133,10 @@ void mpirun_job_rank_connected(mpirun_job_t *job, int rank, char *msg, size_t le
     msg[0] = '\0';
     job->ranks[rank].connected = true;
     if (job->exited_before_init >= 0 && !job->ending) {
+        char name[64];
+        mpirun_job_name(job, job->exited_before_init, name, sizeof(name));
         snprintf(msg, len,
-                 "rank %d exited without calling MPI_Init while other ranks did; ending the job",
-                 job->exited_before_init);
+                 "%s exited without calling MPI_Init while other ranks did; ending the job", name);
         fail(job, 1);
     }
 }
@@ -141,19 +171,20 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
     if (job->ending) {
         return; /* We are killing the ranks: their ends are not news. */
     }
-    char pid[300];
+    char pid[300], name[64];
     where(job, rank, pid, sizeof(pid));
+    mpirun_job_name(job, rank, name, sizeof(name));
     if (WIFSIGNALED(wstatus)) {
         int sig = WTERMSIG(wstatus);
         const char *abbrev = sigabbrev_np(sig);
-        snprintf(msg, len, "rank %d (%s) was killed by signal %d (SIG%s: %s); ending the job", rank,
-                 pid, sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
+        snprintf(msg, len, "%s (%s) was killed by signal %d (SIG%s: %s); ending the job", name, pid,
+                 sig, abbrev != NULL ? abbrev : "?", strsignal(sig));
         fail(job, 128 + sig);
         return;
     }
     int code = WEXITSTATUS(wstatus);
     if (code != 0) {
-        snprintf(msg, len, "rank %d (%s) exited with status %d; ending the job", rank, pid, code);
+        snprintf(msg, len, "%s (%s) exited with status %d; ending the job", name, pid, code);
         fail(job, code);
         if (r->finalized) {
             /* No MPI call can keep the others waiting for a rank past MPI_Finalize: they are
@@ -163,7 +194,7 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
             job->end_grace_s = job->after_finalize_grace_s;
         }
     } else if (r->connected && !r->finalized) {
-        snprintf(msg, len, "rank %d (%s) exited without calling MPI_Finalize; ending the job", rank,
+        snprintf(msg, len, "%s (%s) exited without calling MPI_Finalize; ending the job", name,
                  pid);
         fail(job, 1);
     } else if (!r->connected) {
@@ -173,9 +204,8 @@ void mpirun_job_rank_exited(mpirun_job_t *job, int rank, int wstatus, char *msg,
         }
         if (any_connected(job)) {
             snprintf(msg, len,
-                     "rank %d exited without calling MPI_Init while other ranks did; ending "
-                     "the job",
-                     rank);
+                     "%s exited without calling MPI_Init while other ranks did; ending the job",
+                     name);
             fail(job, 1);
         }
     }

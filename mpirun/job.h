@@ -20,13 +20,20 @@ typedef struct mpirun_rank {
     bool exited;    /* reaped */
     bool remote;    /* runs on another host: pid is a process there, never signalled or
                        reaped here (its daemon does that) */
+    int job;        /* which job: 0 the one mpirun started, 1.. those MPI_Comm_spawn started */
+    int jrank;      /* its rank in that job */
 } mpirun_rank_t;
 
 typedef struct mpirun_job {
     char nspace[64];
     uint8_t secret[32]; /* random per job: TCP peers and daemons prove they know it */
+    /* Every process of every job, in slots: the first job's ranks are slots 0..n-1, each
+     * spawned job's processes follow in the order they were started (mpirun_job_add). */
     int np;
     mpirun_rank_t *ranks; /* np entries */
+    int njobs;            /* jobs so far: 1, plus one per spawn */
+    uint32_t univ_size;   /* MPI_UNIVERSE_SIZE (PMIX_UNIV_SIZE): the hosts' slots, at least the
+                             first job's ranks; 0 means the first job's size */
     int nhosts;
     char **hosts;                  /* nhosts names, in node id order */
     int *host_nranks;              /* ranks on each host */
@@ -45,6 +52,13 @@ typedef struct mpirun_job {
 int mpirun_job_init(mpirun_job_t *job, const char *nspace, int np, int nhosts, char *const *hosts,
                     const int *host_of_rank);
 void mpirun_job_fini(mpirun_job_t *job);
+
+/* A spawned job: n more processes on host, as job number job->njobs (which it increments),
+ * with ranks 0..n-1. Returns the first new slot, or -1 when out of memory (nothing changed). */
+int mpirun_job_add(mpirun_job_t *job, int n, int host);
+
+/* How messages name a slot: "rank R" in the first job, "job J rank R" in a spawned one. */
+void mpirun_job_name(const mpirun_job_t *job, int slot, char *buf, size_t len);
 
 /* Each event below updates the job; when it ends the job or is worth telling the user, it
  * writes one line (without "mpirun: " and newline) into msg, else msg is empty. */

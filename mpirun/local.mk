@@ -19,6 +19,8 @@ mpirun_mpirun_SOURCES = \
 	mpirun/remote.h \
 	mpirun/server.c \
 	mpirun/server.h \
+	mpirun/spawn.c \
+	mpirun/spawn.h \
 	mpirun/tmpdir.c \
 	mpirun/tmpdir.h \
 	libmp/core/settings.c \

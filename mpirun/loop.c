@@ -145,6 +145,16 @@ static void handle_server_events(mpirun_loop_t *loop)
                 mpirun_remote_dmodex_served(loop->remote, ev.rank);
             }
             break;
+        case MPIRUN_EVENT_SPAWN:
+            if (loop->spawner != NULL) {
+                mpirun_spawn_handle(loop->spawner, ev.rank);
+            } else {
+                mpirun_spawn_req_t *req = mpirun_server_spawn_take(ev.rank);
+                if (req != NULL) {
+                    mpirun_server_spawn_answer(req, -1, NULL);
+                }
+            }
+            break;
         }
     }
 }
@@ -314,13 +324,25 @@ int mpirun_loop_run(mpirun_loop_t *loop)
     double start = now();
     double deadline = loop->timeout > 0 ? start + loop->timeout : 0;
     size_t remote_max = loop->remote != NULL ? mpirun_remote_nfds_max(loop->remote) : 0;
-    struct pollfd *fds = calloc(FIXED_FDS + 2 * (size_t)job->np + remote_max, sizeof(*fds));
-    mpirun_iof_t **streams = calloc(2 * (size_t)job->np, sizeof(*streams));
-    if (fds == NULL || streams == NULL) {
-        mpirun_say("out of memory");
-        mpirun_job_end(job, 1);
-    }
+    struct pollfd *fds = NULL;
+    mpirun_iof_t **streams = NULL;
+    int sized_for = -1; /* slots the arrays have room for: spawns add slots */
     for (;;) {
+        if (sized_for != job->np) {
+            sized_for = job->np;
+            free(fds);
+            free(streams);
+            fds = calloc(FIXED_FDS + 2 * (size_t)job->np + remote_max, sizeof(*fds));
+            streams = calloc(2 * (size_t)job->np, sizeof(*streams));
+            if ((fds == NULL || streams == NULL) && !job->ending) {
+                mpirun_say("out of memory");
+                mpirun_job_end(job, 1);
+            }
+            if (fds == NULL || streams == NULL) {
+                free(fds);
+                fds = NULL;
+            }
+        }
         double t = now();
         if (deadline > 0 && t >= deadline && !job->ending) {
             mpirun_say("job timed out after %g seconds; ending it", loop->timeout);
@@ -387,11 +409,15 @@ int mpirun_loop_run(mpirun_loop_t *loop)
         if (n <= 0) {
             continue;
         }
+        int np_before = job->np;
         if (fds[1].revents != 0) {
             handle_server_events(loop);
         }
         if (fds[0].revents != 0) {
             handle_signals(&st);
+        }
+        if (job->np != np_before) {
+            continue; /* a spawn moved the streams: the next pass reads them */
         }
         if (fds[2].revents != 0 && st.stdin_open) {
             if (st.inlen == 0) {

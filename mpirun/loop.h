@@ -11,15 +11,19 @@
 #include "mpirun/iof.h"
 #include "mpirun/job.h"
 #include "mpirun/remote.h"
+#include "mpirun/spawn.h"
 
 typedef struct mpirun_loop {
     mpirun_job_t *job;
-    mpirun_iof_t *out;       /* np streams: each rank's stdout (fd -1 when not on this host) */
-    mpirun_iof_t *err;       /* np streams: each rank's stderr */
+    mpirun_iof_t *out;       /* np streams: each slot's stdout (fd -1 when not on this host) */
+    mpirun_iof_t *err;       /* np streams: each slot's stderr */
     int stdin_fd;            /* rank 0's stdin pipe, or -1 */
     int signal_fd;           /* signalfd for the signals main() blocked */
     double timeout;          /* seconds, 0 for none */
     mpirun_remote_t *remote; /* the daemons on other hosts, NULL when all ranks run here */
+    /* Serves MPI_Comm_spawn (NULL: refused); it grows out and err (its out and err point at
+     * the fields above) and the job's slots. */
+    mpirun_spawner_t *spawner;
 } mpirun_loop_t;
 
 /* Runs the job to its end and returns mpirun's exit status. */

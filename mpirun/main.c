@@ -33,6 +33,7 @@
 #include "mpirun/options.h"
 #include "mpirun/remote.h"
 #include "mpirun/server.h"
+#include "mpirun/spawn.h"
 #include "mpirun/tmpdir.h"
 
 #define ERRLEN 512
@@ -177,6 +178,8 @@ static int setup_job(mpirun_t *m, char *err)
         result = -1;
     }
     m->job.after_finalize_grace_s = m->opts.end_grace;
+    long long slots = mpirun_hostlist_total_slots(&m->hosts);
+    m->job.univ_size = (uint32_t)(slots > MPIRUN_NP_MAX ? MPIRUN_NP_MAX : slots);
     if (result == 0 &&
         getrandom(m->job.secret, sizeof(m->job.secret), 0) != (ssize_t)sizeof(m->job.secret)) {
         snprintf(err, ERRLEN, "cannot make the job's secret: getrandom: %s", strerror(errno));
@@ -580,7 +583,28 @@ int main(int argc, char **argv)
         .timeout = m.opts.timeout,
         .remote = m.remote_launched ? &m.remote : NULL,
     };
+    int nexport = 0;
+    char **exports = export_list(&m.opts, &nexport);
+    mpirun_spawner_t spawner = {
+        .job = &m.job,
+        .out = &loop.out,
+        .err = &loop.err,
+        .exports = exports,
+        .nexport = nexport,
+        .tag_output = m.opts.tag_output,
+        .hostname = m.hostname,
+        .local_host = m.local_node,
+        .multi_host = m.job.nhosts > 1,
+        .univ_size = m.job.univ_size > (uint32_t)m.job.np ? m.job.univ_size : (uint32_t)m.job.np,
+    };
+    loop.spawner = exports != NULL ? &spawner : NULL;
     int status = mpirun_loop_run(&loop);
+    /* Spawns grew the streams. */
+    m.out = loop.out;
+    m.err = loop.err;
+    if (exports != NULL) {
+        free_exports(exports, nexport);
+    }
     cleanup(&m, !mpirun_job_failed(&m.job));
     return status;
 }

@@ -26,11 +26,26 @@
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static mpirun_event_t *queue;
 static size_t queue_len, queue_cap;
-static pid_t *rank_pids;
-static int nranks;
+static pid_t *rank_pids; /* by slot (mpirun_job_t): every process of every job */
+static int nranks;       /* the first job's ranks */
+static int nslots;       /* slots of every job so far */
 static int event_fd = -1;
 static char job_nspace[PMIX_MAX_NSLEN + 1];
-static int *rank_host; /* each rank's node id */
+static int *rank_host; /* each slot's node id */
+
+/* The namespaces of the jobs, the first and the spawned ones: a process's slot is its job's
+ * first slot plus its rank. */
+typedef struct server_job {
+    char nspace[PMIX_MAX_NSLEN + 1];
+    int first, np;
+} server_job_t;
+static server_job_t *sjobs;
+static size_t nsjobs;
+
+/* MPI_Comm_spawn's requests, from the spawn upcall until the main loop answers them. */
+static mpirun_spawn_req_t **spawn_reqs;
+static size_t nspawn_reqs, spawn_reqs_cap;
+static int next_spawn_id;
 static int job_nhosts;
 static bool relay;
 
@@ -95,13 +110,19 @@ static void push_event(mpirun_event_kind_t kind, int rank, int status)
     (void)ignored;
 }
 
-/* Our own job's ranks only: anything else (tools, strangers) is not ours to track. */
+/* The slot of one of our jobs' processes; -1 for anything else (tools, strangers). */
 static int our_rank(const pmix_proc_t *proc)
 {
-    if (!PMIX_CHECK_NSPACE(proc->nspace, job_nspace) || proc->rank >= (pmix_rank_t)nranks) {
-        return -1;
+    int slot = -1;
+    pthread_mutex_lock(&lock);
+    for (size_t j = 0; j < nsjobs; j++) {
+        if (PMIX_CHECK_NSPACE(proc->nspace, sjobs[j].nspace) &&
+            proc->rank < (pmix_rank_t)sjobs[j].np) {
+            slot = sjobs[j].first + (int)proc->rank;
+        }
     }
-    return (int)proc->rank;
+    pthread_mutex_unlock(&lock);
+    return slot;
 }
 
 static pmix_status_t on_client_connected(const pmix_proc_t *proc, void *server_object,
@@ -458,7 +479,141 @@ static pmix_status_t on_unpublish(const pmix_proc_t *proc, char **keys, const pm
     return PMIX_SUCCESS;
 }
 
+/* ---- MPI_Comm_spawn: the upcall copies the request and hands it to the main loop ---- */
+
+static char *dup_or_null(const char *s)
+{
+    return s != NULL ? strdup(s) : NULL;
+}
+
+static char **dup_argv(char *const *v)
+{
+    size_t n = 0;
+    while (v != NULL && v[n] != NULL) {
+        n++;
+    }
+    char **copy = calloc(n + 1, sizeof(char *));
+    for (size_t i = 0; copy != NULL && i < n; i++) {
+        copy[i] = strdup(v[i]);
+    }
+    return copy;
+}
+
+static void free_argv(char **v)
+{
+    for (size_t i = 0; v != NULL && v[i] != NULL; i++) {
+        free(v[i]);
+    }
+    free(v);
+}
+
+void mpirun_server_spawn_free(mpirun_spawn_req_t *req)
+{
+    for (int a = 0; req != NULL && a < req->napps; a++) {
+        mpirun_spawn_app_t *app = &req->apps[a];
+        free(app->cmd);
+        free_argv(app->argv);
+        free_argv(app->env);
+        free(app->cwd);
+        free(app->host);
+        free(app->path);
+    }
+    if (req != NULL) {
+        free(req->apps);
+    }
+    free(req);
+}
+
+/* The info keys of one application that mpirun reads: the rest is ignored. */
+static void read_app_info(mpirun_spawn_app_t *app, const pmix_info_t *info, size_t ninfo)
+{
+    for (size_t i = 0; i < ninfo; i++) {
+        if (info[i].value.type != PMIX_STRING || info[i].value.data.string == NULL) {
+            continue;
+        }
+        if (PMIX_CHECK_KEY(&info[i], PMIX_HOST)) {
+            free(app->host);
+            app->host = strdup(info[i].value.data.string);
+        } else if (PMIX_CHECK_KEY(&info[i], PMIX_WDIR) && app->cwd == NULL) {
+            app->cwd = strdup(info[i].value.data.string);
+        } else if (PMIX_CHECK_KEY(&info[i], MP_WIREUP_SPAWN_PATH_KEY)) {
+            free(app->path);
+            app->path = strdup(info[i].value.data.string);
+        }
+    }
+}
+
+static pmix_status_t on_spawn(const pmix_proc_t *proc, const pmix_info_t job_info[], size_t ninfo,
+                              const pmix_app_t apps[], size_t napps, pmix_spawn_cbfunc_t cbfunc,
+                              void *cbdata)
+{
+    (void)job_info;
+    (void)ninfo;
+    int parent = our_rank(proc);
+    if (parent < 0 || napps == 0 || napps > INT32_MAX) {
+        return PMIX_ERR_NOT_SUPPORTED; /* a tool or a stranger: only our processes spawn */
+    }
+    mpirun_spawn_req_t *req = calloc(1, sizeof(*req));
+    if (req == NULL || (req->apps = calloc(napps, sizeof(*req->apps))) == NULL) {
+        free(req);
+        return PMIX_ERR_NOMEM;
+    }
+    req->napps = (int)napps;
+    req->parent = parent;
+    req->cbfunc = (void (*)(void))cbfunc;
+    req->cbdata = cbdata;
+    for (size_t a = 0; a < napps; a++) {
+        mpirun_spawn_app_t *app = &req->apps[a];
+        app->cmd = dup_or_null(apps[a].cmd);
+        app->argv = dup_argv(apps[a].argv);
+        app->env = dup_argv(apps[a].env);
+        app->cwd = dup_or_null(apps[a].cwd);
+        app->maxprocs = apps[a].maxprocs;
+        read_app_info(app, apps[a].info, apps[a].ninfo);
+        if (app->cmd == NULL || app->argv == NULL || app->env == NULL || app->maxprocs <= 0) {
+            mpirun_server_spawn_free(req);
+            return app->maxprocs <= 0 ? PMIX_ERR_BAD_PARAM : PMIX_ERR_NOMEM;
+        }
+    }
+    pthread_mutex_lock(&lock);
+    if (!grow((void **)&spawn_reqs, nspawn_reqs, &spawn_reqs_cap, sizeof(*spawn_reqs))) {
+        pthread_mutex_unlock(&lock);
+        mpirun_server_spawn_free(req);
+        return PMIX_ERR_NOMEM;
+    }
+    req->id = next_spawn_id++;
+    spawn_reqs[nspawn_reqs++] = req;
+    int id = req->id;
+    pthread_mutex_unlock(&lock);
+    push_event(MPIRUN_EVENT_SPAWN, id, 0);
+    return PMIX_SUCCESS;
+}
+
+mpirun_spawn_req_t *mpirun_server_spawn_take(int id)
+{
+    mpirun_spawn_req_t *req = NULL;
+    pthread_mutex_lock(&lock);
+    for (size_t i = 0; i < nspawn_reqs && req == NULL; i++) {
+        if (spawn_reqs[i]->id == id) {
+            req = spawn_reqs[i];
+            spawn_reqs[i] = spawn_reqs[--nspawn_reqs];
+        }
+    }
+    pthread_mutex_unlock(&lock);
+    return req;
+}
+
+void mpirun_server_spawn_answer(mpirun_spawn_req_t *req, int status, const char *nspace)
+{
+    pmix_nspace_t ns;
+    PMIX_LOAD_NSPACE(ns, nspace != NULL ? nspace : "");
+    pmix_spawn_cbfunc_t cbfunc = (pmix_spawn_cbfunc_t)req->cbfunc;
+    cbfunc(status == 0 ? PMIX_SUCCESS : PMIX_ERR_JOB_FAILED_TO_LAUNCH, ns, req->cbdata);
+    mpirun_server_spawn_free(req);
+}
+
 static pmix_server_module_t module = {
+    .spawn = on_spawn,
     .client_connected = on_client_connected,
     .client_finalized = on_client_finalized,
     .abort = on_abort,
@@ -646,13 +801,14 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
                                   char *proc_map)
 {
     uint32_t np = (uint32_t)job->np;
+    uint32_t univ = job->univ_size > np ? job->univ_size : np;
     uint32_t nnodes = (uint32_t)job->nhosts;
     uint32_t napps = 1;
     uint32_t appnum = 0;
     pmix_byte_object_t secret = {(char *)job->secret, sizeof(job->secret)};
     info_item_t items[] = {
         {MP_WIREUP_SECRET_KEY, &secret, PMIX_BYTE_OBJECT},
-        {PMIX_UNIV_SIZE, &np, PMIX_UINT32},
+        {PMIX_UNIV_SIZE, &univ, PMIX_UINT32},
         {PMIX_JOB_SIZE, &np, PMIX_UINT32},
         {PMIX_MAX_PROCS, &np, PMIX_UINT32},
         {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
@@ -674,9 +830,16 @@ int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *er
 {
     snprintf(job_nspace, sizeof(job_nspace), "%s", job->nspace);
     nranks = job->np;
+    nslots = job->np;
     job_nhosts = job->nhosts;
     rank_pids = calloc((size_t)job->np, sizeof(*rank_pids));
     rank_host = calloc((size_t)job->np, sizeof(*rank_host));
+    sjobs = calloc(1, sizeof(*sjobs));
+    if (sjobs != NULL) {
+        snprintf(sjobs[0].nspace, sizeof(sjobs[0].nspace), "%s", job->nspace);
+        sjobs[0].np = job->np;
+        nsjobs = 1;
+    }
     for (int r = 0; rank_host != NULL && r < job->np; r++) {
         rank_host[r] = job->ranks[r].host;
     }
@@ -685,7 +848,7 @@ int mpirun_server_register_job(const mpirun_job_t *job, int local_host, char *er
     char *node_map = NULL;
     char *proc_map = NULL;
     int result = -1;
-    if (rank_pids == NULL || rank_host == NULL || hosts == NULL || ranks == NULL) {
+    if (rank_pids == NULL || rank_host == NULL || sjobs == NULL || hosts == NULL || ranks == NULL) {
         snprintf(err, errlen, "out of memory registering the job");
         goto free_lists;
     }
@@ -724,6 +887,142 @@ free_lists:
     return result;
 }
 
+/* ---- spawned jobs ---- */
+
+/* A spawned job's info: what add_job_info gives the first job, for one host, plus the parent
+ * and the keys by which libmp names every job of this mpirun (MP_WIREUP_JOB_*). */
+static pmix_status_t add_spawn_info(void *list, const mpirun_job_t *job, const mpirun_spawn_t *sp,
+                                    char *node_map, char *proc_map)
+{
+    uint32_t n = (uint32_t)sp->np;
+    uint32_t nnodes = 1;
+    uint32_t napps = (uint32_t)sp->napps;
+    uint32_t appnum0 = 0;
+    uint32_t univ = sp->univ_size;
+    uint32_t number = (uint32_t)sp->number;
+    pmix_byte_object_t secret = {(char *)job->secret, sizeof(job->secret)};
+    pmix_proc_t parent;
+    PMIX_LOAD_PROCID(&parent, sp->parent_nspace, (pmix_rank_t)sp->parent_rank);
+    info_item_t items[] = {
+        {MP_WIREUP_SECRET_KEY, &secret, PMIX_BYTE_OBJECT},
+        {MP_WIREUP_JOB_BASE_KEY, (void *)job->nspace, PMIX_STRING},
+        {MP_WIREUP_JOB_NUMBER_KEY, &number, PMIX_UINT32},
+        {PMIX_PARENT_ID, &parent, PMIX_PROC},
+        {PMIX_UNIV_SIZE, &univ, PMIX_UINT32},
+        {PMIX_JOB_SIZE, &n, PMIX_UINT32},
+        {PMIX_MAX_PROCS, &n, PMIX_UINT32},
+        {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
+        {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32},
+        {PMIX_APPNUM, &appnum0, PMIX_UINT32},
+        {PMIX_JOBID, (void *)sp->nspace, PMIX_STRING},
+        {PMIX_NODE_MAP, node_map, PMIX_REGEX},
+        {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
+    };
+    pmix_status_t rc = add_items(list, items, sizeof(items) / sizeof(items[0]));
+    for (int r = 0; rc == PMIX_SUCCESS && r < sp->np; r++) {
+        void *rank_list = PMIx_Info_list_start();
+        if (rank_list == NULL) {
+            return PMIX_ERR_NOMEM;
+        }
+        const mpirun_rank_t *rk = &job->ranks[sp->first + r];
+        pmix_rank_t pr = (pmix_rank_t)r;
+        uint16_t local_rank = (uint16_t)r; /* every process of the job is on this host */
+        uint16_t node_rank = (uint16_t)rk->local_rank;
+        uint32_t node_id = (uint32_t)rk->host;
+        uint32_t appnum = (uint32_t)sp->appnum[r];
+        info_item_t ritems[] = {
+            {PMIX_RANK, &pr, PMIX_PROC_RANK},
+            {PMIX_APPNUM, &appnum, PMIX_UINT32},
+            {PMIX_APP_RANK, &pr, PMIX_PROC_RANK},
+            {PMIX_GLOBAL_RANK, &pr, PMIX_PROC_RANK},
+            {PMIX_LOCAL_RANK, &local_rank, PMIX_UINT16},
+            {PMIX_NODE_RANK, &node_rank, PMIX_UINT16},
+            {PMIX_NODEID, &node_id, PMIX_UINT32},
+            {PMIX_HOSTNAME, job->hosts[rk->host], PMIX_STRING},
+        };
+        pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
+        rc = add_items(rank_list, ritems, sizeof(ritems) / sizeof(ritems[0]));
+        if (rc == PMIX_SUCCESS) {
+            rc = PMIx_Info_list_convert(rank_list, &array);
+        }
+        if (rc == PMIX_SUCCESS) {
+            rc = PMIx_Info_list_add(list, PMIX_PROC_DATA, &array, PMIX_DATA_ARRAY);
+        }
+        PMIX_DATA_ARRAY_DESTRUCT(&array);
+        PMIx_Info_list_release(rank_list);
+    }
+    return rc;
+}
+
+int mpirun_server_register_spawn(const mpirun_job_t *job, const mpirun_spawn_t *sp, char *err,
+                                 size_t errlen)
+{
+    int host = job->ranks[sp->first].host;
+    size_t len = (size_t)sp->np * 12 + 1;
+    char *ranks = calloc(1, len);
+    char *node_map = NULL, *proc_map = NULL;
+    pmix_status_t rc = ranks != NULL ? PMIX_SUCCESS : PMIX_ERR_NOMEM;
+    for (int r = 0, pos = 0; ranks != NULL && r < sp->np; r++) {
+        pos += snprintf(ranks + pos, len - (size_t)pos, r == 0 ? "%d" : ",%d", r);
+    }
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_generate_regex(job->hosts[host], &node_map);
+    }
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_generate_ppn(ranks, &proc_map);
+    }
+    void *list = rc == PMIX_SUCCESS ? PMIx_Info_list_start() : NULL;
+    if (rc == PMIX_SUCCESS) {
+        rc = list != NULL ? add_spawn_info(list, job, sp, node_map, proc_map) : PMIX_ERR_NOMEM;
+    }
+    pmix_data_array_t info = PMIX_DATA_ARRAY_STATIC_INIT;
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_convert(list, &info);
+    }
+    /* The slots first, so that the new processes' upcalls find them. */
+    pthread_mutex_lock(&lock);
+    pid_t *pids = realloc(rank_pids, (size_t)(sp->first + sp->np) * sizeof(*rank_pids));
+    rank_pids = pids != NULL ? pids : rank_pids;
+    int *hosts = realloc(rank_host, (size_t)(sp->first + sp->np) * sizeof(*rank_host));
+    rank_host = hosts != NULL ? hosts : rank_host;
+    server_job_t *grown = realloc(sjobs, (nsjobs + 1) * sizeof(*sjobs));
+    sjobs = grown != NULL ? grown : sjobs;
+    if (rc == PMIX_SUCCESS && (pids == NULL || hosts == NULL || grown == NULL)) {
+        rc = PMIX_ERR_NOMEM;
+    }
+    if (rc == PMIX_SUCCESS) {
+        for (int r = 0; r < sp->np; r++) {
+            rank_pids[sp->first + r] = 0;
+            rank_host[sp->first + r] = host;
+        }
+        nslots = sp->first + sp->np;
+        server_job_t *j = &sjobs[nsjobs++];
+        snprintf(j->nspace, sizeof(j->nspace), "%s", sp->nspace);
+        j->first = sp->first;
+        j->np = sp->np;
+    }
+    pthread_mutex_unlock(&lock);
+    if (rc == PMIX_SUCCESS) {
+        op_wait_t w;
+        op_wait_init(&w);
+        rc = op_wait(&w, PMIx_server_register_nspace(sp->nspace, sp->np, info.array, info.size,
+                                                     op_done, &w));
+    }
+    PMIX_DATA_ARRAY_DESTRUCT(&info);
+    if (list != NULL) {
+        PMIx_Info_list_release(list);
+    }
+    free(node_map);
+    free(proc_map);
+    free(ranks);
+    if (rc != PMIX_SUCCESS) {
+        snprintf(err, errlen, "cannot register the spawned job with PMIx: %s",
+                 PMIx_Error_string(rc));
+        return -1;
+    }
+    return 0;
+}
+
 /* Whether the variable in "NAME=value" is set again by one of the -x settings. */
 static bool is_overridden(const char *var, char *const *extra_env, int nextra)
 {
@@ -741,6 +1040,13 @@ int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *ext
 {
     pmix_proc_t proc;
     PMIX_LOAD_PROCID(&proc, job->nspace, (pmix_rank_t)rank);
+    pthread_mutex_lock(&lock);
+    for (size_t j = 1; j < nsjobs; j++) {
+        if (rank >= sjobs[j].first && rank < sjobs[j].first + sjobs[j].np) {
+            PMIX_LOAD_PROCID(&proc, sjobs[j].nspace, (pmix_rank_t)(rank - sjobs[j].first));
+        }
+    }
+    pthread_mutex_unlock(&lock);
     op_wait_t w;
     op_wait_init(&w);
     pmix_status_t rc =
@@ -1008,6 +1314,16 @@ void mpirun_server_fini(void)
     PMIx_server_deregister_nspace(job_nspace, op_done, &w);
     op_wait(&w, PMIX_SUCCESS);
     PMIx_server_finalize();
+    for (size_t j = 1; j < nsjobs; j++) {
+        op_wait_init(&w);
+        PMIx_server_deregister_nspace(sjobs[j].nspace, op_done, &w);
+        op_wait(&w, PMIX_SUCCESS);
+    }
+    free(sjobs);
+    for (size_t i = 0; i < nspawn_reqs; i++) {
+        mpirun_server_spawn_free(spawn_reqs[i]);
+    }
+    free(spawn_reqs);
     free(rank_pids);
     free(rank_host);
     free(queue);

@@ -25,6 +25,8 @@ typedef enum mpirun_event_kind {
                                  request's id for mpirun_server_dmodex_get */
     MPIRUN_EVENT_DMODEX_DATA, /* a rank here answered a direct modex served for another host:
                                  rank holds its id for mpirun_server_dmodex_served */
+    MPIRUN_EVENT_SPAWN,       /* a process called PMIx_Spawn (MPI_Comm_spawn): rank holds the
+                                 request's id for mpirun_server_spawn_take */
 } mpirun_event_kind_t;
 
 typedef struct mpirun_event {
@@ -116,6 +118,55 @@ int mpirun_server_dmodex_serve(int rank, uint32_t origin, uint32_t id);
 
 /* Takes out the answer of a DMODEX_DATA event; false when it is gone. */
 bool mpirun_server_dmodex_served(int serial, mpirun_dmodex_data_t *out);
+
+/* ---- MPI_Comm_spawn ----
+ * The spawn upcall copies the request and queues MPIRUN_EVENT_SPAWN; the main loop takes it,
+ * starts the processes (mpirun/spawn.c) and answers. Processes of every job have slots in
+ * mpirun_job_t: the first job's ranks, then each spawned job's in order. */
+
+/* One program of a request: what PMIx_Spawn's pmix_app_t and its info gave. */
+typedef struct mpirun_spawn_app {
+    char *cmd;    /* the program */
+    char **argv;  /* NULL-terminated, argv[0] first */
+    char **env;   /* "NAME=value" settings added to the environment, NULL-terminated */
+    char *cwd;    /* working directory, or NULL for mpirun's */
+    int maxprocs; /* processes to start, > 0 */
+    char *host;   /* PMIX_HOST: where to start them (a host list), or NULL */
+    char *path;   /* MP_WIREUP_SPAWN_PATH_KEY: directories to find cmd in, or NULL */
+} mpirun_spawn_app_t;
+
+typedef struct mpirun_spawn_req {
+    int id;
+    int parent; /* the slot of the process that called PMIx_Spawn */
+    int napps;
+    mpirun_spawn_app_t *apps;
+    void (*cbfunc)(void); /* PMIx's callback and its argument (opaque here) */
+    void *cbdata;
+} mpirun_spawn_req_t;
+
+/* Takes the request of a SPAWN event out of the queue (the caller owns it); NULL when gone. */
+mpirun_spawn_req_t *mpirun_server_spawn_take(int id);
+
+/* Answers the request (status 0: started, as namespace nspace; else it failed) and frees it. */
+void mpirun_server_spawn_answer(mpirun_spawn_req_t *req, int status, const char *nspace);
+void mpirun_server_spawn_free(mpirun_spawn_req_t *req);
+
+/* A spawned job as the server registers it: slots first..first+np-1 of the job (added with
+ * mpirun_job_add), one host. */
+typedef struct mpirun_spawn {
+    const char *nspace;
+    int number; /* the job's number among mpirun's jobs (1, 2, ...) */
+    int first, np;
+    int napps;
+    const int *appnum; /* np entries: each process's application */
+    const char *parent_nspace;
+    int parent_rank;
+    uint32_t univ_size;
+} mpirun_spawn_t;
+
+/* Registers a spawned job (its namespace and its slots) with PMIx. */
+int mpirun_server_register_spawn(const mpirun_job_t *job, const mpirun_spawn_t *sp, char *err,
+                                 size_t errlen);
 
 /* Clean teardown, only after every rank finished normally: after a failure PMIx 4.2 may hang
  * here, so the caller just exits instead. */

@@ -8,6 +8,7 @@ include tests/mpi/op/local.mk
 include tests/mpi/pt2pt/local.mk
 include tests/mpi/dtype/local.mk
 include tests/mpi/comm/local.mk
+include tests/mpi/spawn/local.mk
 include tests/mpi/coll/local.mk
 include tests/mpi/rma/local.mk
 include tests/mpi/io/local.mk

@@ -207,6 +207,11 @@ int mp_api_comm_check(const char *call, MPI_Comm comm, mp_comm_t **comm_p);
  * member has called it. Returns an MPI error class. */
 int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect);
 
+/* A spawned job's MPI_Init: meets the parents and keeps MPI_Comm_get_parent's
+ * intercommunicator (api/dynamic.c); MPI_Finalize drops it. */
+int mp_api_parent_start(const char *call);
+void mp_api_parent_fini(void);
+
 /* The handle of a communicator object (MPI_COMM_NULL for NULL). */
 MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);
 

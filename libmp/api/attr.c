@@ -15,8 +15,8 @@ static int attr_tag_ub = MP_API_TAG_UB;
 static int attr_host = MPI_PROC_NULL; /* no process is the "host" */
 static int attr_io = MPI_ANY_SOURCE;  /* every process can do I/O */
 static int attr_wtime_is_global = 0;  /* MPI_Wtime is a local clock */
-static int attr_universe_size;        /* the ranks of the job: no spawning yet */
-static int attr_appnum = 0;           /* one application: no MPMD yet */
+static int attr_universe_size;        /* the launcher's PMIX_UNIV_SIZE */
+static int attr_appnum;               /* the launcher's PMIX_APPNUM */
 static int attr_lastusedcode;
 
 static int *predefined_attr(int keyval)
@@ -31,9 +31,10 @@ static int *predefined_attr(int keyval)
     case MPI_WTIME_IS_GLOBAL:
         return &attr_wtime_is_global;
     case MPI_UNIVERSE_SIZE:
-        attr_universe_size = mp_runtime.size;
+        attr_universe_size = mp_runtime.universe_size;
         return &attr_universe_size;
     case MPI_APPNUM:
+        attr_appnum = mp_runtime.appnum;
         return &attr_appnum;
     case MPI_LASTUSEDCODE:
         attr_lastusedcode = mp_api_error_lastused();

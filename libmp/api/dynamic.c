@@ -1,14 +1,59 @@
 /*
- * Process creation and management, as far as a program that was not spawned sees it: libmp
- * starts every process with mpirun (or another PMIx launcher), never with MPI_Comm_spawn, so no
- * process has a parent; MPI_Comm_disconnect works on any communicator the program made.
+ * Process management as a spawned program sees it: MPI_Init of a job that MPI_Comm_spawn
+ * started meets its parents (comm/dynamic.h), and MPI_Comm_get_parent returns that
+ * intercommunicator until the program frees or disconnects it; in a job nobody spawned it is
+ * MPI_COMM_NULL. MPI_Comm_disconnect works on any communicator the program made.
  */
 #include <config.h>
 
+#include <stdio.h>
+
 #include "api/api.h"
+#include "comm/comm_create.h"
+#include "comm/dynamic.h"
+#include "core/runtime.h"
+
+/* The parent intercommunicator; this module holds a reference of its own, so that a freed
+ * one can be told from a live one. */
+static mp_comm_t *parent;
+
+int mp_api_parent_start(const char *call)
+{
+    if (!mp_runtime.has_parent) {
+        return MPI_SUCCESS;
+    }
+    mp_comm_t *n = NULL;
+    mp_status_t st = mp_comm_parent_connect(&mp_runtime.world, mp_runtime.parent, &n);
+    if (st != MP_OK) {
+        return mp_api_error(NULL, call, mp_api_errclass(st),
+                            "cannot meet the processes that spawned this job: %s",
+                            mp_status_string(st));
+    }
+    snprintf(n->name, sizeof(n->name), "MPI_COMM_PARENT");
+    n->named = true;
+    MPI_Comm handle;
+    mp_api_comm_publish(n, &handle);
+    mp_comm_retain(n);
+    parent = n;
+    return MPI_SUCCESS;
+}
+
+void mp_api_parent_fini(void)
+{
+    if (parent == NULL) {
+        return;
+    }
+    if (!parent->freed) {
+        /* Never disconnected: MPI_Finalize drops it. */
+        mp_api_errhandler_release(parent->errhandler);
+        mp_comm_release(parent);
+    }
+    mp_comm_unref(parent);
+    parent = NULL;
+}
 
 #pragma weak MPI_Comm_get_parent = PMPI_Comm_get_parent
-int PMPI_Comm_get_parent(MPI_Comm *parent)
+int PMPI_Comm_get_parent(MPI_Comm *parent_p)
 {
     MP_API_LOCK();
     static const char call[] = "MPI_Comm_get_parent";
@@ -16,10 +61,10 @@ int PMPI_Comm_get_parent(MPI_Comm *parent)
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    if (parent == NULL) {
+    if (parent_p == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_ARG, "parent is NULL");
     }
-    *parent = MPI_COMM_NULL;
+    *parent_p = parent != NULL && !parent->freed ? mp_api_comm_handle(parent) : MPI_COMM_NULL;
     return MPI_SUCCESS;
 }
 

@@ -136,6 +136,8 @@ int mp_api_errclass(mp_status_t status)
         return MPI_ERR_PROC_ABORTED; /* the peer's process ended or can no longer be reached */
     case MP_ERR_UNSUPPORTED:
         return MPI_ERR_UNSUPPORTED_OPERATION;
+    case MP_ERR_SPAWN:
+        return MPI_ERR_SPAWN;
     case MP_ERR_WIREUP:
     case MP_ERR_NOT_FOUND:
     case MP_ERR_EXISTS:

@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "coll/shm.h"
+#include "comm/dynamic.h"
 #include "comm/port.h"
 #include "core/log.h"
 #include "core/runtime.h"
@@ -80,6 +81,7 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
 
 int mp_api_runtime_stop(const char *call, bool disconnect)
 {
+    mp_api_parent_fini();
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
     mp_api_greq_fini();
@@ -91,6 +93,7 @@ int mp_api_runtime_stop(const char *call, bool disconnect)
     }
     mp_rma_fini();
     mp_comm_port_fini();
+    mp_comm_dynamic_fini();
     mp_api_type_f90_fini();
     mp_api_split_type_fini();
     mp_api_errhandler_fini();
@@ -115,6 +118,7 @@ static int init_common(const char *call, int required, int *provided)
     int rc = mp_api_runtime_start(call, required, provided);
     if (rc == MPI_SUCCESS) {
         world = WORLD_ACTIVE;
+        rc = mp_api_parent_start(call);
     }
     return rc;
 }

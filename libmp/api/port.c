@@ -1,8 +1,9 @@
 /*
  * MPI_Open_port, MPI_Close_port, MPI_Comm_accept and MPI_Comm_connect between processes of one
- * job. A port name says which job, which job rank owns it and its number on that rank; the roots
- * meet through comm/port.h, then both groups build the intercommunicator as
- * MPI_Intercomm_create does, the roots talking on the hidden port communicator.
+ * job, or of the jobs of one mpirun (MPI_Comm_spawn's). A port name says which job, which job rank
+ * owns it and its number on that rank; the roots meet through comm/port.h, then both groups build
+ * the intercommunicator as MPI_Intercomm_create does, the roots talking on the hidden port
+ * communicator.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,8 +40,8 @@ static bool parse_number(const char **s, unsigned long max, unsigned long *value
     return true;
 }
 
-/* Reads "libmp-port:<rank>:<number>:<job id>" of this job. Otherwise returns MPI_ERR_PORT with
- * the reason in why. */
+/* Reads "libmp-port:<rank>:<number>:<job id>" of this job or another of its launcher. Otherwise
+ * returns MPI_ERR_PORT with the reason in why. */
 static int port_parse(const char *name, port_name_t *p, char *why, size_t len)
 {
     if (name == NULL) {
@@ -66,19 +67,22 @@ static int port_parse(const char *name, port_name_t *p, char *why, size_t len)
                  name);
         return MPI_ERR_PORT;
     }
-    if (strcmp(s, mp_runtime.wireup.job_name) != 0) {
-        snprintf(why, len,
-                 "port_name \"%.64s\" belongs to job \"%.64s\", not to this one (\"%.64s\"): "
-                 "libmp connects processes of one job only",
-                 name, s, mp_runtime.wireup.job_name);
-        return MPI_ERR_PORT;
-    }
-    if (owner >= (unsigned long)mp_runtime.size) {
+    int index = -1;
+    mp_status_t st = mp_comm_port_owner(s, owner, &index);
+    if (st == MP_ERR_INVALID) {
         snprintf(why, len, "port_name \"%.64s\" names job rank %lu, but the job has ranks 0..%d",
                  name, owner, mp_runtime.size - 1);
         return MPI_ERR_PORT;
     }
-    p->owner = (int)owner;
+    if (st != MP_OK) {
+        snprintf(why, len,
+                 "port_name \"%.64s\" belongs to job \"%.64s\", which this one (\"%.64s\") "
+                 "cannot reach: libmp connects the processes of one mpirun (its first job and "
+                 "those MPI_Comm_spawn started) only",
+                 name, s, mp_runtime.wireup.job_name);
+        return MPI_ERR_PORT;
+    }
+    p->owner = index;
     p->number = (uint32_t)number;
     return MPI_SUCCESS;
 }
@@ -242,9 +246,16 @@ static int meet(const char *call, mp_comm_t *c, int root, meeting_t *m, MPI_Comm
         return mp_api_error(c, call, m->errclass, "the root (rank %d of %s) failed with %s", root,
                             c->name, mp_api_errclass_name(m->errclass));
     }
-    mp_comm_t *peer = c->rank == root ? mp_comm_port_wire() : NULL;
+    mp_comm_t *peer = NULL;
+    int remote = 0, tag = 0;
+    mp_status_t st = MP_OK;
+    if (c->rank == root) {
+        st = mp_comm_port_route(m->peer, m->tag, &peer, &remote, &tag);
+    }
     mp_comm_t *n = NULL;
-    mp_status_t st = mp_comm_intercomm_create(c, root, peer, m->peer, m->tag, &n);
+    if (st == MP_OK) {
+        st = mp_comm_intercomm_create(c, root, peer, remote, tag, &n);
+    }
     if (st != MP_OK) {
         return mp_api_comm_failed(call, c, st);
     }

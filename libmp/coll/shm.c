@@ -539,6 +539,9 @@ unsigned char *mp_coll_shm_scratch(size_t bytes)
 
 void mp_coll_shm_fini(void)
 {
+    /* A runtime that starts again (sessions) maps node memory anew, maybe elsewhere: the
+     * next collective looks at it afresh, with counts from zero as the new memory's. */
+    memset(&node, 0, sizeof(node));
     free(scratch.buf);
     scratch.buf = NULL;
     scratch.size = 0;

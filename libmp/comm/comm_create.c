@@ -15,6 +15,7 @@
 #include "core/runtime.h"
 #include "pt2pt/progress.h"
 #include "pt2pt/pt2pt.h"
+#include "wireup/procs.h"
 
 /* The processes of one internal exchange: members of a communicator (all, or a list of its
  * ranks), trees rooted at one of them, messages on one context with one tag. */
@@ -557,7 +558,8 @@ typedef struct inter_hello {
     uint64_t mask[MASK_WORDS]; /* the AND of the group's offers */
     int32_t size;              /* processes in the group */
     int32_t high;              /* Intercomm_merge: the group's high flag */
-    int32_t leader;            /* the job rank of the group's leader */
+    uint64_t leader;           /* the global id of the group's leader (wireup/procs.h): the
+                                  same on both sides, whichever jobs they belong to */
 } inter_hello_t;
 
 /* One round of agree_inter. */
@@ -624,7 +626,9 @@ static mp_status_t leader_swap(team_t *link, int remote, const void *out, size_t
     return st != MP_OK ? st : rst;
 }
 
-/* The remote group's job ranks: the leaders swap their groups, then tell their members. */
+/* The remote group's processes: the leaders swap their groups, then tell their members. They
+ * travel as global ids (wireup/procs.h), since the groups may hold processes of other jobs,
+ * whose peer indices differ from process to process; each member turns them into its own. */
 static mp_status_t swap_groups(team_t *local, team_t *link, int remote, const mp_group_t *mine,
                                int remote_size, mp_group_t **remote_p)
 {
@@ -633,13 +637,28 @@ static mp_status_t swap_groups(team_t *local, team_t *link, int remote, const mp
     if (st != MP_OK) {
         return st;
     }
-    if (local->me == local->root) {
-        st = leader_swap(link, remote, mine->world_ranks, sizeof(int) * (size_t)mine->size,
-                         g->world_ranks, sizeof(int) * (size_t)remote_size);
+    uint64_t *theirs = malloc(sizeof(uint64_t) * (size_t)(remote_size > 0 ? remote_size : 1));
+    uint64_t *ours = NULL;
+    if (theirs == NULL) {
+        st = MP_ERR_NOMEM;
+    }
+    if (st == MP_OK && local->me == local->root) {
+        ours = malloc(sizeof(uint64_t) * (size_t)(mine->size > 0 ? mine->size : 1));
+        for (int i = 0; ours != NULL && i < mine->size; i++) {
+            ours[i] = mp_wireup_proc_gid(mine->world_ranks[i]);
+        }
+        st = ours != NULL ? leader_swap(link, remote, ours, sizeof(uint64_t) * (size_t)mine->size,
+                                        theirs, sizeof(uint64_t) * (size_t)remote_size)
+                          : MP_ERR_NOMEM;
     }
     if (st == MP_OK) {
-        st = team_bcast(local, g->world_ranks, sizeof(int) * (size_t)remote_size);
+        st = team_bcast(local, theirs, sizeof(uint64_t) * (size_t)remote_size);
     }
+    for (int i = 0; st == MP_OK && i < remote_size; i++) {
+        st = mp_wireup_proc_index(theirs[i], &g->world_ranks[i]);
+    }
+    free(ours);
+    free(theirs);
     if (st != MP_OK) {
         mp_group_release(g);
         return st;
@@ -830,7 +849,7 @@ mp_status_t mp_comm_intercomm_merge(mp_comm_t *inter, bool high, mp_comm_t **new
     inter_teams(inter, &lt, &link);
     inter_hello_t mine = {.size = inter->size,
                           .high = high,
-                          .leader = inter->group->world_ranks[0]},
+                          .leader = mp_wireup_proc_gid(inter->group->world_ranks[0])},
                   theirs;
     mp_status_t st = agree_inter(&lt, &link, 0, 1, &mine, &theirs);
     if (st != MP_OK) {

@@ -10,14 +10,16 @@
 
 #include <mpi.h>
 
+#include "comm/dynamic.h"
 #include "core/datatype.h"
 #include "core/log.h"
 #include "core/runtime.h"
 #include "pt2pt/progress.h"
 #include "pt2pt/pt2pt.h"
+#include "wireup/procs.h"
 
 #define PORT_MAGIC 0x6d70706fu /* "mppo" */
-#define PORT_VERSION 1u
+#define PORT_VERSION 2u
 #define TAG_REQUEST 0
 
 /* A connecting root's question to the owner of a port (wire format, tag TAG_REQUEST). */
@@ -26,6 +28,8 @@ typedef struct port_request {
     uint32_t version; /* PORT_VERSION */
     uint32_t number;  /* the owner's port */
     uint32_t conn;    /* the connector's number for this connection (gives the tag) */
+    uint32_t job;     /* the connector's job and rank there (wireup/procs.h): the envelope's */
+    uint32_t rank;    /* source names a rank of the connector's job, which may not be ours */
 } port_request_t;
 
 /* The owner's answer (wire format, on the connection's tag). */
@@ -80,9 +84,53 @@ mp_comm_t *mp_comm_port_wire(void)
 
 int mp_comm_port_tag(uint32_t conn, int connector, int other)
 {
-    /* Tag 0 carries requests; the parity tells the direction apart. */
+    /* Tag 0 carries requests; the parity tells the direction apart. The order is the global
+     * ids' (job ranks in one job), which both sides see alike whatever their jobs. */
     uint32_t n = conn % 0x3fffffffu;
-    return (int)(1u + 2u * n + (connector < other ? 0u : 1u));
+    bool lower = mp_wireup_proc_gid(connector) < mp_wireup_proc_gid(other);
+    return (int)(1u + 2u * n + (lower ? 0u : 1u));
+}
+
+mp_status_t mp_comm_port_route(int peer, int tag, mp_comm_t **comm_p, int *dest_p, int *tag_p)
+{
+    if (peer < mp_runtime.size) {
+        *comm_p = mp_comm_port_wire();
+        *dest_p = peer;
+        *tag_p = tag;
+        return MP_OK;
+    }
+    /* The port communicator's sources are job ranks: another job's process is reached on its
+     * link, where source 0 is always that process. */
+    *dest_p = 0;
+    *tag_p = tag & (MP_COMM_LINK_TAG_SPAWN - 1);
+    return mp_comm_link_get(peer, comm_p);
+}
+
+mp_status_t mp_comm_port_owner(const char *job_name, unsigned long rank, int *index_p)
+{
+    const char *mine = mp_runtime.wireup.job_name;
+    if (strcmp(job_name, mine) == 0) {
+        if (rank >= (unsigned long)mp_runtime.size) {
+            return MP_ERR_INVALID;
+        }
+        *index_p = (int)rank;
+        return MP_OK;
+    }
+    /* Another job of the same launcher: "<its namespace>.<the same secret's fingerprint>". */
+    const char *my_dot = strrchr(mine, '.');
+    const char *dot = strrchr(job_name, '.');
+    if (!mp_wireup_jobs_known() || my_dot == NULL || dot == NULL || strcmp(dot, my_dot) != 0 ||
+        rank > INT32_MAX) {
+        return MP_ERR_NOT_FOUND;
+    }
+    char nspace[256];
+    snprintf(nspace, sizeof(nspace), "%.*s", (int)(dot - job_name), job_name);
+    uint32_t job = 0;
+    mp_status_t st = mp_wireup_job_of(nspace, &job);
+    if (st != MP_OK) {
+        return MP_ERR_NOT_FOUND;
+    }
+    return mp_wireup_proc_index(mp_wireup_gid_make(job, (uint32_t)rank), index_p);
 }
 
 uint32_t mp_comm_port_next_conn(void)
@@ -110,9 +158,14 @@ static void answer(int connector, uint32_t conn, bool yes)
 {
     mp_request_t *req = NULL;
     int me = mp_runtime.rank;
-    mp_status_t st = mp_pt2pt_isend(yes ? &answer_yes : &answer_no, sizeof(port_answer_t),
-                                    byte_type(), connector, mp_comm_port_tag(conn, connector, me),
-                                    mp_comm_port_wire(), MP_SEND_STANDARD, &req);
+    mp_comm_t *comm = NULL;
+    int dest = 0, tag = 0;
+    mp_status_t st =
+        mp_comm_port_route(connector, mp_comm_port_tag(conn, connector, me), &comm, &dest, &tag);
+    if (st == MP_OK) {
+        st = mp_pt2pt_isend(yes ? &answer_yes : &answer_no, sizeof(port_answer_t), byte_type(),
+                            dest, tag, comm, MP_SEND_STANDARD, &req);
+    }
     if (st != MP_OK) {
         mp_log_error("cannot answer the connect of job rank %d: %s", connector,
                      mp_status_string(st));
@@ -135,6 +188,12 @@ static void take_question(const mp_msg_status_t *st)
     if (st->error != MP_OK || st->bytes != sizeof(q) || q.magic != PORT_MAGIC ||
         q.version != PORT_VERSION) {
         mp_log_error("ignoring a malformed connect request from job rank %d", from);
+        return;
+    }
+    if (q.job != mp_wireup_job_number() &&
+        mp_wireup_proc_index(mp_wireup_gid_make(q.job, q.rank), &from) != MP_OK) {
+        mp_log_error("ignoring a connect request from job %u rank %u, which is unreachable", q.job,
+                     q.rank);
         return;
     }
     port_t *p = find(q.number);
@@ -270,11 +329,17 @@ mp_status_t mp_comm_port_connect(int owner, uint32_t number, int *tag_p)
 {
     uint32_t conn = mp_comm_port_next_conn();
     int tag = mp_comm_port_tag(conn, mp_runtime.rank, owner);
-    port_request_t q = {PORT_MAGIC, PORT_VERSION, number, conn};
+    port_request_t q = {PORT_MAGIC, PORT_VERSION,           number,
+                        conn,       mp_wireup_job_number(), (uint32_t)mp_runtime.rank};
     port_answer_t a = {0, 0};
     mp_request_t *rreq = NULL, *sreq = NULL;
     mp_comm_t *w = mp_comm_port_wire();
-    mp_status_t st = mp_pt2pt_irecv(&a, sizeof(a), byte_type(), owner, tag, w, &rreq);
+    mp_comm_t *from = NULL;
+    int src = 0, answer_tag = 0;
+    mp_status_t st = mp_comm_port_route(owner, tag, &from, &src, &answer_tag);
+    if (st == MP_OK) {
+        st = mp_pt2pt_irecv(&a, sizeof(a), byte_type(), src, answer_tag, from, &rreq);
+    }
     if (st != MP_OK) {
         return st;
     }

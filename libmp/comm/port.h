@@ -1,5 +1,6 @@
 /*
- * Ports for MPI_Comm_accept and MPI_Comm_connect between processes of one job: the table of a
+ * Ports for MPI_Comm_accept and MPI_Comm_connect between processes of one job, or of the jobs
+ * of one launcher (MPI_Comm_spawn's): the table of a
  * process's open ports, and how the two roots meet, through messages on a hidden communicator
  * over the whole job (context pair MP_COMM_CTX_PORTS, reserved on every process at MPI_Init).
  *
@@ -55,6 +56,16 @@ int mp_comm_port_tag(uint32_t conn, int connector, int other);
 
 /* The hidden communicator over the whole job on which roots meet (ranks are job ranks). */
 mp_comm_t *mp_comm_port_wire(void);
+
+/* How this process reaches peer index with tag: on the port communicator (a rank of this
+ * job: *dest_p = peer), or on its link when it belongs to another job (comm/dynamic.h:
+ * *dest_p = 0, the tag brought into the link's range). */
+mp_status_t mp_comm_port_route(int peer, int tag, mp_comm_t **comm_p, int *dest_p, int *tag_p);
+
+/* The peer index of rank of the job named job_name in a port name: this job, or another job of
+ * the same launcher (MPI_Comm_spawn's). MP_ERR_INVALID for a rank this job lacks,
+ * MP_ERR_NOT_FOUND for a job this process cannot reach. */
+mp_status_t mp_comm_port_owner(const char *job_name, unsigned long rank, int *index_p);
 
 /* MPI_Finalize, after the closing fence: forgets the ports. */
 void mp_comm_port_fini(void);

@@ -120,6 +120,7 @@ mp_status_t mp_comm_world_init(mp_comm_t *world, mp_comm_t *self, int rank, int 
     predefined_init(world, wg, 0, "MPI_COMM_WORLD");
     predefined_init(self, sg, 2, "MPI_COMM_SELF");
     mp_comm_ctx_take(MP_COMM_CTX_PORTS);
+    mp_comm_ctx_take(MP_COMM_CTX_LINK);
     world->world_ranks = NULL; /* the identity: the fast path of pt2pt */
     self->world_ranks = sg->world_ranks;
     return MP_OK;

@@ -21,6 +21,9 @@
 /* Pair 2 is reserved on every process for the hidden communicator over the job on which the
  * roots of MPI_Comm_accept/connect and MPI_Comm_join meet (comm/port.h). */
 #define MP_COMM_CTX_PORTS 4
+/* Pair 3 is reserved on every process for the link between the roots of two jobs that meet
+ * (MPI_Comm_spawn's root and its children's rank 0, comm/dynamic.h). */
+#define MP_COMM_CTX_LINK 6
 #define MP_COMM_CTX_WORDS (MP_COMM_CTX_PAIRS / 64)
 
 struct mp_group;

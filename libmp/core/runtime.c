@@ -7,6 +7,7 @@
 
 #include "pt2pt/pt2pt.h"
 #include "pt2pt/pt2pt_internal.h"
+#include "wireup/procs.h"
 
 mp_runtime_t mp_runtime = {.state = MP_RUNTIME_NEW, .rank = -1};
 
@@ -20,6 +21,9 @@ mp_status_t mp_runtime_init(int thread_level)
     }
     mp_runtime.rank = mp_runtime.wireup.rank;
     mp_runtime.size = mp_runtime.wireup.size;
+    mp_runtime.has_parent = mp_wireup_parent(&mp_runtime.parent) == MP_OK;
+    mp_runtime.universe_size = mp_wireup_universe_size();
+    mp_runtime.appnum = mp_wireup_appnum();
     status =
         mp_comm_world_init(&mp_runtime.world, &mp_runtime.self, mp_runtime.rank, mp_runtime.size);
     if (status != MP_OK) {

@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "core/comm.h"
 #include "core/status.h"
@@ -28,6 +29,11 @@ typedef struct mp_runtime {
     mp_wireup_info_t wireup; /* job facts from the launcher */
     mp_comm_t world;         /* MPI_COMM_WORLD */
     mp_comm_t self;          /* MPI_COMM_SELF */
+    /* Dynamic processes (read at init from the launcher): */
+    bool has_parent;   /* this job was spawned (MPI_Comm_spawn) */
+    uint64_t parent;   /* then: the global id of the spawning process (wireup/procs.h) */
+    int universe_size; /* MPI_UNIVERSE_SIZE */
+    int appnum;        /* MPI_APPNUM */
 } mp_runtime_t;
 
 extern mp_runtime_t mp_runtime;

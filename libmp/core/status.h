@@ -18,7 +18,8 @@
     X(MP_ERR_TRUNCATE, -7, "message truncated")                                                    \
     X(MP_ERR_PEER, -8, "peer unreachable")                                                         \
     X(MP_ERR_EXISTS, -9, "already exists")                                                         \
-    X(MP_ERR_UNSUPPORTED, -10, "not supported here")
+    X(MP_ERR_UNSUPPORTED, -10, "not supported here")                                               \
+    X(MP_ERR_SPAWN, -11, "the launcher could not start the processes")
 
 typedef enum mp_status {
 #define MP_STATUS_ENUM(name, value, text) name = value,

@@ -24,10 +24,12 @@
 #include "pt2pt/wire.h"
 #include "transport/transport.h"
 #include "util/memcheck.h"
+#include "wireup/procs.h"
 
 #define MP_PKT_FLAG_CONTIG 0x2 /* RTS: the sender's data is one block at addr */
 
 static int my_rank;
+static const mp_wireup_info_t *wire_info; /* the job's facts, for a tcp brought up late */
 static bool have_shm;
 static bool have_tcp;
 static struct pollfd mixed_fds[2]; /* tcp's epoll set and the shm doorbell, once both exist */
@@ -686,6 +688,7 @@ static void on_lost(int world)
 mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
 {
     my_rank = info->rank;
+    wire_info = info;
     eager_limit = mp_setting_size("MP_EAGER_LIMIT", 32768);
     tcp_eager_limit = mp_setting_size("MP_TCP_EAGER_LIMIT", 512 * 1024);
     unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
@@ -716,9 +719,57 @@ static bool is_local(const mp_wireup_info_t *info, int rank)
     return false;
 }
 
+/* ---- processes of other jobs: tcp only, brought up on first need ---- */
+
+static mp_status_t tcp_start(void)
+{
+    if (have_tcp) {
+        return MP_OK;
+    }
+    mp_status_t status = mp_tl_tcp_ops.init(wire_info, on_packet);
+    if (status == MP_OK) {
+        status = mp_wireup_commit();
+    }
+    if (status != MP_OK) {
+        return status;
+    }
+    have_tcp = true;
+    mixed_state = 0; /* sleeping now also watches tcp */
+    mp_tl_tcp_ops.set_lost(on_lost);
+    mp_tl_tcp_ops.set_place(place_payload);
+    return MP_OK;
+}
+
+mp_status_t mp_pt2pt_dynamic_enable(void)
+{
+    return tcp_start();
+}
+
+/* wireup/procs.h announces a process of another job: its entry and tcp endpoint. The table
+ * has room for it from the start, so entries held elsewhere never move. */
+static mp_status_t on_new_proc(int index)
+{
+    mp_status_t status = tcp_start();
+    if (status != MP_OK) {
+        return status;
+    }
+    mp_tl_ep_t *ep = mp_tl_tcp_ops.connect(index);
+    if (ep == NULL) {
+        return MP_ERR_PEER; /* tcp said why */
+    }
+    memset(&mp_peers[index], 0, sizeof(mp_peers[index]));
+    mp_peers[index].ep = ep;
+    mp_peers[index].eager_limit = tcp_eager_limit;
+    if (index >= mp_npeers) {
+        mp_npeers = index + 1;
+    }
+    return MP_OK;
+}
+
 mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
 {
-    mp_peers = calloc((size_t)info->size, sizeof(*mp_peers));
+    /* Virtual room for other jobs' processes: the pages stay untouched until used. */
+    mp_peers = calloc((size_t)info->size + MP_WIREUP_FOREIGN_MAX, sizeof(*mp_peers));
     if (mp_peers == NULL) {
         return MP_ERR_NOMEM;
     }
@@ -744,11 +795,13 @@ mp_status_t mp_pt2pt_init(const mp_wireup_info_t *info)
         mp_peers[r].eager_limit = ep->ops == &mp_tl_tcp_ops ? tcp_eager_limit : eager_limit;
     }
     mp_progress_init(info->cpus_shared);
+    mp_wireup_procs_on_new(on_new_proc);
     return mp_pt2pt_node_init(info);
 }
 
 void mp_pt2pt_fini(void)
 {
+    mp_wireup_procs_on_new(NULL);
     mp_pt2pt_node_fini();
     if (have_tcp) {
         mp_tl_tcp_ops.fini();

@@ -28,6 +28,12 @@ mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info);
 /* Releases the transports (after the closing fence). */
 void mp_pt2pt_fini(void);
 
+/* Processes of other jobs (MPI_Comm_spawn): they are reached over tcp, which this brings up
+ * now if the job had no use for it, publishing this rank's card, so that they can connect.
+ * Peers of other jobs get their entries as wireup/procs.h announces them. Blocking (one round
+ * trip to the PMIx server). */
+mp_status_t mp_pt2pt_dynamic_enable(void);
+
 /* Starts a send of count elements of dt at buf to comm rank dest (or MPI_PROC_NULL). */
 mp_status_t mp_pt2pt_isend(const void *buf, size_t count, const mp_datatype_t *dt, int dest,
                            int tag, mp_comm_t *comm, mp_send_mode_t mode, mp_request_t **req_p);

@@ -19,6 +19,7 @@
 #include "core/settings.h"
 #include "util/sha256.h"
 #include "wireup/cpus.h"
+#include "wireup/wireup_internal.h"
 
 /* The card under which each rank publishes its CPU affinity (a cpu_set_t; all zeros when it
  * could not be read). */
@@ -26,6 +27,7 @@
 
 static pmix_proc_t my_proc;
 static bool have_server;
+static int my_size; /* ranks in the job: peer indices from here on are other jobs' processes */
 /* PMIx_Init done and PMIx_Finalize not yet: a restart of the runtime (sessions) keeps the
  * connection, because a rank that reconnected could fence while a peer still disconnects, and
  * PMIx fails a fence whose participant disconnected. */
@@ -44,10 +46,19 @@ static size_t self_ncards;
 static cpu_set_t my_cpus;
 static int my_ncpus;
 
+const pmix_proc_t *mp_wireup_self(void)
+{
+    return have_server ? &my_proc : NULL;
+}
+
 static mp_status_t get_value(int rank, const char *key, pmix_value_t **val_p)
 {
     pmix_proc_t proc;
     PMIX_LOAD_PROCID(&proc, my_proc.nspace, rank);
+    if (rank >= my_size && my_size > 0 && !mp_wireup_proc_load(rank, &proc)) {
+        mp_log_error("PMIx_Get(%s): peer %d is unknown", key, rank);
+        return MP_ERR_NOT_FOUND;
+    }
     pmix_status_t rc = PMIx_Get(&proc, key, NULL, 0, val_p);
     if (rc == PMIX_ERR_NOT_FOUND) {
         return MP_ERR_NOT_FOUND;
@@ -281,6 +292,8 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
     info->singleton = true;
     snprintf(info->job_id, sizeof(info->job_id), "singleton.%ld", (long)getpid());
     snprintf(info->job_name, sizeof(info->job_name), "%s", info->job_id);
+    my_size = 1;
+    mp_wireup_procs_init(1, false);
     return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
 }
 
@@ -381,6 +394,8 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     info_p->size = (int)size;
     get_string(info_p->rank, PMIX_HOSTNAME, info_p->hostname, sizeof(info_p->hostname));
     read_secret(info_p);
+    my_size = info_p->size;
+    mp_wireup_procs_init(info_p->size, info_p->has_secret);
     name_job(info_p);
     mp_status_t status = read_locality(info_p);
     if (status != MP_OK) {
@@ -425,6 +440,19 @@ mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len)
     pmix_status_t rc = PMIx_Put(PMIX_GLOBAL, run_key(key, buf, sizeof(buf)), &val);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Put(%s) failed: %s", key, PMIx_Error_string(rc));
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
+}
+
+mp_status_t mp_wireup_commit(void)
+{
+    if (!have_server) {
+        return MP_OK;
+    }
+    pmix_status_t rc = PMIx_Commit();
+    if (rc != PMIX_SUCCESS) {
+        mp_log_error("PMIx_Commit failed: %s", PMIx_Error_string(rc));
         return MP_ERR_WIREUP;
     }
     return MP_OK;
@@ -524,7 +552,9 @@ mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t 
     }
     pmix_value_t *val;
     char buf[PMIX_MAX_KEYLEN + 1];
-    mp_status_t status = get_value(rank, run_key(key, buf, sizeof(buf)), &val);
+    /* Another job's process publishes under its own generation's keys: its first. */
+    mp_status_t status =
+        get_value(rank, rank >= my_size ? key : run_key(key, buf, sizeof(buf)), &val);
     if (status != MP_OK) {
         return status;
     }

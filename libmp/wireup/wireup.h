@@ -19,6 +19,16 @@
 #define MP_WIREUP_SECRET_KEY "libmp.job_secret"
 #define MP_WIREUP_SECRET_LEN 32
 
+/* Jobs of one libmp mpirun (MPI_Comm_spawn): the first job is number 0, its namespace the base;
+ * spawned job k (1, 2, ...) has namespace "<base>.<k>", and its job-level data holds the base
+ * and k under these keys (the first job's holds neither). A process names any process of the
+ * same mpirun by (job number, rank). */
+#define MP_WIREUP_JOB_BASE_KEY "libmp.job.base"
+#define MP_WIREUP_JOB_NUMBER_KEY "libmp.job.number"
+/* MPI_Comm_spawn's "path" info: directories where mpirun looks for the command (an app's
+ * PMIx info, a string). */
+#define MP_WIREUP_SPAWN_PATH_KEY "libmp.spawn.path"
+
 /* The prefix of the PMIx keys under which MPI_Publish_name publishes a service name (libmp's
  * mpirun keeps these in its table of names). */
 #define MP_WIREUP_NAME_PREFIX "libmp.name."
@@ -48,6 +58,10 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p);
 
 /* Publishes a business card under key for every other rank. Visible after the next fence. */
 mp_status_t mp_wireup_card_put(const char *key, const void *data, size_t len);
+
+/* Makes the cards put so far readable by other processes without a fence (they fetch them
+ * from the server on demand). */
+mp_status_t mp_wireup_commit(void);
 
 /* Waits until every rank has reached the fence; with collect, all cards put before it become
  * readable without further communication. Collective over the job. */

@@ -114,6 +114,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/signals.sh \
 	tests/mpi/launcher/singleton.sh \
 	tests/mpi/launcher/sizes.sh \
+	tests/mpi/launcher/spawn.sh \
 	tests/mpi/launcher/stdin.sh \
 	tests/mpi/launcher/stdio.sh \
 	tests/mpi/launcher/tag_output.sh \
@@ -130,6 +131,7 @@ mpi_testlists = \
 	tests/mpi/dtype.testlist \
 	tests/mpi/coll.testlist \
 	tests/mpi/comm.testlist \
+	tests/mpi/spawn.testlist \
 	tests/mpi/topo.testlist \
 	tests/mpi/attr.testlist \
 	tests/mpi/errors.testlist \

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "transport/tcp/netif.h"
 #include "transport/tcp/tcp_internal.h"
+#include "wireup/procs.h"
 
 uint64_t mp_tcp_now_ns(void)
 {
@@ -198,6 +199,10 @@ static void note_tried(tcp_ep_t *ep, const char *where, const char *why)
 /* Tries the peer's addresses from ep->next_addr on until a connect() is under way. */
 void mp_tcp_conn_start(tcp_ep_t *ep)
 {
+    if (!ep->card_loaded && mp_tcp_ep_load_card(ep) != MP_OK) {
+        mp_tcp_ep_fail(ep, "it published no usable tcp card");
+        return;
+    }
     while (ep->next_addr < ep->norder) {
         const mp_tcp_card_addr_t *a = &ep->card.addrs[ep->order[ep->next_addr++]];
         struct sockaddr_storage sa;
@@ -271,8 +276,10 @@ static void connected(tcp_conn_t *conn)
     uint8_t out[MP_TCP_MSG_MAX];
     size_t out_len;
     nonce_fill(nonce);
-    mp_tcp_auth_start(&conn->auth, MP_TCP_CONNECTOR, mp_tcp.rank, conn->peer, mp_tcp.size,
-                      mp_tcp.secret, nonce, out, &out_len);
+    uint64_t gid = mp_wireup_proc_gid(conn->peer);
+    mp_tcp_auth_start_jobs(&conn->auth, MP_TCP_CONNECTOR, mp_tcp.job, mp_tcp.rank,
+                           mp_wireup_gid_job(gid), (int)mp_wireup_gid_rank(gid), mp_tcp.size,
+                           mp_tcp.secret, nonce, out, &out_len);
     if (!write_all(conn->fd, out, out_len)) {
         retry(conn, "the connection broke at once");
         return;
@@ -317,8 +324,8 @@ void mp_tcp_conn_accept_all(void)
         uint8_t out[MP_TCP_MSG_MAX];
         size_t out_len;
         nonce_fill(nonce);
-        mp_tcp_auth_start(&conn->auth, MP_TCP_ACCEPTOR, mp_tcp.rank, -1, mp_tcp.size, mp_tcp.secret,
-                          nonce, out, &out_len);
+        mp_tcp_auth_start_jobs(&conn->auth, MP_TCP_ACCEPTOR, mp_tcp.job, mp_tcp.rank, 0, -1,
+                               mp_tcp.size, mp_tcp.secret, nonce, out, &out_len);
         conn->state = MP_TCP_CONN_AUTH;
         conn->deadline_ns = mp_tcp_now_ns() + mp_tcp.auth_timeout_ns;
         mp_tcp.nwaiting++;
@@ -337,6 +344,14 @@ static void refuse(tcp_conn_t *conn, const char *why)
 static void accepted(tcp_conn_t *conn)
 {
     int peer = conn->auth.peer_rank;
+    /* A process of another job (MPI_Comm_spawn) may connect before this rank heard of it:
+     * it gets its peer index, and an endpoint, now. */
+    if (conn->auth.peer_job != mp_tcp.job &&
+        mp_wireup_proc_index(mp_wireup_gid_make(conn->auth.peer_job, (uint32_t)peer), &peer) !=
+            MP_OK) {
+        refuse(conn, "it names a process of another job that cannot be reached");
+        return;
+    }
     tcp_ep_t *ep = mp_tcp.eps[peer];
     if (ep == NULL || ep->failed || ep->in != NULL) {
         refuse(conn, ep != NULL && ep->in != NULL

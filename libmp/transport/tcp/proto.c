@@ -4,7 +4,9 @@
  */
 #include "transport/tcp/proto.h"
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "transport/transport.h"
@@ -113,16 +115,28 @@ void mp_tcp_auth_start(mp_tcp_auth_t *auth, int role, int my_rank, int peer_rank
                        const uint8_t *secret, const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out,
                        size_t *out_len_p)
 {
+    mp_tcp_auth_start_jobs(auth, role, 0, my_rank, 0, peer_rank, job_size, secret, nonce, out,
+                           out_len_p);
+}
+
+void mp_tcp_auth_start_jobs(mp_tcp_auth_t *auth, int role, uint32_t my_job, int my_rank,
+                            uint32_t peer_job, int peer_rank, int job_size, const uint8_t *secret,
+                            const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out, size_t *out_len_p)
+{
     memset(auth, 0, sizeof(*auth));
     auth->role = role;
     auth->my_rank = my_rank;
     auth->peer_rank = role == MP_TCP_CONNECTOR ? peer_rank : -1;
     auth->job_size = job_size;
+    auth->my_job = my_job;
+    auth->peer_job = role == MP_TCP_CONNECTOR ? peer_job : 0;
     auth->secret = secret;
     *out_len_p = 0;
     if (role == MP_TCP_CONNECTOR) {
         put_head(auth->hello, HS_HELLO, my_rank, peer_rank);
         memcpy(auth->hello + 16, nonce, MP_TCP_NONCE_LEN);
+        put32(auth->hello + 32, my_job);
+        put32(auth->hello + 36, peer_job);
         memcpy(out, auth->hello, MP_TCP_HELLO_LEN);
         *out_len_p = MP_TCP_HELLO_LEN;
         auth->state = ST_WANT_CHALLENGE;
@@ -160,18 +174,23 @@ static int on_hello(mp_tcp_auth_t *auth, uint8_t *out, size_t *out_len_p, const 
         return MP_TCP_AUTH_FAIL;
     }
     uint32_t from = get32(in + 8), to = get32(in + 12);
-    if (from >= (uint32_t)auth->job_size || (int)from == auth->my_rank) {
+    uint32_t from_job = get32(in + 32), to_job = get32(in + 36);
+    bool same_job = from_job == auth->my_job;
+    if (from > INT32_MAX ||
+        (same_job && (from >= (uint32_t)auth->job_size || (int)from == auth->my_rank))) {
         *why_p = "the handshake names a rank that is not a peer in this job";
         return MP_TCP_AUTH_FAIL;
     }
-    if ((int)to != auth->my_rank) {
+    if ((int)to != auth->my_rank || to_job != auth->my_job) {
         *why_p = "the handshake is meant for another rank";
         return MP_TCP_AUTH_FAIL;
     }
     auth->peer_rank = (int)from;
+    auth->peer_job = from_job;
     memcpy(auth->hello, in, MP_TCP_HELLO_LEN);
     put_head(out, HS_CHALLENGE, auth->my_rank, (int)from);
     memcpy(out + 16, auth->nonce_a, MP_TCP_NONCE_LEN);
+    memset(out + 32, 0, MP_TCP_HELLO_LEN - 32);
     mac(auth, 'A', out + MP_TCP_HELLO_LEN);
     *out_len_p = MP_TCP_CHALLENGE_LEN;
     auth->state = ST_WANT_PROOF;

@@ -17,7 +17,7 @@
 /* Where rank 0 publishes a job secret when the launcher gave none. */
 #define MP_TCP_SECRET_KEY "libmp.tcp.secret"
 #define MP_TCP_CARD_MAGIC 0x6c69626d70746370ULL /* "libmptcp" */
-#define MP_TCP_VERSION 2
+#define MP_TCP_VERSION 3
 #define MP_TCP_MAX_ADDRS 16
 
 /* One address of a rank, as published: IPv6, or IPv4 mapped into IPv6 (::ffff:a.b.c.d, with
@@ -48,9 +48,10 @@ mp_status_t mp_tcp_card_check(const void *data, size_t len, mp_tcp_card_t *card_
                               const char **why_p);
 
 /*
- * The handshake, on every new connection, before any packet. Connector C (rank c) and
- * acceptor A (rank a) share the job secret K:
- *   C -> A  HELLO      magic, version, type, c, a, nonce_c
+ * The handshake, on every new connection, before any packet. Connector C (rank c of job jc) and
+ * acceptor A (rank a of job ja) share the job secret K (every job of one libmp mpirun has the
+ * same; jobs are numbered as in wireup/procs.h, 0 under other launchers):
+ *   C -> A  HELLO      magic, version, type, c, a, nonce_c, jc, ja
  *   A -> C  CHALLENGE  magic, version, type, a, c, nonce_a, HMAC(K, "A" | HELLO | nonce_a)
  *   C -> A  PROOF      magic, version, type, c, a, HMAC(K, "C" | HELLO | nonce_a)
  * A proves itself on C's fresh nonce, C on A's fresh nonce: neither reply can be replayed,
@@ -58,7 +59,7 @@ mp_status_t mp_tcp_card_check(const void *data, size_t len, mp_tcp_card_t *card_
  * All integers are little-endian on the wire; every message has a fixed length by type.
  */
 #define MP_TCP_NONCE_LEN 16
-#define MP_TCP_HELLO_LEN 32
+#define MP_TCP_HELLO_LEN 40
 #define MP_TCP_CHALLENGE_LEN (MP_TCP_HELLO_LEN + MP_SHA256_LEN)
 #define MP_TCP_PROOF_LEN (16 + MP_SHA256_LEN)
 #define MP_TCP_MSG_MAX MP_TCP_CHALLENGE_LEN
@@ -77,7 +78,9 @@ typedef struct mp_tcp_auth {
     int state;             /* which message is expected next (internal) */
     int my_rank;           /* this rank */
     int peer_rank;         /* known at start for a connector; learnt from HELLO by an acceptor */
-    int job_size;          /* ranks in the job: HELLO's ranks must be below */
+    int job_size;          /* ranks in the job: HELLO's ranks of this job must be below */
+    uint32_t my_job;       /* this rank's job */
+    uint32_t peer_job;     /* the peer's: known at start for a connector, else from HELLO */
     const uint8_t *secret; /* MP_SHA256_LEN bytes, kept by the caller */
     uint8_t hello[MP_TCP_HELLO_LEN];   /* the HELLO, as sent or received */
     uint8_t nonce_a[MP_TCP_NONCE_LEN]; /* the acceptor's nonce */
@@ -90,6 +93,12 @@ typedef struct mp_tcp_auth {
 void mp_tcp_auth_start(mp_tcp_auth_t *auth, int role, int my_rank, int peer_rank, int job_size,
                        const uint8_t *secret, const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out,
                        size_t *out_len_p);
+
+/* The same between jobs: my_job and peer_job (the connector's; an acceptor learns the peer's)
+ * as wireup/procs.h numbers them. A peer of another job may have any rank. */
+void mp_tcp_auth_start_jobs(mp_tcp_auth_t *auth, int role, uint32_t my_job, int my_rank,
+                            uint32_t peer_job, int peer_rank, int job_size, const uint8_t *secret,
+                            const uint8_t nonce[MP_TCP_NONCE_LEN], uint8_t *out, size_t *out_len_p);
 
 /* Feeds bytes that arrived. Consumes at most one message's worth at a time and returns how
  * many bytes it used in *used_p; a reply to send (if any) is put in out (*out_len_p bytes,

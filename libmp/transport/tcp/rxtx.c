@@ -257,7 +257,11 @@ static size_t read_size(const tcp_conn_t *conn)
 static void read_failed(tcp_conn_t *conn, ssize_t got)
 {
     tcp_ep_t *ep = mp_tcp.eps[conn->peer];
-    if (got == 0 && mp_tcp.closing) {
+    /* A process of another job leaves when it is done (MPI_Finalize, MPI_Comm_disconnect),
+     * without a fence with this job: its closing is no loss. A later send reconnects, and
+     * fails if it is gone. */
+    bool unsent = ep->out == conn && mp_tcp_tx_pending(ep);
+    if (got == 0 && (mp_tcp.closing || (conn->peer >= mp_tcp.size && !unsent))) {
         mp_tcp_conn_close(conn);
         if (ep->in == conn) {
             ep->in = NULL;

@@ -18,6 +18,7 @@
 #include "core/settings.h"
 #include "transport/tcp/netif.h"
 #include "transport/tcp/tcp_internal.h"
+#include "wireup/procs.h"
 
 tcp_state_t mp_tcp = {.listen_fd = -1, .epfd = -1};
 
@@ -152,7 +153,11 @@ static mp_status_t tcp_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
     mp_tcp.node_id = info->node_id;
     mp_tcp.connect_timeout_ns = mp_setting_size("MP_TCP_CONNECT_TIMEOUT", 2) * 1000000000u;
     mp_tcp.auth_timeout_ns = mp_setting_size("MP_TCP_AUTH_TIMEOUT", 5) * 1000000000u;
-    mp_tcp.eps = calloc((size_t)info->size, sizeof(*mp_tcp.eps));
+    /* Room for other jobs' processes from the start (pointers: 32 KiB), so that an endpoint
+     * added from inside progress never moves the table. */
+    mp_tcp.eps = calloc((size_t)info->size + MP_WIREUP_FOREIGN_MAX, sizeof(*mp_tcp.eps));
+    mp_tcp.npeers = info->size;
+    mp_tcp.job = mp_wireup_job_number();
     mp_tcp.epfd = epoll_create1(EPOLL_CLOEXEC);
     if (mp_tcp.eps == NULL || mp_tcp.epfd < 0) {
         mp_log_error("tcp: cannot set up (%s)",
@@ -179,9 +184,33 @@ static mp_status_t tcp_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
     return status;
 }
 
+mp_status_t mp_tcp_ep_load_card(tcp_ep_t *ep)
+{
+    int peer = ep->base.peer;
+    void *data;
+    size_t len;
+    mp_status_t status = mp_wireup_card_get(peer, MP_TCP_CARD_KEY, &data, &len);
+    if (status != MP_OK) {
+        mp_log_error("tcp: rank %d published no tcp card: %s", peer, mp_status_string(status));
+        return status;
+    }
+    const char *why;
+    if (mp_tcp_card_check(data, len, &ep->card, &why) != MP_OK) {
+        mp_log_error("tcp: the card of rank %d is unusable: %s", peer, why);
+        free(data);
+        return MP_ERR_INVALID;
+    }
+    free(data);
+    ep->norder = mp_tcp_netif_order(&ep->card, ep->card.node_id == mp_tcp.node_id,
+                                    mp_tcp.card.addrs, mp_tcp.card.naddrs, ep->order);
+    ep->card_loaded = true;
+    return MP_OK;
+}
+
 static mp_tl_ep_t *tcp_connect(int peer)
 {
-    if (peer < 0 || peer >= mp_tcp.size || peer == mp_tcp.rank || mp_tcp.eps == NULL) {
+    if (peer < 0 || peer >= mp_tcp.size + MP_WIREUP_FOREIGN_MAX || peer == mp_tcp.rank ||
+        mp_tcp.eps == NULL) {
         return NULL;
     }
     if (mp_tcp.eps[peer] != NULL) {
@@ -190,34 +219,25 @@ static mp_tl_ep_t *tcp_connect(int peer)
     if (fetch_secret() != MP_OK) {
         return NULL;
     }
-    void *data;
-    size_t len;
-    mp_status_t status = mp_wireup_card_get(peer, MP_TCP_CARD_KEY, &data, &len);
-    if (status != MP_OK) {
-        mp_log_error("tcp: rank %d published no tcp card: %s", peer, mp_status_string(status));
-        return NULL;
-    }
     tcp_ep_t *ep = calloc(1, sizeof(*ep));
     if (ep == NULL) {
-        free(data);
         mp_log_error("tcp: out of memory connecting to rank %d", peer);
         return NULL;
     }
-    const char *why;
-    if (mp_tcp_card_check(data, len, &ep->card, &why) != MP_OK) {
-        mp_log_error("tcp: the card of rank %d is unusable: %s", peer, why);
-        free(data);
-        free(ep);
-        return NULL;
-    }
-    free(data);
     ep->base.ops = &mp_tl_tcp_ops;
     ep->base.peer = peer;
     ep->base.max_payload = MP_TCP_MAX_PAYLOAD;
     ep->base.can_get = false;
-    ep->norder = mp_tcp_netif_order(&ep->card, ep->card.node_id == mp_tcp.node_id,
-                                    mp_tcp.card.addrs, mp_tcp.card.naddrs, ep->order);
+    /* A process of another job may not have published its card yet: it is read when this
+     * rank first connects to it (it may well connect here first). */
+    if (peer < mp_tcp.size && mp_tcp_ep_load_card(ep) != MP_OK) {
+        free(ep);
+        return NULL;
+    }
     mp_tcp.eps[peer] = ep;
+    if (peer >= mp_tcp.npeers) {
+        mp_tcp.npeers = peer + 1;
+    }
     return &ep->base;
 }
 
@@ -278,7 +298,7 @@ static int report_lost(void)
 {
     int n = 0;
     uint64_t now = mp_tcp_now_ns();
-    for (int p = 0; mp_tcp.nlost > 0 && p < mp_tcp.size; p++) {
+    for (int p = 0; mp_tcp.nlost > 0 && p < mp_tcp.npeers; p++) {
         tcp_ep_t *ep = mp_tcp.eps[p];
         if (ep != NULL && ep->failed && !ep->lost_reported &&
             now - ep->failed_ns >= MP_TCP_LOST_GRACE_NS) {
@@ -382,7 +402,7 @@ static void drain_tx(void)
 {
     uint64_t until = mp_tcp_now_ns() + 2000000000u;
     while (mp_tcp.ntx > 0 && mp_tcp_now_ns() < until) {
-        for (int p = 0; p < mp_tcp.size; p++) {
+        for (int p = 0; p < mp_tcp.npeers; p++) {
             tcp_ep_t *ep = mp_tcp.eps[p];
             if (ep != NULL && ep->out != NULL && mp_tcp_tx_pending(ep)) {
                 mp_tcp_tx_flush(ep);
@@ -403,7 +423,7 @@ static void tcp_fini(void)
         mp_tcp_conn_close(conn);
     }
     mp_tcp_conn_reap();
-    for (int p = 0; mp_tcp.eps != NULL && p < mp_tcp.size; p++) {
+    for (int p = 0; mp_tcp.eps != NULL && p < mp_tcp.npeers; p++) {
         if (mp_tcp.eps[p] != NULL) {
             free(mp_tcp.eps[p]->tx);
             free(mp_tcp.eps[p]);

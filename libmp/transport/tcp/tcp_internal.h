@@ -73,6 +73,7 @@ typedef struct tcp_conn {
 typedef struct tcp_ep {
     mp_tl_ep_t base;             /* first: what pt2pt holds */
     mp_tcp_card_t card;          /* the peer's addresses */
+    bool card_loaded;            /* card and order are read (other jobs' peers: on first use) */
     int order[MP_TCP_MAX_ADDRS]; /* indexes into card.addrs, in the order to try them */
     int norder;
     int next_addr;   /* the next entry of order to try */
@@ -101,7 +102,10 @@ typedef struct tcp_state {
     uint8_t secret[MP_SHA256_LEN];
     bool have_secret;
     mp_tcp_card_t card; /* this rank's own */
-    tcp_ep_t **eps;     /* by job rank; NULL until connect */
+    tcp_ep_t **eps;     /* by peer index (job rank, then other jobs' processes, see
+                           wireup/procs.h); NULL until connect */
+    int npeers;         /* one past the highest index eps may hold */
+    uint32_t job;       /* this job's number (wireup/procs.h) */
     tcp_conn_t *conns;
     int nunauth;  /* accepted connections still in the handshake */
     int nwaiting; /* connections with a deadline (CONNECTING or AUTH) */
@@ -120,6 +124,9 @@ typedef struct tcp_state {
 extern tcp_state_t mp_tcp;
 
 uint64_t mp_tcp_now_ns(void);
+
+/* Reads the peer's card (wire-up) and orders its addresses. */
+mp_status_t mp_tcp_ep_load_card(tcp_ep_t *ep);
 
 /* conn.c: opening, accepting, authenticating and closing connections. */
 void mp_tcp_conn_start(tcp_ep_t *ep);

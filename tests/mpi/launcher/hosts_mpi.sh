@@ -92,7 +92,7 @@ if mp_wait_ranks 4 20; then
     port=$(ip netns exec "$NS2" ss -ltnpH | sed -n "s/.*:\([0-9][0-9]*\) .*pid=$pid,.*/\1/p" |
         head -n 1)
     if [ -n "$port" ] && [ -n "$addr" ]; then
-        hello="MPTC$(le32 $(((version << 16) | 1)))$(le32 3)$(le32 2)AAAAAAAAAAAAAAAA"
+        hello="MPTC$(le32 $(((version << 16) | 1)))$(le32 3)$(le32 2)AAAAAAAAAAAAAAAA$(le32 0)$(le32 0)"
         proof="MPTC$(le32 $(((version << 16) | 3)))$(le32 3)$(le32 2)$(printf 'B%.0s' {1..32})"
         (
             exec 3<>"/dev/tcp/$addr/$port" || exit 0

@@ -40,7 +40,7 @@ if mp_wait_ranks 2 20; then
         [ -n "$port" ] || continue
         found=$((found + 1))
         other=$((1 - rank))
-        hello="MPTC$(le32 $(((version << 16) | 1)))$(le32 $other)$(le32 "$rank")AAAAAAAAAAAAAAAA"
+        hello="MPTC$(le32 $(((version << 16) | 1)))$(le32 $other)$(le32 "$rank")AAAAAAAAAAAAAAAA$(le32 0)$(le32 0)"
         proof="MPTC$(le32 $(((version << 16) | 3)))$(le32 $other)$(le32 "$rank")$(printf 'B%.0s' {1..32})"
         stranger "$port" 1 'GET / HTTP/1.0\r\n\r\nxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'
         stranger "$port" 1 "$hello$proof"

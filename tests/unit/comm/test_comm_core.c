@@ -52,7 +52,8 @@ static void test_predefined(void **state)
     assert_false(pair_is_free(0));
     assert_false(pair_is_free(2));
     assert_false(pair_is_free(MP_COMM_CTX_PORTS)); /* the hidden port communicator */
-    assert_true(pair_is_free(6));
+    assert_false(pair_is_free(MP_COMM_CTX_LINK));  /* the links to other jobs */
+    assert_true(pair_is_free(8));
     assert_true(pair_is_free(2 * (MP_COMM_CTX_PAIRS - 1)));
 }
 

@@ -235,6 +235,48 @@ static void test_one_host_names_no_host(void **state)
     mpirun_job_fini(&one);
 }
 
+/* A spawned job's processes are slots after the first job's: ranks from 0 in their job, named
+ * with the job, and the job is done only when they are gone too. */
+static void test_spawned_job(void **state)
+{
+    (void)state;
+    connect_all();
+    int first = mpirun_job_add(&job, 3, 0);
+    assert_int_equal(first, 4);
+    assert_int_equal(job.np, 7);
+    assert_int_equal(job.njobs, 2);
+    assert_int_equal(job.ranks[5].job, 1);
+    assert_int_equal(job.ranks[5].jrank, 1);
+    assert_int_equal(job.ranks[5].host, 0);
+    assert_int_equal(job.ranks[5].local_rank, 4); /* host 0 had ranks 0, 1 and 3 */
+    char name[64];
+    mpirun_job_name(&job, 5, name, sizeof(name));
+    assert_string_equal(name, "job 2 rank 1");
+    mpirun_job_name(&job, 3, name, sizeof(name));
+    assert_string_equal(name, "rank 3");
+    for (int s = 4; s < 7; s++) {
+        job.ranks[s].pid = 200 + s;
+        mpirun_job_rank_connected(&job, s, msg, sizeof(msg));
+    }
+    for (int s = 0; s < 7; s++) {
+        if (s != 5) {
+            mpirun_job_rank_finalized(&job, s);
+        }
+    }
+    for (int s = 0; s < 4; s++) {
+        mpirun_job_rank_exited(&job, s, EXITED(0), msg, sizeof(msg));
+        assert_string_equal(msg, "");
+    }
+    assert_false(mpirun_job_is_done(&job));
+    mpirun_job_rank_exited(&job, 5, EXITED(0), msg, sizeof(msg));
+    assert_non_null(strstr(msg, "job 2 rank 1 (pid 205 on a)"));
+    assert_non_null(strstr(msg, "MPI_Finalize"));
+    assert_true(job.ending);
+    mpirun_job_rank_exited(&job, 4, EXITED(0), msg, sizeof(msg));
+    mpirun_job_rank_exited(&job, 6, EXITED(0), msg, sizeof(msg));
+    assert_true(mpirun_job_is_done(&job));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -256,6 +298,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_external_end, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_host_lost, setup_job, teardown_job),
         cmocka_unit_test(test_one_host_names_no_host),
+        cmocka_unit_test_setup_teardown(test_spawned_job, setup_job, teardown_job),
     };
     return cmocka_run_group_tests_name("mpirun job policy", tests, NULL, NULL);
 }

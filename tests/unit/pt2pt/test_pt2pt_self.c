@@ -20,11 +20,23 @@
 #include "pt2pt/pt2pt.h"
 #include "pt2pt/pt2pt_internal.h"
 #include "transport/transport.h"
+#include "wireup/procs.h"
 
 /* The runtime and the shm and tcp transports are not part of this test: one rank, self only. */
 mp_runtime_t mp_runtime = {.rank = 0};
 const mp_tl_ops_t mp_tl_shm_ops = {.name = "unused"};
 const mp_tl_ops_t mp_tl_tcp_ops = {.name = "unused"};
+
+/* Nor are other jobs' processes (wireup/procs.h). */
+mp_status_t mp_wireup_commit(void)
+{
+    return MP_OK;
+}
+
+void mp_wireup_procs_on_new(mp_wireup_proc_fn fn)
+{
+    (void)fn;
+}
 
 static mp_comm_t comm;
 static const mp_datatype_t *byte_t, *int_t, *double_int_t;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "core/runtime.h"
+#include "wireup/procs.h"
 #include "wireup/wireup.h"
 
 /* log.c prefixes its lines with mp_runtime.rank; the real one lives in core/runtime.c. */
@@ -110,5 +111,30 @@ mp_status_t mp_wireup_card_get(int rank, const char *key, void **data_p, size_t 
     memcpy(data, buf, len);
     *data_p = data;
     *len_p = len;
+    return MP_OK;
+}
+
+/* One job: peer indices are job ranks (wireup/procs.h). */
+uint32_t mp_wireup_job_number(void)
+{
+    return 0;
+}
+
+uint64_t mp_wireup_proc_gid(int index)
+{
+    return mp_wireup_gid_make(0, (uint32_t)index);
+}
+
+mp_status_t mp_wireup_proc_index(uint64_t gid, int *index_p)
+{
+    if (mp_wireup_gid_job(gid) != 0) {
+        return MP_ERR_UNSUPPORTED;
+    }
+    *index_p = (int)mp_wireup_gid_rank(gid);
+    return MP_OK;
+}
+
+mp_status_t mp_wireup_commit(void)
+{
     return MP_OK;
 }

@@ -414,10 +414,44 @@ static void test_netif_order(void **state)
     assert_int_equal(order[3], 4);
 }
 
+/* Between jobs (MPI_Comm_spawn): a connector of job 2 may have any rank; one of the acceptor's
+ * own job must be a peer of it; a HELLO for another job is refused. */
+static void test_handshake_jobs(void **state)
+{
+    (void)state;
+    mp_tcp_auth_t c, a;
+    uint8_t c_out[MP_TCP_MSG_MAX], a_out[MP_TCP_MSG_MAX];
+    size_t c_len, a_len, used;
+    const char *why = NULL;
+    /* Rank 7 of job 2 to rank 1 of job 1 (2 ranks). */
+    mp_tcp_auth_start_jobs(&c, MP_TCP_CONNECTOR, 2, 7, 1, 1, 5, secret, nonce_c, c_out, &c_len);
+    mp_tcp_auth_start_jobs(&a, MP_TCP_ACCEPTOR, 1, 1, 0, -1, 2, secret, nonce_a, a_out, &a_len);
+    assert_int_equal(mp_tcp_auth_feed(&a, c_out, c_len, &used, a_out, &a_len, &why),
+                     MP_TCP_AUTH_MORE);
+    assert_int_equal(a.peer_rank, 7);
+    assert_int_equal(a.peer_job, 2);
+    assert_int_equal(mp_tcp_auth_feed(&c, a_out, a_len, &used, c_out, &c_len, &why),
+                     MP_TCP_AUTH_DONE);
+    assert_int_equal(mp_tcp_auth_feed(&a, c_out, c_len, &used, a_out, &a_len, &why),
+                     MP_TCP_AUTH_DONE);
+    /* Rank 7 of the acceptor's own job (2 ranks): no such peer. */
+    mp_tcp_auth_start_jobs(&c, MP_TCP_CONNECTOR, 1, 7, 1, 1, 2, secret, nonce_c, c_out, &c_len);
+    mp_tcp_auth_start_jobs(&a, MP_TCP_ACCEPTOR, 1, 1, 0, -1, 2, secret, nonce_a, a_out, &a_len);
+    assert_int_equal(mp_tcp_auth_feed(&a, c_out, c_len, &used, a_out, &a_len, &why),
+                     MP_TCP_AUTH_FAIL);
+    /* Meant for rank 1 of job 3, received by rank 1 of job 1. */
+    mp_tcp_auth_start_jobs(&c, MP_TCP_CONNECTOR, 2, 0, 3, 1, 2, secret, nonce_c, c_out, &c_len);
+    mp_tcp_auth_start_jobs(&a, MP_TCP_ACCEPTOR, 1, 1, 0, -1, 2, secret, nonce_a, a_out, &a_len);
+    assert_int_equal(mp_tcp_auth_feed(&a, c_out, c_len, &used, a_out, &a_len, &why),
+                     MP_TCP_AUTH_FAIL);
+    assert_non_null(strstr(why, "another rank"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_handshake_ok),
+        cmocka_unit_test(test_handshake_jobs),
         cmocka_unit_test(test_handshake_wrong_secret),
         cmocka_unit_test(test_handshake_stranger_proof),
         cmocka_unit_test(test_handshake_replay),

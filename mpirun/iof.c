@@ -1,16 +1,19 @@
 /*
  * Line-whole stdio forwarding. Complete lines are written with one write (or writev when
  * tagged), which the kernel keeps whole on pipes and terminals; a line longer than
- * MAX_LINE is forwarded in pieces rather than held forever.
+ * MAX_LINE is forwarded in pieces rather than held forever. Files of --output-filename are
+ * opened for appending, so a merged stderr's lines fall between stdout's whole.
  */
 #define _GNU_SOURCE
 #include "mpirun/iof.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
@@ -25,6 +28,49 @@ void mpirun_iof_init(mpirun_iof_t *iof, int fd, int out_fd, int rank, bool tag)
     iof->rank = rank;
     iof->job = 1;
     iof->tag = tag;
+    iof->file_fd = -1;
+}
+
+/* Makes every directory of path up to its last '/' (mkdir -p of its parent). */
+static int make_parents(char *path)
+{
+    for (char *slash = strchr(path + 1, '/'); slash != NULL; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        int rc = mkdir(path, 0755);
+        *slash = '/';
+        if (rc != 0 && errno != EEXIST) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int mpirun_iof_output(mpirun_iof_t *iof, const mpirun_output_t *out, char *err, size_t errlen)
+{
+    bool is_err = iof->out_fd == STDERR_FILENO;
+    if (is_err && out->merge_stderr) {
+        iof->out_fd = STDOUT_FILENO;
+    }
+    iof->prefix_rank = out->prefix_rank;
+    if (out->dir == NULL) {
+        return 0;
+    }
+    bool to_stdout = iof->out_fd == STDOUT_FILENO;
+    char path[4096];
+    if ((size_t)snprintf(path, sizeof(path), "%s/%d/rank.%d/%s", out->dir, iof->job, iof->rank,
+                         to_stdout ? "stdout" : "stderr") >= sizeof(path)) {
+        snprintf(err, errlen, "--output-filename %s: the path of rank %d's files is too long",
+                 out->dir, iof->rank);
+        return -1;
+    }
+    /* A merged stderr appends to the file its stdout emptied. */
+    int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (is_err && to_stdout ? 0 : O_TRUNC);
+    if (make_parents(path) != 0 || (iof->file_fd = open(path, flags, 0644)) < 0) {
+        snprintf(err, errlen, "--output-filename: cannot create %s: %s", path, strerror(errno));
+        return -1;
+    }
+    iof->no_copy = out->no_copy;
+    return 0;
 }
 
 /* Writes all of iov, waiting when the output is a full nonblocking pipe. Output that cannot
@@ -61,14 +107,28 @@ static void emit(mpirun_iof_t *iof, const char *data, size_t len)
     if (len == 0) {
         return;
     }
-    if (!iof->tag) {
+    if (iof->file_fd >= 0) {
+        struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
+        write_all(iof->file_fd, &iov, 1);
+    }
+    if (iof->no_copy) {
+        return;
+    }
+    if (!iof->tag && !iof->prefix_rank) {
         struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
         write_all(iof->out_fd, &iov, 1);
         return;
     }
     char prefix[48];
-    int plen = snprintf(prefix, sizeof(prefix), "[%d,%d]<%s>:", iof->job, iof->rank,
+    int plen;
+    if (iof->tag) {
+        plen = snprintf(prefix, sizeof(prefix), "[%d,%d]<%s>:", iof->job, iof->rank,
                         iof->out_fd == STDERR_FILENO ? "stderr" : "stdout");
+    } else if (iof->job == 1) {
+        plen = snprintf(prefix, sizeof(prefix), "[%d] ", iof->rank);
+    } else {
+        plen = snprintf(prefix, sizeof(prefix), "[%d,%d] ", iof->job, iof->rank);
+    }
     while (len > 0) {
         const char *nl = memchr(data, '\n', len);
         size_t line = nl != NULL ? (size_t)(nl - data) + 1 : len;
@@ -160,4 +220,8 @@ void mpirun_iof_fini(mpirun_iof_t *iof)
     free(iof->buf);
     iof->buf = NULL;
     iof->len = iof->cap = 0;
+    if (iof->file_fd >= 0) {
+        close(iof->file_fd);
+        iof->file_fd = -1;
+    }
 }

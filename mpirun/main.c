@@ -54,6 +54,7 @@ typedef struct mpirun {
     char tmpdir[4096];
     bool server_started;
     mpirun_iof_t *out, *err;
+    mpirun_output_t output; /* the output options of every job's streams */
     int stdin_fd;
     int signal_fd;
     mpirun_remote_t remote; /* the daemons of the other hosts */
@@ -535,9 +536,19 @@ static int setup_streams(mpirun_t *m, char *err)
         snprintf(err, ERRLEN, "out of memory");
         return -1;
     }
+    m->output = (mpirun_output_t){
+        .prefix_rank = m->opts.prepend_rank,
+        .merge_stderr = m->opts.merge_stderr,
+        .dir = m->opts.output_dir,
+        .no_copy = m->opts.output_nocopy,
+    };
     for (int r = 0; r < job->np; r++) {
         mpirun_iof_init(&m->out[r], -1, STDOUT_FILENO, r, m->opts.tag_output);
         mpirun_iof_init(&m->err[r], -1, STDERR_FILENO, r, m->opts.tag_output);
+        if (mpirun_iof_output(&m->out[r], &m->output, err, ERRLEN) != 0 ||
+            mpirun_iof_output(&m->err[r], &m->output, err, ERRLEN) != 0) {
+            return -1;
+        }
     }
     return 0;
 }
@@ -592,6 +603,7 @@ int main(int argc, char **argv)
         .exports = exports,
         .nexport = nexport,
         .tag_output = m.opts.tag_output,
+        .output = &m.output,
         .hostname = m.hostname,
         .local_host = m.local_node,
         .multi_host = m.job.nhosts > 1,

@@ -26,6 +26,9 @@ enum opt_id {
     OPT_MCA,
     OPT_QUIET,
     OPT_TAG_OUTPUT,
+    OPT_PREPEND_RANK,
+    OPT_MERGE_STDERR,
+    OPT_OUTPUT_DIR,
     OPT_TIMEOUT,
     OPT_OVERSUBSCRIBE,
     OPT_NOOVERSUBSCRIBE,
@@ -76,6 +79,11 @@ static const struct opt_spec opt_table[] = {
     {"q", OPT_QUIET, NULL},
     {"quiet", OPT_QUIET, NULL},
     {"tag-output", OPT_TAG_OUTPUT, NULL},
+    {"l", OPT_PREPEND_RANK, NULL},
+    {"prepend-rank", OPT_PREPEND_RANK, NULL},
+    {"merge-stderr-to-stdout", OPT_MERGE_STDERR, NULL},
+    {"output-filename", OPT_OUTPUT_DIR, "out"},
+    {"output-directory", OPT_OUTPUT_DIR, "out"},
     {"timeout", OPT_TIMEOUT, "60"},
     {"oversubscribe", OPT_OVERSUBSCRIBE, NULL},
     {"nooversubscribe", OPT_NOOVERSUBSCRIBE, NULL},
@@ -380,17 +388,26 @@ static int add_env(mpirun_opts_t *opts, int *cap_p, char *value)
     return 0;
 }
 
+/* Keeps s, a string built here (or NULL: out of memory), in owned. Returns s, or NULL. */
+static char *keep(mpirun_opts_t *opts, char *s)
+{
+    char **owned =
+        s != NULL ? realloc(opts->owned, (size_t)(opts->nowned + 1) * sizeof(*owned)) : NULL;
+    if (owned == NULL) {
+        free(s);
+        return NULL;
+    }
+    opts->owned = owned;
+    opts->owned[opts->nowned++] = s;
+    return s;
+}
+
 /* An env entry built here ("VAR=VALUE" of -genv, a name of -genvlist): kept in owned. */
 static int add_built_env(mpirun_opts_t *opts, int *cap_p, const char *name, size_t len,
                          const char *value)
 {
-    char **owned = realloc(opts->owned, (size_t)(opts->nowned + 1) * sizeof(*owned));
-    if (owned == NULL) {
-        return -1;
-    }
-    opts->owned = owned;
     size_t size = len + (value != NULL ? strlen(value) + 1 : 0) + 1;
-    char *entry = malloc(size);
+    char *entry = keep(opts, malloc(size));
     if (entry == NULL) {
         return -1;
     }
@@ -399,7 +416,6 @@ static int add_built_env(mpirun_opts_t *opts, int *cap_p, const char *name, size
     } else {
         snprintf(entry, size, "%.*s", (int)len, name);
     }
-    opts->owned[opts->nowned++] = entry;
     return add_env(opts, cap_p, entry);
 }
 
@@ -440,6 +456,29 @@ static int apply_genvlist(const char *opt, const char *value, mpirun_opts_t *opt
         }
         at = comma + 1;
     }
+}
+
+/* --output-filename DIR, or DIR:nocopy (Open MPI's suffix: the files only, not the terminal). */
+static int apply_output_dir(const char *opt, const char *value, mpirun_opts_t *opts, char *err,
+                            size_t errlen)
+{
+    static const char nocopy[] = ":nocopy";
+    size_t len = strlen(value);
+    opts->output_nocopy =
+        len >= sizeof(nocopy) - 1 && strcmp(value + len - (sizeof(nocopy) - 1), nocopy) == 0;
+    if (opts->output_nocopy) {
+        len -= sizeof(nocopy) - 1;
+    }
+    if (len == 0) {
+        set_error(err, errlen, "%s needs a directory, e.g. %s out", opt, opt);
+        return -1;
+    }
+    opts->output_dir = keep(opts, strndup(value, len));
+    if (opts->output_dir == NULL) {
+        set_error(err, errlen, "out of memory");
+        return -1;
+    }
+    return 0;
 }
 
 /* Applies one option with its value (NULL for flags) and, for options of two values, value2. opt
@@ -528,6 +567,14 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     case OPT_TAG_OUTPUT:
         opts->tag_output = true;
         return 0;
+    case OPT_PREPEND_RANK:
+        opts->prepend_rank = true;
+        return 0;
+    case OPT_MERGE_STDERR:
+        opts->merge_stderr = true;
+        return 0;
+    case OPT_OUTPUT_DIR:
+        return apply_output_dir(opt, value, opts, err, errlen);
     case OPT_TIMEOUT:
         if (!parse_seconds(value, &opts->timeout)) {
             set_error(err, errlen,
@@ -781,7 +828,14 @@ void mpirun_opts_print_help(FILE *out)
           "  --wdir, --cwd DIR    start the ranks in directory DIR (default: the\n"
           "                       current directory)\n"
           "  --tag-output         prefix every line of output with the rank that\n"
-          "                       wrote it\n"
+          "                       wrote it: [1,rank]<stdout>: as Open MPI does\n"
+          "  -l, --prepend-rank   prefix every line with [rank] as MPICH does\n"
+          "  --merge-stderr-to-stdout\n"
+          "                       the ranks' stderr lines go to stdout\n"
+          "  --output-filename, --output-directory DIR\n"
+          "                       also write each rank's output to DIR/1/rank.R/stdout\n"
+          "                       and .../stderr (spawned jobs: DIR/2/..., ...);\n"
+          "                       DIR:nocopy writes the files only\n"
           "  --timeout SECONDS    end the whole job if it runs longer than SECONDS;\n"
           "                       the environment variable MPIEXEC_TIMEOUT does the\n"
           "                       same\n"

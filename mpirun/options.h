@@ -48,6 +48,10 @@ typedef struct mpirun_opts {
     bool report_bindings;         /* --report-bindings */
     bool verbose;                 /* -v/--verbose: notes on how the daemons are linked */
     bool tag_output;              /* --tag-output: prefix each output line with its rank */
+    bool prepend_rank;            /* -l/--prepend-rank: "[rank] " before each output line */
+    bool merge_stderr;            /* --merge-stderr-to-stdout */
+    const char *output_dir;       /* --output-filename DIR: copies in DIR/JOB/rank.R/ */
+    bool output_nocopy;           /* DIR:nocopy: the files only, not mpirun's own output */
     bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
     double end_grace;             /* MP_END_GRACE seconds (default MPIRUN_END_GRACE_DEFAULT) */
@@ -56,7 +60,7 @@ typedef struct mpirun_opts {
     const char *net_if;           /* --net-if LIST: the ranks' MP_NET_IF, NULL = theirs */
     char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */
     int nenv;                     /* number of entries in env */
-    char **owned;                 /* strings env points to that were built, not in argv */
+    char **owned;                 /* strings built here (env entries, output_dir), not in argv */
     int nowned;
     char **prog_argv;             /* the program and its arguments (points into argv) */
     int prog_argc;                /* at least 1 unless help, help_env or version is set */
@@ -65,11 +69,11 @@ typedef struct mpirun_opts {
 
 /*
  * Parses argv[1..argc-1] into *opts. Strings in opts point into argv (which must outlive opts),
- * but for the env entries -genv and -genvlist build (kept in owned). Options may be written with
- * one or two dashes and take their value as the next argument or after '='. The first argument
- * that is not an option (or the one after "--") is the program: it and everything after it go to
- * the program untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the environment
- * (an empty value counts as absent); MP_END_GRACE is read from the environment too.
+ * but for the env entries -genv and -genvlist build and output_dir (kept in owned). Options may
+ * be written with one or two dashes and take their value as the next argument or after '='. The
+ * first argument that is not an option (or the one after "--") is the program: it and everything
+ * after it go to the program untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the
+ * environment (an empty value counts as absent); MP_END_GRACE is read from the environment too.
  * Returns 0; or -1 with a message for the user in err (what was wrong, the value, the fix),
  * and opts left empty. Call mpirun_opts_fini() afterwards in both cases (it is harmless after
  * an error).

@@ -149,6 +149,11 @@ static int grow_streams(mpirun_spawner_t *sp, int first)
         mpirun_iof_init(&out[s], -1, STDOUT_FILENO, r->jrank, sp->tag_output);
         mpirun_iof_init(&errs[s], -1, STDERR_FILENO, r->jrank, sp->tag_output);
         out[s].job = errs[s].job = r->job + 1;
+        char why[512];
+        if (mpirun_iof_output(&out[s], sp->output, why, sizeof(why)) != 0 ||
+            mpirun_iof_output(&errs[s], sp->output, why, sizeof(why)) != 0) {
+            mpirun_say("%s (its output goes to mpirun's only)", why);
+        }
     }
     return 0;
 }

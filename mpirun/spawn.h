@@ -22,10 +22,11 @@ typedef struct mpirun_spawner {
     char *const *exports;      /* the -x settings every job gets */
     int nexport;
     bool tag_output;
-    const char *hostname; /* this host's name */
-    int local_host;       /* its node id, -1 when it runs no rank */
-    bool multi_host;      /* the first job spans several hosts */
-    uint32_t univ_size;   /* MPI_UNIVERSE_SIZE */
+    const mpirun_output_t *output; /* the run's other output options */
+    const char *hostname;          /* this host's name */
+    int local_host;                /* its node id, -1 when it runs no rank */
+    bool multi_host;               /* the first job spans several hosts */
+    uint32_t univ_size;            /* MPI_UNIVERSE_SIZE */
 } mpirun_spawner_t;
 
 /* Serves the spawn request with this id (MPIRUN_EVENT_SPAWN): starts its processes and

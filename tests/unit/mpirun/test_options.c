@@ -337,6 +337,24 @@ static void test_flags(void **state)
     assert_true(o.oversubscribe_forbidden);
     mpirun_opts_fini(&o);
 
+    /* The output options of Open MPI and MPICH. */
+    parse_ok(ARGV("-l", "--merge-stderr-to-stdout", "--output-filename", "out", "prog"), &o);
+    assert_true(o.prepend_rank);
+    assert_true(o.merge_stderr);
+    assert_string_equal(o.output_dir, "out");
+    assert_false(o.output_nocopy);
+    mpirun_opts_fini(&o);
+    parse_ok(ARGV("-prepend-rank", "--output-directory=/tmp/a:b:nocopy", "prog"), &o);
+    assert_true(o.prepend_rank);
+    assert_string_equal(o.output_dir, "/tmp/a:b"); /* only the suffix is Open MPI's */
+    assert_true(o.output_nocopy);
+    mpirun_opts_fini(&o);
+    parse_ok(ARGV("--output-filename", "dir:x", "prog"), &o);
+    assert_string_equal(o.output_dir, "dir:x");
+    assert_false(o.output_nocopy);
+    mpirun_opts_fini(&o);
+    expect_error_has(ARGV("--output-filename", ":nocopy", "prog"), "needs a directory", NULL);
+
     /* --allow-run-as-root changes nothing. */
     mpirun_opts_t plain;
     char **argv = ARGV("--allow-run-as-root", "-allow-run-as-root", "prog");
@@ -641,8 +659,8 @@ static void test_errors_map_bind(void **state)
                  "--map-by \"slot:oversubscribe\": modifiers after ':' (\"oversubscribe\") are "
                  "not supported: give the policy alone, e.g. --map-by slot (oversubscription is "
                  "allowed by default; --nooversubscribe forbids it)");
-    expect_error_has(ARGV("--map-by", "ppr:2:core", "prog"), "\"ppr:2:core\"",
-                     "only ppr:N:node", "--map-by ppr:2:node", NULL);
+    expect_error_has(ARGV("--map-by", "ppr:2:core", "prog"), "\"ppr:2:core\"", "only ppr:N:node",
+                     "--map-by ppr:2:node", NULL);
     expect_error_has(ARGV("--map-by", "pack", "prog"), "\"pack\" is not a mapping policy",
                      "slot, core, socket (or package), numa or node", NULL);
     expect_error_has(ARGV("--map-by", "hwthread", "prog"), "\"hwthread\" is not supported",
@@ -708,6 +726,11 @@ static void test_help_text(void **state)
                              "--report-bindings",
                              "-x",
                              "--tag-output",
+                             "-l",
+                             "--prepend-rank",
+                             "--merge-stderr-to-stdout",
+                             "--output-filename",
+                             "--output-directory",
                              "--timeout",
                              "--oversubscribe",
                              "--nooversubscribe",

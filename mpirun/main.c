@@ -69,11 +69,18 @@ static bool is_local_host(const mpirun_t *m, const char *name)
            (strlen(name) == short_len && strncmp(name, m->hostname, short_len) == 0);
 }
 
-/* The hosts to run on: the -H list or hostfile, else this machine with a slot per core. Names
- * of this machine are merged into one entry under its real name. */
+/* The hosts to run on: the -H list or hostfile, else this machine with a slot per core (per
+ * hardware thread with --use-hwthread-cpus, which also maps ranks by thread). Names of this
+ * machine are merged into one entry under its real name. */
 static int setup_hosts(mpirun_t *m, char *err)
 {
     int ncores = mp_hwtopo_ncores(m->topo);
+    if (m->opts.use_hwthreads) {
+        ncores = hwloc_bitmap_weight(hwloc_topology_get_allowed_cpuset(m->topo));
+        if (m->opts.map_by == MPIRUN_MAP_SLOT || m->opts.map_by == MPIRUN_MAP_CORE) {
+            m->opts.map_by = MPIRUN_MAP_HWTHREAD;
+        }
+    }
     mpirun_hostlist_t parsed = {0};
     if (m->opts.hostfile != NULL && m->opts.hosts != NULL) {
         snprintf(err, ERRLEN, "give the hosts either with -H or with --hostfile, not both");

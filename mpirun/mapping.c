@@ -105,7 +105,7 @@ int mpirun_map_ranks(const mpirun_hostlist_t *hosts, int np, mpirun_map_t policy
         set_error(err, errlen, "%d ranks requested: the number of ranks must be at least 1", np);
         return -1;
     }
-    if ((unsigned)policy > MPIRUN_MAP_NODE) {
+    if ((unsigned)policy > MPIRUN_MAP_LAST) {
         set_error(err, errlen, "internal error: unknown mapping policy %d", (int)policy);
         return -1;
     }
@@ -166,7 +166,8 @@ void mpirun_map_local_ranks(const int *host_of_rank, int np, int nhosts, int *lo
     }
 }
 
-/* The cores (or PUs, on a topology without cores) of a host with at least one allowed PU. */
+/* The cores (or PUs: on a topology without cores, or where hardware threads are the unit) of
+ * a host with at least one allowed PU: what local ranks take one each. */
 typedef struct core_list {
     hwloc_obj_t *obj; /* in logical order */
     int n;
@@ -177,10 +178,9 @@ static hwloc_obj_type_t core_type(hwloc_topology_t topo)
     return hwloc_get_nbobjs_by_type(topo, HWLOC_OBJ_CORE) > 0 ? HWLOC_OBJ_CORE : HWLOC_OBJ_PU;
 }
 
-static int core_list_init(hwloc_topology_t topo, core_list_t *cores)
+static int core_list_init(hwloc_topology_t topo, hwloc_obj_type_t type, core_list_t *cores)
 {
     hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topo);
-    hwloc_obj_type_t type = core_type(topo);
     int n = hwloc_get_nbobjs_by_type(topo, type);
     cores->n = 0;
     cores->obj = malloc((size_t)(n > 0 ? n : 1) * sizeof(*cores->obj));
@@ -279,13 +279,42 @@ free_arrays:
     return rc;
 }
 
-/* The set a rank on this core is bound to: the allowed PUs of the core, package or NUMA node. */
-static hwloc_bitmap_t bind_set(hwloc_topology_t topo, hwloc_obj_t core, mpirun_bind_t bind_to)
+/* The k-th allowed PU of core (counting round and round), as Open MPI binds the ranks of one
+ * core to its hardware threads in turn. */
+static hwloc_obj_t nth_pu(hwloc_topology_t topo, hwloc_obj_t core, int k)
+{
+    hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topo);
+    hwloc_bitmap_t mine = hwloc_bitmap_alloc();
+    hwloc_obj_t pu = NULL;
+    if (mine != NULL && hwloc_bitmap_and(mine, core->cpuset, allowed) == 0) {
+        int n = hwloc_bitmap_weight(mine), id = hwloc_bitmap_first(mine);
+        for (int i = 0; n > 0 && i < k % n; i++) {
+            id = hwloc_bitmap_next(mine, id);
+        }
+        pu = hwloc_get_pu_obj_by_os_index(topo, (unsigned)id);
+    }
+    hwloc_bitmap_free(mine);
+    return pu;
+}
+
+/* The set the round-th rank on this core (or PU) is bound to: the allowed PUs of one of its
+ * hardware threads, of the core, or of the package or NUMA node that holds it. */
+static hwloc_bitmap_t bind_set(hwloc_topology_t topo, hwloc_obj_t core, mpirun_bind_t bind_to,
+                               int round)
 {
     hwloc_const_cpuset_t allowed = hwloc_topology_get_allowed_cpuset(topo);
     hwloc_const_cpuset_t base = core->cpuset;
     hwloc_bitmap_t set;
-    if (bind_to == MPIRUN_BIND_SOCKET || bind_to == MPIRUN_BIND_NUMA) {
+    if (bind_to == MPIRUN_BIND_HWTHREAD && core->type != HWLOC_OBJ_PU) {
+        hwloc_obj_t pu = nth_pu(topo, core, round);
+        if (pu == NULL) {
+            return NULL;
+        }
+        base = pu->cpuset;
+    } else if (bind_to == MPIRUN_BIND_CORE && core->type == HWLOC_OBJ_PU) {
+        hwloc_obj_t whole = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, core);
+        base = whole != NULL ? whole->cpuset : core->cpuset;
+    } else if (bind_to == MPIRUN_BIND_SOCKET || bind_to == MPIRUN_BIND_NUMA) {
         hwloc_obj_type_t type =
             bind_to == MPIRUN_BIND_SOCKET ? HWLOC_OBJ_PACKAGE : HWLOC_OBJ_NUMANODE;
         hwloc_obj_t obj = containing(topo, type, core, NULL);
@@ -318,12 +347,13 @@ int mpirun_bind_compute(hwloc_topology_t topo, int nlocal, mpirun_map_t policy,
     for (int i = 0; i < nlocal; i++) {
         sets[i] = NULL;
     }
-    if ((unsigned)policy > MPIRUN_MAP_NODE || (unsigned)bind_to > MPIRUN_BIND_NUMA) {
+    if ((unsigned)policy > MPIRUN_MAP_LAST || (unsigned)bind_to > MPIRUN_BIND_LAST) {
         set_error(err, errlen, "internal error: unknown mapping policy %d or binding %d",
                   (int)policy, (int)bind_to);
         return -1;
     }
-    if (core_list_init(topo, &cores) != 0) {
+    bool threads = policy == MPIRUN_MAP_HWTHREAD;
+    if (core_list_init(topo, threads ? HWLOC_OBJ_PU : core_type(topo), &cores) != 0) {
         set_error(err, errlen, "out of memory binding %d ranks", nlocal);
         return -1;
     }
@@ -333,9 +363,14 @@ int mpirun_bind_compute(hwloc_topology_t topo, int nlocal, mpirun_map_t policy,
                   "holds no CPU; run mpirun with CPUs allowed to it");
         goto free_cores;
     }
-    oversubscribed = nlocal > cores.n;
+    /* Bound to hardware threads, the ranks of a core take its threads in turn. */
+    oversubscribed = nlocal > (bind_to == MPIRUN_BIND_HWTHREAD
+                                   ? hwloc_bitmap_weight(hwloc_topology_get_allowed_cpuset(topo))
+                                   : cores.n);
     if (bind_to == MPIRUN_BIND_DEFAULT) {
-        bind_to = oversubscribed ? MPIRUN_BIND_NONE : MPIRUN_BIND_CORE;
+        bind_to = oversubscribed ? MPIRUN_BIND_NONE
+                  : threads      ? MPIRUN_BIND_HWTHREAD
+                                 : MPIRUN_BIND_CORE;
     }
     if (bind_to != MPIRUN_BIND_NONE) {
         order = malloc((size_t)cores.n * sizeof(*order));
@@ -344,7 +379,7 @@ int mpirun_bind_compute(hwloc_topology_t topo, int nlocal, mpirun_map_t policy,
             goto free_cores;
         }
         for (int i = 0; i < nlocal; i++) {
-            sets[i] = bind_set(topo, cores.obj[order[i % cores.n]], bind_to);
+            sets[i] = bind_set(topo, cores.obj[order[i % cores.n]], bind_to, i / cores.n);
             if (sets[i] == NULL) {
                 set_error(err, errlen, "out of memory binding %d ranks", nlocal);
                 mpirun_bind_sets_free(sets, i);
@@ -414,11 +449,22 @@ static void name_set(hwloc_topology_t topo, hwloc_const_bitmap_t set, char *buf,
 
     buf[0] = '\0';
     core = find_equal(topo, type, set, &core_i);
+    /* One hardware thread of a core with several: named by its core and its own index. */
+    int pu_i = -1;
+    hwloc_obj_t pu =
+        core == NULL && type == HWLOC_OBJ_CORE ? find_equal(topo, HWLOC_OBJ_PU, set, &pu_i) : NULL;
+    if (pu != NULL) {
+        core = hwloc_get_ancestor_obj_by_type(topo, HWLOC_OBJ_CORE, pu);
+        core_i = core != NULL ? (int)core->logical_index : -1;
+    }
     if (core != NULL) {
         if (containing(topo, HWLOC_OBJ_PACKAGE, core, &pkg_i) != NULL) {
             append(buf, len, &pos, "package %d ", pkg_i);
         }
         append(buf, len, &pos, "%s %d", type == HWLOC_OBJ_CORE ? "core" : "cpu", core_i);
+        if (pu != NULL) {
+            append(buf, len, &pos, " hwthread %d", pu_i);
+        }
         return;
     }
     pkg = find_equal(topo, HWLOC_OBJ_PACKAGE, set, &pkg_i);

@@ -15,9 +15,9 @@
 
 /*
  * Step 1: which host each of np ranks runs on; host_of_rank[r] is an index into hosts->hosts.
- * Policies slot, core, socket and numa fill the hosts in order, each up to its slots: ranks
- * 0..s0-1 on host 0, the next s1 on host 1, and so on. Policy node deals ranks round-robin, one
- * per host in turn, skipping hosts whose slots are used up. When np exceeds the total slots S:
+ * Policies slot, core, hwthread, socket and numa fill the hosts in order, each up to its slots:
+ * ranks 0..s0-1 on host 0, the next s1 on host 1, and so on. Policy node deals ranks round-robin,
+ * one per host in turn, skipping hosts whose slots are used up. When np exceeds the total slots S:
  * with forbid_oversubscribe, an error; otherwise the hosts are gone round again by slots, so every
  * host gets a share in proportion to its slots (for node, the pattern of the first S ranks
  * repeats; for the other policies, each host's ranks stay consecutive: a host's count is
@@ -42,10 +42,12 @@ void mpirun_map_local_ranks(const int *host_of_rank, int np, int nhosts, int *lo
  * cores, one without packages or NUMA nodes is one of each. Local rank i gets a core:
  * slot/core/node take consecutive cores; socket deals ranks round-robin over the packages and
  * numa over the NUMA nodes, taking consecutive cores inside each (groups with fewer allowed
- * cores drop out of the round when used up). With more ranks than cores the order starts again
- * from the first core. Then bind_to: DEFAULT is CORE when nlocal <= cores, else NONE; CORE
- * binds to all allowed PUs of the rank's core; SOCKET and NUMA to the allowed PUs of the package
- * or NUMA node holding that core; NONE leaves every rank unbound.
+ * cores drop out of the round when used up); hwthread takes consecutive PUs instead of cores.
+ * With more ranks than cores (PUs) the order starts again from the first. Then bind_to: DEFAULT
+ * is CORE (HWTHREAD when mapping by hwthread) when nlocal <= cores (PUs), else NONE; CORE binds
+ * to all allowed PUs of the rank's core; HWTHREAD to one allowed PU of it, the ranks of one
+ * core taking its PUs in turn (oversubscribed only past the host's PUs); SOCKET and NUMA to the
+ * allowed PUs of the package or NUMA node holding that core; NONE leaves every rank unbound.
  * On success returns 0, sets[i] is a new bitmap for local rank i (or NULL when unbound; free
  * with mpirun_bind_sets_free), and *oversubscribed_p (may be NULL) says nlocal > cores. On
  * failure returns -1 with a message in err and sets[0..nlocal-1] all NULL.

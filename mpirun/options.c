@@ -31,6 +31,7 @@ enum opt_id {
     OPT_OUTPUT_DIR,
     OPT_TIMEOUT,
     OPT_OVERSUBSCRIBE,
+    OPT_USE_HWTHREADS,
     OPT_NOOVERSUBSCRIBE,
     OPT_ALLOW_ROOT,
     OPT_WDIR,
@@ -86,6 +87,7 @@ static const struct opt_spec opt_table[] = {
     {"output-directory", OPT_OUTPUT_DIR, "out"},
     {"timeout", OPT_TIMEOUT, "60"},
     {"oversubscribe", OPT_OVERSUBSCRIBE, NULL},
+    {"use-hwthread-cpus", OPT_USE_HWTHREADS, NULL},
     {"nooversubscribe", OPT_NOOVERSUBSCRIBE, NULL},
     {"no-oversubscribe", OPT_NOOVERSUBSCRIBE, NULL},
     {"allow-run-as-root", OPT_ALLOW_ROOT, NULL},
@@ -107,16 +109,17 @@ static const struct opt_spec opt_table[] = {
 
 static const char *const map_names[] = {
     [MPIRUN_MAP_SLOT] = "slot", [MPIRUN_MAP_CORE] = "core", [MPIRUN_MAP_SOCKET] = "socket",
-    [MPIRUN_MAP_NUMA] = "numa", [MPIRUN_MAP_NODE] = "node",
+    [MPIRUN_MAP_NUMA] = "numa", [MPIRUN_MAP_NODE] = "node", [MPIRUN_MAP_HWTHREAD] = "hwthread",
 };
 
 static const char *const bind_names[] = {
-    [MPIRUN_BIND_DEFAULT] = "default", [MPIRUN_BIND_NONE] = "none", [MPIRUN_BIND_CORE] = "core",
-    [MPIRUN_BIND_SOCKET] = "socket",   [MPIRUN_BIND_NUMA] = "numa",
+    [MPIRUN_BIND_DEFAULT] = "default", [MPIRUN_BIND_NONE] = "none",
+    [MPIRUN_BIND_CORE] = "core",       [MPIRUN_BIND_SOCKET] = "socket",
+    [MPIRUN_BIND_NUMA] = "numa",       [MPIRUN_BIND_HWTHREAD] = "hwthread",
 };
 
-#define MAP_CHOICES "slot, core, socket (or package), numa or node"
-#define BIND_CHOICES "core, socket (or package), numa or none"
+#define MAP_CHOICES "slot, core, hwthread, socket (or package), numa or node"
+#define BIND_CHOICES "core, hwthread, socket (or package), numa or none"
 
 const char *mpirun_map_name(mpirun_map_t map)
 {
@@ -277,8 +280,9 @@ static int parse_map(const char *opt, const char *value, mpirun_map_t *map_p, ch
         const char *name;
         mpirun_map_t map;
     } choices[] = {
-        {"slot", MPIRUN_MAP_SLOT},      {"core", MPIRUN_MAP_CORE}, {"socket", MPIRUN_MAP_SOCKET},
-        {"package", MPIRUN_MAP_SOCKET}, {"numa", MPIRUN_MAP_NUMA}, {"node", MPIRUN_MAP_NODE},
+        {"slot", MPIRUN_MAP_SLOT},         {"core", MPIRUN_MAP_CORE}, {"socket", MPIRUN_MAP_SOCKET},
+        {"package", MPIRUN_MAP_SOCKET},    {"numa", MPIRUN_MAP_NUMA}, {"node", MPIRUN_MAP_NODE},
+        {"hwthread", MPIRUN_MAP_HWTHREAD},
     };
     const char *modifier;
     size_t len = policy_length(value, &modifier);
@@ -300,13 +304,6 @@ static int parse_map(const char *opt, const char *value, mpirun_map_t *map_p, ch
         }
         *map_p = choices[i].map;
         return 0;
-    }
-    if (policy_is(value, len, "hwthread")) {
-        set_error(err, errlen,
-                  "%s \"%s\" is not supported: libmp places ranks on whole cores; use %s core "
-                  "(or one of " MAP_CHOICES ")",
-                  opt, value, opt);
-        return -1;
     }
     set_error(err, errlen, "%s \"%s\" is not a mapping policy: use one of " MAP_CHOICES, opt,
               value);
@@ -343,8 +340,9 @@ static int parse_bind(const char *opt, const char *value, mpirun_bind_t *bind_p,
         const char *name;
         mpirun_bind_t bind;
     } choices[] = {
-        {"core", MPIRUN_BIND_CORE}, {"socket", MPIRUN_BIND_SOCKET}, {"package", MPIRUN_BIND_SOCKET},
-        {"numa", MPIRUN_BIND_NUMA}, {"none", MPIRUN_BIND_NONE},
+        {"core", MPIRUN_BIND_CORE},      {"socket", MPIRUN_BIND_SOCKET},
+        {"package", MPIRUN_BIND_SOCKET}, {"numa", MPIRUN_BIND_NUMA},
+        {"none", MPIRUN_BIND_NONE},      {"hwthread", MPIRUN_BIND_HWTHREAD},
     };
     const char *modifier;
     size_t len = policy_length(value, &modifier);
@@ -361,13 +359,6 @@ static int parse_bind(const char *opt, const char *value, mpirun_bind_t *bind_p,
         }
         *bind_p = choices[i].bind;
         return 0;
-    }
-    if (policy_is(value, len, "hwthread")) {
-        set_error(err, errlen,
-                  "%s \"%s\" is not supported: libmp binds a rank to a whole core (all its "
-                  "hardware threads); use %s core",
-                  opt, value, opt);
-        return -1;
     }
     set_error(err, errlen, "%s \"%s\" is not a binding: use one of " BIND_CHOICES, opt, value);
     return -1;
@@ -584,6 +575,9 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
             return -1;
         }
         return 0;
+    case OPT_USE_HWTHREADS:
+        opts->use_hwthreads = true;
+        return 0;
     case OPT_OVERSUBSCRIBE:
         opts->oversubscribe_forbidden = false;
         return 0;
@@ -798,12 +792,16 @@ void mpirun_opts_print_help(FILE *out)
           "                       \"node1 slots=4\" or \"node1:4\"; '#' starts a comment\n"
           "  --map-by POLICY      slot (the default) fills each host's slots in turn\n"
           "                       and gives a host's ranks consecutive cores; core is\n"
-          "                       the same; socket (or package) and numa deal a host's\n"
+          "                       the same; hwthread gives them consecutive hardware\n"
+          "                       threads; socket (or package) and numa deal a host's\n"
           "                       ranks round-robin over its packages or NUMA nodes;\n"
           "                       node deals the ranks out one per host in turn;\n"
           "                       ppr:N:node is -ppn N\n"
-          "  --bind-to WHAT       core, socket (or package), numa or none. Default:\n"
-          "                       core when a host's ranks fit its cores, else none\n"
+          "  --bind-to WHAT       core, hwthread, socket (or package), numa or none.\n"
+          "                       Default: core (hwthread when mapping by hwthread)\n"
+          "                       when a host's ranks fit its cores, else none\n"
+          "  --use-hwthread-cpus  count hardware threads as cores: this host has a\n"
+          "                       slot per thread, and ranks go to consecutive threads\n"
           "  --report-bindings    print where each rank is bound\n"
           "  --oversubscribe      allow more ranks than slots and cores. This is the\n"
           "                       default: extra ranks share the hosts in proportion\n"

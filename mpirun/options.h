@@ -22,21 +22,25 @@
 
 /* How ranks are spread: over hosts (mpirun_map_ranks) and over the cores of a host. */
 typedef enum {
-    MPIRUN_MAP_SLOT,   /* fill each host's slots in turn; consecutive cores (the default) */
-    MPIRUN_MAP_CORE,   /* as slot */
-    MPIRUN_MAP_SOCKET, /* as slot over hosts; round-robin over the packages of a host */
-    MPIRUN_MAP_NUMA,   /* as slot over hosts; round-robin over the NUMA nodes of a host */
-    MPIRUN_MAP_NODE    /* round-robin over hosts, one rank each; consecutive cores */
+    MPIRUN_MAP_SLOT,    /* fill each host's slots in turn; consecutive cores (the default) */
+    MPIRUN_MAP_CORE,    /* as slot */
+    MPIRUN_MAP_SOCKET,  /* as slot over hosts; round-robin over the packages of a host */
+    MPIRUN_MAP_NUMA,    /* as slot over hosts; round-robin over the NUMA nodes of a host */
+    MPIRUN_MAP_NODE,    /* round-robin over hosts, one rank each; consecutive cores */
+    MPIRUN_MAP_HWTHREAD /* as slot, but a host's ranks take consecutive hardware threads */
 } mpirun_map_t;
+#define MPIRUN_MAP_LAST MPIRUN_MAP_HWTHREAD
 
 /* What each rank is bound to. */
 typedef enum {
     MPIRUN_BIND_DEFAULT, /* core when the host's ranks fit its cores, else not bound */
     MPIRUN_BIND_NONE,
     MPIRUN_BIND_CORE,
-    MPIRUN_BIND_SOCKET, /* the package holding the rank's core */
-    MPIRUN_BIND_NUMA    /* the NUMA node holding the rank's core */
+    MPIRUN_BIND_SOCKET,  /* the package holding the rank's core */
+    MPIRUN_BIND_NUMA,    /* the NUMA node holding the rank's core */
+    MPIRUN_BIND_HWTHREAD /* one hardware thread; ranks take consecutive ones */
 } mpirun_bind_t;
+#define MPIRUN_BIND_LAST MPIRUN_BIND_HWTHREAD
 
 typedef struct mpirun_opts {
     int np;                       /* -1 when not given: then one rank per slot */
@@ -53,6 +57,7 @@ typedef struct mpirun_opts {
     const char *output_dir;       /* --output-filename DIR: copies in DIR/JOB/rank.R/ */
     bool output_nocopy;           /* DIR:nocopy: the files only, not mpirun's own output */
     bool oversubscribe_forbidden; /* --nooversubscribe; oversubscription is allowed by default */
+    bool use_hwthreads;           /* --use-hwthread-cpus: a hardware thread is a slot and a core */
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
     double end_grace;             /* MP_END_GRACE seconds (default MPIRUN_END_GRACE_DEFAULT) */
     const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */

@@ -293,7 +293,7 @@ int mpirun_wire_get_job(const uint8_t *payload, size_t len, mpirun_wire_job_t *j
     }
     uint32_t map_by = mpirun_wire_get_u32(&rd);
     uint32_t bind_to = mpirun_wire_get_u32(&rd);
-    if (map_by > MPIRUN_MAP_NODE || bind_to > MPIRUN_BIND_NUMA) {
+    if (map_by > MPIRUN_MAP_LAST || bind_to > MPIRUN_BIND_LAST) {
         snprintf(err, errlen, "job description: mapping %u, binding %u", map_by, bind_to);
         goto fail;
     }

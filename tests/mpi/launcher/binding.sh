@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Launcher test: by default each rank is bound to a core of its own when there are no more
-# ranks than cores, and not bound when oversubscribed; --bind-to none|core and
-# --report-bindings. Compared with the CPUs this script may use, on a 2-core slice of them.
+# ranks than cores, and not bound when oversubscribed; --bind-to none|core|hwthread,
+# --use-hwthread-cpus and --report-bindings. Compared with the CPUs this script may use, on a 2-core slice of them.
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -101,6 +101,33 @@ expect_unbound 2
 echo "== --bind-to core, 4 ranks on 2 cores: bound, 2 per core"
 run_affinity 4 --bind-to core
 expect_bound 4 2
+
+# expect_threads NPROCS: each rank has one CPU of its own, all different.
+expect_threads()
+{
+    local r seen=,
+    for ((r = 0; r < $1; r++)); do
+        case "${cpus_of[$r]:-none}" in
+        *,* | none) mp_fail "rank $r has CPUs '${cpus_of[$r]:-}', expected exactly one" ;;
+        *)
+            case "$seen" in *",${cpus_of[$r]},"*) mp_fail "CPU ${cpus_of[$r]} has two ranks" ;; esac
+            case ",$allowed," in *",${cpus_of[$r]},"*) ;; *) mp_fail "rank $r off the allowed CPUs" ;; esac
+            seen="$seen${cpus_of[$r]},"
+            ;;
+        esac
+    done
+}
+
+nthreads=$(echo "$allowed" | tr ',' '\n' | wc -l)
+echo "== --bind-to hwthread, 2 ranks: a hardware thread each, on different cores"
+run_affinity 2 --bind-to hwthread
+expect_threads 2
+[ "$(core_of "${cpus_of[0]:-0}" "$allowed")" != "$(core_of "${cpus_of[1]:-0}" "$allowed")" ] ||
+    mp_fail "both ranks on one core: cpus ${cpus_of[0]:-} and ${cpus_of[1]:-}"
+
+echo "== --use-hwthread-cpus, $nthreads ranks: one per hardware thread"
+run_affinity "$nthreads" --use-hwthread-cpus
+expect_threads "$nthreads"
 
 echo "== --report-bindings, 2 ranks: one stderr line per rank"
 run_affinity 2 --report-bindings

@@ -332,6 +332,45 @@ static void test_bind_oversubscribed(void **state)
     mp_hwtopo_destroy(topo);
 }
 
+/* Hardware threads as the unit (--map-by hwthread, --use-hwthread-cpus), or as the binding. */
+static void test_bind_hwthreads(void **state)
+{
+    (void)state;
+    hwloc_topology_t topo = load(TOPO_2X8X2);
+    const char *four[] = {"0", "1", "2", "3"};
+    check_bind(topo, 4, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_DEFAULT, four, false);
+    check_bind(topo, 4, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_HWTHREAD, four, false);
+    const char *all[32];
+    char names[32][8];
+    for (int i = 0; i < 32; i++) {
+        snprintf(names[i], sizeof(names[i]), "%d", i);
+        all[i] = names[i];
+    }
+    check_bind(topo, 32, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_DEFAULT, all, false);
+    check_unbound(topo, 33, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_DEFAULT, true);
+    /* Mapped by thread, bound to the whole core: two ranks a core. */
+    const char *cores[] = {"0-1", "0-1", "2-3"};
+    check_bind(topo, 3, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_CORE, cores, false);
+    /* Mapped by core, bound to a thread: the first thread of each core, then the second. */
+    const char *spread[18];
+    char snames[18][8];
+    for (int i = 0; i < 18; i++) {
+        snprintf(snames[i], sizeof(snames[i]), "%d", 2 * (i % 16) + i / 16);
+        spread[i] = snames[i];
+    }
+    check_bind(topo, 18, MPIRUN_MAP_SLOT, MPIRUN_BIND_HWTHREAD, spread, false);
+    const char *by_socket[] = {"0", "16", "2"};
+    check_bind(topo, 3, MPIRUN_MAP_SOCKET, MPIRUN_BIND_HWTHREAD, by_socket, false);
+    mp_hwtopo_destroy(topo);
+
+    /* Only allowed threads count: 1, 2, 3, 6, 16, 17 and 30. */
+    topo = load_restricted();
+    const char *allowed[] = {"1", "2", "3", "6", "16", "17", "30"};
+    check_bind(topo, 7, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_DEFAULT, allowed, false);
+    check_unbound(topo, 8, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_DEFAULT, true);
+    mp_hwtopo_destroy(topo);
+}
+
 static void test_bind_numa(void **state)
 {
     (void)state;
@@ -480,6 +519,9 @@ static void test_describe(void **state)
     check_describe(topo, "0,2",
                    "bound to cpus 0,2: "
                    "[B./B./../../../../../..][../../../../../../../..]");
+    check_describe(topo, "7",
+                   "bound to package 0 core 3 hwthread 7 (cpus 7): "
+                   "[../../../.B/../../../..][../../../../../../../..]");
     check_describe(topo, NULL, "not bound");
     check_describe(topo, "", "bound to no cpu (empty set)");
     mp_hwtopo_destroy(topo);
@@ -581,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_bind_consecutive_cores),
         cmocka_unit_test(test_bind_by_socket),
         cmocka_unit_test(test_bind_oversubscribed),
+        cmocka_unit_test(test_bind_hwthreads),
         cmocka_unit_test(test_bind_numa),
         cmocka_unit_test(test_bind_restricted),
         cmocka_unit_test(test_bind_without_cores_or_packages),

@@ -257,10 +257,11 @@ static void test_map_by_values(void **state)
         const char *value;
         mpirun_map_t map;
     } cases[] = {
-        {"slot", MPIRUN_MAP_SLOT},      {"core", MPIRUN_MAP_CORE}, {"socket", MPIRUN_MAP_SOCKET},
-        {"package", MPIRUN_MAP_SOCKET}, {"numa", MPIRUN_MAP_NUMA}, {"node", MPIRUN_MAP_NODE},
-        {"SLOT", MPIRUN_MAP_SLOT},      {"Core", MPIRUN_MAP_CORE}, {"SoCkEt", MPIRUN_MAP_SOCKET},
-        {"PACKAGE", MPIRUN_MAP_SOCKET}, {"NUMA", MPIRUN_MAP_NUMA}, {"Node", MPIRUN_MAP_NODE},
+        {"slot", MPIRUN_MAP_SLOT},         {"core", MPIRUN_MAP_CORE}, {"socket", MPIRUN_MAP_SOCKET},
+        {"package", MPIRUN_MAP_SOCKET},    {"numa", MPIRUN_MAP_NUMA}, {"node", MPIRUN_MAP_NODE},
+        {"SLOT", MPIRUN_MAP_SLOT},         {"Core", MPIRUN_MAP_CORE}, {"SoCkEt", MPIRUN_MAP_SOCKET},
+        {"PACKAGE", MPIRUN_MAP_SOCKET},    {"NUMA", MPIRUN_MAP_NUMA}, {"Node", MPIRUN_MAP_NODE},
+        {"hwthread", MPIRUN_MAP_HWTHREAD},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         char eq[64];
@@ -277,6 +278,13 @@ static void test_map_by_values(void **state)
     }
     assert_string_equal(mpirun_map_name(MPIRUN_MAP_NUMA), "numa");
     assert_string_equal(mpirun_map_name(MPIRUN_MAP_NODE), "node");
+    assert_string_equal(mpirun_map_name(MPIRUN_MAP_HWTHREAD), "hwthread");
+    /* Open MPI's hardware threads as cpus: a flag of its own. */
+    mpirun_opts_t o;
+    parse_ok(ARGV("--use-hwthread-cpus", "prog"), &o);
+    assert_true(o.use_hwthreads);
+    assert_int_equal(o.map_by, MPIRUN_MAP_SLOT);
+    mpirun_opts_fini(&o);
 }
 
 static void test_bind_to_values(void **state)
@@ -286,10 +294,11 @@ static void test_bind_to_values(void **state)
         const char *value;
         mpirun_bind_t bind;
     } cases[] = {
-        {"core", MPIRUN_BIND_CORE},      {"socket", MPIRUN_BIND_SOCKET},
-        {"package", MPIRUN_BIND_SOCKET}, {"numa", MPIRUN_BIND_NUMA},
-        {"none", MPIRUN_BIND_NONE},      {"CORE", MPIRUN_BIND_CORE},
-        {"None", MPIRUN_BIND_NONE},      {"Package", MPIRUN_BIND_SOCKET},
+        {"core", MPIRUN_BIND_CORE},         {"socket", MPIRUN_BIND_SOCKET},
+        {"package", MPIRUN_BIND_SOCKET},    {"numa", MPIRUN_BIND_NUMA},
+        {"none", MPIRUN_BIND_NONE},         {"CORE", MPIRUN_BIND_CORE},
+        {"None", MPIRUN_BIND_NONE},         {"Package", MPIRUN_BIND_SOCKET},
+        {"hwthread", MPIRUN_BIND_HWTHREAD},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         mpirun_opts_t o;
@@ -650,8 +659,8 @@ static void test_errors_map_bind(void **state)
 {
     (void)state;
     expect_error(ARGV("--map-by", "board", "prog"),
-                 "--map-by \"board\" is not a mapping policy: use one of slot, core, socket (or "
-                 "package), numa or node");
+                 "--map-by \"board\" is not a mapping policy: use one of slot, core, hwthread, "
+                 "socket (or package), numa or node");
     expect_error(ARGV("--map-by", "core:PE=2", "prog"),
                  "--map-by \"core:PE=2\": modifiers after ':' (\"PE=2\") are not supported: give "
                  "the policy alone, e.g. --map-by core");
@@ -662,15 +671,10 @@ static void test_errors_map_bind(void **state)
     expect_error_has(ARGV("--map-by", "ppr:2:core", "prog"), "\"ppr:2:core\"", "only ppr:N:node",
                      "--map-by ppr:2:node", NULL);
     expect_error_has(ARGV("--map-by", "pack", "prog"), "\"pack\" is not a mapping policy",
-                     "slot, core, socket (or package), numa or node", NULL);
-    expect_error_has(ARGV("--map-by", "hwthread", "prog"), "\"hwthread\" is not supported",
-                     "--map-by core", NULL);
-    expect_error(ARGV("--bind-to", "hwthread", "prog"),
-                 "--bind-to \"hwthread\" is not supported: libmp binds a rank to a whole core "
-                 "(all its hardware threads); use --bind-to core");
+                     "slot, core, hwthread, socket (or package), numa or node", NULL);
     expect_error(ARGV("--bind-to", "l3cache", "prog"),
-                 "--bind-to \"l3cache\" is not a binding: use one of core, socket (or package), "
-                 "numa or none");
+                 "--bind-to \"l3cache\" is not a binding: use one of core, hwthread, socket (or "
+                 "package), numa or none");
     expect_error(ARGV("--bind-to", "core:overload-allowed", "prog"),
                  "--bind-to \"core:overload-allowed\": modifiers after ':' (\"overload-allowed\") "
                  "are not supported: give the binding alone, e.g. --bind-to core");
@@ -770,7 +774,9 @@ static void test_help_text(void **state)
         "or none",
         "allow more ranks than slots and cores. This is the default",
         "ranks of a host with more ranks than cores are not bound",
-        "Default: core when a host's ranks fit its cores, else none",
+        "Default: core (hwthread when mapping by hwthread) when a host's ranks fit its cores, "
+        "else none",
+        "--use-hwthread-cpus count hardware threads as cores",
         "--help-env list the MP_* environment variables",
     };
     for (size_t i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {

@@ -463,14 +463,13 @@ mp_status_t mp_wireup_fence(bool collect)
     if (!have_server) {
         return MP_OK;
     }
-    pmix_status_t rc = PMIx_Commit();
-    if (rc != PMIX_SUCCESS) {
-        mp_log_error("PMIx_Commit failed: %s", PMIx_Error_string(rc));
-        return MP_ERR_WIREUP;
+    mp_status_t st = mp_wireup_commit();
+    if (st != MP_OK) {
+        return st;
     }
     pmix_info_t info;
     PMIX_INFO_LOAD(&info, PMIX_COLLECT_DATA, &collect, PMIX_BOOL);
-    rc = PMIx_Fence(NULL, 0, &info, 1);
+    pmix_status_t rc = PMIx_Fence(NULL, 0, &info, 1);
     PMIX_INFO_DESTRUCT(&info);
     if (rc != PMIX_SUCCESS) {
         mp_log_error("PMIx_Fence failed: %s", PMIx_Error_string(rc));

@@ -107,6 +107,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts.sh \
 	tests/mpi/launcher/hosts_pmix.sh \
 	tests/mpi/launcher/hosts_failures.sh \
+	tests/mpi/launcher/hosts_mpmd.sh \
 	tests/mpi/launcher/hosts_mpi.sh \
 	tests/mpi/launcher/hosts_tree.sh \
 	tests/mpi/launcher/hosts_ipv6.sh \

@@ -66,7 +66,7 @@ typedef struct daemon {
     int nlocal;
     int nexited;
     char tmpdir[4096];
-    char program[4096];
+    char **programs; /* each program's path (desc.napps), NULL when none of its ranks is here */
     int signal_fd;
     bool bye, clean, lost;
     mpirun_relay_t relay; /* its place in the tree that relays whole-job fences */
@@ -295,6 +295,41 @@ static int block_signals(daemon_t *d)
 }
 
 /* The job as mpirun described it, the topology and bindings of this host, the PMIx server. */
+/* Finds the programs of this host's ranks before any starts (mpirun names the host). */
+static int resolve_programs(daemon_t *d, char *err)
+{
+    d->programs = calloc((size_t)d->desc.napps, sizeof(char *));
+    if (d->programs == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    for (int i = 0; i < d->nlocal; i++) {
+        int a = d->desc.app_of_rank[d->ranks[i].rank];
+        char path[4096], why[ERRLEN - 64]; /* room for "program N of M: " */
+        if (d->programs[a] != NULL) {
+            continue;
+        }
+        if (mpirun_launch_resolve(d->desc.apps[a].argv[0], path, sizeof(path), why, sizeof(why)) !=
+            0) {
+            if (d->desc.napps == 1) {
+                snprintf(err, ERRLEN, "%s", why);
+            } else {
+                snprintf(err, ERRLEN, "program %d of %d: %s", a + 1, d->desc.napps, why);
+            }
+            return -1;
+        }
+        if (mpirun_launch_absolute(path, sizeof(path)) != 0) {
+            snprintf(err, ERRLEN, "the path of '%.400s' is too long", path);
+            return -1;
+        }
+        if ((d->programs[a] = strdup(path)) == NULL) {
+            snprintf(err, ERRLEN, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static int setup_job(daemon_t *d, char *err)
 {
     mpirun_wire_job_t *w = &d->desc;
@@ -312,6 +347,7 @@ static int setup_job(daemon_t *d, char *err)
         return -1;
     }
     for (int r = 0, i = 0; r < d->job.np; r++) {
+        d->job.ranks[r].app = w->app_of_rank[r];
         if (d->job.ranks[r].host == d->node) {
             d->ranks[i++] = (daemon_rank_t){.rank = r, .fd = {-1, -1}};
         } else {
@@ -328,7 +364,7 @@ static int setup_job(daemon_t *d, char *err)
     }
     if (mpirun_bind_compute(d->topo, d->nlocal, (mpirun_map_t)w->map_by, (mpirun_bind_t)w->bind_to,
                             d->cpusets, NULL, err, ERRLEN) != 0 ||
-        mpirun_launch_resolve(w->argv[0], d->program, sizeof(d->program), err, ERRLEN) != 0 ||
+        resolve_programs(d, err) != 0 ||
         mpirun_tmpdir_make(d->tmpdir, sizeof(d->tmpdir), err, ERRLEN) != 0) {
         return -1;
     }
@@ -364,8 +400,9 @@ static int start_ranks(daemon_t *d, char *err)
     for (int i = 0; i < d->nlocal && result == 0; i++) {
         char **env;
         int r = d->ranks[i].rank;
-        if (mpirun_server_setup_rank(&d->job, r, d->desc.env, d->desc.nenv, &env, err, ERRLEN) !=
-            0) {
+        int app = d->desc.app_of_rank[r];
+        if (mpirun_server_setup_rank(&d->job, r, d->desc.apps[app].env, d->desc.apps[app].nenv,
+                                     &env, err, ERRLEN) != 0) {
             result = -1;
             break;
         }
@@ -375,8 +412,9 @@ static int start_ranks(daemon_t *d, char *err)
         }
         /* Remote ranks read no stdin: mpirun forwards it to rank 0 only when it is local. */
         mpirun_launch_t spec = {
-            .path = d->program,
-            .argv = d->desc.argv,
+            .path = d->programs[app],
+            .argv = d->desc.apps[app].argv,
+            .wdir = d->desc.apps[app].wdir[0] != '\0' ? d->desc.apps[app].wdir : NULL,
             .envp = env,
             .cpus = d->cpusets[i] != NULL ? &cpus : NULL,
         };
@@ -396,7 +434,8 @@ static int start_ranks(daemon_t *d, char *err)
     }
     for (int i = 0; i < d->nlocal && d->ranks[i].pid > 0; i++) {
         char exec_err[ERRLEN];
-        if (mpirun_launch_confirm(&children[i], d->program, exec_err, ERRLEN) != 0 && result == 0) {
+        const char *path = d->programs[d->desc.app_of_rank[d->ranks[i].rank]];
+        if (mpirun_launch_confirm(&children[i], path, exec_err, ERRLEN) != 0 && result == 0) {
             snprintf(err, ERRLEN, "%s", exec_err);
             result = -1;
         }
@@ -798,6 +837,10 @@ static void cleanup(daemon_t *d, bool clean_end)
         free(d->cpusets);
     }
     free(d->ranks);
+    for (int a = 0; d->programs != NULL && a < d->desc.napps; a++) {
+        free(d->programs[a]);
+    }
+    free(d->programs);
     if (d->job_ready) {
         mpirun_job_fini(&d->job);
     }

@@ -22,6 +22,7 @@ typedef struct mpirun_rank {
                        reaped here (its daemon does that) */
     int job;        /* which job: 0 the one mpirun started, 1.. those MPI_Comm_spawn started */
     int jrank;      /* its rank in that job */
+    int app;        /* first job: its program (mpirun ... : ..., MPI_APPNUM), 0 with one */
 } mpirun_rank_t;
 
 typedef struct mpirun_job {

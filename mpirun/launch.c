@@ -59,6 +59,20 @@ int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, s
     return -1;
 }
 
+int mpirun_launch_absolute(char *path, size_t len)
+{
+    char cwd[4096], joined[8192];
+    if (path[0] == '/') {
+        return 0;
+    }
+    if (getcwd(cwd, sizeof(cwd)) == NULL ||
+        (size_t)snprintf(joined, sizeof(joined), "%s/%s", cwd, path) >= len) {
+        return -1;
+    }
+    snprintf(path, len, "%s", joined);
+    return 0;
+}
+
 static void close_pair(int fds[2])
 {
     for (int i = 0; i < 2; i++) {

@@ -50,7 +50,7 @@ typedef struct mpirun {
     bool job_ready;
     hwloc_bitmap_t *cpusets; /* one per local rank, NULL when unbound */
     int nlocal;
-    char program[4096];
+    char **programs; /* each program's path (opts.napps), NULL when it runs nowhere here */
     char tmpdir[4096];
     bool server_started;
     mpirun_iof_t *out, *err;
@@ -198,6 +198,12 @@ static int setup_job(mpirun_t *m, char *err)
     for (int r = 0; m->job_ready && r < np; r++) {
         m->job.ranks[r].remote = m->job.ranks[r].host != m->local_node;
     }
+    /* Several programs: each one's ranks follow those of the programs before it. */
+    for (int a = 0, r = 0; m->job_ready && m->opts.napps > 1 && a < m->opts.napps; a++) {
+        for (int i = 0; i < m->opts.apps[a].np; i++) {
+            m->job.ranks[r++].app = a;
+        }
+    }
     free(names);
     return result;
 }
@@ -248,37 +254,59 @@ static int block_signals(mpirun_t *m, char *err)
     return 0;
 }
 
-/* -x VAR passes mpirun's value of VAR (nothing if unset); -x VAR=value passes that value;
- * --net-if LIST comes last as MP_NET_IF=LIST, so that it wins over a -x of the same variable.
- * mpirun's own MP_NET_IF comes first: the daemons' wire and the ranks of every host use the
- * same interface filter as mpirun (a later entry wins).
- * Returns a list of nexport strings owned by the list: free it with free_exports. */
-static char **export_list(const mpirun_opts_t *opts, int *nexport_p)
+/* Adds "NAME=value" to list, in place of an earlier setting of NAME: the later one wins. */
+static void put_export(char **list, int *n_p, char *pair)
 {
-    char **list = calloc((size_t)opts->nenv + 3, sizeof(char *));
+    size_t len = strcspn(pair, "=") + 1;
+    for (int i = 0; i < *n_p; i++) {
+        if (strncmp(list[i], pair, len) == 0) {
+            free(list[i]);
+            list[i] = pair;
+            return;
+        }
+    }
+    list[(*n_p)++] = pair;
+}
+
+/* -x VAR (or "VAR" of -env lists) passes mpirun's value of VAR (nothing if unset); VAR=value
+ * passes that value. */
+static void put_setting(char **list, int *n_p, const char *e)
+{
+    const char *value = getenv(e);
+    char *pair = NULL;
+    if (strchr(e, '=') != NULL) {
+        pair = strdup(e);
+    } else if (value != NULL && asprintf(&pair, "%s=%s", e, value) < 0) {
+        pair = NULL;
+    }
+    if (pair != NULL) {
+        put_export(list, n_p, pair);
+    }
+}
+
+/* The settings of every rank (app NULL), or of one program's ranks (app: the job's, then its
+ * own -x/-env). --net-if LIST comes last as MP_NET_IF=LIST, so that it wins over a -x of the
+ * same variable. mpirun's own MP_NET_IF comes first: the daemons' wire and the ranks of every
+ * host use the same interface filter as mpirun (a later entry wins).
+ * Returns a list of nexport strings owned by the list: free it with free_exports. */
+static char **export_list(const mpirun_opts_t *opts, const mpirun_app_t *app, int *nexport_p)
+{
+    int napp = app != NULL ? app->nenv : 0;
+    char **list = calloc((size_t)opts->nenv + (size_t)napp + 3, sizeof(char *));
     int n = 0;
     const char *own = getenv("MP_NET_IF");
-    if (list != NULL && own != NULL && own[0] != '\0' &&
-        asprintf(&list[n], "MP_NET_IF=%s", own) > 0) {
-        n++;
+    char *pair = NULL;
+    if (list != NULL && own != NULL && own[0] != '\0' && asprintf(&pair, "MP_NET_IF=%s", own) > 0) {
+        put_export(list, &n, pair);
     }
     for (int i = 0; list != NULL && i < opts->nenv; i++) {
-        const char *e = opts->env[i];
-        const char *value = getenv(e);
-        char *pair = NULL;
-        if (strchr(e, '=') != NULL) {
-            pair = strdup(e);
-        } else if (value != NULL && asprintf(&pair, "%s=%s", e, value) < 0) {
-            pair = NULL;
-        }
-        if (pair != NULL) {
-            list[n++] = pair;
-        }
+        put_setting(list, &n, opts->env[i]);
     }
-    char *net_if = NULL;
-    if (list != NULL && opts->net_if != NULL &&
-        asprintf(&net_if, "MP_NET_IF=%s", opts->net_if) > 0) {
-        list[n++] = net_if;
+    for (int i = 0; list != NULL && i < napp; i++) {
+        put_setting(list, &n, app->env[i]);
+    }
+    if (list != NULL && opts->net_if != NULL && asprintf(&pair, "MP_NET_IF=%s", opts->net_if) > 0) {
+        put_export(list, &n, pair);
     }
     *nexport_p = n;
     return list;
@@ -297,7 +325,7 @@ static void free_exports(char **list, int n)
 static int check_net_if(const mpirun_opts_t *opts, char *err)
 {
     int nexport;
-    char **exports = export_list(opts, &nexport);
+    char **exports = export_list(opts, NULL, &nexport);
     if (exports == NULL) {
         snprintf(err, ERRLEN, "out of memory");
         return -1;
@@ -310,18 +338,49 @@ static int check_net_if(const mpirun_opts_t *opts, char *err)
     return rc;
 }
 
+/* Each program's settings (export_list), napps lists, or NULL when out of memory. */
+typedef struct app_exports {
+    char **list;
+    int n;
+} app_exports_t;
+
+static void app_exports_free(app_exports_t *ex, int napps)
+{
+    for (int a = 0; ex != NULL && a < napps; a++) {
+        if (ex[a].list != NULL) {
+            free_exports(ex[a].list, ex[a].n);
+        }
+    }
+    free(ex);
+}
+
+static app_exports_t *app_exports_make(const mpirun_opts_t *opts)
+{
+    app_exports_t *ex = calloc((size_t)opts->napps, sizeof(*ex));
+    for (int a = 0; ex != NULL && a < opts->napps; a++) {
+        ex[a].list = export_list(opts, &opts->apps[a], &ex[a].n);
+        if (ex[a].list == NULL) {
+            app_exports_free(ex, opts->napps);
+            return NULL;
+        }
+    }
+    return ex;
+}
+
+/* Where a program's ranks start: its --wdir, else the job's (NULL: mpirun's directory). */
+static const char *app_wdir(const mpirun_opts_t *opts, int app)
+{
+    return opts->apps[app].wdir != NULL ? opts->apps[app].wdir : opts->wdir;
+}
+
 static int start_ranks(mpirun_t *m, char *err)
 {
     mpirun_job_t *job = &m->job;
-    int nexport;
-    char **exports = export_list(&m->opts, &nexport);
-    if (exports == NULL) {
-        snprintf(err, ERRLEN, "out of memory");
-        return -1;
-    }
+    app_exports_t *exports = app_exports_make(&m->opts);
     mpirun_child_t *children = calloc((size_t)job->np, sizeof(*children));
-    if (children == NULL) {
-        free_exports(exports, nexport);
+    if (exports == NULL || children == NULL) {
+        app_exports_free(exports, m->opts.napps);
+        free(children);
         snprintf(err, ERRLEN, "out of memory");
         return -1;
     }
@@ -331,7 +390,9 @@ static int start_ranks(mpirun_t *m, char *err)
             continue;
         }
         char **env;
-        if (mpirun_server_setup_rank(job, r, exports, nexport, &env, err, ERRLEN) != 0) {
+        int app = job->ranks[r].app;
+        if (mpirun_server_setup_rank(job, r, exports[app].list, exports[app].n, &env, err,
+                                     ERRLEN) != 0) {
             result = -1;
             break;
         }
@@ -341,11 +402,11 @@ static int start_ranks(mpirun_t *m, char *err)
             hwloc_cpuset_to_glibc_sched_affinity(m->topo, set, &cpus, sizeof(cpus));
         }
         mpirun_launch_t spec = {
-            .path = m->program,
-            .argv = m->opts.prog_argv,
+            .path = m->programs[app],
+            .argv = m->opts.apps[app].argv,
             .envp = env,
             .cpus = set != NULL ? &cpus : NULL,
-            .wdir = m->opts.wdir,
+            .wdir = app_wdir(&m->opts, app),
             .with_stdin = r == 0,
         };
         mpirun_server_lock();
@@ -370,13 +431,15 @@ static int start_ranks(mpirun_t *m, char *err)
             continue;
         }
         char exec_err[ERRLEN];
-        if (mpirun_launch_confirm(&children[r], m->program, exec_err, ERRLEN) != 0 && result == 0) {
+        if (mpirun_launch_confirm(&children[r], m->programs[job->ranks[r].app], exec_err, ERRLEN) !=
+                0 &&
+            result == 0) {
             snprintf(err, ERRLEN, "%s", exec_err);
             result = -1;
         }
     }
     free(children);
-    free_exports(exports, nexport);
+    app_exports_free(exports, m->opts.napps);
     return result;
 }
 
@@ -425,6 +488,10 @@ static void cleanup(mpirun_t *m, bool clean_end)
     free(m->out);
     free(m->err);
     free(m->host_of_rank);
+    for (int a = 0; m->programs != NULL && a < m->opts.napps; a++) {
+        free(m->programs[a]);
+    }
+    free(m->programs);
     mpirun_hostlist_fini(&m->hosts);
     if (m->topo != NULL) {
         mp_hwtopo_destroy(m->topo);
@@ -443,6 +510,42 @@ static void abandon_ranks(mpirun_t *m)
             waitpid(pid, NULL, 0);
         }
     }
+}
+
+/* Finds every program that runs ranks here before any rank starts, so that a typo in any of
+ * them is reported with nothing started. */
+static int resolve_programs(mpirun_t *m, char *err)
+{
+    m->programs = calloc((size_t)m->opts.napps, sizeof(char *));
+    if (m->programs == NULL) {
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    for (int r = 0; r < m->job.np; r++) {
+        int a = m->job.ranks[r].app;
+        if (m->job.ranks[r].remote || m->programs[a] != NULL) {
+            continue;
+        }
+        char path[4096], why[ERRLEN - 64]; /* room for "program N of M: " */
+        if (mpirun_launch_resolve(m->opts.apps[a].argv[0], path, sizeof(path), why, sizeof(why)) !=
+            0) {
+            if (m->opts.napps == 1) {
+                snprintf(err, ERRLEN, "%s", why);
+            } else {
+                snprintf(err, ERRLEN, "program %d of %d: %s", a + 1, m->opts.napps, why);
+            }
+            return -1;
+        }
+        if (mpirun_launch_absolute(path, sizeof(path)) != 0) {
+            snprintf(err, ERRLEN, "the path of '%.400s' is too long", path);
+            return -1;
+        }
+        if ((m->programs[a] = strdup(path)) == NULL) {
+            snprintf(err, ERRLEN, "out of memory");
+            return -1;
+        }
+    }
+    return 0;
 }
 
 static int setup(mpirun_t *m, int argc, char **argv, char *err)
@@ -473,8 +576,7 @@ static int setup(mpirun_t *m, int argc, char **argv, char *err)
          * PMIx server. The daemons check the program on their hosts. */
         return 0;
     }
-    if (mpirun_launch_resolve(m->opts.prog_argv[0], m->program, sizeof(m->program), err, ERRLEN) !=
-            0 ||
+    if (resolve_programs(m, err) != 0 ||
         mpirun_tmpdir_make(m->tmpdir, sizeof(m->tmpdir), err, ERRLEN) != 0) {
         return -1;
     }
@@ -502,11 +604,45 @@ static int start_remote(mpirun_t *m, char *err)
         return 0;
     }
     int nexport;
-    char **exports = export_list(&m->opts, &nexport);
+    char **exports = export_list(&m->opts, NULL, &nexport);
     char cwd[4096];
-    if (exports == NULL) {
+    int napps = m->opts.napps;
+    app_exports_t *app_ex = app_exports_make(&m->opts);
+    mpirun_wire_app_t *apps = calloc((size_t)napps, sizeof(*apps));
+    char **wdirs = calloc((size_t)napps, sizeof(char *));
+    int *app_of_rank = calloc((size_t)m->job.np, sizeof(int));
+    if (exports == NULL || app_ex == NULL || apps == NULL || wdirs == NULL || app_of_rank == NULL) {
         snprintf(err, ERRLEN, "out of memory");
+        if (exports != NULL) {
+            free_exports(exports, nexport);
+        }
+        app_exports_free(app_ex, napps);
+        free(apps);
+        free(wdirs);
+        free(app_of_rank);
         return -1;
+    }
+    bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
+    for (int a = 0; a < napps; a++) {
+        const char *w = m->opts.apps[a].wdir;
+        /* A program's own --wdir is taken from mpirun's directory, as for its local ranks. */
+        if (w != NULL && w[0] != '/' && have_cwd) {
+            if (asprintf(&wdirs[a], "%s/%s", cwd, w) < 0) {
+                wdirs[a] = NULL;
+            }
+        } else {
+            wdirs[a] = strdup(w != NULL ? w : "");
+        }
+        apps[a] = (mpirun_wire_app_t){
+            .argc = m->opts.apps[a].argc,
+            .argv = m->opts.apps[a].argv,
+            .nenv = app_ex[a].n,
+            .env = app_ex[a].list,
+            .wdir = wdirs[a] != NULL ? wdirs[a] : "",
+        };
+    }
+    for (int r = 0; r < m->job.np; r++) {
+        app_of_rank[r] = m->job.ranks[r].app;
     }
     mpirun_wire_job_t desc = {
         .nspace = m->job.nspace,
@@ -517,12 +653,15 @@ static int start_remote(mpirun_t *m, char *err)
         .map_by = (int)m->opts.map_by,
         .bind_to = (int)m->opts.bind_to,
         .report_bindings = m->opts.report_bindings,
-        .argc = m->opts.prog_argc,
-        .argv = m->opts.prog_argv,
+        .napps = napps,
+        .apps = apps,
+        .app_of_rank = app_of_rank,
         .nenv = nexport,
         .env = exports,
         /* As Open MPI: the ranks start in mpirun's directory where the host has it. */
-        .wdir = m->opts.wdir != NULL ? (char *)m->opts.wdir : getcwd(cwd, sizeof(cwd)),
+        .wdir = m->opts.wdir != NULL ? (char *)m->opts.wdir
+                : have_cwd           ? cwd
+                                     : NULL,
         .wdir_given = m->opts.wdir != NULL,
     };
     m->remote_launched = true;
@@ -530,6 +669,13 @@ static int start_remote(mpirun_t *m, char *err)
                                   m->out, m->err, err, ERRLEN);
     m->remote.verbose = m->opts.verbose;
     free_exports(exports, nexport);
+    app_exports_free(app_ex, napps);
+    for (int a = 0; a < napps; a++) {
+        free(wdirs[a]);
+    }
+    free(wdirs);
+    free(apps);
+    free(app_of_rank);
     return rc;
 }
 
@@ -602,7 +748,7 @@ int main(int argc, char **argv)
         .remote = m.remote_launched ? &m.remote : NULL,
     };
     int nexport = 0;
-    char **exports = export_list(&m.opts, &nexport);
+    char **exports = export_list(&m.opts, NULL, &nexport);
     mpirun_spawner_t spawner = {
         .job = &m.job,
         .out = &loop.out,

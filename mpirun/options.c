@@ -23,6 +23,7 @@ enum opt_id {
     OPT_ENV,
     OPT_GENV,
     OPT_GENVLIST,
+    OPT_LOCAL_ENV,
     OPT_MCA,
     OPT_QUIET,
     OPT_TAG_OUTPUT,
@@ -53,7 +54,13 @@ struct opt_spec {
 /* Options that take two arguments (-genv VAR VALUE); their example shows both. */
 static bool takes_two_values(enum opt_id id)
 {
-    return id == OPT_GENV || id == OPT_MCA;
+    return id == OPT_GENV || id == OPT_MCA || id == OPT_LOCAL_ENV;
+}
+
+/* Options that may follow a ':' (they concern that program's ranks only). */
+static bool is_per_context(enum opt_id id)
+{
+    return id == OPT_NP || id == OPT_ENV || id == OPT_LOCAL_ENV || id == OPT_WDIR;
 }
 
 static const struct opt_spec opt_table[] = {
@@ -75,6 +82,7 @@ static const struct opt_spec opt_table[] = {
     {"x", OPT_ENV, "OMP_NUM_THREADS=1"},
     {"genv", OPT_GENV, "OMP_NUM_THREADS 1"},
     {"genvlist", OPT_GENVLIST, "OMP_NUM_THREADS,PATH"},
+    {"env", OPT_LOCAL_ENV, "OMP_NUM_THREADS 1"},
     {"mca", OPT_MCA, "btl ^openib"},
     {"gmca", OPT_MCA, "btl ^openib"},
     {"q", OPT_QUIET, NULL},
@@ -393,21 +401,40 @@ static char *keep(mpirun_opts_t *opts, char *s)
     return s;
 }
 
-/* An env entry built here ("VAR=VALUE" of -genv, a name of -genvlist): kept in owned. */
-static int add_built_env(mpirun_opts_t *opts, int *cap_p, const char *name, size_t len,
-                         const char *value)
+/* An env entry built here ("VAR=VALUE" of -genv and -env, a name of -genvlist), kept in owned;
+ * NULL when out of memory. */
+static char *build_env(mpirun_opts_t *opts, const char *name, size_t len, const char *value)
 {
     size_t size = len + (value != NULL ? strlen(value) + 1 : 0) + 1;
     char *entry = keep(opts, malloc(size));
     if (entry == NULL) {
-        return -1;
+        return NULL;
     }
     if (value != NULL) {
         snprintf(entry, size, "%.*s=%s", (int)len, name, value);
     } else {
         snprintf(entry, size, "%.*s", (int)len, name);
     }
-    return add_env(opts, cap_p, entry);
+    return entry;
+}
+
+static int add_built_env(mpirun_opts_t *opts, int *cap_p, const char *name, size_t len,
+                         const char *value)
+{
+    char *entry = build_env(opts, name, len, value);
+    return entry != NULL ? add_env(opts, cap_p, entry) : -1;
+}
+
+/* A setting of one program's ranks only. */
+static int add_app_env(mpirun_app_t *app, char *value)
+{
+    char **env = realloc(app->env, (size_t)(app->nenv + 1) * sizeof(*env));
+    if (env == NULL) {
+        return -1;
+    }
+    app->env = env;
+    app->env[app->nenv++] = value;
+    return 0;
 }
 
 static void opts_set_defaults(mpirun_opts_t *opts)
@@ -475,12 +502,12 @@ static int apply_output_dir(const char *opt, const char *value, mpirun_opts_t *o
 /* Applies one option with its value (NULL for flags) and, for options of two values, value2. opt
  * is the option as typed, for messages. */
 static int apply_option(const struct opt_spec *spec, const char *opt, char *value,
-                        const char *value2, mpirun_opts_t *opts, int *env_cap_p, char *err,
-                        size_t errlen)
+                        const char *value2, mpirun_opts_t *opts, int *env_cap_p, int ctx,
+                        mpirun_app_t *app, char *err, size_t errlen)
 {
     switch (spec->id) {
     case OPT_NP:
-        if (!parse_count(value, MPIRUN_NP_MAX, &opts->np)) {
+        if (!parse_count(value, MPIRUN_NP_MAX, ctx == 0 ? &opts->np : &app->np)) {
             set_error(err, errlen,
                       "%s \"%s\" is not a valid number of ranks: give a whole number from 1 to "
                       "%d, e.g. %s 4",
@@ -533,8 +560,20 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
                       opt, value, (int)len, value, opt, opt);
             return -1;
         }
-        if (add_env(opts, env_cap_p, value) != 0) {
+        /* Before the first program -x concerns every rank, after a ':' that program's. */
+        if ((ctx == 0 ? add_env(opts, env_cap_p, value) : add_app_env(app, value)) != 0) {
             set_error(err, errlen, "%s \"%s\": out of memory", opt, value);
+            return -1;
+        }
+        return 0;
+    }
+    case OPT_LOCAL_ENV: {
+        if (!is_env_name(value, strlen(value))) {
+            return bad_env_name(opt, value, strlen(value), err, errlen);
+        }
+        char *entry = build_env(opts, value, strlen(value), value2);
+        if (entry == NULL || add_app_env(app, entry) != 0) {
+            set_error(err, errlen, "%s %s: out of memory", opt, value);
             return -1;
         }
         return 0;
@@ -597,7 +636,11 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
         opts->net_if = value;
         return 0;
     case OPT_WDIR:
-        opts->wdir = value;
+        if (ctx == 0) {
+            opts->wdir = value;
+        } else {
+            app->wdir = value;
+        }
         return 0;
     case OPT_LAUNCH_AGENT:
         opts->launch_agent = value;
@@ -658,7 +701,7 @@ static int timeout_from_environment(mpirun_opts_t *opts, char *err, size_t errle
  * Handles argv[*i_p], an option: finds its spec and value (after '=' or the next argument),
  * applies it, and advances *i_p past what it used.
  */
-static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *env_cap_p,
+static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *env_cap_p, int ctx,
                      char *err, size_t errlen)
 {
     char *arg = argv[*i_p];
@@ -675,6 +718,14 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
         return -1;
     }
     snprintf(opt, sizeof(opt), "%.*s%s", (int)dashes, arg, spec->name);
+    if (ctx > 0 && !is_per_context(spec->id)) {
+        set_error(err, errlen,
+                  "option %s after a ':' applies to the whole job: give it before the first "
+                  "program (after a ':' only -n, -x, -env and --wdir, which concern that "
+                  "program's ranks)",
+                  opt);
+        return -1;
+    }
     if (spec->example == NULL) {
         if (eq != NULL) {
             set_error(err, errlen, "option %s takes no value (got \"%s\"): write just %s", opt, arg,
@@ -704,7 +755,80 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
         value2 = argv[++*i_p];
     }
     (*i_p)++;
-    return apply_option(spec, opt, value, value2, opts, env_cap_p, err, errlen);
+    return apply_option(spec, opt, value, value2, opts, env_cap_p, ctx, &opts->apps[ctx], err,
+                        errlen);
+}
+
+/* A new, empty program context; NULL when out of memory. */
+static mpirun_app_t *add_app(mpirun_opts_t *opts)
+{
+    mpirun_app_t *apps = realloc(opts->apps, (size_t)(opts->napps + 1) * sizeof(*apps));
+    if (apps == NULL) {
+        return NULL;
+    }
+    opts->apps = apps;
+    mpirun_app_t *app = &apps[opts->napps++];
+    memset(app, 0, sizeof(*app));
+    app->np = -1;
+    return app;
+}
+
+static bool is_separator(const char *arg)
+{
+    return strcmp(arg, ":") == 0;
+}
+
+/* The program of context ctx: argv[*i_p] up to the next ':' (or the end). */
+static int take_program(int argc, char **argv, int *i_p, mpirun_app_t *app, int ctx, char *err,
+                        size_t errlen)
+{
+    int start = *i_p;
+    while (*i_p < argc && !is_separator(argv[*i_p])) {
+        (*i_p)++;
+    }
+    if (*i_p == start) {
+        set_error(err, errlen,
+                  "program %d has no program name before its ':': each ':' separates two "
+                  "programs, e.g. mpirun -n 1 ./a : -n 4 ./b",
+                  ctx + 1);
+        return -1;
+    }
+    app->argc = *i_p - start;
+    app->argv = calloc((size_t)app->argc + 1, sizeof(char *));
+    if (app->argv == NULL) {
+        set_error(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(app->argv, &argv[start], (size_t)app->argc * sizeof(char *));
+    return 0;
+}
+
+/* With several programs: each has its -n, and together they respect MPIRUN_NP_MAX. */
+static int check_counts(mpirun_opts_t *opts, char *err, size_t errlen)
+{
+    long total = 0;
+    opts->apps[0].np = opts->np;
+    if (opts->napps == 1) {
+        return 0;
+    }
+    for (int a = 0; a < opts->napps; a++) {
+        if (opts->apps[a].np < 0) {
+            set_error(err, errlen,
+                      "program %d (%s) has no number of ranks: with several programs give -n "
+                      "before each, e.g. mpirun -n 1 ./a : -n 4 ./b",
+                      a + 1, opts->apps[a].argv[0]);
+            return -1;
+        }
+        total += opts->apps[a].np;
+    }
+    if (total > MPIRUN_NP_MAX) {
+        set_error(err, errlen,
+                  "the programs' -n add up to %ld ranks: at most %d ranks may run in one job",
+                  total, MPIRUN_NP_MAX);
+        return -1;
+    }
+    opts->np = (int)total;
+    return 0;
 }
 
 int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen)
@@ -716,24 +840,46 @@ int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, siz
         err[0] = '\0';
     }
     opts_set_defaults(opts);
-    while (i < argc) {
-        const char *arg = argv[i];
-        if (strcmp(arg, "--") == 0) {
-            i++;
-            break;
-        }
-        if (arg[0] != '-' || arg[1] == '\0') {
-            break;
-        }
-        if (parse_one(argc, argv, &i, opts, &env_cap, err, errlen) != 0) {
+    for (int ctx = 0;; ctx++) {
+        if (add_app(opts) == NULL) {
+            set_error(err, errlen, "out of memory");
             goto fail;
         }
-    }
-    if (i < argc) {
-        opts->prog_argv = &argv[i];
-        opts->prog_argc = argc - i;
+        while (i < argc) {
+            const char *arg = argv[i];
+            if (strcmp(arg, "--") == 0) {
+                i++;
+                break;
+            }
+            if (arg[0] != '-' || arg[1] == '\0') {
+                break;
+            }
+            if (parse_one(argc, argv, &i, opts, &env_cap, ctx, err, errlen) != 0) {
+                goto fail;
+            }
+        }
+        if (ctx == 0 && (i == argc || opts->help || opts->help_env || opts->version)) {
+            break; /* no program at all (an error unless help or version), or help */
+        }
+        if (i == argc) {
+            set_error(err, errlen,
+                      "no program after the last ':': give one after it (e.g. mpirun -n 1 ./a "
+                      ": -n 4 ./b) or remove the ':'");
+            goto fail;
+        }
+        if (take_program(argc, argv, &i, &opts->apps[ctx], ctx, err, errlen) != 0) {
+            goto fail;
+        }
+        if (i == argc) {
+            break;
+        }
+        i++; /* the ':' */
     }
     if (opts->help || opts->help_env || opts->version) {
+        if (i < argc) {
+            opts->prog_argv = &argv[i];
+            opts->prog_argc = argc - i;
+        }
         return 0;
     }
     if (opts->timeout == 0 && timeout_from_environment(opts, err, errlen) != 0) {
@@ -742,12 +888,17 @@ int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, siz
     if (end_grace_from_environment(opts, err, errlen) != 0) {
         goto fail;
     }
-    if (opts->prog_argc == 0) {
+    if (opts->apps[0].argc == 0) {
         set_error(err, errlen,
                   "no program to run: give one after the options, e.g. mpirun -n 4 ./a.out "
                   "(see mpirun --help)");
         goto fail;
     }
+    if (check_counts(opts, err, errlen) != 0) {
+        goto fail;
+    }
+    opts->prog_argv = opts->apps[0].argv;
+    opts->prog_argc = opts->apps[0].argc;
     return 0;
 fail:
     mpirun_opts_fini(opts);
@@ -764,12 +915,18 @@ void mpirun_opts_fini(mpirun_opts_t *opts)
         free(opts->owned[i]);
     }
     free(opts->owned);
+    for (int a = 0; a < opts->napps; a++) {
+        free(opts->apps[a].argv);
+        free(opts->apps[a].env);
+    }
+    free(opts->apps);
     opts_set_defaults(opts);
 }
 
 void mpirun_opts_print_help(FILE *out)
 {
     fputs("Usage: mpirun [options] program [arguments]\n"
+          "       mpirun [options] -n N1 program1 [arguments] : -n N2 program2 ...\n"
           "\n"
           "Starts the ranks of an MPI program, binds them to cores, forwards their\n"
           "output, and ends them all together. An option takes its value as the next\n"
@@ -846,6 +1003,20 @@ void mpirun_opts_print_help(FILE *out)
           "  -v, --verbose        also report how the daemons of other hosts are\n"
           "                       linked (e.g. one that cannot reach its parent in the\n"
           "                       fence tree and relays through mpirun instead)\n"
+          "\n"
+          "Several programs in one job (MPMD):\n"
+          "  A lone ':' separates programs that start as one job: the ranks of the\n"
+          "  first come first, and MPI_APPNUM is each rank's program (0, 1, ...),\n"
+          "  e.g. mpirun -n 1 ./master : -n 4 ./worker. Each program needs its -n.\n"
+          "  The options before the first program concern the whole job; after a\n"
+          "  ':' only these may come, and concern that program's ranks:\n"
+          "  -n, -np, -c N        its number of ranks\n"
+          "  -x VAR[=VALUE]       set or pass VAR for its ranks (before the first\n"
+          "                       program -x concerns every rank)\n"
+          "  -env VAR VALUE       set VAR for its ranks (also before the first program,\n"
+          "                       where it concerns the first program's ranks only)\n"
+          "  --wdir, -wdir DIR    start its ranks in DIR (before the first program:\n"
+          "                       every program's default)\n"
           "\n"
           "Information:\n"
           "  -h, --help           print this help\n"

@@ -42,8 +42,22 @@ typedef enum {
 } mpirun_bind_t;
 #define MPIRUN_BIND_LAST MPIRUN_BIND_HWTHREAD
 
+/* One program of the job, an "app context": mpirun -n 1 ./a : -n 4 ./b has two. Its ranks
+ * follow those of the programs before it; its index is their MPI_APPNUM. */
+typedef struct mpirun_app {
+    char **argv; /* the program and its arguments, NULL-terminated (malloc'd array of
+                    pointers into the parsed argv) */
+    int argc;    /* at least 1 */
+    int np;      /* its ranks; -1 when not given (one program only: one rank per slot) */
+    char **env;  /* its own settings, "VAR" or "VAR=value": -env VAR VALUE, and -x in a
+                    context after a ':' (malloc'd array; entries in argv or owned) */
+    int nenv;
+    const char *wdir; /* --wdir given in its context; NULL: the job's (opts.wdir) */
+} mpirun_app_t;
+
 typedef struct mpirun_opts {
-    int np;                       /* -1 when not given: then one rank per slot */
+    int np;                       /* -1 when not given: then one rank per slot; with several
+                                     programs, the sum of their -n */
     int ppn;                      /* -ppn/-N/--npernode: ranks (slots) per host; 0 = not given */
     const char *hosts;            /* -H/--host value, NULL when not given */
     const char *hostfile;         /* --hostfile/--machinefile/-f value, NULL when not given */
@@ -67,19 +81,24 @@ typedef struct mpirun_opts {
     int nenv;                     /* number of entries in env */
     char **owned;                 /* strings built here (env entries, output_dir), not in argv */
     int nowned;
-    char **prog_argv;             /* the program and its arguments (points into argv) */
+    char **prog_argv;             /* the first program and its arguments (apps[0].argv) */
     int prog_argc;                /* at least 1 unless help, help_env or version is set */
+    mpirun_app_t *apps;           /* the programs, in rank order (malloc'd) */
+    int napps;                    /* at least 1 unless help, help_env or version is set */
     bool help, help_env, version; /* -h/--help, --help-env, -V/--version */
 } mpirun_opts_t;
 
 /*
  * Parses argv[1..argc-1] into *opts. Strings in opts point into argv (which must outlive opts),
- * but for the env entries -genv and -genvlist build and output_dir (kept in owned). Options may
- * be written with one or two dashes and take their value as the next argument or after '='. The
- * first argument that is not an option (or the one after "--") is the program: it and everything
- * after it go to the program untouched. When --timeout is absent, MPIEXEC_TIMEOUT is read from the
- * environment (an empty value counts as absent); MP_END_GRACE is read from the environment too.
- * Returns 0; or -1 with a message for the user in err (what was wrong, the value, the fix),
+ * but for the env entries -genv, -genvlist and -env build and output_dir (kept in owned).
+ * Options may be written with one or two dashes and take their value as the next argument or
+ * after '='. The first argument that is not an option (or the one after "--") is the program:
+ * it and everything after it go to the program untouched, up to a lone ':' that starts the next
+ * program's context (MPMD: -n N required in each, -x/-env/--wdir there apply to that program's
+ * ranks only, every other option belongs before the first program). When --timeout is absent,
+ * MPIEXEC_TIMEOUT is read from the environment (an empty value counts as absent); MP_END_GRACE
+ * is read from the environment too. Returns 0; or -1 with a message for the user in err (what
+ * was wrong, the value, the fix),
  * and opts left empty. Call mpirun_opts_fini() afterwards in both cases (it is harmless after
  * an error).
  */

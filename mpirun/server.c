@@ -759,9 +759,58 @@ static pmix_status_t add_items(void *list, const info_item_t *items, size_t n)
     return rc;
 }
 
+/* ---- the first job's programs (mpirun ... : ...): ranks of one program are consecutive ---- */
+
+static int app_count(const mpirun_job_t *job)
+{
+    return job->np > 0 ? job->ranks[job->np - 1].app + 1 : 1;
+}
+
+/* Program app's size and leader (its first rank), from *r_p on; leaves *r_p past its ranks. */
+static pmix_status_t add_one_app(void *list, const mpirun_job_t *job, int app, int *r_p)
+{
+    int first = *r_p;
+    while (*r_p < job->np && job->ranks[*r_p].app == app) {
+        (*r_p)++;
+    }
+    uint32_t appnum = (uint32_t)app;
+    uint32_t size = (uint32_t)(*r_p - first);
+    pmix_rank_t leader = (pmix_rank_t)first;
+    info_item_t items[] = {
+        {PMIX_APPNUM, &appnum, PMIX_UINT32},
+        {PMIX_APP_SIZE, &size, PMIX_UINT32},
+        {PMIX_APPLDR, &leader, PMIX_PROC_RANK},
+    };
+    void *app_list = PMIx_Info_list_start();
+    if (app_list == NULL) {
+        return PMIX_ERR_NOMEM;
+    }
+    pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
+    pmix_status_t rc = add_items(app_list, items, sizeof(items) / sizeof(items[0]));
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_convert(app_list, &array);
+    }
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_add(list, PMIX_APP_INFO_ARRAY, &array, PMIX_DATA_ARRAY);
+    }
+    PMIX_DATA_ARRAY_DESTRUCT(&array);
+    PMIx_Info_list_release(app_list);
+    return rc;
+}
+
+/* Each program's number, size and leader, as PMIx's per-application data. */
+static pmix_status_t add_app_info(void *list, const mpirun_job_t *job)
+{
+    pmix_status_t rc = PMIX_SUCCESS;
+    for (int a = 0, r = 0; rc == PMIX_SUCCESS && a < app_count(job); a++) {
+        rc = add_one_app(list, job, a, &r);
+    }
+    return rc;
+}
+
 /* One rank's data, led by the rank as PMIx requires. Given this, PMIx no longer derives the
  * rank's locality from the maps: it is all here. */
-static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank)
+static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank, int leader_rank)
 {
     void *rank_list = PMIx_Info_list_start();
     if (rank_list == NULL) {
@@ -771,11 +820,14 @@ static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank
     pmix_rank_t r = (pmix_rank_t)rank;
     uint16_t local_rank = (uint16_t)rk->local_rank; /* one job per node: node rank is the same */
     uint32_t node_id = (uint32_t)rk->host;
-    uint32_t appnum = 0;
+    uint32_t appnum = (uint32_t)rk->app;
+    pmix_rank_t leader = (pmix_rank_t)leader_rank;
+    pmix_rank_t app_rank = r - leader;
     info_item_t items[] = {
         {PMIX_RANK, &r, PMIX_PROC_RANK},
         {PMIX_APPNUM, &appnum, PMIX_UINT32},
-        {PMIX_APP_RANK, &r, PMIX_PROC_RANK},
+        {PMIX_APPLDR, &leader, PMIX_PROC_RANK},
+        {PMIX_APP_RANK, &app_rank, PMIX_PROC_RANK},
         {PMIX_GLOBAL_RANK, &r, PMIX_PROC_RANK},
         {PMIX_LOCAL_RANK, &local_rank, PMIX_UINT16},
         {PMIX_NODE_RANK, &local_rank, PMIX_UINT16},
@@ -803,7 +855,7 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
     uint32_t np = (uint32_t)job->np;
     uint32_t univ = job->univ_size > np ? job->univ_size : np;
     uint32_t nnodes = (uint32_t)job->nhosts;
-    uint32_t napps = 1;
+    uint32_t napps = (uint32_t)app_count(job);
     uint32_t appnum = 0;
     pmix_byte_object_t secret = {(char *)job->secret, sizeof(job->secret)};
     info_item_t items[] = {
@@ -813,15 +865,23 @@ static pmix_status_t add_job_info(void *list, const mpirun_job_t *job, char *nod
         {PMIX_MAX_PROCS, &np, PMIX_UINT32},
         {PMIX_NUM_NODES, &nnodes, PMIX_UINT32},
         {PMIX_JOB_NUM_APPS, &napps, PMIX_UINT32},
-        {PMIX_APPNUM, &appnum, PMIX_UINT32},
-        {PMIX_APP_SIZE, &np, PMIX_UINT32},
         {PMIX_JOBID, (void *)job->nspace, PMIX_STRING},
         {PMIX_NODE_MAP, node_map, PMIX_REGEX},
         {PMIX_PROC_MAP, proc_map, PMIX_REGEX},
+        /* With one program its number and size are the job's too (what libmp read so far). */
+        {PMIX_APPNUM, &appnum, PMIX_UINT32},
+        {PMIX_APP_SIZE, &np, PMIX_UINT32},
     };
-    pmix_status_t rc = add_items(list, items, sizeof(items) / sizeof(items[0]));
-    for (int r = 0; rc == PMIX_SUCCESS && r < job->np; r++) {
-        rc = add_rank_info(list, job, r);
+    size_t nitems = sizeof(items) / sizeof(items[0]) - (napps > 1 ? 2 : 0);
+    pmix_status_t rc = add_items(list, items, nitems);
+    if (rc == PMIX_SUCCESS) {
+        rc = add_app_info(list, job);
+    }
+    for (int r = 0, leader = 0; rc == PMIX_SUCCESS && r < job->np; r++) {
+        if (job->ranks[r].app != job->ranks[leader].app) {
+            leader = r; /* the first rank of the next program */
+        }
+        rc = add_rank_info(list, job, r, leader);
     }
     return rc;
 }

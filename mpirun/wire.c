@@ -216,7 +216,15 @@ void mpirun_wire_put_job(mpirun_wire_buf_t *buf, const mpirun_wire_job_t *job)
     mpirun_wire_put_u32(buf, (uint32_t)job->map_by);
     mpirun_wire_put_u32(buf, (uint32_t)job->bind_to);
     mpirun_wire_put_u32(buf, job->report_bindings);
-    put_strs(buf, job->argc, job->argv);
+    mpirun_wire_put_u32(buf, (uint32_t)job->napps);
+    for (int a = 0; a < job->napps; a++) {
+        put_strs(buf, job->apps[a].argc, job->apps[a].argv);
+        put_strs(buf, job->apps[a].nenv, job->apps[a].env);
+        mpirun_wire_put_str(buf, job->apps[a].wdir);
+    }
+    for (int r = 0; r < job->np; r++) {
+        mpirun_wire_put_u32(buf, (uint32_t)job->app_of_rank[r]);
+    }
     put_strs(buf, job->nenv, job->env);
     mpirun_wire_put_str(buf, job->wdir);
     mpirun_wire_put_u32(buf, job->wdir_given);
@@ -260,6 +268,38 @@ static void free_strs(char **strs, int n)
     free(strs);
 }
 
+/* The programs (each with a program name) and each rank's program. */
+static int get_apps(mpirun_wire_reader_t *rd, mpirun_wire_job_t *job)
+{
+    int n = get_count(rd, (uint32_t)job->np, 12);
+    job->apps = calloc((size_t)n + 1, sizeof(*job->apps));
+    if (rd->bad || n < 1 || job->apps == NULL) {
+        return -1;
+    }
+    for (int a = 0; a < n && !rd->bad; a++) {
+        mpirun_wire_app_t *app = &job->apps[a];
+        job->napps = a + 1;
+        app->argv = get_strs(rd, 1u << 20, &app->argc);
+        app->env = get_strs(rd, 1u << 20, &app->nenv);
+        app->wdir = mpirun_wire_get_str(rd);
+        if (rd->bad || app->argc < 1 || app->wdir == NULL) {
+            return -1;
+        }
+    }
+    job->app_of_rank = calloc((size_t)job->np, sizeof(int));
+    if (job->app_of_rank == NULL || (size_t)job->np * 4 > rd->len - rd->off) {
+        return -1;
+    }
+    for (int r = 0; r < job->np; r++) {
+        uint32_t a = mpirun_wire_get_u32(rd);
+        if (a >= (uint32_t)n) {
+            return -1;
+        }
+        job->app_of_rank[r] = (int)a;
+    }
+    return 0;
+}
+
 int mpirun_wire_get_job(const uint8_t *payload, size_t len, mpirun_wire_job_t *job, char *err,
                         size_t errlen)
 {
@@ -300,12 +340,14 @@ int mpirun_wire_get_job(const uint8_t *payload, size_t len, mpirun_wire_job_t *j
     job->map_by = (int)map_by;
     job->bind_to = (int)bind_to;
     job->report_bindings = mpirun_wire_get_u32(&rd) != 0;
-    job->argv = get_strs(&rd, 1u << 20, &job->argc);
+    if (get_apps(&rd, job) != 0) {
+        snprintf(err, errlen, "job description: bad programs");
+        goto fail;
+    }
     job->env = get_strs(&rd, 1u << 20, &job->nenv);
     job->wdir = mpirun_wire_get_str(&rd);
     job->wdir_given = mpirun_wire_get_u32(&rd) != 0;
-    if (!mpirun_wire_reader_done(&rd) || job->argc < 1 || job->nspace == NULL ||
-        job->nspace[0] == '\0') {
+    if (!mpirun_wire_reader_done(&rd) || job->nspace == NULL || job->nspace[0] == '\0') {
         snprintf(err, errlen, "job description: malformed (%zu bytes)", len);
         goto fail;
     }
@@ -326,7 +368,13 @@ void mpirun_wire_job_fini(mpirun_wire_job_t *job)
     free(job->nspace);
     free_strs(job->hosts, job->nhosts);
     free(job->host_of_rank);
-    free_strs(job->argv, job->argc);
+    for (int a = 0; job->apps != NULL && a < job->napps; a++) {
+        free_strs(job->apps[a].argv, job->apps[a].argc);
+        free_strs(job->apps[a].env, job->apps[a].nenv);
+        free(job->apps[a].wdir);
+    }
+    free(job->apps);
+    free(job->app_of_rank);
     free_strs(job->env, job->nenv);
     free(job->wdir);
     memset(job, 0, sizeof(*job));

@@ -17,7 +17,7 @@
 #define MPIRUN_WIRE_MAGIC 0x4d504431u /* "MPD1" */
 /* 2: fence status, direct modex; 3: fence tree; 4: IPv6 addresses, the star fallback;
  * 5: a daemon's address for its children in LISTENING (the interface filter) */
-#define MPIRUN_WIRE_VERSION 5u
+#define MPIRUN_WIRE_VERSION 6u
 #define MPIRUN_WIRE_HEADER_LEN 12 /* magic u32, version u16, type u16, payload length u32 */
 #define MPIRUN_WIRE_MAX_PAYLOAD (64u << 20) /* fence data of a large job fits */
 #define MPIRUN_WIRE_NONCE_LEN 32
@@ -104,6 +104,15 @@ char *mpirun_wire_get_str(mpirun_wire_reader_t *rd);
 /* True when every byte was read and nothing was bad. */
 bool mpirun_wire_reader_done(const mpirun_wire_reader_t *rd);
 
+/* One program of the job (mpirun ... : ...): what its ranks run and with what. */
+typedef struct mpirun_wire_app {
+    int argc;
+    char **argv; /* the program and its arguments, NULL-terminated */
+    int nenv;
+    char **env; /* every setting of its ranks (the job's and its own), "NAME=value" */
+    char *wdir; /* its own --wdir, "" when none (the job's wdir) */
+} mpirun_wire_app_t;
+
 /* What a daemon needs to run its share of the job (the secret travels apart, on stdin). */
 typedef struct mpirun_wire_job {
     char *nspace;
@@ -114,10 +123,11 @@ typedef struct mpirun_wire_job {
     int map_by;        /* mpirun_map_t */
     int bind_to;       /* mpirun_bind_t */
     bool report_bindings;
-    int argc;
-    char **argv; /* the program and its arguments */
+    int napps;
+    mpirun_wire_app_t *apps; /* napps programs, in rank order */
+    int *app_of_rank;        /* np program indexes */
     int nenv;
-    char **env;      /* -x settings, "NAME=value" */
+    char **env;      /* the job's -x settings, "NAME=value" (its interface filter) */
     char *wdir;      /* where to start the ranks */
     bool wdir_given; /* --wdir was given: a missing directory is an error, not a fallback */
 } mpirun_wire_job_t;

@@ -16,6 +16,7 @@ mpi_test_programs = \
 	tests/mpi/env/print_lines \
 	tests/mpi/env/read_stdin \
 	tests/mpi/env/print_env \
+	tests/mpi/env/mpmd_info \
 	tests/mpi/env/print_affinity \
 	tests/mpi/env/ring_for \
 	tests/mpi/env/peer_dies \
@@ -70,6 +71,10 @@ tests_mpi_env_print_lines_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_read_stdin_SOURCES = tests/mpi/env/read_stdin.c
 tests_mpi_env_read_stdin_LDADD = $(mpi_test_libs)
 tests_mpi_env_read_stdin_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_env_mpmd_info_SOURCES = tests/mpi/env/mpmd_info.c
+tests_mpi_env_mpmd_info_CFLAGS = $(AM_CFLAGS) $(PMIX_CFLAGS)
+tests_mpi_env_mpmd_info_LDADD = $(mpi_test_libs) $(PMIX_LIBS)
+tests_mpi_env_mpmd_info_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_env_print_env_SOURCES = tests/mpi/env/print_env.c
 tests_mpi_env_print_env_LDADD = $(mpi_test_libs)
 tests_mpi_env_print_env_LDFLAGS = $(mpi_test_link_flags)
@@ -102,6 +107,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts.sh \
 	tests/mpi/launcher/hosts_pmix.sh \
 	tests/mpi/launcher/hosts_failures.sh \
+	tests/mpi/launcher/hosts_mpmd.sh \
 	tests/mpi/launcher/hosts_mpi.sh \
 	tests/mpi/launcher/hosts_tree.sh \
 	tests/mpi/launcher/hosts_ipv6.sh \
@@ -109,6 +115,7 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/hosts_netif.sh \
 	tests/mpi/launcher/interrupt.sh \
 	tests/mpi/launcher/join_jobs.sh \
+	tests/mpi/launcher/mpmd.sh \
 	tests/mpi/launcher/kill9.sh \
 	tests/mpi/launcher/no_finalize.sh \
 	tests/mpi/launcher/signals.sh \

@@ -135,7 +135,7 @@ static void test_defaults(void **state)
     assert_null(o.env);
     assert_int_equal(o.nenv, 0);
     assert_int_equal(o.prog_argc, 1);
-    assert_ptr_equal(o.prog_argv, &argv[1]);
+    assert_ptr_equal(o.prog_argv[0], argv[1]);
     assert_false(o.help);
     assert_false(o.help_env);
     assert_false(o.version);
@@ -180,7 +180,7 @@ static void test_program_keeps_its_arguments(void **state)
     parse_ok(argv, &o);
     assert_int_equal(o.np, 2);
     assert_int_equal(o.prog_argc, 6);
-    assert_ptr_equal(o.prog_argv, &argv[3]);
+    assert_ptr_equal(o.prog_argv[0], argv[3]);
     assert_string_equal(o.prog_argv[0], "./a.out");
     assert_string_equal(o.prog_argv[1], "-n");
     assert_string_equal(o.prog_argv[2], "5");
@@ -199,7 +199,7 @@ static void test_double_dash_ends_options(void **state)
     parse_ok(argv, &o);
     assert_int_equal(o.np, 3);
     assert_int_equal(o.prog_argc, 3);
-    assert_ptr_equal(o.prog_argv, &argv[4]);
+    assert_ptr_equal(o.prog_argv[0], argv[4]);
     assert_string_equal(o.prog_argv[0], "-weird-name");
     mpirun_opts_fini(&o);
 
@@ -375,7 +375,7 @@ static void test_flags(void **state)
     assert_false(o.report_bindings || o.tag_output || o.oversubscribe_forbidden);
     assert_false(o.help || o.help_env || o.version);
     assert_int_equal(o.prog_argc, 1);
-    assert_ptr_equal(o.prog_argv, &argv[3]);
+    assert_ptr_equal(o.prog_argv[0], argv[3]);
     mpirun_opts_fini(&o);
     mpirun_opts_fini(&plain);
 }
@@ -707,6 +707,128 @@ static bool has_word(const char *text, const char *needle)
     return false;
 }
 
+/* ---- several programs (MPMD): mpirun -n 1 ./a : -n 4 ./b ---- */
+
+static void test_mpmd_contexts(void **state)
+{
+    (void)state;
+    char **argv = ARGV("-n", "1", "-x", "G=1", "./a", "x", ":", "-n", "4", "./b", ":", "--np", "2",
+                       "c", "-n", "9", ":", "-c=3", "--", "-d");
+    mpirun_opts_t o;
+    parse_ok(argv, &o);
+    assert_int_equal(o.napps, 4);
+    assert_int_equal(o.np, 10); /* the sum */
+    int np[] = {1, 4, 2, 3};
+    const char *prog[] = {"./a", "./b", "c", "-d"};
+    int argc[] = {2, 1, 3, 1};
+    for (int a = 0; a < 4; a++) {
+        assert_int_equal(o.apps[a].np, np[a]);
+        assert_int_equal(o.apps[a].argc, argc[a]);
+        assert_string_equal(o.apps[a].argv[0], prog[a]);
+        assert_null(o.apps[a].argv[argc[a]]); /* ready for execve */
+        assert_int_equal(o.apps[a].nenv, 0);
+        assert_null(o.apps[a].wdir);
+    }
+    assert_string_equal(o.apps[0].argv[1], "x");
+    assert_string_equal(o.apps[2].argv[1], "-n"); /* a program's own arguments stay its own */
+    assert_string_equal(o.apps[2].argv[2], "9");
+    assert_ptr_equal(o.prog_argv, o.apps[0].argv);
+    assert_int_equal(o.prog_argc, 2);
+    assert_int_equal(o.nenv, 1); /* -x before the first program: every rank's */
+    assert_string_equal(o.env[0], "G=1");
+    mpirun_opts_fini(&o);
+    assert_int_equal(o.napps, 0);
+    assert_null(o.apps);
+}
+
+static void test_mpmd_env_and_wdir(void **state)
+{
+    (void)state;
+    char **argv = ARGV("-env", "A", "first", "--wdir", "/tmp/all", "-x", "G", "-n", "1", "./a", ":",
+                       "-n", "2", "-x", "B=2", "-env", "C", "three", "-wdir", "/tmp/b", "-x",
+                       "HOME", "./b", ":", "-n", "1", "--cwd=/tmp/c", "./c");
+    mpirun_opts_t o;
+    parse_ok(argv, &o);
+    assert_int_equal(o.napps, 3);
+    assert_int_equal(o.np, 4);
+    assert_string_equal(o.wdir, "/tmp/all"); /* the first context's: every program's default */
+    assert_int_equal(o.nenv, 1);
+    assert_string_equal(o.env[0], "G");
+    assert_int_equal(o.apps[0].nenv, 1); /* -env is the first program's own */
+    assert_string_equal(o.apps[0].env[0], "A=first");
+    assert_null(o.apps[0].wdir);
+    assert_int_equal(o.apps[1].nenv, 3);
+    assert_string_equal(o.apps[1].env[0], "B=2");
+    assert_string_equal(o.apps[1].env[1], "C=three");
+    assert_string_equal(o.apps[1].env[2], "HOME");
+    assert_string_equal(o.apps[1].wdir, "/tmp/b");
+    assert_int_equal(o.apps[2].nenv, 0);
+    assert_string_equal(o.apps[2].wdir, "/tmp/c");
+    mpirun_opts_fini(&o);
+}
+
+static void test_mpmd_single_program(void **state)
+{
+    (void)state;
+    char **argv = ARGV("-env", "A", "1", "./a");
+    mpirun_opts_t o;
+    parse_ok(argv, &o);
+    assert_int_equal(o.napps, 1);
+    assert_int_equal(o.np, -1); /* one program needs no -n: one rank per slot */
+    assert_int_equal(o.apps[0].np, -1);
+    assert_int_equal(o.apps[0].nenv, 1);
+    assert_string_equal(o.apps[0].env[0], "A=1");
+    mpirun_opts_fini(&o);
+}
+
+static void test_mpmd_errors(void **state)
+{
+    (void)state;
+    expect_error(ARGV("-n", "1", "./a", ":", "./b"),
+                 "program 2 (./b) has no number of ranks: with several programs give -n before "
+                 "each, e.g. mpirun -n 1 ./a : -n 4 ./b");
+    expect_error(ARGV("./a", ":", "-n", "2", "./b"),
+                 "program 1 (./a) has no number of ranks: with several programs give -n before "
+                 "each, e.g. mpirun -n 1 ./a : -n 4 ./b");
+    expect_error(ARGV("-n", "1", "./a", ":"),
+                 "no program after the last ':': give one after it (e.g. mpirun -n 1 ./a : -n 4 "
+                 "./b) or remove the ':'");
+    expect_error(ARGV("-n", "1", "./a", ":", "-n", "2"),
+                 "no program after the last ':': give one after it (e.g. mpirun -n 1 ./a : -n 4 "
+                 "./b) or remove the ':'");
+    expect_error(ARGV("-n", "1", "./a", ":", ":", "-n", "1", "./b"),
+                 "program 2 has no program name before its ':': each ':' separates two programs, "
+                 "e.g. mpirun -n 1 ./a : -n 4 ./b");
+    expect_error(ARGV("-n", "1", ":", "-n", "1", "./b"),
+                 "program 1 has no program name before its ':': each ':' separates two programs, "
+                 "e.g. mpirun -n 1 ./a : -n 4 ./b");
+    expect_error(ARGV("-n", "1", "./a", ":", "-n", "1", "--map-by", "node", "./b"),
+                 "option --map-by after a ':' applies to the whole job: give it before the first "
+                 "program (after a ':' only -n, -x, -env and --wdir, which concern that program's "
+                 "ranks)");
+    const char *global[] = {"-H", "-genv", "--timeout", "--tag-output", "-ppn", "--help"};
+    for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++) {
+        char err[512];
+        char *argv[] = {"mpirun", "-n", "1", "./a", ":", (char *)global[i], "x", "y", "./b", NULL};
+        parse_fail(argv, err, sizeof(err));
+        assert_non_null(strstr(err, "applies to the whole job"));
+    }
+    expect_error(ARGV("-n", "1", "./a", ":", "-n", "0", "./b"),
+                 "-n \"0\" is not a valid number of ranks: give a whole number from 1 to 1048576, "
+                 "e.g. -n 4");
+    expect_error(ARGV("-n", "1", "./a", ":", "-n", "1", "-x", "1BAD", "./b"),
+                 "-x \"1BAD\": \"1BAD\" is not a valid environment variable name (letters, digits "
+                 "and '_', not starting with a digit): write -x VAR or -x VAR=value");
+    expect_error(ARGV("-n", "1", "./a", ":", "-n", "1", "-env", "A-B", "1", "./b"),
+                 "-env \"A-B\": \"A-B\" is not a valid environment variable name (letters, digits "
+                 "and '_', not starting with a digit)");
+    expect_error(ARGV("-n", "1", "./a", ":", "-n", "1", "-env", "A"),
+                 "option -env takes two values, e.g. -env OMP_NUM_THREADS 1");
+    expect_error(ARGV("-n", "1048576", "./a", ":", "-n", "1", "./b"),
+                 "the programs' -n add up to 1048577 ranks: at most 1048576 ranks may run in one "
+                 "job");
+}
+
 static void test_help_text(void **state)
 {
     (void)state;
@@ -749,6 +871,8 @@ static void test_help_text(void **state)
                              "-V",
                              "--version",
                              "--",
+                             "-env",
+                             "MPI_APPNUM",
                              "MPIEXEC_TIMEOUT"};
     for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
         if (!has_word(text, options[i])) {
@@ -820,6 +944,10 @@ int main(void)
         cmocka_unit_test_setup(test_errors_env, clear_env),
         cmocka_unit_test_setup(test_end_grace, clear_env),
         cmocka_unit_test(test_help_text),
+        cmocka_unit_test_setup(test_mpmd_contexts, clear_env),
+        cmocka_unit_test_setup(test_mpmd_env_and_wdir, clear_env),
+        cmocka_unit_test_setup(test_mpmd_single_program, clear_env),
+        cmocka_unit_test_setup(test_mpmd_errors, clear_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

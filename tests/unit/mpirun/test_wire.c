@@ -117,7 +117,14 @@ static mpirun_wire_job_t sample_job(void)
     static char *hosts[] = {"nodeA", "nodeB"};
     static int host_of_rank[] = {0, 0, 1};
     static char *argv[] = {"./prog", "--flag", "", NULL};
+    static char *argv2[] = {"worker", NULL};
     static char *env[] = {"OMP_NUM_THREADS=2", NULL};
+    static char *env2[] = {"OMP_NUM_THREADS=2", "ROLE=worker", NULL};
+    static mpirun_wire_app_t apps[] = {
+        {.argc = 3, .argv = argv, .nenv = 1, .env = env, .wdir = ""},
+        {.argc = 1, .argv = argv2, .nenv = 2, .env = env2, .wdir = "/tmp/w"},
+    };
+    static int app_of_rank[] = {0, 1, 1};
     return (mpirun_wire_job_t){
         .nspace = "libmp.x.1",
         .np = 3,
@@ -127,8 +134,9 @@ static mpirun_wire_job_t sample_job(void)
         .map_by = 4,
         .bind_to = 2,
         .report_bindings = true,
-        .argc = 3,
-        .argv = argv,
+        .napps = 2,
+        .apps = apps,
+        .app_of_rank = app_of_rank,
         .nenv = 1,
         .env = env,
         .wdir = "/tmp/run",
@@ -158,10 +166,22 @@ static void test_job_round_trip(void **state)
     assert_int_equal(out.map_by, 4);
     assert_int_equal(out.bind_to, 2);
     assert_true(out.report_bindings);
-    assert_int_equal(out.argc, 3);
-    assert_string_equal(out.argv[1], "--flag");
-    assert_string_equal(out.argv[2], "");
-    assert_null(out.argv[3]); /* ready for execve */
+    assert_int_equal(out.napps, 2);
+    assert_int_equal(out.apps[0].argc, 3);
+    assert_string_equal(out.apps[0].argv[1], "--flag");
+    assert_string_equal(out.apps[0].argv[2], "");
+    assert_null(out.apps[0].argv[3]); /* ready for execve */
+    assert_string_equal(out.apps[0].wdir, "");
+    assert_int_equal(out.apps[1].argc, 1);
+    assert_string_equal(out.apps[1].argv[0], "worker");
+    assert_null(out.apps[1].argv[1]);
+    assert_int_equal(out.apps[1].nenv, 2);
+    assert_string_equal(out.apps[1].env[1], "ROLE=worker");
+    assert_null(out.apps[1].env[2]);
+    assert_string_equal(out.apps[1].wdir, "/tmp/w");
+    assert_int_equal(out.app_of_rank[0], 0);
+    assert_int_equal(out.app_of_rank[1], 1);
+    assert_int_equal(out.app_of_rank[2], 1);
     assert_string_equal(out.env[0], "OMP_NUM_THREADS=2");
     assert_string_equal(out.wdir, "/tmp/run");
     assert_true(out.wdir_given);
@@ -190,6 +210,30 @@ static void test_job_bad_rank_map(void **state)
                                          buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
                      -1);
     assert_non_null(strstr(err, "rank 1 on node 2"));
+    mpirun_wire_buf_fini(&buf);
+}
+
+/* A rank of a program the job does not have is refused, and so is a job without programs. */
+static void test_job_bad_programs(void **state)
+{
+    (void)state;
+    mpirun_wire_job_t in = sample_job(), out;
+    int bad_apps[] = {0, 1, 2};
+    in.app_of_rank = bad_apps;
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_job(&buf, &in);
+    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
+                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "bad programs"));
+    mpirun_wire_buf_fini(&buf);
+    in = sample_job();
+    in.napps = 0;
+    mpirun_wire_put_job(&buf, &in);
+    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
+                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, "bad programs"));
     mpirun_wire_buf_fini(&buf);
 }
 
@@ -350,18 +394,24 @@ static void test_version_mismatch_named(void **state)
     assert_int_equal(mpirun_wire_frame(buf.data, buf.len, MPIRUN_WIRE_MAX_PAYLOAD, &type, &payload,
                                        &plen, &flen, err, sizeof(err)),
                      -1);
-    assert_string_equal(err, "protocol version 3, this mpirun speaks 5 (same libmp everywhere?)");
+    assert_string_equal(err, "protocol version 3, this mpirun speaks 6 (same libmp everywhere?)");
     mpirun_wire_buf_fini(&buf);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_frame_round_trip), cmocka_unit_test(test_frame_rejects_strangers),
-        cmocka_unit_test(test_reader_past_end),  cmocka_unit_test(test_job_round_trip),
-        cmocka_unit_test(test_job_bad_rank_map), cmocka_unit_test(test_proofs),
-        cmocka_unit_test(test_secret_text),      cmocka_unit_test(test_parent_addresses),
-        cmocka_unit_test(test_listening),        cmocka_unit_test(test_version_mismatch_named),
+        cmocka_unit_test(test_frame_round_trip),
+        cmocka_unit_test(test_frame_rejects_strangers),
+        cmocka_unit_test(test_reader_past_end),
+        cmocka_unit_test(test_job_round_trip),
+        cmocka_unit_test(test_job_bad_rank_map),
+        cmocka_unit_test(test_job_bad_programs),
+        cmocka_unit_test(test_proofs),
+        cmocka_unit_test(test_secret_text),
+        cmocka_unit_test(test_parent_addresses),
+        cmocka_unit_test(test_listening),
+        cmocka_unit_test(test_version_mismatch_named),
     };
     return cmocka_run_group_tests_name("mpirun daemon protocol", tests, NULL, NULL);
 }

@@ -517,15 +517,22 @@ int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
     return finish_all("MPI_Testall", count, array_of_requests, array_of_statuses, false);
 }
 
-/* The first completed request of the array, or -1. */
-static int first_done(int count, const MPI_Request *requests)
+/* The completed request of the array that completed first, or -1. The standard lets Waitany
+ * and Testany pick any; the oldest never starves a slot, and hands out a sender's messages to
+ * wildcard receives in the order it sent them whichever slots they landed in (HPCC's
+ * MPIRandomAccess stops at a sender's end marker and would drop updates in higher slots). */
+static int oldest_done(int count, const MPI_Request *requests)
 {
+    int oldest = -1;
+    uint64_t oldest_seq = UINT64_MAX;
     for (int i = 0; i < count; i++) {
-        if (is_done(requests[i])) {
-            return i;
+        const mp_request_t *req = active_op(requests[i]);
+        if (req != NULL && mp_request_is_complete(req) && req->complete_seq < oldest_seq) {
+            oldest = i;
+            oldest_seq = req->complete_seq;
         }
     }
-    return -1;
+    return oldest;
 }
 
 static int check_out(const char *call, const void *out, const char *name)
@@ -556,7 +563,7 @@ int PMPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Stat
     if (!any_done(&a)) {
         mp_progress_wait(any_done, &a);
     }
-    int i = first_done(count, array_of_requests);
+    int i = oldest_done(count, array_of_requests);
     *indx = i;
     failure_t f;
     failure_init(&f);
@@ -585,10 +592,10 @@ static int test_any(const char *call, int count, MPI_Request array_of_requests[]
         mp_api_status_empty(status);
         return MPI_SUCCESS;
     }
-    int i = first_done(count, array_of_requests);
+    int i = oldest_done(count, array_of_requests);
     if (i < 0) {
         mp_progress_poll();
-        i = first_done(count, array_of_requests);
+        i = oldest_done(count, array_of_requests);
     }
     *flag = i >= 0;
     if (i < 0) {

@@ -16,6 +16,8 @@ static mp_request_t *pool;
 static unsigned pool_len;
 /* Incomplete requests, newest first. */
 static mp_request_t *active;
+/* Completions so far, for each request's complete_seq. */
+static uint64_t completions;
 
 static void active_add(mp_request_t *req)
 {
@@ -145,6 +147,7 @@ void mp_request_complete(mp_request_t *req)
     mp_request_t *recv = req->join_recv;
     active_remove(req);
     req->complete = true;
+    req->complete_seq = ++completions;
     if (req->free_on_complete) {
         destroy(req);
     }

@@ -41,6 +41,10 @@ typedef struct mp_request {
     uint32_t magic; /* MP_REQUEST_MAGIC while valid: stale handles are caught */
     mp_request_kind_t kind;
     bool complete;         /* the operation has finished; status is final */
+    uint64_t complete_seq; /* when it completed, counted over the rank's requests from 1: of
+                            * several complete requests, MPI_Waitany and MPI_Testany return
+                            * the oldest, so that completions come out in the order they
+                            * happened (a sender's messages in the order it sent them) */
     bool free_on_complete; /* MPI_Request_free was called before completion */
     mp_msg_status_t status;
     /* The operation, as posted. */
@@ -95,7 +99,8 @@ mp_request_t *mp_request_create(mp_request_kind_t kind);
  * released on its own completion. */
 void mp_request_join(mp_request_t *recv, mp_request_t *send);
 
-/* Marks req complete; frees it if the user already released it. */
+/* Marks req complete and stamps the order of its completion; frees it if the user already
+ * released it. */
 void mp_request_complete(mp_request_t *req);
 
 /* Releases a request. If it is not complete yet, it is freed when it completes. */

@@ -1,6 +1,7 @@
 # Point-to-point MPI tests (tests/mpi/pt2pt): self-checking programs run by run-testlist.sh from
 # tests/mpi/pt2pt.testlist. They are plain MPI and also build with mpicc.openmpi and mpicc.mpich.
 mpi_pt2pt_programs = \
+	tests/mpi/pt2pt/anyorder \
 	tests/mpi/pt2pt/bcancel \
 	tests/mpi/pt2pt/bsend \
 	tests/mpi/pt2pt/bufcomm \
@@ -26,6 +27,10 @@ check_PROGRAMS += $(mpi_pt2pt_programs)
 noinst_HEADERS += tests/mpi/pt2pt/p2ptest.h
 
 # Like the env programs: the uninstalled libmp, no libtool wrapper scripts.
+tests_mpi_pt2pt_anyorder_SOURCES = tests/mpi/pt2pt/anyorder.c
+tests_mpi_pt2pt_anyorder_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_anyorder_LDFLAGS = $(mpi_test_link_flags)
+
 tests_mpi_pt2pt_bcancel_SOURCES = tests/mpi/pt2pt/bcancel.c
 tests_mpi_pt2pt_bcancel_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_bcancel_LDFLAGS = $(mpi_test_link_flags)

@@ -394,7 +394,7 @@ int PMPI_Parrived(MPI_Request request, int partition, int *flag)
     /* The partitions arrive together, with the message. */
     mp_request_t *req = p->preq->active;
     if (req != NULL && !mp_request_is_complete(req)) {
-        mp_progress_poll();
+        mp_progress_test();
     }
     *flag = req == NULL || mp_request_is_complete(req);
     return MPI_SUCCESS;

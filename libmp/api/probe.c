@@ -103,7 +103,7 @@ int PMPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *statu
         return MPI_SUCCESS;
     }
     mp_msg_status_t st;
-    mp_progress_poll();
+    mp_progress_test();
     *flag = mp_pt2pt_iprobe(source, tag, c, &st);
     if (*flag) {
         mp_api_status_fill(status, &st, MPI_SUCCESS);
@@ -187,7 +187,7 @@ int PMPI_Improbe(int source, int tag, MPI_Comm comm, int *flag, MPI_Message *mes
         return rc;
     }
     probe_wait_t p = {.source = source, .tag = tag, .comm = c, .take = true};
-    mp_progress_poll();
+    mp_progress_test();
     bool found = probe_found(&p);
     if (p.error != MP_OK || !found) {
         message_destroy(m);

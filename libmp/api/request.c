@@ -314,7 +314,7 @@ int PMPI_Test(MPI_Request *request, int *flag, MPI_Status *status)
         return MPI_SUCCESS;
     }
     if (!mp_request_is_complete(req)) {
-        mp_progress_poll();
+        mp_progress_test();
     }
     if (!mp_request_is_complete(req)) {
         *flag = 0;
@@ -348,7 +348,7 @@ int PMPI_Request_get_status(MPI_Request request, int *flag, MPI_Status *status)
         return MPI_SUCCESS;
     }
     if (!mp_request_is_complete(req)) {
-        mp_progress_poll();
+        mp_progress_test();
     }
     *flag = mp_request_is_complete(req);
     if (!*flag) {
@@ -508,7 +508,7 @@ int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
     }
     req_array_t a = {count, array_of_requests};
     if (!all_done(&a)) {
-        mp_progress_poll();
+        mp_progress_test();
     }
     *flag = all_done(&a);
     if (!*flag) {
@@ -594,7 +594,7 @@ static int test_any(const char *call, int count, MPI_Request array_of_requests[]
     }
     int i = oldest_done(count, array_of_requests);
     if (i < 0) {
-        mp_progress_poll();
+        mp_progress_test();
         i = oldest_done(count, array_of_requests);
     }
     *flag = i >= 0;
@@ -667,7 +667,7 @@ static int some(const char *call, int incount, MPI_Request array_of_requests[], 
         if (wait) {
             mp_progress_wait(any_done, &a);
         } else {
-            mp_progress_poll();
+            mp_progress_test();
         }
     }
     return finish_some(call, incount, array_of_requests, outcount, array_of_indices,
@@ -709,7 +709,7 @@ int PMPI_Request_get_status_all(int count, const MPI_Request array_of_requests[]
     }
     req_array_t a = {count, array_of_requests};
     if (!all_done(&a)) {
-        mp_progress_poll();
+        mp_progress_test();
     }
     *flag = all_done(&a);
     if (!*flag) {
@@ -746,7 +746,7 @@ int PMPI_Request_get_status_some(int incount, const MPI_Request array_of_request
     }
     req_array_t a = {incount, array_of_requests};
     if (!any_done(&a)) {
-        mp_progress_poll();
+        mp_progress_test();
     }
     return finish_some(call, incount, (MPI_Request *)(uintptr_t)array_of_requests, outcount,
                        array_of_indices, array_of_statuses, true);

@@ -1,7 +1,8 @@
 /*
  * The progress engine and its waiting policy. A rank with a core to itself spins (a wake-up
  * from sleep costs ~30 us here, a cache line ~65 ns); a rank sharing cores yields once a poll
- * finds nothing, then sleeps on its transport's doorbell so the rank it waits for gets the CPU.
+ * finds nothing, then sleeps on its transport's doorbell so the rank it waits for gets the CPU;
+ * its test calls (MPI_Test, MPI_Iprobe) give the core away after a run of empty polls.
  */
 #define _GNU_SOURCE
 #include "pt2pt/progress.h"
@@ -72,6 +73,27 @@ int mp_progress_poll(void)
     int events = mp_pt2pt_progress();
     for (int i = 0; i < nhooks; i++) {
         events += hooks[i]();
+    }
+    return events;
+}
+
+/* Empty polls in a row of a rank sharing its cores, before its test calls give the core away
+ * once. Every empty poll would be too many: a program that tests now and then between work
+ * would lose its core each time. */
+#define TEST_YIELD_POLLS 16
+static unsigned empty_tests;
+
+int mp_progress_test(void)
+{
+    int events = mp_progress_poll();
+    if (!cores_shared || mp_lock_on) {
+        return events;
+    }
+    if (events > 0) {
+        empty_tests = 0;
+    } else if (++empty_tests >= TEST_YIELD_POLLS) {
+        empty_tests = 0;
+        sched_yield();
     }
     return events;
 }

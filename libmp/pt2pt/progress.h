@@ -11,6 +11,11 @@
 /* One pass: delivers arrived packets and retries queued sends. Returns events handled. */
 int mp_progress_poll(void);
 
+/* mp_progress_poll for MPI's test calls (MPI_Test*, MPI_Iprobe, ...), which programs call in
+ * loops until they succeed (HPL waits for a panel so): a rank sharing its cores yields after a
+ * run of empty polls, so that the rank it waits for gets the core. */
+int mp_progress_test(void);
+
 /* Adds a function that every poll calls after the transports (e.g. to advance the schedules of
  * nonblocking collectives); it returns events handled. At most MP_PROGRESS_HOOKS_MAX hooks. */
 #define MP_PROGRESS_HOOKS_MAX 16

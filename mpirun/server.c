@@ -759,6 +759,27 @@ static pmix_status_t add_items(void *list, const info_item_t *items, size_t n)
     return rc;
 }
 
+/* Adds items to list as one array under key (a rank's PMIX_PROC_DATA, a program's
+ * PMIX_APP_INFO_ARRAY). */
+static pmix_status_t add_array(void *list, const char *key, const info_item_t *items, size_t n)
+{
+    void *sub = PMIx_Info_list_start();
+    if (sub == NULL) {
+        return PMIX_ERR_NOMEM;
+    }
+    pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
+    pmix_status_t rc = add_items(sub, items, n);
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_convert(sub, &array);
+    }
+    if (rc == PMIX_SUCCESS) {
+        rc = PMIx_Info_list_add(list, key, &array, PMIX_DATA_ARRAY);
+    }
+    PMIX_DATA_ARRAY_DESTRUCT(&array);
+    PMIx_Info_list_release(sub);
+    return rc;
+}
+
 /* ---- the first job's programs (mpirun ... : ...): ranks of one program are consecutive ---- */
 
 static int app_count(const mpirun_job_t *job)
@@ -781,21 +802,7 @@ static pmix_status_t add_one_app(void *list, const mpirun_job_t *job, int app, i
         {PMIX_APP_SIZE, &size, PMIX_UINT32},
         {PMIX_APPLDR, &leader, PMIX_PROC_RANK},
     };
-    void *app_list = PMIx_Info_list_start();
-    if (app_list == NULL) {
-        return PMIX_ERR_NOMEM;
-    }
-    pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
-    pmix_status_t rc = add_items(app_list, items, sizeof(items) / sizeof(items[0]));
-    if (rc == PMIX_SUCCESS) {
-        rc = PMIx_Info_list_convert(app_list, &array);
-    }
-    if (rc == PMIX_SUCCESS) {
-        rc = PMIx_Info_list_add(list, PMIX_APP_INFO_ARRAY, &array, PMIX_DATA_ARRAY);
-    }
-    PMIX_DATA_ARRAY_DESTRUCT(&array);
-    PMIx_Info_list_release(app_list);
-    return rc;
+    return add_array(list, PMIX_APP_INFO_ARRAY, items, sizeof(items) / sizeof(items[0]));
 }
 
 /* Each program's number, size and leader, as PMIx's per-application data. */
@@ -812,10 +819,6 @@ static pmix_status_t add_app_info(void *list, const mpirun_job_t *job)
  * rank's locality from the maps: it is all here. */
 static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank, int leader_rank)
 {
-    void *rank_list = PMIx_Info_list_start();
-    if (rank_list == NULL) {
-        return PMIX_ERR_NOMEM;
-    }
     const mpirun_rank_t *rk = &job->ranks[rank];
     pmix_rank_t r = (pmix_rank_t)rank;
     uint16_t local_rank = (uint16_t)rk->local_rank; /* one job per node: node rank is the same */
@@ -834,17 +837,7 @@ static pmix_status_t add_rank_info(void *list, const mpirun_job_t *job, int rank
         {PMIX_NODEID, &node_id, PMIX_UINT32},
         {PMIX_HOSTNAME, job->hosts[rk->host], PMIX_STRING},
     };
-    pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
-    pmix_status_t rc = add_items(rank_list, items, sizeof(items) / sizeof(items[0]));
-    if (rc == PMIX_SUCCESS) {
-        rc = PMIx_Info_list_convert(rank_list, &array);
-    }
-    if (rc == PMIX_SUCCESS) {
-        rc = PMIx_Info_list_add(list, PMIX_PROC_DATA, &array, PMIX_DATA_ARRAY);
-    }
-    PMIX_DATA_ARRAY_DESTRUCT(&array);
-    PMIx_Info_list_release(rank_list);
-    return rc;
+    return add_array(list, PMIX_PROC_DATA, items, sizeof(items) / sizeof(items[0]));
 }
 
 /* What a client expects to read about the job: sizes, the node and process maps (already in
@@ -980,10 +973,6 @@ static pmix_status_t add_spawn_info(void *list, const mpirun_job_t *job, const m
     };
     pmix_status_t rc = add_items(list, items, sizeof(items) / sizeof(items[0]));
     for (int r = 0; rc == PMIX_SUCCESS && r < sp->np; r++) {
-        void *rank_list = PMIx_Info_list_start();
-        if (rank_list == NULL) {
-            return PMIX_ERR_NOMEM;
-        }
         const mpirun_rank_t *rk = &job->ranks[sp->first + r];
         pmix_rank_t pr = (pmix_rank_t)r;
         uint16_t local_rank = (uint16_t)r; /* every process of the job is on this host */
@@ -1000,16 +989,7 @@ static pmix_status_t add_spawn_info(void *list, const mpirun_job_t *job, const m
             {PMIX_NODEID, &node_id, PMIX_UINT32},
             {PMIX_HOSTNAME, job->hosts[rk->host], PMIX_STRING},
         };
-        pmix_data_array_t array = PMIX_DATA_ARRAY_STATIC_INIT;
-        rc = add_items(rank_list, ritems, sizeof(ritems) / sizeof(ritems[0]));
-        if (rc == PMIX_SUCCESS) {
-            rc = PMIx_Info_list_convert(rank_list, &array);
-        }
-        if (rc == PMIX_SUCCESS) {
-            rc = PMIx_Info_list_add(list, PMIX_PROC_DATA, &array, PMIX_DATA_ARRAY);
-        }
-        PMIX_DATA_ARRAY_DESTRUCT(&array);
-        PMIx_Info_list_release(rank_list);
+        rc = add_array(list, PMIX_PROC_DATA, ritems, sizeof(ritems) / sizeof(ritems[0]));
     }
     return rc;
 }

@@ -197,44 +197,40 @@ static void test_job_round_trip(void **state)
     mpirun_wire_buf_fini(&buf);
 }
 
+/* Encodes in and expects the decoder to refuse it with a message containing what. */
+static void expect_job_refused(const mpirun_wire_job_t *in, const char *what)
+{
+    mpirun_wire_job_t out;
+    mpirun_wire_buf_t buf = {0};
+    mpirun_wire_put_job(&buf, in);
+    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
+                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
+                     -1);
+    assert_non_null(strstr(err, what));
+    mpirun_wire_buf_fini(&buf);
+}
+
 /* A rank placed on a node the job does not have is refused. */
 static void test_job_bad_rank_map(void **state)
 {
     (void)state;
-    mpirun_wire_job_t in = sample_job(), out;
+    mpirun_wire_job_t in = sample_job();
     int bad_map[] = {0, 2, 1};
     in.host_of_rank = bad_map;
-    mpirun_wire_buf_t buf = {0};
-    mpirun_wire_put_job(&buf, &in);
-    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
-                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
-                     -1);
-    assert_non_null(strstr(err, "rank 1 on node 2"));
-    mpirun_wire_buf_fini(&buf);
+    expect_job_refused(&in, "rank 1 on node 2");
 }
 
 /* A rank of a program the job does not have is refused, and so is a job without programs. */
 static void test_job_bad_programs(void **state)
 {
     (void)state;
-    mpirun_wire_job_t in = sample_job(), out;
+    mpirun_wire_job_t in = sample_job();
     int bad_apps[] = {0, 1, 2};
     in.app_of_rank = bad_apps;
-    mpirun_wire_buf_t buf = {0};
-    mpirun_wire_put_job(&buf, &in);
-    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
-                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
-                     -1);
-    assert_non_null(strstr(err, "bad programs"));
-    mpirun_wire_buf_fini(&buf);
+    expect_job_refused(&in, "bad programs");
     in = sample_job();
     in.napps = 0;
-    mpirun_wire_put_job(&buf, &in);
-    assert_int_equal(mpirun_wire_get_job(buf.data + MPIRUN_WIRE_HEADER_LEN,
-                                         buf.len - MPIRUN_WIRE_HEADER_LEN, &out, err, sizeof(err)),
-                     -1);
-    assert_non_null(strstr(err, "bad programs"));
-    mpirun_wire_buf_fini(&buf);
+    expect_job_refused(&in, "bad programs");
 }
 
 static void test_proofs(void **state)

@@ -51,28 +51,59 @@ add_socket()
     launchers+=("$*")
 }
 
-# run_turns: every benchmark of $benches from 0 B to MAX_SIZE (4M) with every implementation of
-# names (launched by launchers), taking turns runs times; outputs go to $work/BENCH.NAME.RUN
-# (empty on failure, which is reported). LIMIT: seconds per run (300).
+# bench_bytes SIZE: SIZE (a number, or with K or M) in bytes.
+bench_bytes()
+{
+    case $1 in
+    *[Kk]) echo $((${1%?} << 10)) ;;
+    *[Mm]) echo $((${1%?} << 20)) ;;
+    *) echo $(($1)) ;;
+    esac
+}
+
+# run_turns: every benchmark of $benches from MIN_SIZE (0 B) to MAX_SIZE (4M) with every
+# implementation of names (launched by launchers), taking turns runs times; outputs go to
+# $work/BENCH.NAME.RUN (empty on failure, which is reported). LIMIT: seconds per run (300).
+# PER_SIZE=1: a launch per size, the turns taken size by size, so that the implementations
+# compared at a size ran seconds apart (a shared machine's speed drifts within a whole sweep).
 run_turns()
 {
-    local r k i name bench cmd
-    for ((r = 0; r < runs; r++)); do
-        for bench in $benches; do
-            for ((k = 0; k < ${#names[@]}; k++)); do
-                i=$(((k + r) % ${#names[@]}))
-                name=${names[$i]}
-                # shellcheck disable=SC2206 # the launcher is a list of words
-                cmd=(${launchers[$i]} "$work/$bench.$name")
-                if [ "$name" = socket ]; then
-                    cmd+=("$bench")
-                fi
-                if ! timeout "${LIMIT:-300}" "${cmd[@]}" 0 "${MAX_SIZE:-4M}" "$scale" </dev/null \
-                    >"$work/$bench.$name.$r" 2>"$work/err"; then
-                    echo "$name $bench (run $((r + 1))) failed:" >&2
-                    head -n 5 "$work/err" >&2
-                    : >"$work/$bench.$name.$r"
-                fi
+    local r k i name bench cmd size ranges=() lo hi
+    lo=$(bench_bytes "${MIN_SIZE:-0}")
+    hi=$(bench_bytes "${MAX_SIZE:-4M}")
+    if [ -n "${PER_SIZE:-}" ]; then
+        for ((size = lo; size <= hi; size = size == 0 ? 1 : 2 * size)); do
+            ranges+=("$size $size")
+        done
+    else
+        ranges=("$lo $hi")
+    fi
+    for bench in $benches; do
+        for name in "${names[@]}"; do
+            for ((r = 0; r < runs; r++)); do
+                : >"$work/$bench.$name.$r"
+            done
+        done
+    done
+    for size in "${ranges[@]}"; do
+        for ((r = 0; r < runs; r++)); do
+            for bench in $benches; do
+                for ((k = 0; k < ${#names[@]}; k++)); do
+                    i=$(((k + r) % ${#names[@]}))
+                    name=${names[$i]}
+                    # shellcheck disable=SC2206 # the launcher and the range are lists of words
+                    cmd=(${launchers[$i]} "$work/$bench.$name")
+                    if [ "$name" = socket ]; then
+                        cmd+=("$bench")
+                    fi
+                    # shellcheck disable=SC2206
+                    cmd+=($size "$scale")
+                    if ! timeout "${LIMIT:-300}" "${cmd[@]}" </dev/null >>"$work/$bench.$name.$r" \
+                        2>"$work/err"; then
+                        echo "$name $bench (run $((r + 1)), sizes $size) failed:" >&2
+                        head -n 5 "$work/err" >&2
+                    fi
+                done
             done
         done
     done

@@ -1,6 +1,7 @@
 # Shared by the benchmark reports (pt2pt.sh, tcp_report.sh, rma.sh): reads the raw outputs
-# BENCH.NAME.RUN ("size value" lines after "#" comments) into v[NAME, size] (the values of every
-# run) and sizes[1..ns] (in the order first seen); the report's own END block prints them.
+# BENCH.NAME.RUN ("size value" lines after "#" comments; other lines, such as a launcher's
+# warnings, are skipped) into v[NAME, size] (the values of every run) and sizes[1..ns] (in the
+# order first seen); the report's own END block prints them.
 # Variables: stat ("median", the default, or "best"), better ("lower" or "higher": which value
 # "best" picks).
 
@@ -11,7 +12,7 @@ FNR == 1 {
     sub(/^[^.]*\./, "", n)
     sub(/\.[0-9]+$/, "", n)
 }
-/^#/ || NF < 2 { next }
+/^#/ || NF < 2 || $1 !~ /^[0-9]+$/ { next }
 {
     v[n, $1] = v[n, $1] " " $2
     if (!($1 in seen)) {

@@ -37,6 +37,7 @@ enum opt_id {
     OPT_ALLOW_ROOT,
     OPT_WDIR,
     OPT_LAUNCH_AGENT,
+    OPT_APPFILE,
     OPT_NET_IF,
     OPT_VERBOSE,
     OPT_HELP,
@@ -103,6 +104,8 @@ static const struct opt_spec opt_table[] = {
     {"cwd", OPT_WDIR, "/tmp/run"},
     {"launch-agent", OPT_LAUNCH_AGENT, "ssh"},
     {"bootstrap-exec", OPT_LAUNCH_AGENT, "ssh"},
+    {"configfile", OPT_APPFILE, "progs.txt"},
+    {"app", OPT_APPFILE, "progs.txt"},
     {"net-if", OPT_NET_IF, "eth0,10.1.0.0/16"},
     {"v", OPT_VERBOSE, NULL},
     {"verbose", OPT_VERBOSE, NULL},
@@ -500,14 +503,15 @@ static int apply_output_dir(const char *opt, const char *value, mpirun_opts_t *o
 }
 
 /* Applies one option with its value (NULL for flags) and, for options of two values, value2. opt
- * is the option as typed, for messages. */
+ * is the option as typed, for messages. local: the option concerns app only (it follows a ':',
+ * or is on a line of a program file), else the whole job. */
 static int apply_option(const struct opt_spec *spec, const char *opt, char *value,
-                        const char *value2, mpirun_opts_t *opts, int *env_cap_p, int ctx,
+                        const char *value2, mpirun_opts_t *opts, int *env_cap_p, bool local,
                         mpirun_app_t *app, char *err, size_t errlen)
 {
     switch (spec->id) {
     case OPT_NP:
-        if (!parse_count(value, MPIRUN_NP_MAX, ctx == 0 ? &opts->np : &app->np)) {
+        if (!parse_count(value, MPIRUN_NP_MAX, local ? &app->np : &opts->np)) {
             set_error(err, errlen,
                       "%s \"%s\" is not a valid number of ranks: give a whole number from 1 to "
                       "%d, e.g. %s 4",
@@ -561,7 +565,7 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
             return -1;
         }
         /* Before the first program -x concerns every rank, after a ':' that program's. */
-        if ((ctx == 0 ? add_env(opts, env_cap_p, value) : add_app_env(app, value)) != 0) {
+        if ((local ? add_app_env(app, value) : add_env(opts, env_cap_p, value)) != 0) {
             set_error(err, errlen, "%s \"%s\": out of memory", opt, value);
             return -1;
         }
@@ -636,14 +640,22 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
         opts->net_if = value;
         return 0;
     case OPT_WDIR:
-        if (ctx == 0) {
-            opts->wdir = value;
-        } else {
+        if (local) {
             app->wdir = value;
+        } else {
+            opts->wdir = value;
         }
         return 0;
     case OPT_LAUNCH_AGENT:
         opts->launch_agent = value;
+        return 0;
+    case OPT_APPFILE:
+        if (opts->appfile != NULL) {
+            set_error(err, errlen, "%s given twice (\"%s\" and \"%s\"): give one program file", opt,
+                      opts->appfile, value);
+            return -1;
+        }
+        opts->appfile = value;
         return 0;
     case OPT_HELP:
         opts->help = true;
@@ -697,12 +709,21 @@ static int timeout_from_environment(mpirun_opts_t *opts, char *err, size_t errle
     return 0;
 }
 
+/* Where an option is parsed: the program it may concern and whether it concerns that program
+ * only (after a ':', or in a program file). */
+struct context {
+    int index; /* the program's, from 0 */
+    mpirun_app_t *app;
+    bool local;
+    bool in_file;
+};
+
 /*
  * Handles argv[*i_p], an option: finds its spec and value (after '=' or the next argument),
  * applies it, and advances *i_p past what it used.
  */
-static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *env_cap_p, int ctx,
-                     char *err, size_t errlen)
+static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *env_cap_p,
+                     const struct context *c, char *err, size_t errlen)
 {
     char *arg = argv[*i_p];
     size_t dashes = arg[1] == '-' ? 2 : 1;
@@ -718,12 +739,20 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
         return -1;
     }
     snprintf(opt, sizeof(opt), "%.*s%s", (int)dashes, arg, spec->name);
-    if (ctx > 0 && !is_per_context(spec->id)) {
-        set_error(err, errlen,
-                  "option %s after a ':' applies to the whole job: give it before the first "
-                  "program (after a ':' only -n, -x, -env and --wdir, which concern that "
-                  "program's ranks)",
-                  opt);
+    if (c->local && !is_per_context(spec->id)) {
+        if (c->in_file) {
+            set_error(err, errlen,
+                      "option %s applies to the whole job: give it on mpirun's command line (a "
+                      "program file holds only -n, -x, -env and --wdir, which concern the "
+                      "program of their line)",
+                      opt);
+        } else {
+            set_error(err, errlen,
+                      "option %s after a ':' applies to the whole job: give it before the first "
+                      "program (after a ':' only -n, -x, -env and --wdir, which concern that "
+                      "program's ranks)",
+                      opt);
+        }
         return -1;
     }
     if (spec->example == NULL) {
@@ -755,8 +784,7 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
         value2 = argv[++*i_p];
     }
     (*i_p)++;
-    return apply_option(spec, opt, value, value2, opts, env_cap_p, ctx, &opts->apps[ctx], err,
-                        errlen);
+    return apply_option(spec, opt, value, value2, opts, env_cap_p, c->local, c->app, err, errlen);
 }
 
 /* A new, empty program context; NULL when out of memory. */
@@ -778,19 +806,26 @@ static bool is_separator(const char *arg)
     return strcmp(arg, ":") == 0;
 }
 
-/* The program of context ctx: argv[*i_p] up to the next ':' (or the end). */
-static int take_program(int argc, char **argv, int *i_p, mpirun_app_t *app, int ctx, char *err,
+#define NO_PROGRAM_ON_LINE "options but no program: give the program after them, e.g. -n 4 ./worker"
+
+/* The program of context c: argv[*i_p] up to the next ':' (or the end). */
+static int take_program(int argc, char **argv, int *i_p, const struct context *c, char *err,
                         size_t errlen)
 {
+    mpirun_app_t *app = c->app;
     int start = *i_p;
     while (*i_p < argc && !is_separator(argv[*i_p])) {
         (*i_p)++;
+    }
+    if (*i_p == start && c->in_file) {
+        set_error(err, errlen, "%s", NO_PROGRAM_ON_LINE);
+        return -1;
     }
     if (*i_p == start) {
         set_error(err, errlen,
                   "program %d has no program name before its ':': each ':' separates two "
                   "programs, e.g. mpirun -n 1 ./a : -n 4 ./b",
-                  ctx + 1);
+                  c->index + 1);
         return -1;
     }
     app->argc = *i_p - start;
@@ -831,20 +866,31 @@ static int check_counts(mpirun_opts_t *opts, char *err, size_t errlen)
     return 0;
 }
 
-int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen)
+/* Puts "line N: " before the message in err. */
+static int at_line(int line, char *err, size_t errlen)
 {
-    int env_cap = 0;
-    int i = 1;
+    char msg[1024];
+    snprintf(msg, sizeof(msg), "%s", err);
+    set_error(err, errlen, "line %d: %s", line, msg);
+    return -1;
+}
 
-    if (err != NULL && errlen > 0) {
-        err[0] = '\0';
-    }
-    opts_set_defaults(opts);
-    for (int ctx = 0;; ctx++) {
-        if (add_app(opts) == NULL) {
+/*
+ * Parses argv[i..argc-1] into programs: options, a program and its arguments, and after each
+ * ':' the next program's options and program. in_file: the words of a program file, where every
+ * program's options concern that program only; lines gives each word's line, for messages.
+ */
+static int parse_programs(int argc, char **argv, int i, bool in_file, const int *lines,
+                          mpirun_opts_t *opts, int *env_cap_p, char *err, size_t errlen)
+{
+    for (;;) {
+        mpirun_app_t *app = add_app(opts);
+        if (app == NULL) {
             set_error(err, errlen, "out of memory");
-            goto fail;
+            return -1;
         }
+        struct context c = {.index = opts->napps - 1, .app = app, .in_file = in_file};
+        c.local = in_file || c.index > 0;
         while (i < argc) {
             const char *arg = argv[i];
             if (strcmp(arg, "--") == 0) {
@@ -854,26 +900,88 @@ int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, siz
             if (arg[0] != '-' || arg[1] == '\0') {
                 break;
             }
-            if (parse_one(argc, argv, &i, opts, &env_cap, ctx, err, errlen) != 0) {
-                goto fail;
+            int at = i;
+            if (parse_one(argc, argv, &i, opts, env_cap_p, &c, err, errlen) != 0) {
+                return in_file ? at_line(lines[at], err, errlen) : -1;
             }
         }
-        if (ctx == 0 && (i == argc || opts->help || opts->help_env || opts->version)) {
-            break; /* no program at all (an error unless help or version), or help */
+        if (c.index == 0 && !in_file &&
+            (i == argc || opts->help || opts->help_env || opts->version)) {
+            return i; /* no program on the command line (an error unless help, version or a
+                         program file), or help */
+        }
+        if (i == argc && in_file && argc == 0) {
+            set_error(err, errlen, "no program in it: give one program a line, e.g. -n 4 ./a.out");
+            return -1;
+        }
+        if (i == argc && in_file) {
+            set_error(err, errlen, "%s", NO_PROGRAM_ON_LINE);
+            return at_line(lines[argc - 1], err, errlen);
         }
         if (i == argc) {
             set_error(err, errlen,
-                      "no program after the last ':': give one after it (e.g. mpirun -n 1 ./a "
-                      ": -n 4 ./b) or remove the ':'");
-            goto fail;
+                      "no program after the last ':': give one after it (e.g. mpirun -n 1 ./a : "
+                      "-n 4 ./b) or remove the ':'");
+            return -1;
         }
-        if (take_program(argc, argv, &i, &opts->apps[ctx], ctx, err, errlen) != 0) {
-            goto fail;
+        int at = i;
+        if (take_program(argc, argv, &i, &c, err, errlen) != 0) {
+            return in_file ? at_line(lines[at], err, errlen) : -1;
         }
         if (i == argc) {
-            break;
+            return i;
         }
         i++; /* the ':' */
+    }
+}
+
+/* The programs of the program file opts->appfile, in place of the command line's (which gave
+ * none). */
+static int parse_appfile(mpirun_opts_t *opts, int *env_cap_p, char *err, size_t errlen)
+{
+    mpirun_app_t *cmdline = &opts->apps[0];
+    if (cmdline->argc > 0) {
+        set_error(err, errlen,
+                  "a program on the command line (%s) and a program file (%s): put every "
+                  "program in the file, a line each, or give no program file",
+                  cmdline->argv[0], opts->appfile);
+        return -1;
+    }
+    if (cmdline->nenv > 0 || opts->np >= 0) {
+        set_error(err, errlen,
+                  "%s on the command line with a program file (%s): it concerns one program, "
+                  "so give it on that program's line of the file",
+                  opts->np >= 0 ? "-n" : "-env", opts->appfile);
+        return -1;
+    }
+    free(cmdline->argv);
+    free(cmdline->env);
+    opts->napps = 0;
+    char why[1024];
+    if (mpirun_appfile_read(opts->appfile, &opts->file, why, sizeof(why)) != 0) {
+        set_error(err, errlen, "%s", why);
+        return -1;
+    }
+    if (parse_programs(opts->file.nwords, opts->file.words, 0, true, opts->file.lines, opts,
+                       env_cap_p, why, sizeof(why)) < 0) {
+        set_error(err, errlen, "program file %s, %s", opts->appfile, why);
+        return -1;
+    }
+    opts->np = opts->apps[0].np;
+    return 0;
+}
+
+int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, size_t errlen)
+{
+    int env_cap = 0;
+
+    if (err != NULL && errlen > 0) {
+        err[0] = '\0';
+    }
+    opts_set_defaults(opts);
+    int i = parse_programs(argc, argv, 1, false, NULL, opts, &env_cap, err, errlen);
+    if (i < 0) {
+        goto fail;
     }
     if (opts->help || opts->help_env || opts->version) {
         if (i < argc) {
@@ -886,6 +994,9 @@ int mpirun_opts_parse(int argc, char **argv, mpirun_opts_t *opts, char *err, siz
         goto fail;
     }
     if (end_grace_from_environment(opts, err, errlen) != 0) {
+        goto fail;
+    }
+    if (opts->appfile != NULL && parse_appfile(opts, &env_cap, err, errlen) != 0) {
         goto fail;
     }
     if (opts->apps[0].argc == 0) {
@@ -920,6 +1031,7 @@ void mpirun_opts_fini(mpirun_opts_t *opts)
         free(opts->apps[a].env);
     }
     free(opts->apps);
+    mpirun_appfile_fini(&opts->file);
     opts_set_defaults(opts);
 }
 
@@ -1017,6 +1129,12 @@ void mpirun_opts_print_help(FILE *out)
           "                       where it concerns the first program's ranks only)\n"
           "  --wdir, -wdir DIR    start its ranks in DIR (before the first program:\n"
           "                       every program's default)\n"
+          "  -configfile, --app FILE\n"
+          "                       take the programs from FILE, one a line with its\n"
+          "                       own options (-n, -x, -env, --wdir), in place of\n"
+          "                       programs on the command line; words as a shell\n"
+          "                       splits them, '#' starts a comment, a '\\' at the\n"
+          "                       end of a line continues it\n"
           "\n"
           "Information:\n"
           "  -h, --help           print this help\n"

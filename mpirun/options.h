@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "appfile.h"
+
 /* The most ranks one job may have; -n beyond it is refused before anything is allocated. */
 #define MPIRUN_NP_MAX (1 << 20)
 
@@ -83,6 +85,8 @@ typedef struct mpirun_opts {
     int nowned;
     char **prog_argv;             /* the first program and its arguments (apps[0].argv) */
     int prog_argc;                /* at least 1 unless help, help_env or version is set */
+    const char *appfile;          /* -configfile/--app FILE: the programs are in FILE */
+    mpirun_appfile_t file;        /* its words (the programs' argv point into them) */
     mpirun_app_t *apps;           /* the programs, in rank order (malloc'd) */
     int napps;                    /* at least 1 unless help, help_env or version is set */
     bool help, help_env, version; /* -h/--help, --help-env, -V/--version */
@@ -95,7 +99,9 @@ typedef struct mpirun_opts {
  * after '='. The first argument that is not an option (or the one after "--") is the program:
  * it and everything after it go to the program untouched, up to a lone ':' that starts the next
  * program's context (MPMD: -n N required in each, -x/-env/--wdir there apply to that program's
- * ranks only, every other option belongs before the first program). When --timeout is absent,
+ * ranks only, every other option belongs before the first program). With -configfile FILE (or
+ * --app FILE) the programs come from FILE instead, a line each, with the options of each line
+ * concerning its program only (see appfile.h). When --timeout is absent,
  * MPIEXEC_TIMEOUT is read from the environment (an empty value counts as absent); MP_END_GRACE
  * is read from the environment too. Returns 0; or -1 with a message for the user in err (what
  * was wrong, the value, the fix),

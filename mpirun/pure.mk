@@ -1,11 +1,13 @@
-# mpirun's pure modules (command line, host lists, mapping and binding, the job-end policy,
-# stdio forwarding, the daemon protocol, fence gathering, the launch agent's command line) and
-# the hwloc wrapper:
+# mpirun's pure modules (command line, program files, host lists, mapping and binding, the
+# job-end policy, stdio forwarding, the daemon protocol, fence gathering, the launch agent's
+# command line) and the hwloc wrapper:
 # a convenience library that mpirun and the unit tests in tests/unit/mpirun/ both link.
 noinst_LTLIBRARIES += mpirun/libmpirun_pure.la
 mpirun_libmpirun_pure_la_SOURCES = \
 	mpirun/options.c \
 	mpirun/options.h \
+	mpirun/appfile.c \
+	mpirun/appfile.h \
 	mpirun/hostfile.c \
 	mpirun/hostfile.h \
 	mpirun/mapping.c \

@@ -2,8 +2,9 @@
 # Launcher test: several programs in one job (mpirun -n 1 ./a : -n 2 ./b). Each rank runs its
 # own program with its own arguments, -x/-env settings and --wdir; MPI_APPNUM and PMIx's
 # application facts are each rank's program; all ranks are one MPI_COMM_WORLD (mpmd_info
-# exchanges checked values with every rank). A missing program starts nothing; a failing one
-# ends the job with its status; stdin still reaches rank 0 only.
+# exchanges checked values with every rank), also when the programs come from a file
+# (-configfile, --app). A missing program starts nothing; a failing one ends the job with its
+# status; stdin still reaches rank 0 only.
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -57,6 +58,34 @@ expect_lines "rank 0 of 4 app 0 tag one argc 4 OTHER=here wdir $MP_WORK" \
     "rank 2 of 4 app 1 tag two argc 4 OTHER=here wdir $MP_WORK" \
     "rank 3 of 4 app 2 tag three argc 4 OTHER=here wdir $MP_WORK/wd"
 mp_expect_empty stderr
+
+echo "== the programs in a file (-configfile, --app): a line each with its own options, quoted"
+echo "   words, comments and a continued line; the command line's -x is every rank's, a"
+echo "   line's -env wins for its program"
+cat >"$MP_WORK/progs" <<PROGS
+# the master, then its workers
+-n 1 $prog 1,3 'the master' MPMD_VAR
+-n 3 -env MPMD_VAR "two words" --wdir $MP_WORK/wd \\
+    mpmd_worker 1,3 worker MPMD_VAR  # oversubscribed
+PROGS
+for opt in -configfile --app; do
+    mp_mpirun -x MPMD_VAR=all "$opt" "$MP_WORK/progs"
+    mp_expect_status 0
+    expect_lines "rank 0 of 4 app 0 tag the master argc 4 MPMD_VAR=all wdir $PWD" \
+        "rank 1 of 4 app 1 tag worker argc 4 MPMD_VAR=two words wdir $MP_WORK/wd" \
+        "rank 2 of 4 app 1 tag worker argc 4 MPMD_VAR=two words wdir $MP_WORK/wd" \
+        "rank 3 of 4 app 1 tag worker argc 4 MPMD_VAR=two words wdir $MP_WORK/wd"
+    mp_expect_empty stderr
+done
+printf -- '-n 1 %s 1,1 a\n-n 1 --map-by node %s 1,1 b\n' "$prog" "$prog" >"$MP_WORK/bad"
+mp_mpirun --app "$MP_WORK/bad"
+mp_expect_status 1
+mp_expect_mpirun_line "program file $MP_WORK/bad, line 2: option --map-by applies to the whole job"
+mp_expect_no_rank_started
+mp_mpirun --app "$MP_WORK/none"
+mp_expect_status 1
+mp_expect_mpirun_line "cannot open the program file $MP_WORK/none"
+mp_expect_no_rank_started
 
 echo "== programs that are not MPI: each gets its own arguments; stdin reaches rank 0 only"
 printf 'line one\nline two\n' >"$MP_WORK/stdin.txt"

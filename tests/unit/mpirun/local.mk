@@ -1,8 +1,9 @@
-# mpirun's pure modules (cmocka): options, host lists, mapping on synthetic hwloc topologies,
-# the job-end policy, the stdio forwarding, the daemon protocol, fence gathering and the launch
-# agent's command line.
+# mpirun's pure modules (cmocka): options, program files, host lists, mapping on synthetic hwloc
+# topologies, the job-end policy, the stdio forwarding, the daemon protocol, fence gathering and
+# the launch agent's command line.
 mpirun_unit_tests = \
 	tests/unit/mpirun/test_options \
+	tests/unit/mpirun/test_appfile \
 	tests/unit/mpirun/test_hostfile \
 	tests/unit/mpirun/test_mapping \
 	tests/unit/mpirun/test_job \
@@ -19,6 +20,10 @@ TESTS += $(mpirun_unit_tests)
 tests_unit_mpirun_test_options_SOURCES = tests/unit/mpirun/test_options.c
 tests_unit_mpirun_test_options_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(HWLOC_CFLAGS)
 tests_unit_mpirun_test_options_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
+
+tests_unit_mpirun_test_appfile_SOURCES = tests/unit/mpirun/test_appfile.c
+tests_unit_mpirun_test_appfile_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_mpirun_test_appfile_LDADD = mpirun/libmpirun_pure.la $(CMOCKA_LIBS)
 
 tests_unit_mpirun_test_hostfile_SOURCES = tests/unit/mpirun/test_hostfile.c
 tests_unit_mpirun_test_hostfile_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) $(HWLOC_CFLAGS)

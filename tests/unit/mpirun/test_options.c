@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* cmocka.h needs the four headers above first. */
 #include <cmocka.h>
@@ -919,6 +920,132 @@ static void test_help_text(void **state)
     free(text);
 }
 
+/* ---- program files: mpirun -configfile FILE, mpirun --app FILE ---- */
+
+/* Writes text into a new temporary file; returns its path (malloc'd). */
+static char *program_file(const char *text)
+{
+    char *path = strdup("/tmp/mp-test-options-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+static void test_appfile_programs(void **state)
+{
+    (void)state;
+    char *path = program_file("# master, then workers\n"
+                              "-n 1 -x A=1 ./a x\n"
+                              "-np 2 -env B 'two words' --wdir /tmp/b \\\n"
+                              "   ./b -n 9 : -n 3 ./c\n");
+    const char *spellings[] = {"--app", "-app", "-configfile", "--configfile"};
+    for (int k = 0; k < 4; k++) {
+        mpirun_opts_t o;
+        parse_ok(ARGV("-x", "G=1", "--tag-output", (char *)spellings[k], path), &o);
+        assert_int_equal(o.napps, 3);
+        assert_int_equal(o.np, 6);
+        assert_true(o.tag_output);
+        assert_int_equal(o.nenv, 1); /* the command line's -x: every rank's */
+        assert_string_equal(o.env[0], "G=1");
+        assert_int_equal(o.apps[0].np, 1);
+        assert_int_equal(o.apps[0].nenv, 1); /* -x on a line: that program's only */
+        assert_string_equal(o.apps[0].env[0], "A=1");
+        assert_int_equal(o.apps[0].argc, 2);
+        assert_string_equal(o.apps[0].argv[1], "x");
+        assert_ptr_equal(o.prog_argv, o.apps[0].argv);
+        assert_int_equal(o.apps[1].np, 2);
+        assert_string_equal(o.apps[1].env[0], "B=two words");
+        assert_string_equal(o.apps[1].wdir, "/tmp/b");
+        assert_int_equal(o.apps[1].argc, 3); /* the program's own -n stays its own */
+        assert_string_equal(o.apps[1].argv[1], "-n");
+        assert_null(o.apps[1].argv[3]);
+        assert_int_equal(o.apps[2].np, 3);
+        assert_string_equal(o.apps[2].argv[0], "./c");
+        assert_null(o.wdir);
+        mpirun_opts_fini(&o);
+        assert_null(o.file.words);
+    }
+    unlink(path);
+    free(path);
+
+    /* One program: no -n needed, one rank per slot. */
+    path = program_file("./only arg\n");
+    mpirun_opts_t o;
+    parse_ok(ARGV("--app", path), &o);
+    assert_int_equal(o.napps, 1);
+    assert_int_equal(o.np, -1);
+    assert_int_equal(o.prog_argc, 2);
+    mpirun_opts_fini(&o);
+    unlink(path);
+    free(path);
+}
+
+/* Expects a program file holding text to fail with "program file PATH, " and what. */
+static void expect_file_error(const char *text, const char *what)
+{
+    char *path = program_file(text);
+    char expected[1024];
+    snprintf(expected, sizeof(expected), "program file %s, %s", path, what);
+    expect_error(ARGV("--app", path), expected);
+    unlink(path);
+    free(path);
+}
+
+static void test_appfile_errors(void **state)
+{
+    (void)state;
+    char *path = program_file("-n 1 ./a\n");
+    char expected[1024];
+    snprintf(expected, sizeof(expected),
+             "a program on the command line (./b) and a program file (%s): put every program in "
+             "the file, a line each, or give no program file",
+             path);
+    expect_error(ARGV("--app", path, "./b"), expected);
+    snprintf(expected, sizeof(expected),
+             "-n on the command line with a program file (%s): it concerns one program, so give "
+             "it on that program's line of the file",
+             path);
+    expect_error(ARGV("-n", "2", "--app", path), expected);
+    snprintf(expected, sizeof(expected),
+             "-env on the command line with a program file (%s): it concerns one program, so "
+             "give it on that program's line of the file",
+             path);
+    expect_error(ARGV("-env", "A", "1", "-configfile", path), expected);
+    snprintf(expected, sizeof(expected),
+             "--app given twice (\"%s\" and \"%s\"): give one program file", path, path);
+    expect_error(ARGV("--app", path, "--app", path), expected);
+    unlink(path);
+    snprintf(expected, sizeof(expected),
+             "cannot open the program file %s: No such file or directory", path);
+    expect_error(ARGV("--app", path), expected);
+    free(path);
+
+    expect_file_error("-n 1 ./a\n-n 2 --host b ./b\n",
+                      "line 2: option --host applies to the whole job: give it on mpirun's "
+                      "command line (a program file holds only -n, -x, -env and --wdir, which "
+                      "concern the program of their line)");
+    path = program_file("-n 1 ./a\n./b\n");
+    expect_error(ARGV("--app", path),
+                 "program 2 (./b) has no number of ranks: with several programs give -n before "
+                 "each, e.g. mpirun -n 1 ./a : -n 4 ./b");
+    unlink(path);
+    free(path);
+    expect_file_error("-n 1 ./a\n-n 2\n-n 3 ./c\n",
+                      "line 2: options but no program: give the program after them, e.g. -n 4 "
+                      "./worker");
+    expect_file_error("-n 1 ./a\n\n-n 2 -x B=1\n",
+                      "line 3: options but no program: give the program after them, e.g. -n 4 "
+                      "./worker");
+    expect_file_error("# nothing\n\n",
+                      "no program in it: give one program a line, e.g. -n 4 ./a.out");
+    expect_file_error("-n 1 ./a\n-n zero ./b\n",
+                      "line 2: -n \"zero\" is not a valid number of ranks: give a whole number "
+                      "from 1 to 1048576, e.g. -n 4");
+    expect_file_error("-n 1 './a\n", "line 1: the quote ' opened there is never closed");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -948,6 +1075,8 @@ int main(void)
         cmocka_unit_test_setup(test_mpmd_env_and_wdir, clear_env),
         cmocka_unit_test_setup(test_mpmd_single_program, clear_env),
         cmocka_unit_test_setup(test_mpmd_errors, clear_env),
+        cmocka_unit_test_setup(test_appfile_programs, clear_env),
+        cmocka_unit_test_setup(test_appfile_errors, clear_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

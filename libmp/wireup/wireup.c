@@ -297,20 +297,31 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
     return info->local_ranks != NULL ? MP_OK : MP_ERR_NOMEM;
 }
 
-/* A step of Slurm's srun with several tasks but no PMIx server (srun without --mpi=pmix, or with
- * --mpi=pmi2) would start every task as a 1-rank job of its own: refuse, saying what to change.
- * Slurm's variable only recognises that mistake; wire-up never reads it. */
-static mp_status_t refuse_srun_without_pmix(void)
+/* A launcher that starts several processes but serves no PMIx would have each of them run as a
+ * 1-rank job of its own: Slurm's srun without --mpi=pmix (or with --mpi=pmi2), or a launcher that
+ * speaks the older PMI wire protocol (MPICH's and Intel MPI's mpiexec, hydra). Refuse, saying
+ * what to change. Their variables only recognise that mistake; wire-up never reads them. */
+static mp_status_t refuse_launcher_without_pmix(void)
 {
     const char *ntasks = getenv("SLURM_STEP_NUM_TASKS");
-    if (ntasks == NULL || strtol(ntasks, NULL, 10) <= 1) {
-        return MP_OK;
+    if (ntasks != NULL && strtol(ntasks, NULL, 10) > 1) {
+        mp_log_error("started by Slurm's srun as one of %s tasks, but without PMIx: each task "
+                     "would run alone as a 1-rank job; use srun --mpi=pmix (srun --mpi=list "
+                     "shows whether this Slurm has it; MpiDefault=pmix in slurm.conf makes it "
+                     "the default)",
+                     ntasks);
+        return MP_ERR_WIREUP;
     }
-    mp_log_error("started by Slurm's srun as one of %s tasks, but without PMIx: each task would "
-                 "run alone as a 1-rank job; use srun --mpi=pmix (srun --mpi=list shows whether "
-                 "this Slurm has it; MpiDefault=pmix in slurm.conf makes it the default)",
-                 ntasks);
-    return MP_ERR_WIREUP;
+    const char *pmi_size = getenv("PMI_SIZE");
+    if (pmi_size != NULL && strtol(pmi_size, NULL, 10) > 1) {
+        mp_log_error("started as one of %s processes by a launcher that speaks PMI, not PMIx "
+                     "(MPICH's or Intel MPI's mpiexec?): each would run alone as a 1-rank job; "
+                     "start libmp programs with libmp's mpirun (or mpiexec), Open MPI's mpirun "
+                     "or srun --mpi=pmix",
+                     pmi_size);
+        return MP_ERR_WIREUP;
+    }
+    return MP_OK;
 }
 
 /* A namespace is unique only within its launcher: two Slurm clusters on one host (test clusters,
@@ -367,7 +378,7 @@ mp_status_t mp_wireup_init(mp_wireup_info_t *info_p)
     /* Every PMIx launcher gives its clients PMIX_NAMESPACE. Without it there is no server to
      * find, and PMIx_Init would spend ~10 ms looking for one before starting a singleton. */
     if (getenv("PMIX_NAMESPACE") == NULL) {
-        mp_status_t status = refuse_srun_without_pmix();
+        mp_status_t status = refuse_launcher_without_pmix();
         return status == MP_OK ? init_singleton(info_p) : status;
     }
     if (have_server) {

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Launcher test: an MPI program started without mpirun (a singleton) is rank 0 of 1, and every
-# call libmp has works there; it is not bound to a CPU.
+# call libmp has works there; it is not bound to a CPU. A process that a launcher without PMIx
+# started as one of several (srun --mpi=none, MPICH's hydra) is refused with what to change.
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -45,8 +46,27 @@ mp_expect_nonzero "each of 4 tasks would think it is alone"
 mp_expect_no_line stdout 'No Errors'
 mp_expect_line stderr 'srun --mpi=pmix' "the message says what to change"
 
+echo "== a process of a multi-process PMI launcher (MPICH's hydra) is refused, not a 1-rank job"
+mp_run env PMI_SIZE=3 PMI_RANK=1 PMI_FD=99 "$(mp_prog init_basic)" 1
+mp_expect_nonzero "each of 3 processes would think it is alone"
+mp_expect_no_line stdout 'No Errors'
+mp_expect_line stderr "one of 3 processes by a launcher that speaks PMI, not PMIx" "it says why"
+mp_expect_line stderr "libmp's mpirun" "the message says what to change"
+if command -v mpirun.mpich >/dev/null 2>&1; then
+    mp_run timeout 60 mpirun.mpich -n 2 "$(mp_prog init_basic)" 1
+    mp_expect_nonzero "under MPICH's own mpiexec"
+    mp_expect_no_line stdout 'No Errors'
+    mp_expect_line stderr "launcher that speaks PMI, not PMIx"
+fi
+
 echo "== a 1-task srun step without PMIx is a singleton"
 mp_run env SLURM_STEP_NUM_TASKS=1 "$(mp_prog init_basic)" 1
+mp_expect_status 0
+mp_expect_line stdout '^No Errors$'
+mp_expect_empty stderr
+
+echo "== a 1-process PMI launch is a singleton"
+mp_run env PMI_SIZE=1 PMI_RANK=0 "$(mp_prog init_basic)" 1
 mp_expect_status 0
 mp_expect_line stdout '^No Errors$'
 mp_expect_empty stderr

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Launcher test: an MPI program started without mpirun (a singleton) is rank 0 of 1, and every
 # call libmp has works there; it is not bound to a CPU. A process that a launcher without PMIx
-# started as one of several (srun --mpi=none, MPICH's hydra) is refused with what to change.
+# started as one of several (srun --mpi=none, MPICH's hydra) is refused with what to change;
+# under Open MPI's mpirun, which serves PMIx, the ranks make one job.
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -57,6 +58,15 @@ if command -v mpirun.mpich >/dev/null 2>&1; then
     mp_expect_nonzero "under MPICH's own mpiexec"
     mp_expect_no_line stdout 'No Errors'
     mp_expect_line stderr "launcher that speaks PMI, not PMIx"
+fi
+
+if command -v mpirun.openmpi >/dev/null 2>&1; then
+    echo "== Open MPI's mpirun serves PMIx: a libmp program runs under it as one job"
+    mp_run timeout 120 mpirun.openmpi --allow-run-as-root --oversubscribe -n 3 \
+        "$(mp_prog ring_for)" 1
+    mp_expect_status 0
+    mp_expect_line stdout '^No Errors$'
+    mp_expect_line stdout '^rank 2 of 3 pid'
 fi
 
 echo "== a 1-task srun step without PMIx is a singleton"

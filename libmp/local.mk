@@ -194,7 +194,7 @@ EXTRA_DIST += libmp/libmp.map libmp/wrapper.in libmp/README.md
 bin_SCRIPTS += mpicc.install mpicxx.install
 CLEANFILES += mpicc mpicc.install mpicxx mpicxx.install
 noinst_SCRIPTS = mpicc mpicxx
-wrapper_edit = sed -e 's|__EXTRA_LDFLAGS__|$(MP_SAN_FLAGS)|g'
+wrapper_edit = sed -e 's|__EXTRA_LDFLAGS__|$(MP_SAN_FLAGS)|g' -e 's|__VERSION__|$(PACKAGE_VERSION)|g'
 mpicc_edit = $(wrapper_edit) -e 's|__NAME__|mpicc|g' -e 's|__LANG__|C|g' \
 	-e 's|__ENVVAR__|MPICC_CC|g' -e 's|__CC__|$(CC)|g'
 mpicxx_edit = $(wrapper_edit) -e 's|__NAME__|mpicxx|g' -e 's|__LANG__|C++|g' \

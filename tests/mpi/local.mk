@@ -129,7 +129,8 @@ mpi_launcher_tests = \
 	tests/mpi/launcher/tcp_netif.sh \
 	tests/mpi/launcher/tcp_stranger.sh \
 	tests/mpi/launcher/timeout.sh \
-	tests/mpi/launcher/usage.sh
+	tests/mpi/launcher/usage.sh \
+	tests/mpi/launcher/wrapper.sh
 # The MPI programs, one list per directory (run by run-testlist.sh, see there).
 mpi_testlists = \
 	tests/mpi/env.testlist \

@@ -1075,15 +1075,71 @@ static bool is_overridden(const char *var, char *const *extra_env, int nextra)
     return false;
 }
 
+/* The variables that Open MPI's and MPICH's launchers give each process, which scripts and
+ * programs read for their rank (a wrapper that picks a GPU by local rank, say): rank and size in
+ * its job, and on its host. */
+#define RANK_VARS 8
+static const char *const rank_var_names[RANK_VARS] = {"OMPI_COMM_WORLD_RANK",
+                                                      "OMPI_COMM_WORLD_SIZE",
+                                                      "OMPI_COMM_WORLD_LOCAL_RANK",
+                                                      "OMPI_COMM_WORLD_LOCAL_SIZE",
+                                                      "PMI_RANK",
+                                                      "PMI_SIZE",
+                                                      "MPI_LOCALRANKID",
+                                                      "MPI_LOCALNRANKS"};
+
+/* Whether "NAME=value" sets one of them: mpirun's own values replace what it inherited (from
+ * the job around an mpirun started by a rank, say). */
+static bool is_rank_var(const char *var)
+{
+    size_t name_len = strcspn(var, "=");
+    for (int i = 0; i < RANK_VARS; i++) {
+        if (strlen(rank_var_names[i]) == name_len &&
+            strncmp(var, rank_var_names[i], name_len) == 0) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static int add_rank_vars(const mpirun_job_t *job, int rank, int first, int np, char **env,
+                         size_t *k_p)
+{
+    const mpirun_rank_t *rk = &job->ranks[rank];
+    int local_rank = 0, local_size = 0;
+    if (first == 0) {
+        local_rank = rk->local_rank; /* the first job: ranks on a host numbered in rank order */
+        local_size = job->host_nranks[rk->host];
+    } else {
+        for (int r = first; r < first + np; r++) { /* a spawned job's processes on this host */
+            local_rank += r < rank && job->ranks[r].host == rk->host;
+            local_size += job->ranks[r].host == rk->host;
+        }
+    }
+    const int values[RANK_VARS] = {rank - first, np, local_rank, local_size,
+                                   rank - first, np, local_rank, local_size};
+    for (int i = 0; i < RANK_VARS; i++) {
+        char *var = NULL;
+        if (asprintf(&var, "%s=%d", rank_var_names[i], values[i]) < 0) {
+            return -1;
+        }
+        env[(*k_p)++] = var;
+    }
+    return 0;
+}
+
 int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *extra_env, int nextra,
                              char ***env_p, char *err, size_t errlen)
 {
     pmix_proc_t proc;
     PMIX_LOAD_PROCID(&proc, job->nspace, (pmix_rank_t)rank);
     pthread_mutex_lock(&lock);
+    int first = 0, np = sjobs[0].np;
     for (size_t j = 1; j < nsjobs; j++) {
         if (rank >= sjobs[j].first && rank < sjobs[j].first + sjobs[j].np) {
             PMIX_LOAD_PROCID(&proc, sjobs[j].nspace, (pmix_rank_t)(rank - sjobs[j].first));
+            first = sjobs[j].first;
+            np = sjobs[j].np;
         }
     }
     pthread_mutex_unlock(&lock);
@@ -1100,19 +1156,24 @@ int mpirun_server_setup_rank(const mpirun_job_t *job, int rank, char *const *ext
     while (environ[n] != NULL) {
         n++;
     }
-    char **env = calloc(n + (size_t)nextra + 1, sizeof(char *));
+    char **env = calloc(n + (size_t)nextra + RANK_VARS + 1, sizeof(char *));
     if (env == NULL) {
         snprintf(err, errlen, "out of memory");
         return -1;
     }
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!is_overridden(environ[i], extra_env, nextra)) {
+        if (!is_overridden(environ[i], extra_env, nextra) && !is_rank_var(environ[i])) {
             env[k++] = strdup(environ[i]);
         }
     }
     for (int i = 0; i < nextra; i++) {
         env[k++] = strdup(extra_env[i]);
+    }
+    if (add_rank_vars(job, rank, first, np, env, &k) != 0) {
+        mpirun_server_env_free(env);
+        snprintf(err, errlen, "out of memory");
+        return -1;
     }
     env[k] = NULL;
     rc = PMIx_server_setup_fork(&proc, &env);

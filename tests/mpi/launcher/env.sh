@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Launcher test: -x VAR=value and -x VAR (mpirun's own value) put VAR in every rank's
 # environment; -x overrides the value mpirun inherited; MPICH's -genv and -genvlist do the same.
+# Every rank finds its rank and size in Open MPI's and MPICH's variables (OMPI_COMM_WORLD_RANK,
+# PMI_RANK, MPI_LOCALRANKID, ...).
 set -eu
 . "$(dirname "$0")/lib.sh"
 mp_init
@@ -17,6 +19,22 @@ for r in 0 1 2; do
     done
 done
 [ "$(wc -l <"$MP_OUT")" -eq 9 ] || mp_fail "stdout has $(wc -l <"$MP_OUT") lines, expected 9"
+mp_expect_empty stderr
+
+echo "== each rank's rank and size in Open MPI's and MPICH's variables, mpirun's own values"
+echo "   replacing inherited ones (as in an mpirun that a rank started)"
+vars="OMPI_COMM_WORLD_RANK OMPI_COMM_WORLD_SIZE OMPI_COMM_WORLD_LOCAL_RANK"
+vars="$vars OMPI_COMM_WORLD_LOCAL_SIZE PMI_RANK PMI_SIZE MPI_LOCALRANKID MPI_LOCALNRANKS"
+# shellcheck disable=SC2086 # the names are words
+mp_run env OMPI_COMM_WORLD_RANK=7 PMI_SIZE=9 "$MPIRUN" -n 3 "$prog" $vars
+mp_expect_status 0
+for r in 0 1 2; do
+    for want in OMPI_COMM_WORLD_RANK=$r OMPI_COMM_WORLD_SIZE=3 OMPI_COMM_WORLD_LOCAL_RANK=$r \
+        OMPI_COMM_WORLD_LOCAL_SIZE=3 PMI_RANK=$r PMI_SIZE=3 MPI_LOCALRANKID=$r MPI_LOCALNRANKS=3; do
+        [ "$(grep -cFx "rank $r $want" "$MP_OUT")" = 1 ] ||
+            mp_fail "rank $r: expected exactly one line 'rank $r $want'"
+    done
+done
 mp_expect_empty stderr
 
 echo "== -x FOO=1 -x BAR=2 with 8 ranks"

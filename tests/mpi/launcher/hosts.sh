@@ -38,6 +38,20 @@ mp_expect_empty stderr
 mp_expect_line stdout "^hello from rank 2 of 3 on $NS2\$"
 mp_expect_line stdout '^No Errors$'
 
+echo "== --map-by node: each rank's place on its host in Open MPI's and MPICH's variables"
+run_across "$NS1:2,$NS2:2,$NS3:1" --map-by node -n 5 "$(mp_prog print_env)" \
+    OMPI_COMM_WORLD_RANK OMPI_COMM_WORLD_LOCAL_RANK OMPI_COMM_WORLD_LOCAL_SIZE MPI_LOCALNRANKS
+mp_expect_status 0
+mp_expect_empty stderr
+# Ranks 0 3 on the first host, 1 4 on the second, 2 alone on the third.
+for want in "0 0 2" "1 0 2" "2 0 1" "3 1 2" "4 1 2"; do
+    read -r r lr ls <<<"$want"
+    for line in "OMPI_COMM_WORLD_RANK=$r" "OMPI_COMM_WORLD_LOCAL_RANK=$lr" \
+        "OMPI_COMM_WORLD_LOCAL_SIZE=$ls" "MPI_LOCALNRANKS=$ls"; do
+        mp_expect_line stdout "^rank $r $line\$"
+    done
+done
+
 echo "== -ppn 2 (MPICH) gives every host 2 consecutive ranks whatever its slots, and without -n"
 echo "   2 per host run; -N 1 (Open MPI) one per host"
 run_across "$NS1:1,$NS2:3,$NS3:1" -ppn 2 "$prog" "$NS1,$NS1,$NS2,$NS2,$NS3,$NS3" hello

@@ -72,6 +72,33 @@ void mpirun_job_name(const mpirun_job_t *job, int slot, char *buf, size_t len)
     }
 }
 
+void mpirun_job_host_ranks(const mpirun_job_t *job, int node, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int r = 0; r < job->np; r++) {
+        const mpirun_rank_t *rk = &job->ranks[r];
+        if (rk->job != 0 || rk->host != node) {
+            continue;
+        }
+        int last = r;
+        while (last + 1 < job->np && job->ranks[last + 1].job == 0 &&
+               job->ranks[last + 1].host == node) {
+            last++;
+        }
+        char run[32];
+        int n = last > r ? snprintf(run, sizeof(run), "%s%d-%d", used > 0 ? "," : "", r, last)
+                         : snprintf(run, sizeof(run), "%s%d", used > 0 ? "," : "", r);
+        if (used + (size_t)n + 4 > len) { /* room for "..." and the '\0' */
+            snprintf(buf + used, len - used, "...");
+            return;
+        }
+        memcpy(buf + used, run, (size_t)n + 1);
+        used += (size_t)n;
+        r = last;
+    }
+}
+
 void mpirun_job_fini(mpirun_job_t *job)
 {
     for (int h = 0; job->hosts != NULL && h < job->nhosts; h++) {

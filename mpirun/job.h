@@ -61,6 +61,10 @@ int mpirun_job_add(mpirun_job_t *job, int n, int host);
 /* How messages name a slot: "rank R" in the first job, "job J rank R" in a spawned one. */
 void mpirun_job_name(const mpirun_job_t *job, int slot, char *buf, size_t len);
 
+/* The first job's ranks on host node, as runs: "0-3,8,10-11" (cut short with "..." when buf
+ * is too small): what --display-map prints. */
+void mpirun_job_host_ranks(const mpirun_job_t *job, int node, char *buf, size_t len);
+
 /* Each event below updates the job; when it ends the job or is worth telling the user, it
  * writes one line (without "mpirun: " and newline) into msg, else msg is empty. */
 void mpirun_job_rank_connected(mpirun_job_t *job, int rank, char *msg, size_t len);

@@ -134,6 +134,17 @@ static int setup_hosts(mpirun_t *m, char *err)
 
 /* Places the ranks on hosts and builds the job; the first host named like this machine is
  * the one mpirun runs ranks on itself, the others get a daemon. */
+/* --display-map: each host's ranks, before any starts. */
+static void display_map(const mpirun_t *m)
+{
+    for (int n = 0; n < m->job.nhosts; n++) {
+        char ranks[512];
+        mpirun_job_host_ranks(&m->job, n, ranks, sizeof(ranks));
+        mpirun_say("host %s: %d rank%s: %s", m->job.hosts[n], m->job.host_nranks[n],
+                   m->job.host_nranks[n] == 1 ? "" : "s", ranks);
+    }
+}
+
 static int setup_job(mpirun_t *m, char *err)
 {
     int np = m->opts.np;
@@ -205,6 +216,9 @@ static int setup_job(mpirun_t *m, char *err)
         }
     }
     free(names);
+    if (m->job_ready && m->opts.display_map) {
+        display_map(m);
+    }
     return result;
 }
 

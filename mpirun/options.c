@@ -20,6 +20,7 @@ enum opt_id {
     OPT_MAP_BY,
     OPT_BIND_TO,
     OPT_REPORT_BINDINGS,
+    OPT_DISPLAY_MAP,
     OPT_ENV,
     OPT_GENV,
     OPT_GENVLIST,
@@ -37,6 +38,7 @@ enum opt_id {
     OPT_ALLOW_ROOT,
     OPT_WDIR,
     OPT_LAUNCH_AGENT,
+    OPT_LAUNCHER,
     OPT_APPFILE,
     OPT_NET_IF,
     OPT_VERBOSE,
@@ -80,6 +82,8 @@ static const struct opt_spec opt_table[] = {
     {"map-by", OPT_MAP_BY, "core"},
     {"bind-to", OPT_BIND_TO, "core"},
     {"report-bindings", OPT_REPORT_BINDINGS, NULL},
+    {"display-map", OPT_DISPLAY_MAP, NULL},
+    {"print-rank-map", OPT_DISPLAY_MAP, NULL},
     {"x", OPT_ENV, "OMP_NUM_THREADS=1"},
     {"genv", OPT_GENV, "OMP_NUM_THREADS 1"},
     {"genvlist", OPT_GENVLIST, "OMP_NUM_THREADS,PATH"},
@@ -101,12 +105,17 @@ static const struct opt_spec opt_table[] = {
     {"no-oversubscribe", OPT_NOOVERSUBSCRIBE, NULL},
     {"allow-run-as-root", OPT_ALLOW_ROOT, NULL},
     {"wdir", OPT_WDIR, "/tmp/run"},
+    {"wd", OPT_WDIR, "/tmp/run"},
     {"cwd", OPT_WDIR, "/tmp/run"},
     {"launch-agent", OPT_LAUNCH_AGENT, "ssh"},
     {"bootstrap-exec", OPT_LAUNCH_AGENT, "ssh"},
+    {"launcher-exec", OPT_LAUNCH_AGENT, "ssh"},
+    {"launcher", OPT_LAUNCHER, "ssh"},
+    {"bootstrap", OPT_LAUNCHER, "ssh"},
     {"configfile", OPT_APPFILE, "progs.txt"},
     {"app", OPT_APPFILE, "progs.txt"},
     {"net-if", OPT_NET_IF, "eth0,10.1.0.0/16"},
+    {"iface", OPT_NET_IF, "eth0"},
     {"v", OPT_VERBOSE, NULL},
     {"verbose", OPT_VERBOSE, NULL},
     {"h", OPT_HELP, NULL},
@@ -117,6 +126,20 @@ static const struct opt_spec opt_table[] = {
 };
 
 #define OPT_TABLE_LEN (sizeof(opt_table) / sizeof(opt_table[0]))
+
+/* Open MPI 1.x's flags, still in old scripts and course notes: each means an option above with
+ * its value. */
+static const struct {
+    struct opt_spec spec; /* a flag: no value of its own */
+    const char *value;
+} flag_aliases[] = {
+    {{"bynode", OPT_MAP_BY, NULL}, "node"},
+    {{"byslot", OPT_MAP_BY, NULL}, "slot"},
+    {{"bycore", OPT_MAP_BY, NULL}, "core"},
+    {{"bind-to-core", OPT_BIND_TO, NULL}, "core"},
+    {{"bind-to-socket", OPT_BIND_TO, NULL}, "socket"},
+    {{"bind-to-none", OPT_BIND_TO, NULL}, "none"},
+};
 
 static const char *const map_names[] = {
     [MPIRUN_MAP_SLOT] = "slot", [MPIRUN_MAP_CORE] = "core", [MPIRUN_MAP_SOCKET] = "socket",
@@ -551,6 +574,9 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     case OPT_REPORT_BINDINGS:
         opts->report_bindings = true;
         return 0;
+    case OPT_DISPLAY_MAP:
+        opts->display_map = true;
+        return 0;
     case OPT_VERBOSE:
         opts->verbose = true;
         return 0;
@@ -649,6 +675,20 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
     case OPT_LAUNCH_AGENT:
         opts->launch_agent = value;
         return 0;
+    case OPT_LAUNCHER:
+        /* MPICH's launcher names: ssh is the default agent, rsh an agent of its own. */
+        if (strcmp(value, "ssh") == 0) {
+            return 0;
+        }
+        if (strcmp(value, "rsh") == 0) {
+            opts->launch_agent = "rsh";
+            return 0;
+        }
+        set_error(err, errlen,
+                  "%s \"%s\": mpirun starts its daemons on other hosts with ssh (the default) "
+                  "or rsh; for anything else give --launch-agent CMD (run as CMD HOST COMMAND...)",
+                  opt, value);
+        return -1;
     case OPT_APPFILE:
         if (opts->appfile != NULL) {
             set_error(err, errlen, "%s given twice (\"%s\" and \"%s\"): give one program file", opt,
@@ -734,6 +774,14 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
     char opt[64];
     char *value = NULL;
 
+    char implied[16] = "";
+    for (size_t i = 0; spec == NULL && i < sizeof(flag_aliases) / sizeof(flag_aliases[0]); i++) {
+        if (strlen(flag_aliases[i].spec.name) == name_len &&
+            strncmp(name, flag_aliases[i].spec.name, name_len) == 0) {
+            spec = &flag_aliases[i].spec;
+            snprintf(implied, sizeof(implied), "%s", flag_aliases[i].value);
+        }
+    }
     if (spec == NULL) {
         unknown_option_error(arg, name, dashes, err, errlen);
         return -1;
@@ -784,6 +832,9 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
         value2 = argv[++*i_p];
     }
     (*i_p)++;
+    if (implied[0] != '\0') {
+        value = implied;
+    }
     return apply_option(spec, opt, value, value2, opts, env_cap_p, c->local, c->app, err, errlen);
 }
 
@@ -1065,22 +1116,28 @@ void mpirun_opts_print_help(FILE *out)
           "                       threads; socket (or package) and numa deal a host's\n"
           "                       ranks round-robin over its packages or NUMA nodes;\n"
           "                       node deals the ranks out one per host in turn;\n"
-          "                       ppr:N:node is -ppn N\n"
+          "                       ppr:N:node is -ppn N (Open MPI 1.x: -bynode,\n"
+          "                       -byslot, -bycore)\n"
           "  --bind-to WHAT       core, hwthread, socket (or package), numa or none.\n"
           "                       Default: core (hwthread when mapping by hwthread)\n"
           "                       when a host's ranks fit its cores, else none\n"
+          "                       (Open MPI 1.x: --bind-to-core, -socket, -none)\n"
           "  --use-hwthread-cpus  count hardware threads as cores: this host has a\n"
           "                       slot per thread, and ranks go to consecutive threads\n"
           "  --report-bindings    print where each rank is bound\n"
+          "  --display-map, -print-rank-map\n"
+          "                       print each host's ranks before they start\n"
           "  --oversubscribe      allow more ranks than slots and cores. This is the\n"
           "                       default: extra ranks share the hosts in proportion\n"
           "                       to their slots, and the ranks of a host with more\n"
           "                       ranks than cores are not bound\n"
           "  --nooversubscribe, --no-oversubscribe\n"
           "                       refuse to start more ranks than there are slots\n"
-          "  --launch-agent, --bootstrap-exec CMD\n"
+          "  --launch-agent, --bootstrap-exec, -launcher-exec CMD\n"
           "                       start mpirun's daemon on another host with CMD HOST\n"
           "                       COMMAND... (default: ssh -o BatchMode=yes)\n"
+          "  -launcher, -bootstrap ssh|rsh\n"
+          "                       MPICH's spelling: ssh (the default) or rsh\n"
           "\n"
           "Environment and output:\n"
           "  -x VAR               pass the variable VAR, with its value here, to every\n"
@@ -1088,11 +1145,13 @@ void mpirun_opts_print_help(FILE *out)
           "  -x VAR=VALUE         set VAR to VALUE in every rank's environment\n"
           "  -genv VAR VALUE      the same (MPICH's spelling)\n"
           "  -genvlist A,B,...    pass the variables A, B, ... as -x A -x B does\n"
-          "  --net-if LIST        the network interfaces and IPv4 or IPv6 subnets that\n"
+          "  --net-if, -iface LIST\n"
+          "                       the network interfaces and IPv4 or IPv6 subnets that\n"
           "                       the ranks and mpirun's daemons use between hosts\n"
           "                       (eth0,10.1.0.0/16), or skip (^docker0,virbr0);\n"
           "                       sets MP_NET_IF for every rank\n"
-          "  --wdir, --cwd DIR    start the ranks in directory DIR (default: the\n"
+          "  --wdir, --cwd, -wd DIR\n"
+          "                       start the ranks in directory DIR (default: the\n"
           "                       current directory)\n"
           "  --tag-output         prefix every line of output with the rank that\n"
           "                       wrote it: [1,rank]<stdout>: as Open MPI does\n"

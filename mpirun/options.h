@@ -66,6 +66,7 @@ typedef struct mpirun_opts {
     mpirun_map_t map_by;          /* default MPIRUN_MAP_SLOT */
     mpirun_bind_t bind_to;        /* default MPIRUN_BIND_DEFAULT */
     bool report_bindings;         /* --report-bindings */
+    bool display_map;             /* --display-map, -print-rank-map: each host's ranks */
     bool verbose;                 /* -v/--verbose: notes on how the daemons are linked */
     bool tag_output;              /* --tag-output: prefix each output line with its rank */
     bool prepend_rank;            /* -l/--prepend-rank: "[rank] " before each output line */

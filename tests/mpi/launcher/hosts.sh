@@ -38,12 +38,16 @@ mp_expect_empty stderr
 mp_expect_line stdout "^hello from rank 2 of 3 on $NS2\$"
 mp_expect_line stdout '^No Errors$'
 
-echo "== --map-by node: each rank's place on its host in Open MPI's and MPICH's variables"
-run_across "$NS1:2,$NS2:2,$NS3:1" --map-by node -n 5 "$(mp_prog print_env)" \
+echo "== --map-by node: each rank's place on its host in Open MPI's and MPICH's variables, and"
+echo "   in --display-map's lines"
+run_across "$NS1:2,$NS2:2,$NS3:1" --map-by node -n 5 --display-map "$(mp_prog print_env)" \
     OMPI_COMM_WORLD_RANK OMPI_COMM_WORLD_LOCAL_RANK OMPI_COMM_WORLD_LOCAL_SIZE MPI_LOCALNRANKS
 mp_expect_status 0
-mp_expect_empty stderr
-# Ranks 0 3 on the first host, 1 4 on the second, 2 alone on the third.
+# Ranks 0 3 on the first host, 1 4 on the second, 2 alone on the third: --display-map says so.
+mp_expect_line stderr "^mpirun: host $NS1: 2 ranks: 0,3\$"
+mp_expect_line stderr "^mpirun: host $NS2: 2 ranks: 1,4\$"
+mp_expect_line stderr "^mpirun: host $NS3: 1 rank: 2\$"
+[ "$(wc -l <"$MP_ERR")" -eq 3 ] || mp_fail "stderr: $(wc -l <"$MP_ERR") lines, expected the map's 3"
 for want in "0 0 2" "1 0 2" "2 0 1" "3 1 2" "4 1 2"; do
     read -r r lr ls <<<"$want"
     for line in "OMPI_COMM_WORLD_RANK=$r" "OMPI_COMM_WORLD_LOCAL_RANK=$lr" \

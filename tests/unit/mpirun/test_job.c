@@ -62,6 +62,32 @@ static void test_layout(void **state)
     assert_string_equal(job.hosts[1], "b");
 }
 
+/* --display-map's runs of ranks per host, a spawned job's processes left out. */
+static void test_host_ranks(void **state)
+{
+    (void)state;
+    char buf[64];
+    mpirun_job_host_ranks(&job, 0, buf, sizeof(buf));
+    assert_string_equal(buf, "0-1,3");
+    mpirun_job_host_ranks(&job, 1, buf, sizeof(buf));
+    assert_string_equal(buf, "2");
+
+    mpirun_job_t big;
+    char *hosts[] = {"a", "b"};
+    int host_of_rank[] = {0, 0, 0, 1, 0, 1, 1, 0, 1, 0, 0, 0};
+    assert_int_equal(mpirun_job_init(&big, "ns", 12, 2, hosts, host_of_rank), 0);
+    assert_int_equal(mpirun_job_add(&big, 3, 0), 12);
+    mpirun_job_host_ranks(&big, 0, buf, sizeof(buf));
+    assert_string_equal(buf, "0-2,4,7,9-11");
+    mpirun_job_host_ranks(&big, 1, buf, sizeof(buf));
+    assert_string_equal(buf, "3,5-6,8");
+    mpirun_job_host_ranks(&big, 0, buf, 12); /* "0-2,4,7" fits with room for "..." */
+    assert_string_equal(buf, "0-2,4,7...");
+    mpirun_job_host_ranks(&big, 0, buf, 4);
+    assert_string_equal(buf, "...");
+    mpirun_job_fini(&big);
+}
+
 static void test_clean_finish(void **state)
 {
     (void)state;
@@ -281,6 +307,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_layout, setup_job, teardown_job),
+        cmocka_unit_test_setup_teardown(test_host_ranks, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_clean_finish, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_first_failure_wins, setup_job, teardown_job),
         cmocka_unit_test_setup_teardown(test_signal_named, setup_job, teardown_job),

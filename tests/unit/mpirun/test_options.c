@@ -478,6 +478,52 @@ static void test_other_launchers_spellings(void **state)
                                                    "btl ^openib");
     expect_error_has(ARGV("-genv", "1A", "x", "prog"), "\"1A\" is not a valid environment", NULL);
     expect_error_has(ARGV("-genvlist", "A,,B", "prog"), "\"\" is not a valid environment", NULL);
+
+    /* MPICH's -iface, -launcher/-bootstrap, -launcher-exec, -print-rank-map; Open MPI's -wd,
+     * --display-map and its 1.x flags. */
+    parse_ok(ARGV("-iface", "eth1", "-launcher", "rsh", "-print-rank-map", "-wd", "/w", "prog"),
+             &o);
+    assert_string_equal(o.net_if, "eth1");
+    assert_string_equal(o.launch_agent, "rsh");
+    assert_true(o.display_map);
+    assert_string_equal(o.wdir, "/w");
+    mpirun_opts_fini(&o);
+    parse_ok(ARGV("-bootstrap", "ssh", "--display-map", "prog"), &o);
+    assert_null(o.launch_agent); /* ssh is the default agent */
+    assert_true(o.display_map);
+    mpirun_opts_fini(&o);
+    parse_ok(ARGV("-launcher-exec", "myssh", "prog"), &o);
+    assert_string_equal(o.launch_agent, "myssh");
+    assert_false(o.display_map);
+    mpirun_opts_fini(&o);
+    expect_error(ARGV("-launcher", "slurm", "prog"),
+                 "-launcher \"slurm\": mpirun starts its daemons on other hosts with ssh (the "
+                 "default) or rsh; for anything else give --launch-agent CMD (run as CMD HOST "
+                 "COMMAND...)");
+    const struct {
+        const char *flag;
+        mpirun_map_t map;
+        mpirun_bind_t bind;
+    } old_flags[] = {
+        {"-bynode", MPIRUN_MAP_NODE, MPIRUN_BIND_DEFAULT},
+        {"-byslot", MPIRUN_MAP_SLOT, MPIRUN_BIND_DEFAULT},
+        {"--bycore", MPIRUN_MAP_CORE, MPIRUN_BIND_DEFAULT},
+        {"--bind-to-core", MPIRUN_MAP_SLOT, MPIRUN_BIND_CORE},
+        {"-bind-to-socket", MPIRUN_MAP_SLOT, MPIRUN_BIND_SOCKET},
+        {"--bind-to-none", MPIRUN_MAP_SLOT, MPIRUN_BIND_NONE},
+    };
+    for (size_t i = 0; i < sizeof(old_flags) / sizeof(old_flags[0]); i++) {
+        parse_ok(ARGV((char *)old_flags[i].flag, "prog"), &o);
+        assert_int_equal(o.map_by, old_flags[i].map);
+        assert_int_equal(o.bind_to, old_flags[i].bind);
+        assert_string_equal(o.prog_argv[0], "prog"); /* the flag took no value */
+        mpirun_opts_fini(&o);
+    }
+    expect_error(ARGV("--bind-to-core=yes", "prog"),
+                 "option --bind-to-core takes no value (got \"--bind-to-core=yes\"): write just "
+                 "--bind-to-core");
+    expect_error_has(ARGV("-n", "1", "a", ":", "-n", "1", "-bynode", "b"),
+                     "option -bynode after a ':' applies to the whole job", NULL);
 }
 
 static void test_timeout(void **state)

@@ -14,7 +14,12 @@
 #include "transport/transport.h"
 
 /* The tunables of the shm transport, all in one place. */
-#define MP_SHM_RING_CELLS 32     /* cells per ring; a power of two */
+#define MP_SHM_RING_CELLS 32    /* cells per ring (most); a power of two */
+#define MP_SHM_RING_CELLS_MIN 4 /* cells per ring on the largest nodes */
+/* Cells of one segment (its rings together) beyond which its rings get fewer cells, so that a
+ * node's shared memory grows with its ranks, not with their square: 32 ranks keep 32 cells a
+ * ring, 64 have 16, 128 have 8, from 256 on 4 (about 8.5 MB a rank). */
+#define MP_SHM_SEGMENT_CELLS 1024
 #define MP_SHM_CELL_PAYLOAD 8192 /* payload bytes one packet carries: ep->max_payload */
 #define MP_SHM_POLL_BURST 16     /* packets delivered per ring per progress call, for fairness */
 #define MP_SHM_SEND_BATCH 16     /* cells a sender claims with one look at the receiver's words */
@@ -37,27 +42,46 @@ typedef struct mp_shm_cell {
 /* Bytes per cell (8320 with the numbers above) and per ring: cache-line multiples. */
 #define MP_SHM_CELL_SIZE                                                                           \
     MP_SHM_ROUND_UP(MP_SHM_CELL_META + MP_TL_HDR_MAX + MP_SHM_CELL_PAYLOAD, MP_SHM_CACHE_LINE)
-#define MP_SHM_RING_SIZE ((size_t)MP_SHM_CELL_SIZE * MP_SHM_RING_CELLS)
 
 _Static_assert((MP_SHM_RING_CELLS & (MP_SHM_RING_CELLS - 1)) == 0, "cells: a power of two");
-_Static_assert(MP_SHM_SEND_BATCH >= 1 && MP_SHM_SEND_BATCH <= MP_SHM_RING_CELLS, "send batch");
+_Static_assert((MP_SHM_RING_CELLS_MIN & (MP_SHM_RING_CELLS_MIN - 1)) == 0, "a power of two");
+_Static_assert(MP_SHM_SEND_BATCH >= 1, "send batch");
 _Static_assert(MP_SHM_CELL_META == 16, "cell metadata is 16 bytes");
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "shared rings need lock-free 64-bit atomics");
+
+/* Cells per ring in a segment of nrings rings: MP_SHM_RING_CELLS, or fewer (a power of two, at
+ * least MP_SHM_RING_CELLS_MIN) where the segment's rings would pass MP_SHM_SEGMENT_CELLS. */
+static inline uint32_t mp_shm_ring_cells(int nrings)
+{
+    uint32_t cells = MP_SHM_RING_CELLS;
+    while (cells > MP_SHM_RING_CELLS_MIN &&
+           (uint64_t)cells * (uint64_t)nrings > MP_SHM_SEGMENT_CELLS) {
+        cells /= 2;
+    }
+    return cells;
+}
+
+/* Bytes of a ring of that many cells. */
+static inline size_t mp_shm_ring_size(uint32_t cells)
+{
+    return (size_t)MP_SHM_CELL_SIZE * cells;
+}
 
 /* One end of a ring, private to the process that holds it: the sender's or the receiver's. */
 typedef struct mp_shm_ring {
     unsigned char *cells; /* the first cell, in the receiver's segment */
+    uint64_t mask;        /* cells - 1 (mp_shm_ring_cells) */
     uint64_t pos;         /* this end's next position: only this process changes it */
     uint64_t free_until;  /* sender: positions below it are known free (see reserve) */
 } mp_shm_ring_t;
 
-/* Sets every cell of the ring memory at mem free for its first position. Before any peer has
- * mapped it: the wire-up fence publishes it. */
-void mp_shm_ring_init(void *mem);
+/* Sets every cell of the ring of that many cells at mem free for its first position. Before any
+ * peer has mapped it: the wire-up fence publishes it. */
+void mp_shm_ring_init(void *mem, uint32_t cells);
 
 static inline mp_shm_cell_t *mp_shm_ring_cell(const mp_shm_ring_t *ring, uint64_t pos)
 {
-    return (mp_shm_cell_t *)(ring->cells + (pos & (MP_SHM_RING_CELLS - 1)) * MP_SHM_CELL_SIZE);
+    return (mp_shm_cell_t *)(ring->cells + (pos & ring->mask) * MP_SHM_CELL_SIZE);
 }
 
 /* Acquire pairs with the receiver's release in mp_shm_ring_release: its reads of the packet
@@ -77,7 +101,8 @@ static inline bool cell_is_free(const mp_shm_ring_t *ring, uint64_t pos)
 static inline mp_shm_cell_t *mp_shm_ring_reserve(mp_shm_ring_t *ring)
 {
     if (ring->pos >= ring->free_until) {
-        uint64_t last = ring->pos + MP_SHM_SEND_BATCH - 1;
+        uint64_t ahead = MP_SHM_SEND_BATCH - 1 < ring->mask ? MP_SHM_SEND_BATCH - 1 : ring->mask;
+        uint64_t last = ring->pos + ahead;
         if (cell_is_free(ring, last)) {
             ring->free_until = last + 1;
         } else if (cell_is_free(ring, ring->pos)) {
@@ -113,7 +138,7 @@ static inline mp_shm_cell_t *mp_shm_ring_peek(const mp_shm_ring_t *ring)
 static inline void mp_shm_ring_release(mp_shm_ring_t *ring, mp_shm_cell_t *cell)
 {
     /* Release: every read of the packet is done before the sender may overwrite the cell. */
-    atomic_store_explicit(&cell->seq, ring->pos + MP_SHM_RING_CELLS, memory_order_release);
+    atomic_store_explicit(&cell->seq, ring->pos + ring->mask + 1, memory_order_release);
     ring->pos++;
 }
 

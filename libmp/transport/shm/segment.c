@@ -22,7 +22,8 @@
 
 size_t mp_shm_segment_size(int nrings)
 {
-    return mp_shm_segment_rings_offset(nrings) + (size_t)nrings * MP_SHM_RING_SIZE;
+    return mp_shm_segment_rings_offset(nrings) +
+           (size_t)nrings * mp_shm_ring_size(mp_shm_ring_cells(nrings));
 }
 
 /* FNV-1a: a short, stable fingerprint of a long job id. */
@@ -58,7 +59,8 @@ static void layout(unsigned char *base, size_t size, int nrings)
     hdr->magic = MP_SHM_MAGIC;
     hdr->version = MP_SHM_VERSION;
     hdr->nrings = (uint32_t)nrings;
-    hdr->ncells = MP_SHM_RING_CELLS;
+    uint32_t cells = mp_shm_ring_cells(nrings);
+    hdr->ncells = cells;
     hdr->cell_size = MP_SHM_CELL_SIZE;
     hdr->size = size;
     /* Relaxed, like the rest of the layout: the wire-up fence publishes it. */
@@ -69,7 +71,9 @@ static void layout(unsigned char *base, size_t size, int nrings)
     /* The pages are new and zero already; the node memory's contract says so explicitly. */
     memset(base + MP_SHM_SEG_NODE_OFFSET, 0, mp_tl_node_area_size(nrings + 1));
     for (int i = 0; i < nrings; i++) {
-        mp_shm_ring_init(base + mp_shm_segment_rings_offset(nrings) + (size_t)i * MP_SHM_RING_SIZE);
+        mp_shm_ring_init(base + mp_shm_segment_rings_offset(nrings) +
+                             (size_t)i * mp_shm_ring_size(cells),
+                         cells);
     }
 }
 
@@ -131,13 +135,13 @@ static mp_status_t check_header(const mp_shm_seg_hdr_t *hdr, const char *name, i
                      name, peer, hdr->version, MP_SHM_VERSION);
         return MP_ERR_PEER;
     }
-    if (hdr->ncells != MP_SHM_RING_CELLS || hdr->cell_size != MP_SHM_CELL_SIZE ||
+    if (hdr->ncells != mp_shm_ring_cells(nrings) || hdr->cell_size != MP_SHM_CELL_SIZE ||
         hdr->nrings != (uint32_t)nrings || hdr->size != size || mapped != size) {
         mp_log_error("shm: the segment /dev/shm%s of rank %d has %" PRIu32 " rings of %" PRIu32
                      " cells of %" PRIu32 " bytes (%zu bytes), expected %d rings of %d "
                      "cells of %d bytes (%zu bytes): run every rank with the same libmp",
                      name, peer, hdr->nrings, hdr->ncells, hdr->cell_size, mapped, nrings,
-                     MP_SHM_RING_CELLS, (int)MP_SHM_CELL_SIZE, size);
+                     (int)mp_shm_ring_cells(nrings), (int)MP_SHM_CELL_SIZE, size);
         return MP_ERR_PEER;
     }
     return MP_OK;

@@ -23,7 +23,7 @@ typedef struct mp_shm_seg_hdr {
     uint64_t magic;           /* MP_SHM_MAGIC: this is a libmp shm segment */
     uint32_t version;         /* MP_SHM_VERSION: the layout of everything in the segment */
     uint32_t nrings;          /* incoming rings that follow: the owner's local peers */
-    uint32_t ncells;          /* cells per ring, MP_SHM_RING_CELLS of the owner's build */
+    uint32_t ncells;          /* cells per ring: mp_shm_ring_cells(nrings) */
     uint32_t cell_size;       /* bytes per cell, MP_SHM_CELL_SIZE of the owner's build */
     uint64_t size;            /* bytes of the whole segment */
     _Atomic uint32_t nmapped; /* peers that mapped it: the one that makes it nrings unlinks it */
@@ -94,10 +94,17 @@ static inline unsigned char *mp_shm_segment_node(const mp_shm_segment_t *seg)
     return seg->base + MP_SHM_SEG_NODE_OFFSET;
 }
 
-/* The memory of ring i (0 <= i < nrings) of a segment with nrings rings. */
-static inline unsigned char *mp_shm_segment_ring(const mp_shm_segment_t *seg, int nrings, int i)
+/* Sets ring to this end of ring i (0 <= i < nrings) of a segment with nrings rings, at its
+ * first position. */
+static inline void mp_shm_segment_ring(const mp_shm_segment_t *seg, int nrings, int i,
+                                       mp_shm_ring_t *ring)
 {
-    return seg->base + mp_shm_segment_rings_offset(nrings) + (size_t)i * MP_SHM_RING_SIZE;
+    uint32_t cells = mp_shm_ring_cells(nrings);
+    ring->cells =
+        seg->base + mp_shm_segment_rings_offset(nrings) + (size_t)i * mp_shm_ring_size(cells);
+    ring->mask = cells - 1;
+    ring->pos = 0;
+    ring->free_until = 0;
 }
 
 #endif

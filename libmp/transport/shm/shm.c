@@ -133,8 +133,7 @@ static mp_status_t shm_init(const mp_wireup_info_t *info, mp_tl_recv_fn recv)
         return status;
     }
     for (int i = 0; i < nrings; i++) {
-        shm.in[i].cells = mp_shm_segment_ring(&shm.own, nrings, i);
-        shm.in[i].pos = 0;
+        mp_shm_segment_ring(&shm.own, nrings, i, &shm.in[i]);
         int sender = i < info->local_rank ? i : i + 1;
         shm.in_src[i] = info->local_ranks[sender];
     }
@@ -250,10 +249,7 @@ static mp_tl_ep_t *shm_connect(int peer)
         free(ep);
         return NULL;
     }
-    ep->ring.cells =
-        mp_shm_segment_ring(&ep->seg, shm.local_size - 1, ring_index(shm.local_rank, lr));
-    ep->ring.pos = 0;
-    ep->ring.free_until = 0;
+    mp_shm_segment_ring(&ep->seg, shm.local_size - 1, ring_index(shm.local_rank, lr), &ep->ring);
     ep->ctl = mp_shm_segment_ctl(&ep->seg);
     ep->in = &shm.in[ring_index(lr, shm.local_rank)];
     ep->pid = (pid_t)card.pid;

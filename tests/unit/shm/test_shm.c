@@ -428,6 +428,68 @@ static void test_full_ring_again(void **state)
     run_ranks(2, full_ring_rank);
 }
 
+/* ---- ring sizes -------------------------------------------------------------------------- */
+
+/* Rings keep MP_SHM_RING_CELLS cells up to 32 of them in a segment, then halve so that a
+ * segment holds about MP_SHM_SEGMENT_CELLS cells, down to MP_SHM_RING_CELLS_MIN. */
+static void test_ring_cells(void **state)
+{
+    (void)state;
+    const int nrings[] = {1, 7, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 4095};
+    const uint32_t cells[] = {32, 32, 32, 16, 16, 16, 8, 8, 8, 4, 4, 4, 4, 4};
+    for (size_t i = 0; i < sizeof(nrings) / sizeof(nrings[0]); i++) {
+        assert_int_equal(mp_shm_ring_cells(nrings[i]), cells[i]);
+    }
+    /* A segment of a 256-rank node's rank: its rings take about 8.5 MB, not 66 MB. */
+    size_t rings = mp_shm_segment_size(255) - mp_shm_segment_rings_offset(255);
+    assert_int_equal(rings, 255 * mp_shm_ring_size(4));
+    assert_true(rings < 9 * 1024 * 1024);
+}
+
+/* A ring of the fewest cells, both ends in this process: it takes exactly that many packets,
+ * one freed cell lets exactly one more in (the sender's batch look-ahead never passes the
+ * ring), and positions stay in order over many laps. */
+static void test_small_ring(void **state)
+{
+    (void)state;
+    const uint32_t cells = MP_SHM_RING_CELLS_MIN;
+    void *mem = NULL;
+    assert_int_equal(posix_memalign(&mem, MP_SHM_CACHE_LINE, mp_shm_ring_size(cells)), 0);
+    mp_shm_ring_init(mem, cells);
+    mp_shm_ring_t tx = {.cells = mem, .mask = cells - 1}, rx = tx;
+    uint32_t sent = 0, got = 0;
+    for (int lap = 0; lap < 50; lap++) {
+        mp_shm_cell_t *cell;
+        while ((cell = mp_shm_ring_reserve(&tx)) != NULL) {
+            cell->len = sent++;
+            mp_shm_ring_publish(&tx, cell);
+        }
+        assert_int_equal(sent - got, cells); /* full: exactly the ring's cells */
+        int take = 1 + lap % (int)cells;
+        for (int i = 0; i < take; i++) {
+            cell = mp_shm_ring_peek(&rx);
+            assert_non_null(cell);
+            assert_int_equal(cell->len, got++);
+            mp_shm_ring_release(&rx, cell);
+        }
+        if (take == 1) {
+            cell = mp_shm_ring_reserve(&tx);
+            assert_non_null(cell); /* the one freed cell */
+            cell->len = sent++;
+            mp_shm_ring_publish(&tx, cell);
+            assert_null(mp_shm_ring_reserve(&tx));
+        }
+    }
+    while (got < sent) {
+        mp_shm_cell_t *cell = mp_shm_ring_peek(&rx);
+        assert_non_null(cell);
+        assert_int_equal(cell->len, got++);
+        mp_shm_ring_release(&rx, cell);
+    }
+    assert_null(mp_shm_ring_peek(&rx));
+    free(mem);
+}
+
 /* ---- flow control ---------------------------------------------------------------------- */
 
 static int asked;
@@ -1205,6 +1267,8 @@ int main(void)
         cmocka_unit_test(test_segment_names),
         cmocka_unit_test(test_sizes_and_order),
         cmocka_unit_test(test_full_ring_again),
+        cmocka_unit_test(test_ring_cells),
+        cmocka_unit_test(test_small_ring),
         cmocka_unit_test(test_may_deliver),
         cmocka_unit_test(test_poll_ep),
         cmocka_unit_test(test_callback_sends),

@@ -50,7 +50,10 @@ void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle)
     if (newcomm != NULL) {
         /* Its members of other jobs stay connected to this process until it is disconnected
          * (or MPI_Finalize parts from them). */
-        mp_comm_connect_note(newcomm);
+        if (mp_comm_has_other_jobs(newcomm)) {
+            mp_comm_connect_note(newcomm);
+            mp_api_joined_note(newcomm);
+        }
         mp_api_errhandler_retain(newcomm->errhandler);
         if (!newcomm->named) {
             /* What error messages call it ("rank 5 is out of range 0..3 of ..."). */
@@ -581,6 +584,7 @@ int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect)
             return rc;
         }
     }
+    mp_api_joined_forget(c);
     mp_api_errhandler_release(c->errhandler);
     mp_comm_release(c);
     *comm = MPI_COMM_NULL;

@@ -82,6 +82,7 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
 
 int mp_api_runtime_stop(const char *call, bool disconnect)
 {
+    mp_api_joined_fini();
     mp_api_parent_fini();
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();

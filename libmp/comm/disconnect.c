@@ -1,7 +1,7 @@
 /*
  * MPI_Comm_disconnect across jobs and MPI_Finalize's farewell (disconnect.h): counts of the
- * communicators built and disconnected with each process of another job, the DISC exchange of
- * a disconnect, and the BYE round of MPI_Finalize.
+ * communicators built and disconnected with each member of a communicator that joins jobs, the DISC
+ * exchange of a disconnect, and the BYE round of MPI_Finalize.
  */
 #include "comm/disconnect.h"
 
@@ -15,7 +15,8 @@
 #include "pt2pt/leave.h"
 #include "pt2pt/progress.h"
 
-/* Per process of another job, by peer index minus the job's size. */
+/* Per peer index, for the communicators that join processes of several jobs (a member of this
+ * job too may finalize while this process disconnects such a communicator). */
 typedef struct connection {
     uint64_t built;        /* communicators with it, built (both sides count the same ones) */
     uint64_t disconnected; /* of those, disconnected by this process */
@@ -29,10 +30,10 @@ static bool is_other_job(int peer)
     return peer >= mp_runtime.size;
 }
 
-/* The entry of peer (of another job), grown to it; NULL when out of memory. */
+/* The entry of peer, grown to it; NULL when out of memory. */
 static connection_t *conn_of(int peer)
 {
-    size_t i = (size_t)(peer - mp_runtime.size);
+    size_t i = (size_t)peer;
     if (i >= nconns) {
         size_t n = i + 1 > 2 * nconns ? i + 1 : 2 * nconns;
         connection_t *grown = realloc(conns, n * sizeof(*conns));
@@ -66,9 +67,6 @@ static void for_members(const mp_comm_t *comm, void (*fn)(int peer, void *arg), 
 static void note_member(int peer, void *arg)
 {
     (void)arg;
-    if (!is_other_job(peer)) {
-        return;
-    }
     connection_t *c = conn_of(peer);
     if (c == NULL) {
         /* Only the wait for this peer at MPI_Finalize is lost: it may leave before it. */
@@ -112,11 +110,9 @@ static void tell_member(int peer, void *arg)
 {
     disc_round_t *d = arg;
     uint64_t total = 0;
-    if (is_other_job(peer)) {
-        connection_t *c = conn_of(peer);
-        if (c != NULL) {
-            total = ++c->disconnected;
-        }
+    connection_t *c = conn_of(peer);
+    if (c != NULL) {
+        total = ++c->disconnected;
     }
     /* Also to a member that said BYE: a process that finalizes waits for the DISCs of a
      * disconnect it takes part in by its BYE, until the totals reach what they built. */
@@ -132,10 +128,7 @@ static bool all_arrived(void *arg)
     disc_round_t *d = arg;
     for (int i = 0; i < d->nwaiting;) {
         int peer = d->waiting[i];
-        /* A member of this job cannot finalize while this process is still in MPI (the closing
-         * fence), so only its DISC counts. */
-        if (mp_pt2pt_leave_disc_take(peer, d->comm->context_id) ||
-            (is_other_job(peer) && mp_pt2pt_leave_is_gone(peer))) {
+        if (mp_pt2pt_leave_disc_take(peer, d->comm->context_id) || mp_pt2pt_leave_is_gone(peer)) {
             d->waiting[i] = d->waiting[--d->nwaiting];
         } else {
             i++;
@@ -167,13 +160,13 @@ static bool still_connected(size_t i)
     return conns[i].built > conns[i].disconnected;
 }
 
-/* Whether every process of another job is done with this one: it said BYE (or is gone), or
+/* Whether every process connected to this one is done with it: it said BYE (or is gone), or
  * disconnected every communicator built with this one. */
 static bool all_done(void *arg)
 {
     (void)arg;
     for (size_t i = 0; i < nconns; i++) {
-        int peer = mp_runtime.size + (int)i;
+        int peer = (int)i;
         if (conns[i].built > 0 && !mp_pt2pt_leave_is_gone(peer) &&
             mp_pt2pt_leave_disc_total(peer) < conns[i].built) {
             return false;
@@ -186,7 +179,7 @@ mp_status_t mp_comm_farewell(void)
 {
     mp_status_t status = MP_OK;
     for (size_t i = 0; i < nconns; i++) {
-        int peer = mp_runtime.size + (int)i;
+        int peer = (int)i;
         if (still_connected(i)) {
             mp_status_t st = mp_pt2pt_leave_bye_send(peer);
             if (st != MP_OK && !mp_pt2pt_leave_is_gone(peer) && status == MP_OK) {

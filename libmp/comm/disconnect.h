@@ -4,9 +4,11 @@
  * that still connects this process to another job (MPI 4.1, 11.10.4: MPI_Finalize behaves as if
  * it disconnected them, and is collective over the connected processes).
  *
- * Per process of another job, this process counts the communicators it built with it (the
- * program's: MPI_Comm_spawn's, accept/connect's, join's, and everything derived from them) and
- * those it disconnected; MPI_Comm_free leaves a communicator connected. A disconnect sends each
+ * For the communicators that join processes of several jobs (the program's: MPI_Comm_spawn's,
+ * accept/connect's, join's, and everything derived from them), this process counts per member
+ * how many it built with it and how many of those it disconnected; MPI_Comm_free leaves a
+ * communicator connected. Members of this job count too: one of them may finalize while this
+ * process disconnects such a communicator. A disconnect sends each
  * member a DISC (pt2pt/leave.h) with that total and waits for every member's DISC, or its BYE:
  * a process that finalizes sends BYE to every process it is still connected to and then waits
  * until each one either said BYE too or announced as many disconnects as they built together.
@@ -33,8 +35,8 @@ bool mp_comm_has_other_jobs(const mp_comm_t *comm);
  * sent on comm before arrives before the DISC. Blocking; the caller then frees comm. */
 mp_status_t mp_comm_disconnect(const mp_comm_t *comm);
 
-/* MPI_Finalize, before the job's closing fence: BYE to every process of another job still
- * connected to this one, then waits until each is done with this one (see above). Blocking. */
+/* MPI_Finalize, before the job's closing fence: BYE to every process still connected to this
+ * one through such a communicator, then waits until each is done with it (see above). */
 mp_status_t mp_comm_farewell(void);
 
 /* Forgets the counts (MPI_Finalize). */

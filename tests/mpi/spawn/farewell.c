@@ -5,10 +5,11 @@
  * MPI_Comm_accept/connect), exchange checked messages on the intercommunicator (small ones and a
  * large one, one more small one sent just before the side parts), and then each side treats
  * each communicator as its actions say, in order: d MPI_Comm_disconnect, F MPI_Comm_free, f
- * nothing (MPI_Finalize ends it). Usage: farewell K PARENT-CHILD[-LATE[-n]], e.g. farewell 2
+ * nothing (MPI_Finalize ends it). Usage: farewell K PARENT-CHILD[-LATE[-OPTS]], e.g. farewell 2
  * f-d-c: the parents keep the intercommunicator to MPI_Finalize, the children disconnect it;
- * LATE p or c: that side sleeps 0.3 s before it receives, so the other one parts first; n: the
- * children spawn grandchildren in turn, with the same actions. Both action strings have the
+ * LATE p or c: that side sleeps 0.3 s before it receives, so the other one parts first; OPTS n:
+ * the children spawn grandchildren in turn, with the same actions; r: only the children's rank
+ * 0 disconnects, the other children leave everything to MPI_Finalize. Both action strings have the
  * same length, 1 to 4 (the number of communicators). A side that disconnects a communicator the
  * other side keeps waits for the other's MPI_Finalize, so from there on the other side must not
  * disconnect anything (in any MPI, that would wait for the first side: a deadlock); such modes
@@ -30,6 +31,7 @@ typedef struct mode {
     char child[NCOMMS_MAX + 1];  /* the spawned side's actions */
     char late;                   /* 'p', 'c' or 0: the side that receives late */
     bool nested;                 /* the children spawn grandchildren */
+    bool root_only;              /* only the children's rank 0 disconnects */
     int ncomms;
 } mode_t_;
 
@@ -50,7 +52,7 @@ static void parse_mode(const char *text, mode_t_ *m)
         strcmp(late, "0") != 0) {
         ok = false;
     }
-    if (nest != NULL && strcmp(nest, "n") != 0) {
+    if (nest != NULL && (nest[0] == '\0' || strspn(nest, "nr") != strlen(nest))) {
         ok = false;
     }
     /* The first communicator that one side disconnects and the other keeps: the keeping side
@@ -63,17 +65,18 @@ static void parse_mode(const char *text, mode_t_ *m)
         }
     }
     if (!ok) {
-        fprintf(
-            stderr,
-            "bad mode '%s': PARENT-CHILD[-LATE[-n]], actions d F f, 1 to %d each, "
-            "same length, no 'd' after the first one that the other side keeps; LATE p, c or 0\n",
-            text, NCOMMS_MAX);
+        fprintf(stderr,
+                "bad mode '%s': PARENT-CHILD[-LATE[-OPTS]], actions d F f, 1 to %d each, "
+                "same length, no 'd' after the first one that the other side keeps; LATE p, c or "
+                "0; OPTS n, r\n",
+                text, NCOMMS_MAX);
         exit(2);
     }
     memcpy(m->parent, p, n);
     memcpy(m->child, c, n);
     m->late = late != NULL && late[0] != '0' ? late[0] : 0;
-    m->nested = nest != NULL;
+    m->nested = nest != NULL && strchr(nest, 'n') != NULL;
+    m->root_only = nest != NULL && strchr(nest, 'r') != NULL;
     m->ncomms = (int)n;
 }
 
@@ -223,7 +226,7 @@ int main(int argc, char **argv)
     mpt_set_rank(rank);
     bool is_child = argc > 4 && strcmp(argv[1], "child") == 0;
     if (argc < (is_child ? 5 : 3)) {
-        fprintf(stderr, "usage: %s K PARENT-CHILD[-LATE[-n]]\n", argv[0]);
+        fprintf(stderr, "usage: %s K PARENT-CHILD[-LATE[-OPTS]]\n", argv[0]);
         MPI_Abort(MPI_COMM_WORLD, 2);
     }
     const char *k_text = argv[is_child ? 2 : 1], *mode_text = argv[is_child ? 3 : 2];
@@ -242,8 +245,14 @@ int main(int argc, char **argv)
             spawn_children(argv[0], k_text, mode_text, level, &m);
         }
         exchange(parent, 1, m.late == 'c', level - 1);
+        if (m.root_only && rank != 0) {
+            /* The others keep what the children's rank 0 disconnects: MPI_Finalize ends it. */
+            for (int i = 0; i < m.ncomms; i++) {
+                m.child[i] = m.child[i] == 'd' ? 'f' : m.child[i];
+            }
+        }
         part(comms, m.child, m.ncomms);
-        if (m.child[0] == 'd') {
+        if (m.child[0] == 'd' && !(m.root_only && rank != 0)) {
             CHECK_RC(MPI_Comm_get_parent(&parent));
             MPT_CHECK(parent == MPI_COMM_NULL, "MPI_Comm_get_parent after the disconnect");
         }

@@ -87,6 +87,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/shm_reduce_pair.c \
 	libmp/comm/comm_create.c \
 	libmp/comm/comm_create.h \
+	libmp/comm/disconnect.c \
+	libmp/comm/disconnect.h \
 	libmp/comm/dynamic.c \
 	libmp/comm/dynamic.h \
 	libmp/comm/port.c \
@@ -123,6 +125,8 @@ libmp_libmp_la_SOURCES = \
 	libmp/pt2pt/cancel.c \
 	libmp/pt2pt/cancel.h \
 	libmp/pt2pt/fastpath.c \
+	libmp/pt2pt/leave.c \
+	libmp/pt2pt/leave.h \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/match.h \
 	libmp/pt2pt/node.c \

@@ -775,6 +775,12 @@ int main(int argc, char **argv)
         .local_host = m.local_node,
         .multi_host = m.job.nhosts > 1,
         .univ_size = m.job.univ_size > (uint32_t)m.job.np ? m.job.univ_size : (uint32_t)m.job.np,
+        .topo = m.topo,
+        .map_by = (int)m.opts.map_by,
+        .bind_to = (int)m.opts.bind_to,
+        .report_bindings = m.opts.report_bindings,
+        .nplaced = m.nlocal,
+        .placed_bound = m.nlocal > 0 && m.cpusets != NULL && m.cpusets[0] != NULL,
     };
     loop.spawner = exports != NULL ? &spawner : NULL;
     int status = mpirun_loop_run(&loop);

@@ -397,6 +397,37 @@ free_cores:
     return rc;
 }
 
+int mpirun_bind_compute_more(hwloc_topology_t topo, int nplaced, bool placed_bound, int k,
+                             mpirun_map_t policy, mpirun_bind_t bind_to, hwloc_bitmap_t *sets,
+                             char *err, size_t errlen)
+{
+    for (int i = 0; i < k; i++) {
+        sets[i] = NULL;
+    }
+    if (bind_to == MPIRUN_BIND_DEFAULT && nplaced > 0) {
+        if (!placed_bound) {
+            return 0; /* the first ones were left unbound (oversubscribed): so are these */
+        }
+        /* Bound by default: the later ones too, going round the cores again if need be. */
+        bind_to = policy == MPIRUN_MAP_HWTHREAD ? MPIRUN_BIND_HWTHREAD : MPIRUN_BIND_CORE;
+    }
+    hwloc_bitmap_t *all = calloc((size_t)nplaced + (size_t)k + 1, sizeof(*all));
+    if (all == NULL) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    int rc = mpirun_bind_compute(topo, nplaced + k, policy, bind_to, all, NULL, err, errlen);
+    if (rc == 0) {
+        for (int i = 0; i < k; i++) {
+            sets[i] = all[nplaced + i];
+            all[nplaced + i] = NULL;
+        }
+        mpirun_bind_sets_free(all, nplaced);
+    }
+    free(all);
+    return rc;
+}
+
 void mpirun_bind_sets_free(hwloc_bitmap_t *sets, int n)
 {
     if (sets == NULL) {

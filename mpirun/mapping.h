@@ -56,6 +56,19 @@ int mpirun_bind_compute(hwloc_topology_t topo, int nlocal, mpirun_map_t policy,
                         mpirun_bind_t bind_to, hwloc_bitmap_t *sets, bool *oversubscribed_p,
                         char *err, size_t errlen);
 
+/*
+ * Step 2 for k processes that come later (MPI_Comm_spawn) to a host that runs nplaced already:
+ * their cpusets are those of local ranks nplaced..nplaced+k-1 of mpirun_bind_compute over all
+ * nplaced+k, so they take the cores after the earlier ones and go round again past the last.
+ * bind_to DEFAULT binds them like the earlier ones: to cores (hardware threads when mapping by
+ * hwthread) when those were bound (placed_bound), not at all when the earlier ones were left
+ * unbound (oversubscribed); with nplaced 0 it means what it means for mpirun_bind_compute.
+ * Returns 0 with sets[0..k-1] (NULL: unbound), or -1 with a message in err and all NULL.
+ */
+int mpirun_bind_compute_more(hwloc_topology_t topo, int nplaced, bool placed_bound, int k,
+                             mpirun_map_t policy, mpirun_bind_t bind_to, hwloc_bitmap_t *sets,
+                             char *err, size_t errlen);
+
 /* Frees sets[0..n-1] (NULL entries are skipped) and sets them to NULL. */
 void mpirun_bind_sets_free(hwloc_bitmap_t *sets, int n);
 

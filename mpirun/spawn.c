@@ -13,8 +13,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <hwloc.h>
+#include <hwloc/glibc-sched.h>
+
 #include "mpirun/launch.h"
 #include "mpirun/loop.h"
+#include "mpirun/mapping.h"
 #include "mpirun/server.h"
 
 #define ERRLEN 512
@@ -178,6 +182,32 @@ static void abandon(mpirun_spawner_t *sp, int first)
     }
 }
 
+/* The cpusets of slots first..np-1 (sets[i] for slot first + i; NULL: unbound): the cores
+ * after the processes placed before them, as mpirun's mapping would go on (mapping.h); said
+ * with --report-bindings. */
+static int bind_new(mpirun_spawner_t *sp, int first, hwloc_bitmap_t *sets, char *err)
+{
+    mpirun_job_t *job = sp->job;
+    int k = job->np - first;
+    if (sp->topo == NULL) {
+        return 0;
+    }
+    if (mpirun_bind_compute_more(sp->topo, sp->nplaced, sp->placed_bound, k,
+                                 (mpirun_map_t)sp->map_by, (mpirun_bind_t)sp->bind_to, sets, err,
+                                 ERRLEN) != 0) {
+        return -1;
+    }
+    sp->nplaced += k;
+    for (int i = 0; i < k && sp->report_bindings; i++) {
+        char name[64], desc[512];
+        mpirun_job_name(job, first + i, name, sizeof(name));
+        mpirun_bind_describe_rank(sp->topo, sets[i], sp->nplaced, (mpirun_bind_t)sp->bind_to, desc,
+                                  sizeof(desc));
+        mpirun_say("%s on %s: %s", name, sp->hostname, desc);
+    }
+    return 0;
+}
+
 /* Forks the processes of slots first.. (app by app) and waits for their execs. */
 static int launch_all(mpirun_spawner_t *sp, const mpirun_spawn_req_t *req, char (*paths)[4096],
                       int first, char *err)
@@ -188,7 +218,14 @@ static int launch_all(mpirun_spawner_t *sp, const mpirun_spawn_req_t *req, char 
         snprintf(err, ERRLEN, "out of memory");
         return -1;
     }
-    int result = 0;
+    int k = job->np - first;
+    hwloc_bitmap_t *sets = calloc((size_t)k + 1, sizeof(*sets));
+    if (sets == NULL) {
+        free(children);
+        snprintf(err, ERRLEN, "out of memory");
+        return -1;
+    }
+    int result = bind_new(sp, first, sets, err);
     int s = first;
     for (int a = 0; a < req->napps && result == 0; a++) {
         const mpirun_spawn_app_t *app = &req->apps[a];
@@ -205,9 +242,16 @@ static int launch_all(mpirun_spawner_t *sp, const mpirun_spawn_req_t *req, char 
                 result = -1;
                 break;
             }
-            /* Unbound: the first job's ranks hold the cores mapping gave out. */
-            mpirun_launch_t spec = {
-                .path = paths[a], .argv = app->argv, .envp = env, .wdir = app->cwd};
+            cpu_set_t cpus;
+            hwloc_bitmap_t set = sets[s - first];
+            if (set != NULL) {
+                hwloc_cpuset_to_glibc_sched_affinity(sp->topo, set, &cpus, sizeof(cpus));
+            }
+            mpirun_launch_t spec = {.path = paths[a],
+                                    .argv = app->argv,
+                                    .envp = env,
+                                    .cpus = set != NULL ? &cpus : NULL,
+                                    .wdir = app->cwd};
             mpirun_child_t *c = &children[s - first];
             mpirun_server_lock();
             result = mpirun_launch(&spec, c, err, ERRLEN);
@@ -236,6 +280,8 @@ static int launch_all(mpirun_spawner_t *sp, const mpirun_spawn_req_t *req, char 
             }
         }
     }
+    mpirun_bind_sets_free(sets, k);
+    free(sets);
     free(children);
     return result;
 }

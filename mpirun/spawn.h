@@ -7,6 +7,7 @@
 #ifndef MPIRUN_SPAWN_H
 #define MPIRUN_SPAWN_H
 
+#include <hwloc.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -27,6 +28,14 @@ typedef struct mpirun_spawner {
     int local_host;                /* its node id, -1 when it runs no rank */
     bool multi_host;               /* the first job spans several hosts */
     uint32_t univ_size;            /* MPI_UNIVERSE_SIZE */
+    /* Binding (mapping.h): the host's topology and the job's policies; the processes placed
+     * here so far (the first job's local ranks, then every spawned one), and whether the first
+     * job's were bound. Spawned processes take the cores after them. */
+    hwloc_topology_t topo;
+    int map_by, bind_to; /* mpirun_map_t, mpirun_bind_t */
+    bool report_bindings;
+    int nplaced;
+    bool placed_bound;
 } mpirun_spawner_t;
 
 /* Serves the spawn request with this id (MPIRUN_EVENT_SPAWN): starts its processes and

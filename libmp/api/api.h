@@ -211,6 +211,12 @@ int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect);
  * intercommunicator (api/dynamic.c); MPI_Finalize drops it. */
 int mp_api_parent_start(const char *call);
 void mp_api_parent_fini(void);
+/* The program's communicators that join several jobs (dynamic.c): published ones are noted,
+ * freed or disconnected ones forgotten, and MPI_Finalize releases those the program kept, as
+ * its implicit disconnect of them (before mp_api_parent_fini). */
+void mp_api_joined_note(mp_comm_t *comm);
+void mp_api_joined_forget(const mp_comm_t *comm);
+void mp_api_joined_fini(void);
 
 /* The handle of a communicator object (MPI_COMM_NULL for NULL). */
 MPI_Comm mp_api_comm_handle(const mp_comm_t *comm);

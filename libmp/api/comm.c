@@ -11,6 +11,7 @@
 #include "api/coll.h"
 #include "api/topo.h"
 #include "comm/comm_create.h"
+#include "comm/disconnect.h"
 #include "core/group.h"
 #include "core/info.h"
 #include "core/runtime.h"
@@ -47,6 +48,12 @@ MPI_Comm mp_api_comm_handle(const mp_comm_t *comm)
 void mp_api_comm_publish(mp_comm_t *newcomm, MPI_Comm *handle)
 {
     if (newcomm != NULL) {
+        /* Its members of other jobs stay connected to this process until it is disconnected
+         * (or MPI_Finalize parts from them). */
+        if (mp_comm_has_other_jobs(newcomm)) {
+            mp_comm_connect_note(newcomm);
+            mp_api_joined_note(newcomm);
+        }
         mp_api_errhandler_retain(newcomm->errhandler);
         if (!newcomm->named) {
             /* What error messages call it ("rank 5 is out of range 0..3 of ..."). */
@@ -563,7 +570,13 @@ int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect)
     }
     /* Messages in the communicator's own buffer go out before the user may reuse it. */
     mp_api_bsend_comm_free(c);
-    if (disconnect) {
+    if (disconnect && mp_comm_has_other_jobs(c)) {
+        /* Members of other jobs may take part by finalizing instead (comm/disconnect.h). */
+        mp_status_t st = mp_comm_disconnect(c);
+        if (st != MP_OK) {
+            return mp_api_comm_failed(call, c, st);
+        }
+    } else if (disconnect) {
         /* The standard asks that every message on comm was matched already: once all members
          * are here, none is still on its way, so the barrier is all the waiting there is. */
         rc = mp_api_coll_barrier(call, *comm, MP_API_COLL_BLOCKING, NULL);
@@ -571,6 +584,7 @@ int mp_api_comm_free(const char *call, MPI_Comm *comm, bool disconnect)
             return rc;
         }
     }
+    mp_api_joined_forget(c);
     mp_api_errhandler_release(c->errhandler);
     mp_comm_release(c);
     *comm = MPI_COMM_NULL;

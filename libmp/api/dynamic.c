@@ -7,6 +7,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "api/api.h"
 #include "comm/comm_create.h"
@@ -50,6 +51,51 @@ void mp_api_parent_fini(void)
     }
     mp_comm_unref(parent);
     parent = NULL;
+}
+
+/* The program's communicators that join processes of several jobs, while it holds them:
+ * MPI_Finalize disconnects (and so frees) those it kept. */
+static mp_comm_t **joined;
+static size_t njoined, joined_cap;
+
+void mp_api_joined_note(mp_comm_t *comm)
+{
+    if (njoined == joined_cap) {
+        size_t n = joined_cap == 0 ? 8 : 2 * joined_cap;
+        mp_comm_t **grown = realloc(joined, n * sizeof(*joined));
+        if (grown == NULL) {
+            /* Only the memory of this communicator is lost, should the program keep it. */
+            return;
+        }
+        joined = grown;
+        joined_cap = n;
+    }
+    joined[njoined++] = comm;
+}
+
+void mp_api_joined_forget(const mp_comm_t *comm)
+{
+    for (size_t i = 0; i < njoined; i++) {
+        if (joined[i] == comm) {
+            joined[i] = joined[--njoined];
+            return;
+        }
+    }
+}
+
+void mp_api_joined_fini(void)
+{
+    for (size_t i = 0; i < njoined; i++) {
+        mp_comm_t *c = joined[i];
+        if (!c->freed) {
+            mp_api_attr_comm_delete_all("MPI_Finalize", c);
+            mp_api_errhandler_release(c->errhandler);
+            mp_comm_release(c);
+        }
+    }
+    free(joined);
+    joined = NULL;
+    njoined = joined_cap = 0;
 }
 
 #pragma weak MPI_Comm_get_parent = PMPI_Comm_get_parent

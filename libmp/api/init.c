@@ -10,6 +10,7 @@
 
 #include "api/api.h"
 #include "coll/shm.h"
+#include "comm/disconnect.h"
 #include "comm/dynamic.h"
 #include "comm/port.h"
 #include "core/log.h"
@@ -81,10 +82,18 @@ int mp_api_runtime_start(const char *call, int required, int *provided)
 
 int mp_api_runtime_stop(const char *call, bool disconnect)
 {
+    mp_api_joined_fini();
     mp_api_parent_fini();
     /* Buffered sends still in flight are delivered before this rank leaves. */
     mp_api_bsend_fini();
     mp_api_greq_fini();
+    /* MPI_Finalize is collective over every process connected to this one: the processes of
+     * other jobs take part in it as in a disconnect, before this job's closing fence. */
+    mp_status_t farewell = mp_comm_farewell();
+    if (farewell != MP_OK) {
+        mp_log_error("%s: could not tell every process of another job that this one leaves: %s",
+                     call, mp_status_string(farewell));
+    }
     mp_coll_shm_fini();
     mp_status_t status = mp_runtime_fini(disconnect);
     if (status != MP_OK) {
@@ -94,6 +103,7 @@ int mp_api_runtime_stop(const char *call, bool disconnect)
     mp_rma_fini();
     mp_comm_port_fini();
     mp_comm_dynamic_fini();
+    mp_comm_disconnect_fini();
     mp_api_type_f90_fini();
     mp_api_split_type_fini();
     mp_api_errhandler_fini();

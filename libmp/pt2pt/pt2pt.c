@@ -16,6 +16,7 @@
 #include "core/log.h"
 #include "core/settings.h"
 #include "pt2pt/cancel.h"
+#include "pt2pt/leave.h"
 #include "pt2pt/match.h"
 #include "pt2pt/node.h"
 #include "pt2pt/peer.h"
@@ -387,6 +388,10 @@ static void on_packet(int world, const void *hdr, size_t hdr_len, const void *pa
         break;
     case MP_PKT_CANCEL_DONE:
         mp_cancel_on_answer(&h.c);
+        break;
+    case MP_PKT_DISC:
+    case MP_PKT_BYE:
+        mp_pt2pt_leave_on_packet(world, h.bytes[0], h.c.req, h.c.req2);
         break;
     default:
         mp_log_error("unknown packet type %d from rank %d", h.bytes[0], world);
@@ -812,6 +817,7 @@ void mp_pt2pt_fini(void)
     }
     mp_tl_self_ops.fini();
     mp_request_pool_fini();
+    mp_pt2pt_leave_fini();
     free(mp_peers);
     mp_peers = NULL;
     mp_npeers = 0;

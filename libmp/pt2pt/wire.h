@@ -20,6 +20,10 @@ enum mp_pkt_type {
     MP_PKT_PUT_DONE,  /* that part is in place (req2 = 1 if it failed) */
     MP_PKT_CANCEL,    /* the sender cancels its message req (req2: its number), if unmatched */
     MP_PKT_CANCEL_DONE, /* the receiver's answer for send req: req2 = 1 if the message is gone */
+    MP_PKT_DISC,        /* MPI_Comm_disconnect: the sender is in it for context req; req2: the
+                           disconnects of communicators with the receiver it has made in all */
+    MP_PKT_BYE,         /* MPI_Finalize: the sender leaves; it takes part in every disconnect
+                           with the receiver from now on (pt2pt/leave.h) */
 };
 
 #define MP_PKT_FLAG_SYNC 0x1 /* the sender waits for MP_PKT_ACK */

@@ -137,4 +137,60 @@ for r in 0 1; do
         mp_fail "expected one stderr line containing 'rank $r'"
 done
 
+# MPI_Comm_spawn's children are bound like ranks placed after the first job's: the next cores,
+# round again past the last; unbound when the first job was (oversubscribed) or --bind-to none.
+spawn_prog=$top_builddir/tests/mpi/spawn/fail
+[ -x "$spawn_prog" ] || mp_error "test program $spawn_prog is not built"
+# run_spawn NPARENTS [mpirun options...]: the parents spawn 2 children; fills cpus_of[R] (the
+# parents) and child_cpus[R].
+declare -A child_cpus
+run_spawn()
+{
+    local n=$1 r list
+    shift
+    mp_run ${wrap[@]+"${wrap[@]}"} "$MPIRUN" "$@" -n "$n" "$spawn_prog" affinity
+    mp_expect_status 0
+    cpus_of=()
+    child_cpus=()
+    while read -r r list; do
+        cpus_of[$r]=$list
+    done < <(sed -n 's/^rank \([0-9]*\) cpus \([0-9,]*\)$/\1 \2/p' "$MP_OUT")
+    while read -r r list; do
+        child_cpus[$r]=$list
+    done < <(sed -n 's/^job 2 rank \([0-9]*\) cpus \([0-9,]*\)$/\1 \2/p' "$MP_OUT")
+    if [ "${#cpus_of[@]}" -ne "$n" ] || [ "${#child_cpus[@]}" -ne 2 ]; then
+        mp_fail "expected 'rank R cpus LIST' from $n parents and 'job 2 rank R cpus LIST' from 2 children"
+    fi
+}
+
+# expect_children CPUS0 CPUS1: the children's CPU lists.
+expect_children()
+{
+    [ "${child_cpus[0]:-}" = "$1" ] && [ "${child_cpus[1]:-}" = "$2" ] ||
+        mp_fail "children have CPUs '${child_cpus[0]:-}' and '${child_cpus[1]:-}', expected '$1' and '$2'"
+}
+
+echo "== spawn, default, 1 parent: children on the next cores, round again (core 1, core 0)"
+run_spawn 1 --report-bindings
+[ "${cpus_of[0]:-}" = "${cores[0]}" ] || mp_fail "the parent has CPUs '${cpus_of[0]:-}', expected ${cores[0]}"
+expect_children "${cores[1]}" "${cores[0]}"
+for r in 0 1; do
+    [ "$(grep -cE "job 2 rank $r on .*: bound to" "$MP_ERR")" = 1 ] ||
+        mp_fail "expected one --report-bindings line for job 2 rank $r"
+done
+
+echo "== spawn, --bind-to core, 3 parents: children on cores 1 and 0"
+run_spawn 3 --bind-to core
+expect_children "${cores[1]}" "${cores[0]}"
+
+echo "== spawn, default, 3 parents (oversubscribed, unbound): children unbound"
+run_spawn 3 --report-bindings
+expect_children "$allowed" "$allowed"
+[ "$(grep -cE "job 2 rank [01] on .*: not bound" "$MP_ERR")" = 2 ] ||
+    mp_fail "expected 'not bound' --report-bindings lines for both children"
+
+echo "== spawn, --bind-to none, 1 parent: children unbound"
+run_spawn 1 --bind-to none
+expect_children "$allowed" "$allowed"
+
 mp_finish

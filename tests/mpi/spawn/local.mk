@@ -4,6 +4,7 @@
 mpi_spawn_programs = \
 	tests/mpi/spawn/basic \
 	tests/mpi/spawn/fail \
+	tests/mpi/spawn/farewell \
 	tests/mpi/spawn/multiple \
 	tests/mpi/spawn/nested \
 	tests/mpi/spawn/ports
@@ -24,3 +25,6 @@ tests_mpi_spawn_ports_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_spawn_nested_SOURCES = tests/mpi/spawn/nested.c
 tests_mpi_spawn_nested_LDADD = $(mpi_test_libs)
 tests_mpi_spawn_nested_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_spawn_farewell_SOURCES = tests/mpi/spawn/farewell.c
+tests_mpi_spawn_farewell_LDADD = $(mpi_test_libs)
+tests_mpi_spawn_farewell_LDFLAGS = $(mpi_test_link_flags)

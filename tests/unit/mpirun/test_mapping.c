@@ -332,6 +332,61 @@ static void test_bind_oversubscribed(void **state)
     mp_hwtopo_destroy(topo);
 }
 
+/* Runs mpirun_bind_compute_more for k later processes and compares their sets with expected. */
+static void check_more(hwloc_topology_t topo, int nplaced, bool placed_bound, int k,
+                       mpirun_map_t policy, mpirun_bind_t bind_to, const char *const *expected)
+{
+    hwloc_bitmap_t *sets = calloc((size_t)k + 1, sizeof(*sets));
+    char err[256] = "";
+    assert_non_null(sets);
+    assert_int_equal(mpirun_bind_compute_more(topo, nplaced, placed_bound, k, policy, bind_to, sets,
+                                              err, sizeof(err)),
+                     0);
+    for (int i = 0; i < k; i++) {
+        char list[128] = "unbound";
+        if (sets[i] != NULL) {
+            hwloc_bitmap_list_snprintf(list, sizeof(list), sets[i]);
+        }
+        if (strcmp(list, expected[i] != NULL ? expected[i] : "unbound") != 0) {
+            fail_msg("process %d after %d: %s, expected %s", i, nplaced, list,
+                     expected[i] != NULL ? expected[i] : "unbound");
+        }
+    }
+    mpirun_bind_sets_free(sets, k);
+    free(sets);
+}
+
+/* Processes spawned later take the cores after those placed before, round again past the last. */
+static void test_bind_more(void **state)
+{
+    (void)state;
+    hwloc_topology_t topo = load(TOPO_1X2);
+    const char *next[] = {"1", "0", "1"};
+    /* One bound rank on core 0: three more by default take cores 1, 0, 1. */
+    check_more(topo, 1, true, 3, MPIRUN_MAP_SLOT, MPIRUN_BIND_DEFAULT, next);
+    check_more(topo, 3, true, 3, MPIRUN_MAP_SLOT, MPIRUN_BIND_CORE, next);
+    /* The first ones oversubscribed and so unbound, or --bind-to none: unbound. */
+    const char *none[] = {NULL, NULL};
+    check_more(topo, 3, false, 2, MPIRUN_MAP_SLOT, MPIRUN_BIND_DEFAULT, none);
+    check_more(topo, 1, true, 2, MPIRUN_MAP_SLOT, MPIRUN_BIND_NONE, none);
+    /* Nothing placed before: the default as for a first job (2 fit the 2 cores, 3 do not). */
+    const char *two[] = {"0", "1"};
+    check_more(topo, 0, false, 2, MPIRUN_MAP_SLOT, MPIRUN_BIND_DEFAULT, two);
+    const char *three[] = {NULL, NULL, NULL};
+    check_more(topo, 0, false, 3, MPIRUN_MAP_SLOT, MPIRUN_BIND_DEFAULT, three);
+    mp_hwtopo_destroy(topo);
+
+    /* 2 packages x 8 cores x 2 threads: after 15 ranks, cores 15 and 0; by hwthread, PUs. */
+    topo = load(TOPO_2X8X2);
+    const char *wrap[] = {"30-31", "0-1"};
+    check_more(topo, 15, true, 2, MPIRUN_MAP_CORE, MPIRUN_BIND_DEFAULT, wrap);
+    const char *pus[] = {"5", "6"};
+    check_more(topo, 5, true, 2, MPIRUN_MAP_HWTHREAD, MPIRUN_BIND_DEFAULT, pus);
+    const char *pkg[] = {"16-31"};
+    check_more(topo, 8, true, 1, MPIRUN_MAP_SLOT, MPIRUN_BIND_SOCKET, pkg);
+    mp_hwtopo_destroy(topo);
+}
+
 /* Hardware threads as the unit (--map-by hwthread, --use-hwthread-cpus), or as the binding. */
 static void test_bind_hwthreads(void **state)
 {
@@ -623,6 +678,7 @@ int main(void)
         cmocka_unit_test(test_bind_consecutive_cores),
         cmocka_unit_test(test_bind_by_socket),
         cmocka_unit_test(test_bind_oversubscribed),
+        cmocka_unit_test(test_bind_more),
         cmocka_unit_test(test_bind_hwthreads),
         cmocka_unit_test(test_bind_numa),
         cmocka_unit_test(test_bind_restricted),

@@ -12,6 +12,7 @@ tests_unit_pt2pt_test_pt2pt_self_SOURCES = \
 	libmp/core/status.c \
 	libmp/core/topo.c \
 	libmp/pt2pt/cancel.c \
+	libmp/pt2pt/leave.c \
 	libmp/pt2pt/match.c \
 	libmp/pt2pt/node.c \
 	libmp/pt2pt/peer.c \

@@ -255,6 +255,64 @@ static void copy_blocks(char *mem, ptrdiff_t stride, size_t len, size_t n, char 
 #undef COPY_LOOP
 }
 
+/* Copies the packed bytes of one segment, from block block and byte skip in it, for len bytes
+ * (no further than the segment's end), between the element at origin and packed. The block is
+ * found by division over the levels; from there an odometer steps the outer levels while the
+ * innermost one runs through copy_blocks. */
+static void walk_seg(const mp_dt_seg_t *seg, char *origin, size_t block, size_t skip, char *packed,
+                     size_t len, bool to_packed)
+{
+    size_t digit[MP_DT_SEG_LEVELS];
+    char *row = origin + seg->disp; /* block 0 of level 0 at the outer levels' digits */
+    for (size_t i = 0; i <= seg->nouter; i++) {
+        digit[i] = block % seg->lev[i].count;
+        block /= seg->lev[i].count;
+        if (i > 0) {
+            row += (ptrdiff_t)digit[i] * seg->lev[i].stride;
+        }
+    }
+    while (len > 0) {
+        char *mem = row + (ptrdiff_t)digit[0] * seg->stride;
+        if (skip != 0 || len < seg->len) {
+            /* A partial block: the start or the end of a fragment. */
+            size_t n = seg->len - skip < len ? seg->len - skip : len;
+            if (to_packed) {
+                memcpy(packed, mem + skip, n);
+            } else {
+                memcpy(mem + skip, packed, n);
+            }
+            packed += n;
+            len -= n;
+            skip += n;
+            if (skip < seg->len) {
+                return; /* len is 0 */
+            }
+            skip = 0;
+            digit[0]++;
+        } else {
+            size_t n = seg->count - digit[0];
+            if (n > len / seg->len) {
+                n = len / seg->len;
+            }
+            copy_blocks(mem, seg->stride, seg->len, n, packed, to_packed);
+            packed += n * seg->len;
+            len -= n * seg->len;
+            digit[0] += n;
+        }
+        if (digit[0] == seg->count && len > 0) {
+            digit[0] = 0;
+            for (size_t i = 1; i <= seg->nouter; i++) {
+                row += seg->lev[i].stride;
+                if (++digit[i] < seg->lev[i].count) {
+                    break;
+                }
+                digit[i] = 0;
+                row -= (ptrdiff_t)seg->lev[i].count * seg->lev[i].stride;
+            }
+        }
+    }
+}
+
 /* Walks the packed positions [offset, offset + len) of the elements at base, copying each
  * piece between its place in memory and the packed buffer. */
 static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packed, size_t len,
@@ -264,9 +322,7 @@ static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packe
     size_t in_elem = offset % dt->size;
     size_t s = find_seg(dt, in_elem);
     size_t rel = in_elem - dt->segs[s].pstart;
-    size_t block = rel / dt->segs[s].len;
-    size_t skip = rel % dt->segs[s].len;
-    if (dt->nsegs == 1 && dt->segs[0].count == 1 && skip == 0) {
+    if (dt->nsegs == 1 && mp_dt_seg_blocks(&dt->segs[0]) == 1 && rel == 0) {
         /* One block per element (a resized basic type, say): the blocks of whole elements are
          * extent apart, copied in one loop rather than one pass below each. */
         size_t n = len / dt->segs[0].len;
@@ -278,41 +334,18 @@ static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packe
     }
     while (len > 0) {
         const mp_dt_seg_t *seg = &dt->segs[s];
-        char *origin = base + (ptrdiff_t)elem * dt->extent + seg->disp;
-        if (skip != 0 || len < seg->len) {
-            /* A partial block: the start or the end of a fragment. */
-            size_t n = seg->len - skip < len ? seg->len - skip : len;
-            char *mem = origin + (ptrdiff_t)block * seg->stride + (ptrdiff_t)skip;
-            if (to_packed) {
-                memcpy(packed, mem, n);
-            } else {
-                memcpy(mem, packed, n);
-            }
-            packed += n;
-            len -= n;
-            skip += n;
-            if (skip < seg->len) {
-                break; /* len is 0 */
-            }
-            skip = 0;
-            block++;
-        } else {
-            size_t n = seg->count - block;
-            if (n > len / seg->len) {
-                n = len / seg->len;
-            }
-            copy_blocks(origin + (ptrdiff_t)block * seg->stride, seg->stride, seg->len, n, packed,
-                        to_packed);
-            packed += n * seg->len;
-            len -= n * seg->len;
-            block += n;
+        size_t n = seg->len * mp_dt_seg_blocks(seg) - rel;
+        if (n > len) {
+            n = len;
         }
-        if (block == seg->count) {
-            block = 0;
-            if (++s == dt->nsegs) {
-                s = 0;
-                elem++;
-            }
+        walk_seg(seg, base + (ptrdiff_t)elem * dt->extent, rel / seg->len, rel % seg->len, packed,
+                 n, to_packed);
+        packed += n;
+        len -= n;
+        rel = 0;
+        if (++s == dt->nsegs) {
+            s = 0;
+            elem++;
         }
     }
 }
@@ -337,6 +370,19 @@ void mp_datatype_unpack(const mp_datatype_t *dt, size_t count, void *buf, size_t
     } else if (len > 0) {
         walk(dt, buf, offset, (char *)in, len, false);
     }
+}
+
+void mp_dt_seg_span(const mp_dt_seg_t *s, ptrdiff_t *lo_p, ptrdiff_t *hi_p)
+{
+    ptrdiff_t lo = s->disp;
+    ptrdiff_t hi = s->disp + (ptrdiff_t)s->len;
+    for (size_t i = 0; i <= s->nouter; i++) {
+        ptrdiff_t span = (ptrdiff_t)(s->lev[i].count - 1) * s->lev[i].stride;
+        lo += span < 0 ? span : 0;
+        hi += span > 0 ? span : 0;
+    }
+    *lo_p = lo;
+    *hi_p = hi;
 }
 
 /* ---- basic elements ---- */

@@ -173,12 +173,28 @@ static mp_status_t seg_push(seg_list_t *l, const mp_dt_seg_t *seg)
     if (l->n > 0 && seg_merge(&l->v[l->n - 1], seg)) {
         return MP_OK;
     }
+    /* The last segment is complete: it may repeat the one before it (an indexed type whose
+     * groups of blocks recur at a fixed distance becomes one nested segment). */
+    if (l->n > 1 && seg_merge(&l->v[l->n - 2], &l->v[l->n - 1])) {
+        l->n--;
+        if (seg_merge(&l->v[l->n - 1], seg)) {
+            return MP_OK;
+        }
+    }
     if (!grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
         return MP_ERR_NOMEM;
     }
     l->v[l->n] = *seg;
     l->v[l->n++].pstart = 0;
     return MP_OK;
+}
+
+/* Ends a list: its last segment may still repeat the one before it. */
+static void seg_list_close(seg_list_t *l)
+{
+    if (l->n > 1 && seg_merge(&l->v[l->n - 2], &l->v[l->n - 1])) {
+        l->n--;
+    }
 }
 
 /* Appends reps copies of the segments segs[0 .. n), the first shifted by disp, the others
@@ -438,6 +454,7 @@ mp_status_t mp_datatype_create_blocks(size_t count, const size_t *blocklens, con
         /* The C compiler pads a struct to its alignment; so does MPI (the standard's epsilon). */
         dt->extent += (ptrdiff_t)dt->align - dt->extent % (ptrdiff_t)dt->align;
     }
+    seg_list_close(&segs);
     dt->segs = segs.v;
     dt->nsegs = segs.n;
     dt->runs = runs.v;
@@ -492,6 +509,7 @@ mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t 
         /* The blocks of one vector block, then count of those: two levels over old's map. */
         seg_list_t block = {0};
         st = place_block(&block, old, 0, blocklen);
+        seg_list_close(&block);
         if (st == MP_OK) {
             st = segs_place(&segs, block.v, block.n, 0, count, stride);
         }
@@ -516,6 +534,7 @@ mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t 
     dt->align = old->align;
     dt->explicit_bounds = old->explicit_bounds;
     dt->elem_type = old->elem_type;
+    seg_list_close(&segs);
     dt->segs = segs.v;
     dt->nsegs = segs.n;
     dt->runs = runs.v;
@@ -580,6 +599,7 @@ static mp_status_t grid_place(seg_list_t *l, size_t d, size_t ndims, const size_
             free(inner.v);
             return st;
         }
+        seg_list_close(&inner);
         segs = inner.v;
         nsegs = inner.n;
     }
@@ -626,6 +646,7 @@ mp_status_t mp_datatype_create_grid(size_t ndims, const size_t *sizes, const siz
                                         : MP_OK;
         if (st == MP_OK) {
             free(flat->segs);
+            seg_list_close(&segs);
             flat->segs = segs.v;
             flat->nsegs = segs.n;
         } else {

@@ -395,6 +395,34 @@ static void test_struct_of_nested(void **state)
     }
 }
 
+/* An indexed type whose groups of blocks recur at a fixed distance (MPICH's indexperf: block
+ * i at double i * 3 + i % 3) folds into one nested segment, plus the incomplete last group. */
+static void test_indexed_recurring(void **state)
+{
+    (void)state;
+    enum { N = 200 };
+    size_t lens[N];
+    ptrdiff_t disps[N];
+    ref_t rd = ref_basic(8);
+    ref_t r = {0};
+    for (size_t i = 0; i < N; i++) {
+        lens[i] = 1;
+        disps[i] = (ptrdiff_t)(i * 3 + i % 3) * 8;
+        ref_block(&r, &rd, disps[i], 1);
+    }
+    const mp_datatype_t *types[1] = {dt_double};
+    mp_datatype_t *t;
+    assert_int_equal(mp_datatype_create_blocks(N, lens, disps, types, true, false, &t), MP_OK);
+    assert_int_equal(t->nsegs, 2);
+    assert_int_equal(t->segs[0].nouter, 1);
+    assert_int_equal(mp_dt_seg_blocks(&t->segs[0]), 198);
+    r.extent = t->extent;
+    check(t, &r, 3);
+    mp_datatype_release(t);
+    ref_free(&rd);
+    ref_free(&r);
+}
+
 /* Types deeper than a segment's levels are expanded into several segments, and still pack. */
 static void test_deeper_than_levels(void **state)
 {
@@ -461,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_contiguous_resized_negative),
         cmocka_unit_test(test_subarray_darray),
         cmocka_unit_test(test_struct_of_nested),
+        cmocka_unit_test(test_indexed_recurring),
         cmocka_unit_test(test_deeper_than_levels),
         cmocka_unit_test(test_memory_independent_of_count),
     };

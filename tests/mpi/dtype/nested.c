@@ -82,6 +82,51 @@ static void transpose(int nrows, int ncols)
     free(b);
 }
 
+/* One-sided: each rank puts its matrix into the next rank's window through the transpose as
+ * the target type, then accumulates it once more (MPI_SUM): the target holds twice the
+ * transpose. */
+static void rma_transpose(int nrows, int ncols)
+{
+    int rank, size;
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &size);
+    int next = (rank + 1) % size, prev = (rank + size - 1) % size;
+    MPI_Datatype column, xpose;
+    MPI_Type_vector(nrows, 1, ncols, MPI_DOUBLE, &column);
+    MPI_Type_create_hvector(ncols, 1, sizeof(double), column, &xpose);
+    MPI_Type_commit(&xpose);
+    int n = nrows * ncols;
+    double *a = malloc((size_t)n * sizeof(double));
+    double *w;
+    MPI_Win win;
+    MPI_Win_allocate((MPI_Aint)n * sizeof(double), sizeof(double), MPI_INFO_NULL, MPI_COMM_WORLD,
+                     &w, &win);
+    for (int k = 0; k < n; k++) {
+        a[k] = mval(rank, k / ncols, k % ncols);
+        w[k] = -1;
+    }
+    MPI_Win_fence(0, win);
+    MPI_Put(a, n, MPI_DOUBLE, next, 0, 1, xpose, win);
+    MPI_Win_fence(0, win);
+    MPI_Accumulate(a, n, MPI_DOUBLE, next, 0, 1, xpose, MPI_SUM, win);
+    MPI_Win_fence(0, win);
+    for (int i = 0; i < nrows; i++) {
+        for (int j = 0; j < ncols; j++) {
+            /* The k-th value sent lands at row k % nrows, column k / nrows. */
+            int k = j * nrows + i;
+            double want = 2 * mval(prev, k / ncols, k % ncols);
+            double got = w[i * ncols + j];
+            if (got != want) {
+                fail("rma transpose", i, j, got, want);
+            }
+        }
+    }
+    MPI_Win_free(&win);
+    MPI_Type_free(&column);
+    MPI_Type_free(&xpose);
+    free(a);
+}
+
 /* ---- 3-d halo ---- */
 
 enum { NX = 5, NY = 4, NZ = 6 };
@@ -258,6 +303,7 @@ int main(int argc, char **argv)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     transpose(7, 13);    /* eager */
     transpose(150, 170); /* 400 KB: rendezvous */
+    rma_transpose(9, 14);
     halo(MPI_ORDER_C);
     halo(MPI_ORDER_FORTRAN);
     darray();

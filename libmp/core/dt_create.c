@@ -26,7 +26,7 @@ static bool grow(void **v, size_t *cap, size_t need, size_t elem_size)
     if (need <= *cap) {
         return true;
     }
-    size_t cap2 = *cap < 8 ? 8 : *cap * 2;
+    size_t cap2 = *cap < 2 ? 2 : *cap * 2;
     while (cap2 < need) {
         cap2 *= 2;
     }
@@ -505,7 +505,21 @@ mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t 
     seg_list_t segs = {0};
     run_list_t runs = {0};
     mp_status_t st = MP_OK;
-    if (old->size > 0) {
+    bool nested = false;
+    if (old->size > 0 && old->nsegs == 1) {
+        /* old is one segment: a block of blocklen copies, and count blocks, are two more levels
+         * of it, built without a list (MPICH's twovec creates thousands of these). */
+        mp_dt_level_t lv[MP_DT_SEG_LEVELS + 2];
+        size_t nl = seg_levels(&old->segs[0], lv);
+        lv[nl++] = (mp_dt_level_t){.count = blocklen, .stride = blocklen > 1 ? old->extent : 0};
+        lv[nl++] = (mp_dt_level_t){.count = count, .stride = count > 1 ? stride : 0};
+        mp_dt_seg_t s = old->segs[0];
+        if (seg_set_levels(&s, s.len, lv, nl)) {
+            st = seg_push(&segs, &s);
+            nested = true;
+        }
+    }
+    if (old->size > 0 && !nested) {
         /* The blocks of one vector block, then count of those: two levels over old's map. */
         seg_list_t block = {0};
         st = place_block(&block, old, 0, blocklen);
@@ -514,9 +528,9 @@ mp_status_t mp_datatype_create_hvector(size_t count, size_t blocklen, ptrdiff_t 
             st = segs_place(&segs, block.v, block.n, 0, count, stride);
         }
         free(block.v);
-        for (size_t i = 0; i < old->nruns && st == MP_OK; i++) {
-            st = run_push(&runs, &old->runs[i], 1);
-        }
+    }
+    for (size_t i = 0; old->size > 0 && i < old->nruns && st == MP_OK; i++) {
+        st = run_push(&runs, &old->runs[i], 1);
     }
     if (st != MP_OK) {
         dt_discard(dt, &segs, &runs);

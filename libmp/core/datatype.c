@@ -220,39 +220,129 @@ static size_t find_seg(const mp_datatype_t *dt, size_t pos)
     return lo;
 }
 
-/* Copies n whole blocks of len bytes, stride apart in memory, to or from packed bytes. The
- * common small lengths get fixed-size copies the compiler turns into single moves. */
-static void copy_blocks(char *mem, ptrdiff_t stride, size_t len, size_t n, char *packed,
-                        bool to_packed)
+/* Copies rows rows of n whole blocks of len bytes to or from packed bytes: block i of row r
+ * at mem + r * rstride + i * stride. The common small lengths get fixed-size copies the
+ * compiler turns into single moves, the direction and the length chosen once for all rows. */
+static void copy_rows(char *mem, ptrdiff_t stride, size_t len, size_t n, ptrdiff_t rstride,
+                      size_t rows, char *packed, bool to_packed)
 {
-#define COPY_LOOP(LEN)                                                                             \
-    for (size_t i = 0; i < n; i++, mem += stride, packed += (LEN)) {                               \
-        if (to_packed) {                                                                           \
-            memcpy(packed, mem, (LEN));                                                            \
-        } else {                                                                                   \
-            memcpy(mem, packed, (LEN));                                                            \
+#define COPY_ROWS(LEN, DST, SRC)                                                                   \
+    for (size_t r = 0; r < rows; r++, mem += rstride) {                                            \
+        char *m = mem;                                                                             \
+        for (size_t i = 0; i < n; i++, m += stride, packed += (LEN)) {                             \
+            memcpy(DST, SRC, (LEN));                                                               \
         }                                                                                          \
+    }
+#define COPY_LEN(LEN)                                                                              \
+    if (to_packed) {                                                                               \
+        COPY_ROWS(LEN, packed, m)                                                                  \
+    } else {                                                                                       \
+        COPY_ROWS(LEN, m, packed)                                                                  \
     }
     switch (len) {
     case 1:
-        COPY_LOOP(1);
+        COPY_LEN(1);
         break;
     case 2:
-        COPY_LOOP(2);
+        COPY_LEN(2);
         break;
     case 4:
-        COPY_LOOP(4);
+        COPY_LEN(4);
         break;
     case 8:
-        COPY_LOOP(8);
+        COPY_LEN(8);
         break;
     case 16:
-        COPY_LOOP(16);
+        COPY_LEN(16);
         break;
     default:
-        COPY_LOOP(len);
+        COPY_LEN(len);
     }
-#undef COPY_LOOP
+#undef COPY_LEN
+#undef COPY_ROWS
+}
+
+/* Steps a nested segment's odometer at level from (>= 1) by one, carrying into the levels
+ * above; returns the new address of the current row's first block (level 0 digit 0). */
+static char *seg_step(const mp_dt_seg_t *seg, size_t *digit, size_t from, char *row)
+{
+    for (size_t i = from; i <= seg->nouter; i++) {
+        row += seg->lev[i].stride;
+        if (++digit[i] < seg->lev[i].count) {
+            break;
+        }
+        digit[i] = 0;
+        row -= (ptrdiff_t)seg->lev[i].count * seg->lev[i].stride;
+    }
+    return row;
+}
+
+/* Copies the packed bytes of one segment, from block block and byte skip in it, for len bytes
+ * (no further than the segment's end), between the element at origin and packed. The block is
+ * found by division over the levels; from there whole rows of level 0 go through copy_rows,
+ * several at a time when level 1 allows, and an odometer steps the outer levels. */
+static void walk_seg(const mp_dt_seg_t *seg, char *origin, size_t block, size_t skip, char *packed,
+                     size_t len, bool to_packed)
+{
+    size_t digit[MP_DT_SEG_LEVELS];
+    char *row = origin + seg->disp; /* block 0 of level 0 at the outer levels' digits */
+    for (size_t i = 0; i <= seg->nouter; i++) {
+        digit[i] = 0;
+        if (block != 0) { /* divisions only where a fragment starts inside the segment */
+            digit[i] = block % seg->lev[i].count;
+            block /= seg->lev[i].count;
+            row += (ptrdiff_t)digit[i] * (i > 0 ? seg->lev[i].stride : 0);
+        }
+    }
+    size_t row_bytes = seg->count * seg->len;
+    while (len > 0) {
+        if (skip != 0 || len < seg->len) {
+            /* A partial block: the start or the end of a fragment. */
+            char *mem = row + (ptrdiff_t)digit[0] * seg->stride + skip;
+            size_t n = seg->len - skip < len ? seg->len - skip : len;
+            if (to_packed) {
+                memcpy(packed, mem, n);
+            } else {
+                memcpy(mem, packed, n);
+            }
+            packed += n;
+            len -= n;
+            skip += n;
+            if (skip < seg->len) {
+                return; /* len is 0 */
+            }
+            skip = 0;
+            digit[0]++;
+        } else if (digit[0] == 0 && seg->nouter > 0 && len >= row_bytes) {
+            /* Whole rows of level 0, as many as level 1 has left. */
+            size_t rows = seg->lev[1].count - digit[1];
+            if (rows > len / row_bytes) {
+                rows = len / row_bytes;
+            }
+            copy_rows(row, seg->stride, seg->len, seg->count, seg->lev[1].stride, rows, packed,
+                      to_packed);
+            packed += rows * row_bytes;
+            len -= rows * row_bytes;
+            digit[1] += rows - 1;
+            row += (ptrdiff_t)(rows - 1) * seg->lev[1].stride;
+            row = seg_step(seg, digit, 1, row);
+            continue;
+        } else {
+            size_t n = seg->count - digit[0];
+            if (n > len / seg->len) {
+                n = len / seg->len;
+            }
+            copy_rows(row + (ptrdiff_t)digit[0] * seg->stride, seg->stride, seg->len, n, 0, 1,
+                      packed, to_packed);
+            packed += n * seg->len;
+            len -= n * seg->len;
+            digit[0] += n;
+        }
+        if (digit[0] == seg->count && len > 0) {
+            digit[0] = 0;
+            row = seg_step(seg, digit, 1, row);
+        }
+    }
 }
 
 /* Walks the packed positions [offset, offset + len) of the elements at base, copying each
@@ -264,55 +354,34 @@ static void walk(const mp_datatype_t *dt, char *base, size_t offset, char *packe
     size_t in_elem = offset % dt->size;
     size_t s = find_seg(dt, in_elem);
     size_t rel = in_elem - dt->segs[s].pstart;
-    size_t block = rel / dt->segs[s].len;
-    size_t skip = rel % dt->segs[s].len;
-    if (dt->nsegs == 1 && dt->segs[0].count == 1 && skip == 0) {
+    if (dt->nsegs == 1 && mp_dt_seg_blocks(&dt->segs[0]) == 1 && rel == 0) {
         /* One block per element (a resized basic type, say): the blocks of whole elements are
          * extent apart, copied in one loop rather than one pass below each. */
         size_t n = len / dt->segs[0].len;
-        copy_blocks(base + (ptrdiff_t)elem * dt->extent + dt->segs[0].disp, dt->extent,
-                    dt->segs[0].len, n, packed, to_packed);
+        copy_rows(base + (ptrdiff_t)elem * dt->extent + dt->segs[0].disp, dt->extent,
+                  dt->segs[0].len, n, 0, 1, packed, to_packed);
         packed += n * dt->segs[0].len;
         len -= n * dt->segs[0].len;
         elem += n;
     }
     while (len > 0) {
         const mp_dt_seg_t *seg = &dt->segs[s];
-        char *origin = base + (ptrdiff_t)elem * dt->extent + seg->disp;
-        if (skip != 0 || len < seg->len) {
-            /* A partial block: the start or the end of a fragment. */
-            size_t n = seg->len - skip < len ? seg->len - skip : len;
-            char *mem = origin + (ptrdiff_t)block * seg->stride + (ptrdiff_t)skip;
-            if (to_packed) {
-                memcpy(packed, mem, n);
-            } else {
-                memcpy(mem, packed, n);
-            }
-            packed += n;
-            len -= n;
-            skip += n;
-            if (skip < seg->len) {
-                break; /* len is 0 */
-            }
-            skip = 0;
-            block++;
-        } else {
-            size_t n = seg->count - block;
-            if (n > len / seg->len) {
-                n = len / seg->len;
-            }
-            copy_blocks(origin + (ptrdiff_t)block * seg->stride, seg->stride, seg->len, n, packed,
-                        to_packed);
-            packed += n * seg->len;
-            len -= n * seg->len;
-            block += n;
+        size_t n = seg->len * mp_dt_seg_blocks(seg) - rel;
+        if (n > len) {
+            n = len;
         }
-        if (block == seg->count) {
-            block = 0;
-            if (++s == dt->nsegs) {
-                s = 0;
-                elem++;
-            }
+        if (rel == 0) {
+            walk_seg(seg, base + (ptrdiff_t)elem * dt->extent, 0, 0, packed, n, to_packed);
+        } else {
+            walk_seg(seg, base + (ptrdiff_t)elem * dt->extent, rel / seg->len, rel % seg->len,
+                     packed, n, to_packed);
+        }
+        packed += n;
+        len -= n;
+        rel = 0;
+        if (++s == dt->nsegs) {
+            s = 0;
+            elem++;
         }
     }
 }
@@ -337,6 +406,19 @@ void mp_datatype_unpack(const mp_datatype_t *dt, size_t count, void *buf, size_t
     } else if (len > 0) {
         walk(dt, buf, offset, (char *)in, len, false);
     }
+}
+
+void mp_dt_seg_span(const mp_dt_seg_t *s, ptrdiff_t *lo_p, ptrdiff_t *hi_p)
+{
+    ptrdiff_t lo = s->disp;
+    ptrdiff_t hi = s->disp + (ptrdiff_t)s->len;
+    for (size_t i = 0; i <= s->nouter; i++) {
+        ptrdiff_t span = (ptrdiff_t)(s->lev[i].count - 1) * s->lev[i].stride;
+        lo += span < 0 ? span : 0;
+        hi += span > 0 ? span : 0;
+    }
+    *lo_p = lo;
+    *hi_p = hi;
 }
 
 /* ---- basic elements ---- */

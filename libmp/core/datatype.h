@@ -20,15 +20,59 @@
 #define MP_DATATYPE_MAGIC 0x6d706474u /* "mpdt" */
 #define MP_DATATYPE_NAME_MAX 128      /* MPI_MAX_OBJECT_NAME */
 
-/* count blocks of len bytes, the first at disp from the element's origin, each stride bytes
- * after the one before: a vector needs one segment, however long. */
+/* Most levels of repetition one segment holds: enough for a 3-d subarray of a vector, or a
+ * contiguous run of transposes. Deeper nesting is expanded into several segments. */
+#define MP_DT_SEG_LEVELS 4
+
+/* One level of repetition: count copies of what is below it, stride bytes apart. */
+typedef struct mp_dt_level {
+    size_t count;     /* > 0 */
+    ptrdiff_t stride; /* 0 when count is 1 */
+} mp_dt_level_t;
+
+/* Blocks of len bytes repeated over nested levels, the innermost first: level 0 places count
+ * blocks stride apart, level i + 1 repeats the whole pattern of the levels below it. Blocks
+ * come in type map order (level 0 fastest), so a vector is one segment however long, and so is
+ * a vector of vectors (the transpose), a 3-d subarray or a contiguous run of vectors: building
+ * and storing such a type costs the same whatever its counts. A flat segment (nouter 0) is the
+ * older form: count blocks stride apart. Level 0 reads as count and stride. */
 typedef struct mp_dt_seg {
-    ptrdiff_t disp;   /* offset of the first block from the element's origin (the buffer) */
-    size_t len;       /* bytes per block, > 0 */
-    size_t count;     /* blocks, > 0 */
-    ptrdiff_t stride; /* between block starts; 0 when count is 1 */
-    size_t pstart;    /* packed position of the segment's first byte within one element */
+    ptrdiff_t disp; /* offset of the first block from the element's origin (the buffer) */
+    size_t len;     /* bytes per block, > 0 */
+    union {
+        struct {
+            size_t count;     /* blocks of level 0, > 0 */
+            ptrdiff_t stride; /* between block starts; 0 when count is 1 */
+        };
+        mp_dt_level_t lev[MP_DT_SEG_LEVELS]; /* lev[0] is count and stride */
+    };
+    size_t nouter; /* levels above level 0 in use: lev[1 .. nouter] */
+    size_t pstart; /* packed position of the segment's first byte within one element */
 } mp_dt_seg_t;
+
+/* Blocks in the segment: the product of its levels' counts. */
+static inline size_t mp_dt_seg_blocks(const mp_dt_seg_t *s)
+{
+    size_t n = s->count;
+    for (size_t i = 1; i <= s->nouter; i++) {
+        n *= s->lev[i].count;
+    }
+    return n;
+}
+
+/* Offset of block k (< mp_dt_seg_blocks) from the element's origin, found by division. */
+static inline ptrdiff_t mp_dt_seg_block_disp(const mp_dt_seg_t *s, size_t k)
+{
+    ptrdiff_t d = s->disp;
+    for (size_t i = 0; i <= s->nouter; i++) {
+        d += (ptrdiff_t)(k % s->lev[i].count) * s->lev[i].stride;
+        k /= s->lev[i].count;
+    }
+    return d;
+}
+
+/* The bytes [lo, hi) the segment touches, relative to the element's origin. */
+void mp_dt_seg_span(const mp_dt_seg_t *s, ptrdiff_t *lo_p, ptrdiff_t *hi_p);
 
 /* bytes of packed data made of basic elements of basic bytes each (complex: the whole value),
  * all of the predefined type type: for MPI_Get_elements and external32. */

@@ -44,8 +44,8 @@ static cursor_t locate(const mp_datatype_t *ft, uint64_t off)
 static int64_t cursor_file_offset(const mp_io_view_t *view, const cursor_t *c)
 {
     const mp_dt_seg_t *s = &view->filetype->segs[c->seg];
-    return view->disp + (int64_t)c->tile * view->filetype->extent + s->disp +
-           (int64_t)c->block * s->stride + (int64_t)c->in_block;
+    return view->disp + (int64_t)c->tile * view->filetype->extent +
+           mp_dt_seg_block_disp(s, c->block) + (int64_t)c->in_block;
 }
 
 int64_t mp_io_view_file_offset(const mp_io_view_t *view, uint64_t off)
@@ -63,15 +63,16 @@ int64_t mp_io_view_file_offset(const mp_io_view_t *view, uint64_t off)
 static bool is_dense(const mp_datatype_t *ft)
 {
     const mp_dt_seg_t *s = &ft->segs[0];
-    return ft->nsegs == 1 && (s->count == 1 || s->stride == (ptrdiff_t)s->len) &&
+    return ft->nsegs == 1 && s->nouter == 0 && (s->count == 1 || s->stride == (ptrdiff_t)s->len) &&
            ft->extent == (ptrdiff_t)ft->size;
 }
 
 /* The bytes from the cursor on that are consecutive in the file within its segment: the rest of
- * the block, or of the whole segment when its blocks touch. */
+ * the block, or of the whole segment when its blocks touch (nested segments never do: their
+ * touching levels were folded into the block). */
 static size_t contiguous_from(const mp_dt_seg_t *s, const cursor_t *c)
 {
-    if (s->count == 1 || s->stride == (ptrdiff_t)s->len) {
+    if (s->nouter == 0 && (s->count == 1 || s->stride == (ptrdiff_t)s->len)) {
         return (s->count - c->block) * s->len - c->in_block;
     }
     return s->len - c->in_block;
@@ -120,7 +121,7 @@ mp_status_t mp_io_view_map(const mp_io_view_t *view, uint64_t off, size_t len, m
         /* Step past the n bytes: within the segment, then to the next segment or tile. */
         c.block += (c.in_block + n) / s->len;
         c.in_block = (c.in_block + n) % s->len;
-        if (c.block == s->count) {
+        if (c.block == mp_dt_seg_blocks(s)) {
             c.block = 0;
             if (++c.seg == ft->nsegs) {
                 c.seg = 0;
@@ -136,10 +137,18 @@ bool mp_io_filetype_is_monotonic(const mp_datatype_t *filetype)
     int64_t end = 0; /* the first byte after the blocks seen so far */
     for (size_t i = 0; i < filetype->nsegs; i++) {
         const mp_dt_seg_t *s = &filetype->segs[i];
-        if (s->disp < end || (s->count > 1 && s->stride < (ptrdiff_t)s->len)) {
+        if (s->disp < end) {
             return false;
         }
-        end = s->disp + (int64_t)(s->count - 1) * s->stride + (int64_t)s->len;
+        /* Each level's copies start after the whole pattern below them ends. */
+        int64_t span = (int64_t)s->len;
+        for (size_t l = 0; l <= s->nouter; l++) {
+            if (s->lev[l].count > 1 && s->lev[l].stride < span) {
+                return false;
+            }
+            span += (int64_t)(s->lev[l].count - 1) * s->lev[l].stride;
+        }
+        end = s->disp + span;
     }
     /* Tiles follow one another at the extent: one tile's blocks end before the next one's begin. */
     return filetype->nsegs == 0 ||
@@ -159,8 +168,9 @@ uint64_t mp_io_view_data_before(const mp_io_view_t *view, int64_t file_off)
     /* The blocks of the partial tile that start before rem, the last one perhaps cut. */
     for (size_t i = 0; i < ft->nsegs; i++) {
         const mp_dt_seg_t *s = &ft->segs[i];
-        for (size_t b = 0; b < s->count; b++) {
-            int64_t start = s->disp + (int64_t)b * s->stride;
+        size_t blocks = mp_dt_seg_blocks(s);
+        for (size_t b = 0; b < blocks; b++) {
+            int64_t start = mp_dt_seg_block_disp(s, b);
             if (start >= rem) {
                 return data;
             }

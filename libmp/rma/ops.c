@@ -138,12 +138,22 @@ static size_t origin_bytes(const mp_rma_op_t *op)
     }
 }
 
+/* Flat segments of one element of dt on the wire. */
+static size_t wire_segs(const mp_datatype_t *dt)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < dt->nsegs; i++) {
+        n += mp_dt_seg_blocks(&dt->segs[i]) / dt->segs[i].count;
+    }
+    return n;
+}
+
 unsigned char *mp_rma_msg_build(const mp_rma_op_t *op, int reply_tag, bool inlined, size_t *len_p)
 {
     const mp_datatype_t *tdt = op->tdt;
     size_t bytes = origin_bytes(op);
     bool contiguous = tdt->contiguous && tdt->nsegs <= 1 && op->tcount > 0 && tdt->size > 0;
-    size_t nsegs = contiguous ? 1 : tdt->nsegs;
+    size_t nsegs = contiguous ? 1 : wire_segs(tdt);
     size_t len = sizeof(mp_rma_hdr_t) + nsegs * sizeof(mp_rma_wseg_t) + (inlined ? bytes : 0);
     unsigned char *buf = malloc(len);
     if (buf == NULL) {
@@ -171,9 +181,15 @@ unsigned char *mp_rma_msg_build(const mp_rma_op_t *op, int reply_tag, bool inlin
         h->textent = (int64_t)(tdt->size * op->tcount);
         h->tsize = tdt->size * op->tcount;
     } else {
+        size_t at = 0;
         for (size_t i = 0; i < tdt->nsegs; i++) {
-            w[i] = (mp_rma_wseg_t){tdt->segs[i].disp, tdt->segs[i].len, tdt->segs[i].count,
-                                   tdt->segs[i].stride};
+            /* The wire holds flat segments: a nested one goes as one per copy of level 0. */
+            const mp_dt_seg_t *s = &tdt->segs[i];
+            size_t rows = mp_dt_seg_blocks(s) / s->count;
+            for (size_t r = 0; r < rows; r++) {
+                w[at++] = (mp_rma_wseg_t){mp_dt_seg_block_disp(s, r * s->count), s->len, s->count,
+                                          s->stride};
+            }
         }
     }
     h->nsegs = (uint32_t)nsegs;

@@ -5,6 +5,7 @@ mpi_dtype_programs = \
 	tests/mpi/dtype/f90types \
 	tests/mpi/dtype/halo \
 	tests/mpi/dtype/legacy \
+	tests/mpi/dtype/nested \
 	tests/mpi/dtype/nulltype \
 	tests/mpi/dtype/pack \
 	tests/mpi/dtype/typeinfo
@@ -31,3 +32,6 @@ tests_mpi_dtype_f90types_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_dtype_nulltype_SOURCES = tests/mpi/dtype/nulltype.c
 tests_mpi_dtype_nulltype_LDADD = $(mpi_test_libs)
 tests_mpi_dtype_nulltype_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_dtype_nested_SOURCES = tests/mpi/dtype/nested.c
+tests_mpi_dtype_nested_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_nested_LDFLAGS = $(mpi_test_link_flags)

@@ -131,9 +131,33 @@ static void test_nested(void **state)
     assert_int_equal(mp_datatype_create_resized(outer, 0, 50, &tight), MP_OK);
     assert_false(mp_io_filetype_is_monotonic(tight)); /* tiles would overlap */
     mp_datatype_release(tight);
+    /* Nested levels whose copies overlap the pattern below them are not monotonic. */
+    mp_datatype_t *back = NULL;
+    assert_int_equal(mp_datatype_create_hvector(3, 1, 6, inner, &back), MP_OK);
+    assert_false(mp_io_filetype_is_monotonic(back));
+    mp_datatype_release(back);
     mp_datatype_release(ft);
     mp_datatype_release(outer);
     mp_datatype_release(inner);
+
+    /* A 3-d subarray (one nested segment): ints {1..2} x {0..1} x {2..3} of a 3x4x5 array. */
+    size_t sizes[3] = {3, 4, 5};
+    size_t nruns[3] = {1, 1, 1};
+    mp_dt_index_run_t r0 = {1, 2}, r1 = {0, 2}, r2 = {2, 2};
+    const mp_dt_index_run_t *runs[3] = {&r0, &r1, &r2};
+    mp_datatype_t *grid = NULL;
+    assert_int_equal(mp_datatype_create_grid(3, sizes, nruns, runs, dt_int, &grid), MP_OK);
+    assert_int_equal(grid->nsegs, 1);
+    layout_t g = {.n = 0};
+    for (int i = 1; i <= 2; i++) {
+        for (int j = 0; j <= 1; j++) {
+            add_run(&g, ((i * 4 + j) * 5 + 2) * 4, 8);
+        }
+    }
+    assert_true(mp_io_filetype_is_monotonic(grid));
+    mp_io_view_t gview = {.disp = 12, .filetype = grid};
+    check_view(&gview, &g, 2);
+    mp_datatype_release(grid);
 }
 
 /* Blocks of a struct at increasing displacements, one with a leading hole (lb 0, first block at

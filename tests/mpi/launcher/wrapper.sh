@@ -96,7 +96,11 @@ find_package(MPI REQUIRED C)
 add_executable(ring $MP_WORK/ring.c)
 target_link_libraries(ring MPI::MPI_C)
 CMAKE
-    mp_run sh -c "cd '$MP_WORK/cmake/build' && cmake -DMPI_C_COMPILER='$MPICC' .. && make"
+    # FindMPI takes only libraries and paths from the link line: a sanitizer build's runtime
+    # must be linked into the program by hand.
+    sanitize=$("$MPICC" -showme:link | tr ' ' '\n' | grep '^-f' | tr '\n' ' ' || true)
+    mp_run sh -c "cd '$MP_WORK/cmake/build' && cmake -DMPI_C_COMPILER='$MPICC' \
+        -DCMAKE_EXE_LINKER_FLAGS='$sanitize' .. && make"
     mp_expect_status 0
     mp_expect_line stdout 'Found MPI_C: .*libmp'
     if [ -x "$MP_WORK/cmake/build/ring" ]; then

@@ -86,7 +86,15 @@ static int finish(const char *call, mp_status_t st, mp_datatype_t *dt, int combi
         return mp_api_error(NULL, call, mp_api_errclass(st), "cannot build the type: %s",
                             mp_status_string(st));
     }
-    mp_datatype_t *tv[ntypes > 0 ? ntypes : 1];
+    /* On the heap: a struct type of millions of blocks names as many types, more than a
+     * stack holds (MPICH's rma/getfence1 built one of 8000000 and died of SIGSEGV). */
+    mp_datatype_t **tv = malloc((ntypes > 0 ? ntypes : 1) * sizeof(*tv));
+    if (tv == NULL) {
+        gather_fini(g);
+        mp_datatype_release(dt);
+        return mp_api_error(NULL, call, MPI_ERR_NO_MEM,
+                            "no memory to record the %zu types of the new type", ntypes);
+    }
     for (size_t i = 0; i < ntypes; i++) {
         tv[i] = (mp_datatype_t *)mp_api_datatype_get(types[i]);
     }
@@ -101,6 +109,7 @@ static int finish(const char *call, mp_status_t st, mp_datatype_t *dt, int combi
                           .counts = g->counts,
                           .types = tv};
     int rc = mp_api_type_new_handle(call, dt, &c, newtype);
+    free(tv);
     gather_fini(g);
     return rc;
 }

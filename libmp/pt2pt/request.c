@@ -148,6 +148,9 @@ void mp_request_complete(mp_request_t *req)
     active_remove(req);
     req->complete = true;
     req->complete_seq = ++completions;
+    if (req->on_complete != NULL) {
+        req->on_complete(req, req->on_complete_arg);
+    }
     if (req->free_on_complete) {
         destroy(req);
     }

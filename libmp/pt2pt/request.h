@@ -78,7 +78,12 @@ typedef struct mp_request {
     struct mp_request *join_recv; /* on the send: the receive that waits for it */
     bool join_deferred;           /* the receive finished first and waits for the send */
     void *owned_buf;              /* freed with the request (Isendrecv_replace's packed copy) */
-    struct mp_request *next;      /* queue links, owned by whichever queue holds the request */
+    /* Called once, as the request completes (before a release asked for earlier frees it), by
+     * a layer that keeps many requests in flight (rma): it learns of each completion without
+     * polling every one of them on every pass of progress. */
+    void (*on_complete)(struct mp_request *req, void *arg);
+    void *on_complete_arg;
+    struct mp_request *next; /* queue links, owned by whichever queue holds the request */
     struct mp_request *prev;
     /* Every incomplete request, so that a lost peer can fail the ones that wait for it. */
     struct mp_request *active_next;

@@ -32,16 +32,45 @@ bool mp_rma_view_parse(const unsigned char *msg, size_t len, const unsigned char
     return true;
 }
 
+/* The region that holds the byte at addr, or NULL. */
+static const mp_win_region_t *region_at(const mp_win_region_t *r, uintptr_t addr)
+{
+    for (; r != NULL; r = r->next) {
+        if (addr >= r->base && addr - r->base < r->size) {
+            return r;
+        }
+    }
+    return NULL;
+}
+
+/* Whether [addr, addr + len) is attached memory of a dynamic window. An access may run on from
+ * one region into another attached right after it: every byte it touches is attached (MPICH's
+ * rma tests attach two halves of one array and access across the seam). */
+static bool in_regions(const mp_win_region_t *regions, uintptr_t addr, size_t len)
+{
+    for (const mp_win_region_t *r = regions; r != NULL; r = r->next) {
+        if (addr >= r->base && addr - r->base <= r->size && len <= r->size - (addr - r->base)) {
+            return true;
+        }
+    }
+    /* Regions do not overlap and each step moves past a non-empty one, so this ends. */
+    for (const mp_win_region_t *r = region_at(regions, addr); r != NULL;
+         r = region_at(regions, addr)) {
+        size_t here = r->size - (addr - r->base);
+        if (len <= here) {
+            return true;
+        }
+        len -= here;
+        addr = r->base + r->size;
+    }
+    return false;
+}
+
 /* Whether [addr, addr + len) lies in the window memory mem. */
 static bool in_mem(const mp_rma_mem_t *mem, uintptr_t addr, size_t len)
 {
     if (mem->dynamic) {
-        for (const mp_win_region_t *r = mem->regions; r != NULL; r = r->next) {
-            if (addr >= r->base && addr - r->base <= r->size && len <= r->size - (addr - r->base)) {
-                return true;
-            }
-        }
-        return false;
+        return in_regions(mem->regions, addr, len);
     }
     return addr >= mem->base && addr - mem->base <= mem->size &&
            len <= mem->size - (addr - mem->base);

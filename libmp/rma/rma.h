@@ -114,8 +114,10 @@ typedef struct mp_win {
     void *scratch;      /* where separate data lands before it is applied: only the queue's head */
     size_t scratch_len; /* receives data, so one buffer serves them all */
     /* Origin side. */
-    struct mp_rma_pend *pending; /* operations not complete here */
-    uint32_t next_tag;           /* reply tags handed out */
+    struct mp_rma_pend *pending;   /* operations not complete here */
+    struct mp_rma_pend *done;      /* those of them whose requests completed, oldest first */
+    struct mp_rma_pend *done_tail; /* (ops.c reaps them) */
+    uint32_t next_tag;             /* reply tags handed out */
     /* Epochs. */
     bool fence_open;    /* a fence opened an epoch (no MPI_MODE_NOSUCCEED) */
     bool access_open;   /* MPI_Win_start ... MPI_Win_complete */

@@ -91,7 +91,10 @@ typedef struct mp_rma_ureq {
 } mp_rma_ureq_t;
 
 typedef struct mp_rma_pend {
-    struct mp_rma_pend *next;
+    struct mp_rma_pend *next; /* the window's list of pending operations (win->pending) */
+    struct mp_rma_pend *prev;
+    struct mp_rma_pend *done_next; /* win->done: those whose request completed, to be reaped */
+    mp_win_t *win;
     mp_request_t *req;
     int target;
     bool reply;          /* req receives fetched data: a short answer means a refusal */

@@ -1,6 +1,7 @@
 # Derived datatype MPI tests (tests/mpi/dtype): self-checking programs run by run-testlist.sh
 # from tests/mpi/dtype.testlist. Plain MPI: they also build with mpicc.openmpi and mpicc.mpich.
 mpi_dtype_programs = \
+	tests/mpi/dtype/bigstruct \
 	tests/mpi/dtype/dtsend \
 	tests/mpi/dtype/f90types \
 	tests/mpi/dtype/halo \
@@ -11,6 +12,9 @@ mpi_dtype_programs = \
 	tests/mpi/dtype/typeinfo
 check_PROGRAMS += $(mpi_dtype_programs)
 
+tests_mpi_dtype_bigstruct_SOURCES = tests/mpi/dtype/bigstruct.c
+tests_mpi_dtype_bigstruct_LDADD = $(mpi_test_libs)
+tests_mpi_dtype_bigstruct_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_dtype_legacy_SOURCES = tests/mpi/dtype/legacy.c
 tests_mpi_dtype_legacy_LDADD = $(mpi_test_libs)
 tests_mpi_dtype_legacy_LDFLAGS = $(mpi_test_link_flags)

@@ -5,6 +5,7 @@ mpi_rma_programs = \
 	tests/mpi/rma/emptyacc \
 	tests/mpi/rma/errors \
 	tests/mpi/rma/fence \
+	tests/mpi/rma/manyget \
 	tests/mpi/rma/manyops \
 	tests/mpi/rma/passive \
 	tests/mpi/rma/pscw \
@@ -15,6 +16,9 @@ noinst_HEADERS += tests/mpi/rma/rmatest.h
 tests_mpi_rma_fence_SOURCES = tests/mpi/rma/fence.c
 tests_mpi_rma_fence_LDADD = $(mpi_test_libs)
 tests_mpi_rma_fence_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_rma_manyget_SOURCES = tests/mpi/rma/manyget.c
+tests_mpi_rma_manyget_LDADD = $(mpi_test_libs)
+tests_mpi_rma_manyget_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_rma_passive_SOURCES = tests/mpi/rma/passive.c
 tests_mpi_rma_passive_LDADD = $(mpi_test_libs)
 tests_mpi_rma_passive_LDFLAGS = $(mpi_test_link_flags)

@@ -154,10 +154,12 @@ static void test_ranges(void **state)
     msg_seg(&m, -4, 8, 1, 0);
     msg_data(&m, data, sizeof(data));
     assert_false(run(&m, &mem, NULL));
-    /* Dynamic: two regions; inside one is fine, across the gap is not. */
-    int a[4] = {0}, b[4] = {0};
-    mp_win_region_t rb = {NULL, (uintptr_t)b, sizeof(b)};
-    mp_win_region_t ra = {&rb, (uintptr_t)a, sizeof(a)};
+    /* Dynamic: two regions with an int between them that is not attached (one array, so that
+     * the gap is sure); inside one is fine, across the gap is not. */
+    int g[9] = {0};
+    int *a = g, *b = g + 5;
+    mp_win_region_t rb = {NULL, (uintptr_t)b, 4 * sizeof(int)};
+    mp_win_region_t ra = {&rb, (uintptr_t)a, 4 * sizeof(int)};
     mp_rma_mem_t dyn = {0, 0, &ra, true};
     msg_start(&m, MP_RMA_MSG_PUT, (uint64_t)(uintptr_t)&b[2], 1, 8, 8);
     msg_seg(&m, 0, 8, 1, 0);
@@ -169,6 +171,27 @@ static void test_ranges(void **state)
     msg_data(&m, data, sizeof(data));
     assert_false(run(&m, &dyn, NULL));
     assert_int_equal(a[3], 0);
+    assert_int_equal(g[4], 0);
+    /* Two halves of one array attached next to each other: an access across the seam is in
+     * attached memory; one that runs past the second half is not. */
+    int c[6] = {0};
+    mp_win_region_t c2 = {NULL, (uintptr_t)&c[3], 3 * sizeof(int)};
+    mp_win_region_t c1 = {&c2, (uintptr_t)c, 3 * sizeof(int)};
+    mp_rma_mem_t seam = {0, 0, &c1, true};
+    int four[4] = {5, 6, 7, 8};
+    msg_start(&m, MP_RMA_MSG_PUT, (uint64_t)(uintptr_t)&c[1], 1, 16, 16);
+    msg_seg(&m, 0, 16, 1, 0);
+    msg_data(&m, four, sizeof(four));
+    assert_true(run(&m, &seam, NULL));
+    assert_int_equal(c[0], 0);
+    assert_int_equal(c[1], 5);
+    assert_int_equal(c[4], 8);
+    assert_int_equal(c[5], 0);
+    msg_start(&m, MP_RMA_MSG_PUT, (uint64_t)(uintptr_t)&c[3], 1, 16, 16);
+    msg_seg(&m, 0, 16, 1, 0);
+    msg_data(&m, four, sizeof(four));
+    assert_false(run(&m, &seam, NULL));
+    assert_int_equal(c[3], 7);
 }
 
 static void test_malformed(void **state)

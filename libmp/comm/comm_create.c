@@ -337,10 +337,7 @@ static mp_status_t judge(const uint64_t mask[MASK_WORDS], int count)
     if (mask[MP_COMM_CTX_WORDS] == 0) {
         return MP_INPROGRESS;
     }
-    mp_log_error("no free context id left: %d communicators exist at once at most; free "
-                 "communicators you no longer use",
-                 MP_COMM_CTX_PAIRS - 2);
-    return MP_ERR_AGAIN;
+    return MP_ERR_AGAIN; /* the api layer says why, through the communicator's error handler */
 }
 
 /* Takes the lowest count pairs of an agreed mask (judged MP_OK) into ids (as context ids). */

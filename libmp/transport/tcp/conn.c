@@ -333,10 +333,14 @@ void mp_tcp_conn_accept_all(void)
     }
 }
 
-/* A stranger (or a broken peer) on an accepted connection: one line, then it is gone. */
+/* A stranger (or a broken peer) on an accepted connection: one line, then it is gone. One that
+ * went away before it said anything (a port probe, or a process of another job that finished
+ * while connecting) is only closed: it tried nothing, and programs' output stays their own. */
 static void refuse(tcp_conn_t *conn, const char *why)
 {
-    mp_log_error("tcp: refused a connection from %s: %s", conn->where, why);
+    if (conn->heard) {
+        mp_log_error("tcp: refused a connection from %s: %s", conn->where, why);
+    }
     mp_tcp_conn_close(conn);
 }
 
@@ -389,6 +393,7 @@ static void auth_read(tcp_conn_t *conn, bool (*may_deliver)(int, const void *, s
             }
             return;
         }
+        conn->heard = true;
         size_t used;
         uint8_t out[MP_TCP_MSG_MAX];
         size_t out_len;
@@ -464,6 +469,7 @@ void mp_tcp_conn_check_deadlines(void)
             char why[96];
             snprintf(why, sizeof(why), "no valid handshake within %llu s",
                      (unsigned long long)(mp_tcp.auth_timeout_ns / 1000000000u));
+            conn->heard = true; /* holding a connection silently is worth a line */
             refuse(conn, why);
         }
     }

@@ -51,6 +51,7 @@ typedef struct tcp_conn {
     int state;            /* enum tcp_conn_state */
     int peer;             /* job rank; -1 until an accepted connection says who it is */
     bool outgoing;        /* this rank opened it */
+    bool heard;           /* handshake bytes came from the other end */
     bool dead;            /* closed; freed at the end of the progress pass that closed it */
     uint64_t deadline_ns; /* CONNECTING, AUTH: when to give up (CLOCK_MONOTONIC) */
     char where[64];       /* the remote address, "a.b.c.d:port" or "[v6]:port", for messages */

@@ -22,8 +22,8 @@ int main(int argc, char **argv)
         AT_MPI(MPI_Add_error_code(cls, &code));
         AT_MPI(MPI_Add_error_string(code, "mpix code"));
         AT_MPI(MPI_Error_string(code, s, &len));
-        MPT_CHECK(strcmp(s, "mpix code") == 0, "round %d: code %d has string \"%s\"", round,
-                  code, s);
+        MPT_CHECK(strcmp(s, "mpix code") == 0, "round %d: code %d has string \"%s\"", round, code,
+                  s);
 
         /* The checks come with the names: a class with a code, a code with a string. */
         AT_MPI_FAILS(MPI_ERR_ARG, MPIX_Delete_error_class(cls));
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
         AT_MPI_FAILS(MPI_ERR_ARG, MPI_Error_class(code, &got));
         AT_MPI(MPIX_Delete_error_class(cls));
         AT_MPI_FAILS(MPI_ERR_ARG, MPI_Error_class(cls, &got));
-        AT_MPI_FAILS(MPI_ERR_ARG, MPIX_Delete_error_class(cls)); /* already gone */
+        AT_MPI_FAILS(MPI_ERR_ARG, MPIX_Delete_error_class(cls));             /* already gone */
         AT_MPI_FAILS(MPI_ERR_ARG, MPIX_Delete_error_code(MPI_ERR_TRUNCATE)); /* predefined */
     }
     MPI_Finalize();

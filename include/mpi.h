@@ -3163,6 +3163,13 @@ int PMPI_Errhandler_create(MPI_Handler_function *function, MPI_Errhandler *errha
 int PMPI_Errhandler_set(MPI_Comm comm, MPI_Errhandler errhandler);
 int PMPI_Errhandler_get(MPI_Comm comm, MPI_Errhandler *errhandler);
 
+/* MPICH 4.0's names for MPI 4.1's MPI_Remove_error_class/code/string, so that programs written
+ * for it (its own test suite among them) build unchanged; they do exactly what the MPI 4.1
+ * calls do. */
+int MPIX_Delete_error_class(int errorclass);
+int MPIX_Delete_error_code(int errorcode);
+int MPIX_Delete_error_string(int errorcode);
+
 #if defined(__cplusplus)
 }
 #endif

@@ -111,6 +111,10 @@ typedef struct mp_api_coll_saved {
     int root;
     MPI_Comm comm;
     mp_api_nbr_shape_t nbr;
+    /* The collective tags (comm->coll_seq, and its local communicator's for an intercomm) that
+     * the init call took: every start uses them again, so that starts match by the order of the
+     * init calls, whatever order the ranks start them in (MPI 4.0, 6.13). */
+    uint32_t seq, local_seq;
 } mp_api_coll_saved_t;
 
 /* Checks the saved arguments and creates an inactive persistent request that starts them. */

@@ -47,11 +47,15 @@ static int saved_run(const mp_api_coll_saved_t *a, mp_api_coll_mode_t mode, MPI_
 
 int mp_api_coll_persistent_init(const mp_api_coll_saved_t *saved, MPI_Request *request)
 {
+    /* The check builds the collective's schedule once, which takes its tags: those are the
+     * request's (see mp_api_coll_saved_t). An invalid communicator fails in the check. */
+    mp_comm_t *comm = mp_api_comm_get(saved->comm);
+    uint32_t seq = comm != NULL ? comm->coll_seq : 0;
+    uint32_t local_seq = comm != NULL && comm->local_comm != NULL ? comm->local_comm->coll_seq : 0;
     int rc = saved_run(saved, MP_API_COLL_CHECK, NULL);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    mp_comm_t *comm = mp_api_comm_get(saved->comm);
     if (request == NULL) {
         return mp_api_error(comm, saved->call, MPI_ERR_ARG,
                             "request is NULL; pass the address of an MPI_Request");
@@ -62,6 +66,8 @@ int mp_api_coll_persistent_init(const mp_api_coll_saved_t *saved, MPI_Request *r
                             "cannot allocate a persistent request");
     }
     *copy = *saved;
+    copy->seq = seq;
+    copy->local_seq = local_seq;
     mp_api_preq_t args = {.kind = MP_API_PREQ_COLL, .comm = comm, .coll = copy};
     rc = mp_api_preq_create(saved->call, &args, request);
     if (rc != MPI_SUCCESS) {
@@ -73,7 +79,22 @@ int mp_api_coll_persistent_init(const mp_api_coll_saved_t *saved, MPI_Request *r
 int mp_api_coll_persistent_start(mp_api_preq_t *preq)
 {
     MPI_Request req = MPI_REQUEST_NULL;
-    int rc = saved_run(preq->coll, MP_API_COLL_NONBLOCKING, &req);
+    /* The start builds the same schedule with the tags of the init call; the collectives
+     * created since then keep theirs, as the counters come back afterwards. */
+    const mp_api_coll_saved_t *saved = preq->coll;
+    mp_comm_t *comm = preq->comm;
+    mp_comm_t *local = comm->local_comm;
+    uint32_t seq = comm->coll_seq;
+    uint32_t local_seq = local != NULL ? local->coll_seq : 0;
+    comm->coll_seq = saved->seq;
+    if (local != NULL) {
+        local->coll_seq = saved->local_seq;
+    }
+    int rc = saved_run(saved, MP_API_COLL_NONBLOCKING, &req);
+    comm->coll_seq = seq;
+    if (local != NULL) {
+        local->coll_seq = local_seq;
+    }
     preq->active = rc == MPI_SUCCESS ? (mp_request_t *)(void *)req : NULL;
     return rc;
 }

@@ -459,6 +459,7 @@ int PMPI_Add_error_string(int errorcode, const char *string)
 }
 
 #pragma weak MPI_Remove_error_string = PMPI_Remove_error_string
+#pragma weak MPIX_Delete_error_string = PMPI_Remove_error_string
 int PMPI_Remove_error_string(int errorcode)
 {
     MP_API_LOCK();
@@ -499,6 +500,7 @@ static int check_removable(const char *call, int errorcode, bool is_class, added
 }
 
 #pragma weak MPI_Remove_error_code = PMPI_Remove_error_code
+#pragma weak MPIX_Delete_error_code = PMPI_Remove_error_code
 int PMPI_Remove_error_code(int errorcode)
 {
     MP_API_LOCK();
@@ -515,6 +517,7 @@ int PMPI_Remove_error_code(int errorcode)
 }
 
 #pragma weak MPI_Remove_error_class = PMPI_Remove_error_class
+#pragma weak MPIX_Delete_error_class = PMPI_Remove_error_class
 int PMPI_Remove_error_class(int errorclass)
 {
     MP_API_LOCK();

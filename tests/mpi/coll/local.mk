@@ -9,6 +9,7 @@ mpi_coll_programs = \
 	tests/mpi/coll/interleave \
 	tests/mpi/coll/nonblocking \
 	tests/mpi/coll/persistent \
+	tests/mpi/coll/startorder \
 	tests/mpi/coll/reduce
 check_PROGRAMS += $(mpi_coll_programs)
 noinst_HEADERS += tests/mpi/coll/colltest.h
@@ -37,6 +38,9 @@ tests_mpi_coll_nonblocking_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_persistent_SOURCES = tests/mpi/coll/persistent.c
 tests_mpi_coll_persistent_LDADD = $(mpi_test_libs)
 tests_mpi_coll_persistent_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_coll_startorder_SOURCES = tests/mpi/coll/startorder.c
+tests_mpi_coll_startorder_LDADD = $(mpi_test_libs)
+tests_mpi_coll_startorder_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_coll_reduce_SOURCES = tests/mpi/coll/reduce.c
 tests_mpi_coll_reduce_LDADD = $(mpi_test_libs)
 tests_mpi_coll_reduce_LDFLAGS = $(mpi_test_link_flags)

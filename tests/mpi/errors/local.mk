@@ -4,7 +4,8 @@ mpi_errors_programs = \
 	tests/mpi/errors/adderr \
 	tests/mpi/errors/errclass \
 	tests/mpi/errors/errhandler \
-	tests/mpi/errors/fatal
+	tests/mpi/errors/fatal \
+	tests/mpi/errors/mpixdelete
 check_PROGRAMS += $(mpi_errors_programs)
 
 tests_mpi_errors_adderr_SOURCES = tests/mpi/errors/adderr.c
@@ -19,6 +20,9 @@ tests_mpi_errors_errhandler_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_errors_fatal_SOURCES = tests/mpi/errors/fatal.c
 tests_mpi_errors_fatal_LDADD = $(mpi_test_libs)
 tests_mpi_errors_fatal_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_errors_mpixdelete_SOURCES = tests/mpi/errors/mpixdelete.c
+tests_mpi_errors_mpixdelete_LDADD = $(mpi_test_libs)
+tests_mpi_errors_mpixdelete_LDFLAGS = $(mpi_test_link_flags)
 
 TESTS += tests/mpi/errors/fatal_handler.sh
 dist_noinst_SCRIPTS += tests/mpi/errors/fatal_handler.sh

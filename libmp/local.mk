@@ -169,6 +169,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/tcp/tcp.c \
 	libmp/transport/tcp/tcp_internal.h \
 	libmp/transport/transport.h \
+	libmp/util/grow.h \
 	libmp/util/memcheck.h \
 	libmp/util/netfilter.c \
 	libmp/util/netfilter.h \

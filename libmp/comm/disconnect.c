@@ -14,6 +14,7 @@
 #include "core/runtime.h"
 #include "pt2pt/leave.h"
 #include "pt2pt/progress.h"
+#include "util/grow.h"
 
 /* Per peer index, for the communicators that join processes of several jobs (a member of this
  * job too may finalize while this process disconnects such a communicator). */
@@ -33,18 +34,12 @@ static bool is_other_job(int peer)
 /* The entry of peer, grown to it; NULL when out of memory. */
 static connection_t *conn_of(int peer)
 {
-    size_t i = (size_t)peer;
-    if (i >= nconns) {
-        size_t n = i + 1 > 2 * nconns ? i + 1 : 2 * nconns;
-        connection_t *grown = realloc(conns, n * sizeof(*conns));
-        if (grown == NULL) {
-            return NULL;
-        }
-        memset(grown + nconns, 0, (n - nconns) * sizeof(*conns));
-        conns = grown;
-        nconns = n;
+    connection_t *grown = mp_grow_to(conns, &nconns, (size_t)peer, sizeof(*conns));
+    if (grown == NULL) {
+        return NULL;
     }
-    return &conns[i];
+    conns = grown;
+    return &conns[peer];
 }
 
 /* Calls fn(peer, arg) for each member of comm's groups but this process. */

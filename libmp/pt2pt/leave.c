@@ -10,6 +10,7 @@
 #include "core/log.h"
 #include "pt2pt/peer.h"
 #include "pt2pt/wire.h"
+#include "util/grow.h"
 
 /* A DISC that arrived and that no disconnect has taken yet. */
 typedef struct disc {
@@ -76,16 +77,11 @@ bool mp_pt2pt_leave_is_gone(int peer)
 /* The entry of peer, grown to it; NULL when out of memory. */
 static farewell_t *entry(int peer)
 {
-    if ((size_t)peer >= npeers) {
-        size_t n = (size_t)peer + 1 > 2 * npeers ? (size_t)peer + 1 : 2 * npeers;
-        farewell_t *grown = realloc(peers, n * sizeof(*peers));
-        if (grown == NULL) {
-            return NULL;
-        }
-        memset(grown + npeers, 0, (n - npeers) * sizeof(*peers));
-        peers = grown;
-        npeers = n;
+    farewell_t *grown = mp_grow_to(peers, &npeers, (size_t)peer, sizeof(*peers));
+    if (grown == NULL) {
+        return NULL;
     }
+    peers = grown;
     return &peers[peer];
 }
 

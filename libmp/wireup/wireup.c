@@ -300,25 +300,33 @@ static mp_status_t init_singleton(mp_wireup_info_t *info)
 /* A launcher that starts several processes but serves no PMIx would have each of them run as a
  * 1-rank job of its own: Slurm's srun without --mpi=pmix (or with --mpi=pmi2), or a launcher that
  * speaks the older PMI wire protocol (MPICH's and Intel MPI's mpiexec, hydra). Refuse, saying
- * what to change. Their variables only recognise that mistake; wire-up never reads them. */
+ * what to change. Their variables only recognise that mistake; wire-up never reads them.
+ * many_processes: the count in such a variable when it says several, else 0. */
+static long many_processes(const char *var)
+{
+    const char *value = getenv(var);
+    long n = value != NULL ? strtol(value, NULL, 10) : 0;
+    return n > 1 ? n : 0;
+}
+
 static mp_status_t refuse_launcher_without_pmix(void)
 {
-    const char *ntasks = getenv("SLURM_STEP_NUM_TASKS");
-    if (ntasks != NULL && strtol(ntasks, NULL, 10) > 1) {
-        mp_log_error("started by Slurm's srun as one of %s tasks, but without PMIx: each task "
+    long n = many_processes("SLURM_STEP_NUM_TASKS");
+    if (n > 0) {
+        mp_log_error("started by Slurm's srun as one of %ld tasks, but without PMIx: each task "
                      "would run alone as a 1-rank job; use srun --mpi=pmix (srun --mpi=list "
                      "shows whether this Slurm has it; MpiDefault=pmix in slurm.conf makes it "
                      "the default)",
-                     ntasks);
+                     n);
         return MP_ERR_WIREUP;
     }
-    const char *pmi_size = getenv("PMI_SIZE");
-    if (pmi_size != NULL && strtol(pmi_size, NULL, 10) > 1) {
-        mp_log_error("started as one of %s processes by a launcher that speaks PMI, not PMIx "
+    n = many_processes("PMI_SIZE");
+    if (n > 0) {
+        mp_log_error("started as one of %ld processes by a launcher that speaks PMI, not PMIx "
                      "(MPICH's or Intel MPI's mpiexec?): each would run alone as a 1-rank job; "
                      "start libmp programs with libmp's mpirun (or mpiexec), Open MPI's mpirun "
                      "or srun --mpi=pmix",
-                     pmi_size);
+                     n);
         return MP_ERR_WIREUP;
     }
     return MP_OK;

@@ -53,12 +53,6 @@ mp_expect_nonzero "each of 3 processes would think it is alone"
 mp_expect_no_line stdout 'No Errors'
 mp_expect_line stderr "one of 3 processes by a launcher that speaks PMI, not PMIx" "it says why"
 mp_expect_line stderr "libmp's mpirun" "the message says what to change"
-if command -v mpirun.mpich >/dev/null 2>&1; then
-    mp_run timeout 60 mpirun.mpich -n 2 "$(mp_prog init_basic)" 1
-    mp_expect_nonzero "under MPICH's own mpiexec"
-    mp_expect_no_line stdout 'No Errors'
-    mp_expect_line stderr "launcher that speaks PMI, not PMIx"
-fi
 
 if command -v mpirun.openmpi >/dev/null 2>&1; then
     echo "== Open MPI's mpirun serves PMIx: a libmp program runs under it as one job"

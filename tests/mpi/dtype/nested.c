@@ -22,6 +22,18 @@ static double mval(int rank, int i, int j)
     return rank * 1e6 + i * 1000.0 + j;
 }
 
+/* The standard's transpose of an nrows x ncols matrix of doubles: a column (a vector), repeated
+ * a double apart (an hvector of it). Committed. */
+static MPI_Datatype transpose_type(int nrows, int ncols)
+{
+    MPI_Datatype column, xpose;
+    MPI_Type_vector(nrows, 1, ncols, MPI_DOUBLE, &column);
+    MPI_Type_create_hvector(ncols, 1, sizeof(double), column, &xpose);
+    MPI_Type_commit(&xpose);
+    MPI_Type_free(&column);
+    return xpose;
+}
+
 /* rank sends its nrows x ncols matrices (two of them) to the next rank as their transposes and
  * receives the previous rank's; then the same back, the receiver's type doing the transpose. */
 static void transpose(int nrows, int ncols)
@@ -30,10 +42,7 @@ static void transpose(int nrows, int ncols)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     int next = (rank + 1) % size, prev = (rank + size - 1) % size;
-    MPI_Datatype column, xpose;
-    MPI_Type_vector(nrows, 1, ncols, MPI_DOUBLE, &column);
-    MPI_Type_create_hvector(ncols, 1, sizeof(double), column, &xpose);
-    MPI_Type_commit(&xpose);
+    MPI_Datatype xpose = transpose_type(nrows, ncols);
     size_t n = (size_t)nrows * ncols;
     double *a = malloc(2 * n * sizeof(double));
     double *b = malloc(2 * n * sizeof(double));
@@ -76,7 +85,6 @@ static void transpose(int nrows, int ncols)
             }
         }
     }
-    MPI_Type_free(&column);
     MPI_Type_free(&xpose);
     free(a);
     free(b);
@@ -91,10 +99,7 @@ static void rma_transpose(int nrows, int ncols)
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
     MPI_Comm_size(MPI_COMM_WORLD, &size);
     int next = (rank + 1) % size, prev = (rank + size - 1) % size;
-    MPI_Datatype column, xpose;
-    MPI_Type_vector(nrows, 1, ncols, MPI_DOUBLE, &column);
-    MPI_Type_create_hvector(ncols, 1, sizeof(double), column, &xpose);
-    MPI_Type_commit(&xpose);
+    MPI_Datatype xpose = transpose_type(nrows, ncols);
     int n = nrows * ncols;
     double *a = malloc((size_t)n * sizeof(double));
     double *w;
@@ -122,7 +127,6 @@ static void rma_transpose(int nrows, int ncols)
         }
     }
     MPI_Win_free(&win);
-    MPI_Type_free(&column);
     MPI_Type_free(&xpose);
     free(a);
 }

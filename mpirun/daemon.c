@@ -305,25 +305,9 @@ static int resolve_programs(daemon_t *d, char *err)
     }
     for (int i = 0; i < d->nlocal; i++) {
         int a = d->desc.app_of_rank[d->ranks[i].rank];
-        char path[4096], why[ERRLEN - 64]; /* room for "program N of M: " */
-        if (d->programs[a] != NULL) {
-            continue;
-        }
-        if (mpirun_launch_resolve(d->desc.apps[a].argv[0], path, sizeof(path), why, sizeof(why)) !=
-            0) {
-            if (d->desc.napps == 1) {
-                snprintf(err, ERRLEN, "%s", why);
-            } else {
-                snprintf(err, ERRLEN, "program %d of %d: %s", a + 1, d->desc.napps, why);
-            }
-            return -1;
-        }
-        if (mpirun_launch_absolute(path, sizeof(path)) != 0) {
-            snprintf(err, ERRLEN, "the path of '%.400s' is too long", path);
-            return -1;
-        }
-        if ((d->programs[a] = strdup(path)) == NULL) {
-            snprintf(err, ERRLEN, "out of memory");
+        if (d->programs[a] == NULL &&
+            (d->programs[a] = mpirun_launch_find(d->desc.apps[a].argv[0], a, d->desc.napps, err,
+                                                 ERRLEN)) == NULL) {
             return -1;
         }
     }

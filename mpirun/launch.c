@@ -59,7 +59,9 @@ int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, s
     return -1;
 }
 
-int mpirun_launch_absolute(char *path, size_t len)
+/* Makes a relative path absolute, from the current directory. Returns 0, or -1 when it does not
+ * fit. */
+static int make_absolute(char *path, size_t len)
 {
     char cwd[4096], joined[8192];
     if (path[0] == '/') {
@@ -69,8 +71,30 @@ int mpirun_launch_absolute(char *path, size_t len)
         (size_t)snprintf(joined, sizeof(joined), "%s/%s", cwd, path) >= len) {
         return -1;
     }
-    snprintf(path, len, "%s", joined);
+    memcpy(path, joined, strlen(joined) + 1); /* it fits: checked above */
     return 0;
+}
+
+char *mpirun_launch_find(const char *name, int app, int napps, char *err, size_t errlen)
+{
+    char path[4096], why[448]; /* leaves room in a message for "program N of M: " */
+    if (mpirun_launch_resolve(name, path, sizeof(path), why, sizeof(why)) != 0) {
+        if (napps == 1) {
+            snprintf(err, errlen, "%s", why);
+        } else {
+            snprintf(err, errlen, "program %d of %d: %s", app + 1, napps, why);
+        }
+        return NULL;
+    }
+    if (make_absolute(path, sizeof(path)) != 0) {
+        snprintf(err, errlen, "the path of '%.400s' is too long", path);
+        return NULL;
+    }
+    char *copy = strdup(path);
+    if (copy == NULL) {
+        snprintf(err, errlen, "out of memory");
+    }
+    return copy;
 }
 
 static void close_pair(int fds[2])

@@ -32,9 +32,10 @@ typedef struct mpirun_child {
  * run, so that a typo is reported before any rank starts. */
 int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, size_t errlen);
 
-/* Makes a relative path found by mpirun_launch_resolve absolute (from the current directory),
- * since a rank with its own --wdir starts elsewhere. Returns 0, or -1 when it does not fit. */
-int mpirun_launch_absolute(char *path, size_t len);
+/* Program app of napps, found by mpirun_launch_resolve and made absolute (a rank with its own
+ * --wdir starts elsewhere): a malloc'd path, or NULL with a message in err ("program 2 of 3:
+ * ..." when there are several programs). */
+char *mpirun_launch_find(const char *name, int app, int napps, char *err, size_t errlen);
 
 /* In a child between fork and exec (async-signal-safe): its own process group, killed when
  * mpirun (parent) dies, no blocked signals, SIGPIPE back to its default. */

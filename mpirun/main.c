@@ -540,22 +540,8 @@ static int resolve_programs(mpirun_t *m, char *err)
         if (m->job.ranks[r].remote || m->programs[a] != NULL) {
             continue;
         }
-        char path[4096], why[ERRLEN - 64]; /* room for "program N of M: " */
-        if (mpirun_launch_resolve(m->opts.apps[a].argv[0], path, sizeof(path), why, sizeof(why)) !=
-            0) {
-            if (m->opts.napps == 1) {
-                snprintf(err, ERRLEN, "%s", why);
-            } else {
-                snprintf(err, ERRLEN, "program %d of %d: %s", a + 1, m->opts.napps, why);
-            }
-            return -1;
-        }
-        if (mpirun_launch_absolute(path, sizeof(path)) != 0) {
-            snprintf(err, ERRLEN, "the path of '%.400s' is too long", path);
-            return -1;
-        }
-        if ((m->programs[a] = strdup(path)) == NULL) {
-            snprintf(err, ERRLEN, "out of memory");
+        m->programs[a] = mpirun_launch_find(m->opts.apps[a].argv[0], a, m->opts.napps, err, ERRLEN);
+        if (m->programs[a] == NULL) {
             return -1;
         }
     }

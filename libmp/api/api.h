@@ -18,6 +18,7 @@
 #include "core/datatype.h"
 #include "core/lock.h"
 #include "core/op.h"
+#include "core/runtime.h"
 #include "core/status.h"
 #include "pt2pt/request.h"
 #include "rma/rma.h"
@@ -32,6 +33,10 @@
 #define MP_API_LOCK()                                                                              \
     mp_lock_guard_t mp_api_lock_guard __attribute__((cleanup(mp_lock_guard_leave), unused)) =      \
         mp_lock_guard_enter()
+
+/* Marks the functions that report a bad argument: kept out of line, so that the checks of
+ * every call's arguments stay a few inline compares. */
+#define MP_API_COLD __attribute__((noinline, cold))
 
 /* Handle values below this are the standard ABI's predefined handles (or invalid); objects the
  * library creates live at addresses above it, so a small value is never dereferenced. */
@@ -62,9 +67,15 @@ const char *mp_api_errclass_name(int errclass);
 /* The error handler attached to comm (NULL: MPI_COMM_SELF), as a handle. */
 MPI_Errhandler mp_api_errhandler_of(const mp_comm_t *comm);
 
+/* Reports the error of a call made before MPI_Init or after MPI_Finalize; returns its class. */
+int mp_api_not_ready(const char *call);
+
 /* Returns MPI_SUCCESS when MPI is initialised and not finalised; otherwise reports the error
- * for call and returns its class. */
-int mp_api_check_ready(const char *call);
+ * for call and returns its class. Inline, as the handle lookups below: every call checks. */
+static inline int mp_api_check_ready(const char *call)
+{
+    return mp_runtime.state == MP_RUNTIME_READY ? MPI_SUCCESS : mp_api_not_ready(call);
+}
 
 /* Error handler objects are reference counted: a communicator holds one reference to its
  * handler (errhandler.c). Predefined handlers are never freed. */
@@ -197,7 +208,19 @@ void mp_api_info_fini(void);
 /* ---- Handles to objects ---- */
 
 /* The object behind a communicator handle, or NULL if the handle is not a valid one. */
-mp_comm_t *mp_api_comm_get(MPI_Comm comm);
+static inline mp_comm_t *mp_api_comm_get(MPI_Comm comm)
+{
+    mp_comm_t *c = NULL;
+    if (comm == MPI_COMM_WORLD) {
+        c = &mp_runtime.world;
+    } else if (comm == MPI_COMM_SELF) {
+        c = &mp_runtime.self;
+    } else if ((uintptr_t)comm >= MP_API_HANDLE_RESERVED &&
+               (uintptr_t)comm % _Alignof(mp_comm_t) == 0) {
+        c = (mp_comm_t *)comm;
+    }
+    return c != NULL && c->magic == MP_COMM_MAGIC ? c : NULL;
+}
 
 /* Checks that MPI is ready and comm is a valid communicator; sets *comm_p on success.
  * Otherwise reports the error for call and returns its class. */
@@ -249,7 +272,17 @@ int mp_api_group_check(const mp_comm_t *comm, const char *call, MPI_Group group,
 MPI_Group mp_api_group_handle(const struct mp_group *group);
 
 /* The object behind a datatype handle, or NULL if the handle is not a valid datatype. */
-const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype);
+static inline const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype)
+{
+    uintptr_t value = (uintptr_t)datatype;
+    if (value < MP_API_HANDLE_RESERVED) {
+        return mp_datatype_predefined(value);
+    }
+    const mp_datatype_t *dt = (const mp_datatype_t *)datatype;
+    /* A derived type whose handles the user freed may live on for pending operations, but
+     * its handle is no longer valid. */
+    return dt->magic == MP_DATATYPE_MAGIC && dt->user_refs > 0 ? dt : NULL;
+}
 
 /* A datatype's name for messages: its name, or a phrase for an unnamed derived type. */
 const char *mp_api_datatype_name(const mp_datatype_t *dt);

@@ -16,20 +16,6 @@
 #include "core/info.h"
 #include "core/runtime.h"
 
-mp_comm_t *mp_api_comm_get(MPI_Comm comm)
-{
-    mp_comm_t *c = NULL;
-    if (comm == MPI_COMM_WORLD) {
-        c = &mp_runtime.world;
-    } else if (comm == MPI_COMM_SELF) {
-        c = &mp_runtime.self;
-    } else if ((uintptr_t)comm >= MP_API_HANDLE_RESERVED &&
-               (uintptr_t)comm % _Alignof(mp_comm_t) == 0) {
-        c = (mp_comm_t *)comm;
-    }
-    return c != NULL && c->magic == MP_COMM_MAGIC ? c : NULL;
-}
-
 MPI_Comm mp_api_comm_handle(const mp_comm_t *comm)
 {
     /* A stand-in that only carries a handler (mp_api_errhandler_stand_in) is no communicator. */

@@ -8,18 +8,6 @@
 
 #include "api/api.h"
 
-const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype)
-{
-    uintptr_t value = (uintptr_t)datatype;
-    if (value < MP_API_HANDLE_RESERVED) {
-        return mp_datatype_predefined(value);
-    }
-    const mp_datatype_t *dt = (const mp_datatype_t *)datatype;
-    /* A derived type whose handles the user freed may live on for pending operations, but
-     * its handle is no longer valid. */
-    return dt->magic == MP_DATATYPE_MAGIC && dt->user_refs > 0 ? dt : NULL;
-}
-
 const char *mp_api_datatype_name(const mp_datatype_t *dt)
 {
     return dt->name != NULL && dt->name[0] != '\0' ? dt->name : "(unnamed derived datatype)";

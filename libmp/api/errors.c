@@ -256,7 +256,7 @@ void mp_api_job_abort(int code, const char *msg)
     mp_wireup_abort(code, msg);
 }
 
-int mp_api_check_ready(const char *call)
+int mp_api_not_ready(const char *call)
 {
     switch (mp_runtime.state) {
     case MP_RUNTIME_READY:

@@ -12,14 +12,11 @@
 
 /* ---- Argument checks ---- */
 
-static int check_tag(const char *call, const mp_comm_t *comm, int tag, bool is_receive)
+/* Every message's call passes these checks: the happy paths are inline and the reports of what
+ * was wrong are out of line, so that a correct call pays a few compares for each. */
+
+static MP_API_COLD int tag_error(const char *call, const mp_comm_t *comm, int tag, bool is_receive)
 {
-    if (tag >= 0 && tag <= MP_API_TAG_UB) {
-        return MPI_SUCCESS;
-    }
-    if (is_receive && tag == MPI_ANY_TAG) {
-        return MPI_SUCCESS;
-    }
     if (tag == MPI_ANY_TAG) {
         return mp_api_error(comm, call, MPI_ERR_TAG,
                             "MPI_ANY_TAG is for receives only; a send needs a tag in 0..%d",
@@ -29,16 +26,17 @@ static int check_tag(const char *call, const mp_comm_t *comm, int tag, bool is_r
                         tag, MP_API_TAG_UB, is_receive ? " or MPI_ANY_TAG" : "");
 }
 
-static int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is_source)
+static inline int check_tag(const char *call, const mp_comm_t *comm, int tag, bool is_receive)
 {
-    /* An intercommunicator's point-to-point names ranks of its remote group. */
+    if ((tag >= 0 && tag <= MP_API_TAG_UB) || (is_receive && tag == MPI_ANY_TAG)) {
+        return MPI_SUCCESS;
+    }
+    return tag_error(call, comm, tag, is_receive);
+}
+
+static MP_API_COLD int rank_error(const char *call, const mp_comm_t *comm, int rank)
+{
     int size = mp_comm_peer_size(comm);
-    if ((rank >= 0 && rank < size) || rank == MPI_PROC_NULL) {
-        return MPI_SUCCESS;
-    }
-    if (is_source && rank == MPI_ANY_SOURCE) {
-        return MPI_SUCCESS;
-    }
     if (rank == MPI_ANY_SOURCE) {
         return mp_api_error(comm, call, MPI_ERR_RANK,
                             "MPI_ANY_SOURCE is for receives only; a send needs a rank in 0..%d of "
@@ -47,6 +45,16 @@ static int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is
     }
     return mp_api_error(comm, call, MPI_ERR_RANK, "rank %d is out of range 0..%d of %s", rank,
                         size - 1, comm->name);
+}
+
+static inline int check_rank(const char *call, const mp_comm_t *comm, int rank, bool is_source)
+{
+    /* An intercommunicator's point-to-point names ranks of its remote group. */
+    if ((rank >= 0 && rank < mp_comm_peer_size(comm)) || rank == MPI_PROC_NULL ||
+        (is_source && rank == MPI_ANY_SOURCE)) {
+        return MPI_SUCCESS;
+    }
+    return rank_error(call, comm, rank);
 }
 
 int mp_api_check_source_tag(const char *call, const mp_comm_t *comm, int source, int tag)
@@ -58,25 +66,43 @@ int mp_api_check_source_tag(const char *call, const mp_comm_t *comm, int source,
     return check_rank(call, comm, source, true);
 }
 
-int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, MPI_Count count,
-                     MPI_Datatype datatype, int peer, int tag, bool peer_is_source,
-                     const mp_datatype_t **dt_p)
+static MP_API_COLD int count_error(const char *call, const mp_comm_t *comm, MPI_Count count,
+                                   const mp_datatype_t *dt)
 {
     if (count < 0) {
         return mp_api_error(comm, call, MPI_ERR_COUNT,
                             "count %lld is negative; pass the number of elements (0 or more)",
                             (long long)count);
     }
-    const mp_datatype_t *dt = NULL;
-    int rc = mp_api_datatype_check_count(comm, call, datatype, count, &dt);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    return mp_api_error(comm, call, MPI_ERR_COUNT, "count %lld of %s is too large to address",
+                        (long long)count, mp_api_datatype_name(dt));
+}
+
+static MP_API_COLD int buffer_error(const char *call, const mp_comm_t *comm, MPI_Count count)
+{
+    return mp_api_error(comm, call, MPI_ERR_BUFFER,
+                        "the buffer is NULL but count is %lld; pass the address of the data",
+                        (long long)count);
+}
+
+static inline int check_msg(const char *call, const mp_comm_t *comm, const void *buf,
+                            MPI_Count count, MPI_Datatype datatype, int peer, int tag,
+                            bool peer_is_source, const mp_datatype_t **dt_p)
+{
+    if (count < 0) {
+        return count_error(call, comm, count, NULL);
+    }
+    const mp_datatype_t *dt = mp_api_datatype_get(datatype);
+    if (dt == NULL || !dt->committed) {
+        int rc = mp_api_datatype_check_count(comm, call, datatype, count, &dt);
+        if (rc != MPI_SUCCESS) {
+            return rc; /* reported there; else MPI_DATATYPE_NULL with count 0, which passes */
+        }
     }
     if (dt->size > 0 && (uint64_t)count > SIZE_MAX / dt->size) {
-        return mp_api_error(comm, call, MPI_ERR_COUNT, "count %lld of %s is too large to address",
-                            (long long)count, mp_api_datatype_name(dt));
+        return count_error(call, comm, count, dt);
     }
-    rc = check_tag(call, comm, tag, peer_is_source);
+    int rc = check_tag(call, comm, tag, peer_is_source);
     if (rc != MPI_SUCCESS) {
         return rc;
     }
@@ -86,61 +112,72 @@ int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, M
     }
     /* A derived type may address absolute memory from MPI_BOTTOM (NULL); a predefined one not. */
     if (buf == NULL && count > 0 && dt->size > 0 && dt->predefined) {
-        return mp_api_error(comm, call, MPI_ERR_BUFFER,
-                            "the buffer is NULL but count is %lld; pass the address of the data",
-                            (long long)count);
+        return buffer_error(call, comm, count);
     }
     *dt_p = dt;
     return MPI_SUCCESS;
 }
 
-static int check_request_ptr(const char *call, const mp_comm_t *comm, const MPI_Request *request)
+int mp_api_check_msg(const char *call, const mp_comm_t *comm, const void *buf, MPI_Count count,
+                     MPI_Datatype datatype, int peer, int tag, bool peer_is_source,
+                     const mp_datatype_t **dt_p)
 {
-    if (request == NULL) {
-        return mp_api_error(comm, call, MPI_ERR_ARG,
-                            "request is NULL; pass the address of an MPI_Request");
-    }
-    return MPI_SUCCESS;
+    return check_msg(call, comm, buf, count, datatype, peer, tag, peer_is_source, dt_p);
+}
+
+static MP_API_COLD int request_ptr_error(const char *call, const mp_comm_t *comm)
+{
+    return mp_api_error(comm, call, MPI_ERR_ARG,
+                        "request is NULL; pass the address of an MPI_Request");
 }
 
 /* ---- Starting operations ---- */
 
-static int isend_checked(const char *call, const void *buf, MPI_Count count,
-                         const mp_datatype_t *dt, int dest, int tag, mp_comm_t *comm,
-                         mp_send_mode_t mode, mp_request_t **req_p)
+static MP_API_COLD int isend_error(const char *call, mp_status_t st, int dest, mp_comm_t *comm)
 {
-    mp_status_t st = mp_pt2pt_isend(buf, (size_t)count, dt, dest, tag, comm, mode, req_p);
-    if (st != MP_OK) {
-        return mp_api_error(comm, call, mp_api_errclass(st),
-                            "cannot start the send to rank %d of %s: %s", dest, comm->name,
-                            mp_status_string(st));
-    }
-    return MPI_SUCCESS;
+    return mp_api_error(comm, call, mp_api_errclass(st),
+                        "cannot start the send to rank %d of %s: %s", dest, comm->name,
+                        mp_status_string(st));
 }
 
-static int irecv_checked(const char *call, void *buf, MPI_Count count, const mp_datatype_t *dt,
-                         int source, int tag, mp_comm_t *comm, mp_request_t **req_p)
+static MP_API_COLD int irecv_error(const char *call, mp_status_t st, int source, mp_comm_t *comm)
+{
+    return mp_api_error(comm, call, mp_api_errclass(st),
+                        "cannot post the receive from rank %d of %s: %s", source, comm->name,
+                        mp_status_string(st));
+}
+
+static inline int isend_checked(const char *call, const void *buf, MPI_Count count,
+                                const mp_datatype_t *dt, int dest, int tag, mp_comm_t *comm,
+                                mp_send_mode_t mode, mp_request_t **req_p)
+{
+    mp_status_t st = mp_pt2pt_isend(buf, (size_t)count, dt, dest, tag, comm, mode, req_p);
+    return st == MP_OK ? MPI_SUCCESS : isend_error(call, st, dest, comm);
+}
+
+static inline int irecv_checked(const char *call, void *buf, MPI_Count count,
+                                const mp_datatype_t *dt, int source, int tag, mp_comm_t *comm,
+                                mp_request_t **req_p)
 {
     mp_status_t st = mp_pt2pt_irecv(buf, (size_t)count, dt, source, tag, comm, req_p);
-    if (st != MP_OK) {
-        return mp_api_error(comm, call, mp_api_errclass(st),
-                            "cannot post the receive from rank %d of %s: %s", source, comm->name,
-                            mp_status_string(st));
-    }
-    return MPI_SUCCESS;
+    return st == MP_OK ? MPI_SUCCESS : irecv_error(call, st, source, comm);
 }
 
 /* Checks the communicator and the message arguments of a send (is_receive false) or a receive;
  * sets *comm_p and *dt_p on success. */
-static int msg_check(const char *call, const void *buf, MPI_Count count, MPI_Datatype datatype,
-                     int peer, int tag, MPI_Comm comm, bool is_receive, mp_comm_t **comm_p,
-                     const mp_datatype_t **dt_p)
+static inline int msg_check(const char *call, const void *buf, MPI_Count count,
+                            MPI_Datatype datatype, int peer, int tag, MPI_Comm comm,
+                            bool is_receive, mp_comm_t **comm_p, const mp_datatype_t **dt_p)
 {
-    int rc = mp_api_comm_check(call, comm, comm_p);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    mp_comm_t *c = mp_api_comm_get(comm);
+    if (mp_runtime.state != MP_RUNTIME_READY || c == NULL) {
+        int rc = mp_api_comm_check(call, comm, &c); /* reports which */
+        if (rc != MPI_SUCCESS) {
+            return rc;
+        }
     }
-    return mp_api_check_msg(call, *comm_p, buf, count, datatype, peer, tag, is_receive, dt_p);
+    *comm_p = c;
+    return check_msg(call, c, buf, count, datatype, peer, tag, is_receive, dt_p);
 }
 
 static int send_blocking(const char *call, const void *buf, MPI_Count count, MPI_Datatype datatype,
@@ -185,9 +222,9 @@ static int recv_blocking(const char *call, void *buf, MPI_Count count, MPI_Datat
     return mp_api_request_complete_blocking(call, c, req, status);
 }
 
-static int send_nonblocking(const char *call, const void *buf, MPI_Count count,
-                            MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
-                            mp_send_mode_t mode, MPI_Request *request)
+static inline int send_nonblocking(const char *call, const void *buf, MPI_Count count,
+                                   MPI_Datatype datatype, int dest, int tag, MPI_Comm comm,
+                                   mp_send_mode_t mode, MPI_Request *request)
 {
     mp_comm_t *c = NULL;
     const mp_datatype_t *dt = NULL;
@@ -195,9 +232,8 @@ static int send_nonblocking(const char *call, const void *buf, MPI_Count count,
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    rc = check_request_ptr(call, c, request);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    if (request == NULL) {
+        return request_ptr_error(call, c);
     }
     mp_request_t *req = NULL;
     rc = isend_checked(call, buf, count, dt, dest, tag, c, mode, &req);
@@ -208,8 +244,9 @@ static int send_nonblocking(const char *call, const void *buf, MPI_Count count,
     return MPI_SUCCESS;
 }
 
-static int recv_nonblocking(const char *call, void *buf, MPI_Count count, MPI_Datatype datatype,
-                            int source, int tag, MPI_Comm comm, MPI_Request *request)
+static inline int recv_nonblocking(const char *call, void *buf, MPI_Count count,
+                                   MPI_Datatype datatype, int source, int tag, MPI_Comm comm,
+                                   MPI_Request *request)
 {
     mp_comm_t *c = NULL;
     const mp_datatype_t *dt = NULL;
@@ -217,9 +254,8 @@ static int recv_nonblocking(const char *call, void *buf, MPI_Count count, MPI_Da
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    rc = check_request_ptr(call, c, request);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    if (request == NULL) {
+        return request_ptr_error(call, c);
     }
     mp_request_t *req = NULL;
     rc = irecv_checked(call, buf, count, dt, source, tag, c, &req);
@@ -544,9 +580,8 @@ static int persistent_init(const char *call, mp_api_preq_kind_t kind, mp_send_mo
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    rc = check_request_ptr(call, c, request);
-    if (rc != MPI_SUCCESS) {
-        return rc;
+    if (request == NULL) {
+        return request_ptr_error(call, c);
     }
     mp_api_preq_t args = {
         .kind = kind,

@@ -228,6 +228,7 @@ int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_reque
 typedef struct req_array {
     int count;
     const MPI_Request *requests;
+    int first_open; /* all_done: the requests before it are complete (they stay so in a call) */
 } req_array_t;
 
 static bool is_done(MPI_Request handle)
@@ -236,11 +237,13 @@ static bool is_done(MPI_Request handle)
     return req != NULL && mp_request_is_complete(req);
 }
 
+/* Resumes where the last look stopped, so that waiting for n requests costs n looks in all, not
+ * n per pass of progress. */
 static bool all_done(void *arg)
 {
-    const req_array_t *a = arg;
-    for (int i = 0; i < a->count; i++) {
-        const mp_request_t *req = active_op(a->requests[i]);
+    req_array_t *a = arg;
+    for (; a->first_open < a->count; a->first_open++) {
+        const mp_request_t *req = active_op(a->requests[a->first_open]);
         if (req != NULL && !mp_request_is_complete(req)) {
             return false;
         }
@@ -487,7 +490,7 @@ int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_o
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    req_array_t a = {count, array_of_requests};
+    req_array_t a = {.count = count, .requests = array_of_requests};
     if (!all_done(&a)) {
         mp_progress_wait(all_done, &a);
     }
@@ -506,7 +509,7 @@ int PMPI_Testall(int count, MPI_Request array_of_requests[], int *flag,
     if (flag == NULL) {
         return mp_api_error(NULL, "MPI_Testall", MPI_ERR_ARG, "flag is NULL");
     }
-    req_array_t a = {count, array_of_requests};
+    req_array_t a = {.count = count, .requests = array_of_requests};
     if (!all_done(&a)) {
         mp_progress_test();
     }
@@ -559,7 +562,7 @@ int PMPI_Waitany(int count, MPI_Request array_of_requests[], int *indx, MPI_Stat
         mp_api_status_empty(status);
         return MPI_SUCCESS;
     }
-    req_array_t a = {count, array_of_requests};
+    req_array_t a = {.count = count, .requests = array_of_requests};
     if (!any_done(&a)) {
         mp_progress_wait(any_done, &a);
     }
@@ -662,7 +665,7 @@ static int some(const char *call, int incount, MPI_Request array_of_requests[], 
         *outcount = MPI_UNDEFINED;
         return MPI_SUCCESS;
     }
-    req_array_t a = {incount, array_of_requests};
+    req_array_t a = {.count = incount, .requests = array_of_requests};
     if (!any_done(&a)) {
         if (wait) {
             mp_progress_wait(any_done, &a);
@@ -707,7 +710,7 @@ int PMPI_Request_get_status_all(int count, const MPI_Request array_of_requests[]
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    req_array_t a = {count, array_of_requests};
+    req_array_t a = {.count = count, .requests = array_of_requests};
     if (!all_done(&a)) {
         mp_progress_test();
     }
@@ -744,7 +747,7 @@ int PMPI_Request_get_status_some(int incount, const MPI_Request array_of_request
         *outcount = MPI_UNDEFINED;
         return MPI_SUCCESS;
     }
-    req_array_t a = {incount, array_of_requests};
+    req_array_t a = {.count = incount, .requests = array_of_requests};
     if (!any_done(&a)) {
         mp_progress_test();
     }

@@ -30,9 +30,9 @@ void mp_comm_ctx_give(uint32_t context_id)
     ctx_free[pair / 64] |= UINT64_C(1) << (pair % 64);
 }
 
-int mp_comm_peer_size(const mp_comm_t *comm)
+int mp_comm_remote_size(const mp_comm_t *comm)
 {
-    return comm->is_inter ? comm->remote_group->size : comm->size;
+    return comm->remote_group->size;
 }
 
 mp_status_t mp_comm_create(struct mp_group *group, struct mp_group *remote, uint32_t context_id,

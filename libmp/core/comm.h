@@ -70,9 +70,15 @@ static inline int mp_comm_world_rank(const mp_comm_t *comm, int r)
     return comm->world_ranks != NULL ? comm->world_ranks[r] : r;
 }
 
+/* The size of an intercommunicator's remote group. */
+int mp_comm_remote_size(const mp_comm_t *comm);
+
 /* The ranks a send's destination or a receive's source may name: comm's size, or the remote
  * group's size in an intercommunicator. */
-int mp_comm_peer_size(const mp_comm_t *comm);
+static inline int mp_comm_peer_size(const mp_comm_t *comm)
+{
+    return comm->is_inter ? mp_comm_remote_size(comm) : comm->size;
+}
 
 /* A new communicator over group (retained), with my rank in it, context id context_id (taken
  * from the free ids by the caller), reference count 1, no name. remote is the remote group of

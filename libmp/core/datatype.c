@@ -13,10 +13,6 @@
 
 #include <mpi.h>
 
-/* The ABI puts every predefined datatype handle in [DT_BASE, DT_BASE + DT_SLOTS). */
-#define DT_BASE 0x200u
-#define DT_SLOTS 0x100u
-
 /* A basic type: one block of its own size. */
 #define BASIC(handle, ctype)                                                                       \
     {                                                                                              \
@@ -127,8 +123,8 @@ static const dt_spec_t specs[] = {
     SIZED(MPI_COMPLEX32, 32, 32, 16),
 };
 
-static mp_datatype_t table[DT_SLOTS];
-static bool table_ready;
+mp_datatype_t mp_dt_predefined_table[MP_DT_SLOTS];
+bool mp_dt_predefined_ready;
 
 /* A predefined type's layout: its one or two blocks, merged when the second follows the first. */
 static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
@@ -173,33 +169,21 @@ static void build_predefined(mp_datatype_t *dt, const dt_spec_t *s)
     dt->contiguous = dt->size == s->extent;
 }
 
-static void build_table(void)
+void mp_dt_predefined_build(void)
 {
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-        build_predefined(&table[specs[i].handle - DT_BASE], &specs[i]);
+        build_predefined(&mp_dt_predefined_table[specs[i].handle - MP_DT_BASE], &specs[i]);
     }
     /* The runs of a pair type name the types of its value and index (for external32). */
     for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
         const dt_spec_t *s = &specs[i];
-        mp_datatype_t *dt = &table[s->handle - DT_BASE];
+        mp_datatype_t *dt = &mp_dt_predefined_table[s->handle - MP_DT_BASE];
         if (s->first_type != 0) {
-            dt->runs[0].type = &table[s->first_type - DT_BASE];
-            dt->runs[dt->nruns - 1].type = &table[s->second_type - DT_BASE];
+            dt->runs[0].type = &mp_dt_predefined_table[s->first_type - MP_DT_BASE];
+            dt->runs[dt->nruns - 1].type = &mp_dt_predefined_table[s->second_type - MP_DT_BASE];
         }
     }
-    table_ready = true;
-}
-
-const mp_datatype_t *mp_datatype_predefined(uintptr_t handle)
-{
-    if (handle < DT_BASE || handle >= DT_BASE + DT_SLOTS) {
-        return NULL;
-    }
-    if (!table_ready) {
-        build_table();
-    }
-    const mp_datatype_t *dt = &table[handle - DT_BASE];
-    return dt->magic == MP_DATATYPE_MAGIC ? dt : NULL;
+    mp_dt_predefined_ready = true;
 }
 
 /* ---- pack / unpack ---- */

@@ -126,8 +126,28 @@ typedef struct mp_datatype {
     mp_dt_run_t inline_runs[2];
 } mp_datatype_t;
 
-/* The predefined type behind a handle value of the standard ABI, or NULL. */
-const mp_datatype_t *mp_datatype_predefined(uintptr_t handle);
+/* The ABI puts every predefined datatype handle in [MP_DT_BASE, MP_DT_BASE + MP_DT_SLOTS). */
+#define MP_DT_BASE 0x200u
+#define MP_DT_SLOTS 0x100u
+
+/* The predefined types, by handle value less MP_DT_BASE; built at first use (datatype.c). */
+extern mp_datatype_t mp_dt_predefined_table[MP_DT_SLOTS];
+extern bool mp_dt_predefined_ready;
+void mp_dt_predefined_build(void);
+
+/* The predefined type behind a handle value of the standard ABI, or NULL. Inline: every
+ * message's call looks its type up. */
+static inline const mp_datatype_t *mp_datatype_predefined(uintptr_t handle)
+{
+    if (handle - MP_DT_BASE >= MP_DT_SLOTS) {
+        return NULL; /* below MP_DT_BASE too: the subtraction wraps */
+    }
+    if (!mp_dt_predefined_ready) {
+        mp_dt_predefined_build();
+    }
+    const mp_datatype_t *dt = &mp_dt_predefined_table[handle - MP_DT_BASE];
+    return dt->magic == MP_DATATYPE_MAGIC ? dt : NULL;
+}
 
 /* Bytes of data in count elements. */
 static inline size_t mp_datatype_bytes(const mp_datatype_t *dt, size_t count)

@@ -332,28 +332,24 @@ static const type_entry_t type_entries[] = {
     ENTRY(MPI_2INTEGER, MP_OPK_2INT, MP_OPG_PAIR),
 };
 
-/* The ABI puts every predefined datatype handle in [DT_BASE, DT_BASE + DT_SLOTS). */
-#define DT_BASE 0x200u
-#define DT_SLOTS 0x100u
-
-static mp_op_type_info_t type_table[DT_SLOTS];
+static mp_op_type_info_t type_table[MP_DT_SLOTS];
 static pthread_once_t type_table_once = PTHREAD_ONCE_INIT;
 
 static void build_type_table(void)
 {
     for (size_t i = 0; i < sizeof(type_entries) / sizeof(type_entries[0]); i++) {
         const type_entry_t *e = &type_entries[i];
-        type_table[e->handle - DT_BASE] = (mp_op_type_info_t){e->kind, e->group};
+        type_table[e->handle - MP_DT_BASE] = (mp_op_type_info_t){e->kind, e->group};
     }
 }
 
 mp_op_type_info_t mp_op_type_info(uintptr_t dt_handle)
 {
-    if (dt_handle < DT_BASE || dt_handle >= DT_BASE + DT_SLOTS) {
+    if (dt_handle < MP_DT_BASE || dt_handle >= MP_DT_BASE + MP_DT_SLOTS) {
         return (mp_op_type_info_t){MP_OPK_NONE, 0};
     }
     pthread_once(&type_table_once, build_type_table);
-    return type_table[dt_handle - DT_BASE];
+    return type_table[dt_handle - MP_DT_BASE];
 }
 
 mp_op_applicability_t mp_op_resolve(mp_op_index_t index, uintptr_t dt_handle, mp_op_impl_t *impl_p)

@@ -55,7 +55,11 @@ static void deliver(mp_request_t *req, size_t offset, const void *data, size_t l
 {
     if (offset < req->capacity) {
         size_t n = req->capacity - offset < len ? req->capacity - offset : len;
-        mp_datatype_unpack(req->dt, req->count, req->buf, offset, data, n);
+        if (req->dt->contiguous) {
+            memcpy((char *)req->buf + req->dt->lb + offset, data, n); /* the common case, inline */
+        } else {
+            mp_datatype_unpack(req->dt, req->count, req->buf, offset, data, n);
+        }
     }
     req->done_bytes += len;
 }
@@ -343,58 +347,73 @@ static void on_send_done(mp_request_t *sreq, bool acked)
     }
 }
 
+/* Copies the first size bytes of a packet's header into h: headers may sit unaligned in a
+ * transport's buffer. A shorter header (libmp never sends one) reads as padded with zeros. */
+static inline void read_hdr(void *h, size_t size, const void *hdr, size_t hdr_len)
+{
+    if (hdr_len >= size) {
+        memcpy(h, hdr, size); /* a constant size: a few moves, no call */
+        return;
+    }
+    memset(h, 0, size);
+    memcpy(h, hdr, hdr_len);
+}
+
 static void on_packet(int world, const void *hdr, size_t hdr_len, const void *payload, size_t len)
 {
-    /* Headers may sit unaligned in a transport's buffer: copy them out. */
-    union {
-        mp_pkt_match_t m;
-        mp_pkt_ctl_t c;
-        mp_pkt_put_t p;
-        unsigned char bytes[MP_TL_HDR_MAX];
-    } h;
-    size_t n = hdr_len < sizeof(h) ? hdr_len : sizeof(h);
-    memcpy(h.bytes, hdr, n);
-    memset(h.bytes + n, 0, sizeof(h) - n);
-    switch (h.bytes[0]) {
+    uint8_t type = hdr_len > 0 ? *(const uint8_t *)hdr : 0;
+    mp_pkt_match_t m;
+    mp_pkt_ctl_t c;
+    mp_pkt_put_t p;
+    switch (type) {
     case MP_PKT_EAGER:
-        on_eager(world, &h.m, payload, len);
-        break;
+        m.addr = 0; /* not sent with an eager message */
+        read_hdr(&m, MP_PKT_EAGER_LEN, hdr, hdr_len);
+        on_eager(world, &m, payload, len);
+        return;
     case MP_PKT_FRAG:
         on_frag(world, payload, len);
-        break;
+        return;
     case MP_PKT_RTS:
-        on_rts(world, &h.m);
+        read_hdr(&m, sizeof(m), hdr, hdr_len);
+        on_rts(world, &m);
+        return;
+    case MP_PKT_PUT:
+        read_hdr(&p, sizeof(p), hdr, hdr_len);
+        on_put(world, &p);
+        return;
+    default:
         break;
+    }
+    read_hdr(&c, sizeof(c), hdr, hdr_len);
+    switch (type) {
     case MP_PKT_CTS:
-        on_cts(world, &h.c);
+        on_cts(world, &c);
         break;
     case MP_PKT_DATA:
-        on_data(&h.c, payload, len);
+        on_data(&c, payload, len);
         break;
     case MP_PKT_FIN:
-        on_send_done((mp_request_t *)(uintptr_t)h.c.req, false);
+        on_send_done((mp_request_t *)(uintptr_t)c.req, false);
         break;
     case MP_PKT_ACK:
-        on_send_done((mp_request_t *)(uintptr_t)h.c.req, true);
-        break;
-    case MP_PKT_PUT:
-        on_put(world, &h.p);
+        on_send_done((mp_request_t *)(uintptr_t)c.req, true);
         break;
     case MP_PKT_PUT_DONE:
-        on_put_done(&h.c);
+        on_put_done(&c);
         break;
     case MP_PKT_CANCEL:
-        mp_cancel_on_request(world, &h.c);
+        mp_cancel_on_request(world, &c);
         break;
     case MP_PKT_CANCEL_DONE:
-        mp_cancel_on_answer(&h.c);
+        mp_cancel_on_answer(&c);
         break;
     case MP_PKT_DISC:
     case MP_PKT_BYE:
-        mp_pt2pt_leave_on_packet(world, h.bytes[0], h.c.req, h.c.req2);
+        mp_pt2pt_leave_on_packet(world, type, c.req, c.req2);
         break;
     default:
-        mp_log_error("unknown packet type %d from rank %d", h.bytes[0], world);
+        mp_log_error("unknown packet type %d from rank %d", type, world);
     }
 }
 

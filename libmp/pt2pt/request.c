@@ -62,15 +62,14 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
     if (req != NULL) {
         pool = req->next;
         pool_len--;
-        memset(req, 0, sizeof(*req));
     } else {
-        req = calloc(1, sizeof(*req));
+        req = malloc(sizeof(*req));
         if (req == NULL) {
             return NULL;
         }
     }
-    req->magic = MP_REQUEST_MAGIC;
-    req->kind = kind;
+    /* Every other field zero: stores inline, cheaper than a call to memset for each message. */
+    *req = (mp_request_t){.magic = MP_REQUEST_MAGIC, .kind = kind};
     active_add(req);
     return req;
 }
@@ -93,9 +92,11 @@ static void destroy(mp_request_t *req)
     }
     active_remove(req);
     req->magic = 0;
-    free(req->owned_buf);
+    if (req->owned_buf != NULL) {
+        free(req->owned_buf);
+    }
     /* Send and receive requests hold a reference to their datatype (taken where dt is set). */
-    if (req->kind != MP_REQ_COLL && req->dt != NULL) {
+    if (req->kind != MP_REQ_COLL && req->dt != NULL && !req->dt->predefined) {
         mp_datatype_release(req->dt);
         req->dt = NULL;
     }

@@ -36,10 +36,13 @@ int mp_api_error(const mp_comm_t *comm, const char *call, int errclass, const ch
     return errclass;
 }
 
-int mp_api_check_ready(const char *call)
+/* MPI is up for the calls under test (api.h's check reads the runtime's state). */
+mp_runtime_t mp_runtime = {.state = MP_RUNTIME_READY};
+
+int mp_api_not_ready(const char *call)
 {
     (void)call;
-    return MPI_SUCCESS;
+    return MPI_ERR_OTHER;
 }
 
 int mp_api_errclass(mp_status_t status)

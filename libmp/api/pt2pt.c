@@ -85,9 +85,9 @@ static MP_API_COLD int buffer_error(const char *call, const mp_comm_t *comm, MPI
                         (long long)count);
 }
 
-static inline int check_msg(const char *call, const mp_comm_t *comm, const void *buf,
-                            MPI_Count count, MPI_Datatype datatype, int peer, int tag,
-                            bool peer_is_source, const mp_datatype_t **dt_p)
+static inline __attribute__((always_inline)) int
+check_msg(const char *call, const mp_comm_t *comm, const void *buf, MPI_Count count,
+          MPI_Datatype datatype, int peer, int tag, bool peer_is_source, const mp_datatype_t **dt_p)
 {
     if (count < 0) {
         return count_error(call, comm, count, NULL);
@@ -99,8 +99,9 @@ static inline int check_msg(const char *call, const mp_comm_t *comm, const void 
             return rc; /* reported there; else MPI_DATATYPE_NULL with count 0, which passes */
         }
     }
-    if (dt->size > 0 && (uint64_t)count > SIZE_MAX / dt->size) {
-        return count_error(call, comm, count, dt);
+    size_t bytes;
+    if (__builtin_mul_overflow((uint64_t)count, dt->size, &bytes)) {
+        return count_error(call, comm, count, dt); /* a multiply that checks: no division */
     }
     int rc = check_tag(call, comm, tag, peer_is_source);
     if (rc != MPI_SUCCESS) {

@@ -150,8 +150,10 @@ static int finish(MPI_Request *handle, int index, MPI_Status *status, bool peek,
     if (req->kind == MP_REQ_GREQ) {
         return finish_greq(handle, index, status, peek, f);
     }
-    int err = mp_api_errclass(req->status.error);
-    mp_api_status_fill(status, &req->status, err);
+    int err = req->status.error == MP_OK ? MPI_SUCCESS : mp_api_errclass(req->status.error);
+    if (status != MPI_STATUS_IGNORE) {
+        mp_api_status_fill(status, &req->status, err);
+    }
     if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
         f->errclass = err;
         f->index = index;

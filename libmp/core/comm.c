@@ -60,11 +60,6 @@ mp_status_t mp_comm_create(struct mp_group *group, struct mp_group *remote, uint
     return MP_OK;
 }
 
-void mp_comm_retain(mp_comm_t *comm)
-{
-    comm->refcount++;
-}
-
 static void destroy(mp_comm_t *comm)
 {
     comm->magic = 0;

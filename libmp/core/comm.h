@@ -87,7 +87,10 @@ mp_status_t mp_comm_create(struct mp_group *group, struct mp_group *remote, uint
                            mp_comm_t **comm_p);
 
 /* Requests hold a reference to their communicator. */
-void mp_comm_retain(mp_comm_t *comm);
+static inline void mp_comm_retain(mp_comm_t *comm)
+{
+    comm->refcount++;
+}
 
 /* Drops a reference; the last one destroys a freed communicator and frees its context ids. */
 void mp_comm_unref(mp_comm_t *comm);

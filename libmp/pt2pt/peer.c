@@ -23,6 +23,47 @@ static size_t jobs_queued;
 static void *bounce;
 static size_t bounce_len;
 
+/* Queued jobs are kept for reuse, as requests are: a window of sends larger than the transport's
+ * channel costs no malloc per message. Bounded, so that a burst does not pin memory. */
+#define JOB_POOL_MAX 256
+static mp_send_job_t *job_pool;
+static unsigned job_pool_len;
+
+static mp_send_job_t *job_alloc(void)
+{
+    mp_send_job_t *job = job_pool;
+    if (job == NULL) {
+        return malloc(sizeof(*job));
+    }
+    job_pool = job->next;
+    job_pool_len--;
+    return job;
+}
+
+static void job_free(mp_send_job_t *job)
+{
+    if (job_pool_len >= JOB_POOL_MAX) {
+        free(job);
+        return;
+    }
+    job->next = job_pool;
+    job_pool = job;
+    job_pool_len++;
+}
+
+void mp_peer_fini(void)
+{
+    while (job_pool != NULL) {
+        mp_send_job_t *job = job_pool;
+        job_pool = job->next;
+        free(job);
+    }
+    job_pool_len = 0;
+    free(bounce);
+    bounce = NULL;
+    bounce_len = 0;
+}
+
 static const void *payload_of(mp_send_job_t *job, size_t len)
 {
     mp_request_t *req = job->req;
@@ -124,7 +165,7 @@ static int push_peer(mp_peer_t *peer)
         }
         jobs_queued--;
         job_done(job);
-        free(job);
+        job_free(job);
     }
     return sent;
 }
@@ -144,7 +185,7 @@ mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job)
             return MP_OK;
         }
     }
-    mp_send_job_t *copy = malloc(sizeof(*copy));
+    mp_send_job_t *copy = job_alloc();
     if (copy == NULL) {
         return MP_ERR_NOMEM;
     }
@@ -168,7 +209,7 @@ void mp_peer_drop_queue(int world)
         mp_send_job_t *job = peer->head;
         peer->head = job->next;
         jobs_queued--;
-        free(job);
+        job_free(job);
     }
     peer->tail = NULL;
 }
@@ -204,7 +245,7 @@ bool mp_peer_unqueue(int world, uint64_t sreq)
             peer->tail = prev;
         }
         jobs_queued--;
-        free(job);
+        job_free(job);
         return true;
     }
     return false;

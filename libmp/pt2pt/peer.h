@@ -66,6 +66,9 @@ mp_status_t mp_peer_send_job(int world, const mp_send_job_t *job);
 /* The peer is lost: drops its queued packets (their requests are failed by the caller). */
 void mp_peer_drop_queue(int world);
 
+/* Frees the jobs kept for reuse and the bounce buffer (at MPI_Finalize). */
+void mp_peer_fini(void);
+
 /* Queues a lone control packet (no payload). */
 mp_status_t mp_peer_send_ctl(int world, const void *hdr, size_t hdr_len);
 

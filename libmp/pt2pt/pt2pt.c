@@ -443,7 +443,9 @@ static mp_request_t *new_request(mp_request_kind_t kind, void *buf, size_t count
         req->buf = buf;
         req->count = count;
         req->dt = dt;
-        mp_datatype_retain(dt); /* MPI_Type_free may come before completion */
+        if (!dt->predefined) {
+            mp_datatype_retain(dt); /* MPI_Type_free may come before completion */
+        }
         req->capacity = mp_datatype_bytes(dt, count);
         req->peer = peer;
         req->tag = tag;
@@ -836,6 +838,7 @@ void mp_pt2pt_fini(void)
     }
     mp_tl_self_ops.fini();
     mp_request_pool_fini();
+    mp_peer_fini();
     mp_pt2pt_leave_fini();
     free(mp_peers);
     mp_peers = NULL;

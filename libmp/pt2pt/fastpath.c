@@ -11,6 +11,7 @@
 #include "pt2pt/progress.h"
 #include "pt2pt/pt2pt.h"
 #include "pt2pt/wire.h"
+#include "util/copy.h"
 
 /* Looks at most this many times at the peer's queue before handing the receive to the general
  * path, which also serves the other peers and the progress hooks while it waits: a ping-pong's
@@ -42,9 +43,7 @@ static bool take(void *arg, const void *hdr, size_t hdr_len, const void *payload
         len > r->capacity || !mp_match_fits(r->src, r->tag, m.src, m.tag)) {
         return false;
     }
-    if (len > 0) {
-        memcpy(r->dst, payload, len); /* dst may be NULL for an empty receive */
-    }
+    mp_copy(r->dst, payload, len); /* dst may be NULL for an empty receive */
     *r->status = (mp_msg_status_t){.source = m.src, .tag = m.tag, .error = MP_OK, .bytes = len};
     return true;
 }

@@ -24,6 +24,7 @@
 #include "pt2pt/pt2pt_internal.h"
 #include "pt2pt/wire.h"
 #include "transport/transport.h"
+#include "util/copy.h"
 #include "util/memcheck.h"
 #include "wireup/procs.h"
 
@@ -56,7 +57,7 @@ static void deliver(mp_request_t *req, size_t offset, const void *data, size_t l
     if (offset < req->capacity) {
         size_t n = req->capacity - offset < len ? req->capacity - offset : len;
         if (req->dt->contiguous) {
-            memcpy((char *)req->buf + req->dt->lb + offset, data, n); /* the common case, inline */
+            mp_copy((char *)req->buf + req->dt->lb + offset, data, n); /* the common case */
         } else {
             mp_datatype_unpack(req->dt, req->count, req->buf, offset, data, n);
         }

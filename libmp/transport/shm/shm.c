@@ -20,6 +20,7 @@
 #include "transport/shm/segment.h"
 #include "transport/shm/shm.h"
 #include "transport/transport.h"
+#include "util/copy.h"
 
 /*
  * Sleeping without lost wake-ups. The receiver announces its sleep in its control block, then
@@ -304,12 +305,8 @@ static mp_status_t shm_send(mp_tl_ep_t *tl_ep, const void *hdr, size_t hdr_len, 
     }
     cell->hdr_len = (uint32_t)hdr_len;
     cell->len = (uint32_t)len;
-    if (hdr_len > 0) {
-        memcpy(cell->data, hdr, hdr_len);
-    }
-    if (len > 0) {
-        memcpy(cell->data + hdr_len, payload, len);
-    }
+    mp_copy(cell->data, hdr, hdr_len);
+    mp_copy(cell->data + hdr_len, payload, len);
     mp_shm_ring_publish(&ep->ring, cell);
     wake_if_sleeping(ep);
     return MP_OK;

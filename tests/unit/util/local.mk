@@ -18,3 +18,10 @@ TESTS += tests/unit/util/test_netfilter
 tests_unit_util_test_netfilter_SOURCES = tests/unit/util/test_netfilter.c libmp/util/netfilter.c
 tests_unit_util_test_netfilter_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
 tests_unit_util_test_netfilter_LDADD = $(CMOCKA_LIBS)
+
+# The small-copy helper of the message paths (cmocka): util/copy.h alone.
+check_PROGRAMS += tests/unit/util/test_copy
+TESTS += tests/unit/util/test_copy
+tests_unit_util_test_copy_SOURCES = tests/unit/util/test_copy.c libmp/util/copy.h
+tests_unit_util_test_copy_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+tests_unit_util_test_copy_LDADD = $(CMOCKA_LIBS)

@@ -106,6 +106,10 @@ typedef struct mp_tl_ops {
      * progress delivers. NULL when the transport has no such path. */
     mp_tl_offer_t (*poll_ep)(mp_tl_ep_t *ep, mp_tl_take_fn take, void *arg);
 
+    /* Whether packets from ep's peer wait here undelivered: the peer sends to this rank as it
+     * is sent to. NULL when the transport cannot tell. */
+    bool (*has_incoming)(mp_tl_ep_t *ep);
+
     /* Single copy: reads len bytes at address remote of ep's peer into local. Blocking;
      * only when ep->can_get. NULL when the transport has no such path. */
     mp_status_t (*get)(mp_tl_ep_t *ep, void *local, uint64_t remote, size_t len);

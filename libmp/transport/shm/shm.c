@@ -522,6 +522,12 @@ static void shm_fini(void)
     shm.wakeups = wakeups;
 }
 
+static bool shm_has_incoming(mp_tl_ep_t *tl_ep)
+{
+    shm_ep_t *ep = (shm_ep_t *)tl_ep;
+    return ep->in != NULL && mp_shm_ring_peek(ep->in) != NULL;
+}
+
 const mp_tl_ops_t mp_tl_shm_ops = {
     .name = "shm",
     .init = shm_init,
@@ -529,6 +535,7 @@ const mp_tl_ops_t mp_tl_shm_ops = {
     .send = shm_send,
     .progress = shm_progress,
     .poll_ep = shm_poll_ep,
+    .has_incoming = shm_has_incoming,
     .get = shm_get,
     .put = shm_put,
     .sleep_prepare = shm_sleep_prepare,

@@ -7,6 +7,7 @@
  */
 #include <config.h>
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,29 @@
 #include "core/settings.h"
 
 static int t_inits; /* MPI_T_init_thread calls not yet matched by MPI_T_finalize */
+
+/* The interface's own lock, so that it gives MPI_THREAD_MULTIPLE whatever level MPI itself runs
+ * at: a tool's threads may query it at once. Taken inside the library lock (when that is on);
+ * no MPI_T call waits or calls back into the program while it holds it. */
+static pthread_mutex_t t_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void t_lock_leave(int *unused)
+{
+    (void)unused;
+    pthread_mutex_unlock(&t_lock);
+}
+
+static int t_lock_enter(void)
+{
+    pthread_mutex_lock(&t_lock);
+    return 0;
+}
+
+/* The first statement of every MPI_T function: MP_API_LOCK, then the interface's lock, given
+ * back on every return. */
+#define MP_T_LOCK()                                                                                \
+    MP_API_LOCK();                                                                                 \
+    int mp_t_lock_guard __attribute__((cleanup(t_lock_leave), unused)) = t_lock_enter()
 
 #define CVAR_MAGIC 0x6d707463u    /* "mptc" */
 #define SESSION_MAGIC 0x6d707473u /* "mpts" */
@@ -62,14 +86,13 @@ static const char *cvar_value(int index)
 #pragma weak MPI_T_init_thread = PMPI_T_init_thread
 int PMPI_T_init_thread(int required, int *provided)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     if (provided == NULL ||
         (required != MPI_THREAD_SINGLE && required != MPI_THREAD_FUNNELED &&
          required != MPI_THREAD_SERIALIZED && required != MPI_THREAD_MULTIPLE)) {
         return MPI_T_ERR_INVALID;
     }
-    /* The library as a whole serialises its callers (see MPI_Init_thread). */
-    *provided = required < MPI_THREAD_SERIALIZED ? required : MPI_THREAD_SERIALIZED;
+    *provided = required; /* every level: the interface has its own lock */
     t_inits++;
     return MPI_SUCCESS;
 }
@@ -77,7 +100,7 @@ int PMPI_T_init_thread(int required, int *provided)
 #pragma weak MPI_T_finalize = PMPI_T_finalize
 int PMPI_T_finalize(void)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc == MPI_SUCCESS) {
         t_inits--;
@@ -90,7 +113,7 @@ int PMPI_T_finalize(void)
 #pragma weak MPI_T_cvar_get_num = PMPI_T_cvar_get_num
 int PMPI_T_cvar_get_num(int *num_cvar)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc == MPI_SUCCESS && num_cvar == NULL) {
         rc = MPI_T_ERR_INVALID;
@@ -106,7 +129,7 @@ int PMPI_T_cvar_get_info(int cvar_index, char *name, int *name_len, int *verbosi
                          MPI_Datatype *datatype, MPI_T_enum *enumtype, char *desc, int *desc_len,
                          int *bind, int *scope)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -139,7 +162,7 @@ int PMPI_T_cvar_get_info(int cvar_index, char *name, int *name_len, int *verbosi
 #pragma weak MPI_T_cvar_get_index = PMPI_T_cvar_get_index
 int PMPI_T_cvar_get_index(const char *name, int *cvar_index)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc == MPI_SUCCESS && (name == NULL || cvar_index == NULL)) {
         rc = MPI_T_ERR_INVALID;
@@ -157,7 +180,7 @@ int PMPI_T_cvar_get_index(const char *name, int *cvar_index)
 int PMPI_T_cvar_handle_alloc(int cvar_index, void *obj_handle, MPI_T_cvar_handle *handle,
                              int *count)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)obj_handle; /* bound to no object */
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -190,7 +213,7 @@ static cvar_handle_t *cvar_of(MPI_T_cvar_handle handle)
 #pragma weak MPI_T_cvar_handle_free = PMPI_T_cvar_handle_free
 int PMPI_T_cvar_handle_free(MPI_T_cvar_handle *handle)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -208,7 +231,7 @@ int PMPI_T_cvar_handle_free(MPI_T_cvar_handle *handle)
 #pragma weak MPI_T_cvar_read = PMPI_T_cvar_read
 int PMPI_T_cvar_read(MPI_T_cvar_handle handle, void *buf)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -228,7 +251,7 @@ int PMPI_T_cvar_read(MPI_T_cvar_handle handle, void *buf)
 #pragma weak MPI_T_cvar_write = PMPI_T_cvar_write
 int PMPI_T_cvar_write(MPI_T_cvar_handle handle, const void *buf)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)buf;
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -243,7 +266,7 @@ int PMPI_T_cvar_write(MPI_T_cvar_handle handle, const void *buf)
 #pragma weak MPI_T_enum_get_info = PMPI_T_enum_get_info
 int PMPI_T_enum_get_info(MPI_T_enum enumtype, int *num, char *name, int *name_len)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)enumtype, (void)num, (void)name, (void)name_len;
     int rc = check_init();
     return rc != MPI_SUCCESS ? rc : MPI_T_ERR_INVALID_HANDLE;
@@ -252,7 +275,7 @@ int PMPI_T_enum_get_info(MPI_T_enum enumtype, int *num, char *name, int *name_le
 #pragma weak MPI_T_enum_get_item = PMPI_T_enum_get_item
 int PMPI_T_enum_get_item(MPI_T_enum enumtype, int index, int *value, char *name, int *name_len)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)enumtype, (void)index, (void)value, (void)name, (void)name_len;
     int rc = check_init();
     return rc != MPI_SUCCESS ? rc : MPI_T_ERR_INVALID_HANDLE;
@@ -307,7 +330,7 @@ static int no_pvar_handle(MPI_T_pvar_session session)
 #pragma weak MPI_T_pvar_get_num = PMPI_T_pvar_get_num
 int PMPI_T_pvar_get_num(int *num_pvar)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     return zero(num_pvar);
 }
 
@@ -316,7 +339,7 @@ int PMPI_T_pvar_get_info(int pvar_index, char *name, int *name_len, int *verbosi
                          MPI_Datatype *datatype, MPI_T_enum *enumtype, char *desc, int *desc_len,
                          int *bind, int *readonly, int *continuous, int *atomic)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)pvar_index, (void)name, (void)name_len, (void)verbosity, (void)var_class;
     (void)datatype, (void)enumtype, (void)desc, (void)desc_len, (void)bind, (void)readonly;
     (void)continuous, (void)atomic;
@@ -326,7 +349,7 @@ int PMPI_T_pvar_get_info(int pvar_index, char *name, int *name_len, int *verbosi
 #pragma weak MPI_T_pvar_get_index = PMPI_T_pvar_get_index
 int PMPI_T_pvar_get_index(const char *name, int var_class, int *pvar_index)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)var_class, (void)pvar_index;
     return none_by_name(name);
 }
@@ -334,7 +357,7 @@ int PMPI_T_pvar_get_index(const char *name, int var_class, int *pvar_index)
 #pragma weak MPI_T_pvar_session_create = PMPI_T_pvar_session_create
 int PMPI_T_pvar_session_create(MPI_T_pvar_session *session)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -354,7 +377,7 @@ int PMPI_T_pvar_session_create(MPI_T_pvar_session *session)
 #pragma weak MPI_T_pvar_session_free = PMPI_T_pvar_session_free
 int PMPI_T_pvar_session_free(MPI_T_pvar_session *session)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
         return rc;
@@ -373,7 +396,7 @@ int PMPI_T_pvar_session_free(MPI_T_pvar_session *session)
 int PMPI_T_pvar_handle_alloc(MPI_T_pvar_session session, int pvar_index, void *obj_handle,
                              MPI_T_pvar_handle *handle, int *count)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)pvar_index, (void)obj_handle, (void)handle, (void)count;
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -385,7 +408,7 @@ int PMPI_T_pvar_handle_alloc(MPI_T_pvar_session session, int pvar_index, void *o
 #pragma weak MPI_T_pvar_handle_free = PMPI_T_pvar_handle_free
 int PMPI_T_pvar_handle_free(MPI_T_pvar_session session, MPI_T_pvar_handle *handle)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
 }
@@ -393,7 +416,7 @@ int PMPI_T_pvar_handle_free(MPI_T_pvar_session session, MPI_T_pvar_handle *handl
 #pragma weak MPI_T_pvar_start = PMPI_T_pvar_start
 int PMPI_T_pvar_start(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
 }
@@ -401,7 +424,7 @@ int PMPI_T_pvar_start(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 #pragma weak MPI_T_pvar_stop = PMPI_T_pvar_stop
 int PMPI_T_pvar_stop(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
 }
@@ -409,7 +432,7 @@ int PMPI_T_pvar_stop(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 #pragma weak MPI_T_pvar_read = PMPI_T_pvar_read
 int PMPI_T_pvar_read(MPI_T_pvar_session session, MPI_T_pvar_handle handle, void *buf)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle, (void)buf;
     return no_pvar_handle(session);
 }
@@ -417,7 +440,7 @@ int PMPI_T_pvar_read(MPI_T_pvar_session session, MPI_T_pvar_handle handle, void 
 #pragma weak MPI_T_pvar_write = PMPI_T_pvar_write
 int PMPI_T_pvar_write(MPI_T_pvar_session session, MPI_T_pvar_handle handle, const void *buf)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle, (void)buf;
     return no_pvar_handle(session);
 }
@@ -425,7 +448,7 @@ int PMPI_T_pvar_write(MPI_T_pvar_session session, MPI_T_pvar_handle handle, cons
 #pragma weak MPI_T_pvar_reset = PMPI_T_pvar_reset
 int PMPI_T_pvar_reset(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
 }
@@ -433,7 +456,7 @@ int PMPI_T_pvar_reset(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 #pragma weak MPI_T_pvar_readreset = PMPI_T_pvar_readreset
 int PMPI_T_pvar_readreset(MPI_T_pvar_session session, MPI_T_pvar_handle handle, void *buf)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)handle, (void)buf;
     return no_pvar_handle(session);
 }
@@ -443,7 +466,7 @@ int PMPI_T_pvar_readreset(MPI_T_pvar_session session, MPI_T_pvar_handle handle, 
 #pragma weak MPI_T_category_get_num = PMPI_T_category_get_num
 int PMPI_T_category_get_num(int *num_cat)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     return zero(num_cat);
 }
 
@@ -451,7 +474,7 @@ int PMPI_T_category_get_num(int *num_cat)
 int PMPI_T_category_get_info(int cat_index, char *name, int *name_len, char *desc, int *desc_len,
                              int *num_cvars, int *num_pvars, int *num_categories)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index, (void)name, (void)name_len, (void)desc, (void)desc_len, (void)num_cvars;
     (void)num_pvars, (void)num_categories;
     return none_by_index();
@@ -460,7 +483,7 @@ int PMPI_T_category_get_info(int cat_index, char *name, int *name_len, char *des
 #pragma weak MPI_T_category_get_num_events = PMPI_T_category_get_num_events
 int PMPI_T_category_get_num_events(int cat_index, int *num_events)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index, (void)num_events;
     return none_by_index();
 }
@@ -468,7 +491,7 @@ int PMPI_T_category_get_num_events(int cat_index, int *num_events)
 #pragma weak MPI_T_category_get_index = PMPI_T_category_get_index
 int PMPI_T_category_get_index(const char *name, int *cat_index)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index;
     return none_by_name(name);
 }
@@ -476,7 +499,7 @@ int PMPI_T_category_get_index(const char *name, int *cat_index)
 #pragma weak MPI_T_category_get_cvars = PMPI_T_category_get_cvars
 int PMPI_T_category_get_cvars(int cat_index, int len, int indices[])
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
 }
@@ -484,7 +507,7 @@ int PMPI_T_category_get_cvars(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_get_pvars = PMPI_T_category_get_pvars
 int PMPI_T_category_get_pvars(int cat_index, int len, int indices[])
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
 }
@@ -492,7 +515,7 @@ int PMPI_T_category_get_pvars(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_get_events = PMPI_T_category_get_events
 int PMPI_T_category_get_events(int cat_index, int len, int indices[])
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
 }
@@ -500,7 +523,7 @@ int PMPI_T_category_get_events(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_get_categories = PMPI_T_category_get_categories
 int PMPI_T_category_get_categories(int cat_index, int len, int indices[])
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
 }
@@ -508,7 +531,7 @@ int PMPI_T_category_get_categories(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_changed = PMPI_T_category_changed
 int PMPI_T_category_changed(int *update_number)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     /* The (empty) set of categories never changes. */
     return zero(update_number);
 }
@@ -518,7 +541,7 @@ int PMPI_T_category_changed(int *update_number)
 #pragma weak MPI_T_source_get_num = PMPI_T_source_get_num
 int PMPI_T_source_get_num(int *num_sources)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     return zero(num_sources);
 }
 
@@ -527,7 +550,7 @@ int PMPI_T_source_get_info(int source_index, char *name, int *name_len, char *de
                            MPI_T_source_order *ordering, MPI_Count *ticks_per_second,
                            MPI_Count *max_ticks, MPI_Info *info)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)source_index, (void)name, (void)name_len, (void)desc, (void)desc_len, (void)ordering;
     (void)ticks_per_second, (void)max_ticks, (void)info;
     return none_by_index();
@@ -536,7 +559,7 @@ int PMPI_T_source_get_info(int source_index, char *name, int *name_len, char *de
 #pragma weak MPI_T_source_get_timestamp = PMPI_T_source_get_timestamp
 int PMPI_T_source_get_timestamp(int source_index, MPI_Count *timestamp)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)source_index, (void)timestamp;
     return none_by_index();
 }
@@ -544,7 +567,7 @@ int PMPI_T_source_get_timestamp(int source_index, MPI_Count *timestamp)
 #pragma weak MPI_T_event_get_num = PMPI_T_event_get_num
 int PMPI_T_event_get_num(int *num_events)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     return zero(num_events);
 }
 
@@ -554,7 +577,7 @@ int PMPI_T_event_get_info(int event_index, char *name, int *name_len, int *verbo
                           int *num_elements, MPI_T_enum *enumtype, MPI_Info *info, char *desc,
                           int *desc_len, int *bind)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_index, (void)name, (void)name_len, (void)verbosity, (void)array_of_datatypes;
     (void)array_of_displacements, (void)num_elements, (void)enumtype, (void)info, (void)desc;
     (void)desc_len, (void)bind;
@@ -564,7 +587,7 @@ int PMPI_T_event_get_info(int event_index, char *name, int *name_len, int *verbo
 #pragma weak MPI_T_event_get_index = PMPI_T_event_get_index
 int PMPI_T_event_get_index(const char *name, int *event_index)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_index;
     return none_by_name(name);
 }
@@ -573,7 +596,7 @@ int PMPI_T_event_get_index(const char *name, int *event_index)
 int PMPI_T_event_handle_alloc(int event_index, void *obj_handle, MPI_Info info,
                               MPI_T_event_registration *event_registration)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_index, (void)obj_handle, (void)info, (void)event_registration;
     return none_by_index();
 }
@@ -588,7 +611,7 @@ static int no_registration(void)
 #pragma weak MPI_T_event_handle_set_info = PMPI_T_event_handle_set_info
 int PMPI_T_event_handle_set_info(MPI_T_event_registration event_registration, MPI_Info info)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)info;
     return no_registration();
 }
@@ -596,7 +619,7 @@ int PMPI_T_event_handle_set_info(MPI_T_event_registration event_registration, MP
 #pragma weak MPI_T_event_handle_get_info = PMPI_T_event_handle_get_info
 int PMPI_T_event_handle_get_info(MPI_T_event_registration event_registration, MPI_Info *info_used)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)info_used;
     return no_registration();
 }
@@ -606,7 +629,7 @@ int PMPI_T_event_register_callback(MPI_T_event_registration event_registration,
                                    MPI_T_cb_safety cb_safety, MPI_Info info, void *user_data,
                                    MPI_T_event_cb_function *event_cb_function)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)cb_safety, (void)info, (void)user_data;
     (void)event_cb_function;
     return no_registration();
@@ -616,7 +639,7 @@ int PMPI_T_event_register_callback(MPI_T_event_registration event_registration,
 int PMPI_T_event_callback_set_info(MPI_T_event_registration event_registration,
                                    MPI_T_cb_safety cb_safety, MPI_Info info)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)cb_safety, (void)info;
     return no_registration();
 }
@@ -625,7 +648,7 @@ int PMPI_T_event_callback_set_info(MPI_T_event_registration event_registration,
 int PMPI_T_event_callback_get_info(MPI_T_event_registration event_registration,
                                    MPI_T_cb_safety cb_safety, MPI_Info *info_used)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)cb_safety, (void)info_used;
     return no_registration();
 }
@@ -634,7 +657,7 @@ int PMPI_T_event_callback_get_info(MPI_T_event_registration event_registration,
 int PMPI_T_event_handle_free(MPI_T_event_registration event_registration, void *user_data,
                              MPI_T_event_free_cb_function *free_cb_function)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)user_data, (void)free_cb_function;
     return no_registration();
 }
@@ -643,7 +666,7 @@ int PMPI_T_event_handle_free(MPI_T_event_registration event_registration, void *
 int PMPI_T_event_set_dropped_handler(MPI_T_event_registration event_registration,
                                      MPI_T_event_dropped_cb_function *dropped_cb_function)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_registration, (void)dropped_cb_function;
     return no_registration();
 }
@@ -651,7 +674,7 @@ int PMPI_T_event_set_dropped_handler(MPI_T_event_registration event_registration
 #pragma weak MPI_T_event_read = PMPI_T_event_read
 int PMPI_T_event_read(MPI_T_event_instance event_instance, int element_index, void *buffer)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_instance, (void)element_index, (void)buffer;
     return no_registration();
 }
@@ -659,7 +682,7 @@ int PMPI_T_event_read(MPI_T_event_instance event_instance, int element_index, vo
 #pragma weak MPI_T_event_copy = PMPI_T_event_copy
 int PMPI_T_event_copy(MPI_T_event_instance event_instance, void *buffer)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_instance, (void)buffer;
     return no_registration();
 }
@@ -667,7 +690,7 @@ int PMPI_T_event_copy(MPI_T_event_instance event_instance, void *buffer)
 #pragma weak MPI_T_event_get_timestamp = PMPI_T_event_get_timestamp
 int PMPI_T_event_get_timestamp(MPI_T_event_instance event_instance, MPI_Count *event_timestamp)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_instance, (void)event_timestamp;
     return no_registration();
 }
@@ -675,7 +698,7 @@ int PMPI_T_event_get_timestamp(MPI_T_event_instance event_instance, MPI_Count *e
 #pragma weak MPI_T_event_get_source = PMPI_T_event_get_source
 int PMPI_T_event_get_source(MPI_T_event_instance event_instance, int *source_index)
 {
-    MP_API_LOCK();
+    MP_T_LOCK();
     (void)event_instance, (void)source_index;
     return no_registration();
 }

@@ -248,6 +248,26 @@ static bool all_done(void *arg)
     return true;
 }
 
+/* Whether every request is complete, or one of them completed with an error (generalized
+ * requests tell theirs only when queried, so they never count as failed here). */
+static bool all_done_or_failed(void *arg)
+{
+    const req_array_t *a = arg;
+    bool all = true;
+    for (int i = 0; i < a->count; i++) {
+        const mp_request_t *req = active_op(a->requests[i]);
+        if (req == NULL) {
+            continue;
+        }
+        if (!mp_request_is_complete(req)) {
+            all = false;
+        } else if (req->kind != MP_REQ_GREQ && req->status.error != MP_OK) {
+            return true;
+        }
+    }
+    return all;
+}
+
 static bool any_done(void *arg)
 {
     const req_array_t *a = arg;
@@ -462,7 +482,8 @@ int PMPI_Cancel(MPI_Request *request)
 
 /* ---- Arrays of requests ---- */
 
-/* Completes every active request of the array (all of them are complete). */
+/* Completes every complete request of the array. All are, unless one of them failed: those
+ * still in progress then stay active, and their statuses say MPI_ERR_PENDING (MPI 4.1, 3.7.5). */
 static int finish_all(const char *call, int count, MPI_Request *requests, MPI_Status *statuses,
                       bool peek)
 {
@@ -470,8 +491,11 @@ static int finish_all(const char *call, int count, MPI_Request *requests, MPI_St
     failure_init(&f);
     for (int i = 0; i < count; i++) {
         MPI_Status *st = statuses != MPI_STATUSES_IGNORE ? &statuses[i] : MPI_STATUS_IGNORE;
-        if (active_op(requests[i]) == NULL) {
+        const mp_request_t *req = active_op(requests[i]);
+        if (req == NULL) {
             mp_api_status_empty(st);
+        } else if (!mp_request_is_complete(req)) {
+            mp_api_status_set_errclass(st, MPI_ERR_PENDING);
         } else {
             finish(&requests[i], i, st, peek, &f);
         }
@@ -487,9 +511,12 @@ int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_o
     if (rc != MPI_SUCCESS) {
         return rc;
     }
+    /* A failed operation ends the wait: the others may never complete (hypre's sstruct_fac
+     * posts a receive that a truncated message took and whose own message never comes), and
+     * the failure, fatal by default, must be told rather than wait forever. */
     req_array_t a = {count, array_of_requests};
-    if (!all_done(&a)) {
-        mp_progress_wait(all_done, &a);
+    if (!all_done_or_failed(&a)) {
+        mp_progress_wait(all_done_or_failed, &a);
     }
     return finish_all("MPI_Waitall", count, array_of_requests, array_of_statuses, false);
 }

@@ -230,7 +230,8 @@ int mp_api_request_complete_blocking(const char *call, mp_comm_t *comm, mp_reque
 typedef struct req_array {
     int count;
     const MPI_Request *requests;
-    int first_open; /* all_done: the requests before it are complete (they stay so in a call) */
+    int first_open;        /* all_done: the requests before it are complete (they stay so) */
+    uint64_t failures_had; /* all_done_or_failed: mp_request_failures at its last full look */
 } req_array_t;
 
 static bool is_done(MPI_Request handle)
@@ -251,6 +252,26 @@ static bool all_done(void *arg)
         }
     }
     return true;
+}
+
+/* Whether every request is complete, or one of them completed with an error (generalized
+ * requests tell theirs only when queried, so they never count as failed here). The array is
+ * searched for a failure only when some request of this process failed since the last search
+ * (failures_had starts at UINT64_MAX: the first look searches). */
+static bool all_done_or_failed(void *arg)
+{
+    req_array_t *a = arg;
+    if (a->failures_had != mp_request_failures) {
+        a->failures_had = mp_request_failures;
+        for (int i = 0; i < a->count; i++) {
+            const mp_request_t *req = active_op(a->requests[i]);
+            if (req != NULL && mp_request_is_complete(req) && req->kind != MP_REQ_GREQ &&
+                req->status.error != MP_OK) {
+                return true;
+            }
+        }
+    }
+    return all_done(a);
 }
 
 static bool any_done(void *arg)
@@ -467,7 +488,8 @@ int PMPI_Cancel(MPI_Request *request)
 
 /* ---- Arrays of requests ---- */
 
-/* Completes every active request of the array (all of them are complete). */
+/* Completes every complete request of the array. All are, unless one of them failed: those
+ * still in progress then stay active, and their statuses say MPI_ERR_PENDING (MPI 4.1, 3.7.5). */
 static int finish_all(const char *call, int count, MPI_Request *requests, MPI_Status *statuses,
                       bool peek)
 {
@@ -475,8 +497,11 @@ static int finish_all(const char *call, int count, MPI_Request *requests, MPI_St
     failure_init(&f);
     for (int i = 0; i < count; i++) {
         MPI_Status *st = statuses != MPI_STATUSES_IGNORE ? &statuses[i] : MPI_STATUS_IGNORE;
-        if (active_op(requests[i]) == NULL) {
+        const mp_request_t *req = active_op(requests[i]);
+        if (req == NULL) {
             mp_api_status_empty(st);
+        } else if (!mp_request_is_complete(req)) {
+            mp_api_status_set_errclass(st, MPI_ERR_PENDING);
         } else {
             finish(&requests[i], i, st, peek, &f);
         }
@@ -492,9 +517,12 @@ int PMPI_Waitall(int count, MPI_Request array_of_requests[], MPI_Status *array_o
     if (rc != MPI_SUCCESS) {
         return rc;
     }
-    req_array_t a = {.count = count, .requests = array_of_requests};
-    if (!all_done(&a)) {
-        mp_progress_wait(all_done, &a);
+    /* A failed operation ends the wait: the others may never complete (hypre's sstruct_fac
+     * posts a receive that a truncated message took and whose own message never comes), and
+     * the failure, fatal by default, must be told rather than wait forever. */
+    req_array_t a = {.count = count, .requests = array_of_requests, .failures_had = UINT64_MAX};
+    if (!all_done_or_failed(&a)) {
+        mp_progress_wait(all_done_or_failed, &a);
     }
     return finish_all("MPI_Waitall", count, array_of_requests, array_of_statuses, false);
 }

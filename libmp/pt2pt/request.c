@@ -18,6 +18,7 @@ static unsigned pool_len;
 static mp_request_t *active;
 /* Completions so far, for each request's complete_seq. */
 static uint64_t completions;
+uint64_t mp_request_failures;
 
 static void active_add(mp_request_t *req)
 {
@@ -147,6 +148,9 @@ void mp_request_complete(mp_request_t *req)
     }
     mp_request_t *recv = req->join_recv;
     active_remove(req);
+    if (req->status.error != MP_OK) {
+        mp_request_failures++;
+    }
     req->complete = true;
     req->complete_seq = ++completions;
     if (req->on_complete != NULL) {

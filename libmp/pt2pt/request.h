@@ -108,6 +108,10 @@ void mp_request_join(mp_request_t *recv, mp_request_t *send);
  * released it. */
 void mp_request_complete(mp_request_t *req);
 
+/* Requests of this process completed with an error so far: a wait for many requests looks for
+ * a failed one among them only when this changed. */
+extern uint64_t mp_request_failures;
+
 /* Releases a request. If it is not complete yet, it is freed when it completes. */
 void mp_request_free(mp_request_t *req);
 

@@ -23,6 +23,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/sizes \
 	tests/mpi/pt2pt/status \
 	tests/mpi/pt2pt/truncate \
+	tests/mpi/pt2pt/waitallerr \
 	tests/mpi/pt2pt/window
 check_PROGRAMS += $(mpi_pt2pt_programs)
 noinst_HEADERS += tests/mpi/pt2pt/p2ptest.h
@@ -95,6 +96,9 @@ tests_mpi_pt2pt_partitioned_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_truncate_SOURCES = tests/mpi/pt2pt/truncate.c
 tests_mpi_pt2pt_truncate_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_truncate_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_waitallerr_SOURCES = tests/mpi/pt2pt/waitallerr.c
+tests_mpi_pt2pt_waitallerr_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_waitallerr_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_window_SOURCES = tests/mpi/pt2pt/window.c
 tests_mpi_pt2pt_window_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_window_LDFLAGS = $(mpi_test_link_flags)

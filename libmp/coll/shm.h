@@ -79,6 +79,16 @@ mp_status_t mp_coll_shm_reduce_pair(const mp_coll_shm_t *v, const void *sbuf, vo
                                     size_t count, const mp_datatype_t *dt, const mp_op_t *op,
                                     int root);
 
+/* Allreduce through the slots (shm_allreduce_slots.c): a reduce-scatter in which each rank folds
+ * its segment of every rank's slots in rank order, then every rank copies each folded segment.
+ * For count elements of dt that fit all of a rank's slots, whole elements to a slot
+ * (mp_coll_shm_allreduce_slots_fits, the same on every rank); mine is the data (it may be out:
+ * in place). */
+bool mp_coll_shm_allreduce_slots_fits(size_t count, const mp_datatype_t *dt);
+mp_status_t mp_coll_shm_allreduce_slots(const mp_coll_shm_t *v, const unsigned char *mine,
+                                        unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                        const mp_op_t *op);
+
 /* Allgather of blocks of rcount elements of rdt. */
 mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -114,6 +124,11 @@ unsigned char *mp_coll_shm_slot(int lr, int s);
  * MP_COLL_SHM_INLINE bytes of data (copied). Waits first while lr's queue is full; wakes lr if it
  * sleeps waiting for this. */
 void mp_coll_shm_post(int lr, int s, const void *data, size_t len);
+
+/* The same for a post that names several of my slots at once: slots is a mask of them (not 0),
+ * each kept from rewriting until lr acknowledged the post; the post's slot field names the
+ * lowest, and the data says which holds what. */
+void mp_coll_shm_post_slots(int lr, unsigned slots, const void *data, size_t len);
 
 /* Waits for lr's next post to me. It stays valid (and names its slot's data) until
  * mp_coll_shm_ack. */

@@ -193,6 +193,9 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
                                 all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
     }
+    if (all && bytes > MP_COLL_SHM_SLOT_BYTES && mp_coll_shm_allreduce_slots_fits(count, dt)) {
+        return mp_coll_shm_allreduce_slots(v, mine, out, count, dt, op);
+    }
     if (all && v->size == 2 && bytes <= FLAT_FOLD_MAX) {
         return allreduce_flat(v, mine, out, count, dt, op);
     }

@@ -80,11 +80,11 @@ mp_status_t mp_coll_shm_reduce_pair(const mp_coll_shm_t *v, const void *sbuf, vo
                                     int root);
 
 /* Allreduce through the slots (shm_allreduce_slots.c): a reduce-scatter in which each rank folds
- * its segment of every rank's slots in rank order, then every rank copies each folded segment.
- * For count elements of dt that fit all of a rank's slots, whole elements to a slot
- * (mp_coll_shm_allreduce_slots_fits, the same on every rank); mine is the data (it may be out:
- * in place). */
-bool mp_coll_shm_allreduce_slots_fits(size_t count, const mp_datatype_t *dt);
+ * its segment of every rank's slots in rank order, then every rank copies each folded segment;
+ * in rounds of half the slots where all of them do not hold the data. For elements no larger
+ * than a slot (mp_coll_shm_allreduce_slots_fits, the same on every rank); mine is the data (it
+ * may be out: in place). */
+bool mp_coll_shm_allreduce_slots_fits(const mp_datatype_t *dt);
 mp_status_t mp_coll_shm_allreduce_slots(const mp_coll_shm_t *v, const unsigned char *mine,
                                         unsigned char *out, size_t count, const mp_datatype_t *dt,
                                         const mp_op_t *op);

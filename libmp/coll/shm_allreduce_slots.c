@@ -1,8 +1,9 @@
 /*
  * Allreduce of more than a slot through node memory: every rank copies its data into its slots,
  * each folds its segment of every rank's copy in rank order into its own slots, and every rank
- * copies the others' results out. Each element is computed once, so every
- * rank holds the same bits; no rank reads all the data, as the root of a fold would.
+ * copies the others' results out; in rounds where the data is more than the slots hold. Each
+ * element is computed once, so every rank holds the same bits; no rank reads all the data, as the
+ * root of a fold would.
  */
 #include <string.h>
 
@@ -16,12 +17,9 @@ typedef struct red {
     int8_t slots[MP_COLL_SHM_MAX_RANKS][MP_COLL_SHM_SLOTS];
 } red_t;
 
-bool mp_coll_shm_allreduce_slots_fits(size_t count, const mp_datatype_t *dt)
+bool mp_coll_shm_allreduce_slots_fits(const mp_datatype_t *dt)
 {
-    if (dt->size == 0 || dt->size > MP_COLL_SHM_SLOT_BYTES) {
-        return false;
-    }
-    return count <= MP_COLL_SHM_SLOT_BYTES / dt->size * MP_COLL_SHM_SLOTS;
+    return dt->size > 0 && dt->size <= MP_COLL_SHM_SLOT_BYTES;
 }
 
 /* The first element of rank i's segment; segment i is [seg_lo(i), seg_lo(i + 1)). */
@@ -93,9 +91,10 @@ static void copy_in(const red_t *r, const unsigned char *mine, size_t lo, size_t
     }
 }
 
-mp_status_t mp_coll_shm_allreduce_slots(const mp_coll_shm_t *v, const unsigned char *mine,
-                                        unsigned char *out, size_t count, const mp_datatype_t *dt,
-                                        const mp_op_t *op)
+/* One round: count elements, in at most all of my slots. */
+static mp_status_t allreduce_round(const mp_coll_shm_t *v, const unsigned char *mine,
+                                   unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                   const mp_op_t *op)
 {
     red_t r = {.v = v, .count = count, .es = dt->size};
     r.per = MP_COLL_SHM_SLOT_BYTES / r.es;
@@ -135,6 +134,25 @@ mp_status_t mp_coll_shm_allreduce_slots(const mp_coll_shm_t *v, const unsigned c
         mp_coll_shm_ack(v->lr[i]);
         if (st == MP_OK) {
             st = (mp_status_t)code;
+        }
+    }
+    return st;
+}
+
+mp_status_t mp_coll_shm_allreduce_slots(const mp_coll_shm_t *v, const unsigned char *mine,
+                                        unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                        const mp_op_t *op)
+{
+    size_t per = MP_COLL_SHM_SLOT_BYTES / dt->size;
+    /* All at once where it fits all of my slots; else half of them a round, so that the ranks
+     * through a round fill the other half while the last ones still copy this one out. */
+    size_t round = count <= per * MP_COLL_SHM_SLOTS ? count : per * (MP_COLL_SHM_SLOTS / 2);
+    mp_status_t st = MP_OK;
+    for (size_t c = 0; c < count; c += round) {
+        size_t n = count - c < round ? count - c : round;
+        mp_status_t rc = allreduce_round(v, mine + c * dt->size, out + c * dt->size, n, dt, op);
+        if (st == MP_OK) {
+            st = rc;
         }
     }
     return st;

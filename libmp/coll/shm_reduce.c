@@ -22,7 +22,7 @@
  * each, two ranks reduce to a root faster through point-to-point messages, whose transfers
  * both ranks share: the root of a reduce-scatter copies as much and waits for a round more. */
 #define ALL_COPY_MIN_OWN (32 * 1024)
-#define ALL_COPY_MIN_SHARED (256 * 1024)
+#define ALL_COPY_MIN_SHARED SIZE_MAX
 #define ROOT_COPY_MIN_OWN SIZE_MAX
 #define ROOT_COPY_MIN_SHARED (512 * 1024)
 /* Bytes from which two ranks, a core each, reduce to a root by shm_reduce_pair.c: measured on 2
@@ -193,7 +193,7 @@ mp_status_t mp_coll_shm_reduce(const mp_coll_shm_t *v, const void *sbuf, void *r
                                 all ? ALL_COPY_MIN_SHARED : ROOT_COPY_MIN_SHARED)) {
         return mp_coll_shm_reduce_copy(v, sbuf, rbuf, count, dt, op, root, all);
     }
-    if (all && bytes > MP_COLL_SHM_SLOT_BYTES && mp_coll_shm_allreduce_slots_fits(count, dt)) {
+    if (all && bytes > MP_COLL_SHM_SLOT_BYTES && mp_coll_shm_allreduce_slots_fits(dt)) {
         return mp_coll_shm_allreduce_slots(v, mine, out, count, dt, op);
     }
     if (all && v->size == 2 && bytes <= FLAT_FOLD_MAX) {

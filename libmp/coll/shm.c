@@ -508,6 +508,17 @@ bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_mi
     return bytes >= min && (all & members) == members;
 }
 
+bool mp_coll_shm_shared(const mp_coll_shm_t *v)
+{
+    /* mp_coll_shm_open learnt every rank's line of v. */
+    for (int i = 0; i < v->size; i++) {
+        if (node.shared & (1ull << v->lr[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
 mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)
 {
     if (len == 0) {

@@ -148,6 +148,9 @@ void mp_coll_shm_ack(int lr);
 bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_min,
                              size_t shared_min);
 
+/* Whether a rank of v shares its cores with other ranks (the same answer on every rank of v). */
+bool mp_coll_shm_shared(const mp_coll_shm_t *v);
+
 /* Copies len bytes at address remote of local rank lr (mine too: a memcpy) into local.
  * Blocking; MP_ERR_SYSCALL, logged, when the kernel refuses. */
 mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len);

@@ -374,9 +374,9 @@ static void affine_block_fn(void *in, void *inout, int *len, MPI_Datatype *dt)
     }
 }
 
-/* Allreduce of count elements of a contiguous type of words unsigned ints with a user op that
- * does not commute, in place and not: elements whose size does not divide a shared-memory slot
- * (12 bytes: the slots' pieces end between elements, and 256 KiB takes one piece more than all
+/* Allreduce and reduce of count elements of a contiguous type of words unsigned ints with a user
+ * op that does not commute, in place and not: elements whose size does not divide a shared-memory
+ * slot (12 bytes: the slots' pieces end between elements, and 256 KiB takes one piece more than all
  * of a rank's slots), fewer elements than ranks (ranks with no segment to fold), elements larger
  * than a slot (libmp must take another path). */
 static void test_allreduce_blocks(int words, size_t count)
@@ -393,14 +393,22 @@ static void test_allreduce_blocks(int words, size_t count)
         mpt_fail(__FILE__, __LINE__, "out of memory");
         return;
     }
-    for (int in_place = 0; in_place < 2; in_place++) {
+    /* Allreduce, in place and not, then reduce to the last rank, in place and not. */
+    for (int v = 0; v < 4; v++) {
+        int in_place = v & 1, root = v < 2 ? -1 : size - 1;
+        bool gets = root < 0 || rank == root;
         seq++;
         for (size_t i = 0; i < n; i++) {
             s[i] = block_word(rank, i / (size_t)words, (int)(i % (size_t)words));
             r[i] = in_place ? s[i] : 0;
         }
-        CT_MPI(MPI_Allreduce(in_place ? MPI_IN_PLACE : s, r, (int)count, t, op, MPI_COMM_WORLD));
-        for (size_t i = 0; i < n; i++) {
+        const void *sb = in_place && gets ? MPI_IN_PLACE : s;
+        if (root < 0) {
+            CT_MPI(MPI_Allreduce(sb, r, (int)count, t, op, MPI_COMM_WORLD));
+        } else {
+            CT_MPI(MPI_Reduce(sb, r, (int)count, t, op, root, MPI_COMM_WORLD));
+        }
+        for (size_t i = 0; gets && i < n; i++) {
             size_t e = i / (size_t)words;
             int w = (int)(i % (size_t)words);
             unsigned want = block_word(0, e, w);
@@ -409,9 +417,10 @@ static void test_allreduce_blocks(int words, size_t count)
             }
             if (r[i] != want) {
                 mpt_fail(__FILE__, __LINE__,
-                         "allreduce of %zu elements of %d unsigned%s: word %d of element %zu is "
-                         "%#x, not %#x",
-                         count, words, in_place ? " in place" : "", w, e, r[i], want);
+                         "%s of %zu elements of %d unsigned%s: word %d of element %zu is %#x, "
+                         "not %#x",
+                         root < 0 ? "allreduce" : "reduce", count, words,
+                         in_place ? " in place" : "", w, e, r[i], want);
                 break;
             }
         }
@@ -523,7 +532,7 @@ int main(int argc, char **argv)
     test_reduce_big_elements();
     test_allreduce_edges(max_bytes);
     /* 2730 12-byte elements fill a slot; 8 slots: 21840; beyond, rounds of 4 slots (10920). */
-    size_t odd[] = {2731, 10000, 21839, 21840, 21841, 21846, 32761, 43680};
+    size_t odd[] = {2731, 10000, 21839, 21840, 21841, 21846, 32761, 43680, 90000};
     for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]) && odd[i] * 12 <= max_bytes; i++) {
         test_allreduce_blocks(3, odd[i]);
     }

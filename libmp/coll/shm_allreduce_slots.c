@@ -112,12 +112,23 @@ static mp_status_t allreduce_round(const mp_coll_shm_t *v, const unsigned char *
     for (int k = 1; k < v->size; k++) {
         mp_coll_shm_post_slots(v->lr[(v->rank + k) % v->size], mask, r.slots[v->rank], pieces);
     }
-    /* Where every other rank's data is: its posts stay unacknowledged while I read it. */
+    /* Where every other rank's data is: its posts stay unacknowledged while I read it. A rank
+     * whose count differs (an erroneous program) names other slots: I read my own slots' numbers
+     * for it rather than past its memory, and report the truncation. */
+    mp_status_t bad = MP_OK;
     for (int k = 1; k < v->size; k++) {
         int i = (v->rank - k + v->size) % v->size;
-        memcpy(r.slots[i], mp_coll_shm_wait(v->lr[i])->data, pieces);
+        const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
+        memcpy(r.slots[i], p->len == pieces ? p->data : (const unsigned char *)r.slots[v->rank],
+               pieces);
+        if (p->len != pieces) {
+            bad = MP_ERR_TRUNCATE;
+        }
     }
     mp_status_t st = fold_segment(&r, mine, out, dt, op);
+    if (st == MP_OK) {
+        st = bad;
+    }
     for (int k = 1; k < v->size; k++) {
         mp_coll_shm_ack(v->lr[(v->rank - k + v->size) % v->size]);
     }

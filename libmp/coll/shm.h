@@ -81,7 +81,7 @@ mp_status_t mp_coll_shm_reduce_pair(const mp_coll_shm_t *v, const void *sbuf, vo
 
 /* Allreduce through the slots (shm_allreduce_slots.c): a reduce-scatter in which each rank folds
  * its segment of every rank's slots in rank order, then every rank copies each folded segment;
- * in rounds of half the slots where all of them do not hold the data. For elements no larger
+ * in rounds of all the slots where they do not hold all the data. For elements no larger
  * than a slot (mp_coll_shm_allreduce_slots_fits, the same on every rank); mine is the data (it
  * may be out: in place). */
 bool mp_coll_shm_allreduce_slots_fits(const mp_datatype_t *dt);

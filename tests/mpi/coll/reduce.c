@@ -531,7 +531,7 @@ int main(int argc, char **argv)
     test_persistent();
     test_reduce_big_elements();
     test_allreduce_edges(max_bytes);
-    /* 2730 12-byte elements fill a slot; 8 slots: 21840; beyond, rounds of 4 slots (10920). */
+    /* 2730 12-byte elements fill a slot; 8 slots: 21840; beyond, rounds of that many. */
     size_t odd[] = {2731, 10000, 21839, 21840, 21841, 21846, 32761, 43680, 90000};
     for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]) && odd[i] * 12 <= max_bytes; i++) {
         test_allreduce_blocks(3, odd[i]);

@@ -83,6 +83,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/coll/shm_bcast.c \
 	libmp/coll/shm_copy.c \
 	libmp/coll/shm_reduce.c \
+	libmp/coll/shm_allreduce_slots.c \
 	libmp/coll/shm_reduce_copy.c \
 	libmp/coll/shm_reduce_pair.c \
 	libmp/comm/comm_create.c \

@@ -391,7 +391,9 @@ static void post_publish(int lr, mp_coll_shm_post_t *e)
     atomic_store_explicit(&e->seq, k, memory_order_release);
 }
 
-void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
+/* Posts to lr, as mp_coll_shm_post; every slot in the mask slots is named by the post (kept
+ * until lr acknowledges it), and its slot field says s. */
+static void post_named(int lr, int s, unsigned slots, const void *data, size_t len)
 {
     unsigned u = units_of(len);
     unsigned in_line = (unsigned)(node.put_at[lr] % LINE_UNITS);
@@ -404,9 +406,10 @@ void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
     }
     mp_coll_shm_post_t *e = post_claim(lr, u);
     uint64_t k = node.posted[lr];
-    if (s >= 0) { /* a slot, not a mark */
-        node.need[s] |= 1ull << lr;
-        node.need_count[s][lr] = k;
+    for (unsigned m = slots; m != 0; m &= m - 1) {
+        int n = __builtin_ctz(m);
+        node.need[n] |= 1ull << lr;
+        node.need_count[n][lr] = k;
     }
     e->slot = (int16_t)s;
     e->len = (uint16_t)len;
@@ -415,6 +418,17 @@ void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
     }
     post_publish(lr, e);
     wake(lr, k);
+}
+
+void mp_coll_shm_post(int lr, int s, const void *data, size_t len)
+{
+    /* s >= 0 is a slot, not a mark. */
+    post_named(lr, s, s >= 0 ? 1u << s : 0, data, len);
+}
+
+void mp_coll_shm_post_slots(int lr, unsigned slots, const void *data, size_t len)
+{
+    post_named(lr, __builtin_ctz(slots), slots, data, len);
 }
 
 const mp_coll_shm_post_t *mp_coll_shm_wait(int lr)
@@ -492,6 +506,17 @@ bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_mi
     }
     size_t min = (node.shared & members) != 0 ? shared_min : own_min;
     return bytes >= min && (all & members) == members;
+}
+
+bool mp_coll_shm_shared(const mp_coll_shm_t *v)
+{
+    /* mp_coll_shm_open learnt every rank's line of v. */
+    for (int i = 0; i < v->size; i++) {
+        if (node.shared & (1ull << v->lr[i])) {
+            return true;
+        }
+    }
+    return false;
 }
 
 mp_status_t mp_coll_shm_get(int lr, void *local, uint64_t remote, size_t len)

@@ -79,6 +79,16 @@ mp_status_t mp_coll_shm_reduce_pair(const mp_coll_shm_t *v, const void *sbuf, vo
                                     size_t count, const mp_datatype_t *dt, const mp_op_t *op,
                                     int root);
 
+/* Allreduce through the slots (shm_allreduce_slots.c): a reduce-scatter in which each rank folds
+ * its segment of every rank's slots in rank order, then every rank copies each folded segment;
+ * in rounds of all the slots where they do not hold all the data. For elements no larger
+ * than a slot (mp_coll_shm_allreduce_slots_fits, the same on every rank); mine is the data (it
+ * may be out: in place). */
+bool mp_coll_shm_allreduce_slots_fits(const mp_datatype_t *dt);
+mp_status_t mp_coll_shm_allreduce_slots(const mp_coll_shm_t *v, const unsigned char *mine,
+                                        unsigned char *out, size_t count, const mp_datatype_t *dt,
+                                        const mp_op_t *op);
+
 /* Allgather of blocks of rcount elements of rdt. */
 mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -115,6 +125,11 @@ unsigned char *mp_coll_shm_slot(int lr, int s);
  * sleeps waiting for this. */
 void mp_coll_shm_post(int lr, int s, const void *data, size_t len);
 
+/* The same for a post that names several of my slots at once: slots is a mask of them (not 0),
+ * each kept from rewriting until lr acknowledged the post; the post's slot field names the
+ * lowest, and the data says which holds what. */
+void mp_coll_shm_post_slots(int lr, unsigned slots, const void *data, size_t len);
+
 /* Waits for lr's next post to me. It stays valid (and names its slot's data) until
  * mp_coll_shm_ack. */
 const mp_coll_shm_post_t *mp_coll_shm_wait(int lr);
@@ -132,6 +147,9 @@ void mp_coll_shm_ack(int lr);
  * ranks that have not used node memory yet. */
 bool mp_coll_shm_single_copy(const mp_coll_shm_t *v, size_t bytes, size_t own_min,
                              size_t shared_min);
+
+/* Whether a rank of v shares its cores with other ranks (the same answer on every rank of v). */
+bool mp_coll_shm_shared(const mp_coll_shm_t *v);
 
 /* Copies len bytes at address remote of local rank lr (mine too: a memcpy) into local.
  * Blocking; MP_ERR_SYSCALL, logged, when the kernel refuses. */

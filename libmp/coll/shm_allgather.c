@@ -1,24 +1,28 @@
 /*
  * Allgather through node memory. Small blocks: every rank posts its block to every other
  * (inside the posts when it is small, else in its slots, a piece in each), then unpacks each
- * other rank's block from its post or slots. Large blocks, where single copy works: every rank
- * posts where its block is, each copies every other's straight into place, and none returns before
- * the others are done with its block. No rank waits for another's forwarding, so a rank that is not
+ * other rank's block from its post or slots. Large blocks, with a core per rank where single
+ * copy works: every rank posts where its block is, each copies every other's straight into
+ * place, and none returns before the others are done with its block; else a piece at a time
+ * through the slots. No rank waits for another's forwarding, so a rank that is not
  * running delays only the ranks that need its block.
  */
 #include <mpi.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "coll/shm.h"
 
 /* Bytes from which single copy wins (measured on 2 cores, see the README's tuning table): with
- * a core per rank from 32 KiB; where ranks share cores, only beyond what the slots hold, as
- * every extra round of posts there costs wake-ups (n = 8, 64 KiB: 100 us by slots, 217 us by
- * single copy). */
-/* Slots a rank's block may fill: all of them are taken at once, before any is posted. */
+ * a core per rank from 32 KiB; where ranks share cores, never: up to two slots (n = 8, 64 KiB:
+ * 100 us by slots, 217 us by single copy), and beyond, a piece at a time (loaded VM, n = 4:
+ * 128 KiB 135 / 328 us, 512 KiB 463 / 715; n = 8: 128 KiB 703 / 1646, 512 KiB 3142 / 4489; 1
+ * MiB about even, memory-bound). */
+/* Slots a rank's block may fill in allgather_slots: all of them are taken at once, before any is
+ * posted. */
 #define PIECES_MAX 2
 #define COPY_MIN_OWN (32 * 1024)
-#define COPY_MIN_SHARED (PIECES_MAX * MP_COLL_SHM_SLOT_BYTES + 1)
+#define COPY_MIN_SHARED SIZE_MAX
 
 static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                    const mp_datatype_t *sdt, void *rbuf, size_t rcount,
@@ -68,6 +72,58 @@ static mp_status_t allgather_slots(const mp_coll_shm_t *v, const void *sbuf, siz
             const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
             const unsigned char *in = p->slot < 0 ? p->data : mp_coll_shm_slot(v->lr[i], p->slot);
             mp_datatype_unpack(rdt, all, rbuf, (size_t)i * b + off, in, n);
+            mp_coll_shm_ack(v->lr[i]);
+        }
+    }
+    return MP_OK;
+}
+
+/* Pieces a rank may post ahead of the last it copied out of every other rank's slots: fewer
+ * than the slots, so that a rank waiting to take a slot waits only for ranks that are through
+ * the piece it needs (none waits for another in turn), and half of them, so that a rank that
+ * runs posts several pieces before it must wait for the others. */
+#define STREAM_AHEAD (MP_COLL_SHM_SLOTS / 2)
+
+/* Blocks of any size through the slots, a piece at a time: every rank posts its piece q in a
+ * slot to every other, then copies piece q - STREAM_AHEAD of every other rank's block. */
+static mp_status_t allgather_stream(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                    const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                    const mp_datatype_t *rdt, size_t b)
+{
+    size_t all = rcount * (size_t)v->size; /* rbuf as one array of elements of rdt */
+    int me = v->lr[v->rank];
+    size_t sb = sbuf == MPI_IN_PLACE ? b : mp_datatype_bytes(sdt, scount);
+    size_t pieces = (b + MP_COLL_SHM_SLOT_BYTES - 1) / MP_COLL_SHM_SLOT_BYTES;
+    for (size_t q = 0; q < pieces + STREAM_AHEAD; q++) {
+        if (q < pieces) {
+            int s = mp_coll_shm_slot_take();
+            unsigned char *slot = mp_coll_shm_slot(me, s);
+            size_t off = q * MP_COLL_SHM_SLOT_BYTES, end = off + MP_COLL_SHM_SLOT_BYTES;
+            end = end < b ? end : b;
+            end = end < sb ? end : sb;
+            if (end > off && sbuf == MPI_IN_PLACE) {
+                mp_datatype_pack(rdt, all, rbuf, (size_t)v->rank * b + off, slot, end - off);
+            } else if (end > off) {
+                mp_datatype_pack(sdt, scount, sbuf, off, slot, end - off);
+                mp_datatype_unpack(rdt, all, rbuf, (size_t)v->rank * b + off, slot, end - off);
+            }
+            for (int k = 1; k < v->size; k++) {
+                mp_coll_shm_post(v->lr[(v->rank + k) % v->size], s, NULL, 0);
+            }
+        }
+        if (q < STREAM_AHEAD) {
+            continue;
+        }
+        size_t off = (q - STREAM_AHEAD) * MP_COLL_SHM_SLOT_BYTES;
+        if (off >= b) {
+            continue;
+        }
+        size_t n = b - off < MP_COLL_SHM_SLOT_BYTES ? b - off : MP_COLL_SHM_SLOT_BYTES;
+        for (int k = 1; k < v->size; k++) {
+            int i = (v->rank - k + v->size) % v->size;
+            const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
+            mp_datatype_unpack(rdt, all, rbuf, (size_t)i * b + off,
+                               mp_coll_shm_slot(v->lr[i], p->slot), n);
             mp_coll_shm_ack(v->lr[i]);
         }
     }
@@ -140,6 +196,5 @@ mp_status_t mp_coll_shm_allgather(const mp_coll_shm_t *v, const void *sbuf, size
     if (b <= PIECES_MAX * MP_COLL_SHM_SLOT_BYTES) {
         return allgather_slots(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
-    *pt2pt_p = true;
-    return MP_OK;
+    return allgather_stream(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
 }

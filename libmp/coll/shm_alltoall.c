@@ -1,7 +1,8 @@
 /*
  * Alltoall through node memory: a small block travels inside the post to its rank; larger
  * ones (all of a rank's blocks fitting in a slot) are packed into one of its slots, which is
- * posted to every rank, and each takes its own block from there. Every rank copies its blocks
+ * posted to every rank, and each takes its own block from there; larger still, a slot's piece of
+ * each block at a time, a slot for each rank. Every rank copies its blocks
  * out before it receives any, so MPI_IN_PLACE needs no more room. Large blocks, where single
  * copy works: every rank posts where its send buffer is, and each copies its block straight out
  * of every other's.
@@ -64,6 +65,49 @@ static mp_status_t alltoall_slots(const mp_coll_shm_t *v, const void *sbuf, size
         mp_coll_shm_ack(v->lr[i]);
     }
     return MP_OK;
+}
+
+/* Blocks too large for one slot together: a piece of each at a time, every rank posting its
+ * piece of the block for each other rank in a slot of its own, then copying its piece of every
+ * other rank's block. With MPI_IN_PLACE, a piece of my receive buffer is overwritten only after
+ * I posted it. */
+static mp_status_t alltoall_stream(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
+                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
+                                   const mp_datatype_t *rdt, size_t b)
+{
+    size_t n = (size_t)v->size;
+    int me = v->lr[v->rank];
+    bool in_place = sbuf == MPI_IN_PLACE;
+    const void *src = in_place ? rbuf : sbuf;
+    const mp_datatype_t *src_dt = in_place ? rdt : sdt;
+    size_t src_all = (in_place ? rcount : scount) * n;
+    unsigned char *own = in_place ? NULL : mp_coll_shm_scratch(MP_COLL_SHM_SLOT_BYTES);
+    mp_status_t st = MP_OK;
+    if (!in_place && own == NULL) {
+        st = MP_ERR_NOMEM; /* my own block only: the others still get theirs */
+    }
+    for (size_t off = 0; off < b; off += MP_COLL_SHM_SLOT_BYTES) {
+        size_t len = b - off < MP_COLL_SHM_SLOT_BYTES ? b - off : MP_COLL_SHM_SLOT_BYTES;
+        for (int k = 1; k < v->size; k++) {
+            int d = (v->rank + k) % v->size;
+            int s = mp_coll_shm_slot_take();
+            mp_datatype_pack(src_dt, src_all, src, (size_t)d * b + off, mp_coll_shm_slot(me, s),
+                             len);
+            mp_coll_shm_post(v->lr[d], s, NULL, 0);
+        }
+        if (own != NULL) {
+            mp_datatype_pack(src_dt, src_all, src, (size_t)v->rank * b + off, own, len);
+            mp_datatype_unpack(rdt, rcount * n, rbuf, (size_t)v->rank * b + off, own, len);
+        }
+        for (int k = 1; k < v->size; k++) {
+            int i = (v->rank - k + v->size) % v->size;
+            const mp_coll_shm_post_t *p = mp_coll_shm_wait(v->lr[i]);
+            mp_datatype_unpack(rdt, rcount * n, rbuf, (size_t)i * b + off,
+                               mp_coll_shm_slot(v->lr[i], p->slot), len);
+            mp_coll_shm_ack(v->lr[i]);
+        }
+    }
+    return st;
 }
 
 static mp_status_t alltoall_single(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
@@ -132,6 +176,11 @@ mp_status_t mp_coll_shm_alltoall(const mp_coll_shm_t *v, const void *sbuf, size_
     }
     if (fits_slots(b, v->size)) {
         return alltoall_slots(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
+    }
+    /* A piece for every other rank takes a slot each: more of them than slots, and a rank would
+     * wait for a slot that a rank waiting for its own slots has not emptied. */
+    if (v->size - 1 <= MP_COLL_SHM_SLOTS) {
+        return alltoall_stream(v, sbuf, scount, sdt, rbuf, rcount, rdt, b);
     }
     *pt2pt_p = true;
     return MP_OK;

@@ -176,6 +176,26 @@ static void test_alltoallv(ct_type_t t, size_t n, int nb, int in_place, int w)
     free(rbuf);
 }
 
+/* Blocks at the switch points of libmp's shared-memory allgather (coll/shm_allgather.c) that the
+ * sizes above miss: two slots' worth (64 KiB) and a byte more, pieces ahead of the copies (4),
+ * more pieces than a rank's slots (8); bytes (MPI_CHAR, odd sizes) and the derived type (packed
+ * into the slots), in place and not, blocking and not (the schedules), while the whole receive
+ * buffer stays within max_bytes. */
+static void test_allgather_edges(size_t max_bytes)
+{
+    size_t blocks[] = {65536, 65537, 4 * 32768 + 3, 8 * 32768 + 1, 300000};
+    for (size_t b = 0; b < sizeof(blocks) / sizeof(blocks[0]); b++) {
+        if (blocks[b] * (size_t)size > max_bytes) {
+            break;
+        }
+        for (int variant = 0; variant < 4; variant++) {
+            int nb = variant & 1, in_place = variant >> 1;
+            test_allgather(ct_type(2), blocks[b], nb, in_place);
+            test_allgather(ct_type(4), blocks[b] / sizeof(ct_vec_t), nb, in_place);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -202,6 +222,7 @@ int main(int argc, char **argv)
             }
         }
     }
+    test_allgather_edges(max_bytes);
     MPI_Finalize();
     return mpt_finish(rank);
 }

@@ -315,7 +315,7 @@ int main(int argc, char **argv)
     for (int c = 0; c < NCOMMS; c++) {
         check_barrier(comms[c], 1000 + c);
     }
-    static const int counts[] = {0, 1, 2, 6, 12, 13, 100, 1000, 4096, 8193, 20000, 50000};
+    static const int counts[] = {0, 1, 2, 6, 12, 13, 100, 1000, 4096, 8193, 20000, 50000, 150000};
     int ncounts = (int)(sizeof(counts) / sizeof(counts[0]));
     for (int step = 0; step < steps; step++) {
         MPI_Comm comm = comms[draw(NCOMMS)];

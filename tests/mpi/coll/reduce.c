@@ -340,12 +340,12 @@ static void test_scan(int k, size_t n, int nb, int in_place, int exclusive)
 
 /* The switch points of the shared-memory allreduce (libmp's coll/shm_reduce.c), an element
  * below, at and above each: data inside a post (48 bytes), two ranks each folding both
- * contributions (16 KiB), a slot (32 KiB); a user op that does not commute, in place and not,
- * and doubles compared bit for bit. */
-static void test_allreduce_edges(void)
+ * contributions (16 KiB), a slot (32 KiB), all of a rank's slots (256 KiB); a user op that does
+ * not commute, in place and not, and doubles compared bit for bit. */
+static void test_allreduce_edges(size_t max_bytes)
 {
-    size_t bytes[] = {48, 16384, 32768};
-    for (int b = 0; b < 3; b++) {
+    size_t bytes[] = {48, 16384, 32768, 262144};
+    for (int b = 0; b < 4 && bytes[b] <= max_bytes; b++) {
         for (int d = -1; d <= 1; d++) {
             size_t n = bytes[b] / sizeof(unsigned) + (size_t)(long)d;
             test_allreduce(K_USER_AFFINE, n, 0, 0);
@@ -353,6 +353,82 @@ static void test_allreduce_edges(void)
             test_allreduce_bitwise(bytes[b] / sizeof(double) + (size_t)(long)d);
         }
     }
+}
+
+/* Element e of rank r's data in test_allreduce_blocks: word w of it, an affine map. */
+static unsigned block_word(int r, size_t e, int w)
+{
+    unsigned a = (unsigned)(2 * r + 3 + (int)(e % 5) + 2 * w) & 0xffff;
+    unsigned b = (unsigned)(r * 7 + (int)(e * 3) + w + seq) & 0xffff;
+    return a << 16 | b;
+}
+
+static int block_words; /* words of one element of test_allreduce_blocks' type */
+
+/* The affine composition on each word of elements of block_words words. */
+static void affine_block_fn(void *in, void *inout, int *len, MPI_Datatype *dt)
+{
+    (void)dt;
+    for (int i = 0; i < *len * block_words; i++) {
+        ((unsigned *)inout)[i] = compose(((unsigned *)in)[i], ((unsigned *)inout)[i]);
+    }
+}
+
+/* Allreduce and reduce of count elements of a contiguous type of words unsigned ints with a user
+ * op that does not commute, in place and not: elements whose size does not divide a shared-memory
+ * slot (12 bytes: the slots' pieces end between elements, and 256 KiB takes one piece more than all
+ * of a rank's slots), fewer elements than ranks (ranks with no segment to fold), elements larger
+ * than a slot (libmp must take another path). */
+static void test_allreduce_blocks(int words, size_t count)
+{
+    MPI_Datatype t;
+    MPI_Op op;
+    block_words = words;
+    CT_MPI(MPI_Type_contiguous(words, MPI_UNSIGNED, &t));
+    CT_MPI(MPI_Type_commit(&t));
+    CT_MPI(MPI_Op_create(affine_block_fn, 0, &op));
+    size_t n = count * (size_t)words;
+    unsigned *s = malloc(n * sizeof(unsigned)), *r = malloc(n * sizeof(unsigned));
+    if (s == NULL || r == NULL) {
+        mpt_fail(__FILE__, __LINE__, "out of memory");
+        return;
+    }
+    /* Allreduce, in place and not, then reduce to the last rank, in place and not. */
+    for (int v = 0; v < 4; v++) {
+        int in_place = v & 1, root = v < 2 ? -1 : size - 1;
+        bool gets = root < 0 || rank == root;
+        seq++;
+        for (size_t i = 0; i < n; i++) {
+            s[i] = block_word(rank, i / (size_t)words, (int)(i % (size_t)words));
+            r[i] = in_place ? s[i] : 0;
+        }
+        const void *sb = in_place && gets ? MPI_IN_PLACE : s;
+        if (root < 0) {
+            CT_MPI(MPI_Allreduce(sb, r, (int)count, t, op, MPI_COMM_WORLD));
+        } else {
+            CT_MPI(MPI_Reduce(sb, r, (int)count, t, op, root, MPI_COMM_WORLD));
+        }
+        for (size_t i = 0; gets && i < n; i++) {
+            size_t e = i / (size_t)words;
+            int w = (int)(i % (size_t)words);
+            unsigned want = block_word(0, e, w);
+            for (int q = 1; q < size; q++) {
+                want = compose(want, block_word(q, e, w));
+            }
+            if (r[i] != want) {
+                mpt_fail(__FILE__, __LINE__,
+                         "%s of %zu elements of %d unsigned%s: word %d of element %zu is %#x, "
+                         "not %#x",
+                         root < 0 ? "allreduce" : "reduce", count, words,
+                         in_place ? " in place" : "", w, e, r[i], want);
+                break;
+            }
+        }
+    }
+    free(s);
+    free(r);
+    CT_MPI(MPI_Op_free(&op));
+    CT_MPI(MPI_Type_free(&t));
 }
 
 /* A reduce of elements larger than a shared-memory slot (a contiguous type of 10000 ints,
@@ -454,7 +530,14 @@ int main(int argc, char **argv)
     }
     test_persistent();
     test_reduce_big_elements();
-    test_allreduce_edges();
+    test_allreduce_edges(max_bytes);
+    /* 2730 12-byte elements fill a slot; 8 slots: 21840; beyond, rounds of that many. */
+    size_t odd[] = {2731, 10000, 21839, 21840, 21841, 21846, 32761, 43680, 90000};
+    for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]) && odd[i] * 12 <= max_bytes; i++) {
+        test_allreduce_blocks(3, odd[i]);
+    }
+    test_allreduce_blocks(5000, (size_t)size > 2 ? (size_t)size - 1 : 2);
+    test_allreduce_blocks(10000, 3);
     test_allreduce_bitwise(1);
     test_allreduce_bitwise(1000);
     test_allreduce_bitwise(100000);

@@ -34,10 +34,9 @@ static int t_lock_enter(void)
     return 0;
 }
 
-/* The first statement of every MPI_T function: MP_API_LOCK, then the interface's lock, given
+/* The second statement of every MPI_T function, after MP_API_LOCK: the interface's lock, given
  * back on every return. */
 #define MP_T_LOCK()                                                                                \
-    MP_API_LOCK();                                                                                 \
     int mp_t_lock_guard __attribute__((cleanup(t_lock_leave), unused)) = t_lock_enter()
 
 #define CVAR_MAGIC 0x6d707463u    /* "mptc" */
@@ -86,6 +85,7 @@ static const char *cvar_value(int index)
 #pragma weak MPI_T_init_thread = PMPI_T_init_thread
 int PMPI_T_init_thread(int required, int *provided)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     if (provided == NULL ||
         (required != MPI_THREAD_SINGLE && required != MPI_THREAD_FUNNELED &&
@@ -100,6 +100,7 @@ int PMPI_T_init_thread(int required, int *provided)
 #pragma weak MPI_T_finalize = PMPI_T_finalize
 int PMPI_T_finalize(void)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc == MPI_SUCCESS) {
@@ -113,6 +114,7 @@ int PMPI_T_finalize(void)
 #pragma weak MPI_T_cvar_get_num = PMPI_T_cvar_get_num
 int PMPI_T_cvar_get_num(int *num_cvar)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc == MPI_SUCCESS && num_cvar == NULL) {
@@ -129,6 +131,7 @@ int PMPI_T_cvar_get_info(int cvar_index, char *name, int *name_len, int *verbosi
                          MPI_Datatype *datatype, MPI_T_enum *enumtype, char *desc, int *desc_len,
                          int *bind, int *scope)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -162,6 +165,7 @@ int PMPI_T_cvar_get_info(int cvar_index, char *name, int *name_len, int *verbosi
 #pragma weak MPI_T_cvar_get_index = PMPI_T_cvar_get_index
 int PMPI_T_cvar_get_index(const char *name, int *cvar_index)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc == MPI_SUCCESS && (name == NULL || cvar_index == NULL)) {
@@ -180,6 +184,7 @@ int PMPI_T_cvar_get_index(const char *name, int *cvar_index)
 int PMPI_T_cvar_handle_alloc(int cvar_index, void *obj_handle, MPI_T_cvar_handle *handle,
                              int *count)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)obj_handle; /* bound to no object */
     int rc = check_init();
@@ -213,6 +218,7 @@ static cvar_handle_t *cvar_of(MPI_T_cvar_handle handle)
 #pragma weak MPI_T_cvar_handle_free = PMPI_T_cvar_handle_free
 int PMPI_T_cvar_handle_free(MPI_T_cvar_handle *handle)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -231,6 +237,7 @@ int PMPI_T_cvar_handle_free(MPI_T_cvar_handle *handle)
 #pragma weak MPI_T_cvar_read = PMPI_T_cvar_read
 int PMPI_T_cvar_read(MPI_T_cvar_handle handle, void *buf)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -251,6 +258,7 @@ int PMPI_T_cvar_read(MPI_T_cvar_handle handle, void *buf)
 #pragma weak MPI_T_cvar_write = PMPI_T_cvar_write
 int PMPI_T_cvar_write(MPI_T_cvar_handle handle, const void *buf)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)buf;
     int rc = check_init();
@@ -266,6 +274,7 @@ int PMPI_T_cvar_write(MPI_T_cvar_handle handle, const void *buf)
 #pragma weak MPI_T_enum_get_info = PMPI_T_enum_get_info
 int PMPI_T_enum_get_info(MPI_T_enum enumtype, int *num, char *name, int *name_len)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)enumtype, (void)num, (void)name, (void)name_len;
     int rc = check_init();
@@ -275,6 +284,7 @@ int PMPI_T_enum_get_info(MPI_T_enum enumtype, int *num, char *name, int *name_le
 #pragma weak MPI_T_enum_get_item = PMPI_T_enum_get_item
 int PMPI_T_enum_get_item(MPI_T_enum enumtype, int index, int *value, char *name, int *name_len)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)enumtype, (void)index, (void)value, (void)name, (void)name_len;
     int rc = check_init();
@@ -330,6 +340,7 @@ static int no_pvar_handle(MPI_T_pvar_session session)
 #pragma weak MPI_T_pvar_get_num = PMPI_T_pvar_get_num
 int PMPI_T_pvar_get_num(int *num_pvar)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     return zero(num_pvar);
 }
@@ -339,6 +350,7 @@ int PMPI_T_pvar_get_info(int pvar_index, char *name, int *name_len, int *verbosi
                          MPI_Datatype *datatype, MPI_T_enum *enumtype, char *desc, int *desc_len,
                          int *bind, int *readonly, int *continuous, int *atomic)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)pvar_index, (void)name, (void)name_len, (void)verbosity, (void)var_class;
     (void)datatype, (void)enumtype, (void)desc, (void)desc_len, (void)bind, (void)readonly;
@@ -349,6 +361,7 @@ int PMPI_T_pvar_get_info(int pvar_index, char *name, int *name_len, int *verbosi
 #pragma weak MPI_T_pvar_get_index = PMPI_T_pvar_get_index
 int PMPI_T_pvar_get_index(const char *name, int var_class, int *pvar_index)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)var_class, (void)pvar_index;
     return none_by_name(name);
@@ -357,6 +370,7 @@ int PMPI_T_pvar_get_index(const char *name, int var_class, int *pvar_index)
 #pragma weak MPI_T_pvar_session_create = PMPI_T_pvar_session_create
 int PMPI_T_pvar_session_create(MPI_T_pvar_session *session)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -377,6 +391,7 @@ int PMPI_T_pvar_session_create(MPI_T_pvar_session *session)
 #pragma weak MPI_T_pvar_session_free = PMPI_T_pvar_session_free
 int PMPI_T_pvar_session_free(MPI_T_pvar_session *session)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     int rc = check_init();
     if (rc != MPI_SUCCESS) {
@@ -396,6 +411,7 @@ int PMPI_T_pvar_session_free(MPI_T_pvar_session *session)
 int PMPI_T_pvar_handle_alloc(MPI_T_pvar_session session, int pvar_index, void *obj_handle,
                              MPI_T_pvar_handle *handle, int *count)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)pvar_index, (void)obj_handle, (void)handle, (void)count;
     int rc = check_init();
@@ -408,6 +424,7 @@ int PMPI_T_pvar_handle_alloc(MPI_T_pvar_session session, int pvar_index, void *o
 #pragma weak MPI_T_pvar_handle_free = PMPI_T_pvar_handle_free
 int PMPI_T_pvar_handle_free(MPI_T_pvar_session session, MPI_T_pvar_handle *handle)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
@@ -416,6 +433,7 @@ int PMPI_T_pvar_handle_free(MPI_T_pvar_session session, MPI_T_pvar_handle *handl
 #pragma weak MPI_T_pvar_start = PMPI_T_pvar_start
 int PMPI_T_pvar_start(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
@@ -424,6 +442,7 @@ int PMPI_T_pvar_start(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 #pragma weak MPI_T_pvar_stop = PMPI_T_pvar_stop
 int PMPI_T_pvar_stop(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
@@ -432,6 +451,7 @@ int PMPI_T_pvar_stop(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 #pragma weak MPI_T_pvar_read = PMPI_T_pvar_read
 int PMPI_T_pvar_read(MPI_T_pvar_session session, MPI_T_pvar_handle handle, void *buf)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle, (void)buf;
     return no_pvar_handle(session);
@@ -440,6 +460,7 @@ int PMPI_T_pvar_read(MPI_T_pvar_session session, MPI_T_pvar_handle handle, void 
 #pragma weak MPI_T_pvar_write = PMPI_T_pvar_write
 int PMPI_T_pvar_write(MPI_T_pvar_session session, MPI_T_pvar_handle handle, const void *buf)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle, (void)buf;
     return no_pvar_handle(session);
@@ -448,6 +469,7 @@ int PMPI_T_pvar_write(MPI_T_pvar_session session, MPI_T_pvar_handle handle, cons
 #pragma weak MPI_T_pvar_reset = PMPI_T_pvar_reset
 int PMPI_T_pvar_reset(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle;
     return no_pvar_handle(session);
@@ -456,6 +478,7 @@ int PMPI_T_pvar_reset(MPI_T_pvar_session session, MPI_T_pvar_handle handle)
 #pragma weak MPI_T_pvar_readreset = PMPI_T_pvar_readreset
 int PMPI_T_pvar_readreset(MPI_T_pvar_session session, MPI_T_pvar_handle handle, void *buf)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)handle, (void)buf;
     return no_pvar_handle(session);
@@ -466,6 +489,7 @@ int PMPI_T_pvar_readreset(MPI_T_pvar_session session, MPI_T_pvar_handle handle, 
 #pragma weak MPI_T_category_get_num = PMPI_T_category_get_num
 int PMPI_T_category_get_num(int *num_cat)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     return zero(num_cat);
 }
@@ -474,6 +498,7 @@ int PMPI_T_category_get_num(int *num_cat)
 int PMPI_T_category_get_info(int cat_index, char *name, int *name_len, char *desc, int *desc_len,
                              int *num_cvars, int *num_pvars, int *num_categories)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index, (void)name, (void)name_len, (void)desc, (void)desc_len, (void)num_cvars;
     (void)num_pvars, (void)num_categories;
@@ -483,6 +508,7 @@ int PMPI_T_category_get_info(int cat_index, char *name, int *name_len, char *des
 #pragma weak MPI_T_category_get_num_events = PMPI_T_category_get_num_events
 int PMPI_T_category_get_num_events(int cat_index, int *num_events)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index, (void)num_events;
     return none_by_index();
@@ -491,6 +517,7 @@ int PMPI_T_category_get_num_events(int cat_index, int *num_events)
 #pragma weak MPI_T_category_get_index = PMPI_T_category_get_index
 int PMPI_T_category_get_index(const char *name, int *cat_index)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index;
     return none_by_name(name);
@@ -499,6 +526,7 @@ int PMPI_T_category_get_index(const char *name, int *cat_index)
 #pragma weak MPI_T_category_get_cvars = PMPI_T_category_get_cvars
 int PMPI_T_category_get_cvars(int cat_index, int len, int indices[])
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
@@ -507,6 +535,7 @@ int PMPI_T_category_get_cvars(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_get_pvars = PMPI_T_category_get_pvars
 int PMPI_T_category_get_pvars(int cat_index, int len, int indices[])
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
@@ -515,6 +544,7 @@ int PMPI_T_category_get_pvars(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_get_events = PMPI_T_category_get_events
 int PMPI_T_category_get_events(int cat_index, int len, int indices[])
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
@@ -523,6 +553,7 @@ int PMPI_T_category_get_events(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_get_categories = PMPI_T_category_get_categories
 int PMPI_T_category_get_categories(int cat_index, int len, int indices[])
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)cat_index, (void)len, (void)indices;
     return none_by_index();
@@ -531,6 +562,7 @@ int PMPI_T_category_get_categories(int cat_index, int len, int indices[])
 #pragma weak MPI_T_category_changed = PMPI_T_category_changed
 int PMPI_T_category_changed(int *update_number)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     /* The (empty) set of categories never changes. */
     return zero(update_number);
@@ -541,6 +573,7 @@ int PMPI_T_category_changed(int *update_number)
 #pragma weak MPI_T_source_get_num = PMPI_T_source_get_num
 int PMPI_T_source_get_num(int *num_sources)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     return zero(num_sources);
 }
@@ -550,6 +583,7 @@ int PMPI_T_source_get_info(int source_index, char *name, int *name_len, char *de
                            MPI_T_source_order *ordering, MPI_Count *ticks_per_second,
                            MPI_Count *max_ticks, MPI_Info *info)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)source_index, (void)name, (void)name_len, (void)desc, (void)desc_len, (void)ordering;
     (void)ticks_per_second, (void)max_ticks, (void)info;
@@ -559,6 +593,7 @@ int PMPI_T_source_get_info(int source_index, char *name, int *name_len, char *de
 #pragma weak MPI_T_source_get_timestamp = PMPI_T_source_get_timestamp
 int PMPI_T_source_get_timestamp(int source_index, MPI_Count *timestamp)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)source_index, (void)timestamp;
     return none_by_index();
@@ -567,6 +602,7 @@ int PMPI_T_source_get_timestamp(int source_index, MPI_Count *timestamp)
 #pragma weak MPI_T_event_get_num = PMPI_T_event_get_num
 int PMPI_T_event_get_num(int *num_events)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     return zero(num_events);
 }
@@ -577,6 +613,7 @@ int PMPI_T_event_get_info(int event_index, char *name, int *name_len, int *verbo
                           int *num_elements, MPI_T_enum *enumtype, MPI_Info *info, char *desc,
                           int *desc_len, int *bind)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_index, (void)name, (void)name_len, (void)verbosity, (void)array_of_datatypes;
     (void)array_of_displacements, (void)num_elements, (void)enumtype, (void)info, (void)desc;
@@ -587,6 +624,7 @@ int PMPI_T_event_get_info(int event_index, char *name, int *name_len, int *verbo
 #pragma weak MPI_T_event_get_index = PMPI_T_event_get_index
 int PMPI_T_event_get_index(const char *name, int *event_index)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_index;
     return none_by_name(name);
@@ -596,6 +634,7 @@ int PMPI_T_event_get_index(const char *name, int *event_index)
 int PMPI_T_event_handle_alloc(int event_index, void *obj_handle, MPI_Info info,
                               MPI_T_event_registration *event_registration)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_index, (void)obj_handle, (void)info, (void)event_registration;
     return none_by_index();
@@ -611,6 +650,7 @@ static int no_registration(void)
 #pragma weak MPI_T_event_handle_set_info = PMPI_T_event_handle_set_info
 int PMPI_T_event_handle_set_info(MPI_T_event_registration event_registration, MPI_Info info)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)info;
     return no_registration();
@@ -619,6 +659,7 @@ int PMPI_T_event_handle_set_info(MPI_T_event_registration event_registration, MP
 #pragma weak MPI_T_event_handle_get_info = PMPI_T_event_handle_get_info
 int PMPI_T_event_handle_get_info(MPI_T_event_registration event_registration, MPI_Info *info_used)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)info_used;
     return no_registration();
@@ -629,6 +670,7 @@ int PMPI_T_event_register_callback(MPI_T_event_registration event_registration,
                                    MPI_T_cb_safety cb_safety, MPI_Info info, void *user_data,
                                    MPI_T_event_cb_function *event_cb_function)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)cb_safety, (void)info, (void)user_data;
     (void)event_cb_function;
@@ -639,6 +681,7 @@ int PMPI_T_event_register_callback(MPI_T_event_registration event_registration,
 int PMPI_T_event_callback_set_info(MPI_T_event_registration event_registration,
                                    MPI_T_cb_safety cb_safety, MPI_Info info)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)cb_safety, (void)info;
     return no_registration();
@@ -648,6 +691,7 @@ int PMPI_T_event_callback_set_info(MPI_T_event_registration event_registration,
 int PMPI_T_event_callback_get_info(MPI_T_event_registration event_registration,
                                    MPI_T_cb_safety cb_safety, MPI_Info *info_used)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)cb_safety, (void)info_used;
     return no_registration();
@@ -657,6 +701,7 @@ int PMPI_T_event_callback_get_info(MPI_T_event_registration event_registration,
 int PMPI_T_event_handle_free(MPI_T_event_registration event_registration, void *user_data,
                              MPI_T_event_free_cb_function *free_cb_function)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)user_data, (void)free_cb_function;
     return no_registration();
@@ -666,6 +711,7 @@ int PMPI_T_event_handle_free(MPI_T_event_registration event_registration, void *
 int PMPI_T_event_set_dropped_handler(MPI_T_event_registration event_registration,
                                      MPI_T_event_dropped_cb_function *dropped_cb_function)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_registration, (void)dropped_cb_function;
     return no_registration();
@@ -674,6 +720,7 @@ int PMPI_T_event_set_dropped_handler(MPI_T_event_registration event_registration
 #pragma weak MPI_T_event_read = PMPI_T_event_read
 int PMPI_T_event_read(MPI_T_event_instance event_instance, int element_index, void *buffer)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_instance, (void)element_index, (void)buffer;
     return no_registration();
@@ -682,6 +729,7 @@ int PMPI_T_event_read(MPI_T_event_instance event_instance, int element_index, vo
 #pragma weak MPI_T_event_copy = PMPI_T_event_copy
 int PMPI_T_event_copy(MPI_T_event_instance event_instance, void *buffer)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_instance, (void)buffer;
     return no_registration();
@@ -690,6 +738,7 @@ int PMPI_T_event_copy(MPI_T_event_instance event_instance, void *buffer)
 #pragma weak MPI_T_event_get_timestamp = PMPI_T_event_get_timestamp
 int PMPI_T_event_get_timestamp(MPI_T_event_instance event_instance, MPI_Count *event_timestamp)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_instance, (void)event_timestamp;
     return no_registration();
@@ -698,6 +747,7 @@ int PMPI_T_event_get_timestamp(MPI_T_event_instance event_instance, MPI_Count *e
 #pragma weak MPI_T_event_get_source = PMPI_T_event_get_source
 int PMPI_T_event_get_source(MPI_T_event_instance event_instance, int *source_index)
 {
+    MP_API_LOCK();
     MP_T_LOCK();
     (void)event_instance, (void)source_index;
     return no_registration();

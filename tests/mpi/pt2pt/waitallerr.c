@@ -72,7 +72,7 @@ static void one_round(MPI_Comm comm, int round, int big_bytes, int room, bool pe
 
     MPI_Request reqs[4], late_handle = MPI_REQUEST_NULL;
     MPI_Status sts[4];
-    p2p_guard_set(big_in + room, P2P_GUARD_BYTES);
+    p2p_guard_set(big_in, (size_t)room);
     P2P_MPI(MPI_Irecv(big_in, room, MPI_BYTE, prev, TAG_BIG, comm, &reqs[0]));
     if (persistent) {
         P2P_MPI(MPI_Recv_init(late_in, LATE_BYTES, MPI_BYTE, prev, TAG_LATE, comm, &late_handle));
@@ -112,7 +112,7 @@ static void one_round(MPI_Comm comm, int round, int big_bytes, int room, bool pe
     MPT_CHECK(reqs[1] != MPI_REQUEST_NULL, "%s: the unfinished request was freed", what);
     MPT_CHECK(!persistent || reqs[1] == late_handle, "%s: the persistent handle changed", what);
     if (!OMPI_DEVIATIONS) {
-        p2p_guard_check(big_in + room, P2P_GUARD_BYTES, what);
+        p2p_guard_check(big_in, (size_t)room, what);
     }
     p2p_check(big_in, (size_t)room, p2p_seed(prev, TAG_BIG, (uint64_t)round), what);
 

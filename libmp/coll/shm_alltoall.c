@@ -22,36 +22,50 @@ static bool fits_slots(size_t block, int size)
     return block <= MP_COLL_SHM_INLINE || block * (size_t)size <= MP_COLL_SHM_SLOT_BYTES;
 }
 
+/* What a rank sends, as one array of elements: MPI_IN_PLACE sends from the receive buffer. */
+typedef struct send_side {
+    bool in_place;
+    const void *buf;
+    const mp_datatype_t *dt;
+    size_t all; /* elements of dt in all the blocks */
+} send_side_t;
+
+static send_side_t send_side(int size, const void *sbuf, size_t scount, const mp_datatype_t *sdt,
+                             void *rbuf, size_t rcount, const mp_datatype_t *rdt)
+{
+    bool in_place = sbuf == MPI_IN_PLACE;
+    return (send_side_t){.in_place = in_place,
+                         .buf = in_place ? rbuf : sbuf,
+                         .dt = in_place ? rdt : sdt,
+                         .all = (in_place ? rcount : scount) * (size_t)size};
+}
+
 static mp_status_t alltoall_slots(const mp_coll_shm_t *v, const void *sbuf, size_t scount,
                                   const mp_datatype_t *sdt, void *rbuf, size_t rcount,
                                   const mp_datatype_t *rdt, size_t b)
 {
     size_t n = (size_t)v->size;
     int me = v->lr[v->rank];
-    /* What I send, as one array of elements: MPI_IN_PLACE sends from the receive buffer. */
-    bool in_place = sbuf == MPI_IN_PLACE;
-    const void *src = in_place ? rbuf : sbuf;
-    const mp_datatype_t *src_dt = in_place ? rdt : sdt;
-    size_t src_all = (in_place ? rcount : scount) * n;
+    send_side_t from = send_side(v->size, sbuf, scount, sdt, rbuf, rcount, rdt);
     if (b <= MP_COLL_SHM_INLINE) {
         _Alignas(16) unsigned char block[MP_COLL_SHM_INLINE];
         for (int k = 1; k < v->size; k++) {
             int i = (v->rank + k) % v->size;
-            mp_datatype_pack(src_dt, src_all, src, (size_t)i * b, block, b);
+            mp_datatype_pack(from.dt, from.all, from.buf, (size_t)i * b, block, b);
             mp_coll_shm_post(v->lr[i], -1, block, b);
         }
-        if (!in_place) {
-            mp_datatype_pack(src_dt, src_all, src, (size_t)v->rank * b, block, b);
+        if (!from.in_place) {
+            mp_datatype_pack(from.dt, from.all, from.buf, (size_t)v->rank * b, block, b);
             mp_datatype_unpack(rdt, rcount * n, rbuf, (size_t)v->rank * b, block, b);
         }
     } else {
         int s = mp_coll_shm_slot_take();
         unsigned char *slot = mp_coll_shm_slot(me, s);
-        mp_datatype_pack(src_dt, src_all, src, 0, slot, b * n);
+        mp_datatype_pack(from.dt, from.all, from.buf, 0, slot, b * n);
         for (int k = 1; k < v->size; k++) {
             mp_coll_shm_post(v->lr[(v->rank + k) % v->size], s, NULL, 0);
         }
-        if (!in_place) {
+        if (!from.in_place) {
             mp_datatype_unpack(rdt, rcount * n, rbuf, (size_t)v->rank * b,
                                slot + (size_t)v->rank * b, b);
         }
@@ -77,13 +91,10 @@ static mp_status_t alltoall_stream(const mp_coll_shm_t *v, const void *sbuf, siz
 {
     size_t n = (size_t)v->size;
     int me = v->lr[v->rank];
-    bool in_place = sbuf == MPI_IN_PLACE;
-    const void *src = in_place ? rbuf : sbuf;
-    const mp_datatype_t *src_dt = in_place ? rdt : sdt;
-    size_t src_all = (in_place ? rcount : scount) * n;
-    unsigned char *own = in_place ? NULL : mp_coll_shm_scratch(MP_COLL_SHM_SLOT_BYTES);
+    send_side_t from = send_side(v->size, sbuf, scount, sdt, rbuf, rcount, rdt);
+    unsigned char *own = from.in_place ? NULL : mp_coll_shm_scratch(MP_COLL_SHM_SLOT_BYTES);
     mp_status_t st = MP_OK;
-    if (!in_place && own == NULL) {
+    if (!from.in_place && own == NULL) {
         st = MP_ERR_NOMEM; /* my own block only: the others still get theirs */
     }
     for (size_t off = 0; off < b; off += MP_COLL_SHM_SLOT_BYTES) {
@@ -91,12 +102,12 @@ static mp_status_t alltoall_stream(const mp_coll_shm_t *v, const void *sbuf, siz
         for (int k = 1; k < v->size; k++) {
             int d = (v->rank + k) % v->size;
             int s = mp_coll_shm_slot_take();
-            mp_datatype_pack(src_dt, src_all, src, (size_t)d * b + off, mp_coll_shm_slot(me, s),
-                             len);
+            mp_datatype_pack(from.dt, from.all, from.buf, (size_t)d * b + off,
+                             mp_coll_shm_slot(me, s), len);
             mp_coll_shm_post(v->lr[d], s, NULL, 0);
         }
         if (own != NULL) {
-            mp_datatype_pack(src_dt, src_all, src, (size_t)v->rank * b + off, own, len);
+            mp_datatype_pack(from.dt, from.all, from.buf, (size_t)v->rank * b + off, own, len);
             mp_datatype_unpack(rdt, rcount * n, rbuf, (size_t)v->rank * b + off, own, len);
         }
         for (int k = 1; k < v->size; k++) {

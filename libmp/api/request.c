@@ -151,9 +151,7 @@ static int finish(MPI_Request *handle, int index, MPI_Status *status, bool peek,
         return finish_greq(handle, index, status, peek, f);
     }
     int err = req->status.error == MP_OK ? MPI_SUCCESS : mp_api_errclass(req->status.error);
-    if (status != MPI_STATUS_IGNORE) {
-        mp_api_status_fill(status, &req->status, err);
-    }
+    mp_api_status_fill(status, &req->status, err); /* nothing for MPI_STATUS_IGNORE */
     if (err != MPI_SUCCESS && f->errclass == MPI_SUCCESS) {
         f->errclass = err;
         f->index = index;

@@ -99,6 +99,23 @@ static mp_status_t keep_rest(tcp_ep_t *ep, const struct iovec *iov, size_t skip,
     return MP_OK;
 }
 
+/* Packets up to this size are copied into one buffer and sent with send(): the kernel takes
+ * one plain buffer faster than three pieces (a few hundred ns of a small message's latency). */
+#define GATHER_MAX 512
+
+static ssize_t send_gathered(int fd, const struct iovec *iov, size_t total)
+{
+    uint8_t buf[GATHER_MAX];
+    size_t at = 0;
+    for (int i = 0; i < 3; i++) {
+        if (iov[i].iov_len > 0) { /* an empty payload may come as NULL */
+            memcpy(buf + at, iov[i].iov_base, iov[i].iov_len);
+            at += iov[i].iov_len;
+        }
+    }
+    return send(fd, buf, total, MSG_NOSIGNAL);
+}
+
 mp_status_t mp_tcp_tx_send(tcp_ep_t *ep, const void *hdr, size_t hdr_len, const void *payload,
                            size_t len, bool by_ref)
 {
@@ -113,11 +130,13 @@ mp_status_t mp_tcp_tx_send(tcp_ep_t *ep, const void *hdr, size_t hdr_len, const 
     uint8_t frame[MP_TCP_FRAME_LEN];
     mp_tcp_frame_encode(frame, hdr_len, len);
     struct iovec iov[3] = {{frame, sizeof(frame)}, {(void *)hdr, hdr_len}, {(void *)payload, len}};
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len > 0 ? 3 : 2};
     size_t total = sizeof(frame) + hdr_len + len;
     ssize_t n;
     do {
-        n = sendmsg(ep->out->fd, &msg, MSG_NOSIGNAL);
+        n = total <= GATHER_MAX
+                ? send_gathered(ep->out->fd, iov, total)
+                : sendmsg(ep->out->fd, &(struct msghdr){.msg_iov = iov, .msg_iovlen = 3},
+                          MSG_NOSIGNAL);
     } while (n < 0 && errno == EINTR);
     if (n < 0) {
         if (errno == EAGAIN || errno == EWOULDBLOCK) {

@@ -318,6 +318,60 @@ static bool read_placed(tcp_conn_t *conn, int *n)
     return true;
 }
 
+/* Frames whose payload reaches this size are left to progress, which may place them. */
+#define OFFER_MAX (16 * 1024)
+
+/* Whether the frame at rx_start is all in the buffer; its header goes to *f once that is. */
+static bool frame_whole(const tcp_conn_t *conn, mp_tcp_frame_t *f, bool *bad)
+{
+    size_t avail = conn->rx_end - conn->rx_start;
+    const char *why;
+    if (avail < MP_TCP_FRAME_LEN) {
+        return false;
+    }
+    if (mp_tcp_frame_decode(conn->rx + conn->rx_start, MP_TCP_MAX_PAYLOAD, f, &why) != MP_OK) {
+        *bad = true;
+        return false;
+    }
+    return avail >= MP_TCP_FRAME_LEN + f->hdr_len + f->len;
+}
+
+mp_tl_offer_t mp_tcp_rx_offer(tcp_conn_t *conn, mp_tl_take_fn take, void *arg)
+{
+    if (conn->rx == NULL || conn->placing || conn->backlog || conn->dead) {
+        return MP_TL_OFFER_DECLINED;
+    }
+    mp_tcp_frame_t f = {0};
+    bool bad = false;
+    if (!frame_whole(conn, &f, &bad)) {
+        /* One read (more frames than this one are harmless: progress delivers them in order),
+         * unless the frame is bad (progress reports it) or large (progress may place it). */
+        if (bad || f.len >= OFFER_MAX || !make_room(conn)) {
+            return MP_TL_OFFER_DECLINED;
+        }
+        ssize_t got = recv(conn->fd, conn->rx + conn->rx_end, read_size(conn), 0);
+        if (got <= 0) {
+            if (got < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+                return MP_TL_OFFER_NONE;
+            }
+            read_failed(conn, got);
+            return MP_TL_OFFER_DECLINED;
+        }
+        conn->rx_end += (size_t)got;
+        if (!frame_whole(conn, &f, &bad)) {
+            return bad || f.len >= OFFER_MAX ? MP_TL_OFFER_DECLINED : MP_TL_OFFER_NONE;
+        }
+    }
+    const uint8_t *hdr = conn->rx + conn->rx_start + MP_TCP_FRAME_LEN;
+    if (!take(arg, hdr, f.hdr_len, hdr + f.hdr_len, f.len)) {
+        return MP_TL_OFFER_DECLINED;
+    }
+    conn->rx_start += MP_TCP_FRAME_LEN + f.hdr_len + f.len;
+    conn->streaming = false;
+    mp_tcp.hot = conn;
+    return MP_TL_OFFER_TAKEN;
+}
+
 void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *hdr, size_t hdr_len),
                     int *n)
 {

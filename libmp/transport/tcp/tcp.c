@@ -358,6 +358,26 @@ static int tcp_progress(bool (*may_deliver)(int src, const void *hdr, size_t hdr
     return n;
 }
 
+/* Empty looks of the fast path in a row, at most: each is a system call, and meanwhile no other
+ * peer is served (a ping-pong's answer over a network comes within some 10 of them). */
+#define MP_TCP_OFFER_IDLE_MAX 64
+
+/* The fast path needs the connection the peer's packets come on: the one that delivered last,
+ * in the ping-pong this is for. Anything else goes the general way, as do sends still in
+ * flight (the peer may wait for them before it answers). */
+static mp_tl_offer_t tcp_poll_ep(mp_tl_ep_t *ep, mp_tl_take_fn take, void *arg)
+{
+    static unsigned idle;
+    tcp_conn_t *conn = mp_tcp.hot;
+    mp_tl_offer_t offer = MP_TL_OFFER_DECLINED;
+    if (!mp_tcp.delivering && conn != NULL && conn->peer == ep->peer && mp_tcp.ntx == 0 &&
+        idle < MP_TCP_OFFER_IDLE_MAX) {
+        offer = mp_tcp_rx_offer(conn, take, arg);
+    }
+    idle = offer == MP_TL_OFFER_NONE ? idle + 1 : 0;
+    return offer;
+}
+
 static bool tcp_is_flushed(void)
 {
     return mp_tcp.ntx == 0;
@@ -449,6 +469,7 @@ const mp_tl_ops_t mp_tl_tcp_ops = {
     .send_ref = tcp_send_ref,
     .sent_all = tcp_sent_all,
     .progress = tcp_progress,
+    .poll_ep = tcp_poll_ep,
     .get = NULL,
     .put = NULL,
     .sleep_prepare = tcp_sleep_prepare,

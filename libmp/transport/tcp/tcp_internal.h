@@ -154,6 +154,11 @@ static inline bool mp_tcp_tx_pending(const tcp_ep_t *ep)
 }
 void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *hdr, size_t hdr_len),
                     int *n);
+/* The blocking receive's fast path (ops->poll_ep) on the connection that carries the peer's
+ * packets: offers the whole frame at the front of its buffer, reading once first when even its
+ * headers have not come. Large frames, and a connection in any other state than plain reading,
+ * are declined: progress delivers them. */
+mp_tl_offer_t mp_tcp_rx_offer(tcp_conn_t *conn, mp_tl_take_fn take, void *arg);
 int mp_tcp_rx_deliver(tcp_conn_t *conn,
                       bool (*may_deliver)(int src, const void *hdr, size_t hdr_len));
 

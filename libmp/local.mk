@@ -171,6 +171,7 @@ libmp_libmp_la_SOURCES = \
 	libmp/transport/tcp/tcp_internal.h \
 	libmp/transport/transport.h \
 	libmp/util/grow.h \
+	libmp/util/addr_span.h \
 	libmp/util/copy.h \
 	libmp/util/memcheck.h \
 	libmp/util/netfilter.c \

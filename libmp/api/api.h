@@ -215,7 +215,7 @@ static inline mp_comm_t *mp_api_comm_get(MPI_Comm comm)
         c = &mp_runtime.world;
     } else if (comm == MPI_COMM_SELF) {
         c = &mp_runtime.self;
-    } else if ((uintptr_t)comm >= MP_API_HANDLE_RESERVED &&
+    } else if (mp_addr_span_holds(&mp_comm_span, comm, sizeof(mp_comm_t)) &&
                (uintptr_t)comm % _Alignof(mp_comm_t) == 0) {
         c = (mp_comm_t *)comm;
     }
@@ -279,6 +279,9 @@ static inline const mp_datatype_t *mp_api_datatype_get(MPI_Datatype datatype)
         return mp_datatype_predefined(value);
     }
     const mp_datatype_t *dt = (const mp_datatype_t *)datatype;
+    if (!mp_addr_span_holds(&mp_datatype_span, dt, sizeof(*dt))) {
+        return NULL;
+    }
     /* A derived type whose handles the user freed may live on for pending operations, but
      * its handle is no longer valid. */
     return dt->magic == MP_DATATYPE_MAGIC && dt->user_refs > 0 ? dt : NULL;

@@ -46,12 +46,15 @@ static bool is_predefined_errhandler(MPI_Errhandler errhandler)
            errhandler == MPI_ERRORS_ABORT;
 }
 
+/* Where user error handlers lie (their handles are their addresses). */
+static mp_addr_span_t errhandler_span = MP_ADDR_SPAN_EMPTY;
+
 static errhandler_t *user_errhandler(MPI_Errhandler errhandler)
 {
-    if ((uintptr_t)errhandler < MP_API_HANDLE_RESERVED) {
+    errhandler_t *eh = (errhandler_t *)errhandler;
+    if (!mp_addr_span_holds(&errhandler_span, eh, sizeof(*eh))) {
         return NULL;
     }
-    errhandler_t *eh = (errhandler_t *)errhandler;
     return eh->magic == MP_ERRHANDLER_MAGIC ? eh : NULL;
 }
 
@@ -215,6 +218,7 @@ static int create(const char *call, eh_kind_t kind, void (*fn)(void), MPI_Errhan
     if (eh == NULL) {
         return mp_api_error(NULL, call, MPI_ERR_NO_MEM, "no memory for an error handler");
     }
+    mp_addr_span_note(&errhandler_span, eh, sizeof(*eh));
     eh->magic = MP_ERRHANDLER_MAGIC;
     eh->kind = kind;
     eh->refs = 1;

@@ -15,12 +15,15 @@
 /* The open files of this process: for the handler calls that start from a communicator. */
 static mp_api_file_t *open_files;
 
+/* Where file objects lie (their handles are their addresses). */
+static mp_addr_span_t file_span = MP_ADDR_SPAN_EMPTY;
+
 mp_api_file_t *mp_api_file_get(MPI_File fh)
 {
-    if ((uintptr_t)fh < MP_API_HANDLE_RESERVED) {
+    mp_api_file_t *f = (mp_api_file_t *)fh;
+    if (!mp_addr_span_holds(&file_span, f, sizeof(*f))) {
         return NULL;
     }
-    mp_api_file_t *f = (mp_api_file_t *)fh;
     return f->magic == MP_API_FILE_MAGIC ? f : NULL;
 }
 
@@ -248,6 +251,7 @@ static int file_open(MPI_Comm comm, const char *filename, int amode, MPI_Info in
         }
         return mp_api_file_null_error(call, MPI_ERR_NO_MEM, "no memory to open \"%s\"", filename);
     }
+    mp_addr_span_note(&file_span, f, sizeof(*f));
     f->magic = MP_API_FILE_MAGIC;
     f->fd = -1;
     f->amode = amode;

@@ -228,7 +228,7 @@ static int check_greq(const char *call, MPI_Request request)
                             "request is MPI_REQUEST_NULL; pass the request that "
                             "MPI_Grequest_start returned");
     }
-    if ((uintptr_t)request < MP_API_HANDLE_RESERVED || !mp_request_is_valid(req)) {
+    if (!mp_addr_span_holds(&mp_request_span, req, sizeof(*req)) || !mp_request_is_valid(req)) {
         return mp_api_error(NULL, call, MPI_ERR_REQUEST,
                             "request (%p) is not a valid request: it was completed and freed "
                             "already, or never started",

@@ -14,7 +14,8 @@ mp_group_t *mp_api_group_get(MPI_Group group)
     if (group == MPI_GROUP_EMPTY) {
         return &mp_group_empty;
     }
-    if ((uintptr_t)group < MP_API_HANDLE_RESERVED || (uintptr_t)group % _Alignof(mp_group_t) != 0) {
+    if (!mp_addr_span_holds(&mp_group_span, (const void *)group, sizeof(mp_group_t)) ||
+        (uintptr_t)group % _Alignof(mp_group_t) != 0) {
         return NULL;
     }
     mp_group_t *g = (mp_group_t *)group;

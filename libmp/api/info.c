@@ -124,10 +124,10 @@ mp_info_t *mp_api_info_get(MPI_Info info)
     if (info == MPI_INFO_ENV) {
         return env_info();
     }
-    if ((uintptr_t)info < MP_API_HANDLE_RESERVED) {
+    mp_info_t *obj = (mp_info_t *)info;
+    if (!mp_addr_span_holds(&mp_info_span, obj, sizeof(*obj))) {
         return NULL;
     }
-    mp_info_t *obj = (mp_info_t *)info;
     return obj->magic == MP_INFO_MAGIC ? obj : NULL;
 }
 

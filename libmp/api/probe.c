@@ -111,6 +111,9 @@ int PMPI_Iprobe(int source, int tag, MPI_Comm comm, int *flag, MPI_Status *statu
     return MPI_SUCCESS;
 }
 
+/* Where message objects lie (their handles are their addresses). */
+static mp_addr_span_t message_span = MP_ADDR_SPAN_EMPTY;
+
 /* A new message object for a matched probe on comm; reports MPI_ERR_NO_MEM for call. */
 static int message_create(const char *call, mp_comm_t *comm, api_message_t **m_p)
 {
@@ -118,6 +121,7 @@ static int message_create(const char *call, mp_comm_t *comm, api_message_t **m_p
     if (m == NULL) {
         return mp_api_error(comm, call, MPI_ERR_NO_MEM, "cannot allocate a message handle");
     }
+    mp_addr_span_note(&message_span, m, sizeof(*m));
     m->magic = API_MESSAGE_MAGIC;
     m->msg = NULL;
     m->comm = comm;
@@ -220,7 +224,7 @@ static int mrecv_check(const char *call, const void *buf, MPI_Count count, MPI_D
     api_message_t *m = NULL;
     if (h != MPI_MESSAGE_NO_PROC) {
         m = (api_message_t *)(void *)h;
-        if ((uintptr_t)h < MP_API_HANDLE_RESERVED || m->magic != API_MESSAGE_MAGIC) {
+        if (!mp_addr_span_holds(&message_span, m, sizeof(*m)) || m->magic != API_MESSAGE_MAGIC) {
             return mp_api_error(NULL, call, MPI_ERR_REQUEST,
                                 "*message (%p) is not a matched message: MPI_Mprobe or "
                                 "MPI_Improbe gives one, and each can be received only once",

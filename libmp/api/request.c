@@ -13,9 +13,18 @@
 
 /* ---- Handles ---- */
 
+/* Where persistent requests lie. */
+static mp_addr_span_t preq_span = MP_ADDR_SPAN_EMPTY;
+
+/* The magic number a request handle points at: 0 when it lies where no request does. */
 static uint32_t handle_magic(MPI_Request handle)
 {
-    return *(const uint32_t *)(const void *)handle;
+    const void *p = (const void *)handle;
+    if (!mp_addr_span_holds(&mp_request_span, p, sizeof(uint32_t)) &&
+        !mp_addr_span_holds(&preq_span, p, sizeof(uint32_t))) {
+        return 0;
+    }
+    return *(const uint32_t *)p;
 }
 
 static bool is_persistent(MPI_Request handle)
@@ -52,9 +61,6 @@ static bool handle_is_valid(MPI_Request handle)
 {
     if (handle == MPI_REQUEST_NULL) {
         return true;
-    }
-    if ((uintptr_t)handle < MP_API_HANDLE_RESERVED) {
-        return false;
     }
     uint32_t magic = handle_magic(handle);
     return magic == MP_REQUEST_MAGIC || magic == MP_API_PREQ_MAGIC;
@@ -792,6 +798,7 @@ int mp_api_preq_create(const char *call, const mp_api_preq_t *args, MPI_Request 
         return mp_api_error(args->comm, call, MPI_ERR_NO_MEM,
                             "cannot allocate a persistent request");
     }
+    mp_addr_span_note(&preq_span, preq, sizeof(*preq));
     *preq = *args;
     mp_datatype_retain(preq->dt); /* the type may be freed before the request */
     preq->magic = MP_API_PREQ_MAGIC;

@@ -31,12 +31,15 @@ int mp_api_sessions_open(void)
     return nopen;
 }
 
+/* Where sessions lie (their handles are their addresses). */
+static mp_addr_span_t session_span = MP_ADDR_SPAN_EMPTY;
+
 static session_t *session_of(MPI_Session session)
 {
-    if ((uintptr_t)session < MP_API_HANDLE_RESERVED) {
+    session_t *s = (session_t *)(void *)session;
+    if (!mp_addr_span_holds(&session_span, s, sizeof(*s))) {
         return NULL;
     }
-    session_t *s = (session_t *)(void *)session;
     return s->magic == SESSION_MAGIC ? s : NULL;
 }
 
@@ -217,6 +220,7 @@ int PMPI_Session_init(MPI_Info info, MPI_Errhandler errhandler, MPI_Session *ses
         free(s);
         return rc;
     }
+    mp_addr_span_note(&session_span, s, sizeof(*s));
     s->magic = SESSION_MAGIC;
     s->thread_level = provided;
     if (errhandler != MPI_ERRHANDLER_NULL) {

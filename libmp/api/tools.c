@@ -51,6 +51,10 @@ typedef struct pvar_session {
     uint32_t magic;
 } pvar_session_t;
 
+/* Where the handles and sessions lie (their handles are their addresses). */
+static mp_addr_span_t cvar_span = MP_ADDR_SPAN_EMPTY;
+static mp_addr_span_t session_span = MP_ADDR_SPAN_EMPTY;
+
 /* MPI_T's string convention: with no buffer (NULL or length 0) *len becomes the length needed,
  * terminator included; otherwise as much as fits is copied, terminated, and *len is what was
  * written, terminator included. */
@@ -201,6 +205,7 @@ int PMPI_T_cvar_handle_alloc(int cvar_index, void *obj_handle, MPI_T_cvar_handle
     if (h == NULL) {
         return MPI_T_ERR_MEMORY;
     }
+    mp_addr_span_note(&cvar_span, h, sizeof(*h));
     h->magic = CVAR_MAGIC;
     h->index = cvar_index;
     /* A string variable's count is the buffer a read needs, terminator included. */
@@ -212,7 +217,7 @@ int PMPI_T_cvar_handle_alloc(int cvar_index, void *obj_handle, MPI_T_cvar_handle
 static cvar_handle_t *cvar_of(MPI_T_cvar_handle handle)
 {
     cvar_handle_t *h = (cvar_handle_t *)(void *)handle;
-    return h != NULL && h->magic == CVAR_MAGIC ? h : NULL;
+    return mp_addr_span_holds(&cvar_span, h, sizeof(*h)) && h->magic == CVAR_MAGIC ? h : NULL;
 }
 
 #pragma weak MPI_T_cvar_handle_free = PMPI_T_cvar_handle_free
@@ -324,7 +329,7 @@ static int zero(int *num)
 static pvar_session_t *session_of(MPI_T_pvar_session session)
 {
     pvar_session_t *s = (pvar_session_t *)(void *)session;
-    return s != NULL && s->magic == SESSION_MAGIC ? s : NULL;
+    return mp_addr_span_holds(&session_span, s, sizeof(*s)) && s->magic == SESSION_MAGIC ? s : NULL;
 }
 
 /* A call on a session and a pvar handle: no handle can exist. */
@@ -383,6 +388,7 @@ int PMPI_T_pvar_session_create(MPI_T_pvar_session *session)
     if (s == NULL) {
         return MPI_T_ERR_MEMORY;
     }
+    mp_addr_span_note(&session_span, s, sizeof(*s));
     s->magic = SESSION_MAGIC;
     *session = (MPI_T_pvar_session)(void *)s;
     return MPI_SUCCESS;

@@ -35,6 +35,8 @@ int mp_comm_remote_size(const mp_comm_t *comm)
     return comm->remote_group->size;
 }
 
+mp_addr_span_t mp_comm_span = MP_ADDR_SPAN_EMPTY;
+
 mp_status_t mp_comm_create(struct mp_group *group, struct mp_group *remote, uint32_t context_id,
                            mp_comm_t **comm_p)
 {
@@ -42,6 +44,7 @@ mp_status_t mp_comm_create(struct mp_group *group, struct mp_group *remote, uint
     if (c == NULL) {
         return MP_ERR_NOMEM;
     }
+    mp_addr_span_note(&mp_comm_span, c, sizeof(*c));
     c->magic = MP_COMM_MAGIC;
     c->refcount = 1;
     c->rank = group->rank;

@@ -11,9 +11,13 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "util/addr_span.h"
 
 #define MP_COMM_NAME_MAX 128
 #define MP_COMM_MAGIC 0x6d70636du /* "mpcm" */
+
+/* Where the communicators mp_comm_create made lie (their handles are their addresses). */
+extern mp_addr_span_t mp_comm_span;
 
 /* Context ids come in pairs: id (point-to-point) and id + 1 (collectives). Pair p is id 2p;
  * MPI_COMM_WORLD is pair 0 and MPI_COMM_SELF pair 1. */

@@ -16,9 +16,13 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "util/addr_span.h"
 
 #define MP_DATATYPE_MAGIC 0x6d706474u /* "mpdt" */
-#define MP_DATATYPE_NAME_MAX 128      /* MPI_MAX_OBJECT_NAME */
+
+/* Where the derived datatypes lie (their handles are their addresses). */
+extern mp_addr_span_t mp_datatype_span;
+#define MP_DATATYPE_NAME_MAX 128 /* MPI_MAX_OBJECT_NAME */
 
 /* Most levels of repetition one segment holds: enough for a 3-d subarray of a vector, or a
  * contiguous run of transposes. Deeper nesting is expanded into several segments. */

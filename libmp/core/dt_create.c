@@ -277,10 +277,13 @@ static mp_status_t runs_append(run_list_t *l, const mp_datatype_t *old, size_t r
 
 /* ---- the new object ---- */
 
+mp_addr_span_t mp_datatype_span = MP_ADDR_SPAN_EMPTY;
+
 static mp_datatype_t *dt_alloc(void)
 {
     mp_datatype_t *dt = calloc(1, sizeof(*dt));
     if (dt != NULL) {
+        mp_addr_span_note(&mp_datatype_span, dt, sizeof(*dt));
         dt->magic = MP_DATATYPE_MAGIC;
         dt->refs = 1;
         dt->name = dt->name_buf;

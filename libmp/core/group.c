@@ -12,6 +12,8 @@ int mp_group_self = -1;
 mp_group_t mp_group_empty = {
     .magic = MP_GROUP_MAGIC, .refcount = 1, .predefined = true, .size = 0, .rank = -1};
 
+mp_addr_span_t mp_group_span = MP_ADDR_SPAN_EMPTY;
+
 mp_status_t mp_group_create(int size, mp_group_t **group_p)
 {
     mp_group_t *g = calloc(1, sizeof(*g));
@@ -21,6 +23,7 @@ mp_status_t mp_group_create(int size, mp_group_t **group_p)
         free(ranks);
         return MP_ERR_NOMEM;
     }
+    mp_addr_span_note(&mp_group_span, g, sizeof(*g));
     g->magic = MP_GROUP_MAGIC;
     g->refcount = 1;
     g->size = size;

@@ -9,8 +9,12 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "util/addr_span.h"
 
 #define MP_GROUP_MAGIC 0x6d706770u /* "mpgp" */
+
+/* Where the groups mp_group_create made lie (their handles are their addresses). */
+extern mp_addr_span_t mp_group_span;
 
 typedef struct mp_group {
     uint32_t magic;   /* MP_GROUP_MAGIC while valid */

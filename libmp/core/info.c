@@ -35,12 +35,15 @@ void mp_info_clear(mp_info_t *info)
     info->nkeys = 0;
 }
 
+mp_addr_span_t mp_info_span = MP_ADDR_SPAN_EMPTY;
+
 mp_status_t mp_info_create(mp_info_t **info_p)
 {
     mp_info_t *info = malloc(sizeof(*info));
     if (info == NULL) {
         return MP_ERR_NOMEM;
     }
+    mp_addr_span_note(&mp_info_span, info, sizeof(*info));
     mp_info_init(info);
     *info_p = info;
     return MP_OK;

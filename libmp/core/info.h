@@ -10,8 +10,12 @@
 #include <stdint.h>
 
 #include "core/status.h"
+#include "util/addr_span.h"
 
 #define MP_INFO_MAGIC 0x6d70696eu /* "mpin" */
+
+/* Where the info objects mp_info_create made lie (their handles are their addresses). */
+extern mp_addr_span_t mp_info_span;
 
 typedef struct mp_info_entry {
     struct mp_info_entry *next;

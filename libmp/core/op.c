@@ -58,9 +58,12 @@ const mp_op_t *mp_op_predefined(uintptr_t handle)
     return NULL;
 }
 
+/* Where the user-defined ops lie (their handles are their addresses). */
+static mp_addr_span_t op_span = MP_ADDR_SPAN_EMPTY;
+
 bool mp_op_is_valid(const mp_op_t *op)
 {
-    return op->magic == MP_OP_MAGIC;
+    return mp_addr_span_holds(&op_span, op, sizeof(*op)) && op->magic == MP_OP_MAGIC;
 }
 
 bool mp_op_is_commutative(const mp_op_t *op)
@@ -84,6 +87,7 @@ mp_status_t mp_op_create(mp_op_user_fn_t fn, bool large_count, bool commutative,
     if (op == NULL) {
         return MP_ERR_NOMEM;
     }
+    mp_addr_span_note(&op_span, op, sizeof(*op));
     op->magic = MP_OP_MAGIC;
     op->index = MP_OPI_USER;
     op->handle = (uintptr_t)op;

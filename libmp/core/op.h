@@ -32,7 +32,8 @@ typedef void (*mp_op_user_fn_t)(void);
 mp_status_t mp_op_reduce(const mp_op_t *op, const void *in, void *inout, size_t count,
                          const mp_datatype_t *dt);
 
-/* Whether op points at a live op object (its magic number is intact). */
+/* Whether op points at a live op object: where ops lie (a handle that is garbage is not read)
+ * and with its magic number intact. */
 bool mp_op_is_valid(const mp_op_t *op);
 
 /* Whether op is commutative (every predefined op is; a user op as created). */

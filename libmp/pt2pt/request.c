@@ -19,6 +19,7 @@ static mp_request_t *active;
 /* Completions so far, for each request's complete_seq. */
 static uint64_t completions;
 uint64_t mp_request_failures;
+mp_addr_span_t mp_request_span = MP_ADDR_SPAN_EMPTY;
 
 static void active_add(mp_request_t *req)
 {
@@ -68,6 +69,7 @@ mp_request_t *mp_request_create(mp_request_kind_t kind)
         if (req == NULL) {
             return NULL;
         }
+        mp_addr_span_note(&mp_request_span, req, sizeof(*req));
     }
     /* Every other field zero: stores inline, cheaper than a call to memset for each message. */
     *req = (mp_request_t){.magic = MP_REQUEST_MAGIC, .kind = kind};

@@ -15,6 +15,9 @@
 
 #define MP_REQUEST_MAGIC 0x6d707271u /* "mprq" */
 
+/* Where requests lie (their handles are their addresses; comm.h includes util/addr_span.h). */
+extern mp_addr_span_t mp_request_span;
+
 /* What a completed receive (or probe) reports, before the API turns it into an MPI_Status. */
 typedef struct mp_msg_status {
     int source; /* comm rank of the sender, MPI_PROC_NULL, or the caller's value */

@@ -5,6 +5,7 @@ mpi_errors_programs = \
 	tests/mpi/errors/errclass \
 	tests/mpi/errors/errhandler \
 	tests/mpi/errors/fatal \
+	tests/mpi/errors/garbage \
 	tests/mpi/errors/mpixdelete
 check_PROGRAMS += $(mpi_errors_programs)
 
@@ -20,6 +21,9 @@ tests_mpi_errors_errhandler_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_errors_fatal_SOURCES = tests/mpi/errors/fatal.c
 tests_mpi_errors_fatal_LDADD = $(mpi_test_libs)
 tests_mpi_errors_fatal_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_errors_garbage_SOURCES = tests/mpi/errors/garbage.c
+tests_mpi_errors_garbage_LDADD = $(mpi_test_libs)
+tests_mpi_errors_garbage_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_errors_mpixdelete_SOURCES = tests/mpi/errors/mpixdelete.c
 tests_mpi_errors_mpixdelete_LDADD = $(mpi_test_libs)
 tests_mpi_errors_mpixdelete_LDFLAGS = $(mpi_test_link_flags)

@@ -104,9 +104,13 @@ static void free_app(pmix_app_t *app)
 mp_status_t mp_wireup_spawn(const mp_wireup_app_t *apps, int napps, uint32_t *job_p)
 {
     if (mp_wireup_self() == NULL || !mp_wireup_jobs_known()) {
+        /* A singleton has no launcher to start the new job nor to join it to this one; the
+         * user's remedy is to start the program under mpirun, even as a 1-process job. */
         mp_log_error("MPI_Comm_spawn needs libmp's mpirun: %s",
-                     mp_wireup_self() == NULL ? "this process was started without it (a singleton)"
-                                              : "this launcher's jobs cannot reach one another");
+                     mp_wireup_self() == NULL
+                         ? "this process was started without it (a singleton); start it with "
+                           "mpirun, e.g. mpirun -n 1 PROGRAM"
+                         : "this launcher's jobs cannot reach one another");
         return MP_ERR_SPAWN;
     }
     pmix_app_t *papps = calloc((size_t)napps, sizeof(*papps));

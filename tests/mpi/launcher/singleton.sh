@@ -40,6 +40,8 @@ for args in accept porterr spawn "pubname nonames"; do
     mp_expect_status 0 "$args"
     mp_expect_line stdout '^No Errors$' "$args"
 done
+mp_run "$comm"/spawn
+mp_expect_line stderr 'a singleton.*mpirun -n 1' "a singleton's spawn says how to start the program"
 
 echo "== a task of a multi-task srun step without PMIx is refused, not a 1-rank job"
 mp_run env SLURM_STEP_NUM_TASKS=4 "$(mp_prog init_basic)" 1

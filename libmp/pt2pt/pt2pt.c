@@ -41,9 +41,12 @@ static int mixed_state;            /* 0: not tried yet, 1: polling both, -1: sli
  * faster by single-copy rendezvous (64 KiB: 7.0 vs 4.4 GB/s); 32 KiB keeps both near their best.
  * Over tcp rendezvous saves no copy and costs a round trip more. Measured between two network
  * namespaces (veth and a bridge), a window of 128..512 KiB messages moves 1.3-1.8x faster eagerly
- * (512 KiB: 6.5 against 3.5 GB/s), 1 MiB ones 0.9x; a 64 KiB message takes 19 us eagerly against
- * 28 by rendezvous over loopback. Only loopback (MP_TCP_ONLY, a test mode) prefers rendezvous
- * at 128-256 KiB (0.85x). MP_TCP_EAGER_LIMIT is therefore 512K. */
+ * (512 KiB: 6.5 against 3.5 GB/s), and since tcp's blocking receive took a fast path, 1-2 MiB
+ * ones too (4 alternating pairs: 1 MiB 4.2-4.8 against 3.6-3.8 GB/s, 2 MiB 4.5-5.3 against
+ * 3.8-4.0), with the same ping-pong latency; a 64 KiB message takes 19 us eagerly against 28 by
+ * rendezvous over loopback. Only loopback (MP_TCP_ONLY, a test mode) prefers rendezvous at
+ * 128-256 KiB (0.85x). MP_TCP_EAGER_LIMIT is therefore 2M: messages above one frame
+ * (MP_TCP_MAX_PAYLOAD) go as fragments, and unexpected ones count against MP_UNEXPECTED_MAX. */
 static size_t eager_limit;
 static size_t tcp_eager_limit;
 static size_t unexp_limit; /* unexpected bytes above which new eager messages wait */
@@ -731,7 +734,7 @@ mp_status_t mp_pt2pt_setup(const mp_wireup_info_t *info)
     my_rank = info->rank;
     wire_info = info;
     eager_limit = mp_setting_size("MP_EAGER_LIMIT", 32768);
-    tcp_eager_limit = mp_setting_size("MP_TCP_EAGER_LIMIT", 512 * 1024);
+    tcp_eager_limit = mp_setting_size("MP_TCP_EAGER_LIMIT", 2 * 1024 * 1024);
     unexp_limit = mp_setting_size("MP_UNEXPECTED_MAX", 32u << 20);
     bool tcp_only = mp_setting_size("MP_TCP_ONLY", 0) != 0;
     mp_status_t status = mp_tl_self_ops.init(info, on_packet);

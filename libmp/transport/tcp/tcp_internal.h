@@ -15,8 +15,8 @@
 
 /* The largest payload of one packet. Measured between two network namespaces, a window of 1..4
  * MiB messages moves 1.5-1.7x faster in 512 KiB frames than in 4 MiB ones (4.0-4.5 against
- * 2.6-2.7 GB/s; 256 KiB frames: 3.7-3.8), and eager messages up to MP_TCP_EAGER_LIMIT (512K)
- * still go whole. */
+ * 2.6-2.7 GB/s; 256 KiB frames: 3.7-3.8); eager messages up to this size go whole, larger
+ * ones in fragments of it. */
 #define MP_TCP_MAX_PAYLOAD (512 * 1024)
 /* A connection's receive buffer starts with room for two frames of this payload; it grows only
  * for a larger frame that pt2pt does not place (rendezvous data is mostly read in place). */

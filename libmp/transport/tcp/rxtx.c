@@ -336,6 +336,19 @@ static bool frame_whole(const tcp_conn_t *conn, mp_tcp_frame_t *f, bool *bad)
     return avail >= MP_TCP_FRAME_LEN + f->hdr_len + f->len;
 }
 
+/* The end of an offer: whole frames it read and did not hand over are already out of the
+ * socket, so epoll will not call for them; they are marked for progress to deliver, as frames
+ * that flow control held back are. */
+static mp_tl_offer_t offer_end(tcp_conn_t *conn, mp_tl_offer_t offer)
+{
+    mp_tcp_frame_t f;
+    bool bad = false;
+    if (!conn->dead && (frame_whole(conn, &f, &bad) || bad)) {
+        set_backlog(conn, true);
+    }
+    return offer;
+}
+
 mp_tl_offer_t mp_tcp_rx_offer(tcp_conn_t *conn, mp_tl_take_fn take, void *arg)
 {
     if (conn->rx == NULL || conn->placing || conn->backlog || conn->dead) {
@@ -344,7 +357,7 @@ mp_tl_offer_t mp_tcp_rx_offer(tcp_conn_t *conn, mp_tl_take_fn take, void *arg)
     mp_tcp_frame_t f = {0};
     bool bad = false;
     if (!frame_whole(conn, &f, &bad)) {
-        /* One read (more frames than this one are harmless: progress delivers them in order),
+        /* One read (more frames than this one are fine: offer_end leaves them to progress),
          * unless the frame is bad (progress reports it) or large (progress may place it). */
         if (bad || f.len >= OFFER_MAX || !make_room(conn)) {
             return MP_TL_OFFER_DECLINED;
@@ -359,17 +372,18 @@ mp_tl_offer_t mp_tcp_rx_offer(tcp_conn_t *conn, mp_tl_take_fn take, void *arg)
         }
         conn->rx_end += (size_t)got;
         if (!frame_whole(conn, &f, &bad)) {
-            return bad || f.len >= OFFER_MAX ? MP_TL_OFFER_DECLINED : MP_TL_OFFER_NONE;
+            return offer_end(conn,
+                             bad || f.len >= OFFER_MAX ? MP_TL_OFFER_DECLINED : MP_TL_OFFER_NONE);
         }
     }
     const uint8_t *hdr = conn->rx + conn->rx_start + MP_TCP_FRAME_LEN;
     if (!take(arg, hdr, f.hdr_len, hdr + f.hdr_len, f.len)) {
-        return MP_TL_OFFER_DECLINED;
+        return offer_end(conn, MP_TL_OFFER_DECLINED);
     }
     conn->rx_start += MP_TCP_FRAME_LEN + f.hdr_len + f.len;
     conn->streaming = false;
     mp_tcp.hot = conn;
-    return MP_TL_OFFER_TAKEN;
+    return offer_end(conn, MP_TL_OFFER_TAKEN);
 }
 
 void mp_tcp_rx_read(tcp_conn_t *conn, bool (*may_deliver)(int src, const void *hdr, size_t hdr_len),

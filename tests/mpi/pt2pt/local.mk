@@ -12,6 +12,7 @@ mpi_pt2pt_programs = \
 	tests/mpi/pt2pt/cancelseq \
 	tests/mpi/pt2pt/completion \
 	tests/mpi/pt2pt/fastrecv \
+	tests/mpi/pt2pt/readahead \
 	tests/mpi/pt2pt/flood \
 	tests/mpi/pt2pt/greq \
 	tests/mpi/pt2pt/isendrecv \
@@ -54,6 +55,9 @@ tests_mpi_pt2pt_cancelseq_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_completion_SOURCES = tests/mpi/pt2pt/completion.c
 tests_mpi_pt2pt_completion_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_completion_LDFLAGS = $(mpi_test_link_flags)
+tests_mpi_pt2pt_readahead_SOURCES = tests/mpi/pt2pt/readahead.c
+tests_mpi_pt2pt_readahead_LDADD = $(mpi_test_libs)
+tests_mpi_pt2pt_readahead_LDFLAGS = $(mpi_test_link_flags)
 tests_mpi_pt2pt_fastrecv_SOURCES = tests/mpi/pt2pt/fastrecv.c
 tests_mpi_pt2pt_fastrecv_LDADD = $(mpi_test_libs)
 tests_mpi_pt2pt_fastrecv_LDFLAGS = $(mpi_test_link_flags)

@@ -3135,6 +3135,11 @@ int PMPI_Register_datarep_c(const char *datarep,
 /* The MPI-1 calls that MPI-3.0 removed, kept so that old programs build and run unchanged (as
  * MPICH keeps them); each is its successor's call under the old name. Not in the standard ABI. */
 typedef MPI_Comm_errhandler_function MPI_Handler_function;
+/* MPI-1's bound markers, for MPI_Type_struct only (see it in libmp/api/mpi1_removed.c); their
+ * values are those of MPICH's MPI ABI build (its mpi_legacy.h), slots the ABI leaves free in the
+ * language-independent datatype range. */
+#define MPI_LB ((MPI_Datatype)0x206)
+#define MPI_UB ((MPI_Datatype)0x205)
 int MPI_Address(void *location, MPI_Aint *address);
 int MPI_Type_extent(MPI_Datatype datatype, MPI_Aint *extent);
 int MPI_Type_lb(MPI_Datatype datatype, MPI_Aint *displacement);

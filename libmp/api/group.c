@@ -246,17 +246,22 @@ static int expand_ranges(const char *call, const mp_group_t *g, int n, int range
         if (stride == 0) {
             return mp_api_error(NULL, call, MPI_ERR_ARG, "ranges[%d] has stride 0", i);
         }
-        if (first < 0 || first >= g->size || last < 0 || last >= g->size) {
-            return mp_api_error(NULL, call, MPI_ERR_RANK,
-                                "ranges[%d] = {%d, %d, %d}: first and last must be in 0..%d", i,
-                                first, last, stride, g->size - 1);
-        }
         if ((stride > 0 && first > last) || (stride < 0 && first < last)) {
             return mp_api_error(NULL, call, MPI_ERR_ARG,
                                 "ranges[%d] = {%d, %d, %d}: the stride goes away from last", i,
                                 first, last, stride);
         }
-        total += (last - first) / stride + 1;
+        /* Only the ranks the triplet computes must be in the group, so last itself may lie
+         * outside it when the stride steps over it: {5, 8, 2} in a group of 8 is {5, 7}. */
+        long count = ((long)last - first) / stride + 1;
+        long final = first + (count - 1) * stride;
+        if (first < 0 || first >= g->size || final < 0 || final >= g->size) {
+            return mp_api_error(NULL, call, MPI_ERR_RANK,
+                                "ranges[%d] = {%d, %d, %d}: the ranks it names, %d to %ld, must "
+                                "be in 0..%d",
+                                i, first, last, stride, first, final, g->size - 1);
+        }
+        total += count;
         if (total > g->size) {
             return mp_api_error(NULL, call, MPI_ERR_RANK,
                                 "the ranges name more than the group's %d ranks, so some twice",
@@ -269,9 +274,10 @@ static int expand_ranges(const char *call, const mp_group_t *g, int n, int range
     }
     int k = 0;
     for (int i = 0; i < n; i++) {
-        for (int r = ranges[i][0]; ranges[i][2] > 0 ? r <= ranges[i][1] : r >= ranges[i][1];
-             r += ranges[i][2]) {
-            list[k++] = r;
+        /* Counted, not stepped past last: first + stride may overflow an int. */
+        long count = ((long)ranges[i][1] - ranges[i][0]) / ranges[i][2] + 1;
+        for (long j = 0; j < count; j++) {
+            list[k++] = (int)(ranges[i][0] + j * ranges[i][2]);
         }
     }
     int rc = check_rank_list(call, g, k, list);

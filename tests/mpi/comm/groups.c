@@ -1,8 +1,9 @@
 /*
  * Group algebra against hand-computed answers: incl, excl, range_incl/excl (with negative
- * strides), union, intersection, difference, translate_ranks (MPI_PROC_NULL, MPI_UNDEFINED),
- * compare (IDENT, SIMILAR, UNEQUAL), MPI_GROUP_EMPTY, and the error classes of bad arguments
- * under MPI_ERRORS_RETURN. Every process checks every result locally.
+ * strides, and a last rank past the group that the stride steps over), union, intersection,
+ * difference, translate_ranks (MPI_PROC_NULL, MPI_UNDEFINED), compare (IDENT, SIMILAR, UNEQUAL),
+ * MPI_GROUP_EMPTY, and the error classes of bad arguments under MPI_ERRORS_RETURN. Every process
+ * checks every result locally.
  */
 #include "commtest.h"
 
@@ -178,6 +179,46 @@ static void test_errors(void)
     P2P_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_ARE_FATAL));
 }
 
+/* A triplet's last need not be a rank of the group, only the ranks it computes must be (the
+ * IBM suite's group/range uses {5, 8, 2} on 8 processes): with a stride of size - 1,
+ * {0, size, stride} is {0, size - 1} and {size - 1, -1, -stride} is {size - 1, 0}, their last
+ * outside the group and never reached (on 1 or 2 processes a stride of size + 1 names rank 0
+ * or size - 1 alone); excluding the first leaves the others. A triplet that computes a rank
+ * outside the group is MPI_ERR_RANK. */
+static void test_range_past_end(void)
+{
+    int stride = wsize >= 3 ? wsize - 1 : wsize + 1, n = wsize >= 3 ? 2 : 1;
+    int up_ranks[2] = {0, wsize - 1}, down_ranks[2] = {wsize - 1, 0};
+    int *rest = malloc(sizeof(int) * (size_t)wsize), nrest = 0;
+    for (int r = 0; r < wsize; r++) {
+        if (r != 0 && (n == 1 || r != wsize - 1)) {
+            rest[nrest++] = r;
+        }
+    }
+    MPI_Group gu, gd, gx;
+    int up[1][3] = {{0, wsize, stride}}, dn[1][3] = {{wsize - 1, -1, -stride}};
+    P2P_MPI(MPI_Group_range_incl(world, 1, up, &gu));
+    check_members(gu, n, up_ranks, "range_incl {0, size, stride}");
+    P2P_MPI(MPI_Group_range_incl(world, 1, dn, &gd));
+    check_members(gd, n, down_ranks, "range_incl {size-1, -1, -stride}");
+    P2P_MPI(MPI_Group_range_excl(world, 1, up, &gx));
+    check_members(gx, nrest, rest, "range_excl {0, size, stride}");
+    MPI_Group *gs[] = {&gu, &gd, &gx};
+    for (int i = 0; i < 3; i++) {
+        P2P_MPI(MPI_Group_free(gs[i]));
+    }
+    P2P_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_RETURN));
+    MPI_Group g = MPI_GROUP_NULL;
+    int past[1][3] = {{0, wsize, 1}}, neg[1][3] = {{wsize - 1, -1, -1}};
+    expect_class(MPI_Group_range_incl(world, 1, past, &g), MPI_ERR_RANK,
+                 "range_incl {0, size, 1} computes rank size");
+    expect_class(MPI_Group_range_excl(world, 1, neg, &g), MPI_ERR_RANK,
+                 "range_excl {size-1, -1, -1} computes rank -1");
+    MPT_CHECK(g == MPI_GROUP_NULL, "a failed range call set the output group");
+    P2P_MPI(MPI_Comm_set_errhandler(MPI_COMM_SELF, MPI_ERRORS_ARE_FATAL));
+    free(rest);
+}
+
 int main(int argc, char **argv)
 {
     MPI_Init(&argc, &argv);
@@ -189,6 +230,7 @@ int main(int argc, char **argv)
     test_parity();
     test_empty();
     test_errors();
+    test_range_past_end();
     P2P_MPI(MPI_Group_free(&world));
     MPI_Finalize();
     return mpt_finish(wrank);

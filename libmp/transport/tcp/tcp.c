@@ -367,14 +367,13 @@ static int tcp_progress(bool (*may_deliver)(int src, const void *hdr, size_t hdr
  * flight (the peer may wait for them before it answers). */
 static mp_tl_offer_t tcp_poll_ep(mp_tl_ep_t *ep, mp_tl_take_fn take, void *arg)
 {
-    static unsigned idle;
     tcp_conn_t *conn = mp_tcp.hot;
     mp_tl_offer_t offer = MP_TL_OFFER_DECLINED;
     if (!mp_tcp.delivering && conn != NULL && conn->peer == ep->peer && mp_tcp.ntx == 0 &&
-        idle < MP_TCP_OFFER_IDLE_MAX) {
+        mp_tcp.idle_offers < MP_TCP_OFFER_IDLE_MAX) {
         offer = mp_tcp_rx_offer(conn, take, arg);
     }
-    idle = offer == MP_TL_OFFER_NONE ? idle + 1 : 0;
+    mp_tcp.idle_offers = offer == MP_TL_OFFER_NONE ? mp_tcp.idle_offers + 1 : 0;
     return offer;
 }
 

@@ -116,10 +116,11 @@ typedef struct tcp_state {
     int nlost;    /* endpoints failed but not yet reported to pt2pt */
     uint64_t connect_timeout_ns;
     uint64_t auth_timeout_ns;
-    tcp_conn_t *hot; /* the connection that delivered last: polled without epoll */
-    unsigned polls;  /* progress passes, to look at the epoll set every MP_TCP_EPOLL_EVERY */
-    bool delivering; /* inside progress: nested calls deliver nothing */
-    bool closing;    /* fini: a peer closing its end is expected now */
+    tcp_conn_t *hot;      /* the connection that delivered last: polled without epoll */
+    unsigned polls;       /* progress passes, to look at the epoll set every MP_TCP_EPOLL_EVERY */
+    unsigned idle_offers; /* empty looks of the blocking receive's fast path in a row */
+    bool delivering;      /* inside progress: nested calls deliver nothing */
+    bool closing;         /* fini: a peer closing its end is expected now */
 } tcp_state_t;
 
 extern tcp_state_t mp_tcp;

@@ -18,14 +18,6 @@
 #define TAG_BIG 7
 #define TAG_GO 8
 
-static void nap(double seconds)
-{
-    double t0 = p2p_now();
-    while (p2p_now() - t0 < seconds) {
-        mpt_sleep_ms(10);
-    }
-}
-
 /* Rank 1: a warm-up and k small messages, then a nap outside MPI, then the big ones and the
  * go-ahead. */
 static void sender(int k, char *big)
@@ -35,7 +27,7 @@ static void sender(int k, char *big)
         uint64_t v = (uint64_t)k * 1000 + (uint64_t)i;
         P2P_MPI(MPI_Send(&v, 1, MPI_UINT64_T, 0, i, MPI_COMM_WORLD));
     }
-    nap(NAP_S);
+    mpt_sleep_ms((long)(NAP_S * 1000));
     for (int j = 0; j < NBIG; j++) {
         MPI_Status st;
         P2P_MPI(MPI_Recv(big, BIG, MPI_BYTE, 0, TAG_BIG, MPI_COMM_WORLD, &st));

@@ -15,7 +15,7 @@
 /* Bytes from which single copy wins, with a core per rank and where ranks share cores:
  * measured on 2 cores, see the README's tuning table. */
 #define COPY_MIN_OWN (16 * 1024)
-#define COPY_MIN_SHARED (64 * 1024)
+#define COPY_MIN_SHARED (512 * 1024)
 
 static bool fits_slots(size_t block, int size)
 {

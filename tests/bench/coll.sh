@@ -17,7 +17,8 @@ scale=${SCALE:-1}
 time_cap=${TIME_CAP:-0.2}
 run_timeout=${TIMEOUT:-20}
 cores=${CORES:-$(nproc)}
-src=$(cd "$(dirname "$0")" && pwd)/coll.c
+src_dir=$(cd "$(dirname "$0")" && pwd)
+src=$src_dir/coll.c
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/coll-bench.XXXXXX")
 if [ -n "${KEEP:-}" ]; then
@@ -164,9 +165,15 @@ measure()
     echo "collective benchmarks: $runs runs each, the implementations in turn; $cores cores;" \
         "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# cores $cores" >"$work/results"
+    local xcore=
+    if "${CC:-cc}" -O2 -pthread -o "$work/xcore" "$src_dir/xcore.c" >"$work/cc.xcore.log" 2>&1; then
+        xcore=$work/xcore
+    fi
     # The implementations take turns (in a rotating order), so that a disturbance of the
     # machine hits all alike.
     for ((r = 0; r < runs; r++)); do
+        # The machine's cross-core speed in this round (see xcore.c): the report shows it.
+        [ -z "$xcore" ] || echo "# xcore $r $("$xcore" | awk '{ print $2 }')" >>"$work/results"
         for n in $nprocs; do
             for coll in $colls; do
                 for ((k = 0; k < ${#names[@]}; k++)); do
@@ -228,6 +235,10 @@ awk -v stat="${STAT:-median}" '
         cores = $3
         next
     }
+    $1 == "#" && $2 == "xcore" {
+        xcore = xcore " " $4
+        next
+    }
     {
         # The collectives, the counts and the runs in the order of the first run.
         if (!($1 in cseen)) {
@@ -277,6 +288,11 @@ awk -v stat="${STAT:-median}" '
                     judge(c, n, z, l, o, m)
                 }
             }
+            print ""
+        }
+        if (xcore != "") {
+            print "cross-core handoff of 256 KiB before each run, us (xcore.c: on a virtual machine it"
+            print "  moves 3-4x as the host places the CPUs, and data copied between ranks with it):" xcore
             print ""
         }
         summary()

@@ -305,9 +305,10 @@ static int resolve_programs(daemon_t *d, char *err)
     }
     for (int i = 0; i < d->nlocal; i++) {
         int a = d->desc.app_of_rank[d->ranks[i].rank];
+        const char *dirs = d->desc.apps[a].path[0] != '\0' ? d->desc.apps[a].path : NULL;
         if (d->programs[a] == NULL &&
-            (d->programs[a] = mpirun_launch_find(d->desc.apps[a].argv[0], a, d->desc.napps, err,
-                                                 ERRLEN)) == NULL) {
+            (d->programs[a] = mpirun_launch_find(d->desc.apps[a].argv[0], dirs, a, d->desc.napps,
+                                                 err, ERRLEN)) == NULL) {
             return -1;
         }
     }

@@ -33,29 +33,44 @@ static int check_runnable(const char *path, char *err, size_t errlen, const char
     return 0;
 }
 
-int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, size_t errlen)
+/* Looks for name in the ':'-separated directories dirs (an empty entry is the current directory,
+ * as in PATH): 0 with its path in path, or -1. */
+static int search_dirs(const char *dirs, const char *name, char *path, size_t len)
+{
+    while (*dirs != '\0') {
+        size_t n = strcspn(dirs, ":");
+        snprintf(path, len, "%.*s/%s", (int)n, n > 0 ? dirs : ".", name);
+        struct stat st;
+        if (access(path, X_OK) == 0 && stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
+            return 0;
+        }
+        dirs += n + (dirs[n] == ':');
+    }
+    return -1;
+}
+
+int mpirun_launch_resolve(const char *name, const char *dirs, char *path, size_t len, char *err,
+                          size_t errlen)
 {
     if (strchr(name, '/') != NULL) {
         snprintf(path, len, "%s", name);
         return check_runnable(path, err, errlen, name);
     }
-    const char *dirs = getenv("PATH");
-    if (dirs == NULL) {
-        dirs = "/usr/local/bin:/usr/bin:/bin";
+    if (dirs != NULL && search_dirs(dirs, name, path, len) == 0) {
+        return 0;
     }
-    while (*dirs != '\0') {
-        size_t n = strcspn(dirs, ":");
-        snprintf(path, len, "%.*s/%s", (int)n, n > 0 ? dirs : ".", name);
-        if (access(path, X_OK) == 0) {
-            struct stat st;
-            if (stat(path, &st) == 0 && !S_ISDIR(st.st_mode)) {
-                return 0;
-            }
-        }
-        dirs += n + (dirs[n] == ':');
+    const char *env_path = getenv("PATH");
+    if (search_dirs(env_path != NULL ? env_path : "/usr/local/bin:/usr/bin:/bin", name, path,
+                    len) == 0) {
+        return 0;
     }
-    snprintf(err, errlen, "cannot run '%s': not found in PATH (give a path such as ./%s)", name,
-             name);
+    if (dirs != NULL) {
+        snprintf(err, errlen, "cannot run '%s': found neither in %s (the path given) nor in PATH",
+                 name, dirs);
+    } else {
+        snprintf(err, errlen, "cannot run '%s': not found in PATH (give a path such as ./%s)", name,
+                 name);
+    }
     return -1;
 }
 
@@ -75,10 +90,11 @@ static int make_absolute(char *path, size_t len)
     return 0;
 }
 
-char *mpirun_launch_find(const char *name, int app, int napps, char *err, size_t errlen)
+char *mpirun_launch_find(const char *name, const char *dirs, int app, int napps, char *err,
+                         size_t errlen)
 {
     char path[4096], why[448]; /* leaves room in a message for "program N of M: " */
-    if (mpirun_launch_resolve(name, path, sizeof(path), why, sizeof(why)) != 0) {
+    if (mpirun_launch_resolve(name, dirs, path, sizeof(path), why, sizeof(why)) != 0) {
         if (napps == 1) {
             snprintf(err, errlen, "%s", why);
         } else {

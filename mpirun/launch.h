@@ -28,14 +28,17 @@ typedef struct mpirun_child {
     int exec_fd; /* reports a failed exec: read by mpirun_launch_confirm */
 } mpirun_child_t;
 
-/* Finds the program as execvp would (PATH when the name has no '/') and checks that it can be
- * run, so that a typo is reported before any rank starts. */
-int mpirun_launch_resolve(const char *name, char *path, size_t len, char *err, size_t errlen);
+/* Finds the program as execvp would (PATH when the name has no '/'), but first in dirs (-path:
+ * directories separated by ':'; NULL for none), and checks that it can be run, so that a typo is
+ * reported before any rank starts. */
+int mpirun_launch_resolve(const char *name, const char *dirs, char *path, size_t len, char *err,
+                          size_t errlen);
 
 /* Program app of napps, found by mpirun_launch_resolve and made absolute (a rank with its own
  * --wdir starts elsewhere): a malloc'd path, or NULL with a message in err ("program 2 of 3:
  * ..." when there are several programs). */
-char *mpirun_launch_find(const char *name, int app, int napps, char *err, size_t errlen);
+char *mpirun_launch_find(const char *name, const char *dirs, int app, int napps, char *err,
+                         size_t errlen);
 
 /* In a child between fork and exec (async-signal-safe): its own process group, killed when
  * mpirun (parent) dies, no blocked signals, SIGPIPE back to its default. */

@@ -381,6 +381,45 @@ static app_exports_t *app_exports_make(const mpirun_opts_t *opts)
     return ex;
 }
 
+/* Where a program is looked for before PATH: its -path, else the job's (NULL: nowhere). */
+static const char *app_path(const mpirun_opts_t *opts, int app)
+{
+    return opts->apps[app].path != NULL ? opts->apps[app].path : opts->path;
+}
+
+/* dirs (-path) for another host, whose daemon starts elsewhere: each relative directory taken
+ * from mpirun's directory cwd, as here. A malloc'd string ("" for NULL), or NULL. */
+static char *absolute_dirs(const char *dirs, const char *cwd)
+{
+    if (dirs == NULL) {
+        return strdup("");
+    }
+    size_t len = strlen(dirs) + 1, count = 1;
+    for (const char *c = dirs; *c != '\0'; c++) {
+        count += *c == ':';
+    }
+    char *out = malloc(len + count * (strlen(cwd) + 1));
+    if (out == NULL) {
+        return NULL;
+    }
+    char *o = out;
+    for (const char *d = dirs;; d++) {
+        size_t n = strcspn(d, ":");
+        if (n == 0 || d[0] != '/') {
+            o += sprintf(o, "%s%s", cwd, n > 0 ? "/" : "");
+        }
+        memcpy(o, d, n);
+        o += n;
+        d += n;
+        if (*d == '\0') {
+            break;
+        }
+        *o++ = ':';
+    }
+    *o = '\0';
+    return out;
+}
+
 /* Where a program's ranks start: its --wdir, else the job's (NULL: mpirun's directory). */
 static const char *app_wdir(const mpirun_opts_t *opts, int app)
 {
@@ -540,7 +579,8 @@ static int resolve_programs(mpirun_t *m, char *err)
         if (m->job.ranks[r].remote || m->programs[a] != NULL) {
             continue;
         }
-        m->programs[a] = mpirun_launch_find(m->opts.apps[a].argv[0], a, m->opts.napps, err, ERRLEN);
+        m->programs[a] = mpirun_launch_find(m->opts.apps[a].argv[0], app_path(&m->opts, a), a,
+                                            m->opts.napps, err, ERRLEN);
         if (m->programs[a] == NULL) {
             return -1;
         }
@@ -610,8 +650,10 @@ static int start_remote(mpirun_t *m, char *err)
     app_exports_t *app_ex = app_exports_make(&m->opts);
     mpirun_wire_app_t *apps = calloc((size_t)napps, sizeof(*apps));
     char **wdirs = calloc((size_t)napps, sizeof(char *));
+    char **paths = calloc((size_t)napps, sizeof(char *));
     int *app_of_rank = calloc((size_t)m->job.np, sizeof(int));
-    if (exports == NULL || app_ex == NULL || apps == NULL || wdirs == NULL || app_of_rank == NULL) {
+    if (exports == NULL || app_ex == NULL || apps == NULL || wdirs == NULL || paths == NULL ||
+        app_of_rank == NULL) {
         snprintf(err, ERRLEN, "out of memory");
         if (exports != NULL) {
             free_exports(exports, nexport);
@@ -619,6 +661,7 @@ static int start_remote(mpirun_t *m, char *err)
         app_exports_free(app_ex, napps);
         free(apps);
         free(wdirs);
+        free(paths);
         free(app_of_rank);
         return -1;
     }
@@ -640,6 +683,9 @@ static int start_remote(mpirun_t *m, char *err)
             .env = app_ex[a].list,
             .wdir = wdirs[a] != NULL ? wdirs[a] : "",
         };
+        const char *dirs = app_path(&m->opts, a);
+        paths[a] = have_cwd ? absolute_dirs(dirs, cwd) : strdup(dirs != NULL ? dirs : "");
+        apps[a].path = paths[a] != NULL ? paths[a] : "";
     }
     for (int r = 0; r < m->job.np; r++) {
         app_of_rank[r] = m->job.ranks[r].app;
@@ -672,8 +718,10 @@ static int start_remote(mpirun_t *m, char *err)
     app_exports_free(app_ex, napps);
     for (int a = 0; a < napps; a++) {
         free(wdirs[a]);
+        free(paths[a]);
     }
     free(wdirs);
+    free(paths);
     free(apps);
     free(app_of_rank);
     return rc;

@@ -37,6 +37,7 @@ enum opt_id {
     OPT_NOOVERSUBSCRIBE,
     OPT_ALLOW_ROOT,
     OPT_WDIR,
+    OPT_PATH,
     OPT_LAUNCH_AGENT,
     OPT_LAUNCHER,
     OPT_APPFILE,
@@ -63,7 +64,7 @@ static bool takes_two_values(enum opt_id id)
 /* Options that may follow a ':' (they concern that program's ranks only). */
 static bool is_per_context(enum opt_id id)
 {
-    return id == OPT_NP || id == OPT_ENV || id == OPT_LOCAL_ENV || id == OPT_WDIR;
+    return id == OPT_NP || id == OPT_ENV || id == OPT_LOCAL_ENV || id == OPT_WDIR || id == OPT_PATH;
 }
 
 static const struct opt_spec opt_table[] = {
@@ -107,6 +108,7 @@ static const struct opt_spec opt_table[] = {
     {"wdir", OPT_WDIR, "/tmp/run"},
     {"wd", OPT_WDIR, "/tmp/run"},
     {"cwd", OPT_WDIR, "/tmp/run"},
+    {"path", OPT_PATH, "/opt/app/bin:$HOME/bin"},
     {"launch-agent", OPT_LAUNCH_AGENT, "ssh"},
     {"bootstrap-exec", OPT_LAUNCH_AGENT, "ssh"},
     {"launcher-exec", OPT_LAUNCH_AGENT, "ssh"},
@@ -672,6 +674,13 @@ static int apply_option(const struct opt_spec *spec, const char *opt, char *valu
             opts->wdir = value;
         }
         return 0;
+    case OPT_PATH:
+        if (local) {
+            app->path = value;
+        } else {
+            opts->path = value;
+        }
+        return 0;
     case OPT_LAUNCH_AGENT:
         opts->launch_agent = value;
         return 0;
@@ -791,14 +800,14 @@ static int parse_one(int argc, char **argv, int *i_p, mpirun_opts_t *opts, int *
         if (c->in_file) {
             set_error(err, errlen,
                       "option %s applies to the whole job: give it on mpirun's command line (a "
-                      "program file holds only -n, -x, -env and --wdir, which concern the "
-                      "program of their line)",
+                      "program file holds only -n, -x, -env, --wdir and -path, which concern "
+                      "the program of their line)",
                       opt);
         } else {
             set_error(err, errlen,
                       "option %s after a ':' applies to the whole job: give it before the first "
-                      "program (after a ':' only -n, -x, -env and --wdir, which concern that "
-                      "program's ranks)",
+                      "program (after a ':' only -n, -x, -env, --wdir and -path, which concern "
+                      "that program's ranks)",
                       opt);
         }
         return -1;
@@ -1153,6 +1162,9 @@ void mpirun_opts_print_help(FILE *out)
           "  --wdir, --cwd, -wd DIR\n"
           "                       start the ranks in directory DIR (default: the\n"
           "                       current directory)\n"
+          "  -path DIRS           look for the program in the directories DIRS\n"
+          "                       (separated by ':') before PATH, as the MPI\n"
+          "                       standard's mpiexec and Open MPI's --path do\n"
           "  --tag-output         prefix every line of output with the rank that\n"
           "                       wrote it: [1,rank]<stdout>: as Open MPI does\n"
           "  -l, --prepend-rank   prefix every line with [rank] as MPICH does\n"
@@ -1188,10 +1200,12 @@ void mpirun_opts_print_help(FILE *out)
           "                       where it concerns the first program's ranks only)\n"
           "  --wdir, -wdir DIR    start its ranks in DIR (before the first program:\n"
           "                       every program's default)\n"
+          "  -path DIRS           where to look for it first (before the first\n"
+          "                       program: every program's default)\n"
           "  -configfile, --app FILE\n"
           "                       take the programs from FILE, one a line with its\n"
-          "                       own options (-n, -x, -env, --wdir), in place of\n"
-          "                       programs on the command line; words as a shell\n"
+          "                       own options (-n, -x, -env, --wdir, -path), instead\n"
+          "                       of programs on the command line; words as a shell\n"
           "                       splits them, '#' starts a comment, a '\\' at the\n"
           "                       end of a line continues it\n"
           "\n"

@@ -55,6 +55,7 @@ typedef struct mpirun_app {
                     context after a ':' (malloc'd array; entries in argv or owned) */
     int nenv;
     const char *wdir; /* --wdir given in its context; NULL: the job's (opts.wdir) */
+    const char *path; /* -path given in its context; NULL: the job's (opts.path) */
 } mpirun_app_t;
 
 typedef struct mpirun_opts {
@@ -78,6 +79,7 @@ typedef struct mpirun_opts {
     double timeout;               /* seconds; 0 = none; --timeout, else MPIEXEC_TIMEOUT */
     double end_grace;             /* MP_END_GRACE seconds (default MPIRUN_END_GRACE_DEFAULT) */
     const char *wdir;             /* --wdir/-wdir/--cwd DIR, NULL = inherit */
+    const char *path;             /* -path DIRS: where programs are looked for before PATH */
     const char *launch_agent;     /* --launch-agent CMD, NULL = MPIRUN_AGENT_DEFAULT */
     const char *net_if;           /* --net-if LIST: the ranks' MP_NET_IF, NULL = theirs */
     char **env;                   /* -x VAR and -x VAR=value, in order (malloc'd array) */

@@ -112,7 +112,7 @@ static int start_agent(char **argv, const uint8_t secret[32], pid_t *pid_p, char
                        size_t errlen)
 {
     char path[4096];
-    if (mpirun_launch_resolve(argv[0], path, sizeof(path), err, errlen) != 0) {
+    if (mpirun_launch_resolve(argv[0], NULL, path, sizeof(path), err, errlen) != 0) {
         char reason[MSGLEN];
         snprintf(reason, sizeof(reason), "%s", err);
         snprintf(err, errlen, "launch agent: %s (see --launch-agent)", reason);

@@ -96,20 +96,7 @@ static int resolve(const mpirun_spawn_app_t *app, char *path, size_t len, char *
             return absolute(path, len, err);
         }
     }
-    if (app->path != NULL && strchr(app->cmd, '/') == NULL) {
-        char *dirs = strdup(app->path);
-        char *save = NULL;
-        for (char *d = dirs != NULL ? strtok_r(dirs, ":", &save) : NULL; d != NULL;
-             d = strtok_r(NULL, ":", &save)) {
-            snprintf(path, len, "%s/%s", d, app->cmd);
-            if (access(path, X_OK) == 0) {
-                free(dirs);
-                return 0;
-            }
-        }
-        free(dirs);
-    }
-    int rc = mpirun_launch_resolve(app->cmd, path, len, err, ERRLEN);
+    int rc = mpirun_launch_resolve(app->cmd, app->path, path, len, err, ERRLEN);
     return rc == 0 ? absolute(path, len, err) : rc;
 }
 

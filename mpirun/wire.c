@@ -221,6 +221,7 @@ void mpirun_wire_put_job(mpirun_wire_buf_t *buf, const mpirun_wire_job_t *job)
         put_strs(buf, job->apps[a].argc, job->apps[a].argv);
         put_strs(buf, job->apps[a].nenv, job->apps[a].env);
         mpirun_wire_put_str(buf, job->apps[a].wdir);
+        mpirun_wire_put_str(buf, job->apps[a].path);
     }
     for (int r = 0; r < job->np; r++) {
         mpirun_wire_put_u32(buf, (uint32_t)job->app_of_rank[r]);
@@ -282,7 +283,8 @@ static int get_apps(mpirun_wire_reader_t *rd, mpirun_wire_job_t *job)
         app->argv = get_strs(rd, 1u << 20, &app->argc);
         app->env = get_strs(rd, 1u << 20, &app->nenv);
         app->wdir = mpirun_wire_get_str(rd);
-        if (rd->bad || app->argc < 1 || app->wdir == NULL) {
+        app->path = mpirun_wire_get_str(rd);
+        if (rd->bad || app->argc < 1 || app->wdir == NULL || app->path == NULL) {
             return -1;
         }
     }
@@ -372,6 +374,7 @@ void mpirun_wire_job_fini(mpirun_wire_job_t *job)
         free_strs(job->apps[a].argv, job->apps[a].argc);
         free_strs(job->apps[a].env, job->apps[a].nenv);
         free(job->apps[a].wdir);
+        free(job->apps[a].path);
     }
     free(job->apps);
     free(job->app_of_rank);

@@ -111,6 +111,7 @@ typedef struct mpirun_wire_app {
     int nenv;
     char **env; /* every setting of its ranks (the job's and its own), "NAME=value" */
     char *wdir; /* its own --wdir, "" when none (the job's wdir) */
+    char *path; /* where its program is looked for before PATH (-path), "" when nowhere */
 } mpirun_wire_app_t;
 
 /* What a daemon needs to run its share of the job (the secret travels apart, on stdin). */

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Launcher test across hosts (network namespaces, see netns.sh): several programs in one job
 # (mpirun -n 1 ./a : -n 3 ./b) whose ranks run on other hosts' daemons: each rank runs its own
-# program, arguments, settings and --wdir; the mapping places the ranks of the whole job; a
+# program, arguments, settings, --wdir and -path; the mapping places the ranks of the whole job; a
 # program missing on a host starts nothing there and mpirun names it.
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -52,6 +52,19 @@ expect_lines stdout "rank 0 of 5 app 0 tag a argc 3 MPMD_VAR=all wdir $PWD" \
     "rank 2 of 5 app 1 tag b argc 3 MPMD_VAR=local wdir $PWD" \
     "rank 3 of 5 app 1 tag b argc 3 MPMD_VAR=local wdir $PWD" \
     "rank 4 of 5 app 1 tag b argc 3 MPMD_VAR=local wdir $PWD"
+mp_expect_no_survivors
+
+echo "== -path reaches the daemons, its relative directories taken from mpirun's directory"
+mkdir -p "$MP_WORK/pbin"
+cp "$prog" "$MP_WORK/pbin/mpmd_elsewhere"
+cd "$MP_WORK"
+run_across "$hosts" --map-by node -path "none:pbin" -n 2 mpmd_elsewhere 2,1 a : -n 1 \
+    -path "$MP_WORK/pbin" mpmd_elsewhere 2,1 b
+cd - >/dev/null
+mp_expect_status 0
+expect_lines stdout "rank 0 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK" \
+    "rank 1 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK" \
+    "rank 2 of 3 app 1 tag b argc 3 MPMD_VAR unset wdir $MP_WORK"
 mp_expect_no_survivors
 
 echo "== the second program is missing: its host's daemon names it, nothing runs"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Launcher test: several programs in one job (mpirun -n 1 ./a : -n 2 ./b). Each rank runs its
-# own program with its own arguments, -x/-env settings and --wdir; MPI_APPNUM and PMIx's
+# own program with its own arguments, -x/-env settings, --wdir and -path; MPI_APPNUM and PMIx's
 # application facts are each rank's program; all ranks are one MPI_COMM_WORLD (mpmd_info
 # exchanges checked values with every rank), also when the programs come from a file
 # (-configfile, --app). A missing program starts nothing; a failing one ends the job with its
@@ -92,6 +92,27 @@ printf 'line one\nline two\n' >"$MP_WORK/stdin.txt"
 MP_STDIN=$MP_WORK/stdin.txt mp_mpirun -n 1 cat : -n 2 sh -c 'cat; echo "second $0"' arg
 mp_expect_status 0
 expect_lines "line one" "line two" "second arg" "second arg"
+
+echo "== -path (the MPI standard's mpiexec key): the program is looked for in its directories"
+echo "   first, in order; before the first program every program's default, relative ones taken"
+echo "   from mpirun's directory; after a ':' that program's own"
+mkdir -p "$MP_WORK/pbin" "$MP_WORK/pbin2"
+cp "$prog" "$MP_WORK/pbin/mpmd_elsewhere"
+printf '#!/bin/sh\necho wrong program\n' >"$MP_WORK/pbin2/mpmd_elsewhere"
+chmod +x "$MP_WORK/pbin2/mpmd_elsewhere"
+cd "$MP_WORK/wd"
+mp_mpirun -path "$MP_WORK/none:../pbin:$MP_WORK/pbin2" -n 2 mpmd_elsewhere 2,1 a : \
+    -n 1 -path "$MP_WORK/pbin" mpmd_elsewhere 2,1 b
+cd - >/dev/null
+mp_expect_status 0
+expect_lines "rank 0 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK/wd" \
+    "rank 1 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK/wd" \
+    "rank 2 of 3 app 1 tag b argc 3 MPMD_VAR unset wdir $MP_WORK/wd"
+mp_expect_empty stderr
+mp_mpirun -n 1 "$prog" 1,1 a : -n 1 -path "$MP_WORK/none" mpmd_elsewhere 1,1 b
+mp_expect_status 1
+mp_expect_mpirun_line "program 2 of 2: cannot run 'mpmd_elsewhere': found neither in $MP_WORK/none .the path given. nor in PATH"
+mp_expect_no_rank_started
 
 echo "== the second program does not exist: nothing starts, mpirun names it"
 mp_mpirun -n 1 "$prog" 1,2 a : -n 2 ./no_such_program 1,2 b

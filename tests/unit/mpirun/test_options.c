@@ -591,6 +591,24 @@ static void test_wdir(void **state)
     }
 }
 
+/* -path: before the first program every program's default, after a ':' that program's own. */
+static void test_path(void **state)
+{
+    (void)state;
+    char **argv = ARGV("-path", "/opt/a:bin", "-n", "1", "./a", ":", "-n", "2", "--path", "/opt/b",
+                       "b", ":", "-n", "1", "c");
+    mpirun_opts_t o;
+    parse_ok(argv, &o);
+    assert_int_equal(o.napps, 3);
+    assert_string_equal(o.path, "/opt/a:bin");
+    assert_null(o.apps[0].path);
+    assert_string_equal(o.apps[1].path, "/opt/b");
+    assert_null(o.apps[2].path);
+    mpirun_opts_fini(&o);
+    expect_error(ARGV("-path=", "prog"),
+                 "option -path has an empty value: give one, e.g. -path /opt/app/bin:$HOME/bin");
+}
+
 static void test_launch_agent(void **state)
 {
     (void)state;
@@ -851,8 +869,8 @@ static void test_mpmd_errors(void **state)
                  "e.g. mpirun -n 1 ./a : -n 4 ./b");
     expect_error(ARGV("-n", "1", "./a", ":", "-n", "1", "--map-by", "node", "./b"),
                  "option --map-by after a ':' applies to the whole job: give it before the first "
-                 "program (after a ':' only -n, -x, -env and --wdir, which concern that program's "
-                 "ranks)");
+                 "program (after a ':' only -n, -x, -env, --wdir and -path, which concern that "
+                 "program's ranks)");
     const char *global[] = {"-H", "-genv", "--timeout", "--tag-output", "-ppn", "--help"};
     for (size_t i = 0; i < sizeof(global) / sizeof(global[0]); i++) {
         char err[512];
@@ -985,13 +1003,14 @@ static void test_appfile_programs(void **state)
     char *path = program_file("# master, then workers\n"
                               "-n 1 -x A=1 ./a x\n"
                               "-np 2 -env B 'two words' --wdir /tmp/b \\\n"
-                              "   ./b -n 9 : -n 3 ./c\n");
+                              "   ./b -n 9 : -n 3 ./c\n"
+                              "-n 1 -path /opt/d:bin d\n");
     const char *spellings[] = {"--app", "-app", "-configfile", "--configfile"};
     for (int k = 0; k < 4; k++) {
         mpirun_opts_t o;
         parse_ok(ARGV("-x", "G=1", "--tag-output", (char *)spellings[k], path), &o);
-        assert_int_equal(o.napps, 3);
-        assert_int_equal(o.np, 6);
+        assert_int_equal(o.napps, 4);
+        assert_int_equal(o.np, 7);
         assert_true(o.tag_output);
         assert_int_equal(o.nenv, 1); /* the command line's -x: every rank's */
         assert_string_equal(o.env[0], "G=1");
@@ -1009,7 +1028,10 @@ static void test_appfile_programs(void **state)
         assert_null(o.apps[1].argv[3]);
         assert_int_equal(o.apps[2].np, 3);
         assert_string_equal(o.apps[2].argv[0], "./c");
+        assert_null(o.apps[2].path);
+        assert_string_equal(o.apps[3].path, "/opt/d:bin"); /* a line's -path: its program's */
         assert_null(o.wdir);
+        assert_null(o.path);
         mpirun_opts_fini(&o);
         assert_null(o.file.words);
     }
@@ -1070,8 +1092,8 @@ static void test_appfile_errors(void **state)
 
     expect_file_error("-n 1 ./a\n-n 2 --host b ./b\n",
                       "line 2: option --host applies to the whole job: give it on mpirun's "
-                      "command line (a program file holds only -n, -x, -env and --wdir, which "
-                      "concern the program of their line)");
+                      "command line (a program file holds only -n, -x, -env, --wdir and -path, "
+                      "which concern the program of their line)");
     path = program_file("-n 1 ./a\n./b\n");
     expect_error(ARGV("--app", path),
                  "program 2 (./b) has no number of ranks: with several programs give -n before "
@@ -1108,6 +1130,7 @@ int main(void)
         cmocka_unit_test_setup(test_other_launchers_spellings, clear_env),
         cmocka_unit_test_setup(test_timeout, clear_env),
         cmocka_unit_test_setup(test_wdir, clear_env),
+        cmocka_unit_test_setup(test_path, clear_env),
         cmocka_unit_test_setup(test_launch_agent, clear_env),
         cmocka_unit_test_setup(test_net_if, clear_env),
         cmocka_unit_test_setup(test_help_and_version, clear_env),

@@ -121,8 +121,13 @@ static mpirun_wire_job_t sample_job(void)
     static char *env[] = {"OMP_NUM_THREADS=2", NULL};
     static char *env2[] = {"OMP_NUM_THREADS=2", "ROLE=worker", NULL};
     static mpirun_wire_app_t apps[] = {
-        {.argc = 3, .argv = argv, .nenv = 1, .env = env, .wdir = ""},
-        {.argc = 1, .argv = argv2, .nenv = 2, .env = env2, .wdir = "/tmp/w"},
+        {.argc = 3, .argv = argv, .nenv = 1, .env = env, .wdir = "", .path = ""},
+        {.argc = 1,
+         .argv = argv2,
+         .nenv = 2,
+         .env = env2,
+         .wdir = "/tmp/w",
+         .path = "/opt/b:/home/u/bin"},
     };
     static int app_of_rank[] = {0, 1, 1};
     return (mpirun_wire_job_t){
@@ -172,6 +177,7 @@ static void test_job_round_trip(void **state)
     assert_string_equal(out.apps[0].argv[2], "");
     assert_null(out.apps[0].argv[3]); /* ready for execve */
     assert_string_equal(out.apps[0].wdir, "");
+    assert_string_equal(out.apps[0].path, "");
     assert_int_equal(out.apps[1].argc, 1);
     assert_string_equal(out.apps[1].argv[0], "worker");
     assert_null(out.apps[1].argv[1]);
@@ -179,6 +185,7 @@ static void test_job_round_trip(void **state)
     assert_string_equal(out.apps[1].env[1], "ROLE=worker");
     assert_null(out.apps[1].env[2]);
     assert_string_equal(out.apps[1].wdir, "/tmp/w");
+    assert_string_equal(out.apps[1].path, "/opt/b:/home/u/bin");
     assert_int_equal(out.app_of_rank[0], 0);
     assert_int_equal(out.app_of_rank[1], 1);
     assert_int_equal(out.app_of_rank[2], 1);

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Launcher test across hosts (network namespaces, see netns.sh): several programs in one job
 # (mpirun -n 1 ./a : -n 3 ./b) whose ranks run on other hosts' daemons: each rank runs its own
-# program, arguments, settings, --wdir and -path; the mapping places the ranks of the whole job; a
-# program missing on a host starts nothing there and mpirun names it.
+# program, arguments, settings, --wdir and -path; the mapping places the ranks of the whole
+# job; a program missing on a host starts nothing there and mpirun names it.
 set -eu
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/netns.sh"

@@ -291,8 +291,9 @@ awk -v stat="${STAT:-median}" '
             print ""
         }
         if (xcore != "") {
-            print "cross-core handoff of 256 KiB before each run, us (xcore.c: on a virtual machine it"
-            print "  moves 3-4x as the host places the CPUs, and data copied between ranks with it):" xcore
+            print "cross-core handoff of 256 KiB before each run, us (xcore.c: on a virtual"
+            print "  machine it moves 3-4x as the host places the CPUs, and with it data copied"
+            print "  between ranks):" xcore
             print ""
         }
         summary()

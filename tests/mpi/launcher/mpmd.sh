@@ -111,7 +111,8 @@ expect_lines "rank 0 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK/wd" \
 mp_expect_empty stderr
 mp_mpirun -n 1 "$prog" 1,1 a : -n 1 -path "$MP_WORK/none" mpmd_elsewhere 1,1 b
 mp_expect_status 1
-mp_expect_mpirun_line "program 2 of 2: cannot run 'mpmd_elsewhere': found neither in $MP_WORK/none .the path given. nor in PATH"
+mp_expect_mpirun_line \
+    "program 2 of 2: cannot run 'mpmd_elsewhere': found neither in $MP_WORK/none .the path given. nor in PATH"
 mp_expect_no_rank_started
 
 echo "== the second program does not exist: nothing starts, mpirun names it"

@@ -55,16 +55,17 @@ expect_lines stdout "rank 0 of 5 app 0 tag a argc 3 MPMD_VAR=all wdir $PWD" \
 mp_expect_no_survivors
 
 echo "== -path reaches the daemons, its relative directories taken from mpirun's directory"
+echo "   (not from --wdir, where the daemons start the ranks)"
 mkdir -p "$MP_WORK/pbin"
 cp "$prog" "$MP_WORK/pbin/mpmd_elsewhere"
 cd "$MP_WORK"
-run_across "$hosts" --map-by node -path "none:pbin" -n 2 mpmd_elsewhere 2,1 a : -n 1 \
-    -path "$MP_WORK/pbin" mpmd_elsewhere 2,1 b
+run_across "$hosts" --map-by node --wdir "$MP_WORK/wd" -path "none:pbin" -n 2 mpmd_elsewhere \
+    2,1 a : -n 1 -path "$MP_WORK/pbin" mpmd_elsewhere 2,1 b
 cd - >/dev/null
 mp_expect_status 0
-expect_lines stdout "rank 0 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK" \
-    "rank 1 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK" \
-    "rank 2 of 3 app 1 tag b argc 3 MPMD_VAR unset wdir $MP_WORK"
+expect_lines stdout "rank 0 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK/wd" \
+    "rank 1 of 3 app 0 tag a argc 3 MPMD_VAR unset wdir $MP_WORK/wd" \
+    "rank 2 of 3 app 1 tag b argc 3 MPMD_VAR unset wdir $MP_WORK/wd"
 mp_expect_no_survivors
 
 echo "== the second program is missing: its host's daemon names it, nothing runs"
